@@ -1,0 +1,37 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTransition } from "react";
+
+/** A select whose value lives in the URL query (so a filtered view can be linked). */
+export function UrlSelect({ name, label, options, allLabel = "All" }: { name: string; label: string; options: { value: string; label: string }[]; allLabel?: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [pending, start] = useTransition();
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="text-slate-500">{label}</span>
+      <select
+        name={name}
+        aria-label={label}
+        value={params.get(name) ?? ""}
+        data-pending={pending || undefined}
+        onChange={(e) => {
+          const next = new URLSearchParams(params);
+          if (e.target.value) next.set(name, e.target.value);
+          else next.delete(name);
+          next.delete("page");
+          start(() => router.replace(`${pathname}${next.size ? `?${next}` : ""}`));
+        }}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+      >
+        <option value="">{allLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,102 @@
+// The one place that reads the process environment. Everything else asks for `env()`.
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "on", "off", "yes", "no"], {
+    error: "must be one of 1, 0, true, false, on, off, yes, no",
+  })
+  .transform((v) => ["1", "true", "on", "yes"].includes(v));
+
+const port = z.coerce
+  .number({ error: "must be a port number" })
+  .int("must be a whole number")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  DATABASE_URL: postgresUrl.optional(),
+  CELLPLANE_DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
+  CELLPLANE_PG_PORT: port.default(54320),
+  NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  NEXTAUTH_URL: z.url({ error: "must be an absolute URL such as http://localhost:3000" }).optional(),
+  CELLPLANE_DEMO: flag.optional(),
+  CELLPLANE_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("cellplane"),
+});
+
+export type Env = z.output<typeof schema> & {
+  /** True when no DATABASE_URL is given and Cellplane runs its own PostgreSQL. */
+  embedded: boolean;
+  /** Seed the demo fleet and users: on by default with the embedded database. */
+  demo: boolean;
+  nextAuthUrl: string;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Parse and validate an environment. Empty strings count as unset. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, source[k] === "" ? undefined : source[k]]),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? "environment"),
+        message: i.message,
+      })),
+    );
+  }
+  const v = parsed.data;
+  const embedded = v.DATABASE_URL === undefined;
+  if (v.NODE_ENV === "production" && !embedded) {
+    const missing = (["NEXTAUTH_SECRET", "NEXTAUTH_URL"] as const).filter((k) => !v[k]);
+    if (missing.length > 0) {
+      throw new EnvError(
+        missing.map((variable) => ({
+          variable,
+          message: "is required when NODE_ENV=production with an external DATABASE_URL",
+        })),
+      );
+    }
+  }
+  return {
+    ...v,
+    embedded,
+    demo: v.CELLPLANE_DEMO ?? embedded,
+    nextAuthUrl: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}`,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The database URL inside the app server, where start-up has always set it. */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) {
+    throw new EnvError([
+      { variable: "DATABASE_URL", message: "is not set; start Cellplane with `npm start`" },
+    ]);
+  }
+  return url;
+}
