@@ -1,0 +1,158 @@
+import fs from "node:fs";
+import { expect, open, signInAs, test, USERS, type DemoUser } from "./fixtures";
+
+test.describe("sign-in and roles", () => {
+  test("signed out, any page redirects to the sign-in page", async ({ page }) => {
+    await open(page, "/fleet?tier=smb");
+    await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  });
+
+  test("a wrong password is refused with a message", async ({ page }) => {
+    await open(page, "/login");
+    await page.getByLabel("Email").fill(USERS.sre.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  for (const who of Object.keys(USERS) as DemoUser[]) {
+    test(`${who} signs in through the form and sees their name and role`, async ({ page }) => {
+      await open(page, "/login");
+      await page.getByLabel("Email").fill(USERS[who].email);
+      await page.getByLabel("Password").fill("cellplane");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByTestId("user-name")).toHaveText(USERS[who].name);
+      await expect(page.getByTestId("user-role")).toHaveText(USERS[who].role);
+      const session = await (await page.request.get("/api/auth/session")).json();
+      expect(session.user.role).toBe(who === "release2" ? "RELEASE_MANAGER" : { viewer: "VIEWER", sre: "SRE", release: "RELEASE_MANAGER", product: "PRODUCT_OWNER", admin: "ADMIN" }[who as Exclude<DemoUser, "release2">]);
+    });
+  }
+
+  test("sign out returns to the sign-in page and protects pages again", async ({ page, loginAs }) => {
+    await loginAs("sre");
+    await open(page, "/fleet");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await open(page, "/audit");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("responses carry security headers", async ({ request }) => {
+    const res = await request.get("/login");
+    const h = res.headers();
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+  });
+});
+
+test.describe("fleet", () => {
+  test("the fleet page lists the 16 demo cells, filters by tier in the URL, and opens a cell", async ({ page, loginAs }) => {
+    await loginAs("viewer");
+    await open(page, "/fleet");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(16);
+    await page.getByLabel("Tier").selectOption("enterprise");
+    await expect(page).toHaveURL(/tier=enterprise/);
+    await expect(page.getByTestId("fleet-row")).toHaveCount(3);
+    await page.getByRole("link", { name: "enterprise-us-hipaa" }).click();
+    await expect(page.getByRole("heading", { name: "enterprise-us-hipaa" })).toBeVisible();
+    await expect(page.getByTestId("cell-customers")).toContainText("enterprise-customer-123");
+    await expect(page.getByTestId("cell-services")).toContainText("v2.4.0");
+  });
+
+  test("a bad fleet YAML shows the line-numbered error and changes nothing", async ({ page, loginAs }) => {
+    await loginAs("admin");
+    await open(page, "/fleet");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(16);
+    await open(page, "/audit?action=fleet.import&actor=admin");
+    const importsBefore = (await page.getByText(/\d+ events? ·/).innerText()).split(" ")[0];
+    await open(page, "/fleet/import");
+    const bad = fs.readFileSync("examples/fleet.yaml", "utf8").replace("{ id: smb-us-2,                tier: smb,", "{ id: smb-us-2,                tier: platinum,");
+    await page.getByLabel("Fleet YAML").fill(bad + "  - { id: BAD_ID, tier: smb, region: x }\n");
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByTestId("import-error")).toContainText("Nothing was changed");
+    await expect(page.getByTestId("import-errors")).toContainText('line 10: cells[2].tier: unknown tier "platinum"');
+    await expect(page.getByTestId("import-errors")).toContainText("line 24: cells[16].id");
+    await open(page, "/fleet");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(16);
+    await open(page, "/audit?action=fleet.import&actor=admin");
+    await expect(page.getByText(`${importsBefore} event`)).toBeVisible();
+  });
+
+  test("an admin previews and imports a fleet change; it shows in the fleet and the audit log", async ({ page, loginAs }) => {
+    await loginAs("admin");
+    await open(page, "/fleet/import");
+    const id = `smb-sa-${Date.now() % 100_000}`;
+    const next = fs.readFileSync("examples/fleet.yaml", "utf8") + `  - { id: ${id}, tier: smb, region: sa-east-1 }\n`;
+    await page.getByLabel("Fleet YAML").fill(next);
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    await expect(page.getByTestId("import-success")).toContainText("Preview: 17 cells");
+    await expect(page.getByTestId("import-result")).toContainText(`+ cell ${id} (smb, sa-east-1)`);
+    await open(page, "/fleet");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(16);
+    await open(page, "/fleet/import");
+    await page.getByLabel("Fleet YAML").fill(next);
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByTestId("import-success")).toContainText("Imported 17 cells.");
+    await open(page, "/fleet?region=sa-east-1");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(1);
+    await open(page, `/audit?action=cell.create&actor=admin`);
+    await expect(page.getByTestId("audit-row").first()).toContainText(id);
+    // Back to the demo fleet for the tests that follow.
+    await open(page, "/fleet/import");
+    await page.getByLabel("Fleet YAML").fill(fs.readFileSync("examples/fleet.yaml", "utf8"));
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByTestId("import-result")).toContainText(`− cell ${id} (retired)`);
+  });
+
+  test("a VIEWER calling the admin-only import action is refused by the server itself", async ({ browser, baseURL }) => {
+    // Record the real server-action request an admin's browser sends…
+    const adminCtx = await browser.newContext({ baseURL });
+    const admin = await adminCtx.newPage();
+    await signInAs(admin.request, "admin");
+    await open(admin, "/fleet/import");
+    const hostile = fs.readFileSync("examples/fleet.yaml", "utf8").replace(/\n  - \{ id: smb-ap-3.*\n/, "\n");
+    await admin.getByLabel("Fleet YAML").fill(hostile);
+    const [req] = await Promise.all([
+      admin.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+      admin.getByRole("button", { name: "Preview changes" }).click(),
+    ]);
+    await expect(admin.getByTestId("import-success")).toBeVisible();
+    const actionId = req.headers()["next-action"]!;
+    const body = req.postDataBuffer()!.toString("utf8").replace('"preview"', '"apply"').replace(/name="mode"\r\n\r\npreview/, 'name="mode"\r\n\r\napply');
+    await adminCtx.close();
+
+    // …and replay it, switched to "apply", with a viewer's session: no button involved.
+    const viewerCtx = await browser.newContext({ baseURL });
+    await signInAs(viewerCtx.request, "viewer");
+    const res = await viewerCtx.request.post("/fleet/import", {
+      headers: { "Next-Action": actionId, "Content-Type": req.headers()["content-type"]!, Accept: "text/x-component" },
+      data: body,
+    });
+    expect(res.status()).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("FORBIDDEN");
+    expect(text).toContain("VIEWER");
+
+    // Nothing changed: smb-ap-3 is still active.
+    const page = await viewerCtx.newPage();
+    await open(page, "/fleet?region=ap-northeast-1");
+    await expect(page.getByTestId("fleet-row")).toHaveCount(1);
+    await viewerCtx.close();
+  });
+});
+
+test.describe("audit log", () => {
+  test("shows seeded events newest first, filters by actor, and paginates", async ({ page, loginAs }) => {
+    await loginAs("sre");
+    await open(page, "/audit");
+    await expect(page.getByTestId("audit-row").first()).toBeVisible();
+    await page.getByLabel("Actor").fill("system:seed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/actor=system%3Aseed/);
+    await expect(page.getByTestId("audit-row").first()).toContainText("system:seed");
+    await expect(page.getByText(/Page 1 of/)).toBeVisible();
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("defaults to the embedded database with the demo on", () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ PORT: 3000, CELLPLANE_PG_PORT: 54320, CELLPLANE_DATA_DIR: ".data", embedded: true, demo: true, CELLPLANE_DEMO_PASSWORD: "cellplane", nextAuthUrl: "http://localhost:3000" });
+  });
+  it("uses DATABASE_URL and turns the demo off by default with it", () => {
+    const e = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/cp" });
+    expect(e).toMatchObject({ embedded: false, demo: false });
+    expect(parseEnv({ DATABASE_URL: "postgres://db/cp", CELLPLANE_DEMO: "1" }).demo).toBe(true);
+  });
+  it.each([
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ CELLPLANE_PG_PORT: "0" }, "CELLPLANE_PG_PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ CELLPLANE_DEMO: "maybe" }, "CELLPLANE_DEMO"],
+    [{ NEXTAUTH_URL: "not a url" }, "NEXTAUTH_URL"],
+    [{ NEXTAUTH_SECRET: "short" }, "NEXTAUTH_SECRET"],
+    [{ NODE_ENV: "production", DATABASE_URL: "postgres://db/cp" }, "NEXTAUTH_SECRET"],
+  ])("rejects %j naming %s", (source, variable) => {
+    expect(() => parseEnv(source)).toThrow(EnvError);
+    try {
+      parseEnv(source);
+    } catch (e) {
+      expect((e as EnvError).issues.map((i) => i.variable)).toContain(variable);
+      expect((e as Error).message).toContain(variable);
+    }
+  });
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, embedded: true });
+  });
+});

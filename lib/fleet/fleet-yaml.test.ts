@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { SpecValidationError } from "@/lib/yaml-errors";
+import { diffFleet, exportFleetYaml, parseFleetYaml } from "./fleet-yaml";
+
+const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
+const example = fs.readFileSync("examples/fleet.yaml", "utf8");
+
+function errorsOf(text: string) {
+  try {
+    parseFleetYaml(text, SERVICES);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.errors;
+    throw e;
+  }
+  throw new Error("expected errors");
+}
+
+describe("parseFleetYaml", () => {
+  it("reads the example fleet as written", () => {
+    const spec = parseFleetYaml(example, SERVICES);
+    expect(spec.services).toEqual(SERVICES);
+    expect(spec.cells).toHaveLength(16);
+    expect(spec.cells.filter((c) => c.tier === "smb")).toHaveLength(12);
+    expect(spec.cells.find((c) => c.id === "enterprise-us-hipaa")).toEqual({ id: "enterprise-us-hipaa", tier: "enterprise", region: "us-east-1", compliance: ["hipaa"] });
+  });
+
+  it("matches the shared example when present", () => {
+    const shared = "../shared/examples/fleet.yaml";
+    if (!fs.existsSync(shared)) return;
+    expect(parseFleetYaml(fs.readFileSync(shared, "utf8"), SERVICES)).toEqual(parseFleetYaml(example, SERVICES));
+  });
+
+  const head = "template:\n  services: [sms, voice]\ncells:\n";
+  it.each([
+    ["unknown tier", `${head}  - { id: a-1, tier: gold, region: r }\n`, 4, "cells[0].tier", /unknown tier "gold"/],
+    ["duplicate id", `${head}  - { id: a-1, tier: smb, region: r }\n  - { id: a-1, tier: smb, region: r }\n`, 5, "cells[1].id", /duplicate cell id "a-1" \(first defined on line 4\)/],
+    ["bad id", `${head}  - { id: Smb_1, tier: smb, region: r }\n`, 4, "cells[0].id", /must match/],
+    ["unknown service", "template:\n  services: [sms, fax]\ncells: []\n", 2, "template.services[1]", /unknown service "fax"/],
+    ["missing region", `${head}  - id: a-1\n    tier: smb\n`, 4, "cells[0].region", /required/],
+    ["unknown field", `${head}  - { id: a-1, tier: smb, region: r, size: xl }\n`, 4, "cells[0].size", /unknown field/],
+    ["bad compliance", `${head}  - { id: a-1, tier: smb, region: r, compliance: hipaa }\n`, 4, "cells[0].compliance", /list of tags/],
+    ["yaml syntax", "template:\n  services: [sms\ncells: []\n", undefined, "(yaml)", /./],
+    ["no cells", "template:\n  services: [sms]\n", 1, "cells", /required/],
+  ])("%s → line and field", (_name, text, line, field, message) => {
+    const errs = errorsOf(text);
+    const e = errs.find((x) => x.field === field);
+    expect(e, JSON.stringify(errs)).toBeDefined();
+    if (line !== undefined) expect(e!.line).toBe(line);
+    else expect(e!.line).toBeGreaterThan(0);
+    expect(e!.message).toMatch(message);
+  });
+});
+
+describe("exportFleetYaml", () => {
+  it("round-trips through the parser", () => {
+    const spec = parseFleetYaml(example, SERVICES);
+    expect(parseFleetYaml(exportFleetYaml(spec), SERVICES)).toEqual(spec);
+  });
+});
+
+describe("diffFleet", () => {
+  const spec = parseFleetYaml(example, SERVICES);
+  const registry = { services: SERVICES, cells: spec.cells.map((c) => ({ ...c, status: "active" as const })) };
+  it("is empty for the same fleet", () => {
+    expect(diffFleet(registry, spec)).toEqual({ servicesAdded: [], servicesRemoved: [], added: [], removed: [], changed: [] });
+  });
+  it("reports adds, removals, field changes and re-activation", () => {
+    const reg = { services: SERVICES, cells: registry.cells.map((c) => (c.id === "smb-us-1" ? { ...c, status: "retired" as const } : c)) };
+    const desired = { services: ["sms", "voice"], cells: [...spec.cells.filter((c) => c.id !== "smb-us-2"), { id: "new-1", tier: "smb" as const, region: "x", compliance: [] }].map((c) => (c.id === "smb-eu-1" ? { ...c, tier: "enterprise" as const } : c)) };
+    const d = diffFleet(reg, desired);
+    expect(d.servicesRemoved).toEqual(["video", "whatsapp", "email"]);
+    expect(d.added.map((c) => c.id)).toEqual(["new-1"]);
+    expect(d.removed.map((c) => c.id)).toEqual(["smb-us-2"]);
+    expect(d.changed).toEqual([
+      { id: "smb-us-1", field: "status", from: "retired", to: "active" },
+      { id: "smb-eu-1", field: "tier", from: "smb", to: "enterprise" },
+    ]);
+  });
+});
