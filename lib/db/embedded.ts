@@ -117,8 +117,11 @@ function layout(dataDir: string, who: RunAs, log: (l: string) => void): Layout {
   if (!binOk) copyNative(native, bin, log);
   const clusterDir = dataOk ? wanted : path.join(base, "pg");
   if (!dataOk) {
+    const marker = path.join(dataDir, "CLUSTER-LOCATION");
+    // The data folder is the source of truth: if it was deleted (a fresh start), so is its cluster.
+    if (!fs.existsSync(marker) && runningPid(clusterDir) === undefined) fs.rmSync(clusterDir, { recursive: true, force: true });
     log(`the data folder ${dataDir} is not reachable by user postgres; the cluster lives in ${clusterDir}`);
-    fs.writeFileSync(path.join(dataDir, "CLUSTER-LOCATION"), `${clusterDir}\n`);
+    fs.writeFileSync(marker, `${clusterDir}\n`);
   }
   return { bin: path.join(bin, "bin"), lib: path.join(bin, "lib"), clusterDir };
 }
