@@ -27,6 +27,12 @@ const schema = z.object({
   NEXTAUTH_URL: z.url({ error: "must be an absolute URL such as http://localhost:3000" }).optional(),
   CELLPLANE_DEMO: flag.optional(),
   CELLPLANE_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("cellplane"),
+  /** Run the fleet simulator beside the app (demo mode only). */
+  CELLPLANE_SIMULATOR: flag.optional(),
+  /** Compress bake times and waits for demos and e2e: 60 = one minute per second. */
+  CELLPLANE_TIME_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(100_000, "must be at most 100000").default(1),
+  /** Background work (ticker) inside the app server; off only for special deployments. */
+  CELLPLANE_TICKER: flag.default(true),
 });
 
 export type Env = z.output<typeof schema> & {
@@ -34,6 +40,8 @@ export type Env = z.output<typeof schema> & {
   embedded: boolean;
   /** Seed the demo fleet and users: on by default with the embedded database. */
   demo: boolean;
+  /** Run the fleet simulator: on by default in demo mode. */
+  simulator: boolean;
   nextAuthUrl: string;
 };
 
@@ -78,6 +86,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...v,
     embedded,
     demo: v.CELLPLANE_DEMO ?? embedded,
+    simulator: (v.CELLPLANE_DEMO ?? embedded) && (v.CELLPLANE_SIMULATOR ?? true),
     nextAuthUrl: v.NEXTAUTH_URL ?? `http://localhost:${v.PORT}`,
   };
 }

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTicker, type Job } from "@/lib/worker/ticker";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await freshDatabase("ticker");
+});
+afterAll(() => t.drop());
+
+const until = async (cond: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe("ticker leader election", () => {
+  it("exactly one of several instances runs jobs; another takes over when the leader stops", async () => {
+    const runs: string[] = [];
+    const job = (who: string): Job => ({ name: "count", everyMs: 50, run: async () => void runs.push(who) });
+    const a = startTicker({ db: t.prisma, databaseUrl: t.url, jobs: [job("a")], timeScale: 1, electionMs: 50, log: () => {} });
+    const b = startTicker({ db: t.prisma, databaseUrl: t.url, jobs: [job("b")], timeScale: 1, electionMs: 50, log: () => {} });
+    await until(() => runs.length >= 5);
+    expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
+    const first = a.isLeader() ? "a" : "b";
+    expect(new Set(runs)).toEqual(new Set([first]));
+    await (first === "a" ? a : b).stop();
+    const second = first === "a" ? "b" : "a";
+    await until(() => runs.includes(second));
+    await (first === "a" ? b : a).stop();
+  });
+});
