@@ -1,4 +1,5 @@
 // Every documented v1 operation, gathered from the domains.
+import { healthOperations } from "@/lib/health/api-spec";
 import type { ApiOperation } from "./openapi";
 
-export const operations: ApiOperation[] = [];
+export const operations: ApiOperation[] = [...healthOperations];

@@ -10,3 +10,10 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export function createPrisma(connectionString: string, max = 10): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
 }
+
+import pg from "pg";
+
+/** A plain node-postgres pool for set-based hot paths (telemetry ingest, heatmap load). */
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString, max, application_name: "cellplane" });
+}

@@ -1,4 +1,5 @@
 // Every background job, gathered from the domains. Each step is idempotent and transactional.
+import { healthJobs } from "@/lib/health/jobs";
 import type { Job } from "./ticker";
 
-export const jobs: Job[] = [];
+export const jobs: Job[] = [...healthJobs];

@@ -1,0 +1,12 @@
+import { NextResponse } from "next/server";
+import { withApi } from "@/lib/api/http";
+import { pool } from "@/lib/db";
+import { currentThresholds } from "@/lib/health/service";
+import { loadFleetHealth } from "@/lib/health/store";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi({ scope: "fleet:read", allowSession: true }, async () => {
+  const data = await loadFleetHealth(pool(), await currentThresholds(), new Date());
+  return NextResponse.json(data, { headers: { "Cache-Control": "no-store" } });
+});

@@ -1,0 +1,69 @@
+// From a batch of samples, the new current state per cell × service. Pure.
+import { classifyReading, type Status } from "./classify";
+import type { Sample } from "./telemetry";
+import type { Thresholds } from "./thresholds";
+
+export interface PairUpdate {
+  cell: string;
+  service: string;
+  last: Sample;
+  status: Exclude<Status, "no_data">;
+  /** Start of the trailing run of samples with this status within the batch. */
+  statusRunStart: Date;
+  /** The trailing run covers every sample of this pair in the batch (so it may continue a stored run). */
+  statusRunWhole: boolean;
+  errorBreachStart: Date | null;
+  errorBreachWhole: boolean;
+  latencyBreachStart: Date | null;
+  latencyBreachWhole: boolean;
+  /** The latest reported version in the batch, if any. */
+  version?: { value: string; ts: Date };
+  /** The latest reported API versions in the batch, if any. */
+  apiVersions?: { values: string[]; ts: Date };
+}
+
+function trailingRun<T>(items: T[], pred: (x: T) => boolean): { start: T | null; whole: boolean } {
+  let i = items.length - 1;
+  if (i < 0 || !pred(items[i]!)) return { start: null, whole: false };
+  while (i > 0 && pred(items[i - 1]!)) i--;
+  return { start: items[i]!, whole: i === 0 };
+}
+
+/** Group by pair, order by time, and derive the state updates. Sorted by (cell, service) for a stable lock order. */
+export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
+  const byPair = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const k = `${s.cell}\u0000${s.service}`;
+    const list = byPair.get(k);
+    if (list) list.push(s);
+    else byPair.set(k, [s]);
+  }
+  const out: PairUpdate[] = [];
+  for (const list of byPair.values()) {
+    list.sort((a, b) => a.ts.getTime() - b.ts.getTime());
+    const last = list[list.length - 1]!;
+    const statuses = list.map((s) => classifyReading(s, t).status as Exclude<Status, "no_data">);
+    const status = statuses[statuses.length - 1]!;
+    const idx = list.map((_, i) => i);
+    const sRun = trailingRun(idx, (i) => statuses[i] === status);
+    const eRun = trailingRun(list, (s) => s.errorRate >= t.red.errorRate);
+    const lRun = trailingRun(list, (s) => s.p99Ms >= t.red.p99Ms);
+    const withVersion = list.filter((s) => s.version);
+    const withApi = list.filter((s) => s.apiVersions);
+    out.push({
+      cell: last.cell,
+      service: last.service,
+      last,
+      status,
+      statusRunStart: list[sRun.start!]!.ts,
+      statusRunWhole: sRun.whole,
+      errorBreachStart: eRun.start?.ts ?? null,
+      errorBreachWhole: eRun.whole,
+      latencyBreachStart: lRun.start?.ts ?? null,
+      latencyBreachWhole: lRun.whole,
+      version: withVersion.length ? { value: withVersion[withVersion.length - 1]!.version!, ts: withVersion[withVersion.length - 1]!.ts } : undefined,
+      apiVersions: withApi.length ? { values: [...new Set(withApi[withApi.length - 1]!.apiVersions!)].sort(), ts: withApi[withApi.length - 1]!.ts } : undefined,
+    });
+  }
+  return out.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+}

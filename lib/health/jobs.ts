@@ -1,0 +1,23 @@
+// Background jobs of fleet health, run by the ticker's leader.
+import type { Job } from "@/lib/worker/ticker";
+import { readSetting, SETTINGS } from "@/lib/settings/store";
+import { pruneHistory, syncRuleAlerts } from "./alerts-store";
+
+export const healthJobs: Job[] = [
+  {
+    name: "health.alert-rules",
+    everyMs: 5_000,
+    run: async ({ db, now }) => {
+      const { value } = await readSetting(db, SETTINGS.thresholds);
+      await syncRuleAlerts(db, value, now);
+    },
+  },
+  {
+    name: "health.retention",
+    everyMs: 10 * 60_000,
+    run: async ({ db, now }) => {
+      const { value } = await readSetting(db, SETTINGS.thresholds);
+      await pruneHistory(db, value, now);
+    },
+  },
+];

@@ -1,0 +1,242 @@
+// Telemetry storage and current-state reads. Set-based SQL on a raw pool: one ingest batch is a
+// handful of statements whatever its size, and the heatmap reads only current-state rows.
+import type pg from "pg";
+import { classify, worst, statusSince, type Status } from "./classify";
+import { pairUpdates } from "./current-state";
+import type { Sample } from "./telemetry";
+import type { Thresholds } from "./thresholds";
+
+export type Queryable = Pick<pg.Pool, "query" | "connect">;
+
+export interface IngestOutcome {
+  received: number;
+  stored: number;
+  duplicates: number;
+  versionChanges: { cell: string; service: string; from: string | null; to: string }[];
+}
+
+export class UnknownTargetsError extends Error {
+  constructor(public readonly cells: string[], public readonly services: string[], public readonly pairs: string[]) {
+    super("unknown cells or services");
+  }
+}
+
+/** Store a validated batch atomically: samples, rollups, current state, versions, capabilities. */
+export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, source = "telemetry"): Promise<IngestOutcome> {
+  const updates = pairUpdates(samples, t);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Unknown or retired cells / services, and pairs not in the registry: refuse the batch.
+    const cells = [...new Set(samples.map((s) => s.cell))];
+    const services = [...new Set(samples.map((s) => s.service))];
+    const known = await client.query<{ kind: string; id: string }>(
+      `SELECT 'cell' AS kind, id FROM cells WHERE id = ANY($1::text[]) AND status <> 'retired'
+       UNION ALL SELECT 'service', id FROM services WHERE id = ANY($2::text[])`,
+      [cells, services],
+    );
+    const knownCells = new Set(known.rows.filter((r) => r.kind === "cell").map((r) => r.id));
+    const knownServices = new Set(known.rows.filter((r) => r.kind === "service").map((r) => r.id));
+    const badCells = cells.filter((c) => !knownCells.has(c)).sort();
+    const badServices = services.filter((s) => !knownServices.has(s)).sort();
+    if (badCells.length || badServices.length) throw new UnknownTargetsError(badCells, badServices, []);
+    const missing = await client.query<{ c: string; s: string }>(
+      `SELECT DISTINCT t.c, t.s FROM unnest($1::text[], $2::text[]) AS t(c, s)
+        WHERE NOT EXISTS (SELECT 1 FROM cell_services cs WHERE cs.cell_id = t.c AND cs.service_id = t.s)`,
+      [samples.map((x) => x.cell), samples.map((x) => x.service)],
+    );
+    if (missing.rows.length) throw new UnknownTargetsError([], [], missing.rows.map((r) => `${r.c}/${r.s}`).sort());
+
+    const cols = {
+      c: samples.map((s) => s.cell), s: samples.map((s) => s.service), ts: samples.map((s) => s.ts.toISOString()),
+      e: samples.map((s) => s.errorRate), p: samples.map((s) => s.p99Ms), cpu: samples.map((s) => s.cpu), r: samples.map((s) => s.rps),
+      v: samples.map((s) => s.version ?? null),
+    };
+    const ins = await client.query<{ stored: string }>(
+      `WITH input AS (
+         SELECT DISTINCT ON (cell_id, service_id, ts) *
+           FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+             AS t(cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+       ),
+       ins AS (
+         INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+         SELECT * FROM input ON CONFLICT DO NOTHING
+         RETURNING cell_id, service_id, ts, error_rate, p99_ms, cpu, rps
+       ),
+       roll AS (
+         INSERT INTO health_rollups AS r (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
+         SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
+                sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
+           FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ON CONFLICT (cell_id, service_id, bucket) DO UPDATE SET
+           samples = r.samples + excluded.samples,
+           sum_error_rate = r.sum_error_rate + excluded.sum_error_rate,
+           max_error_rate = greatest(r.max_error_rate, excluded.max_error_rate),
+           sum_p99_ms = r.sum_p99_ms + excluded.sum_p99_ms,
+           max_p99_ms = greatest(r.max_p99_ms, excluded.max_p99_ms),
+           sum_cpu = r.sum_cpu + excluded.sum_cpu,
+           sum_rps = r.sum_rps + excluded.sum_rps
+       )
+       SELECT count(*) AS stored FROM ins`,
+      [cols.c, cols.s, cols.ts, cols.e, cols.p, cols.cpu, cols.r, cols.v],
+    );
+    const stored = Number(ins.rows[0]!.stored);
+
+    const u = updates;
+    // Lock the current-state rows in a stable order first, so concurrent batches never deadlock.
+    await client.query(
+      `SELECT 1 FROM service_health h JOIN unnest($1::text[], $2::text[]) AS t(c, s) ON h.cell_id = t.c AND h.service_id = t.s
+        ORDER BY h.cell_id, h.service_id FOR UPDATE OF h`,
+      [u.map((x) => x.cell), u.map((x) => x.service)],
+    );
+    await client.query(
+      `WITH t AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                              $8::text[], $9::timestamptz[], $10::bool[], $11::timestamptz[], $12::bool[], $13::timestamptz[], $14::bool[])
+           AS t(c, s, ts, e, p, cpu, r, st, st_start, st_whole, eb, eb_whole, lb, lb_whole)
+       ),
+       upd AS (
+         UPDATE service_health h SET
+           last_sample_at = t.ts, error_rate = t.e, p99_ms = t.p, cpu = t.cpu, rps = t.r, status = t.st::"HealthStatus",
+           status_since = CASE WHEN t.st_whole AND h.status = t.st::"HealthStatus" THEN h.status_since ELSE t.st_start END,
+           error_breach_since = CASE WHEN t.eb IS NULL THEN NULL WHEN t.eb_whole THEN coalesce(h.error_breach_since, t.eb) ELSE t.eb END,
+           latency_breach_since = CASE WHEN t.lb IS NULL THEN NULL WHEN t.lb_whole THEN coalesce(h.latency_breach_since, t.lb) ELSE t.lb END
+         FROM t WHERE h.cell_id = t.c AND h.service_id = t.s AND h.last_sample_at < t.ts
+       )
+       INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since, error_breach_since, latency_breach_since)
+       SELECT c, s, ts, e, p, cpu, r, st::"HealthStatus", st_start, eb, lb FROM t
+        WHERE NOT EXISTS (SELECT 1 FROM service_health h WHERE h.cell_id = t.c AND h.service_id = t.s)
+       ON CONFLICT (cell_id, service_id) DO NOTHING`,
+      [
+        u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => x.last.ts.toISOString()), u.map((x) => x.last.errorRate),
+        u.map((x) => x.last.p99Ms), u.map((x) => x.last.cpu), u.map((x) => x.last.rps), u.map((x) => x.status),
+        u.map((x) => x.statusRunStart.toISOString()), u.map((x) => x.statusRunWhole),
+        u.map((x) => x.errorBreachStart?.toISOString() ?? null), u.map((x) => x.errorBreachWhole),
+        u.map((x) => x.latencyBreachStart?.toISOString() ?? null), u.map((x) => x.latencyBreachWhole),
+      ],
+    );
+
+    const versioned = u.filter((x) => x.version);
+    let versionChanges: IngestOutcome["versionChanges"] = [];
+    if (versioned.length) {
+      const r = await client.query<{ cell_id: string; service_id: string; from_version: string | null; to_version: string }>(
+        `WITH v AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(c, s, ver, ts)
+         ),
+         old AS (
+           SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, v.ts
+             FROM cell_services cs JOIN v ON cs.cell_id = v.c AND cs.service_id = v.s
+            WHERE cs.observed_version IS DISTINCT FROM v.ver
+            ORDER BY cs.cell_id, cs.service_id
+              FOR UPDATE OF cs
+         ),
+         upd AS (
+           UPDATE cell_services cs SET observed_version = old.ver, updated_at = now()
+             FROM old WHERE cs.cell_id = old.cell_id AND cs.service_id = old.service_id
+         ),
+         ev AS (
+           INSERT INTO deployment_events (cell_id, service_id, from_version, to_version, at, source)
+           SELECT cell_id, service_id, from_version, ver, ts, $5 FROM old
+         )
+         SELECT cell_id, service_id, from_version, ver AS to_version FROM old`,
+        [versioned.map((x) => x.cell), versioned.map((x) => x.service), versioned.map((x) => x.version!.value), versioned.map((x) => x.version!.ts.toISOString()), source],
+      );
+      versionChanges = r.rows.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
+    }
+
+    const caps = u.filter((x) => x.apiVersions).flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
+    if (caps.length) {
+      await client.query(
+        `INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at)
+         SELECT c, s, v, ts, ts FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(c, s, v, ts)
+         ON CONFLICT (cell_id, service_id, api_version) DO UPDATE SET
+           first_reported_at = least(a.first_reported_at, excluded.first_reported_at),
+           last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at)`,
+        [caps.map((x) => x.c), caps.map((x) => x.s), caps.map((x) => x.v), caps.map((x) => x.ts.toISOString())],
+      );
+    }
+    await client.query("COMMIT");
+    return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+export interface ServiceState {
+  service: string;
+  status: Status;
+  reasons: string[];
+  since: string | null;
+  lastSampleAt: string | null;
+  errorRate: number | null;
+  p99Ms: number | null;
+  cpu: number | null;
+  rps: number | null;
+  observedVersion: string | null;
+  desiredVersion: string | null;
+}
+
+export interface CellState {
+  id: string;
+  tier: string;
+  region: string;
+  status: Status;
+  services: ServiceState[];
+}
+
+export interface FleetHealth {
+  generatedAt: string;
+  services: string[];
+  counts: Record<Status, number>;
+  cells: CellState[];
+}
+
+const TIER_ORDER: Record<string, number> = { canary: 0, smb: 1, enterprise: 2 };
+
+/** Every active cell × service with its status at `now`: the heatmap's data, one query on current state. */
+export async function loadFleetHealth(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<FleetHealth> {
+  const [{ rows }, svc] = await Promise.all([
+    pool.query<{
+      id: string; tier: string; region: string; service_id: string; observed_version: string | null; desired_version: string | null;
+      last_sample_at: Date | null; error_rate: number | null; p99_ms: number | null; cpu: number | null; rps: number | null;
+      status: Status | null; status_since: Date | null;
+    }>(
+      `SELECT c.id, c.tier::text AS tier, c.region, cs.service_id, cs.observed_version, cs.desired_version,
+              h.last_sample_at, h.error_rate, h.p99_ms, h.cpu, h.rps, h.status::text AS status, h.status_since
+         FROM cells c
+         JOIN cell_services cs ON cs.cell_id = c.id
+         LEFT JOIN service_health h ON h.cell_id = cs.cell_id AND h.service_id = cs.service_id
+        WHERE c.status <> 'retired'`,
+    ),
+    pool.query<{ id: string }>(`SELECT id FROM services ORDER BY sort_order, id`),
+  ]);
+  const serviceOrder = new Map(svc.rows.map((r, i) => [r.id, i]));
+  const byCell = new Map<string, CellState>();
+  for (const r of rows) {
+    let cell = byCell.get(r.id);
+    if (!cell) {
+      cell = { id: r.id, tier: r.tier, region: r.region, status: "no_data", services: [] };
+      byCell.set(r.id, cell);
+    }
+    const reading = r.last_sample_at ? { errorRate: r.error_rate!, p99Ms: r.p99_ms!, cpu: r.cpu! } : null;
+    const c = classify(reading, r.last_sample_at, now, t);
+    const since = statusSince(c, r.status && r.status_since ? { status: r.status, since: r.status_since } : null, r.last_sample_at, t);
+    cell.services.push({
+      service: r.service_id, status: c.status, reasons: c.reasons, since: since?.toISOString() ?? null,
+      lastSampleAt: r.last_sample_at?.toISOString() ?? null, errorRate: r.error_rate, p99Ms: r.p99_ms, cpu: r.cpu, rps: r.rps,
+      observedVersion: r.observed_version, desiredVersion: r.desired_version,
+    });
+  }
+  const counts: Record<Status, number> = { green: 0, yellow: 0, red: 0, no_data: 0 };
+  const cells = [...byCell.values()];
+  for (const cell of cells) {
+    cell.services.sort((a, b) => (serviceOrder.get(a.service) ?? 99) - (serviceOrder.get(b.service) ?? 99));
+    cell.status = worst(cell.services.map((s) => s.status));
+    counts[cell.status]++;
+  }
+  cells.sort((a, b) => (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.region.localeCompare(b.region) || a.id.localeCompare(b.id, "en", { numeric: true }));
+  return { generatedAt: now.toISOString(), services: svc.rows.map((r) => r.id), counts, cells };
+}

@@ -1,0 +1,41 @@
+// Admin settings stored as JSON rows with an optimistic version. Reads merge over defaults.
+import type { z } from "zod";
+import type { Db, Tx } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from "@/lib/health/thresholds";
+import { DEFAULT_LINKS, linksSchema, type LinkTemplates } from "./links";
+
+interface SettingDef<T> {
+  key: string;
+  schema: z.ZodType<T>;
+  defaults: T;
+}
+
+export const SETTINGS = {
+  thresholds: { key: "health.thresholds", schema: thresholdsSchema, defaults: DEFAULT_THRESHOLDS } as SettingDef<Thresholds>,
+  links: { key: "observability.links", schema: linksSchema, defaults: DEFAULT_LINKS } as SettingDef<LinkTemplates>,
+};
+
+export async function readSetting<T>(db: Db | Tx, def: SettingDef<T>): Promise<{ value: T; version: number }> {
+  const row = await db.setting.findUnique({ where: { key: def.key } });
+  if (!row) return { value: def.defaults, version: 0 };
+  const parsed = def.schema.safeParse(row.value);
+  return { value: parsed.success ? parsed.data : def.defaults, version: row.version };
+}
+
+/** Write a setting if nobody changed it since `expectedVersion`; audited with before/after. */
+export async function writeSetting<T>(tx: Tx, def: SettingDef<T>, value: T, expectedVersion: number, actor: string) {
+  const before = await readSetting(tx, def);
+  if (before.version !== expectedVersion) {
+    throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
+  }
+  if (expectedVersion === 0) {
+    const created = await tx.setting.createMany({ data: [{ key: def.key, value: value as object, updatedBy: actor }], skipDuplicates: true });
+    if (created.count === 0) throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
+  } else {
+    const updated = await tx.setting.updateMany({ where: { key: def.key, version: expectedVersion }, data: { value: value as object, version: { increment: 1 }, updatedBy: actor } });
+    if (updated.count === 0) throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
+  }
+  await recordAudit(tx, actor, { action: "setting.update", targetType: "setting", targetId: def.key, before: before.value, after: value });
+}
