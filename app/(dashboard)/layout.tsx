@@ -3,15 +3,18 @@ import type { ReactNode } from "react";
 import { RoleBadge } from "@/components/badges";
 import { NavLinks } from "@/components/nav-links";
 import { SignOutButton } from "@/components/sign-out-button";
-import { canImportFleet } from "@/lib/auth/permissions";
+import { canEditSettings, canImportFleet } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const items = [
+    { href: "/", label: "Health" },
+    { href: "/alerts", label: "Alerts" },
     { href: "/fleet", label: "Fleet" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },
+    ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];
   return (
     <div className="flex min-h-screen">

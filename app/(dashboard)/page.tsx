@@ -1,5 +1,33 @@
-import { redirect } from "next/navigation";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { FleetOverview } from "@/components/health/fleet-overview";
+import { PageHeader, Skeleton } from "@/components/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { pool } from "@/lib/db";
+import { currentThresholds } from "@/lib/health/service";
+import { loadFleetHealth } from "@/lib/health/store";
 
-export default function Home() {
-  redirect("/fleet");
+export const metadata: Metadata = { title: "Fleet health" };
+
+async function Overview() {
+  const thresholds = await currentThresholds();
+  const initial = await loadFleetHealth(pool(), thresholds, new Date());
+  return <FleetOverview initial={initial} thresholds={thresholds} />;
+}
+
+export default async function HomePage() {
+  await requireUser();
+  const t = await currentThresholds();
+  const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+  return (
+    <>
+      <PageHeader
+        title="Fleet health"
+        subtitle={`Every cell × service, live. Red: error rate ≥ ${pct(t.red.errorRate)}, p99 ≥ ${t.red.p99Ms} ms or silent ${t.red.silenceMs / 60_000} min; yellow: error rate ≥ ${pct(t.yellow.errorRate)}, p99 ≥ ${t.yellow.p99Ms} ms or CPU ≥ ${pct(t.yellow.cpu)}.`}
+      />
+      <Suspense fallback={<Skeleton className="h-[600px]" />}>
+        <Overview />
+      </Suspense>
+    </>
+  );
 }

@@ -1,0 +1,115 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
+import { Card } from "@/components/page-header";
+import { STATUSES, type Status } from "@/lib/health/classify";
+import type { CellState, FleetHealth } from "@/lib/health/store";
+import type { Thresholds } from "@/lib/health/thresholds";
+import { ComparisonCharts } from "./comparison-charts";
+import { Heatmap } from "./heatmap";
+import { STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
+import { useFleetHealth } from "./use-fleet-health";
+import { VersionMatrix } from "./version-matrix";
+
+const TIERS = ["canary", "smb", "enterprise"];
+
+function useUrlState() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: false });
+  };
+  return { get: (k: string) => params.get(k), set };
+}
+
+function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string | null; options: string[]; onChange: (v: string | null) => void }) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="text-slate-500">{label}</span>
+      <select name={name} aria-label={label} value={value ?? ""} onChange={(e) => onChange(e.target.value || null)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+        <option value="">All</option>
+        {options.map((o) => <option key={o} value={o}>{o === "no_data" ? "no data" : o}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function FleetOverview({ initial, thresholds }: { initial: FleetHealth; thresholds: Thresholds }) {
+  const { data, isFetching, error, dataUpdatedAt } = useFleetHealth(initial);
+  const url = useUrlState();
+  const tier = url.get("tier");
+  const region = url.get("region");
+  const status = url.get("status") as Status | null;
+  const service = url.get("service");
+  const version = url.get("version");
+
+  const regions = useMemo(() => [...new Set(data.cells.map((c) => c.region))].sort(), [data.cells]);
+  const services = service ? data.services.filter((s) => s === service) : data.services;
+
+  const filtered: CellState[] = useMemo(
+    () =>
+      data.cells.filter((c) => {
+        if (tier && c.tier !== tier) return false;
+        if (region && c.region !== region) return false;
+        if (status) {
+          const relevant = service ? c.services.filter((s) => s.service === service) : c.services;
+          if (!relevant.some((s) => s.status === status)) return false;
+        }
+        return true;
+      }),
+    [data.cells, tier, region, status, service],
+  );
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3" data-testid="status-counts">
+        {STATUSES.map((s) => (
+          <button
+            key={s}
+            type="button"
+            onClick={() => url.set("status", status === s ? null : s)}
+            aria-pressed={status === s}
+            data-testid={`count-${s}`}
+            className={`flex items-center gap-2 rounded-xl border bg-white px-4 py-2 text-left shadow-sm ${status === s ? "border-indigo-500 ring-2 ring-indigo-200" : "border-slate-200"}`}
+          >
+            <span className={`inline-flex h-6 w-6 items-center justify-center rounded-md ${STATUS_BG[s]}`}>
+              <StatusGlyph status={s} className="h-3.5 w-3.5" />
+            </span>
+            <span>
+              <span className="block text-xl font-semibold tabular-nums leading-6">{data.counts[s]}</span>
+              <span className="block text-xs text-slate-500">{STATUS_LABEL[s]} cells</span>
+            </span>
+          </button>
+        ))}
+        <span className="ml-auto text-xs text-slate-400" aria-live="polite">
+          {error ? <span className="text-red-600">Live updates failing: {(error as Error).message}</span> : <>Live · updated {new Date(dataUpdatedAt).toLocaleTimeString()}{isFetching ? " ·" : ""}</>}
+        </span>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm" role="search" aria-label="Filters">
+        <Select label="Tier" name="tier" value={tier} options={TIERS} onChange={(v) => url.set("tier", v)} />
+        <Select label="Region" name="region" value={region} options={regions} onChange={(v) => url.set("region", v)} />
+        <Select label="Status" name="status" value={status} options={[...STATUSES]} onChange={(v) => url.set("status", v)} />
+        <Select label="Service" name="service" value={service} options={data.services} onChange={(v) => url.set("service", v)} />
+        <span className="text-xs text-slate-500">{filtered.length} of {data.cells.length} cells</span>
+      </div>
+
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <Card title={<span>Cell health <span className="font-normal text-slate-400">· {services.join(", ")} · hover or focus a tile for details, arrow keys to move</span></span>}>
+          <Heatmap cells={filtered} services={services} />
+        </Card>
+        <Card title="Cross-cell comparison">
+          <ComparisonCharts cells={filtered} thresholds={thresholds} />
+        </Card>
+      </div>
+
+      <Card title="Deployment status — which cells run which version">
+        <VersionMatrix cells={filtered} services={services} version={version} onVersion={(v) => url.set("version", v)} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,268 @@
+"use client";
+// The cell × service heatmap: one tile per pair, grouped by tier then region. Virtualised rows so
+// thousands of cells stay smooth; one roving tab stop with arrow-key navigation; a details panel
+// follows hover and focus.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { CellState, ServiceState } from "@/lib/health/store";
+import { fmtAgo, fmtMs, fmtPct, STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
+
+const TILE = 18;
+const GAP = 3;
+const BLOCK_PAD = 12;
+const HEADER_H = 30;
+const ROW_H = 54;
+
+type Placed = { cell: CellState; index: number };
+type Row =
+  | { kind: "header"; key: string; tier: string; cells: number; bad: number }
+  | { kind: "line"; key: string; groups: { region: string; total: number; cells: Placed[] }[]; cells: Placed[] };
+
+interface Tile {
+  cell: CellState;
+  svc: ServiceState;
+  row: number;
+}
+
+export function Heatmap({ cells, services }: { cells: CellState[]; services: string[] }) {
+  const parentRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(1000);
+  const [active, setActive] = useState<{ idx: number; x: number; y: number } | null>(null);
+  const [focusIdx, setFocusIdx] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = parentRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([e]) => setWidth(e!.contentRect.width));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+
+  const blockW = Math.max(services.length * (TILE + GAP) - GAP, 124) + BLOCK_PAD;
+  const GROUP_PAD = 16;
+
+  // Tier headers, then lines packed with region groups (a wide region wraps onto more lines).
+  const { rows, tiles, tileIndex } = useMemo(() => {
+    const rows: Row[] = [];
+    const tiles: Tile[] = [];
+    const usable = Math.max(blockW + GROUP_PAD, width - 8);
+    const perLine = Math.max(1, Math.floor((usable - GROUP_PAD) / blockW));
+    let i = 0;
+    while (i < cells.length) {
+      const tier = cells[i]!.tier;
+      let j = i;
+      while (j < cells.length && cells[j]!.tier === tier) j++;
+      const tierCells = cells.slice(i, j);
+      rows.push({ kind: "header", key: `h:${tier}`, tier, cells: tierCells.length, bad: tierCells.filter((c) => c.status === "red").length });
+      let line: Extract<Row, { kind: "line" }> | null = null;
+      let used = 0;
+      let k = i;
+      while (k < j) {
+        const region = cells[k]!.region;
+        let m = k;
+        while (m < j && cells[m]!.region === region) m++;
+        const total = m - k;
+        for (let start = k; start < m; ) {
+          const room = line ? Math.floor((usable - used - GROUP_PAD) / blockW) : perLine;
+          if (!line || room < Math.min(m - start, perLine === 1 ? 1 : 2) || room < 1) {
+            line = { kind: "line", key: `l:${cells[start]!.id}`, groups: [], cells: [] };
+            rows.push(line);
+            used = 0;
+            continue;
+          }
+          const take = Math.min(room, m - start);
+          const placed = cells.slice(start, start + take).map((cell, n) => ({ cell, index: start + n }));
+          line.groups.push({ region, total, cells: placed });
+          line.cells.push(...placed);
+          used += take * blockW + GROUP_PAD;
+          start += take;
+        }
+        k = m;
+      }
+      i = j;
+    }
+    const tileIndex = new Map<string, number>();
+    rows.forEach((row, r) => {
+      if (row.kind !== "line") return;
+      for (const { cell } of row.cells) {
+        for (const svc of cell.services.filter((s) => services.includes(s.service))) {
+          tileIndex.set(`${cell.id}/${svc.service}`, tiles.length);
+          tiles.push({ cell, svc, row: r });
+        }
+      }
+    });
+    return { rows, tiles, tileIndex };
+  }, [cells, services, width, blockW]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: (i) => (rows[i]!.kind === "header" ? HEADER_H : ROW_H),
+    overscan: 6,
+  });
+
+  useEffect(() => {
+    if (pendingFocus.current === null) return;
+    const el = parentRef.current?.querySelector<HTMLElement>(`[data-tile="${pendingFocus.current}"]`);
+    if (el) {
+      el.focus();
+      pendingFocus.current = null;
+    }
+  });
+
+  const move = (from: number, key: string) => {
+    const here = tiles[from]!;
+    let to = from;
+    if (key === "ArrowRight") to = Math.min(tiles.length - 1, from + 1);
+    else if (key === "ArrowLeft") to = Math.max(0, from - 1);
+    else if (key === "ArrowDown" || key === "ArrowUp") {
+      const dir = key === "ArrowDown" ? 1 : -1;
+      let r = here.row + dir;
+      while (r >= 0 && r < rows.length && rows[r]!.kind !== "line") r += dir;
+      const target = rows[r];
+      if (target?.kind === "line") {
+        const current = rows[here.row] as Extract<Row, { kind: "line" }>;
+        const pos = current.cells.findIndex((c) => c.cell.id === here.cell.id);
+        const dest = target.cells[Math.min(pos, target.cells.length - 1)]!.cell;
+        to = tileIndex.get(`${dest.id}/${here.svc.service}`) ?? tileIndex.get(`${dest.id}/${dest.services[0]?.service}`) ?? from;
+      }
+    } else if (key === "Home") to = 0;
+    else if (key === "End") to = tiles.length - 1;
+    else return false;
+    setFocusIdx(to);
+    pendingFocus.current = to;
+    virtualizer.scrollToIndex(tiles[to]!.row, { align: "auto" });
+    return true;
+  };
+
+  const renderTile = (cell: CellState, svc: ServiceState) => {
+    const idx = tileIndex.get(`${cell.id}/${svc.service}`)!;
+    const place = (el: HTMLElement) => {
+      const r = el.getBoundingClientRect();
+      const p = parentRef.current!.getBoundingClientRect();
+      setActive({ idx, x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
+    };
+    return (
+      <Link
+        key={svc.service}
+        href={`/cells/${cell.id}?service=${svc.service}`}
+        role="gridcell"
+        data-tile={idx}
+        data-testid={`tile-${cell.id}-${svc.service}`}
+        data-status={svc.status}
+        tabIndex={idx === focusIdx ? 0 : -1}
+        aria-label={`${cell.id} ${svc.service}: ${STATUS_LABEL[svc.status]}${svc.reasons.length ? ` (${svc.reasons.join(", ")})` : ""}, version ${svc.observedVersion ?? "unknown"}`}
+        className={`flex items-center justify-center rounded-[3px] ${STATUS_BG[svc.status]} outline-offset-1 transition-colors hover:ring-2 hover:ring-slate-900/40 focus-visible:outline-2 focus-visible:outline-indigo-600`}
+        style={{ width: TILE, height: TILE }}
+        onMouseEnter={(e) => place(e.currentTarget)}
+        onFocus={(e) => {
+          setFocusIdx(idx);
+          place(e.currentTarget);
+        }}
+        onBlur={() => setActive(null)}
+        onKeyDown={(e) => {
+          if (move(idx, e.key)) e.preventDefault();
+        }}
+      >
+        <StatusGlyph status={svc.status} className="h-2.5 w-2.5" />
+      </Link>
+    );
+  };
+
+  const activeTile = active ? tiles[active.idx] : undefined;
+
+  if (cells.length === 0) return <p className="py-10 text-center text-sm text-slate-500">No cells match these filters.</p>;
+
+  return (
+    <div className="relative">
+      <div
+        ref={parentRef}
+        className="max-h-[640px] overflow-auto rounded-lg"
+        role="grid"
+        aria-label="Cell × service health heatmap"
+        aria-rowcount={rows.length}
+        data-testid="heatmap"
+        onMouseLeave={() => setActive(null)}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {virtualizer.getVirtualItems().map((vi) => {
+            const row = rows[vi.index]!;
+            return (
+              <div key={row.key} role="row" style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${vi.start}px)`, height: vi.size }}>
+                {row.kind === "header" ? (
+                  <div className="flex items-end gap-2 border-b border-slate-100 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600" role="rowheader">
+                    <span>{row.tier}</span>
+                    <span className="font-normal normal-case text-slate-400">{row.cells} cell{row.cells === 1 ? "" : "s"}{row.bad ? ` · ${row.bad} unhealthy` : ""}</span>
+                  </div>
+                ) : (
+                  <div className="flex pt-1.5">
+                    {row.groups.map((g) => (
+                      <div key={`${g.region}:${g.cells[0]!.cell.id}`} className="mr-2 border-l-2 border-slate-200 pl-2" style={{ paddingRight: GROUP_PAD - 10 }}>
+                        <div className="text-[10px] font-medium leading-3 text-slate-400">{g.region}{g.total > g.cells.length ? " (cont.)" : ""}</div>
+                        <div className="flex">
+                          {g.cells.map(({ cell }) => (
+                            <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
+                              <Link href={`/cells/${cell.id}`} tabIndex={-1} className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700" title={cell.id}>
+                                {cell.id}
+                              </Link>
+                              <div className="flex" style={{ gap: GAP }}>
+                                {cell.services
+                                  .filter((s) => services.includes(s.service))
+                                  .map((svc) => renderTile(cell, svc))}
+                              </div>
+                            </div>
+                          ))}
+                        </div>
+                      </div>
+                    ))}
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {activeTile && active && (
+        <div
+          role="tooltip"
+          data-testid="tile-details"
+          className="pointer-events-none absolute z-20 w-64 -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-3 text-xs shadow-xl"
+          style={{ left: Math.min(Math.max(active.x, 130), width - 130), top: active.y + 6 }}
+        >
+          <div className="mb-1 flex items-center justify-between">
+            <span className="font-mono font-semibold">{activeTile.cell.id}</span>
+            <span className="font-medium">{activeTile.svc.service}</span>
+          </div>
+          <div className={`mb-2 flex items-center gap-1 font-medium`}>
+            <span className={`inline-flex h-4 w-4 items-center justify-center rounded-sm ${STATUS_BG[activeTile.svc.status]}`}>
+              <StatusGlyph status={activeTile.svc.status} className="h-2.5 w-2.5" />
+            </span>
+            {STATUS_LABEL[activeTile.svc.status]}
+            {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
+          </div>
+          {activeTile.svc.reasons.length > 0 && <ul className="mb-2 list-disc pl-4 text-red-700">{activeTile.svc.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+          <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
+            <dt className="text-slate-500">Error rate</dt><dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
+            <dt className="text-slate-500">p99</dt><dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
+            <dt className="text-slate-500">CPU</dt><dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
+            <dt className="text-slate-500">RPS</dt><dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
+            <dt className="text-slate-500">Version</dt>
+            <dd className="font-mono">
+              {activeTile.svc.observedVersion ?? "—"}
+              {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>}
+            </dd>
+            <dt className="text-slate-500">Last sample</dt><dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
+          </dl>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+// Time series for charts: fine windows from raw samples, long windows from 5-minute rollups.
+import type pg from "pg";
+
+export const WINDOWS = { "1h": 3600_000, "6h": 6 * 3600_000, "24h": 24 * 3600_000 } as const;
+export type Window = keyof typeof WINDOWS;
+
+export interface Point {
+  t: number;
+  errorRate: number;
+  p99Ms: number;
+  cpu: number;
+  rps: number;
+}
+
+/** Bucket size for a window: cell view (coarser) or service view (finer). */
+export function bucketFor(window: Window, fine: boolean): { source: "raw" | "rollup"; bucketMs: number } {
+  if (window === "1h") return fine ? { source: "raw", bucketMs: 15_000 } : { source: "raw", bucketMs: 60_000 };
+  if (window === "6h") return fine ? { source: "raw", bucketMs: 60_000 } : { source: "rollup", bucketMs: 5 * 60_000 };
+  return fine ? { source: "rollup", bucketMs: 5 * 60_000 } : { source: "rollup", bucketMs: 15 * 60_000 };
+}
+
+export async function loadSeries(pool: Pick<pg.Pool, "query">, cellId: string, services: string[], window: Window, now: Date, fine = false): Promise<Record<string, Point[]>> {
+  const { source, bucketMs } = bucketFor(window, fine);
+  const from = new Date(now.getTime() - WINDOWS[window]);
+  const interval = `${bucketMs / 1000} seconds`;
+  const sql =
+    source === "raw"
+      ? `SELECT service_id, date_bin($4::interval, ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS b,
+                avg(error_rate) AS e, max(p99_ms) AS p, avg(cpu) AS c, avg(rps) AS r
+           FROM health_samples
+          WHERE cell_id = $1 AND service_id = ANY($2::text[]) AND ts >= $3
+          GROUP BY 1, 2 ORDER BY 1, 2`
+      : `SELECT service_id, date_bin($4::interval, bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS b,
+                sum(sum_error_rate) / sum(samples) AS e, max(max_p99_ms) AS p, sum(sum_cpu) / sum(samples) AS c, sum(sum_rps) / sum(samples) AS r
+           FROM health_rollups
+          WHERE cell_id = $1 AND service_id = ANY($2::text[]) AND bucket >= $3
+          GROUP BY 1, 2 ORDER BY 1, 2`;
+  const { rows } = await pool.query<{ service_id: string; b: Date; e: number; p: number; c: number; r: number }>(sql, [cellId, services, from, interval]);
+  const out: Record<string, Point[]> = Object.fromEntries(services.map((s) => [s, []]));
+  for (const r of rows) out[r.service_id]!.push({ t: r.b.getTime(), errorRate: Number(r.e), p99Ms: Number(r.p), cpu: Number(r.c), rps: Number(r.r) });
+  return out;
+}
