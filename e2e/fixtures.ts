@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { E2E } from "../playwright.config";
 
 export const PASSWORD = "cellplane";
 export const USERS = {
@@ -42,3 +46,26 @@ export const test = base.extend<{ loginAs: (who: DemoUser) => Promise<Page> }>({
 });
 
 export { expect };
+
+/** Run the real CLI against the e2e server's database (it joins the running embedded PostgreSQL). */
+export function cli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
+    env: { ...process.env, CELLPLANE_DATA_DIR: E2E.dataDir, CELLPLANE_PG_PORT: String(E2E.pgPort), DATABASE_URL: "" },
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`cellplane ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** A fresh API token with the given scopes, created through the CLI. */
+export function apiToken(scopes: string[]): string {
+  return cli(["token", "create", "--name", `e2e-${scopes.join("-").replace(/:/g, ".")}-${Date.now()}`, "--scopes", scopes.join(",")]);
+}
+
+/** Tell the fleet simulator (when it runs) to inject faults; it re-reads this file every tick. */
+export function simulatorFaults(faults: unknown[]) {
+  fs.mkdirSync(E2E.dataDir, { recursive: true });
+  fs.writeFileSync(path.join(E2E.dataDir, "simulator-faults.json"), JSON.stringify({ faults }, null, 2));
+}

@@ -1,0 +1,118 @@
+import { apiToken, expect, open, simulatorFaults, test } from "./fixtures";
+
+const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({ cell, service, ts: new Date().toISOString(), errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100, ...o });
+
+test.describe("fleet health for SREs", () => {
+  test.afterAll(() => simulatorFaults([]));
+
+  test("the heatmap shows every demo cell × service; filters live in the URL", async ({ page, loginAs }) => {
+    await loginAs("sre");
+    await open(page, "/");
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(16 * 5);
+    await page.getByLabel("Tier", { exact: true }).selectOption("enterprise");
+    await expect(page).toHaveURL(/tier=enterprise/);
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3 * 5);
+    await page.getByLabel("Service", { exact: true }).selectOption("voice");
+    await expect(page).toHaveURL(/service=voice/);
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
+    // The URL alone reproduces the view (linkable in an incident channel).
+    await open(page, "/?tier=enterprise&service=voice");
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
+  });
+
+  test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({ page, loginAs, request }) => {
+    const cell = "enterprise-us-hipaa";
+    simulatorFaults([{ kind: "silent", cell }]); // keep the simulator (if running) from overwriting the injected state
+    const token = apiToken(["telemetry:write"]);
+    await loginAs("sre");
+    await open(page, "/");
+    const tile = page.getByTestId(`tile-${cell}-voice`);
+    await expect(tile).toBeVisible();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    const res = await request.post("/api/v1/telemetry", {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { samples: [sample(cell, "voice", { errorRate: 0.087, p99Ms: 1400 }), ...["sms", "video", "whatsapp", "email"].map((s) => sample(cell, s))] },
+    });
+    expect(res.status()).toBe(200);
+    await expect(tile).toHaveAttribute("data-status", "red", { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // no reload happened
+
+    await tile.hover();
+    await expect(page.getByTestId("tile-details")).toContainText("error rate 8.7%");
+    await tile.click();
+    await expect(page).toHaveURL(new RegExp(`/cells/${cell}\\?service=voice`));
+    await expect(page.getByTestId("service-row-voice")).toContainText("Unhealthy");
+    await expect(page.getByTestId("chart-errorRate")).toBeVisible();
+    await expect(page.getByTestId("impact-banner")).toContainText("voice is unhealthy");
+    await expect(page.getByTestId("cell-customers")).toContainText("enterprise-customer-123");
+    await expect(page.getByTestId("runbooks")).toContainText(`Is ${cell} reachable?`);
+  });
+
+  test("an incident on several cells is one grouped row on the alerts page", async ({ page, loginAs, request }) => {
+    const token = apiToken(["alerts:write"]);
+    const cells = ["smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1"];
+    const type = `carrier_outage_${Date.now()}`;
+    const res = await request.post("/api/v1/alerts", {
+      headers: { Authorization: `Bearer ${token}` },
+      data: cells.map((cell, i) => ({ type, cell, service: "sms", severity: "critical", summary: "carrier rejects messages", status: "firing", dedupKey: `${type}-${i}` })),
+    });
+    expect(res.status()).toBe(200);
+    await loginAs("sre");
+    await open(page, "/alerts");
+    const group = page.locator(`[data-testid="alert-group"][data-type="${type}"]`);
+    await expect(group).toHaveCount(1);
+    await expect(group.getByTestId("group-cell-count")).toHaveText("4");
+    await group.getByText("Show the 4 affected cells").click();
+    await expect(group.getByRole("link", { name: "smb-eu-1" })).toBeVisible();
+  });
+
+  test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ page, loginAs }) => {
+    await loginAs("viewer");
+    await open(page, "/?tier=smb");
+    const first = page.locator('[data-testid^="tile-"]').first();
+    await first.focus();
+    await expect(page.getByTestId("tile-details")).toBeVisible();
+    const before = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    await page.keyboard.press("ArrowRight");
+    const after = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/^tile-smb-/);
+  });
+});
+
+test.describe("telemetry and health APIs", () => {
+  test("ingest: 401 without a token, 403 with the wrong scope, 400 names index and field, 413, 422 lists unknowns", async ({ request }) => {
+    const good = { samples: [sample("smb-us-4", "email")] };
+    expect((await request.post("/api/v1/telemetry", { data: good })).status()).toBe(401);
+    const wrong = apiToken(["fleet:read"]);
+    expect((await request.post("/api/v1/telemetry", { headers: { Authorization: `Bearer ${wrong}` }, data: good })).status()).toBe(403);
+    const token = apiToken(["telemetry:write"]);
+    const auth = { Authorization: `Bearer ${token}` };
+    const bad = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: [sample("smb-us-4", "email"), sample("smb-us-4", "sms", { errorRate: 7 })] } });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.details).toEqual([{ index: 1, field: "errorRate", message: expect.any(String) }]);
+    const tooMany = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: Array.from({ length: 5001 }, () => sample("smb-us-4", "email")) } });
+    expect(tooMany.status()).toBe(413);
+    const unknown = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: [sample("smb-us-4", "email"), sample("nope-9", "fax")] } });
+    expect(unknown.status()).toBe(422);
+    expect((await unknown.json()).error.details).toMatchObject({ cells: ["nope-9"], services: ["fax"] });
+    const ok = await request.post("/api/v1/telemetry", { headers: auth, data: good });
+    expect(await ok.json()).toMatchObject({ received: 1, stored: 1 });
+    const again = await request.post("/api/v1/telemetry", { headers: auth, data: good });
+    expect(await again.json()).toMatchObject({ received: 1, stored: 0, duplicates: 1 });
+  });
+
+  test("fleet health API serves bots with a fleet:read token; OpenAPI 3.1 describes it", async ({ request }) => {
+    expect((await request.get("/api/v1/fleet/health")).status()).toBe(401);
+    const token = apiToken(["fleet:read"]);
+    const res = await request.get("/api/v1/fleet/health", { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status()).toBe(200);
+    const body = await res.json();
+    expect(body.cells).toHaveLength(16);
+    expect(body.cells[0].services[0]).toHaveProperty("observedVersion");
+    const doc = await (await request.get("/api/v1/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/api/v1/telemetry"].post).toBeDefined();
+  });
+});
