@@ -175,7 +175,7 @@ async function initdb(l: Layout, who: RunAs, log: (l: string) => void) {
   }
 }
 
-async function waitForServer(url: string, child: ChildProcess | undefined, output: () => string) {
+async function waitForServer(url: string, child: ChildProcess | undefined, output: () => string, clusterDir?: string) {
   const deadline = Date.now() + 60_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -185,10 +185,16 @@ async function waitForServer(url: string, child: ChildProcess | undefined, outpu
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
-      await client.query("select 1");
+      const { rows } = await client.query<{ dir: string }>("select current_setting('data_directory') as dir");
       await client.end();
+      // Another PostgreSQL may already own the port: never mistake it for ours.
+      if (clusterDir && path.resolve(rows[0]!.dir) !== path.resolve(clusterDir)) {
+        child?.kill("SIGINT");
+        throw new PortTakenError(`port ${new URL(url).port} is used by another PostgreSQL (data directory ${rows[0]!.dir}); set CELLPLANE_PG_PORT to a free port`);
+      }
       return;
     } catch (e) {
+      if (e instanceof PortTakenError) throw e;
       lastError = e;
       await client.end().catch(() => {});
       await new Promise((r) => setTimeout(r, 100));
@@ -196,6 +202,8 @@ async function waitForServer(url: string, child: ChildProcess | undefined, outpu
   }
   throw new Error(`PostgreSQL did not accept connections within 60 s: ${String(lastError)}\n${output()}`);
 }
+
+class PortTakenError extends Error {}
 
 async function ensureDatabase(adminUrl: string, database: string) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -224,7 +232,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   if (runningPid(l.clusterDir) !== undefined) {
     // Another Cellplane process (a second `npm start`, or the CLI next to a running server)
     // already runs this cluster: use it and leave its lifecycle to its owner.
-    await waitForServer(url("postgres"), undefined, () => "");
+    await waitForServer(url("postgres"), undefined, () => "", l.clusterDir);
     await ensureDatabase(url("postgres"), opts.database);
     return { url: url(opts.database), clusterDir: l.clusterDir, owned: false, stop: async () => {} };
   }
@@ -249,7 +257,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  await waitForServer(url("postgres"), child, () => output);
+  await waitForServer(url("postgres"), child, () => output, l.clusterDir);
   await ensureDatabase(url("postgres"), opts.database);
   log(`PostgreSQL ready on 127.0.0.1:${opts.port} (cluster ${l.clusterDir})`);
 
