@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from "@/lib/health/thresholds";
 import { DEFAULT_LINKS, linksSchema, type LinkTemplates } from "./links";
+import { DEFAULT_ROLLOUT_SETTINGS, rolloutSettingsSchema, type RolloutSettings } from "./rollouts";
 
 interface SettingDef<T> {
   key: string;
@@ -15,6 +16,7 @@ interface SettingDef<T> {
 export const SETTINGS = {
   thresholds: { key: "health.thresholds", schema: thresholdsSchema, defaults: DEFAULT_THRESHOLDS } as SettingDef<Thresholds>,
   links: { key: "observability.links", schema: linksSchema, defaults: DEFAULT_LINKS } as SettingDef<LinkTemplates>,
+  rollouts: { key: "rollouts", schema: rolloutSettingsSchema, defaults: DEFAULT_ROLLOUT_SETTINGS } as SettingDef<RolloutSettings>,
 };
 
 export async function readSetting<T>(db: Db | Tx, def: SettingDef<T>): Promise<{ value: T; version: number }> {

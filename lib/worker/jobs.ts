@@ -1,5 +1,6 @@
 // Every background job, gathered from the domains. Each step is idempotent and transactional.
 import { healthJobs } from "@/lib/health/jobs";
+import { rolloutJobs } from "@/lib/rollouts/jobs";
 import type { Job } from "./ticker";
 
-export const jobs: Job[] = [...healthJobs];
+export const jobs: Job[] = [...healthJobs, ...rolloutJobs];

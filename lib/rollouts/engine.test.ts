@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import { command, DEFAULT_ENGINE_CONFIG, evaluateChecks, newRelease, tick, type Observations, type ReleaseDoc, type WavePlan, type WaveTelemetry } from "./engine";
+
+const H = 3600_000;
+const t0 = new Date("2026-11-26T09:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const cfg = { ...DEFAULT_ENGINE_CONFIG };
+
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
+  name, group: name, cells, parallel: true, bakeMs: 45 * 60_000,
+  checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }, { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" }],
+  requiresApproval: false, notify: null, maintenanceWindow: false, ...o,
+});
+
+const PLAN = [
+  wave("canary", ["canary-1"]),
+  wave("smb-1", ["smb-1", "smb-2"], { bakeMs: 4 * H }),
+  wave("ent · e-1", ["e-1"], { group: "enterprise", bakeMs: 24 * H, requiresApproval: true, notify: "slack://enterprise-releases" }),
+];
+
+/** A small world: observed versions follow desired ones when `converge` is called. */
+function world(doc: ReleaseDoc) {
+  const cells = [...new Set(doc.waves.flatMap((w) => w.cells))];
+  const desired: Observations["desired"] = Object.fromEntries(cells.map((c) => [c, { sms: "v1" }]));
+  const observed: Observations["observed"] = Object.fromEntries(cells.map((c) => [c, { sms: "v1" }]));
+  return {
+    desired, observed,
+    obs(o: Partial<Observations> = {}): Observations {
+      return { observed: structuredClone(observed), desired: structuredClone(desired), freezes: [], windows: {}, thresholds: { errorRate: 0.001, p99Ms: 500 }, ...o };
+    },
+    apply(effects: ReturnType<typeof tick>["effects"]) {
+      for (const e of effects) {
+        if (e.kind === "setDesired") for (const c of e.cells) desired[c] = { ...e.versions };
+        if (e.kind === "restoreDesired") for (const [c, v] of Object.entries(e.previous)) desired[c] = v as Record<string, string>;
+      }
+    },
+    converge() {
+      for (const c of cells) observed[c] = { ...desired[c]! };
+    },
+  };
+}
+
+const good = (cells: string[]): WaveTelemetry => ({ from: t0.toISOString(), to: t0.toISOString(), cells: Object.fromEntries(cells.map((c) => [c, { samples: 10, errorRate: 0.0002, p99Ms: 180 }])), alerts: [] });
+
+describe("release engine with an injected clock", () => {
+  it("runs canary → SMB → approval gate → enterprise; a 24 h bake passes in milliseconds", () => {
+    let doc = newRelease(PLAN, { sms: "v2" }, "riley@x", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
+    expect(s.effects).toContainEqual({ kind: "setDesired", wave: 0, cells: ["canary-1"], versions: { sms: "v2" } });
+    w.apply(s.effects);
+    doc = s.doc;
+
+    // Not converged yet: waits, says why.
+    s = tick(doc, w.obs(), at(60_000), cfg);
+    expect(s.doc.waves[0]!.waiting).toBe("waiting for canary-1 to report the new version");
+    w.converge();
+    s = tick(s.doc, w.obs(), at(120_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("BAKING");
+    expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(120_000 + 45 * 60_000).toISOString());
+    doc = s.doc;
+    expect(tick(doc, w.obs(), at(120_000 + 45 * 60_000 - 1), cfg).doc.waves[0]!.state).toBe("BAKING");
+    s = tick(doc, w.obs(), at(120_000 + 45 * 60_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("VALIDATING");
+    s = tick(s.doc, w.obs({ telemetry: good(["canary-1"]) }), at(H), cfg);
+    expect(s.doc.waves[0]!.state).toBe("PASSED");
+    expect(s.doc.waves[0]!.checkResults!.map((r) => r.passed)).toEqual([true, true]);
+    // The next wave starts deploying in the same pass.
+    expect(s.doc.current).toBe(1);
+    expect(s.doc.waves[1]!.state).toBe("DEPLOYING");
+    w.apply(s.effects);
+    w.converge();
+    s = tick(s.doc, w.obs(), at(2 * H), cfg);
+    s = tick(s.doc, w.obs(), at(6 * H), cfg);
+    s = tick(s.doc, w.obs({ telemetry: good(["smb-1", "smb-2"]) }), at(6 * H), cfg);
+    expect(s.doc.waves[1]!.state).toBe("PASSED");
+    // Enterprise waits at the gate and notifies the channel.
+    expect(s.doc.waves[2]!.state).toBe("AWAITING_APPROVAL");
+    expect(s.doc.status).toBe("awaiting_approval");
+    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "notify", event: "gate_waiting", target: "slack://enterprise-releases" }));
+    // Four-eyes: the starter cannot approve.
+    expect(() => command(s.doc, { kind: "approve", wave: 2, by: "riley@x", comment: "ok" }, at(7 * H))).toThrow(/four-eyes/);
+    const approved = command(s.doc, { kind: "approve", wave: 2, by: "robin@x", comment: "CAB approved" }, at(7 * H));
+    expect(approved.doc.waves[2]!.decision).toMatchObject({ decision: "approve", by: "robin@x", comment: "CAB approved" });
+    s = tick(approved.doc, w.obs(), at(7 * H), cfg);
+    expect(s.doc.waves[2]!.state).toBe("DEPLOYING");
+    w.apply(s.effects);
+    w.converge();
+    s = tick(s.doc, w.obs(), at(8 * H), cfg);
+    expect(s.doc.waves[2]!.bakeEndsAt).toBe(at(32 * H).toISOString());
+    s = tick(s.doc, w.obs(), at(32 * H), cfg);
+    s = tick(s.doc, w.obs({ telemetry: good(["e-1"]) }), at(32 * H), cfg);
+    expect(s.doc.status).toBe("succeeded");
+    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "notify", event: "release_finished" }));
+  });
+
+  it("a failing check rolls back only that wave's cells; passed waves keep the new version; later waves never start", () => {
+    const doc = newRelease(PLAN, { sms: "v2" }, "riley@x", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects); w.converge();
+    s = tick(s.doc, w.obs(), at(1000), cfg);
+    s = tick(s.doc, w.obs(), at(H), cfg);
+    s = tick(s.doc, w.obs({ telemetry: good(["canary-1"]) }), at(H), cfg);
+    w.apply(s.effects); w.converge();
+    s = tick(s.doc, w.obs(), at(H + 1000), cfg);
+    s = tick(s.doc, w.obs(), at(6 * H), cfg);
+    const bad: WaveTelemetry = { ...good(["smb-1", "smb-2"]), cells: { "smb-1": { samples: 12, errorRate: 0.0002, p99Ms: 150 }, "smb-2": { samples: 12, errorRate: 0.042, p99Ms: 210 } } };
+    s = tick(s.doc, w.obs({ telemetry: bad }), at(6 * H), cfg);
+    expect(s.doc.waves[1]!.state).toBe("ROLLING_BACK");
+    expect(s.doc.waves[1]!.failure).toMatch(/error_rate < 0.1% \(worst cell smb-2: 4.200% vs < 0.100%\)/);
+    const restore = s.effects.find((e) => e.kind === "restoreDesired");
+    expect(restore).toEqual({ kind: "restoreDesired", wave: 1, previous: { "smb-1": { sms: "v1" }, "smb-2": { sms: "v1" } } });
+    const checks = s.effects.find((e) => e.kind === "recordChecks");
+    expect(checks && checks.kind === "recordChecks" && checks.results[0]).toMatchObject({ passed: false, measured: 0.042, threshold: 0.001 });
+    w.apply(s.effects); w.converge();
+    s = tick(s.doc, w.obs(), at(6 * H + 1000), cfg);
+    expect(s.doc.waves.map((x) => x.state)).toEqual(["PASSED", "ROLLED_BACK", "SKIPPED"]);
+    expect(s.doc.status).toBe("rolled_back");
+    expect(w.desired["canary-1"]).toEqual({ sms: "v2" }); // the passed canary keeps the new version
+    expect(w.desired["e-1"]).toEqual({ sms: "v1" }); // never touched
+  });
+
+  it("a deploy that never converges fails after the timeout and rolls back", () => {
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    s = tick(s.doc, w.obs(), at(cfg.deployTimeoutMs), cfg);
+    expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
+    s = tick(s.doc, w.obs(), at(cfg.deployTimeoutMs + 1), cfg);
+    // The cell never left the old version, so the rollback completes in the same pass.
+    expect(s.effects.map((e) => e.kind === "transition" && e.to)).toEqual(expect.arrayContaining(["FAILED", "ROLLING_BACK", "ROLLED_BACK"]));
+    expect(s.doc.waves[0]!.failure).toMatch(/deploy timed out: canary-1/);
+    expect(s.doc.status).toBe("rolled_back");
+  });
+
+  it("the time scale compresses bakes (60 = a minute per second)", () => {
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, { ...cfg, timeScale: 60 });
+    w.apply(s.effects); w.converge();
+    s = tick(s.doc, w.obs(), t0, { ...cfg, timeScale: 60 });
+    expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45_000).toISOString());
+  });
+
+  it("a freeze holds a wave before deploying and lets it go after", () => {
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    const freezes = [{ startsAt: at(-H), endsAt: at(H), reason: "Black Friday" }];
+    let s = tick(doc, w.obs({ freezes }), t0, cfg);
+    expect(s.doc.waves[0]!.state).toBe("PENDING");
+    expect(s.doc.waves[0]!.waiting).toMatch(/fleet freeze until .*Black Friday/);
+    expect(s.effects.filter((e) => e.kind === "setDesired")).toEqual([]);
+    s = tick(s.doc, w.obs({ freezes }), at(H), cfg);
+    expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
+  });
+
+  it("maintenance windows: waits for the cell's window in its time zone and sends one customer notice in the lead time", () => {
+    // Tuesday 02:00–04:00 in New York; now is Monday 2026-11-23 09:00 UTC (04:00 New York).
+    const monday = new Date("2026-11-23T09:00:00Z");
+    const doc = newRelease([wave("ent", ["e-1"], { maintenanceWindow: true })], { sms: "v2" }, "a", monday);
+    const w = world(doc);
+    const windows = { "e-1": { zone: "America/New_York", windows: [{ weekday: 2, startMinute: 120, durationMin: 120 }] } };
+    let s = tick(doc, w.obs({ windows }), monday, cfg);
+    expect(s.doc.waves[0]!.state).toBe("PENDING");
+    expect(s.doc.waves[0]!.waiting).toMatch(/maintenance window of e-1 \(opens Tue 24 Nov 02:00/);
+    expect(s.effects.filter((e) => e.kind === "notify" && e.event === "customer_notice")).toHaveLength(1);
+    s = tick(s.doc, w.obs({ windows }), new Date("2026-11-23T20:00:00Z"), cfg);
+    expect(s.effects.filter((e) => e.kind === "notify")).toHaveLength(0); // once only
+    s = tick(s.doc, w.obs({ windows }), new Date("2026-11-24T07:30:00Z"), cfg); // 02:30 New York
+    expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
+  });
+
+  it("commands: reject stops before the wave; pause holds; advance cuts a bake short; rollback only while a wave is live", () => {
+    const gated = newRelease([wave("ent", ["e-1"], { requiresApproval: true })], { sms: "v2" }, "a", t0);
+    const w = world(gated);
+    let s = tick(gated, w.obs(), t0, cfg);
+    const rejected = command(s.doc, { kind: "reject", wave: 0, by: "b", comment: "customer event this week" }, at(1));
+    expect(rejected.doc.status).toBe("aborted");
+    expect(rejected.doc.waves[0]!.state).toBe("REJECTED");
+    expect(() => command(rejected.doc, { kind: "approve", wave: 0, by: "c", comment: "" }, at(2))).toThrow(/already aborted/);
+    expect(() => command(s.doc, { kind: "approve", wave: 0, by: "b", comment: "x" }, at(1))).not.toThrow();
+
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w2 = world(doc);
+    s = tick(doc, w2.obs(), t0, cfg);
+    expect(() => command(s.doc, { kind: "advance", by: "x", reason: "r" }, t0)).toThrow(/only a baking wave/);
+    w2.apply(s.effects); w2.converge();
+    s = tick(s.doc, w2.obs(), t0, cfg);
+    const paused = command(s.doc, { kind: "pause", by: "sre", reason: "incident" }, at(1));
+    expect(tick(paused.doc, w2.obs(), at(2 * H), cfg).doc.waves[0]!.state).toBe("BAKING");
+    const resumed = command(paused.doc, { kind: "resume", by: "sre" }, at(2));
+    const advanced = command(resumed.doc, { kind: "advance", by: "rm", reason: "hotfix" }, at(60_000));
+    expect(tick(advanced.doc, w2.obs(), at(60_000), cfg).doc.waves[0]!.state).toBe("VALIDATING");
+    const rolled = command(resumed.doc, { kind: "rollback", by: "sre", reason: "customer impact" }, at(3));
+    expect(rolled.doc.waves[0]!.state).toBe("ROLLING_BACK");
+    expect(rolled.effects).toContainEqual({ kind: "restoreDesired", wave: 0, previous: { "canary-1": { sms: "v1" } } });
+  });
+
+  it("waits for telemetry on the new version, then fails when none arrives", () => {
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects); w.converge();
+    s = tick(s.doc, w.obs(), t0, cfg);
+    s = tick(s.doc, w.obs(), at(H), cfg);
+    const none: WaveTelemetry = { from: "", to: "", cells: {}, alerts: [] };
+    s = tick(s.doc, w.obs({ telemetry: none }), at(H + 1000), cfg);
+    expect(s.doc.waves[0]!.waiting).toBe("waiting for telemetry on the new version from canary-1");
+    s = tick(s.doc, w.obs({ telemetry: none }), at(H + cfg.telemetryTimeoutMs + 1), cfg);
+    expect(s.doc.waves[0]!.state).toBe("ROLLING_BACK");
+  });
+});
+
+describe("evaluateChecks", () => {
+  const t = (o: Partial<WaveTelemetry> = {}): WaveTelemetry => ({ ...good(["a", "b"]), ...o });
+  it.each([
+    [{ kind: "error_rate", max: null, source: "error_rate" } as const, t(), true, 0.0002],
+    [{ kind: "error_rate", max: 0.0001, source: "error_rate < 0.01%" } as const, t(), false, 0.0002],
+    [{ kind: "latency", maxP99Ms: null, source: "latency" } as const, t(), true, 180],
+    [{ kind: "latency", maxP99Ms: 100, source: "p99_latency < 100ms" } as const, t(), false, 180],
+    [{ kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const, t({ alerts: [{ type: "high_latency", severity: "critical", cellId: "a" }] }), false, 1],
+    [{ kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const, t({ alerts: [{ type: "note", severity: "info", cellId: "a" }] }), true, 0],
+    [{ kind: "customer_complaints", source: "customer_complaints" } as const, t({ alerts: [{ type: "customer_complaint", severity: "warning", cellId: "b" }] }), false, 1],
+    [{ kind: "error_rate", max: null, source: "error_rate" } as const, t({ cells: {} }), false, null],
+  ])("%j", (check, telemetry, passed, measured) => {
+    const [r] = evaluateChecks([check], telemetry, { errorRate: 0.001, p99Ms: 500 });
+    expect(r).toMatchObject({ passed, measured });
+  });
+});

@@ -1,0 +1,442 @@
+// The release engine: a pure state machine.
+//   tick(doc, observations, now, config)  → next doc + effects   (advanced by the ticker)
+//   command(doc, command, now, config)    → next doc + effects   (a person's decision)
+// No I/O and no clock inside: the store gathers observations, persists the doc under a row lock,
+// and performs the effects in the same transaction.
+import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
+import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
+
+/** One wave as planned at release start (cells are a snapshot). */
+export interface WavePlan {
+  name: string;
+  group: string;
+  cells: string[];
+  parallel: boolean;
+  bakeMs: number;
+  checks: CheckSpec[];
+  requiresApproval: boolean;
+  notify: string | null;
+  maintenanceWindow: boolean;
+}
+
+export interface Decision {
+  decision: "approve" | "reject";
+  by: string;
+  at: string;
+  comment: string;
+}
+
+export interface CheckResult {
+  check: string;
+  passed: boolean;
+  measured: number | null;
+  threshold: number | null;
+  unit: string;
+  detail: string;
+}
+
+export interface WaveRun extends WavePlan {
+  state: WaveState;
+  /** When the wave entered its current state (ISO). */
+  since: string;
+  /** Why it is waiting, in words, while it waits. */
+  waiting: string | null;
+  /** Why it failed, in words. */
+  failure: string | null;
+  /** Desired versions before this wave deployed: what a rollback restores. */
+  previous: Record<string, Record<string, string | null>> | null;
+  deployStartedAt: string | null;
+  bakeStartedAt: string | null;
+  bakeEndsAt: string | null;
+  validateStartedAt: string | null;
+  finishedAt: string | null;
+  decision: Decision | null;
+  checkResults: CheckResult[] | null;
+  noticeSent: boolean;
+}
+
+export interface ReleaseDoc {
+  status: ReleaseStatus;
+  /** service → target version. */
+  versions: Record<string, string>;
+  startedBy: string;
+  current: number;
+  waves: WaveRun[];
+  pausedFrom: ReleaseStatus | null;
+  endReason: string | null;
+}
+
+/** Telemetry of a wave's cells since it finished deploying, for its checks. */
+export interface WaveTelemetry {
+  from: string;
+  to: string;
+  /** Per cell: samples reporting the new version, their mean error rate and mean p99. */
+  cells: Record<string, { samples: number; errorRate: number | null; p99Ms: number | null }>;
+  /** Alerts on the wave's cells overlapping the window. */
+  alerts: { type: string; severity: string; cellId: string }[];
+}
+
+export interface Observations {
+  /** cell → service → observed version, for the current wave's cells. */
+  observed: Record<string, Record<string, string | null>>;
+  /** cell → service → desired version now, for the current wave's cells. */
+  desired: Record<string, Record<string, string | null>>;
+  freezes: Freeze[];
+  /** cell → its maintenance windows and time zone (only for waves that need one). */
+  windows: Record<string, { zone: string; windows: WeeklyWindow[] }>;
+  /** Present when the current wave is validating. */
+  telemetry?: WaveTelemetry;
+  /** Fleet health's yellow thresholds: what bare `error_rate` and `latency` checks mean. */
+  thresholds: { errorRate: number; p99Ms: number };
+}
+
+export interface EngineConfig {
+  /** Bakes and alert look-backs are divided by this (demo compression). */
+  timeScale: number;
+  /** Real time allowed for cells to report the new version. */
+  deployTimeoutMs: number;
+  /** Real time allowed to wait for telemetry from every cell after the bake. */
+  telemetryTimeoutMs: number;
+  /** Lead time of the customer notice before a maintenance window (divided by timeScale). */
+  noticeLeadMs: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  timeScale: 1,
+  deployTimeoutMs: 15 * 60_000,
+  telemetryTimeoutMs: 5 * 60_000,
+  noticeLeadMs: 24 * 3600_000,
+};
+
+export type NotifyEvent = "gate_waiting" | "wave_failed" | "rollback_done" | "release_finished" | "customer_notice";
+
+export type Effect =
+  | { kind: "setDesired"; wave: number; cells: string[]; versions: Record<string, string> }
+  | { kind: "restoreDesired"; wave: number; previous: Record<string, Record<string, string | null>> }
+  | { kind: "notify"; event: NotifyEvent; wave: number; target: string | null; text: string; cells?: string[] }
+  | { kind: "recordChecks"; wave: number; results: CheckResult[]; from: string; to: string }
+  | { kind: "transition"; wave: number; from: WaveState; to: WaveState; detail: string };
+
+export class EngineError extends Error {
+  constructor(public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN", message: string) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+const TERMINAL: ReleaseStatus[] = ["succeeded", "rolled_back", "aborted"];
+export const isTerminal = (s: ReleaseStatus) => TERMINAL.includes(s);
+
+export function newRelease(plan: WavePlan[], versions: Record<string, string>, startedBy: string, now: Date): ReleaseDoc {
+  if (plan.length === 0) throw new EngineError("PRECONDITION", "the pipeline resolves to no cells");
+  return {
+    status: "running",
+    versions,
+    startedBy,
+    current: 0,
+    pausedFrom: null,
+    endReason: null,
+    waves: plan.map((w) => ({
+      ...w,
+      state: "PENDING",
+      since: now.toISOString(),
+      waiting: null,
+      failure: null,
+      previous: null,
+      deployStartedAt: null,
+      bakeStartedAt: null,
+      bakeEndsAt: null,
+      validateStartedAt: null,
+      finishedAt: null,
+      decision: null,
+      checkResults: null,
+      noticeSent: false,
+    })),
+  };
+}
+
+/** Evaluate a wave's checks on its telemetry. Pure; every result carries measured vs threshold. */
+export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds: Observations["thresholds"]): CheckResult[] {
+  const cells = Object.entries(t.cells);
+  const worst = (key: "errorRate" | "p99Ms") => {
+    let best: { cell: string; v: number } | null = null;
+    for (const [cell, m] of cells) {
+      const v = m[key];
+      if (v !== null && (best === null || v > best.v)) best = { cell, v };
+    }
+    return best;
+  };
+  return checks.map((c): CheckResult => {
+    switch (c.kind) {
+      case "error_rate": {
+        const threshold = c.max ?? thresholds.errorRate;
+        const w = worst("errorRate");
+        const measured = w?.v ?? null;
+        const passed = measured !== null && measured < threshold;
+        return { check: c.source, passed, measured, threshold, unit: "ratio", detail: w ? `worst cell ${w.cell}: ${(w.v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%` : "no samples" };
+      }
+      case "latency": {
+        const threshold = c.maxP99Ms ?? thresholds.p99Ms;
+        const w = worst("p99Ms");
+        const measured = w?.v ?? null;
+        const passed = measured !== null && measured < threshold;
+        return { check: c.source, passed, measured, threshold, unit: "ms", detail: w ? `worst cell ${w.cell}: p99 ${Math.round(w.v)} ms vs < ${threshold} ms` : "no samples" };
+      }
+      case "no_alerts": {
+        // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.
+        const hits = t.alerts.filter((a) => a.type === c.alertType || a.type.startsWith(`${c.alertType}.`) || a.severity === "critical");
+        return { check: c.source, passed: hits.length === 0, measured: hits.length, threshold: 0, unit: "alerts", detail: hits.length ? `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}` : "no alerts during the bake" };
+      }
+      case "customer_complaints": {
+        const hits = t.alerts.filter((a) => a.type === "customer_complaint");
+        return { check: c.source, passed: hits.length === 0, measured: hits.length, threshold: 0, unit: "complaints", detail: hits.length ? `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}` : "no customer complaints" };
+      }
+    }
+  });
+}
+
+interface Step {
+  doc: ReleaseDoc;
+  effects: Effect[];
+}
+
+function clone(doc: ReleaseDoc): ReleaseDoc {
+  return structuredClone(doc);
+}
+
+function moveWave(step: Step, i: number, to: WaveState, now: Date, detail: string) {
+  const w = step.doc.waves[i]!;
+  const from = w.state;
+  w.state = to;
+  w.since = now.toISOString();
+  w.waiting = null;
+  step.effects.push({ kind: "transition", wave: i, from, to, detail });
+}
+
+const notifyTarget = (doc: ReleaseDoc, i: number) => doc.waves[i]?.notify ?? doc.waves.find((w) => w.notify)?.notify ?? null;
+
+function notify(step: Step, i: number, event: NotifyEvent, text: string, cells?: string[]) {
+  step.effects.push({ kind: "notify", event, wave: i, target: notifyTarget(step.doc, i), text, cells });
+}
+
+function finish(step: Step, status: ReleaseStatus, now: Date, reason: string) {
+  step.doc.status = status;
+  step.doc.endReason = reason;
+  notify(step, step.doc.current, "release_finished", `Release ${status === "succeeded" ? "finished" : status.replace("_", " ")}: ${reason}`);
+}
+
+function startRollback(step: Step, i: number, now: Date, reason: string) {
+  const w = step.doc.waves[i]!;
+  w.failure = reason;
+  if (w.state !== "FAILED") moveWave(step, i, "FAILED", now, reason);
+  notify(step, i, "wave_failed", `Wave ${w.name} failed: ${reason}. Rolling back ${w.cells.join(", ")}.`, w.cells);
+  moveWave(step, i, "ROLLING_BACK", now, `restoring previous versions on ${w.cells.join(", ")}`);
+  step.effects.push({ kind: "restoreDesired", wave: i, previous: w.previous ?? {} });
+}
+
+/** Advance a release as far as the observations allow. */
+export function tick(input: ReleaseDoc, obs: Observations, now: Date, cfg: EngineConfig): Step {
+  const step: Step = { doc: clone(input), effects: [] };
+  const doc = step.doc;
+  for (let guard = 0; guard < 8; guard++) {
+    if (doc.status === "paused" || isTerminal(doc.status)) break;
+    const i = doc.current;
+    const w = doc.waves[i];
+    if (!w) break;
+    const before = JSON.stringify(w) + doc.status + doc.current;
+    advanceWave(step, i, obs, now, cfg);
+    if (JSON.stringify(doc.waves[i]) + doc.status + doc.current === before) break;
+  }
+  return step;
+}
+
+function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: EngineConfig) {
+  const doc = step.doc;
+  const w = doc.waves[i]!;
+  const services = Object.keys(doc.versions);
+  switch (w.state) {
+    case "PENDING": {
+      const freeze = activeFreeze(obs.freezes, now);
+      if (freeze) {
+        w.waiting = `fleet freeze until ${freeze.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC: ${freeze.reason}`;
+        return;
+      }
+      if (w.requiresApproval && !w.decision) {
+        moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
+        w.waiting = "waiting for approval by a release manager other than the one who started the release";
+        doc.status = "awaiting_approval";
+        notify(step, i, "gate_waiting", `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`, w.cells);
+        return;
+      }
+      if (w.maintenanceWindow) {
+        const closed: string[] = [];
+        let nextOpen: { cell: string; at: Date; zone: string } | null = null;
+        for (const cell of w.cells) {
+          const cw = obs.windows[cell];
+          const win = cw ? windowAt(cw.windows, cw.zone, now) : null;
+          if (!win) {
+            closed.push(cell);
+            continue;
+          }
+          if (!win.inside) {
+            closed.push(cell);
+            if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
+            if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
+              w.noticeSent = true;
+              notify(step, i, "customer_notice", `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`, w.cells);
+            }
+          }
+        }
+        if (closed.length) {
+          w.waiting = nextOpen
+            ? `waiting for the maintenance window of ${nextOpen.cell} (opens ${formatLocal(nextOpen.at, nextOpen.zone)})`
+            : `no maintenance window is defined for ${closed.join(", ")}`;
+          return;
+        }
+      }
+      w.previous = Object.fromEntries(
+        w.cells.map((c) => [c, Object.fromEntries(services.map((s) => [s, obs.desired[c]?.[s] ?? obs.observed[c]?.[s] ?? null]))]),
+      );
+      w.deployStartedAt = now.toISOString();
+      doc.status = "running";
+      moveWave(step, i, "DEPLOYING", now, `setting ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")} on ${w.cells.join(", ")}`);
+      step.effects.push({ kind: "setDesired", wave: i, cells: w.cells, versions: doc.versions });
+      return;
+    }
+    case "AWAITING_APPROVAL":
+      return; // moved on by a decision (command)
+    case "DEPLOYING": {
+      const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
+      if (lagging.length === 0) {
+        w.bakeStartedAt = now.toISOString();
+        w.bakeEndsAt = new Date(now.getTime() + w.bakeMs / cfg.timeScale).toISOString();
+        moveWave(step, i, "BAKING", now, `every cell reports the new version; baking until ${w.bakeEndsAt}`);
+        return;
+      }
+      if (now.getTime() - new Date(w.deployStartedAt!).getTime() > cfg.deployTimeoutMs) {
+        startRollback(step, i, now, `deploy timed out: ${lagging.join(", ")} did not report the new version`);
+        return;
+      }
+      w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
+      return;
+    }
+    case "BAKING": {
+      if (now >= new Date(w.bakeEndsAt!)) {
+        w.validateStartedAt = now.toISOString();
+        moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
+      } else {
+        w.waiting = null;
+      }
+      return;
+    }
+    case "VALIDATING": {
+      const t = obs.telemetry;
+      if (!t) return;
+      const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
+      if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
+        if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
+          const results = evaluateChecks(w.checks, t, obs.thresholds);
+          w.checkResults = results;
+          step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
+          startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
+        } else {
+          w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
+        }
+        return;
+      }
+      const results = evaluateChecks(w.checks, t, obs.thresholds);
+      w.checkResults = results;
+      step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
+      const failed = results.filter((r) => !r.passed);
+      if (failed.length) {
+        startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
+        return;
+      }
+      w.finishedAt = now.toISOString();
+      moveWave(step, i, "PASSED", now, `all ${results.length} checks passed`);
+      if (i + 1 < doc.waves.length) {
+        doc.current = i + 1;
+      } else {
+        finish(step, "succeeded", now, `all ${doc.waves.length} waves passed`);
+      }
+      return;
+    }
+    case "ROLLING_BACK": {
+      const prev = w.previous ?? {};
+      const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
+      if (lagging.length) {
+        w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
+        return;
+      }
+      w.finishedAt = now.toISOString();
+      moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
+      notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+      for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
+      finish(step, "rolled_back", now, w.failure ?? "rolled back");
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export type Command =
+  | { kind: "approve"; wave: number; by: string; comment: string }
+  | { kind: "reject"; wave: number; by: string; comment: string }
+  | { kind: "pause"; by: string; reason: string }
+  | { kind: "resume"; by: string }
+  | { kind: "abort"; by: string; reason: string }
+  | { kind: "rollback"; by: string; reason: string }
+  | { kind: "advance"; by: string; reason: string };
+
+/** Apply a person's decision. Throws EngineError when it does not apply to the current state. */
+export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
+  const step: Step = { doc: clone(input), effects: [] };
+  const doc = step.doc;
+  const i = doc.current;
+  const w = doc.waves[i];
+  if (isTerminal(doc.status)) throw new EngineError("CONFLICT", `the release has already ${doc.status === "succeeded" ? "finished" : doc.status.replace("_", " ")}`);
+  switch (cmd.kind) {
+    case "approve":
+    case "reject": {
+      if (!w || cmd.wave !== i || w.state !== "AWAITING_APPROVAL") throw new EngineError("CONFLICT", "this gate is not waiting for a decision (it may have been decided already)");
+      if (cmd.by === doc.startedBy) throw new EngineError("FORBIDDEN", "four-eyes: the person who started the release cannot approve its gates");
+      w.decision = { decision: cmd.kind, by: cmd.by, at: now.toISOString(), comment: cmd.comment };
+      if (cmd.kind === "approve") {
+        moveWave(step, i, "PENDING", now, `approved by ${cmd.by}: ${cmd.comment}`);
+        doc.status = "running";
+      } else {
+        moveWave(step, i, "REJECTED", now, `rejected by ${cmd.by}: ${cmd.comment}`);
+        for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
+        finish(step, "aborted", now, `gate ${w.name} rejected by ${cmd.by}: ${cmd.comment}`);
+      }
+      return step;
+    }
+    case "pause":
+      if (doc.status === "paused") throw new EngineError("CONFLICT", "the release is already paused");
+      doc.pausedFrom = doc.status;
+      doc.status = "paused";
+      return step;
+    case "resume":
+      if (doc.status !== "paused") throw new EngineError("CONFLICT", "the release is not paused");
+      doc.status = doc.pausedFrom ?? "running";
+      doc.pausedFrom = null;
+      return step;
+    case "abort":
+      for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
+      finish(step, "aborted", now, `aborted by ${cmd.by}: ${cmd.reason}`);
+      return step;
+    case "rollback": {
+      if (!w || !["DEPLOYING", "BAKING", "VALIDATING"].includes(w.state)) throw new EngineError("CONFLICT", `wave ${w?.name ?? i} is ${w?.state.toLowerCase() ?? "missing"}; only a deploying, baking or validating wave can be rolled back`);
+      if (doc.status === "paused") doc.status = "running";
+      startRollback(step, i, now, `rolled back by ${cmd.by}: ${cmd.reason}`);
+      return step;
+    }
+    case "advance": {
+      if (!w || w.state !== "BAKING") throw new EngineError("CONFLICT", "only a baking wave can be advanced");
+      w.bakeEndsAt = now.toISOString();
+      step.effects.push({ kind: "transition", wave: i, from: "BAKING", to: "BAKING", detail: `bake cut short by ${cmd.by}: ${cmd.reason}` });
+      return step;
+    }
+  }
+}
