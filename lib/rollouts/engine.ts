@@ -235,7 +235,8 @@ function startRollback(step: Step, i: number, now: Date, reason: string) {
 }
 
 /** Advance a release as far as the observations allow. */
-export function tick(input: ReleaseDoc, obs: Observations, now: Date, cfg: EngineConfig): Step {
+export function tick(input: ReleaseDoc, observations: Observations, now: Date, cfg: EngineConfig): Step {
+  let obs = observations;
   const step: Step = { doc: clone(input), effects: [] };
   const doc = step.doc;
   for (let guard = 0; guard < 8; guard++) {
@@ -246,6 +247,9 @@ export function tick(input: ReleaseDoc, obs: Observations, now: Date, cfg: Engin
     const before = JSON.stringify(w) + doc.status + doc.current;
     advanceWave(step, i, obs, now, cfg);
     if (JSON.stringify(doc.waves[i]) + doc.status + doc.current === before) break;
+    // Telemetry was gathered for the wave that just finished; the next wave may start deploying
+    // now, but its checks wait for observations of its own.
+    if (doc.current !== i) obs = { ...obs, telemetry: undefined };
   }
   return step;
 }

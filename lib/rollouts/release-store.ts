@@ -94,9 +94,11 @@ async function lock(tx: Tx, id: string): Promise<Locked | null> {
 export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Observations> {
   const w = doc.waves[doc.current];
   const cells = w?.cells ?? [];
+  // Every cell of the release: one pass may finish a wave and start the next.
+  const allCells = [...new Set(doc.waves.flatMap((x) => x.cells))];
   const services = Object.keys(doc.versions);
   const [rows, freezes, thresholds] = await Promise.all([
-    tx.cellService.findMany({ where: { cellId: { in: cells }, serviceId: { in: services } }, select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true } }),
+    tx.cellService.findMany({ where: { cellId: { in: allCells }, serviceId: { in: services } }, select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true } }),
     tx.freeze.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } }),
     readSetting(tx, SETTINGS.thresholds),
   ]);
@@ -107,8 +109,9 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     (desired[r.cellId] ??= {})[r.serviceId] = r.desiredVersion;
   }
   const windows: Observations["windows"] = {};
-  if (w?.maintenanceWindow && cells.length) {
-    const cellRows = await tx.cell.findMany({ where: { id: { in: cells } }, select: { id: true, tier: true, region: true } });
+  const windowCells = doc.waves.slice(doc.current).filter((x) => x.maintenanceWindow).flatMap((x) => x.cells);
+  if (windowCells.length) {
+    const cellRows = await tx.cell.findMany({ where: { id: { in: windowCells } }, select: { id: true, tier: true, region: true } });
     const mws = await tx.maintenanceWindow.findMany({ where: { scope: { in: [...cells, ...new Set(cellRows.map((c) => `tier:${c.tier}`))] } } });
     for (const c of cellRows) {
       windows[c.id] = {
