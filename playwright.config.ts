@@ -53,6 +53,8 @@ export default defineConfig({
       CELLPLANE_DEMO: "1",
       NEXTAUTH_URL: E2E.baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // A 24 h bake takes 12 s; the simulator converges cells within seconds.
+      CELLPLANE_TIME_SCALE: "7200",
     },
   },
 });

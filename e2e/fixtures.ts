@@ -69,3 +69,22 @@ export function simulatorFaults(faults: unknown[]) {
   fs.mkdirSync(E2E.dataDir, { recursive: true });
   fs.writeFileSync(path.join(E2E.dataDir, "simulator-faults.json"), JSON.stringify({ faults }, null, 2));
 }
+
+export interface CapturedAction {
+  url: string;
+  actionId: string;
+  contentType: string;
+  body: string;
+}
+
+/** Record the real server-action request a click sends (to replay it with another session). */
+export async function captureAction(page: Page, click: () => Promise<void>): Promise<CapturedAction> {
+  const [req] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), click()]);
+  return { url: req.url(), actionId: req.headers()["next-action"]!, contentType: req.headers()["content-type"]!, body: req.postDataBuffer()!.toString("utf8") };
+}
+
+/** Send a captured server action as whoever `request` is signed in as; returns the response text. */
+export async function replayAction(request: APIRequestContext, a: CapturedAction, body = a.body) {
+  const res = await request.post(a.url, { headers: { "Next-Action": a.actionId, "Content-Type": a.contentType, Accept: "text/x-component" }, data: body });
+  return { status: res.status(), text: await res.text() };
+}

@@ -65,6 +65,12 @@ test.describe("fleet health for SREs", () => {
     await expect(group.getByTestId("group-cell-count")).toHaveText("4");
     await group.getByText("Show the 4 affected cells").click();
     await expect(group.getByRole("link", { name: "smb-eu-1" })).toBeVisible();
+    // The incident is over: resolve it so later journeys start from a quiet fleet.
+    const resolved = await request.post("/api/v1/alerts", {
+      headers: { Authorization: `Bearer ${token}` },
+      data: cells.map((cell, i) => ({ type, cell, service: "sms", severity: "critical", summary: "recovered", status: "resolved", dedupKey: `${type}-${i}` })),
+    });
+    expect(await resolved.json()).toMatchObject({ resolved: 4 });
   });
 
   test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ page, loginAs }) => {

@@ -11,6 +11,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items = [
     { href: "/", label: "Health" },
     { href: "/alerts", label: "Alerts" },
+    { href: "/releases", label: "Releases" },
+    { href: "/approvals", label: "Approvals" },
     { href: "/fleet", label: "Fleet" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },

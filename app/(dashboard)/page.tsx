@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { FleetOverview } from "@/components/health/fleet-overview";
 import { PageHeader, Skeleton } from "@/components/page-header";
+import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/session";
 import { pool } from "@/lib/db";
 import { currentThresholds } from "@/lib/health/service";
@@ -25,6 +26,9 @@ export default async function HomePage() {
         title="Fleet health"
         subtitle={`Every cell × service, live. Red: error rate ≥ ${pct(t.red.errorRate)}, p99 ≥ ${t.red.p99Ms} ms or silent ${t.red.silenceMs / 60_000} min; yellow: error rate ≥ ${pct(t.yellow.errorRate)}, p99 ≥ ${t.yellow.p99Ms} ms or CPU ≥ ${pct(t.yellow.cpu)}.`}
       />
+      <Suspense fallback={null}>
+        <ActiveReleases />
+      </Suspense>
       <Suspense fallback={<Skeleton className="h-[600px]" />}>
         <Overview />
       </Suspense>

@@ -1,5 +1,6 @@
 // Every documented v1 operation, gathered from the domains.
 import { healthOperations } from "@/lib/health/api-spec";
+import { rolloutOperations } from "@/lib/rollouts/api-spec";
 import type { ApiOperation } from "./openapi";
 
-export const operations: ApiOperation[] = [...healthOperations];
+export const operations: ApiOperation[] = [...healthOperations, ...rolloutOperations];

@@ -11,3 +11,16 @@ export const canImportFleet = (user: Principal | null | undefined) => is(user, "
 export const canManageUsers = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canManageTokens = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canEditSettings = (user: Principal | null | undefined) => is(user, "ADMIN");
+
+// ---- Rollouts ----
+export const canStartRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+/** Four-eyes: a release manager or admin other than the one who started the release. */
+export const canApprove = (user: Principal | null | undefined, release: { startedBy: string }) =>
+  is(user, "RELEASE_MANAGER", "ADMIN") && user!.email !== release.startedBy;
+export const canPauseRelease = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");
+export const canRollbackRelease = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");
+export const canAbortRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+export const canAdvanceRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+export const canManageFreezes = (user: Principal | null | undefined) => is(user, "ADMIN");
+/** May decide gates at all (whether of a given release: see canApprove). */
+export const canDecideGates = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");

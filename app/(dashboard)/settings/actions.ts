@@ -2,11 +2,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
-import { canEditSettings } from "@/lib/auth/permissions";
+import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
 import { DomainError } from "@/lib/errors";
 import { forgetThresholds } from "@/lib/health/service";
 import { thresholdsSchema } from "@/lib/health/thresholds";
 import { linksSchema } from "@/lib/settings/links";
+import { rolloutSettingsSchema } from "@/lib/settings/rollouts";
 import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/store";
 
 const pct = z.coerce.number({ error: "a number" }).min(0, "≥ 0").max(100, "≤ 100");
@@ -98,3 +99,114 @@ export async function saveRunbookAction(raw: unknown) {
   return r;
 }
 
+
+const saveRollouts = defineAction({
+  name: "change rollout settings",
+  permission: canEditSettings,
+  input: z.object({
+    version: z.coerce.number().int().min(0),
+    channels: z.string().max(10_000).default(""),
+    deployWebhook: z.string().trim().max(500).default(""),
+    deployTimeoutMin: z.coerce.number().positive("> 0").max(1440),
+    telemetryTimeoutMin: z.coerce.number().positive("> 0").max(1440),
+    noticeLeadHours: z.coerce.number().min(0).max(336),
+  }),
+  async run({ tx, input, user }) {
+    const channels: Record<string, string> = {};
+    const bad: string[] = [];
+    input.channels.split("\n").map((l) => l.trim()).filter(Boolean).forEach((line, i) => {
+      const m = line.match(/^(?:slack:\/\/)?([a-z0-9._-]+)\s*=\s*(https?:\/\/\S+)$/);
+      if (!m) bad.push(`line ${i + 1}: expected "channel = https://…"`);
+      else channels[m[1]!] = m[2]!;
+    });
+    if (bad.length) throw new DomainError("INVALID", "Some channel lines are not valid.", { channels: bad });
+    const value = rolloutSettingsSchema.safeParse({ channels, deployWebhook: input.deployWebhook, deployTimeoutMin: input.deployTimeoutMin, telemetryTimeoutMin: input.telemetryTimeoutMin, noticeLeadHours: input.noticeLeadHours });
+    if (!value.success) throw new DomainError("INVALID", "Some settings are not valid.", Object.fromEntries(value.error.issues.map((i) => [String(i.path[0]), [i.message]])));
+    await writeSetting(tx, SETTINGS.rollouts, value.data, input.version, user.email);
+    return { data: null, audit: [] };
+  },
+});
+
+export async function saveRolloutsAction(raw: unknown) {
+  const r = await saveRollouts(raw);
+  if (r.ok) revalidatePath("/settings");
+  return r;
+}
+
+const createFreeze = defineAction({
+  name: "declare freezes",
+  permission: canManageFreezes,
+  input: z.object({ startsAt: z.coerce.date({ error: "a date and time" }), endsAt: z.coerce.date({ error: "a date and time" }), reason: z.string().trim().min(3, "say why").max(300) }).refine((f) => f.endsAt > f.startsAt, { message: "must end after it starts", path: ["endsAt"] }),
+  async run({ tx, input, user }) {
+    const f = await tx.freeze.create({ data: { ...input, createdBy: user.email } });
+    return { data: null, audit: { action: "freeze.create", targetType: "freeze", targetId: f.id.toString(), after: input } };
+  },
+});
+
+export async function createFreezeAction(raw: unknown) {
+  const r = await createFreeze(raw);
+  if (r.ok) revalidatePath("/", "layout");
+  return r;
+}
+
+const endFreeze = defineAction({
+  name: "end freezes",
+  permission: canManageFreezes,
+  input: z.object({ id: z.coerce.bigint() }),
+  async run({ tx, input }) {
+    const f = await tx.freeze.findUnique({ where: { id: input.id } });
+    if (!f) throw new DomainError("NOT_FOUND", "no such freeze");
+    const now = new Date();
+    if (f.endsAt <= now) throw new DomainError("CONFLICT", "this freeze has already ended");
+    const endsAt = f.startsAt > now ? new Date(f.startsAt.getTime() + 1) : now;
+    await tx.freeze.update({ where: { id: f.id }, data: { endsAt } });
+    return { data: null, audit: { action: "freeze.end", targetType: "freeze", targetId: f.id.toString(), before: { endsAt: f.endsAt }, after: { endsAt } } };
+  },
+});
+
+export async function endFreezeAction(raw: unknown) {
+  const r = await endFreeze(raw);
+  if (r.ok) revalidatePath("/", "layout");
+  return r;
+}
+
+const addWindow = defineAction({
+  name: "define maintenance windows",
+  permission: canManageFreezes,
+  input: z.object({
+    scope: z.string().trim().regex(/^(tier:(canary|smb|enterprise)|[a-z0-9-]+)$/, "a cell id or tier:<canary|smb|enterprise>"),
+    weekday: z.coerce.number().int().min(1).max(7),
+    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM"),
+    durationMin: z.coerce.number().int().min(1, "≥ 1").max(1440, "≤ 1440"),
+  }),
+  async run({ tx, input, user }) {
+    if (!input.scope.startsWith("tier:") && !(await tx.cell.findUnique({ where: { id: input.scope } }))) throw new DomainError("INVALID", "unknown cell", { scope: [`no cell ${input.scope}`] });
+    const [h, m] = input.start.split(":").map(Number);
+    const w = await tx.maintenanceWindow.create({ data: { scope: input.scope, weekday: input.weekday, startMinute: h! * 60 + m!, durationMin: input.durationMin, createdBy: user.email } });
+    return { data: null, audit: { action: "maintenance_window.create", targetType: "maintenance_window", targetId: w.id.toString(), after: input } };
+  },
+});
+
+export async function addWindowAction(raw: unknown) {
+  const r = await addWindow(raw);
+  if (r.ok) revalidatePath("/settings");
+  return r;
+}
+
+const removeWindow = defineAction({
+  name: "remove maintenance windows",
+  permission: canManageFreezes,
+  input: z.object({ id: z.coerce.bigint() }),
+  async run({ tx, input }) {
+    const w = await tx.maintenanceWindow.findUnique({ where: { id: input.id } });
+    if (!w) throw new DomainError("NOT_FOUND", "no such window");
+    await tx.maintenanceWindow.delete({ where: { id: w.id } });
+    return { data: null, audit: { action: "maintenance_window.delete", targetType: "maintenance_window", targetId: w.id.toString(), before: { scope: w.scope, weekday: w.weekday, startMinute: w.startMinute, durationMin: w.durationMin } } };
+  },
+});
+
+export async function removeWindowAction(raw: unknown) {
+  const r = await removeWindow(raw);
+  if (r.ok) revalidatePath("/settings");
+  return r;
+}

@@ -4,7 +4,7 @@ import { canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { readSetting, SETTINGS } from "@/lib/settings/store";
-import { LinksForm, RunbookForm, ThresholdsForm } from "./settings-forms";
+import { EndFreezeButton, FreezeForm, LinksForm, RemoveWindowButton, RolloutsForm, RunbookForm, ThresholdsForm, WindowForm } from "./settings-forms";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -18,7 +18,16 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const [thresholds, links, books] = await Promise.all([readSetting(db(), SETTINGS.thresholds), readSetting(db(), SETTINGS.links), db().runbook.findMany({ orderBy: { id: "asc" } })]);
+  const [thresholds, links, books, rollouts, freezes, windows] = await Promise.all([
+    readSetting(db(), SETTINGS.thresholds),
+    readSetting(db(), SETTINGS.links),
+    db().runbook.findMany({ orderBy: { id: "asc" } }),
+    readSetting(db(), SETTINGS.rollouts),
+    db().freeze.findMany({ where: { endsAt: { gt: new Date() } }, orderBy: { startsAt: "asc" } }),
+    db().maintenanceWindow.findMany({ orderBy: [{ scope: "asc" }, { weekday: "asc" }] }),
+  ]);
+  const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return (
     <>
       <PageHeader title="Settings" subtitle="Health thresholds, links to logs and traces, and runbooks. Every change is audited." />
@@ -28,6 +37,33 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Observability links">
           <LinksForm value={links.value} version={links.version} />
+        </Card>
+        <Card title="Rollouts: notifications, deploy hand-off, timeouts">
+          <RolloutsForm value={rollouts.value} version={rollouts.version} />
+        </Card>
+        <Card title="Fleet freezes (no wave starts deploying during a freeze)">
+          <ul className="mb-4 space-y-2 text-sm" data-testid="freezes">
+            {freezes.map((f) => (
+              <li key={f.id.toString()} className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2">
+                <span><b>{f.reason}</b> <span className="text-slate-500">{f.startsAt.toISOString().slice(0, 16).replace("T", " ")} → {f.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC · by {f.createdBy}</span></span>
+                <EndFreezeButton id={f.id.toString()} />
+              </li>
+            ))}
+            {freezes.length === 0 && <li className="text-slate-500">No freeze is in force or planned.</li>}
+          </ul>
+          <FreezeForm />
+        </Card>
+        <Card title="Maintenance windows (weekly, in each cell's local time)">
+          <ul className="mb-4 space-y-2 text-sm" data-testid="windows">
+            {windows.map((w) => (
+              <li key={w.id.toString()} className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2">
+                <span className="font-mono">{w.scope}</span><span>{DAYS[w.weekday]} {hhmm(w.startMinute)} for {w.durationMin} min</span>
+                <RemoveWindowButton id={w.id.toString()} />
+              </li>
+            ))}
+            {windows.length === 0 && <li className="text-slate-500">No windows defined: waves that require one will wait.</li>}
+          </ul>
+          <WindowForm />
         </Card>
         <Card title="Runbooks (one template for every cell)">
           <div className="grid gap-6 lg:grid-cols-2">

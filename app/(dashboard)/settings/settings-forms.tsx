@@ -2,7 +2,8 @@
 import { ActionForm, Field } from "@/components/action-form";
 import type { Thresholds } from "@/lib/health/thresholds";
 import type { LinkTemplates } from "@/lib/settings/links";
-import { saveLinksAction, saveRunbookAction, saveThresholdsAction } from "./actions";
+import type { RolloutSettings } from "@/lib/settings/rollouts";
+import { addWindowAction, createFreezeAction, endFreezeAction, removeWindowAction, saveLinksAction, saveRolloutsAction, saveRunbookAction, saveThresholdsAction } from "./actions";
 
 export function ThresholdsForm({ value, version }: { value: Thresholds; version: number }) {
   return (
@@ -67,4 +68,68 @@ export function RunbookForm({ id, title, body, version }: { id: string; title: s
       )}
     </ActionForm>
   );
+}
+
+export function RolloutsForm({ value, version }: { value: RolloutSettings; version: number }) {
+  return (
+    <ActionForm action={saveRolloutsAction} testId="rollouts-form">
+      {(e) => (
+        <div className="space-y-3">
+          <input type="hidden" name="version" value={version} />
+          <label className="block text-sm">
+            <span className="text-slate-600">Chat channels: one <code>channel = https://hooks…</code> per line; pipelines notify <code>slack://channel</code></span>
+            <textarea name="channels" rows={3} defaultValue={Object.entries(value.channels).map(([k, v]) => `${k} = ${v}`).join("\n")} className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs" />
+            {e.channels?.map((m) => <span key={m} className="block text-xs text-red-700">{m}</span>)}
+          </label>
+          <Field label="Deploy webhook (receives {cell, service, version, release, wave} for every desired-version change; empty = pull only)" name="deployWebhook" defaultValue={value.deployWebhook} errors={e.deployWebhook} />
+          <div className="grid gap-3 md:grid-cols-3">
+            <Field label="Deploy timeout" name="deployTimeoutMin" type="number" step="any" defaultValue={value.deployTimeoutMin} suffix="min" errors={e.deployTimeoutMin} />
+            <Field label="Wait for telemetry after a bake" name="telemetryTimeoutMin" type="number" step="any" defaultValue={value.telemetryTimeoutMin} suffix="min" errors={e.telemetryTimeoutMin} />
+            <Field label="Customer notice before a maintenance window" name="noticeLeadHours" type="number" step="any" defaultValue={value.noticeLeadHours} suffix="h" errors={e.noticeLeadHours} />
+          </div>
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+export function FreezeForm() {
+  return (
+    <ActionForm action={createFreezeAction} testId="freeze-form" submit="Declare freeze">
+      {(e) => (
+        <div className="grid gap-3 md:grid-cols-3">
+          <Field label="Starts (UTC)" name="startsAt" type="datetime-local" defaultValue="" errors={e.startsAt} />
+          <Field label="Ends (UTC)" name="endsAt" type="datetime-local" defaultValue="" errors={e.endsAt} />
+          <Field label="Reason" name="reason" defaultValue="" errors={e.reason} />
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+export function EndFreezeButton({ id }: { id: string }) {
+  return <ActionForm action={endFreezeAction} submit="End now">{() => <input type="hidden" name="id" value={id} />}</ActionForm>;
+}
+
+export function WindowForm() {
+  return (
+    <ActionForm action={addWindowAction} testId="window-form" submit="Add window">
+      {(e) => (
+        <div className="grid gap-3 md:grid-cols-4">
+          <Field label="Cell id or tier:enterprise" name="scope" defaultValue="tier:enterprise" errors={e.scope} />
+          <label className="block text-sm"><span className="text-slate-600">Weekday</span>
+            <select name="weekday" defaultValue="2" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1">
+              {["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].map((d, i) => <option key={d} value={i + 1}>{d}</option>)}
+            </select>
+          </label>
+          <Field label="Starts (cell's local time)" name="start" defaultValue="02:00" errors={e.start} />
+          <Field label="Length" name="durationMin" type="number" defaultValue={120} suffix="min" errors={e.durationMin} />
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+export function RemoveWindowButton({ id }: { id: string }) {
+  return <ActionForm action={removeWindowAction} submit="Remove">{() => <input type="hidden" name="id" value={id} />}</ActionForm>;
 }

@@ -1,0 +1,12 @@
+import { NextResponse } from "next/server";
+import { apiError, withApi } from "@/lib/api/http";
+import { db } from "@/lib/db";
+import { toReleaseView } from "@/lib/rollouts/api";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi<{ id: string }>({ scope: "releases:write", allowSession: true }, async (_req, { params }) => {
+  const r = await db().release.findUnique({ where: { id: params.id } });
+  if (!r) return apiError(404, "NOT_FOUND", `no release ${params.id}`);
+  return NextResponse.json(toReleaseView(r), { headers: { "Cache-Control": "no-store" } });
+});

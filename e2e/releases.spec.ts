@@ -1,0 +1,78 @@
+import { captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
+
+// The webServer runs with CELLPLANE_TIME_SCALE so a 24 h bake takes seconds, and with the fleet
+// simulator converging cells to their desired versions.
+test.describe.configure({ mode: "serial" });
+
+test.describe("wave-based releases", () => {
+  test.setTimeout(360_000);
+  test.afterAll(() => simulatorFaults([]));
+
+  test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({ page, loginAs, browser, baseURL }) => {
+    simulatorFaults([]);
+    await loginAs("release");
+    await open(page, "/releases");
+    const form = page.getByTestId("start-release");
+    await form.locator('select[name="pipeline"]').selectOption("standard");
+    await form.locator('select[name="service"]').selectOption("sms");
+    await form.locator('input[name="version"]').fill("v2.5.0");
+    await form.getByRole("button", { name: "Start release" }).click();
+    await expect(page).toHaveURL(/\/releases\/rel-/, { timeout: 15_000 });
+    const releaseUrl = new URL(page.url()).pathname;
+
+    // Canary and both SMB waves deploy, bake and pass as the simulator converges.
+    for (const i of [0, 1, 2]) await expect(page.getByTestId(`wave-${i}`)).toHaveAttribute("data-state", "PASSED", { timeout: 120_000 });
+    await expect(page.getByTestId("check-row").first()).toHaveAttribute("data-passed", "true");
+
+    // The enterprise gate waits; its starter cannot decide it.
+    await expect(page.getByTestId("wave-3")).toHaveAttribute("data-state", "AWAITING_APPROVAL", { timeout: 60_000 });
+    await expect(page.getByTestId("release-status")).toHaveText("awaiting approval");
+    await expect(page.getByTestId("approval-not-allowed")).toContainText("Four-eyes");
+
+    // release2@ opens it; an approval without a real comment is refused (nothing changes) — and the
+    // same request replayed with release@'s session is refused by the server for four-eyes.
+    const ctx2 = await browser.newContext({ baseURL });
+    const page2 = await ctx2.newPage();
+    await signInAs(page2.request, "release2");
+    await open(page2, releaseUrl);
+    await page2.getByLabel("Approval comment").fill("x");
+    const captured = await captureAction(page2, () => page2.getByRole("button", { name: "Approve" }).click());
+    await expect(page2.getByTestId("action-error")).toContainText("at least 3 characters");
+    const asStarter = await replayAction(page.request, captured, captured.body.replace('"comment":"x"', '"comment":"approving my own release"'));
+    expect(asStarter.text).toContain("four-eyes");
+    await expect(page2.getByTestId("wave-3")).toHaveAttribute("data-state", "AWAITING_APPROVAL");
+
+    await page2.getByLabel("Approval comment").fill("CAB-2231 approved, enterprise customers notified");
+    await page2.getByRole("button", { name: "Approve" }).click();
+    await expect(page2.getByTestId("approvals")).toContainText("CAB-2231 approved", { timeout: 15_000 });
+    await expect(page2.getByTestId("approvals")).toContainText("release2@cellplane.local");
+
+    // The enterprise cells go one at a time; the release finishes.
+    await expect(page2.getByTestId("release-status")).toHaveText("succeeded", { timeout: 180_000 });
+    await expect(page2.getByTestId("wave-pipeline")).not.toContainText("rolled back");
+    await ctx2.close();
+  });
+
+  test("a version the simulator makes faulty fails its canary check and is rolled back automatically", async ({ page, loginAs }) => {
+    simulatorFaults([{ kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "*" }]);
+    await loginAs("release");
+    await open(page, "/releases");
+    const form = page.getByTestId("start-release");
+    await form.locator('select[name="service"]').selectOption("sms");
+    await form.locator('input[name="version"]').fill("v2.5.1");
+    await form.getByRole("button", { name: "Start release" }).click();
+    await expect(page).toHaveURL(/\/releases\/rel-/, { timeout: 15_000 });
+
+    await expect(page.getByTestId("release-status")).toHaveText("rolled back", { timeout: 120_000 });
+    await expect(page.getByTestId("wave-0")).toHaveAttribute("data-state", "ROLLED_BACK");
+    await expect(page.getByTestId("wave-1")).toHaveAttribute("data-state", "SKIPPED");
+    const failed = page.locator('[data-testid="check-row"][data-passed="false"]').first();
+    await expect(failed).toContainText("error_rate < 0.1%");
+    await expect(failed.getByTestId("check-measured")).toHaveText(/^[4-6]\.\d{3}%$/);
+    await expect(page.getByTestId("wave-failure")).toContainText("check failed");
+
+    // The canary is back on the previous version; nothing else was touched.
+    await open(page, "/fleet?tier=canary");
+    await expect(page.getByTestId("fleet-row").first()).toContainText("v2.5.0");
+  });
+});
