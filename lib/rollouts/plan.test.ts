@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { pipelineSummary } from "./describe";
 import { parsePipelineYaml } from "./pipeline-yaml";
 import { percentPick, planWaves, type PlanCell } from "./plan";
 import type { PipelineSpec, Selector, WaveSpec } from "./types";
@@ -148,5 +149,13 @@ waves:
     expect(planWaves(fromNative.spec, FLEET)).toEqual(plan);
     expect(plan.map((w) => w.name)).toEqual(["canary", "smb-wave-1", "smb-wave-2", ...ENTERPRISE.map((id) => `enterprise · ${id}`)]);
     expect(plan.map((w) => w.requiresApproval)).toEqual([false, false, false, true, false, false]);
+  });
+});
+
+describe("pipelineSummary", () => {
+  it("describes the standard pipeline and the runbook in one line each", () => {
+    const read = (file: string) => parsePipelineYaml(fs.readFileSync(file, "utf8"), FLEET).spec;
+    expect(pipelineSummary(read("examples/standard-pipeline.yaml"))).toBe("canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each");
+    expect(pipelineSummary(read("examples/deployment-pipeline.yaml"))).toBe("canary 45m → smb-wave-1 4h → smb-wave-2 8h → enterprise one at a time 1d each");
   });
 });
