@@ -8,6 +8,9 @@ import { createPrisma, type Db } from "@/lib/db/client";
 import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/store";
 import { createToken, createUser } from "@/lib/auth/users";
+import { pipelineSummary } from "@/lib/rollouts/describe";
+import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
+import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
 import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
@@ -17,6 +20,10 @@ const USAGE = `Usage: cellplane <command>
   import fleet FILE            make the cell registry match a fleet YAML file
   export fleet                 print the registry as a fleet YAML file
   diff fleet FILE              show what an import would change; exit 2 when it would change anything
+  import pipeline FILE [--id ID]
+                               store a pipeline (native or state-machine YAML); replaces one with the same id
+  export pipeline ID           print a stored pipeline in the native YAML form
+  list pipelines               list stored pipelines and their waves
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -63,6 +70,42 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const diff = diffFleet(await readRegistry(db), spec);
       console.log(formatFleetDiff(diff));
       return isEmptyDiff(diff) ? 0 : 2;
+    }
+    case "import pipeline": {
+      const { values, positionals } = parseArgs({ args: rest, options: { id: { type: "string" } }, allowPositionals: true });
+      if (positionals.length > 1) throw new UsageError(`import pipeline takes one FILE (got ${positionals.join(" ")})`);
+      const f = readFileArg(positionals[0]);
+      const fleet = await pipelineFleet(db);
+      const parsed = parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
+      const saved = await db.$transaction((tx) => savePipeline(tx, parsed, f.text, actor()));
+      const { spec } = parsed;
+      console.log(`${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${spec.waves.length} wave${spec.waves.length === 1 ? "" : "s"}), version ${saved.version}.`);
+      console.log(pipelineSummary(spec));
+      return 0;
+    }
+    case "export pipeline": {
+      const id = rest[0];
+      if (!id || rest.length > 1) throw new UsageError("export pipeline takes one ID");
+      const p = await getPipeline(db, id);
+      if (!p) {
+        console.error(`cellplane: no pipeline "${id}" (see \`cellplane list pipelines\`)`);
+        return 1;
+      }
+      process.stdout.write(exportPipelineYaml(p.spec));
+      return 0;
+    }
+    case "list pipelines": {
+      const all = await listPipelines(db);
+      if (all.length === 0) {
+        console.log("No pipelines yet. Import one with `cellplane import pipeline FILE`.");
+        return 0;
+      }
+      const w = Math.max(...all.map((p) => p.id.length));
+      for (const p of all) {
+        console.log(`${p.id.padEnd(w)}  v${String(p.version).padEnd(3)} ${p.format.padEnd(13)} ${p.name}`);
+        console.log(`${"".padEnd(w)}  ${pipelineSummary(p.spec)}`);
+      }
+      return 0;
     }
     case "user create": {
       const { values } = parseArgs({ args: rest, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });

@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
+import { seedPipelines } from "@/lib/rollouts/seed";
+import { SpecValidationError } from "@/lib/yaml-errors";
 import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT, sessionSecret } from "./runtime";
 
 const dev = process.argv.includes("--dev");
@@ -69,6 +71,13 @@ async function main() {
       try {
         const seeded = await seedDemo(prisma, cfg.CELLPLANE_DEMO_PASSWORD, ROOT);
         console.log(seeded ? "[seed] demo fleet, customers and users created" : "[seed] demo data already present");
+        try {
+          if (await seedPipelines(prisma, ROOT)) console.log("[seed] demo pipelines created (standard, runbook)");
+        } catch (e) {
+          // A registry changed before this seed ran may no longer hold the cells the demo files name.
+          if (!(e instanceof SpecValidationError)) throw e;
+          console.warn(`[seed] demo pipelines not created; import them with \`npx cellplane import pipeline\`:\n${e.message}`);
+        }
       } finally {
         await prisma.$disconnect();
       }
