@@ -20,6 +20,7 @@ describe("parseEnv", () => {
     [{ NEXTAUTH_URL: "not a url" }, "NEXTAUTH_URL"],
     [{ NEXTAUTH_SECRET: "short" }, "NEXTAUTH_SECRET"],
     [{ NODE_ENV: "production", DATABASE_URL: "postgres://db/cp" }, "NEXTAUTH_SECRET"],
+    [{ CELLPLANE_SIMULATOR_TOKEN: "cp_" }, "CELLPLANE_SIMULATOR_TOKEN"],
   ])("rejects %j naming %s", (source, variable) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     try {
@@ -28,6 +29,12 @@ describe("parseEnv", () => {
       expect((e as EnvError).issues.map((i) => i.variable)).toContain(variable);
       expect((e as Error).message).toContain(variable);
     }
+  });
+  it("runs the simulator in demo mode unless CELLPLANE_SIMULATOR=0", () => {
+    expect(parseEnv({}).simulator).toBe(true);
+    expect(parseEnv({ CELLPLANE_SIMULATOR: "0" }).simulator).toBe(false);
+    expect(parseEnv({ DATABASE_URL: "postgres://db/cp" }).simulator).toBe(false);
+    expect(parseEnv({ CELLPLANE_SIMULATOR_TOKEN: "cp_abcdefghijkl" }).CELLPLANE_SIMULATOR_TOKEN).toBe("cp_abcdefghijkl");
   });
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, embedded: true });

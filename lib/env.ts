@@ -29,6 +29,8 @@ const schema = z.object({
   CELLPLANE_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("cellplane"),
   /** Run the fleet simulator beside the app (demo mode only). */
   CELLPLANE_SIMULATOR: flag.optional(),
+  /** Bearer token of `npm run simulate` (scopes telemetry:write, fleet:read, cells:agent); or --token. */
+  CELLPLANE_SIMULATOR_TOKEN: z.string().min(8, "must be an API token (cp_…)").optional(),
   /** Compress bake times and waits for demos and e2e: 60 = one minute per second. */
   CELLPLANE_TIME_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(100_000, "must be at most 100000").default(1),
   /** Background work (ticker) inside the app server; off only for special deployments. */

@@ -1,5 +1,6 @@
 // How every Cellplane process finds its database: DATABASE_URL when given, otherwise the embedded
 // PostgreSQL under CELLPLANE_DATA_DIR (started here, or joined when already running).
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -8,6 +9,7 @@ import { startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
+export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
 export function loadEnvOrExit(): Env {
   try {
@@ -52,4 +54,47 @@ export function sessionSecret(cfg: Env): string {
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
   return fs.readFileSync(file, "utf8").trim();
+}
+
+const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "proxy.ts", "instrumentation.ts"];
+
+function fingerprint(): string {
+  const h = crypto.createHash("sha256");
+  const walk = (p: string) => {
+    const abs = path.join(ROOT, p);
+    if (!fs.existsSync(abs)) return;
+    const st = fs.statSync(abs);
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(abs).sort()) if (e !== "generated") walk(path.join(p, e));
+    } else h.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+  };
+  BUILD_INPUTS.forEach(walk);
+  return h.digest("hex");
+}
+
+/** Run `next build` when the sources changed since the last build (npm start, benchmarks). */
+export function buildIfStale(log = (l: string) => console.log(l)) {
+  const stamp = path.join(ROOT, ".next", "cellplane-build");
+  const fp = fingerprint();
+  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === fp) return;
+  log("building the app (sources changed since the last build)…");
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) throw new Error(`the build failed (exit ${r.status ?? r.signal})`);
+  fs.writeFileSync(stamp, fp);
+}
+
+/** Resolve once an HTTP server answers at `url` (any status), or throw after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 120_000, alive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`${url}: the server exited before it answered`);
+    try {
+      const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }

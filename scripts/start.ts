@@ -1,62 +1,45 @@
 // `npm start`: database (embedded or DATABASE_URL) → migrations → demo seed (once) → build when
-// the sources changed → `next start`. Ctrl-C / SIGTERM stops the app, then PostgreSQL, cleanly.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+// the sources changed → `next start` → (demo) the fleet simulator with a fresh token of its own.
+// Ctrl-C / SIGTERM stops the simulator, then the app, then PostgreSQL, cleanly.
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
+import { rotateToken } from "@/lib/auth/users";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
 import { seedPipelines } from "@/lib/rollouts/seed";
+import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
-import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT, sessionSecret } from "./runtime";
+import { buildIfStale, loadEnvOrExit, migrateDatabase, NEXT_BIN, openDatabase, ROOT, sessionSecret, waitForHttp } from "./runtime";
 
 const dev = process.argv.includes("--dev");
 const cfg = loadEnvOrExit();
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "proxy.ts", "instrumentation.ts"];
-
-function fingerprint(): string {
-  const h = crypto.createHash("sha256");
-  const walk = (p: string) => {
-    const abs = path.join(ROOT, p);
-    if (!fs.existsSync(abs)) return;
-    const st = fs.statSync(abs);
-    if (st.isDirectory()) {
-      for (const e of fs.readdirSync(abs).sort()) if (e !== "generated") walk(path.join(p, e));
-    } else h.update(`${p}:${st.size}:${st.mtimeMs}\n`);
-  };
-  BUILD_INPUTS.forEach(walk);
-  return h.digest("hex");
+function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, out: (l: string) => void) {
+  if (!stream) return;
+  readline.createInterface({ input: stream }).on("line", (l) => out(`${prefix} ${l}`));
 }
 
-function buildIfStale() {
-  const stamp = path.join(ROOT, ".next", "cellplane-build");
-  const fp = fingerprint();
-  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === fp) return;
-  console.log("[start] building the app (sources changed since the last build)…");
-  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (r.status !== 0) {
-    console.error("[start] build failed");
-    process.exit(r.status ?? 1);
-  }
-  fs.writeFileSync(stamp, fp);
+async function stopChild(child: ChildProcess | undefined, graceMs: number) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function main() {
   const database = await openDatabase(cfg);
   let app: ChildProcess | undefined;
+  let simulator: ChildProcess | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (app && app.exitCode === null && app.signalCode === null) {
-      const exited = new Promise((r) => app!.once("exit", r));
-      app.kill("SIGTERM");
-      const timer = setTimeout(() => app?.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(simulator, 5_000);
+    await stopChild(app, 10_000);
     await database.stop();
     console.log("[start] stopped");
     process.exit(code);
@@ -82,7 +65,7 @@ async function main() {
         await prisma.$disconnect();
       }
     }
-    if (!dev) buildIfStale();
+    if (!dev) buildIfStale((l) => console.log(`[start] ${l}`));
   } catch (e) {
     console.error(`[start] ${(e as Error).message}`);
     await shutdown(1);
@@ -106,6 +89,44 @@ async function main() {
       void shutdown(code ?? 1);
     }
   });
+
+  if (cfg.simulator) {
+    try {
+      simulator = await startSimulator(database.url, () => !stopping && app?.exitCode === null);
+    } catch (e) {
+      if (!stopping) console.error(`[start] the fleet simulator did not start: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Once the app answers: a fresh token for the simulator, then the simulator as a child process. */
+async function startSimulator(databaseUrl: string, alive: () => boolean): Promise<ChildProcess | undefined> {
+  const local = `http://127.0.0.1:${cfg.PORT}`;
+  await waitForHttp(`${local}/login`, 180_000, alive);
+  if (!alive()) return undefined;
+  const prisma = createPrisma(databaseUrl, 1);
+  let token: string;
+  try {
+    ({ token } = await prisma.$transaction((tx) =>
+      rotateToken(tx, { name: SIMULATOR_TOKEN_NAME, scopes: SIMULATOR_SCOPES }, "system:start", new Date()),
+    ));
+  } finally {
+    await prisma.$disconnect();
+  }
+  const faults = faultsFilePath(path.resolve(ROOT, cfg.CELLPLANE_DATA_DIR));
+  if (!fs.existsSync(faults)) fs.writeFileSync(faults, `${JSON.stringify({ faults: [] }, null, 2)}\n`);
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "simulate.ts"), "--url", local, "--faults", faults], {
+    cwd: ROOT,
+    env: { ...process.env, CELLPLANE_SIMULATOR_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  prefixLines(child.stdout, "[simulator]", (l) => console.log(l));
+  prefixLines(child.stderr, "[simulator]", (l) => console.error(l));
+  child.on("exit", (code, signal) => {
+    if (alive()) console.error(`[start] the fleet simulator exited (${signal ?? code}); the app keeps running`);
+  });
+  console.log(`[start] fleet simulator started (token "${SIMULATOR_TOKEN_NAME}"; faults file ${path.relative(ROOT, faults) || faults})`);
+  return child;
 }
 
 main().catch(async (e) => {

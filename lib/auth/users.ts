@@ -50,6 +50,25 @@ export async function createToken(
   return { token, name: t.name, scopes: t.scopes };
 }
 
+/**
+ * Replace the token called `name`: revoke the live one (renamed `<name>~revoked-<ms>`, a name no
+ * new token can take, so the name is free again) and create a new one. One transaction, audited.
+ */
+export async function rotateToken(
+  tx: Tx,
+  input: z.input<typeof newTokenSchema>,
+  actor: string,
+  now: Date,
+): Promise<{ token: string; name: string; scopes: TokenScope[]; revoked: number }> {
+  const { name } = newTokenSchema.parse(input);
+  const live = await tx.apiToken.findMany({ where: { name }, select: { id: true, revokedAt: true } });
+  for (const t of live) {
+    await tx.apiToken.update({ where: { id: t.id }, data: { name: `${name}~revoked-${now.getTime()}`, revokedAt: t.revokedAt ?? now } });
+  }
+  if (live.length) await recordAudit(tx, actor, { action: "token.revoke", targetType: "api_token", targetId: name, after: { revokedAt: now.toISOString() } });
+  return { ...(await createToken(tx, input, actor)), revoked: live.length };
+}
+
 export type TokenCheck =
   | { ok: true; name: string; scopes: string[] }
   | { ok: false; status: 401 | 403; error: string };

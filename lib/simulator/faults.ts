@@ -1,0 +1,158 @@
+// Faults the simulator can inject: a bad version that raises the error rate, a latency spike in a
+// region, a cell going silent. Given on the command line (--fault) or in a JSON file (--faults).
+// Pure: parsing, validation and matching.
+import { z } from "zod";
+import type { FaultEffect } from "./model";
+
+const glob = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const faultSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("bad-version"),
+      /** The version that misbehaves; only cells actually running it are affected. */
+      version: z.string().min(1),
+      service: glob.default("*"),
+      cells: glob.default("*"),
+      /** The error rate (fraction, 0–1) while running it. */
+      errorRate: z.number().min(0).max(1).default(0.05),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("latency"),
+      region: glob,
+      /** p99 latency in ms during the spike. */
+      p99Ms: z.number().positive().max(3_600_000),
+      service: glob.default("*"),
+      cells: glob.default("*"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("silent"),
+      /** Cell id or glob; the cell stops sending samples. */
+      cell: glob,
+      service: glob.default("*"),
+    })
+    .strict(),
+]);
+
+export type Fault = z.output<typeof faultSchema>;
+export type FaultInput = z.input<typeof faultSchema>;
+
+/** A faults file: `{"faults": [...]}` or a bare array. */
+export const faultsFileSchema = z
+  .union([z.array(faultSchema), z.object({ faults: z.array(faultSchema) }).strict()])
+  .transform((v) => (Array.isArray(v) ? v : v.faults));
+
+/** `*` matches any run of characters, `?` one; several patterns match when any does. */
+export function globMatch(pattern: string | string[], value: string): boolean {
+  if (Array.isArray(pattern)) return pattern.some((p) => globMatch(p, value));
+  if (pattern === "*") return true;
+  if (!/[*?]/.test(pattern)) return pattern === value;
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return re.test(value);
+}
+
+export interface PairContext {
+  cell: string;
+  region: string;
+  service: string;
+  /** The version the simulated cell × service runs now. */
+  version: string;
+}
+
+/** The combined effect of every fault that applies to one pair: the worst values win. */
+export function faultEffect(faults: readonly Fault[], p: PairContext): FaultEffect {
+  const out: FaultEffect = { silent: false };
+  for (const f of faults) {
+    if (!globMatch(f.service, p.service)) continue;
+    switch (f.kind) {
+      case "silent":
+        if (globMatch(f.cell, p.cell)) out.silent = true;
+        break;
+      case "bad-version":
+        if (f.version === p.version && globMatch(f.cells, p.cell)) out.errorRate = Math.max(out.errorRate ?? 0, f.errorRate);
+        break;
+      case "latency":
+        if (globMatch(f.region, p.region) && globMatch(f.cells, p.cell)) out.p99Ms = Math.max(out.p99Ms ?? 0, f.p99Ms);
+        break;
+    }
+  }
+  return out;
+}
+
+export class FaultParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FaultParseError";
+  }
+}
+
+function issues(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join(".") || "(fault)"}: ${i.message}`).join("; ");
+}
+
+const NUMERIC_KEYS = new Set(["errorRate", "p99Ms"]);
+
+/**
+ * One --fault argument: a JSON object, or the shorthand `kind:key=value,key=value`
+ * (e.g. `bad-version:service=sms,version=v2.5.1,errorRate=0.05,cells=smb-*`). errorRate and
+ * p99Ms are numbers; `|` separates several globs (`cells=smb-us-*|smb-eu-*`).
+ */
+export function parseFaultArg(arg: string): Fault {
+  let raw: unknown;
+  const text = arg.trim();
+  if (text.startsWith("{")) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new FaultParseError(`--fault ${arg}: not valid JSON`);
+    }
+  } else {
+    const [kind, rest = ""] = text.split(/:(.*)/s, 2);
+    const obj: Record<string, unknown> = { kind };
+    for (const part of rest.split(",").filter(Boolean)) {
+      const eq = part.indexOf("=");
+      if (eq <= 0) throw new FaultParseError(`--fault ${arg}: expected key=value, got "${part}"`);
+      const key = part.slice(0, eq).trim();
+      const value = part.slice(eq + 1).trim();
+      obj[key] = NUMERIC_KEYS.has(key) && value !== "" && !Number.isNaN(Number(value)) ? Number(value) : value.includes("|") ? value.split("|") : value;
+    }
+    raw = obj;
+  }
+  const parsed = faultSchema.safeParse(raw);
+  if (!parsed.success) throw new FaultParseError(`--fault ${arg}: ${issues(parsed.error)}`);
+  return parsed.data;
+}
+
+export type FaultsFileResult = { ok: true; faults: Fault[] } | { ok: false; message: string };
+
+/** The text of a faults file; an empty file means no faults. */
+export function parseFaultsFile(text: string): FaultsFileResult {
+  if (text.trim() === "") return { ok: true, faults: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `not valid JSON (${(e as Error).message})` };
+  }
+  const parsed = faultsFileSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: issues(parsed.error) };
+  return { ok: true, faults: parsed.data };
+}
+
+const list = (g: string | string[]) => (Array.isArray(g) ? g.join("|") : g);
+
+/** One line for the log. */
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case "bad-version":
+      return `bad version ${f.version} of ${list(f.service)} in ${list(f.cells)}: error rate ${(f.errorRate * 100).toFixed(2)}%`;
+    case "latency":
+      return `latency spike in ${list(f.region)} (${list(f.service)}${f.cells === "*" ? "" : ` in ${list(f.cells)}`}): p99 ${f.p99Ms} ms`;
+    case "silent":
+      return `${list(f.cell)} silent${f.service === "*" ? "" : ` (${list(f.service)})`}`;
+  }
+}

@@ -1,0 +1,173 @@
+// `npm run bench:heatmap`: is the global view's cost close to the floor at 1,000 cells × 5 services?
+//
+// Seeds a scratch database with 1,000 cells × 5 services and 6 hours of 1-minute samples (≈1.8 M
+// history rows, inserted set-based), then the current-state rows through the real ingest code, and
+// measures in one run (medians after warm-up):
+//   floor       one raw `pg` query reading status, values and versions of all 5,000 pairs from the
+//               current-state tables (service_health + cell_services + cells)
+//   data load   loadFleetHealth() — what the global view and GET /api/v1/fleet/health call
+//   GET /       the full HTML of the global view from `next start` (production build), signed in
+//   API         GET /api/v1/fleet/health with the session cookie
+//   contrast    latest sample per pair with DISTINCT ON over the history table
+// Targets: data load ≤ 2× floor, GET / ≤ 4× floor.
+import { parseArgs } from "node:util";
+import { createUser } from "@/lib/auth/users";
+import { createPrisma } from "@/lib/db/client";
+import { DEMO_VERSIONS } from "@/lib/fleet/seed";
+import { ingestSamples, loadFleetHealth } from "@/lib/health/store";
+import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
+import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
+import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet } from "@/lib/simulator/engine";
+import type { Fault } from "@/lib/simulator/faults";
+import { generateFleet } from "@/lib/simulator/fleet-gen";
+import { chunk } from "@/lib/simulator/schedule";
+import { benchPool, Cleanup, fmt, getPage, log, measure, ms, productionServer, scratchDatabase, signIn } from "./bench-support";
+
+const { values: args } = parseArgs({
+  options: {
+    cells: { type: "string", default: "1000" },
+    hours: { type: "string", default: "6" },
+    runs: { type: "string", default: "15" },
+    warmup: { type: "string", default: "3" },
+    port: { type: "string", default: "3165" },
+    "pg-port": { type: "string", default: "54365" },
+    "data-dir": { type: "string", default: ".data/bench-heatmap" },
+  },
+});
+const CELLS = Number(args.cells), HOURS = Number(args.hours), RUNS = Number(args.runs), WARMUP = Number(args.warmup);
+const ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
+
+/** The floor: one raw query for everything a heatmap tile shows. */
+const FLOOR_SQL = `
+  SELECT c.id, c.tier, c.region, cs.service_id, cs.observed_version, cs.desired_version,
+         h.status, h.status_since, h.last_sample_at, h.error_rate, h.p99_ms, h.cpu, h.rps
+    FROM cells c
+    JOIN cell_services cs ON cs.cell_id = c.id
+    LEFT JOIN service_health h ON h.cell_id = cs.cell_id AND h.service_id = cs.service_id
+   WHERE c.status <> 'retired'`;
+
+const DISTINCT_ON_SQL = `
+  SELECT DISTINCT ON (cell_id, service_id) cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version
+    FROM health_samples ORDER BY cell_id, service_id, ts DESC`;
+
+const cleanup = new Cleanup();
+
+await cleanup.guard(async () => {
+  const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
+  const pool = benchPool(pg.url, 4, cleanup);
+  const prisma = createPrisma(pg.url, 2);
+  cleanup.add("prisma", () => prisma.$disconnect());
+
+  // ---- seed -------------------------------------------------------------------------------
+  const t0 = Date.now();
+  const fleet = generateFleet(CELLS);
+  await pool.query(
+    `INSERT INTO cells (id, tier, region, compliance)
+     SELECT id, tier::"Tier", region, coalesce(string_to_array(nullif(comp, ''), ','), ARRAY[]::text[])
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, tier, region, comp)`,
+    [fleet.cells.map((c) => c.id), fleet.cells.map((c) => c.tier), fleet.cells.map((c) => c.region), fleet.cells.map((c) => c.compliance.join(","))],
+  );
+  // Everyone on the demo versions, but a release is half-way: sms v2.5.0 on the canaries and the
+  // first fifth of SMB cells.
+  const services = Object.keys(DEMO_VERSIONS);
+  await pool.query(
+    `INSERT INTO cell_services (cell_id, service_id, desired_version, observed_version)
+     SELECT c.id, v.service, v.version, v.version FROM cells c CROSS JOIN unnest($1::text[], $2::text[]) AS v(service, version)`,
+    [services, services.map((s) => DEMO_VERSIONS[s]!)],
+  );
+  const early = fleet.cells.filter((c) => c.tier === "canary" || (c.tier === "smb" && Number(c.id.split("-").pop()) % 5 === 0)).map((c) => c.id);
+  await pool.query(`UPDATE cell_services SET desired_version = 'v2.5.0', observed_version = 'v2.5.0' WHERE service_id = 'sms' AND cell_id = ANY($1::text[])`, [early]);
+
+  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const from = new Date(now.getTime() - HOURS * 3_600_000);
+  const last = new Date(now.getTime() - 60_000);
+  const hist = await pool.query(
+    `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+     SELECT cs.cell_id, cs.service_id, g.ts,
+            0.0001 + 0.0003 * random(), 120 + 200 * random(), 0.2 + 0.4 * random(), 50 + 500 * random(), cs.observed_version
+       FROM cell_services cs CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, interval '1 minute') AS g(ts)`,
+    [from.toISOString(), last.toISOString()],
+  );
+  await pool.query(
+    `INSERT INTO health_rollups (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
+     SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
+            sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
+       FROM health_samples GROUP BY 1, 2, 3`,
+  );
+  log(`seeded ${CELLS} cells × ${services.length} services, ${hist.rowCount!.toLocaleString("en")} history rows and their 5-minute rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  // The newest minute goes through the real ingest code, which builds the current-state rows; the
+  // simulator's model supplies values, with a few faults so the heatmap is not all green.
+  const t1 = Date.now();
+  const view: FleetCellView[] = (
+    await pool.query<{ id: string; tier: string; region: string; services: { service: string; observedVersion: string; desiredVersion: string }[] }>(
+      `SELECT c.id, c.tier::text AS tier, c.region,
+              json_agg(json_build_object('service', cs.service_id, 'observedVersion', cs.observed_version, 'desiredVersion', cs.desired_version)) AS services
+         FROM cells c JOIN cell_services cs ON cs.cell_id = c.id GROUP BY c.id`,
+    )
+  ).rows;
+  const sim: SimFleet = new Map();
+  reconcileFleet(sim, view);
+  const faults: Fault[] = [
+    { kind: "bad-version", service: "sms", version: "v2.5.0", cells: "smb-us-*", errorRate: 0.04 },
+    { kind: "latency", region: "ap-southeast-2", p99Ms: 700, service: "video", cells: "*" },
+  ];
+  const { samples } = buildSamples(sim, { now, seed: "bench", intervalMs: 60_000, faults, capabilities: DEFAULT_CAPABILITIES });
+  for (const batch of chunk(samples, 1000)) {
+    await ingestSamples(pool, batch.map((s) => ({ ...s, ts: new Date(s.ts) })), DEFAULT_THRESHOLDS, "bench");
+  }
+  await pool.query("VACUUM ANALYZE");
+  const [{ n }] = (await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows as [{ n: string }];
+  log(`current state for ${samples.length.toLocaleString("en")} pairs through ingestSamples(), then VACUUM ANALYZE, in ${((Date.now() - t1) / 1000).toFixed(1)} s; health_samples holds ${Number(n).toLocaleString("en")} rows`);
+
+  await prisma.$transaction((tx) => createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }, "bench"));
+
+  // ---- measure in process -----------------------------------------------------------------
+  let rows = 0;
+  const floor = await measure(RUNS, WARMUP, async () => {
+    rows = (await pool.query(FLOOR_SQL)).rowCount ?? 0;
+  });
+  log(`floor (raw pg, ${rows} rows): ${fmt(floor)}`);
+  let counts = "";
+  const load = await measure(RUNS, WARMUP, async () => {
+    const h = await loadFleetHealth(pool, DEFAULT_THRESHOLDS, new Date());
+    counts = JSON.stringify(h.counts);
+  });
+  log(`data load (loadFleetHealth): ${fmt(load)}; cells by status ${counts}`);
+  const distinctOn = await measure(3, 1, () => pool.query(DISTINCT_ON_SQL));
+  log(`contrast — latest sample per pair by DISTINCT ON over history: ${fmt(distinctOn)}`);
+
+  // ---- measure over HTTP ------------------------------------------------------------------
+  const base = await productionServer(pg.url, Number(args.port), cleanup);
+  const cookie = await signIn(base, ADMIN.email, ADMIN.password);
+  let page = { status: 0, url: "", bytes: 0, hops: [] as string[] };
+  const home = await measure(RUNS, WARMUP, async () => {
+    page = await getPage(base, "/", cookie);
+    if (page.status !== 200) throw new Error(`GET / ended at ${page.url} with HTTP ${page.status}`);
+  });
+  log(`GET / (${page.hops.join(" → ")}; HTTP ${page.status}, ${(page.bytes / 1024).toFixed(0)} KiB of HTML, every hop timed): ${fmt(home)}`);
+  let apiBytes = 0;
+  const api = await measure(RUNS, WARMUP, async () => {
+    const r = await getPage(base, "/api/v1/fleet/health", cookie);
+    if (r.status !== 200) throw new Error(`GET /api/v1/fleet/health: HTTP ${r.status}`);
+    apiBytes = r.bytes;
+  });
+  log(`GET /api/v1/fleet/health (${(apiBytes / 1024).toFixed(0)} KiB of JSON): ${fmt(api)}`);
+
+  // ---- report ------------------------------------------------------------------------------
+  const ratio = (t: { median: number }) => t.median / floor.median;
+  const row = (label: string, t: { median: number }, target?: number) =>
+    `  ${label.padEnd(44)}${ms(t.median).padStart(10)}  ${`${ratio(t).toFixed(ratio(t) >= 10 ? 0 : 2)}×`.padStart(6)}` +
+    (target ? `   target ≤ ${target}×: ${ratio(t) <= target ? "met ✓" : "missed ✗"}` : "");
+  console.log(
+    [
+      "",
+      `Heatmap benchmark — ${CELLS} cells × ${services.length} services, ${Number(n).toLocaleString("en")} history rows (medians of ${RUNS} after ${WARMUP} warm-up)`,
+      row("floor: one raw pg query on current state", floor),
+      row("data load: loadFleetHealth()", load, 2),
+      row(`GET / full HTML (${page.hops.join(" → ")})`, home, 4),
+      row("GET /api/v1/fleet/health (session)", api),
+      row("contrast: DISTINCT ON latest sample (history)", distinctOn),
+    ].join("\n"),
+  );
+});

@@ -1,0 +1,194 @@
+// Shared by the benchmarks: a scratch embedded PostgreSQL, a production `next start` against it,
+// signing in through next-auth's credentials API, timing helpers. Benchmarks print figures; no test
+// asserts on time.
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import type pg from "pg";
+import { createPool } from "@/lib/db/client";
+import { startEmbedded, type EmbeddedServer } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { buildIfStale, NEXT_BIN, ROOT, waitForHttp } from "./runtime";
+
+export const log = (line: string) => console.log(`[bench] ${line}`);
+
+/** Things to undo, last first, on success, error or Ctrl-C. */
+export class Cleanup {
+  private steps: { name: string; run: () => Promise<void> | void }[] = [];
+  private done = false;
+  add(name: string, run: () => Promise<void> | void) {
+    this.steps.push({ name, run });
+  }
+  async run() {
+    if (this.done) return;
+    this.done = true;
+    for (const s of this.steps.reverse()) {
+      try {
+        await s.run();
+      } catch (e) {
+        console.error(`[bench] cleanup ${s.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+  /** Run `main`, cleaning up whatever happens; exit 130 on Ctrl-C. */
+  async guard(main: () => Promise<void>) {
+    const onSignal = () => {
+      console.error("[bench] interrupted; cleaning up");
+      void this.run().then(() => process.exit(130));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    let code = 0;
+    try {
+      await main();
+    } catch (e) {
+      console.error(`[bench] ${(e as Error).stack ?? e}`);
+      code = 1;
+    } finally {
+      await this.run();
+    }
+    process.exit(code);
+  }
+}
+
+/**
+ * A raw pool for the benchmark itself. pg-pool's end() resolves before the sockets of its idle
+ * clients have closed; PostgreSQL stopping right after may still reach one of them, which is not
+ * a failure of the run.
+ */
+export function benchPool(url: string, max: number, cleanup: Cleanup): pg.Pool {
+  const pool = createPool(url, max);
+  let ending = false;
+  pool.on("error", (e) => {
+    if (!ending) console.error(`[bench] idle connection: ${e.message}`);
+  });
+  cleanup.add("pool", () => {
+    ending = true;
+    return pool.end();
+  });
+  return pool;
+}
+
+/** A fresh scratch cluster in `dataDir` (wiped first), migrated. */
+export async function scratchDatabase(dataDir: string, port: number, cleanup: Cleanup): Promise<EmbeddedServer> {
+  const abs = path.resolve(ROOT, dataDir);
+  fs.rmSync(abs, { recursive: true, force: true });
+  const server = await startEmbedded({ dataDir: abs, port, database: "cellplane", log: () => {} });
+  if (!server.owned) throw new Error(`a PostgreSQL already runs for ${abs}; stop it first`);
+  cleanup.add("postgres", () => server.stop());
+  await migrate(server.url, path.join(ROOT, "prisma", "migrations"));
+  log(`scratch PostgreSQL on 127.0.0.1:${port} (${path.relative(ROOT, abs)})`);
+  return server;
+}
+
+/** The production build (built first when the sources changed), served by `next start`. */
+export async function productionServer(databaseUrl: string, port: number, cleanup: Cleanup): Promise<string> {
+  buildIfStale(log);
+  const base = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      PORT: String(port),
+      CELLPLANE_DEMO: "0",
+      // Background jobs off: the figures measure requests, not the ticker running beside them.
+      CELLPLANE_TICKER: "0",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const rl = [child.stdout, child.stderr].map((s) => readline.createInterface({ input: s! }));
+  rl.forEach((r) => r.on("line", (l) => { if (/error|warn/i.test(l)) console.log(`[next] ${l}`); }));
+  cleanup.add("next start", async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(t);
+  });
+  await waitForHttp(`${base}/login`, 120_000, () => child.exitCode === null);
+  log(`next start (production build) on ${base}`);
+  return base;
+}
+
+function cookiesOf(res: Response): string[] {
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+}
+
+/** Sign in through next-auth's credentials API; returns the Cookie header of the session. */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = cookiesOf(csrf);
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  await res.arrayBuffer();
+  const all = [...jar, ...cookiesOf(res)];
+  if (!all.some((c) => c.includes("session-token="))) throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
+  return all.join("; ");
+}
+
+/**
+ * GET a page with a cookie, following redirects by hand (the cookie goes with every hop): HTTP
+ * redirects, and the `<meta http-equiv="refresh">` Next.js streams when a page redirects after its
+ * response has begun (a browser follows it too). `hops` lists every URL fetched.
+ */
+export async function getPage(base: string, pathname: string, cookie: string): Promise<{ status: number; url: string; bytes: number; hops: string[] }> {
+  let url = new URL(pathname, base).toString();
+  const hops: string[] = [];
+  for (let hop = 0; hop < 5; hop++) {
+    hops.push(new URL(url).pathname);
+    const res = await fetch(url, { headers: { cookie }, redirect: "manual" });
+    const body = await res.arrayBuffer();
+    const loc = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && loc) {
+      url = new URL(loc, url).toString();
+      continue;
+    }
+    const meta = res.headers.get("content-type")?.includes("text/html")
+      ? /<meta id="__next-page-redirect" http-equiv="refresh" content="\d+;url=([^"]+)"/.exec(Buffer.from(body).toString("utf8"))
+      : null;
+    if (meta) {
+      url = new URL(meta[1]!.replace(/&amp;/g, "&"), url).toString();
+      continue;
+    }
+    return { status: res.status, url, bytes: body.byteLength, hops };
+  }
+  throw new Error(`too many redirects from ${pathname}`);
+}
+
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** Median of `runs` timed calls after `warmup` untimed ones, in milliseconds. */
+export async function measure(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    xs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  xs.sort((a, b) => a - b);
+  const mid = xs.length >> 1;
+  const median = xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+  return { median, min: xs[0]!, max: xs[xs.length - 1]!, runs };
+}
+
+export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+export const fmt = (t: Timing) => `median ${ms(t.median)} (min ${ms(t.min)}, max ${ms(t.max)}, ${t.runs} runs)`;

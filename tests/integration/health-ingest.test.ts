@@ -1,0 +1,117 @@
+// Telemetry ingest (lib/health/store.ts ingestSamples) on a real PostgreSQL: what one batch writes
+// to samples, rollups, current state, versions and capabilities, and what it refuses.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "@/lib/fleet/seed";
+import { ingestSamples, UnknownTargetsError } from "@/lib/health/store";
+import type { Sample } from "@/lib/health/telemetry";
+import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+let t: TestDatabase;
+let pool: pg.Pool;
+beforeAll(async () => {
+  t = await freshDatabase("ingest");
+  await seedDemo(t.prisma, "cellplane-test");
+  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+});
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+const T0 = Date.parse("2026-06-01T12:00:00Z");
+const at = (s: number) => new Date(T0 + s * 1000);
+const green = { errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100 };
+const redErr = { errorRate: 0.05, p99Ms: 150, cpu: 0.3, rps: 100 };
+const s = (cell: string, service: string, sec: number, v: Partial<Sample> = {}): Sample => ({ cell, service, ts: at(sec), ...green, ...v });
+
+const health = async (cell: string, service: string) =>
+  (await t.query<{ status: string; status_since: Date; last_sample_at: Date; error_rate: number; error_breach_since: Date | null; latency_breach_since: Date | null }>(
+    `SELECT status::text AS status, status_since, last_sample_at, error_rate, error_breach_since, latency_breach_since FROM service_health WHERE cell_id = $1 AND service_id = $2`,
+    [cell, service],
+  ))[0];
+
+describe("ingestSamples", () => {
+  it("stores samples, 5-minute rollups and the current state; a re-sent batch is a no-op", async () => {
+    const batch = [s("smb-us-1", "sms", 0), s("smb-us-1", "sms", 5, { p99Ms: 250 }), s("smb-us-1", "sms", 301, { errorRate: 0.001 }), s("smb-us-1", "voice", 10)];
+    expect(await ingestSamples(pool, batch, T)).toEqual({ received: 4, stored: 4, duplicates: 0, versionChanges: [] });
+    const rollups = await t.query(`SELECT bucket, samples, sum_p99_ms, max_p99_ms, max_error_rate FROM health_rollups WHERE cell_id = 'smb-us-1' AND service_id = 'sms' ORDER BY bucket`);
+    expect(rollups).toEqual([
+      { bucket: at(0), samples: 2, sum_p99_ms: 400, max_p99_ms: 250, max_error_rate: 0.0002 },
+      { bucket: at(300), samples: 1, sum_p99_ms: 150, max_p99_ms: 150, max_error_rate: 0.001 },
+    ]);
+    expect(await health("smb-us-1", "sms")).toMatchObject({ status: "yellow", status_since: at(301), last_sample_at: at(301), error_rate: 0.001 });
+
+    expect(await ingestSamples(pool, batch, T)).toEqual({ received: 4, stored: 0, duplicates: 4, versionChanges: [] });
+    expect((await t.query(`SELECT samples FROM health_rollups WHERE cell_id = 'smb-us-1' AND service_id = 'sms' ORDER BY bucket`)).map((r) => r.samples)).toEqual([2, 1]);
+  });
+
+  it("keeps when a status and a breach began across batches, and clears a breach that ended", async () => {
+    await ingestSamples(pool, [s("smb-us-2", "sms", 0), s("smb-us-2", "sms", 5, redErr), s("smb-us-2", "sms", 10, redErr)], T);
+    expect(await health("smb-us-2", "sms")).toMatchObject({ status: "red", status_since: at(5), error_breach_since: at(5), latency_breach_since: null });
+    await ingestSamples(pool, [s("smb-us-2", "sms", 15, redErr), s("smb-us-2", "sms", 20, { ...redErr, p99Ms: 1500 })], T);
+    expect(await health("smb-us-2", "sms")).toMatchObject({ status: "red", status_since: at(5), error_breach_since: at(5), latency_breach_since: at(20) });
+    await ingestSamples(pool, [s("smb-us-2", "sms", 25)], T);
+    expect(await health("smb-us-2", "sms")).toMatchObject({ status: "green", status_since: at(25), error_breach_since: null, latency_breach_since: null });
+  });
+
+  it("never lets an older batch overwrite a newer current state", async () => {
+    await ingestSamples(pool, [s("smb-us-3", "sms", 100)], T);
+    expect(await ingestSamples(pool, [s("smb-us-3", "sms", 50, redErr)], T)).toMatchObject({ stored: 1 });
+    expect(await health("smb-us-3", "sms")).toMatchObject({ status: "green", last_sample_at: at(100) });
+  });
+
+  it("records version changes as deployment events and API capabilities with first and last report", async () => {
+    const out = await ingestSamples(pool, [
+      s("smb-eu-1", "voice", 0, { version: "v3.1.2", apiVersions: ["v1"] }),
+      s("smb-eu-1", "voice", 5, { version: "v3.2.0", apiVersions: ["v2", "v1"] }),
+      s("smb-eu-1", "sms", 5, { version: "v2.4.0", apiVersions: ["v1", "v2"] }),
+    ], T, "token:test");
+    expect(out.versionChanges).toEqual([{ cell: "smb-eu-1", service: "voice", from: "v3.1.2", to: "v3.2.0" }]);
+    expect(await t.query(`SELECT from_version, to_version, at, source FROM deployment_events WHERE cell_id = 'smb-eu-1'`)).toEqual([
+      { from_version: "v3.1.2", to_version: "v3.2.0", at: at(5), source: "token:test" },
+    ]);
+    expect((await t.query(`SELECT observed_version FROM cell_services WHERE cell_id = 'smb-eu-1' AND service_id = 'voice'`))[0]).toEqual({ observed_version: "v3.2.0" });
+    await ingestSamples(pool, [s("smb-eu-1", "voice", 600, { version: "v3.2.0", apiVersions: ["v1", "v2"] })], T);
+    expect(await t.query(`SELECT api_version, first_reported_at, last_reported_at FROM api_capabilities WHERE cell_id = 'smb-eu-1' AND service_id = 'voice' ORDER BY 1`)).toEqual([
+      { api_version: "v1", first_reported_at: at(5), last_reported_at: at(600) },
+      { api_version: "v2", first_reported_at: at(5), last_reported_at: at(600) },
+    ]);
+    await ingestSamples(pool, [s("smb-eu-1", "voice", 1, { apiVersions: ["v2"] })], T);
+    expect((await t.query(`SELECT first_reported_at, last_reported_at FROM api_capabilities WHERE cell_id = 'smb-eu-1' AND service_id = 'voice' AND api_version = 'v2'`))[0]).toEqual({ first_reported_at: at(1), last_reported_at: at(600) });
+  });
+
+  it.each([
+    ["an unknown cell", s("smb-zz-9", "sms", 0), { cells: ["smb-zz-9"], services: [], pairs: [] }],
+    ["an unknown service", s("smb-us-1", "fax", 0), { cells: [], services: ["fax"], pairs: [] }],
+  ])("refuses the whole batch with %s", async (_name, bad, expected) => {
+    const before = (await t.query<{ n: string }>(`SELECT count(*) AS n FROM health_samples`))[0]!.n;
+    const err = await ingestSamples(pool, [s("smb-ap-1", "sms", 0), bad], T).catch((e) => e);
+    expect(err).toBeInstanceOf(UnknownTargetsError);
+    expect({ cells: err.cells, services: err.services, pairs: err.pairs }).toEqual(expected);
+    expect((await t.query<{ n: string }>(`SELECT count(*) AS n FROM health_samples`))[0]!.n).toBe(before);
+    expect(await health("smb-ap-1", "sms")).toBeUndefined();
+  });
+
+  it("refuses a retired cell and a pair the registry does not have", async () => {
+    await t.query(`UPDATE cells SET status = 'retired' WHERE id = 'smb-ap-3'`);
+    await expect(ingestSamples(pool, [s("smb-ap-3", "sms", 0)], T)).rejects.toMatchObject({ cells: ["smb-ap-3"] });
+    await t.query(`DELETE FROM cell_services WHERE cell_id = 'smb-ap-2' AND service_id = 'video'`);
+    await expect(ingestSamples(pool, [s("smb-ap-2", "sms", 0), s("smb-ap-2", "video", 0)], T)).rejects.toMatchObject({ cells: [], services: [], pairs: ["smb-ap-2/video"] });
+  });
+
+  it("takes concurrent overlapping batches without deadlock; the newest sample wins", async () => {
+    const cells = ["canary-us-internal", "smb-us-4", "smb-us-5", "smb-eu-2", "smb-eu-3", "smb-eu-4"];
+    const services = ["sms", "voice", "video", "whatsapp", "email"];
+    await ingestSamples(pool, cells.flatMap((c) => services.map((sv) => s(c, sv, 0))), T);
+    const batches = Array.from({ length: 12 }, (_, k) => {
+      const order = k % 2 ? [...cells].reverse() : cells;
+      return order.flatMap((c) => services.map((sv) => s(c, sv, 10 + k, { version: `v9.${k}.0`, apiVersions: ["v1"], errorRate: k === 11 ? 0.05 : 0.0002 })));
+    });
+    const results = await Promise.all(batches.map((b) => ingestSamples(pool, b, T)));
+    expect(results.reduce((a, r) => a + r.stored, 0)).toBe(12 * 30);
+    for (const c of cells) expect(await health(c, "sms")).toMatchObject({ status: "red", last_sample_at: at(21) });
+    expect(Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM deployment_events WHERE to_version LIKE 'v9.%'`))[0]!.n)).toBeGreaterThanOrEqual(30);
+  });
+});
