@@ -1,4 +1,4 @@
-import { captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
+import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
 
 // The webServer runs with CELLPLANE_TIME_SCALE so a 24 h bake takes seconds, and with the fleet
 // simulator converging cells to their desired versions.
@@ -74,5 +74,40 @@ test.describe("wave-based releases", () => {
     // The canary is back on the previous version; nothing else was touched.
     await open(page, "/fleet?tier=canary");
     await expect(page.getByTestId("fleet-row").first()).toContainText("v2.5.0");
+  });
+});
+
+test.describe("releases API for CI", () => {
+  test("POST /api/v1/releases starts a release a pipeline can follow with GET; an SRE pauses and a release manager aborts it", async ({ request, page, loginAs }) => {
+    const body = { pipeline: "standard", versions: { whatsapp: "v1.13.0" }, title: "whatsapp from CI" };
+    expect((await request.post("/api/v1/releases", { data: body })).status()).toBe(401);
+    const readOnly = apiToken(["fleet:read"]);
+    expect((await request.post("/api/v1/releases", { headers: { Authorization: `Bearer ${readOnly}` }, data: body })).status()).toBe(403);
+    const token = apiToken(["releases:write"]);
+    const auth = { Authorization: `Bearer ${token}` };
+    expect((await request.post("/api/v1/releases", { headers: auth, data: { versions: { whatsapp: "not a version!" } } })).status()).toBe(400);
+    const created = await request.post("/api/v1/releases", { headers: auth, data: body });
+    expect(created.status()).toBe(201);
+    const release = await created.json();
+    expect(release).toMatchObject({ title: "whatsapp from CI", pipeline: "standard", status: "running", versions: { whatsapp: "v1.13.0" } });
+    expect(release.waves[0].cells).toEqual(["canary-us-internal"]);
+    expect(release.waves.map((w: { name: string }) => w.name)).toContain("smb-wave-2");
+    expect((await request.post("/api/v1/releases", { headers: auth, data: body })).status()).toBe(409);
+    const got = await request.get(`/api/v1/releases/${release.id}`, { headers: auth });
+    expect((await got.json()).id).toBe(release.id);
+
+    await loginAs("sre");
+    await open(page, `/releases/${release.id}`);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await expect(page.getByTestId("release-status")).toHaveText("paused");
+    await expect(page.getByRole("button", { name: "Abort release" })).toHaveCount(0); // SREs pause and roll back; they do not abort
+
+    await loginAs("release");
+    await open(page, `/releases/${release.id}`);
+    await page.getByLabel("Reason").fill("superseded by v1.13.1");
+    await page.getByRole("button", { name: "Abort release" }).click();
+    await expect(page.getByTestId("release-status")).toHaveText("aborted");
+    await expect(page.getByTestId("end-reason")).toContainText("superseded by v1.13.1");
+    expect((await (await request.get(`/api/v1/releases/${release.id}`, { headers: auth })).json()).status).toBe("aborted");
   });
 });

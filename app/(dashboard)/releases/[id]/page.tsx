@@ -62,9 +62,9 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Waves">
-            <ol className="flex gap-3 overflow-x-auto pb-2" data-testid="wave-pipeline">
+            <ol className="grid grid-cols-[repeat(auto-fill,minmax(220px,1fr))] gap-3" data-testid="wave-pipeline">
               {doc.waves.map((w, i) => (
-                <li key={i} data-testid={`wave-${i}`} data-state={w.state} className={`w-64 shrink-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}>
+                <li key={i} data-testid={`wave-${i}`} data-state={w.state} className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}>
                   <div className="flex items-center justify-between gap-2">
                     <span className="truncate text-sm font-semibold" title={w.name}>{i + 1}. {w.name}</span>
                     <WaveStateBadge state={w.state} />
@@ -96,15 +96,15 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
 
           <Card title="Check results — measured vs threshold">
             <table className="w-full text-sm" data-testid="check-results">
-              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">Wave</th><th>Check</th><th>Result</th><th className="text-right">Measured</th><th className="text-right">Threshold</th><th className="pl-4">Detail</th></tr></thead>
+              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1 pr-3">Wave</th><th className="pr-3">Check</th><th className="pr-3">Result</th><th className="pr-3 text-right">Measured</th><th className="pr-3 text-right">Threshold</th><th className="pl-4">Detail</th></tr></thead>
               <tbody className="divide-y divide-slate-100">
                 {r.checkResults.map((c) => (
                   <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed}>
-                    <td className="py-1.5">{doc.waves[c.wave]?.name}</td>
-                    <td className="font-mono text-xs">{c.check}</td>
-                    <td>{c.passed ? <span className="text-emerald-700">passed</span> : <span className="font-semibold text-red-700">failed</span>}</td>
-                    <td className="text-right tabular-nums" data-testid="check-measured">{measuredText(c.unit, c.measured)}</td>
-                    <td className="text-right tabular-nums">{c.threshold === null ? "—" : c.unit === "ratio" ? `< ${pct(c.threshold)}` : c.unit === "ms" ? `< ${c.threshold} ms` : `= ${c.threshold}`}</td>
+                    <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
+                    <td className="pr-3 font-mono text-xs">{c.check}</td>
+                    <td className="pr-3">{c.passed ? <span className="text-emerald-700">passed</span> : <span className="font-semibold text-red-700">failed</span>}</td>
+                    <td className="pr-3 text-right tabular-nums" data-testid="check-measured">{measuredText(c.unit, c.measured)}</td>
+                    <td className="pr-3 text-right tabular-nums">{c.threshold === null ? "—" : c.unit === "ratio" ? `< ${pct(c.threshold)}` : c.unit === "ms" ? `< ${c.threshold} ms` : `= ${c.threshold}`}</td>
                     <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
                   </tr>
                 ))}
