@@ -11,3 +11,6 @@ export const canImportFleet = (user: Principal | null | undefined) => is(user, "
 export const canManageUsers = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canManageTokens = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canEditSettings = (user: Principal | null | undefined) => is(user, "ADMIN");
+
+/** Feature flags: product owners (and admins) change them; everyone signed in reads them. */
+export const canEditFlag = (user: Principal | null | undefined) => is(user, "PRODUCT_OWNER", "ADMIN");
