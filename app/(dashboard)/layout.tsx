@@ -10,6 +10,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const user = await requireUser();
   const items = [
     { href: "/fleet", label: "Fleet" },
+    { href: "/flags", label: "Flags" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },
   ];
