@@ -16,39 +16,41 @@
 // The customer's home cell (tier, cell, region) comes from the registry and overrides any such
 // attributes in the context; for customers unknown to Cellplane the context's own are used.
 import murmurhash3 from "murmurhash3js";
+import { sha256 } from "@/lib/auth/users";
 import { evaluate, type Evaluation, type EvaluationContext } from "./evaluate";
-import type { FlagSource, FlagSnapshot, HomeCell } from "./source";
-
-export type OfrepAuth = { ok: true } | { ok: false; status: 401 | 403; message: string };
+import type { FlagSnapshot, FlagSource, HomeCell, TokenRow } from "./source";
 
 export interface OfrepDeps {
-  /** Check the caller's token for scope `flags:read`. */
-  authenticate: (authorization: string | null) => Promise<OfrepAuth>;
   source: FlagSource;
   now: () => Date;
 }
 
+const SCOPE = "flags:read";
 const MAX_BODY = 64 * 1024;
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 
-/** The token from either OFREP security scheme, as an Authorization header value. */
-function authorizationOf(req: Request): string | null {
-  const auth = req.headers.get("authorization");
-  if (auth) return auth;
-  const apiKey = req.headers.get("x-api-key");
-  return apiKey ? `Bearer ${apiKey}` : null;
+/** The token from either OFREP security scheme (`Authorization: Bearer …` or `X-API-Key: …`). */
+function tokenOf(req: Request): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  return bearer ?? (req.headers.get("x-api-key")?.trim() || null);
 }
 
-async function authenticate(req: Request, deps: OfrepDeps): Promise<Response | null> {
-  const r = await deps.authenticate(authorizationOf(req));
-  if (r.ok) return null;
-  return new Response(null, {
-    status: r.status,
-    headers: r.status === 401 ? { "WWW-Authenticate": 'Bearer realm="cellplane", scope="flags:read"' } : {},
-  });
+/** 401 without a known, unrevoked token; 403 when it lacks flags:read (the same rules as checkToken). */
+function denied(token: TokenRow | null): Response | null {
+  if (token && !token.revoked && token.scopes.includes(SCOPE)) return null;
+  const status = token && !token.revoked ? 403 : 401;
+  return new Response(null, { status, headers: status === 401 ? { "WWW-Authenticate": `Bearer realm="cellplane", scope="${SCOPE}"` } : {} });
+}
+
+/** Check the token and read the flags in one round trip; a request without a token never reaches the database. */
+async function readFor(req: Request, deps: OfrepDeps, customerId: string | null) {
+  const token = tokenOf(req);
+  if (!token) return { denied: denied(null) };
+  const reading = await deps.source.read(customerId, sha256(token));
+  return { denied: denied(reading.token), reading };
 }
 
 type ParsedRequest = { ok: true; context: EvaluationContext } | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
@@ -101,11 +103,11 @@ function internalError(e: unknown): Response {
 /** POST /ofrep/v1/evaluate/flags/{key} */
 export async function handleEvaluateFlag(req: Request, key: string, deps: OfrepDeps): Promise<Response> {
   try {
-    const denied = await authenticate(req, deps);
-    if (denied) return denied;
     const parsed = await readRequest(req);
+    const r = await readFor(req, deps, parsed.ok ? targetingKeyOf(parsed.context) : null);
+    if (r.denied) return r.denied;
     if (!parsed.ok) return json(400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
-    const { snapshot, home } = await deps.source.read(targetingKeyOf(parsed.context));
+    const { snapshot, home } = r.reading!;
     const flag = snapshot.flags.get(key);
     if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `no flag "${key}"` });
     const e = evaluate(flag, withHome(parsed.context, home), deps.now());
@@ -151,16 +153,16 @@ function etagMatches(header: string | null, etag: string): boolean {
 /** POST /ofrep/v1/evaluate/flags */
 export async function handleEvaluateFlags(req: Request, deps: OfrepDeps): Promise<Response> {
   try {
-    const denied = await authenticate(req, deps);
-    if (denied) return denied;
     const parsed = await readRequest(req);
+    const customer = parsed.ok ? targetingKeyOf(parsed.context) : null;
+    const r = await readFor(req, deps, customer);
+    if (r.denied) return r.denied;
     if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
-    const customer = targetingKeyOf(parsed.context);
     if (!customer) {
       return json(400, { errorCode: "TARGETING_KEY_MISSING", errorDetails: "Cellplane flags are evaluated per customer: send the customer id as context.targetingKey" });
     }
     const now = deps.now();
-    const { snapshot, home } = await deps.source.read(customer);
+    const { snapshot, home } = r.reading!;
     const etag = bulkEtag(snapshot, now, home, parsed.context);
     if (etagMatches(req.headers.get("if-none-match"), etag)) {
       return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": "no-cache" } });

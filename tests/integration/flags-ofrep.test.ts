@@ -8,6 +8,7 @@ import { createToken } from "@/lib/auth/users";
 import { seedDemo } from "@/lib/fleet/seed";
 import { bucketOf } from "@/lib/flags/bucket";
 import { seedDemoFlags } from "@/lib/flags/seed";
+import { createFlagSource, type SqlQuery } from "@/lib/flags/source";
 import { getFlag, updateFlag } from "@/lib/flags/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { startOfrepServer, type OfrepTestServer } from "../support/ofrep-server";
@@ -34,7 +35,7 @@ beforeAll(async () => {
   middle = ids.find((id) => b(id) > 5 && b(id) <= 25)!;
   late = ids.find((id) => b(id) > 25)!;
   expect([early, middle, late].every(Boolean)).toBe(true);
-  srv = await startOfrepServer(t.prisma, new Date(SEEDED_AT.getTime() + 3_600_000));
+  srv = await startOfrepServer(t.prisma, t.url, new Date(SEEDED_AT.getTime() + 3_600_000));
   await OpenFeature.setProviderAndWait("cellplane", new OFREPProvider({ baseUrl: srv.baseUrl, headers: { Authorization: `Bearer ${token}` } }));
   client = OpenFeature.getClient("cellplane");
 });
@@ -143,8 +144,14 @@ describe("OFREP wire format (the protocol's shapes)", () => {
     ["an unknown token", 401, { Authorization: "Bearer cp_not-a-token" }],
     ["a token without flags:read", 403, "gateway"],
     ["the token as X-API-Key", 200, "x-api-key"],
+    ["a revoked token", 401, "revoked"],
   ])("%s → %i", async (_n, status, headers) => {
     let h: Record<string, string> = headers as Record<string, string>;
+    if (headers === "revoked") {
+      const { token: r } = await t.prisma.$transaction((tx) => createToken(tx, { name: `old-${Date.now()}`, scopes: ["flags:read"] }, "test"));
+      await t.query("UPDATE api_tokens SET revoked_at = now() WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [r]);
+      h = { Authorization: `Bearer ${r}` };
+    }
     if (headers === "gateway") {
       const { token: g } = await t.prisma.$transaction((tx) => createToken(tx, { name: `gw-${Date.now()}`, scopes: ["gateway:read"] }, "test"));
       h = { Authorization: `Bearer ${g}` };
@@ -158,6 +165,12 @@ describe("OFREP wire format (the protocol's shapes)", () => {
   });
 });
 
+it("records when a token was last used (at most once a minute)", async () => {
+  await t.query("UPDATE api_tokens SET last_used_at = NULL WHERE name = 'voice-service'");
+  expect((await post("/ofrep/v1/evaluate/flags/newVoiceCodec", { context: { targetingKey: "x" } })).status).toBe(200);
+  await expect.poll(async () => (await t.query<{ at: Date | null }>("SELECT last_used_at AS at FROM api_tokens WHERE name = 'voice-service'"))[0]!.at).not.toBeNull();
+});
+
 describe("OFREP bulk evaluation with ETag", () => {
   const api = () => new OFREPApi(srv.baseUrl);
   const auth = () => ({ headers: [["Authorization", `Bearer ${token}`]] as [string, string][] });
@@ -166,7 +179,7 @@ describe("OFREP bulk evaluation with ETag", () => {
     srv.clock.now = new Date(SEEDED_AT.getTime() + 3_600_000);
     const first = await api().postBulkEvaluateFlags({ context: { targetingKey: "enterprise-customer-123" } }, auth());
     expect(first.httpStatus).toBe(200);
-    const etag = first.httpResponse.headers.get("etag")!;
+    const etag = first.httpResponse!.headers.get("etag")!;
     expect(etag).toMatch(/^"[0-9a-f]+"$/);
     const flags = (first.value as { flags: { key: string; value?: boolean; reason?: string }[] }).flags;
     expect(flags.map((f) => f.key)).toEqual(["newVoiceCodec", "smsDeliveryReceiptsV2", "videoBackgroundBlur", "whatsappRichMedia"]);
@@ -176,7 +189,7 @@ describe("OFREP bulk evaluation with ETag", () => {
 
     const again = await api().postBulkEvaluateFlags({ context: { targetingKey: "enterprise-customer-123" } }, { headers: [...auth().headers, ["If-None-Match", etag]] });
     expect(again.httpStatus).toBe(304);
-    expect(again.httpResponse.headers.get("etag")).toBe(etag);
+    expect(again.httpResponse!.headers.get("etag")).toBe(etag);
 
     const other = await api().postBulkEvaluateFlags({ context: { targetingKey: early } }, { headers: [...auth().headers, ["If-None-Match", etag]] });
     expect(other.httpStatus).toBe(200);
@@ -186,14 +199,14 @@ describe("OFREP bulk evaluation with ETag", () => {
     const ctx = { context: { targetingKey: early } };
     srv.clock.now = new Date(SEEDED_AT.getTime() + DAY - 1);
     const a = await api().postBulkEvaluateFlags(ctx, auth());
-    const etagA = a.httpResponse.headers.get("etag")!;
+    const etagA = a.httpResponse!.headers.get("etag")!;
     expect((a.value as { flags: { key: string; value: boolean }[] }).flags.find((f) => f.key === "newVoiceCodec")!.value).toBe(false);
 
     srv.clock.now = new Date(SEEDED_AT.getTime() + DAY); // the 5% step
     const b = await api().postBulkEvaluateFlags(ctx, { headers: [...auth().headers, ["If-None-Match", etagA]] });
     expect(b.httpStatus).toBe(200);
     expect((b.value as { flags: { key: string; value: boolean }[] }).flags.find((f) => f.key === "newVoiceCodec")!.value).toBe(true);
-    const etagB = b.httpResponse.headers.get("etag")!;
+    const etagB = b.httpResponse!.headers.get("etag")!;
     expect(etagB).not.toBe(etagA);
 
     const flag = await getFlag(t.prisma, "smsDeliveryReceiptsV2");
@@ -201,6 +214,32 @@ describe("OFREP bulk evaluation with ETag", () => {
     const c = await api().postBulkEvaluateFlags(ctx, { headers: [...auth().headers, ["If-None-Match", etagB]] });
     expect(c.httpStatus).toBe(200);
     expect((c.value as { flags: { key: string; reason: string }[] }).flags.find((f) => f.key === "smsDeliveryReceiptsV2")!.reason).toBe("DISABLED");
-    expect(c.httpResponse.headers.get("etag")).not.toBe(etagB);
+    expect(c.httpResponse!.headers.get("etag")).not.toBe(etagB);
+  });
+});
+
+describe("the flag source", () => {
+  it("batches concurrent reads into few statements, each answer still right for its customer", async () => {
+    let statements = 0;
+    const query: SqlQuery = (sql, params) => {
+      statements++;
+      return t.prisma.$queryRawUnsafe(sql, ...params);
+    };
+    const source = createFlagSource(t.prisma, query);
+    const customers = await t.prisma.customer.findMany({ include: { homeCell: true }, take: 40 });
+    const readings = await Promise.all(customers.map((c) => source.read(c.id, null)));
+    expect(statements).toBeLessThan(customers.length / 2);
+    readings.forEach((r, i) => expect(r.home).toEqual({ cell: customers[i]!.homeCellId, tier: customers[i]!.homeCell.tier, region: customers[i]!.homeCell.region }));
+    expect((await source.read("not-a-customer", null)).home).toBeNull();
+  });
+
+  it("a read issued after a change commits always sees it", async () => {
+    const source = createFlagSource(t.prisma);
+    const before = (await source.read(null)).snapshot.flags.get("smsDeliveryReceiptsV2")!;
+    const concurrent = Array.from({ length: 10 }, () => source.read(null));
+    await t.prisma.$transaction((tx) => updateFlag(tx, "smsDeliveryReceiptsV2", before.version, { owner: "sms-team" }, "details", new Date()));
+    const after = await source.read(null);
+    expect(after.snapshot.flags.get("smsDeliveryReceiptsV2")!.owner).toBe("sms-team");
+    await Promise.all(concurrent);
   });
 });

@@ -2,8 +2,8 @@
 // test database, with an injectable clock: what the Next route handlers do, minus Next.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import pg from "pg";
 import type { Db } from "@/lib/db/client";
-import { checkToken } from "@/lib/auth/users";
 import { handleEvaluateFlag, handleEvaluateFlags, type OfrepDeps } from "@/lib/flags/ofrep";
 import { createFlagSource } from "@/lib/flags/source";
 
@@ -13,16 +13,11 @@ export interface OfrepTestServer {
   close: () => Promise<void>;
 }
 
-export async function startOfrepServer(db: Db, now = new Date()): Promise<OfrepTestServer> {
+/** Like the app (lib/flags/ofrep-deps.ts): the per-request statement on a small pg pool of its own. */
+export async function startOfrepServer(db: Db, url: string, now = new Date()): Promise<OfrepTestServer> {
   const clock = { now };
-  const deps: OfrepDeps = {
-    authenticate: async (authorization) => {
-      const r = await checkToken(db, authorization, "flags:read");
-      return r.ok ? { ok: true } : { ok: false, status: r.status, message: r.error };
-    },
-    source: createFlagSource(db),
-    now: () => clock.now,
-  };
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const deps: OfrepDeps = { source: createFlagSource(db, async (sql, params, name) => (await pool.query({ text: sql, values: params, name })).rows), now: () => clock.now };
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -42,6 +37,9 @@ export async function startOfrepServer(db: Db, now = new Date()): Promise<OfrepT
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     clock,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await pool.end();
+    },
   };
 }
