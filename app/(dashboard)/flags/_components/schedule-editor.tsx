@@ -62,7 +62,7 @@ export function ScheduleEditor(props: {
       {outOfOrder && <p className="mt-1 text-xs text-amber-700">The steps are not in time order; saving will be refused until they are.</p>}
 
       <table className="mt-4 w-full text-sm" data-testid="schedule-steps">
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
+        <thead className={`text-left text-xs uppercase tracking-wide text-slate-500 ${rows.length ? "" : "sr-only"}`}>
           <tr>
             <th className="py-1 font-medium">#</th>
             <th className="py-1 font-medium">From (UTC)</th>
