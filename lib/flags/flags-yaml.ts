@@ -64,10 +64,10 @@ export function mentionedCustomers(doc: FlagsDocument): string[] {
   return [...new Set(doc.flags.flatMap((f) => f.allowlist))];
 }
 
-/** Reference checks (unknown customers, cells, regions) with line numbers. */
-export function checkFlagsDocument(doc: FlagsDocument, refs: FlagRefs): void {
+/** Reference checks (unknown customers, cells, regions) with line numbers; `stored`: the flags as they are now. */
+export function checkFlagsDocument(doc: FlagsDocument, refs: FlagRefs, stored: ReadonlyMap<string, FlagSpec> = new Map()): void {
   const errors: SpecError[] = doc.flags.flatMap((f, i) =>
-    referenceProblems(f, refs).map((p) => ({ line: doc.lineOf(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message })),
+    referenceProblems(f, refs, stored.get(f.key)).map((p) => ({ line: doc.lineOf(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message })),
   );
   if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 }

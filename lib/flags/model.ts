@@ -159,17 +159,21 @@ export interface FlagProblem {
   message: string;
 }
 
-/** Unknown customers, cells and regions: the same checks for every entry point. */
-export function referenceProblems(spec: Pick<FlagSpec, "allowlist" | "targeting">, refs: FlagRefs): FlagProblem[] {
+/**
+ * Unknown customers, cells and regions: the same checks for every entry point. Only references the
+ * change adds are checked (`previous`: the flag as stored), so a customer deleted or a cell retired
+ * since never blocks an unrelated change — above all not the kill switch.
+ */
+export function referenceProblems(spec: Pick<FlagSpec, "allowlist" | "targeting">, refs: FlagRefs, previous?: Pick<FlagSpec, "allowlist" | "targeting">): FlagProblem[] {
   const out: FlagProblem[] = [];
   spec.allowlist.forEach((id, i) => {
-    if (!refs.customers.has(id)) out.push({ path: ["allowlist", i], message: `unknown customer "${id}" (not in the customers table)` });
+    if (!refs.customers.has(id) && !previous?.allowlist.includes(id)) out.push({ path: ["allowlist", i], message: `unknown customer "${id}" (not in the customers table)` });
   });
   spec.targeting.cells.forEach((id, i) => {
-    if (!refs.cells.has(id)) out.push({ path: ["targeting", "cells", i], message: `unknown cell "${id}"` });
+    if (!refs.cells.has(id) && !previous?.targeting.cells.includes(id)) out.push({ path: ["targeting", "cells", i], message: `unknown cell "${id}"` });
   });
   spec.targeting.regions.forEach((r, i) => {
-    if (!refs.regions.has(r)) out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
+    if (!refs.regions.has(r) && !previous?.targeting.regions.includes(r)) out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
   });
   return out;
 }

@@ -93,13 +93,13 @@ function rowData(spec: FlagSpec) {
   };
 }
 
-async function validated(db: Db | Tx, input: unknown): Promise<FlagSpec> {
+async function validated(db: Db | Tx, input: unknown, previous?: FlagSpec): Promise<FlagSpec> {
   const parsed = flagSpecSchema.safeParse(input);
   if (!parsed.success) {
     throw new DomainError("INVALID", "Some fields are not valid; nothing was changed.", toFieldErrors(zodProblems(parsed.error)));
   }
   const refs = await flagRefs(db, parsed.data.allowlist);
-  const problems = referenceProblems(parsed.data, refs);
+  const problems = referenceProblems(parsed.data, refs, previous);
   if (problems.length) throw new DomainError("INVALID", "Some fields are not valid; nothing was changed.", toFieldErrors(problems));
   return parsed.data;
 }
@@ -152,7 +152,7 @@ export async function updateFlag(tx: Tx, key: string, expectedVersion: number, p
     );
   }
   const before = specOf(current);
-  const next = await validated(tx, { ...before, ...patch, key });
+  const next = await validated(tx, { ...before, ...patch, key }, before);
   const changes = specChanges(before, next);
   const effectiveBefore = effectivePercentage(current, now);
   const percentageNow = patch.rolloutPercentage !== undefined && (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
@@ -234,7 +234,8 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: stri
  */
 export async function importFlagsYaml(tx: Tx, text: string, actor: string, source: string, now: Date): Promise<ImportSummary> {
   const doc = parseFlagsYaml(text);
-  checkFlagsDocument(doc, await flagRefs(tx, mentionedCustomers(doc)));
+  const stored = await tx.featureFlag.findMany({ where: { key: { in: doc.flags.map((f) => f.key) } }, include: withSchedule });
+  checkFlagsDocument(doc, await flagRefs(tx, mentionedCustomers(doc)), new Map(stored.map((r) => [r.key, specOf(toFlag(r))])));
   return applyFlags(tx, doc.flags, actor, source, now);
 }
 

@@ -119,6 +119,22 @@ describe("changing a flag", () => {
     expect(ev).toMatchObject({ before: { effectivePercentage: 5 }, after: { effectivePercentage: 0 } });
   });
 
+  it("a customer deleted or a cell retired since never blocks the kill switch", async () => {
+    await t.prisma.customer.create({ data: { id: "leaving-customer", name: "Leaving", plan: "pro", homeCellId: "smb-us-1" } });
+    await t.prisma.$transaction(async (tx) => {
+      const r = await createFlag(tx, { key: "legacyFax", enabled: true, allowlist: ["leaving-customer"], targeting: { tiers: [], cells: ["smb-ap-3"], regions: [] } }, new Date());
+      await recordAudit(tx, "product@cellplane.local", r.audit);
+    });
+    await t.prisma.customer.delete({ where: { id: "leaving-customer" } });
+    await t.prisma.cell.update({ where: { id: "smb-ap-3" }, data: { status: "retired" } });
+    const killed = await change("legacyFax", 1, { enabled: false }, "toggle");
+    expect(killed).toMatchObject({ enabled: false, version: 2, allowlist: ["leaving-customer"] });
+    // Adding such a reference again is still refused.
+    const e = await rejection(change("legacyFax", 2, { targeting: { tiers: [], cells: ["smb-ap-3", "smb-ap-2"], regions: [] }, allowlist: ["leaving-customer", "gone-too"] }));
+    expect((e as DomainError).fieldErrors).toEqual({ "allowlist[1]": ['unknown customer "gone-too" (not in the customers table)'] });
+    await t.prisma.cell.update({ where: { id: "smb-ap-3" }, data: { status: "active" } });
+  });
+
   it("a change that changes nothing writes nothing", async () => {
     const f = (await getFlag(t.prisma, "checkout.v2"))!;
     const same = await change("checkout.v2", f.version, { owner: f.owner });
