@@ -183,6 +183,9 @@ test.describe("feature flags", () => {
     await page.getByLabel("Step 2 time (UTC)").fill("2020-01-01T00:00");
     await page.getByTestId("schedule-save").click();
     await expect(page.getByTestId("schedule-error")).toContainText("schedule[1].at: not in time order");
+    await page.getByLabel("Step 3 percentage").fill("");
+    await page.getByTestId("schedule-save").click();
+    await expect(page.getByTestId("schedule-error")).toContainText("schedule[2].percentage: must be a whole number from 0 to 100");
     await page.getByRole("button", { name: "Discard" }).click();
 
     await page.getByRole("switch", { name: "Turn the flag on" }).click();

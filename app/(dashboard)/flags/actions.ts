@@ -43,8 +43,9 @@ const doSetTargeting = flagAction(
 const doSetSchedule = flagAction(
   "change a flag's schedule",
   "schedule",
-  z.object({ ...edit, schedule: z.array(z.object({ at: z.string(), percentage: z.number() })).max(50) }),
-  (i) => ({ schedule: i.schedule }),
+  // Steps are checked by the flag model itself, so each error names its step and field.
+  z.object({ ...edit, schedule: z.array(z.object({ at: z.unknown(), percentage: z.unknown() })).max(50, "at most 50 steps") }),
+  (i) => ({ schedule: i.schedule as FlagPatch["schedule"] }),
 );
 const doSetDetails = flagAction(
   "change a flag's details",
