@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
 import { createPrisma, type Db } from "@/lib/db/client";
 import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/store";
+import { exportFlagsYaml } from "@/lib/flags/flags-yaml";
+import { exportFlags, importFlagsYaml } from "@/lib/flags/store";
 import { createToken, createUser } from "@/lib/auth/users";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
@@ -24,6 +26,8 @@ const USAGE = `Usage: cellplane <command>
                                store a pipeline (native or state-machine YAML); replaces one with the same id
   export pipeline ID           print a stored pipeline in the native YAML form
   list pipelines               list stored pipelines and their waves
+  import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction)
+  export flags                 print every feature flag as a flags YAML file
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -107,6 +111,20 @@ async function run(db: Db, argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case "import flags": {
+      const f = readFileArg(rest[0]);
+      const summary = await parseWithFile(
+        () => db.$transaction((tx) => importFlagsYaml(tx, f.text, actor(), path.basename(f.name), new Date()), { timeout: 60_000 }),
+        f.name,
+      );
+      for (const k of summary.created) console.log(`+ flag ${k}`);
+      for (const k of summary.updated) console.log(`~ flag ${k}`);
+      console.log(`Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`);
+      return 0;
+    }
+    case "export flags":
+      process.stdout.write(exportFlagsYaml(await exportFlags(db)));
+      return 0;
     case "user create": {
       const { values } = parseArgs({ args: rest, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });
       if (!values.email || !values.role) throw new UsageError("user create needs --email and --role");
@@ -135,11 +153,12 @@ async function run(db: Db, argv: string[]): Promise<number> {
 let SERVICES: readonly string[] = [];
 
 function parseWithFile<T>(fn: () => T, file: string): T {
+  const named = (e: unknown) => (e instanceof SpecValidationError ? new SpecValidationError(e.errors, file) : e);
   try {
-    return fn();
+    const r = fn();
+    return (r instanceof Promise ? r.catch((e) => { throw named(e); }) : r) as T;
   } catch (e) {
-    if (e instanceof SpecValidationError) throw new SpecValidationError(e.errors, file);
-    throw e;
+    throw named(e);
   }
 }
 

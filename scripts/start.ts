@@ -8,6 +8,7 @@ import readline from "node:readline";
 import { rotateToken } from "@/lib/auth/users";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
+import { seedDemoFlags } from "@/lib/flags/seed";
 import { seedPipelines } from "@/lib/rollouts/seed";
 import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
@@ -61,6 +62,7 @@ async function main() {
           if (!(e instanceof SpecValidationError)) throw e;
           console.warn(`[seed] demo pipelines not created; import them with \`npx cellplane import pipeline\`:\n${e.message}`);
         }
+        if (await seedDemoFlags(prisma)) console.log("[seed] demo feature flags created");
       } finally {
         await prisma.$disconnect();
       }

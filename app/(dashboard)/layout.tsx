@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/releases", label: "Releases" },
     { href: "/approvals", label: "Approvals" },
     { href: "/fleet", label: "Fleet" },
+    { href: "/flags", label: "Flags" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),

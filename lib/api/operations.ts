@@ -1,6 +1,7 @@
 // Every documented v1 operation, gathered from the domains.
+import { flagOperations } from "@/lib/flags/api-spec";
 import { healthOperations } from "@/lib/health/api-spec";
 import { rolloutOperations } from "@/lib/rollouts/api-spec";
 import type { ApiOperation } from "./openapi";
 
-export const operations: ApiOperation[] = [...healthOperations, ...rolloutOperations];
+export const operations: ApiOperation[] = [...healthOperations, ...rolloutOperations, ...flagOperations];

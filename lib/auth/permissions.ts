@@ -24,3 +24,7 @@ export const canAdvanceRelease = (user: Principal | null | undefined) => is(user
 export const canManageFreezes = (user: Principal | null | undefined) => is(user, "ADMIN");
 /** May decide gates at all (whether of a given release: see canApprove). */
 export const canDecideGates = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+
+// ---- Feature flags ----
+/** Feature flags: product owners (and admins) change them; everyone signed in reads them. */
+export const canEditFlag = (user: Principal | null | undefined) => is(user, "PRODUCT_OWNER", "ADMIN");

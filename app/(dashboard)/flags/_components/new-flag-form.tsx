@@ -1,0 +1,42 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { createFlagAction } from "../actions";
+import { ActionError } from "./action-error";
+import type { FlagActionResult } from "./use-flags";
+
+export function NewFlagForm() {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [result, setResult] = useState<FlagActionResult | null>(null);
+  return (
+    <form
+      className="max-w-xl space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const fd = new FormData(e.currentTarget);
+        start(async () => {
+          const r = await createFlagAction({ key: String(fd.get("key") ?? ""), description: String(fd.get("description") ?? ""), owner: String(fd.get("owner") ?? "") });
+          setResult(r);
+          if (r.ok) router.push(`/flags/${r.data.key}`);
+        });
+      }}
+    >
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Key</span>
+        <input name="key" required placeholder="newVoiceCodec" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono" />
+        <span className="mt-1 block text-xs text-slate-500">What services ask for. Letters, digits, <code>_ . -</code>, starting with a letter. It cannot change later.</span>
+      </label>
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Description</span>
+        <textarea name="description" rows={3} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" />
+      </label>
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Owner</span>
+        <input name="owner" placeholder="voice-team" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" />
+      </label>
+      <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">{pending ? "Creating…" : "Create flag"}</button>
+      <ActionError failure={result && !result.ok ? result : null} />
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+import { useState } from "react";
+import { exposedAt, formatExposure, type ExposureModel } from "@/lib/flags/exposure";
+import { setRolloutPercentage } from "../actions";
+import { ActionError, ReadOnlyNote } from "./action-error";
+import { useFlagAction } from "./use-flags";
+
+const PRESETS = [0, 1, 5, 10, 25, 50, 100];
+
+export function RolloutEditor(props: {
+  flagKey: string;
+  version: number;
+  enabled: boolean;
+  percentage: number;
+  sourceText: string;
+  nextText: string | null;
+  exposure: ExposureModel;
+  canEdit: boolean;
+}) {
+  const { flagKey, version, enabled, percentage, exposure, canEdit } = props;
+  const [draft, setDraft] = useState(percentage);
+  const { run, pending, failure } = useFlagAction(setRolloutPercentage);
+  const estimate = exposedAt(exposure, draft);
+  const current = exposedAt(exposure, percentage);
+  const dirty = draft !== percentage;
+  const delta = estimate.exposed - current.exposed;
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <div>
+          <span className="text-3xl font-semibold tabular-nums" data-testid="rollout-current">{percentage}%</span>
+          <span className="ml-2 text-sm text-slate-500">in force now · {props.sourceText}</span>
+        </div>
+        {props.nextText && <span className="text-xs text-slate-500" data-testid="rollout-next">Next: {props.nextText}</span>}
+      </div>
+
+      <div className="mt-5 flex items-center gap-4">
+        <input
+          type="range"
+          min={0}
+          max={100}
+          step={1}
+          value={draft}
+          disabled={!canEdit || pending}
+          aria-label="Rollout percentage"
+          data-testid="rollout-slider"
+          onChange={(e) => setDraft(Number(e.target.value))}
+          className="h-2 flex-1 cursor-pointer accent-indigo-600 disabled:cursor-not-allowed"
+        />
+        <label className="flex items-center gap-1 text-sm">
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step={1}
+            value={draft}
+            disabled={!canEdit || pending}
+            aria-label="Rollout percentage value"
+            data-testid="rollout-input"
+            onChange={(e) => setDraft(e.target.value === "" ? 0 : Math.max(0, Math.min(100, Math.round(Number(e.target.value)))))}
+            className="w-16 rounded-md border border-slate-300 px-2 py-1 text-right tabular-nums"
+          />
+          <span className="text-slate-500">%</span>
+        </label>
+      </div>
+      <div className="mt-2 flex flex-wrap gap-1.5">
+        {PRESETS.map((p) => (
+          <button
+            key={p}
+            type="button"
+            disabled={!canEdit || pending}
+            onClick={() => setDraft(p)}
+            className={`rounded-full px-2.5 py-0.5 text-xs tabular-nums ring-1 ring-inset disabled:opacity-50 ${draft === p ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-600 ring-slate-300 hover:bg-slate-50"}`}
+          >
+            {p}%
+          </button>
+        ))}
+      </div>
+
+      <div className="mt-5 rounded-lg bg-slate-50 p-3">
+        <div className="flex items-baseline justify-between gap-2">
+          <span className="text-xs font-medium uppercase tracking-wide text-slate-500">Estimated exposure at {draft}%</span>
+          {dirty && delta !== 0 && <span className={`text-xs font-medium ${delta > 0 ? "text-emerald-700" : "text-amber-700"}`}>{delta > 0 ? "+" : ""}{delta} vs now</span>}
+        </div>
+        <p className="mt-1 text-lg font-semibold tabular-nums" data-testid="exposure-estimate">{formatExposure(estimate)}</p>
+        <div className="mt-2 h-2 overflow-hidden rounded-full bg-slate-200">
+          <div className="h-full rounded-full bg-indigo-500 transition-all" style={{ width: `${estimate.share * 100}%` }} />
+        </div>
+        <p className="mt-2 text-xs text-slate-500">
+          {exposure.allowlisted} allowlisted (always in) + {estimate.exposed - exposure.allowlisted} of {exposure.targeted} targeted customers whose bucket is ≤ {draft}.
+          {!enabled && <span className="font-medium text-slate-700"> The flag is switched off: nobody gets it until it is turned on.</span>}
+        </p>
+      </div>
+
+      {canEdit ? (
+        <div className="mt-4 flex items-center gap-3">
+          <button
+            type="button"
+            data-testid="rollout-save"
+            disabled={!dirty || pending}
+            onClick={() => run({ key: flagKey, version, percentage: draft })}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
+            {pending ? "Saving…" : `Set rollout to ${draft}%`}
+          </button>
+          {dirty && <button type="button" onClick={() => setDraft(percentage)} className="text-sm text-slate-500 hover:underline">Reset</button>}
+          <span className="text-xs text-slate-500">Takes effect now; holds until the next scheduled step.</span>
+        </div>
+      ) : <div className="mt-4"><ReadOnlyNote /></div>}
+      <ActionError failure={failure} testId="rollout-error" />
+    </div>
+  );
+}

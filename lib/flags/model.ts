@@ -1,0 +1,237 @@
+// The feature flag model: what a flag is, and the one set of validation rules the UI, the HTTP API,
+// the flags-as-code import and the seed all use. Pure: no I/O, no clock.
+import { z } from "zod";
+import { TIERS, type Tier } from "@/lib/fleet/fleet-yaml";
+
+export const FLAG_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
+export const MAX_ALLOWLIST = 10_000;
+export const MAX_SCHEDULE_STEPS = 50;
+
+export interface ScheduleStep {
+  at: Date;
+  /** Whole percent of customers, 0–100. */
+  percentage: number;
+}
+
+/** Who may see the flag at all: customers whose home cell matches every non-empty list. */
+export interface FlagTargeting {
+  tiers: Tier[];
+  cells: string[];
+  regions: string[];
+}
+
+/** Everything evaluation needs. */
+export interface FlagConfig {
+  key: string;
+  /** The kill switch: off means off for everyone, allowlisted customers included. */
+  enabled: boolean;
+  /** The percentage last set by hand… */
+  rolloutPercentage: number;
+  /** …and when. It holds until the next scheduled step at or before `now` that is newer. */
+  percentageSetAt: Date;
+  allowlist: string[];
+  /** Stickiness salt: the bucketing group id (Unleash's `groupId`). Defaults to the key. */
+  salt: string;
+  targeting: FlagTargeting;
+  /** Ordered by time, strictly increasing. */
+  schedule: ScheduleStep[];
+  /** Optimistic concurrency: bumped by every change. */
+  version: number;
+}
+
+export interface Flag extends FlagConfig {
+  description: string;
+  owner: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const EMPTY_TARGETING: FlagTargeting = { tiers: [], cells: [], regions: [] };
+
+export const hasTargeting = (t: FlagTargeting) => t.tiers.length > 0 || t.cells.length > 0 || t.regions.length > 0;
+
+// ---- Validation (zod schemas shared by every entry point) ----
+
+const PERCENT = "must be a whole number from 0 to 100";
+
+export const flagKeySchema = z
+  .string({ error: "required: a key such as newVoiceCodec" })
+  .min(1, "required: a key such as newVoiceCodec")
+  .max(100, "must be at most 100 characters")
+  .regex(FLAG_KEY_PATTERN, "must start with a letter and contain only letters, digits, _ . - (e.g. newVoiceCodec)");
+
+export const percentageSchema = z.number({ error: PERCENT }).int(PERCENT).min(0, PERCENT).max(100, PERCENT);
+
+export const customerIdSchema = z.string({ error: "must be a customer id" }).trim().min(1, "must be a customer id").max(200, "must be at most 200 characters");
+
+/** An instant with an explicit time zone (ISO 8601), e.g. 2026-11-27T09:00:00Z. */
+const instantSchema = z
+  .union([z.date(), z.string({ error: "must be a date and time such as 2026-11-27T09:00:00Z" })])
+  .transform((v, ctx) => {
+    if (v instanceof Date) {
+      if (Number.isNaN(v.getTime())) ctx.addIssue({ code: "custom", message: "not a valid date" });
+      return v;
+    }
+    const ok = z.iso.datetime({ offset: true }).safeParse(v).success;
+    const d = new Date(v);
+    if (!ok || Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: `"${v}" is not a date and time with a time zone, such as 2026-11-27T09:00:00Z` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const scheduleStepSchema = z.strictObject(
+  { at: instantSchema, percentage: percentageSchema },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field (allowed: at, percentage)` : "must be a step { at, percentage }") },
+);
+
+export const scheduleSchema = z
+  .array(scheduleStepSchema, { error: "must be a list of steps { at, percentage }" })
+  .max(MAX_SCHEDULE_STEPS, `at most ${MAX_SCHEDULE_STEPS} steps`)
+  .superRefine((steps, ctx) => {
+    for (let i = 1; i < steps.length; i++) {
+      const prev = steps[i - 1]!, cur = steps[i]!;
+      if (cur.at.getTime() <= prev.at.getTime()) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "at"],
+          message: `not in time order: ${cur.at.toISOString()} is not after the previous step (${prev.at.toISOString()})`,
+        });
+      }
+    }
+  });
+
+const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
+  z.array(item, { error: `must be a list of ${what}` }).superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      if (seen.has(v)) ctx.addIssue({ code: "custom", path: [i], message: `"${v}" is listed twice` });
+      seen.add(v);
+    });
+  });
+
+export const targetingSchema = z.strictObject(
+  {
+    tiers: uniqueList(z.enum(TIERS, { error: `unknown tier (one of ${TIERS.join(", ")})` }), "tiers").default([]),
+    cells: uniqueList(z.string().min(1, "must be a cell id"), "cell ids").default([]),
+    regions: uniqueList(z.string().min(1, "must be a region"), "regions").default([]),
+  },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown field (allowed: tiers, cells, regions)" : "must be a mapping { tiers, cells, regions }") },
+);
+
+export const allowlistSchema = uniqueList(customerIdSchema, "customer ids").max(MAX_ALLOWLIST, `at most ${MAX_ALLOWLIST} customers`);
+
+export const saltSchema = z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+
+export const FLAG_SPEC_FIELDS = ["key", "description", "owner", "enabled", "rolloutPercentage", "allowlist", "salt", "targeting", "schedule"] as const;
+
+/** One flag as written in flags-as-code and accepted by the create form. */
+export const flagSpecSchema = z.strictObject(
+  {
+    key: flagKeySchema,
+    description: z.string({ error: "must be text" }).max(1000, "must be at most 1000 characters").default(""),
+    owner: z.string({ error: "must be text" }).max(200, "must be at most 200 characters").default(""),
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    rolloutPercentage: percentageSchema.default(0),
+    allowlist: allowlistSchema.default([]),
+    salt: saltSchema.optional(),
+    targeting: targetingSchema.default({ tiers: [], cells: [], regions: [] }),
+    schedule: scheduleSchema.default([]),
+  },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field (allowed: ${FLAG_SPEC_FIELDS.join(", ")})` : "must be a flag mapping") },
+);
+
+export type FlagSpecInput = z.input<typeof flagSpecSchema>;
+export type FlagSpec = z.output<typeof flagSpecSchema>;
+
+/** What exists in the registry, for reference checks the schema alone cannot do. */
+export interface FlagRefs {
+  /** Customer ids that exist (at least every id the specs mention). */
+  customers: ReadonlySet<string>;
+  cells: ReadonlySet<string>;
+  regions: ReadonlySet<string>;
+}
+
+export interface FlagProblem {
+  /** Path inside one flag spec, e.g. ["allowlist", 2] or ["schedule", 1, "at"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Unknown customers, cells and regions: the same checks for every entry point. Only references the
+ * change adds are checked (`previous`: the flag as stored), so a customer deleted or a cell retired
+ * since never blocks an unrelated change — above all not the kill switch.
+ */
+export function referenceProblems(spec: Pick<FlagSpec, "allowlist" | "targeting">, refs: FlagRefs, previous?: Pick<FlagSpec, "allowlist" | "targeting">): FlagProblem[] {
+  const out: FlagProblem[] = [];
+  spec.allowlist.forEach((id, i) => {
+    if (!refs.customers.has(id) && !previous?.allowlist.includes(id)) out.push({ path: ["allowlist", i], message: `unknown customer "${id}" (not in the customers table)` });
+  });
+  spec.targeting.cells.forEach((id, i) => {
+    if (!refs.cells.has(id) && !previous?.targeting.cells.includes(id)) out.push({ path: ["targeting", "cells", i], message: `unknown cell "${id}"` });
+  });
+  spec.targeting.regions.forEach((r, i) => {
+    if (!refs.regions.has(r) && !previous?.targeting.regions.includes(r)) out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
+  });
+  return out;
+}
+
+/** zod issues as flag problems (unknown keys get one problem each, on the key itself). */
+export function zodProblems(error: z.ZodError): FlagProblem[] {
+  return error.issues.flatMap((i): FlagProblem[] => {
+    const path = i.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ path: [...path, k], message: i.message }));
+    return [{ path, message: i.message }];
+  });
+}
+
+/** Dotted field name for a problem path: schedule[1].at, allowlist[0], targeting.tiers[2]. */
+export function fieldName(path: (string | number)[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "") || "(flag)";
+}
+
+/** Problems as the one door's field errors: { "schedule[1].at": ["not in time order …"] }. */
+export function toFieldErrors(problems: FlagProblem[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of problems) (out[fieldName(p.path)] ??= []).push(p.message);
+  return out;
+}
+
+/** The spec of a stored flag (for export, and as the base a partial change applies to). */
+export function specOf(flag: Flag): FlagSpec {
+  return {
+    key: flag.key,
+    description: flag.description,
+    owner: flag.owner,
+    enabled: flag.enabled,
+    rolloutPercentage: flag.rolloutPercentage,
+    allowlist: [...flag.allowlist],
+    salt: flag.salt,
+    targeting: { tiers: [...flag.targeting.tiers], cells: [...flag.targeting.cells], regions: [...flag.targeting.regions] },
+    schedule: flag.schedule.map((s) => ({ at: new Date(s.at), percentage: s.percentage })),
+  };
+}
+
+type Comparable = Omit<FlagSpec, "schedule"> & { schedule: { at: string; percentage: number }[] };
+
+function comparable(spec: FlagSpec): Comparable {
+  return { ...spec, salt: spec.salt ?? spec.key, schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })) };
+}
+
+/**
+ * The fields that differ between two specs, as before/after objects for the audit log.
+ * Empty objects when nothing changed.
+ */
+export function specChanges(before: FlagSpec, after: FlagSpec): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const a = comparable(before), b = comparable(after);
+  const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
+  for (const k of FLAG_SPEC_FIELDS) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+      out.before[k] = a[k];
+      out.after[k] = b[k];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// Where a flag's rollout stands at a moment: no background job needed, the answer is a function
+// of the flag and `now`. The percentage set by hand holds from when it was set; a scheduled step
+// takes over once its time comes, until the next step or the next hand-set change.
+import type { FlagConfig, ScheduleStep } from "./model";
+
+export type PercentageSource =
+  | { kind: "manual"; since: Date }
+  | { kind: "schedule"; since: Date; step: number };
+
+export interface EffectiveRollout {
+  percentage: number;
+  source: PercentageSource;
+}
+
+type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "schedule">;
+
+/** Index of the last step at or before `now` (-1 when none); steps are in time order. */
+export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): number {
+  const t = now.getTime();
+  let lo = 0, hi = schedule.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (schedule[mid]!.at.getTime() <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * The percentage in force at `now`: the newest of (the hand-set percentage, the last scheduled step
+ * at or before `now`). On a tie the schedule wins: it is the plan.
+ */
+export function effectiveRollout(flag: Rollout, now: Date): EffectiveRollout {
+  const i = activeStepIndex(flag.schedule, now);
+  const step = i >= 0 ? flag.schedule[i]! : undefined;
+  // A hand-set percentage counts from when it was set (a step wins over one "set in the future").
+  if (step && (step.at.getTime() >= flag.percentageSetAt.getTime() || flag.percentageSetAt.getTime() > now.getTime())) {
+    return { percentage: step.percentage, source: { kind: "schedule", since: step.at, step: i } };
+  }
+  return { percentage: flag.rolloutPercentage, source: { kind: "manual", since: flag.percentageSetAt } };
+}
+
+export const effectivePercentage = (flag: Rollout, now: Date) => effectiveRollout(flag, now).percentage;
+
+/** The first step after `now`, if any. */
+export function nextStep(schedule: readonly ScheduleStep[], now: Date): ScheduleStep | undefined {
+  return schedule[activeStepIndex(schedule, now) + 1];
+}
+
+/**
+ * The ramp as points where the effective percentage changes, from `from` to `to` (for a step chart):
+ * the value at `from`, then every step and the hand-set change inside the window.
+ */
+export function rampPoints(flag: Rollout, from: Date, to: Date): { at: Date; percentage: number }[] {
+  const times = [from.getTime(), flag.percentageSetAt.getTime(), ...flag.schedule.map((s) => s.at.getTime()), to.getTime()]
+    .filter((t) => t >= from.getTime() && t <= to.getTime());
+  const unique = [...new Set(times)].sort((a, b) => a - b);
+  const out: { at: Date; percentage: number }[] = [];
+  for (const t of unique) {
+    const at = new Date(t);
+    const percentage = effectivePercentage(flag, at);
+    if (out.length === 0 || out[out.length - 1]!.percentage !== percentage || t === to.getTime()) out.push({ at, percentage });
+  }
+  return out;
+}
+
+/** The standard activation plan from the runbook: day 1 0%, day 2 5%, day 3 25%, day 7 100%. */
+export function standardRamp(start: Date): ScheduleStep[] {
+  const day = 24 * 60 * 60 * 1000;
+  return [
+    { at: new Date(start.getTime()), percentage: 0 },
+    { at: new Date(start.getTime() + day), percentage: 5 },
+    { at: new Date(start.getTime() + 2 * day), percentage: 25 },
+    { at: new Date(start.getTime() + 6 * day), percentage: 100 },
+  ];
+}
