@@ -73,8 +73,8 @@ describe("the state-machine form", () => {
 
   const orphan = runbook + "\n  Orphan:\n    action: rollback\n";
   it.each<[string, string, string, string, RegExp]>([
-    ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry"/],
-    ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: DeployToSMBWave9"), "on_success: DeployToSMBWave9", "states.ValidateSMBWave1.on_success", /unknown state "DeployToSMBWave9"/],
+    ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry" \(did you mean "ValidateCanary"\?\)/],
+    ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: Finish"), "on_success: Finish", "states.ValidateSMBWave1.on_success", /unknown state "Finish" \(states: DeployToCanary, ValidateCanary, .*, Done\)/],
     ["unknown state in on_failure", swap(runbook, "on_failure: RollbackCanary", "on_failure: RollBackCanary"), "on_failure: RollBackCanary", "states.ValidateCanary.on_failure", /unknown state "RollBackCanary"/],
     ["unreachable state", orphan, "  Orphan:", "states.Orphan", /unreachable/],
     ["cycle", swap(runbook, "on_success: Done", "on_success: DeployToCanary"), "on_success: DeployToCanary", "states.ValidateEnterprise.on_success", /cycle: DeployToCanary → ValidateCanary → .* → ValidateEnterprise → DeployToCanary/],
