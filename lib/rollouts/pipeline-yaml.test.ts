@@ -123,6 +123,18 @@ describe("the native form", () => {
     expect(spec.waves[3]!.checks).toEqual(parsePipelineYaml(runbook, FLEET).spec.waves[3]!.checks);
   });
 
+  it("reads the README's native example", () => {
+    const readme = fs.readFileSync("README.md", "utf8");
+    const block = /## Pipelines[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const { spec } = parsePipelineYaml(block!, FLEET);
+    expect({ ...spec, description: "" }).toEqual({
+      ...parsePipelineYaml(standard, FLEET).spec,
+      description: "",
+      waves: parsePipelineYaml(standard, FLEET).spec.waves.map((w) => (w.name === "enterprise" ? { ...w, maintenanceWindow: true } : w)),
+    });
+  });
+
   it("takes the id from opts, then the file, then 'imported'", () => {
     expect(parsePipelineYaml(standard, FLEET, { id: "other", name: "Other" }).spec).toMatchObject({ id: "other", name: "Other" });
     expect(parsePipelineYaml(runbook, FLEET).spec).toMatchObject({ id: "imported", name: "Imported pipeline", description: "" });
