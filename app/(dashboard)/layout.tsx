@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/alerts", label: "Alerts" },
     { href: "/fleet", label: "Fleet" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
+    { href: "/pipelines", label: "Pipelines" },
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];

@@ -11,3 +11,5 @@ export const canImportFleet = (user: Principal | null | undefined) => is(user, "
 export const canManageUsers = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canManageTokens = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canEditSettings = (user: Principal | null | undefined) => is(user, "ADMIN");
+/** Store or replace a wave pipeline (native or state-machine YAML). */
+export const canImportPipeline = (user: Principal | null | undefined) => is(user, "ADMIN", "RELEASE_MANAGER");
