@@ -121,7 +121,8 @@ test.describe("fleet", () => {
     ]);
     await expect(admin.getByTestId("import-success")).toBeVisible();
     const actionId = req.headers()["next-action"]!;
-    const body = req.postDataBuffer()!.toString("utf8").replace('"preview"', '"apply"').replace(/name="mode"\r\n\r\npreview/, 'name="mode"\r\n\r\napply');
+    const body = req.postDataBuffer()!.toString("utf8").replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
+    expect(body).toMatch(/name="(_\d+_)?mode"\r\n\r\napply/);
     await adminCtx.close();
 
     // …and replay it, switched to "apply", with a viewer's session: no button involved.

@@ -16,6 +16,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/fleet", label: "Fleet" },
     { href: "/flags", label: "Flags" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
+    { href: "/pipelines", label: "Pipelines" },
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];

@@ -28,3 +28,5 @@ export const canDecideGates = (user: Principal | null | undefined) => is(user, "
 // ---- Feature flags ----
 /** Feature flags: product owners (and admins) change them; everyone signed in reads them. */
 export const canEditFlag = (user: Principal | null | undefined) => is(user, "PRODUCT_OWNER", "ADMIN");
+/** Store or replace a wave pipeline (native or state-machine YAML). */
+export const canImportPipeline = (user: Principal | null | undefined) => is(user, "ADMIN", "RELEASE_MANAGER");

@@ -73,8 +73,8 @@ describe("the state-machine form", () => {
 
   const orphan = runbook + "\n  Orphan:\n    action: rollback\n";
   it.each<[string, string, string, string, RegExp]>([
-    ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry"/],
-    ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: DeployToSMBWave9"), "on_success: DeployToSMBWave9", "states.ValidateSMBWave1.on_success", /unknown state "DeployToSMBWave9"/],
+    ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry" \(did you mean "ValidateCanary"\?\)/],
+    ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: Finish"), "on_success: Finish", "states.ValidateSMBWave1.on_success", /unknown state "Finish" \(states: DeployToCanary, ValidateCanary, .*, Done\)/],
     ["unknown state in on_failure", swap(runbook, "on_failure: RollbackCanary", "on_failure: RollBackCanary"), "on_failure: RollBackCanary", "states.ValidateCanary.on_failure", /unknown state "RollBackCanary"/],
     ["unreachable state", orphan, "  Orphan:", "states.Orphan", /unreachable/],
     ["cycle", swap(runbook, "on_success: Done", "on_success: DeployToCanary"), "on_success: DeployToCanary", "states.ValidateEnterprise.on_success", /cycle: DeployToCanary → ValidateCanary → .* → ValidateEnterprise → DeployToCanary/],
@@ -121,6 +121,18 @@ describe("the native form", () => {
       ["enterprise", [{ kind: "tier", tier: "enterprise" }], 1440, false, true, "slack://enterprise-releases", false],
     ]);
     expect(spec.waves[3]!.checks).toEqual(parsePipelineYaml(runbook, FLEET).spec.waves[3]!.checks);
+  });
+
+  it("reads the README's native example", () => {
+    const readme = fs.readFileSync("README.md", "utf8");
+    const block = /## Pipelines[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const { spec } = parsePipelineYaml(block!, FLEET);
+    expect({ ...spec, description: "" }).toEqual({
+      ...parsePipelineYaml(standard, FLEET).spec,
+      description: "",
+      waves: parsePipelineYaml(standard, FLEET).spec.waves.map((w) => (w.name === "enterprise" ? { ...w, maintenanceWindow: true } : w)),
+    });
   });
 
   it("takes the id from opts, then the file, then 'imported'", () => {

@@ -50,6 +50,25 @@ export function notifyProblem(v: unknown): string | null {
   return "must be slack://<channel> or an https:// URL";
 }
 
+/** The name within two edits of `word` (a typo), if exactly one is closest. */
+function closest(word: string, names: string[]): string | null {
+  const dist = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length]!;
+  };
+  const scored = names.map((n) => ({ n, d: dist(word, n) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d);
+  return scored.length && (scored.length === 1 || scored[0]!.d < scored[1]!.d) ? scored[0]!.n : null;
+}
+
 /** "DeployToSMBWave1" → "smb-wave-1", "DeployToCanary" → "canary". */
 export function waveNameFromState(state: string): string {
   const base = state.replace(/^Deploy(To)?(?=[A-Z0-9_-]|$)/, "") || state;
@@ -433,7 +452,10 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
       const t = s.raw[k];
       if (t === undefined) continue;
       if (typeof t !== "string") c.at(["states", s.name, k], `states.${s.name}.${k}`, "must name a state");
-      else if (!states.has(t)) c.at(["states", s.name, k], `states.${s.name}.${k}`, `unknown state "${t}" (states: ${list([...states.keys()])})`);
+      else if (!states.has(t)) {
+        const near = closest(t, [...states.keys()]);
+        c.at(["states", s.name, k], `states.${s.name}.${k}`, `unknown state "${t}" (${near ? `did you mean "${near}"?` : `states: ${list([...states.keys()])}`})`);
+      }
     }
   }
 

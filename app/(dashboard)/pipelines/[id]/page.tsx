@@ -1,0 +1,82 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Card, PageHeader } from "@/components/page-header";
+import { NumberedYaml, PipelineStages } from "@/components/pipeline-stages";
+import { canImportPipeline } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { fleetForPlanning, onePipeline } from "@/lib/rollouts/pipeline-queries";
+import { exportPipelineYaml } from "@/lib/rollouts/pipeline-yaml";
+import { planWaves } from "@/lib/rollouts/plan";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return { title: `Pipeline ${(await params).id}` };
+}
+
+const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const [pipeline, fleet] = await Promise.all([onePipeline(id), fleetForPlanning()]);
+  if (!pipeline) notFound();
+  const plan = planWaves(pipeline.spec, fleet);
+  const tiers = new Map(fleet.map((c) => [c.id, c.tier]));
+  const planned = new Set(plan.flatMap((w) => w.cells));
+  const active = fleet.filter((c) => c.status === "active");
+  const untouched = active.filter((c) => !planned.has(c.id)).map((c) => c.id);
+
+  return (
+    <>
+      <PageHeader
+        title={pipeline.name}
+        subtitle={
+          <span className="flex flex-wrap items-center gap-2">
+            <span className="font-mono">{pipeline.id}</span>
+            <span>·</span>
+            <span data-testid="pipeline-format">{pipeline.format === "native" ? "native form" : "state-machine form"}</span>
+            <span>·</span>
+            <span>v{pipeline.version}, updated by {pipeline.updatedBy} {fmtTime(pipeline.updatedAt)}</span>
+          </span>
+        }
+        actions={
+          <>
+            <a href={`/pipelines/${pipeline.id}/export`} download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">Download YAML</a>
+            {canImportPipeline(user) && <Link href="/pipelines/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import pipeline YAML</Link>}
+          </>
+        }
+      />
+      {pipeline.description && <p className="-mt-3 mb-5 max-w-3xl text-sm text-slate-600">{pipeline.description}</p>}
+
+      <section className="mb-6">
+        <h2 className="mb-2 text-sm font-semibold text-slate-700">
+          Waves, resolved against the fleet now
+          <span className="ml-2 font-normal text-slate-500" data-testid="plan-summary">
+            {planned.size} of {active.length} active cells in {plan.length} deployment step{plan.length === 1 ? "" : "s"}
+          </span>
+        </h2>
+        <PipelineStages waves={pipeline.spec.waves} plan={plan} tiers={tiers} />
+        {untouched.length > 0 && (
+          <p className="mt-2 text-xs text-amber-700" data-testid="unplanned-cells">
+            Not in any wave: {untouched.join(", ")}
+          </p>
+        )}
+      </section>
+
+      <div className="grid gap-4 xl:grid-cols-2">
+        <Card title="Original YAML">
+          <details data-testid="pipeline-source">
+            <summary className="cursor-pointer text-sm text-slate-600">The file as it was imported ({pipeline.source.split("\n").length} lines)</summary>
+            <div className="mt-3"><NumberedYaml text={pipeline.source} /></div>
+          </details>
+        </Card>
+        <Card title="Native form">
+          <details>
+            <summary className="cursor-pointer text-sm text-slate-600">What <code className="font-mono">npx cellplane export pipeline {pipeline.id}</code> prints</summary>
+            <div className="mt-3"><NumberedYaml text={exportPipelineYaml(pipeline.spec)} /></div>
+          </details>
+        </Card>
+      </div>
+    </>
+  );
+}
