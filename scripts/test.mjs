@@ -11,7 +11,7 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const steps = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["unit + integration", bin("vitest"), ["run"]],
-  ["build", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"]],
+  ["build", process.execPath, ["--import", "tsx", path.join(root, "scripts/build.ts")]],
   ["e2e", bin("playwright"), ["test", ...process.argv.slice(2)]],
 ];
 
