@@ -8,6 +8,10 @@ import { createPrisma, type Db } from "@/lib/db/client";
 import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/store";
 import { createToken, createUser } from "@/lib/auth/users";
+import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
+import { formatTableDiff } from "@/lib/gateway/model";
+import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/store";
+import { formatSpecErrors } from "@/lib/yaml-errors";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
 import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
@@ -17,6 +21,8 @@ const USAGE = `Usage: cellplane <command>
   import fleet FILE            make the cell registry match a fleet YAML file
   export fleet                 print the registry as a fleet YAML file
   diff fleet FILE              show what an import would change; exit 2 when it would change anything
+  import gateway FILE          make the edge route table match a gateway config (api-gateway-config.yaml shape)
+  export gateway [--json]      print the live route table in the same shape (YAML, or JSON)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -63,6 +69,21 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const diff = diffFleet(await readRegistry(db), spec);
       console.log(formatFleetDiff(diff));
       return isEmptyDiff(diff) ? 0 : 2;
+    }
+    case "import gateway": {
+      const f = readFileArg(rest[0]);
+      const parsed = parseWithFile(() => parseGatewayYaml(f.text, [...SERVICES], new Date()), f.name);
+      if (parsed.warnings.length) console.error(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
+      const r = await db.$transaction((tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), { timeout: 60_000 });
+      console.log(formatTableDiff(r.diff));
+      console.log(`Imported ${r.routes} routes from ${f.name}; gateway config version ${r.version}${r.changed ? "" : " (unchanged)"}.`);
+      return 0;
+    }
+    case "export gateway": {
+      const routes = await loadRoutes(db);
+      if (rest.includes("--json")) process.stdout.write(JSON.stringify(exportGatewayConfig(routes), null, 2) + "\n");
+      else process.stdout.write(exportGatewayYaml(routes, await configVersion(db)));
+      return 0;
     }
     case "user create": {
       const { values } = parseArgs({ args: rest, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });

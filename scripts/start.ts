@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
+import { seedGatewayDemo } from "@/lib/gateway/seed";
 import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT, sessionSecret } from "./runtime";
 
 const dev = process.argv.includes("--dev");
@@ -69,6 +70,7 @@ async function main() {
       try {
         const seeded = await seedDemo(prisma, cfg.CELLPLANE_DEMO_PASSWORD, ROOT);
         console.log(seeded ? "[seed] demo fleet, customers and users created" : "[seed] demo data already present");
+        if (await seedGatewayDemo(prisma, new Date(), ROOT)) console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
       } finally {
         await prisma.$disconnect();
       }
