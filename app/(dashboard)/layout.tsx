@@ -12,6 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/", label: "Health" },
     { href: "/alerts", label: "Alerts" },
     { href: "/fleet", label: "Fleet" },
+    { href: "/gateway", label: "API versions" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),

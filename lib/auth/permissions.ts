@@ -11,3 +11,8 @@ export const canImportFleet = (user: Principal | null | undefined) => is(user, "
 export const canManageUsers = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canManageTokens = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canEditSettings = (user: Principal | null | undefined) => is(user, "ADMIN");
+
+/** Change routes at the edge: enable, deprecate, sunset, re-enable; import the gateway config. */
+export const canChangeRoutes = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+/** Enable a route past the readiness gate, with a typed reason (audited). */
+export const canForceRoute = (user: Principal | null | undefined) => is(user, "ADMIN");

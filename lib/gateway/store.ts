@@ -282,3 +282,13 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
   }
   return { ...resolution, request: { method: req.method.toUpperCase(), path: req.path }, configVersion: cfg.version, cell };
 }
+
+// ---- The config the Landing Zone polls ------------------------------------------------------------
+
+/**
+ * The table and its version read in one REPEATABLE READ snapshot, so an ETag never labels a table of
+ * another version (a poller holding a newer ETag than its body would get 304s for stale routes).
+ */
+export async function configSnapshot(db: Db): Promise<{ routes: StoredRoute[]; version: ConfigVersion }> {
+  return db.$transaction(async (tx) => ({ version: await configVersion(tx), routes: await loadRoutes(tx) }), { isolationLevel: "RepeatableRead" });
+}
