@@ -280,7 +280,7 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
     }
     cell = { customer: customer.id, id: customer.homeCellId, capability };
   }
-  return { ...resolution, request: { method: req.method.toUpperCase(), path: req.path }, configVersion: cfg.version, cell };
+  return { ...resolution, route: resolution.route ? tableFields(resolution.route) : null, request: { method: req.method.toUpperCase(), path: req.path }, configVersion: cfg.version, cell };
 }
 
 // ---- The config the Landing Zone polls ------------------------------------------------------------

@@ -182,21 +182,19 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
       <Card title="Breaking-change plans">
         {data.plans.length ? <div className="space-y-4">{data.plans.map((p) => <PlanTimeline key={p.id} plan={p} />)}</div> : <p className="text-sm text-slate-500">No resource has two versions yet.</p>}
       </Card>
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card title="Readiness: which cells serve each route's handlers">
-          <ReadinessMatrix data={data} />
+      <div className={`grid gap-6 ${canEdit ? "xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" : ""}`}>
+        <Card title="Try a request">
+          <TryRequest examples={data.routes.map((v) => ({ method: v.route.method, path: v.route.path.replace(/\{\w+\}/g, "123") }))} />
         </Card>
-        <div className="space-y-6">
-          <Card title="Try a request">
-            <TryRequest examples={data.routes.map((v) => ({ method: v.route.method, path: v.route.path.replace(/\{\w+\}/g, "123") }))} />
+        {canEdit && (
+          <Card title="Edge settings">
+            <CellRouterForm url={data.cellRouter.url} version={data.cellRouter.version} />
           </Card>
-          {canEdit && (
-            <Card title="Edge settings">
-              <CellRouterForm url={data.cellRouter.url} version={data.cellRouter.version} />
-            </Card>
-          )}
-        </div>
+        )}
       </div>
+      <Card title="Readiness: which cells serve each route's handlers">
+        <ReadinessMatrix data={data} />
+      </Card>
     </div>
   );
 }
