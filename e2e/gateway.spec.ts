@@ -1,9 +1,13 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
+import { E2E } from "../playwright.config";
 import { parseSfDate } from "../lib/gateway/headers";
 import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
 
-const LAGGING = "enterprise-us-hipaa";
+// A cell that joins the fleet for this test: it has reported nothing yet, so it lags whatever ran before.
+const LAGGING = `smb-e2e-${Date.now() % 1_000_000}`;
+const FLEET = fs.readFileSync("examples/fleet.yaml", "utf8");
 const sample = (cell: string, service: string, apiVersions: string[]) => ({ cell, service, ts: new Date().toISOString(), errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100, apiVersions });
 
 /** Report API capabilities for every listed cell through the real telemetry API. */
@@ -38,19 +42,29 @@ test.describe("API versions at the edge", () => {
     gateway = apiToken(["gateway:read"]);
     const ctx = await browser.newContext({ baseURL });
     await signInAs(ctx.request, "sre");
-    cells = await activeCells(ctx.request);
-    expect(cells.length).toBeGreaterThan(10);
+    const withNewCell = path.join(E2E.dataDir, "fleet-with-new-cell.yaml");
+    fs.writeFileSync(withNewCell, `${FLEET}  - { id: ${LAGGING}, tier: smb, region: sa-east-1 }\n`);
+    cli(["import", "fleet", withNewCell]);
+    cells = (await activeCells(ctx.request)).filter((c) => c !== LAGGING);
+    expect(cells.length).toBe(16);
     // Every cell serves sms v1+v2 and voice v1: the seed's table can be (re)imported as written.
-    await report(ctx.request, telemetry, [{ cells, service: "sms", apiVersions: ["v1", "v2"] }, { cells, service: "voice", apiVersions: ["v1"] }]);
+    const all = [...cells, LAGGING];
+    await report(ctx.request, telemetry, [{ cells: all, service: "sms", apiVersions: ["v1", "v2"] }, { cells: all, service: "voice", apiVersions: ["v1"] }]);
     await ctx.close();
     cli(["import", "gateway", "examples/api-gateway-config.yaml"]);
   });
-  test.afterAll(() => simulatorFaults([]));
+  test.afterAll(() => {
+    simulatorFaults([]);
+    // Back to the demo fleet (the joined cell is retired) for the journeys that follow.
+    const demo = path.join(E2E.dataDir, "fleet-demo.yaml");
+    fs.writeFileSync(demo, FLEET);
+    cli(["import", "fleet", demo]);
+  });
 
   test("release@ cannot enable /v2/Calls while a cell lacks voice v2; viewer@ is refused by the server; once every cell reports it, enable succeeds and the config shows it", async ({ browser, baseURL, page, loginAs }) => {
     simulatorFaults([{ kind: "silent", cell: LAGGING }]); // a running simulator must not report for the lagging cell meanwhile
     await report(page.request, telemetry, [
-      { cells: cells.filter((c) => c !== LAGGING), service: "voice", apiVersions: ["v1", "v2"] },
+      { cells, service: "voice", apiVersions: ["v1", "v2"] },
       { cells: [LAGGING], service: "voice", apiVersions: ["v1"] },
     ]);
     const before = await gatewayConfig(page.request, gateway);
