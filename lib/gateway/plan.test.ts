@@ -56,3 +56,13 @@ describe("breaking-change plan (deploy → enable → announce deprecation → d
     expect(p!.steps[3]!.actual).toEqual(day("2027-06-02"));
   });
 });
+
+describe("planned dates without an introduction date", () => {
+  it("an already enabled version without `introduced` plans from a month before its enablement; unknown stays empty", () => {
+    const old = stored({ path: "/v1/Calls" });
+    const [p] = plansFor([old, stored({ path: "/v2/Calls", enabledAt: day("2026-03-01") })], CELLS);
+    expect(p!.steps.map((s) => s.planned?.toISOString().slice(0, 10) ?? null)).toEqual(["2026-02-01", "2026-03-01", "2026-05-01", "2027-02-01"]);
+    const [q] = plansFor([old, stored({ path: "/v2/Calls" })], CELLS);
+    expect(q!.steps.map((s) => s.planned)).toEqual([null, null, null, null]);
+  });
+});

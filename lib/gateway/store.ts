@@ -170,7 +170,7 @@ export async function applyGatewayImport(tx: Tx, parsed: ParsedGatewayConfig, ac
           data: {
             ...data,
             revision: { increment: 1 },
-            enabledAt: r.status === "active" && prev.status === "disabled" ? now : becameServed ? (prev.enabledAt ?? now) : prev.enabledAt,
+            enabledAt: r.status === "disabled" ? null : r.status === "active" && prev.status === "disabled" ? now : becameServed ? (prev.enabledAt ?? now) : prev.enabledAt,
             deprecatedAt: r.status === "deprecated" ? (prev.status === "deprecated" ? prev.deprecatedAt : now) : r.status === "sunset" ? prev.deprecatedAt : null,
             retiredAt: r.status === "sunset" ? (prev.status === "sunset" ? prev.retiredAt : now) : null,
           },

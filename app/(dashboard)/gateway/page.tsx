@@ -65,7 +65,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                         </span>
                       )}
                     </td>
-                    <td className="px-3 py-2 text-right">
+                    <td className="whitespace-nowrap px-3 py-2 text-right">
                       <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">Manage →</Link>
                     </td>
                   </tr>

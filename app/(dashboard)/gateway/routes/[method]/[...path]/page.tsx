@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AuditTable } from "@/components/audit-table";
 import { fmtDay, fmtStamp, READY_LABEL, ReadinessMark, RouteStatusBadge } from "@/components/gateway/badges";
+import { RouteHistory } from "@/components/gateway/route-history";
 import { Card, PageHeader } from "@/components/page-header";
 import { canChangeRoutes, canForceRoute } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
@@ -53,14 +53,15 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
             />
           </Card>
           <Card title="History">
-            <div className="-m-4"><AuditTable rows={history} compact /></div>
+            <RouteHistory rows={history} />
+            <p className="mt-2 text-xs text-slate-500"><Link className="text-indigo-700 hover:underline" href={`/audit?targetType=route&targetId=${encodeURIComponent(key)}`}>All events in the audit log →</Link></p>
           </Card>
         </div>
         <div className="space-y-6">
           <Card title="At the edge">
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="text-slate-500">Introduced</dt><dd>{fmtDay(r.introduced)}</dd>
-              <dt className="text-slate-500">Enabled</dt><dd>{fmtStamp(r.enabledAt)}</dd>
+              <dt className="text-slate-500">Enabled</dt><dd>{r.status === "disabled" ? "—" : r.enabledAt ? fmtStamp(r.enabledAt) : "before it was recorded here"}</dd>
               <dt className="text-slate-500">Deprecation</dt><dd>{fmtDay(r.deprecationDate)}</dd>
               <dt className="text-slate-500">Sunset</dt><dd>{fmtDay(r.sunsetDate)}</dd>
               <dt className="text-slate-500">Documentation</dt><dd className="break-all">{r.documentation ? <a className="text-indigo-700 hover:underline" href={r.documentation}>{r.documentation}</a> : "—"}</dd>
