@@ -21,16 +21,20 @@ const at = (min: number) => new Date(NOW.getTime() + min * 60_000);
 const example = fs.readFileSync("examples/api-gateway-config.yaml", "utf8");
 
 let t: TestDatabase;
-let pool: pg.Pool;
+let client: pg.Client;
+/** ingestSamples takes a pool; one client whose end() waits for the socket to close keeps teardown clean. */
+let pool: { query: pg.Client["query"]; connect: () => Promise<pg.Client & { release: () => void }> };
 let cells: string[];
 beforeAll(async () => {
   t = await freshDatabase("gateway");
   await seedDemo(t.prisma, "cellplane");
-  pool = new pg.Pool({ connectionString: t.url, max: 4 });
+  client = new pg.Client({ connectionString: t.url });
+  await client.connect();
+  pool = { query: client.query.bind(client) as pg.Client["query"], connect: async () => Object.assign(client, { release: () => {} }) };
   cells = (await t.prisma.cell.findMany({ where: { status: "active" }, select: { id: true } })).map((c) => c.id);
 });
 afterAll(async () => {
-  await pool.end();
+  await client.end();
   await t.drop();
 });
 
