@@ -2,7 +2,7 @@
 // deprecated route. Each decision is a pure function of (route, action, table, readiness, now); the
 // store applies it as one global change. Refusals say why, and name the lagging cells.
 import { formatDay } from "./headers";
-import { isServed, pathVersion, routeKey, versionNumber, type Route, type RouteKey, type RouteStatus, type StoredRoute } from "./model";
+import { isServed, pathVersion, routeKey, versionNumber, type Route, type RouteStatus, type StoredRoute } from "./model";
 import { listCells, type Readiness } from "./readiness";
 
 export type LifecycleAction =
@@ -140,4 +140,3 @@ export function availableActions(route: StoredRoute, ctx: DecisionContext): Reco
   };
 }
 
-export type { RouteKey };

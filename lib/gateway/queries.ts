@@ -3,7 +3,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { readSetting } from "@/lib/settings/store";
 import { availableActions, type ActionAvailability, type LifecycleKind } from "./lifecycle";
-import { isServed, routeKey, type StoredRoute } from "./model";
+import { routeKey, type StoredRoute } from "./model";
 import { breakingChangePlans, type BreakingChangePlan } from "./plan";
 import type { Readiness } from "./readiness";
 import { CELL_ROUTER_SETTING } from "./settings";
@@ -52,4 +52,3 @@ export async function routeHistory(key: string, take = 50) {
   return db().auditEvent.findMany({ where: { targetType: "route", targetId: key }, orderBy: { at: "desc" }, take });
 }
 
-export { isServed };
