@@ -13,6 +13,10 @@ import { createToken, createUser } from "@/lib/auth/users";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
+import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
+import { formatTableDiff } from "@/lib/gateway/model";
+import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/store";
+import { formatSpecErrors } from "@/lib/yaml-errors";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
 import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
@@ -28,6 +32,8 @@ const USAGE = `Usage: cellplane <command>
   list pipelines               list stored pipelines and their waves
   import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction)
   export flags                 print every feature flag as a flags YAML file
+  import gateway FILE          make the edge route table match a gateway config (api-gateway-config.yaml shape)
+  export gateway [--json]      print the live route table in the same shape (YAML, or JSON)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -125,6 +131,21 @@ async function run(db: Db, argv: string[]): Promise<number> {
     case "export flags":
       process.stdout.write(exportFlagsYaml(await exportFlags(db)));
       return 0;
+    case "import gateway": {
+      const f = readFileArg(rest[0]);
+      const parsed = parseWithFile(() => parseGatewayYaml(f.text, [...SERVICES], new Date()), f.name);
+      if (parsed.warnings.length) console.error(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
+      const r = await db.$transaction((tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), { timeout: 60_000 });
+      console.log(formatTableDiff(r.diff));
+      console.log(`Imported ${r.routes} routes from ${f.name}; gateway config version ${r.version}${r.changed ? "" : " (unchanged)"}.`);
+      return 0;
+    }
+    case "export gateway": {
+      const routes = await loadRoutes(db);
+      if (rest.includes("--json")) process.stdout.write(JSON.stringify(exportGatewayConfig(routes), null, 2) + "\n");
+      else process.stdout.write(exportGatewayYaml(routes, await configVersion(db)));
+      return 0;
+    }
     case "user create": {
       const { values } = parseArgs({ args: rest, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });
       if (!values.email || !values.role) throw new UsageError("user create needs --email and --role");

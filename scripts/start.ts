@@ -9,6 +9,7 @@ import { rotateToken } from "@/lib/auth/users";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
 import { seedDemoFlags } from "@/lib/flags/seed";
+import { seedGatewayDemo } from "@/lib/gateway/seed";
 import { seedPipelines } from "@/lib/rollouts/seed";
 import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
@@ -63,6 +64,7 @@ async function main() {
           console.warn(`[seed] demo pipelines not created; import them with \`npx cellplane import pipeline\`:\n${e.message}`);
         }
         if (await seedDemoFlags(prisma)) console.log("[seed] demo feature flags created");
+        if (await seedGatewayDemo(prisma, new Date(), ROOT)) console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
       } finally {
         await prisma.$disconnect();
       }

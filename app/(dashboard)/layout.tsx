@@ -11,12 +11,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items = [
     { href: "/", label: "Health" },
     { href: "/alerts", label: "Alerts" },
+    { href: "/fleet", label: "Fleet" },
+    ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/releases", label: "Releases" },
     { href: "/approvals", label: "Approvals" },
-    { href: "/fleet", label: "Fleet" },
-    { href: "/flags", label: "Flags" },
-    ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/pipelines", label: "Pipelines" },
+    { href: "/flags", label: "Flags" },
+    { href: "/gateway", label: "API versions" },
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];

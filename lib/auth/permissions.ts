@@ -30,3 +30,7 @@ export const canDecideGates = (user: Principal | null | undefined) => is(user, "
 export const canEditFlag = (user: Principal | null | undefined) => is(user, "PRODUCT_OWNER", "ADMIN");
 /** Store or replace a wave pipeline (native or state-machine YAML). */
 export const canImportPipeline = (user: Principal | null | undefined) => is(user, "ADMIN", "RELEASE_MANAGER");
+/** Change routes at the edge: enable, deprecate, sunset, re-enable; import the gateway config. */
+export const canChangeRoutes = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+/** Enable a route past the readiness gate, with a typed reason (audited). */
+export const canForceRoute = (user: Principal | null | undefined) => is(user, "ADMIN");

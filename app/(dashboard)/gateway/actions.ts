@@ -1,0 +1,156 @@
+"use server";
+// Every route change goes through the one door: session → named permission → zod → the store's
+// transaction (lock, decide, update, bump the config version, audit). Refusals come back typed.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/auth/action";
+import type { Principal } from "@/lib/auth/roles";
+import type { Tx } from "@/lib/db/client";
+import { canChangeRoutes, canEditSettings, canForceRoute } from "@/lib/auth/permissions";
+import { serviceCatalogue } from "@/lib/fleet/store";
+import { parseGatewayYaml } from "@/lib/gateway/config-yaml";
+import { parseDay } from "@/lib/gateway/headers";
+import { MIN_FORCE_REASON, type LifecycleAction } from "@/lib/gateway/lifecycle";
+import { parseRouteKey, type TableDiff } from "@/lib/gateway/model";
+import { CELL_ROUTER_SETTING } from "@/lib/gateway/settings";
+import { applyGatewayImport, changeRouteLifecycle, previewGatewayImport, type ImportPreview } from "@/lib/gateway/store";
+import { writeSetting } from "@/lib/settings/store";
+import type { SpecError } from "@/lib/yaml-errors";
+
+const routeRef = {
+  route: z.string().refine((k) => parseRouteKey(k) !== null, "a route such as POST /v2/Calls"),
+  revision: z.coerce.number().int().min(1),
+};
+
+const day = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-12-01")
+  .transform((s, ctx) => {
+    const d = parseDay(s);
+    if (!d) {
+      ctx.addIssue({ code: "custom", message: "not a real date" });
+      return z.NEVER;
+    }
+    return d;
+  });
+const optionalDay = z.union([z.literal("").transform(() => null), day]).optional().transform((v) => v ?? null);
+const optionalUrl = z
+  .union([z.literal("").transform(() => null), z.string().trim().regex(/^https?:\/\/[^\s<>"]+$/, "an http(s) URL").max(500)])
+  .optional()
+  .transform((v) => v ?? null);
+
+type Changed = { route: string; status: string; version: number };
+
+/** Run one lifecycle change; changeRouteLifecycle writes the route's audit event (before → after) in this transaction. */
+async function change(tx: Tx, user: Principal, key: string, revision: number, action: LifecycleAction): Promise<{ data: Changed; audit: [] }> {
+  const r = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, new Date());
+  return { data: { route: key, status: r.route.status, version: r.version }, audit: [] };
+}
+
+const enable = defineAction({
+  name: "enable routes",
+  permission: canChangeRoutes,
+  input: z.object(routeRef),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable" }),
+});
+
+const forceEnable = defineAction({
+  name: "force a route past the readiness gate",
+  permission: canForceRoute,
+  input: z.object({ ...routeRef, reason: z.string().trim().min(MIN_FORCE_REASON, `at least ${MIN_FORCE_REASON} characters: why enable before every cell is ready`).max(500) }),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable", force: { reason: input.reason } }),
+});
+
+const deprecate = defineAction({
+  name: "deprecate routes",
+  permission: canChangeRoutes,
+  input: z.object({ ...routeRef, deprecationDate: day, sunsetDate: optionalDay, documentation: optionalUrl }),
+  run: ({ tx, user, input }) =>
+    change(tx, user, input.route, input.revision, { kind: "deprecate", deprecationDate: input.deprecationDate, sunsetDate: input.sunsetDate, documentation: input.documentation }),
+});
+
+const sunset = defineAction({
+  name: "sunset routes",
+  permission: canChangeRoutes,
+  input: z.object({ ...routeRef, confirmation: z.string().max(300) }),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "sunset", confirmation: input.confirmation }),
+});
+
+const reenable = defineAction({
+  name: "re-enable routes",
+  permission: canChangeRoutes,
+  input: z.object(routeRef),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "reenable" }),
+});
+
+const after = <T extends { ok: boolean }>(r: T) => {
+  if (r.ok) revalidatePath("/gateway", "layout");
+  return r;
+};
+
+export async function enableRouteAction(raw: unknown) {
+  return after(await enable(raw));
+}
+export async function forceEnableRouteAction(raw: unknown) {
+  return after(await forceEnable(raw));
+}
+export async function deprecateRouteAction(raw: unknown) {
+  return after(await deprecate(raw));
+}
+export async function sunsetRouteAction(raw: unknown) {
+  return after(await sunset(raw));
+}
+export async function reenableRouteAction(raw: unknown) {
+  return after(await reenable(raw));
+}
+
+export interface ImportOutcome {
+  applied: boolean;
+  diff: TableDiff;
+  warnings: SpecError[];
+  routes: number;
+  version: number | null;
+  gated: ImportPreview["gated"];
+}
+
+const importGateway = defineAction({
+  name: "import the gateway config",
+  permission: canChangeRoutes,
+  input: z.object({
+    yaml: z.string().min(1, "paste or upload a gateway config file").max(1_000_000, "the file is larger than 1 MB"),
+    mode: z.enum(["preview", "apply"]).default("apply"),
+  }),
+  timeoutMs: 30_000,
+  async run({ tx, input, user }): Promise<{ data: ImportOutcome; audit: [] }> {
+    const now = new Date();
+    const parsed = parseGatewayYaml(input.yaml, await serviceCatalogue(tx), now);
+    if (input.mode === "preview") {
+      const p = await previewGatewayImport(tx, parsed, now);
+      return { data: { applied: false, diff: p.diff, warnings: p.warnings, routes: parsed.routes.length, version: null, gated: p.gated }, audit: [] };
+    }
+    // applyGatewayImport writes one audit event per changed route and one for the import.
+    const r = await applyGatewayImport(tx, parsed, user.email, "ui upload", now);
+    return { data: { applied: true, diff: r.diff, warnings: r.warnings, routes: r.routes, version: r.version, gated: [] }, audit: [] };
+  },
+});
+
+export async function importGatewayAction(raw: unknown) {
+  const r = await importGateway(raw);
+  if (r.ok && r.data.applied) revalidatePath("/gateway", "layout");
+  return r;
+}
+
+const saveCellRouter = defineAction({
+  name: "change the cell router URL",
+  permission: canEditSettings,
+  input: z.object({ url: z.string().trim().regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http(s) URL, e.g. https://cell-router.internal").max(500), version: z.coerce.number().int().min(0) }),
+  async run({ tx, input, user }) {
+    await writeSetting(tx, CELL_ROUTER_SETTING, { url: input.url }, input.version, user.email);
+    return { data: null, audit: [] }; // writeSetting audits the change in this transaction
+  },
+});
+
+export async function saveCellRouterAction(raw: unknown) {
+  return after(await saveCellRouter(raw));
+}

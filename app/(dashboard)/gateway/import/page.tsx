@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/page-header";
+import { canChangeRoutes } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { GatewayImportForm } from "./import-form";
+
+export const metadata: Metadata = { title: "Import gateway config" };
+
+export default async function ImportGatewayPage() {
+  const user = await requireUser();
+  const allowed = canChangeRoutes(user);
+  return (
+    <>
+      <nav className="mb-2 text-sm text-slate-500"><Link href="/gateway" className="hover:underline">API versions</Link> / import</nav>
+      <PageHeader
+        title="Import gateway config"
+        subtitle="Make the edge route table match a Landing Zone config (the shape of examples/api-gateway-config.yaml). Routes missing from the file are removed; a route the file would start serving must pass the readiness gate; nothing changes unless the whole file is valid."
+      />
+      {!allowed && (
+        <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="import-forbidden-note">
+          Only release managers and admins can import a gateway config. You can preview a file, but applying it will be refused.
+        </p>
+      )}
+      <GatewayImportForm />
+    </>
+  );
+}

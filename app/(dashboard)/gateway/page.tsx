@@ -1,0 +1,223 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { fmtDay, fmtStamp, ReadinessLegend, ReadinessMark, routeHref, RouteStatusBadge } from "@/components/gateway/badges";
+import { Card, PageHeader, Skeleton } from "@/components/page-header";
+import { TierBadge } from "@/components/badges";
+import { canChangeRoutes, canEditSettings } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { routeKey } from "@/lib/gateway/model";
+import type { BreakingChangePlan, PlanStep } from "@/lib/gateway/plan";
+import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/queries";
+import { cellReadiness } from "@/lib/gateway/readiness";
+import { CellRouterForm } from "./cell-router-form";
+import { TryRequest } from "./try-request";
+
+export const metadata: Metadata = { title: "API versions" };
+export const dynamic = "force-dynamic";
+
+function RoutesTable({ data }: { data: GatewayOverview }) {
+  if (!data.routes.length) {
+    return <p className="py-6 text-center text-sm text-slate-500">No routes yet. Import a gateway config to start.</p>;
+  }
+  return (
+    <div className="space-y-6" data-testid="routes">
+      {data.resources.map((g) => (
+        <section key={g.resource} data-testid={`resource-${g.resource}`}>
+          <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{g.resource}</h3>
+          <div className="overflow-x-auto rounded-lg border border-slate-200">
+            <table className="w-full text-sm">
+              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-3 py-2">Route</th>
+                  <th className="px-3 py-2">Status</th>
+                  <th className="px-3 py-2">Handlers</th>
+                  <th className="px-3 py-2">Backend</th>
+                  <th className="px-3 py-2">Introduced</th>
+                  <th className="px-3 py-2">Deprecation</th>
+                  <th className="px-3 py-2">Sunset</th>
+                  <th className="px-3 py-2">Cells ready</th>
+                  <th className="px-3 py-2" />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {g.routes.map(({ key, route: r, readiness }) => (
+                  <tr key={key} data-testid={`route-row-${key}`} className="hover:bg-slate-50">
+                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                      <Link href={routeHref(key)} className="text-indigo-700 hover:underline">
+                        <span className="text-slate-500">{r.method}</span> {r.path}
+                      </Link>
+                      {r.aliasOf && <div className="mt-0.5 font-sans text-[11px] text-slate-500">alias of {r.aliasOf}</div>}
+                    </td>
+                    <td className="px-3 py-2"><RouteStatusBadge status={r.status} /></td>
+                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.service} {r.version}</td>
+                    <td className="px-3 py-2 font-mono text-[11px] text-slate-600">{r.backend}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.introduced)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.deprecationDate)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.sunsetDate)}</td>
+                    <td className="px-3 py-2 text-xs">
+                      {r.status === "sunset" ? (
+                        <span className="text-slate-400">—</span>
+                      ) : (
+                        <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
+                          <span className="font-semibold tabular-nums">{readiness.readyCount}/{readiness.total}</span>
+                          {!readiness.ready && <span className="ml-1 block text-[11px] text-slate-500">{readiness.summary}</span>}
+                        </span>
+                      )}
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right">
+                      <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">Manage →</Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+const STEP_STYLE: Record<PlanStep["state"], { dot: string; label: string; text: string }> = {
+  done: { dot: "bg-emerald-500 text-white", label: "done", text: "text-emerald-700" },
+  current: { dot: "bg-indigo-600 text-white", label: "next", text: "text-indigo-700" },
+  blocked: { dot: "bg-rose-600 text-white", label: "blocked", text: "text-rose-700" },
+  overdue: { dot: "bg-amber-500 text-white", label: "overdue", text: "text-amber-700" },
+  pending: { dot: "bg-white text-slate-400 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
+};
+
+function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
+  return (
+    <div className="rounded-lg border border-slate-200 p-4" data-testid={`plan-${plan.id}`}>
+      <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+        <h3 className="text-sm font-semibold text-slate-800">
+          {plan.resource} <span className="font-mono text-slate-500">{plan.from.path.split("/")[1]} → {plan.to.path.split("/")[1]}</span>
+        </h3>
+        <p className={`text-xs font-medium ${plan.next.startsWith("Blocked") ? "text-rose-700" : plan.next.startsWith("Done") ? "text-emerald-700" : "text-indigo-700"}`} data-testid="plan-next">{plan.next}</p>
+      </div>
+      <ol className="grid gap-3 md:grid-cols-4">
+        {plan.steps.map((s, i) => {
+          const st = STEP_STYLE[s.state];
+          return (
+            <li key={s.key} className="relative" data-testid={`plan-step-${s.key}`} data-state={s.state}>
+              <div className="flex items-center gap-2">
+                <span className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${st.dot}`}>{s.state === "done" ? "✓" : i + 1}</span>
+                <span className={`text-[11px] font-semibold uppercase tracking-wide ${st.text}`}>{st.label}</span>
+                {i < plan.steps.length - 1 && <span className="hidden h-px flex-1 bg-slate-200 md:block" aria-hidden="true" />}
+              </div>
+              <p className="mt-1.5 text-xs font-medium text-slate-800">{s.title}</p>
+              <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-[11px] text-slate-600">
+                <dt className="text-slate-400">planned</dt>
+                <dd className="tabular-nums">{fmtDay(s.planned)}</dd>
+                <dt className="text-slate-400">actual</dt>
+                <dd className="tabular-nums">{s.state === "done" ? (s.actual ? fmtDay(s.actual) : "done (date not recorded)") : "—"}</dd>
+              </dl>
+              {s.blocker && <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">⚠ {s.blocker}</p>}
+              {s.note && <p className="mt-1 text-[11px] text-slate-500">{s.note}</p>}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+function ReadinessMatrix({ data }: { data: GatewayOverview }) {
+  const cols = data.routes.filter((v) => v.route.status !== "sunset");
+  const caps = new Map(cols.map((v) => [v.key, new Map(v.readiness.cells.map((c) => [c.cell, c]))]));
+  return (
+    <div>
+      <div className="mb-3"><ReadinessLegend /></div>
+      <div className="overflow-x-auto rounded-lg border border-slate-200">
+        <table className="w-full text-sm" data-testid="readiness-matrix">
+          <thead className="bg-slate-50 text-xs text-slate-500">
+            <tr>
+              <th className="px-3 py-2 text-left uppercase tracking-wide">Cell</th>
+              {cols.map((v) => (
+                <th key={v.key} className="px-2 py-2 text-center font-normal">
+                  <div className="font-mono text-[11px] text-slate-700">{v.route.path}</div>
+                  <div className="text-[10px]">{v.route.service} {v.route.version} · {v.readiness.readyCount}/{v.readiness.total}</div>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {data.cells.map((c) => (
+              <tr key={c.id} data-testid={`matrix-row-${c.id}`}>
+                <td className="whitespace-nowrap px-3 py-1.5 font-mono text-xs">
+                  <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">{c.id}</Link> <TierBadge tier={c.tier} />
+                </td>
+                {cols.map((v) => {
+                  const r = caps.get(v.key)?.get(c.id) ?? cellReadiness(c.id, v.route.service, v.route.version, new Map(), data.now);
+                  return (
+                    <td key={v.key} className="px-2 py-1.5 text-center" data-testid={`matrix-${c.id}-${routeKey(v.route)}`} data-state={r.state}>
+                      <ReadinessMark state={r.state} title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${fmtStamp(r.lastReportedAt)}, first ${fmtStamp(r.firstReportedAt)}` : ""}`} />
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+            {data.cells.length === 0 && <tr><td colSpan={cols.length + 1} className="px-3 py-6 text-center text-slate-500">No active cells.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: boolean }) {
+  const data = await gatewayOverview(new Date());
+  return (
+    <div className="space-y-6">
+      <p className="text-xs text-slate-500" data-testid="config-version">
+        Gateway config version <span className="font-mono font-semibold text-slate-700">{data.version.version}</span>
+        {data.version.updatedBy && <> · last changed {fmtStamp(data.version.updatedAt)} by {data.version.updatedBy}</>}
+        {" · "}the Landing Zone polls <code className="rounded bg-slate-100 px-1">GET /api/v1/gateway/config</code> with If-None-Match
+        {!canChange && <> · route changes are for release managers and admins</>}
+      </p>
+      <Card title="Routes by resource">
+        <RoutesTable data={data} />
+      </Card>
+      <Card title="Breaking-change plans">
+        {data.plans.length ? <div className="space-y-4">{data.plans.map((p) => <PlanTimeline key={p.id} plan={p} />)}</div> : <p className="text-sm text-slate-500">No resource has two versions yet.</p>}
+      </Card>
+      <div className={`grid gap-6 ${canEdit ? "xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" : ""}`}>
+        <Card title="Try a request">
+          <TryRequest examples={data.routes.map((v) => ({ method: v.route.method, path: v.route.path.replace(/\{\w+\}/g, "123") }))} />
+        </Card>
+        {canEdit && (
+          <Card title="Edge settings">
+            <CellRouterForm url={data.cellRouter.url} version={data.cellRouter.version} />
+          </Card>
+        )}
+      </div>
+      <Card title="Readiness: which cells serve each route's handlers">
+        <ReadinessMatrix data={data} />
+      </Card>
+    </div>
+  );
+}
+
+export default async function GatewayPage() {
+  const user = await requireUser();
+  const canChange = canChangeRoutes(user);
+  return (
+    <>
+      <PageHeader
+        title="API versions at the edge"
+        subtitle="Breaking changes are a routing problem: new handlers deploy to every cell while disabled at the edge, are enabled in one global switch once every cell reports them, then the old version is deprecated (standard headers) and sunset."
+        actions={
+          <>
+            <a href="/api/v1/gateway/config?format=yaml" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="api-gateway-config.yaml">Export YAML</a>
+            <a href="/api/v1/gateway/config?format=json" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="api-gateway-config.json">Export JSON</a>
+            {canChange && <Link href="/gateway/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import config</Link>}
+          </>
+        }
+      />
+      <Suspense fallback={<Skeleton className="h-[700px]" />}>
+        <Overview canEdit={canEditSettings(user)} canChange={canChange} />
+      </Suspense>
+    </>
+  );
+}

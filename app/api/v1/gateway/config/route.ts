@@ -1,0 +1,34 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { ApiInputError, etagMatches, withApi } from "@/lib/api/http";
+import { db } from "@/lib/db";
+import { configQuery } from "@/lib/gateway/api-spec";
+import { exportGatewayConfig, exportGatewayYaml } from "@/lib/gateway/config-yaml";
+import { formatHttpDate } from "@/lib/gateway/headers";
+import { configSnapshot } from "@/lib/gateway/store";
+
+export const dynamic = "force-dynamic";
+
+function wantsJson(req: NextRequest, format: "yaml" | "json" | undefined): boolean {
+  if (format) return format === "json";
+  const accept = req.headers.get("accept") ?? "";
+  return /application\/json/i.test(accept) && !/yaml/i.test(accept);
+}
+
+/** The live route table for the Landing Zone to poll, with an ETag per table version and representation. */
+export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
+  const q = configQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!q.success) throw new ApiInputError(400, "INVALID", "invalid query", q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  const json = wantsJson(req, q.data.format);
+  const { routes, version } = await configSnapshot(db());
+  const etag = `"gateway-v${version.version}-${json ? "json" : "yaml"}"`;
+  const headers = {
+    ETag: etag,
+    "Cache-Control": "no-cache",
+    Vary: "Accept",
+    "Last-Modified": formatHttpDate(version.updatedAt),
+    "X-Gateway-Config-Version": String(version.version),
+  };
+  if (etagMatches(req, etag)) return new NextResponse(null, { status: 304, headers });
+  if (json) return NextResponse.json(exportGatewayConfig(routes), { headers });
+  return new NextResponse(exportGatewayYaml(routes, version), { headers: { ...headers, "Content-Type": "application/yaml; charset=utf-8" } });
+});

@@ -1,0 +1,63 @@
+// Lifecycle and readiness marks for the API versions views: colour AND shape/text, never colour alone.
+import type { RouteStatus } from "@/lib/gateway/model";
+import type { CellReadinessState } from "@/lib/gateway/readiness";
+
+const STATUS_STYLE: Record<RouteStatus, string> = {
+  disabled: "bg-slate-100 text-slate-700 ring-slate-300",
+  active: "bg-emerald-50 text-emerald-800 ring-emerald-300",
+  deprecated: "bg-amber-50 text-amber-800 ring-amber-300",
+  sunset: "bg-rose-50 text-rose-800 ring-rose-300",
+};
+
+const STATUS_HINT: Record<RouteStatus, string> = {
+  disabled: "deployed to cells, receives no traffic at the edge",
+  active: "served at the edge",
+  deprecated: "served, with Deprecation and Sunset headers",
+  sunset: "answers 410 Gone at the edge",
+};
+
+export function RouteStatusBadge({ status }: { status: RouteStatus }) {
+  return (
+    <span data-testid="route-status" data-status={status} title={STATUS_HINT[status]} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}>
+      <span aria-hidden="true">{{ disabled: "○", active: "●", deprecated: "◐", sunset: "⊘" }[status]}</span>
+      {status}
+    </span>
+  );
+}
+
+const READY_STYLE: Record<CellReadinessState, string> = {
+  ready: "bg-emerald-500 text-white",
+  stale: "bg-amber-300 text-amber-950",
+  missing: "bg-white text-rose-700 ring-1 ring-inset ring-rose-300",
+};
+
+export const READY_LABEL: Record<CellReadinessState, string> = { ready: "Ready", stale: "Stale", missing: "Missing" };
+
+export function ReadinessMark({ state, title }: { state: CellReadinessState; title?: string }) {
+  return (
+    <span title={title ?? READY_LABEL[state]} aria-label={READY_LABEL[state]} data-state={state} className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}>
+      {{ ready: "✓", stale: "◷", missing: "✕" }[state]}
+    </span>
+  );
+}
+
+export function ReadinessLegend() {
+  return (
+    <div className="flex flex-wrap items-center gap-4 text-xs text-slate-600">
+      {(["ready", "stale", "missing"] as const).map((s) => (
+        <span key={s} className="inline-flex items-center gap-1.5">
+          <ReadinessMark state={s} />
+          {{ ready: "reports the handler version (last 15 min)", stale: "reported it, but over 15 min ago", missing: "never reported it" }[s]}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** `2025-06-01` (UTC) or an em dash. */
+export const fmtDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
+/** `2025-06-01 14:05 UTC`. */
+export const fmtStamp = (d: Date | string | null | undefined) => (d ? `${new Date(d).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+
+/** The route's page: `POST /v2/Calls` → /gateway/routes/POST/v2/Calls. */
+export const routeHref = (key: string) => `/gateway/routes/${key.replace(" ", "")}`;
