@@ -37,8 +37,10 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
   try {
     await client.query("BEGIN");
     // Unknown or retired cells / services, and pairs not in the registry, refuse the batch.
-    const check = await client.query<{ kind: "cell" | "service" | "pair" | "version" | "locked"; id: string; s: string | null }>(
-      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, s, ver)),
+    const check = await client.query<{ kind: "cell" | "service" | "pair" | "version" | "locked"; id: string; s: string | null }>({
+      // Named: PostgreSQL parses and plans it once per connection, not once per batch.
+      name: "cellplane.ingest.check",
+      text: `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, s, ver)),
        locked AS MATERIALIZED (
          SELECT 1 FROM service_health h JOIN input ON h.cell_id = input.c AND h.service_id = input.s
           ORDER BY h.cell_id, h.service_id FOR UPDATE OF h
@@ -53,8 +55,8 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
         WHERE cs.cell_id IS NULL OR (input.ver IS NOT NULL AND cs.observed_version IS DISTINCT FROM input.ver)
        UNION ALL
        SELECT 'locked', count(*)::text, NULL FROM locked`,
-      [u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => x.version?.value ?? null)],
-    );
+      values: [u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => x.version?.value ?? null)],
+    });
     const of = (kind: string) => check.rows.filter((r) => r.kind === kind);
     const badCells = of("cell").map((r) => r.id).sort();
     const badServices = of("service").map((r) => r.id).sort();
@@ -69,8 +71,9 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
     const allHaveState = Number(of("locked")[0]?.id ?? 0) === u.length;
     const caps = u.filter((x) => x.apiVersions).flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
     const iso = (d: Date) => d.toISOString();
-    const r = await client.query<{ stored: string; changes: { cell_id: string; service_id: string; from_version: string | null; to_version: string }[] }>(
-      `WITH input AS (
+    const r = await client.query<{ stored: string; changes: { cell_id: string; service_id: string; from_version: string | null; to_version: string }[] }>({
+      name: "cellplane.ingest.write",
+      text: `WITH input AS (
          SELECT DISTINCT ON (cell_id, service_id, ts) *
            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
              AS t(cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
@@ -151,7 +154,7 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
        SELECT (SELECT count(*) FROM ins) AS stored,
               (SELECT coalesce(json_agg(json_build_object('cell_id', cell_id, 'service_id', service_id, 'from_version', from_version, 'to_version', ver)
                                         ORDER BY cell_id, service_id), '[]'::json) FROM old) AS changes`,
-      [
+      values: [
         samples.map((x) => x.cell), samples.map((x) => x.service), samples.map((x) => iso(x.ts)), samples.map((x) => x.errorRate),
         samples.map((x) => x.p99Ms), samples.map((x) => x.cpu), samples.map((x) => x.rps), samples.map((x) => x.version ?? null),
         u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => iso(x.last.ts)), u.map((x) => x.last.errorRate),
@@ -164,7 +167,7 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
         caps.map((x) => x.c), caps.map((x) => x.s), caps.map((x) => x.v), caps.map((x) => iso(x.ts)),
         allHaveState,
       ],
-    );
+    });
     await client.query("COMMIT");
     const stored = Number(r.rows[0]!.stored);
     const versionChanges = r.rows[0]!.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
