@@ -39,6 +39,11 @@ const { values: args } = parseArgs({
 const TOTAL = Number(args.samples), BATCH = Number(args.batch), CLIENTS = Number(args.clients), CELLS = Number(args.cells);
 const COLS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
 
+const rowsOf = (b: SimSample[]) => b.flatMap((s) => [s.cell, s.service, new Date(s.ts).toISOString(), s.errorRate, s.p99Ms, s.cpu, s.rps, s.version]);
+const insertSql = (table: string, n: number) =>
+  `INSERT INTO ${table} (${COLS.join(", ")}) VALUES ` +
+  Array.from({ length: n }, (_, i) => `(${COLS.map((_, j) => `$${i * COLS.length + j + 1}`).join(", ")})`).join(", ");
+
 /** Run `jobs` with `n` workers; returns the wall time in ms. */
 async function concurrently<T>(jobs: T[], n: number, run: (job: T) => Promise<void>): Promise<number> {
   const queue = [...jobs];
@@ -50,7 +55,9 @@ async function concurrently<T>(jobs: T[], n: number, run: (job: T) => Promise<vo
 }
 
 /** Where ingest spends its time: the same work as the route, in process, each step timed. */
-async function profile(pool: pg.Pool, samples: SimSample[]) {
+async function profile(pool: pg.Pool, all: SimSample[], rawTable: string) {
+  const samples = all.slice(0, all.length - 20 * BATCH);
+  const sequential = chunk(all.slice(all.length - 20 * BATCH), BATCH);
   const spent = new Map<string, { ms: number; calls: number }>();
   const add = (k: string, ms: number) => {
     const e = spent.get(k) ?? { ms: 0, calls: 0 };
@@ -66,8 +73,9 @@ async function profile(pool: pg.Pool, samples: SimSample[]) {
       add(k, Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };
-  const label = (sql: string) => {
-    const flat = sql.replace(/\s+/g, " ").trim();
+  const label = (q: string | { name?: string; text: string }) => {
+    if (typeof q !== "string" && q.name) return `sql: ${q.name}`;
+    const flat = (typeof q === "string" ? q : q.text).replace(/\s+/g, " ").trim();
     const m = /^(WITH \w+|INSERT INTO \w+|SELECT [^ ]+ FROM \w+|SELECT 'cell'|SELECT DISTINCT|\w+)/.exec(flat);
     return `sql: ${m ? m[0] : flat.slice(0, 30)}${/FOR UPDATE OF h/.test(flat) ? " … FOR UPDATE (lock service_health)" : /UPDATE service_health/.test(flat) ? " … (service_health)" : /deployment_events/.test(flat) ? " … (versions)" : /health_rollups/.test(flat) ? " … (samples + rollups)" : ""}`;
   };
@@ -77,7 +85,7 @@ async function profile(pool: pg.Pool, samples: SimSample[]) {
       const client = await timed("pool.connect", () => pool.connect());
       const query = client.query.bind(client);
       return Object.assign(Object.create(client), {
-        query: (sql: string, params?: unknown[]) => timed(label(sql), () => query(sql, params)),
+        query: (q: string | { name?: string; text: string }, params?: unknown[]) => timed(label(q), () => query(q as string, params)),
         release: () => client.release(),
       });
     }) as Queryable["connect"],
@@ -96,6 +104,25 @@ async function profile(pool: pg.Pool, samples: SimSample[]) {
   for (const [k, e] of [...spent].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`  ${k.padEnd(54)}${e.ms.toFixed(0).padStart(9)}${String(e.calls).padStart(8)}${(e.ms / e.calls).toFixed(2).padStart(10)}`);
   }
+  // One connection, one batch at a time, raw and ingest alternating: the cost of a batch without
+  // contention between the four clients (and the app server) for this machine's cores.
+  const raw: number[] = [], ingest: number[] = [];
+  const client = await pool.connect();
+  try {
+    for (const b of sequential) {
+      let t0 = process.hrtime.bigint();
+      await client.query(insertSql(rawTable, b.length), rowsOf(b));
+      raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const one: Queryable = { query: client.query.bind(client) as Queryable["query"], connect: (async () => Object.assign(Object.create(null), { query: client.query.bind(client), release: () => {} })) as Queryable["connect"] };
+      t0 = process.hrtime.bigint();
+      await ingestSamples(one, b.map((x) => ({ ...x, ts: new Date(x.ts) })), thresholds, "bench");
+      ingest.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    client.release();
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  console.log(`  one connection, batches alternating (${sequential.length} each): raw INSERT ${med(raw).toFixed(1)} ms, ingestSamples ${med(ingest).toFixed(1)} ms per batch of ${BATCH} → ${((med(raw) / med(ingest)) * 100).toFixed(0)}%`);
 }
 
 const cleanup = new Cleanup();
@@ -139,10 +166,6 @@ await cleanup.guard(async () => {
   log(`${CELLS} cells × ${services.length} services; ${measured.length.toLocaleString("en")} samples in ${batches.length} batches of ${BATCH}, ${CLIENTS} concurrent clients (plus ${warm.length.toLocaleString("en")} warm-up samples)`);
 
   // ---- raw multi-row INSERTs --------------------------------------------------------------
-  const rowsOf = (b: SimSample[]) => b.flatMap((s) => [s.cell, s.service, new Date(s.ts).toISOString(), s.errorRate, s.p99Ms, s.cpu, s.rps, s.version]);
-  const insertSql = (table: string, n: number) =>
-    `INSERT INTO ${table} (${COLS.join(", ")}) VALUES ` +
-    Array.from({ length: n }, (_, i) => `(${COLS.map((_, j) => `$${i * COLS.length + j + 1}`).join(", ")})`).join(", ");
   async function rawRun(table: string): Promise<number> {
     await pool.query(`DROP TABLE IF EXISTS ${table}`);
     await pool.query(`CREATE TABLE ${table} (LIKE health_samples INCLUDING ALL)`);
@@ -182,7 +205,7 @@ await cleanup.guard(async () => {
   const rawAfter = await rawRun("bench_raw_samples_b");
   log(`raw INSERT (after the API run): ${(measured.length / (rawAfter / 1000)).toFixed(0)} samples/s (${(rawAfter / 1000).toFixed(2)} s)`);
 
-  if (args.profile) await profile(pool, later);
+  if (args.profile) await profile(pool, later, "bench_raw_samples_b");
 
   const rawBest = Math.min(rawBefore, rawAfter);
   const apiRate = measured.length / (apiWall / 1000);

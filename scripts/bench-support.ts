@@ -74,6 +74,11 @@ export function benchPool(url: string, max: number, cleanup: Cleanup): pg.Pool {
 /** A fresh scratch cluster in `dataDir` (wiped first), migrated. */
 export async function scratchDatabase(dataDir: string, port: number, cleanup: Cleanup): Promise<EmbeddedServer> {
   const abs = path.resolve(ROOT, dataDir);
+  const pidFile = path.join(abs, "pg", "postmaster.pid");
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
+  if (Number.isInteger(pid) && pid > 0 && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })()) {
+    throw new Error(`a PostgreSQL from an earlier run still uses ${path.relative(ROOT, abs)} (pid ${pid}); stop it with \`kill -INT ${pid}\` and run again`);
+  }
   fs.rmSync(abs, { recursive: true, force: true });
   const server = await startEmbedded({ dataDir: abs, port, database: "cellplane", log: () => {} });
   if (!server.owned) throw new Error(`a PostgreSQL already runs for ${abs}; stop it first`);

@@ -21,39 +21,59 @@ export class UnknownTargetsError extends Error {
   }
 }
 
-/** Store a validated batch atomically: samples, rollups, current state, versions, capabilities. */
+/**
+ * Store a validated batch atomically: samples, rollups, current state, versions, capabilities.
+ *
+ * Four round trips whatever the batch size: BEGIN; one statement that checks the targets and locks
+ * the batch's current-state rows in (cell, service) order; one statement whose data-modifying CTEs
+ * write every table; COMMIT. Every other row a batch writes (rollup bucket, cell × service version,
+ * capability) belongs to one of those locked pairs, so two batches that share pairs queue on the
+ * first shared pair instead of deadlocking. (A pair's very first sample has no row to lock yet.)
+ */
 export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, source = "telemetry"): Promise<IngestOutcome> {
   const updates = pairUpdates(samples, t);
+  const u = updates;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    // Unknown or retired cells / services, and pairs not in the registry: refuse the batch.
-    const cells = [...new Set(samples.map((s) => s.cell))];
-    const services = [...new Set(samples.map((s) => s.service))];
-    const known = await client.query<{ kind: string; id: string }>(
-      `SELECT 'cell' AS kind, id FROM cells WHERE id = ANY($1::text[]) AND status <> 'retired'
-       UNION ALL SELECT 'service', id FROM services WHERE id = ANY($2::text[])`,
-      [cells, services],
-    );
-    const knownCells = new Set(known.rows.filter((r) => r.kind === "cell").map((r) => r.id));
-    const knownServices = new Set(known.rows.filter((r) => r.kind === "service").map((r) => r.id));
-    const badCells = cells.filter((c) => !knownCells.has(c)).sort();
-    const badServices = services.filter((s) => !knownServices.has(s)).sort();
+    // Unknown or retired cells / services, and pairs not in the registry, refuse the batch.
+    const check = await client.query<{ kind: "cell" | "service" | "pair" | "version" | "locked"; id: string; s: string | null }>({
+      // Named: PostgreSQL parses and plans it once per connection, not once per batch.
+      name: "cellplane.ingest.check",
+      text: `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, s, ver)),
+       locked AS MATERIALIZED (
+         SELECT 1 FROM service_health h JOIN input ON h.cell_id = input.c AND h.service_id = input.s
+          ORDER BY h.cell_id, h.service_id FOR UPDATE OF h
+       )
+       SELECT 'cell' AS kind, c AS id, NULL AS s FROM (SELECT DISTINCT c FROM input) x
+        WHERE NOT EXISTS (SELECT 1 FROM cells WHERE id = x.c AND status <> 'retired')
+       UNION ALL
+       SELECT 'service', s, NULL FROM (SELECT DISTINCT s FROM input) x WHERE NOT EXISTS (SELECT 1 FROM services WHERE id = x.s)
+       UNION ALL
+       SELECT CASE WHEN cs.cell_id IS NULL THEN 'pair' ELSE 'version' END, input.c, input.s
+         FROM input LEFT JOIN cell_services cs ON cs.cell_id = input.c AND cs.service_id = input.s
+        WHERE cs.cell_id IS NULL OR (input.ver IS NOT NULL AND cs.observed_version IS DISTINCT FROM input.ver)
+       UNION ALL
+       SELECT 'locked', count(*)::text, NULL FROM locked`,
+      values: [u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => x.version?.value ?? null)],
+    });
+    const of = (kind: string) => check.rows.filter((r) => r.kind === kind);
+    const badCells = of("cell").map((r) => r.id).sort();
+    const badServices = of("service").map((r) => r.id).sort();
     if (badCells.length || badServices.length) throw new UnknownTargetsError(badCells, badServices, []);
-    const missing = await client.query<{ c: string; s: string }>(
-      `SELECT DISTINCT t.c, t.s FROM unnest($1::text[], $2::text[]) AS t(c, s)
-        WHERE NOT EXISTS (SELECT 1 FROM cell_services cs WHERE cs.cell_id = t.c AND cs.service_id = t.s)`,
-      [samples.map((x) => x.cell), samples.map((x) => x.service)],
-    );
-    if (missing.rows.length) throw new UnknownTargetsError([], [], missing.rows.map((r) => `${r.c}/${r.s}`).sort());
+    const missing = of("pair").map((r) => `${r.id}/${r.s}`).sort();
+    if (missing.length) throw new UnknownTargetsError([], [], missing);
 
-    const cols = {
-      c: samples.map((s) => s.cell), s: samples.map((s) => s.service), ts: samples.map((s) => s.ts.toISOString()),
-      e: samples.map((s) => s.errorRate), p: samples.map((s) => s.p99Ms), cpu: samples.map((s) => s.cpu), r: samples.map((s) => s.rps),
-      v: samples.map((s) => s.version ?? null),
-    };
-    const ins = await client.query<{ stored: string }>(
-      `WITH input AS (
+    // Only pairs whose reported version differs from the registry's go to the version step. The
+    // locks above keep other batches of these pairs out until this one commits.
+    const changed = new Set(of("version").map((r) => `${r.id}\u0000${r.s}`));
+    const versioned = u.filter((x) => x.version && changed.has(`${x.cell}\u0000${x.service}`));
+    const allHaveState = Number(of("locked")[0]?.id ?? 0) === u.length;
+    const caps = u.filter((x) => x.apiVersions).flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
+    const iso = (d: Date) => d.toISOString();
+    const r = await client.query<{ stored: string; changes: { cell_id: string; service_id: string; from_version: string | null; to_version: string }[] }>({
+      name: "cellplane.ingest.write",
+      text: `WITH input AS (
          SELECT DISTINCT ON (cell_id, service_id, ts) *
            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
              AS t(cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
@@ -76,23 +96,10 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
            max_p99_ms = greatest(r.max_p99_ms, excluded.max_p99_ms),
            sum_cpu = r.sum_cpu + excluded.sum_cpu,
            sum_rps = r.sum_rps + excluded.sum_rps
-       )
-       SELECT count(*) AS stored FROM ins`,
-      [cols.c, cols.s, cols.ts, cols.e, cols.p, cols.cpu, cols.r, cols.v],
-    );
-    const stored = Number(ins.rows[0]!.stored);
-
-    const u = updates;
-    // Lock the current-state rows in a stable order first, so concurrent batches never deadlock.
-    await client.query(
-      `SELECT 1 FROM service_health h JOIN unnest($1::text[], $2::text[]) AS t(c, s) ON h.cell_id = t.c AND h.service_id = t.s
-        ORDER BY h.cell_id, h.service_id FOR UPDATE OF h`,
-      [u.map((x) => x.cell), u.map((x) => x.service)],
-    );
-    await client.query(
-      `WITH t AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-                              $8::text[], $9::timestamptz[], $10::bool[], $11::timestamptz[], $12::bool[], $13::timestamptz[], $14::bool[])
+       ),
+       t AS (
+         SELECT * FROM unnest($9::text[], $10::text[], $11::timestamptz[], $12::float8[], $13::float8[], $14::float8[], $15::float8[],
+                              $16::text[], $17::timestamptz[], $18::bool[], $19::timestamptz[], $20::bool[], $21::timestamptz[], $22::bool[])
            AS t(c, s, ts, e, p, cpu, r, st, st_start, st_whole, eb, eb_whole, lb, lb_whole)
        ),
        upd AS (
@@ -102,60 +109,68 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
            error_breach_since = CASE WHEN t.eb IS NULL THEN NULL WHEN t.eb_whole THEN coalesce(h.error_breach_since, t.eb) ELSE t.eb END,
            latency_breach_since = CASE WHEN t.lb IS NULL THEN NULL WHEN t.lb_whole THEN coalesce(h.latency_breach_since, t.lb) ELSE t.lb END
          FROM t WHERE h.cell_id = t.c AND h.service_id = t.s AND h.last_sample_at < t.ts
-       )
-       INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since, error_breach_since, latency_breach_since)
-       SELECT c, s, ts, e, p, cpu, r, st::"HealthStatus", st_start, eb, lb FROM t
-        WHERE NOT EXISTS (SELECT 1 FROM service_health h WHERE h.cell_id = t.c AND h.service_id = t.s)
-       ON CONFLICT (cell_id, service_id) DO NOTHING`,
-      [
-        u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => x.last.ts.toISOString()), u.map((x) => x.last.errorRate),
-        u.map((x) => x.last.p99Ms), u.map((x) => x.last.cpu), u.map((x) => x.last.rps), u.map((x) => x.status),
-        u.map((x) => x.statusRunStart.toISOString()), u.map((x) => x.statusRunWhole),
-        u.map((x) => x.errorBreachStart?.toISOString() ?? null), u.map((x) => x.errorBreachWhole),
-        u.map((x) => x.latencyBreachStart?.toISOString() ?? null), u.map((x) => x.latencyBreachWhole),
-      ],
-    );
-
-    const versioned = u.filter((x) => x.version);
-    let versionChanges: IngestOutcome["versionChanges"] = [];
-    if (versioned.length) {
-      const r = await client.query<{ cell_id: string; service_id: string; from_version: string | null; to_version: string }>(
-        `WITH v AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(c, s, ver, ts)
-         ),
-         old AS (
-           SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, v.ts
-             FROM cell_services cs JOIN v ON cs.cell_id = v.c AND cs.service_id = v.s
-            WHERE cs.observed_version IS DISTINCT FROM v.ver
-            ORDER BY cs.cell_id, cs.service_id
-              FOR UPDATE OF cs
-         ),
-         upd AS (
-           UPDATE cell_services cs SET observed_version = old.ver, updated_at = now()
-             FROM old WHERE cs.cell_id = old.cell_id AND cs.service_id = old.service_id
-         ),
-         ev AS (
-           INSERT INTO deployment_events (cell_id, service_id, from_version, to_version, at, source)
-           SELECT cell_id, service_id, from_version, ver, ts, $5 FROM old
-         )
-         SELECT cell_id, service_id, from_version, ver AS to_version FROM old`,
-        [versioned.map((x) => x.cell), versioned.map((x) => x.service), versioned.map((x) => x.version!.value), versioned.map((x) => x.version!.ts.toISOString()), source],
-      );
-      versionChanges = r.rows.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
-    }
-
-    const caps = u.filter((x) => x.apiVersions).flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
-    if (caps.length) {
-      await client.query(
-        `INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at)
-         SELECT c, s, v, ts, ts FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(c, s, v, ts)
+       ),
+       first_state AS (
+         INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since, error_breach_since, latency_breach_since)
+         SELECT c, s, ts, e, p, cpu, r, st::"HealthStatus", st_start, eb, lb FROM t
+          WHERE NOT $32::bool AND NOT EXISTS (SELECT 1 FROM service_health h WHERE h.cell_id = t.c AND h.service_id = t.s)
+         ON CONFLICT (cell_id, service_id) DO NOTHING
+       ),
+       v AS (
+         SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::timestamptz[]) AS t(c, s, ver, ts)
+       ),
+       old AS (
+         SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, v.ts
+           FROM cell_services cs JOIN v ON cs.cell_id = v.c AND cs.service_id = v.s
+          WHERE cs.observed_version IS DISTINCT FROM v.ver
+          ORDER BY cs.cell_id, cs.service_id
+            FOR UPDATE OF cs
+       ),
+       version_upd AS (
+         UPDATE cell_services cs SET observed_version = old.ver, updated_at = now()
+           FROM old WHERE cs.cell_id = old.cell_id AND cs.service_id = old.service_id
+       ),
+       events AS (
+         INSERT INTO deployment_events (cell_id, service_id, from_version, to_version, at, source)
+         SELECT cell_id, service_id, from_version, ver, ts, $27 FROM old
+       ),
+       -- last_reported_at is kept to within a minute: a capability reported every few seconds is
+       -- rewritten once a minute, and its row is not even locked in between.
+       caps AS (
+         INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at)
+         SELECT c, s, v, ts, ts FROM unnest($28::text[], $29::text[], $30::text[], $31::timestamptz[]) AS t(c, s, v, ts)
+          WHERE NOT EXISTS (
+            SELECT 1 FROM api_capabilities a
+             WHERE a.cell_id = t.c AND a.service_id = t.s AND a.api_version = t.v
+               AND a.first_reported_at <= t.ts AND t.ts < a.last_reported_at + interval '1 minute'
+          )
+          ORDER BY c, s, v
          ON CONFLICT (cell_id, service_id, api_version) DO UPDATE SET
            first_reported_at = least(a.first_reported_at, excluded.first_reported_at),
-           last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at)`,
-        [caps.map((x) => x.c), caps.map((x) => x.s), caps.map((x) => x.v), caps.map((x) => x.ts.toISOString())],
-      );
-    }
+           last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at)
+         WHERE excluded.first_reported_at < a.first_reported_at
+            OR excluded.last_reported_at >= a.last_reported_at + interval '1 minute'
+       )
+       SELECT (SELECT count(*) FROM ins) AS stored,
+              (SELECT coalesce(json_agg(json_build_object('cell_id', cell_id, 'service_id', service_id, 'from_version', from_version, 'to_version', ver)
+                                        ORDER BY cell_id, service_id), '[]'::json) FROM old) AS changes`,
+      values: [
+        samples.map((x) => x.cell), samples.map((x) => x.service), samples.map((x) => iso(x.ts)), samples.map((x) => x.errorRate),
+        samples.map((x) => x.p99Ms), samples.map((x) => x.cpu), samples.map((x) => x.rps), samples.map((x) => x.version ?? null),
+        u.map((x) => x.cell), u.map((x) => x.service), u.map((x) => iso(x.last.ts)), u.map((x) => x.last.errorRate),
+        u.map((x) => x.last.p99Ms), u.map((x) => x.last.cpu), u.map((x) => x.last.rps), u.map((x) => x.status),
+        u.map((x) => iso(x.statusRunStart)), u.map((x) => x.statusRunWhole),
+        u.map((x) => (x.errorBreachStart ? iso(x.errorBreachStart) : null)), u.map((x) => x.errorBreachWhole),
+        u.map((x) => (x.latencyBreachStart ? iso(x.latencyBreachStart) : null)), u.map((x) => x.latencyBreachWhole),
+        versioned.map((x) => x.cell), versioned.map((x) => x.service), versioned.map((x) => x.version!.value), versioned.map((x) => iso(x.version!.ts)),
+        source,
+        caps.map((x) => x.c), caps.map((x) => x.s), caps.map((x) => x.v), caps.map((x) => iso(x.ts)),
+        allHaveState,
+      ],
+    });
     await client.query("COMMIT");
+    const stored = Number(r.rows[0]!.stored);
+    const versionChanges = r.rows[0]!.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
     return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { z } from "zod";
 import type { CapabilityMap } from "./capabilities";
 import type { ConvergeRange } from "./convergence";
-import { advanceFleet, applyDesired, buildSamples, reconcileFleet, type FleetCellView, type Scheduled, type SimFleet, type Switched } from "./engine";
+import { advanceFleet, applyDesired, buildSamples, reconcileFleet, type FleetCellView, type Scheduled, type SimFleet, type SimSample, type Switched } from "./engine";
 import { describeFault, parseFaultsFile, type Fault } from "./faults";
 import { seededRandom, type Random } from "./random";
 import { chunk, nextPollAt, pollPeriodMs } from "./schedule";
@@ -42,6 +42,10 @@ const fleetViewSchema = z.object({
       services: z.array(z.object({ service: z.string(), observedVersion: z.string().nullable(), desiredVersion: z.string().nullable() })),
     }),
   ),
+});
+
+const unknownTargetsSchema = z.object({
+  error: z.object({ details: z.object({ cells: z.array(z.string()), services: z.array(z.string()), pairs: z.array(z.string()) }).partial() }),
 });
 
 const desiredSchema = z.object({ cell: z.string(), status: z.string(), services: z.record(z.string(), z.string().nullable()) });
@@ -177,10 +181,7 @@ export class FleetSimulator {
       this.nextPoll.set(id, nextPollAt(id, now, this.periodMs));
     }
     this.logScheduled(scheduled);
-    for (const id of change.retired) {
-      this.nextPoll.delete(id);
-      this.etags.delete(id);
-    }
+    for (const id of change.retired) this.forget(id);
     if (first) {
       const pairs = [...this.fleet.values()].reduce((a, c) => a + c.deployments.size, 0);
       this.o.log(`fleet: ${this.fleet.size} cells, ${pairs} cell × service pairs; desired versions polled every ${fmtS(this.periodMs)} per cell`);
@@ -283,17 +284,7 @@ export class FleetSimulator {
     let posted = 0;
     for (const batch of chunk(samples, this.o.batchSize)) {
       try {
-        const res = await this.call("POST", "/api/v1/telemetry", { body: { samples: batch } });
-        this.stats.batches++;
-        if (res.ok) {
-          posted += batch.length;
-          await res.text();
-        } else {
-          this.stats.refused += batch.length;
-          const text = await res.text().catch(() => "");
-          this.o.log(`telemetry batch refused: HTTP ${res.status} ${text.slice(0, 300)}`);
-          if (res.status === 422) this.refreshSoon = true;
-        }
+        posted += await this.postBatch(batch, true);
       } catch (e) {
         this.trouble(e);
         break;
@@ -302,6 +293,50 @@ export class FleetSimulator {
     if (posted) this.recovered();
     this.stats.samples += posted;
     return { posted, silent: silentCells, switched };
+  }
+
+  /**
+   * POST one batch; the number of samples stored. A 422 names cells that are gone (retired or
+   * removed since the last fleet refresh): they are dropped at once and the rest is sent again.
+   */
+  private async postBatch(batch: SimSample[], retry: boolean): Promise<number> {
+    const res = await this.call("POST", "/api/v1/telemetry", { body: { samples: batch } });
+    this.stats.batches++;
+    const text = await res.text();
+    if (res.ok) return batch.length;
+    if (res.status === 422) {
+      this.refreshSoon = true;
+      let body: unknown = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not the API's error shape: handled below as an unexplained refusal
+      }
+      const details = unknownTargetsSchema.safeParse(body).data?.error.details ?? {};
+      const cells = new Set(details.cells ?? []);
+      const services = new Set(details.services ?? []);
+      const pairs = new Set(details.pairs ?? []);
+      for (const id of cells) this.forget(id);
+      for (const p of pairs) {
+        const [cell, service] = p.split("/");
+        this.fleet.get(cell!)?.deployments.delete(service!);
+      }
+      const rest = batch.filter((x) => !cells.has(x.cell) && !services.has(x.service) && !pairs.has(`${x.cell}/${x.service}`));
+      if (rest.length < batch.length) {
+        this.stats.refused += batch.length - rest.length;
+        this.o.log(`telemetry refused for targets the registry does not have (${[...cells, ...services, ...pairs].slice(0, 8).join(", ")}); dropped until the next fleet refresh`);
+        return retry && rest.length ? this.postBatch(rest, false) : 0;
+      }
+    }
+    this.stats.refused += batch.length;
+    this.o.log(`telemetry batch refused: HTTP ${res.status} ${text.slice(0, 300)}`);
+    return 0;
+  }
+
+  private forget(id: string) {
+    this.fleet.delete(id);
+    this.nextPoll.delete(id);
+    this.etags.delete(id);
   }
 
   /** Run until `signal` aborts. */

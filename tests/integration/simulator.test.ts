@@ -147,6 +147,15 @@ describe("the simulator through the real API", () => {
     expect(tick.posted).toBe(60);
     rows = await state();
     expect(rows.find((r) => r.cell === "smb-us-1" && r.service === "sms")).toMatchObject({ status: "green", observed: "v2.4.0" });
+
+    // A cell retired between two fleet refreshes: the API refuses its samples, the rest still land.
+    await t.query(`UPDATE cells SET status = 'retired' WHERE id = 'smb-ap-1'`);
+    clock += 5_000;
+    expect((await sim.tick()).posted).toBe(55);
+    expect(lines.at(-1)).toMatch(/telemetry refused for targets the registry does not have \(smb-ap-1\)/);
+    expect(sim.fleet.has("smb-ap-1")).toBe(false);
+    clock += 5_000;
+    expect((await sim.tick()).posted).toBe(55);
   });
 
   it("does not crash when the API is down; it backs off and carries on when it is back", async () => {
@@ -167,7 +176,7 @@ describe("the simulator through the real API", () => {
 
     server = await serve(routes, port);
     clock += 1_001;
-    expect(await sim.tick()).toMatchObject({ posted: 80 });
+    expect(await sim.tick()).toMatchObject({ posted: 15 * 5 }); // smb-ap-1 was retired above
     expect(lines.at(-1)).toBe("API reachable again");
 
     // A token that is refused is logged and retried, not fatal.
