@@ -80,6 +80,7 @@ export interface CapturedAction {
 /** Record the real server-action request a click sends (to replay it with another session). */
 export async function captureAction(page: Page, click: () => Promise<void>): Promise<CapturedAction> {
   const [req] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), click()]);
+  await req.response(); // the action has finished on the server
   return { url: req.url(), actionId: req.headers()["next-action"]!, contentType: req.headers()["content-type"]!, body: req.postDataBuffer()!.toString("utf8") };
 }
 

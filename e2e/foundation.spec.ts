@@ -153,6 +153,7 @@ test.describe("audit log", () => {
     await page.getByLabel("Actor").fill("system:seed");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page).toHaveURL(/actor=system%3Aseed/);
+    await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'));
     await expect(page.getByTestId("audit-row").first()).toContainText("system:seed");
     await expect(page.getByText(/Page 1 of/)).toBeVisible();
   });
