@@ -67,6 +67,8 @@ export async function applyFleet(tx: Tx, spec: FleetSpec, actor: string, source:
     audits.push({ action: "cell.retire", targetType: "cell", targetId: c.id, before: { status: before.get(c.id)?.status }, after: { status: "retired" } });
   }
   if (diff.servicesRemoved.length) {
+    // Samples carry no foreign key (the ingest hot path validates instead): remove them explicitly.
+    await tx.healthSample.deleteMany({ where: { serviceId: { in: diff.servicesRemoved } } });
     await tx.cellService.deleteMany({ where: { serviceId: { in: diff.servicesRemoved } } });
   }
   // One row per active cell × template service; existing rows keep their versions.

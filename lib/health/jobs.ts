@@ -2,6 +2,7 @@
 import type { Job } from "@/lib/worker/ticker";
 import { readSetting, SETTINGS } from "@/lib/settings/store";
 import { pruneHistory, syncRuleAlerts } from "./alerts-store";
+import { rollupRecent } from "./rollups";
 
 export const healthJobs: Job[] = [
   {
@@ -10,6 +11,13 @@ export const healthJobs: Job[] = [
     run: async ({ db, now }) => {
       const { value } = await readSetting(db, SETTINGS.thresholds);
       await syncRuleAlerts(db, value, now);
+    },
+  },
+  {
+    name: "health.rollups",
+    everyMs: 10_000,
+    run: async ({ db }) => {
+      await rollupRecent(db);
     },
   },
   {

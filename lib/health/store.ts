@@ -22,20 +22,30 @@ export class UnknownTargetsError extends Error {
 }
 
 /**
- * Store a validated batch atomically: samples, rollups, current state, versions, capabilities.
+ * Store a validated batch atomically: samples, current state, versions, capabilities. (5-minute
+ * rollups are computed from the samples by the background job `health.rollups`: see rollups.ts.)
  *
  * Four round trips whatever the batch size: BEGIN; one statement that checks the targets and locks
  * the batch's current-state rows in (cell, service) order; one statement whose data-modifying CTEs
- * write every table; COMMIT. Every other row a batch writes (rollup bucket, cell × service version,
+ * write every table; COMMIT. Every other row a batch writes (cell × service version,
  * capability) belongs to one of those locked pairs, so two batches that share pairs queue on the
  * first shared pair instead of deadlocking. (A pair's very first sample has no row to lock yet.)
  */
+const capabilityCaches = new WeakMap<object, Map<string, { versions: string; at: number }>>();
+function capabilityCache(pool: object) {
+  let m = capabilityCaches.get(pool);
+  if (!m) capabilityCaches.set(pool, (m = new Map()));
+  return m;
+}
+
 export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, source = "telemetry"): Promise<IngestOutcome> {
   const updates = pairUpdates(samples, t);
   const u = updates;
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    // Telemetry is a stream: a database crash may lose the last fraction of a second of samples
+    // (the next samples replace them), so these commits do not wait for the WAL flush.
+    await client.query("BEGIN; SET LOCAL synchronous_commit = off");
     // Unknown or retired cells / services, and pairs not in the registry, refuse the batch.
     const check = await client.query<{ kind: "cell" | "service" | "pair" | "version" | "locked"; id: string; s: string | null }>({
       // Named: PostgreSQL parses and plans it once per connection, not once per batch.
@@ -69,7 +79,16 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
     const changed = new Set(of("version").map((r) => `${r.id}\u0000${r.s}`));
     const versioned = u.filter((x) => x.version && changed.has(`${x.cell}\u0000${x.service}`));
     const allHaveState = Number(of("locked")[0]?.id ?? 0) === u.length;
-    const caps = u.filter((x) => x.apiVersions).flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
+    // Capabilities change rarely but are reported with every sample: a pair whose versions this
+    // instance wrote less than a minute ago is skipped (last_reported_at is kept to a minute).
+    const seen = capabilityCache(pool);
+    const capPairs = u.filter((x) => {
+      if (!x.apiVersions) return false;
+      const prev = seen.get(`${x.cell}\u0000${x.service}`);
+      const ts = x.apiVersions.ts.getTime();
+      return !prev || prev.versions !== x.apiVersions.values.join(",") || ts < prev.at || ts - prev.at >= 60_000;
+    });
+    const caps = capPairs.flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
     const iso = (d: Date) => d.toISOString();
     const r = await client.query<{ stored: string; changes: { cell_id: string; service_id: string; from_version: string | null; to_version: string }[] }>({
       name: "cellplane.ingest.write",
@@ -81,21 +100,7 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
        ins AS (
          INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
          SELECT * FROM input ON CONFLICT DO NOTHING
-         RETURNING cell_id, service_id, ts, error_rate, p99_ms, cpu, rps
-       ),
-       roll AS (
-         INSERT INTO health_rollups AS r (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
-         SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
-                sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
-           FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-         ON CONFLICT (cell_id, service_id, bucket) DO UPDATE SET
-           samples = r.samples + excluded.samples,
-           sum_error_rate = r.sum_error_rate + excluded.sum_error_rate,
-           max_error_rate = greatest(r.max_error_rate, excluded.max_error_rate),
-           sum_p99_ms = r.sum_p99_ms + excluded.sum_p99_ms,
-           max_p99_ms = greatest(r.max_p99_ms, excluded.max_p99_ms),
-           sum_cpu = r.sum_cpu + excluded.sum_cpu,
-           sum_rps = r.sum_rps + excluded.sum_rps
+         RETURNING 1
        ),
        t AS (
          SELECT * FROM unnest($9::text[], $10::text[], $11::timestamptz[], $12::float8[], $13::float8[], $14::float8[], $15::float8[],
@@ -169,6 +174,7 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
       ],
     });
     await client.query("COMMIT");
+    for (const x of capPairs) seen.set(`${x.cell}\u0000${x.service}`, { versions: x.apiVersions!.values.join(","), at: x.apiVersions!.ts.getTime() });
     const stored = Number(r.rows[0]!.stored);
     const versionChanges = r.rows[0]!.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
     return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };

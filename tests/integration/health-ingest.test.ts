@@ -3,6 +3,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/lib/fleet/seed";
+import { rollupRecent } from "@/lib/health/rollups";
 import { ingestSamples, UnknownTargetsError } from "@/lib/health/store";
 import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
@@ -36,6 +37,8 @@ describe("ingestSamples", () => {
   it("stores samples, 5-minute rollups and the current state; a re-sent batch is a no-op", async () => {
     const batch = [s("smb-us-1", "sms", 0), s("smb-us-1", "sms", 5, { p99Ms: 250 }), s("smb-us-1", "sms", 301, { errorRate: 0.001 }), s("smb-us-1", "voice", 10)];
     expect(await ingestSamples(pool, batch, T)).toEqual({ received: 4, stored: 4, duplicates: 0, versionChanges: [] });
+    expect(await t.query(`SELECT 1 FROM health_rollups`)).toEqual([]); // off the ingest path…
+    await rollupRecent(t.prisma); // …computed by the background job
     const rollups = await t.query(`SELECT bucket, samples, sum_p99_ms, max_p99_ms, max_error_rate FROM health_rollups WHERE cell_id = 'smb-us-1' AND service_id = 'sms' ORDER BY bucket`);
     expect(rollups).toEqual([
       { bucket: at(0), samples: 2, sum_p99_ms: 400, max_p99_ms: 250, max_error_rate: 0.0002 },
@@ -44,6 +47,7 @@ describe("ingestSamples", () => {
     expect(await health("smb-us-1", "sms")).toMatchObject({ status: "yellow", status_since: at(301), last_sample_at: at(301), error_rate: 0.001 });
 
     expect(await ingestSamples(pool, batch, T)).toEqual({ received: 4, stored: 0, duplicates: 4, versionChanges: [] });
+    await rollupRecent(t.prisma);
     expect((await t.query(`SELECT samples FROM health_rollups WHERE cell_id = 'smb-us-1' AND service_id = 'sms' ORDER BY bucket`)).map((r) => r.samples)).toEqual([2, 1]);
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { seedDemo } from "@/lib/fleet/seed";
 import { applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/alerts-store";
+import { rollupRecent } from "@/lib/health/rollups";
 import { ingestSamples, loadFleetHealth, UnknownTargetsError } from "@/lib/health/store";
 import { validateBatch, type Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
@@ -32,6 +33,8 @@ describe("telemetry ingest", () => {
     const again = await ingestSamples(pool, batch, T);
     expect(again).toMatchObject({ received: 3, stored: 0, duplicates: 3 });
     expect(await count("SELECT count(*) n FROM health_samples")).toBe(3);
+    await rollupRecent(t.prisma);
+    await rollupRecent(t.prisma); // idempotent: buckets are recomputed, not added to
     const roll = await t.query<{ samples: number }>("SELECT samples FROM health_rollups WHERE cell_id='smb-us-1' AND service_id='sms'");
     expect(roll.map((r) => r.samples)).toEqual([2]); // duplicates were not counted twice
     const h = await t.query<{ last_sample_at: Date; status: string }>("SELECT last_sample_at, status FROM service_health WHERE cell_id='smb-us-1' AND service_id='sms'");
@@ -153,5 +156,26 @@ describe("retention", () => {
     const r = await pruneHistory(t.prisma, T, new Date());
     expect(r.samples).toBeGreaterThanOrEqual(1);
     expect(await count("SELECT count(*) n FROM health_samples WHERE cell_id='smb-eu-4'")).toBe(1);
+  });
+});
+
+describe("rollups (background job)", () => {
+  it("picks up a batch that committed after a later one (overlap), and never double counts", async () => {
+    const cell = "smb-us-5";
+    const base2 = new Date("2026-11-26T13:00:00Z");
+    const c = await pool.connect();
+    try {
+      // A slow batch takes its sequence numbers first and commits last.
+      await c.query("BEGIN");
+      await c.query(`INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps) VALUES ($1, 'sms', $2, 0.5, 100, 0.1, 1)`, [cell, base2]);
+      await ingestSamples(pool, [sample({ cell, ts: new Date(base2.getTime() + 60_000) })], T);
+      await rollupRecent(t.prisma);
+      await c.query("COMMIT");
+    } finally {
+      c.release();
+    }
+    await rollupRecent(t.prisma);
+    const r = await t.query<{ samples: number; max_error_rate: number }>(`SELECT samples, max_error_rate FROM health_rollups WHERE cell_id = $1 AND service_id = 'sms' AND bucket = $2`, [cell, base2]);
+    expect(r).toEqual([{ samples: 2, max_error_rate: 0.5 }]);
   });
 });
