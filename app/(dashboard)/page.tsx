@@ -1,20 +1,12 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { FleetOverview } from "@/components/health/fleet-overview";
-import { PageHeader, Skeleton } from "@/components/page-header";
+import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/session";
-import { pool } from "@/lib/db";
 import { currentThresholds } from "@/lib/health/service";
-import { loadFleetHealth } from "@/lib/health/store";
 
 export const metadata: Metadata = { title: "Fleet health" };
-
-async function Overview() {
-  const thresholds = await currentThresholds();
-  const initial = await loadFleetHealth(pool(), thresholds, new Date());
-  return <FleetOverview initial={initial} thresholds={thresholds} />;
-}
 
 export default async function HomePage() {
   await requireUser();
@@ -29,9 +21,7 @@ export default async function HomePage() {
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>
-      <Suspense fallback={<Skeleton className="h-[600px]" />}>
-        <Overview />
-      </Suspense>
+      <FleetOverview thresholds={t} />
     </>
   );
 }

@@ -38,8 +38,26 @@ function Select({ label, name, value, options, onChange }: { label: string; name
   );
 }
 
-export function FleetOverview({ initial, thresholds }: { initial: FleetHealth; thresholds: Thresholds }) {
-  const { data, isFetching, error, dataUpdatedAt } = useFleetHealth(initial);
+/**
+ * The page ships only its shell; the fleet's data comes from GET /api/v1/fleet/health (the same
+ * request that keeps it live), so a large fleet is never sent twice (HTML and RSC payload).
+ */
+export function FleetOverview({ initial, thresholds }: { initial?: FleetHealth; thresholds: Thresholds }) {
+  const query = useFleetHealth(initial);
+  if (!query.data) {
+    return query.error ? (
+      <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">The fleet's health could not be loaded: {(query.error as Error).message}</p>
+    ) : (
+      <div className="space-y-4" aria-busy="true" aria-label="Loading the fleet's health">
+        <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
+        <div className="h-[480px] animate-pulse rounded-xl bg-slate-200/70" />
+      </div>
+    );
+  }
+  return <Overview data={query.data} isFetching={query.isFetching} error={query.error} dataUpdatedAt={query.dataUpdatedAt} thresholds={thresholds} />;
+}
+
+function Overview({ data, isFetching, error, dataUpdatedAt, thresholds }: { data: FleetHealth; isFetching: boolean; error: unknown; dataUpdatedAt: number; thresholds: Thresholds }) {
   const url = useUrlState();
   const tier = url.get("tier");
   const region = url.get("region");

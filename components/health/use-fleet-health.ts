@@ -8,7 +8,7 @@ export const healthKeys = {
 };
 
 /** The fleet's health, refreshed every 3 s without a page reload. */
-export function useFleetHealth(initial: FleetHealth) {
+export function useFleetHealth(initial?: FleetHealth) {
   return useQuery({
     queryKey: healthKeys.fleet(),
     queryFn: async ({ signal }): Promise<FleetHealth> => {
@@ -17,7 +17,7 @@ export function useFleetHealth(initial: FleetHealth) {
       return res.json();
     },
     initialData: initial,
-    initialDataUpdatedAt: new Date(initial.generatedAt).getTime(),
+    initialDataUpdatedAt: initial ? new Date(initial.generatedAt).getTime() : undefined,
     refetchInterval: 3_000,
     refetchIntervalInBackground: false,
   });
