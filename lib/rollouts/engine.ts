@@ -3,21 +3,12 @@
 //   command(doc, command, now, config)    → next doc + effects   (a person's decision)
 // No I/O and no clock inside: the store gathers observations, persists the doc under a row lock,
 // and performs the effects in the same transaction.
+import type { PlannedWave } from "./plan";
 import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
 
 /** One wave as planned at release start (cells are a snapshot). */
-export interface WavePlan {
-  name: string;
-  group: string;
-  cells: string[];
-  parallel: boolean;
-  bakeMs: number;
-  checks: CheckSpec[];
-  requiresApproval: boolean;
-  notify: string | null;
-  maintenanceWindow: boolean;
-}
+export type WavePlan = PlannedWave;
 
 export interface Decision {
   decision: "approve" | "reject";
