@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, open, signInAs, test, USERS, type DemoUser } from "./fixtures";
+import { captureAction, expect, open, replayAction, signInAs, test, USERS, type DemoUser } from "./fixtures";
 
 test.describe("sign-in and roles", () => {
   test("signed out, any page redirects to the sign-in page", async ({ page }) => {
@@ -115,27 +115,19 @@ test.describe("fleet", () => {
     await open(admin, "/fleet/import");
     const hostile = fs.readFileSync("examples/fleet.yaml", "utf8").replace(/\n  - \{ id: smb-ap-3.*\n/, "\n");
     await admin.getByLabel("Fleet YAML").fill(hostile);
-    const [req] = await Promise.all([
-      admin.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
-      admin.getByRole("button", { name: "Preview changes" }).click(),
-    ]);
+    const captured = await captureAction(admin, () => admin.getByRole("button", { name: "Preview changes" }).click());
     await expect(admin.getByTestId("import-success")).toBeVisible();
-    const actionId = req.headers()["next-action"]!;
-    const body = req.postDataBuffer()!.toString("utf8").replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
+    const body = captured.body.replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
     expect(body).toMatch(/name="(_\d+_)?mode"\r\n\r\napply/);
     await adminCtx.close();
 
     // …and replay it, switched to "apply", with a viewer's session: no button involved.
     const viewerCtx = await browser.newContext({ baseURL });
     await signInAs(viewerCtx.request, "viewer");
-    const res = await viewerCtx.request.post("/fleet/import", {
-      headers: { "Next-Action": actionId, "Content-Type": req.headers()["content-type"]!, Accept: "text/x-component" },
-      data: body,
-    });
-    expect(res.status()).toBe(200);
-    const text = await res.text();
-    expect(text).toContain("FORBIDDEN");
-    expect(text).toContain("VIEWER");
+    const res = await replayAction(viewerCtx.request, captured, body);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("FORBIDDEN");
+    expect(res.text).toContain("VIEWER");
 
     // Nothing changed: smb-ap-3 is still active.
     const page = await viewerCtx.newPage();
