@@ -10,6 +10,7 @@ import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/seed";
 import { seedDemoFlags } from "@/lib/flags/seed";
 import { seedPipelines } from "@/lib/rollouts/seed";
+import { seedCellDatabases } from "@/lib/schema-migrations/seed";
 import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { buildIfStale, loadEnvOrExit, migrateDatabase, NEXT_BIN, openDatabase, ROOT, sessionSecret, waitForHttp } from "./runtime";
@@ -63,6 +64,12 @@ async function main() {
           console.warn(`[seed] demo pipelines not created; import them with \`npx cellplane import pipeline\`:\n${e.message}`);
         }
         if (await seedDemoFlags(prisma)) console.log("[seed] demo feature flags created");
+        const t0 = Date.now();
+        try {
+          if (await seedCellDatabases(prisma, database.url)) console.log(`[seed] one database per demo cell with a messages table (${Date.now() - t0} ms)`);
+        } catch (e) {
+          console.warn(`[seed] cell databases not created (migrations will run in agent mode): ${(e as Error).message}`);
+        }
       } finally {
         await prisma.$disconnect();
       }
