@@ -40,7 +40,7 @@ const errText = (e: unknown) => String((e as Error).message ?? e).split("\n")[0]
 
 async function mark(db: Db, w: Work, to: "complete" | "failed" | "rolled_back", now: Date, extra: { error?: string | null } = {}) {
   await db.$executeRaw`
-    UPDATE migration_cells SET status = ${to}, error = ${extra.error ?? null}, finished_at = ${now}, updated_at = ${now}
+    UPDATE migration_cells SET status = ${to}::text, error = ${extra.error ?? null}, finished_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
      WHERE run_id = ${w.run_id} AND cell_id = ${w.cell_id} AND phase = ${w.phase} AND status = ${w.status}`;
 }
 
@@ -103,7 +103,7 @@ async function runOne(db: Db, w: Work, now: () => Date) {
     const rate = elapsed > 0 ? r.rowsDone / elapsed : null;
     await db.$executeRaw`
       UPDATE migration_cells SET rows_done = ${BigInt(r.rowsDone)}, rows_total = ${BigInt(r.rowsTotal)}, last_checkpoint = ${r.checkpoint}, rate = ${rate},
-             status = CASE WHEN ${r.done} THEN 'complete' ELSE status END, finished_at = CASE WHEN ${r.done} THEN ${t} ELSE finished_at END, updated_at = ${t}
+             status = CASE WHEN ${r.done}::boolean THEN 'complete' ELSE status END, finished_at = CASE WHEN ${r.done}::boolean THEN ${t}::timestamptz ELSE finished_at END, updated_at = ${t}::timestamptz
        WHERE run_id = ${w.run_id} AND cell_id = ${w.cell_id} AND phase = ${w.phase} AND status = 'running'`;
   } finally {
     client.release();

@@ -145,10 +145,10 @@ async function writeCells(tx: Tx, locked: Locked, next: Cells, now: Date) {
       const old = locked.rows.get(cellKey(cell, phase));
       if (!old || (old.status === c.status && old.error === c.error)) continue;
       const n = await tx.$executeRaw`
-        UPDATE migration_cells SET status = ${c.status}, error = ${c.error},
-               started_at = CASE WHEN ${c.status} = 'running' AND started_at IS NULL THEN ${now} ELSE started_at END,
-               finished_at = CASE WHEN ${c.status} IN ('complete', 'failed', 'rolled_back', 'stopped') THEN ${now} ELSE NULL END,
-               updated_at = ${now}
+        UPDATE migration_cells SET status = ${c.status}::text, error = ${c.error},
+               started_at = CASE WHEN ${c.status}::text = 'running' AND started_at IS NULL THEN ${now}::timestamptz ELSE started_at END,
+               finished_at = CASE WHEN ${c.status}::text IN ('complete', 'failed', 'rolled_back', 'stopped') THEN ${now}::timestamptz ELSE NULL END,
+               updated_at = ${now}::timestamptz
          WHERE run_id = ${locked.id} AND cell_id = ${cell} AND phase = ${phase} AND status = ${old.status}`;
       if (n !== 1) throw new DomainError("CONFLICT", `cell ${cell} changed meanwhile in ${phase}; try again`);
     }
