@@ -15,7 +15,8 @@ import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-y
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
-import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
+import { importManifest } from "@/lib/schema-migrations/store";
+import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT } from "./runtime";
 
 const USAGE = `Usage: cellplane <command>
 
@@ -28,6 +29,7 @@ const USAGE = `Usage: cellplane <command>
   list pipelines               list stored pipelines and their waves
   import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction)
   export flags                 print every feature flag as a flags YAML file
+  import migration FILE        store a migration manifest as a ready run (scripts resolve against examples/)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -120,6 +122,14 @@ async function run(db: Db, argv: string[]): Promise<number> {
       for (const k of summary.created) console.log(`+ flag ${k}`);
       for (const k of summary.updated) console.log(`~ flag ${k}`);
       console.log(`Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`);
+      return 0;
+    }
+    case "import migration": {
+      const f = readFileArg(rest[0]);
+      const r = await parseWithFile(() => db.$transaction((tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }), f.name);
+      console.log(`${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`);
+      for (const w of r.warnings) console.log(`warning: ${w}`);
+      console.log(`Start it on the migration page: /migrations/${r.spec.id}`);
       return 0;
     }
     case "export flags":

@@ -15,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/approvals", label: "Approvals" },
     { href: "/fleet", label: "Fleet" },
     { href: "/flags", label: "Flags" },
+    { href: "/migrations", label: "Migrations" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
