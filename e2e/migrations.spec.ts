@@ -14,14 +14,14 @@ const SPEED = "100000";
 /** release2@ approves the enterprise gate of a deployment phase's release on the release page. */
 async function approveRelease(page2: Page, releasePath: string, note: string) {
   await open(page2, releasePath);
-  await expect(page2.getByTestId("approval-panel")).toBeVisible({ timeout: 150_000 });
+  await expect(page2.getByTestId("approval-panel")).toBeVisible({ timeout: 240_000 });
   await page2.getByLabel("Approval comment").fill(note);
   await page2.getByRole("button", { name: "Approve" }).click();
   await expect(page2.getByTestId("approvals")).toContainText(note, { timeout: 15_000 });
 }
 
 test.describe("schema migrations, cell by cell", () => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
 
   test("release@ runs the seed's migration; release2@ approves, typing the id for the contract; every cell database ends migrated", async ({ page, loginAs, browser, baseURL }) => {
     await loginAs("release");
@@ -61,7 +61,7 @@ test.describe("schema migrations, cell by cell", () => {
     const rel1Path = (await rel1.getAttribute("href"))!;
     await approveRelease(page2, rel1Path, "dual-write code, CAB-78");
     await open(page, url);
-    await expect(page.getByTestId("phase-migrate-code")).toHaveAttribute("data-status", "complete", { timeout: 180_000 });
+    await expect(page.getByTestId("phase-migrate-code")).toHaveAttribute("data-status", "complete", { timeout: 240_000 });
 
     // Backfill: bars move (some cell seen part-way), never more than 3 cells at once, all finish.
     const seen = new Set<number>();
@@ -85,7 +85,7 @@ test.describe("schema migrations, cell by cell", () => {
 
     // Contract: canRollback flips; the enterprise step is the point of no return.
     await open(page, url);
-    await expect(page.getByTestId("can-rollback")).toHaveText("no", { timeout: 180_000 });
+    await expect(page.getByTestId("can-rollback")).toHaveText("no", { timeout: 240_000 });
     await expect(page.getByTestId("rollback-reason")).toContainText("point of no return");
     await expect(page.getByTestId("migration-approval")).toBeVisible({ timeout: 60_000 });
     await open(page2, url);
