@@ -56,7 +56,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
         title={<span className="flex items-center gap-3"><span className="font-mono">{id}</span> <span data-testid="migration-status" className="rounded bg-slate-100 px-2 py-0.5 text-sm font-medium">{doc.status.replace("_", " ")}</span></span>}
         subtitle={<span>{spec.description} · {doc.startedAt ? `started by ${doc.startedBy} at ${fmt(doc.startedAt)} UTC · speed ×${doc.timeScale}` : `imported by ${run.row.importedBy}`} · can roll back: <b data-testid="can-rollback">{doc.canRollback ? "yes" : "no"}</b>{doc.endReason && <span className="block text-slate-700" data-testid="end-reason">{doc.endReason}</span>}</span>}
       />
-      <pre className="mb-6 overflow-x-auto rounded-lg bg-slate-900 p-3 font-mono text-sm text-slate-100" data-testid="summary-line" data-percent={sum.percent}>{sum.line}</pre>
+      <pre className="mb-6 whitespace-pre-wrap rounded-lg bg-slate-900 p-3 font-mono text-sm text-slate-100" data-testid="summary-line" data-percent={sum.percent}>{sum.line}</pre>
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
         <div className="min-w-0 space-y-6">
@@ -69,7 +69,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                   {(() => {
                     const ps = spec.phases[i]!;
                     if (ps.type === "deployment") return <p className="mt-1 text-xs">{ps.service} {ps.version} via {ps.pipeline}{ph.releaseId && <> · <Link className="text-indigo-700 hover:underline" href={`/releases/${ph.releaseId}`} data-testid={`release-link-${ph.name}`}>{ph.releaseId}</Link></>}</p>;
-                    if (ps.type === "data") return <p className="mt-1 text-xs font-mono">{ps.script} · ≤{ps.parallelCells} cells · checkpoint every {ps.checkpointInterval}</p>;
+                    if (ps.type === "data") return <p className="mt-1 break-all text-xs font-mono">{ps.script} · ≤{ps.parallelCells} cells · checkpoint every {ps.checkpointInterval}</p>;
                     return (
                       <ul className="mt-1 space-y-0.5 text-xs">
                         {ph.steps.map((s, k) => (
