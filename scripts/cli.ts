@@ -19,7 +19,8 @@ import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/sto
 import { formatSpecErrors } from "@/lib/yaml-errors";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
-import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
+import { importManifest } from "@/lib/schema-migrations/store";
+import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT } from "./runtime";
 
 const USAGE = `Usage: cellplane <command>
 
@@ -34,6 +35,7 @@ const USAGE = `Usage: cellplane <command>
   export flags                 print every feature flag as a flags YAML file
   import gateway FILE          make the edge route table match a gateway config (api-gateway-config.yaml shape)
   export gateway [--json]      print the live route table in the same shape (YAML, or JSON)
+  import migration FILE        store a migration manifest as a ready run (scripts resolve against examples/)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
   token create --name N --scopes a:b,c:d
@@ -126,6 +128,14 @@ async function run(db: Db, argv: string[]): Promise<number> {
       for (const k of summary.created) console.log(`+ flag ${k}`);
       for (const k of summary.updated) console.log(`~ flag ${k}`);
       console.log(`Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`);
+      return 0;
+    }
+    case "import migration": {
+      const f = readFileArg(rest[0]);
+      const r = await parseWithFile(() => db.$transaction((tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }), f.name);
+      console.log(`${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`);
+      for (const w of r.warnings) console.log(`warning: ${w}`);
+      console.log(`Start it on the migration page: /migrations/${r.spec.id}`);
       return 0;
     }
     case "export flags":

@@ -11,6 +11,7 @@ import { seedDemo } from "@/lib/fleet/seed";
 import { seedDemoFlags } from "@/lib/flags/seed";
 import { seedGatewayDemo } from "@/lib/gateway/seed";
 import { seedPipelines } from "@/lib/rollouts/seed";
+import { seedCellDatabases } from "@/lib/schema-migrations/seed";
 import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { buildIfStale, loadEnvOrExit, migrateDatabase, NEXT_BIN, openDatabase, ROOT, sessionSecret, waitForHttp } from "./runtime";
@@ -65,6 +66,12 @@ async function main() {
         }
         if (await seedDemoFlags(prisma)) console.log("[seed] demo feature flags created");
         if (await seedGatewayDemo(prisma, new Date(), ROOT)) console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
+        const t0 = Date.now();
+        try {
+          if (await seedCellDatabases(prisma, database.url)) console.log(`[seed] one database per demo cell with a messages table (${Date.now() - t0} ms)`);
+        } catch (e) {
+          console.warn(`[seed] cell databases not created (migrations will run in agent mode): ${(e as Error).message}`);
+        }
       } finally {
         await prisma.$disconnect();
       }

@@ -18,6 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/pipelines", label: "Pipelines" },
     { href: "/flags", label: "Flags" },
     { href: "/gateway", label: "API versions" },
+    { href: "/migrations", label: "Migrations" },
     { href: "/audit", label: "Audit log" },
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];

@@ -34,3 +34,12 @@ export const canImportPipeline = (user: Principal | null | undefined) => is(user
 export const canChangeRoutes = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
 /** Enable a route past the readiness gate, with a typed reason (audited). */
 export const canForceRoute = (user: Principal | null | undefined) => is(user, "ADMIN");
+
+// ---- Schema migrations ----
+/** Import and start migrations, roll them back, retry failed cells. */
+export const canRunMigrations = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+/** Four-eyes: a release manager or admin other than the one who started the migration. */
+export const canApproveMigration = (user: Principal | null | undefined, run: { startedBy: string | null }) =>
+  is(user, "RELEASE_MANAGER", "ADMIN") && user!.email !== run.startedBy;
+/** SREs may stop a backfill or roll back (never past the point of no return: the rules decide). */
+export const canRollbackMigration = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");

@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { apiError, withApi } from "@/lib/api/http";
+import { db } from "@/lib/db";
+import { assignmentsFor } from "@/lib/schema-migrations/agent";
+
+export const dynamic = "force-dynamic";
+
+/** What the cell's migration tooling should run now (agent mode). */
+export const GET = withApi<{ cell: string }>({ scope: "migrations:agent" }, async (_req, { params }) => {
+  const a = await assignmentsFor(db(), params.cell);
+  if (!a) return apiError(404, "NOT_FOUND", `unknown cell ${params.cell}`);
+  return NextResponse.json(a, { headers: { "Cache-Control": "no-cache" } });
+});
