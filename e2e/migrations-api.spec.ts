@@ -1,0 +1,21 @@
+import { apiToken, expect, test } from "./fixtures";
+
+test.describe("schema migrations: the agent API", () => {
+  test("assignments and progress need a migrations:agent token; bad or misplaced reports are refused", async ({ request }) => {
+    expect((await request.get("/api/v1/cells/smb-us-1/assignments")).status()).toBe(401);
+    const wrong = apiToken(["fleet:read"]);
+    expect((await request.get("/api/v1/cells/smb-us-1/assignments", { headers: { Authorization: `Bearer ${wrong}` } })).status()).toBe(403);
+    const token = apiToken(["migrations:agent"]);
+    const auth = { Authorization: `Bearer ${token}` };
+    const ok = await request.get("/api/v1/cells/smb-us-1/assignments", { headers: auth });
+    expect(ok.status()).toBe(200);
+    expect((await request.get("/api/v1/cells/no-such-cell/assignments", { headers: auth })).status()).toBe(404);
+
+    const url = "/api/v1/migrations/no-such-migration/cells/smb-us-1/progress";
+    expect((await request.post(url, { data: { phase: "backfill", status: "running" } })).status()).toBe(401);
+    expect((await request.post(url, { headers: auth, data: { phase: "backfill", status: "exploding" } })).status()).toBe(400);
+    const missing = await request.post(url, { headers: auth, data: { phase: "backfill", status: "running", rows: 10 } });
+    expect(missing.status()).toBe(404);
+    expect((await missing.json()).error.message).toContain("no migration no-such-migration");
+  });
+});
