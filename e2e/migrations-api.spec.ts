@@ -1,4 +1,5 @@
-import { apiToken, expect, test } from "./fixtures";
+import fs from "node:fs";
+import { apiToken, captureAction, expect, open, replayAction, signInAs, test } from "./fixtures";
 
 test.describe("schema migrations: the agent API", () => {
   test("assignments and progress need a migrations:agent token; bad or misplaced reports are refused", async ({ request }) => {
@@ -17,5 +18,21 @@ test.describe("schema migrations: the agent API", () => {
     const missing = await request.post(url, { headers: auth, data: { phase: "backfill", status: "running", rows: 10 } });
     expect(missing.status()).toBe(404);
     expect((await missing.json()).error.message).toContain("no migration no-such-migration");
+  });
+});
+
+test.describe("schema migrations: roles", () => {
+  test("a viewer replaying a release manager's migration action is refused by the server", async ({ page, loginAs, browser, baseURL }) => {
+    await loginAs("release");
+    await open(page, "/migrations/import");
+    await page.getByLabel("Manifest", { exact: true }).fill(fs.readFileSync("examples/migration-manifest.sql.yaml", "utf8"));
+    const captured = await captureAction(page, () => page.getByRole("button", { name: "Preview" }).click());
+    expect((await replayAction(page.request, captured)).text).not.toContain("FORBIDDEN");
+    const viewer = await browser.newContext({ baseURL });
+    await signInAs(viewer.request, "viewer");
+    const refused = await replayAction(viewer.request, captured);
+    expect(refused.text).toContain("FORBIDDEN");
+    expect(refused.text).toContain("VIEWER");
+    await viewer.close();
   });
 });
