@@ -1,37 +1,12 @@
 "use client";
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import { useState } from "react";
+import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
 import { approveMigrationAction, rejectMigrationAction, retryMigrationAction, rollbackCellAction, rollbackMigrationAction, startMigrationAction } from "../actions";
 
-type Act = (raw: unknown) => Promise<ActionResult<unknown>>;
-
-function useAct() {
-  const [result, setResult] = useState<ActionResult<unknown> | null>(null);
-  const [pending, start] = useTransition();
-  const router = useRouter();
-  const run = (act: Act, data: Record<string, unknown>) =>
-    start(async () => {
-      const r = await act(data);
-      setResult(r);
-      if (r.ok) router.refresh();
-    });
-  return { result, pending, run };
-}
-
-function Outcome({ result }: { result: ActionResult<unknown> | null }) {
-  if (!result || result.ok) return null;
-  return (
-    <p role="status" data-testid="action-error" className="mt-2 text-sm text-red-700">
-      {result.message} {Object.entries(result.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}
-    </p>
-  );
-}
-
 export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: number }) {
-  const { result, pending, run } = useAct();
+  const { result, pending, run } = useServerAction();
   const [speed, setSpeed] = useState(String(defaultSpeed));
   return (
     <section className="rounded-xl border border-indigo-200 bg-indigo-50 p-4" data-testid="start-panel">
@@ -42,13 +17,13 @@ export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: num
         <input aria-label="Speed" value={speed} onChange={(e) => setSpeed(e.target.value)} className="mt-1 w-full rounded-md border border-indigo-300 bg-white px-2 py-1 text-sm" />
       </label>
       <button type="button" disabled={pending} onClick={() => run(startMigrationAction, { id, speed })} className="mt-2 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">Start migration</button>
-      <Outcome result={result} />
+      <ActionOutcome result={result} />
     </section>
   );
 }
 
 export function MigrationApproval({ id, phase, step, title, cells, confirmRequired, canDecide, whyNot }: { id: string; phase: number; step: number; title: string; cells: string[]; confirmRequired: boolean; canDecide: boolean; whyNot: string | null }) {
-  const { result, pending, run } = useAct();
+  const { result, pending, run } = useServerAction();
   const [comment, setComment] = useState("");
   const [confirm, setConfirm] = useState("");
   return (
@@ -80,13 +55,13 @@ export function MigrationApproval({ id, phase, step, title, cells, confirmRequir
       ) : (
         <p className="mt-3 text-sm font-medium" data-testid="approval-not-allowed">{whyNot}</p>
       )}
-      <Outcome result={result} />
+      <ActionOutcome result={result} />
     </section>
   );
 }
 
 export function RollbackControls({ id, migration, cells, canRollback, canRetry }: { id: string; migration: { allowed: boolean; reason: string }; cells: { cell: string; allowed: boolean; reason: string }[]; canRollback: boolean; canRetry: boolean }) {
-  const { result, pending, run } = useAct();
+  const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
   const offered = cells.filter((c) => c.allowed);
   return (
@@ -110,7 +85,7 @@ export function RollbackControls({ id, migration, cells, canRollback, canRetry }
         </>
       )}
       {canRetry && <button type="button" disabled={pending} onClick={() => run(retryMigrationAction, { id })} className="mt-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm">Retry failed cells</button>}
-      <Outcome result={result} />
+      <ActionOutcome result={result} />
     </section>
   );
 }

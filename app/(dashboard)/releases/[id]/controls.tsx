@@ -1,37 +1,12 @@
 "use client";
 // The release page's interactive parts: the approval panel and the controls. Every button calls a
 // one-door server action; the server re-checks role, four-eyes and state.
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import { useState } from "react";
+import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
 import { abortAction, advanceAction, approveAction, pauseAction, rejectAction, resumeAction, rollbackAction } from "../actions";
 
-type Act = (raw: unknown) => Promise<ActionResult<unknown>>;
-
-function useAct() {
-  const [result, setResult] = useState<ActionResult<unknown> | null>(null);
-  const [pending, start] = useTransition();
-  const router = useRouter();
-  const run = (act: Act, data: Record<string, unknown>) =>
-    start(async () => {
-      const r = await act(data);
-      setResult(r);
-      if (r.ok) router.refresh();
-    });
-  return { result, pending, run };
-}
-
-function Outcome({ result }: { result: ActionResult<unknown> | null }) {
-  if (!result || result.ok) return null;
-  return (
-    <p role="status" data-testid="action-error" className="mt-2 text-sm text-red-700">
-      {result.message} {Object.entries(result.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}
-    </p>
-  );
-}
-
 export function ApprovalPanel({ id, wave, waveName, cells, canDecide, whyNot }: { id: string; wave: number; waveName: string; cells: string[]; canDecide: boolean; whyNot: string | null }) {
-  const { result, pending, run } = useAct();
+  const { result, pending, run } = useServerAction();
   const [comment, setComment] = useState("");
   return (
     <section className="rounded-xl border-2 border-violet-300 bg-violet-50 p-4" data-testid="approval-panel">
@@ -51,18 +26,18 @@ export function ApprovalPanel({ id, wave, waveName, cells, canDecide, whyNot }: 
       ) : (
         <p className="mt-3 text-sm font-medium text-violet-900" data-testid="approval-not-allowed">{whyNot}</p>
       )}
-      <Outcome result={result} />
+      <ActionOutcome result={result} />
     </section>
   );
 }
 
 export function ReleaseControls({ id, status, waveState, can }: { id: string; status: string; waveState: string | null; can: { pause: boolean; abort: boolean; rollback: boolean; advance: boolean } }) {
-  const { result, pending, run } = useAct();
+  const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
   const active = ["running", "awaiting_approval", "paused"].includes(status);
   if (!active) return null;
   const live = waveState === "DEPLOYING" || waveState === "BAKING" || waveState === "VALIDATING";
-  const buttons: { label: string; act: Act; show: boolean; needsReason: boolean; tone: string; title: string }[] = [
+  const buttons: { label: string; act: ServerAction; show: boolean; needsReason: boolean; tone: string; title: string }[] = [
     { label: "Pause", act: pauseAction, show: can.pause && status !== "paused", needsReason: false, tone: "border-slate-300 bg-white", title: "Stop advancing; bake timers keep running" },
     { label: "Resume", act: resumeAction, show: can.pause && status === "paused", needsReason: false, tone: "border-slate-300 bg-white", title: "Continue from where it stopped" },
     { label: "Advance now", act: advanceAction, show: can.advance && waveState === "BAKING", needsReason: true, tone: "border-indigo-300 bg-indigo-50 text-indigo-800", title: "Skip the rest of this bake (audited)" },
@@ -82,7 +57,7 @@ export function ReleaseControls({ id, status, waveState, can }: { id: string; st
           </button>
         ))}
       </div>
-      <Outcome result={result} />
+      <ActionOutcome result={result} />
     </section>
   );
 }
