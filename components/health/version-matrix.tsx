@@ -3,6 +3,7 @@
 // filter answering "which cells run version X".
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
+import { VersionPill } from "@/components/badges";
 import { useMemo, useRef } from "react";
 import type { CellState } from "@/lib/health/store";
 
@@ -80,16 +81,7 @@ export function VersionMatrix({ cells, services, version, onVersion }: { cells: 
                     <Link href={`/cells/${c.id}`} className="truncate font-mono text-indigo-700 hover:underline">{c.id}</Link>
                     {services.map((svc) => {
                       const s = c.services.find((x) => x.service === svc);
-                      const drift = s?.desiredVersion && s.desiredVersion !== s.observedVersion;
-                      return (
-                        <div key={svc} className={`font-mono ${drift ? "text-amber-800" : "text-slate-700"}`}>
-                          {s ? (
-                            <span className={drift ? "rounded bg-amber-50 px-1 ring-1 ring-amber-200" : ""} title={drift ? `desired ${s.desiredVersion}` : undefined}>
-                              {s.observedVersion ?? "—"}{drift ? ` → ${s.desiredVersion}` : ""}
-                            </span>
-                          ) : <span className="text-slate-300">n/a</span>}
-                        </div>
-                      );
+                      return <div key={svc}>{s ? <VersionPill observed={s.observedVersion} desired={s.desiredVersion} /> : <span className="text-slate-300">n/a</span>}</div>;
                     })}
                   </div>
                 );
