@@ -6,7 +6,7 @@
 //   floor       one raw `pg` query reading status, values and versions of all 5,000 pairs from the
 //               current-state tables (service_health + cell_services + cells)
 //   data load   loadFleetHealth() — what the global view and GET /api/v1/fleet/health call
-//   GET /       the full HTML of the global view from `next start` (production build), signed in
+//   GET /       the full HTML of the global view from the app server (production build), signed in
 //   API         GET /api/v1/fleet/health with the session cookie
 //   contrast    latest sample per pair with DISTINCT ON over the history table
 // Targets: data load ≤ 2× floor, GET / ≤ 4× floor.

@@ -1,4 +1,4 @@
-// Shared by the benchmarks: a scratch embedded PostgreSQL, a production `next start` against it,
+// Shared by the benchmarks: a scratch embedded PostgreSQL, the production app server against it,
 // signing in through next-auth's credentials API, timing helpers. Benchmarks print figures; no test
 // asserts on time.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,7 +10,7 @@ import type pg from "pg";
 import { createPool } from "@/lib/db/client";
 import { startEmbedded, type EmbeddedServer } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import { buildIfStale, NEXT_BIN, ROOT, waitForHttp } from "./runtime";
+import { APP_PROCESS_TITLE, buildIfStale, ROOT, serveArgs, waitForHttp } from "./runtime";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -58,8 +58,8 @@ export class Cleanup {
  * clients have closed; PostgreSQL stopping right after may still reach one of them, which is not
  * a failure of the run.
  */
-export function benchPool(url: string, max: number, cleanup: Cleanup): pg.Pool {
-  const pool = createPool(url, max);
+export function benchPool(url: string, max: number, cleanup: Cleanup, opts: { asyncCommit?: boolean } = {}): pg.Pool {
+  const pool = createPool(url, max, opts);
   let ending = false;
   pool.on("error", (e) => {
     if (!ending) console.error(`[bench] idle connection: ${e.message}`);
@@ -88,11 +88,11 @@ export async function scratchDatabase(dataDir: string, port: number, cleanup: Cl
   return server;
 }
 
-/** The production build (built first when the sources changed), served by `next start`. */
+/** The production build (built first when the sources changed), served by the app server as `npm start` runs it. */
 export async function productionServer(databaseUrl: string, port: number, cleanup: Cleanup): Promise<string> {
   buildIfStale(log);
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
+  const child: ChildProcess = spawn(process.execPath, serveArgs(port), {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -110,7 +110,7 @@ export async function productionServer(databaseUrl: string, port: number, cleanu
   });
   const rl = [child.stdout, child.stderr].map((s) => readline.createInterface({ input: s! }));
   rl.forEach((r) => r.on("line", (l) => { if (/error|warn/i.test(l)) console.log(`[next] ${l}`); }));
-  cleanup.add("next start", async () => {
+  cleanup.add("app server", async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
@@ -119,7 +119,7 @@ export async function productionServer(databaseUrl: string, port: number, cleanu
     clearTimeout(t);
   });
   await waitForHttp(`${base}/login`, 120_000, () => child.exitCode === null);
-  log(`next start (production build) on ${base}`);
+  log(`app server (production build) on ${base}`);
   return base;
 }
 
@@ -197,3 +197,42 @@ export async function measure(runs: number, warmup: number, fn: () => Promise<un
 
 export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 export const fmt = (t: Timing) => `median ${ms(t.median)} (min ${ms(t.min)}, max ${ms(t.max)}, ${t.runs} runs)`;
+
+/**
+ * CPU time used so far by this benchmark, the app server and PostgreSQL, read from /proc
+ * (Linux; elsewhere every figure is 0). The difference of two snapshots says where a run's CPU went,
+ * which on a 2-core machine is what bounds its throughput.
+ */
+export type CpuSnapshot = Record<"bench" | "app" | "postgres", number>;
+export function cpuSnapshot(): CpuSnapshot {
+  const out: CpuSnapshot = { bench: 0, app: 0, postgres: 0 };
+  let pids: string[] = [];
+  try {
+    pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+    if (Number(pid) === process.pid) out.bench += ms;
+    else if (comm === APP_PROCESS_TITLE) out.app += ms;
+    else if (comm === "postgres") out.postgres += ms;
+  }
+  return out;
+}
+
+/** "app 1.2 ms · postgres 3.4 ms · bench 0.5 ms" for the CPU used between two snapshots, per `per` units. */
+export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot, per: number, unit: string): string {
+  return (["app", "postgres", "bench"] as const)
+    .filter((k) => after[k] - before[k] > 0)
+    .map((k) => `${k} ${((after[k] - before[k]) / per).toFixed(1)} ms`)
+    .join(" · ") + ` CPU per ${unit}`;
+}

@@ -1,5 +1,5 @@
 // `npm start`: database (embedded or DATABASE_URL) → migrations → demo seed (once) → build when
-// the sources changed → `next start` → (demo) the fleet simulator with a fresh token of its own.
+// the sources changed → the app server (scripts/serve.ts: Next.js + the direct telemetry path) → (demo) the fleet simulator with a fresh token of its own.
 // Ctrl-C / SIGTERM stops the simulator, then the app, then PostgreSQL, cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -14,7 +14,7 @@ import { seedPipelines } from "@/lib/rollouts/seed";
 import { seedCellDatabases } from "@/lib/schema-migrations/seed";
 import { faultsFilePath, SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { SpecValidationError } from "@/lib/yaml-errors";
-import { buildIfStale, loadEnvOrExit, migrateDatabase, NEXT_BIN, openDatabase, ROOT, sessionSecret, waitForHttp } from "./runtime";
+import { buildIfStale, loadEnvOrExit, migrateDatabase, openDatabase, ROOT, serveArgs, sessionSecret, waitForHttp } from "./runtime";
 
 const dev = process.argv.includes("--dev");
 const cfg = loadEnvOrExit();
@@ -92,7 +92,7 @@ async function main() {
     PORT: String(cfg.PORT),
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  app = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(cfg.PORT)], { cwd: ROOT, env: childEnv, stdio: "inherit" });
+  app = spawn(process.execPath, serveArgs(cfg.PORT, dev), { cwd: ROOT, env: childEnv, stdio: "inherit" });
   console.log(`[start] Cellplane on ${cfg.nextAuthUrl}${cfg.demo ? ` (demo users: *@cellplane.local, password "${cfg.CELLPLANE_DEMO_PASSWORD}")` : ""}`);
   app.on("exit", (code, signal) => {
     if (!stopping) {

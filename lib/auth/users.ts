@@ -1,10 +1,13 @@
 // Users and API tokens: shared by the app and the CLI. Mutations take a transaction client and
 // write their audit event in it.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
+import { bearerOf, sha256, type TokenCheck } from "./bearer";
 import { hashPassword } from "./passwords";
+
+export { sha256, type TokenCheck };
 import { ROLES, TOKEN_SCOPES, type Principal, type TokenScope } from "./roles";
 
 export const newUserSchema = z.object({
@@ -28,7 +31,6 @@ export async function createUser(tx: Tx, input: z.input<typeof newUserSchema>, a
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
-export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export const newTokenSchema = z.object({
   name: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)"),
@@ -69,15 +71,11 @@ export async function rotateToken(
   return { ...(await createToken(tx, input, actor)), revoked: live.length };
 }
 
-export type TokenCheck =
-  | { ok: true; name: string; scopes: string[] }
-  | { ok: false; status: 401 | 403; error: string };
-
 /** Check a bearer token for a scope. 401: missing/unknown/revoked; 403: lacks the scope. */
 export async function checkToken(db: Db, authorization: string | null, scope: TokenScope): Promise<TokenCheck> {
-  const m = authorization?.match(/^Bearer\s+(\S+)$/i);
-  if (!m?.[1]) return { ok: false, status: 401, error: "missing bearer token" };
-  const row = await db.apiToken.findUnique({ where: { tokenHash: sha256(m[1]) } });
+  const token = bearerOf(authorization);
+  if (!token) return { ok: false, status: 401, error: "missing bearer token" };
+  const row = await db.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
   if (!row || row.revokedAt) return { ok: false, status: 401, error: "unknown or revoked token" };
   if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: `token lacks scope ${scope}` };
   // Best effort and cheap: at most one write a minute per token.

@@ -13,7 +13,14 @@ export function createPrisma(connectionString: string, max = 10): PrismaClient {
 
 import pg from "pg";
 
-/** A plain node-postgres pool for set-based hot paths (telemetry ingest, heatmap load). */
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, application_name: "cellplane" });
+/**
+ * A plain node-postgres pool for set-based hot paths (telemetry ingest, heatmap load).
+ * `asyncCommit`: this pool's commits do not wait for the WAL flush (synchronous_commit = off), for
+ * streams where a crash may lose the last fraction of a second and the next writes replace it.
+ */
+export function createPool(connectionString: string, max = 10, opts: { asyncCommit?: boolean } = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString, max, application_name: "cellplane",
+    ...(opts.asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
+  });
 }

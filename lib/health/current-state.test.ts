@@ -13,7 +13,14 @@ describe("pairUpdates", () => {
     ["red throughout", [s(0, 0.05), s(1, 0.05)], { status: "red", statusRunWhole: true, errorBreachStart: at(0), errorBreachWhole: true }],
     ["recovers", [s(0, 0.05), s(1)], { status: "green", statusRunStart: at(1), errorBreachStart: null }],
     ["out of order input is sorted", [s(2, 0.05), s(0), s(1, 0.05)], { status: "red", statusRunStart: at(1), errorBreachStart: at(1) }],
-  ])("%s", (_n, samples, want) => {
+    // One sample per pair (the usual batch) takes a shorter path to the same answers.
+    ["one green sample", [s(0)], { status: "green", statusRunStart: at(0), statusRunWhole: true, errorBreachStart: null, errorBreachWhole: false, latencyBreachStart: null, latencyBreachWhole: false }],
+    ["one yellow sample", [s(0, 0.002)], { status: "yellow", statusRunStart: at(0), statusRunWhole: true, errorBreachStart: null, errorBreachWhole: false }],
+    ["one sample red by errors", [s(0, 0.05)], { status: "red", statusRunStart: at(0), statusRunWhole: true, errorBreachStart: at(0), errorBreachWhole: true, latencyBreachStart: null }],
+    ["one sample red by latency", [s(0, 0, { p99Ms: 1500 })], { status: "red", errorBreachStart: null, latencyBreachStart: at(0), latencyBreachWhole: true }],
+    ["one sample with versions", [s(3, 0, { version: "v2", apiVersions: ["v2", "v1", "v2"] })], { version: { value: "v2", ts: at(3) }, apiVersions: { values: ["v1", "v2"], ts: at(3) } }],
+    ["one sample without versions", [s(3)], { version: undefined, apiVersions: undefined }],
+  ] as [string, Sample[], object][])("%s", (_n, samples, want) => {
     expect(pairUpdates(samples, T)[0]).toMatchObject(want);
   });
 

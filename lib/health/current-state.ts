@@ -3,9 +3,14 @@ import { classifyReading, type Status } from "./classify";
 import type { Sample } from "./telemetry";
 import type { Thresholds } from "./thresholds";
 
+/** A cell × service as one string (a Map key). */
+export const pairKey = (cell: string, service: string) => `${cell}\u0000${service}`;
+
 export interface PairUpdate {
   cell: string;
   service: string;
+  /** pairKey(cell, service) */
+  key: string;
   last: Sample;
   status: Exclude<Status, "no_data">;
   /** Start of the trailing run of samples with this status within the batch. */
@@ -29,17 +34,38 @@ function trailingRun<T>(items: T[], pred: (x: T) => boolean): { start: T | null;
   return { start: items[i]!, whole: i === 0 };
 }
 
+/** `values` sorted without repeats (the same array when it already is). */
+function sortedUnique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! < values[i]!)) return [...new Set(values)].sort();
+  return values;
+}
+
 /** Group by pair, order by time, and derive the state updates. Sorted by (cell, service) for a stable lock order. */
 export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
   const byPair = new Map<string, Sample[]>();
   for (const s of samples) {
-    const k = `${s.cell}\u0000${s.service}`;
+    const k = pairKey(s.cell, s.service);
     const list = byPair.get(k);
     if (list) list.push(s);
     else byPair.set(k, [s]);
   }
   const out: PairUpdate[] = [];
-  for (const list of byPair.values()) {
+  for (const [key, list] of byPair) {
+    if (list.length === 1) {
+      // The usual case (every pair reports once per batch): the same result without the run scans.
+      const s = list[0]!;
+      const err = s.errorRate >= t.red.errorRate, lat = s.p99Ms >= t.red.p99Ms;
+      out.push({
+        cell: s.cell, service: s.service, key, last: s,
+        status: classifyReading(s, t).status as Exclude<Status, "no_data">,
+        statusRunStart: s.ts, statusRunWhole: true,
+        errorBreachStart: err ? s.ts : null, errorBreachWhole: err,
+        latencyBreachStart: lat ? s.ts : null, latencyBreachWhole: lat,
+        version: s.version ? { value: s.version, ts: s.ts } : undefined,
+        apiVersions: s.apiVersions ? { values: sortedUnique(s.apiVersions), ts: s.ts } : undefined,
+      });
+      continue;
+    }
     list.sort((a, b) => a.ts.getTime() - b.ts.getTime());
     const last = list[list.length - 1]!;
     const statuses = list.map((s) => classifyReading(s, t).status as Exclude<Status, "no_data">);
@@ -53,6 +79,7 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
     out.push({
       cell: last.cell,
       service: last.service,
+      key,
       last,
       status,
       statusRunStart: list[sRun.start!]!.ts,
@@ -62,7 +89,7 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
       latencyBreachStart: lRun.start?.ts ?? null,
       latencyBreachWhole: lRun.whole,
       version: withVersion.length ? { value: withVersion[withVersion.length - 1]!.version!, ts: withVersion[withVersion.length - 1]!.ts } : undefined,
-      apiVersions: withApi.length ? { values: [...new Set(withApi[withApi.length - 1]!.apiVersions!)].sort(), ts: withApi[withApi.length - 1]!.ts } : undefined,
+      apiVersions: withApi.length ? { values: sortedUnique(withApi[withApi.length - 1]!.apiVersions!), ts: withApi[withApi.length - 1]!.ts } : undefined,
     });
   }
   return out.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : 0));

@@ -10,7 +10,7 @@ export const sampleSchema = z
   .object({
     cell: z.string().min(1).max(100).describe("cell id, e.g. smb-us-1"),
     service: z.string().min(1).max(50).describe("service id: sms, voice, video, whatsapp, email"),
-    ts: z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]).describe("sample time: ISO 8601 or epoch milliseconds"),
+    ts: z.union([z.number().int().positive(), z.iso.datetime({ offset: true })]).describe("sample time: ISO 8601 or epoch milliseconds"),
     errorRate: z.number().min(0).max(1).describe("fraction of requests that failed, 0–1 (0.001 = 0.1%)"),
     p99Ms: z.number().min(0).max(3_600_000).describe("99th percentile latency in milliseconds"),
     cpu: z.number().min(0).max(1).describe("CPU utilisation, 0–1"),

@@ -1,4 +1,5 @@
 // Admin settings stored as JSON rows with an optimistic version. Reads merge over defaults.
+import type pg from "pg";
 import type { z } from "zod";
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
@@ -20,7 +21,16 @@ export const SETTINGS = {
 };
 
 export async function readSetting<T>(db: Db | Tx, def: SettingDef<T>): Promise<{ value: T; version: number }> {
-  const row = await db.setting.findUnique({ where: { key: def.key } });
+  return settingOf(def, await db.setting.findUnique({ where: { key: def.key } }));
+}
+
+/** readSetting with plain SQL, for processes and hot paths without Prisma. */
+export async function readSettingSql<T>(pool: Pick<pg.Pool, "query">, def: SettingDef<T>): Promise<{ value: T; version: number }> {
+  const { rows } = await pool.query<{ value: unknown; version: number }>(`SELECT value, version FROM settings WHERE key = $1`, [def.key]);
+  return settingOf(def, rows[0] ?? null);
+}
+
+function settingOf<T>(def: SettingDef<T>, row: { value: unknown; version: number } | null): { value: T; version: number } {
   if (!row) return { value: def.defaults, version: 0 };
   const parsed = def.schema.safeParse(row.value);
   return { value: parsed.success ? parsed.data : def.defaults, version: row.version };

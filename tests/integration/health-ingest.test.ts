@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/lib/fleet/seed";
 import { rollupRecent } from "@/lib/health/rollups";
-import { ingestSamples, UnknownTargetsError } from "@/lib/health/store";
+import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/store";
 import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
 import { freshDatabase, type TestDatabase } from "../support/db";
@@ -117,5 +117,66 @@ describe("ingestSamples", () => {
     expect(results.reduce((a, r) => a + r.stored, 0)).toBe(12 * 30);
     for (const c of cells) expect(await health(c, "sms")).toMatchObject({ status: "red", last_sample_at: at(21) });
     expect(Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM deployment_events WHERE to_version LIKE 'v9.%'`))[0]!.n)).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe("ingestSamples with the registry held in memory", () => {
+  const count = async (sql: string, params: unknown[] = []) => Number((await t.query<{ n: string }>(sql, params))[0]!.n);
+  const generation = async () => (await t.query<{ value: string }>(`SELECT value FROM system_markers WHERE key = 'registry.generation'`))[0]!.value;
+
+  it("bumps the registry generation in the transaction of every change to cells, services and pairs", async () => {
+    const g0 = Number(await generation());
+    await t.query(`UPDATE cells SET region = region WHERE id = 'smb-us-1'`); // not a registry change
+    expect(Number(await generation())).toBe(g0);
+    await t.query(`UPDATE cell_services SET desired_version = desired_version WHERE cell_id = 'smb-us-1'`); // nor is this
+    expect(Number(await generation())).toBe(g0);
+    await t.query(`UPDATE cells SET status = 'active' WHERE id = 'smb-us-1'`);
+    expect(Number(await generation())).toBe(g0 + 1);
+    await t.query(`BEGIN; INSERT INTO services (id, name) VALUES ('fax', 'Fax'); ROLLBACK`);
+    expect(Number(await generation())).toBe(g0 + 1); // rolled back with the change
+  });
+
+  it("accepts a cell added after the registry was loaded, and refuses one retired since", async () => {
+    await ingestSamples(pool, [s("smb-eu-2", "sms", 1000)], T); // the registry is loaded and held
+    await t.query(`INSERT INTO cells (id, tier, region) VALUES ('smb-eu-99', 'smb', 'eu-west-1')`);
+    await t.query(`INSERT INTO cell_services (cell_id, service_id) SELECT 'smb-eu-99', id FROM services`);
+    expect(await ingestSamples(pool, [s("smb-eu-99", "sms", 1000), s("smb-eu-99", "voice", 1000)], T)).toMatchObject({ stored: 2 });
+    expect(await health("smb-eu-99", "voice")).toMatchObject({ status: "green", last_sample_at: at(1000) });
+
+    await t.query(`UPDATE cells SET status = 'retired' WHERE id = 'smb-eu-99'`);
+    const before = await count(`SELECT count(*) AS n FROM health_samples`);
+    await expect(ingestSamples(pool, [s("smb-eu-2", "sms", 1001), s("smb-eu-99", "sms", 1001)], T)).rejects.toMatchObject({ cells: ["smb-eu-99"] });
+    expect(await count(`SELECT count(*) AS n FROM health_samples`)).toBe(before);
+  });
+
+  it("stores a batch repeating one key once, and a partly re-sent batch's new samples", async () => {
+    const out = await ingestSamples(pool, [s("smb-eu-3", "sms", 2000), s("smb-eu-3", "sms", 2000), s("smb-eu-3", "sms", 2005)], T);
+    expect(out).toMatchObject({ received: 3, stored: 2, duplicates: 1 });
+    const again = await ingestSamples(pool, [s("smb-eu-3", "sms", 2005), s("smb-eu-3", "sms", 2010, redErr)], T);
+    expect(again).toMatchObject({ received: 2, stored: 1, duplicates: 1 });
+    expect(await health("smb-eu-3", "sms")).toMatchObject({ status: "red", last_sample_at: at(2010) });
+  });
+
+  it("stores nothing when the token was revoked after the caller checked it", async () => {
+    await t.query(`INSERT INTO api_tokens (name, scopes, token_hash, prefix, created_by) VALUES ('agent-x', '{telemetry:write}', 'hash-x', 'cp_x', 'test')`);
+    const token = { hash: "hash-x", scope: "telemetry:write" };
+    expect(await ingestSamples(pool, [s("smb-eu-4", "sms", 3000)], T, { token })).toMatchObject({ stored: 1 });
+    await expect(ingestSamples(pool, [s("smb-eu-4", "sms", 3005)], T, { token: { ...token, scope: "alerts:write" } })).rejects.toBeInstanceOf(TokenRevokedError);
+    await t.query(`UPDATE api_tokens SET revoked_at = now() WHERE name = 'agent-x'`);
+    await expect(ingestSamples(pool, [s("smb-eu-4", "sms", 3005)], T, { token })).rejects.toBeInstanceOf(TokenRevokedError);
+    expect(await count(`SELECT count(*) AS n FROM health_samples WHERE cell_id = 'smb-eu-4' AND service_id = 'sms' AND ts >= $1`, [at(3000)])).toBe(1);
+  });
+
+  it("confirms a reported version against the registry at least once a minute", async () => {
+    const now = new Date("2026-06-01T12:00:00Z");
+    const v = (sec: number, version: string, clock = now) =>
+      ingestSamples(pool, [s("smb-ap-1", "email", sec, { version })], T, { now: clock });
+    expect((await v(4000, "v7.1.0")).versionChanges).toEqual([{ cell: "smb-ap-1", service: "email", from: expect.any(String), to: "v7.1.0" }]);
+    // Someone else's record of the pair changes (another app server, a manual fix): within the
+    // minute this instance trusts what it wrote; after it, the registry is checked again.
+    await t.query(`UPDATE cell_services SET observed_version = 'v7.0.0' WHERE cell_id = 'smb-ap-1' AND service_id = 'email'`);
+    expect((await v(4005, "v7.1.0", new Date(now.getTime() + 30_000))).versionChanges).toEqual([]);
+    expect((await v(4010, "v7.1.0", new Date(now.getTime() + 61_000))).versionChanges).toEqual([{ cell: "smb-ap-1", service: "email", from: "v7.0.0", to: "v7.1.0" }]);
+    expect(await count(`SELECT count(*) AS n FROM deployment_events WHERE cell_id = 'smb-ap-1' AND service_id = 'email'`)).toBe(2);
   });
 });

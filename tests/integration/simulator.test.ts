@@ -69,6 +69,7 @@ beforeAll(async () => {
   closeApp = async () => {
     await dbModule.db().$disconnect();
     await dbModule.pool().end();
+    await dbModule.telemetryPool().end();
   };
 });
 

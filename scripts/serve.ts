@@ -1,0 +1,124 @@
+// The app server: Next.js (pages, server actions, every API route) behind one Node.js HTTP
+// server that answers POST /api/v1/telemetry on a direct path first. Telemetry is the one
+// endpoint called thousands of times a minute by every cell; Next.js's request handling costs
+// more CPU than storing a batch, so this path skips it. It runs the same code as the Next.js route
+// (lib/health/telemetry-http.ts) and sends the same security headers.
+//
+//   node --import tsx scripts/serve.ts [--dev] [--port N]     (npm start runs it)
+//
+// Environment as for `next start`: DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL, PORT, HOSTNAME.
+import http from "node:http";
+import { parseArgs } from "node:util";
+import { createTokenVerifier } from "@/lib/auth/bearer";
+import { createPool } from "@/lib/db/client";
+import { postTelemetry, thresholdsReader, type TelemetryResponse } from "@/lib/health/telemetry-http";
+import { securityHeaders } from "@/lib/http/security-headers";
+import { APP_PROCESS_TITLE, ROOT } from "./runtime";
+
+const { values: args } = parseArgs({
+  options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" } },
+});
+const dev = args.dev!;
+process.title = APP_PROCESS_TITLE;
+const port = Number(args.port ?? process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME || undefined;
+// Before Next.js loads: it reads NODE_ENV when its modules are first evaluated.
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error("serve: DATABASE_URL is not set (npm start sets it)");
+  process.exit(1);
+}
+
+const { default: next } = await import("next");
+const app = next({ dev, dir: ROOT, port, hostname });
+const handle = app.getRequestHandler();
+
+// The direct path's own pool: its commits do not wait for the WAL flush (see lib/db telemetryPool).
+const pool = createPool(databaseUrl, 6, { asyncCommit: true });
+pool.on("error", (e) => console.error(`[serve] idle database connection: ${e.message}`));
+const deps = { pool, tokens: createTokenVerifier(pool), thresholds: thresholdsReader(pool) };
+const baseHeaders: Record<string, string> = {
+  ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "no-store",
+};
+
+/** The request body, or null once it passes `limit` bytes (the rest is not kept). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(null);
+      } else chunks.push(c);
+    });
+    req.on("end", () => !over && resolve(Buffer.concat(chunks, size).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, out: TelemetryResponse, close: boolean) {
+  const body = JSON.stringify(out.body);
+  res.writeHead(out.status, { ...baseHeaders, ...out.headers, "Content-Length": Buffer.byteLength(body), ...(close ? { Connection: "close" } : {}) });
+  res.end(body);
+}
+
+async function telemetry(req: http.IncomingMessage, res: http.ServerResponse) {
+  let tooLarge = false;
+  try {
+    const out = await postTelemetry(deps, {
+      authorization: req.headers.authorization ?? null,
+      contentLength: req.headers["content-length"] ?? null,
+      body: async (limit) => {
+        const text = await readBody(req, limit);
+        tooLarge = text === null;
+        return text;
+      },
+    });
+    // Refused before or while reading the body: do not read the rest of it on this connection.
+    const unread = out.status !== 200 && !req.readableEnded;
+    send(res, out, tooLarge || unread);
+    if (tooLarge || unread) res.once("finish", () => req.destroy());
+  } catch (e) {
+    console.error("[api] POST /api/v1/telemetry", e);
+    send(res, { status: 500, body: { error: { code: "INTERNAL", message: "internal error; nothing was changed" } } }, !req.readableEnded);
+  }
+}
+
+await app.prepare();
+const server = http.createServer((req, res) => {
+  if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
+    void telemetry(req, res);
+    return;
+  }
+  void handle(req, res);
+});
+if (dev) server.on("upgrade", app.getUpgradeHandler());
+server.keepAliveTimeout = 65_000;
+await new Promise<void>((resolve, reject) => {
+  server.once("error", reject);
+  server.listen(port, hostname, resolve);
+});
+console.log(`[serve] ready on http://${hostname ?? "localhost"}:${port} (${dev ? "development" : "production"})`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  const force = setTimeout(() => process.exit(0), 10_000);
+  force.unref();
+  server.close();
+  server.closeIdleConnections();
+  await app.close().catch(() => {});
+  await pool.end().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());

@@ -1,0 +1,95 @@
+// POST /api/v1/telemetry as the app server answers it (lib/health/telemetry-http.ts, the code both
+// the direct path and the Next.js route run), against a real PostgreSQL: every refusal stores
+// nothing, and a token remembered by the verifier but revoked since is refused at the write.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTokenVerifier } from "@/lib/auth/bearer";
+import { createToken } from "@/lib/auth/users";
+import { seedDemo } from "@/lib/fleet/seed";
+import { postTelemetry, thresholdsReader, type TelemetryDeps } from "@/lib/health/telemetry-http";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+let t: TestDatabase;
+let pool: pg.Pool;
+let deps: TelemetryDeps;
+let token: string, fleetToken: string;
+beforeAll(async () => {
+  t = await freshDatabase("telemetry_http");
+  await seedDemo(t.prisma, "cellplane-test");
+  pool = new pg.Pool({ connectionString: t.url, max: 3 });
+  deps = { pool, tokens: createTokenVerifier(pool, 60_000), thresholds: thresholdsReader(pool) };
+  ({ token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "agent", scopes: ["telemetry:write"] }, "test")));
+  ({ token: fleetToken } = await t.prisma.$transaction((tx) => createToken(tx, { name: "dashboard", scopes: ["fleet:read"] }, "test")));
+});
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+const T0 = Date.parse("2026-11-26T08:00:00Z");
+const sample = (o: Record<string, unknown> = {}) => ({ cell: "smb-us-1", service: "sms", ts: T0, errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 80, ...o });
+const post = (body: unknown, authorization: string | null = `Bearer ${token}`, contentLength: string | null = null) =>
+  postTelemetry(deps, {
+    authorization,
+    contentLength,
+    body: async (limit) => {
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      return Buffer.byteLength(text) > limit ? null : text;
+    },
+  });
+const stored = async () => Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM health_samples`))[0]!.n);
+
+describe("postTelemetry", () => {
+  it.each([
+    ["no token", null, 401, "UNAUTHENTICATED"],
+    ["an unknown token", "Bearer cp_nope", 401, "UNAUTHENTICATED"],
+    ["not a bearer token", "Basic abc", 401, "UNAUTHENTICATED"],
+  ])("%s → %i", async (_n, authorization, status, code) => {
+    const r = await post({ samples: [sample()] }, authorization);
+    expect(r).toMatchObject({ status, body: { error: { code } }, headers: { "WWW-Authenticate": 'Bearer scope="telemetry:write"' } });
+    expect(await stored()).toBe(0);
+  });
+
+  it("a token without telemetry:write → 403", async () => {
+    expect(await post({ samples: [sample()] }, `Bearer ${fleetToken}`)).toMatchObject({ status: 403, body: { error: { code: "FORBIDDEN", message: "token lacks scope telemetry:write" } } });
+  });
+
+  it.each([
+    ["a declared length over 2 MB", { samples: [sample()] }, String(3 * 1024 * 1024), 413, "PAYLOAD_TOO_LARGE"],
+    ["a body over 2 MB", "x".repeat(2 * 1024 * 1024 + 1), null, 413, "PAYLOAD_TOO_LARGE"],
+    ["more than 5,000 samples", { samples: Array.from({ length: 5_001 }, (_, i) => sample({ ts: T0 + i })) }, null, 413, "PAYLOAD_TOO_LARGE"],
+    ["not JSON", "{samples:", null, 400, "INVALID_JSON"],
+    ["a bad sample", { samples: [sample(), sample({ errorRate: 7 })] }, null, 400, "INVALID"],
+    ["an unknown cell", { samples: [sample(), sample({ cell: "nope-9" })] }, null, 422, "UNKNOWN_TARGETS"],
+  ] as [string, unknown, string | null, number, string][])("%s → %i, nothing stored", async (_n, body, length, status, code) => {
+    const r = await post(body, `Bearer ${token}`, length);
+    expect(r).toMatchObject({ status, body: { error: { code } } });
+    expect(await stored()).toBe(0);
+  });
+
+  it("names each bad sample's index and field", async () => {
+    const r = await post({ samples: [sample(), sample({ errorRate: 7 }), sample({ ts: "yesterday" })] });
+    expect((r.body as { error: { details: unknown } }).error.details).toEqual([
+      { index: 1, field: "errorRate", message: expect.any(String) },
+      { index: 2, field: "ts", message: expect.any(String) },
+    ]);
+  });
+
+  it("stores a good batch; the same batch again is a no-op", async () => {
+    const body = { samples: [sample(), sample({ service: "voice", ts: new Date(T0).toISOString(), version: "v3.1.0" })] };
+    expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 2, duplicates: 0 } });
+    expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 0, duplicates: 2 } });
+    expect(await stored()).toBe(2);
+  });
+
+  it("refuses, at the write, a token revoked after the verifier remembered it", async () => {
+    expect(await post({ samples: [sample({ ts: T0 + 5_000 })] })).toMatchObject({ status: 200 });
+    await t.query(`UPDATE api_tokens SET revoked_at = now() WHERE name = 'agent'`);
+    const before = await stored();
+    expect(await post({ samples: [sample({ ts: T0 + 10_000 })] })).toMatchObject({ status: 401, body: { error: { code: "UNAUTHENTICATED" } } });
+    expect(await stored()).toBe(before);
+    // …and a fresh verifier no longer accepts it at all.
+    const fresh = { ...deps, tokens: createTokenVerifier(pool) };
+    expect(await postTelemetry(fresh, { authorization: `Bearer ${token}`, contentLength: null, body: async () => "{}" })).toMatchObject({ status: 401 });
+  });
+});
