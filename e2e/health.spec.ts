@@ -105,6 +105,13 @@ test.describe("telemetry and health APIs", () => {
     expect((await unknown.json()).error.details).toMatchObject({ cells: ["nope-9"], services: ["fax"] });
     const ok = await request.post("/api/v1/telemetry", { headers: auth, data: good });
     expect(await ok.json()).toMatchObject({ received: 1, stored: 1 });
+    // The app server answers this endpoint before Next.js routing, with the same headers as the rest.
+    expect(ok.headers()).toMatchObject({
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": expect.stringContaining("frame-ancestors 'none'"),
+    });
     const again = await request.post("/api/v1/telemetry", { headers: auth, data: good });
     expect(await again.json()).toMatchObject({ received: 1, stored: 0, duplicates: 1 });
   });

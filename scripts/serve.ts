@@ -6,7 +6,8 @@
 //
 //   node --import tsx scripts/serve.ts [--dev] [--port N]     (npm start runs it)
 //
-// Environment as for `next start`: DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL, PORT, HOSTNAME.
+// Environment as for `next start`: DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL, PORT. It listens on
+// every interface, as `next start` does.
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { createTokenVerifier } from "@/lib/auth/bearer";
@@ -21,7 +22,6 @@ const { values: args } = parseArgs({
 const dev = args.dev!;
 process.title = APP_PROCESS_TITLE;
 const port = Number(args.port ?? process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME || undefined;
 // Before Next.js loads: it reads NODE_ENV when its modules are first evaluated.
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 const databaseUrl = process.env.DATABASE_URL;
@@ -31,7 +31,7 @@ if (!databaseUrl) {
 }
 
 const { default: next } = await import("next");
-const app = next({ dev, dir: ROOT, port, hostname });
+const app = next({ dev, dir: ROOT, port });
 const handle = app.getRequestHandler();
 
 // The direct path's own pool: its commits do not wait for the WAL flush (see lib/db telemetryPool).
@@ -104,9 +104,9 @@ if (dev) server.on("upgrade", app.getUpgradeHandler());
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve, reject) => {
   server.once("error", reject);
-  server.listen(port, hostname, resolve);
+  server.listen(port, resolve);
 });
-console.log(`[serve] ready on http://${hostname ?? "localhost"}:${port} (${dev ? "development" : "production"})`);
+console.log(`[serve] ready on http://localhost:${port} (${dev ? "development" : "production"})`);
 
 let stopping = false;
 async function stop() {
