@@ -1,4 +1,4 @@
-import { apiToken, expect, open, simulatorFaults, test } from "./fixtures";
+import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
 
 const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({ cell, service, ts: new Date().toISOString(), errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100, ...o });
 
@@ -49,7 +49,7 @@ test.describe("fleet health for SREs", () => {
     await expect(page.getByTestId("runbooks")).toContainText(`Is ${cell} reachable?`);
   });
 
-  test("an incident on several cells is one grouped row on the alerts page", async ({ page, loginAs, request }) => {
+  test("an incident on several cells is one grouped row on the alerts page; on call acknowledges it once", async ({ page, loginAs, request, browser, baseURL }) => {
     const token = apiToken(["alerts:write"]);
     const cells = ["smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1"];
     const type = `carrier_outage_${Date.now()}`;
@@ -65,6 +65,19 @@ test.describe("fleet health for SREs", () => {
     await expect(group.getByTestId("group-cell-count")).toHaveText("4");
     await group.getByText("Show the 4 affected cells").click();
     await expect(group.getByRole("link", { name: "smb-eu-1" })).toBeVisible();
+
+    // The SRE acknowledges the whole issue with a comment: one click for the four cells.
+    await group.getByLabel(`Acknowledgement comment for ${type}`).fill("paged the carrier; INC-4521");
+    const ack = await captureAction(page, () => group.getByRole("button", { name: "Acknowledge 4 alerts" }).click());
+    await expect(group.getByTestId("group-ack")).toContainText("Acknowledged by sre@cellplane.local");
+    await expect(group.getByTestId("group-ack")).toContainText("paged the carrier; INC-4521");
+    await expect(group.getByRole("button", { name: /Acknowledge/ })).toHaveCount(0);
+    // A viewer sees no control, and the server refuses the same action sent with a viewer's session.
+    const viewerCtx = await browser.newContext({ baseURL });
+    await signInAs(viewerCtx.request, "viewer");
+    const replayed = await replayAction(viewerCtx.request, ack);
+    expect(replayed.text).toContain("FORBIDDEN");
+    await viewerCtx.close();
     // The incident is over: resolve it so later journeys start from a quiet fleet.
     const resolved = await request.post("/api/v1/alerts", {
       headers: { Authorization: `Bearer ${token}` },

@@ -12,6 +12,10 @@ export const canManageUsers = (user: Principal | null | undefined) => is(user, "
 export const canManageTokens = (user: Principal | null | undefined) => is(user, "ADMIN");
 export const canEditSettings = (user: Principal | null | undefined) => is(user, "ADMIN");
 
+// ---- Fleet health ----
+/** On call: acknowledge the firing alerts of an issue type. */
+export const canAcknowledgeAlerts = (user: Principal | null | undefined) => is(user, "SRE", "ADMIN");
+
 // ---- Rollouts ----
 export const canStartRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
 /** Four-eyes: a release manager or admin other than the one who started the release. */

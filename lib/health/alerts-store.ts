@@ -1,6 +1,8 @@
 // Alert storage: external alerts from POST /api/v1/alerts, and the rule-alert sync job.
 import { z } from "zod";
-import type { Db } from "@/lib/db/client";
+import type { AuditInput } from "@/lib/audit/record";
+import type { Db, Tx } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
 import { evaluateRules, type RuleInput } from "./alerts";
 import type { Thresholds } from "./thresholds";
 
@@ -95,4 +97,28 @@ export async function pruneHistory(db: Db, t: Thresholds, now: Date) {
   }
   const rollups = await db.$executeRaw`DELETE FROM health_rollups WHERE bucket < ${rollupCutoff}`;
   return { samples, rollups };
+}
+
+export const ackInputSchema = z.object({
+  type: z.string().trim().min(1).max(80),
+  comment: z.string().trim().min(3, "say what is being done (at least 3 characters)").max(500),
+});
+
+/**
+ * Acknowledge every firing, unacknowledged alert of an issue type (the group on the alerts page):
+ * who, when, why. Alerts of that type that fire later start unacknowledged. Two people acknowledging
+ * at once: the second finds nothing left and is told so. Returns the audit event for the caller's
+ * transaction.
+ */
+export async function acknowledgeAlertGroup(tx: Tx, input: z.output<typeof ackInputSchema>, actor: string, now: Date): Promise<{ data: { type: string; cells: string[] }; audit: AuditInput }> {
+  const rows = await tx.$queryRaw<{ cell_id: string; service_id: string | null }[]>`
+    UPDATE alerts SET acknowledged_by = ${actor}, acknowledged_at = ${now}, ack_comment = ${input.comment}
+     WHERE type = ${input.type} AND status = 'firing' AND acknowledged_at IS NULL
+    RETURNING cell_id, service_id`;
+  if (rows.length === 0) throw new DomainError("PRECONDITION", `No unacknowledged ${input.type} alert is firing (already acknowledged, or resolved).`);
+  const cells = [...new Set(rows.map((r) => r.cell_id))].sort();
+  return {
+    data: { type: input.type, cells },
+    audit: { action: "alert.acknowledge", targetType: "alert_group", targetId: input.type, after: { alerts: rows.length, cells, comment: input.comment } },
+  };
 }

@@ -45,4 +45,15 @@ describe("groupByType", () => {
     expect(groups[0]).toMatchObject({ severity: "critical", cells: ["a", "b"], services: ["sms", "voice"], alerts: 3 });
     expect(groups[2]!.services).toEqual([]);
   });
+  it.each([
+    ["none acknowledged", [null, null], 0, null],
+    ["all acknowledged: the newest acknowledgement is the group's", [1, 3], 2, { by: "sre-1", at: ago(1), comment: "ack 1" }],
+    ["one cell joined since", [2, null], 1, { by: "sre-2", at: ago(2), comment: "ack 2" }],
+  ] as [string, (number | null)[], number, object | null][])("acknowledgements: %s", (_n, acks, acknowledged, lastAck) => {
+    const rows = acks.map((m, i) => ({
+      ...row("carrier_outage", `c${i}`, "sms", "critical", 10),
+      ...(m === null ? {} : { acknowledgedBy: `sre-${m}`, acknowledgedAt: ago(m), ackComment: `ack ${m}` }),
+    }));
+    expect(groupByType(rows)[0]).toMatchObject({ alerts: 2, acknowledged, lastAck });
+  });
 });

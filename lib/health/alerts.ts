@@ -69,6 +69,15 @@ export interface AlertRow {
   severity: Severity;
   startedAt: Date;
   summary: string;
+  acknowledgedBy?: string | null;
+  acknowledgedAt?: Date | null;
+  ackComment?: string | null;
+}
+
+export interface Acknowledgement {
+  by: string;
+  at: Date;
+  comment: string;
 }
 
 export interface AlertGroup {
@@ -79,6 +88,10 @@ export interface AlertGroup {
   firstSeen: Date;
   alerts: number;
   example: string;
+  /** How many of the group's alerts are acknowledged; the rest started since (or were never acknowledged). */
+  acknowledged: number;
+  /** The newest acknowledgement in the group. */
+  lastAck: Acknowledgement | null;
 }
 
 const SEV: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
@@ -89,10 +102,14 @@ export function groupByType(alerts: AlertRow[]): AlertGroup[] {
   for (const a of alerts) {
     let g = groups.get(a.type);
     if (!g) {
-      g = { type: a.type, severity: a.severity, cells: [], services: [], firstSeen: a.startedAt, alerts: 0, example: a.summary, cellSet: new Set(), serviceSet: new Set() };
+      g = { type: a.type, severity: a.severity, cells: [], services: [], firstSeen: a.startedAt, alerts: 0, example: a.summary, acknowledged: 0, lastAck: null, cellSet: new Set(), serviceSet: new Set() };
       groups.set(a.type, g);
     }
     g.alerts++;
+    if (a.acknowledgedBy && a.acknowledgedAt) {
+      g.acknowledged++;
+      if (!g.lastAck || a.acknowledgedAt > g.lastAck.at) g.lastAck = { by: a.acknowledgedBy, at: a.acknowledgedAt, comment: a.ackComment ?? "" };
+    }
     g.cellSet.add(a.cellId);
     if (a.serviceId) g.serviceSet.add(a.serviceId);
     if (SEV[a.severity] > SEV[g.severity]) g.severity = a.severity;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { seedDemo } from "@/lib/fleet/seed";
-import { applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/alerts-store";
+import { acknowledgeAlertGroup, applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/alerts-store";
 import { rollupRecent } from "@/lib/health/rollups";
 import { ingestSamples, loadFleetHealth, UnknownTargetsError } from "@/lib/health/store";
 import { validateBatch, type Sample } from "@/lib/health/telemetry";
@@ -177,5 +177,32 @@ describe("rollups (background job)", () => {
     await rollupRecent(t.prisma);
     const r = await t.query<{ samples: number; max_error_rate: number }>(`SELECT samples, max_error_rate FROM health_rollups WHERE cell_id = $1 AND service_id = 'sms' AND bucket = $2`, [cell, base2]);
     expect(r).toEqual([{ samples: 2, max_error_rate: 0.5 }]);
+  });
+});
+
+describe("acknowledging an issue type", () => {
+  const ext = (cell: string, i: number, status: "firing" | "resolved" = "firing") =>
+    ({ type: "carrier_outage", cell, service: "sms", severity: "critical" as const, summary: "carrier rejects messages", status, dedupKey: `carrier-${i}` });
+
+  it("acknowledges the firing alerts once, in the caller's transaction with its audit event; later alerts start unacknowledged", async () => {
+    await applyExternalAlerts(t.prisma, [ext("smb-us-1", 1), ext("smb-us-2", 2)], base);
+    const ack = (actor: string) => t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "carrier_outage", comment: "paged the carrier" }, actor, at(1)));
+    // Two on-call engineers click at once: one acknowledgement, the other is told there is nothing left.
+    const results = await Promise.allSettled([ack("sre@cellplane.local"), ack("admin@cellplane.local")]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "PRECONDITION" } });
+    const done = results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<Awaited<ReturnType<typeof ack>>>;
+    expect(done.value).toMatchObject({ data: { cells: ["smb-us-1", "smb-us-2"] }, audit: { action: "alert.acknowledge", targetId: "carrier_outage" } });
+
+    await applyExternalAlerts(t.prisma, [ext("smb-eu-1", 3)], at(2));
+    const rows = await t.query<{ cell_id: string; acknowledged_by: string | null; ack_comment: string | null }>(
+      `SELECT cell_id, acknowledged_by, ack_comment FROM alerts WHERE type = 'carrier_outage' AND status = 'firing' ORDER BY cell_id`);
+    expect(rows.map((r) => [r.cell_id, !!r.acknowledged_by, r.ack_comment])).toEqual([
+      ["smb-eu-1", false, null],
+      ["smb-us-1", true, "paged the carrier"],
+      ["smb-us-2", true, "paged the carrier"],
+    ]);
+    expect(await ack("sre@cellplane.local")).toMatchObject({ data: { cells: ["smb-eu-1"] } });
+    await expect(t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "nothing_firing", comment: "hmm" }, "sre@cellplane.local", at(3)))).rejects.toMatchObject({ code: "PRECONDITION" });
   });
 });

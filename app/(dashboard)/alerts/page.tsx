@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/page-header";
+import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { alertGroups, recentlyResolved } from "@/lib/health/alert-queries";
+import { AcknowledgeGroup } from "./acknowledge";
 
 export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
@@ -11,7 +13,8 @@ const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-a
 const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function AlertsPage() {
-  await requireUser();
+  const user = await requireUser();
+  const mayAck = canAcknowledgeAlerts(user);
   const [{ groups, firing }, resolved] = await Promise.all([alertGroups(), recentlyResolved()]);
   return (
     <>
@@ -33,6 +36,16 @@ export default async function AlertsPage() {
               </tr>
               <tr>
                 <td colSpan={6} className="px-4 pb-3">
+                  {g.lastAck && (
+                    <p className="mb-1 text-xs text-slate-600" data-testid="group-ack">
+                      <span className="font-semibold text-emerald-700">
+                        {g.acknowledged === g.alerts ? "Acknowledged" : `${g.acknowledged} of ${g.alerts} acknowledged`}
+                      </span>{" "}
+                      by {g.lastAck.by} at {fmtTime(g.lastAck.at)} UTC — “{g.lastAck.comment}”
+                      {g.acknowledged < g.alerts && <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>}
+                    </p>
+                  )}
+                  {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
                   <details>
                     <summary className="cursor-pointer text-xs text-indigo-700">Show the {g.cells.length} affected cell{g.cells.length === 1 ? "" : "s"}</summary>
                     <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">
@@ -40,6 +53,7 @@ export default async function AlertsPage() {
                         <li key={a.id.toString()}>
                           <Link href={`/cells/${a.cellId}${a.serviceId ? `?service=${a.serviceId}` : ""}`} className="font-mono text-indigo-700 hover:underline">{a.cellId}</Link>
                           {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>} <span className="text-slate-400">since {fmtTime(a.startedAt)}</span>
+                          {!a.acknowledgedAt && g.lastAck && <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>}
                         </li>
                       ))}
                     </ul>
