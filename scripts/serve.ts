@@ -93,12 +93,20 @@ async function telemetry(req: http.IncomingMessage, res: http.ServerResponse) {
 }
 
 await app.prepare();
+// As `next start` does: an error that escapes a request is logged, and the server keeps serving.
+// (Next.js may have registered these already in this process; then theirs stand.)
+if (process.listenerCount("uncaughtException") === 0) process.on("uncaughtException", (e) => console.error("[serve] uncaught exception:", e));
+if (process.listenerCount("unhandledRejection") === 0) process.on("unhandledRejection", (e) => console.error("[serve] unhandled rejection:", e));
 const server = http.createServer((req, res) => {
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
     void telemetry(req, res);
     return;
   }
-  void handle(req, res);
+  handle(req, res).catch((e: unknown) => {
+    console.error(`[serve] ${req.method} ${req.url}`, e);
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end("internal error");
+  });
 });
 if (dev) server.on("upgrade", app.getUpgradeHandler());
 server.keepAliveTimeout = 65_000;
