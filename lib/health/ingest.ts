@@ -102,6 +102,11 @@ async function loadRegistry(pool: Queryable): Promise<Registry> {
   };
 }
 
+async function generationNow(pool: Queryable): Promise<string | null> {
+  const { rows } = await pool.query<{ value: string }>({ name: "cellplane.registry.generation", text: `SELECT value FROM system_markers WHERE key = 'registry.generation'` });
+  return rows[0]?.value ?? null;
+}
+
 function registry(pool: Queryable, st: PoolState, stale?: Registry): Promise<Registry> {
   if (st.registry && st.registry !== stale) return Promise.resolve(st.registry);
   // One load at a time per pool, shared by every batch waiting for it.
@@ -261,8 +266,9 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
   let careful = false;
   for (let attempt = 1; ; attempt++) {
     let bad = unknownTargets(reg, u);
-    if (bad && attempt === 1) {
-      // Perhaps a cell or pair added since the registry was loaded: look again before refusing.
+    if (bad && attempt === 1 && (await generationNow(pool)) !== reg.generation) {
+      // A cell or pair added since the registry was loaded: look again before refusing. (A client
+      // that keeps naming unknown cells costs one tiny query a batch, not a reload.)
       reg = await registry(pool, st, reg);
       bad = unknownTargets(reg, u);
     }

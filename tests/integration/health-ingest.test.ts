@@ -149,6 +149,19 @@ describe("ingestSamples with the registry held in memory", () => {
     expect(await count(`SELECT count(*) AS n FROM health_samples`)).toBe(before);
   });
 
+  it("refuses a client that keeps naming an unknown cell without reloading the registry each time", async () => {
+    const texts: string[] = [];
+    const counting = { query: ((q: string | { text: string }, ...rest: unknown[]) => {
+      texts.push(typeof q === "string" ? q : q.text);
+      return (pool.query as (...a: unknown[]) => unknown)(q, ...rest);
+    }) as typeof pool.query };
+    await ingestSamples(counting, [s("smb-eu-2", "email", 1500)], T); // loads the registry once
+    const loads = () => texts.filter((x) => x.includes("json_agg(json_build_array(id, status))")).length;
+    expect(loads()).toBe(1);
+    for (let i = 0; i < 3; i++) await expect(ingestSamples(counting, [s("smb-zz-1", "sms", 1500)], T)).rejects.toMatchObject({ cells: ["smb-zz-1"] });
+    expect(loads()).toBe(1);
+  });
+
   it("stores a batch repeating one key once, and a partly re-sent batch's new samples", async () => {
     const out = await ingestSamples(pool, [s("smb-eu-3", "sms", 2000), s("smb-eu-3", "sms", 2000), s("smb-eu-3", "sms", 2005)], T);
     expect(out).toMatchObject({ received: 3, stored: 2, duplicates: 1 });
