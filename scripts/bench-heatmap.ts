@@ -114,7 +114,7 @@ await cleanup.guard(async () => {
   ];
   const { samples } = buildSamples(sim, { now, seed: "bench", intervalMs: 60_000, faults, capabilities: DEFAULT_CAPABILITIES });
   for (const batch of chunk(samples, 1000)) {
-    await ingestSamples(pool, batch.map((s) => ({ ...s, ts: new Date(s.ts) })), DEFAULT_THRESHOLDS, "bench");
+    await ingestSamples(pool, batch.map((s) => ({ ...s, ts: new Date(s.ts) })), DEFAULT_THRESHOLDS, { source: "bench" });
   }
   await pool.query("VACUUM ANALYZE");
   const [{ n }] = (await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows as [{ n: string }];

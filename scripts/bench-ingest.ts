@@ -91,7 +91,7 @@ async function profile(pool: pg.Pool, ingestPool: pg.Pool, all: SimSample[], raw
     const batch = await timed("validateBatch (zod)", () => validateBatch(parsed, new Date(b[b.length - 1]!.ts + 60_000)));
     if (!batch.ok) throw new Error(batch.message);
     await timed("pairUpdates (pure, done again inside ingest)", () => pairUpdates(batch.samples, thresholds));
-    await timed("ingestSamples total", () => ingestSamples(profiled, batch.samples, thresholds, "bench"));
+    await timed("ingestSamples total", () => ingestSamples(profiled, batch.samples, thresholds, { source: "bench" }));
   });
   console.log(`\nProfile — ${samples.length.toLocaleString("en")} more samples through ingestSamples() in process, ${CLIENTS} concurrent, no HTTP: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s`);
   console.log("  step                                                   total ms   calls   ms/call");
@@ -110,7 +110,7 @@ async function profile(pool: pg.Pool, ingestPool: pg.Pool, all: SimSample[], raw
       await client.query(insertSql(rawTable, b.length), rowsOf(b));
       raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
       t0 = process.hrtime.bigint();
-      await ingestSamples(one, b.map((x) => ({ ...x, ts: new Date(x.ts) })), thresholds, "bench");
+      await ingestSamples(one, b.map((x) => ({ ...x, ts: new Date(x.ts) })), thresholds, { source: "bench" });
       ingest.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   } finally {

@@ -12,8 +12,9 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { createTokenVerifier } from "@/lib/auth/bearer";
 import { createPool } from "@/lib/db/client";
-import { postTelemetry, thresholdsReader, type TelemetryResponse } from "@/lib/health/telemetry-http";
+import { postTelemetry, type TelemetryResponse } from "@/lib/health/telemetry-http";
 import { securityHeaders } from "@/lib/http/security-headers";
+import { settingReader, SETTINGS } from "@/lib/settings/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
 const { values: args } = parseArgs({
@@ -37,7 +38,7 @@ const handle = app.getRequestHandler();
 // The direct path's own pool: its commits do not wait for the WAL flush (see lib/db telemetryPool).
 const pool = createPool(databaseUrl, 6, { asyncCommit: true });
 pool.on("error", (e) => console.error(`[serve] idle database connection: ${e.message}`));
-const deps = { pool, tokens: createTokenVerifier(pool), thresholds: thresholdsReader(pool) };
+const deps = { pool, tokens: createTokenVerifier(pool), thresholds: settingReader(pool, SETTINGS.thresholds) };
 const baseHeaders: Record<string, string> = {
   ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
   "Content-Type": "application/json; charset=utf-8",

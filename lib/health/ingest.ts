@@ -232,8 +232,7 @@ interface Row {
  * holds its scope. (5-minute rollups are computed from the samples by the background job
  * `health.rollups`: see rollups.ts.)
  */
-export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, opts: IngestOptions | string = {}): Promise<IngestOutcome> {
-  const { source = "telemetry", token, now = new Date() } = typeof opts === "string" ? { source: opts } : opts;
+export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, { source = "telemetry", token, now = new Date() }: IngestOptions = {}): Promise<IngestOutcome> {
   const st = stateOf(pool);
   const u = pairUpdates(samples, t);
   const ms = (d: Date) => d.getTime();

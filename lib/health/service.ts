@@ -1,18 +1,15 @@
 import "server-only";
 // App-side access to health settings, cached briefly: ingest and the heatmap read them often.
-import { db } from "@/lib/db";
-import { readSetting, SETTINGS } from "@/lib/settings/store";
+import { pool } from "@/lib/db";
+import { settingReader, SETTINGS } from "@/lib/settings/store";
 import type { Thresholds } from "./thresholds";
 
-let cache: { at: number; value: Thresholds } | undefined;
+let thresholds: ReturnType<typeof settingReader<Thresholds>> | undefined;
+const reader = () => (thresholds ??= settingReader(pool(), SETTINGS.thresholds));
 
-export async function currentThresholds(): Promise<Thresholds> {
-  if (cache && Date.now() - cache.at < 5_000) return cache.value;
-  const { value } = await readSetting(db(), SETTINGS.thresholds);
-  cache = { at: Date.now(), value };
-  return value;
-}
+export const currentThresholds = (): Promise<Thresholds> => reader()();
 
+/** After an ADMIN changes them: this process reads them again at once (others within 5 s). */
 export function forgetThresholds() {
-  cache = undefined;
+  reader().forget();
 }

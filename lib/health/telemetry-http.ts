@@ -6,7 +6,6 @@
 // that stores the batch, re-checks the token and the registry, and refuses unknown targets (422).
 import type pg from "pg";
 import type { TokenVerifier } from "@/lib/auth/bearer";
-import { readSettingSql, SETTINGS } from "@/lib/settings/store";
 import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
 import { MAX_BYTES, validateBatch } from "./telemetry";
 import type { Thresholds } from "./thresholds";
@@ -75,17 +74,4 @@ export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest):
     }
     throw e;
   }
-}
-
-/** Health thresholds read with plain SQL, at most every 5 s (an ADMIN's change applies within that). */
-export function thresholdsReader(pool: Pick<pg.Pool, "query">, ttlMs = 5_000): () => Promise<Thresholds> {
-  let cache: { at: number; value: Promise<Thresholds> } | undefined;
-  return () => {
-    if (!cache || Date.now() - cache.at >= ttlMs) {
-      const value = readSettingSql(pool, SETTINGS.thresholds).then((s) => s.value);
-      cache = { at: Date.now(), value };
-      value.catch(() => (cache = undefined));
-    }
-    return cache.value;
-  };
 }

@@ -3,19 +3,13 @@
 // wave per cell, behind a single approval gate.
 import { createHash } from "node:crypto";
 import { globToRegExp } from "./selectors";
-import type { CheckSpec, PipelineSpec, Selector } from "./types";
+import type { PipelineSpec, Selector, WaveSpec } from "./types";
 
-export interface PlannedWave {
-  name: string;
+/** A pipeline wave's settings, with its selectors resolved to cells. */
+export interface PlannedWave extends Omit<WaveSpec, "selectors"> {
   /** The pipeline wave this belongs to (a one-at-a-time wave plans one wave per cell). */
   group: string;
   cells: string[];
-  parallel: boolean;
-  bakeMs: number;
-  checks: CheckSpec[];
-  requiresApproval: boolean;
-  notify: string | null;
-  maintenanceWindow: boolean;
 }
 
 export interface PlanCell {

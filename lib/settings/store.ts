@@ -30,6 +30,23 @@ export async function readSettingSql<T>(pool: Pick<pg.Pool, "query">, def: Setti
   return settingOf(def, rows[0] ?? null);
 }
 
+/**
+ * A setting read with plain SQL at most every `ttlMs`, for hot paths (another process's change
+ * applies within that); `forget()` makes the next call read it again.
+ */
+export function settingReader<T>(pool: Pick<pg.Pool, "query">, def: SettingDef<T>, ttlMs = 5_000) {
+  let cache: { at: number; value: Promise<T> } | undefined;
+  const read = (): Promise<T> => {
+    if (!cache || Date.now() - cache.at >= ttlMs) {
+      const value = readSettingSql(pool, def).then((s) => s.value);
+      cache = { at: Date.now(), value };
+      value.catch(() => (cache = undefined));
+    }
+    return cache.value;
+  };
+  return Object.assign(read, { forget: () => void (cache = undefined) });
+}
+
 function settingOf<T>(def: SettingDef<T>, row: { value: unknown; version: number } | null): { value: T; version: number } {
   if (!row) return { value: def.defaults, version: 0 };
   const parsed = def.schema.safeParse(row.value);

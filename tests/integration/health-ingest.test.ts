@@ -71,7 +71,7 @@ describe("ingestSamples", () => {
       s("smb-eu-1", "voice", 0, { version: "v3.1.2", apiVersions: ["v1"] }),
       s("smb-eu-1", "voice", 5, { version: "v3.2.0", apiVersions: ["v2", "v1"] }),
       s("smb-eu-1", "sms", 5, { version: "v2.4.0", apiVersions: ["v1", "v2"] }),
-    ], T, "token:test");
+    ], T, { source: "token:test" });
     expect(out.versionChanges).toEqual([{ cell: "smb-eu-1", service: "voice", from: "v3.1.2", to: "v3.2.0" }]);
     expect(await t.query(`SELECT from_version, to_version, at, source FROM deployment_events WHERE cell_id = 'smb-eu-1'`)).toEqual([
       { from_version: "v3.1.2", to_version: "v3.2.0", at: at(5), source: "token:test" },

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier } from "@/lib/auth/bearer";
 import { createToken } from "@/lib/auth/users";
 import { seedDemo } from "@/lib/fleet/seed";
-import { postTelemetry, thresholdsReader, type TelemetryDeps } from "@/lib/health/telemetry-http";
+import { postTelemetry, type TelemetryDeps } from "@/lib/health/telemetry-http";
+import { settingReader, SETTINGS } from "@/lib/settings/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   t = await freshDatabase("telemetry_http");
   await seedDemo(t.prisma, "cellplane-test");
   pool = new pg.Pool({ connectionString: t.url, max: 3 });
-  deps = { pool, tokens: createTokenVerifier(pool, 60_000), thresholds: thresholdsReader(pool) };
+  deps = { pool, tokens: createTokenVerifier(pool, 60_000), thresholds: settingReader(pool, SETTINGS.thresholds) };
   ({ token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "agent", scopes: ["telemetry:write"] }, "test")));
   ({ token: fleetToken } = await t.prisma.$transaction((tx) => createToken(tx, { name: "dashboard", scopes: ["fleet:read"] }, "test")));
 });
