@@ -2,6 +2,6 @@
 // during the build). Only the instance holding the PostgreSQL advisory lock acts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServerTicker } = await import("@/lib/worker/server");
+  const { startServerTicker } = await import("@/lib/worker/server/start");
   await startServerTicker();
 }

@@ -2,7 +2,7 @@
 // A form bound to a one-door server action: shows field errors, a message, and success.
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 
 export function ActionForm({ action, children, submit = "Save", testId, className = "" }: { action: (fd: FormData) => Promise<ActionResult<unknown>>; children: (errors: Record<string, string[]>) => ReactNode; submit?: string; testId?: string; className?: string }) {
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);

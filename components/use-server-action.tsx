@@ -3,7 +3,7 @@
 // on success, and the refusal shown where the user clicked.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 
 export type ServerAction = (raw: unknown) => Promise<ActionResult<unknown>>;
 

@@ -3,7 +3,7 @@
 // paste, preview or import through a one-door server action, line-numbered errors, and a result
 // each page renders its own way.
 import { useRef, useState, useTransition, type ReactNode } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 
 export type DiffLine = ["+" | "−" | "~", string];
 

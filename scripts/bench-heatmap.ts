@@ -11,10 +11,10 @@
 //   contrast    latest sample per pair with DISTINCT ON over the history table
 // Targets: data load ≤ 2× floor, GET / ≤ 4× floor.
 import { parseArgs } from "node:util";
-import { createUser } from "@/lib/auth/users";
+import { createUser } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
-import { DEMO_VERSIONS } from "@/lib/fleet/seed";
-import { ingestSamples, loadFleetHealth } from "@/lib/health/store";
+import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
+import { ingestSamples, loadFleetHealth } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
 import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet } from "@/lib/simulator/engine";

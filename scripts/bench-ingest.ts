@@ -13,11 +13,11 @@
 // the time of each SQL statement and of the JSON parse / validation / pairUpdates steps.
 import { parseArgs } from "node:util";
 import type pg from "pg";
-import { createToken } from "@/lib/auth/users";
+import { createToken } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
-import { DEMO_VERSIONS } from "@/lib/fleet/seed";
+import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { pairUpdates } from "@/lib/health/current-state";
-import { ingestSamples, type Queryable } from "@/lib/health/store";
+import { ingestSamples, type Queryable } from "@/lib/health/server/store";
 import { validateBatch } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";

@@ -6,20 +6,20 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrisma, type Db } from "@/lib/db/client";
 import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
-import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/store";
+import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
 import { exportFlagsYaml } from "@/lib/flags/flags-yaml";
-import { exportFlags, importFlagsYaml } from "@/lib/flags/store";
-import { createToken, createUser } from "@/lib/auth/users";
+import { exportFlags, importFlagsYaml } from "@/lib/flags/server/store";
+import { createToken, createUser } from "@/lib/auth/server/users";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
-import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
+import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { formatTableDiff } from "@/lib/gateway/model";
-import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/store";
+import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/server/store";
 import { formatSpecErrors } from "@/lib/yaml-errors";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { z } from "zod";
-import { importManifest } from "@/lib/schema-migrations/store";
+import { importManifest } from "@/lib/schema-migrations/server/store";
 import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT } from "./runtime";
 
 const USAGE = `Usage: cellplane <command>

@@ -10,11 +10,11 @@
 // every interface, as `next start` does.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { createTokenVerifier } from "@/lib/auth/bearer";
+import { createTokenVerifier } from "@/lib/auth/server/tokens";
 import { createPool } from "@/lib/db/client";
-import { postTelemetry, type TelemetryResponse } from "@/lib/health/telemetry-http";
+import { postTelemetry, type TelemetryResponse } from "@/lib/health/server/telemetry-http";
 import { securityHeaders } from "@/lib/http/security-headers";
-import { settingReader, SETTINGS } from "@/lib/settings/store";
+import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
 const { values: args } = parseArgs({

@@ -11,7 +11,7 @@ import { capabilityMapSchema, DEFAULT_CAPABILITIES, type CapabilityMap } from "@
 import { DEFAULT_CONVERGE, type ConvergeRange } from "@/lib/simulator/convergence";
 import { FaultParseError, parseFaultArg, parseFaultsFile, type Fault } from "@/lib/simulator/faults";
 import { generateFleet, tierCounts } from "@/lib/simulator/fleet-gen";
-import { FleetSimulator } from "@/lib/simulator/runner";
+import { FleetSimulator } from "@/lib/simulator/server/runner";
 import { DEFAULT_MAX_POLLS_PER_S, DEFAULT_POLL_MS } from "@/lib/simulator/schedule";
 import { loadEnvOrExit, ROOT } from "./runtime";
 

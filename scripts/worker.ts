@@ -1,8 +1,8 @@
 // `npm run worker`: the background ticker as its own process (for deployments that run web and
 // worker separately). Any number may run: only the advisory-lock leader acts.
 import { createPrisma } from "@/lib/db/client";
-import { jobs } from "@/lib/worker/jobs";
-import { startTicker } from "@/lib/worker/ticker";
+import { jobs } from "@/lib/worker/server/jobs";
+import { startTicker } from "@/lib/worker/server/ticker";
 import { loadEnvOrExit, openDatabase } from "./runtime";
 
 const cfg = loadEnvOrExit();

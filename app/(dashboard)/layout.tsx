@@ -4,7 +4,7 @@ import { RoleBadge } from "@/components/badges";
 import { NavLinks } from "@/components/nav-links";
 import { SignOutButton } from "@/components/sign-out-button";
 import { canEditSettings, canImportFleet } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();

@@ -3,8 +3,8 @@ import { Suspense } from "react";
 import { FleetOverview } from "@/components/health/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
-import { requireUser } from "@/lib/auth/session";
-import { currentThresholds } from "@/lib/health/service";
+import { requireUser } from "@/lib/auth/server/session";
+import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 
 export const metadata: Metadata = { title: "Fleet health" };
 

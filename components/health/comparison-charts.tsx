@@ -1,7 +1,7 @@
 "use client";
 // Cross-cell comparison: the worst cells by p99, error rate and CPU (worst of their services).
 import { Bar, BarChart, CartesianGrid, Cell as BarCell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { CellState } from "@/lib/health/store";
+import type { CellState } from "@/lib/health/server/store";
 import type { Thresholds } from "@/lib/health/thresholds";
 
 interface Metric {

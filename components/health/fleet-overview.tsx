@@ -3,7 +3,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
 import { Card } from "@/components/page-header";
 import { STATUSES, type Status } from "@/lib/health/classify";
-import type { CellState, FleetHealth } from "@/lib/health/store";
+import type { CellState, FleetHealth } from "@/lib/health/server/store";
 import type { Thresholds } from "@/lib/health/thresholds";
 import { ComparisonCharts } from "./comparison-charts";
 import { Heatmap } from "./heatmap";

@@ -5,7 +5,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { CellState, ServiceState } from "@/lib/health/store";
+import type { CellState, ServiceState } from "@/lib/health/server/store";
 import { fmtAgo, fmtMs, fmtPct, STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
 
 const TILE = 18;

@@ -1,7 +1,7 @@
 "use client";
 // Time series of one or more services of a cell: error rate, p99, CPU and RPS.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { Point } from "@/lib/health/series";
+import type { Point } from "@/lib/health/server/series";
 
 const COLOURS: Record<string, string> = { sms: "#4f46e5", voice: "#0891b2", video: "#db2777", whatsapp: "#16a34a", email: "#ea580c" };
 

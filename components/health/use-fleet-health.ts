@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { FleetHealth } from "@/lib/health/store";
+import type { FleetHealth } from "@/lib/health/server/store";
 
 export const healthKeys = {
   all: ["health"] as const,

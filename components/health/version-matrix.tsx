@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { VersionPill } from "@/components/badges";
 import { useMemo, useRef } from "react";
-import type { CellState } from "@/lib/health/store";
+import type { CellState } from "@/lib/health/server/store";
 
 const ROW_H = 32;
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { activeReleases } from "@/lib/rollouts/queries";
+import { activeReleases } from "@/lib/rollouts/server/queries";
 import { ReleaseStatusBadge, WaveStateBadge } from "./badges";
 
 /** The global view's strip of releases in flight and the wave each is in. */

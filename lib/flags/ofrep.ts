@@ -16,9 +16,9 @@
 // The customer's home cell (tier, cell, region) comes from the registry and overrides any such
 // attributes in the context; for customers unknown to Cellplane the context's own are used.
 import murmurhash3 from "murmurhash3js";
-import { sha256 } from "@/lib/auth/users";
+import { sha256 } from "@/lib/auth/bearer";
 import { evaluate, type Evaluation, type EvaluationContext } from "./evaluate";
-import type { FlagSnapshot, FlagSource, HomeCell, TokenRow } from "./source";
+import type { FlagSnapshot, FlagSource, HomeCell, TokenRow } from "./snapshot";
 
 export interface OfrepDeps {
   source: FlagSource;

@@ -1,7 +1,7 @@
 // The fleet-health part of the v1 API, for the OpenAPI document.
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
-import { alertBatchSchema } from "./alerts-store";
+import { alertBatchSchema } from "./alert-input";
 import { batchSchema } from "./telemetry";
 
 const status = z.enum(["green", "yellow", "red", "no_data"]);

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
 import { releaseView } from "./api";
-import { startReleaseSchema } from "./start";
+import { startReleaseSchema } from "./api";
 
 export const rolloutOperations: ApiOperation[] = [
   {

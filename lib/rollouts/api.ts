@@ -1,6 +1,20 @@
-// The public shape of a release for GET /api/v1/releases/{id} (and the CI that drives it).
+// Releases over HTTP: what starts one (POST /api/v1/releases, also the start form) and the public
+// shape of one for GET /api/v1/releases/{id} (and the CI that drives it).
 import { z } from "zod";
 import type { ReleaseDoc } from "./engine";
+
+/** What a version may look like (a tag, not a range). */
+export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
+
+export const startReleaseSchema = z.object({
+  pipeline: z.string().min(1, "choose a pipeline").max(64).default("standard"),
+  versions: z
+    .record(z.string().regex(/^[a-z0-9-]+$/, "a service id"), z.string().regex(VERSION_PATTERN, "a version like v2.5.0"))
+    .refine((v) => Object.keys(v).length > 0, "name at least one service and its version"),
+  title: z.string().trim().max(200).optional(),
+});
+export type StartRelease = z.infer<typeof startReleaseSchema>;
+
 
 export const releaseView = z.object({
   id: z.string(),

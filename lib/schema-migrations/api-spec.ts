@@ -1,7 +1,7 @@
 // The schema-migrations part of the v1 API, for the OpenAPI document.
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
-import { assignmentView, progressSchema } from "./agent";
+import { assignmentView, progressSchema } from "./agent-api";
 
 export const migrationOperations: ApiOperation[] = [
   {

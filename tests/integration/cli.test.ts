@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkToken } from "@/lib/auth/users";
+import { checkToken } from "@/lib/auth/server/users";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -1,12 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import type { WavePlan } from "@/lib/rollouts/engine";
-import { backoffMs, deliverDue } from "@/lib/rollouts/deliveries";
-import { createRelease, tickRelease } from "@/lib/rollouts/release-store";
+import { backoffMs, deliverDue } from "@/lib/rollouts/server/deliveries";
+import { createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
 import { DEFAULT_ROLLOUT_SETTINGS } from "@/lib/settings/rollouts";
-import { SETTINGS, writeSetting } from "@/lib/settings/store";
+import { SETTINGS, writeSetting } from "@/lib/settings/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -4,12 +4,12 @@ import { OFREPApi } from "@openfeature/ofrep-core";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
 import { OpenFeature, type Client } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken } from "@/lib/auth/users";
-import { seedDemo } from "@/lib/fleet/seed";
+import { createToken } from "@/lib/auth/server/users";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import { bucketOf } from "@/lib/flags/bucket";
-import { seedDemoFlags } from "@/lib/flags/seed";
-import { createFlagSource, type SqlQuery } from "@/lib/flags/source";
-import { getFlag, updateFlag } from "@/lib/flags/store";
+import { seedDemoFlags } from "@/lib/flags/server/seed";
+import { createFlagSource, type SqlQuery } from "@/lib/flags/server/source";
+import { getFlag, updateFlag } from "@/lib/flags/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { startOfrepServer, type OfrepTestServer } from "../support/ofrep-server";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
-import { seedDemo } from "@/lib/fleet/seed";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import { exportFlagsYaml } from "@/lib/flags/flags-yaml";
 import { effectiveRollout } from "@/lib/flags/schedule";
-import { DEMO_FLAGS_MARKER, seedDemoFlags } from "@/lib/flags/seed";
-import { createFlag, exportFlags, getFlag, importFlagsYaml, updateFlag, type FlagPatch } from "@/lib/flags/store";
+import { DEMO_FLAGS_MARKER, seedDemoFlags } from "@/lib/flags/server/seed";
+import { createFlag, exportFlags, getFlag, importFlagsYaml, updateFlag, type FlagPatch } from "@/lib/flags/server/store";
 import { SpecValidationError } from "@/lib/yaml-errors";
 import { freshDatabase, type TestDatabase } from "../support/db";
 

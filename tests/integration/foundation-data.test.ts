@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/audit/record";
-import { checkToken, createToken, createUser } from "@/lib/auth/users";
-import { isThrottled, loginKeys, LOGIN_LIMITS, recordFailure } from "@/lib/auth/rate-limit";
+import { recordAudit } from "@/lib/audit/server/record";
+import { checkToken, createToken, createUser } from "@/lib/auth/server/users";
+import { isThrottled, loginKeys, LOGIN_LIMITS, recordFailure } from "@/lib/auth/server/rate-limit";
 import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
-import { DEMO_USERS, seedDemo } from "@/lib/fleet/seed";
-import { applyFleet, exportRegistry, serviceCatalogue } from "@/lib/fleet/store";
+import { DEMO_USERS, seedDemo } from "@/lib/fleet/server/seed";
+import { applyFleet, exportRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

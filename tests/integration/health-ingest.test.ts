@@ -2,9 +2,9 @@
 // to samples, rollups, current state, versions and capabilities, and what it refuses.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
-import { rollupRecent } from "@/lib/health/rollups";
-import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/store";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { rollupRecent } from "@/lib/health/server/rollups";
+import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/server/store";
 import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
 import { freshDatabase, type TestDatabase } from "../support/db";

@@ -2,12 +2,12 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
-import { seedPipelines } from "@/lib/rollouts/seed";
-import { reportProgress } from "@/lib/schema-migrations/agent";
-import { backfillAll } from "@/lib/schema-migrations/direct";
-import { createCellDatabase } from "@/lib/schema-migrations/seed";
-import { importManifest, startRun, tickRun } from "@/lib/schema-migrations/store";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { seedPipelines } from "@/lib/rollouts/server/seed";
+import { reportProgress } from "@/lib/schema-migrations/server/agent";
+import { backfillAll } from "@/lib/schema-migrations/server/direct";
+import { createCellDatabase } from "@/lib/schema-migrations/server/seed";
+import { importManifest, startRun, tickRun } from "@/lib/schema-migrations/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

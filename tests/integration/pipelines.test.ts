@@ -3,11 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
-import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
+import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { planWaves } from "@/lib/rollouts/plan";
-import { PIPELINES_MARKER, seedPipelines } from "@/lib/rollouts/seed";
+import { PIPELINES_MARKER, seedPipelines } from "@/lib/rollouts/server/seed";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");

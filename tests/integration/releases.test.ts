@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/seed";
-import { ingestSamples } from "@/lib/health/store";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
-import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/release-store";
+import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

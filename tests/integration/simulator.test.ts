@@ -8,11 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkToken, rotateToken } from "@/lib/auth/users";
-import { seedDemo } from "@/lib/fleet/seed";
+import { checkToken, rotateToken } from "@/lib/auth/server/users";
+import { seedDemo } from "@/lib/fleet/server/seed";
 import { SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
-import { FleetSimulator } from "@/lib/simulator/runner";
+import { FleetSimulator } from "@/lib/simulator/server/runner";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -3,11 +3,11 @@
 // nothing, and a token remembered by the verifier but revoked since is refused at the write.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTokenVerifier } from "@/lib/auth/bearer";
-import { createToken } from "@/lib/auth/users";
-import { seedDemo } from "@/lib/fleet/seed";
-import { postTelemetry, type TelemetryDeps } from "@/lib/health/telemetry-http";
-import { settingReader, SETTINGS } from "@/lib/settings/store";
+import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { createToken } from "@/lib/auth/server/users";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { postTelemetry, type TelemetryDeps } from "@/lib/health/server/telemetry-http";
+import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { seedDemo } from "@/lib/fleet/seed";
-import { acknowledgeAlertGroup, applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/alerts-store";
-import { rollupRecent } from "@/lib/health/rollups";
-import { ingestSamples, loadFleetHealth, UnknownTargetsError } from "@/lib/health/store";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { acknowledgeAlertGroup, applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/server/alerts-store";
+import { rollupRecent } from "@/lib/health/server/rollups";
+import { ingestSamples, loadFleetHealth, UnknownTargetsError } from "@/lib/health/server/store";
 import { validateBatch, type Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
 import { freshDatabase, type TestDatabase } from "../support/db";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTicker, type Job } from "@/lib/worker/ticker";
+import { startTicker, type Job } from "@/lib/worker/server/ticker";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;

@@ -1,7 +1,7 @@
 // A separate process running a direct-mode backfill to completion, so a test can SIGKILL it mid-batch.
 // Usage: node --import tsx tests/support/backfill-child.ts <cell database url> <migration id> <interval>
 import pg from "pg";
-import { backfillAll } from "@/lib/schema-migrations/direct";
+import { backfillAll } from "@/lib/schema-migrations/server/direct";
 
 const [url, migrationId, interval] = process.argv.slice(2);
 // Counts every time a row is touched (no trigger): double work would show as backfill_count = 2.

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
 import { handleEvaluateFlag, handleEvaluateFlags, type OfrepDeps } from "@/lib/flags/ofrep";
-import { createFlagSource } from "@/lib/flags/source";
+import { createFlagSource } from "@/lib/flags/server/source";
 
 export interface OfrepTestServer {
   baseUrl: string;

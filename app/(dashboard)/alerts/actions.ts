@@ -1,9 +1,10 @@
 "use server";
 // Acknowledging an issue type's firing alerts goes through the one door: session → named
 // permission (SRE, ADMIN) → zod → the store's update and its audit event in one transaction.
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
-import { acknowledgeAlertGroup, ackInputSchema } from "@/lib/health/alerts-store";
+import { ackInputSchema } from "@/lib/health/alert-input";
+import { acknowledgeAlertGroup } from "@/lib/health/server/alerts-store";
 
 const acknowledge = defineAction({
   name: "acknowledge alerts",

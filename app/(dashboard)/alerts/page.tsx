@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/page-header";
 import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
-import { alertGroups, recentlyResolved } from "@/lib/health/alert-queries";
+import { requireUser } from "@/lib/auth/server/session";
+import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
 
 export const metadata: Metadata = { title: "Alerts" };

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { PageHeader } from "@/components/page-header";
 import { canApprove, canDecideGates } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
-import { pendingGates } from "@/lib/rollouts/queries";
+import { requireUser } from "@/lib/auth/server/session";
+import { pendingGates } from "@/lib/rollouts/server/queries";
 
 export const metadata: Metadata = { title: "Approvals" };
 

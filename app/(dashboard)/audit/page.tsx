@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { PageHeader } from "@/components/page-header";
-import { listAudit, parseAuditFilter } from "@/lib/audit/queries";
-import { requireUser } from "@/lib/auth/session";
+import { listAudit, parseAuditFilter } from "@/lib/audit/server/queries";
+import { requireUser } from "@/lib/auth/server/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -3,11 +3,11 @@
 // audit event in one transaction. Edits carry the version the editor saw (optimistic concurrency).
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction, type ActionResult } from "@/lib/auth/action";
+import { defineAction, type ActionResult } from "@/lib/auth/server/action";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
 import { customerIdSchema, flagKeySchema, percentageSchema } from "@/lib/flags/model";
-import { createFlag, updateFlag, type FlagPatch } from "@/lib/flags/store";
+import { createFlag, updateFlag, type FlagPatch } from "@/lib/flags/server/store";
 
 const edit = { key: flagKeySchema, version: z.coerce.number().int().positive() };
 

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { Tag, TierBadge } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { formatUtc, relative } from "@/lib/flags/format";
 import { hasTargeting } from "@/lib/flags/model";
-import { flagsOverview } from "@/lib/flags/queries";
+import { flagsOverview } from "@/lib/flags/server/queries";
 import { FlagState, PercentBar } from "./_components/flag-badges";
 
 export const metadata: Metadata = { title: "Flags" };

@@ -4,9 +4,9 @@ import { Tag, TierBadge, VersionPill } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
 import { UrlSelect } from "@/components/url-filter";
 import { canImportFleet } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
-import { listCells, parseFleetFilter } from "@/lib/fleet/queries";
+import { listCells, parseFleetFilter } from "@/lib/fleet/server/queries";
 
 export const metadata: Metadata = { title: "Fleet" };
 

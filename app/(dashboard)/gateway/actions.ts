@@ -3,18 +3,18 @@
 // transaction (lock, decide, update, bump the config version, audit). Refusals come back typed.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import type { Principal } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db/client";
 import { canChangeRoutes, canEditSettings, canForceRoute } from "@/lib/auth/permissions";
-import { serviceCatalogue } from "@/lib/fleet/store";
+import { serviceCatalogue } from "@/lib/fleet/server/store";
 import { parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { parseDay } from "@/lib/gateway/headers";
 import { MIN_FORCE_REASON, type LifecycleAction } from "@/lib/gateway/lifecycle";
 import { parseRouteKey, type TableDiff } from "@/lib/gateway/model";
 import { CELL_ROUTER_SETTING } from "@/lib/gateway/settings";
-import { applyGatewayImport, changeRouteLifecycle, previewGatewayImport, type ImportPreview } from "@/lib/gateway/store";
-import { writeSetting } from "@/lib/settings/store";
+import { applyGatewayImport, changeRouteLifecycle, previewGatewayImport, type ImportPreview } from "@/lib/gateway/server/store";
+import { writeSetting } from "@/lib/settings/server/store";
 import type { SpecError } from "@/lib/yaml-errors";
 
 const routeRef = {

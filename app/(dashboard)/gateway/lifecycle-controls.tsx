@@ -3,7 +3,7 @@
 // the server decides anyway (the one door), and its refusal (e.g. the lagging cells) is shown.
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 import type { ActionAvailability, LifecycleKind } from "@/lib/gateway/lifecycle";
 import { deprecateRouteAction, enableRouteAction, forceEnableRouteAction, reenableRouteAction, sunsetRouteAction } from "./actions";
 

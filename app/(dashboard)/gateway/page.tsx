@@ -5,10 +5,10 @@ import { fmtDay, fmtStamp, ReadinessLegend, ReadinessMark, routeHref, RouteStatu
 import { Card, PageHeader, Skeleton } from "@/components/page-header";
 import { TierBadge } from "@/components/badges";
 import { canChangeRoutes, canEditSettings } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { routeKey } from "@/lib/gateway/model";
 import type { BreakingChangePlan, PlanStep } from "@/lib/gateway/plan";
-import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/queries";
+import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/server/queries";
 import { cellReadiness } from "@/lib/gateway/readiness";
 import { CellRouterForm } from "./cell-router-form";
 import { TryRequest } from "./try-request";

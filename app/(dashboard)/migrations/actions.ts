@@ -1,14 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import type { Command } from "@/lib/schema-migrations/machine";
-import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/store";
+import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/server/store";
 
 // Scripts named by a manifest resolve against the app's examples/ folder (see the README).
 const ROOT = process.cwd();

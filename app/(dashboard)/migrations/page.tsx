@@ -3,9 +3,9 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Card, PageHeader } from "@/components/page-header";
 import { canRunMigrations } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
-import { loadRun } from "@/lib/schema-migrations/store";
+import { loadRun } from "@/lib/schema-migrations/server/store";
 import { summarize } from "@/lib/schema-migrations/summary";
 
 export const metadata: Metadata = { title: "Migrations" };

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { canImportPipeline } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { pipelineSummary } from "@/lib/rollouts/describe";
-import { allPipelines } from "@/lib/rollouts/pipeline-queries";
+import { allPipelines } from "@/lib/rollouts/server/pipeline-queries";
 
 export const metadata: Metadata = { title: "Pipelines" };
 

@@ -1,14 +1,15 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canAbortRelease, canAdvanceRelease, canApprove, canDecideGates, canPauseRelease, canRollbackRelease, canStartRelease } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
-import { commandRelease } from "@/lib/rollouts/release-store";
-import { startRelease, startReleaseSchema } from "@/lib/rollouts/start";
+import { commandRelease } from "@/lib/rollouts/server/release-store";
+import { startReleaseSchema } from "@/lib/rollouts/api";
+import { startRelease } from "@/lib/rollouts/server/start";
 
 const scale = () => env().CELLPLANE_TIME_SCALE;
 

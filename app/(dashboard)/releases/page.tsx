@@ -4,9 +4,9 @@ import { Card, PageHeader } from "@/components/page-header";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { canStartRelease } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
-import { listReleases } from "@/lib/rollouts/queries";
+import { listReleases } from "@/lib/rollouts/server/queries";
 import { StartReleaseForm } from "./start-form";
 
 export const metadata: Metadata = { title: "Releases" };

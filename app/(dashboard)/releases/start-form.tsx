@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 import { startReleaseAction } from "./actions";
 
 export function StartReleaseForm({ pipelines, services }: { pipelines: { id: string; name: string }[]; services: { id: string; current: string[] }[] }) {

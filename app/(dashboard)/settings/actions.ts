@@ -1,14 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
 import { DomainError } from "@/lib/errors";
-import { forgetThresholds } from "@/lib/health/service";
+import { forgetThresholds } from "@/lib/health/server/thresholds-cache";
 import { thresholdsSchema } from "@/lib/health/thresholds";
 import { linksSchema } from "@/lib/settings/links";
 import { rolloutSettingsSchema } from "@/lib/settings/rollouts";
-import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/store";
+import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/server/store";
 
 const pct = z.coerce.number({ error: "a number" }).min(0, "≥ 0").max(100, "≤ 100");
 const thresholdsInput = z.object({

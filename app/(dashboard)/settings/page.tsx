@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditSettings } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
-import { readSetting, SETTINGS } from "@/lib/settings/store";
+import { readSetting, SETTINGS } from "@/lib/settings/server/store";
 import { EndFreezeButton, FreezeForm, LinksForm, RemoveWindowButton, RolloutsForm, RunbookForm, ThresholdsForm, WindowForm } from "./settings-forms";
 
 export const metadata: Metadata = { title: "Settings" };

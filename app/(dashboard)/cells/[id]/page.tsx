@@ -6,11 +6,11 @@ import { SeriesCharts } from "@/components/health/series-charts";
 import { StatusBadge, fmtMs, fmtPct } from "@/components/health/status";
 import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
-import { requireUser } from "@/lib/auth/session";
-import { getCell } from "@/lib/fleet/queries";
-import { cellHealth, cellTimeline, openAlertsFor, pool, runbooks } from "@/lib/health/queries";
-import { loadSeries, WINDOWS, type Window } from "@/lib/health/series";
-import { currentThresholds } from "@/lib/health/service";
+import { requireUser } from "@/lib/auth/server/session";
+import { getCell } from "@/lib/fleet/server/queries";
+import { cellHealth, cellTimeline, openAlertsFor, pool, runbooks } from "@/lib/health/server/queries";
+import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
+import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {

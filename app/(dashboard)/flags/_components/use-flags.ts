@@ -3,7 +3,7 @@
 // action (server action through the one door) and refresh what depends on it.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 import type { FlagPreview } from "@/lib/flags/preview";
 
 export const flagKeys = {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { NewFlagForm } from "../_components/new-flag-form";
 
 export const metadata: Metadata = { title: "New flag" };

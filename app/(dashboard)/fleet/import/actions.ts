@@ -1,10 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canImportFleet } from "@/lib/auth/permissions";
 import { diffFleet, parseFleetYaml, type FleetDiff } from "@/lib/fleet/fleet-yaml";
-import { applyFleet, readRegistry, serviceCatalogue } from "@/lib/fleet/store";
+import { applyFleet, readRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
 
 const input = z.object({
   yaml: z.string().min(1, "paste or upload a fleet YAML file").max(1_000_000, "the file is larger than 1 MB"),

@@ -5,12 +5,12 @@ import { AuditTable } from "@/components/audit-table";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Card, PageHeader } from "@/components/page-header";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { formatDuration } from "@/lib/rollouts/durations";
 import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
-import { loadRun } from "@/lib/schema-migrations/store";
+import { loadRun } from "@/lib/schema-migrations/server/store";
 import { etaMs, formatEta, rowsPercent, summarize } from "@/lib/schema-migrations/summary";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
 

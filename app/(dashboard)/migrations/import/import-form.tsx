@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ActionResult } from "@/lib/auth/server/action";
 import { importMigrationAction, previewMigrationAction } from "../actions";
 
 type PreviewData = { id: string; phases: { name: string; type: string }[]; cells: number; warnings: string[] };

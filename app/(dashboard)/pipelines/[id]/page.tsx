@@ -4,8 +4,8 @@ import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/page-header";
 import { NumberedYaml, PipelineStages } from "@/components/pipeline-stages";
 import { canImportPipeline } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
-import { fleetForPlanning, onePipeline } from "@/lib/rollouts/pipeline-queries";
+import { requireUser } from "@/lib/auth/server/session";
+import { fleetForPlanning, onePipeline } from "@/lib/rollouts/server/pipeline-queries";
 import { exportPipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { planWaves } from "@/lib/rollouts/plan";
 

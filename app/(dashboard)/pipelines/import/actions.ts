@@ -1,11 +1,11 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/action";
+import { defineAction } from "@/lib/auth/server/action";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
-import { pipelineFleet, savePipeline } from "@/lib/rollouts/pipeline-store";
+import { pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { planWaves } from "@/lib/rollouts/plan";
 
 const input = z.object({

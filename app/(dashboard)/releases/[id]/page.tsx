@@ -8,12 +8,12 @@ import { Card, PageHeader } from "@/components/page-header";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { BakeCountdown } from "@/components/rollouts/countdown";
 import { canAbortRelease, canAdvanceRelease, canApprove, canDecideGates, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
 import { formatCheck } from "@/lib/rollouts/checks";
 import { formatDuration } from "@/lib/rollouts/durations";
 import { isTerminal } from "@/lib/rollouts/engine";
-import { customersInWindowCells, getRelease } from "@/lib/rollouts/queries";
+import { customersInWindowCells, getRelease } from "@/lib/rollouts/server/queries";
 import { ApprovalPanel, ReleaseControls } from "./controls";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {

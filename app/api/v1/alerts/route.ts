@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
-import { apiError, readJson, withApi } from "@/lib/api/http";
+import { apiError, readJson, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
-import { alertBatchSchema, applyExternalAlerts, UnknownAlertTargetError } from "@/lib/health/alerts-store";
+import { alertBatchSchema } from "@/lib/health/alert-input";
+import { applyExternalAlerts, UnknownAlertTargetError } from "@/lib/health/server/alerts-store";
 
 export const POST = withApi({ scope: "alerts:write" }, async (req) => {
   const body = await readJson(req, alertBatchSchema, 512_000);

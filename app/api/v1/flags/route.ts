@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { withApi } from "@/lib/api/http";
-import { flagsOverview } from "@/lib/flags/queries";
+import { withApi } from "@/lib/api/server/http";
+import { flagsOverview } from "@/lib/flags/server/queries";
 
 export const GET = withApi({ scope: "flags:read", allowSession: true }, async () => {
   const rows = await flagsOverview(new Date());

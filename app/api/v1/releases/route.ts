@@ -1,8 +1,9 @@
 import { NextResponse } from "next/server";
-import { callerName, readJson, withApi } from "@/lib/api/http";
+import { callerName, readJson, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 import { toReleaseView } from "@/lib/rollouts/api";
-import { startRelease, startReleaseSchema } from "@/lib/rollouts/start";
+import { startReleaseSchema } from "@/lib/rollouts/api";
+import { startRelease } from "@/lib/rollouts/server/start";
 
 export const POST = withApi({ scope: "releases:write" }, async (req, { caller }) => {
   const input = await readJson(req, startReleaseSchema, 64_000);

@@ -2,11 +2,11 @@
 // on its direct path before Next.js routing; both call postTelemetry, so they behave the same.
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
-import { errorResponse } from "@/lib/api/http";
-import { createTokenVerifier } from "@/lib/auth/bearer";
+import { errorResponse } from "@/lib/api/server/http";
+import { createTokenVerifier } from "@/lib/auth/server/tokens";
 import { telemetryPool } from "@/lib/db";
-import { currentThresholds } from "@/lib/health/service";
-import { postTelemetry } from "@/lib/health/telemetry-http";
+import { currentThresholds } from "@/lib/health/server/thresholds-cache";
+import { postTelemetry } from "@/lib/health/server/telemetry-http";
 
 let tokens: ReturnType<typeof createTokenVerifier> | undefined;
 

@@ -1,7 +1,7 @@
 // A stored pipeline as a native-form YAML download (the same text as `cellplane export pipeline ID`).
 import { canView } from "@/lib/auth/permissions";
-import { currentUser } from "@/lib/auth/session";
-import { onePipeline } from "@/lib/rollouts/pipeline-queries";
+import { currentUser } from "@/lib/auth/server/session";
+import { onePipeline } from "@/lib/rollouts/server/pipeline-queries";
 import { exportPipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { withApi } from "@/lib/api/http";
+import { withApi } from "@/lib/api/server/http";
 import { pool } from "@/lib/db";
-import { currentThresholds } from "@/lib/health/service";
-import { loadFleetHealth } from "@/lib/health/store";
+import { currentThresholds } from "@/lib/health/server/thresholds-cache";
+import { loadFleetHealth } from "@/lib/health/server/store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { ApiInputError, etagMatches, withApi } from "@/lib/api/http";
+import { ApiInputError, etagMatches, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 import { configQuery } from "@/lib/gateway/api-spec";
 import { exportGatewayConfig, exportGatewayYaml } from "@/lib/gateway/config-yaml";
 import { formatHttpDate } from "@/lib/gateway/headers";
-import { configSnapshot } from "@/lib/gateway/store";
+import { configSnapshot } from "@/lib/gateway/server/store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { ApiInputError, withApi } from "@/lib/api/http";
+import { ApiInputError, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 import { resolveQuery } from "@/lib/gateway/api-spec";
-import { resolveFor } from "@/lib/gateway/store";
+import { resolveFor } from "@/lib/gateway/server/store";
 
 export const dynamic = "force-dynamic";
 

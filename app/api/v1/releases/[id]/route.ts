@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiError, withApi } from "@/lib/api/http";
+import { apiError, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 import { toReleaseView } from "@/lib/rollouts/api";
 

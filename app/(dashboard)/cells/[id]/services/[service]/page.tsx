@@ -6,13 +6,13 @@ import { SeriesCharts } from "@/components/health/series-charts";
 import { StatusBadge, fmtMs, fmtPct } from "@/components/health/status";
 import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
-import { cellHealth, openAlertsFor, pool, versionHistory } from "@/lib/health/queries";
-import { loadSeries, WINDOWS, type Window } from "@/lib/health/series";
-import { currentThresholds } from "@/lib/health/service";
+import { cellHealth, openAlertsFor, pool, versionHistory } from "@/lib/health/server/queries";
+import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
+import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
-import { readSetting, SETTINGS } from "@/lib/settings/store";
+import { readSetting, SETTINGS } from "@/lib/settings/server/store";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string; service: string }> }): Promise<Metadata> {
   const p = await params;

@@ -5,9 +5,9 @@ import { fmtDay, fmtStamp, READY_LABEL, ReadinessMark, RouteStatusBadge } from "
 import { RouteHistory } from "@/components/gateway/route-history";
 import { Card, PageHeader } from "@/components/page-header";
 import { canChangeRoutes, canForceRoute } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/server/session";
 import { edgeHeaders } from "@/lib/gateway/headers";
-import { gatewayOverview, routeHistory } from "@/lib/gateway/queries";
+import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
 
 type Params = { method: string; path: string[] };

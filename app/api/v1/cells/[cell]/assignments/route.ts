@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { apiError, withApi } from "@/lib/api/http";
+import { apiError, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
-import { assignmentsFor } from "@/lib/schema-migrations/agent";
+import { assignmentsFor } from "@/lib/schema-migrations/server/agent";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
-import { apiError, etagMatches, withApi } from "@/lib/api/http";
+import { apiError, etagMatches, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { apiError, ApiInputError, withApi } from "@/lib/api/http";
+import { apiError, ApiInputError, withApi } from "@/lib/api/server/http";
 import { flagPreviewQuery } from "@/lib/flags/api-spec";
-import { flagPreview } from "@/lib/flags/queries";
+import { flagPreview } from "@/lib/flags/server/queries";
 
 export const GET = withApi<{ key: string }>({ scope: "flags:read", allowSession: true }, async (req, { params }) => {
   const q = flagPreviewQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
-import { callerName, readJson, withApi } from "@/lib/api/http";
+import { callerName, readJson, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
-import { progressSchema, reportProgress } from "@/lib/schema-migrations/agent";
+import { progressSchema } from "@/lib/schema-migrations/agent-api";
+import { reportProgress } from "@/lib/schema-migrations/server/agent";
 
 /** A cell agent's progress report; stale, out-of-order or wrong-phase reports get 409 and change nothing. */
 export const POST = withApi<{ id: string; cell: string }>({ scope: "migrations:agent" }, async (req, { caller, params }) => {

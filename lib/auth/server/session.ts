@@ -1,0 +1,25 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { db } from "@/lib/db";
+import { authOptions } from "./options";
+import type { Principal } from "../roles";
+
+/**
+ * The signed-in user as the database knows them now (role changes and deletions apply at once,
+ * whatever the session cookie says), or null.
+ */
+export async function currentUser(): Promise<Principal | null> {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  const row = await db().user.findUnique({ where: { id } });
+  return row ? { id: row.id, email: row.email, name: row.name, role: row.role } : null;
+}
+
+/** For pages: the user, or off to the sign-in page. */
+export async function requireUser(): Promise<Principal> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return user;
+}

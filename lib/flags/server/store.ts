@@ -1,0 +1,244 @@
+// Feature flag I/O shared by the app, the CLI and the seed (no `server-only`: the CLI imports it).
+// Mutations take a transaction client. Single-flag changes return their audit event for the caller's
+// one door to write in the same transaction; the import writes its own (like the fleet import).
+import type { Db, Tx } from "@/lib/db/client";
+import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
+import { DomainError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { checkFlagsDocument, mentionedCustomers, parseFlagsYaml } from "../flags-yaml";
+import {
+  flagSpecSchema,
+  referenceProblems,
+  specChanges,
+  specOf,
+  toFieldErrors,
+  zodProblems,
+  type Flag,
+  type FlagRefs,
+  type FlagSpec,
+  type FlagSpecInput,
+} from "../model";
+import { effectivePercentage } from "../schedule";
+import type { CustomerHome } from "../exposure";
+
+/** Serialises flag creation and imports (so an upsert never races a create). */
+const FLAG_WRITE_LOCK = 72_707_369_301;
+
+const withSchedule = { schedule: { orderBy: { at: "asc" } } } as const satisfies Prisma.FeatureFlagInclude;
+type FlagRow = Prisma.FeatureFlagGetPayload<{ include: typeof withSchedule }>;
+
+export function toFlag(r: FlagRow): Flag {
+  return {
+    key: r.key,
+    description: r.description,
+    owner: r.owner,
+    enabled: r.enabled,
+    rolloutPercentage: r.rolloutPercentage,
+    percentageSetAt: r.percentageSetAt,
+    allowlist: r.allowlist,
+    salt: r.salt,
+    targeting: { tiers: r.targetTiers, cells: r.targetCells, regions: r.targetRegions },
+    schedule: r.schedule.map((s) => ({ at: s.at, percentage: s.percentage })),
+    version: r.version,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export async function listFlags(db: Db | Tx): Promise<Flag[]> {
+  const rows = await db.featureFlag.findMany({ include: withSchedule, orderBy: { key: "asc" } });
+  return rows.map(toFlag);
+}
+
+export async function getFlag(db: Db | Tx, key: string): Promise<Flag | null> {
+  const row = await db.featureFlag.findUnique({ where: { key }, include: withSchedule });
+  return row ? toFlag(row) : null;
+}
+
+/** What the specs may refer to: the customers among `customerIds` that exist, every live cell and region. */
+export async function flagRefs(db: Db | Tx, customerIds: readonly string[]): Promise<FlagRefs> {
+  const [customers, cells] = await Promise.all([
+    customerIds.length ? db.customer.findMany({ where: { id: { in: [...new Set(customerIds)] } }, select: { id: true } }) : [],
+    db.cell.findMany({ where: { status: { not: "retired" } }, select: { id: true, region: true } }),
+  ]);
+  return {
+    customers: new Set(customers.map((c) => c.id)),
+    cells: new Set(cells.map((c) => c.id)),
+    regions: new Set(cells.map((c) => c.region)),
+  };
+}
+
+/** Every customer with its home cell's tier and region (for exposure estimates). */
+export async function customerHomes(db: Db | Tx): Promise<CustomerHome[]> {
+  const rows = await db.customer.findMany({ select: { id: true, homeCell: { select: { id: true, tier: true, region: true } } }, orderBy: { id: "asc" } });
+  return rows.map((r) => ({ id: r.id, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region }));
+}
+
+export async function customerHome(db: Db | Tx, id: string): Promise<(CustomerHome & { name: string; plan: string }) | null> {
+  const r = await db.customer.findUnique({ where: { id }, select: { id: true, name: true, plan: true, homeCell: { select: { id: true, tier: true, region: true } } } });
+  return r ? { id: r.id, name: r.name, plan: r.plan, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region } : null;
+}
+
+function rowData(spec: FlagSpec) {
+  return {
+    description: spec.description,
+    owner: spec.owner,
+    enabled: spec.enabled,
+    rolloutPercentage: spec.rolloutPercentage,
+    allowlist: spec.allowlist,
+    salt: spec.salt ?? spec.key,
+    targetTiers: spec.targeting.tiers,
+    targetCells: spec.targeting.cells,
+    targetRegions: spec.targeting.regions,
+  };
+}
+
+async function validated(db: Db | Tx, input: unknown, previous?: FlagSpec): Promise<FlagSpec> {
+  const parsed = flagSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new DomainError("INVALID", "Some fields are not valid; nothing was changed.", toFieldErrors(zodProblems(parsed.error)));
+  }
+  const refs = await flagRefs(db, parsed.data.allowlist);
+  const problems = referenceProblems(parsed.data, refs, previous);
+  if (problems.length) throw new DomainError("INVALID", "Some fields are not valid; nothing was changed.", toFieldErrors(problems));
+  return parsed.data;
+}
+
+async function writeSchedule(tx: Tx, key: string, schedule: FlagSpec["schedule"]) {
+  await tx.flagScheduleStep.deleteMany({ where: { flagKey: key } });
+  if (schedule.length) await tx.flagScheduleStep.createMany({ data: schedule.map((s) => ({ flagKey: key, at: s.at, percentage: s.percentage })) });
+}
+
+export interface FlagChange {
+  flag: Flag;
+  audit: AuditInput[];
+}
+
+/** Create a flag. A taken key is a CONFLICT. */
+export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promise<FlagChange> {
+  const spec = await validated(tx, input);
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
+  if (await tx.featureFlag.findUnique({ where: { key: spec.key }, select: { key: true } })) {
+    throw new DomainError("CONFLICT", `A flag with the key "${spec.key}" already exists.`, { key: ["already exists"] });
+  }
+  await tx.featureFlag.create({ data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 } });
+  await writeSchedule(tx, spec.key, spec.schedule);
+  const flag = (await getFlag(tx, spec.key))!;
+  return { flag, audit: [{ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec(specOf(flag)), version: 1 } }] };
+}
+
+function auditSpec(spec: FlagSpec) {
+  return { ...spec, schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })) };
+}
+
+export type FlagPatch = Partial<Omit<FlagSpecInput, "key">>;
+
+/**
+ * Change one flag, optimistically: `expectedVersion` is the version the editor saw. Someone else's
+ * change in between is a CONFLICT and nothing is written. The row is locked for the check and write,
+ * so two simultaneous edits of the same version produce exactly one change.
+ *
+ * A new `rolloutPercentage` takes effect now: it holds until the next scheduled step.
+ */
+export async function updateFlag(tx: Tx, key: string, expectedVersion: number, patch: FlagPatch, action: string, now: Date): Promise<FlagChange> {
+  const locked = await tx.$queryRaw<{ version: number }[]>`SELECT version FROM feature_flags WHERE key = ${key} FOR UPDATE`;
+  if (locked.length === 0) throw new DomainError("NOT_FOUND", `There is no flag "${key}".`);
+  const current = (await getFlag(tx, key))!;
+  if (current.version !== expectedVersion) {
+    const last = await tx.auditEvent.findFirst({ where: { targetType: "flag", targetId: key }, orderBy: [{ at: "desc" }, { id: "desc" }], select: { actor: true, at: true } });
+    throw new DomainError(
+      "CONFLICT",
+      `"${key}" was changed${last ? ` by ${last.actor} at ${last.at.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""} after you loaded it (version ${expectedVersion} → ${current.version}). Reload to see that change; nothing was saved.`,
+    );
+  }
+  const before = specOf(current);
+  const next = await validated(tx, { ...before, ...patch, key }, before);
+  const changes = specChanges(before, next);
+  const effectiveBefore = effectivePercentage(current, now);
+  const percentageNow = patch.rolloutPercentage !== undefined && (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
+  if (Object.keys(changes.after).length === 0 && !percentageNow) return { flag: current, audit: [] };
+
+  const version = current.version + 1;
+  await tx.featureFlag.update({
+    where: { key },
+    data: { ...rowData(next), version, updatedAt: now, ...(percentageNow ? { percentageSetAt: now } : {}) },
+  });
+  if ("schedule" in changes.after) await writeSchedule(tx, key, next.schedule);
+  const flag = (await getFlag(tx, key))!;
+  const effectiveAfter = effectivePercentage(flag, now);
+  const effective = effectiveAfter !== effectiveBefore ? { before: { effectivePercentage: effectiveBefore }, after: { effectivePercentage: effectiveAfter } } : { before: {}, after: {} };
+  return {
+    flag,
+    audit: [{
+      action: `flag.${action}`,
+      targetType: "flag",
+      targetId: key,
+      before: { ...changes.before, ...effective.before, version: current.version },
+      after: { ...changes.after, ...effective.after, version },
+    }],
+  };
+}
+
+export interface ImportSummary {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/**
+ * Upsert flags by key inside `tx` (flags not in `specs` are left alone). Specs must already be
+ * validated (parseFlagsYaml + checkFlagsDocument). Writes one audit event per created or changed
+ * flag plus one for the import.
+ */
+export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: string, source: string, now: Date): Promise<ImportSummary> {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
+  const keys = specs.map((s) => s.key);
+  // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
+  if (keys.length) await tx.$queryRaw`SELECT key FROM feature_flags WHERE key = ANY(${keys}) FOR UPDATE`;
+  const existing = new Map((await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r)]));
+  const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
+  const audits: AuditInput[] = [];
+  for (const spec of specs) {
+    const cur = existing.get(spec.key);
+    if (!cur) {
+      await tx.featureFlag.create({ data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 } });
+      await writeSchedule(tx, spec.key, spec.schedule);
+      summary.created.push(spec.key);
+      audits.push({ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec({ ...spec, salt: spec.salt ?? spec.key }), version: 1 } });
+      continue;
+    }
+    // A file without `salt` keeps the flag's salt: changing it would reshuffle every bucket.
+    const desired = { ...spec, salt: spec.salt ?? cur.salt };
+    const changes = specChanges(specOf(cur), desired);
+    if (Object.keys(changes.after).length === 0) {
+      summary.unchanged.push(spec.key);
+      continue;
+    }
+    const version = cur.version + 1;
+    await tx.featureFlag.update({
+      where: { key: spec.key },
+      data: { ...rowData(desired), version, updatedAt: now, ...("rolloutPercentage" in changes.after ? { percentageSetAt: now } : {}) },
+    });
+    if ("schedule" in changes.after) await writeSchedule(tx, spec.key, desired.schedule);
+    summary.updated.push(spec.key);
+    audits.push({ action: "flag.import", targetType: "flag", targetId: spec.key, before: { ...changes.before, version: cur.version }, after: { ...changes.after, version } });
+  }
+  audits.push({ action: "flags.import", targetType: "flags", targetId: "flags", after: { source, ...summary } });
+  await recordAudit(tx, actor, audits);
+  return summary;
+}
+
+/**
+ * Parse, check and apply a flags file in one transaction. Any problem (shape, unknown customer,
+ * cell or region) throws SpecValidationError with line numbers and nothing is written.
+ */
+export async function importFlagsYaml(tx: Tx, text: string, actor: string, source: string, now: Date): Promise<ImportSummary> {
+  const doc = parseFlagsYaml(text);
+  const stored = await tx.featureFlag.findMany({ where: { key: { in: doc.flags.map((f) => f.key) } }, include: withSchedule });
+  checkFlagsDocument(doc, await flagRefs(tx, mentionedCustomers(doc)), new Map(stored.map((r) => [r.key, specOf(toFlag(r))])));
+  return applyFlags(tx, doc.flags, actor, source, now);
+}
+
+export async function exportFlags(db: Db | Tx): Promise<FlagSpec[]> {
+  return (await listFlags(db)).map(specOf);
+}

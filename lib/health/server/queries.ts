@@ -1,0 +1,76 @@
+import "server-only";
+// Reads for the cell and service views.
+import { db, pool } from "@/lib/db";
+import { classify, worst, statusSince, type Status } from "../classify";
+import type { Thresholds } from "../thresholds";
+
+export async function cellHealth(cellId: string, t: Thresholds, now: Date) {
+  const rows = await db().serviceHealth.findMany({ where: { cellId } });
+  const byService = new Map(rows.map((r) => [r.serviceId, r]));
+  const services = await db().cellService.findMany({ where: { cellId }, include: { service: true }, orderBy: { service: { sortOrder: "asc" } } });
+  const list = services.map((cs) => {
+    const h = byService.get(cs.serviceId);
+    const c = classify(h ? { errorRate: h.errorRate, p99Ms: h.p99Ms, cpu: h.cpu } : null, h?.lastSampleAt ?? null, now, t);
+    return {
+      service: cs.serviceId,
+      name: cs.service.name,
+      status: c.status,
+      reasons: c.reasons,
+      since: statusSince(c, h ? { status: h.status as Status, since: h.statusSince } : null, h?.lastSampleAt ?? null, t),
+      observedVersion: cs.observedVersion,
+      desiredVersion: cs.desiredVersion,
+      errorRate: h?.errorRate ?? null,
+      p99Ms: h?.p99Ms ?? null,
+      cpu: h?.cpu ?? null,
+      rps: h?.rps ?? null,
+      lastSampleAt: h?.lastSampleAt ?? null,
+    };
+  });
+  return { services: list, status: worst(list.map((s) => s.status)) };
+}
+
+export type TimelineEntry =
+  | { kind: "deploy"; at: Date; service: string; from: string | null; to: string; source: string }
+  | { kind: "change"; at: Date; actor: string; action: string; summary: string };
+
+/** Deployments (observed version changes) and config changes (audit events) on one timeline. */
+export async function cellTimeline(cellId: string, take = 30): Promise<TimelineEntry[]> {
+  const [deploys, audits] = await Promise.all([
+    db().deploymentEvent.findMany({ where: { cellId }, orderBy: { at: "desc" }, take }),
+    db().auditEvent.findMany({
+      where: { OR: [{ targetType: "cell", targetId: cellId }, { targetId: { startsWith: `${cellId}/` } }] },
+      orderBy: { at: "desc" },
+      take,
+    }),
+  ]);
+  const entries: TimelineEntry[] = [
+    ...deploys.map((d) => ({ kind: "deploy" as const, at: d.at, service: d.serviceId, from: d.fromVersion, to: d.toVersion, source: d.source })),
+    ...audits.map((a) => ({ kind: "change" as const, at: a.at, actor: a.actor, action: a.action, summary: a.reason ?? summarise(a.after) })),
+  ];
+  return entries.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, take);
+}
+
+function summarise(v: unknown): string {
+  if (!v || typeof v !== "object") return "";
+  return Object.entries(v as Record<string, unknown>)
+    .slice(0, 4)
+    .map(([k, x]) => `${k}: ${Array.isArray(x) ? x.join(", ") : typeof x === "object" ? JSON.stringify(x) : String(x)}`)
+    .join(" · ");
+}
+
+export async function openAlertsFor(cellId: string, serviceId?: string) {
+  return db().alert.findMany({
+    where: { cellId, status: "firing", ...(serviceId ? { OR: [{ serviceId }, { serviceId: null }] } : {}) },
+    orderBy: [{ severity: "asc" }, { startedAt: "asc" }],
+  });
+}
+
+export async function versionHistory(cellId: string, serviceId: string, take = 30) {
+  return db().deploymentEvent.findMany({ where: { cellId, serviceId }, orderBy: { at: "desc" }, take });
+}
+
+export async function runbooks() {
+  return db().runbook.findMany({ orderBy: { id: "asc" } });
+}
+
+export { pool };

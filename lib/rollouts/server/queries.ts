@@ -1,0 +1,50 @@
+import "server-only";
+// Reads for the releases pages, the approvals inbox and the global view.
+import { db } from "@/lib/db";
+import type { ReleaseDoc } from "../engine";
+
+export async function listReleases(take = 50) {
+  const rows = await db().release.findMany({ orderBy: { startedAt: "desc" }, take, include: { pipeline: { select: { name: true } } } });
+  return rows.map((r) => ({ ...r, doc: r.doc as unknown as ReleaseDoc }));
+}
+
+export async function getRelease(id: string) {
+  const r = await db().release.findUnique({
+    where: { id },
+    include: {
+      pipeline: { select: { id: true, name: true } },
+      approvals: { orderBy: { decidedAt: "asc" } },
+      checkResults: { orderBy: [{ wave: "asc" }, { id: "asc" }] },
+      deliveries: { orderBy: { id: "desc" }, take: 100 },
+    },
+  });
+  if (!r) return null;
+  const audit = await db().auditEvent.findMany({ where: { targetType: "release", targetId: id }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 });
+  return { ...r, doc: r.doc as unknown as ReleaseDoc, audit };
+}
+
+/** Gates waiting for a decision, oldest first. */
+export async function pendingGates() {
+  const rows = await db().release.findMany({ where: { status: "awaiting_approval" }, orderBy: { updatedAt: "asc" } });
+  return rows.map((r) => {
+    const doc = r.doc as unknown as ReleaseDoc;
+    const w = doc.waves[doc.current]!;
+    return { id: r.id, title: r.title, startedBy: r.startedBy, wave: doc.current, waveName: w.name, cells: w.cells, since: new Date(w.since), notify: w.notify };
+  });
+}
+
+export async function activeReleases() {
+  const rows = await db().release.findMany({ where: { status: { in: ["running", "awaiting_approval", "paused"] } }, orderBy: { startedAt: "asc" } });
+  return rows.map((r) => {
+    const doc = r.doc as unknown as ReleaseDoc;
+    const w = doc.waves[doc.current];
+    return { id: r.id, title: r.title, status: r.status, wave: doc.current + 1, waves: doc.waves.length, waveName: w?.name ?? "", waveState: w?.state ?? "", waiting: w?.waiting ?? null };
+  });
+}
+
+/** Customers homed in cells whose deploy waits for a maintenance window. */
+export async function customersInWindowCells(doc: ReleaseDoc) {
+  const cells = doc.waves.filter((w) => w.maintenanceWindow).flatMap((w) => w.cells);
+  if (!cells.length) return [];
+  return db().customer.findMany({ where: { homeCellId: { in: cells } }, orderBy: [{ homeCellId: "asc" }, { id: "asc" }] });
+}

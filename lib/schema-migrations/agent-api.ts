@@ -1,0 +1,28 @@
+// Agent mode over HTTP (pure schemas): what a cell's tooling is assigned and what it reports.
+import { z } from "zod";
+
+export const progressSchema = z.object({
+  phase: z.string().min(1).max(100),
+  status: z.enum(["running", "complete", "failed"]),
+  rows: z.number().int().min(0).optional(),
+  total: z.number().int().min(0).nullable().optional(),
+  checkpoint: z.string().max(200).nullable().optional(),
+  /** Increasing per cell and run; when sent, a report with seq ≤ the last one is stale. */
+  seq: z.number().int().positive().optional(),
+  error: z.string().max(1000).optional(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const assignmentView = z.object({
+  migration: z.string(),
+  phase: z.string(),
+  type: z.enum(["schema", "data"]),
+  action: z.enum(["apply", "revert"]),
+  script: z.string(),
+  sql: z.string().nullable(),
+  checkpointInterval: z.number().nullable(),
+  rowsDone: z.number(),
+  lastCheckpoint: z.string().nullable(),
+  lastSeq: z.number(),
+});
+export type Assignment = z.infer<typeof assignmentView>;

@@ -1,0 +1,7 @@
+// Every background job, gathered from the domains. Each step is idempotent and transactional.
+import { healthJobs } from "@/lib/health/server/jobs";
+import { rolloutJobs } from "@/lib/rollouts/server/jobs";
+import { migrationJobs } from "@/lib/schema-migrations/server/jobs";
+import type { Job } from "./ticker";
+
+export const jobs: Job[] = [...healthJobs, ...rolloutJobs, ...migrationJobs];
