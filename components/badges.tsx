@@ -24,7 +24,7 @@ export function VersionPill({ observed, desired }: { observed: string | null; de
   return (
     <span title={drift ? `desired ${desired}` : undefined} className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 font-mono text-xs ${drift ? "bg-amber-50 text-amber-800 ring-1 ring-amber-200" : "text-slate-700"}`}>
       {observed ?? "—"}
-      {drift && <span aria-label={`drifting to ${desired}`}>→ {desired}</span>}
+      {drift && <span role="img" aria-label={`drifting to ${desired}`}>→ {desired}</span>}
     </span>
   );
 }

@@ -70,7 +70,7 @@ test.describe("fleet", () => {
     const importsBefore = (await page.getByText(/\d+ events? ·/).innerText()).split(" ")[0];
     await open(page, "/fleet/import");
     const bad = fs.readFileSync("examples/fleet.yaml", "utf8").replace("{ id: smb-us-2,                tier: smb,", "{ id: smb-us-2,                tier: platinum,");
-    await page.getByLabel("Fleet YAML").fill(bad + "  - { id: BAD_ID, tier: smb, region: x }\n");
+    await page.getByLabel("Fleet YAML").fill(`${bad}  - { id: BAD_ID, tier: smb, region: x }\n`);
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-error")).toContainText("Nothing was changed");
     await expect(page.getByTestId("import-errors")).toContainText('line 10: cells[2].tier: unknown tier "platinum"');
@@ -85,7 +85,7 @@ test.describe("fleet", () => {
     await loginAs("admin");
     await open(page, "/fleet/import");
     const id = `smb-sa-${Date.now() % 100_000}`;
-    const next = fs.readFileSync("examples/fleet.yaml", "utf8") + `  - { id: ${id}, tier: smb, region: sa-east-1 }\n`;
+    const next = `${fs.readFileSync("examples/fleet.yaml", "utf8")}  - { id: ${id}, tier: smb, region: sa-east-1 }\n`;
     await page.getByLabel("Fleet YAML").fill(next);
     await page.getByRole("button", { name: "Preview changes" }).click();
     await expect(page.getByTestId("import-success")).toContainText("Preview: 17 cells");
@@ -113,7 +113,7 @@ test.describe("fleet", () => {
     const admin = await adminCtx.newPage();
     await signInAs(admin.request, "admin");
     await open(admin, "/fleet/import");
-    const hostile = fs.readFileSync("examples/fleet.yaml", "utf8").replace(/\n  - \{ id: smb-ap-3.*\n/, "\n");
+    const hostile = fs.readFileSync("examples/fleet.yaml", "utf8").replace(/\n {2}- \{ id: smb-ap-3.*\n/, "\n");
     await admin.getByLabel("Fleet YAML").fill(hostile);
     const captured = await captureAction(admin, () => admin.getByRole("button", { name: "Preview changes" }).click());
     await expect(admin.getByTestId("import-success")).toBeVisible();

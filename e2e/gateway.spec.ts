@@ -68,7 +68,7 @@ test.describe("API versions at the edge", () => {
       { cells: [LAGGING], service: "voice", apiVersions: ["v1"] },
     ]);
     const before = await gatewayConfig(page.request, gateway);
-    const etag = before.headers()["etag"]!;
+    const etag = before.headers().etag!;
     expect(await statusOf(before, "/v2/Calls")).toBe("disabled");
 
     await loginAs("release");
@@ -111,9 +111,9 @@ test.describe("API versions at the edge", () => {
 
     const after = await gatewayConfig(page.request, gateway, etag);
     expect(after.status()).toBe(200);
-    expect(after.headers()["etag"]).not.toBe(etag);
+    expect(after.headers().etag).not.toBe(etag);
     expect(await statusOf(after, "/v2/Calls")).toBe("active");
-    expect((await gatewayConfig(page.request, gateway, after.headers()["etag"])).status()).toBe(304);
+    expect((await gatewayConfig(page.request, gateway, after.headers().etag)).status()).toBe(304);
   });
 
   test("the gateway endpoints over HTTP: tokens and scopes, ETags, YAML, and the resolver's 200 with standard headers, 404 and 410", async ({ page, loginAs, request }) => {
@@ -126,14 +126,14 @@ test.describe("API versions at the edge", () => {
     const body = await yaml.text();
     expect(body).toContain("path: /v0/Messages");
     expect(body).not.toContain('Deprecation: "true"');
-    expect((await request.get("/api/v1/gateway/config", { headers: { Authorization: `Bearer ${gateway}`, "If-None-Match": yaml.headers()["etag"]! } })).status()).toBe(304);
+    expect((await request.get("/api/v1/gateway/config", { headers: { Authorization: `Bearer ${gateway}`, "If-None-Match": yaml.headers().etag! } })).status()).toBe(304);
 
     const resolve = (path: string, method = "POST") => request.get(`/api/v1/gateway/resolve?method=${method}&path=${encodeURIComponent(path)}`, { headers: { Authorization: `Bearer ${gateway}` } });
     const dep = await resolve("/v0/Messages");
     expect(dep.status()).toBe(200);
     // What a client library sees: an RFC 9745 date and an RFC 8594 HTTP-date it can parse.
-    expect(parseSfDate(dep.headers()["deprecation"]!)?.toISOString()).toBe("2025-01-15T00:00:00.000Z");
-    expect(new Date(Date.parse(dep.headers()["sunset"]!)).toISOString()).toBe("2025-06-01T00:00:00.000Z");
+    expect(parseSfDate(dep.headers().deprecation!)?.toISOString()).toBe("2025-01-15T00:00:00.000Z");
+    expect(new Date(Date.parse(dep.headers().sunset!)).toISOString()).toBe("2025-06-01T00:00:00.000Z");
     expect((await dep.json()).backend).toBe("https://cell-router.internal/sms/v1/messages");
     expect((await resolve("/v9/Faxes")).status()).toBe(404);
     expect((await resolve("/v1/Messages", "DELETE")).status()).toBe(405);

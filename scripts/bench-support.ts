@@ -231,8 +231,8 @@ export function cpuSnapshot(): CpuSnapshot {
 
 /** "app 1.2 ms · postgres 3.4 ms · bench 0.5 ms" for the CPU used between two snapshots, per `per` units. */
 export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot, per: number, unit: string): string {
-  return (["app", "postgres", "bench"] as const)
+  return `${(["app", "postgres", "bench"] as const)
     .filter((k) => after[k] - before[k] > 0)
     .map((k) => `${k} ${((after[k] - before[k]) / per).toFixed(1)} ms`)
-    .join(" · ") + ` CPU per ${unit}`;
+    .join(" · ")} CPU per ${unit}`;
 }

@@ -152,7 +152,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
     }
     case "export gateway": {
       const routes = await loadRoutes(db);
-      if (rest.includes("--json")) process.stdout.write(JSON.stringify(exportGatewayConfig(routes), null, 2) + "\n");
+      if (rest.includes("--json")) process.stdout.write(`${JSON.stringify(exportGatewayConfig(routes), null, 2)}\n`);
       else process.stdout.write(exportGatewayYaml(routes, await configVersion(db)));
       return 0;
     }

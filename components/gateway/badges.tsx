@@ -35,7 +35,7 @@ export const READY_LABEL: Record<CellReadinessState, string> = { ready: "Ready",
 
 export function ReadinessMark({ state, title }: { state: CellReadinessState; title?: string }) {
   return (
-    <span title={title ?? READY_LABEL[state]} aria-label={READY_LABEL[state]} data-state={state} className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}>
+    <span role="img" title={title ?? READY_LABEL[state]} aria-label={READY_LABEL[state]} data-state={state} className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}>
       {{ ready: "✓", stale: "◷", missing: "✕" }[state]}
     </span>
   );

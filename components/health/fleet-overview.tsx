@@ -48,7 +48,7 @@ export function FleetOverview({ initial, thresholds }: { initial?: FleetHealth; 
     return query.error ? (
       <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">The fleet's health could not be loaded: {(query.error as Error).message}</p>
     ) : (
-      <div className="space-y-4" aria-busy="true" aria-label="Loading the fleet's health">
+      <div className="space-y-4" role="status" aria-busy="true" aria-label="Loading the fleet's health">
         <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
         <div className="h-[480px] animate-pulse rounded-xl bg-slate-200/70" />
       </div>

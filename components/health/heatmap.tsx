@@ -196,8 +196,10 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
           {virtualizer.getVirtualItems().map((vi) => {
             const row = rows[vi.index]!;
             return (
+              // biome-ignore lint/a11y/useFocusableInteractive: in an ARIA grid the cells take focus (roving tab index), not the rows
               <div key={row.key} role="row" style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${vi.start}px)`, height: vi.size }}>
                 {row.kind === "header" ? (
+                  // biome-ignore lint/a11y/useFocusableInteractive: a row header of the grid; the tiles take focus
                   <div className="flex items-end gap-2 border-b border-slate-100 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600" role="rowheader">
                     <span>{row.tier}</span>
                     <span className="font-normal normal-case text-slate-400">{row.cells} cell{row.cells === 1 ? "" : "s"}{row.bad ? ` · ${row.bad} unhealthy` : ""}</span>

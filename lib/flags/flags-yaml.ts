@@ -107,5 +107,5 @@ export function exportFlagsYaml(specs: readonly FlagSpec[]): string {
     }
   }
   if (specs.length === 0) lines[lines.length - 1] = "flags: []";
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -107,15 +107,15 @@ export function exportFleetYaml(spec: FleetSpec): string {
     "cells:",
     ...spec.cells.map((c) => {
       const parts = [
-        `id: ${(c.id + ",").padEnd(width + 1)}`,
-        `tier: ${(c.tier + ",").padEnd(tierWidth + 1)}`,
+        `id: ${(`${c.id},`).padEnd(width + 1)}`,
+        `tier: ${(`${c.tier},`).padEnd(tierWidth + 1)}`,
         `region: ${c.region}`,
       ];
       if (c.compliance.length) parts[2] += `, compliance: [${c.compliance.join(", ")}]`;
       return `  - { ${parts.join(" ")} }`;
     }),
   ];
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export interface CellChange {

@@ -162,7 +162,7 @@ describe("refusals name the line, the field and the reason, and return nothing",
   it("a legacy Deprecation without any successor is dated at the import time, capped by the sunset date", () => {
     const text = ok("  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: \"true\"\n");
     expect(parseGatewayYaml(text, SERVICES, NOW).routes[0]!.deprecationDate).toEqual(NOW);
-    const capped = text + "    sunset_date: 2025-06-01\n";
+    const capped = `${text}    sunset_date: 2025-06-01\n`;
     expect(parseGatewayYaml(capped, SERVICES, NOW).routes[0]!.deprecationDate).toEqual(new Date("2025-06-01T00:00:00Z"));
   });
 });

@@ -357,7 +357,7 @@ function scalar(v: string): string {
 export function exportGatewayYaml(routes: Route[], meta?: { version: number }): string {
   const cfg = exportGatewayConfig(routes);
   const lines = [
-    "# Landing Zone API gateway config, exported by Cellplane" + (meta ? ` (config version ${meta.version})` : "") + ".",
+    `# Landing Zone API gateway config, exported by Cellplane${meta ? ` (config version ${meta.version})` : ""}.`,
     "# Re-import with `npx cellplane import gateway FILE`; method defaults to POST.",
     "routes:",
   ];
@@ -380,5 +380,5 @@ export function exportGatewayYaml(routes: Route[], meta?: { version: number }): 
     });
   });
   if (cfg.routes.length === 0) lines[lines.length - 1] = "routes: []";
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,4 @@
-// The rollouts part of the v1 API, for the OpenAPI document.
-import { z } from "zod";
+
 import type { ApiOperation } from "@/lib/api/openapi";
 import { releaseView } from "./api";
 import { startReleaseSchema } from "./api";

@@ -210,7 +210,7 @@ function notify(step: Step, i: number, event: NotifyEvent, text: string, cells?:
   step.effects.push({ kind: "notify", event, wave: i, target: notifyTarget(step.doc, i), text, cells });
 }
 
-function finish(step: Step, status: ReleaseStatus, now: Date, reason: string) {
+function finish(step: Step, status: ReleaseStatus, reason: string) {
   step.doc.status = status;
   step.doc.endReason = reason;
   notify(step, step.doc.current, "release_finished", `Release ${status === "succeeded" ? "finished" : status.replace("_", " ")}: ${reason}`);
@@ -352,7 +352,7 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
       if (i + 1 < doc.waves.length) {
         doc.current = i + 1;
       } else {
-        finish(step, "succeeded", now, `all ${doc.waves.length} waves passed`);
+        finish(step, "succeeded", `all ${doc.waves.length} waves passed`);
       }
       return;
     }
@@ -367,7 +367,7 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
       moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
       notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
       for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
-      finish(step, "rolled_back", now, w.failure ?? "rolled back");
+      finish(step, "rolled_back", w.failure ?? "rolled back");
       return;
     }
     default:
@@ -403,7 +403,7 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       } else {
         moveWave(step, i, "REJECTED", now, `rejected by ${cmd.by}: ${cmd.comment}`);
         for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
-        finish(step, "aborted", now, `gate ${w.name} rejected by ${cmd.by}: ${cmd.comment}`);
+        finish(step, "aborted", `gate ${w.name} rejected by ${cmd.by}: ${cmd.comment}`);
       }
       return step;
     }
@@ -419,7 +419,7 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       return step;
     case "abort":
       for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
-      finish(step, "aborted", now, `aborted by ${cmd.by}: ${cmd.reason}`);
+      finish(step, "aborted", `aborted by ${cmd.by}: ${cmd.reason}`);
       return step;
     case "rollback": {
       if (!w || !["DEPLOYING", "BAKING", "VALIDATING"].includes(w.state)) throw new EngineError("CONFLICT", `wave ${w?.name ?? i} is ${w?.state.toLowerCase() ?? "missing"}; only a deploying, baking or validating wave can be rolled back`);
@@ -428,7 +428,7 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       return step;
     }
     case "advance": {
-      if (!w || w.state !== "BAKING") throw new EngineError("CONFLICT", "only a baking wave can be advanced");
+      if (w?.state !== "BAKING") throw new EngineError("CONFLICT", "only a baking wave can be advanced");
       w.bakeEndsAt = now.toISOString();
       step.effects.push({ kind: "transition", wave: i, from: "BAKING", to: "BAKING", detail: `bake cut short by ${cmd.by}: ${cmd.reason}` });
       return step;

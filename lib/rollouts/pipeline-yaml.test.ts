@@ -71,7 +71,7 @@ describe("the state-machine form", () => {
     expect(waveNameFromState(state)).toBe(name);
   });
 
-  const orphan = runbook + "\n  Orphan:\n    action: rollback\n";
+  const orphan = `${runbook}\n  Orphan:\n    action: rollback\n`;
   it.each<[string, string, string, string, RegExp]>([
     ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry" \(did you mean "ValidateCanary"\?\)/],
     ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: Finish"), "on_success: Finish", "states.ValidateSMBWave1.on_success", /unknown state "Finish" \(states: DeployToCanary, ValidateCanary, .*, Done\)/],

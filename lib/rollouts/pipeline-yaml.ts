@@ -420,7 +420,7 @@ function readState(name: string, value: unknown, c: Collector, fleetIds: Set<str
     const cells = stateCells(value, name, c, fleetIds);
     if (cells && cells.length === 0) c.atLine(line, `states.${name}`, "a deploy state needs `cell` or `cells`");
     info.deploy = {
-      cells: cells && cells.length ? cells : null,
+      cells: cells?.length ? cells : null,
       parallel: parseFlag(value.parallel, at("parallel"), f("parallel"), c, true),
       requiresApproval: parseFlag(value.requires_approval, at("requires_approval"), f("requires_approval"), c, false),
       maintenanceWindow: parseFlag(value.maintenance_window, at("maintenance_window"), f("maintenance_window"), c, false),
@@ -574,7 +574,7 @@ const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
 /** A YAML scalar: plain when unambiguous, otherwise double-quoted (JSON strings are valid YAML). */
 function scalar(s: string): string {
-  const plain = /^[A-Za-z0-9][A-Za-z0-9 _.\/-]*$/.test(s) && !/ $/.test(s) && !RESERVED.test(s) && !/^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$/.test(s) && !/^0[xo]/i.test(s);
+  const plain = /^[A-Za-z0-9][A-Za-z0-9 _./-]*$/.test(s) && !/ $/.test(s) && !RESERVED.test(s) && !/^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$/.test(s) && !/^0[xo]/i.test(s);
   return plain ? s : JSON.stringify(s);
 }
 
@@ -615,5 +615,5 @@ export function exportPipelineYaml(spec: PipelineSpec): string {
     if (w.maintenanceWindow) out.push("    maintenance_window: true");
     out.push(`    checks: [${w.checks.map(checkYaml).join(", ")}]`);
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FLEET } from "./manifest.test";
+import { FLEET } from "./test-fixtures";
 import { parseManifestYaml } from "./manifest";
 import { canRollback, cellRollback, command, migrationRollback, newRun, start, tick, type Observations, type RunState } from "./machine";
 import { etaMs, formatEta, summarize } from "./summary";
@@ -182,7 +182,7 @@ describe("ETA and the summary line", () => {
   });
 
   it("reads like the seed's dashboard while backfilling", () => {
-    let s = start(newRun(spec), "release@x", T0, 1).state;
+    const s = start(newRun(spec), "release@x", T0, 1).state;
     s.doc.current = 2;
     for (const c of Object.keys(s.cells)) {
       s.cells[c]!.expand!.status = "complete";

@@ -2,17 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SpecValidationError } from "@/lib/yaml-errors";
-import { deriveInverse, expandPattern, parseManifestYaml, type FleetCell } from "./manifest";
+import { deriveInverse, expandPattern, parseManifestYaml } from "./manifest";
+import { FLEET } from "./test-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const example = fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8");
 
-export const FLEET: FleetCell[] = [
-  { id: "canary-us-internal", tier: "canary" },
-  ...["smb-us-1", "smb-us-2", "smb-us-3", "smb-eu-1", "smb-eu-2"].map((id) => ({ id, tier: "smb" as const })),
-  { id: "enterprise-us-hipaa", tier: "enterprise" },
-  { id: "enterprise-eu-standard", tier: "enterprise" },
-];
 const ctx = { fleet: FLEET, pipelines: ["standard"], services: ["sms", "voice"] };
 
 function errorsOf(text: string) {

@@ -129,7 +129,8 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
   for (const k of Object.keys(m)) if (!["id", "description", "phases"].includes(k)) c.add([...base, k], `migration.${k}`, "unknown field (expected id, description, phases)", c.keyLine(base, k));
   const id = typeof m.id === "string" ? m.id : "";
   if (!MIGRATION_ID.test(id)) c.add([...base, "id"], "migration.id", "required: letters, digits, . _ - (at most 100)");
-  const description = m.description === undefined ? "" : typeof m.description === "string" ? m.description : (c.add([...base, "description"], "migration.description", "must be text"), "");
+  const description = typeof m.description === "string" ? m.description : "";
+  if (m.description !== undefined && typeof m.description !== "string") c.add([...base, "description"], "migration.description", "must be text");
 
   const fleetIds = new Set(ctx.fleet.map((f) => f.id));
   const order = rolloutOrder(ctx.fleet);

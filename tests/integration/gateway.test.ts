@@ -153,7 +153,7 @@ describe("enabling /v2/Calls through the readiness gate", () => {
     expect(r.forced).toBe(true);
     const ev = await t.prisma.auditEvent.findFirst({ where: { targetId: "POST /v3/Calls", action: "route.enable.forced" } });
     expect(ev?.reason).toBe("Carrier deadline; cells verified by hand");
-    expect((ev?.after as { lagging: string[] }).lagging).toHaveLength(16);
+    expect((ev!.after as { lagging: string[] }).lagging).toHaveLength(16);
     // restore the demo table
     await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(example, SERVICES, NOW), "test", "restore", NOW));
   });

@@ -8,7 +8,7 @@ import { forgetThresholds } from "@/lib/health/server/thresholds-cache";
 import { thresholdsSchema } from "@/lib/health/thresholds";
 import { linksSchema } from "@/lib/settings/links";
 import { rolloutSettingsSchema } from "@/lib/settings/rollouts";
-import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/server/store";
+import { SETTINGS, writeSetting } from "@/lib/settings/server/store";
 
 const pct = z.coerce.number({ error: "a number" }).min(0, "≥ 0").max(100, "≤ 100");
 const thresholdsInput = z.object({

@@ -3,7 +3,7 @@ import "server-only";
 // validation with specific 4xx errors, and JSON error bodies of one shape:
 //   { error: { code, message, details? } }
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
+import type { z } from "zod";
 import { db } from "@/lib/db";
 import { checkToken } from "@/lib/auth/server/users";
 import type { Principal, TokenScope } from "@/lib/auth/roles";

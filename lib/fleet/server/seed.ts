@@ -60,7 +60,7 @@ export function demoFleetFile(root = process.cwd()): string {
 export async function seedDemo(db: Db, password: string, root = process.cwd()): Promise<boolean> {
   const catalogue = await serviceCatalogue(db);
   const spec = parseFleetYaml(demoFleetFile(root), catalogue);
-  const hashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(password)));
+  const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(password)));
   return db.$transaction(
     async (tx) => {
       const claimed = await tx.systemMarker.createMany({ data: [{ key: DEMO_MARKER }], skipDuplicates: true });

@@ -1,5 +1,5 @@
 // Alert storage: external alerts from POST /api/v1/alerts, and the rule-alert sync job.
-import { z } from "zod";
+import type { z } from "zod";
 import type { AuditInput } from "@/lib/audit/server/record";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";

@@ -7,7 +7,7 @@
 // Cellplane's own migration_cells row is only a mirror of that checkpoint, for the dashboard.
 // Schema scripts run in a transaction with a lock timeout and record themselves in
 // `_cellplane_schema_applied` in the same transaction, so a repeated attempt is a no-op.
-import pg from "pg";
+import type pg from "pg";
 import type { BackfillPlan } from "../backfill-script";
 
 export const LOCK_TIMEOUT = "5s";

@@ -90,7 +90,7 @@ export default async function CellPage({ params, searchParams }: { params: Promi
             {cell.customers.map((c) => (
               <li key={c.id} className="flex items-center justify-between py-1.5" data-impacted={impacted || undefined}>
                 <span>
-                  {impacted && <span className="mr-1 text-red-600" aria-label="affected">●</span>}
+                  {impacted && <span className="mr-1 text-red-600" role="img" aria-label="affected">●</span>}
                   {c.name} <span className="ml-1 font-mono text-xs text-slate-500">{c.id}</span>
                 </span>
                 <Tag>{c.plan}</Tag>

@@ -45,7 +45,7 @@ export function ScheduleEditor(props: {
     const at = new Date(Math.ceil((last + 24 * 3600_000) / 3600_000) * 3600_000);
     setRows((rs) => [...rs, { id: nextId++, at: toUtcInput(at), percentage: "" }]);
   };
-  const useStandard = () => {
+  const applyStandardRamp = () => {
     const start = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     setRows(rowsOf(standardRamp(start).map((s) => ({ at: s.at.toISOString(), percentage: s.percentage }))));
   };
@@ -126,7 +126,7 @@ export function ScheduleEditor(props: {
       {canEdit ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">
           <button type="button" onClick={addStep} disabled={pending} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50">Add step</button>
-          <button type="button" onClick={useStandard} disabled={pending} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50" title="0% now, 5% tomorrow, 25% the day after, 100% on day 7">
+          <button type="button" onClick={applyStandardRamp} disabled={pending} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50" title="0% now, 5% tomorrow, 25% the day after, 100% on day 7">
             Standard ramp from now
           </button>
           {rows.length > 0 && <button type="button" onClick={() => setRows([])} disabled={pending} className="rounded-md px-2.5 py-1 text-sm text-slate-500 hover:bg-slate-100">Clear</button>}

@@ -2,7 +2,7 @@
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
 import { useState } from "react";
-import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
+import { ActionOutcome, useServerAction, } from "@/components/use-server-action";
 import { approveMigrationAction, rejectMigrationAction, retryMigrationAction, rollbackCellAction, rollbackMigrationAction, startMigrationAction } from "../actions";
 
 export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: number }) {
