@@ -4,7 +4,19 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
 
-export function ActionForm({ action, children, submit = "Save", testId, className = "" }: { action: (fd: FormData) => Promise<ActionResult<unknown>>; children: (errors: Record<string, string[]>) => ReactNode; submit?: string; testId?: string; className?: string }) {
+export function ActionForm({
+  action,
+  children,
+  submit = "Save",
+  testId,
+  className = "",
+}: {
+  action: (fd: FormData) => Promise<ActionResult<unknown>>;
+  children: (errors: Record<string, string[]>) => ReactNode;
+  submit?: string;
+  testId?: string;
+  className?: string;
+}) {
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);
   const [pending, start] = useTransition();
   const router = useRouter();
@@ -25,25 +37,64 @@ export function ActionForm({ action, children, submit = "Save", testId, classNam
     >
       {children(errors)}
       <div className="mt-3 flex items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+        >
           {pending ? "Saving…" : submit}
         </button>
-        {result?.ok && <span className="text-sm text-emerald-700" role="status">Saved.</span>}
-        {result && !result.ok && <span className="text-sm text-red-700" role="status" data-testid="form-error">{result.message}</span>}
+        {result?.ok && (
+          <span className="text-sm text-emerald-700" role="status">
+            Saved.
+          </span>
+        )}
+        {result && !result.ok && (
+          <span className="text-sm text-red-700" role="status" data-testid="form-error">
+            {result.message}
+          </span>
+        )}
       </div>
     </form>
   );
 }
 
-export function Field({ label, name, defaultValue, errors, type = "text", suffix, step }: { label: string; name: string; defaultValue: string | number; errors?: string[]; type?: string; suffix?: string; step?: string }) {
+export function Field({
+  label,
+  name,
+  defaultValue,
+  errors,
+  type = "text",
+  suffix,
+  step,
+}: {
+  label: string;
+  name: string;
+  defaultValue: string | number;
+  errors?: string[];
+  type?: string;
+  suffix?: string;
+  step?: string;
+}) {
   return (
     <label className="block text-sm">
       <span className="text-slate-600">{label}</span>
       <span className="mt-1 flex items-center gap-1">
-        <input name={name} type={type} step={step} defaultValue={defaultValue} aria-invalid={!!errors?.length} className={`w-full rounded-md border px-2 py-1 ${errors?.length ? "border-red-400" : "border-slate-300"}`} />
+        <input
+          name={name}
+          type={type}
+          step={step}
+          defaultValue={defaultValue}
+          aria-invalid={!!errors?.length}
+          className={`w-full rounded-md border px-2 py-1 ${errors?.length ? "border-red-400" : "border-slate-300"}`}
+        />
         {suffix && <span className="text-xs text-slate-500">{suffix}</span>}
       </span>
-      {errors?.map((e) => <span key={e} className="mt-0.5 block text-xs text-red-700">{e}</span>)}
+      {errors?.map((e) => (
+        <span key={e} className="mt-0.5 block text-xs text-red-700">
+          {e}
+        </span>
+      ))}
     </label>
   );
 }

@@ -23,18 +23,34 @@ export function AuditTable({ rows, compact = false }: { rows: AuditEvent[]; comp
       <tbody className="divide-y divide-slate-100">
         {rows.map((e) => (
           <tr key={e.id.toString()} className="align-top" data-testid="audit-row">
-            <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+            <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">
+              {e.at.toISOString().replace("T", " ").slice(0, 19)}
+            </td>
             <td className="px-4 py-2">{e.actor}</td>
             <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
             {!compact && (
               <td className="px-4 py-2 text-xs">
                 <span className="text-slate-500">{e.targetType}</span>{" "}
-                {e.targetType === "cell" ? <Link className="font-mono text-indigo-700 hover:underline" href={`/cells/${e.targetId}`}>{e.targetId}</Link> : <span className="font-mono">{e.targetId}</span>}
+                {e.targetType === "cell" ? (
+                  <Link className="font-mono text-indigo-700 hover:underline" href={`/cells/${e.targetId}`}>
+                    {e.targetId}
+                  </Link>
+                ) : (
+                  <span className="font-mono">{e.targetId}</span>
+                )}
               </td>
             )}
             <td className="max-w-xl px-4 py-2 font-mono text-[11px] text-slate-600">
-              {e.before !== null && <div><span className="text-red-600">−</span> {summary(e.before)}</div>}
-              {e.after !== null && <div><span className="text-emerald-600">+</span> {summary(e.after)}</div>}
+              {e.before !== null && (
+                <div>
+                  <span className="text-red-600">−</span> {summary(e.before)}
+                </div>
+              )}
+              {e.after !== null && (
+                <div>
+                  <span className="text-emerald-600">+</span> {summary(e.after)}
+                </div>
+              )}
               {e.reason && <div className="font-sans text-slate-500">Reason: {e.reason}</div>}
             </td>
           </tr>

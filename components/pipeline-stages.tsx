@@ -15,7 +15,14 @@ function Badge({ children, tone, testId }: { children: React.ReactNode; tone: "a
     violet: "bg-violet-50 text-violet-800 ring-violet-200",
     slate: "bg-slate-50 text-slate-700 ring-slate-200",
   };
-  return <span data-testid={testId} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-[11px] font-medium ring-1 ring-inset ${tones[tone]}`}>{children}</span>;
+  return (
+    <span
+      data-testid={testId}
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-[11px] font-medium ring-1 ring-inset ${tones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSpec; planned: PlannedWave[]; tiers: Map<string, string> }) {
@@ -23,27 +30,45 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
   const mixedTiers = new Set(cells.map((id) => tiers.get(id))).size > 1;
   const bake = formatDuration(wave.bakeMs);
   return (
-    <section data-testid="wave-card" data-wave={wave.name} aria-label={`Wave ${index + 1}: ${wave.name}`} className="flex w-72 shrink-0 flex-col rounded-xl border border-slate-200 bg-white shadow-sm">
+    <section
+      data-testid="wave-card"
+      data-wave={wave.name}
+      aria-label={`Wave ${index + 1}: ${wave.name}`}
+      className="flex w-72 shrink-0 flex-col rounded-xl border border-slate-200 bg-white shadow-sm"
+    >
       <div className="border-b border-slate-100 px-4 py-3">
         <div className="text-[11px] font-medium uppercase tracking-wide text-slate-400">Wave {index + 1}</div>
-        <h3 className="font-semibold text-slate-800" data-testid="wave-name">{wave.name}</h3>
+        <h3 className="font-semibold text-slate-800" data-testid="wave-name">
+          {wave.name}
+        </h3>
         <div className="mt-1 flex flex-wrap gap-1 font-mono text-xs text-indigo-700" data-testid="wave-selectors">
-          {wave.selectors.map((s, i) => <span key={i} className="rounded bg-indigo-50 px-1.5 py-0.5">{formatSelector(s)}</span>)}
+          {wave.selectors.map((s, i) => (
+            <span key={i} className="rounded bg-indigo-50 px-1.5 py-0.5">
+              {formatSelector(s)}
+            </span>
+          ))}
         </div>
       </div>
       <div className="flex-1 space-y-3 px-4 py-3 text-sm">
         <div>
           <div className="mb-1 flex items-baseline justify-between text-xs text-slate-500">
             <span>{wave.parallel ? "Cells, together" : "Cells, one at a time"}</span>
-            <span data-testid="wave-cell-count">{cells.length} cell{cells.length === 1 ? "" : "s"}</span>
+            <span data-testid="wave-cell-count">
+              {cells.length} cell{cells.length === 1 ? "" : "s"}
+            </span>
           </div>
           {cells.length === 0 ? (
-            <p className="rounded-md bg-slate-50 px-2 py-1.5 text-xs text-slate-500">No active cell matches now: this wave would be skipped.</p>
+            <p className="rounded-md bg-slate-50 px-2 py-1.5 text-xs text-slate-500">
+              No active cell matches now: this wave would be skipped.
+            </p>
           ) : (
             <ol className="space-y-0.5 font-mono text-xs" data-testid="wave-cells">
               {cells.map((id, i) => (
                 <li key={id} data-testid="wave-cell" className="flex items-center justify-between gap-2">
-                  <span>{wave.parallel ? "" : <span className="mr-1 text-slate-400">{i + 1}.</span>}<span data-testid="wave-cell-id">{id}</span></span>
+                  <span>
+                    {wave.parallel ? "" : <span className="mr-1 text-slate-400">{i + 1}.</span>}
+                    <span data-testid="wave-cell-id">{id}</span>
+                  </span>
                   {mixedTiers && tiers.get(id) && <TierBadge tier={tiers.get(id)!} />}
                 </li>
               ))}
@@ -52,7 +77,10 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
         </div>
         <div className="flex items-center justify-between text-xs">
           <span className="text-slate-500">Bake</span>
-          <span className="font-medium tabular-nums text-slate-800" data-testid="wave-bake">{bake}{wave.parallel ? "" : " per cell"}</span>
+          <span className="font-medium tabular-nums text-slate-800" data-testid="wave-bake">
+            {bake}
+            {wave.parallel ? "" : " per cell"}
+          </span>
         </div>
         <div>
           <div className="mb-1 text-xs text-slate-500">Checks</div>
@@ -60,16 +88,33 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
             <p className="text-xs text-slate-400">none (bake only)</p>
           ) : (
             <ul className="space-y-0.5 font-mono text-xs text-slate-700" data-testid="wave-checks">
-              {wave.checks.map((c, i) => <li key={i}>{formatCheck(c)}</li>)}
+              {wave.checks.map((c, i) => (
+                <li key={i}>{formatCheck(c)}</li>
+              ))}
             </ul>
           )}
         </div>
       </div>
       {(wave.requiresApproval || wave.notify || wave.maintenanceWindow || !wave.parallel) && (
         <div className="flex flex-wrap gap-1 border-t border-slate-100 px-4 py-2">
-          {wave.requiresApproval && <Badge tone="amber" testId="badge-approval"><ShieldCheck className="h-3 w-3" aria-hidden />Approval required</Badge>}
-          {wave.notify && <Badge tone="sky" testId="badge-notify"><Bell className="h-3 w-3" aria-hidden />{wave.notify}</Badge>}
-          {wave.maintenanceWindow && <Badge tone="violet" testId="badge-window"><CalendarClock className="h-3 w-3" aria-hidden />Maintenance window</Badge>}
+          {wave.requiresApproval && (
+            <Badge tone="amber" testId="badge-approval">
+              <ShieldCheck className="h-3 w-3" aria-hidden />
+              Approval required
+            </Badge>
+          )}
+          {wave.notify && (
+            <Badge tone="sky" testId="badge-notify">
+              <Bell className="h-3 w-3" aria-hidden />
+              {wave.notify}
+            </Badge>
+          )}
+          {wave.maintenanceWindow && (
+            <Badge tone="violet" testId="badge-window">
+              <CalendarClock className="h-3 w-3" aria-hidden />
+              Maintenance window
+            </Badge>
+          )}
           {!wave.parallel && <Badge tone="slate">One cell at a time</Badge>}
         </div>
       )}

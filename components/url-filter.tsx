@@ -3,7 +3,17 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 
 /** A select whose value lives in the URL query (so a filtered view can be linked). */
-export function UrlSelect({ name, label, options, allLabel = "All" }: { name: string; label: string; options: { value: string; label: string }[]; allLabel?: string }) {
+export function UrlSelect({
+  name,
+  label,
+  options,
+  allLabel = "All",
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  allLabel?: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();

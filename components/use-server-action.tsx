@@ -24,7 +24,10 @@ export function ActionOutcome({ result }: { result: ActionResult<unknown> | null
   if (!result || result.ok) return null;
   return (
     <p role="status" data-testid="action-error" className="mt-2 text-sm text-red-700">
-      {result.message} {Object.entries(result.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}
+      {result.message}{" "}
+      {Object.entries(result.fieldErrors ?? {})
+        .map(([k, v]) => `${k}: ${v.join(", ")}`)
+        .join("; ")}
     </p>
   );
 }

@@ -12,7 +12,9 @@ export function DiffLines({ lines, empty, testId }: { lines: DiffLine[]; empty: 
   return (
     <ul className="font-mono text-xs" data-testid={testId}>
       {lines.map(([sign, text], i) => (
-        <li key={i} className={sign === "+" ? "text-emerald-700" : sign === "−" ? "text-red-700" : "text-amber-700"}>{sign} {text}</li>
+        <li key={i} className={sign === "+" ? "text-emerald-700" : sign === "−" ? "text-red-700" : "text-amber-700"}>
+          {sign} {text}
+        </li>
       ))}
     </ul>
   );
@@ -35,7 +37,18 @@ interface Props<T> {
   after?: (data: T) => ReactNode;
 }
 
-export function YamlImportForm<T>({ action, label, placeholder, accept = ".yaml,.yml,text/yaml", previewLabel = "Preview changes", applyTitle, fields, success, failure, after }: Props<T>) {
+export function YamlImportForm<T>({
+  action,
+  label,
+  placeholder,
+  accept = ".yaml,.yml,text/yaml",
+  previewLabel = "Preview changes",
+  applyTitle,
+  fields,
+  success,
+  failure,
+  after,
+}: Props<T>) {
   const [yaml, setYaml] = useState("");
   const [result, setResult] = useState<ActionResult<T> | null>(null);
   const [pending, start] = useTransition();
@@ -78,10 +91,21 @@ export function YamlImportForm<T>({ action, label, placeholder, accept = ".yaml,
         </label>
         {fields}
         <div className="flex gap-2">
-          <button type="button" disabled={pending || !yaml} onClick={() => submit("preview")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-50">
+          <button
+            type="button"
+            disabled={pending || !yaml}
+            onClick={() => submit("preview")}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-50"
+          >
             {previewLabel}
           </button>
-          <button type="button" disabled={pending || !yaml} onClick={() => submit("apply")} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50" title={applyTitle}>
+          <button
+            type="button"
+            disabled={pending || !yaml}
+            onClick={() => submit("apply")}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            title={applyTitle}
+          >
             {pending ? "Working…" : "Import"}
           </button>
         </div>
@@ -89,17 +113,30 @@ export function YamlImportForm<T>({ action, label, placeholder, accept = ".yaml,
       <div data-testid="import-result" aria-live="polite" className="space-y-3">
         {result && !result.ok && (
           <div className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
-            <p className="font-medium" data-testid="import-error">{result.message}</p>
+            <p className="font-medium" data-testid="import-error">
+              {result.message}
+            </p>
             {result.specErrors && (
               <ul className="mt-2 space-y-1 font-mono text-xs" data-testid="import-errors">
                 {result.specErrors.map((e, i) => (
-                  <li key={i}>{e.line ? `line ${e.line}: ` : ""}{e.field}: {e.message}</li>
+                  <li key={i}>
+                    {e.line ? `line ${e.line}: ` : ""}
+                    {e.field}: {e.message}
+                  </li>
                 ))}
               </ul>
             )}
-            {failure ? failure(result) : result.fieldErrors && (
-              <ul className="mt-2 text-xs">{Object.entries(result.fieldErrors).map(([k, v]) => <li key={k}>{k}: {v.join(", ")}</li>)}</ul>
-            )}
+            {failure
+              ? failure(result)
+              : result.fieldErrors && (
+                  <ul className="mt-2 text-xs">
+                    {Object.entries(result.fieldErrors).map(([k, v]) => (
+                      <li key={k}>
+                        {k}: {v.join(", ")}
+                      </li>
+                    ))}
+                  </ul>
+                )}
           </div>
         )}
         {result?.ok && <div className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">{success(result.data)}</div>}

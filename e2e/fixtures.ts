@@ -81,11 +81,19 @@ export interface CapturedAction {
 export async function captureAction(page: Page, click: () => Promise<void>): Promise<CapturedAction> {
   const [req] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), click()]);
   await req.response(); // the action has finished on the server
-  return { url: req.url(), actionId: req.headers()["next-action"]!, contentType: req.headers()["content-type"]!, body: req.postDataBuffer()!.toString("utf8") };
+  return {
+    url: req.url(),
+    actionId: req.headers()["next-action"]!,
+    contentType: req.headers()["content-type"]!,
+    body: req.postDataBuffer()!.toString("utf8"),
+  };
 }
 
 /** Send a captured server action as whoever `request` is signed in as; returns the response text. */
 export async function replayAction(request: APIRequestContext, a: CapturedAction, body = a.body) {
-  const res = await request.post(a.url, { headers: { "Next-Action": a.actionId, "Content-Type": a.contentType, Accept: "text/x-component" }, data: body });
+  const res = await request.post(a.url, {
+    headers: { "Next-Action": a.actionId, "Content-Type": a.contentType, Accept: "text/x-component" },
+    data: body,
+  });
   return { status: res.status(), text: await res.text() };
 }

@@ -43,12 +43,17 @@ test.describe("feature flags", () => {
     await expect(page.getByTestId("ramp-chart")).toBeVisible();
   });
 
-  test("product@ moves newVoiceCodec from 5% to 25%: exposure grows and a customer's preview flips from off to on", async ({ page, loginAs }) => {
+  test("product@ moves newVoiceCodec from 5% to 25%: exposure grows and a customer's preview flips from off to on", async ({
+    page,
+    loginAs,
+  }) => {
     await loginAs("product");
     await open(page, "/flags/newVoiceCodec");
     await ensureOn(page);
     const ids = await customerIds(page);
-    const chosen = ids.find((id) => id !== "enterprise-customer-123" && bucketOf("newVoiceCodec", id) > 5 && bucketOf("newVoiceCodec", id) <= 25)!;
+    const chosen = ids.find(
+      (id) => id !== "enterprise-customer-123" && bucketOf("newVoiceCodec", id) > 5 && bucketOf("newVoiceCodec", id) <= 25,
+    )!;
     expect(chosen, "a demo customer with a bucket between 6 and 25").toBeTruthy();
 
     await setRollout(page, 5);
@@ -73,7 +78,10 @@ test.describe("feature flags", () => {
     await expect(page.getByTestId("flag-history-entry").first()).toContainText("product@cellplane.local");
     // The list and the read API agree.
     const api = await (await page.request.get("/api/v1/flags")).json();
-    expect(api.flags.find((f: { key: string }) => f.key === "newVoiceCodec")).toMatchObject({ effectivePercentage: 25, percentageSource: "manual" });
+    expect(api.flags.find((f: { key: string }) => f.key === "newVoiceCodec")).toMatchObject({
+      effectivePercentage: 25,
+      percentageSource: "manual",
+    });
   });
 
   test("the kill switch turns the flag off for everyone, allowlisted customers included", async ({ page, loginAs }) => {
@@ -137,7 +145,10 @@ test.describe("feature flags", () => {
 
     // Nothing changed, and the viewer's page offers no working controls.
     const flags = await (await viewerCtx.request.get("/api/v1/flags")).json();
-    expect(flags.flags.find((f: { key: string }) => f.key === "whatsappRichMedia")).toMatchObject({ effectivePercentage: target, version: version + 1 });
+    expect(flags.flags.find((f: { key: string }) => f.key === "whatsappRichMedia")).toMatchObject({
+      effectivePercentage: target,
+      version: version + 1,
+    });
     const page = await viewerCtx.newPage();
     await open(page, "/flags/whatsappRichMedia");
     await expect(page.getByTestId("rollout-current")).toHaveText(`${target}%`);
@@ -147,7 +158,10 @@ test.describe("feature flags", () => {
     await viewerCtx.close();
   });
 
-  test("a product owner creates a flag and runs the activation plan: allowlist first, then the standard ramp", async ({ page, loginAs }) => {
+  test("a product owner creates a flag and runs the activation plan: allowlist first, then the standard ramp", async ({
+    page,
+    loginAs,
+  }) => {
     await loginAs("product");
     await open(page, "/flags/new");
     await page.getByLabel("Key").fill("bad key");

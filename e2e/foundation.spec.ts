@@ -26,7 +26,13 @@ test.describe("sign-in and roles", () => {
       await expect(page.getByTestId("user-name")).toHaveText(USERS[who].name);
       await expect(page.getByTestId("user-role")).toHaveText(USERS[who].role);
       const session = await (await page.request.get("/api/auth/session")).json();
-      expect(session.user.role).toBe(who === "release2" ? "RELEASE_MANAGER" : { viewer: "VIEWER", sre: "SRE", release: "RELEASE_MANAGER", product: "PRODUCT_OWNER", admin: "ADMIN" }[who as Exclude<DemoUser, "release2">]);
+      expect(session.user.role).toBe(
+        who === "release2"
+          ? "RELEASE_MANAGER"
+          : { viewer: "VIEWER", sre: "SRE", release: "RELEASE_MANAGER", product: "PRODUCT_OWNER", admin: "ADMIN" }[
+              who as Exclude<DemoUser, "release2">
+            ],
+      );
     });
   }
 
@@ -69,7 +75,9 @@ test.describe("fleet", () => {
     await open(page, "/audit?action=fleet.import&actor=admin");
     const importsBefore = (await page.getByText(/\d+ events? ·/).innerText()).split(" ")[0];
     await open(page, "/fleet/import");
-    const bad = fs.readFileSync("examples/fleet.yaml", "utf8").replace("{ id: smb-us-2,                tier: smb,", "{ id: smb-us-2,                tier: platinum,");
+    const bad = fs
+      .readFileSync("examples/fleet.yaml", "utf8")
+      .replace("{ id: smb-us-2,                tier: smb,", "{ id: smb-us-2,                tier: platinum,");
     await page.getByLabel("Fleet YAML").fill(`${bad}  - { id: BAD_ID, tier: smb, region: x }\n`);
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-error")).toContainText("Nothing was changed");

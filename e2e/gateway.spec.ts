@@ -8,7 +8,16 @@ import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./
 // A cell that joins the fleet for this test: it has reported nothing yet, so it lags whatever ran before.
 const LAGGING = `smb-e2e-${Date.now() % 1_000_000}`;
 const FLEET = fs.readFileSync("examples/fleet.yaml", "utf8");
-const sample = (cell: string, service: string, apiVersions: string[]) => ({ cell, service, ts: new Date().toISOString(), errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100, apiVersions });
+const sample = (cell: string, service: string, apiVersions: string[]) => ({
+  cell,
+  service,
+  ts: new Date().toISOString(),
+  errorRate: 0.0002,
+  p99Ms: 150,
+  cpu: 0.3,
+  rps: 100,
+  apiVersions,
+});
 
 /** Report API capabilities for every listed cell through the real telemetry API. */
 async function report(request: APIRequestContext, token: string, rows: { cells: string[]; service: string; apiVersions: string[] }[]) {
@@ -26,7 +35,9 @@ async function activeCells(request: APIRequestContext): Promise<string[]> {
 }
 
 async function gatewayConfig(request: APIRequestContext, token: string, etag?: string) {
-  return request.get("/api/v1/gateway/config", { headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(etag ? { "If-None-Match": etag } : {}) } });
+  return request.get("/api/v1/gateway/config", {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(etag ? { "If-None-Match": etag } : {}) },
+  });
 }
 
 const statusOf = async (res: Awaited<ReturnType<typeof gatewayConfig>>, path: string) =>
@@ -49,7 +60,10 @@ test.describe("API versions at the edge", () => {
     expect(cells.length).toBe(16);
     // Every cell serves sms v1+v2 and voice v1: the seed's table can be (re)imported as written.
     const all = [...cells, LAGGING];
-    await report(ctx.request, telemetry, [{ cells: all, service: "sms", apiVersions: ["v1", "v2"] }, { cells: all, service: "voice", apiVersions: ["v1"] }]);
+    await report(ctx.request, telemetry, [
+      { cells: all, service: "sms", apiVersions: ["v1", "v2"] },
+      { cells: all, service: "voice", apiVersions: ["v1"] },
+    ]);
     await ctx.close();
     cli(["import", "gateway", "examples/api-gateway-config.yaml"]);
   });
@@ -61,7 +75,12 @@ test.describe("API versions at the edge", () => {
     cli(["import", "fleet", demo]);
   });
 
-  test("release@ cannot enable /v2/Calls while a cell lacks voice v2; viewer@ is refused by the server; once every cell reports it, enable succeeds and the config shows it", async ({ browser, baseURL, page, loginAs }) => {
+  test("release@ cannot enable /v2/Calls while a cell lacks voice v2; viewer@ is refused by the server; once every cell reports it, enable succeeds and the config shows it", async ({
+    browser,
+    baseURL,
+    page,
+    loginAs,
+  }) => {
     simulatorFaults([{ kind: "silent", cell: LAGGING }]); // a running simulator must not report for the lagging cell meanwhile
     await report(page.request, telemetry, [
       { cells, service: "voice", apiVersions: ["v1", "v2"] },
@@ -116,7 +135,11 @@ test.describe("API versions at the edge", () => {
     expect((await gatewayConfig(page.request, gateway, after.headers().etag)).status()).toBe(304);
   });
 
-  test("the gateway endpoints over HTTP: tokens and scopes, ETags, YAML, and the resolver's 200 with standard headers, 404 and 410", async ({ page, loginAs, request }) => {
+  test("the gateway endpoints over HTTP: tokens and scopes, ETags, YAML, and the resolver's 200 with standard headers, 404 and 410", async ({
+    page,
+    loginAs,
+    request,
+  }) => {
     expect((await request.get("/api/v1/gateway/config")).status()).toBe(401);
     const wrong = apiToken(["fleet:read"]);
     expect((await request.get("/api/v1/gateway/config", { headers: { Authorization: `Bearer ${wrong}` } })).status()).toBe(403);
@@ -126,9 +149,18 @@ test.describe("API versions at the edge", () => {
     const body = await yaml.text();
     expect(body).toContain("path: /v0/Messages");
     expect(body).not.toContain('Deprecation: "true"');
-    expect((await request.get("/api/v1/gateway/config", { headers: { Authorization: `Bearer ${gateway}`, "If-None-Match": yaml.headers().etag! } })).status()).toBe(304);
+    expect(
+      (
+        await request.get("/api/v1/gateway/config", {
+          headers: { Authorization: `Bearer ${gateway}`, "If-None-Match": yaml.headers().etag! },
+        })
+      ).status(),
+    ).toBe(304);
 
-    const resolve = (path: string, method = "POST") => request.get(`/api/v1/gateway/resolve?method=${method}&path=${encodeURIComponent(path)}`, { headers: { Authorization: `Bearer ${gateway}` } });
+    const resolve = (path: string, method = "POST") =>
+      request.get(`/api/v1/gateway/resolve?method=${method}&path=${encodeURIComponent(path)}`, {
+        headers: { Authorization: `Bearer ${gateway}` },
+      });
     const dep = await resolve("/v0/Messages");
     expect(dep.status()).toBe(200);
     // What a client library sees: an RFC 9745 date and an RFC 8594 HTTP-date it can parse.
@@ -162,18 +194,27 @@ test.describe("API versions at the edge", () => {
     await expect(page.getByTestId("resolve-result")).toContainText("lives on enterprise-us-hipaa");
   });
 
-  test("release@ imports the seed's file as written in the UI (legacy header converted, with a warning); a bad file names the line and changes nothing", async ({ page, loginAs }) => {
+  test("release@ imports the seed's file as written in the UI (legacy header converted, with a warning); a bad file names the line and changes nothing", async ({
+    page,
+    loginAs,
+  }) => {
     await loginAs("release");
     await open(page, "/gateway/import");
     const example = fs.readFileSync("examples/api-gateway-config.yaml", "utf8");
-    await page.getByLabel("Gateway config YAML").fill(example.replace("sunset_date: 2025-06-01", "sunset_date: 2025-06-01\n    deprecation_date: 2025-07-01"));
+    await page
+      .getByLabel("Gateway config YAML")
+      .fill(example.replace("sunset_date: 2025-06-01", "sunset_date: 2025-06-01\n    deprecation_date: 2025-07-01"));
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-error")).toContainText("Nothing was changed");
-    await expect(page.getByTestId("import-errors")).toContainText("line 17: routes[2].sunset_date: sunset 2025-06-01 precedes deprecation 2025-07-01");
+    await expect(page.getByTestId("import-errors")).toContainText(
+      "line 17: routes[2].sunset_date: sunset 2025-06-01 precedes deprecation 2025-07-01",
+    );
 
     await page.getByLabel("Gateway config YAML").fill(example);
     await page.getByRole("button", { name: "Preview changes" }).click();
-    await expect(page.getByTestId("import-warnings")).toContainText('line 19: routes[2].response_headers.Deprecation: legacy value "true" converted');
+    await expect(page.getByTestId("import-warnings")).toContainText(
+      'line 19: routes[2].response_headers.Deprecation: legacy value "true" converted',
+    );
     await expect(page.getByTestId("import-success")).toContainText("Preview: 5 routes");
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-success")).toContainText("Imported 5 routes");

@@ -1,6 +1,15 @@
 import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
 
-const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({ cell, service, ts: new Date().toISOString(), errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100, ...o });
+const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({
+  cell,
+  service,
+  ts: new Date().toISOString(),
+  errorRate: 0.0002,
+  p99Ms: 150,
+  cpu: 0.3,
+  rps: 100,
+  ...o,
+});
 
 test.describe("fleet health for SREs", () => {
   test.afterAll(() => simulatorFaults([]));
@@ -20,7 +29,11 @@ test.describe("fleet health for SREs", () => {
     await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
   });
 
-  test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({ page, loginAs, request }) => {
+  test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({
+    page,
+    loginAs,
+    request,
+  }) => {
     const cell = "enterprise-us-hipaa";
     simulatorFaults([{ kind: "silent", cell }]); // keep the simulator (if running) from overwriting the injected state
     const token = apiToken(["telemetry:write"]);
@@ -32,7 +45,12 @@ test.describe("fleet health for SREs", () => {
 
     const res = await request.post("/api/v1/telemetry", {
       headers: { Authorization: `Bearer ${token}` },
-      data: { samples: [sample(cell, "voice", { errorRate: 0.087, p99Ms: 1400 }), ...["sms", "video", "whatsapp", "email"].map((s) => sample(cell, s))] },
+      data: {
+        samples: [
+          sample(cell, "voice", { errorRate: 0.087, p99Ms: 1400 }),
+          ...["sms", "video", "whatsapp", "email"].map((s) => sample(cell, s)),
+        ],
+      },
     });
     expect(res.status()).toBe(200);
     await expect(tile).toHaveAttribute("data-status", "red", { timeout: 10_000 });
@@ -49,13 +67,27 @@ test.describe("fleet health for SREs", () => {
     await expect(page.getByTestId("runbooks")).toContainText(`Is ${cell} reachable?`);
   });
 
-  test("an incident on several cells is one grouped row on the alerts page; on call acknowledges it once", async ({ page, loginAs, request, browser, baseURL }) => {
+  test("an incident on several cells is one grouped row on the alerts page; on call acknowledges it once", async ({
+    page,
+    loginAs,
+    request,
+    browser,
+    baseURL,
+  }) => {
     const token = apiToken(["alerts:write"]);
     const cells = ["smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1"];
     const type = `carrier_outage_${Date.now()}`;
     const res = await request.post("/api/v1/alerts", {
       headers: { Authorization: `Bearer ${token}` },
-      data: cells.map((cell, i) => ({ type, cell, service: "sms", severity: "critical", summary: "carrier rejects messages", status: "firing", dedupKey: `${type}-${i}` })),
+      data: cells.map((cell, i) => ({
+        type,
+        cell,
+        service: "sms",
+        severity: "critical",
+        summary: "carrier rejects messages",
+        status: "firing",
+        dedupKey: `${type}-${i}`,
+      })),
     });
     expect(res.status()).toBe(200);
     await loginAs("sre");
@@ -81,7 +113,15 @@ test.describe("fleet health for SREs", () => {
     // The incident is over: resolve it so later journeys start from a quiet fleet.
     const resolved = await request.post("/api/v1/alerts", {
       headers: { Authorization: `Bearer ${token}` },
-      data: cells.map((cell, i) => ({ type, cell, service: "sms", severity: "critical", summary: "recovered", status: "resolved", dedupKey: `${type}-${i}` })),
+      data: cells.map((cell, i) => ({
+        type,
+        cell,
+        service: "sms",
+        severity: "critical",
+        summary: "recovered",
+        status: "resolved",
+        dedupKey: `${type}-${i}`,
+      })),
     });
     expect(await resolved.json()).toMatchObject({ resolved: 4 });
   });
@@ -108,12 +148,21 @@ test.describe("telemetry and health APIs", () => {
     expect((await request.post("/api/v1/telemetry", { headers: { Authorization: `Bearer ${wrong}` }, data: good })).status()).toBe(403);
     const token = apiToken(["telemetry:write"]);
     const auth = { Authorization: `Bearer ${token}` };
-    const bad = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: [sample("smb-us-4", "email"), sample("smb-us-4", "sms", { errorRate: 7 })] } });
+    const bad = await request.post("/api/v1/telemetry", {
+      headers: auth,
+      data: { samples: [sample("smb-us-4", "email"), sample("smb-us-4", "sms", { errorRate: 7 })] },
+    });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.details).toEqual([{ index: 1, field: "errorRate", message: expect.any(String) }]);
-    const tooMany = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: Array.from({ length: 5001 }, () => sample("smb-us-4", "email")) } });
+    const tooMany = await request.post("/api/v1/telemetry", {
+      headers: auth,
+      data: { samples: Array.from({ length: 5001 }, () => sample("smb-us-4", "email")) },
+    });
     expect(tooMany.status()).toBe(413);
-    const unknown = await request.post("/api/v1/telemetry", { headers: auth, data: { samples: [sample("smb-us-4", "email"), sample("nope-9", "fax")] } });
+    const unknown = await request.post("/api/v1/telemetry", {
+      headers: auth,
+      data: { samples: [sample("smb-us-4", "email"), sample("nope-9", "fax")] },
+    });
     expect(unknown.status()).toBe(422);
     expect((await unknown.json()).error.details).toMatchObject({ cells: ["nope-9"], services: ["fax"] });
     const ok = await request.post("/api/v1/telemetry", { headers: auth, data: good });

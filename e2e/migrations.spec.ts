@@ -23,7 +23,12 @@ async function approveRelease(page2: Page, releasePath: string, note: string) {
 test.describe("schema migrations, cell by cell", () => {
   test.setTimeout(900_000);
 
-  test("release@ runs the seed's migration; release2@ approves, typing the id for the contract; every cell database ends migrated", async ({ page, loginAs, browser, baseURL }) => {
+  test("release@ runs the seed's migration; release2@ approves, typing the id for the contract; every cell database ends migrated", async ({
+    page,
+    loginAs,
+    browser,
+    baseURL,
+  }) => {
     await loginAs("release");
     await open(page, "/migrations/import");
     await page.getByLabel("Manifest", { exact: true }).fill(MANIFEST.replace("wait: 4h", "wait: soon"));
@@ -66,12 +71,18 @@ test.describe("schema migrations, cell by cell", () => {
     // Backfill: bars move (some cell seen part-way), never more than 3 cells at once, all finish.
     const seen = new Set<number>();
     await expect
-      .poll(async () => {
-        const running = page.locator('[data-testid="backfill-cell"][data-status="running"]');
-        expect(await running.count()).toBeLessThanOrEqual(3);
-        for (const v of await running.getByRole("progressbar").evaluateAll((els) => els.map((e) => Number(e.getAttribute("aria-valuenow"))))) seen.add(v);
-        return [...seen].some((v) => v > 0 && v < 100);
-      }, { timeout: 60_000, intervals: [200] })
+      .poll(
+        async () => {
+          const running = page.locator('[data-testid="backfill-cell"][data-status="running"]');
+          expect(await running.count()).toBeLessThanOrEqual(3);
+          for (const v of await running
+            .getByRole("progressbar")
+            .evaluateAll((els) => els.map((e) => Number(e.getAttribute("aria-valuenow")))))
+            seen.add(v);
+          return [...seen].some((v) => v > 0 && v < 100);
+        },
+        { timeout: 60_000, intervals: [200] },
+      )
       .toBe(true);
     await expect(page.getByTestId("summary-line")).toContainText(/Backfilling|Deploying/);
     await expect(page.getByTestId("phase-backfill")).toHaveAttribute("data-status", "complete", { timeout: 120_000 });
@@ -111,8 +122,14 @@ test.describe("schema migrations, cell by cell", () => {
     for (const d of dbs) {
       const c = new pg.Client({ connectionString: d.url });
       await c.connect();
-      const cols = (await c.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'")).rows.map((r) => r.column_name);
-      const [counts] = (await c.query<{ total: number; missing: number }>("SELECT count(*)::int AS total, count(*) FILTER (WHERE recipient_id IS NULL)::int AS missing FROM messages")).rows;
+      const cols = (
+        await c.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'")
+      ).rows.map((r) => r.column_name);
+      const [counts] = (
+        await c.query<{ total: number; missing: number }>(
+          "SELECT count(*)::int AS total, count(*) FILTER (WHERE recipient_id IS NULL)::int AS missing FROM messages",
+        )
+      ).rows;
       await c.end();
       expect(cols, d.cell_id).toContain("recipient_id");
       expect(cols, d.cell_id).not.toContain("to_phone");

@@ -2,7 +2,10 @@ import fs from "node:fs";
 import { percentPick } from "../lib/rollouts/plan";
 import { expect, open, signInAs, test } from "./fixtures";
 
-const SMB = fs.readFileSync("examples/fleet.yaml", "utf8").match(/id: smb-[a-z]+-\d+/g)!.map((m) => m.slice(4));
+const SMB = fs
+  .readFileSync("examples/fleet.yaml", "utf8")
+  .match(/id: smb-[a-z]+-\d+/g)!
+  .map((m) => m.slice(4));
 const runbook = fs.readFileSync("examples/deployment-pipeline.yaml", "utf8");
 const brokenRunbook = runbook.replace("next: ValidateCanary", "next: ValidateCanry");
 
@@ -16,7 +19,9 @@ test.describe("pipelines", () => {
     await loginAs("viewer");
     await open(page, "/pipelines");
     const row = page.getByTestId("pipeline-row").filter({ hasText: "standard" });
-    await expect(row.getByTestId("pipeline-summary")).toHaveText("canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each");
+    await expect(row.getByTestId("pipeline-summary")).toHaveText(
+      "canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each",
+    );
     await expect(page.getByTestId("pipeline-row").filter({ hasText: "runbook" })).toContainText("state-machine");
     await row.getByRole("link", { name: "standard" }).click();
     await expect(page.getByRole("heading", { name: "Standard wave rollout" })).toBeVisible();
@@ -34,7 +39,9 @@ test.describe("pipelines", () => {
     await expect(enterprise.getByTestId("wave-bake")).toHaveText("1d per cell");
     await expect(enterprise.getByTestId("badge-approval")).toBeVisible();
     await expect(enterprise.getByTestId("badge-notify")).toHaveText("slack://enterprise-releases");
-    await expect(page.locator('[data-wave="canary"]').getByTestId("wave-checks")).toHaveText("error_rate < 0.1%p99_latency < 500msno_pagerduty_alerts: 30m");
+    await expect(page.locator('[data-wave="canary"]').getByTestId("wave-checks")).toHaveText(
+      "error_rate < 0.1%p99_latency < 500msno_pagerduty_alerts: 30m",
+    );
 
     await page.getByTestId("pipeline-source").getByText("The file as it was imported").click();
     await expect(page.getByTestId("pipeline-source")).toContainText("select: 25% of smb");
@@ -102,7 +109,10 @@ test.describe("pipelines", () => {
     ]);
     await expect(rm.getByTestId("import-success")).toBeVisible();
     const actionId = req.headers()["next-action"]!;
-    const body = req.postDataBuffer()!.toString("utf8").replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
+    const body = req
+      .postDataBuffer()!
+      .toString("utf8")
+      .replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
     expect(body).toMatch(/name="(_\d+_)?mode"\r\n\r\napply/);
     await rmCtx.close();
 

@@ -8,7 +8,12 @@ test.describe("wave-based releases", () => {
   test.setTimeout(360_000);
   test.afterAll(() => simulatorFaults([]));
 
-  test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({ page, loginAs, browser, baseURL }) => {
+  test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({
+    page,
+    loginAs,
+    browser,
+    baseURL,
+  }) => {
     simulatorFaults([]);
     await loginAs("release");
     await open(page, "/releases");
@@ -38,7 +43,11 @@ test.describe("wave-based releases", () => {
     await page2.getByLabel("Approval comment").fill("x");
     const captured = await captureAction(page2, () => page2.getByRole("button", { name: "Approve" }).click());
     await expect(page2.getByTestId("action-error")).toContainText("at least 3 characters");
-    const asStarter = await replayAction(page.request, captured, captured.body.replace('"comment":"x"', '"comment":"approving my own release"'));
+    const asStarter = await replayAction(
+      page.request,
+      captured,
+      captured.body.replace('"comment":"x"', '"comment":"approving my own release"'),
+    );
     expect(asStarter.text).toContain("four-eyes");
     await expect(page2.getByTestId("wave-3")).toHaveAttribute("data-state", "AWAITING_APPROVAL");
 
@@ -78,18 +87,29 @@ test.describe("wave-based releases", () => {
 });
 
 test.describe("releases API for CI", () => {
-  test("POST /api/v1/releases starts a release a pipeline can follow with GET; an SRE pauses and a release manager aborts it", async ({ request, page, loginAs }) => {
+  test("POST /api/v1/releases starts a release a pipeline can follow with GET; an SRE pauses and a release manager aborts it", async ({
+    request,
+    page,
+    loginAs,
+  }) => {
     const body = { pipeline: "standard", versions: { whatsapp: "v1.13.0" }, title: "whatsapp from CI" };
     expect((await request.post("/api/v1/releases", { data: body })).status()).toBe(401);
     const readOnly = apiToken(["fleet:read"]);
     expect((await request.post("/api/v1/releases", { headers: { Authorization: `Bearer ${readOnly}` }, data: body })).status()).toBe(403);
     const token = apiToken(["releases:write"]);
     const auth = { Authorization: `Bearer ${token}` };
-    expect((await request.post("/api/v1/releases", { headers: auth, data: { versions: { whatsapp: "not a version!" } } })).status()).toBe(400);
+    expect((await request.post("/api/v1/releases", { headers: auth, data: { versions: { whatsapp: "not a version!" } } })).status()).toBe(
+      400,
+    );
     const created = await request.post("/api/v1/releases", { headers: auth, data: body });
     expect(created.status()).toBe(201);
     const release = await created.json();
-    expect(release).toMatchObject({ title: "whatsapp from CI", pipeline: "standard", status: "running", versions: { whatsapp: "v1.13.0" } });
+    expect(release).toMatchObject({
+      title: "whatsapp from CI",
+      pipeline: "standard",
+      status: "running",
+      versions: { whatsapp: "v1.13.0" },
+    });
     expect(release.waves[0].cells).toEqual(["canary-us-internal"]);
     expect(release.waves.map((w: { name: string }) => w.name)).toContain("smb-wave-2");
     expect((await request.post("/api/v1/releases", { headers: auth, data: body })).status()).toBe(409);

@@ -1,7 +1,12 @@
 import { captureAction, expect, open, replayAction, signInAs, test } from "./fixtures";
 
 test.describe("settings (admins)", () => {
-  test("an admin edits a runbook and every cell view renders it with its own values; a viewer replaying the action is refused", async ({ page, loginAs, browser, baseURL }) => {
+  test("an admin edits a runbook and every cell view renders it with its own values; a viewer replaying the action is refused", async ({
+    page,
+    loginAs,
+    browser,
+    baseURL,
+  }) => {
     await loginAs("admin");
     await open(page, "/settings");
     const form = page.getByTestId("runbook-cell-silent");

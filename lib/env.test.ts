@@ -4,7 +4,15 @@ import { EnvError, parseEnv } from "./env";
 describe("parseEnv", () => {
   it("defaults to the embedded database with the demo on", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ PORT: 3000, CELLPLANE_PG_PORT: 54320, CELLPLANE_DATA_DIR: ".data", embedded: true, demo: true, CELLPLANE_DEMO_PASSWORD: "cellplane", nextAuthUrl: "http://localhost:3000" });
+    expect(e).toMatchObject({
+      PORT: 3000,
+      CELLPLANE_PG_PORT: 54320,
+      CELLPLANE_DATA_DIR: ".data",
+      embedded: true,
+      demo: true,
+      CELLPLANE_DEMO_PASSWORD: "cellplane",
+      nextAuthUrl: "http://localhost:3000",
+    });
   });
   it("uses DATABASE_URL and turns the demo off by default with it", () => {
     const e = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/cp" });

@@ -13,9 +13,7 @@ const port = z.coerce
   .min(1, "must be between 1 and 65535")
   .max(65535, "must be between 1 and 65535");
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -32,7 +30,11 @@ const schema = z.object({
   /** Bearer token of `npm run simulate` (scopes telemetry:write, fleet:read, cells:agent); or --token. */
   CELLPLANE_SIMULATOR_TOKEN: z.string().min(8, "must be an API token (cp_…)").optional(),
   /** Compress bake times and waits for demos and e2e: 60 = one minute per second. */
-  CELLPLANE_TIME_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(100_000, "must be at most 100000").default(1),
+  CELLPLANE_TIME_SCALE: z.coerce
+    .number({ error: "must be a number" })
+    .positive("must be greater than 0")
+    .max(100_000, "must be at most 100000")
+    .default(1),
   /** Background work (ticker) inside the app server; off only for special deployments. */
   CELLPLANE_TICKER: flag.default(true),
 });
@@ -49,19 +51,14 @@ export type Env = z.output<typeof schema> & {
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(
-      "Invalid configuration:\n" +
-        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
-    );
+    super("Invalid configuration:\n" + issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"));
     this.name = "EnvError";
   }
 }
 
 /** Parse and validate an environment. Empty strings count as unset. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(
-    Object.keys(schema.shape).map((k) => [k, source[k] === "" ? undefined : source[k]]),
-  );
+  const cleaned = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, source[k] === "" ? undefined : source[k]]));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new EnvError(
@@ -105,9 +102,7 @@ export function env(): Env {
 export function databaseUrl(): string {
   const url = env().DATABASE_URL;
   if (!url) {
-    throw new EnvError([
-      { variable: "DATABASE_URL", message: "is not set; start Cellplane with `npm start`" },
-    ]);
+    throw new EnvError([{ variable: "DATABASE_URL", message: "is not set; start Cellplane with `npm start`" }]);
   }
   return url;
 }

@@ -10,16 +10,17 @@ export interface SpecError {
 }
 
 export class SpecValidationError extends Error {
-  constructor(public readonly errors: SpecError[], public readonly file?: string) {
+  constructor(
+    public readonly errors: SpecError[],
+    public readonly file?: string,
+  ) {
     super(formatSpecErrors(errors, file));
     this.name = "SpecValidationError";
   }
 }
 
 export function formatSpecErrors(errors: SpecError[], file?: string): string {
-  return errors
-    .map((e) => `${file ?? "input"}${e.line ? `:${e.line}` : ""}: ${e.field}: ${e.message}`)
-    .join("\n");
+  return errors.map((e) => `${file ?? "input"}${e.line ? `:${e.line}` : ""}: ${e.field}: ${e.message}`).join("\n");
 }
 
 export interface LocatedDoc {
@@ -47,7 +48,7 @@ export function parseLocated(text: string): LocatedDoc {
 export function nodeAt(doc: Document.Parsed, path: (string | number)[]): unknown {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true);
-    if (node && (typeof node === "object")) return node;
+    if (node && typeof node === "object") return node;
   }
   return undefined;
 }

@@ -35,7 +35,11 @@ const { values: opt } = parseArgs({
     "no-http": { type: "boolean", default: false },
   },
 });
-const N = Number(opt.ids), ROUNDS = Number(opt.rounds), DURATION = Number(opt.duration), CONNECTIONS = Number(opt.connections), HTTP_ROUNDS = Number(opt["http-rounds"]);
+const N = Number(opt.ids),
+  ROUNDS = Number(opt.rounds),
+  DURATION = Number(opt.duration),
+  CONNECTIONS = Number(opt.connections),
+  HTTP_ROUNDS = Number(opt["http-rounds"]);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 1) => n.toLocaleString("en", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -64,14 +68,16 @@ async function benchEvaluation(): Promise<boolean> {
     skipInstanceCountWarning: true,
     storageProvider: new InMemStorageProvider(),
     bootstrap: {
-      data: [{
-        name: "newVoiceCodec",
-        enabled: true,
-        strategies: [
-          { name: "userWithId", parameters: { userIds: allowlist.join(",") } },
-          { name: "flexibleRollout", parameters: { rollout: "25", stickiness: "userId", groupId: "newVoiceCodec" } },
-        ],
-      }] as never,
+      data: [
+        {
+          name: "newVoiceCodec",
+          enabled: true,
+          strategies: [
+            { name: "userWithId", parameters: { userIds: allowlist.join(",") } },
+            { name: "flexibleRollout", parameters: { rollout: "25", stickiness: "userId", groupId: "newVoiceCodec" } },
+          ],
+        },
+      ] as never,
     },
   });
   await new Promise<void>((resolve) => unleash.once("synchronized", () => resolve()));
@@ -81,7 +87,8 @@ async function benchEvaluation(): Promise<boolean> {
   const unleashCtx = ids.map((id) => ({ userId: id }));
 
   // Correctness first: exactly the same customers in.
-  const inC = new Set<string>(), inU = new Set<string>();
+  const inC = new Set<string>(),
+    inU = new Set<string>();
   ids.forEach((id, i) => {
     if (evaluate(flag, cellplaneCtx[i]!, now).value) inC.add(id);
     if (unleash.isEnabled("newVoiceCodec", unleashCtx[i]!)) inU.add(id);
@@ -100,20 +107,34 @@ async function benchEvaluation(): Promise<boolean> {
     for (let i = 0; i < N; i++) if (unleash.isEnabled("newVoiceCodec", unleashCtx[i]!)) on++;
     return { ns: Number(process.hrtime.bigint() - t0) / N, on };
   };
-  runCellplane(); runUnleash(); // warm up both
-  const c: number[] = [], u: number[] = [];
+  runCellplane();
+  runUnleash(); // warm up both
+  const c: number[] = [],
+    u: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     // Alternate the order so neither always runs on a warmer (or more throttled) CPU.
-    if (r % 2) { u.push(runUnleash().ns); c.push(runCellplane().ns); } else { c.push(runCellplane().ns); u.push(runUnleash().ns); }
+    if (r % 2) {
+      u.push(runUnleash().ns);
+      c.push(runCellplane().ns);
+    } else {
+      c.push(runCellplane().ns);
+      u.push(runUnleash().ns);
+    }
   }
   unleash.destroy();
-  const cn = median(c), un = median(u), ratio = un / cn;
+  const cn = median(c),
+    un = median(u),
+    ratio = un / cn;
 
-  console.log(`\n== Evaluation: ${N.toLocaleString("en")} customer ids, allowlist of ${allowlist.length} + 25% rollout, median of ${ROUNDS} rounds ==`);
+  console.log(
+    `\n== Evaluation: ${N.toLocaleString("en")} customer ids, allowlist of ${allowlist.length} + 25% rollout, median of ${ROUNDS} rounds ==`,
+  );
   console.log(`  Cellplane evaluate        ${fmt(cn).padStart(8)} ns/op`);
   console.log(`  unleash-client isEnabled  ${fmt(un).padStart(8)} ns/op`);
   console.log(`  ratio (unleash / Cellplane) ${fmt(ratio, 2)}×  (target ≥ 2×: ${ratio >= 2 ? "met" : "NOT met"})`);
-  console.log(`  same customers in: ${same ? "yes" : "NO"} (${inC.size.toLocaleString("en")} on with Cellplane, ${inU.size.toLocaleString("en")} with unleash-client, ${fmt((inC.size / N) * 100)}%)`);
+  console.log(
+    `  same customers in: ${same ? "yes" : "NO"} (${inC.size.toLocaleString("en")} on with Cellplane, ${inU.size.toLocaleString("en")} with unleash-client, ${fmt((inC.size / N) * 100)}%)`,
+  );
   return same;
 }
 
@@ -136,7 +157,9 @@ async function waitFor(url: string, server: ChildProcess, ms: number) {
 async function load(title: string, o: autocannon.Options) {
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...o });
   const bad = r.non2xx + r.errors + r.timeouts;
-  console.log(`  ${title.padEnd(44)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms${bad ? `   ${bad} failed!` : ""}`);
+  console.log(
+    `  ${title.padEnd(44)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms${bad ? `   ${bad} failed!` : ""}`,
+  );
   return { rps: r.requests.average, bad };
 }
 
@@ -155,7 +178,11 @@ async function benchOfrep(): Promise<boolean> {
   };
   console.log(`\n== OFREP over HTTP (loopback, ${CONNECTIONS} connections, ${HTTP_ROUNDS} interleaved rounds of ${DURATION} s each) ==`);
   console.log(`  starting Cellplane on ${base} (data in ${opt["data-dir"]}; builds first if the sources changed)…`);
-  const server = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   server.stdout!.on("data", (d) => (log += d));
   server.stderr!.on("data", (d) => (log += d));
@@ -169,7 +196,11 @@ async function benchOfrep(): Promise<boolean> {
   };
   try {
     await waitFor(`${base}/ofrep/v1/ping`, server, 300_000);
-    const t = spawnSync(process.execPath, [path.join(ROOT, "bin", "cellplane.mjs"), "token", "create", "--name", `bench-${Date.now()}`, "--scopes", "flags:read"], { cwd: ROOT, env: childEnv, encoding: "utf8" });
+    const t = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "bin", "cellplane.mjs"), "token", "create", "--name", `bench-${Date.now()}`, "--scopes", "flags:read"],
+      { cwd: ROOT, env: childEnv, encoding: "utf8" },
+    );
     if (t.status !== 0) throw new Error(`token create failed: ${t.stderr}`);
     const token = t.stdout.trim();
     const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -203,8 +234,12 @@ async function benchOfrep(): Promise<boolean> {
     }
     const ratio = median(rounds.map((r) => r.one / r.ping));
     const bulkRatio = median(rounds.map((r) => r.bulk / r.ping));
-    console.log(`  median req/s: trivial ${fmt(median(rounds.map((r) => r.ping)), 0)}, single ${fmt(median(rounds.map((r) => r.one)), 0)}, bulk ${fmt(median(rounds.map((r) => r.bulk)), 0)}`);
-    console.log(`  ratio (single evaluation / trivial route), median of ${HTTP_ROUNDS} rounds: ${fmt(ratio, 2)}  (target ≥ 0.7: ${ratio >= 0.7 ? "met" : "NOT met"}); bulk / trivial ${fmt(bulkRatio, 2)}`);
+    console.log(
+      `  median req/s: trivial ${fmt(median(rounds.map((r) => r.ping)), 0)}, single ${fmt(median(rounds.map((r) => r.one)), 0)}, bulk ${fmt(median(rounds.map((r) => r.bulk)), 0)}`,
+    );
+    console.log(
+      `  ratio (single evaluation / trivial route), median of ${HTTP_ROUNDS} rounds: ${fmt(ratio, 2)}  (target ≥ 0.7: ${ratio >= 0.7 ? "met" : "NOT met"}); bulk / trivial ${fmt(bulkRatio, 2)}`,
+    );
     return bad === 0;
   } catch (e) {
     console.error(`  ${(e as Error).message}\n--- server output ---\n${log.slice(-4000)}`);

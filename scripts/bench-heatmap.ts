@@ -34,7 +34,10 @@ const { values: args } = parseArgs({
     "data-dir": { type: "string", default: ".data/bench-heatmap" },
   },
 });
-const CELLS = Number(args.cells), HOURS = Number(args.hours), RUNS = Number(args.runs), WARMUP = Number(args.warmup);
+const CELLS = Number(args.cells),
+  HOURS = Number(args.hours),
+  RUNS = Number(args.runs),
+  WARMUP = Number(args.warmup);
 const ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
 
 /** The floor: one raw query for everything a heatmap tile shows. */
@@ -65,7 +68,12 @@ await cleanup.guard(async () => {
     `INSERT INTO cells (id, tier, region, compliance)
      SELECT id, tier::"Tier", region, coalesce(string_to_array(nullif(comp, ''), ','), ARRAY[]::text[])
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, tier, region, comp)`,
-    [fleet.cells.map((c) => c.id), fleet.cells.map((c) => c.tier), fleet.cells.map((c) => c.region), fleet.cells.map((c) => c.compliance.join(","))],
+    [
+      fleet.cells.map((c) => c.id),
+      fleet.cells.map((c) => c.tier),
+      fleet.cells.map((c) => c.region),
+      fleet.cells.map((c) => c.compliance.join(",")),
+    ],
   );
   // Everyone on the demo versions, but a release is half-way: sms v2.5.0 on the canaries and the
   // first fifth of SMB cells.
@@ -75,8 +83,13 @@ await cleanup.guard(async () => {
      SELECT c.id, v.service, v.version, v.version FROM cells c CROSS JOIN unnest($1::text[], $2::text[]) AS v(service, version)`,
     [services, services.map((s) => DEMO_VERSIONS[s]!)],
   );
-  const early = fleet.cells.filter((c) => c.tier === "canary" || (c.tier === "smb" && Number(c.id.split("-").pop()) % 5 === 0)).map((c) => c.id);
-  await pool.query(`UPDATE cell_services SET desired_version = 'v2.5.0', observed_version = 'v2.5.0' WHERE service_id = 'sms' AND cell_id = ANY($1::text[])`, [early]);
+  const early = fleet.cells
+    .filter((c) => c.tier === "canary" || (c.tier === "smb" && Number(c.id.split("-").pop()) % 5 === 0))
+    .map((c) => c.id);
+  await pool.query(
+    `UPDATE cell_services SET desired_version = 'v2.5.0', observed_version = 'v2.5.0' WHERE service_id = 'sms' AND cell_id = ANY($1::text[])`,
+    [early],
+  );
 
   const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const from = new Date(now.getTime() - HOURS * 3_600_000);
@@ -94,13 +107,20 @@ await cleanup.guard(async () => {
             sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
        FROM health_samples GROUP BY 1, 2, 3`,
   );
-  log(`seeded ${CELLS} cells × ${services.length} services, ${hist.rowCount!.toLocaleString("en")} history rows and their 5-minute rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${CELLS} cells × ${services.length} services, ${hist.rowCount!.toLocaleString("en")} history rows and their 5-minute rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   // The newest minute goes through the real ingest code, which builds the current-state rows; the
   // simulator's model supplies values, with a few faults so the heatmap is not all green.
   const t1 = Date.now();
   const view: FleetCellView[] = (
-    await pool.query<{ id: string; tier: string; region: string; services: { service: string; observedVersion: string; desiredVersion: string }[] }>(
+    await pool.query<{
+      id: string;
+      tier: string;
+      region: string;
+      services: { service: string; observedVersion: string; desiredVersion: string }[];
+    }>(
       `SELECT c.id, c.tier::text AS tier, c.region,
               json_agg(json_build_object('service', cs.service_id, 'observedVersion', cs.observed_version, 'desiredVersion', cs.desired_version)) AS services
          FROM cells c JOIN cell_services cs ON cs.cell_id = c.id GROUP BY c.id`,
@@ -114,13 +134,22 @@ await cleanup.guard(async () => {
   ];
   const { samples } = buildSamples(sim, { now, seed: "bench", intervalMs: 60_000, faults, capabilities: DEFAULT_CAPABILITIES });
   for (const batch of chunk(samples, 1000)) {
-    await ingestSamples(pool, batch.map((s) => ({ ...s, ts: new Date(s.ts) })), DEFAULT_THRESHOLDS, { source: "bench" });
+    await ingestSamples(
+      pool,
+      batch.map((s) => ({ ...s, ts: new Date(s.ts) })),
+      DEFAULT_THRESHOLDS,
+      { source: "bench" },
+    );
   }
   await pool.query("VACUUM ANALYZE");
   const [{ n }] = (await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows as [{ n: string }];
-  log(`current state for ${samples.length.toLocaleString("en")} pairs through ingestSamples(), then VACUUM ANALYZE, in ${((Date.now() - t1) / 1000).toFixed(1)} s; health_samples holds ${Number(n).toLocaleString("en")} rows`);
+  log(
+    `current state for ${samples.length.toLocaleString("en")} pairs through ingestSamples(), then VACUUM ANALYZE, in ${((Date.now() - t1) / 1000).toFixed(1)} s; health_samples holds ${Number(n).toLocaleString("en")} rows`,
+  );
 
-  await prisma.$transaction((tx) => createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }, "bench"));
+  await prisma.$transaction((tx) =>
+    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }, "bench"),
+  );
 
   // ---- measure in process -----------------------------------------------------------------
   let rows = 0;
@@ -145,7 +174,9 @@ await cleanup.guard(async () => {
     page = await getPage(base, "/", cookie);
     if (page.status !== 200) throw new Error(`GET / ended at ${page.url} with HTTP ${page.status}`);
   });
-  log(`GET / (${page.hops.join(" → ")}; HTTP ${page.status}, ${(page.bytes / 1024).toFixed(0)} KiB of HTML, every hop timed): ${fmt(home)}`);
+  log(
+    `GET / (${page.hops.join(" → ")}; HTTP ${page.status}, ${(page.bytes / 1024).toFixed(0)} KiB of HTML, every hop timed): ${fmt(home)}`,
+  );
   let apiBytes = 0;
   const api = await measure(RUNS, WARMUP, async () => {
     const r = await getPage(base, "/api/v1/fleet/health", cookie);

@@ -38,10 +38,14 @@ const { values: args } = parseArgs({
     profile: { type: "boolean", default: false },
   },
 });
-const TOTAL = Number(args.samples), BATCH = Number(args.batch), CLIENTS = Number(args.clients), CELLS = Number(args.cells);
+const TOTAL = Number(args.samples),
+  BATCH = Number(args.batch),
+  CLIENTS = Number(args.clients),
+  CELLS = Number(args.cells);
 const COLS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
 
-const rowsOf = (b: SimSample[]) => b.flatMap((s) => [s.cell, s.service, new Date(s.ts).toISOString(), s.errorRate, s.p99Ms, s.cpu, s.rps, s.version]);
+const rowsOf = (b: SimSample[]) =>
+  b.flatMap((s) => [s.cell, s.service, new Date(s.ts).toISOString(), s.errorRate, s.p99Ms, s.cpu, s.rps, s.version]);
 const insertSql = (table: string, n: number) =>
   `INSERT INTO ${table} (${COLS.join(", ")}) VALUES ` +
   Array.from({ length: n }, (_, i) => `(${COLS.map((_, j) => `$${i * COLS.length + j + 1}`).join(", ")})`).join(", ");
@@ -50,9 +54,11 @@ const insertSql = (table: string, n: number) =>
 async function concurrently<T>(jobs: T[], n: number, run: (job: T) => Promise<void>): Promise<number> {
   const queue = [...jobs];
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (let j = queue.shift(); j !== undefined; j = queue.shift()) await run(j);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let j = queue.shift(); j !== undefined; j = queue.shift()) await run(j);
+    }),
+  );
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
@@ -82,7 +88,8 @@ async function profile(pool: pg.Pool, ingestPool: pg.Pool, all: SimSample[], raw
     return `sql: ${m ? m[0] : flat.slice(0, 30)}${/FOR UPDATE OF h/.test(flat) ? " … FOR UPDATE (lock service_health)" : /UPDATE service_health/.test(flat) ? " … (service_health)" : /deployment_events/.test(flat) ? " … (versions)" : /health_rollups/.test(flat) ? " … (samples + rollups)" : ""}`;
   };
   const profiled: Queryable = {
-    query: ((q: string | { name?: string; text: string }, params?: unknown[]) => timed(label(q), () => ingestPool.query(q as string, params))) as Queryable["query"],
+    query: ((q: string | { name?: string; text: string }, params?: unknown[]) =>
+      timed(label(q), () => ingestPool.query(q as string, params))) as Queryable["query"],
   };
   const thresholds = DEFAULT_THRESHOLDS;
   const wall = await concurrently(chunk(samples, BATCH), CLIENTS, async (b) => {
@@ -93,14 +100,17 @@ async function profile(pool: pg.Pool, ingestPool: pg.Pool, all: SimSample[], raw
     await timed("pairUpdates (pure, done again inside ingest)", () => pairUpdates(batch.samples, thresholds));
     await timed("ingestSamples total", () => ingestSamples(profiled, batch.samples, thresholds, { source: "bench" }));
   });
-  console.log(`\nProfile — ${samples.length.toLocaleString("en")} more samples through ingestSamples() in process, ${CLIENTS} concurrent, no HTTP: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s`);
+  console.log(
+    `\nProfile — ${samples.length.toLocaleString("en")} more samples through ingestSamples() in process, ${CLIENTS} concurrent, no HTTP: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s`,
+  );
   console.log("  step                                                   total ms   calls   ms/call");
   for (const [k, e] of [...spent].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`  ${k.padEnd(54)}${e.ms.toFixed(0).padStart(9)}${String(e.calls).padStart(8)}${(e.ms / e.calls).toFixed(2).padStart(10)}`);
   }
   // One connection, one batch at a time, raw and ingest alternating: the cost of a batch without
   // contention between the four clients (and the app server) for this machine's cores.
-  const raw: number[] = [], ingest: number[] = [];
+  const raw: number[] = [],
+    ingest: number[] = [];
   const client = await pool.connect();
   // One Queryable for the whole loop: ingest keeps its registry and caches per pool object.
   const one: Queryable = { query: client.query.bind(client) as Queryable["query"] };
@@ -110,14 +120,21 @@ async function profile(pool: pg.Pool, ingestPool: pg.Pool, all: SimSample[], raw
       await client.query(insertSql(rawTable, b.length), rowsOf(b));
       raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
       t0 = process.hrtime.bigint();
-      await ingestSamples(one, b.map((x) => ({ ...x, ts: new Date(x.ts) })), thresholds, { source: "bench" });
+      await ingestSamples(
+        one,
+        b.map((x) => ({ ...x, ts: new Date(x.ts) })),
+        thresholds,
+        { source: "bench" },
+      );
       ingest.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   } finally {
     client.release();
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  console.log(`  one connection, batches alternating (${sequential.length} each): raw INSERT ${med(raw).toFixed(1)} ms, ingestSamples ${med(ingest).toFixed(1)} ms per batch of ${BATCH} → ${((med(raw) / med(ingest)) * 100).toFixed(0)}%`);
+  console.log(
+    `  one connection, batches alternating (${sequential.length} each): raw INSERT ${med(raw).toFixed(1)} ms, ingestSamples ${med(ingest).toFixed(1)} ms per batch of ${BATCH} → ${((med(raw) / med(ingest)) * 100).toFixed(0)}%`,
+  );
 }
 
 const cleanup = new Cleanup();
@@ -141,7 +158,9 @@ await cleanup.guard(async () => {
     [services, services.map((s) => DEMO_VERSIONS[s]!)],
   );
   const view: FleetCellView[] = fleet.cells.map((c) => ({
-    id: c.id, tier: c.tier, region: c.region,
+    id: c.id,
+    tier: c.tier,
+    region: c.region,
     services: services.map((s) => ({ service: s, observedVersion: DEMO_VERSIONS[s]!, desiredVersion: DEMO_VERSIONS[s]! })),
   }));
   const sim: SimFleet = new Map();
@@ -152,14 +171,24 @@ await cleanup.guard(async () => {
   const start = Date.now() - ticks * 5_000;
   const all: SimSample[] = [];
   for (let k = 0; k < ticks; k++) {
-    all.push(...buildSamples(sim, { now: new Date(start + k * 5_000), seed: "bench", intervalMs: 5_000, faults: [], capabilities: DEFAULT_CAPABILITIES }).samples);
+    all.push(
+      ...buildSamples(sim, {
+        now: new Date(start + k * 5_000),
+        seed: "bench",
+        intervalMs: 5_000,
+        faults: [],
+        capabilities: DEFAULT_CAPABILITIES,
+      }).samples,
+    );
   }
   const warm = all.slice(0, 2 * perTick);
   const measured = all.slice(2 * perTick, 2 * perTick + TOTAL);
   const second = all.slice(2 * perTick + TOTAL, 2 * perTick + 2 * TOTAL);
   const later = all.slice(2 * perTick + 2 * TOTAL, 2 * perTick + 3 * TOTAL);
   const batches = chunk(measured, BATCH);
-  log(`${CELLS} cells × ${services.length} services; ${measured.length.toLocaleString("en")} samples in ${batches.length} batches of ${BATCH}, ${CLIENTS} concurrent clients (plus ${warm.length.toLocaleString("en")} warm-up samples)`);
+  log(
+    `${CELLS} cells × ${services.length} services; ${measured.length.toLocaleString("en")} samples in ${batches.length} batches of ${BATCH}, ${CLIENTS} concurrent clients (plus ${warm.length.toLocaleString("en")} warm-up samples)`,
+  );
 
   // ---- raw multi-row INSERTs --------------------------------------------------------------
   let rawCpu = "";
@@ -202,7 +231,9 @@ await cleanup.guard(async () => {
     const wall = await concurrently(chunk(samples, BATCH), CLIENTS, post);
     const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
     if (stored !== samples.length) throw new Error(`the API stored ${stored} of ${samples.length} samples`);
-    log(`API, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s, ${stored.toLocaleString("en")} stored; ${cpu})`);
+    log(
+      `API, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s, ${stored.toLocaleString("en")} stored; ${cpu})`,
+    );
     return wall;
   }
   const apiFirst = await apiRun(measured, "run 1");

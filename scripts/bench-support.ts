@@ -76,8 +76,21 @@ export async function scratchDatabase(dataDir: string, port: number, cleanup: Cl
   const abs = path.resolve(ROOT, dataDir);
   const pidFile = path.join(abs, "pg", "postmaster.pid");
   const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
-  if (Number.isInteger(pid) && pid > 0 && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })()) {
-    throw new Error(`a PostgreSQL from an earlier run still uses ${path.relative(ROOT, abs)} (pid ${pid}); stop it with \`kill -INT ${pid}\` and run again`);
+  if (
+    Number.isInteger(pid) &&
+    pid > 0 &&
+    (() => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    })()
+  ) {
+    throw new Error(
+      `a PostgreSQL from an earlier run still uses ${path.relative(ROOT, abs)} (pid ${pid}); stop it with \`kill -INT ${pid}\` and run again`,
+    );
   }
   fs.rmSync(abs, { recursive: true, force: true });
   const server = await startEmbedded({ dataDir: abs, port, database: "cellplane", log: () => {} });
@@ -109,7 +122,11 @@ export async function productionServer(databaseUrl: string, port: number, cleanu
     stdio: ["ignore", "pipe", "pipe"],
   });
   const rl = [child.stdout, child.stderr].map((s) => readline.createInterface({ input: s! }));
-  rl.forEach((r) => r.on("line", (l) => { if (/error|warn/i.test(l)) console.log(`[next] ${l}`); }));
+  rl.forEach((r) =>
+    r.on("line", (l) => {
+      if (/error|warn/i.test(l)) console.log(`[next] ${l}`);
+    }),
+  );
   cleanup.add("app server", async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
@@ -149,7 +166,11 @@ export async function signIn(base: string, email: string, password: string): Pro
  * redirects, and the `<meta http-equiv="refresh">` Next.js streams when a page redirects after its
  * response has begun (a browser follows it too). `hops` lists every URL fetched.
  */
-export async function getPage(base: string, pathname: string, cookie: string): Promise<{ status: number; url: string; bytes: number; hops: string[] }> {
+export async function getPage(
+  base: string,
+  pathname: string,
+  cookie: string,
+): Promise<{ status: number; url: string; bytes: number; hops: string[] }> {
   let url = new URL(pathname, base).toString();
   const hops: string[] = [];
   for (let hop = 0; hop < 5; hop++) {

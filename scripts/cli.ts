@@ -51,7 +51,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write("Password: ");
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 function readFileArg(file: string | undefined): { text: string; name: string } {
@@ -91,7 +93,9 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const parsed = parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
       const saved = await db.$transaction((tx) => savePipeline(tx, parsed, f.text, actor()));
       const { spec } = parsed;
-      console.log(`${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${spec.waves.length} wave${spec.waves.length === 1 ? "" : "s"}), version ${saved.version}.`);
+      console.log(
+        `${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${spec.waves.length} wave${spec.waves.length === 1 ? "" : "s"}), version ${saved.version}.`,
+      );
       console.log(pipelineSummary(spec));
       return 0;
     }
@@ -127,13 +131,20 @@ async function run(db: Db, argv: string[]): Promise<number> {
       );
       for (const k of summary.created) console.log(`+ flag ${k}`);
       for (const k of summary.updated) console.log(`~ flag ${k}`);
-      console.log(`Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`);
+      console.log(
+        `Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`,
+      );
       return 0;
     }
     case "import migration": {
       const f = readFileArg(rest[0]);
-      const r = await parseWithFile(() => db.$transaction((tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }), f.name);
-      console.log(`${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`);
+      const r = await parseWithFile(
+        () => db.$transaction((tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }),
+        f.name,
+      );
+      console.log(
+        `${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`,
+      );
       for (const w of r.warnings) console.log(`warning: ${w}`);
       console.log(`Start it on the migration page: /migrations/${r.spec.id}`);
       return 0;
@@ -145,7 +156,9 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const f = readFileArg(rest[0]);
       const parsed = parseWithFile(() => parseGatewayYaml(f.text, [...SERVICES], new Date()), f.name);
       if (parsed.warnings.length) console.error(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
-      const r = await db.$transaction((tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), { timeout: 60_000 });
+      const r = await db.$transaction((tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), {
+        timeout: 60_000,
+      });
       console.log(formatTableDiff(r.diff));
       console.log(`Imported ${r.routes} routes from ${f.name}; gateway config version ${r.version}${r.changed ? "" : " (unchanged)"}.`);
       return 0;
@@ -157,11 +170,18 @@ async function run(db: Db, argv: string[]): Promise<number> {
       return 0;
     }
     case "user create": {
-      const { values } = parseArgs({ args: rest, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+      });
       if (!values.email || !values.role) throw new UsageError("user create needs --email and --role");
       const password = await readStdin();
       const u = await db.$transaction((tx) =>
-        createUser(tx, { email: values.email!, role: values.role as never, name: values.name ?? values.email!.split("@")[0]!, password }, actor()),
+        createUser(
+          tx,
+          { email: values.email!, role: values.role as never, name: values.name ?? values.email!.split("@")[0]!, password },
+          actor(),
+        ),
       );
       console.log(`Created ${u.role} ${u.email}.`);
       return 0;
@@ -170,7 +190,17 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { name: { type: "string" }, scopes: { type: "string" } } });
       if (!values.name || !values.scopes) throw new UsageError("token create needs --name and --scopes");
       const t = await db.$transaction((tx) =>
-        createToken(tx, { name: values.name!, scopes: values.scopes!.split(",").map((s) => s.trim()).filter(Boolean) as never }, actor()),
+        createToken(
+          tx,
+          {
+            name: values.name!,
+            scopes: values
+              .scopes!.split(",")
+              .map((s) => s.trim())
+              .filter(Boolean) as never,
+          },
+          actor(),
+        ),
       );
       console.error(`Token "${t.name}" with scopes ${t.scopes.join(", ")}. It is shown only this once:`);
       console.log(t.token);
@@ -187,7 +217,13 @@ function parseWithFile<T>(fn: () => T, file: string): T {
   const named = (e: unknown) => (e instanceof SpecValidationError ? new SpecValidationError(e.errors, file) : e);
   try {
     const r = fn();
-    return (r instanceof Promise ? r.catch((e) => { throw named(e); }) : r) as T;
+    return (
+      r instanceof Promise
+        ? r.catch((e) => {
+            throw named(e);
+          })
+        : r
+    ) as T;
   } catch (e) {
     throw named(e);
   }

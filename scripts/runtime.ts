@@ -17,7 +17,15 @@ export const APP_PROCESS_TITLE = "cellplane-app";
  * A larger young generation (64 MB semi-spaces) lets the short-lived objects of each telemetry
  * batch die before they are copied: about a fifth less CPU per batch under load.
  */
-export const serveArgs = (port: number, dev = false) => ["--max-semi-space-size=64", "--import", "tsx", path.join(ROOT, "scripts", "serve.ts"), "--port", String(port), ...(dev ? ["--dev"] : [])];
+export const serveArgs = (port: number, dev = false) => [
+  "--max-semi-space-size=64",
+  "--import",
+  "tsx",
+  path.join(ROOT, "scripts", "serve.ts"),
+  "--port",
+  String(port),
+  ...(dev ? ["--dev"] : []),
+];
 
 export function loadEnvOrExit(): Env {
   try {
@@ -64,7 +72,19 @@ export function sessionSecret(cfg: Env): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "proxy.ts", "instrumentation.ts"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma/schema.prisma",
+  "next.config.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "proxy.ts",
+  "instrumentation.ts",
+];
 
 function fingerprint(): string {
   const h = crypto.createHash("sha256");
@@ -86,7 +106,11 @@ export function buildIfStale(log = (l: string) => console.log(l)) {
   const fp = fingerprint();
   if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === fp) return;
   log("building the app (sources changed since the last build)…");
-  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (r.status !== 0) throw new Error(`the build failed (exit ${r.status ?? r.signal})`);
   fs.writeFileSync(stamp, fp);
 }

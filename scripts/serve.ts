@@ -67,7 +67,12 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
 
 function send(res: http.ServerResponse, out: TelemetryResponse, close: boolean) {
   const body = JSON.stringify(out.body);
-  res.writeHead(out.status, { ...baseHeaders, ...out.headers, "Content-Length": Buffer.byteLength(body), ...(close ? { Connection: "close" } : {}) });
+  res.writeHead(out.status, {
+    ...baseHeaders,
+    ...out.headers,
+    "Content-Length": Buffer.byteLength(body),
+    ...(close ? { Connection: "close" } : {}),
+  });
   res.end(body);
 }
 
@@ -96,8 +101,10 @@ async function telemetry(req: http.IncomingMessage, res: http.ServerResponse) {
 await app.prepare();
 // As `next start` does: an error that escapes a request is logged, and the server keeps serving.
 // (Next.js may have registered these already in this process; then theirs stand.)
-if (process.listenerCount("uncaughtException") === 0) process.on("uncaughtException", (e) => console.error("[serve] uncaught exception:", e));
-if (process.listenerCount("unhandledRejection") === 0) process.on("unhandledRejection", (e) => console.error("[serve] unhandled rejection:", e));
+if (process.listenerCount("uncaughtException") === 0)
+  process.on("uncaughtException", (e) => console.error("[serve] uncaught exception:", e));
+if (process.listenerCount("unhandledRejection") === 0)
+  process.on("unhandledRejection", (e) => console.error("[serve] unhandled rejection:", e));
 const server = http.createServer((req, res) => {
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
     void telemetry(req, res);

@@ -74,8 +74,13 @@ function importGeneratedFleet(n: number, file: string) {
   const regions = new Set(spec.cells.map((c) => c.region));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, exportFleetYaml(spec));
-  console.log(`generated ${n} cells (${counts.canary} canary, ${counts.smb} smb, ${counts.enterprise} enterprise) across ${regions.size} regions → ${file}`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "cellplane.mjs"), "import", "fleet", file], { cwd: ROOT, encoding: "utf8" });
+  console.log(
+    `generated ${n} cells (${counts.canary} canary, ${counts.smb} smb, ${counts.enterprise} enterprise) across ${regions.size} regions → ${file}`,
+  );
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "cellplane.mjs"), "import", "fleet", file], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n");
   if (r.status !== 0) {
     console.error(out.join("\n"));
@@ -141,7 +146,8 @@ async function main() {
       fail(`--capabilities ${values.capabilities}: ${(e as Error).message}`);
     }
     const parsed = capabilityMapSchema.safeParse(raw);
-    if (!parsed.success) fail(`--capabilities ${values.capabilities}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      fail(`--capabilities ${values.capabilities}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     capabilities = parsed.data;
   }
 

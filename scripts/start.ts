@@ -65,10 +65,12 @@ async function main() {
           console.warn(`[seed] demo pipelines not created; import them with \`npx cellplane import pipeline\`:\n${e.message}`);
         }
         if (await seedDemoFlags(prisma)) console.log("[seed] demo feature flags created");
-        if (await seedGatewayDemo(prisma, new Date(), ROOT)) console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
+        if (await seedGatewayDemo(prisma, new Date(), ROOT))
+          console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
         const t0 = Date.now();
         try {
-          if (await seedCellDatabases(prisma, database.url)) console.log(`[seed] one database per demo cell with a messages table (${Date.now() - t0} ms)`);
+          if (await seedCellDatabases(prisma, database.url))
+            console.log(`[seed] one database per demo cell with a messages table (${Date.now() - t0} ms)`);
         } catch (e) {
           console.warn(`[seed] cell databases not created (migrations will run in agent mode): ${(e as Error).message}`);
         }
@@ -93,7 +95,9 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   app = spawn(process.execPath, serveArgs(cfg.PORT, dev), { cwd: ROOT, env: childEnv, stdio: "inherit" });
-  console.log(`[start] Cellplane on ${cfg.nextAuthUrl}${cfg.demo ? ` (demo users: *@cellplane.local, password "${cfg.CELLPLANE_DEMO_PASSWORD}")` : ""}`);
+  console.log(
+    `[start] Cellplane on ${cfg.nextAuthUrl}${cfg.demo ? ` (demo users: *@cellplane.local, password "${cfg.CELLPLANE_DEMO_PASSWORD}")` : ""}`,
+  );
   app.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[start] the app server exited (${signal ?? code})`);
@@ -126,11 +130,15 @@ async function startSimulator(databaseUrl: string, alive: () => boolean): Promis
   }
   const faults = faultsFilePath(path.resolve(ROOT, cfg.CELLPLANE_DATA_DIR));
   if (!fs.existsSync(faults)) fs.writeFileSync(faults, `${JSON.stringify({ faults: [] }, null, 2)}\n`);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "simulate.ts"), "--url", local, "--faults", faults], {
-    cwd: ROOT,
-    env: { ...process.env, CELLPLANE_SIMULATOR_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts", "simulate.ts"), "--url", local, "--faults", faults],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CELLPLANE_SIMULATOR_TOKEN: token },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   prefixLines(child.stdout, "[simulator]", (l) => console.log(l));
   prefixLines(child.stderr, "[simulator]", (l) => console.error(l));
   child.on("exit", (code, signal) => {

@@ -34,7 +34,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <NavLinks items={items} />
         </nav>
         <div className="border-t border-white/10 px-2 pt-3 text-sm" data-testid="current-user">
-          <div className="truncate font-medium" data-testid="user-name">{user.name}</div>
+          <div className="truncate font-medium" data-testid="user-name">
+            {user.name}
+          </div>
           <div className="truncate text-xs text-slate-400">{user.email}</div>
           <div className="mt-2 flex items-center justify-between">
             <RoleBadge role={user.role} />

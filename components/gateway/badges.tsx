@@ -18,7 +18,12 @@ const STATUS_HINT: Record<RouteStatus, string> = {
 
 export function RouteStatusBadge({ status }: { status: RouteStatus }) {
   return (
-    <span data-testid="route-status" data-status={status} title={STATUS_HINT[status]} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}>
+    <span
+      data-testid="route-status"
+      data-status={status}
+      title={STATUS_HINT[status]}
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}
+    >
       <span aria-hidden="true">{{ disabled: "○", active: "●", deprecated: "◐", sunset: "⊘" }[status]}</span>
       {status}
     </span>
@@ -35,7 +40,13 @@ export const READY_LABEL: Record<CellReadinessState, string> = { ready: "Ready",
 
 export function ReadinessMark({ state, title }: { state: CellReadinessState; title?: string }) {
   return (
-    <span role="img" title={title ?? READY_LABEL[state]} aria-label={READY_LABEL[state]} data-state={state} className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}>
+    <span
+      role="img"
+      title={title ?? READY_LABEL[state]}
+      aria-label={READY_LABEL[state]}
+      data-state={state}
+      className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}
+    >
       {{ ready: "✓", stale: "◷", missing: "✕" }[state]}
     </span>
   );
@@ -47,7 +58,11 @@ export function ReadinessLegend() {
       {(["ready", "stale", "missing"] as const).map((s) => (
         <span key={s} className="inline-flex items-center gap-1.5">
           <ReadinessMark state={s} />
-          {{ ready: "reports the handler version (last 15 min)", stale: "reported it, but over 15 min ago", missing: "never reported it" }[s]}
+          {
+            { ready: "reports the handler version (last 15 min)", stale: "reported it, but over 15 min ago", missing: "never reported it" }[
+              s
+            ]
+          }
         </span>
       ))}
     </div>
@@ -57,7 +72,8 @@ export function ReadinessLegend() {
 /** `2025-06-01` (UTC) or an em dash. */
 export const fmtDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
 /** `2025-06-01 14:05 UTC`. */
-export const fmtStamp = (d: Date | string | null | undefined) => (d ? `${new Date(d).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+export const fmtStamp = (d: Date | string | null | undefined) =>
+  d ? `${new Date(d).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—";
 
 /** The route's page: `POST /v2/Calls` → /gateway/routes/POST/v2/Calls. */
 export const routeHref = (key: string) => `/gateway/routes/${key.replace(" ", "")}`;

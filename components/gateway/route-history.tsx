@@ -2,8 +2,18 @@
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 
 const LABEL: Record<string, string> = {
-  status: "status", deprecationDate: "deprecation", sunsetDate: "sunset", documentation: "documentation", introduced: "introduced",
-  backend: "backend", service: "service", version: "version", aliasOf: "alias of", method: "method", path: "path", resource: "resource",
+  status: "status",
+  deprecationDate: "deprecation",
+  sunsetDate: "sunset",
+  documentation: "documentation",
+  introduced: "introduced",
+  backend: "backend",
+  service: "service",
+  version: "version",
+  aliasOf: "alias of",
+  method: "method",
+  path: "path",
+  resource: "resource",
 };
 
 const show = (v: unknown): string => {
@@ -14,7 +24,8 @@ const show = (v: unknown): string => {
 };
 
 export function changes(before: unknown, after: unknown): { field: string; from: string; to: string }[] {
-  const b = (before ?? {}) as Record<string, unknown>, a = (after ?? {}) as Record<string, unknown>;
+  const b = (before ?? {}) as Record<string, unknown>,
+    a = (after ?? {}) as Record<string, unknown>;
   return Object.keys(LABEL)
     .filter((k) => k in a || k in b)
     .filter((k) => show(b[k]) !== show(a[k]) || !before)
@@ -31,18 +42,29 @@ export function RouteHistory({ rows }: { rows: AuditEvent[] }) {
         return (
           <li key={e.id.toString()} className="py-2 text-sm" data-testid="audit-row">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
-              <span><span className="font-mono text-xs font-semibold text-slate-800">{e.action}</span> <span className="text-slate-500">by</span> {e.actor}</span>
+              <span>
+                <span className="font-mono text-xs font-semibold text-slate-800">{e.action}</span>{" "}
+                <span className="text-slate-500">by</span> {e.actor}
+              </span>
               <span className="font-mono text-xs text-slate-500">{e.at.toISOString().replace("T", " ").slice(0, 19)} UTC</span>
             </div>
             <ul className="mt-1 space-y-0.5 text-xs text-slate-700">
               {changes(e.before, e.after).map((c) => (
                 <li key={c.field}>
                   <span className="text-slate-500">{c.field}</span>{" "}
-                  {c.from && <><span className="font-mono text-rose-700 line-through decoration-rose-300">{c.from}</span> → </>}
+                  {c.from && (
+                    <>
+                      <span className="font-mono text-rose-700 line-through decoration-rose-300">{c.from}</span> →{" "}
+                    </>
+                  )}
                   <span className="font-mono text-emerald-700">{c.to}</span>
                 </li>
               ))}
-              {after?.forced === true && <li className="text-amber-800">forced past the readiness gate{Array.isArray(after.lagging) ? ` (${after.lagging.length} cells lagging)` : ""}</li>}
+              {after?.forced === true && (
+                <li className="text-amber-800">
+                  forced past the readiness gate{Array.isArray(after.lagging) ? ` (${after.lagging.length} cells lagging)` : ""}
+                </li>
+              )}
               {typeof after?.configVersion === "number" && <li className="text-slate-500">gateway config version {after.configVersion}</li>}
             </ul>
             {e.reason && <p className="mt-1 text-xs text-slate-600">Reason: {e.reason}</p>}

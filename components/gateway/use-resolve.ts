@@ -28,7 +28,9 @@ export const gatewayKeys = {
   resolve: (p: ResolveParams) => [...gatewayKeys.all, "resolve", p.method, p.path, p.customer ?? ""] as const,
 };
 
-async function fetchResolve(p: ResolveParams): Promise<{ httpStatus: number; answer: ResolveAnswer; responseHeaders: Record<string, string> }> {
+async function fetchResolve(
+  p: ResolveParams,
+): Promise<{ httpStatus: number; answer: ResolveAnswer; responseHeaders: Record<string, string> }> {
   const q = new URLSearchParams({ method: p.method, path: p.path, ...(p.customer ? { customer: p.customer } : {}) });
   const res = await fetch(`/api/v1/gateway/resolve?${q}`, { headers: { Accept: "application/json" }, cache: "no-store" });
   const body = await res.json();

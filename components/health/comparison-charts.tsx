@@ -35,7 +35,10 @@ function MetricChart({ cells, m }: { cells: CellState[]; m: Metric }) {
   return (
     <figure className="min-w-0" data-testid={`compare-${m.key}`}>
       <figcaption className="mb-1 text-xs font-semibold text-slate-600">
-        {m.title} <span className="font-normal text-slate-400">— worst {Math.min(TOP, data.length)} of {cells.length} cells</span>
+        {m.title}{" "}
+        <span className="font-normal text-slate-400">
+          — worst {Math.min(TOP, data.length)} of {cells.length} cells
+        </span>
       </figcaption>
       {data.length === 0 ? (
         <p className="py-8 text-center text-xs text-slate-400">No data yet</p>
@@ -43,9 +46,18 @@ function MetricChart({ cells, m }: { cells: CellState[]; m: Metric }) {
         <ResponsiveContainer width="100%" height={TOP * 18 + 30}>
           <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16, top: 4, bottom: 4 }}>
             <CartesianGrid horizontal={false} strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis type="number" tickFormatter={m.format} tick={{ fontSize: 10 }} domain={[0, (max: number) => Math.max(max, m.red ?? m.yellow) * 1.05]} />
+            <XAxis
+              type="number"
+              tickFormatter={m.format}
+              tick={{ fontSize: 10 }}
+              domain={[0, (max: number) => Math.max(max, m.red ?? m.yellow) * 1.05]}
+            />
             <YAxis type="category" dataKey="cell" width={150} tick={{ fontSize: 10, fontFamily: "ui-monospace, monospace" }} interval={0} />
-            <Tooltip formatter={(v) => m.format(Number(v))} labelFormatter={(l, p) => `${l} · ${p?.[0]?.payload?.service ?? ""}`} contentStyle={{ fontSize: 12 }} />
+            <Tooltip
+              formatter={(v) => m.format(Number(v))}
+              labelFormatter={(l, p) => `${l} · ${p?.[0]?.payload?.service ?? ""}`}
+              contentStyle={{ fontSize: 12 }}
+            />
             {m.red !== undefined && <ReferenceLine x={m.red} stroke="#dc2626" strokeDasharray="4 2" />}
             <ReferenceLine x={m.yellow} stroke="#f59e0b" strokeDasharray="4 2" />
             <Bar dataKey="value" isAnimationActive={false} radius={[0, 3, 3, 0]}>
@@ -62,8 +74,20 @@ function MetricChart({ cells, m }: { cells: CellState[]; m: Metric }) {
 
 export function ComparisonCharts({ cells, thresholds }: { cells: CellState[]; thresholds: Thresholds }) {
   const metrics: Metric[] = [
-    { key: "p99Ms", title: "p99 latency", format: (v) => `${Math.round(v)} ms`, red: thresholds.red.p99Ms, yellow: thresholds.yellow.p99Ms },
-    { key: "errorRate", title: "Error rate", format: (v) => `${(v * 100).toFixed(2)}%`, red: thresholds.red.errorRate, yellow: thresholds.yellow.errorRate },
+    {
+      key: "p99Ms",
+      title: "p99 latency",
+      format: (v) => `${Math.round(v)} ms`,
+      red: thresholds.red.p99Ms,
+      yellow: thresholds.yellow.p99Ms,
+    },
+    {
+      key: "errorRate",
+      title: "Error rate",
+      format: (v) => `${(v * 100).toFixed(2)}%`,
+      red: thresholds.red.errorRate,
+      yellow: thresholds.yellow.errorRate,
+    },
     { key: "cpu", title: "CPU", format: (v) => `${Math.round(v * 100)}%`, yellow: thresholds.yellow.cpu },
   ];
   return (

@@ -26,13 +26,35 @@ function useUrlState() {
   return { get: (k: string) => params.get(k), set };
 }
 
-function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string | null; options: string[]; onChange: (v: string | null) => void }) {
+function Select({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string | null;
+  options: string[];
+  onChange: (v: string | null) => void;
+}) {
   return (
     <label className="flex items-center gap-2 text-sm">
       <span className="text-slate-500">{label}</span>
-      <select name={name} aria-label={label} value={value ?? ""} onChange={(e) => onChange(e.target.value || null)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+      <select
+        name={name}
+        aria-label={label}
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || null)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+      >
         <option value="">All</option>
-        {options.map((o) => <option key={o} value={o}>{o === "no_data" ? "no data" : o}</option>)}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o === "no_data" ? "no data" : o}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -46,7 +68,9 @@ export function FleetOverview({ initial, thresholds }: { initial?: FleetHealth; 
   const query = useFleetHealth(initial);
   if (!query.data) {
     return query.error ? (
-      <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">The fleet's health could not be loaded: {(query.error as Error).message}</p>
+      <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        The fleet's health could not be loaded: {(query.error as Error).message}
+      </p>
     ) : (
       <div className="space-y-4" role="status" aria-busy="true" aria-label="Loading the fleet's health">
         <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
@@ -54,10 +78,30 @@ export function FleetOverview({ initial, thresholds }: { initial?: FleetHealth; 
       </div>
     );
   }
-  return <Overview data={query.data} isFetching={query.isFetching} error={query.error} dataUpdatedAt={query.dataUpdatedAt} thresholds={thresholds} />;
+  return (
+    <Overview
+      data={query.data}
+      isFetching={query.isFetching}
+      error={query.error}
+      dataUpdatedAt={query.dataUpdatedAt}
+      thresholds={thresholds}
+    />
+  );
 }
 
-function Overview({ data, isFetching, error, dataUpdatedAt, thresholds }: { data: FleetHealth; isFetching: boolean; error: unknown; dataUpdatedAt: number; thresholds: Thresholds }) {
+function Overview({
+  data,
+  isFetching,
+  error,
+  dataUpdatedAt,
+  thresholds,
+}: {
+  data: FleetHealth;
+  isFetching: boolean;
+  error: unknown;
+  dataUpdatedAt: number;
+  thresholds: Thresholds;
+}) {
   const url = useUrlState();
   const tier = url.get("tier");
   const region = url.get("region");
@@ -104,20 +148,42 @@ function Overview({ data, isFetching, error, dataUpdatedAt, thresholds }: { data
           </button>
         ))}
         <span className="ml-auto text-xs text-slate-400" aria-live="polite">
-          {error ? <span className="text-red-600">Live updates failing: {(error as Error).message}</span> : <>Live · updated {new Date(dataUpdatedAt).toLocaleTimeString()}{isFetching ? " ·" : ""}</>}
+          {error ? (
+            <span className="text-red-600">Live updates failing: {(error as Error).message}</span>
+          ) : (
+            <>
+              Live · updated {new Date(dataUpdatedAt).toLocaleTimeString()}
+              {isFetching ? " ·" : ""}
+            </>
+          )}
         </span>
       </div>
 
-      <div className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm" role="search" aria-label="Filters">
+      <div
+        className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm"
+        role="search"
+        aria-label="Filters"
+      >
         <Select label="Tier" name="tier" value={tier} options={TIERS} onChange={(v) => url.set("tier", v)} />
         <Select label="Region" name="region" value={region} options={regions} onChange={(v) => url.set("region", v)} />
         <Select label="Status" name="status" value={status} options={[...STATUSES]} onChange={(v) => url.set("status", v)} />
         <Select label="Service" name="service" value={service} options={data.services} onChange={(v) => url.set("service", v)} />
-        <span className="text-xs text-slate-500">{filtered.length} of {data.cells.length} cells</span>
+        <span className="text-xs text-slate-500">
+          {filtered.length} of {data.cells.length} cells
+        </span>
       </div>
 
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card title={<span>Cell health <span className="font-normal text-slate-400">· {services.join(", ")} · hover or focus a tile for details, arrow keys to move</span></span>}>
+        <Card
+          title={
+            <span>
+              Cell health{" "}
+              <span className="font-normal text-slate-400">
+                · {services.join(", ")} · hover or focus a tile for details, arrow keys to move
+              </span>
+            </span>
+          }
+        >
           <Heatmap cells={filtered} services={services} />
         </Card>
         <Card title="Cross-cell comparison">

@@ -61,7 +61,13 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
       let j = i;
       while (j < cells.length && cells[j]!.tier === tier) j++;
       const tierCells = cells.slice(i, j);
-      rows.push({ kind: "header", key: `h:${tier}`, tier, cells: tierCells.length, bad: tierCells.filter((c) => c.status === "red").length });
+      rows.push({
+        kind: "header",
+        key: `h:${tier}`,
+        tier,
+        cells: tierCells.length,
+        bad: tierCells.filter((c) => c.status === "red").length,
+      });
       let line: Extract<Row, { kind: "line" }> | null = null;
       let used = 0;
       let k = i;
@@ -197,28 +203,48 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
             const row = rows[vi.index]!;
             return (
               // biome-ignore lint/a11y/useFocusableInteractive: in an ARIA grid the cells take focus (roving tab index), not the rows
-              <div key={row.key} role="row" style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${vi.start}px)`, height: vi.size }}>
+              <div
+                key={row.key}
+                role="row"
+                style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${vi.start}px)`, height: vi.size }}
+              >
                 {row.kind === "header" ? (
                   // biome-ignore lint/a11y/useFocusableInteractive: a row header of the grid; the tiles take focus
-                  <div className="flex items-end gap-2 border-b border-slate-100 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600" role="rowheader">
+                  <div
+                    className="flex items-end gap-2 border-b border-slate-100 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600"
+                    role="rowheader"
+                  >
                     <span>{row.tier}</span>
-                    <span className="font-normal normal-case text-slate-400">{row.cells} cell{row.cells === 1 ? "" : "s"}{row.bad ? ` · ${row.bad} unhealthy` : ""}</span>
+                    <span className="font-normal normal-case text-slate-400">
+                      {row.cells} cell{row.cells === 1 ? "" : "s"}
+                      {row.bad ? ` · ${row.bad} unhealthy` : ""}
+                    </span>
                   </div>
                 ) : (
                   <div className="flex pt-1.5">
                     {row.groups.map((g) => (
-                      <div key={`${g.region}:${g.cells[0]!.cell.id}`} className="mr-2 border-l-2 border-slate-200 pl-2" style={{ paddingRight: GROUP_PAD - 10 }}>
-                        <div className="text-[10px] font-medium leading-3 text-slate-400">{g.region}{g.total > g.cells.length ? " (cont.)" : ""}</div>
+                      <div
+                        key={`${g.region}:${g.cells[0]!.cell.id}`}
+                        className="mr-2 border-l-2 border-slate-200 pl-2"
+                        style={{ paddingRight: GROUP_PAD - 10 }}
+                      >
+                        <div className="text-[10px] font-medium leading-3 text-slate-400">
+                          {g.region}
+                          {g.total > g.cells.length ? " (cont.)" : ""}
+                        </div>
                         <div className="flex">
                           {g.cells.map(({ cell }) => (
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
-                              <Link href={`/cells/${cell.id}`} tabIndex={-1} className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700" title={cell.id}>
+                              <Link
+                                href={`/cells/${cell.id}`}
+                                tabIndex={-1}
+                                className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700"
+                                title={cell.id}
+                              >
                                 {cell.id}
                               </Link>
                               <div className="flex" style={{ gap: GAP }}>
-                                {cell.services
-                                  .filter((s) => services.includes(s.service))
-                                  .map((svc) => renderTile(cell, svc))}
+                                {cell.services.filter((s) => services.includes(s.service)).map((svc) => renderTile(cell, svc))}
                               </div>
                             </div>
                           ))}
@@ -250,18 +276,31 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
             {STATUS_LABEL[activeTile.svc.status]}
             {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
           </div>
-          {activeTile.svc.reasons.length > 0 && <ul className="mb-2 list-disc pl-4 text-red-700">{activeTile.svc.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+          {activeTile.svc.reasons.length > 0 && (
+            <ul className="mb-2 list-disc pl-4 text-red-700">
+              {activeTile.svc.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
           <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
-            <dt className="text-slate-500">Error rate</dt><dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
-            <dt className="text-slate-500">p99</dt><dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
-            <dt className="text-slate-500">CPU</dt><dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
-            <dt className="text-slate-500">RPS</dt><dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
+            <dt className="text-slate-500">Error rate</dt>
+            <dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
+            <dt className="text-slate-500">p99</dt>
+            <dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
+            <dt className="text-slate-500">CPU</dt>
+            <dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
+            <dt className="text-slate-500">RPS</dt>
+            <dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
             <dt className="text-slate-500">Version</dt>
             <dd className="font-mono">
               {activeTile.svc.observedVersion ?? "—"}
-              {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>}
+              {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && (
+                <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>
+              )}
             </dd>
-            <dt className="text-slate-500">Last sample</dt><dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
+            <dt className="text-slate-500">Last sample</dt>
+            <dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
           </dl>
         </div>
       )}

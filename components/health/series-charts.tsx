@@ -42,16 +42,34 @@ export function SeriesCharts({ series, focus, thresholds, height = 180 }: Props)
       {METRICS.map((m) => {
         const data = merge(series, m.key);
         const red = m.key === "errorRate" ? thresholds.errorRed : m.key === "p99Ms" ? thresholds.p99Red : undefined;
-        const yellow = m.key === "errorRate" ? thresholds.errorYellow : m.key === "p99Ms" ? thresholds.p99Yellow : m.key === "cpu" ? thresholds.cpuYellow : undefined;
+        const yellow =
+          m.key === "errorRate"
+            ? thresholds.errorYellow
+            : m.key === "p99Ms"
+              ? thresholds.p99Yellow
+              : m.key === "cpu"
+                ? thresholds.cpuYellow
+                : undefined;
         return (
           <figure key={m.key} className="min-w-0" data-testid={`chart-${m.key}`}>
             <figcaption className="mb-1 text-xs font-semibold text-slate-600">{m.title}</figcaption>
             <ResponsiveContainer width="100%" height={height}>
               <LineChart data={data} margin={{ left: 0, right: 8, top: 4, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={time} tick={{ fontSize: 10 }} />
+                <XAxis
+                  dataKey="t"
+                  type="number"
+                  scale="time"
+                  domain={["dataMin", "dataMax"]}
+                  tickFormatter={time}
+                  tick={{ fontSize: 10 }}
+                />
                 <YAxis tickFormatter={m.fmt} tick={{ fontSize: 10 }} width={56} domain={[0, "auto"]} />
-                <Tooltip labelFormatter={(t) => new Date(Number(t)).toISOString().replace("T", " ").slice(0, 19)} formatter={(v) => m.fmt(Number(v))} contentStyle={{ fontSize: 12 }} />
+                <Tooltip
+                  labelFormatter={(t) => new Date(Number(t)).toISOString().replace("T", " ").slice(0, 19)}
+                  formatter={(v) => m.fmt(Number(v))}
+                  contentStyle={{ fontSize: 12 }}
+                />
                 {red !== undefined && <ReferenceLine y={red} stroke="#dc2626" strokeDasharray="4 2" />}
                 {yellow !== undefined && <ReferenceLine y={yellow} stroke="#f59e0b" strokeDasharray="4 2" />}
                 {services.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}

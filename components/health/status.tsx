@@ -32,7 +32,10 @@ export function StatusGlyph({ status, className = "h-3 w-3", color }: { status: 
 
 export function StatusBadge({ status }: { status: Status }) {
   return (
-    <span className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${status === "no_data" ? "bg-slate-100 text-slate-600" : `${STATUS_BG[status]} text-white`}`} data-status={status}>
+    <span
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${status === "no_data" ? "bg-slate-100 text-slate-600" : `${STATUS_BG[status]} text-white`}`}
+      data-status={status}
+    >
       <StatusGlyph status={status} className="h-2.5 w-2.5" />
       {STATUS_LABEL[status]}
     </span>

@@ -12,9 +12,18 @@ export async function ActiveReleases() {
       <ul className="flex flex-wrap gap-3">
         {list.map((r) => (
           <li key={r.id} className="rounded-lg border border-indigo-200 bg-white px-3 py-2 text-sm shadow-sm">
-            <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.title}</Link> <ReleaseStatusBadge status={r.status} />
-            <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">wave {r.wave}/{r.waves} · {r.waveName} <WaveStateBadge state={r.waveState} /></div>
-            {r.waiting && <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={r.waiting}>{r.waiting}</div>}
+            <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+              {r.title}
+            </Link>{" "}
+            <ReleaseStatusBadge status={r.status} />
+            <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
+              wave {r.wave}/{r.waves} · {r.waveName} <WaveStateBadge state={r.waveState} />
+            </div>
+            {r.waiting && (
+              <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={r.waiting}>
+                {r.waiting}
+              </div>
+            )}
           </li>
         ))}
       </ul>

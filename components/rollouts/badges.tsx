@@ -22,9 +22,23 @@ const RELEASE: Record<string, string> = {
 };
 
 export function WaveStateBadge({ state }: { state: string }) {
-  return <span data-testid="wave-state" className={`inline-flex rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase tracking-wide ${WAVE[state] ?? "bg-slate-100"}`}>{state.replace(/_/g, " ").toLowerCase()}</span>;
+  return (
+    <span
+      data-testid="wave-state"
+      className={`inline-flex rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase tracking-wide ${WAVE[state] ?? "bg-slate-100"}`}
+    >
+      {state.replace(/_/g, " ").toLowerCase()}
+    </span>
+  );
 }
 
 export function ReleaseStatusBadge({ status }: { status: string }) {
-  return <span data-testid="release-status" className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${RELEASE[status] ?? "bg-slate-100"}`}>{status.replace(/_/g, " ")}</span>;
+  return (
+    <span
+      data-testid="release-status"
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${RELEASE[status] ?? "bg-slate-100"}`}
+    >
+      {status.replace(/_/g, " ")}
+    </span>
+  );
 }

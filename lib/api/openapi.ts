@@ -38,7 +38,12 @@ export function openApiDocument(ops: ApiOperation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   const scopes = new Set(ops.map((o) => o.auth).filter((a) => a.includes(":")));
   for (const op of ops) {
-    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     const queryParams = op.query
       ? Object.entries(op.query.shape).map(([name, s]) => ({
           name,
@@ -51,22 +56,34 @@ export function openApiDocument(ops: ApiOperation[], version: string) {
     for (const [status, r] of Object.entries(op.responses)) {
       responses[status] = {
         description: r.description,
-        ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: "string" } }])) } : {}),
+        ...(r.headers
+          ? { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: "string" } }])) }
+          : {}),
         ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: schemaOf(r.schema) } } } : {}),
       };
     }
     for (const status of [400, 401, 403]) {
       if (op.auth !== "public" && !responses[status] && (status !== 400 || op.body || op.query)) {
-        responses[status] = { description: { 400: "Invalid input", 401: "Missing or unknown token", 403: "Token lacks the scope" }[status], content: { "application/json": { schema: schemaOf(errorSchema) } } };
+        responses[status] = {
+          description: { 400: "Invalid input", 401: "Missing or unknown token", 403: "Token lacks the scope" }[status],
+          content: { "application/json": { schema: schemaOf(errorSchema) } },
+        };
       }
     }
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
-      operationId: `${op.method}${op.path.replace(/^\/api\/v1/, "").replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+      operationId: `${op.method}${op.path
+        .replace(/^\/api\/v1/, "")
+        .replace(/[{}]/g, "")
+        .replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
-      ...(op.auth.includes(":") ? { security: [{ bearer: [op.auth] }] } : op.auth === "session" ? { security: [{ session: [] }] } : { security: [] }),
+      ...(op.auth.includes(":")
+        ? { security: [{ bearer: [op.auth] }] }
+        : op.auth === "session"
+          ? { security: [{ session: [] }] }
+          : { security: [] }),
       ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } } } : {}),
       responses,
@@ -77,7 +94,8 @@ export function openApiDocument(ops: ApiOperation[], version: string) {
     info: {
       title: "Cellplane API",
       version,
-      description: "Telemetry in; fleet health, releases, flags and the gateway route table out. Machine clients authenticate with bearer tokens (`npx cellplane token create`); each operation names its scope.",
+      description:
+        "Telemetry in; fleet health, releases, flags and the gateway route table out. Machine clients authenticate with bearer tokens (`npx cellplane token create`); each operation names its scope.",
     },
     servers: [{ url: "/" }],
     components: {

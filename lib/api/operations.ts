@@ -6,4 +6,10 @@ import { rolloutOperations } from "@/lib/rollouts/api-spec";
 import { migrationOperations } from "@/lib/schema-migrations/api-spec";
 import type { ApiOperation } from "./openapi";
 
-export const operations: ApiOperation[] = [...healthOperations, ...rolloutOperations, ...flagOperations, ...gatewayOperations, ...migrationOperations];
+export const operations: ApiOperation[] = [
+  ...healthOperations,
+  ...rolloutOperations,
+  ...flagOperations,
+  ...gatewayOperations,
+  ...migrationOperations,
+];

@@ -8,6 +8,4 @@ export function bearerOf(authorization: string | null | undefined): string | nul
   return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? null;
 }
 
-export type TokenCheck =
-  | { ok: true; name: string; scopes: string[] }
-  | { ok: false; status: 401 | 403; error: string };
+export type TokenCheck = { ok: true; name: string; scopes: string[] } | { ok: false; status: 401 | 403; error: string };

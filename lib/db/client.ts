@@ -20,7 +20,9 @@ import pg from "pg";
  */
 export function createPool(connectionString: string, max = 10, opts: { asyncCommit?: boolean } = {}): pg.Pool {
   return new pg.Pool({
-    connectionString, max, application_name: "cellplane",
+    connectionString,
+    max,
+    application_name: "cellplane",
     ...(opts.asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
   });
 }

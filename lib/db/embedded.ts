@@ -46,9 +46,7 @@ function nativeDir(): string {
     // The package exports only its entry point (dist/index.js); the binaries sit beside it.
     return path.join(path.dirname(require.resolve(pkg)), "..", "native");
   } catch {
-    throw new Error(
-      `The PostgreSQL binaries for this platform (${pkg}) are not installed. Run \`npm install\`.`,
-    );
+    throw new Error(`The PostgreSQL binaries for this platform (${pkg}) are not installed. Run \`npm install\`.`);
   }
 }
 
@@ -64,9 +62,7 @@ function runAs(): RunAs {
     });
     uid = id("-u");
     if (uid.status !== 0) {
-      throw new Error(
-        `PostgreSQL cannot run as root and no 'postgres' user could be created: ${add.stderr.trim()}`,
-      );
+      throw new Error(`PostgreSQL cannot run as root and no 'postgres' user could be created: ${add.stderr.trim()}`);
     }
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(id("-g").stdout.trim()) };
@@ -190,7 +186,9 @@ async function waitForServer(url: string, child: ChildProcess | undefined, outpu
       // Another PostgreSQL may already own the port: never mistake it for ours.
       if (clusterDir && path.resolve(rows[0]!.dir) !== path.resolve(clusterDir)) {
         child?.kill("SIGINT");
-        throw new PortTakenError(`port ${new URL(url).port} is used by another PostgreSQL (data directory ${rows[0]!.dir}); set CELLPLANE_PG_PORT to a free port`);
+        throw new PortTakenError(
+          `port ${new URL(url).port} is used by another PostgreSQL (data directory ${rows[0]!.dir}); set CELLPLANE_PG_PORT to a free port`,
+        );
       }
       return;
     } catch (e) {
@@ -226,8 +224,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const dataDir = path.resolve(opts.dataDir);
   const who = runAs();
   const l = layout(dataDir, who, log);
-  const url = (db: string) =>
-    `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${opts.port}/${db}`;
+  const url = (db: string) => `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${opts.port}/${db}`;
 
   if (runningPid(l.clusterDir) !== undefined) {
     // Another Cellplane process (a second `npm start`, or the CLI next to a running server)
@@ -243,12 +240,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const child = spawn(
     path.join(l.bin, "postgres"),
     [
-      "-D", l.clusterDir,
-      "-p", String(opts.port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", `unix_socket_directories=${l.clusterDir}`,
-      "-c", "max_connections=200",
-      "-c", "fsync=on",
+      "-D",
+      l.clusterDir,
+      "-p",
+      String(opts.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${l.clusterDir}`,
+      "-c",
+      "max_connections=200",
+      "-c",
+      "fsync=on",
     ],
     { ...who, env: pgEnv(l), stdio: ["ignore", "pipe", "pipe"], detached: false },
   );

@@ -94,10 +94,7 @@ export async function migrate(
           [id, f.checksum, f.name],
         );
         await client.query(f.sql);
-        await client.query(
-          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-          [id],
-        );
+        await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK");

@@ -3,7 +3,9 @@ import { boolArray, float8Array, textArray } from "./pg-array";
 
 /** Read back the binary array format (the inverse of the encoders, for the tests). */
 function decode(buf: Buffer): { oid: number; hasNull: boolean; items: (Buffer | null)[] } {
-  const ndim = buf.readInt32BE(0), hasNull = buf.readInt32BE(4) === 1, oid = buf.readInt32BE(8);
+  const ndim = buf.readInt32BE(0),
+    hasNull = buf.readInt32BE(4) === 1,
+    oid = buf.readInt32BE(8);
   if (ndim === 0) return { oid, hasNull, items: [] };
   expect(ndim).toBe(1);
   expect(buf.readInt32BE(16)).toBe(1); // lower bound

@@ -27,7 +27,10 @@ export function parsePrismaSchema(text: string): PrismaSchema {
   const clean = text.replace(/\/\/.*$/gm, "");
   const enums: Record<string, string[]> = {};
   for (const m of clean.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) {
-    enums[m[1]!] = m[2]!.split(/\s+/).map((s) => s.trim()).filter((s) => s && !s.startsWith("@"));
+    enums[m[1]!] = m[2]!
+      .split(/\s+/)
+      .map((s) => s.trim())
+      .filter((s) => s && !s.startsWith("@"));
   }
   const models: PrismaModel[] = [];
   for (const m of clean.matchAll(/model\s+(\w+)\s*\{([^}]*)\}/g)) {
@@ -64,7 +67,11 @@ export function expectedPgType(f: PrismaField, enums: Record<string, string[]>):
   if (f.type in enums) return { dataType: "USER-DEFINED", udt: f.type };
   switch (f.type) {
     case "String":
-      return f.nativeType === "Uuid" ? { dataType: "uuid" } : f.nativeType === "VarChar" ? { dataType: "character varying" } : { dataType: "text" };
+      return f.nativeType === "Uuid"
+        ? { dataType: "uuid" }
+        : f.nativeType === "VarChar"
+          ? { dataType: "character varying" }
+          : { dataType: "text" };
     case "Int":
       return { dataType: "integer" };
     case "BigInt":
@@ -76,7 +83,10 @@ export function expectedPgType(f: PrismaField, enums: Record<string, string[]>):
     case "Boolean":
       return { dataType: "boolean" };
     case "DateTime":
-      return { dataType: f.nativeType === "Timestamptz" ? "timestamp with time zone" : f.nativeType === "Date" ? "date" : "timestamp without time zone" };
+      return {
+        dataType:
+          f.nativeType === "Timestamptz" ? "timestamp with time zone" : f.nativeType === "Date" ? "date" : "timestamp without time zone",
+      };
     case "Json":
       return { dataType: f.nativeType === "Json" ? "json" : "jsonb" };
     case "Bytes":

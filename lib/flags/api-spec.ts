@@ -25,7 +25,9 @@ export const flagPreviewQuery = z.object({
 export const flagPreviewSchema = z.object({
   key: z.string(),
   customerId: z.string(),
-  customer: z.object({ id: z.string(), name: z.string(), plan: z.string(), cell: z.string(), tier: z.string(), region: z.string() }).nullable(),
+  customer: z
+    .object({ id: z.string(), name: z.string(), plan: z.string(), cell: z.string(), tier: z.string(), region: z.string() })
+    .nullable(),
   value: z.boolean(),
   reason: z.enum(["DISABLED", "TARGETING_MATCH", "SPLIT", "DEFAULT", "ERROR"]),
   variant: z.string().optional(),
@@ -49,7 +51,8 @@ export const flagOperations: ApiOperation[] = [
     method: "get",
     path: "/api/v1/flags/{key}/preview",
     summary: "Who is in? Evaluate a flag for one customer, with the reasoning",
-    description: "The same evaluation as OFREP (/ofrep/v1/evaluate/flags/{key}), plus the customer's home cell, bucket and the percentage in force.",
+    description:
+      "The same evaluation as OFREP (/ofrep/v1/evaluate/flags/{key}), plus the customer's home cell, bucket and the percentage in force.",
     tag: "Flags",
     auth: "flags:read",
     query: flagPreviewQuery,

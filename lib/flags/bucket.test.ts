@@ -68,7 +68,8 @@ describe("percentages over 100,000 ids", () => {
   });
 
   it("raising the percentage only ever adds customers (a monotonic ramp)", () => {
-    let lost = 0, previous = 0;
+    let lost = 0,
+      previous = 0;
     for (let pct = 1; pct <= 100; pct++) {
       let size = 0;
       for (const b of buckets) {

@@ -24,19 +24,64 @@ const outside = Array.from({ length: 500 }, (_, i) => `c-${i}`).find((id) => buc
 
 describe("evaluate: every reason and error code", () => {
   it.each<[string, FlagConfig, EvaluationContext, Partial<ReturnType<typeof evaluate>>]>([
-    ["disabled → false, DISABLED", flag({ enabled: false }), { targetingKey: inside }, { value: false, reason: "DISABLED", variant: "off" }],
-    ["disabled beats the allowlist", flag({ enabled: false }), { targetingKey: "enterprise-customer-123" }, { value: false, reason: "DISABLED" }],
+    [
+      "disabled → false, DISABLED",
+      flag({ enabled: false }),
+      { targetingKey: inside },
+      { value: false, reason: "DISABLED", variant: "off" },
+    ],
+    [
+      "disabled beats the allowlist",
+      flag({ enabled: false }),
+      { targetingKey: "enterprise-customer-123" },
+      { value: false, reason: "DISABLED" },
+    ],
     ["disabled needs no targeting key", flag({ enabled: false }), {}, { value: false, reason: "DISABLED" }],
     ["missing targeting key", flag(), {}, { value: false, reason: "ERROR", errorCode: "TARGETING_KEY_MISSING" }],
     ["empty targeting key", flag(), { targetingKey: "" }, { value: false, reason: "ERROR", errorCode: "TARGETING_KEY_MISSING" }],
     ["targeting key not a string", flag(), { targetingKey: 42 }, { value: false, reason: "ERROR", errorCode: "INVALID_CONTEXT" }],
-    ["allowlisted → true, TARGETING_MATCH even at 0%", flag({ rolloutPercentage: 0 }), { targetingKey: "enterprise-customer-123" }, { value: true, reason: "TARGETING_MATCH", variant: "on" }],
-    ["allowlisted bypasses targeting", flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }), { targetingKey: "enterprise-customer-123", tier: "enterprise" }, { value: true, reason: "TARGETING_MATCH" }],
-    ["tier not targeted → false, DEFAULT", flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }), { targetingKey: inside, tier: "enterprise" }, { value: false, reason: "DEFAULT", variant: "off" }],
-    ["no home cell known while targeting → DEFAULT", flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }), { targetingKey: inside }, { value: false, reason: "DEFAULT" }],
-    ["region not targeted → DEFAULT", flag({ targeting: { tiers: [], cells: [], regions: ["eu-west-1"] } }), { targetingKey: inside, region: "us-east-1" }, { value: false, reason: "DEFAULT" }],
-    ["cell not targeted → DEFAULT", flag({ targeting: { tiers: [], cells: ["smb-eu-1"], regions: [] } }), { targetingKey: inside, cell: "smb-eu-2" }, { value: false, reason: "DEFAULT" }],
-    ["targeted and in the split → true, SPLIT", flag({ targeting: { tiers: ["smb"], cells: [], regions: ["eu-west-1"] } }), { targetingKey: inside, tier: "smb", region: "eu-west-1" }, { value: true, reason: "SPLIT", variant: "on" }],
+    [
+      "allowlisted → true, TARGETING_MATCH even at 0%",
+      flag({ rolloutPercentage: 0 }),
+      { targetingKey: "enterprise-customer-123" },
+      { value: true, reason: "TARGETING_MATCH", variant: "on" },
+    ],
+    [
+      "allowlisted bypasses targeting",
+      flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }),
+      { targetingKey: "enterprise-customer-123", tier: "enterprise" },
+      { value: true, reason: "TARGETING_MATCH" },
+    ],
+    [
+      "tier not targeted → false, DEFAULT",
+      flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }),
+      { targetingKey: inside, tier: "enterprise" },
+      { value: false, reason: "DEFAULT", variant: "off" },
+    ],
+    [
+      "no home cell known while targeting → DEFAULT",
+      flag({ targeting: { tiers: ["smb"], cells: [], regions: [] } }),
+      { targetingKey: inside },
+      { value: false, reason: "DEFAULT" },
+    ],
+    [
+      "region not targeted → DEFAULT",
+      flag({ targeting: { tiers: [], cells: [], regions: ["eu-west-1"] } }),
+      { targetingKey: inside, region: "us-east-1" },
+      { value: false, reason: "DEFAULT" },
+    ],
+    [
+      "cell not targeted → DEFAULT",
+      flag({ targeting: { tiers: [], cells: ["smb-eu-1"], regions: [] } }),
+      { targetingKey: inside, cell: "smb-eu-2" },
+      { value: false, reason: "DEFAULT" },
+    ],
+    [
+      "targeted and in the split → true, SPLIT",
+      flag({ targeting: { tiers: ["smb"], cells: [], regions: ["eu-west-1"] } }),
+      { targetingKey: inside, tier: "smb", region: "eu-west-1" },
+      { value: true, reason: "SPLIT", variant: "on" },
+    ],
     ["in the split → true, SPLIT", flag(), { targetingKey: inside }, { value: true, reason: "SPLIT", variant: "on" }],
     ["outside the split → false, SPLIT", flag(), { targetingKey: outside }, { value: false, reason: "SPLIT", variant: "off" }],
     ["0% → nobody, SPLIT", flag({ rolloutPercentage: 0 }), { targetingKey: inside }, { value: false, reason: "SPLIT" }],
@@ -46,12 +91,20 @@ describe("evaluate: every reason and error code", () => {
   });
 
   it("unknown key → FLAG_NOT_FOUND", () => {
-    expect(evaluateKey(new Map([["a", flag({ key: "a" })]]), "nope", { targetingKey: "x" }, NOW)).toMatchObject({ value: false, reason: "ERROR", errorCode: "FLAG_NOT_FOUND" });
+    expect(evaluateKey(new Map([["a", flag({ key: "a" })]]), "nope", { targetingKey: "x" }, NOW)).toMatchObject({
+      value: false,
+      reason: "ERROR",
+      errorCode: "FLAG_NOT_FOUND",
+    });
     expect(evaluateKey(new Map([["a", flag({ key: "a" })]]), "a", { targetingKey: inside }, NOW)).toMatchObject({ reason: "SPLIT" });
   });
 
   it("SPLIT carries the bucket, percentage and version as flag metadata", () => {
-    expect(evaluate(flag(), { targetingKey: inside }, NOW).flagMetadata).toEqual({ version: 3, percentage: 25, bucket: bucketOf("newVoiceCodec", inside) });
+    expect(evaluate(flag(), { targetingKey: inside }, NOW).flagMetadata).toEqual({
+      version: 3,
+      percentage: 25,
+      bucket: bucketOf("newVoiceCodec", inside),
+    });
   });
 
   it("the salt, not the key, seeds the bucket (defaulting to the key)", () => {
@@ -71,11 +124,15 @@ describe("evaluate: every reason and error code", () => {
       ],
     });
     expect(evaluate(f, { targetingKey: outside }, new Date("2026-12-02T23:59:59.999Z")).value).toBe(false);
-    expect(evaluate(f, { targetingKey: outside }, new Date("2026-12-03T00:00:00Z"))).toMatchObject({ value: true, flagMetadata: { percentage: 100 } });
+    expect(evaluate(f, { targetingKey: outside }, new Date("2026-12-03T00:00:00Z"))).toMatchObject({
+      value: true,
+      flagMetadata: { percentage: 100 },
+    });
   });
 
   it("a ramp over time only ever adds customers (0 → 5 → 25 → 100)", () => {
-    const day = 86_400_000, start = Date.parse("2026-12-01T00:00:00Z");
+    const day = 86_400_000,
+      start = Date.parse("2026-12-01T00:00:00Z");
     const f = flag({
       allowlist: [],
       rolloutPercentage: 0,
@@ -83,7 +140,8 @@ describe("evaluate: every reason and error code", () => {
       schedule: [0, 5, 25, 100].map((percentage, i) => ({ at: new Date(start + [0, 1, 2, 6][i]! * day), percentage })),
     });
     const ids = Array.from({ length: 10_000 }, (_, i) => `ramp-${i}`);
-    let before = new Set<string>(), lost = 0;
+    let before = new Set<string>(),
+      lost = 0;
     for (let h = 0; h <= 8 * 24; h += 6) {
       const now = new Date(start + h * 3_600_000);
       const on = new Set(ids.filter((id) => evaluate(f, { targetingKey: id }, now).value));
@@ -113,14 +171,16 @@ describe("same answers as unleash-client's isEnabled", () => {
       storageProvider: new InMemStorageProvider(),
       skipInstanceCountWarning: true,
       bootstrap: {
-        data: [{
-          name: "checkout",
-          enabled: true,
-          strategies: [
-            { name: "userWithId", parameters: { userIds: allow.join(",") } },
-            { name: "flexibleRollout", parameters: { rollout: String(pct), stickiness: "userId", groupId: "checkout-salt" } },
-          ],
-        }] as never,
+        data: [
+          {
+            name: "checkout",
+            enabled: true,
+            strategies: [
+              { name: "userWithId", parameters: { userIds: allow.join(",") } },
+              { name: "flexibleRollout", parameters: { rollout: String(pct), stickiness: "userId", groupId: "checkout-salt" } },
+            ],
+          },
+        ] as never,
       },
     });
     await new Promise<void>((resolve) => unleash.once("synchronized", () => resolve()));

@@ -95,7 +95,13 @@ export function evaluate(flag: FlagConfig, context: EvaluationContext, now: Date
     };
   }
   if (typeof id !== "string") {
-    return { value: false, reason: "ERROR", errorCode: "INVALID_CONTEXT", errorMessage: "targetingKey must be a string (the customer id)", flagMetadata: {} };
+    return {
+      value: false,
+      reason: "ERROR",
+      errorCode: "INVALID_CONTEXT",
+      errorMessage: "targetingKey must be a string (the customer id)",
+      flagMetadata: {},
+    };
   }
   if (c.allowlist.has(id)) {
     return { value: true, reason: "TARGETING_MATCH", variant: "on", flagMetadata: { version: c.version, allowlisted: true } };

@@ -32,7 +32,9 @@ describe("exposure estimate", () => {
     for (const pct of [0, 1, 5, 25, 50, 100]) {
       const f = flag({ rolloutPercentage: pct, targeting });
       const model = exposureModel(f, customers);
-      const on = customers.filter((c) => evaluate(f, { targetingKey: c.id, tier: c.tier, cell: c.cell, region: c.region }, new Date(1)).value).length;
+      const on = customers.filter(
+        (c) => evaluate(f, { targetingKey: c.id, tier: c.tier, cell: c.cell, region: c.region }, new Date(1)).value,
+      ).length;
       expect(exposedAt(model, pct).exposed, `${pct}%`).toBe(on);
     }
   });

@@ -27,9 +27,13 @@ export function exposureModel(flag: Exposable, customers: readonly CustomerHome[
   const { tiers, cells, regions } = flag.targeting;
   const salt = flag.salt || flag.key;
   const histogram = new Array<number>(100).fill(0);
-  let allowlisted = 0, targeted = 0;
+  let allowlisted = 0,
+    targeted = 0;
   for (const c of customers) {
-    if (allow.has(c.id)) { allowlisted++; continue; }
+    if (allow.has(c.id)) {
+      allowlisted++;
+      continue;
+    }
     if (tiers.length && !tiers.includes(c.tier as never)) continue;
     if (cells.length && !cells.includes(c.cell)) continue;
     if (regions.length && !regions.includes(c.region)) continue;

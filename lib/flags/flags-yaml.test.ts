@@ -48,7 +48,14 @@ describe("flags YAML", () => {
       ["2026-12-01T09:00:00.000Z", 0],
       ["2026-12-02T09:00:00.000Z", 5],
     ]);
-    expect(doc.flags[1]).toMatchObject({ key: "checkout.v2", enabled: false, rolloutPercentage: 0, allowlist: [], schedule: [], description: "" });
+    expect(doc.flags[1]).toMatchObject({
+      key: "checkout.v2",
+      enabled: false,
+      rolloutPercentage: 0,
+      allowlist: [],
+      schedule: [],
+      description: "",
+    });
     expect(mentionedCustomers(doc)).toEqual(["enterprise-customer-123"]);
     expect(() => checkFlagsDocument(doc, refs)).not.toThrow();
   });
@@ -64,7 +71,19 @@ describe("flags YAML", () => {
   });
 
   it("quotes what YAML would otherwise misread", () => {
-    const text = exportFlagsYaml([{ key: "yes", description: 'a "quoted": text', owner: "", enabled: false, rolloutPercentage: 0, allowlist: ["on", "1234"], salt: "null", targeting: { tiers: [], cells: [], regions: [] }, schedule: [] }]);
+    const text = exportFlagsYaml([
+      {
+        key: "yes",
+        description: 'a "quoted": text',
+        owner: "",
+        enabled: false,
+        rolloutPercentage: 0,
+        allowlist: ["on", "1234"],
+        salt: "null",
+        targeting: { tiers: [], cells: [], regions: [] },
+        schedule: [],
+      },
+    ]);
     const f = parseFlagsYaml(text).flags[0]!;
     expect(f).toMatchObject({ key: "yes", description: 'a "quoted": text', allowlist: ["on", "1234"], salt: "null" });
     expect(exportFlagsYaml([])).toContain("flags: []");
@@ -72,10 +91,26 @@ describe("flags YAML", () => {
   });
 
   it.each([
-    ["percentage above 100", "flags:\n  - key: a\n    rolloutPercentage: 101\n", "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
-    ["percentage not whole", "flags:\n  - key: a\n    rolloutPercentage: 12.5\n", "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
-    ["percentage as text", "flags:\n  - key: a\n    rolloutPercentage: \"5\"\n", "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
-    ["negative step percentage", "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-01T00:00:00Z, percentage: -1 }\n", "4: flags[0].schedule[0].percentage: must be a whole number from 0 to 100"],
+    [
+      "percentage above 100",
+      "flags:\n  - key: a\n    rolloutPercentage: 101\n",
+      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
+    ],
+    [
+      "percentage not whole",
+      "flags:\n  - key: a\n    rolloutPercentage: 12.5\n",
+      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
+    ],
+    [
+      "percentage as text",
+      'flags:\n  - key: a\n    rolloutPercentage: "5"\n',
+      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
+    ],
+    [
+      "negative step percentage",
+      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-01T00:00:00Z, percentage: -1 }\n",
+      "4: flags[0].schedule[0].percentage: must be a whole number from 0 to 100",
+    ],
     ["bad key", "flags:\n  - key: 9lives\n", "2: flags[0].key: must start with a letter"],
     ["key with a space", "flags:\n  - key: new codec\n", "2: flags[0].key: must start with a letter"],
     ["missing key", "flags:\n  - enabled: true\n", "2: flags[0].key: required"],
@@ -84,8 +119,16 @@ describe("flags YAML", () => {
       "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-01T00:00:00Z, percentage: 25 }\n",
       "5: flags[0].schedule[1].at: not in time order: 2026-12-01T00:00:00.000Z is not after the previous step (2026-12-02T00:00:00.000Z)",
     ],
-    ["two steps at the same time", "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-02T00:00:00Z, percentage: 25 }\n", "5: flags[0].schedule[1].at: not in time order"],
-    ["a time without a zone", "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00, percentage: 5 }\n", '4: flags[0].schedule[0].at: "2026-12-02T00:00:00" is not a date and time with a time zone'],
+    [
+      "two steps at the same time",
+      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-02T00:00:00Z, percentage: 25 }\n",
+      "5: flags[0].schedule[1].at: not in time order",
+    ],
+    [
+      "a time without a zone",
+      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00, percentage: 5 }\n",
+      '4: flags[0].schedule[0].at: "2026-12-02T00:00:00" is not a date and time with a time zone',
+    ],
     ["unknown field", "flags:\n  - key: a\n    rollout: 5\n", "3: flags[0].rollout: unknown field (allowed: key, description"],
     ["enabled: yes", "flags:\n  - key: a\n    enabled: yes\n", "3: flags[0].enabled: must be true or false"],
     ["unknown tier", "flags:\n  - key: a\n    targeting: { tiers: [gold] }\n", "3: flags[0].targeting.tiers[0]: unknown tier"],
@@ -100,9 +143,21 @@ describe("flags YAML", () => {
   });
 
   it.each([
-    ["unknown customer in the allowlist", "flags:\n  - key: a\n    allowlist:\n      - smb-customer-1001\n      - nobody-42\n", '5: flags[0].allowlist[1]: unknown customer "nobody-42" (not in the customers table)'],
-    ["unknown cell", "flags:\n  - key: a\n    targeting: { cells: [smb-zz-9] }\n", '3: flags[0].targeting.cells[0]: unknown cell "smb-zz-9"'],
-    ["unknown region", "flags:\n  - key: a\n    targeting:\n      regions: [mars-1]\n", '4: flags[0].targeting.regions[0]: no cell runs in region "mars-1"'],
+    [
+      "unknown customer in the allowlist",
+      "flags:\n  - key: a\n    allowlist:\n      - smb-customer-1001\n      - nobody-42\n",
+      '5: flags[0].allowlist[1]: unknown customer "nobody-42" (not in the customers table)',
+    ],
+    [
+      "unknown cell",
+      "flags:\n  - key: a\n    targeting: { cells: [smb-zz-9] }\n",
+      '3: flags[0].targeting.cells[0]: unknown cell "smb-zz-9"',
+    ],
+    [
+      "unknown region",
+      "flags:\n  - key: a\n    targeting:\n      regions: [mars-1]\n",
+      '4: flags[0].targeting.regions[0]: no cell runs in region "mars-1"',
+    ],
   ])("%s → a line-numbered error from the reference check", (_name, text, expected) => {
     expect(errorsOf(text, true)).toContain(expected);
   });

@@ -43,12 +43,17 @@ export function parseFlagsYaml(text: string): FlagsDocument {
     list.forEach((raw, i) => {
       const parsed = flagSpecSchema.safeParse(raw);
       if (!parsed.success) {
-        for (const p of zodProblems(parsed.error)) errors.push({ line: at(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message });
+        for (const p of zodProblems(parsed.error))
+          errors.push({ line: at(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message });
         return;
       }
       const key = parsed.data.key;
       if (seen.has(key)) {
-        errors.push({ line: at(i, ["key"]), field: `flags[${i}].key`, message: `duplicate flag key "${key}" (first on line ${seen.get(key)})` });
+        errors.push({
+          line: at(i, ["key"]),
+          field: `flags[${i}].key`,
+          message: `duplicate flag key "${key}" (first on line ${seen.get(key)})`,
+        });
         return;
       }
       seen.set(key, at(i, ["key"]));
@@ -67,7 +72,11 @@ export function mentionedCustomers(doc: FlagsDocument): string[] {
 /** Reference checks (unknown customers, cells, regions) with line numbers; `stored`: the flags as they are now. */
 export function checkFlagsDocument(doc: FlagsDocument, refs: FlagRefs, stored: ReadonlyMap<string, FlagSpec> = new Map()): void {
   const errors: SpecError[] = doc.flags.flatMap((f, i) =>
-    referenceProblems(f, refs, stored.get(f.key)).map((p) => ({ line: doc.lineOf(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message })),
+    referenceProblems(f, refs, stored.get(f.key)).map((p) => ({
+      line: doc.lineOf(i, p.path),
+      field: `flags[${i}].${fieldName(p.path)}`,
+      message: p.message,
+    })),
   );
   if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 }

@@ -3,7 +3,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 /** "Nov 27, 09:00 UTC" */
 export function formatUtc(d: Date, withZone = true): string {
-  const hh = String(d.getUTCHours()).padStart(2, "0"), mm = String(d.getUTCMinutes()).padStart(2, "0");
+  const hh = String(d.getUTCHours()).padStart(2, "0"),
+    mm = String(d.getUTCMinutes()).padStart(2, "0");
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${hh}:${mm}${withZone ? " UTC" : ""}`;
 }
 
@@ -16,10 +17,13 @@ export function relative(to: Date, now: Date): string {
   const abs = Math.abs(ms);
   const min = Math.round(abs / 60_000);
   const text =
-    min < 1 ? "less than a minute"
-    : min < 60 ? `${min} min`
-    : min < 24 * 60 ? `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ""}`
-    : `${Math.floor(min / 1440)} d${Math.floor((min % 1440) / 60) ? ` ${Math.floor((min % 1440) / 60)} h` : ""}`;
+    min < 1
+      ? "less than a minute"
+      : min < 60
+        ? `${min} min`
+        : min < 24 * 60
+          ? `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ""}`
+          : `${Math.floor(min / 1440)} d${Math.floor((min % 1440) / 60) ? ` ${Math.floor((min % 1440) / 60)} h` : ""}`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 

@@ -62,7 +62,11 @@ export const flagKeySchema = z
 
 export const percentageSchema = z.number({ error: PERCENT }).int(PERCENT).min(0, PERCENT).max(100, PERCENT);
 
-export const customerIdSchema = z.string({ error: "must be a customer id" }).trim().min(1, "must be a customer id").max(200, "must be at most 200 characters");
+export const customerIdSchema = z
+  .string({ error: "must be a customer id" })
+  .trim()
+  .min(1, "must be a customer id")
+  .max(200, "must be at most 200 characters");
 
 /** An instant with an explicit time zone (ISO 8601), e.g. 2026-11-27T09:00:00Z. */
 const instantSchema = z
@@ -91,7 +95,8 @@ export const scheduleSchema = z
   .max(MAX_SCHEDULE_STEPS, `at most ${MAX_SCHEDULE_STEPS} steps`)
   .superRefine((steps, ctx) => {
     for (let i = 1; i < steps.length; i++) {
-      const prev = steps[i - 1]!, cur = steps[i]!;
+      const prev = steps[i - 1]!,
+        cur = steps[i]!;
       if (cur.at.getTime() <= prev.at.getTime()) {
         ctx.addIssue({
           code: "custom",
@@ -117,14 +122,27 @@ export const targetingSchema = z.strictObject(
     cells: uniqueList(z.string().min(1, "must be a cell id"), "cell ids").default([]),
     regions: uniqueList(z.string().min(1, "must be a region"), "regions").default([]),
   },
-  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown field (allowed: tiers, cells, regions)" : "must be a mapping { tiers, cells, regions }") },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? "unknown field (allowed: tiers, cells, regions)" : "must be a mapping { tiers, cells, regions }",
+  },
 );
 
 export const allowlistSchema = uniqueList(customerIdSchema, "customer ids").max(MAX_ALLOWLIST, `at most ${MAX_ALLOWLIST} customers`);
 
 export const saltSchema = z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
-export const FLAG_SPEC_FIELDS = ["key", "description", "owner", "enabled", "rolloutPercentage", "allowlist", "salt", "targeting", "schedule"] as const;
+export const FLAG_SPEC_FIELDS = [
+  "key",
+  "description",
+  "owner",
+  "enabled",
+  "rolloutPercentage",
+  "allowlist",
+  "salt",
+  "targeting",
+  "schedule",
+] as const;
 
 /** One flag as written in flags-as-code and accepted by the create form. */
 export const flagSpecSchema = z.strictObject(
@@ -139,7 +157,10 @@ export const flagSpecSchema = z.strictObject(
     targeting: targetingSchema.default({ tiers: [], cells: [], regions: [] }),
     schedule: scheduleSchema.default([]),
   },
-  { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field (allowed: ${FLAG_SPEC_FIELDS.join(", ")})` : "must be a flag mapping") },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? `unknown field (allowed: ${FLAG_SPEC_FIELDS.join(", ")})` : "must be a flag mapping",
+  },
 );
 
 export type FlagSpecInput = z.input<typeof flagSpecSchema>;
@@ -164,16 +185,23 @@ export interface FlagProblem {
  * change adds are checked (`previous`: the flag as stored), so a customer deleted or a cell retired
  * since never blocks an unrelated change — above all not the kill switch.
  */
-export function referenceProblems(spec: Pick<FlagSpec, "allowlist" | "targeting">, refs: FlagRefs, previous?: Pick<FlagSpec, "allowlist" | "targeting">): FlagProblem[] {
+export function referenceProblems(
+  spec: Pick<FlagSpec, "allowlist" | "targeting">,
+  refs: FlagRefs,
+  previous?: Pick<FlagSpec, "allowlist" | "targeting">,
+): FlagProblem[] {
   const out: FlagProblem[] = [];
   spec.allowlist.forEach((id, i) => {
-    if (!refs.customers.has(id) && !previous?.allowlist.includes(id)) out.push({ path: ["allowlist", i], message: `unknown customer "${id}" (not in the customers table)` });
+    if (!refs.customers.has(id) && !previous?.allowlist.includes(id))
+      out.push({ path: ["allowlist", i], message: `unknown customer "${id}" (not in the customers table)` });
   });
   spec.targeting.cells.forEach((id, i) => {
-    if (!refs.cells.has(id) && !previous?.targeting.cells.includes(id)) out.push({ path: ["targeting", "cells", i], message: `unknown cell "${id}"` });
+    if (!refs.cells.has(id) && !previous?.targeting.cells.includes(id))
+      out.push({ path: ["targeting", "cells", i], message: `unknown cell "${id}"` });
   });
   spec.targeting.regions.forEach((r, i) => {
-    if (!refs.regions.has(r) && !previous?.targeting.regions.includes(r)) out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
+    if (!refs.regions.has(r) && !previous?.targeting.regions.includes(r))
+      out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
   });
   return out;
 }
@@ -217,7 +245,11 @@ export function specOf(flag: Flag): FlagSpec {
 type Comparable = Omit<FlagSpec, "schedule"> & { schedule: { at: string; percentage: number }[] };
 
 function comparable(spec: FlagSpec): Comparable {
-  return { ...spec, salt: spec.salt ?? spec.key, schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })) };
+  return {
+    ...spec,
+    salt: spec.salt ?? spec.key,
+    schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })),
+  };
 }
 
 /**
@@ -225,7 +257,8 @@ function comparable(spec: FlagSpec): Comparable {
  * Empty objects when nothing changed.
  */
 export function specChanges(before: FlagSpec, after: FlagSpec): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  const a = comparable(before), b = comparable(after);
+  const a = comparable(before),
+    b = comparable(after);
   const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
   for (const k of FLAG_SPEC_FIELDS) {
     if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {

@@ -42,7 +42,10 @@ function tokenOf(req: Request): string | null {
 function denied(token: TokenRow | null): Response | null {
   if (token && !token.revoked && token.scopes.includes(SCOPE)) return null;
   const status = token && !token.revoked ? 403 : 401;
-  return new Response(null, { status, headers: status === 401 ? { "WWW-Authenticate": `Bearer realm="cellplane", scope="${SCOPE}"` } : {} });
+  return new Response(null, {
+    status,
+    headers: status === 401 ? { "WWW-Authenticate": `Bearer realm="cellplane", scope="${SCOPE}"` } : {},
+  });
 }
 
 /** Check the token and read the flags in one round trip; a request without a token never reaches the database. */
@@ -53,13 +56,17 @@ async function readFor(req: Request, deps: OfrepDeps, customerId: string | null)
   return { denied: denied(reading.token), reading };
 }
 
-type ParsedRequest = { ok: true; context: EvaluationContext } | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+type ParsedRequest =
+  | { ok: true; context: EvaluationContext }
+  | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
 
 async function readRequest(req: Request): Promise<ParsedRequest> {
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY) return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
+  if (declared > MAX_BODY)
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
   const text = await req.text();
-  if (text.length > MAX_BODY) return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
+  if (text.length > MAX_BODY)
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
   if (text.trim() === "") return { ok: true, context: {} };
   let body: unknown;
   try {
@@ -73,7 +80,7 @@ async function readRequest(req: Request): Promise<ParsedRequest> {
   const context = (body as { context?: unknown }).context;
   if (context === undefined || context === null) return { ok: true, context: {} };
   if (typeof context !== "object" || Array.isArray(context)) {
-    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: "context must be an object such as { targetingKey: \"customer-id\" }" };
+    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: 'context must be an object such as { targetingKey: "customer-id" }' };
   }
   const tk = (context as EvaluationContext).targetingKey;
   if (tk !== undefined && tk !== null && typeof tk !== "string") {
@@ -82,7 +89,8 @@ async function readRequest(req: Request): Promise<ParsedRequest> {
   return { ok: true, context: context as EvaluationContext };
 }
 
-const targetingKeyOf = (ctx: EvaluationContext) => (typeof ctx.targetingKey === "string" && ctx.targetingKey !== "" ? ctx.targetingKey : null);
+const targetingKeyOf = (ctx: EvaluationContext) =>
+  typeof ctx.targetingKey === "string" && ctx.targetingKey !== "" ? ctx.targetingKey : null;
 
 const withHome = (ctx: EvaluationContext, home: HomeCell | null): EvaluationContext =>
   home ? { ...ctx, tier: home.tier, cell: home.cell, region: home.region } : ctx;
@@ -119,11 +127,14 @@ export async function handleEvaluateFlag(req: Request, key: string, deps: OfrepD
 
 /** How many schedule steps (of any flag) have passed: evaluations can only change when this does. */
 function passedSteps(snapshot: FlagSnapshot, now: Date): number {
-  const t = now.getTime(), times = snapshot.stepTimes;
-  let lo = 0, hi = times.length;
+  const t = now.getTime(),
+    times = snapshot.stepTimes;
+  let lo = 0,
+    hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (times[mid]! <= t) lo = mid + 1; else hi = mid;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -132,7 +143,10 @@ function passedSteps(snapshot: FlagSnapshot, now: Date): number {
 function canonical(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+    .join(",")}}`;
 }
 
 /**
@@ -159,7 +173,10 @@ export async function handleEvaluateFlags(req: Request, deps: OfrepDeps): Promis
     if (r.denied) return r.denied;
     if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     if (!customer) {
-      return json(400, { errorCode: "TARGETING_KEY_MISSING", errorDetails: "Cellplane flags are evaluated per customer: send the customer id as context.targetingKey" });
+      return json(400, {
+        errorCode: "TARGETING_KEY_MISSING",
+        errorDetails: "Cellplane flags are evaluated per customer: send the customer id as context.targetingKey",
+      });
     }
     const now = deps.now();
     const { snapshot, home } = r.reading!;

@@ -37,12 +37,30 @@ export function previewFor(flag: Flag, customerId: string, customer: PreviewCust
   const { percentage } = effectiveRollout(flag, now);
   const allowlisted = flag.allowlist.includes(id);
   const explanation =
-    e.reason === "DISABLED" ? "The flag is switched off: nobody gets it, allowlisted customers included."
-    : e.errorCode === "TARGETING_KEY_MISSING" ? "Type a customer id."
-    : e.reason === "TARGETING_MATCH" ? "On the allowlist: always on while the flag is enabled."
-    : e.reason === "DEFAULT" ? `Not targeted: the home cell${customer ? ` (${customer.cell}, ${customer.tier}, ${customer.region})` : " is unknown and"} does not match the flag's targeting.`
-    : e.value ? `Bucket ${bucket} is within the ${percentage}% rollout.`
-    : percentage === 0 ? `The rollout is at 0%; bucket ${bucket} gets it from ${bucket}%.`
-    : `Bucket ${bucket} is above the ${percentage}% rollout; gets it from ${bucket}%.`;
-  return { key: flag.key, customerId: id, customer, value: e.value, reason: e.reason, variant: e.variant, errorCode: e.errorCode, explanation, bucket, percentage, allowlisted };
+    e.reason === "DISABLED"
+      ? "The flag is switched off: nobody gets it, allowlisted customers included."
+      : e.errorCode === "TARGETING_KEY_MISSING"
+        ? "Type a customer id."
+        : e.reason === "TARGETING_MATCH"
+          ? "On the allowlist: always on while the flag is enabled."
+          : e.reason === "DEFAULT"
+            ? `Not targeted: the home cell${customer ? ` (${customer.cell}, ${customer.tier}, ${customer.region})` : " is unknown and"} does not match the flag's targeting.`
+            : e.value
+              ? `Bucket ${bucket} is within the ${percentage}% rollout.`
+              : percentage === 0
+                ? `The rollout is at 0%; bucket ${bucket} gets it from ${bucket}%.`
+                : `Bucket ${bucket} is above the ${percentage}% rollout; gets it from ${bucket}%.`;
+  return {
+    key: flag.key,
+    customerId: id,
+    customer,
+    value: e.value,
+    reason: e.reason,
+    variant: e.variant,
+    errorCode: e.errorCode,
+    explanation,
+    bucket,
+    percentage,
+    allowlisted,
+  };
 }

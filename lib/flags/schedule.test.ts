@@ -43,7 +43,10 @@ describe("schedule step selection", () => {
   });
 
   it("without a schedule the hand-set percentage is in force", () => {
-    expect(effectiveRollout({ rolloutPercentage: 42, percentageSetAt: t("2020-01-01T00:00:00Z"), schedule: [] }, t("2030-01-01T00:00:00Z")).percentage).toBe(42);
+    expect(
+      effectiveRollout({ rolloutPercentage: 42, percentageSetAt: t("2020-01-01T00:00:00Z"), schedule: [] }, t("2030-01-01T00:00:00Z"))
+        .percentage,
+    ).toBe(42);
   });
 
   it("next step is the first one after now", () => {

@@ -3,9 +3,7 @@
 // takes over once its time comes, until the next step or the next hand-set change.
 import type { FlagConfig, ScheduleStep } from "./model";
 
-export type PercentageSource =
-  | { kind: "manual"; since: Date }
-  | { kind: "schedule"; since: Date; step: number };
+export type PercentageSource = { kind: "manual"; since: Date } | { kind: "schedule"; since: Date; step: number };
 
 export interface EffectiveRollout {
   percentage: number;
@@ -17,10 +15,15 @@ type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "sched
 /** Index of the last step at or before `now` (-1 when none); steps are in time order. */
 export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): number {
   const t = now.getTime();
-  let lo = 0, hi = schedule.length - 1, found = -1;
+  let lo = 0,
+    hi = schedule.length - 1,
+    found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (schedule[mid]!.at.getTime() <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (schedule[mid]!.at.getTime() <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return found;
 }
@@ -51,8 +54,9 @@ export function nextStep(schedule: readonly ScheduleStep[], now: Date): Schedule
  * the value at `from`, then every step and the hand-set change inside the window.
  */
 export function rampPoints(flag: Rollout, from: Date, to: Date): { at: Date; percentage: number }[] {
-  const times = [from.getTime(), flag.percentageSetAt.getTime(), ...flag.schedule.map((s) => s.at.getTime()), to.getTime()]
-    .filter((t) => t >= from.getTime() && t <= to.getTime());
+  const times = [from.getTime(), flag.percentageSetAt.getTime(), ...flag.schedule.map((s) => s.at.getTime()), to.getTime()].filter(
+    (t) => t >= from.getTime() && t <= to.getTime(),
+  );
   const unique = [...new Set(times)].sort((a, b) => a - b);
   const out: { at: Date; percentage: number }[] = [];
   for (const t of unique) {

@@ -39,7 +39,8 @@ export interface FlagSource {
 const parts = (fp: string) => fp.split(".").map(Number) as [number, number];
 /** True when snapshot `a` already includes everything fingerprint `b` describes. */
 export const covers = (a: string, b: string) => {
-  const [ac, av] = parts(a), [bc, bv] = parts(b);
+  const [ac, av] = parts(a),
+    [bc, bv] = parts(b);
   return ac >= bc && av >= bv;
 };
 

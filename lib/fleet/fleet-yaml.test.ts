@@ -22,7 +22,12 @@ describe("parseFleetYaml", () => {
     expect(spec.services).toEqual(SERVICES);
     expect(spec.cells).toHaveLength(16);
     expect(spec.cells.filter((c) => c.tier === "smb")).toHaveLength(12);
-    expect(spec.cells.find((c) => c.id === "enterprise-us-hipaa")).toEqual({ id: "enterprise-us-hipaa", tier: "enterprise", region: "us-east-1", compliance: ["hipaa"] });
+    expect(spec.cells.find((c) => c.id === "enterprise-us-hipaa")).toEqual({
+      id: "enterprise-us-hipaa",
+      tier: "enterprise",
+      region: "us-east-1",
+      compliance: ["hipaa"],
+    });
   });
 
   it("matches the shared example when present", () => {
@@ -34,7 +39,13 @@ describe("parseFleetYaml", () => {
   const head = "template:\n  services: [sms, voice]\ncells:\n";
   it.each([
     ["unknown tier", `${head}  - { id: a-1, tier: gold, region: r }\n`, 4, "cells[0].tier", /unknown tier "gold"/],
-    ["duplicate id", `${head}  - { id: a-1, tier: smb, region: r }\n  - { id: a-1, tier: smb, region: r }\n`, 5, "cells[1].id", /duplicate cell id "a-1" \(first defined on line 4\)/],
+    [
+      "duplicate id",
+      `${head}  - { id: a-1, tier: smb, region: r }\n  - { id: a-1, tier: smb, region: r }\n`,
+      5,
+      "cells[1].id",
+      /duplicate cell id "a-1" \(first defined on line 4\)/,
+    ],
     ["bad id", `${head}  - { id: Smb_1, tier: smb, region: r }\n`, 4, "cells[0].id", /must match/],
     ["unknown service", "template:\n  services: [sms, fax]\ncells: []\n", 2, "template.services[1]", /unknown service "fax"/],
     ["missing region", `${head}  - id: a-1\n    tier: smb\n`, 4, "cells[0].region", /required/],
@@ -67,7 +78,12 @@ describe("diffFleet", () => {
   });
   it("reports adds, removals, field changes and re-activation", () => {
     const reg = { services: SERVICES, cells: registry.cells.map((c) => (c.id === "smb-us-1" ? { ...c, status: "retired" as const } : c)) };
-    const desired = { services: ["sms", "voice"], cells: [...spec.cells.filter((c) => c.id !== "smb-us-2"), { id: "new-1", tier: "smb" as const, region: "x", compliance: [] }].map((c) => (c.id === "smb-eu-1" ? { ...c, tier: "enterprise" as const } : c)) };
+    const desired = {
+      services: ["sms", "voice"],
+      cells: [...spec.cells.filter((c) => c.id !== "smb-us-2"), { id: "new-1", tier: "smb" as const, region: "x", compliance: [] }].map(
+        (c) => (c.id === "smb-eu-1" ? { ...c, tier: "enterprise" as const } : c),
+      ),
+    };
     const d = diffFleet(reg, desired);
     expect(d.servicesRemoved).toEqual(["video", "whatsapp", "email"]);
     expect(d.added.map((c) => c.id)).toEqual(["new-1"]);

@@ -69,22 +69,39 @@ export function parseFleetYaml(text: string, knownServices: readonly string[]): 
       const cell = c as Record<string, unknown>;
       let ok = true;
       for (const k of Object.keys(cell)) {
-        if (!CELL_KEYS.has(k)) { err(at(k), f(k), `unknown field (allowed: ${[...CELL_KEYS].join(", ")})`); ok = false; }
+        if (!CELL_KEYS.has(k)) {
+          err(at(k), f(k), `unknown field (allowed: ${[...CELL_KEYS].join(", ")})`);
+          ok = false;
+        }
       }
       const { id, tier, region, compliance } = cell;
-      if (typeof id !== "string" || id === "") { err(at("id"), f("id"), "required"); ok = false; }
-      else if (!CELL_ID_PATTERN.test(id)) { err(at("id"), f("id"), `"${id}" must match ${CELL_ID_PATTERN} (lower-case letters, digits, dashes)`); ok = false; }
-      else if (seen.has(id)) { err(at("id"), f("id"), `duplicate cell id "${id}" (first defined on line ${seen.get(id)})`); ok = false; }
-      else seen.set(id, lineOf(nodeAt(doc, at("id"))) ?? 0);
+      if (typeof id !== "string" || id === "") {
+        err(at("id"), f("id"), "required");
+        ok = false;
+      } else if (!CELL_ID_PATTERN.test(id)) {
+        err(at("id"), f("id"), `"${id}" must match ${CELL_ID_PATTERN} (lower-case letters, digits, dashes)`);
+        ok = false;
+      } else if (seen.has(id)) {
+        err(at("id"), f("id"), `duplicate cell id "${id}" (first defined on line ${seen.get(id)})`);
+        ok = false;
+      } else seen.set(id, lineOf(nodeAt(doc, at("id"))) ?? 0);
       if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) {
-        err(at("tier"), f("tier"), tier === undefined ? `required (one of ${TIERS.join(", ")})` : `unknown tier "${String(tier)}" (one of ${TIERS.join(", ")})`);
+        err(
+          at("tier"),
+          f("tier"),
+          tier === undefined ? `required (one of ${TIERS.join(", ")})` : `unknown tier "${String(tier)}" (one of ${TIERS.join(", ")})`,
+        );
         ok = false;
       }
-      if (typeof region !== "string" || region.trim() === "") { err(at("region"), f("region"), "required"); ok = false; }
+      if (typeof region !== "string" || region.trim() === "") {
+        err(at("region"), f("region"), "required");
+        ok = false;
+      }
       let tags: string[] = [];
       if (compliance !== undefined) {
         if (!Array.isArray(compliance) || compliance.some((t) => typeof t !== "string" || t === "")) {
-          err(at("compliance"), f("compliance"), "must be a list of tags, e.g. [hipaa]"); ok = false;
+          err(at("compliance"), f("compliance"), "must be a list of tags, e.g. [hipaa]");
+          ok = false;
         } else tags = compliance as string[];
       }
       if (ok) cells.push({ id: id as string, tier: tier as Tier, region: region as string, compliance: [...new Set(tags)].sort() });
@@ -106,11 +123,7 @@ export function exportFleetYaml(spec: FleetSpec): string {
     "",
     "cells:",
     ...spec.cells.map((c) => {
-      const parts = [
-        `id: ${(`${c.id},`).padEnd(width + 1)}`,
-        `tier: ${(`${c.tier},`).padEnd(tierWidth + 1)}`,
-        `region: ${c.region}`,
-      ];
+      const parts = [`id: ${(`${c.id},`).padEnd(width + 1)}`, `tier: ${(`${c.tier},`).padEnd(tierWidth + 1)}`, `region: ${c.region}`];
       if (c.compliance.length) parts[2] += `, compliance: [${c.compliance.join(", ")}]`;
       return `  - { ${parts.join(" ")} }`;
     }),
@@ -153,11 +166,15 @@ export function diffFleet(current: { services: string[]; cells: RegistryCell[] }
   };
   for (const c of desired.cells) {
     const cur = byId.get(c.id);
-    if (!cur) { diff.added.push(c); continue; }
+    if (!cur) {
+      diff.added.push(c);
+      continue;
+    }
     if (cur.status === "retired") diff.changed.push({ id: c.id, field: "status", from: "retired", to: "active" });
     if (cur.tier !== c.tier) diff.changed.push({ id: c.id, field: "tier", from: cur.tier, to: c.tier });
     if (cur.region !== c.region) diff.changed.push({ id: c.id, field: "region", from: cur.region, to: c.region });
-    const a = [...cur.compliance].sort().join(","), b = [...c.compliance].sort().join(",");
+    const a = [...cur.compliance].sort().join(","),
+      b = [...c.compliance].sort().join(",");
     if (a !== b) diff.changed.push({ id: c.id, field: "compliance", from: `[${a}]`, to: `[${b}]` });
   }
   return diff;

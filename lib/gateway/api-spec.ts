@@ -8,9 +8,18 @@ export const configQuery = z.object({
 });
 
 export const resolveQuery = z.object({
-  method: z.string().regex(/^[A-Za-z]{3,7}$/, "an HTTP method such as POST").default("POST").describe("request method (default POST)"),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]{3,7}$/, "an HTTP method such as POST")
+    .default("POST")
+    .describe("request method (default POST)"),
   path: z.string().startsWith("/", "must start with /").max(2000).describe("request path at the edge, e.g. /v2/Messages"),
-  customer: z.string().min(1).max(100).optional().describe("a customer id: also answer which cell serves it (its home cell) and whether that cell reports the handlers"),
+  customer: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("a customer id: also answer which cell serves it (its home cell) and whether that cell reports the handlers"),
 });
 
 const headers = z.object({
@@ -37,9 +46,18 @@ const exportedRoute = z.object({
 export const exportedConfigSchema = z.object({ routes: z.array(exportedRoute) });
 
 const route = z.object({
-  method: z.enum(HTTP_METHODS), path: z.string(), resource: z.string(), service: z.string(), version: z.string(), backend: z.string(),
-  status: z.enum(ROUTE_STATUSES), introduced: z.string().nullable(), deprecationDate: z.string().nullable(), sunsetDate: z.string().nullable(),
-  documentation: z.string().nullable(), aliasOf: z.string().nullable(),
+  method: z.enum(HTTP_METHODS),
+  path: z.string(),
+  resource: z.string(),
+  service: z.string(),
+  version: z.string(),
+  backend: z.string(),
+  status: z.enum(ROUTE_STATUSES),
+  introduced: z.string().nullable(),
+  deprecationDate: z.string().nullable(),
+  sunsetDate: z.string().nullable(),
+  documentation: z.string().nullable(),
+  aliasOf: z.string().nullable(),
 });
 
 export const resolveAnswerSchema = z.object({
@@ -58,22 +76,42 @@ export const resolveAnswerSchema = z.object({
 
 export const gatewayOperations: ApiOperation[] = [
   {
-    method: "get", path: "/api/v1/gateway/config", tag: "Gateway", auth: "gateway:read",
+    method: "get",
+    path: "/api/v1/gateway/config",
+    tag: "Gateway",
+    auth: "gateway:read",
     summary: "The live route table for the Landing Zone to poll (YAML or JSON)",
-    description: "The table in the shape of examples/api-gateway-config.yaml. YAML (`application/yaml`) by default; JSON with `Accept: application/json` or `?format=json`. The ETag changes exactly when the table changes (any lifecycle change or import); poll with If-None-Match for 304s. Also available to signed-in users of the dashboard.",
+    description:
+      "The table in the shape of examples/api-gateway-config.yaml. YAML (`application/yaml`) by default; JSON with `Accept: application/json` or `?format=json`. The ETag changes exactly when the table changes (any lifecycle change or import); poll with If-None-Match for 304s. Also available to signed-in users of the dashboard.",
     query: configQuery,
     responses: {
-      200: { description: "The route table", schema: exportedConfigSchema, headers: { ETag: "version of the table (per representation)", "X-Gateway-Config-Version": "the table's version number" } },
+      200: {
+        description: "The route table",
+        schema: exportedConfigSchema,
+        headers: { ETag: "version of the table (per representation)", "X-Gateway-Config-Version": "the table's version number" },
+      },
       304: { description: "Not modified since the ETag sent in If-None-Match" },
     },
   },
   {
-    method: "get", path: "/api/v1/gateway/resolve", tag: "Gateway", auth: "gateway:read",
+    method: "get",
+    path: "/api/v1/gateway/resolve",
+    tag: "Gateway",
+    auth: "gateway:read",
     summary: "How the edge would route a request: matched route, status, backend, headers",
-    description: "A dry run against the live table. The answer's HTTP status mirrors the edge's: 200 when the request would be forwarded (backend with ${cell_router} substituted), 404 for no route or a disabled one, 405 for a known path with another method, 410 for a sunset route. The Deprecation, Sunset and Link headers the edge would add are in `headers` and also set on this response. Also available to signed-in users of the dashboard.",
+    description:
+      "A dry run against the live table. The answer's HTTP status mirrors the edge's: 200 when the request would be forwarded (backend with ${cell_router} substituted), 404 for no route or a disabled one, 405 for a known path with another method, 410 for a sunset route. The Deprecation, Sunset and Link headers the edge would add are in `headers` and also set on this response. Also available to signed-in users of the dashboard.",
     query: resolveQuery,
     responses: {
-      200: { description: "Routed", schema: resolveAnswerSchema, headers: { Deprecation: "RFC 9745, when deprecated", Sunset: "RFC 8594, when announced", Link: "rel=deprecation / rel=sunset documentation" } },
+      200: {
+        description: "Routed",
+        schema: resolveAnswerSchema,
+        headers: {
+          Deprecation: "RFC 9745, when deprecated",
+          Sunset: "RFC 8594, when announced",
+          Link: "rel=deprecation / rel=sunset documentation",
+        },
+      },
       404: { description: "No route (or disabled at the edge)", schema: resolveAnswerSchema },
       405: { description: "Path known, method not", schema: resolveAnswerSchema, headers: { Allow: "methods the path answers" } },
       410: { description: "Sunset: the route answers 410 Gone", schema: resolveAnswerSchema },

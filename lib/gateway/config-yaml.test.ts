@@ -46,7 +46,7 @@ describe("importing examples/api-gateway-config.yaml as written", () => {
     expect(routes.filter((r) => r.aliasOf).length).toBe(1);
   });
 
-  it("converts the legacy Deprecation: \"true\" to a date (the successor's introduction) with a warning, and keeps the sunset", () => {
+  it('converts the legacy Deprecation: "true" to a date (the successor\'s introduction) with a warning, and keeps the sunset', () => {
     const v0 = byKey.get("POST /v0/Messages")!;
     expect(v0.deprecationDate).toEqual(new Date("2025-01-15T00:00:00Z"));
     expect(v0.sunsetDate).toEqual(new Date("2025-06-01T00:00:00Z"));
@@ -75,7 +75,11 @@ describe("importing examples/api-gateway-config.yaml as written", () => {
     expect(again.warnings).toEqual([]);
     const json = JSON.stringify(exportGatewayConfig(routes));
     expect(parseGatewayYaml(json, SERVICES, NOW).routes).toEqual(routes);
-    expect(exportGatewayConfig(routes).routes[0]).toEqual({ path: "/v1/Messages", status: "active", backend: "${cell_router}/sms/v1/messages" });
+    expect(exportGatewayConfig(routes).routes[0]).toEqual({
+      path: "/v1/Messages",
+      status: "active",
+      backend: "${cell_router}/sms/v1/messages",
+    });
     expect(yaml).toContain("# handlers deployed to cells, not yet enabled at the edge");
   });
 });
@@ -86,8 +90,14 @@ describe("refusals name the line, the field and the reason, and return nothing",
   it.each<[string, string, Partial<SpecError>]>([
     [
       "sunset before deprecation",
-      ok("  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    deprecation_date: 2025-06-01\n    sunset_date: 2025-01-01\n"),
-      { line: 6, field: "routes[0].sunset_date", message: expect.stringContaining("sunset 2025-01-01 precedes deprecation 2025-06-01") as unknown as string },
+      ok(
+        "  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    deprecation_date: 2025-06-01\n    sunset_date: 2025-01-01\n",
+      ),
+      {
+        line: 6,
+        field: "routes[0].sunset_date",
+        message: expect.stringContaining("sunset 2025-01-01 precedes deprecation 2025-06-01") as unknown as string,
+      },
     ],
     [
       "unknown service",
@@ -96,7 +106,9 @@ describe("refusals name the line, the field and the reason, and return nothing",
     ],
     [
       "duplicate method + path",
-      ok("  - path: /v1/Calls\n    status: active\n    backend: ${cell_router}/voice/v1/calls\n  - path: /v1/Calls\n    status: disabled\n    backend: ${cell_router}/voice/v1/calls\n"),
+      ok(
+        "  - path: /v1/Calls\n    status: active\n    backend: ${cell_router}/voice/v1/calls\n  - path: /v1/Calls\n    status: disabled\n    backend: ${cell_router}/voice/v1/calls\n",
+      ),
       { line: 5, field: "routes[1].path", message: "duplicate route POST /v1/Calls (first defined on line 2)" },
     ],
     [
@@ -121,13 +133,21 @@ describe("refusals name the line, the field and the reason, and return nothing",
     ],
     [
       "a malformed Deprecation header",
-      ok("  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: yesterday\n"),
+      ok(
+        "  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: yesterday\n",
+      ),
       { line: 6, field: "routes[0].response_headers.Deprecation", message: expect.stringContaining("RFC 9745") as unknown as string },
     ],
     [
       "a Sunset header that disagrees with sunset_date",
-      ok("  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    sunset_date: 2025-07-01\n    response_headers:\n      Sunset: \"Sun, 01 Jun 2025 00:00:00 GMT\"\n"),
-      { line: 7, field: "routes[0].response_headers.Sunset", message: expect.stringContaining("disagrees with sunset_date 2025-07-01") as unknown as string },
+      ok(
+        '  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    sunset_date: 2025-07-01\n    response_headers:\n      Sunset: "Sun, 01 Jun 2025 00:00:00 GMT"\n',
+      ),
+      {
+        line: 7,
+        field: "routes[0].response_headers.Sunset",
+        message: expect.stringContaining("disagrees with sunset_date 2025-07-01") as unknown as string,
+      },
     ],
     [
       "a deprecation date on an active route",
@@ -136,7 +156,9 @@ describe("refusals name the line, the field and the reason, and return nothing",
     ],
     [
       "an alias of a route that is not in the file",
-      ok("  - path: /v0/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    deprecation_date: 2025-01-01\n    alias_of: /v1/Calls\n"),
+      ok(
+        "  - path: /v0/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    deprecation_date: 2025-01-01\n    alias_of: /v1/Calls\n",
+      ),
       { line: 6, field: "routes[0].alias_of", message: "no route POST /v1/Calls in this file" },
     ],
     ["YAML syntax", "routes:\n  - path: [unclosed\n", { field: "(yaml)" }],
@@ -147,7 +169,11 @@ describe("refusals name the line, the field and the reason, and return nothing",
   });
 
   it("reports every problem of a file at once, sorted by line", () => {
-    const errors = errorsOf(example.replace("backend: ${cell_router}/voice/v1/calls", "backend: ${cell_router}/fax/v1/calls").replace("introduced: 2025-01-15", "introduced: 2025-01-32"));
+    const errors = errorsOf(
+      example
+        .replace("backend: ${cell_router}/voice/v1/calls", "backend: ${cell_router}/fax/v1/calls")
+        .replace("introduced: 2025-01-15", "introduced: 2025-01-32"),
+    );
     expect(errors.map((e) => [e.line, e.field])).toEqual([
       [12, "routes[1].introduced"],
       [24, "routes[3].service"],
@@ -155,12 +181,20 @@ describe("refusals name the line, the field and the reason, and return nothing",
   });
 
   it("accepts an explicit method, service and version consistent with the backend", () => {
-    const { routes } = parseGatewayYaml(ok("  - path: /v2/Calls/{sid}\n    method: GET\n    service: voice\n    version: v2\n    status: active\n    backend: ${cell_router}/voice/v2/calls/{sid}\n"), SERVICES, NOW);
+    const { routes } = parseGatewayYaml(
+      ok(
+        "  - path: /v2/Calls/{sid}\n    method: GET\n    service: voice\n    version: v2\n    status: active\n    backend: ${cell_router}/voice/v2/calls/{sid}\n",
+      ),
+      SERVICES,
+      NOW,
+    );
     expect(routes[0]).toMatchObject({ method: "GET", path: "/v2/Calls/{sid}", service: "voice", version: "v2", resource: "Calls" });
   });
 
   it("a legacy Deprecation without any successor is dated at the import time, capped by the sunset date", () => {
-    const text = ok("  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: \"true\"\n");
+    const text = ok(
+      '  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: "true"\n',
+    );
     expect(parseGatewayYaml(text, SERVICES, NOW).routes[0]!.deprecationDate).toEqual(NOW);
     const capped = `${text}    sunset_date: 2025-06-01\n`;
     expect(parseGatewayYaml(capped, SERVICES, NOW).routes[0]!.deprecationDate).toEqual(new Date("2025-06-01T00:00:00Z"));

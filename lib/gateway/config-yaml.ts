@@ -13,10 +13,31 @@
 //     the announced sunset. The import returns a warning saying which date was chosen and why.
 //   - `Sunset` in response_headers must agree with `sunset_date` (either may be given).
 import { nodeAt, parseLocated, SpecValidationError, type SpecError } from "@/lib/yaml-errors";
-import { formatDay, formatHttpDate, formatSfDate, edgeHeaders, parseDay, parseHttpDate, parseHttpDateLenient, parseLinks, parseSfDate } from "./headers";
 import {
-  BACKEND_PATTERN, DEFAULT_METHOD, HTTP_METHODS, PATH_PATTERN, ROUTE_STATUSES, VERSION_PATTERN, pathVersion, parseRouteKey, routeKey,
-  versionNumber, type HttpMethod, type Route, type RouteStatus,
+  formatDay,
+  formatHttpDate,
+  formatSfDate,
+  edgeHeaders,
+  parseDay,
+  parseHttpDate,
+  parseHttpDateLenient,
+  parseLinks,
+  parseSfDate,
+} from "./headers";
+import {
+  BACKEND_PATTERN,
+  DEFAULT_METHOD,
+  HTTP_METHODS,
+  PATH_PATTERN,
+  ROUTE_STATUSES,
+  VERSION_PATTERN,
+  pathVersion,
+  parseRouteKey,
+  routeKey,
+  versionNumber,
+  type HttpMethod,
+  type Route,
+  type RouteStatus,
 } from "./model";
 
 export interface ParsedGatewayConfig {
@@ -25,7 +46,18 @@ export interface ParsedGatewayConfig {
 }
 
 const ROUTE_KEYS = [
-  "path", "method", "status", "backend", "service", "version", "introduced", "deprecation_date", "sunset_date", "documentation", "alias_of", "response_headers",
+  "path",
+  "method",
+  "status",
+  "backend",
+  "service",
+  "version",
+  "introduced",
+  "deprecation_date",
+  "sunset_date",
+  "documentation",
+  "alias_of",
+  "response_headers",
 ] as const;
 const HEADER_KEYS = ["Deprecation", "Sunset", "Link"] as const;
 
@@ -67,52 +99,71 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
   r.routes.forEach((raw: unknown, i: number) => {
     const at = (...k: string[]) => ["routes", i, ...k];
     const f = (k: string) => `routes[${i}].${k}`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return err(at(), `routes[${i}]`, "must be a mapping with path, status and backend");
+    if (!raw || typeof raw !== "object" || Array.isArray(raw))
+      return err(at(), `routes[${i}]`, "must be a mapping with path, status and backend");
     const o = raw as Record<string, unknown>;
     let ok = true;
-    const bad = (k: string, message: string, path = at(k)) => { err(path, f(k), message); ok = false; };
-    for (const k of Object.keys(o)) if (!(ROUTE_KEYS as readonly string[]).includes(k)) bad(k, `unknown field (allowed: ${ROUTE_KEYS.join(", ")})`);
+    const bad = (k: string, message: string, path = at(k)) => {
+      err(path, f(k), message);
+      ok = false;
+    };
+    for (const k of Object.keys(o))
+      if (!(ROUTE_KEYS as readonly string[]).includes(k)) bad(k, `unknown field (allowed: ${ROUTE_KEYS.join(", ")})`);
 
     // path and method
     const path = o.path;
-    let resource = "", pv = "";
+    let resource = "",
+      pv = "";
     if (typeof path !== "string" || path === "") bad("path", "required, e.g. /v2/Messages");
     else {
       const m = PATH_PATTERN.exec(path);
       if (!m) bad("path", `"${path}" must be a version segment then the resource, e.g. /v2/Messages`);
-      else { pv = m[1]!; resource = m[2]!; }
+      else {
+        pv = m[1]!;
+        resource = m[2]!;
+      }
     }
     let method: HttpMethod = DEFAULT_METHOD;
     if (o.method !== undefined) {
-      if (typeof o.method !== "string" || !(HTTP_METHODS as readonly string[]).includes(o.method)) bad("method", `must be one of ${HTTP_METHODS.join(", ")}`);
+      if (typeof o.method !== "string" || !(HTTP_METHODS as readonly string[]).includes(o.method))
+        bad("method", `must be one of ${HTTP_METHODS.join(", ")}`);
       else method = o.method as HttpMethod;
     }
 
     // status
     let status: RouteStatus = "disabled";
     if (typeof o.status !== "string" || !(ROUTE_STATUSES as readonly string[]).includes(o.status)) {
-      bad("status", o.status === undefined ? `required (one of ${ROUTE_STATUSES.join(", ")})` : `unknown status "${String(o.status)}" (one of ${ROUTE_STATUSES.join(", ")})`);
+      bad(
+        "status",
+        o.status === undefined
+          ? `required (one of ${ROUTE_STATUSES.join(", ")})`
+          : `unknown status "${String(o.status)}" (one of ${ROUTE_STATUSES.join(", ")})`,
+      );
     } else status = o.status as RouteStatus;
 
     // backend, service, version
-    let service = "", version = "";
+    let service = "",
+      version = "";
     const backend = o.backend;
     const fromBackend = typeof backend === "string" ? BACKEND_PATTERN.exec(backend) : null;
     if (typeof backend !== "string" || backend.trim() === "") bad("backend", "required, e.g. ${cell_router}/sms/v2/messages");
     else if (/\s/.test(backend)) bad("backend", "must not contain spaces");
     if (o.service !== undefined) {
       if (typeof o.service !== "string") bad("service", "must be a service name");
-      else if (fromBackend && fromBackend[1] !== o.service) bad("service", `"${o.service}" differs from the backend's service "${fromBackend[1]}"`);
+      else if (fromBackend && fromBackend[1] !== o.service)
+        bad("service", `"${o.service}" differs from the backend's service "${fromBackend[1]}"`);
       else service = o.service;
     } else if (fromBackend) service = fromBackend[1]!;
-    else if (typeof backend === "string" && backend) bad("service", "required when the backend is not of the form ${cell_router}/<service>/<version>/…", at("backend"));
+    else if (typeof backend === "string" && backend)
+      bad("service", "required when the backend is not of the form ${cell_router}/<service>/<version>/…", at("backend"));
     if (service && !knownServices.includes(service)) {
       bad(o.service !== undefined ? "service" : "backend", `unknown service "${service}" (known: ${knownServices.join(", ")})`);
       if (o.service === undefined) errors[errors.length - 1]!.field = f("service");
     }
     if (o.version !== undefined) {
       if (typeof o.version !== "string" || !VERSION_PATTERN.test(o.version)) bad("version", "must be a handler version like v2");
-      else if (fromBackend && fromBackend[2] !== o.version) bad("version", `"${o.version}" differs from the backend's version "${fromBackend[2]}"`);
+      else if (fromBackend && fromBackend[2] !== o.version)
+        bad("version", `"${o.version}" differs from the backend's version "${fromBackend[2]}"`);
       else version = o.version;
     } else version = fromBackend?.[2] ?? pv;
 
@@ -152,27 +203,43 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
           const hp = at("response_headers", name);
           const hf = `${f("response_headers")}.${name}`;
           const std = HEADER_KEYS.find((h) => h.toLowerCase() === name.toLowerCase());
-          const hbad = (message: string) => { err(hp, hf, message); ok = false; };
-          if (!std) { hbad(`only ${HEADER_KEYS.join(", ")} are managed here; the edge derives them from the route`); continue; }
+          const hbad = (message: string) => {
+            err(hp, hf, message);
+            ok = false;
+          };
+          if (!std) {
+            hbad(`only ${HEADER_KEYS.join(", ")} are managed here; the edge derives them from the route`);
+            continue;
+          }
           if (std === "Deprecation") {
             if (value === true || value === "true") {
               legacyDeprecation = true;
             } else if (typeof value === "string" && (parseSfDate(value) || parseHttpDate(value))) {
               const d = parseSfDate(value) ?? parseHttpDate(value)!;
               if (parseHttpDate(value)) {
-                warnings.push({ line: line(hp), field: hf, message: `an HTTP-date is the draft form; RFC 9745 uses a Structured Field Date. Converted to ${formatSfDate(d)}.` });
+                warnings.push({
+                  line: line(hp),
+                  field: hf,
+                  message: `an HTTP-date is the draft form; RFC 9745 uses a Structured Field Date. Converted to ${formatSfDate(d)}.`,
+                });
               }
-              if (deprecationDate && deprecationDate.getTime() !== d.getTime()) hbad(`${value} disagrees with deprecation_date ${formatDay(deprecationDate)}`);
+              if (deprecationDate && deprecationDate.getTime() !== d.getTime())
+                hbad(`${value} disagrees with deprecation_date ${formatDay(deprecationDate)}`);
               else deprecationDate = d;
             } else hbad(`must be an RFC 9745 date such as @1735689600 (the legacy "true" is also accepted), not ${JSON.stringify(value)}`);
           } else if (std === "Sunset") {
             const lenient = typeof value === "string" ? parseHttpDateLenient(value) : null;
             const d = lenient?.date ?? null;
             if (lenient?.weekdayMismatch) {
-              warnings.push({ line: line(hp), field: hf, message: `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDay(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"` });
+              warnings.push({
+                line: line(hp),
+                field: hf,
+                message: `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDay(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"`,
+              });
             }
             if (!d) hbad(`must be an HTTP-date in GMT such as "Sat, 01 Jun 2025 00:00:00 GMT" (RFC 8594), not ${JSON.stringify(value)}`);
-            else if (sunsetDate && sunsetDate.getTime() !== d.getTime()) hbad(`"${value}" disagrees with sunset_date ${formatDay(sunsetDate)} (${formatHttpDate(sunsetDate)})`);
+            else if (sunsetDate && sunsetDate.getTime() !== d.getTime())
+              hbad(`"${value}" disagrees with sunset_date ${formatDay(sunsetDate)} (${formatHttpDate(sunsetDate)})`);
             else sunsetDate = d;
           } else {
             const links = typeof value === "string" ? parseLinks(value) : null;
@@ -194,8 +261,18 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
       explicitAlias,
       explicitDeprecation: deprecationDate !== null,
       route: {
-        method, path: path as string, resource, service, version, backend: backend as string, status,
-        introduced, deprecationDate, sunsetDate, documentation, aliasOf: null,
+        method,
+        path: path as string,
+        resource,
+        service,
+        version,
+        backend: backend as string,
+        status,
+        introduced,
+        deprecationDate,
+        sunsetDate,
+        documentation,
+        aliasOf: null,
       },
     });
   });
@@ -205,7 +282,8 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
   for (const d of drafts) {
     const key = routeKey(d.route);
     const first = seen.get(key);
-    if (first) err(["routes", d.index, "path"], `routes[${d.index}].path`, `duplicate route ${key} (first defined on line ${first.line ?? "?"})`);
+    if (first)
+      err(["routes", d.index, "path"], `routes[${d.index}].path`, `duplicate route ${key} (first defined on line ${first.line ?? "?"})`);
     else seen.set(key, d);
   }
 
@@ -217,10 +295,14 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
       const target = seen.get(d.explicitAlias);
       if (!target) err(at("alias_of"), f("alias_of"), `no route ${d.explicitAlias} in this file`);
       else if (target === d) err(at("alias_of"), f("alias_of"), "a route cannot be an alias of itself");
-      else if (target.route.backend !== rt.backend) err(at("alias_of"), f("alias_of"), `an alias is served by its target's backend (${target.route.backend})`);
+      else if (target.route.backend !== rt.backend)
+        err(at("alias_of"), f("alias_of"), `an alias is served by its target's backend (${target.route.backend})`);
       else rt.aliasOf = d.explicitAlias;
     } else {
-      rt.aliasOf = derivedAlias(rt, drafts.map((x) => x.route));
+      rt.aliasOf = derivedAlias(
+        rt,
+        drafts.map((x) => x.route),
+      );
     }
   }
 
@@ -230,16 +312,35 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
     const f = (k: string) => `routes[${d.index}].${k}`;
     const retired = rt.status === "deprecated" || rt.status === "sunset";
     if (!retired) {
-      if (rt.deprecationDate) err(at(d.explicitDeprecation && doc.getIn(["routes", d.index, "deprecation_date"]) != null ? "deprecation_date" : "response_headers"), f("deprecation_date"), `only a deprecated or sunset route has a deprecation date; this route is ${rt.status}`);
-      if (rt.sunsetDate) err(at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"), f("sunset_date"), `only a deprecated or sunset route has a sunset date; this route is ${rt.status}`);
-      if (d.legacyDeprecation) err(at("response_headers"), `${f("response_headers")}.Deprecation`, `a ${rt.status} route carries no Deprecation header`);
+      if (rt.deprecationDate)
+        err(
+          at(d.explicitDeprecation && doc.getIn(["routes", d.index, "deprecation_date"]) != null ? "deprecation_date" : "response_headers"),
+          f("deprecation_date"),
+          `only a deprecated or sunset route has a deprecation date; this route is ${rt.status}`,
+        );
+      if (rt.sunsetDate)
+        err(
+          at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"),
+          f("sunset_date"),
+          `only a deprecated or sunset route has a sunset date; this route is ${rt.status}`,
+        );
+      if (d.legacyDeprecation)
+        err(at("response_headers"), `${f("response_headers")}.Deprecation`, `a ${rt.status} route carries no Deprecation header`);
       continue;
     }
     if (!rt.deprecationDate) {
-      const { date, why } = legacyDeprecationDate(rt, drafts.map((x) => x.route), now);
+      const { date, why } = legacyDeprecationDate(
+        rt,
+        drafts.map((x) => x.route),
+        now,
+      );
       rt.deprecationDate = date;
       warnings.push({
-        line: line(d.legacyDeprecation ? ["routes", d.index, "response_headers", headerName(doc.getIn(["routes", d.index, "response_headers"]), "Deprecation")] : ["routes", d.index, "status"]),
+        line: line(
+          d.legacyDeprecation
+            ? ["routes", d.index, "response_headers", headerName(doc.getIn(["routes", d.index, "response_headers"]), "Deprecation")]
+            : ["routes", d.index, "status"],
+        ),
         field: d.legacyDeprecation ? `${f("response_headers")}.Deprecation` : f("deprecation_date"),
         message: `${d.legacyDeprecation ? 'legacy value "true" converted' : "no deprecation date given; dated"}: RFC 9745 needs a date, so ${routeKey(rt)} is deprecated as of ${formatDay(date)} (${formatSfDate(date)}), ${why}. Set deprecation_date to choose another; "true" is never emitted.`,
       });
@@ -251,8 +352,11 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
       });
     }
     if (rt.sunsetDate && rt.deprecationDate && rt.sunsetDate.getTime() < rt.deprecationDate.getTime()) {
-      err(at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"), f("sunset_date"),
-        `sunset ${formatDay(rt.sunsetDate)} precedes deprecation ${formatDay(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`);
+      err(
+        at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"),
+        f("sunset_date"),
+        `sunset ${formatDay(rt.sunsetDate)} precedes deprecation ${formatDay(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`,
+      );
     }
   }
 
@@ -272,8 +376,9 @@ function headerName(node: unknown, wanted: string): string {
  */
 export function derivedAlias(rt: Route, all: Route[]): string | null {
   if (pathVersion(rt.path) === rt.version) return null;
-  const target = all.find((o) => o !== rt && o.backend === rt.backend && pathVersion(o.path) === o.version && o.method === rt.method)
-    ?? all.find((o) => o !== rt && o.backend === rt.backend && pathVersion(o.path) === o.version);
+  const target =
+    all.find((o) => o !== rt && o.backend === rt.backend && pathVersion(o.path) === o.version && o.method === rt.method) ??
+    all.find((o) => o !== rt && o.backend === rt.backend && pathVersion(o.path) === o.version);
   return target ? routeKey(target) : null;
 }
 
@@ -328,7 +433,12 @@ export function exportGatewayConfig(routes: Route[]): ExportedConfig {
   return {
     routes: routes.map((rt) => {
       const fromBackend = BACKEND_PATTERN.exec(rt.backend);
-      const out: ExportedRoute = { path: rt.path, ...(rt.method !== DEFAULT_METHOD ? { method: rt.method } : {}), status: rt.status, backend: rt.backend };
+      const out: ExportedRoute = {
+        path: rt.path,
+        ...(rt.method !== DEFAULT_METHOD ? { method: rt.method } : {}),
+        status: rt.status,
+        backend: rt.backend,
+      };
       if (fromBackend?.[1] !== rt.service) out.service = rt.service;
       if ((fromBackend?.[2] ?? pathVersion(rt.path)) !== rt.version) out.version = rt.version;
       if (rt.introduced) out.introduced = formatDay(rt.introduced);
@@ -369,7 +479,8 @@ export function exportGatewayYaml(routes: Route[], meta?: { version: number }): 
       const prefix = j === 0 ? "  - " : "    ";
       if (k === "response_headers") {
         lines.push(`${prefix}response_headers:`);
-        for (const [h, hv] of Object.entries(v as Record<string, string>)) lines.push(`      ${h}: ${JSON.stringify(hv).includes('\\"') ? `'${hv}'` : JSON.stringify(hv)}`);
+        for (const [h, hv] of Object.entries(v as Record<string, string>))
+          lines.push(`      ${h}: ${JSON.stringify(hv).includes('\\"') ? `'${hv}'` : JSON.stringify(hv)}`);
         return;
       }
       let comment = "";

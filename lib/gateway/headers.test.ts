@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { edgeHeaders, formatDay, formatHttpDate, formatLinks, formatSfDate, parseDay, parseHttpDate, parseHttpDateLenient, parseLinks, parseSfDate } from "./headers";
+import {
+  edgeHeaders,
+  formatDay,
+  formatHttpDate,
+  formatLinks,
+  formatSfDate,
+  parseDay,
+  parseHttpDate,
+  parseHttpDateLenient,
+  parseLinks,
+  parseSfDate,
+} from "./headers";
 
 const d = (iso: string) => new Date(iso);
 
@@ -37,38 +48,71 @@ describe("Sunset (RFC 8594): IMF-fixdate in GMT", () => {
     expect(parseHttpDateLenient("Sun, 01 Jun 2025 00:00:00 GMT")).toEqual({ date: d("2025-06-01T00:00:00Z"), weekdayMismatch: false });
   });
 
-  it.each(["2025-06-01", "Sun, 1 Jun 2025 00:00:00 GMT", "Sun, 01 Jun 2025 00:00:00 UTC", "Sun, 31 Jun 2025 00:00:00 GMT", "Sun, 01 Jun 2025 24:00:00 GMT"])("rejects %j", (v) => {
+  it.each([
+    "2025-06-01",
+    "Sun, 1 Jun 2025 00:00:00 GMT",
+    "Sun, 01 Jun 2025 00:00:00 UTC",
+    "Sun, 31 Jun 2025 00:00:00 GMT",
+    "Sun, 01 Jun 2025 24:00:00 GMT",
+  ])("rejects %j", (v) => {
     expect(parseHttpDate(v)).toBeNull();
   });
 });
 
 describe("Link (RFC 8288)", () => {
   it("formats and parses rel=deprecation and rel=sunset", () => {
-    const v = formatLinks([{ url: "https://docs.example.com/v1", rel: "deprecation" }, { url: "https://docs.example.com/v1", rel: "sunset" }]);
+    const v = formatLinks([
+      { url: "https://docs.example.com/v1", rel: "deprecation" },
+      { url: "https://docs.example.com/v1", rel: "sunset" },
+    ]);
     expect(v).toBe('<https://docs.example.com/v1>; rel="deprecation", <https://docs.example.com/v1>; rel="sunset"');
-    expect(parseLinks(v)).toEqual([{ url: "https://docs.example.com/v1", rel: "deprecation" }, { url: "https://docs.example.com/v1", rel: "sunset" }]);
+    expect(parseLinks(v)).toEqual([
+      { url: "https://docs.example.com/v1", rel: "deprecation" },
+      { url: "https://docs.example.com/v1", rel: "sunset" },
+    ]);
   });
 
   it.each([
     ['<https://a.example/x>; rel="deprecation"; type="text/html"', [{ url: "https://a.example/x", rel: "deprecation" }]],
     ["<https://a.example/x>; rel=sunset", [{ url: "https://a.example/x", rel: "sunset" }]],
-    ['<https://a.example/x,y>; rel="deprecation sunset"', [{ url: "https://a.example/x,y", rel: "deprecation" }, { url: "https://a.example/x,y", rel: "sunset" }]],
+    [
+      '<https://a.example/x,y>; rel="deprecation sunset"',
+      [
+        { url: "https://a.example/x,y", rel: "deprecation" },
+        { url: "https://a.example/x,y", rel: "sunset" },
+      ],
+    ],
   ])("parses %s", (v, want) => expect(parseLinks(v)).toEqual(want));
 
-  it.each(["https://a.example/x", "<https://a.example/x", '<https://a.example/x> rel="x"', ""])("rejects %j", (v) => expect(parseLinks(v)).toBeNull());
+  it.each(["https://a.example/x", "<https://a.example/x", '<https://a.example/x> rel="x"', ""])("rejects %j", (v) =>
+    expect(parseLinks(v)).toBeNull(),
+  );
 });
 
 describe("edge headers by status", () => {
-  const base = { deprecationDate: d("2025-01-15T00:00:00Z"), sunsetDate: d("2025-06-01T00:00:00Z"), documentation: "https://docs.example.com/sms/v0" };
+  const base = {
+    deprecationDate: d("2025-01-15T00:00:00Z"),
+    sunsetDate: d("2025-06-01T00:00:00Z"),
+    documentation: "https://docs.example.com/sms/v0",
+  };
   it.each([
     ["active", {}],
     ["disabled", {}],
-    ["deprecated", { Deprecation: "@1736899200", Sunset: "Sun, 01 Jun 2025 00:00:00 GMT", Link: '<https://docs.example.com/sms/v0>; rel="deprecation", <https://docs.example.com/sms/v0>; rel="sunset"' }],
+    [
+      "deprecated",
+      {
+        Deprecation: "@1736899200",
+        Sunset: "Sun, 01 Jun 2025 00:00:00 GMT",
+        Link: '<https://docs.example.com/sms/v0>; rel="deprecation", <https://docs.example.com/sms/v0>; rel="sunset"',
+      },
+    ],
     ["sunset", { Link: '<https://docs.example.com/sms/v0>; rel="sunset"' }],
   ] as const)("%s", (status, want) => expect(edgeHeaders({ status, ...base })).toEqual(want));
 
   it("a deprecated route without a sunset date or documentation carries Deprecation only", () => {
-    expect(edgeHeaders({ status: "deprecated", deprecationDate: d("2025-01-15T00:00:00Z"), sunsetDate: null, documentation: null })).toEqual({ Deprecation: "@1736899200" });
+    expect(
+      edgeHeaders({ status: "deprecated", deprecationDate: d("2025-01-15T00:00:00Z"), sunsetDate: null, documentation: null }),
+    ).toEqual({ Deprecation: "@1736899200" });
   });
 });
 
@@ -81,5 +125,7 @@ describe("dates in the file", () => {
     expect(parseDay(v)!.toISOString()).toBe(iso);
     expect(formatDay(parseDay(v)!)).toBe(back);
   });
-  it.each(["2025-02-30", "2025-13-01", "15/01/2025", "2025-1-5", "tomorrow", "2025-06-01T25:00:00Z"])("rejects %j", (v) => expect(parseDay(v)).toBeNull());
+  it.each(["2025-02-30", "2025-13-01", "15/01/2025", "2025-1-5", "tomorrow", "2025-06-01T25:00:00Z"])("rejects %j", (v) =>
+    expect(parseDay(v)).toBeNull(),
+  );
 });

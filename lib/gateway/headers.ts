@@ -31,7 +31,10 @@ export function formatHttpDate(d: Date): string {
  * was a Sunday). The date part decides; `weekdayMismatch` lets an import warn. Null when malformed.
  */
 export function parseHttpDateLenient(value: string): { date: Date; weekdayMismatch: boolean } | null {
-  const m = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(value.trim());
+  const m =
+    /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(
+      value.trim(),
+    );
   if (!m) return null;
   const [, day, dd, mon, yyyy, hh, mi, ss] = m;
   const month = MONTHS.indexOf(mon as (typeof MONTHS)[number]);

@@ -5,7 +5,10 @@ import { indexCapabilities, readinessFor, type Readiness } from "./readiness";
 import { minutes, stored, T0 } from "./test-fixtures";
 
 const CELLS = ["smb-us-1", "smb-us-2", "enterprise-us-hipaa"];
-const caps = (cells: string[]) => indexCapabilities(cells.map((c) => ({ cellId: c, serviceId: "voice", apiVersion: "v2", firstReportedAt: minutes(-60), lastReportedAt: minutes(-1) })));
+const caps = (cells: string[]) =>
+  indexCapabilities(
+    cells.map((c) => ({ cellId: c, serviceId: "voice", apiVersion: "v2", firstReportedAt: minutes(-60), lastReportedAt: minutes(-1) })),
+  );
 const READY = readinessFor("voice", "v2", CELLS, caps(CELLS), T0);
 const LAGGING = readinessFor("voice", "v2", CELLS, caps(["smb-us-1"]), T0);
 
@@ -46,43 +49,134 @@ describe("enable", () => {
 
 describe("deprecate, sunset, re-enable", () => {
   const v2Active = stored({ path: "/v2/Calls", status: "active" });
-  const deprecated = stored({ path: "/v1/Calls", status: "deprecated", deprecationDate: day("2026-11-01"), sunsetDate: day("2026-11-20"), deprecatedAt: day("2026-11-01") });
+  const deprecated = stored({
+    path: "/v1/Calls",
+    status: "deprecated",
+    deprecationDate: day("2026-11-01"),
+    sunsetDate: day("2026-11-20"),
+    deprecatedAt: day("2026-11-01"),
+  });
   const table = [deprecated, v2Active];
 
   it.each<[string, StoredRoute, LifecycleAction, StoredRoute[], Record<string, unknown>]>([
-    ["deprecate an active route with dates and a link", v1Calls, { kind: "deprecate", deprecationDate: day("2026-12-01"), sunsetDate: day("2027-06-01"), documentation: "https://docs.example.com/calls/v1" }, [v1Calls, v2Active],
-      { ok: true, event: "route.deprecate", next: { status: "deprecated", deprecationDate: day("2026-12-01"), sunsetDate: day("2027-06-01"), documentation: "https://docs.example.com/calls/v1", deprecatedAt: T0 } }],
-    ["sunset before deprecation is refused", v1Calls, { kind: "deprecate", deprecationDate: day("2026-12-01"), sunsetDate: day("2026-11-30"), documentation: null }, [v1Calls, v2Active],
-      { ok: false, code: "INVALID", field: "sunsetDate" }],
-    ["deprecating v1 while v2 is still disabled is refused: clients need somewhere to go", v1Calls, { kind: "deprecate", deprecationDate: T0, sunsetDate: null, documentation: null }, [v1Calls, v2Calls],
-      { ok: false, code: "PRECONDITION", message: "Enable POST /v2/Calls first: clients told to migrate off POST /v1/Calls need a newer version to move to." }],
-    ["deprecating again updates the notice", deprecated, { kind: "deprecate", deprecationDate: day("2026-11-01"), sunsetDate: day("2027-01-01"), documentation: null }, table,
-      { ok: true, event: "route.deprecation.update", next: { status: "deprecated", sunsetDate: day("2027-01-01"), deprecatedAt: day("2026-11-01") } }],
-    ["a disabled route cannot be deprecated", v2Calls, { kind: "deprecate", deprecationDate: T0, sunsetDate: null, documentation: null }, [v1Calls, v2Calls],
-      { ok: false, code: "CONFLICT" }],
-    ["sunset needs the typed confirmation", deprecated, { kind: "sunset", confirmation: "POST /v1/calls" }, table,
-      { ok: false, code: "INVALID", field: "confirmation" }],
-    ["sunset with the confirmation: the route will answer 410", deprecated, { kind: "sunset", confirmation: "POST /v1/Calls" }, table,
-      { ok: true, event: "route.sunset", next: { status: "sunset", retiredAt: T0, sunsetDate: day("2026-11-20") } }],
-    ["an active route cannot be sunset without deprecation first", v1Calls, { kind: "sunset", confirmation: "POST /v1/Calls" }, [v1Calls, v2Active],
-      { ok: false, code: "CONFLICT" }],
-    ["re-enable a deprecated route: headers withdrawn", deprecated, { kind: "reenable" }, table,
-      { ok: true, event: "route.reenable", next: { status: "active", deprecationDate: null, sunsetDate: null, deprecatedAt: null } }],
-    ["a sunset route cannot be re-enabled (its handlers may be gone)", stored({ path: "/v1/Calls", status: "sunset" }), { kind: "reenable" }, table,
-      { ok: false, code: "CONFLICT" }],
+    [
+      "deprecate an active route with dates and a link",
+      v1Calls,
+      {
+        kind: "deprecate",
+        deprecationDate: day("2026-12-01"),
+        sunsetDate: day("2027-06-01"),
+        documentation: "https://docs.example.com/calls/v1",
+      },
+      [v1Calls, v2Active],
+      {
+        ok: true,
+        event: "route.deprecate",
+        next: {
+          status: "deprecated",
+          deprecationDate: day("2026-12-01"),
+          sunsetDate: day("2027-06-01"),
+          documentation: "https://docs.example.com/calls/v1",
+          deprecatedAt: T0,
+        },
+      },
+    ],
+    [
+      "sunset before deprecation is refused",
+      v1Calls,
+      { kind: "deprecate", deprecationDate: day("2026-12-01"), sunsetDate: day("2026-11-30"), documentation: null },
+      [v1Calls, v2Active],
+      { ok: false, code: "INVALID", field: "sunsetDate" },
+    ],
+    [
+      "deprecating v1 while v2 is still disabled is refused: clients need somewhere to go",
+      v1Calls,
+      { kind: "deprecate", deprecationDate: T0, sunsetDate: null, documentation: null },
+      [v1Calls, v2Calls],
+      {
+        ok: false,
+        code: "PRECONDITION",
+        message: "Enable POST /v2/Calls first: clients told to migrate off POST /v1/Calls need a newer version to move to.",
+      },
+    ],
+    [
+      "deprecating again updates the notice",
+      deprecated,
+      { kind: "deprecate", deprecationDate: day("2026-11-01"), sunsetDate: day("2027-01-01"), documentation: null },
+      table,
+      {
+        ok: true,
+        event: "route.deprecation.update",
+        next: { status: "deprecated", sunsetDate: day("2027-01-01"), deprecatedAt: day("2026-11-01") },
+      },
+    ],
+    [
+      "a disabled route cannot be deprecated",
+      v2Calls,
+      { kind: "deprecate", deprecationDate: T0, sunsetDate: null, documentation: null },
+      [v1Calls, v2Calls],
+      { ok: false, code: "CONFLICT" },
+    ],
+    [
+      "sunset needs the typed confirmation",
+      deprecated,
+      { kind: "sunset", confirmation: "POST /v1/calls" },
+      table,
+      { ok: false, code: "INVALID", field: "confirmation" },
+    ],
+    [
+      "sunset with the confirmation: the route will answer 410",
+      deprecated,
+      { kind: "sunset", confirmation: "POST /v1/Calls" },
+      table,
+      { ok: true, event: "route.sunset", next: { status: "sunset", retiredAt: T0, sunsetDate: day("2026-11-20") } },
+    ],
+    [
+      "an active route cannot be sunset without deprecation first",
+      v1Calls,
+      { kind: "sunset", confirmation: "POST /v1/Calls" },
+      [v1Calls, v2Active],
+      { ok: false, code: "CONFLICT" },
+    ],
+    [
+      "re-enable a deprecated route: headers withdrawn",
+      deprecated,
+      { kind: "reenable" },
+      table,
+      { ok: true, event: "route.reenable", next: { status: "active", deprecationDate: null, sunsetDate: null, deprecatedAt: null } },
+    ],
+    [
+      "a sunset route cannot be re-enabled (its handlers may be gone)",
+      stored({ path: "/v1/Calls", status: "sunset" }),
+      { kind: "reenable" },
+      table,
+      { ok: false, code: "CONFLICT" },
+    ],
   ])("%s", (_n, route, action, routes, want) => {
     expect(run(route, action, { routes })).toMatchObject(want);
   });
 
   it("sunset before the announced sunset date is refused (time travel: allowed once it has passed)", () => {
     const announced = { ...deprecated, sunsetDate: day("2026-12-31") };
-    expect(run(announced, { kind: "sunset", confirmation: "POST /v1/Calls" }, { routes: [announced, v2Active] })).toMatchObject({ ok: false, code: "PRECONDITION" });
-    expect(run(announced, { kind: "sunset", confirmation: "POST /v1/Calls" }, { routes: [announced, v2Active], now: day("2027-01-01") })).toMatchObject({ ok: true });
+    expect(run(announced, { kind: "sunset", confirmation: "POST /v1/Calls" }, { routes: [announced, v2Active] })).toMatchObject({
+      ok: false,
+      code: "PRECONDITION",
+    });
+    expect(
+      run(announced, { kind: "sunset", confirmation: "POST /v1/Calls" }, { routes: [announced, v2Active], now: day("2027-01-01") }),
+    ).toMatchObject({ ok: true });
   });
 
   it("a route cannot be sunset while an alias of it is still served", () => {
     const v1 = stored({ path: "/v1/Messages", status: "deprecated", deprecationDate: day("2026-01-01") });
-    const v0 = stored({ path: "/v0/Messages", version: "v1", backend: v1.backend, status: "deprecated", aliasOf: "POST /v1/Messages", deprecationDate: day("2025-01-15") });
+    const v0 = stored({
+      path: "/v0/Messages",
+      version: "v1",
+      backend: v1.backend,
+      status: "deprecated",
+      aliasOf: "POST /v1/Messages",
+      deprecationDate: day("2025-01-15"),
+    });
     const d = run(v1, { kind: "sunset", confirmation: "POST /v1/Messages" }, { routes: [v0, v1] });
     expect(d).toMatchObject({ ok: false, code: "PRECONDITION" });
     expect(!d.ok && d.message).toContain("POST /v0/Messages is an alias of POST /v1/Messages");

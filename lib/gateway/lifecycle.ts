@@ -16,7 +16,10 @@ export type LifecycleKind = LifecycleAction["kind"];
 export const MIN_FORCE_REASON = 10;
 
 /** The lifecycle part of a route that an action changes. */
-export type LifecycleState = Pick<StoredRoute, "status" | "deprecationDate" | "sunsetDate" | "documentation" | "enabledAt" | "deprecatedAt" | "retiredAt">;
+export type LifecycleState = Pick<
+  StoredRoute,
+  "status" | "deprecationDate" | "sunsetDate" | "documentation" | "enabledAt" | "deprecatedAt" | "retiredAt"
+>;
 
 export type Decision =
   | { ok: true; next: LifecycleState; event: string; forced: boolean }
@@ -30,7 +33,11 @@ export interface DecisionContext {
   routes: Route[];
 }
 
-const refuse = (code: "CONFLICT" | "PRECONDITION" | "INVALID", message: string, extra: { laggingCells?: string[]; field?: string } = {}): Decision => ({ ok: false, code, message, ...extra });
+const refuse = (
+  code: "CONFLICT" | "PRECONDITION" | "INVALID",
+  message: string,
+  extra: { laggingCells?: string[]; field?: string } = {},
+): Decision => ({ ok: false, code, message, ...extra });
 
 const ALLOWED_FROM: Record<LifecycleKind, RouteStatus[]> = {
   enable: ["disabled"],
@@ -61,7 +68,10 @@ export function decide(route: StoredRoute, action: LifecycleAction, ctx: Decisio
       sunset: route.status === "active" ? " (deprecate it first, so clients are told)" : "",
       reenable: "",
     };
-    return refuse("CONFLICT", `${key} is ${route.status}; only a ${ALLOWED_FROM[action.kind].join(" or ")} route can be ${VERB[action.kind]}${hint[action.kind]}.`);
+    return refuse(
+      "CONFLICT",
+      `${key} is ${route.status}; only a ${ALLOWED_FROM[action.kind].join(" or ")} route can be ${VERB[action.kind]}${hint[action.kind]}.`,
+    );
   }
   const { now } = ctx;
   switch (action.kind) {
@@ -69,49 +79,112 @@ export function decide(route: StoredRoute, action: LifecycleAction, ctx: Decisio
       let forced = false;
       if (!ctx.readiness.ready) {
         if (!action.force) {
-          return refuse("PRECONDITION", `Cannot enable ${key}: ${ctx.readiness.summary}${ctx.readiness.lagging.length ? ` (${listCells(ctx.readiness.lagging, 20)})` : ""}. Every active cell must report ${route.service} ${route.version} first.`, {
-            laggingCells: ctx.readiness.lagging.map((c) => c.cell),
-          });
+          return refuse(
+            "PRECONDITION",
+            `Cannot enable ${key}: ${ctx.readiness.summary}${ctx.readiness.lagging.length ? ` (${listCells(ctx.readiness.lagging, 20)})` : ""}. Every active cell must report ${route.service} ${route.version} first.`,
+            {
+              laggingCells: ctx.readiness.lagging.map((c) => c.cell),
+            },
+          );
         }
         if (action.force.reason.trim().length < MIN_FORCE_REASON) {
-          return refuse("INVALID", `Forcing past the readiness gate needs a reason of at least ${MIN_FORCE_REASON} characters.`, { field: "reason" });
+          return refuse("INVALID", `Forcing past the readiness gate needs a reason of at least ${MIN_FORCE_REASON} characters.`, {
+            field: "reason",
+          });
         }
         forced = true;
       }
-      return { ok: true, forced, event: "route.enable", next: { status: "active", deprecationDate: null, sunsetDate: null, documentation: route.documentation, enabledAt: now, deprecatedAt: null, retiredAt: null } };
+      return {
+        ok: true,
+        forced,
+        event: "route.enable",
+        next: {
+          status: "active",
+          deprecationDate: null,
+          sunsetDate: null,
+          documentation: route.documentation,
+          enabledAt: now,
+          deprecatedAt: null,
+          retiredAt: null,
+        },
+      };
     }
     case "deprecate": {
       if (action.sunsetDate && action.sunsetDate.getTime() < action.deprecationDate.getTime()) {
-        return refuse("INVALID", `The sunset date ${formatDay(action.sunsetDate)} precedes the deprecation date ${formatDay(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`, { field: "sunsetDate" });
+        return refuse(
+          "INVALID",
+          `The sunset date ${formatDay(action.sunsetDate)} precedes the deprecation date ${formatDay(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`,
+          { field: "sunsetDate" },
+        );
       }
       const next = successors(route, ctx.routes);
       if (next.length && !next.some((r) => isServed(r.status))) {
-        return refuse("PRECONDITION", `Enable ${routeKey(next[0]!)} first: clients told to migrate off ${key} need a newer version to move to.`);
+        return refuse(
+          "PRECONDITION",
+          `Enable ${routeKey(next[0]!)} first: clients told to migrate off ${key} need a newer version to move to.`,
+        );
       }
       return {
-        ok: true, forced: false, event: route.status === "deprecated" ? "route.deprecation.update" : "route.deprecate",
+        ok: true,
+        forced: false,
+        event: route.status === "deprecated" ? "route.deprecation.update" : "route.deprecate",
         next: {
-          status: "deprecated", deprecationDate: action.deprecationDate, sunsetDate: action.sunsetDate, documentation: action.documentation ?? route.documentation,
-          enabledAt: route.enabledAt, deprecatedAt: route.deprecatedAt ?? now, retiredAt: null,
+          status: "deprecated",
+          deprecationDate: action.deprecationDate,
+          sunsetDate: action.sunsetDate,
+          documentation: action.documentation ?? route.documentation,
+          enabledAt: route.enabledAt,
+          deprecatedAt: route.deprecatedAt ?? now,
+          retiredAt: null,
         },
       };
     }
     case "sunset": {
-      if (action.confirmation.trim() !== key) return refuse("INVALID", `Type "${key}" to confirm; the route will answer 410 Gone.`, { field: "confirmation" });
+      if (action.confirmation.trim() !== key)
+        return refuse("INVALID", `Type "${key}" to confirm; the route will answer 410 Gone.`, { field: "confirmation" });
       if (route.sunsetDate && route.sunsetDate.getTime() > now.getTime()) {
-        return refuse("PRECONDITION", `${key} was announced to answer until ${formatDay(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`);
+        return refuse(
+          "PRECONDITION",
+          `${key} was announced to answer until ${formatDay(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`,
+        );
       }
       const live = aliasesOf(route, ctx.routes).filter((r) => r.status !== "sunset");
       if (live.length) {
-        return refuse("PRECONDITION", `${live.map(routeKey).join(", ")} ${live.length === 1 ? "is an alias" : "are aliases"} of ${key}, served by its handlers; sunset ${live.length === 1 ? "it" : "them"} first.`);
+        return refuse(
+          "PRECONDITION",
+          `${live.map(routeKey).join(", ")} ${live.length === 1 ? "is an alias" : "are aliases"} of ${key}, served by its handlers; sunset ${live.length === 1 ? "it" : "them"} first.`,
+        );
       }
       return {
-        ok: true, forced: false, event: "route.sunset",
-        next: { status: "sunset", deprecationDate: route.deprecationDate, sunsetDate: route.sunsetDate ?? now, documentation: route.documentation, enabledAt: route.enabledAt, deprecatedAt: route.deprecatedAt, retiredAt: now },
+        ok: true,
+        forced: false,
+        event: "route.sunset",
+        next: {
+          status: "sunset",
+          deprecationDate: route.deprecationDate,
+          sunsetDate: route.sunsetDate ?? now,
+          documentation: route.documentation,
+          enabledAt: route.enabledAt,
+          deprecatedAt: route.deprecatedAt,
+          retiredAt: now,
+        },
       };
     }
     case "reenable":
-      return { ok: true, forced: false, event: "route.reenable", next: { status: "active", deprecationDate: null, sunsetDate: null, documentation: route.documentation, enabledAt: route.enabledAt, deprecatedAt: null, retiredAt: null } };
+      return {
+        ok: true,
+        forced: false,
+        event: "route.reenable",
+        next: {
+          status: "active",
+          deprecationDate: null,
+          sunsetDate: null,
+          documentation: route.documentation,
+          enabledAt: route.enabledAt,
+          deprecatedAt: null,
+          retiredAt: null,
+        },
+      };
   }
 }
 
@@ -139,4 +212,3 @@ export function availableActions(route: StoredRoute, ctx: DecisionContext): Reco
     reenable: probe("reenable", { kind: "reenable" }),
   };
 }
-

@@ -83,8 +83,18 @@ export const isServed = (s: RouteStatus) => s === "active" || s === "deprecated"
 /** The fields that make up the table (what export carries and an import compares). */
 export function tableFields(r: Route): Route {
   return {
-    method: r.method, path: r.path, resource: r.resource, service: r.service, version: r.version, backend: r.backend, status: r.status,
-    introduced: r.introduced, deprecationDate: r.deprecationDate, sunsetDate: r.sunsetDate, documentation: r.documentation, aliasOf: r.aliasOf,
+    method: r.method,
+    path: r.path,
+    resource: r.resource,
+    service: r.service,
+    version: r.version,
+    backend: r.backend,
+    status: r.status,
+    introduced: r.introduced,
+    deprecationDate: r.deprecationDate,
+    sunsetDate: r.sunsetDate,
+    documentation: r.documentation,
+    aliasOf: r.aliasOf,
   };
 }
 
@@ -102,7 +112,8 @@ const show = (v: unknown): string | null => (v === null || v === undefined ? nul
 export function routeChanges(a: Route, b: Route): FieldChange[] {
   const out: FieldChange[] = [];
   for (const f of Object.keys(tableFields(a)) as (keyof Route)[]) {
-    const x = a[f], y = b[f];
+    const x = a[f],
+      y = b[f];
     const equal = x instanceof Date || y instanceof Date ? sameDate(x as Date | null, y as Date | null) : x === y;
     if (!equal) out.push({ field: f, from: show(x), to: show(y) });
   }
@@ -142,7 +153,8 @@ export function formatTableDiff(d: TableDiff): string {
   const out: string[] = [];
   for (const r of d.added) out.push(`+ route ${routeKey(r)} (${r.status}, ${r.service} ${r.version})`);
   for (const r of d.removed) out.push(`- route ${routeKey(r)} (removed from the table)`);
-  for (const c of d.changed) out.push(`~ route ${c.key}: ${c.changes.map((x) => `${x.field} ${x.from ?? "—"} → ${x.to ?? "—"}`).join("; ")}`);
+  for (const c of d.changed)
+    out.push(`~ route ${c.key}: ${c.changes.map((x) => `${x.field} ${x.from ?? "—"} → ${x.to ?? "—"}`).join("; ")}`);
   if (d.reordered) out.push("~ routes reordered");
   return out.join("\n");
 }

@@ -8,7 +8,15 @@ const day = (s: string) => new Date(`${s}T00:00:00Z`);
 const CELLS = ["smb-us-1", "smb-us-2", "enterprise-us-hipaa"];
 
 function plansFor(routes: StoredRoute[], v2Cells: string[], now = T0) {
-  const caps = indexCapabilities(v2Cells.map((c) => ({ cellId: c, serviceId: "voice", apiVersion: "v2", firstReportedAt: minutes(-60 * 24 * 40), lastReportedAt: minutes(-1) })));
+  const caps = indexCapabilities(
+    v2Cells.map((c) => ({
+      cellId: c,
+      serviceId: "voice",
+      apiVersion: "v2",
+      firstReportedAt: minutes(-60 * 24 * 40),
+      lastReportedAt: minutes(-1),
+    })),
+  );
   return breakingChangePlans(routes, (r) => readinessFor(r.service, r.version, CELLS, caps, now), now);
 }
 const states = (p: { steps: { state: string }[] }) => p.steps.map((s) => s.state);
@@ -18,8 +26,14 @@ describe("breaking-change plan (deploy → enable → announce deprecation → d
   const v2 = stored({ path: "/v2/Calls", status: "disabled", introduced: day("2026-10-01") });
 
   it("pairs consecutive versions per resource", () => {
-    const v0m = stored({ path: "/v0/Messages" }), v1m = stored({ path: "/v1/Messages" }), v2m = stored({ path: "/v2/Messages" });
-    expect(versionPairs([v2m, v1, v0m, v2, v1m]).map(([a, b]) => `${a.path}→${b.path}`)).toEqual(["/v0/Messages→/v1/Messages", "/v1/Messages→/v2/Messages", "/v1/Calls→/v2/Calls"]);
+    const v0m = stored({ path: "/v0/Messages" }),
+      v1m = stored({ path: "/v1/Messages" }),
+      v2m = stored({ path: "/v2/Messages" });
+    expect(versionPairs([v2m, v1, v0m, v2, v1m]).map(([a, b]) => `${a.path}→${b.path}`)).toEqual([
+      "/v0/Messages→/v1/Messages",
+      "/v1/Messages→/v2/Messages",
+      "/v1/Calls→/v2/Calls",
+    ]);
   });
 
   it("handlers missing in some cells block the first step and name them", () => {
@@ -41,7 +55,13 @@ describe("breaking-change plan (deploy → enable → announce deprecation → d
     let [p] = plansFor([v1, on], CELLS);
     expect(states(p!)).toEqual(["done", "done", "current", "pending"]);
     expect(p!.steps[1]!.actual).toEqual(day("2026-11-02"));
-    const dep = { ...v1, status: "deprecated" as const, deprecationDate: day("2026-11-20"), sunsetDate: day("2027-06-01"), deprecatedAt: day("2026-11-20") };
+    const dep = {
+      ...v1,
+      status: "deprecated" as const,
+      deprecationDate: day("2026-11-20"),
+      sunsetDate: day("2027-06-01"),
+      deprecatedAt: day("2026-11-20"),
+    };
     [p] = plansFor([dep, on], CELLS);
     expect(states(p!)).toEqual(["done", "done", "done", "blocked"]);
     expect(p!.steps[3]!.planned).toEqual(day("2027-06-01"));
@@ -51,7 +71,13 @@ describe("breaking-change plan (deploy → enable → announce deprecation → d
   });
 
   it("sunset: the plan is done", () => {
-    const [p] = plansFor([{ ...v1, status: "sunset", retiredAt: day("2027-06-02") }, { ...v2, status: "active" }], CELLS);
+    const [p] = plansFor(
+      [
+        { ...v1, status: "sunset", retiredAt: day("2027-06-02") },
+        { ...v2, status: "active" },
+      ],
+      CELLS,
+    );
     expect(states(p!)).toEqual(["done", "done", "done", "done"]);
     expect(p!.steps[3]!.actual).toEqual(day("2027-06-02"));
   });
@@ -61,7 +87,12 @@ describe("planned dates without an introduction date", () => {
   it("an already enabled version without `introduced` plans from a month before its enablement; unknown stays empty", () => {
     const old = stored({ path: "/v1/Calls" });
     const [p] = plansFor([old, stored({ path: "/v2/Calls", enabledAt: day("2026-03-01") })], CELLS);
-    expect(p!.steps.map((s) => s.planned?.toISOString().slice(0, 10) ?? null)).toEqual(["2026-02-01", "2026-03-01", "2026-05-01", "2027-02-01"]);
+    expect(p!.steps.map((s) => s.planned?.toISOString().slice(0, 10) ?? null)).toEqual([
+      "2026-02-01",
+      "2026-03-01",
+      "2026-05-01",
+      "2027-02-01",
+    ]);
     const [q] = plansFor([old, stored({ path: "/v2/Calls" })], CELLS);
     expect(q!.steps.map((s) => s.planned)).toEqual([null, null, null, null]);
   });

@@ -56,14 +56,17 @@ export function versionPairs(routes: StoredRoute[]): [StoredRoute, StoredRoute][
 }
 
 export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readiness, routes: Route[], now: Date): BreakingChangePlan {
-  const oldV = pathVersion(from.path)!, newV = pathVersion(to.path)!;
-  const fromKey = routeKey(from), toKey = routeKey(to);
+  const oldV = pathVersion(from.path)!,
+    newV = pathVersion(to.path)!;
+  const fromKey = routeKey(from),
+    toKey = routeKey(to);
   const deployedAt = toReadiness.ready ? new Date(Math.max(...toReadiness.cells.map((c) => c.firstReportedAt!.getTime()))) : null;
   // Month 0 of the seed's timeline: the new version's introduction; while it is still disabled, its
   // deployment (or its arrival in the table); once enabled without an introduction date, a month
   // before it was enabled. Unknown → the computed planned dates stay empty.
-  const anchor = to.introduced
-    ?? (to.status === "disabled" ? (deployedAt ?? to.createdAt) : to.enabledAt ? plus(to.enabledAt, -TIMELINE_MONTHS.enable) : null);
+  const anchor =
+    to.introduced ??
+    (to.status === "disabled" ? (deployedAt ?? to.createdAt) : to.enabledAt ? plus(to.enabledAt, -TIMELINE_MONTHS.enable) : null);
   const planned = (k: StepKey) => (anchor ? plus(anchor, TIMELINE_MONTHS[k]) : null);
   const lagging = toReadiness.lagging.length ? ` (${listCells(toReadiness.lagging)})` : "";
 
@@ -75,32 +78,47 @@ export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readine
 
   const steps: PlanStep[] = [
     {
-      key: "deploy", title: `Deploy ${to.service} ${to.version} handlers to every cell (${newV} disabled at the edge)`,
-      planned: planned("deploy"), actual: deployedAt, state: deployDone ? "done" : "blocked",
+      key: "deploy",
+      title: `Deploy ${to.service} ${to.version} handlers to every cell (${newV} disabled at the edge)`,
+      planned: planned("deploy"),
+      actual: deployedAt,
+      state: deployDone ? "done" : "blocked",
       blocker: deployDone ? null : `${toReadiness.summary}${lagging}`,
       note: deployDone && !toReadiness.ready && to.status !== "sunset" ? `now ${toReadiness.summary}` : null,
     },
     {
-      key: "enable", title: `Enable ${toKey} at the gateway`,
-      planned: planned("enable"), actual: enableDone ? (to.enabledAt ?? to.introduced) : null, state: enableDone ? "done" : "pending",
+      key: "enable",
+      title: `Enable ${toKey} at the gateway`,
+      planned: planned("enable"),
+      actual: enableDone ? (to.enabledAt ?? to.introduced) : null,
+      state: enableDone ? "done" : "pending",
       blocker: enableDone ? null : deployDone ? null : `waiting for handlers: ${toReadiness.summary}`,
       note: enableDone ? null : deployDone ? "ready: every active cell serves it; one global switch" : null,
     },
     {
-      key: "deprecate", title: `Announce ${oldV} deprecation (Deprecation and Sunset headers on ${fromKey})`,
-      planned: from.deprecationDate ?? planned("deprecate"), actual: deprecateDone ? (from.deprecatedAt ?? from.deprecationDate) : null,
-      state: deprecateDone ? "done" : "pending", blocker: deprecateDone || enableDone ? null : `enable ${toKey} first`,
+      key: "deprecate",
+      title: `Announce ${oldV} deprecation (Deprecation and Sunset headers on ${fromKey})`,
+      planned: from.deprecationDate ?? planned("deprecate"),
+      actual: deprecateDone ? (from.deprecatedAt ?? from.deprecationDate) : null,
+      state: deprecateDone ? "done" : "pending",
+      blocker: deprecateDone || enableDone ? null : `enable ${toKey} first`,
       note: deprecateDone && from.deprecationDate ? `Deprecation: ${formatDay(from.deprecationDate)}` : null,
     },
     {
-      key: "sunset", title: `Disable ${oldV} at the gateway (${fromKey} answers 410)`,
-      planned: from.sunsetDate ?? planned("sunset"), actual: sunsetDone ? (from.retiredAt ?? from.sunsetDate) : null,
+      key: "sunset",
+      title: `Disable ${oldV} at the gateway (${fromKey} answers 410)`,
+      planned: from.sunsetDate ?? planned("sunset"),
+      actual: sunsetDone ? (from.retiredAt ?? from.sunsetDate) : null,
       state: sunsetDone ? "done" : "pending",
-      blocker: sunsetDone ? null
-        : !deprecateDone ? "announce the deprecation first"
-        : liveAliases.length ? `${liveAliases.map(routeKey).join(", ")} (alias) still served`
-        : from.sunsetDate && from.sunsetDate > now ? `announced sunset ${formatDay(from.sunsetDate)} not reached`
-        : null,
+      blocker: sunsetDone
+        ? null
+        : !deprecateDone
+          ? "announce the deprecation first"
+          : liveAliases.length
+            ? `${liveAliases.map(routeKey).join(", ")} (alias) still served`
+            : from.sunsetDate && from.sunsetDate > now
+              ? `announced sunset ${formatDay(from.sunsetDate)} not reached`
+              : null,
       note: null,
     },
   ];
@@ -118,7 +136,12 @@ export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readine
     ? `Done: ${oldV} is sunset and ${newV} serves ${from.resource}.`
     : current.blocker
       ? `Blocked: ${current.blocker}.`
-      : { deploy: "Deploy the handlers.", enable: `Next: enable ${toKey}.`, deprecate: `Next: announce the deprecation of ${fromKey}.`, sunset: `Next: sunset ${fromKey}.` }[current.key];
+      : {
+          deploy: "Deploy the handlers.",
+          enable: `Next: enable ${toKey}.`,
+          deprecate: `Next: announce the deprecation of ${fromKey}.`,
+          sunset: `Next: sunset ${fromKey}.`,
+        }[current.key];
 
   return { id: `${from.method} ${from.resource} ${oldV}→${newV}`, resource: from.resource, method: from.method, from, to, steps, next };
 }

@@ -3,17 +3,53 @@ import { STALE_AFTER_MS } from "./model";
 import { indexCapabilities, readinessFor, type CapabilityReport } from "./readiness";
 import { minutes, T0 } from "./test-fixtures";
 
-const cap = (cellId: string, apiVersion: string, lastMin: number, serviceId = "voice"): CapabilityReport => ({ cellId, serviceId, apiVersion, firstReportedAt: minutes(-600), lastReportedAt: minutes(lastMin) });
+const cap = (cellId: string, apiVersion: string, lastMin: number, serviceId = "voice"): CapabilityReport => ({
+  cellId,
+  serviceId,
+  apiVersion,
+  firstReportedAt: minutes(-600),
+  lastReportedAt: minutes(lastMin),
+});
 const CELLS = ["canary-us-internal", "smb-us-1", "enterprise-us-hipaa"];
 
 describe("readiness gate: every active cell reports the capability, recently", () => {
   it.each<[string, CapabilityReport[], boolean, Record<string, string>, string]>([
     ["all cells report voice v2 now", CELLS.map((c) => cap(c, "v2", 0)), true, {}, "all 3 cells serve voice v2"],
-    ["one cell reports only v1", [cap(CELLS[0]!, "v2", 0), cap(CELLS[1]!, "v2", 0), cap(CELLS[2]!, "v1", 0)], false, { "enterprise-us-hipaa": "missing" }, "1 cell lacks voice v2"],
-    ["one cell's v2 report is older than the window", [cap(CELLS[0]!, "v2", 0), cap(CELLS[1]!, "v2", -16), cap(CELLS[2]!, "v2", 0)], false, { "smb-us-1": "stale" }, "1 cell reported voice v2 over 15 min ago"],
-    ["a report exactly at the window's edge still counts", CELLS.map((c) => cap(c, "v2", -STALE_AFTER_MS / 60_000)), true, {}, "all 3 cells serve voice v2"],
-    ["sms v2 does not make voice v2 ready", CELLS.map((c) => cap(c, "v2", 0, "sms")), false, { "canary-us-internal": "missing", "smb-us-1": "missing", "enterprise-us-hipaa": "missing" }, "3 cells lack voice v2"],
-    ["a later report of v1 only does not hide a fresh v2 report (union within the window)", [...CELLS.map((c) => cap(c, "v2", -5)), ...CELLS.map((c) => cap(c, "v1", 0))], true, {}, "all 3 cells serve voice v2"],
+    [
+      "one cell reports only v1",
+      [cap(CELLS[0]!, "v2", 0), cap(CELLS[1]!, "v2", 0), cap(CELLS[2]!, "v1", 0)],
+      false,
+      { "enterprise-us-hipaa": "missing" },
+      "1 cell lacks voice v2",
+    ],
+    [
+      "one cell's v2 report is older than the window",
+      [cap(CELLS[0]!, "v2", 0), cap(CELLS[1]!, "v2", -16), cap(CELLS[2]!, "v2", 0)],
+      false,
+      { "smb-us-1": "stale" },
+      "1 cell reported voice v2 over 15 min ago",
+    ],
+    [
+      "a report exactly at the window's edge still counts",
+      CELLS.map((c) => cap(c, "v2", -STALE_AFTER_MS / 60_000)),
+      true,
+      {},
+      "all 3 cells serve voice v2",
+    ],
+    [
+      "sms v2 does not make voice v2 ready",
+      CELLS.map((c) => cap(c, "v2", 0, "sms")),
+      false,
+      { "canary-us-internal": "missing", "smb-us-1": "missing", "enterprise-us-hipaa": "missing" },
+      "3 cells lack voice v2",
+    ],
+    [
+      "a later report of v1 only does not hide a fresh v2 report (union within the window)",
+      [...CELLS.map((c) => cap(c, "v2", -5)), ...CELLS.map((c) => cap(c, "v1", 0))],
+      true,
+      {},
+      "all 3 cells serve voice v2",
+    ],
   ])("%s", (_name, caps, ready, lagging, summary) => {
     const r = readinessFor("voice", "v2", CELLS, indexCapabilities(caps), T0);
     expect(r.ready).toBe(ready);

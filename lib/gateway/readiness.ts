@@ -39,7 +39,14 @@ export function indexCapabilities(caps: CapabilityReport[]): Map<string, Capabil
   return new Map(caps.map((c) => [`${c.cellId}|${c.serviceId}|${c.apiVersion}`, c]));
 }
 
-export function cellReadiness(cell: string, service: string, version: string, caps: Map<string, CapabilityReport>, now: Date, staleAfterMs = STALE_AFTER_MS): CellReadiness {
+export function cellReadiness(
+  cell: string,
+  service: string,
+  version: string,
+  caps: Map<string, CapabilityReport>,
+  now: Date,
+  staleAfterMs = STALE_AFTER_MS,
+): CellReadiness {
   const c = caps.get(`${cell}|${service}|${version}`);
   if (!c) return { cell, state: "missing", firstReportedAt: null, lastReportedAt: null };
   const fresh = now.getTime() - c.lastReportedAt.getTime() <= staleAfterMs;
@@ -71,7 +78,16 @@ export function readinessFor(
     if (stale) parts.push(`${plural(stale, "cell")} reported ${what} over ${Math.round(staleAfterMs / 60_000)} min ago`);
     summary = parts.join("; ");
   }
-  return { service, version, ready: cells.length > 0 && lagging.length === 0, total: cells.length, readyCount: cells.length - lagging.length, cells, lagging, summary };
+  return {
+    service,
+    version,
+    ready: cells.length > 0 && lagging.length === 0,
+    total: cells.length,
+    readyCount: cells.length - lagging.length,
+    cells,
+    lagging,
+    summary,
+  };
 }
 
 /** "smb-us-1, smb-us-2 and 3 more" for messages that must stay short. */

@@ -25,7 +25,8 @@ function normalise(path: string): string {
 
 /** Segment-wise match; `{name}` matches one segment. Returns the captured parameters, or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const a = pattern.split("/"), b = normalise(path).split("/");
+  const a = pattern.split("/"),
+    b = normalise(path).split("/");
   if (a.length !== b.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < a.length; i++) {
@@ -43,7 +44,8 @@ const specificity = (pattern: string) => pattern.split("/").filter((s) => !s.sta
 /** Substitute ${cell_router} and the matched {params} into a backend template. */
 export function substituteBackend(template: string, cellRouter: string, params: Record<string, string> = {}): string {
   return template
-    .split(CELL_ROUTER_VAR).join(cellRouter.replace(/\/+$/, ""))
+    .split(CELL_ROUTER_VAR)
+    .join(cellRouter.replace(/\/+$/, ""))
     .replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? encodeURIComponent(params[name]!) : all));
 }
 
@@ -54,23 +56,53 @@ export function resolveRequest(routes: Route[], req: { method: string; path: str
     .map((route) => ({ route, params: matchPath(route.path, path) }))
     .filter((m): m is { route: Route; params: Record<string, string> } => m.params !== null)
     .sort((x, y) => specificity(y.route.path) - specificity(x.route.path));
-  const none = (message: string): Resolution => ({ outcome: "not_found", status: 404, route: null, servedAs: null, backend: null, headers: {}, message });
+  const none = (message: string): Resolution => ({
+    outcome: "not_found",
+    status: 404,
+    route: null,
+    servedAs: null,
+    backend: null,
+    headers: {},
+    message,
+  });
   if (!matches.length) return none(`No route for ${method} ${path}.`);
 
   const same = matches.filter((m) => m.route.method === method);
   const hit = same.find((m) => m.route.status !== "disabled") ?? same[0];
   if (!hit) {
-    const allow = [...new Set(matches.filter((m) => m.route.status === "active" || m.route.status === "deprecated").map((m) => m.route.method))];
+    const allow = [
+      ...new Set(matches.filter((m) => m.route.status === "active" || m.route.status === "deprecated").map((m) => m.route.method)),
+    ];
     if (!allow.length) return none(`No route for ${method} ${path}.`);
-    return { outcome: "method_not_allowed", status: 405, route: null, servedAs: null, backend: null, headers: {}, allow, message: `${path} answers ${allow.join(", ")} only.` };
+    return {
+      outcome: "method_not_allowed",
+      status: 405,
+      route: null,
+      servedAs: null,
+      backend: null,
+      headers: {},
+      allow,
+      message: `${path} answers ${allow.join(", ")} only.`,
+    };
   }
   const r = hit.route;
   const key = routeKey(r);
   switch (r.status) {
     case "disabled":
-      return { ...none(`${key} exists but is disabled at the edge: its handlers may be deployed, but it receives no traffic yet.`), route: r };
+      return {
+        ...none(`${key} exists but is disabled at the edge: its handlers may be deployed, but it receives no traffic yet.`),
+        route: r,
+      };
     case "sunset":
-      return { outcome: "gone", status: 410, route: r, servedAs: null, backend: null, headers: edgeHeaders(r), message: `${key} has been sunset; it answers 410 Gone.` };
+      return {
+        outcome: "gone",
+        status: 410,
+        route: r,
+        servedAs: null,
+        backend: null,
+        headers: edgeHeaders(r),
+        message: `${key} has been sunset; it answers 410 Gone.`,
+      };
     default:
       return {
         outcome: "routed",

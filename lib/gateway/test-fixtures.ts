@@ -9,9 +9,25 @@ export function stored(r: Partial<StoredRoute> & Pick<Route, "path">): StoredRou
   const service = r.service ?? (m[2] === "Calls" ? "voice" : "sms");
   const version = r.version ?? m[1]!;
   return {
-    method: "POST", resource: m[2]!, service, version, backend: `\${cell_router}/${service}/${version}/${m[2]!.toLowerCase()}`, status: "active",
-    introduced: null, deprecationDate: null, sunsetDate: null, documentation: null, aliasOf: null,
-    position: 0, revision: 1, enabledAt: null, deprecatedAt: null, retiredAt: null, createdAt: T0, updatedAt: T0, updatedBy: "test",
+    method: "POST",
+    resource: m[2]!,
+    service,
+    version,
+    backend: `\${cell_router}/${service}/${version}/${m[2]!.toLowerCase()}`,
+    status: "active",
+    introduced: null,
+    deprecationDate: null,
+    sunsetDate: null,
+    documentation: null,
+    aliasOf: null,
+    position: 0,
+    revision: 1,
+    enabledAt: null,
+    deprecatedAt: null,
+    retiredAt: null,
+    createdAt: T0,
+    updatedAt: T0,
+    updatedBy: "test",
     ...r,
   };
 }

@@ -3,7 +3,12 @@ import { z } from "zod";
 
 export const externalAlertSchema = z
   .object({
-    type: z.string().min(1).max(80).regex(/^[a-z0-9_.:-]+$/, "lower-case letters, digits, _ . : -").describe("issue type, e.g. customer_complaint, pagerduty"),
+    type: z
+      .string()
+      .min(1)
+      .max(80)
+      .regex(/^[a-z0-9_.:-]+$/, "lower-case letters, digits, _ . : -")
+      .describe("issue type, e.g. customer_complaint, pagerduty"),
     cell: z.string().min(1).max(100),
     service: z.string().min(1).max(50).optional(),
     severity: z.enum(["critical", "warning", "info"]),

@@ -4,7 +4,16 @@ import { DEFAULT_THRESHOLDS as T } from "./thresholds";
 
 const now = new Date("2026-11-26T12:00:00Z");
 const ago = (min: number) => new Date(now.getTime() - min * 60_000);
-const input = (o: Partial<RuleInput>): RuleInput => ({ cellId: "c1", serviceId: "sms", lastSampleAt: ago(0.2), errorRate: 0, p99Ms: 100, errorBreachSince: null, latencyBreachSince: null, ...o });
+const input = (o: Partial<RuleInput>): RuleInput => ({
+  cellId: "c1",
+  serviceId: "sms",
+  lastSampleAt: ago(0.2),
+  errorRate: 0,
+  p99Ms: 100,
+  errorBreachSince: null,
+  latencyBreachSince: null,
+  ...o,
+});
 
 describe("evaluateRules (alert after 2 min, silence after 5 min)", () => {
   it.each([
@@ -12,7 +21,11 @@ describe("evaluateRules (alert after 2 min, silence after 5 min)", () => {
     ["error breach for 1 min: not yet", input({ errorRate: 0.05, errorBreachSince: ago(1) }), []],
     ["error breach for 2 min", input({ errorRate: 0.05, errorBreachSince: ago(2) }), ["high_error_rate"]],
     ["latency breach for 3 min", input({ p99Ms: 1500, latencyBreachSince: ago(3) }), ["high_latency"]],
-    ["both", input({ errorRate: 0.05, p99Ms: 1500, errorBreachSince: ago(3), latencyBreachSince: ago(3) }), ["high_error_rate", "high_latency"]],
+    [
+      "both",
+      input({ errorRate: 0.05, p99Ms: 1500, errorBreachSince: ago(3), latencyBreachSince: ago(3) }),
+      ["high_error_rate", "high_latency"],
+    ],
     ["silent 6 min (stale breach ignored)", input({ lastSampleAt: ago(6), errorBreachSince: ago(10) }), ["no_data"]],
   ])("%s", (_n, i, types) => {
     expect(evaluateRules([i], now, T).map((a) => a.type)).toEqual(types);
@@ -25,7 +38,14 @@ describe("evaluateRules (alert after 2 min, silence after 5 min)", () => {
 });
 
 describe("groupByType", () => {
-  const row = (type: string, cellId: string, serviceId: string | null, severity: AlertRow["severity"], min: number): AlertRow => ({ type, cellId, serviceId, severity, startedAt: ago(min), summary: `${type} in ${cellId}` });
+  const row = (type: string, cellId: string, serviceId: string | null, severity: AlertRow["severity"], min: number): AlertRow => ({
+    type,
+    cellId,
+    serviceId,
+    severity,
+    startedAt: ago(min),
+    summary: `${type} in ${cellId}`,
+  });
   it("one incident on 12 cells is one row of 12 cells", () => {
     const rows = Array.from({ length: 12 }, (_, i) => row("high_error_rate", `smb-${i}`, "sms", "critical", i));
     const groups = groupByType(rows);

@@ -38,24 +38,36 @@ export function evaluateRules(inputs: RuleInput[], now: Date, t: Thresholds): Al
     const silentFor = now.getTime() - i.lastSampleAt.getTime();
     if (silentFor >= t.red.silenceMs) {
       out.push({
-        type: "no_data", cellId: i.cellId, serviceId: i.serviceId, severity: "warning",
+        type: "no_data",
+        cellId: i.cellId,
+        serviceId: i.serviceId,
+        severity: "warning",
         summary: `${i.serviceId} in ${i.cellId} has sent no telemetry for ${Math.floor(silentFor / 60_000)} min`,
-        dedupKey: ruleDedupKey("no_data", i.cellId, i.serviceId), startedAt: new Date(i.lastSampleAt.getTime() + t.red.silenceMs),
+        dedupKey: ruleDedupKey("no_data", i.cellId, i.serviceId),
+        startedAt: new Date(i.lastSampleAt.getTime() + t.red.silenceMs),
       });
       continue; // stale values say nothing about errors or latency
     }
     if (held(i.errorBreachSince)) {
       out.push({
-        type: "high_error_rate", cellId: i.cellId, serviceId: i.serviceId, severity: "critical",
+        type: "high_error_rate",
+        cellId: i.cellId,
+        serviceId: i.serviceId,
+        severity: "critical",
         summary: `${i.serviceId} error rate ${(i.errorRate * 100).toFixed(2)}% ≥ ${(t.red.errorRate * 100).toFixed(2)}%`,
-        dedupKey: ruleDedupKey("high_error_rate", i.cellId, i.serviceId), startedAt: i.errorBreachSince!,
+        dedupKey: ruleDedupKey("high_error_rate", i.cellId, i.serviceId),
+        startedAt: i.errorBreachSince!,
       });
     }
     if (held(i.latencyBreachSince)) {
       out.push({
-        type: "high_latency", cellId: i.cellId, serviceId: i.serviceId, severity: "critical",
+        type: "high_latency",
+        cellId: i.cellId,
+        serviceId: i.serviceId,
+        severity: "critical",
         summary: `${i.serviceId} p99 ${Math.round(i.p99Ms)} ms ≥ ${t.red.p99Ms} ms`,
-        dedupKey: ruleDedupKey("high_latency", i.cellId, i.serviceId), startedAt: i.latencyBreachSince!,
+        dedupKey: ruleDedupKey("high_latency", i.cellId, i.serviceId),
+        startedAt: i.latencyBreachSince!,
       });
     }
   }
@@ -102,13 +114,26 @@ export function groupByType(alerts: AlertRow[]): AlertGroup[] {
   for (const a of alerts) {
     let g = groups.get(a.type);
     if (!g) {
-      g = { type: a.type, severity: a.severity, cells: [], services: [], firstSeen: a.startedAt, alerts: 0, example: a.summary, acknowledged: 0, lastAck: null, cellSet: new Set(), serviceSet: new Set() };
+      g = {
+        type: a.type,
+        severity: a.severity,
+        cells: [],
+        services: [],
+        firstSeen: a.startedAt,
+        alerts: 0,
+        example: a.summary,
+        acknowledged: 0,
+        lastAck: null,
+        cellSet: new Set(),
+        serviceSet: new Set(),
+      };
       groups.set(a.type, g);
     }
     g.alerts++;
     if (a.acknowledgedBy && a.acknowledgedAt) {
       g.acknowledged++;
-      if (!g.lastAck || a.acknowledgedAt > g.lastAck.at) g.lastAck = { by: a.acknowledgedBy, at: a.acknowledgedAt, comment: a.ackComment ?? "" };
+      if (!g.lastAck || a.acknowledgedAt > g.lastAck.at)
+        g.lastAck = { by: a.acknowledgedBy, at: a.acknowledgedAt, comment: a.ackComment ?? "" };
     }
     g.cellSet.add(a.cellId);
     if (a.serviceId) g.serviceSet.add(a.serviceId);

@@ -21,7 +21,10 @@ describe("classifyReading (defaults: red ≥1% or ≥1000 ms; yellow ≥0.1% or 
   });
 
   it("says why", () => {
-    expect(classifyReading({ errorRate: 0.02, p99Ms: 1200, cpu: 0.1 }, T).reasons).toEqual(["error rate 2.0% ≥ 1.0%", "p99 1200 ms ≥ 1000 ms"]);
+    expect(classifyReading({ errorRate: 0.02, p99Ms: 1200, cpu: 0.1 }, T).reasons).toEqual([
+      "error rate 2.0% ≥ 1.0%",
+      "p99 1200 ms ≥ 1000 ms",
+    ]);
   });
 });
 

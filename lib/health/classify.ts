@@ -52,7 +52,12 @@ export function worst(statuses: Status[]): Status {
 }
 
 /** When the current status began, given the stored status/since and the silence rule. */
-export function statusSince(c: Classification, stored: { status: Status; since: Date } | null, lastSampleAt: Date | null, t: Thresholds): Date | null {
+export function statusSince(
+  c: Classification,
+  stored: { status: Status; since: Date } | null,
+  lastSampleAt: Date | null,
+  t: Thresholds,
+): Date | null {
   if (!stored || !lastSampleAt) return null;
   if (c.reasons[0]?.startsWith("no data")) return new Date(lastSampleAt.getTime() + t.red.silenceMs);
   return stored.status === c.status ? stored.since : lastSampleAt;

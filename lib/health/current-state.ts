@@ -54,13 +54,20 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
     if (list.length === 1) {
       // The usual case (every pair reports once per batch): the same result without the run scans.
       const s = list[0]!;
-      const err = s.errorRate >= t.red.errorRate, lat = s.p99Ms >= t.red.p99Ms;
+      const err = s.errorRate >= t.red.errorRate,
+        lat = s.p99Ms >= t.red.p99Ms;
       out.push({
-        cell: s.cell, service: s.service, key, last: s,
+        cell: s.cell,
+        service: s.service,
+        key,
+        last: s,
         status: classifyReading(s, t).status as Exclude<Status, "no_data">,
-        statusRunStart: s.ts, statusRunWhole: true,
-        errorBreachStart: err ? s.ts : null, errorBreachWhole: err,
-        latencyBreachStart: lat ? s.ts : null, latencyBreachWhole: lat,
+        statusRunStart: s.ts,
+        statusRunWhole: true,
+        errorBreachStart: err ? s.ts : null,
+        errorBreachWhole: err,
+        latencyBreachStart: lat ? s.ts : null,
+        latencyBreachWhole: lat,
         version: s.version ? { value: s.version, ts: s.ts } : undefined,
         apiVersions: s.apiVersions ? { values: sortedUnique(s.apiVersions), ts: s.ts } : undefined,
       });
@@ -88,8 +95,12 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
       errorBreachWhole: eRun.whole,
       latencyBreachStart: lRun.start?.ts ?? null,
       latencyBreachWhole: lRun.whole,
-      version: withVersion.length ? { value: withVersion[withVersion.length - 1]!.version!, ts: withVersion[withVersion.length - 1]!.ts } : undefined,
-      apiVersions: withApi.length ? { values: sortedUnique(withApi[withApi.length - 1]!.apiVersions!), ts: withApi[withApi.length - 1]!.ts } : undefined,
+      version: withVersion.length
+        ? { value: withVersion[withVersion.length - 1]!.version!, ts: withVersion[withVersion.length - 1]!.ts }
+        : undefined,
+      apiVersions: withApi.length
+        ? { values: sortedUnique(withApi[withApi.length - 1]!.apiVersions!), ts: withApi[withApi.length - 1]!.ts }
+        : undefined,
     });
   }
   return out.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : 0));

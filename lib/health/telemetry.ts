@@ -15,8 +15,18 @@ export const sampleSchema = z
     p99Ms: z.number().min(0).max(3_600_000).describe("99th percentile latency in milliseconds"),
     cpu: z.number().min(0).max(1).describe("CPU utilisation, 0–1"),
     rps: z.number().min(0).max(10_000_000).describe("requests per second"),
-    version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._+-]+$/, "letters, digits, . _ + -").optional().describe("the service version this cell runs"),
-    apiVersions: z.array(z.string().regex(/^v\d+(\.\d+)?$/, "like v1 or v2")).max(20).optional().describe("API handler versions this cell × service serves"),
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._+-]+$/, "letters, digits, . _ + -")
+      .optional()
+      .describe("the service version this cell runs"),
+    apiVersions: z
+      .array(z.string().regex(/^v\d+(\.\d+)?$/, "like v1 or v2"))
+      .max(20)
+      .optional()
+      .describe("API handler versions this cell × service serves"),
   })
   .strict();
 
@@ -42,9 +52,7 @@ export interface SampleError {
   message: string;
 }
 
-export type BatchResult =
-  | { ok: true; samples: Sample[] }
-  | { ok: false; status: 400 | 413; errors: SampleError[]; message: string };
+export type BatchResult = { ok: true; samples: Sample[] } | { ok: false; status: 400 | 413; errors: SampleError[]; message: string };
 
 /** Validate a parsed JSON body: `{samples: [...]}` or a bare array of samples. All or nothing. */
 export function validateBatch(body: unknown, now: Date): BatchResult {
@@ -73,9 +81,20 @@ export function validateBatch(body: unknown, now: Date): BatchResult {
       errors.push({ index, field: "ts", message: `more than ${MAX_FUTURE_MS / 60_000} minutes in the future` });
       return;
     }
-    samples.push({ cell: s.cell, service: s.service, ts, errorRate: s.errorRate, p99Ms: s.p99Ms, cpu: s.cpu, rps: s.rps, version: s.version, apiVersions: s.apiVersions });
+    samples.push({
+      cell: s.cell,
+      service: s.service,
+      ts,
+      errorRate: s.errorRate,
+      p99Ms: s.p99Ms,
+      cpu: s.cpu,
+      rps: s.rps,
+      version: s.version,
+      apiVersions: s.apiVersions,
+    });
   });
   if (errors.length) return { ok: false, status: 400, errors, message: "invalid batch; nothing was stored" };
-  if (samples.length === 0) return { ok: false, status: 400, errors: [{ index: -1, field: "samples", message: "empty batch" }], message: "empty batch" };
+  if (samples.length === 0)
+    return { ok: false, status: 400, errors: [{ index: -1, field: "samples", message: "empty batch" }], message: "empty batch" };
   return { ok: true, samples };
 }

@@ -15,7 +15,6 @@ export const startReleaseSchema = z.object({
 });
 export type StartRelease = z.infer<typeof startReleaseSchema>;
 
-
 export const releaseView = z.object({
   id: z.string(),
   title: z.string(),
@@ -36,17 +35,56 @@ export const releaseView = z.object({
       waiting: z.string().nullable(),
       failure: z.string().nullable(),
       bakeEndsAt: z.string().nullable(),
-      checks: z.array(z.object({ check: z.string(), passed: z.boolean(), measured: z.number().nullable(), threshold: z.number().nullable(), unit: z.string(), detail: z.string() })).nullable(),
+      checks: z
+        .array(
+          z.object({
+            check: z.string(),
+            passed: z.boolean(),
+            measured: z.number().nullable(),
+            threshold: z.number().nullable(),
+            unit: z.string(),
+            detail: z.string(),
+          }),
+        )
+        .nullable(),
       approval: z.object({ decision: z.string(), by: z.string(), at: z.string(), comment: z.string() }).nullable(),
     }),
   ),
 });
 
-export function toReleaseView(r: { id: string; title: string; pipelineId: string; versions: unknown; status: string; startedBy: string; startedAt: Date; finishedAt: Date | null; doc: unknown }): z.infer<typeof releaseView> {
+export function toReleaseView(r: {
+  id: string;
+  title: string;
+  pipelineId: string;
+  versions: unknown;
+  status: string;
+  startedBy: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  doc: unknown;
+}): z.infer<typeof releaseView> {
   const doc = r.doc as ReleaseDoc;
   return {
-    id: r.id, title: r.title, pipeline: r.pipelineId, versions: r.versions as Record<string, string>, status: r.status as ReleaseDoc["status"],
-    startedBy: r.startedBy, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, endReason: doc.endReason, currentWave: doc.current,
-    waves: doc.waves.map((w) => ({ name: w.name, cells: w.cells, state: w.state, since: w.since, waiting: w.waiting, failure: w.failure, bakeEndsAt: w.bakeEndsAt, checks: w.checkResults, approval: w.decision })),
+    id: r.id,
+    title: r.title,
+    pipeline: r.pipelineId,
+    versions: r.versions as Record<string, string>,
+    status: r.status as ReleaseDoc["status"],
+    startedBy: r.startedBy,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    endReason: doc.endReason,
+    currentWave: doc.current,
+    waves: doc.waves.map((w) => ({
+      name: w.name,
+      cells: w.cells,
+      state: w.state,
+      since: w.since,
+      waiting: w.waiting,
+      failure: w.failure,
+      bakeEndsAt: w.bakeEndsAt,
+      checks: w.checkResults,
+      approval: w.decision,
+    })),
   };
 }

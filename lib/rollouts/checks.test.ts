@@ -14,7 +14,10 @@ describe("parseCheck", () => {
     ["p99_latency", { kind: "latency", maxP99Ms: null, source: "p99_latency" }],
     ["customer_complaints", { kind: "customer_complaints", source: "customer_complaints" }],
     [{ no_pagerduty_alerts: "30m" }, { kind: "no_alerts", alertType: "pagerduty", forMs: 1_800_000, source: "no_pagerduty_alerts: 30m" }],
-    [{ no_customer_complaint_alerts: "1h" }, { kind: "no_alerts", alertType: "customer_complaint", forMs: 3_600_000, source: "no_customer_complaint_alerts: 1h" }],
+    [
+      { no_customer_complaint_alerts: "1h" },
+      { kind: "no_alerts", alertType: "customer_complaint", forMs: 3_600_000, source: "no_customer_complaint_alerts: 1h" },
+    ],
     ["no_opsgenie_alerts: 15m", { kind: "no_alerts", alertType: "opsgenie", forMs: 900_000, source: "no_opsgenie_alerts: 15m" }],
   ])("%j", (item, spec) => {
     expect(parseCheck(item)).toEqual(spec);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { command, DEFAULT_ENGINE_CONFIG, evaluateChecks, newRelease, tick, type Observations, type ReleaseDoc, type WavePlan, type WaveTelemetry } from "./engine";
+import {
+  command,
+  DEFAULT_ENGINE_CONFIG,
+  evaluateChecks,
+  newRelease,
+  tick,
+  type Observations,
+  type ReleaseDoc,
+  type WavePlan,
+  type WaveTelemetry,
+} from "./engine";
 
 const H = 3600_000;
 const t0 = new Date("2026-11-26T09:00:00Z");
@@ -7,9 +17,19 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 const cfg = { ...DEFAULT_ENGINE_CONFIG };
 
 const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name, group: name, cells, parallel: true, bakeMs: 45 * 60_000,
-  checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }, { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" }],
-  requiresApproval: false, notify: null, maintenanceWindow: false, ...o,
+  name,
+  group: name,
+  cells,
+  parallel: true,
+  bakeMs: 45 * 60_000,
+  checks: [
+    { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" },
+    { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" },
+  ],
+  requiresApproval: false,
+  notify: null,
+  maintenanceWindow: false,
+  ...o,
 });
 
 const PLAN = [
@@ -24,9 +44,17 @@ function world(doc: ReleaseDoc) {
   const desired: Observations["desired"] = Object.fromEntries(cells.map((c) => [c, { sms: "v1" }]));
   const observed: Observations["observed"] = Object.fromEntries(cells.map((c) => [c, { sms: "v1" }]));
   return {
-    desired, observed,
+    desired,
+    observed,
     obs(o: Partial<Observations> = {}): Observations {
-      return { observed: structuredClone(observed), desired: structuredClone(desired), freezes: [], windows: {}, thresholds: { errorRate: 0.001, p99Ms: 500 }, ...o };
+      return {
+        observed: structuredClone(observed),
+        desired: structuredClone(desired),
+        freezes: [],
+        windows: {},
+        thresholds: { errorRate: 0.001, p99Ms: 500 },
+        ...o,
+      };
     },
     apply(effects: ReturnType<typeof tick>["effects"]) {
       for (const e of effects) {
@@ -40,7 +68,12 @@ function world(doc: ReleaseDoc) {
   };
 }
 
-const good = (cells: string[]): WaveTelemetry => ({ from: t0.toISOString(), to: t0.toISOString(), cells: Object.fromEntries(cells.map((c) => [c, { samples: 10, errorRate: 0.0002, p99Ms: 180 }])), alerts: [] });
+const good = (cells: string[]): WaveTelemetry => ({
+  from: t0.toISOString(),
+  to: t0.toISOString(),
+  cells: Object.fromEntries(cells.map((c) => [c, { samples: 10, errorRate: 0.0002, p99Ms: 180 }])),
+  alerts: [],
+});
 
 describe("release engine with an injected clock", () => {
   it("runs canary → SMB → approval gate → enterprise; a 24 h bake passes in milliseconds", () => {
@@ -78,7 +111,9 @@ describe("release engine with an injected clock", () => {
     // Enterprise waits at the gate and notifies the channel.
     expect(s.doc.waves[2]!.state).toBe("AWAITING_APPROVAL");
     expect(s.doc.status).toBe("awaiting_approval");
-    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "notify", event: "gate_waiting", target: "slack://enterprise-releases" }));
+    expect(s.effects).toContainEqual(
+      expect.objectContaining({ kind: "notify", event: "gate_waiting", target: "slack://enterprise-releases" }),
+    );
     // Four-eyes: the starter cannot approve.
     expect(() => command(s.doc, { kind: "approve", wave: 2, by: "riley@x", comment: "ok" }, at(7 * H))).toThrow(/four-eyes/);
     const approved = command(s.doc, { kind: "approve", wave: 2, by: "robin@x", comment: "CAB approved" }, at(7 * H));
@@ -99,22 +134,32 @@ describe("release engine with an injected clock", () => {
     const doc = newRelease(PLAN, { sms: "v2" }, "riley@x", t0);
     const w = world(doc);
     let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects); w.converge();
+    w.apply(s.effects);
+    w.converge();
     s = tick(s.doc, w.obs(), at(1000), cfg);
     s = tick(s.doc, w.obs(), at(H), cfg);
     s = tick(s.doc, w.obs({ telemetry: good(["canary-1"]) }), at(H), cfg);
-    w.apply(s.effects); w.converge();
+    w.apply(s.effects);
+    w.converge();
     s = tick(s.doc, w.obs(), at(H + 1000), cfg);
     s = tick(s.doc, w.obs(), at(6 * H), cfg);
-    const bad: WaveTelemetry = { ...good(["smb-1", "smb-2"]), cells: { "smb-1": { samples: 12, errorRate: 0.0002, p99Ms: 150 }, "smb-2": { samples: 12, errorRate: 0.042, p99Ms: 210 } } };
+    const bad: WaveTelemetry = {
+      ...good(["smb-1", "smb-2"]),
+      cells: { "smb-1": { samples: 12, errorRate: 0.0002, p99Ms: 150 }, "smb-2": { samples: 12, errorRate: 0.042, p99Ms: 210 } },
+    };
     s = tick(s.doc, w.obs({ telemetry: bad }), at(6 * H), cfg);
     expect(s.doc.waves[1]!.state).toBe("ROLLING_BACK");
     expect(s.doc.waves[1]!.failure).toMatch(/error_rate < 0.1% \(worst cell smb-2: 4.200% vs < 0.100%\)/);
     const restore = s.effects.find((e) => e.kind === "restoreDesired");
     expect(restore).toEqual({ kind: "restoreDesired", wave: 1, previous: { "smb-1": { sms: "v1" }, "smb-2": { sms: "v1" } } });
     const checks = s.effects.find((e) => e.kind === "recordChecks");
-    expect(checks && checks.kind === "recordChecks" && checks.results[0]).toMatchObject({ passed: false, measured: 0.042, threshold: 0.001 });
-    w.apply(s.effects); w.converge();
+    expect(checks && checks.kind === "recordChecks" && checks.results[0]).toMatchObject({
+      passed: false,
+      measured: 0.042,
+      threshold: 0.001,
+    });
+    w.apply(s.effects);
+    w.converge();
     s = tick(s.doc, w.obs(), at(6 * H + 1000), cfg);
     expect(s.doc.waves.map((x) => x.state)).toEqual(["PASSED", "ROLLED_BACK", "SKIPPED"]);
     expect(s.doc.status).toBe("rolled_back");
@@ -130,7 +175,9 @@ describe("release engine with an injected clock", () => {
     expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
     s = tick(s.doc, w.obs(), at(cfg.deployTimeoutMs + 1), cfg);
     // The cell never left the old version, so the rollback completes in the same pass.
-    expect(s.effects.map((e) => e.kind === "transition" && e.to)).toEqual(expect.arrayContaining(["FAILED", "ROLLING_BACK", "ROLLED_BACK"]));
+    expect(s.effects.map((e) => e.kind === "transition" && e.to)).toEqual(
+      expect.arrayContaining(["FAILED", "ROLLING_BACK", "ROLLED_BACK"]),
+    );
     expect(s.doc.waves[0]!.failure).toMatch(/deploy timed out: canary-1/);
     expect(s.doc.status).toBe("rolled_back");
   });
@@ -139,7 +186,8 @@ describe("release engine with an injected clock", () => {
     const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
     const w = world(doc);
     let s = tick(doc, w.obs(), t0, { ...cfg, timeScale: 60 });
-    w.apply(s.effects); w.converge();
+    w.apply(s.effects);
+    w.converge();
     s = tick(s.doc, w.obs(), t0, { ...cfg, timeScale: 60 });
     expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45_000).toISOString());
   });
@@ -186,7 +234,8 @@ describe("release engine with an injected clock", () => {
     const w2 = world(doc);
     s = tick(doc, w2.obs(), t0, cfg);
     expect(() => command(s.doc, { kind: "advance", by: "x", reason: "r" }, t0)).toThrow(/only a baking wave/);
-    w2.apply(s.effects); w2.converge();
+    w2.apply(s.effects);
+    w2.converge();
     s = tick(s.doc, w2.obs(), t0, cfg);
     const paused = command(s.doc, { kind: "pause", by: "sre", reason: "incident" }, at(1));
     expect(tick(paused.doc, w2.obs(), at(2 * H), cfg).doc.waves[0]!.state).toBe("BAKING");
@@ -202,7 +251,8 @@ describe("release engine with an injected clock", () => {
     const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
     const w = world(doc);
     let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects); w.converge();
+    w.apply(s.effects);
+    w.converge();
     s = tick(s.doc, w.obs(), t0, cfg);
     s = tick(s.doc, w.obs(), at(H), cfg);
     const none: WaveTelemetry = { from: "", to: "", cells: {}, alerts: [] };
@@ -220,9 +270,24 @@ describe("evaluateChecks", () => {
     [{ kind: "error_rate", max: 0.0001, source: "error_rate < 0.01%" } as const, t(), false, 0.0002],
     [{ kind: "latency", maxP99Ms: null, source: "latency" } as const, t(), true, 180],
     [{ kind: "latency", maxP99Ms: 100, source: "p99_latency < 100ms" } as const, t(), false, 180],
-    [{ kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const, t({ alerts: [{ type: "high_latency", severity: "critical", cellId: "a" }] }), false, 1],
-    [{ kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const, t({ alerts: [{ type: "note", severity: "info", cellId: "a" }] }), true, 0],
-    [{ kind: "customer_complaints", source: "customer_complaints" } as const, t({ alerts: [{ type: "customer_complaint", severity: "warning", cellId: "b" }] }), false, 1],
+    [
+      { kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const,
+      t({ alerts: [{ type: "high_latency", severity: "critical", cellId: "a" }] }),
+      false,
+      1,
+    ],
+    [
+      { kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const,
+      t({ alerts: [{ type: "note", severity: "info", cellId: "a" }] }),
+      true,
+      0,
+    ],
+    [
+      { kind: "customer_complaints", source: "customer_complaints" } as const,
+      t({ alerts: [{ type: "customer_complaint", severity: "warning", cellId: "b" }] }),
+      false,
+      1,
+    ],
     [{ kind: "error_rate", max: null, source: "error_rate" } as const, t({ cells: {} }), false, null],
   ])("%j", (check, telemetry, passed, measured) => {
     const [r] = evaluateChecks([check], telemetry, { errorRate: 0.001, p99Ms: 500 });

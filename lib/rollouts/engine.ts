@@ -109,7 +109,10 @@ export type Effect =
   | { kind: "transition"; wave: number; from: WaveState; to: WaveState; detail: string };
 
 export class EngineError extends Error {
-  constructor(public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN", message: string) {
+  constructor(
+    public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN",
+    message: string,
+  ) {
     super(message);
     this.name = "EngineError";
   }
@@ -164,23 +167,55 @@ export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds
         const w = worst("errorRate");
         const measured = w?.v ?? null;
         const passed = measured !== null && measured < threshold;
-        return { check: c.source, passed, measured, threshold, unit: "ratio", detail: w ? `worst cell ${w.cell}: ${(w.v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%` : "no samples" };
+        return {
+          check: c.source,
+          passed,
+          measured,
+          threshold,
+          unit: "ratio",
+          detail: w ? `worst cell ${w.cell}: ${(w.v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%` : "no samples",
+        };
       }
       case "latency": {
         const threshold = c.maxP99Ms ?? thresholds.p99Ms;
         const w = worst("p99Ms");
         const measured = w?.v ?? null;
         const passed = measured !== null && measured < threshold;
-        return { check: c.source, passed, measured, threshold, unit: "ms", detail: w ? `worst cell ${w.cell}: p99 ${Math.round(w.v)} ms vs < ${threshold} ms` : "no samples" };
+        return {
+          check: c.source,
+          passed,
+          measured,
+          threshold,
+          unit: "ms",
+          detail: w ? `worst cell ${w.cell}: p99 ${Math.round(w.v)} ms vs < ${threshold} ms` : "no samples",
+        };
       }
       case "no_alerts": {
         // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.
         const hits = t.alerts.filter((a) => a.type === c.alertType || a.type.startsWith(`${c.alertType}.`) || a.severity === "critical");
-        return { check: c.source, passed: hits.length === 0, measured: hits.length, threshold: 0, unit: "alerts", detail: hits.length ? `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}` : "no alerts during the bake" };
+        return {
+          check: c.source,
+          passed: hits.length === 0,
+          measured: hits.length,
+          threshold: 0,
+          unit: "alerts",
+          detail: hits.length
+            ? `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`
+            : "no alerts during the bake",
+        };
       }
       case "customer_complaints": {
         const hits = t.alerts.filter((a) => a.type === "customer_complaint");
-        return { check: c.source, passed: hits.length === 0, measured: hits.length, threshold: 0, unit: "complaints", detail: hits.length ? `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}` : "no customer complaints" };
+        return {
+          check: c.source,
+          passed: hits.length === 0,
+          measured: hits.length,
+          threshold: 0,
+          unit: "complaints",
+          detail: hits.length
+            ? `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`
+            : "no customer complaints",
+        };
       }
     }
   });
@@ -213,7 +248,12 @@ function notify(step: Step, i: number, event: NotifyEvent, text: string, cells?:
 function finish(step: Step, status: ReleaseStatus, reason: string) {
   step.doc.status = status;
   step.doc.endReason = reason;
-  notify(step, step.doc.current, "release_finished", `Release ${status === "succeeded" ? "finished" : status.replace("_", " ")}: ${reason}`);
+  notify(
+    step,
+    step.doc.current,
+    "release_finished",
+    `Release ${status === "succeeded" ? "finished" : status.replace("_", " ")}: ${reason}`,
+  );
 }
 
 function startRollback(step: Step, i: number, now: Date, reason: string) {
@@ -260,7 +300,13 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
         moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
         w.waiting = "waiting for approval by a release manager other than the one who started the release";
         doc.status = "awaiting_approval";
-        notify(step, i, "gate_waiting", `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`, w.cells);
+        notify(
+          step,
+          i,
+          "gate_waiting",
+          `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
+          w.cells,
+        );
         return;
       }
       if (w.maintenanceWindow) {
@@ -278,7 +324,13 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
             if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
             if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
               w.noticeSent = true;
-              notify(step, i, "customer_notice", `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`, w.cells);
+              notify(
+                step,
+                i,
+                "customer_notice",
+                `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
+                w.cells,
+              );
             }
           }
         }
@@ -365,7 +417,13 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
       }
       w.finishedAt = now.toISOString();
       moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
-      notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+      notify(
+        step,
+        i,
+        "rollback_done",
+        `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`,
+        w.cells,
+      );
       for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
       finish(step, "rolled_back", w.failure ?? "rolled back");
       return;
@@ -390,12 +448,15 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
   const doc = step.doc;
   const i = doc.current;
   const w = doc.waves[i];
-  if (isTerminal(doc.status)) throw new EngineError("CONFLICT", `the release has already ${doc.status === "succeeded" ? "finished" : doc.status.replace("_", " ")}`);
+  if (isTerminal(doc.status))
+    throw new EngineError("CONFLICT", `the release has already ${doc.status === "succeeded" ? "finished" : doc.status.replace("_", " ")}`);
   switch (cmd.kind) {
     case "approve":
     case "reject": {
-      if (!w || cmd.wave !== i || w.state !== "AWAITING_APPROVAL") throw new EngineError("CONFLICT", "this gate is not waiting for a decision (it may have been decided already)");
-      if (cmd.by === doc.startedBy) throw new EngineError("FORBIDDEN", "four-eyes: the person who started the release cannot approve its gates");
+      if (!w || cmd.wave !== i || w.state !== "AWAITING_APPROVAL")
+        throw new EngineError("CONFLICT", "this gate is not waiting for a decision (it may have been decided already)");
+      if (cmd.by === doc.startedBy)
+        throw new EngineError("FORBIDDEN", "four-eyes: the person who started the release cannot approve its gates");
       w.decision = { decision: cmd.kind, by: cmd.by, at: now.toISOString(), comment: cmd.comment };
       if (cmd.kind === "approve") {
         moveWave(step, i, "PENDING", now, `approved by ${cmd.by}: ${cmd.comment}`);
@@ -422,7 +483,11 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       finish(step, "aborted", `aborted by ${cmd.by}: ${cmd.reason}`);
       return step;
     case "rollback": {
-      if (!w || !["DEPLOYING", "BAKING", "VALIDATING"].includes(w.state)) throw new EngineError("CONFLICT", `wave ${w?.name ?? i} is ${w?.state.toLowerCase() ?? "missing"}; only a deploying, baking or validating wave can be rolled back`);
+      if (!w || !["DEPLOYING", "BAKING", "VALIDATING"].includes(w.state))
+        throw new EngineError(
+          "CONFLICT",
+          `wave ${w?.name ?? i} is ${w?.state.toLowerCase() ?? "missing"}; only a deploying, baking or validating wave can be rolled back`,
+        );
       if (doc.status === "paused") doc.status = "running";
       startRollback(step, i, now, `rolled back by ${cmd.by}: ${cmd.reason}`);
       return step;
@@ -430,7 +495,13 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
     case "advance": {
       if (w?.state !== "BAKING") throw new EngineError("CONFLICT", "only a baking wave can be advanced");
       w.bakeEndsAt = now.toISOString();
-      step.effects.push({ kind: "transition", wave: i, from: "BAKING", to: "BAKING", detail: `bake cut short by ${cmd.by}: ${cmd.reason}` });
+      step.effects.push({
+        kind: "transition",
+        wave: i,
+        from: "BAKING",
+        to: "BAKING",
+        detail: `bake cut short by ${cmd.by}: ${cmd.reason}`,
+      });
       return step;
     }
   }

@@ -73,23 +73,107 @@ describe("the state-machine form", () => {
 
   const orphan = `${runbook}\n  Orphan:\n    action: rollback\n`;
   it.each<[string, string, string, string, RegExp]>([
-    ["unknown state in next", swap(runbook, "next: ValidateCanary", "next: ValidateCanry"), "next: ValidateCanry", "states.DeployToCanary.next", /unknown state "ValidateCanry" \(did you mean "ValidateCanary"\?\)/],
-    ["unknown state in on_success", swap(runbook, "on_success: DeployToSMBWave2", "on_success: Finish"), "on_success: Finish", "states.ValidateSMBWave1.on_success", /unknown state "Finish" \(states: DeployToCanary, ValidateCanary, .*, Done\)/],
-    ["unknown state in on_failure", swap(runbook, "on_failure: RollbackCanary", "on_failure: RollBackCanary"), "on_failure: RollBackCanary", "states.ValidateCanary.on_failure", /unknown state "RollBackCanary"/],
+    [
+      "unknown state in next",
+      swap(runbook, "next: ValidateCanary", "next: ValidateCanry"),
+      "next: ValidateCanry",
+      "states.DeployToCanary.next",
+      /unknown state "ValidateCanry" \(did you mean "ValidateCanary"\?\)/,
+    ],
+    [
+      "unknown state in on_success",
+      swap(runbook, "on_success: DeployToSMBWave2", "on_success: Finish"),
+      "on_success: Finish",
+      "states.ValidateSMBWave1.on_success",
+      /unknown state "Finish" \(states: DeployToCanary, ValidateCanary, .*, Done\)/,
+    ],
+    [
+      "unknown state in on_failure",
+      swap(runbook, "on_failure: RollbackCanary", "on_failure: RollBackCanary"),
+      "on_failure: RollBackCanary",
+      "states.ValidateCanary.on_failure",
+      /unknown state "RollBackCanary"/,
+    ],
     ["unreachable state", orphan, "  Orphan:", "states.Orphan", /unreachable/],
-    ["cycle", swap(runbook, "on_success: Done", "on_success: DeployToCanary"), "on_success: DeployToCanary", "states.ValidateEnterprise.on_success", /cycle: DeployToCanary → ValidateCanary → .* → ValidateEnterprise → DeployToCanary/],
-    ["unknown cell", swap(runbook, "cell: canary-us-internal", "cell: canary-us-external"), "cell: canary-us-external", "states.DeployToCanary.cell", /unknown cell "canary-us-external"/],
-    ["check that cannot be parsed", swap(runbook, "- p99_latency < 500ms", "- p99_latency < soon"), "p99_latency < soon", "states.ValidateCanary.checks[1]", /must be a duration/],
-    ["deploy not followed by a validate", swap(runbook, "next: ValidateSMBWave1", "next: DeployToSMBWave2"), "next: DeployToSMBWave2", "states.DeployToSMBWave1.next", /must be followed by a validate state/],
+    [
+      "cycle",
+      swap(runbook, "on_success: Done", "on_success: DeployToCanary"),
+      "on_success: DeployToCanary",
+      "states.ValidateEnterprise.on_success",
+      /cycle: DeployToCanary → ValidateCanary → .* → ValidateEnterprise → DeployToCanary/,
+    ],
+    [
+      "unknown cell",
+      swap(runbook, "cell: canary-us-internal", "cell: canary-us-external"),
+      "cell: canary-us-external",
+      "states.DeployToCanary.cell",
+      /unknown cell "canary-us-external"/,
+    ],
+    [
+      "check that cannot be parsed",
+      swap(runbook, "- p99_latency < 500ms", "- p99_latency < soon"),
+      "p99_latency < soon",
+      "states.ValidateCanary.checks[1]",
+      /must be a duration/,
+    ],
+    [
+      "deploy not followed by a validate",
+      swap(runbook, "next: ValidateSMBWave1", "next: DeployToSMBWave2"),
+      "next: DeployToSMBWave2",
+      "states.DeployToSMBWave1.next",
+      /must be followed by a validate state/,
+    ],
     ["deploy without next", swap(runbook, "    next: ValidateCanary\n", ""), "DeployToCanary:", "states.DeployToCanary", /needs `next`/],
-    ["rollback cells differ from the wave", swap(runbook, "cells: [smb-us-1, smb-us-2, smb-eu-1]\n\n  DeployToSMBWave2", "cells: [smb-us-1, smb-us-2]\n\n  DeployToSMBWave2"), "cells: [smb-us-1, smb-us-2]\n".trim(), "states.RollbackSMBWave1.cells", /exactly its wave's cells/],
-    ["on_failure to a non-rollback state", swap(runbook, "on_failure: RollbackCanary", "on_failure: Done"), "on_failure: Done", "states.ValidateCanary.on_failure", /must name a rollback state/],
+    [
+      "rollback cells differ from the wave",
+      swap(runbook, "cells: [smb-us-1, smb-us-2, smb-eu-1]\n\n  DeployToSMBWave2", "cells: [smb-us-1, smb-us-2]\n\n  DeployToSMBWave2"),
+      "cells: [smb-us-1, smb-us-2]\n".trim(),
+      "states.RollbackSMBWave1.cells",
+      /exactly its wave's cells/,
+    ],
+    [
+      "on_failure to a non-rollback state",
+      swap(runbook, "on_failure: RollbackCanary", "on_failure: Done"),
+      "on_failure: Done",
+      "states.ValidateCanary.on_failure",
+      /must name a rollback state/,
+    ],
     ["missing bake time", swap(runbook, "    bake_time: 8h\n", ""), "ValidateSMBWave2:", "states.ValidateSMBWave2.bake_time", /required/],
-    ["bad bake time", swap(runbook, "bake_time: 8h", "bake_time: 8"), "bake_time: 8", "states.ValidateSMBWave2.bake_time", /not a duration/],
-    ["unknown field", swap(runbook, "parallel: true\n    next: ValidateSMBWave1", "paralel: true\n    next: ValidateSMBWave1"), "paralel: true", "states.DeployToSMBWave1.paralel", /unknown field for a deploy state/],
-    ["unknown action", swap(runbook, "action: succeed", "action: celebrate"), "action: celebrate", "states.Done.action", /unknown action "celebrate"/],
-    ["bad notification", swap(runbook, "notification: slack://enterprise-releases", "notification: email:ops"), "notification: email:ops", "states.DeployToEnterprise.notification", /slack:\/\//],
-    ["the same cell in two waves", swap(runbook, "cells: [smb-us-3, smb-us-4", "cells: [smb-us-1, smb-us-4"), "cells: [smb-us-1, smb-us-4", "states.DeployToSMBWave2.cells[0]", /already in wave "smb-wave-1" \(line 23\): waves never overlap/],
+    [
+      "bad bake time",
+      swap(runbook, "bake_time: 8h", "bake_time: 8"),
+      "bake_time: 8",
+      "states.ValidateSMBWave2.bake_time",
+      /not a duration/,
+    ],
+    [
+      "unknown field",
+      swap(runbook, "parallel: true\n    next: ValidateSMBWave1", "paralel: true\n    next: ValidateSMBWave1"),
+      "paralel: true",
+      "states.DeployToSMBWave1.paralel",
+      /unknown field for a deploy state/,
+    ],
+    [
+      "unknown action",
+      swap(runbook, "action: succeed", "action: celebrate"),
+      "action: celebrate",
+      "states.Done.action",
+      /unknown action "celebrate"/,
+    ],
+    [
+      "bad notification",
+      swap(runbook, "notification: slack://enterprise-releases", "notification: email:ops"),
+      "notification: email:ops",
+      "states.DeployToEnterprise.notification",
+      /slack:\/\//,
+    ],
+    [
+      "the same cell in two waves",
+      swap(runbook, "cells: [smb-us-3, smb-us-4", "cells: [smb-us-1, smb-us-4"),
+      "cells: [smb-us-1, smb-us-4",
+      "states.DeployToSMBWave2.cells[0]",
+      /already in wave "smb-wave-1" \(line 23\): waves never overlap/,
+    ],
     ["the first state is not a deploy", "states:\n  Done:\n    action: succeed\n", "  Done:", "states.Done", /must be a deploy state/],
   ])("%s → line and field", (_name, text, snippet, field, message) => {
     const errs = errorsOf(text);
@@ -104,7 +188,11 @@ describe("the state-machine form", () => {
     text = swap(text, "smb-eu-1]  # 25% of SMB", "smb-xx-1]  # 25% of SMB");
     text = swap(text, "bake_time: 24h", "bake_time: a day");
     const errs = errorsOf(text);
-    expect(errs.map((e) => e.field)).toEqual(["states.DeployToCanary.next", "states.DeployToSMBWave1.cells[2]", "states.ValidateEnterprise.bake_time"]);
+    expect(errs.map((e) => e.field)).toEqual([
+      "states.DeployToCanary.next",
+      "states.DeployToSMBWave1.cells[2]",
+      "states.ValidateEnterprise.bake_time",
+    ]);
     expect(errs.map((e) => e.line)).toEqual([7, 23, lineWith(text, "bake_time: a day")]);
   });
 });
@@ -114,7 +202,9 @@ describe("the native form", () => {
     const { format, spec } = parsePipelineYaml(standard, FLEET);
     expect(format).toBe("native");
     expect(spec).toMatchObject({ id: "standard", name: "Standard wave rollout" });
-    expect(spec.waves.map((w) => [w.name, w.selectors, w.bakeMs / 60_000, w.parallel, w.requiresApproval, w.notify, w.maintenanceWindow])).toEqual([
+    expect(
+      spec.waves.map((w) => [w.name, w.selectors, w.bakeMs / 60_000, w.parallel, w.requiresApproval, w.notify, w.maintenanceWindow]),
+    ).toEqual([
       ["canary", [{ kind: "ids", ids: ["canary-us-internal"] }], 45, true, false, null, false],
       ["smb-wave-1", [{ kind: "percent", tier: "smb", percent: 25 }], 240, true, false, null, false],
       ["smb-wave-2", [{ kind: "rest", tier: "smb" }], 480, true, false, null, false],
@@ -145,35 +235,71 @@ describe("the native form", () => {
       "waves:",
       "  - name: first",
       "    cells: [canary-us-internal]",
-      "    select: [smb-us-1, \"smb-eu-*\"]",
+      '    select: [smb-us-1, "smb-eu-*"]',
       "    bake: 1h30m",
       "    notify: https://hooks.example.com/releases",
       "    maintenance_window: true",
       "  - name: second",
-      "    select: [\"10% of smb\", tier:enterprise]",
+      '    select: ["10% of smb", tier:enterprise]',
       "    bake: 0m",
     ].join("\n");
     const { spec } = parsePipelineYaml(text, FLEET);
     expect(spec.waves[0]).toMatchObject({
-      selectors: [{ kind: "ids", ids: ["canary-us-internal", "smb-us-1"] }, { kind: "glob", pattern: "smb-eu-*" }],
+      selectors: [
+        { kind: "ids", ids: ["canary-us-internal", "smb-us-1"] },
+        { kind: "glob", pattern: "smb-eu-*" },
+      ],
       bakeMs: 5_400_000,
       notify: "https://hooks.example.com/releases",
       maintenanceWindow: true,
       checks: [],
     });
-    expect(spec.waves[1]!.selectors).toEqual([{ kind: "percent", tier: "smb", percent: 10 }, { kind: "tier", tier: "enterprise" }]);
+    expect(spec.waves[1]!.selectors).toEqual([
+      { kind: "percent", tier: "smb", percent: 10 },
+      { kind: "tier", tier: "enterprise" },
+    ]);
   });
 
   const w = (body: string) => `pipeline: { id: p }\nwaves:\n  - name: canary\n    cells: [canary-us-internal]\n    bake: 45m\n${body}`;
   it.each<[string, string, string, string, RegExp]>([
     ["unknown wave field", w("    bake_time: 45m\n"), "bake_time", "waves[0].bake_time", /unknown field/],
-    ["unknown cell", w("  - name: x\n    cells: [smb-us-99]\n    bake: 1h\n"), "smb-us-99", "waves[1].cells[0]", /unknown cell "smb-us-99"/],
-    ["unknown cell as a select", w("  - name: x\n    select: smb-us-99\n    bake: 1h\n"), "smb-us-99", "waves[1].select", /unknown cell "smb-us-99"/],
-    ["overlap", w("  - name: again\n    select: [tier:smb, canary-us-internal]\n    bake: 1h\n"), "tier:smb, canary", "waves[1].select[1]", /already in wave "canary" \(line 4\): waves never overlap/],
-    ["listed twice", w("  - name: x\n    cells: [smb-us-1, smb-us-1]\n    bake: 1h\n"), "smb-us-1, smb-us-1", "waves[1].cells[1]", /listed twice/],
+    [
+      "unknown cell",
+      w("  - name: x\n    cells: [smb-us-99]\n    bake: 1h\n"),
+      "smb-us-99",
+      "waves[1].cells[0]",
+      /unknown cell "smb-us-99"/,
+    ],
+    [
+      "unknown cell as a select",
+      w("  - name: x\n    select: smb-us-99\n    bake: 1h\n"),
+      "smb-us-99",
+      "waves[1].select",
+      /unknown cell "smb-us-99"/,
+    ],
+    [
+      "overlap",
+      w("  - name: again\n    select: [tier:smb, canary-us-internal]\n    bake: 1h\n"),
+      "tier:smb, canary",
+      "waves[1].select[1]",
+      /already in wave "canary" \(line 4\): waves never overlap/,
+    ],
+    [
+      "listed twice",
+      w("  - name: x\n    cells: [smb-us-1, smb-us-1]\n    bake: 1h\n"),
+      "smb-us-1, smb-us-1",
+      "waves[1].cells[1]",
+      /listed twice/,
+    ],
     ["unknown tier", w("  - name: x\n    select: 25% of gold\n    bake: 1h\n"), "25% of gold", "waves[1].select", /unknown tier "gold"/],
     ["bad percentage", w("  - name: x\n    select: 150% of smb\n    bake: 1h\n"), "150% of smb", "waves[1].select", /at most 100/],
-    ["not a selector", w("  - name: x\n    select: half the smb cells\n    bake: 1h\n"), "half the smb", "waves[1].select", /not a selector/],
+    [
+      "not a selector",
+      w("  - name: x\n    select: half the smb cells\n    bake: 1h\n"),
+      "half the smb",
+      "waves[1].select",
+      /not a selector/,
+    ],
     ["bad bake", w("  - name: x\n    select: rest of smb\n    bake: 4 hours\n"), "bake: 4 hours", "waves[1].bake", /not a duration/],
     ["missing bake", "waves:\n  - name: x\n    select: rest of smb\n", "- name: x", "waves[0].bake", /required/],
     ["bad check", w("    checks: [error_rate, cpu < 80%]\n"), "checks:", "waves[0].checks[1]", /unknown check "cpu"/],
@@ -181,7 +307,13 @@ describe("the native form", () => {
     ["parallel not a boolean", w("    parallel: sometimes\n"), "parallel:", "waves[0].parallel", /true or false/],
     ["no cells or select", w("  - name: x\n    bake: 1h\n"), "- name: x", "waves[1]", /needs `cells`/],
     ["missing name", w("  - select: rest of smb\n    bake: 1h\n"), "- select: rest of smb", "waves[1].name", /required/],
-    ["duplicate wave name", w("  - name: canary\n    select: rest of smb\n    bake: 1h\n"), "- name: canary\n".trim(), "waves[1].name", /duplicate wave name "canary"/],
+    [
+      "duplicate wave name",
+      w("  - name: canary\n    select: rest of smb\n    bake: 1h\n"),
+      "- name: canary\n".trim(),
+      "waves[1].name",
+      /duplicate wave name "canary"/,
+    ],
     ["bad pipeline id", "pipeline: { id: Standard_1 }\nwaves: []\n", "pipeline:", "pipeline.id", /must match/],
     ["unknown pipeline field", "pipeline:\n  id: p\n  owner: me\nwaves: []\n", "owner:", "pipeline.owner", /unknown field/],
     ["no waves", "pipeline: { id: p }\nwaves: []\n", "waves:", "waves", /at least one wave/],
@@ -193,7 +325,10 @@ describe("the native form", () => {
     const e = errs.find((x) => x.field === field);
     expect(e, JSON.stringify(errs, null, 1)).toBeDefined();
     const lines = text.split("\n");
-    const expected = field === "waves[1].name" && snippet.startsWith("- name: canary") ? lines.lastIndexOf("  - name: canary") + 1 : lineWith(text, snippet);
+    const expected =
+      field === "waves[1].name" && snippet.startsWith("- name: canary")
+        ? lines.lastIndexOf("  - name: canary") + 1
+        : lineWith(text, snippet);
     expect(e!.line).toBe(expected);
     expect(e!.message).toMatch(message);
   });
@@ -215,9 +350,48 @@ describe("exportPipelineYaml", () => {
     name: "Crafted: every feature",
     description: 'Quotes " and colons: all kept',
     waves: [
-      { name: "first", selectors: [{ kind: "ids", ids: ["canary-us-internal", "smb-us-1"] }, { kind: "glob", pattern: "*-eu-*" }], parallel: true, bakeMs: 5_400_000, checks: [], requiresApproval: false, notify: "https://hooks.example.com/x?y=1", maintenanceWindow: true },
-      { name: "yes", selectors: [{ kind: "percent", tier: "smb", percent: 12.5 }, { kind: "tier", tier: "canary" }], parallel: false, bakeMs: 0, checks: [{ kind: "latency", maxP99Ms: 1500, source: "latency < 1500ms" }, { kind: "no_alerts", alertType: "customer_complaint", forMs: 5_400_000, source: "no_customer_complaint_alerts: 1h30m" }], requiresApproval: true, notify: null, maintenanceWindow: false },
-      { name: "last", selectors: [{ kind: "rest", tier: "smb" }], parallel: true, bakeMs: 93_600_000, checks: [{ kind: "error_rate", max: 0.0025, source: "error_rate < 0.25%" }, { kind: "customer_complaints", source: "customer_complaints" }], requiresApproval: false, notify: "slack://ops", maintenanceWindow: false },
+      {
+        name: "first",
+        selectors: [
+          { kind: "ids", ids: ["canary-us-internal", "smb-us-1"] },
+          { kind: "glob", pattern: "*-eu-*" },
+        ],
+        parallel: true,
+        bakeMs: 5_400_000,
+        checks: [],
+        requiresApproval: false,
+        notify: "https://hooks.example.com/x?y=1",
+        maintenanceWindow: true,
+      },
+      {
+        name: "yes",
+        selectors: [
+          { kind: "percent", tier: "smb", percent: 12.5 },
+          { kind: "tier", tier: "canary" },
+        ],
+        parallel: false,
+        bakeMs: 0,
+        checks: [
+          { kind: "latency", maxP99Ms: 1500, source: "latency < 1500ms" },
+          { kind: "no_alerts", alertType: "customer_complaint", forMs: 5_400_000, source: "no_customer_complaint_alerts: 1h30m" },
+        ],
+        requiresApproval: true,
+        notify: null,
+        maintenanceWindow: false,
+      },
+      {
+        name: "last",
+        selectors: [{ kind: "rest", tier: "smb" }],
+        parallel: true,
+        bakeMs: 93_600_000,
+        checks: [
+          { kind: "error_rate", max: 0.0025, source: "error_rate < 0.25%" },
+          { kind: "customer_complaints", source: "customer_complaints" },
+        ],
+        requiresApproval: false,
+        notify: "slack://ops",
+        maintenanceWindow: false,
+      },
     ],
   };
 

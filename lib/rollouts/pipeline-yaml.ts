@@ -65,7 +65,10 @@ function closest(word: string, names: string[]): string | null {
     }
     return row[b.length]!;
   };
-  const scored = names.map((n) => ({ n, d: dist(word, n) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d);
+  const scored = names
+    .map((n) => ({ n, d: dist(word, n) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d);
   return scored.length && (scored.length === 1 || scored[0]!.d < scored[1]!.d) ? scored[0]!.n : null;
 }
 
@@ -85,7 +88,10 @@ export function waveNameFromState(state: string): string {
 
 class Collector {
   readonly errors: SpecError[] = [];
-  constructor(private readonly doc: Document.Parsed, readonly lineOf: (n: unknown) => number | undefined) {}
+  constructor(
+    private readonly doc: Document.Parsed,
+    readonly lineOf: (n: unknown) => number | undefined,
+  ) {}
 
   /** The line of the node at `path`; for a missing field, the line naming the mapping it belongs in. */
   line(path: Path): number | undefined {
@@ -131,7 +137,9 @@ export function parsePipelineYaml(text: string, fleet: readonly FleetCellRef[], 
   const c = new Collector(doc, lineOf);
   const root = doc.toJS() as unknown;
   if (!isRecord(root)) {
-    throw new SpecValidationError([{ line: 1, field: "(root)", message: "expected a mapping with `waves:` (native form) or `states:` (state-machine form)" }]);
+    throw new SpecValidationError([
+      { line: 1, field: "(root)", message: "expected a mapping with `waves:` (native form) or `states:` (state-machine form)" },
+    ]);
   }
   const form: ParsedPipeline["format"] | null = "states" in root ? "state-machine" : "waves" in root ? "native" : null;
   if ("states" in root && "waves" in root) {
@@ -146,7 +154,8 @@ export function parsePipelineYaml(text: string, fleet: readonly FleetCellRef[], 
 
   const header = parseHeader(root.pipeline, c, opts);
   const fleetIds = new Set(fleet.map((f) => f.id));
-  const drafts = form === "native" ? parseNativeWaves(root.waves, c, fleetIds) : form === "state-machine" ? parseStates(root.states, c, fleetIds) : [];
+  const drafts =
+    form === "native" ? parseNativeWaves(root.waves, c, fleetIds) : form === "state-machine" ? parseStates(root.states, c, fleetIds) : [];
 
   if (form && drafts.length === 0 && !c.errors.some((e) => e.field.startsWith(form === "native" ? "waves" : "states"))) {
     c.at([form === "native" ? "waves" : "states"], form === "native" ? "waves" : "states", "a pipeline needs at least one wave");
@@ -265,17 +274,23 @@ function parseNativeWaves(raw: unknown, c: Collector, fleetIds: Set<string>): Wa
     const others: Selector[] = [];
     const seenSel = new Set<string>();
     if (w.cells !== undefined) {
-      if (!Array.isArray(w.cells) || w.cells.length === 0) c.at(at("cells"), f("cells"), "must be a list of cell ids, e.g. [canary-us-internal]");
-      else w.cells.forEach((id: unknown, j: number) => {
-        const e = explicitCell(id, at("cells", j), `${f("cells")}[${j}]`, c, fleetIds);
-        if (e) explicit.push(e);
-      });
+      if (!Array.isArray(w.cells) || w.cells.length === 0)
+        c.at(at("cells"), f("cells"), "must be a list of cell ids, e.g. [canary-us-internal]");
+      else
+        w.cells.forEach((id: unknown, j: number) => {
+          const e = explicitCell(id, at("cells", j), `${f("cells")}[${j}]`, c, fleetIds);
+          if (e) explicit.push(e);
+        });
     }
     if (w.select !== undefined) {
       const items = typeof w.select === "string" ? [w.select] : w.select;
       const many = Array.isArray(w.select);
       if (!Array.isArray(items) || items.length === 0) {
-        c.at(at("select"), f("select"), 'must be a selector or a list of selectors (tier:enterprise, "25% of smb", "rest of smb", smb-*, a cell id)');
+        c.at(
+          at("select"),
+          f("select"),
+          'must be a selector or a list of selectors (tier:enterprise, "25% of smb", "rest of smb", smb-*, a cell id)',
+        );
       } else {
         items.forEach((item: unknown, j: number) => {
           const path = many ? at("select", j) : at("select");
@@ -365,7 +380,11 @@ function classify(name: string, raw: Record<string, unknown>, c: Collector): Sta
   const has = (keys: readonly string[]) => keys.some((k) => k !== "action" && k in raw);
   if (has(STATE_KEYS.deploy)) return "deploy";
   if (has(STATE_KEYS.validate)) return "validate";
-  c.atLine(c.keyLine(["states"], name), field, "cannot tell what this state does: give it `cell`/`cells` and `next` (deploy), `bake_time`/`checks` (validate), or `action: rollback | succeed`");
+  c.atLine(
+    c.keyLine(["states"], name),
+    field,
+    "cannot tell what this state does: give it `cell`/`cells` and `next` (deploy), `bake_time`/`checks` (validate), or `action: rollback | succeed`",
+  );
   return null;
 }
 
@@ -428,8 +447,16 @@ function readState(name: string, value: unknown, c: Collector, fleetIds: Set<str
     };
     if (value.next === undefined) c.atLine(line, `states.${name}`, "a deploy state needs `next` naming the validate state that follows it");
   } else if (kind === "validate") {
-    info.validate = { bakeMs: parseBake(value.bake_time, at("bake_time"), f("bake_time"), c), checks: parseChecks(value.checks, at("checks"), f("checks"), c) };
-    if (value.on_success === undefined) c.atLine(line, `states.${name}`, "a validate state needs `on_success` naming the next deploy state or a final state (action: succeed)");
+    info.validate = {
+      bakeMs: parseBake(value.bake_time, at("bake_time"), f("bake_time"), c),
+      checks: parseChecks(value.checks, at("checks"), f("checks"), c),
+    };
+    if (value.on_success === undefined)
+      c.atLine(
+        line,
+        `states.${name}`,
+        "a validate state needs `on_success` naming the next deploy state or a final state (action: succeed)",
+      );
   } else if (kind === "rollback") {
     info.rollbackCells = value.cells === undefined ? undefined : stateCells(value, name, c, fleetIds);
   }
@@ -445,7 +472,7 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
   for (const [name, value] of Object.entries(raw)) states.set(name, readState(name, value, c, fleetIds));
   const target = (s: StateInfo, k: "next" | "on_success" | "on_failure"): StateInfo | null => {
     const t = s.raw[k];
-    return typeof t === "string" ? states.get(t) ?? null : null;
+    return typeof t === "string" ? (states.get(t) ?? null) : null;
   };
   for (const s of states.values()) {
     for (const k of ["next", "on_success", "on_failure"] as const) {
@@ -454,7 +481,11 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
       if (typeof t !== "string") c.at(["states", s.name, k], `states.${s.name}.${k}`, "must name a state");
       else if (!states.has(t)) {
         const near = closest(t, [...states.keys()]);
-        c.at(["states", s.name, k], `states.${s.name}.${k}`, `unknown state "${t}" (${near ? `did you mean "${near}"?` : `states: ${list([...states.keys()])}`})`);
+        c.at(
+          ["states", s.name, k],
+          `states.${s.name}.${k}`,
+          `unknown state "${t}" (${near ? `did you mean "${near}"?` : `states: ${list([...states.keys()])}`})`,
+        );
       }
     }
   }
@@ -467,7 +498,12 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
   const waveNames = new Map<string, number | undefined>();
   let complete = false;
   if (first.kind !== "deploy") {
-    if (first.kind) c.atLine(first.line, `states.${first.name}`, `the first state is where the pipeline starts and must be a deploy state (this is a ${first.kind} state)`);
+    if (first.kind)
+      c.atLine(
+        first.line,
+        `states.${first.name}`,
+        `the first state is where the pipeline starts and must be a deploy state (this is a ${first.kind} state)`,
+      );
   } else {
     let deploy: StateInfo = first;
     for (;;) {
@@ -477,7 +513,12 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
       const validate = target(deploy, "next");
       if (!validate) break; // missing or unknown: reported in pass 1
       if (validate.kind !== "validate") {
-        if (validate.kind) c.at(["states", deploy.name, "next"], `${dField}.next`, `a deploy state must be followed by a validate state; "${validate.name}" is a ${validate.kind} state`);
+        if (validate.kind)
+          c.at(
+            ["states", deploy.name, "next"],
+            `${dField}.next`,
+            `a deploy state must be followed by a validate state; "${validate.name}" is a ${validate.kind} state`,
+          );
         break;
       }
       if (visited.has(validate.name)) {
@@ -489,7 +530,12 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
       const vField = `states.${validate.name}`;
 
       const name = waveNameFromState(deploy.name);
-      if (waveNames.has(name)) c.atLine(deploy.line, dField, `its wave would be named "${name}", like the wave on line ${waveNames.get(name)}: rename one of the deploy states`);
+      if (waveNames.has(name))
+        c.atLine(
+          deploy.line,
+          dField,
+          `its wave would be named "${name}", like the wave on line ${waveNames.get(name)}: rename one of the deploy states`,
+        );
       waveNames.set(name, deploy.line);
       const d = deploy.deploy!;
       const v = validate.validate!;
@@ -513,14 +559,23 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
 
       const rb = target(validate, "on_failure");
       if (rb && rb.kind !== "rollback") {
-        if (rb.kind) c.at(["states", validate.name, "on_failure"], `${vField}.on_failure`, `must name a rollback state (action: rollback); "${rb.name}" is a ${rb.kind} state`);
+        if (rb.kind)
+          c.at(
+            ["states", validate.name, "on_failure"],
+            `${vField}.on_failure`,
+            `must name a rollback state (action: rollback); "${rb.name}" is a ${rb.kind} state`,
+          );
       } else if (rb) {
         visited.add(rb.name);
         if (d.cells && rb.rollbackCells) {
           const want = [...d.cells.map((e) => e.id)].sort();
           const got = [...rb.rollbackCells.map((e) => e.id)].sort();
           if (got.join(",") !== want.join(",")) {
-            c.at(["states", rb.name, "cells"], `states.${rb.name}.cells`, `a rollback undoes exactly its wave's cells (${want.join(", ")}), not ${got.join(", ")}: list the same cells, or omit \`cells\``);
+            c.at(
+              ["states", rb.name, "cells"],
+              `states.${rb.name}.cells`,
+              `a rollback undoes exactly its wave's cells (${want.join(", ")}), not ${got.join(", ")}: list the same cells, or omit \`cells\``,
+            );
           }
         }
       }
@@ -533,11 +588,20 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
         break;
       }
       if (after.kind !== "deploy") {
-        if (after.kind) c.at(["states", validate.name, "on_success"], `${vField}.on_success`, `must name the next deploy state or a final state (action: succeed); "${after.name}" is a ${after.kind} state`);
+        if (after.kind)
+          c.at(
+            ["states", validate.name, "on_success"],
+            `${vField}.on_success`,
+            `must name the next deploy state or a final state (action: succeed); "${after.name}" is a ${after.kind} state`,
+          );
         break;
       }
       if (visited.has(after.name)) {
-        c.at(["states", validate.name, "on_success"], `${vField}.on_success`, `cycle: ${[...trail, after.name].join(" → ")} (each wave runs once)`);
+        c.at(
+          ["states", validate.name, "on_success"],
+          `${vField}.on_success`,
+          `cycle: ${[...trail, after.name].join(" → ")} (each wave runs once)`,
+        );
         break;
       }
       deploy = after;
@@ -545,7 +609,8 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
   }
   if (complete) {
     for (const s of states.values()) {
-      if (!visited.has(s.name)) c.atLine(s.line, `states.${s.name}`, `unreachable: no next, on_success or on_failure leads here from ${first.name}`);
+      if (!visited.has(s.name))
+        c.atLine(s.line, `states.${s.name}`, `unreachable: no next, on_success or on_failure leads here from ${first.name}`);
     }
   }
   return drafts;
@@ -557,7 +622,8 @@ function checkAcrossWaves(drafts: WaveDraft[], c: Collector) {
   const names = new Map<string, number | undefined>();
   const owner = new Map<string, { wave: string; line: number | undefined }>();
   for (const d of drafts) {
-    if (names.has(d.wave.name)) c.atLine(d.nameLine, d.nameField, `duplicate wave name "${d.wave.name}" (first on line ${names.get(d.wave.name)})`);
+    if (names.has(d.wave.name))
+      c.atLine(d.nameLine, d.nameField, `duplicate wave name "${d.wave.name}" (first on line ${names.get(d.wave.name)})`);
     else names.set(d.wave.name, d.nameLine);
     for (const e of d.explicit) {
       const prev = owner.get(e.id);
@@ -574,7 +640,12 @@ const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
 /** A YAML scalar: plain when unambiguous, otherwise double-quoted (JSON strings are valid YAML). */
 function scalar(s: string): string {
-  const plain = /^[A-Za-z0-9][A-Za-z0-9 _./-]*$/.test(s) && !/ $/.test(s) && !RESERVED.test(s) && !/^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$/.test(s) && !/^0[xo]/i.test(s);
+  const plain =
+    /^[A-Za-z0-9][A-Za-z0-9 _./-]*$/.test(s) &&
+    !/ $/.test(s) &&
+    !RESERVED.test(s) &&
+    !/^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$/.test(s) &&
+    !/^0[xo]/i.test(s);
   return plain ? s : JSON.stringify(s);
 }
 
@@ -583,7 +654,8 @@ function checkYaml(chk: CheckSpec): string {
   if (chk.kind === "no_alerts") {
     const [key, value] = chk.source.split(/:\s*/, 2);
     const back = key && value !== undefined ? parseCheck({ [key]: value }) : null;
-    const same = back && typeof back !== "string" && back.kind === "no_alerts" && back.alertType === chk.alertType && back.forMs === chk.forMs;
+    const same =
+      back && typeof back !== "string" && back.kind === "no_alerts" && back.alertType === chk.alertType && back.forMs === chk.forMs;
     return same ? `{ ${key}: ${scalar(value!)} }` : `{ no_${chk.alertType}_alerts: ${formatDuration(chk.forMs).replace(/ /g, "")} }`;
   }
   const back = parseCheck(chk.source);

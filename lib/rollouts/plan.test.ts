@@ -6,12 +6,26 @@ import { parsePipelineYaml } from "./pipeline-yaml";
 import { percentPick, planWaves, type PlanCell } from "./plan";
 import type { PipelineSpec, Selector, WaveSpec } from "./types";
 
-const FLEET: PlanCell[] = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), ["sms", "voice", "video", "whatsapp", "email"]).cells.map(({ id, tier }) => ({ id, tier }));
+const FLEET: PlanCell[] = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), [
+  "sms",
+  "voice",
+  "video",
+  "whatsapp",
+  "email",
+]).cells.map(({ id, tier }) => ({ id, tier }));
 const SMB = FLEET.filter((c) => c.tier === "smb").map((c) => c.id);
 const ENTERPRISE = ["enterprise-eu-standard", "enterprise-us-hipaa", "enterprise-us-standard"];
 
 const wave = (name: string, selectors: Selector[], extra: Partial<WaveSpec> = {}): WaveSpec => ({
-  name, selectors, parallel: true, bakeMs: 60_000, checks: [], requiresApproval: false, notify: null, maintenanceWindow: false, ...extra,
+  name,
+  selectors,
+  parallel: true,
+  bakeMs: 60_000,
+  checks: [],
+  requiresApproval: false,
+  notify: null,
+  maintenanceWindow: false,
+  ...extra,
 });
 const pipeline = (...waves: WaveSpec[]): PipelineSpec => ({ id: "t", name: "t", description: "", waves });
 
@@ -41,7 +55,12 @@ describe("percentPick", () => {
   });
 
   it("is exact for decimal shares: 1.1% of 3000 cells is 33 (not 34 from float noise)", () => {
-    expect(percentPick(Array.from({ length: 3000 }, (_, i) => `smb-${i}`), 1.1)).toHaveLength(33);
+    expect(
+      percentPick(
+        Array.from({ length: 3000 }, (_, i) => `smb-${i}`),
+        1.1,
+      ),
+    ).toHaveLength(33);
   });
 
   it("gives nothing from nothing and ignores duplicates", () => {
@@ -50,7 +69,11 @@ describe("percentPick", () => {
   });
 
   it("grows by inclusion: a larger share keeps the cells of a smaller one", () => {
-    for (const [small, large] of [[10, 25], [25, 50], [50, 75]] as const) {
+    for (const [small, large] of [
+      [10, 25],
+      [25, 50],
+      [50, 75],
+    ] as const) {
       const a = percentPick(SMB, small);
       expect(percentPick(SMB, large)).toEqual(expect.arrayContaining(a));
     }
@@ -82,7 +105,18 @@ describe("planWaves", () => {
   });
 
   it("expands a one-at-a-time wave per cell with one approval gate; notify and window stay on every cell", () => {
-    const plan = planWaves(pipeline(wave("enterprise", [{ kind: "tier", tier: "enterprise" }], { parallel: false, requiresApproval: true, notify: "slack://x", maintenanceWindow: true, bakeMs: 86_400_000 })), FLEET);
+    const plan = planWaves(
+      pipeline(
+        wave("enterprise", [{ kind: "tier", tier: "enterprise" }], {
+          parallel: false,
+          requiresApproval: true,
+          notify: "slack://x",
+          maintenanceWindow: true,
+          bakeMs: 86_400_000,
+        }),
+      ),
+      FLEET,
+    );
     expect(plan).toHaveLength(3);
     expect(plan.map((w) => [w.name, w.cells, w.requiresApproval, w.notify, w.maintenanceWindow, w.parallel, w.bakeMs])).toEqual([
       ["enterprise · enterprise-eu-standard", ["enterprise-eu-standard"], true, "slack://x", true, false, 86_400_000],
@@ -94,23 +128,54 @@ describe("planWaves", () => {
 
   const ids = (...x: string[]): Selector => ({ kind: "ids", ids: x });
   it.each<[string, WaveSpec[], string[][]]>([
-    ["a cell goes with the first wave that selects it", [wave("a", [ids("smb-us-1")]), wave("b", [{ kind: "glob", pattern: "smb-us-*" }])], [["smb-us-1"], ["smb-us-2", "smb-us-3", "smb-us-4", "smb-us-5"]]],
-    ["a wave is the union of its selectors, sorted numerically", [wave("a", [{ kind: "glob", pattern: "*-eu-*" }, ids("smb-us-10", "canary-us-internal")])], [["canary-us-internal", "enterprise-eu-standard", "smb-eu-1", "smb-eu-2", "smb-eu-3", "smb-eu-4"]]],
-    ["rest takes what earlier waves left", [wave("a", [{ kind: "glob", pattern: "smb-ap-*" }]), wave("b", [{ kind: "rest", tier: "smb" }])], [["smb-ap-1", "smb-ap-2", "smb-ap-3"], ["smb-eu-1", "smb-eu-2", "smb-eu-3", "smb-eu-4", "smb-us-1", "smb-us-2", "smb-us-3", "smb-us-4", "smb-us-5"]]],
-    ["a wave that selects nothing is dropped", [wave("a", [{ kind: "glob", pattern: "gold-*" }]), wave("b", [{ kind: "tier", tier: "canary" }]), wave("c", [{ kind: "tier", tier: "canary" }])], [["canary-us-internal"]]],
+    [
+      "a cell goes with the first wave that selects it",
+      [wave("a", [ids("smb-us-1")]), wave("b", [{ kind: "glob", pattern: "smb-us-*" }])],
+      [["smb-us-1"], ["smb-us-2", "smb-us-3", "smb-us-4", "smb-us-5"]],
+    ],
+    [
+      "a wave is the union of its selectors, sorted numerically",
+      [wave("a", [{ kind: "glob", pattern: "*-eu-*" }, ids("smb-us-10", "canary-us-internal")])],
+      [["canary-us-internal", "enterprise-eu-standard", "smb-eu-1", "smb-eu-2", "smb-eu-3", "smb-eu-4"]],
+    ],
+    [
+      "rest takes what earlier waves left",
+      [wave("a", [{ kind: "glob", pattern: "smb-ap-*" }]), wave("b", [{ kind: "rest", tier: "smb" }])],
+      [
+        ["smb-ap-1", "smb-ap-2", "smb-ap-3"],
+        ["smb-eu-1", "smb-eu-2", "smb-eu-3", "smb-eu-4", "smb-us-1", "smb-us-2", "smb-us-3", "smb-us-4", "smb-us-5"],
+      ],
+    ],
+    [
+      "a wave that selects nothing is dropped",
+      [
+        wave("a", [{ kind: "glob", pattern: "gold-*" }]),
+        wave("b", [{ kind: "tier", tier: "canary" }]),
+        wave("c", [{ kind: "tier", tier: "canary" }]),
+      ],
+      [["canary-us-internal"]],
+    ],
     ["unknown ids select nothing", [wave("a", [ids("smb-us-99")])], []],
   ])("%s", (_name, waves, cells) => {
     expect(planWaves(pipeline(...waves), FLEET).map((w) => w.cells)).toEqual(cells);
   });
 
   it("a share of a tier counts the whole tier but takes only cells earlier waves left", () => {
-    const plan = planWaves(pipeline(wave("a", [ids("smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1")]), wave("b", [{ kind: "percent", tier: "smb", percent: 25 }])), FLEET);
+    const plan = planWaves(
+      pipeline(
+        wave("a", [ids("smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1")]),
+        wave("b", [{ kind: "percent", tier: "smb", percent: 25 }]),
+      ),
+      FLEET,
+    );
     expect(plan[1]!.cells).toHaveLength(3);
     expect(plan[1]!.cells.some((id) => plan[0]!.cells.includes(id))).toBe(false);
   });
 
   it("plans only active cells", () => {
-    const fleet = FLEET.map((c) => (c.id === "smb-us-1" ? { ...c, status: "draining" } : c.id === "smb-us-2" ? { ...c, status: "retired" } : { ...c, status: "active" }));
+    const fleet = FLEET.map((c) =>
+      c.id === "smb-us-1" ? { ...c, status: "draining" } : c.id === "smb-us-2" ? { ...c, status: "retired" } : { ...c, status: "active" },
+    );
     const plan = planWaves(pipeline(wave("all-smb", [{ kind: "tier", tier: "smb" }, ids("smb-us-1")])), fleet);
     expect(plan[0]!.cells).toHaveLength(10);
     expect(plan[0]!.cells).not.toContain("smb-us-1");
@@ -155,7 +220,11 @@ waves:
 describe("pipelineSummary", () => {
   it("describes the standard pipeline and the runbook in one line each", () => {
     const read = (file: string) => parsePipelineYaml(fs.readFileSync(file, "utf8"), FLEET).spec;
-    expect(pipelineSummary(read("examples/standard-pipeline.yaml"))).toBe("canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each");
-    expect(pipelineSummary(read("examples/deployment-pipeline.yaml"))).toBe("canary 45m → smb-wave-1 4h → smb-wave-2 8h → enterprise one at a time 1d each");
+    expect(pipelineSummary(read("examples/standard-pipeline.yaml"))).toBe(
+      "canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each",
+    );
+    expect(pipelineSummary(read("examples/deployment-pipeline.yaml"))).toBe(
+      "canary 45m → smb-wave-1 4h → smb-wave-2 8h → enterprise one at a time 1d each",
+    );
   });
 });

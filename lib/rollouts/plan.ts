@@ -80,7 +80,9 @@ export function planWaves(spec: PipelineSpec, fleet: PlanCell[]): PlannedWave[] 
     if (w.parallel) {
       out.push({ ...base, name: w.name, cells, parallel: true, requiresApproval: w.requiresApproval });
     } else {
-      cells.forEach((id, i) => out.push({ ...base, name: `${w.name} · ${id}`, cells: [id], parallel: false, requiresApproval: w.requiresApproval && i === 0 }));
+      cells.forEach((id, i) =>
+        out.push({ ...base, name: `${w.name} · ${id}`, cells: [id], parallel: false, requiresApproval: w.requiresApproval && i === 0 }),
+      );
     }
   }
   return out;

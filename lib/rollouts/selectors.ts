@@ -26,7 +26,8 @@ export function parseSelector(text: string): Selector | string {
   }
   m = /^rest\s+of\s+(\S+)$/.exec(s);
   if (m) return isTier(m[1]!) ? { kind: "rest", tier: m[1] } : tierErr(m[1]!);
-  if (s.includes("*")) return GLOB.test(s) ? { kind: "glob", pattern: s } : `"${s}" is not a cell glob (lower-case letters, digits, dashes and *)`;
+  if (s.includes("*"))
+    return GLOB.test(s) ? { kind: "glob", pattern: s } : `"${s}" is not a cell glob (lower-case letters, digits, dashes and *)`;
   if (CELL_ID.test(s)) return { kind: "ids", ids: [s] };
   return `"${s}" is not a selector (${EXPECTED})`;
 }
@@ -49,5 +50,10 @@ export function formatSelector(s: Selector): string {
 
 /** A glob (only `*` is special) as an anchored regular expression. */
 export function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 }

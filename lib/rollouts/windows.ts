@@ -46,7 +46,8 @@ export function windowAt(windows: WeeklyWindow[], zone: string, now: Date): { in
         .startOf("week") // ISO week: Monday
         .plus({ weeks: weekOffset, days: w.weekday - 1, minutes: w.startMinute });
       const end = start.plus({ minutes: w.durationMin });
-      const s = start.toJSDate(), e = end.toJSDate();
+      const s = start.toJSDate(),
+        e = end.toJSDate();
       if (s <= now && now < e) return { inside: true, start: s, end: e };
       if (s > now && (!best || s < best.start)) best = { inside: false, start: s, end: e };
     }

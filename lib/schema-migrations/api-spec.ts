@@ -5,16 +5,35 @@ import { assignmentView, progressSchema } from "./agent-api";
 
 export const migrationOperations: ApiOperation[] = [
   {
-    method: "get", path: "/api/v1/cells/{cell}/assignments", tag: "Schema migrations", auth: "migrations:agent",
+    method: "get",
+    path: "/api/v1/cells/{cell}/assignments",
+    tag: "Schema migrations",
+    auth: "migrations:agent",
     summary: "The migration work a cell should run now (agent mode)",
-    description: "For cells whose database Cellplane cannot reach. Cells in direct mode get mode \"direct\" and no assignments. Backfills walk the primary key in batches of checkpointInterval rows, passing $1 (exclusive) and $2 (inclusive) bounds.",
-    responses: { 200: { description: "Assignments", schema: z.object({ cell: z.string(), mode: z.enum(["agent", "direct"]), assignments: z.array(assignmentView) }) }, 404: { description: "Unknown cell" } },
+    description:
+      'For cells whose database Cellplane cannot reach. Cells in direct mode get mode "direct" and no assignments. Backfills walk the primary key in batches of checkpointInterval rows, passing $1 (exclusive) and $2 (inclusive) bounds.',
+    responses: {
+      200: {
+        description: "Assignments",
+        schema: z.object({ cell: z.string(), mode: z.enum(["agent", "direct"]), assignments: z.array(assignmentView) }),
+      },
+      404: { description: "Unknown cell" },
+    },
   },
   {
-    method: "post", path: "/api/v1/migrations/{id}/cells/{cell}/progress", tag: "Schema migrations", auth: "migrations:agent",
+    method: "post",
+    path: "/api/v1/migrations/{id}/cells/{cell}/progress",
+    tag: "Schema migrations",
+    auth: "migrations:agent",
     summary: "Report a cell's progress in a migration phase",
-    description: "status running (progress), complete or failed. Send an increasing seq: a report with seq ≤ the last one is stale (409); rows below those already reported are out of order (409); a report for a phase the cell is not running is refused (409). A refused report changes nothing.",
+    description:
+      "status running (progress), complete or failed. Send an increasing seq: a report with seq ≤ the last one is stale (409); rows below those already reported are out of order (409); a report for a phase the cell is not running is refused (409). A refused report changes nothing.",
     body: progressSchema,
-    responses: { 200: { description: "Recorded", schema: z.object({ cell: z.string(), phase: z.string(), status: z.string() }) }, 400: { description: "Invalid body or unknown phase" }, 404: { description: "Unknown migration or cell" }, 409: { description: "Stale, out of order, or not the cell's phase" } },
+    responses: {
+      200: { description: "Recorded", schema: z.object({ cell: z.string(), phase: z.string(), status: z.string() }) },
+      400: { description: "Invalid body or unknown phase" },
+      404: { description: "Unknown migration or cell" },
+      409: { description: "Stale, out of order, or not the cell's phase" },
+    },
   },
 ];

@@ -8,7 +8,9 @@ const sql = fs.readFileSync(path.resolve(import.meta.dirname, "../../examples/mi
 describe("the backfill batch contract", () => {
   it("reads the shipped SQL backfill", () => {
     expect(parseBackfillScript("migrations/001_backfill_recipient_id.sql", sql)).toEqual({
-      table: "messages", key: "id", statement: "UPDATE messages SET recipient_id = to_phone WHERE id > $1 AND id <= $2 AND recipient_id IS NULL",
+      table: "messages",
+      key: "id",
+      statement: "UPDATE messages SET recipient_id = to_phone WHERE id > $1 AND id <= $2 AND recipient_id IS NULL",
     });
   });
   it.each([

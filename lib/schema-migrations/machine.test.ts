@@ -7,7 +7,11 @@ import { canRollback, cellRollback, command, migrationRollback, newRun, start, t
 import { etaMs, formatEta, summarize } from "./summary";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const spec = parseManifestYaml(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8"), { fleet: FLEET, pipelines: ["standard"], services: ["sms"] });
+const spec = parseManifestYaml(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8"), {
+  fleet: FLEET,
+  pipelines: ["standard"],
+  services: ["sms"],
+});
 const T0 = new Date("2026-01-01T00:00:00Z");
 const at = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 const noReleases: Observations = { releases: {} };
@@ -15,7 +19,8 @@ const noReleases: Observations = { releases: {} };
 /** Plays every running cell's work to completion (what direct mode or an agent would do). */
 function finishRunning(s: RunState, phase: string, only?: string[]): RunState {
   const next = structuredClone(s);
-  for (const [cell, byPhase] of Object.entries(next.cells)) if (byPhase[phase]!.status === "running" && (!only || only.includes(cell))) byPhase[phase]!.status = "complete";
+  for (const [cell, byPhase] of Object.entries(next.cells))
+    if (byPhase[phase]!.status === "running" && (!only || only.includes(cell))) byPhase[phase]!.status = "complete";
   return next;
 }
 const running = (s: RunState, phase: string) => Object.keys(s.cells).filter((c) => s.cells[c]![phase]!.status === "running");
@@ -120,8 +125,14 @@ describe("the migration machine, with an injected clock", () => {
     expect(s.doc.status).toBe("awaiting_approval");
     const gate = s.doc.phases[4]!.steps[2]!;
     expect(gate.confirmRequired).toBe(true);
-    expect(() => command(s, { kind: "approve", phase: 4, step: 2, by: "release2@x", comment: "go", confirm: "wrong" }, at(801))).toThrow(/type the migration id "2025-01-15-recipient-id-column"/);
-    s = command(s, { kind: "approve", phase: 4, step: 2, by: "release2@x", comment: "go", confirm: "2025-01-15-recipient-id-column" }, at(801)).state;
+    expect(() => command(s, { kind: "approve", phase: 4, step: 2, by: "release2@x", comment: "go", confirm: "wrong" }, at(801))).toThrow(
+      /type the migration id "2025-01-15-recipient-id-column"/,
+    );
+    s = command(
+      s,
+      { kind: "approve", phase: 4, step: 2, by: "release2@x", comment: "go", confirm: "2025-01-15-recipient-id-column" },
+      at(801),
+    ).state;
     s = tick(finishRunning(tick(s, noReleases, at(801)).state, "contract"), noReleases, at(802)).state;
     // The enterprise contract keeps its 168 h bake.
     expect(tick(s, noReleases, at(802 + 167)).state.doc.status).toBe("running");
@@ -141,7 +152,11 @@ describe("the migration machine, with an injected clock", () => {
     expect(step.effects).toContainEqual(expect.objectContaining({ kind: "rollbackRelease", releaseId: "rel-1" }));
     s = step.state;
     s.doc.phases[1]!.rollbackReleaseId = "rel-rb";
-    step = tick(s, { releases: { "rel-1": { status: "succeeded", passedCells: [] }, "rel-rb": { status: "succeeded", passedCells: [] } } }, at(505));
+    step = tick(
+      s,
+      { releases: { "rel-1": { status: "succeeded", passedCells: [] }, "rel-rb": { status: "succeeded", passedCells: [] } } },
+      at(505),
+    );
     expect(Object.values(step.state.cells).every((c) => c.expand!.status === "rolling_back")).toBe(true);
     s = structuredClone(step.state);
     for (const c of Object.values(s.cells)) c.expand!.status = "rolled_back";
@@ -153,7 +168,10 @@ describe("the migration machine, with an injected clock", () => {
     const s = tick(started(), noReleases, T0).state;
     const done = finishRunning(s, "expand");
     expect(cellRollback(done, "canary-us-internal")).toMatchObject({ allowed: true, action: "revert_schema" });
-    expect(command(done, { kind: "rollbackCell", cell: "canary-us-internal", by: "sre", reason: "x" }, T0).state.cells["canary-us-internal"]!.expand!.status).toBe("rolling_back");
+    expect(
+      command(done, { kind: "rollbackCell", cell: "canary-us-internal", by: "sre", reason: "x" }, T0).state.cells["canary-us-internal"]!
+        .expand!.status,
+    ).toBe("rolling_back");
   });
 
   it("a failed cell stops the migration; retry restarts it", () => {
@@ -177,7 +195,13 @@ describe("ETA and the summary line", () => {
   ])("etaMs(%i, %s, %s) = %s", (done, total, rate, want) => {
     expect(etaMs(done, total, rate)).toBe(want);
   });
-  it.each([[500, "1 s"], [45_000, "45 s"], [150_000, "3 min"], [3_600_000, "1 h"], [7_500_000, "2 h 5 min"]])("formatEta(%i) = %s", (ms, want) => {
+  it.each([
+    [500, "1 s"],
+    [45_000, "45 s"],
+    [150_000, "3 min"],
+    [3_600_000, "1 h"],
+    [7_500_000, "2 h 5 min"],
+  ])("formatEta(%i) = %s", (ms, want) => {
     expect(formatEta(ms)).toBe(want);
   });
 
@@ -188,9 +212,18 @@ describe("ETA and the summary line", () => {
       s.cells[c]!.expand!.status = "complete";
       s.cells[c]!["migrate-code"]!.status = "complete";
     }
-    s.cells["smb-eu-1"]!.backfill = { status: "running", rowsDone: 42_000, rowsTotal: 100_000, rate: 350, checkpoint: "42000", error: null };
+    s.cells["smb-eu-1"]!.backfill = {
+      status: "running",
+      rowsDone: 42_000,
+      rowsTotal: 100_000,
+      rate: 350,
+      checkpoint: "42000",
+      error: null,
+    };
     s.cells["canary-us-internal"]!.backfill!.status = "complete";
     const sum = summarize(s, T0);
-    expect(sum.line).toBe("████████░░░░░░░░░░░░ 42% complete (1/8 cells) · Current: Backfilling smb-eu-1 (42% of rows, ETA 3 min) · Next: smb-eu-2 (waiting for smb-eu-1)");
+    expect(sum.line).toBe(
+      "████████░░░░░░░░░░░░ 42% complete (1/8 cells) · Current: Backfilling smb-eu-1 (42% of rows, ETA 3 min) · Next: smb-eu-2 (waiting for smb-eu-1)",
+    );
   });
 });

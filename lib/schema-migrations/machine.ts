@@ -93,7 +93,10 @@ export type Effect =
   | { kind: "event"; action: string; detail: string; phase?: string; cells?: string[] };
 
 export class MachineError extends Error {
-  constructor(public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN", message: string) {
+  constructor(
+    public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN",
+    message: string,
+  ) {
     super(message);
     this.name = "MachineError";
   }
@@ -121,15 +124,40 @@ export function newRun(spec: MigrationSpec): RunState {
     steps:
       p.type === "schema"
         ? p.steps.map((s) => ({
-            cells: s.cells, patterns: s.patterns, waitMs: s.waitMs, requiresApproval: s.requiresApproval,
+            cells: s.cells,
+            patterns: s.patterns,
+            waitMs: s.waitMs,
+            requiresApproval: s.requiresApproval,
             confirmRequired: p.irreversible && s.requiresApproval && s.cells.some((c) => spec.tiers[c] === "enterprise"),
-            state: "pending", waitUntil: null, decision: null,
+            state: "pending",
+            waitUntil: null,
+            decision: null,
           }))
         : [],
-    releaseId: null, previousVersion: null, rollbackReleaseId: null, waiting: null, startedAt: null, finishedAt: null,
+    releaseId: null,
+    previousVersion: null,
+    rollbackReleaseId: null,
+    waiting: null,
+    startedAt: null,
+    finishedAt: null,
   }));
   const cells: Cells = Object.fromEntries(spec.cells.map((c) => [c, Object.fromEntries(spec.phases.map((p) => [p.name, blankCell()]))]));
-  return { doc: { id: spec.id, spec, status: "ready", startedBy: null, startedAt: null, timeScale: 1, current: 0, phases, canRollback: true, rollbackAt: null, endReason: null }, cells };
+  return {
+    doc: {
+      id: spec.id,
+      spec,
+      status: "ready",
+      startedBy: null,
+      startedAt: null,
+      timeScale: 1,
+      current: 0,
+      phases,
+      canRollback: true,
+      rollbackAt: null,
+      endReason: null,
+    },
+    cells,
+  };
 }
 
 /** True until any cell has started an irreversible (contract) phase: the point of no return. */
@@ -163,7 +191,8 @@ function fail(step: Step, reason: string) {
 
 /** Start a ready run. */
 export function start(input: RunState, by: string, now: Date, timeScale: number): Step {
-  if (input.doc.status !== "ready") throw new MachineError("CONFLICT", `the migration is ${input.doc.status.replace("_", " ")}; it can start only once`);
+  if (input.doc.status !== "ready")
+    throw new MachineError("CONFLICT", `the migration is ${input.doc.status.replace("_", " ")}; it can start only once`);
   const step: Step = { state: structuredClone(input), effects: [] };
   const doc = step.state.doc;
   doc.status = "running";
@@ -238,11 +267,18 @@ function advance(step: Step, obs: Observations, now: Date) {
           return;
         case "applying": {
           const failed = s.cells.filter((c) => status(c) === "failed");
-          if (failed.length) return fail(step, `${p.name} failed on ${failed.map((c) => `${c}${cells[c]?.[p.name]?.error ? ` (${cells[c]![p.name]!.error})` : ""}`).join(", ")}`);
+          if (failed.length)
+            return fail(
+              step,
+              `${p.name} failed on ${failed.map((c) => `${c}${cells[c]?.[p.name]?.error ? ` (${cells[c]![p.name]!.error})` : ""}`).join(", ")}`,
+            );
           if (s.cells.every((c) => status(c) === "complete")) {
             s.state = "waiting";
             s.waitUntil = new Date(now.getTime() + s.waitMs / doc.timeScale).toISOString();
-            event(step, "migration.cells", `${p.name} complete on ${s.cells.join(", ")}; waiting until ${s.waitUntil}`, { phase: p.name, cells: s.cells });
+            event(step, "migration.cells", `${p.name} complete on ${s.cells.join(", ")}; waiting until ${s.waitUntil}`, {
+              phase: p.name,
+              cells: s.cells,
+            });
           }
           return;
         }
@@ -265,18 +301,33 @@ function advance(step: Step, obs: Observations, now: Date) {
       const r = obs.releases[p.releaseId];
       if (!r) return;
       for (const c of doc.spec.cells) {
-        const want = r.status === "succeeded" || r.passedCells.includes(c) ? "complete" : r.status === "rolled_back" || r.status === "aborted" ? "failed" : "running";
+        const want =
+          r.status === "succeeded" || r.passedCells.includes(c)
+            ? "complete"
+            : r.status === "rolled_back" || r.status === "aborted"
+              ? "failed"
+              : "running";
         if (status(c) !== want) setCell(step.state, c, p.name, want);
       }
       if (r.status === "succeeded") return finishPhase();
-      if (r.status === "rolled_back" || r.status === "aborted") return fail(step, `release ${p.releaseId} of ${spec.service} ${spec.version} was ${r.status.replace("_", " ")}`);
-      p.waiting = r.status === "awaiting_approval" ? `release ${p.releaseId} waits for a gate approval` : r.status === "paused" ? `release ${p.releaseId} is paused` : null;
+      if (r.status === "rolled_back" || r.status === "aborted")
+        return fail(step, `release ${p.releaseId} of ${spec.service} ${spec.version} was ${r.status.replace("_", " ")}`);
+      p.waiting =
+        r.status === "awaiting_approval"
+          ? `release ${p.releaseId} waits for a gate approval`
+          : r.status === "paused"
+            ? `release ${p.releaseId} is paused`
+            : null;
       return;
     }
     case "data": {
       const order = doc.spec.cells;
       const failed = order.filter((c) => status(c) === "failed");
-      if (failed.length) return fail(step, `${p.name} failed on ${failed.map((c) => `${c}${cells[c]?.[p.name]?.error ? ` (${cells[c]![p.name]!.error})` : ""}`).join(", ")}`);
+      if (failed.length)
+        return fail(
+          step,
+          `${p.name} failed on ${failed.map((c) => `${c}${cells[c]?.[p.name]?.error ? ` (${cells[c]![p.name]!.error})` : ""}`).join(", ")}`,
+        );
       if (order.every((c) => status(c) === "complete")) return finishPhase();
       let running = order.filter((c) => status(c) === "running").length;
       for (const c of order) {
@@ -323,7 +374,14 @@ function advanceRollback(step: Step, obs: Observations, now: Date) {
           for (const c of doc.spec.cells) if (status(c) !== "pending") setCell(step.state, c, p.name, "rolled_back");
           return next();
         }
-        step.effects.push({ kind: "rollbackRelease", phase: i, releaseId: p.releaseId, service: spec.service, version: p.previousVersion, pipeline: spec.pipeline });
+        step.effects.push({
+          kind: "rollbackRelease",
+          phase: i,
+          releaseId: p.releaseId,
+          service: spec.service,
+          version: p.previousVersion,
+          pipeline: spec.pipeline,
+        });
         p.waiting = `rolling back the code release ${p.releaseId}`;
         return;
       }
@@ -362,10 +420,15 @@ export interface RollbackOption {
 /** The seed's rollback rules, for the whole migration. */
 export function migrationRollback(state: RunState): RollbackOption {
   const { doc } = state;
-  if (!isActive(doc.status) && doc.status !== "failed") return { allowed: false, reason: doc.status === "ready" ? "nothing has run yet" : `the migration has ${doc.status.replace("_", " ")}` };
+  if (!isActive(doc.status) && doc.status !== "failed")
+    return { allowed: false, reason: doc.status === "ready" ? "nothing has run yet" : `the migration has ${doc.status.replace("_", " ")}` };
   if (doc.status === "rolling_back") return { allowed: false, reason: "a rollback is already in progress" };
   const contract = contractStarted(state);
-  if (contract) return { allowed: false, reason: `point of no return: ${contract.phase} has started on ${contract.cells.join(", ")} — the old column is gone there, so the migration can only go forward` };
+  if (contract)
+    return {
+      allowed: false,
+      reason: `point of no return: ${contract.phase} has started on ${contract.cells.join(", ")} — the old column is gone there, so the migration can only go forward`,
+    };
   const steps: string[] = [];
   for (let i = Math.min(doc.current, doc.phases.length - 1); i >= 0; i--) {
     const p = doc.phases[i]!;
@@ -373,8 +436,10 @@ export function migrationRollback(state: RunState): RollbackOption {
     const touched = doc.spec.cells.filter((c) => (state.cells[c]?.[p.name]?.status ?? "pending") !== "pending");
     if (!touched.length && !p.releaseId) continue;
     if (spec.type === "data") steps.push(`stop ${p.name} (no harm: rows keep what they have)`);
-    if (spec.type === "deployment") steps.push(`roll back the code release ${p.releaseId ?? ""} of ${spec.service} ${spec.version}`.replace("  ", " "));
-    if (spec.type === "schema") steps.push(`undo ${p.name} on ${touched.length} cell${touched.length === 1 ? "" : "s"} (drop the new column)`);
+    if (spec.type === "deployment")
+      steps.push(`roll back the code release ${p.releaseId ?? ""} of ${spec.service} ${spec.version}`.replace("  ", " "));
+    if (spec.type === "schema")
+      steps.push(`undo ${p.name} on ${touched.length} cell${touched.length === 1 ? "" : "s"} (drop the new column)`);
   }
   if (!steps.length) return { allowed: false, reason: "no cell has changed yet; nothing to roll back" };
   return { allowed: true, reason: steps.join(", then ") };
@@ -383,18 +448,37 @@ export function migrationRollback(state: RunState): RollbackOption {
 /** The rollback rules for one cell. */
 export function cellRollback(state: RunState, cell: string): RollbackOption {
   const { doc } = state;
-  if (!isActive(doc.status) && doc.status !== "failed") return { allowed: false, reason: `the migration has ${doc.status.replace("_", " ")}` };
+  if (!isActive(doc.status) && doc.status !== "failed")
+    return { allowed: false, reason: `the migration has ${doc.status.replace("_", " ")}` };
   const byPhase = state.cells[cell] ?? {};
   const st = (name: string) => byPhase[name]?.status ?? "pending";
   const irreversible = doc.phases.find((p) => p.irreversible && st(p.name) !== "pending");
-  if (irreversible) return { allowed: false, reason: `${irreversible.name} has started on ${cell}: the old column is gone — cannot be undone` };
+  if (irreversible)
+    return { allowed: false, reason: `${irreversible.name} has started on ${cell}: the old column is gone — cannot be undone` };
   const data = doc.phases.find((p) => p.type === "data" && st(p.name) === "running");
-  if (data) return { allowed: true, action: "stop_backfill", phase: data.name, reason: `stop ${data.name} on ${cell} (no harm; it resumes from its checkpoint if restarted)` };
+  if (data)
+    return {
+      allowed: true,
+      action: "stop_backfill",
+      phase: data.name,
+      reason: `stop ${data.name} on ${cell} (no harm; it resumes from its checkpoint if restarted)`,
+    };
   const codeStarted = doc.phases.find((p) => p.type === "deployment" && p.status !== "pending");
-  const schema = [...doc.phases].reverse().find((p) => p.type === "schema" && !p.irreversible && ["complete", "failed", "running"].includes(st(p.name)));
+  const schema = [...doc.phases]
+    .reverse()
+    .find((p) => p.type === "schema" && !p.irreversible && ["complete", "failed", "running"].includes(st(p.name)));
   if (!schema) return { allowed: false, reason: `nothing to roll back on ${cell}` };
-  if (codeStarted) return { allowed: false, reason: `${codeStarted.name} has started: code may write the new column on ${cell}; roll back the whole migration so the code release is rolled back first` };
-  return { allowed: true, action: "revert_schema", phase: schema.name, reason: `undo ${schema.name} on ${cell} (drop the new column; no data loss)` };
+  if (codeStarted)
+    return {
+      allowed: false,
+      reason: `${codeStarted.name} has started: code may write the new column on ${cell}; roll back the whole migration so the code release is rolled back first`,
+    };
+  return {
+    allowed: true,
+    action: "revert_schema",
+    phase: schema.name,
+    reason: `undo ${schema.name} on ${cell} (drop the new column; no data loss)`,
+  };
 }
 
 export function contractStarted(state: RunState): { phase: string; cells: string[] } | null {
@@ -420,15 +504,31 @@ export function command(input: RunState, cmd: Command, now: Date): Step {
     case "reject": {
       const p = doc.phases[cmd.phase];
       const s = p?.steps[cmd.step];
-      if (!p || !s || cmd.phase !== doc.current || p.step !== cmd.step || s.state !== "awaiting_approval" || doc.status !== "awaiting_approval") throw new MachineError("CONFLICT", "this step is not waiting for a decision (it may have been decided already)");
-      if (cmd.by === doc.startedBy) throw new MachineError("FORBIDDEN", "four-eyes: the person who started the migration cannot approve its steps");
-      if (cmd.kind === "approve" && s.confirmRequired && cmd.confirm?.trim() !== doc.id) throw new MachineError("PRECONDITION", `type the migration id "${doc.id}" to confirm: ${p.name} on ${s.cells.join(", ")} cannot be undone`);
+      if (
+        !p ||
+        !s ||
+        cmd.phase !== doc.current ||
+        p.step !== cmd.step ||
+        s.state !== "awaiting_approval" ||
+        doc.status !== "awaiting_approval"
+      )
+        throw new MachineError("CONFLICT", "this step is not waiting for a decision (it may have been decided already)");
+      if (cmd.by === doc.startedBy)
+        throw new MachineError("FORBIDDEN", "four-eyes: the person who started the migration cannot approve its steps");
+      if (cmd.kind === "approve" && s.confirmRequired && cmd.confirm?.trim() !== doc.id)
+        throw new MachineError(
+          "PRECONDITION",
+          `type the migration id "${doc.id}" to confirm: ${p.name} on ${s.cells.join(", ")} cannot be undone`,
+        );
       s.decision = { decision: cmd.kind, by: cmd.by, at: now.toISOString(), comment: cmd.comment };
       if (cmd.kind === "approve") {
         s.state = "pending";
         doc.status = "running";
         p.waiting = null;
-        event(step, "migration.approve", `${p.name} on ${s.cells.join(", ")} approved by ${cmd.by}: ${cmd.comment}`, { phase: p.name, cells: s.cells });
+        event(step, "migration.approve", `${p.name} on ${s.cells.join(", ")} approved by ${cmd.by}: ${cmd.comment}`, {
+          phase: p.name,
+          cells: s.cells,
+        });
       } else {
         s.state = "rejected";
         p.status = "failed";
@@ -457,15 +557,21 @@ export function command(input: RunState, cmd: Command, now: Date): Step {
     case "retry": {
       if (doc.status !== "failed") throw new MachineError("CONFLICT", "only a failed migration can be retried");
       const p = doc.phases[doc.current];
-      if (!p || p.steps[p.step]?.state === "rejected") throw new MachineError("PRECONDITION", "a rejected step cannot be retried; start a new migration");
-      const failed = Object.keys(step.state.cells).filter((c) => ["failed", "stopped"].includes(step.state.cells[c]?.[p.name]?.status ?? ""));
+      if (!p || p.steps[p.step]?.state === "rejected")
+        throw new MachineError("PRECONDITION", "a rejected step cannot be retried; start a new migration");
+      const failed = Object.keys(step.state.cells).filter((c) =>
+        ["failed", "stopped"].includes(step.state.cells[c]?.[p.name]?.status ?? ""),
+      );
       if (p.type === "deployment") p.releaseId = null;
       for (const c of failed) setCell(step.state, c, p.name, p.type === "schema" ? "running" : "pending", null);
       for (const c of failed) step.state.cells[c]![p.name]!.error = null;
       p.status = "running";
       doc.status = "running";
       doc.endReason = null;
-      event(step, "migration.retry", `${p.name} retried by ${cmd.by} on ${failed.join(", ") || "no cell"}`, { phase: p.name, cells: failed });
+      event(step, "migration.retry", `${p.name} retried by ${cmd.by} on ${failed.join(", ") || "no cell"}`, {
+        phase: p.name,
+        cells: failed,
+      });
       return step;
     }
   }

@@ -24,7 +24,13 @@ describe("migration manifests", () => {
   it("imports the seed's example as written", () => {
     const spec = parseManifestYaml(example, ctx);
     expect(spec.id).toBe("2025-01-15-recipient-id-column");
-    expect(spec.phases.map((p) => `${p.name}:${p.type}`)).toEqual(["expand:schema", "migrate-code:deployment", "backfill:data", "migrate-code-readonly:deployment", "contract:schema"]);
+    expect(spec.phases.map((p) => `${p.name}:${p.type}`)).toEqual([
+      "expand:schema",
+      "migrate-code:deployment",
+      "backfill:data",
+      "migrate-code-readonly:deployment",
+      "contract:schema",
+    ]);
     const expand = spec.phases[0]!;
     if (expand.type !== "schema") throw new Error("schema");
     expect(expand.steps.map((s) => s.cells)).toEqual([
@@ -38,18 +44,53 @@ describe("migration manifests", () => {
     expect(expand.irreversible).toBe(false);
     const contract = spec.phases[4]!;
     expect(contract.type === "schema" && contract.irreversible && contract.steps[2]!.waitMs).toBe(168 * 3_600_000);
-    expect(spec.phases[2]).toMatchObject({ type: "data", parallelCells: 3, checkpointInterval: 10_000, script: "migrations/001_backfill_recipient_id.py" });
+    expect(spec.phases[2]).toMatchObject({
+      type: "data",
+      parallelCells: 3,
+      checkpointInterval: 10_000,
+      script: "migrations/001_backfill_recipient_id.py",
+    });
     expect(spec.phases[1]).toMatchObject({ type: "deployment", version: "v2.5.0", pipeline: "standard", service: "sms" });
   });
 
   it.each([
     ["unknown phase type", example.replace("type: data", "type: magic"), 28, "phases[2].type", /unknown phase type "magic"/],
-    ["a glob matching no cell", example.replace("cells: [enterprise-*]\n          wait: 48h", "cells: [premium-*]\n          wait: 48h"), 18, "phases[0].rollout[3].cells[0]", /glob premium-\* matches no cell/],
-    ["an unknown cell id", example.replace("cells: [smb-us-1, smb-us-2]", "cells: [smb-us-1, smb-us-9]"), 14, "phases[0].rollout[1].cells[1]", /unknown cell smb-us-9/],
-    ["a cell missing from every step", example.replace("        - cells: [enterprise-*]\n          wait: 48h\n          requires_approval: true\n", ""), 11, "phases[0].rollout", /cells enterprise-eu-standard, enterprise-us-hipaa are missing from every step of phase expand/],
-    ["unknown pipeline", example.replace("rollout: standard  # Normal", "rollout: express  # Normal"), 25, "phases[1].rollout", /unknown pipeline "express"/],
+    [
+      "a glob matching no cell",
+      example.replace("cells: [enterprise-*]\n          wait: 48h", "cells: [premium-*]\n          wait: 48h"),
+      18,
+      "phases[0].rollout[3].cells[0]",
+      /glob premium-\* matches no cell/,
+    ],
+    [
+      "an unknown cell id",
+      example.replace("cells: [smb-us-1, smb-us-2]", "cells: [smb-us-1, smb-us-9]"),
+      14,
+      "phases[0].rollout[1].cells[1]",
+      /unknown cell smb-us-9/,
+    ],
+    [
+      "a cell missing from every step",
+      example.replace("        - cells: [enterprise-*]\n          wait: 48h\n          requires_approval: true\n", ""),
+      11,
+      "phases[0].rollout",
+      /cells enterprise-eu-standard, enterprise-us-hipaa are missing from every step of phase expand/,
+    ],
+    [
+      "unknown pipeline",
+      example.replace("rollout: standard  # Normal", "rollout: express  # Normal"),
+      25,
+      "phases[1].rollout",
+      /unknown pipeline "express"/,
+    ],
     ["a bad wait", example.replace("wait: 4h", "wait: soon"), 15, "phases[0].rollout[1].wait", /duration/],
-    ["parallel_cells not a number", example.replace("parallel_cells: 3", "parallel_cells: three"), 30, "phases[2].parallel_cells", /whole number/],
+    [
+      "parallel_cells not a number",
+      example.replace("parallel_cells: 3", "parallel_cells: three"),
+      30,
+      "phases[2].parallel_cells",
+      /whole number/,
+    ],
   ])("refuses %s with its line and field", (_n, text, line, field, message) => {
     const errs = errorsOf(text);
     expect(errs).toContainEqual(expect.objectContaining({ line, field, message: expect.stringMatching(message) }));
@@ -68,11 +109,17 @@ describe("migration manifests", () => {
       script: b.sql
       rollout: [{ cells: ["*"] }]
 `;
-    expect(errorsOf(swapped)).toContainEqual({ line: 4, field: "phases[0].name", message: "contract (phases[0]) comes before expand (phases[1]); expand first, contract last" });
+    expect(errorsOf(swapped)).toContainEqual({
+      line: 4,
+      field: "phases[0].name",
+      message: "contract (phases[0]) comes before expand (phases[1]); expand first, contract last",
+    });
   });
 
   it("names a missing script file", () => {
-    expect(() => parseManifestYaml(example, { ...ctx, scripts: { "migrations/001_add_recipient_id.sql": null } })).toThrow(/:10: phases\[0\]\.script: no such script/);
+    expect(() => parseManifestYaml(example, { ...ctx, scripts: { "migrations/001_add_recipient_id.sql": null } })).toThrow(
+      /:10: phases\[0\]\.script: no such script/,
+    );
   });
 
   it("expands globs against the fleet in rollout order", () => {
@@ -83,7 +130,9 @@ describe("migration manifests", () => {
   });
 
   it("derives the inverse of an ADD COLUMN", () => {
-    expect(deriveInverse("-- add\nALTER TABLE messages ADD COLUMN recipient_id TEXT;\n")).toBe("ALTER TABLE messages DROP COLUMN IF EXISTS recipient_id");
+    expect(deriveInverse("-- add\nALTER TABLE messages ADD COLUMN recipient_id TEXT;\n")).toBe(
+      "ALTER TABLE messages DROP COLUMN IF EXISTS recipient_id",
+    );
     expect(deriveInverse("ALTER TABLE messages DROP COLUMN to_phone")).toBeNull();
   });
 });

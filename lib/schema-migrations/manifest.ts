@@ -82,8 +82,13 @@ export function scriptPaths(text: string): string[] {
 
 /** A schema script's inverse, when it is a single ADD COLUMN: DROP COLUMN IF EXISTS. */
 export function deriveInverse(sql: string): string | null {
-  const body = sql.replace(/--[^\n]*/g, "").trim().replace(/;\s*$/, "");
-  const m = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?([A-Za-z_][\w.]*)\s+ADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_]\w*)\b[^;]*$/i.exec(body);
+  const body = sql
+    .replace(/--[^\n]*/g, "")
+    .trim()
+    .replace(/;\s*$/, "");
+  const m = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?([A-Za-z_][\w.]*)\s+ADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_]\w*)\b[^;]*$/i.exec(
+    body,
+  );
   return m ? `ALTER TABLE ${m[1]} DROP COLUMN IF EXISTS ${m[2]}` : null;
 }
 
@@ -94,7 +99,10 @@ type Path = (string | number)[];
 
 class Collector {
   readonly errors: SpecError[] = [];
-  constructor(private readonly doc: Document.Parsed, private readonly lineOf: (n: unknown) => number | undefined) {}
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly lineOf: (n: unknown) => number | undefined,
+  ) {}
   line(path: Path): number | undefined {
     const exact = this.doc.getIn(path, true);
     if (exact && typeof exact === "object") return this.lineOf(exact);
@@ -126,11 +134,14 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
   }
   const m = root.migration;
   const base: Path = ["migration"];
-  for (const k of Object.keys(m)) if (!["id", "description", "phases"].includes(k)) c.add([...base, k], `migration.${k}`, "unknown field (expected id, description, phases)", c.keyLine(base, k));
+  for (const k of Object.keys(m))
+    if (!["id", "description", "phases"].includes(k))
+      c.add([...base, k], `migration.${k}`, "unknown field (expected id, description, phases)", c.keyLine(base, k));
   const id = typeof m.id === "string" ? m.id : "";
   if (!MIGRATION_ID.test(id)) c.add([...base, "id"], "migration.id", "required: letters, digits, . _ - (at most 100)");
   const description = typeof m.description === "string" ? m.description : "";
-  if (m.description !== undefined && typeof m.description !== "string") c.add([...base, "description"], "migration.description", "must be text");
+  if (m.description !== undefined && typeof m.description !== "string")
+    c.add([...base, "description"], "migration.description", "must be text");
 
   const fleetIds = new Set(ctx.fleet.map((f) => f.id));
   const order = rolloutOrder(ctx.fleet);
@@ -149,7 +160,12 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
       else names.set(name, i);
       const type = raw.type;
       if (!(PHASE_TYPES as readonly unknown[]).includes(type)) {
-        c.add([...path, "type"], `${f}.type`, `unknown phase type ${JSON.stringify(type ?? null)} (one of ${PHASE_TYPES.join(", ")})`, c.keyLine(path, "type"));
+        c.add(
+          [...path, "type"],
+          `${f}.type`,
+          `unknown phase type ${JSON.stringify(type ?? null)} (one of ${PHASE_TYPES.join(", ")})`,
+          c.keyLine(path, "type"),
+        );
         return;
       }
       const allowed: Record<PhaseType, string[]> = {
@@ -157,7 +173,14 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
         deployment: ["name", "type", "version", "rollout", "service"],
         data: ["name", "type", "script", "parallel_cells", "checkpoint_interval"],
       };
-      for (const k of Object.keys(raw)) if (!allowed[type as PhaseType].includes(k)) c.add([...path, k], `${f}.${k}`, `unknown field for a ${type} phase (expected ${allowed[type as PhaseType].join(", ")})`, c.keyLine(path, k));
+      for (const k of Object.keys(raw))
+        if (!allowed[type as PhaseType].includes(k))
+          c.add(
+            [...path, k],
+            `${f}.${k}`,
+            `unknown field for a ${type} phase (expected ${allowed[type as PhaseType].join(", ")})`,
+            c.keyLine(path, k),
+          );
       const script = (key: string, required: boolean): string | null => {
         const v = raw[key];
         if (v === undefined && !required) return null;
@@ -175,20 +198,29 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
         if (steps) {
           const covered = new Set(steps.flatMap((st) => st.cells));
           const missing = order.filter((cell) => !covered.has(cell));
-          if (missing.length) c.add([...path, "rollout"], `${f}.rollout`, `cell${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing from every step of phase ${name || i}`, c.keyLine(path, "rollout"));
+          if (missing.length)
+            c.add(
+              [...path, "rollout"],
+              `${f}.rollout`,
+              `cell${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing from every step of phase ${name || i}`,
+              c.keyLine(path, "rollout"),
+            );
         }
         const text = s && ctx.scripts?.[s];
         const irreversible = raw.irreversible === true || name === "contract" || (typeof text === "string" && isDestructive(text));
-        if (raw.irreversible !== undefined && typeof raw.irreversible !== "boolean") c.add([...path, "irreversible"], `${f}.irreversible`, "must be true or false");
+        if (raw.irreversible !== undefined && typeof raw.irreversible !== "boolean")
+          c.add([...path, "irreversible"], `${f}.irreversible`, "must be true or false");
         if (s && steps) phases.push({ type: "schema", name, script: s, rollbackScript: rb, steps, irreversible });
       } else if (type === "deployment") {
         const version = typeof raw.version === "string" ? raw.version : "";
         if (!VERSION.test(version)) c.add([...path, "version"], `${f}.version`, "required: a version like v2.5.0");
         const pipeline = typeof raw.rollout === "string" ? raw.rollout : "";
         if (!pipeline) c.add([...path, "rollout"], `${f}.rollout`, "required: the id of a pipeline, e.g. standard");
-        else if (!ctx.pipelines.includes(pipeline)) c.add([...path, "rollout"], `${f}.rollout`, `unknown pipeline "${pipeline}" (known: ${ctx.pipelines.join(", ") || "none"})`);
+        else if (!ctx.pipelines.includes(pipeline))
+          c.add([...path, "rollout"], `${f}.rollout`, `unknown pipeline "${pipeline}" (known: ${ctx.pipelines.join(", ") || "none"})`);
         const service = raw.service === undefined ? DEFAULT_SERVICE : typeof raw.service === "string" ? raw.service : "";
-        if (!ctx.services.includes(service)) c.add([...path, "service"], `${f}.service`, `unknown service "${service}" (one of ${ctx.services.join(", ")})`);
+        if (!ctx.services.includes(service))
+          c.add([...path, "service"], `${f}.service`, `unknown service "${service}" (one of ${ctx.services.join(", ")})`);
         phases.push({ type: "deployment", name, version, pipeline, service });
       } else {
         const s = script("script", true);
@@ -208,14 +240,27 @@ export function parseManifestYaml(text: string, ctx: ManifestContext): Migration
     const expand = names.get("expand");
     const contract = names.get("contract");
     if (contract !== undefined && (expand === undefined || contract < expand)) {
-      c.add([...base, "phases", contract, "name"], `phases[${contract}].name`, expand === undefined ? "a contract phase needs an expand phase before it" : `contract (phases[${contract}]) comes before expand (phases[${expand}]); expand first, contract last`);
+      c.add(
+        [...base, "phases", contract, "name"],
+        `phases[${contract}].name`,
+        expand === undefined
+          ? "a contract phase needs an expand phase before it"
+          : `contract (phases[${contract}]) comes before expand (phases[${expand}]); expand first, contract last`,
+      );
     }
   }
   if (c.errors.length) throw new SpecValidationError(c.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return { id, description, phases, cells: order, tiers: Object.fromEntries(ctx.fleet.map((f) => [f.id, f.tier])) };
 }
 
-function parseSteps(raw: unknown, path: Path, field: string, c: Collector, fleet: readonly FleetCell[], fleetIds: Set<string>): SchemaStep[] | null {
+function parseSteps(
+  raw: unknown,
+  path: Path,
+  field: string,
+  c: Collector,
+  fleet: readonly FleetCell[],
+  fleetIds: Set<string>,
+): SchemaStep[] | null {
   if (!Array.isArray(raw) || raw.length === 0) {
     c.add(path, field, "required: a list of steps like { cells: [canary-us-internal], wait: 1h }");
     return null;
@@ -230,7 +275,9 @@ function parseSteps(raw: unknown, path: Path, field: string, c: Collector, fleet
       ok = false;
       return c.add(p, f, "must be a mapping with cells and wait");
     }
-    for (const k of Object.keys(s)) if (!["cells", "wait", "requires_approval"].includes(k)) c.add([...p, k], `${f}.${k}`, "unknown field (expected cells, wait, requires_approval)", c.keyLine(p, k));
+    for (const k of Object.keys(s))
+      if (!["cells", "wait", "requires_approval"].includes(k))
+        c.add([...p, k], `${f}.${k}`, "unknown field (expected cells, wait, requires_approval)", c.keyLine(p, k));
     const patterns = Array.isArray(s.cells) ? s.cells : typeof s.cells === "string" ? [s.cells] : null;
     if (!patterns || patterns.length === 0) {
       ok = false;
@@ -240,12 +287,20 @@ function parseSteps(raw: unknown, path: Path, field: string, c: Collector, fleet
     patterns.forEach((pat: unknown, k: number) => {
       if (typeof pat !== "string" || !PATTERN.test(pat)) {
         ok = false;
-        return c.add([...p, "cells", k], `${f}.cells[${k}]`, `${JSON.stringify(pat)} is not a cell id or glob (lower-case letters, digits, dashes and *)`);
+        return c.add(
+          [...p, "cells", k],
+          `${f}.cells[${k}]`,
+          `${JSON.stringify(pat)} is not a cell id or glob (lower-case letters, digits, dashes and *)`,
+        );
       }
       const matched = pat.includes("*") ? expandPattern(pat, fleet) : fleetIds.has(pat) ? [pat] : [];
       if (matched.length === 0) {
         ok = false;
-        return c.add([...p, "cells", k], `${f}.cells[${k}]`, pat.includes("*") ? `glob ${pat} matches no cell in the fleet` : `unknown cell ${pat}`);
+        return c.add(
+          [...p, "cells", k],
+          `${f}.cells[${k}]`,
+          pat.includes("*") ? `glob ${pat} matches no cell in the fleet` : `unknown cell ${pat}`,
+        );
       }
       for (const cell of matched) if (!taken.has(cell) && !cells.includes(cell)) cells.push(cell);
     });
@@ -255,10 +310,11 @@ function parseSteps(raw: unknown, path: Path, field: string, c: Collector, fleet
       const d = typeof s.wait === "string" ? parseDuration(s.wait) : null;
       if (d === null) {
         ok = false;
-        c.add([...p, "wait"], `${f}.wait`, 'must be a duration like 1h, 45m or 1d 2h');
+        c.add([...p, "wait"], `${f}.wait`, "must be a duration like 1h, 45m or 1d 2h");
       } else waitMs = d;
     }
-    if (s.requires_approval !== undefined && typeof s.requires_approval !== "boolean") c.add([...p, "requires_approval"], `${f}.requires_approval`, "must be true or false");
+    if (s.requires_approval !== undefined && typeof s.requires_approval !== "boolean")
+      c.add([...p, "requires_approval"], `${f}.requires_approval`, "must be true or false");
     steps.push({ patterns: patterns as string[], cells, waitMs, requiresApproval: s.requires_approval === true });
   });
   return ok ? steps : null;

@@ -26,7 +26,8 @@ export function rateBetween(prev: { rows: number; at: Date } | null, next: { row
   return s > 0 && next.rows >= prev.rows ? (next.rows - prev.rows) / s : null;
 }
 
-export const rowsPercent = (c: Pick<CellPhase, "rowsDone" | "rowsTotal">) => (c.rowsTotal ? Math.min(100, Math.floor((c.rowsDone / c.rowsTotal) * 100)) : c.rowsTotal === 0 ? 100 : 0);
+export const rowsPercent = (c: Pick<CellPhase, "rowsDone" | "rowsTotal">) =>
+  c.rowsTotal ? Math.min(100, Math.floor((c.rowsDone / c.rowsTotal) * 100)) : c.rowsTotal === 0 ? 100 : 0;
 
 export function progressBar(percent: number, width = 20): string {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
@@ -60,18 +61,21 @@ export function summarize(state: RunState, now: Date): Summary {
   if (doc.status === "ready") current = "not started";
   else if (doc.status === "succeeded") current = "complete";
   else if (doc.status === "rolled_back") current = "rolled back";
-  else if (doc.status === "rolling_back") current = `Rolling back${doc.rollbackAt !== null ? ` ${doc.phases[doc.rollbackAt]?.name}` : ""}${doc.rollbackAt !== null && doc.phases[doc.rollbackAt]?.waiting ? ` (${doc.phases[doc.rollbackAt]!.waiting})` : ""}`;
+  else if (doc.status === "rolling_back")
+    current = `Rolling back${doc.rollbackAt !== null ? ` ${doc.phases[doc.rollbackAt]?.name}` : ""}${doc.rollbackAt !== null && doc.phases[doc.rollbackAt]?.waiting ? ` (${doc.phases[doc.rollbackAt]!.waiting})` : ""}`;
   else if (doc.status === "failed") current = `Stopped: ${doc.endReason ?? "failed"}`;
   else if (p) {
     const spec = doc.spec.phases[doc.current]!;
     const running = all.filter((c) => st(c) === "running");
     if (spec.type === "data") {
       current = running.length
-        ? `${verb} ${running.map((c) => {
-            const cp = cells[c]![p.name]!;
-            const eta = etaMs(cp.rowsDone, cp.rowsTotal, cp.rate);
-            return `${c} (${rowsPercent(cp)}% of rows${eta !== null ? `, ETA ${formatEta(eta)}` : ""})`;
-          }).join(", ")}`
+        ? `${verb} ${running
+            .map((c) => {
+              const cp = cells[c]![p.name]!;
+              const eta = etaMs(cp.rowsDone, cp.rowsTotal, cp.rate);
+              return `${c} (${rowsPercent(cp)}% of rows${eta !== null ? `, ETA ${formatEta(eta)}` : ""})`;
+            })
+            .join(", ")}`
         : `${p.name}: starting`;
       const pending = all.filter((c) => st(c) === "pending");
       if (pending.length) {
@@ -85,10 +89,12 @@ export function summarize(state: RunState, now: Date): Summary {
     } else {
       const s = p.steps[p.step];
       if (s?.state === "awaiting_approval") current = `${p.name} on ${s.cells.join(", ")} awaits approval`;
-      else if (s?.state === "waiting") current = `${p.name} done on ${s.cells.join(", ")}; waiting ${formatEta(Math.max(0, new Date(s.waitUntil!).getTime() - now.getTime()))}`;
+      else if (s?.state === "waiting")
+        current = `${p.name} done on ${s.cells.join(", ")}; waiting ${formatEta(Math.max(0, new Date(s.waitUntil!).getTime() - now.getTime()))}`;
       else current = `${verb} ${s?.cells.join(", ") ?? ""}`.trim();
       const ns = p.steps.slice(p.step + 1).find((x) => x.cells.length);
-      if (ns) next = `${ns.cells.length > 3 ? `${ns.cells.slice(0, 3).join(", ")} +${ns.cells.length - 3}` : ns.cells.join(", ")} (waiting for ${s?.state === "awaiting_approval" ? "approval" : s?.state === "waiting" ? "the wait" : s?.cells.join(", ")}${ns.requiresApproval ? ", then approval" : ""})`;
+      if (ns)
+        next = `${ns.cells.length > 3 ? `${ns.cells.slice(0, 3).join(", ")} +${ns.cells.length - 3}` : ns.cells.join(", ")} (waiting for ${s?.state === "awaiting_approval" ? "approval" : s?.state === "waiting" ? "the wait" : s?.cells.join(", ")}${ns.requiresApproval ? ", then approval" : ""})`;
     }
     if (!next) {
       const np = doc.phases[doc.current + 1];

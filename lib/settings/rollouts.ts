@@ -1,16 +1,28 @@
 // Rollout settings edited by admins: chat channels, the deploy webhook, timeouts, notice lead time.
 import { z } from "zod";
 
-const url = z.string().max(500).refine((s) => s === "" || /^https?:\/\//.test(s), "must be an http(s) URL or empty");
+const url = z
+  .string()
+  .max(500)
+  .refine((s) => s === "" || /^https?:\/\//.test(s), "must be an http(s) URL or empty");
 
 export const rolloutSettingsSchema = z.object({
   /** slack://<channel> → incoming-webhook URL (Slack-compatible JSON `{ text }`). */
   channels: z.record(z.string().regex(/^[a-z0-9._-]+$/, "channel names: lower-case letters, digits, . _ -"), url),
   /** Receives {cell, service, version, release, wave} for every desired-version change (push hand-off). */
   deployWebhook: url,
-  deployTimeoutMin: z.number().positive().max(24 * 60),
-  telemetryTimeoutMin: z.number().positive().max(24 * 60),
-  noticeLeadHours: z.number().min(0).max(24 * 14),
+  deployTimeoutMin: z
+    .number()
+    .positive()
+    .max(24 * 60),
+  telemetryTimeoutMin: z
+    .number()
+    .positive()
+    .max(24 * 60),
+  noticeLeadHours: z
+    .number()
+    .min(0)
+    .max(24 * 14),
 });
 export type RolloutSettings = z.infer<typeof rolloutSettingsSchema>;
 

@@ -56,11 +56,16 @@ export function satisfies(version: string, range: string): boolean {
     if (!target) return false;
     const c = compareVersions(v, target);
     switch (m![1]) {
-      case ">=": return c >= 0;
-      case "<=": return c <= 0;
-      case ">": return c > 0;
-      case "<": return c < 0;
-      default: return c === 0;
+      case ">=":
+        return c >= 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case "<":
+        return c < 0;
+      default:
+        return c === 0;
     }
   });
 }

@@ -55,8 +55,11 @@ describe("initial versions", () => {
 
   it("majority picks the most common value per key, ties stably", () => {
     const m = majority([
-      { key: "sms", value: "v2.4.0" }, { key: "sms", value: "v2.4.0" }, { key: "sms", value: "v2.5.0" },
-      { key: "voice", value: "v3.1.2" }, { key: "voice", value: "v3.2.0" },
+      { key: "sms", value: "v2.4.0" },
+      { key: "sms", value: "v2.4.0" },
+      { key: "sms", value: "v2.5.0" },
+      { key: "voice", value: "v3.1.2" },
+      { key: "voice", value: "v3.2.0" },
       { key: "video", value: null },
     ]);
     expect(Object.fromEntries(m)).toEqual({ sms: "v2.4.0", voice: "v3.2.0" });

@@ -6,7 +6,11 @@ import { advanceFleet, applyDesired, buildSamples, reconcileFleet, type FleetCel
 import type { Fault } from "./faults";
 import { seededRandom } from "./random";
 
-const svc = (service: string, observedVersion: string | null, desiredVersion: string | null = observedVersion) => ({ service, observedVersion, desiredVersion });
+const svc = (service: string, observedVersion: string | null, desiredVersion: string | null = observedVersion) => ({
+  service,
+  observedVersion,
+  desiredVersion,
+});
 
 const view: FleetCellView[] = [
   { id: "canary-us-internal", tier: "canary", region: "us-east-1", services: [svc("sms", "v2.4.0"), svc("voice", "v3.1.2")] },
@@ -44,7 +48,10 @@ describe("reconcileFleet", () => {
     expect(reconcileFleet(fleet, next)).toEqual({ added: ["smb-ap-9"], retired: ["canary-us-internal", "smb-eu-1", "smb-new-1"] });
     const cell = fleet.get("smb-us-1")!;
     expect(cell.region).toBe("us-east-2");
-    expect([...cell.deployments]).toEqual([["sms", { running: "v2.5.0" }], ["email", { running: "v4.0.1" }]]);
+    expect([...cell.deployments]).toEqual([
+      ["sms", { running: "v2.5.0" }],
+      ["email", { running: "v4.0.1" }],
+    ]);
   });
 });
 
@@ -105,8 +112,12 @@ describe("buildSamples", () => {
     };
     expect(silentCells).toEqual(["smb-new-1"]);
     expect({
-      eu1sms: status("smb-eu-1", "sms"), us1sms: status("smb-us-1", "sms"), eu1voice: status("smb-eu-1", "voice"),
-      us1voice: status("smb-us-1", "voice"), canaryVoice: status("canary-us-internal", "voice"), new1sms: status("smb-new-1", "sms"),
+      eu1sms: status("smb-eu-1", "sms"),
+      us1sms: status("smb-us-1", "sms"),
+      eu1voice: status("smb-eu-1", "voice"),
+      us1voice: status("smb-us-1", "voice"),
+      canaryVoice: status("canary-us-internal", "voice"),
+      new1sms: status("smb-new-1", "sms"),
     }).toEqual({ eu1sms: "red", us1sms: "green", eu1voice: "green", us1voice: "red", canaryVoice: "red", new1sms: "silent" });
   });
 });

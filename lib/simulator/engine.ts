@@ -97,7 +97,8 @@ export function applyDesired(
     const next = onDesired(d, want, nowMs, delay);
     if (next === d) continue;
     cell.deployments.set(service, next);
-    if (next.pending && next.pending !== d.pending) out.push({ cell: cell.id, service, from: d.running, to: next.pending.version, at: next.pending.at });
+    if (next.pending && next.pending !== d.pending)
+      out.push({ cell: cell.id, service, from: d.running, to: next.pending.version, at: next.pending.at });
   }
   return out;
 }
@@ -152,8 +153,17 @@ export function buildSamples(fleet: SimFleet, t: TickInput): { samples: SimSampl
       const effect = faultEffect(t.faults, { cell: cell.id, region: cell.region, service, version: d.running });
       if (effect.silent) continue;
       const rand = pairRandom(t.seed, cell.id, service, slot);
-      const r = rounded(withFaults(healthyReading({ cell: cell.id, tier: cell.tier, region: cell.region, service }, t.now, rand), effect, rand));
-      samples.push({ cell: cell.id, service, ts, ...r, version: d.running, apiVersions: apiVersionsFor(t.capabilities, service, d.running) });
+      const r = rounded(
+        withFaults(healthyReading({ cell: cell.id, tier: cell.tier, region: cell.region, service }, t.now, rand), effect, rand),
+      );
+      samples.push({
+        cell: cell.id,
+        service,
+        ts,
+        ...r,
+        version: d.running,
+        apiVersions: apiVersionsFor(t.capabilities, service, d.running),
+      });
       sent++;
     }
     if (sent === 0 && cell.deployments.size > 0) silentCells.push(cell.id);

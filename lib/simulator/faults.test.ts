@@ -35,7 +35,12 @@ describe("faultEffect", () => {
     ["latency, another region", [slow], pair("smb-eu-3", "eu-central-1", "video", "v1.8.0"), { silent: false }],
     ["silent cell", [quiet], pair("smb-us-3", "us-west-2", "email", "v4.0.1"), { silent: true }],
     ["silent, another cell", [quiet], pair("smb-us-30", "us-west-2", "email", "v4.0.1"), { silent: false }],
-    ["all at once, worst values win", [bad, { ...bad, errorRate: 0.2 }, slow, { ...slow, p99Ms: 900 }], pair("smb-eu-1", "eu-west-1", "sms", "v2.5.1"), { silent: false, errorRate: 0.2, p99Ms: 1800 }],
+    [
+      "all at once, worst values win",
+      [bad, { ...bad, errorRate: 0.2 }, slow, { ...slow, p99Ms: 900 }],
+      pair("smb-eu-1", "eu-west-1", "sms", "v2.5.1"),
+      { silent: false, errorRate: 0.2, p99Ms: 1800 },
+    ],
   ])("%s", (_name, faults, p, expected) => {
     expect(faultEffect(faults as Fault[], p)).toEqual(expected);
   });
@@ -43,8 +48,14 @@ describe("faultEffect", () => {
 
 describe("parseFaultArg", () => {
   it.each([
-    ['{"kind":"bad-version","service":"sms","version":"v2.5.1","errorRate":0.05,"cells":"smb-*"}', { kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" }],
-    ["bad-version:service=sms,version=v2.5.1,errorRate=0.05,cells=smb-*", { kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" }],
+    [
+      '{"kind":"bad-version","service":"sms","version":"v2.5.1","errorRate":0.05,"cells":"smb-*"}',
+      { kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" },
+    ],
+    [
+      "bad-version:service=sms,version=v2.5.1,errorRate=0.05,cells=smb-*",
+      { kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" },
+    ],
     ["bad-version:version=2", { kind: "bad-version", service: "*", version: "2", errorRate: 0.05, cells: "*" }],
     ["latency:region=eu-west-1,p99Ms=1800", { kind: "latency", region: "eu-west-1", p99Ms: 1800, service: "*", cells: "*" }],
     ["silent:cell=smb-us-3", { kind: "silent", cell: "smb-us-3", service: "*" }],

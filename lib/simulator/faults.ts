@@ -51,7 +51,12 @@ export function globMatch(pattern: string | string[], value: string): boolean {
   if (Array.isArray(pattern)) return pattern.some((p) => globMatch(p, value));
   if (pattern === "*") return true;
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return re.test(value);
 }
 
@@ -118,7 +123,12 @@ export function parseFaultArg(arg: string): Fault {
       if (eq <= 0) throw new FaultParseError(`--fault ${arg}: expected key=value, got "${part}"`);
       const key = part.slice(0, eq).trim();
       const value = part.slice(eq + 1).trim();
-      obj[key] = NUMERIC_KEYS.has(key) && value !== "" && !Number.isNaN(Number(value)) ? Number(value) : value.includes("|") ? value.split("|") : value;
+      obj[key] =
+        NUMERIC_KEYS.has(key) && value !== "" && !Number.isNaN(Number(value))
+          ? Number(value)
+          : value.includes("|")
+            ? value.split("|")
+            : value;
     }
     raw = obj;
   }

@@ -30,7 +30,7 @@ export function splitByWeight(total: number, weights: [string, number][]): Map<s
   const exact = weights.map(([k, w]) => ({ k, q: (total * w) / sum }));
   const out = new Map(exact.map((e) => [e.k, Math.floor(e.q)]));
   let left = total - [...out.values()].reduce((a, b) => a + b, 0);
-  const byRemainder = [...exact].sort((a, b) => (b.q - Math.floor(b.q)) - (a.q - Math.floor(a.q)));
+  const byRemainder = [...exact].sort((a, b) => b.q - Math.floor(b.q) - (a.q - Math.floor(a.q)));
   for (const e of byRemainder) {
     if (left-- <= 0) break;
     out.set(e.k, out.get(e.k)! + 1);

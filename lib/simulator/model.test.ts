@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { classifyReading } from "@/lib/health/classify";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
-import { cellSize, diurnalLoad, healthyReading, HEALTHY_CEILING, localHour, rounded, SERVICE_PROFILES, withFaults, type Reading } from "./model";
+import {
+  cellSize,
+  diurnalLoad,
+  healthyReading,
+  HEALTHY_CEILING,
+  localHour,
+  rounded,
+  SERVICE_PROFILES,
+  withFaults,
+  type Reading,
+} from "./model";
 import { seededRandom } from "./random";
 
 const at = (iso: string) => new Date(iso);
@@ -32,9 +42,7 @@ describe("diurnal load", () => {
 });
 
 describe("healthy readings", () => {
-  const cases = Object.keys(SERVICE_PROFILES).flatMap((service) =>
-    ["canary", "smb", "enterprise"].map((tier) => ({ service, tier })),
-  );
+  const cases = Object.keys(SERVICE_PROFILES).flatMap((service) => ["canary", "smb", "enterprise"].map((tier) => ({ service, tier })));
 
   it("stay green under the default thresholds for every service, tier, hour and seed", () => {
     const rand = seededRandom("green");
@@ -42,7 +50,11 @@ describe("healthy readings", () => {
     for (const { service, tier } of cases) {
       for (let h = 0; h < 24; h++) {
         for (let k = 0; k < 60; k++) {
-          const r = healthyReading({ cell: `${tier}-x-${k}`, tier, region: "eu-west-1", service }, at(`2026-06-01T${String(h).padStart(2, "0")}:${String(k % 60).padStart(2, "0")}:00Z`), rand);
+          const r = healthyReading(
+            { cell: `${tier}-x-${k}`, tier, region: "eu-west-1", service },
+            at(`2026-06-01T${String(h).padStart(2, "0")}:${String(k % 60).padStart(2, "0")}:00Z`),
+            rand,
+          );
           expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("green");
           expect(r.errorRate).toBeLessThanOrEqual(HEALTHY_CEILING.errorRate);
           n++;
@@ -55,12 +67,14 @@ describe("healthy readings", () => {
   function mean(service: string, iso: string, pick: (r: Reading) => number) {
     const rand = seededRandom(`mean:${iso}`);
     let sum = 0;
-    for (let i = 0; i < 2_000; i++) sum += pick(healthyReading({ cell: "smb-eu-1", tier: "smb", region: "eu-west-1", service }, at(iso), rand));
+    for (let i = 0; i < 2_000; i++)
+      sum += pick(healthyReading({ cell: "smb-eu-1", tier: "smb", region: "eu-west-1", service }, at(iso), rand));
     return sum / 2_000;
   }
 
   it("follow the time of day: rps, p99 and CPU are higher at the local afternoon peak than at night", () => {
-    const night = "2026-06-01T04:00:00Z", peak = "2026-06-01T16:00:00Z";
+    const night = "2026-06-01T04:00:00Z",
+      peak = "2026-06-01T16:00:00Z";
     expect(mean("sms", peak, (r) => r.rps) / mean("sms", night, (r) => r.rps)).toBeGreaterThan(4);
     expect(mean("sms", peak, (r) => r.p99Ms)).toBeGreaterThan(mean("sms", night, (r) => r.p99Ms) * 1.4);
     expect(mean("sms", peak, (r) => r.cpu)).toBeGreaterThan(mean("sms", night, (r) => r.cpu) + 0.3);
@@ -68,7 +82,12 @@ describe("healthy readings", () => {
 
   it("have a small error rate (0.01–0.05% on average) with occasional blips", () => {
     const rand = seededRandom("errors");
-    const rates = Array.from({ length: 20_000 }, (_, i) => healthyReading({ cell: `smb-us-${i % 40}`, tier: "smb", region: "us-east-1", service: "sms" }, at("2026-06-01T18:00:00Z"), rand).errorRate);
+    const rates = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        healthyReading({ cell: `smb-us-${i % 40}`, tier: "smb", region: "us-east-1", service: "sms" }, at("2026-06-01T18:00:00Z"), rand)
+          .errorRate,
+    );
     const avg = rates.reduce((a, b) => a + b, 0) / rates.length;
     expect(avg).toBeGreaterThan(0.0001);
     expect(avg).toBeLessThan(0.0005);
@@ -83,7 +102,8 @@ describe("healthy readings", () => {
       expect(cellSize(id)).toBeGreaterThanOrEqual(0.7);
       expect(cellSize(id)).toBeLessThan(1.3);
     }
-    const rpsOf = (tier: string) => healthyReading({ cell: "c", tier, region: "eu-west-1", service: "email" }, at("2026-06-01T16:00:00Z"), () => 0.5).rps;
+    const rpsOf = (tier: string) =>
+      healthyReading({ cell: "c", tier, region: "eu-west-1", service: "email" }, at("2026-06-01T16:00:00Z"), () => 0.5).rps;
     expect(rpsOf("enterprise")).toBeGreaterThan(rpsOf("smb") * 2);
     expect(rpsOf("canary")).toBeLessThan(rpsOf("smb") / 4);
   });
@@ -93,15 +113,27 @@ describe("faults on a reading", () => {
   const base: Reading = { errorRate: 0.0002, p99Ms: 180, cpu: 0.5, rps: 300 };
   it.each([
     ["no fault", { silent: false }, (r: Reading) => expect(r).toEqual(base)],
-    ["bad version at 5%", { silent: false, errorRate: 0.05 }, (r: Reading) => {
-      expect(r.errorRate).toBeGreaterThan(0.04);
-      expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("red");
-    }],
-    ["latency spike to 1800 ms", { silent: false, p99Ms: 1800 }, (r: Reading) => {
-      expect(r.p99Ms).toBeGreaterThan(1600);
-      expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("red");
-    }],
-    ["latency spike to 700 ms", { silent: false, p99Ms: 700 }, (r: Reading) => expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("yellow")],
+    [
+      "bad version at 5%",
+      { silent: false, errorRate: 0.05 },
+      (r: Reading) => {
+        expect(r.errorRate).toBeGreaterThan(0.04);
+        expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("red");
+      },
+    ],
+    [
+      "latency spike to 1800 ms",
+      { silent: false, p99Ms: 1800 },
+      (r: Reading) => {
+        expect(r.p99Ms).toBeGreaterThan(1600);
+        expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("red");
+      },
+    ],
+    [
+      "latency spike to 700 ms",
+      { silent: false, p99Ms: 700 },
+      (r: Reading) => expect(classifyReading(r, DEFAULT_THRESHOLDS).status).toBe("yellow"),
+    ],
   ])("%s", (_name, effect, check) => {
     check(withFaults(base, effect, seededRandom(1)));
   });
@@ -111,6 +143,11 @@ describe("faults on a reading", () => {
   });
 
   it("rounds for the wire", () => {
-    expect(rounded({ errorRate: 0.000123456, p99Ms: 123.456, cpu: 0.123456, rps: 99.99 })).toEqual({ errorRate: 0.000123, p99Ms: 123.5, cpu: 0.1235, rps: 100 });
+    expect(rounded({ errorRate: 0.000123456, p99Ms: 123.456, cpu: 0.123456, rps: 99.99 })).toEqual({
+      errorRate: 0.000123,
+      p99Ms: 123.5,
+      cpu: 0.1235,
+      rps: 100,
+    });
   });
 });

@@ -11,7 +11,9 @@ describe("seeded randomness", () => {
   });
 
   it("gives the same sequence for the same seed and another for another seed", () => {
-    const a = seededRandom("s1"), b = seededRandom("s1"), c = seededRandom("s2");
+    const a = seededRandom("s1"),
+      b = seededRandom("s1"),
+      c = seededRandom("s2");
     const xs = Array.from({ length: 50 }, () => a());
     expect(Array.from({ length: 50 }, () => b())).toEqual(xs);
     expect(Array.from({ length: 50 }, () => c())).not.toEqual(xs);
@@ -20,7 +22,8 @@ describe("seeded randomness", () => {
   it("stays in [0, 1), spreads evenly, and uniform() respects its bounds", () => {
     const r = seededRandom(42);
     const bins = new Array(10).fill(0);
-    let min = 1, max = 0;
+    let min = 1,
+      max = 0;
     for (let i = 0; i < 20_000; i++) {
       const x = r();
       min = Math.min(min, x);

@@ -13,7 +13,11 @@ describe("desired-version polling", () => {
   });
 
   it("nextPollAt is strictly after now, on the cell's phase, within one period", () => {
-    for (const [cell, now] of [["smb-us-1", 0], ["smb-us-1", 123_456], ["enterprise-eu-standard", 40_000 * 7]] as const) {
+    for (const [cell, now] of [
+      ["smb-us-1", 0],
+      ["smb-us-1", 123_456],
+      ["enterprise-eu-standard", 40_000 * 7],
+    ] as const) {
       const period = 40_000;
       const t = nextPollAt(cell, now, period);
       expect(t).toBeGreaterThan(now);
@@ -37,6 +41,11 @@ describe("desired-version polling", () => {
   it("chunks samples into batches", () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([], 1000)).toEqual([]);
-    expect(chunk(Array.from({ length: 5_000 }, (_, i) => i), 1000).map((b) => b.length)).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(
+      chunk(
+        Array.from({ length: 5_000 }, (_, i) => i),
+        1000,
+      ).map((b) => b.length),
+    ).toEqual([1000, 1000, 1000, 1000, 1000]);
   });
 });

@@ -27,7 +27,10 @@ const cells = async () => Number((await t.query<{ n: string }>("SELECT count(*) 
 describe("npx cellplane", () => {
   it("import fleet: a broken file names the line and field, exits non-zero and writes nothing", async () => {
     const bad = path.join(tmp, "bad.yaml");
-    fs.writeFileSync(bad, "template:\n  services: [sms, voice]\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }\n  - { id: smb-us-2, tier: platinum, region: us-east-1 }\n");
+    fs.writeFileSync(
+      bad,
+      "template:\n  services: [sms, voice]\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }\n  - { id: smb-us-2, tier: platinum, region: us-east-1 }\n",
+    );
     const r = cli(["import", "fleet", bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:5: cells[1].tier: unknown tier "platinum"`);

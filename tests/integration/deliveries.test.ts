@@ -33,27 +33,66 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await t.prisma.$transaction((tx) => writeSetting(tx, SETTINGS.rollouts, { ...DEFAULT_ROLLOUT_SETTINGS, channels: { "enterprise-releases": `${base}/slack` }, deployWebhook: `${base}/deploy` }, 0, "test"));
+  await t.prisma.$transaction((tx) =>
+    writeSetting(
+      tx,
+      SETTINGS.rollouts,
+      { ...DEFAULT_ROLLOUT_SETTINGS, channels: { "enterprise-releases": `${base}/slack` }, deployWebhook: `${base}/deploy` },
+      0,
+      "test",
+    ),
+  );
 });
 afterAll(async () => {
   server.close();
   await t.drop();
 });
 
-const wave = (o: Partial<WavePlan>): WavePlan => ({ name: "ent", group: "ent", cells: ["enterprise-us-hipaa"], parallel: false, bakeMs: 1000, checks: [], requiresApproval: true, notify: "slack://enterprise-releases", maintenanceWindow: false, ...o });
+const wave = (o: Partial<WavePlan>): WavePlan => ({
+  name: "ent",
+  group: "ent",
+  cells: ["enterprise-us-hipaa"],
+  parallel: false,
+  bakeMs: 1000,
+  checks: [],
+  requiresApproval: true,
+  notify: "slack://enterprise-releases",
+  maintenanceWindow: false,
+  ...o,
+});
 
 describe("notifications and deploy webhooks (local HTTP receiver)", () => {
   it("a gate posts a Slack-compatible message; desired-version changes post the deploy webhook", async () => {
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { email: "v4.2.0" }, plan: [wave({ requiresApproval: false, name: "first", notify: null }), wave({})] }, "a", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(
+        tx,
+        {
+          pipelineId: "test",
+          versions: { email: "v4.2.0" },
+          plan: [wave({ requiresApproval: false, name: "first", notify: null }), wave({})],
+        },
+        "a",
+        new Date(),
+      ),
+    );
     await tickRelease(t.prisma, id, new Date(), 1);
     await deliverDue(t.prisma, new Date());
-    expect(received.filter((r) => r.path === "/deploy").map((r) => r.body)).toEqual([{ cell: "enterprise-us-hipaa", service: "email", version: "v4.2.0", release: id, wave: "first" }]);
+    expect(received.filter((r) => r.path === "/deploy").map((r) => r.body)).toEqual([
+      { cell: "enterprise-us-hipaa", service: "email", version: "v4.2.0", release: id, wave: "first" },
+    ]);
   });
 
   it("failures are retried with exponential backoff and recorded", async () => {
     received.length = 0;
     failNext = 2;
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { video: "v1.9.9" }, plan: [wave({ cells: ["enterprise-us-standard"] })] }, "a", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(
+        tx,
+        { pipelineId: "test", versions: { video: "v1.9.9" }, plan: [wave({ cells: ["enterprise-us-standard"] })] },
+        "a",
+        new Date(),
+      ),
+    );
     await tickRelease(t.prisma, id, new Date(), 1); // → awaiting approval: gate notification
     let now = new Date();
     await deliverDue(t.prisma, now);

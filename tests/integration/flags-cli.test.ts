@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], { env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "development" }, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
+    env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "development" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const flags = async () => Number((await t.query<{ n: string }>("SELECT count(*) n FROM feature_flags"))[0]!.n);
@@ -23,16 +27,19 @@ const flags = async () => Number((await t.query<{ n: string }>("SELECT count(*) 
 describe("npx cellplane import/export flags", () => {
   it("a bad file names file, line, field and reason for every problem; exit 1; nothing saved", async () => {
     const bad = path.join(tmp, "bad.yaml");
-    fs.writeFileSync(bad, [
-      "flags:",
-      "  - key: newVoiceCodec",
-      "    rolloutPercentage: 150",
-      "    schedule:",
-      "      - { at: 2026-12-02T00:00:00Z, percentage: 5 }",
-      "      - { at: 2026-12-01T00:00:00Z, percentage: 25 }",
-      "  - key: bad key",
-      "",
-    ].join("\n"));
+    fs.writeFileSync(
+      bad,
+      [
+        "flags:",
+        "  - key: newVoiceCodec",
+        "    rolloutPercentage: 150",
+        "    schedule:",
+        "      - { at: 2026-12-02T00:00:00Z, percentage: 5 }",
+        "      - { at: 2026-12-01T00:00:00Z, percentage: 25 }",
+        "  - key: bad key",
+        "",
+      ].join("\n"),
+    );
     const r = cli(["import", "flags", bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:3: flags[0].rolloutPercentage: must be a whole number from 0 to 100`);
@@ -41,7 +48,10 @@ describe("npx cellplane import/export flags", () => {
     expect(await flags()).toBe(0);
 
     const order = path.join(tmp, "order.yaml");
-    fs.writeFileSync(order, "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-01T00:00:00Z, percentage: 25 }\n");
+    fs.writeFileSync(
+      order,
+      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-01T00:00:00Z, percentage: 25 }\n",
+    );
     const o = cli(["import", "flags", order]);
     expect(o.code).toBe(1);
     expect(o.err).toContain(`${order}:5: flags[0].schedule[1].at: not in time order`);
@@ -56,7 +66,9 @@ describe("npx cellplane import/export flags", () => {
 
   it("imports a file, exports the same shape, and re-importing the export changes nothing", async () => {
     const file = path.join(tmp, "flags.yaml");
-    fs.writeFileSync(file, `flags:
+    fs.writeFileSync(
+      file,
+      `flags:
   - key: newVoiceCodec
     description: Opus voice codec
     owner: voice-team
@@ -68,7 +80,8 @@ describe("npx cellplane import/export flags", () => {
       - { at: 2026-12-02T09:00:00Z, percentage: 5 }
   - key: emailDigest
     targeting: { tiers: [smb], regions: [eu-west-1] }
-`);
+`,
+    );
     const r = cli(["import", "flags", file]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("+ flag newVoiceCodec");

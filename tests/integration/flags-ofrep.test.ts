@@ -29,14 +29,19 @@ beforeAll(async () => {
   await seedDemoFlags(t.prisma, SEEDED_AT);
   ({ token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "voice-service", scopes: ["flags:read"] }, "test")));
   await t.prisma.$transaction((tx) => createToken(tx, { name: "gateway", scopes: ["gateway:read"] }, "test"));
-  const ids = (await t.prisma.customer.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id).filter((id) => id !== "enterprise-customer-123");
+  const ids = (await t.prisma.customer.findMany({ select: { id: true }, orderBy: { id: "asc" } }))
+    .map((c) => c.id)
+    .filter((id) => id !== "enterprise-customer-123");
   const b = (id: string) => bucketOf("newVoiceCodec", id);
   early = ids.find((id) => b(id) <= 5)!;
   middle = ids.find((id) => b(id) > 5 && b(id) <= 25)!;
   late = ids.find((id) => b(id) > 25)!;
   expect([early, middle, late].every(Boolean)).toBe(true);
   srv = await startOfrepServer(t.prisma, t.url, new Date(SEEDED_AT.getTime() + 3_600_000));
-  await OpenFeature.setProviderAndWait("cellplane", new OFREPProvider({ baseUrl: srv.baseUrl, headers: { Authorization: `Bearer ${token}` } }));
+  await OpenFeature.setProviderAndWait(
+    "cellplane",
+    new OFREPProvider({ baseUrl: srv.baseUrl, headers: { Authorization: `Bearer ${token}` } }),
+  );
   client = OpenFeature.getClient("cellplane");
 });
 
@@ -47,7 +52,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${token}` }) =>
-  fetch(`${srv.baseUrl}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${srv.baseUrl}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("OFREP single evaluation through the OpenFeature server SDK", () => {
   it("allowlisted customer: true, TARGETING_MATCH", async () => {
@@ -72,7 +81,10 @@ describe("OFREP single evaluation through the OpenFeature server SDK", () => {
   });
 
   it("targeting from the registry: whatsappRichMedia only for SMB customers homed in Europe", async () => {
-    const eu = await t.prisma.customer.findFirst({ where: { homeCell: { tier: "smb", region: { in: ["eu-west-1", "eu-central-1"] } } }, select: { id: true } });
+    const eu = await t.prisma.customer.findFirst({
+      where: { homeCell: { tier: "smb", region: { in: ["eu-west-1", "eu-central-1"] } } },
+      select: { id: true },
+    });
     const us = await t.prisma.customer.findFirst({ where: { homeCell: { tier: "smb", region: "us-east-1" } }, select: { id: true } });
     const d1 = await client.getBooleanDetails("whatsappRichMedia", false, { targetingKey: us!.id });
     expect(d1).toMatchObject({ value: false, reason: "DEFAULT" });
@@ -101,14 +113,21 @@ describe("OFREP single evaluation through the OpenFeature server SDK", () => {
   it("a change made in Cellplane is seen by the next evaluation (the kill switch)", async () => {
     const before = await getFlag(t.prisma, "newVoiceCodec");
     await t.prisma.$transaction((tx) => updateFlag(tx, "newVoiceCodec", before!.version, { enabled: false }, "toggle", new Date()));
-    expect(await client.getBooleanDetails("newVoiceCodec", true, { targetingKey: "enterprise-customer-123" })).toMatchObject({ value: false, reason: "DISABLED" });
+    expect(await client.getBooleanDetails("newVoiceCodec", true, { targetingKey: "enterprise-customer-123" })).toMatchObject({
+      value: false,
+      reason: "DISABLED",
+    });
     await t.prisma.$transaction((tx) => updateFlag(tx, "newVoiceCodec", before!.version + 1, { enabled: true }, "toggle", new Date()));
-    expect(await client.getBooleanDetails("newVoiceCodec", false, { targetingKey: "enterprise-customer-123" })).toMatchObject({ value: true });
+    expect(await client.getBooleanDetails("newVoiceCodec", false, { targetingKey: "enterprise-customer-123" })).toMatchObject({
+      value: true,
+    });
   });
 
   it("without a valid token the SDK gets an error and the code default", async () => {
     await OpenFeature.setProviderAndWait("anonymous", new OFREPProvider({ baseUrl: srv.baseUrl }));
-    const d = await OpenFeature.getClient("anonymous").getBooleanDetails("newVoiceCodec", true, { targetingKey: "enterprise-customer-123" });
+    const d = await OpenFeature.getClient("anonymous").getBooleanDetails("newVoiceCodec", true, {
+      targetingKey: "enterprise-customer-123",
+    });
     expect(d).toMatchObject({ value: true, reason: "ERROR" });
   });
 });
@@ -118,16 +137,58 @@ describe("OFREP wire format (the protocol's shapes)", () => {
     const res = await post("/ofrep/v1/evaluate/flags/newVoiceCodec", { context: { targetingKey: "enterprise-customer-123" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ key: "newVoiceCodec", value: true, reason: "TARGETING_MATCH", variant: "on", metadata: { version: expect.any(Number), allowlisted: true } });
+    expect(await res.json()).toEqual({
+      key: "newVoiceCodec",
+      value: true,
+      reason: "TARGETING_MATCH",
+      variant: "on",
+      metadata: { version: expect.any(Number), allowlisted: true },
+    });
   });
 
   it.each([
-    ["unknown flag → 404 FLAG_NOT_FOUND", "/ofrep/v1/evaluate/flags/nope", { context: { targetingKey: "x" } }, 404, { key: "nope", errorCode: "FLAG_NOT_FOUND" }],
-    ["no targeting key → 400 TARGETING_KEY_MISSING", "/ofrep/v1/evaluate/flags/newVoiceCodec", { context: {} }, 400, { key: "newVoiceCodec", errorCode: "TARGETING_KEY_MISSING" }],
-    ["no context → 400 TARGETING_KEY_MISSING", "/ofrep/v1/evaluate/flags/newVoiceCodec", {}, 400, { key: "newVoiceCodec", errorCode: "TARGETING_KEY_MISSING" }],
-    ["targeting key a number → 400 INVALID_CONTEXT", "/ofrep/v1/evaluate/flags/newVoiceCodec", { context: { targetingKey: 7 } }, 400, { key: "newVoiceCodec", errorCode: "INVALID_CONTEXT" }],
-    ["context a string → 400 INVALID_CONTEXT", "/ofrep/v1/evaluate/flags/newVoiceCodec", { context: "x" }, 400, { key: "newVoiceCodec", errorCode: "INVALID_CONTEXT" }],
-    ["not JSON → 400 PARSE_ERROR", "/ofrep/v1/evaluate/flags/newVoiceCodec", "{nope", 400, { key: "newVoiceCodec", errorCode: "PARSE_ERROR" }],
+    [
+      "unknown flag → 404 FLAG_NOT_FOUND",
+      "/ofrep/v1/evaluate/flags/nope",
+      { context: { targetingKey: "x" } },
+      404,
+      { key: "nope", errorCode: "FLAG_NOT_FOUND" },
+    ],
+    [
+      "no targeting key → 400 TARGETING_KEY_MISSING",
+      "/ofrep/v1/evaluate/flags/newVoiceCodec",
+      { context: {} },
+      400,
+      { key: "newVoiceCodec", errorCode: "TARGETING_KEY_MISSING" },
+    ],
+    [
+      "no context → 400 TARGETING_KEY_MISSING",
+      "/ofrep/v1/evaluate/flags/newVoiceCodec",
+      {},
+      400,
+      { key: "newVoiceCodec", errorCode: "TARGETING_KEY_MISSING" },
+    ],
+    [
+      "targeting key a number → 400 INVALID_CONTEXT",
+      "/ofrep/v1/evaluate/flags/newVoiceCodec",
+      { context: { targetingKey: 7 } },
+      400,
+      { key: "newVoiceCodec", errorCode: "INVALID_CONTEXT" },
+    ],
+    [
+      "context a string → 400 INVALID_CONTEXT",
+      "/ofrep/v1/evaluate/flags/newVoiceCodec",
+      { context: "x" },
+      400,
+      { key: "newVoiceCodec", errorCode: "INVALID_CONTEXT" },
+    ],
+    [
+      "not JSON → 400 PARSE_ERROR",
+      "/ofrep/v1/evaluate/flags/newVoiceCodec",
+      "{nope",
+      400,
+      { key: "newVoiceCodec", errorCode: "PARSE_ERROR" },
+    ],
     ["bulk without targeting key → 400", "/ofrep/v1/evaluate/flags", { context: {} }, 400, { errorCode: "TARGETING_KEY_MISSING" }],
     ["bulk with a bad context → 400 INVALID_CONTEXT", "/ofrep/v1/evaluate/flags", { context: [1] }, 400, { errorCode: "INVALID_CONTEXT" }],
   ])("%s", async (_n, path, body, status, shape) => {
@@ -148,12 +209,16 @@ describe("OFREP wire format (the protocol's shapes)", () => {
   ])("%s → %i", async (_n, status, headers) => {
     let h: Record<string, string> = headers as Record<string, string>;
     if (headers === "revoked") {
-      const { token: r } = await t.prisma.$transaction((tx) => createToken(tx, { name: `old-${Date.now()}`, scopes: ["flags:read"] }, "test"));
+      const { token: r } = await t.prisma.$transaction((tx) =>
+        createToken(tx, { name: `old-${Date.now()}`, scopes: ["flags:read"] }, "test"),
+      );
       await t.query("UPDATE api_tokens SET revoked_at = now() WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [r]);
       h = { Authorization: `Bearer ${r}` };
     }
     if (headers === "gateway") {
-      const { token: g } = await t.prisma.$transaction((tx) => createToken(tx, { name: `gw-${Date.now()}`, scopes: ["gateway:read"] }, "test"));
+      const { token: g } = await t.prisma.$transaction((tx) =>
+        createToken(tx, { name: `gw-${Date.now()}`, scopes: ["gateway:read"] }, "test"),
+      );
       h = { Authorization: `Bearer ${g}` };
     }
     if (headers === "x-api-key") h = { "X-API-Key": token };
@@ -168,7 +233,9 @@ describe("OFREP wire format (the protocol's shapes)", () => {
 it("records when a token was last used (at most once a minute)", async () => {
   await t.query("UPDATE api_tokens SET last_used_at = NULL WHERE name = 'voice-service'");
   expect((await post("/ofrep/v1/evaluate/flags/newVoiceCodec", { context: { targetingKey: "x" } })).status).toBe(200);
-  await expect.poll(async () => (await t.query<{ at: Date | null }>("SELECT last_used_at AS at FROM api_tokens WHERE name = 'voice-service'"))[0]!.at).not.toBeNull();
+  await expect
+    .poll(async () => (await t.query<{ at: Date | null }>("SELECT last_used_at AS at FROM api_tokens WHERE name = 'voice-service'"))[0]!.at)
+    .not.toBeNull();
 });
 
 describe("OFREP bulk evaluation with ETag", () => {
@@ -187,11 +254,17 @@ describe("OFREP bulk evaluation with ETag", () => {
     expect(flags.find((f) => f.key === "videoBackgroundBlur")).toMatchObject({ value: false, reason: "DISABLED" });
     expect(flags.find((f) => f.key === "whatsappRichMedia")).toMatchObject({ value: false, reason: "DEFAULT" });
 
-    const again = await api().postBulkEvaluateFlags({ context: { targetingKey: "enterprise-customer-123" } }, { headers: [...auth().headers, ["If-None-Match", etag]] });
+    const again = await api().postBulkEvaluateFlags(
+      { context: { targetingKey: "enterprise-customer-123" } },
+      { headers: [...auth().headers, ["If-None-Match", etag]] },
+    );
     expect(again.httpStatus).toBe(304);
     expect(again.httpResponse!.headers.get("etag")).toBe(etag);
 
-    const other = await api().postBulkEvaluateFlags({ context: { targetingKey: early } }, { headers: [...auth().headers, ["If-None-Match", etag]] });
+    const other = await api().postBulkEvaluateFlags(
+      { context: { targetingKey: early } },
+      { headers: [...auth().headers, ["If-None-Match", etag]] },
+    );
     expect(other.httpStatus).toBe(200);
   });
 
@@ -213,7 +286,9 @@ describe("OFREP bulk evaluation with ETag", () => {
     await t.prisma.$transaction((tx) => updateFlag(tx, "smsDeliveryReceiptsV2", flag!.version, { enabled: false }, "toggle", new Date()));
     const c = await api().postBulkEvaluateFlags(ctx, { headers: [...auth().headers, ["If-None-Match", etagB]] });
     expect(c.httpStatus).toBe(200);
-    expect((c.value as { flags: { key: string; reason: string }[] }).flags.find((f) => f.key === "smsDeliveryReceiptsV2")!.reason).toBe("DISABLED");
+    expect((c.value as { flags: { key: string; reason: string }[] }).flags.find((f) => f.key === "smsDeliveryReceiptsV2")!.reason).toBe(
+      "DISABLED",
+    );
     expect(c.httpResponse!.headers.get("etag")).not.toBe(etagB);
   });
 });
@@ -229,7 +304,9 @@ describe("the flag source", () => {
     const customers = await t.prisma.customer.findMany({ include: { homeCell: true }, take: 40 });
     const readings = await Promise.all(customers.map((c) => source.read(c.id, null)));
     expect(statements).toBeLessThan(customers.length / 2);
-    readings.forEach((r, i) => expect(r.home).toEqual({ cell: customers[i]!.homeCellId, tier: customers[i]!.homeCell.tier, region: customers[i]!.homeCell.region }));
+    readings.forEach((r, i) =>
+      expect(r.home).toEqual({ cell: customers[i]!.homeCellId, tier: customers[i]!.homeCell.tier, region: customers[i]!.homeCell.region }),
+    );
     expect((await source.read("not-a-customer", null)).home).toBeNull();
   });
 
@@ -237,7 +314,9 @@ describe("the flag source", () => {
     const source = createFlagSource(t.prisma);
     const before = (await source.read(null)).snapshot.flags.get("smsDeliveryReceiptsV2")!;
     const concurrent = Array.from({ length: 10 }, () => source.read(null));
-    await t.prisma.$transaction((tx) => updateFlag(tx, "smsDeliveryReceiptsV2", before.version, { owner: "sms-team" }, "details", new Date()));
+    await t.prisma.$transaction((tx) =>
+      updateFlag(tx, "smsDeliveryReceiptsV2", before.version, { owner: "sms-team" }, "details", new Date()),
+    );
     const after = await source.read(null);
     expect(after.snapshot.flags.get("smsDeliveryReceiptsV2")!.owner).toBe("sms-team");
     await Promise.all(concurrent);

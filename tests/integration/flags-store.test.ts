@@ -64,7 +64,11 @@ describe("changing a flag", () => {
     const f = await change("checkout.v2", 1, { rolloutPercentage: 10 }, "percentage");
     expect(f.version).toBe(2);
     const ev = await t.prisma.auditEvent.findFirst({ where: { targetType: "flag", targetId: "checkout.v2", action: "flag.percentage" } });
-    expect(ev).toMatchObject({ actor: "product@cellplane.local", before: { rolloutPercentage: 0, effectivePercentage: 0, version: 1 }, after: { rolloutPercentage: 10, effectivePercentage: 10, version: 2 } });
+    expect(ev).toMatchObject({
+      actor: "product@cellplane.local",
+      before: { rolloutPercentage: 0, effectivePercentage: 0, version: 1 },
+      after: { rolloutPercentage: 10, effectivePercentage: 10, version: 2 },
+    });
   });
 
   it("two simultaneous edits of the same version: exactly one wins, the other is a CONFLICT", async () => {
@@ -81,14 +85,33 @@ describe("changing a flag", () => {
     const f = (await getFlag(t.prisma, "checkout.v2"))!;
     expect(f.version).toBe(version + 1);
     expect([30, 60]).toContain(f.rolloutPercentage);
-    expect(await t.prisma.auditEvent.count({ where: { targetId: "checkout.v2", action: "flag.percentage", after: { path: ["version"], equals: version + 1 } } })).toBe(1);
+    expect(
+      await t.prisma.auditEvent.count({
+        where: { targetId: "checkout.v2", action: "flag.percentage", after: { path: ["version"], equals: version + 1 } },
+      }),
+    ).toBe(1);
   });
 
   it.each<[string, FlagPatch, string, string]>([
     ["a percentage above 100", { rolloutPercentage: 101 }, "rolloutPercentage", "must be a whole number from 0 to 100"],
     ["a fractional percentage", { rolloutPercentage: 2.5 }, "rolloutPercentage", "must be a whole number from 0 to 100"],
-    ["an unknown customer in the allowlist", { allowlist: ["enterprise-customer-123", "ghost-7"] }, "allowlist[1]", 'unknown customer "ghost-7"'],
-    ["a schedule out of time order", { schedule: [{ at: "2026-12-02T00:00:00Z", percentage: 5 }, { at: "2026-12-01T00:00:00Z", percentage: 25 }] }, "schedule[1].at", "not in time order"],
+    [
+      "an unknown customer in the allowlist",
+      { allowlist: ["enterprise-customer-123", "ghost-7"] },
+      "allowlist[1]",
+      'unknown customer "ghost-7"',
+    ],
+    [
+      "a schedule out of time order",
+      {
+        schedule: [
+          { at: "2026-12-02T00:00:00Z", percentage: 5 },
+          { at: "2026-12-01T00:00:00Z", percentage: 25 },
+        ],
+      },
+      "schedule[1].at",
+      "not in time order",
+    ],
     ["an unknown cell", { targeting: { tiers: [], cells: ["nowhere-1"], regions: [] } }, "targeting.cells[0]", 'unknown cell "nowhere-1"'],
     ["an empty salt", { salt: " " }, "salt", "must not be empty"],
   ])("refuses %s with the field and reason, and changes nothing", async (_n, patch, field, message) => {
@@ -104,7 +127,9 @@ describe("changing a flag", () => {
 
   it("an unknown flag is NOT_FOUND; a taken key is a CONFLICT", async () => {
     expect(await rejection(change("nope", 1, { enabled: true }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await rejection(t.prisma.$transaction((tx) => createFlag(tx, { key: "checkout.v2" }, new Date())))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(t.prisma.$transaction((tx) => createFlag(tx, { key: "checkout.v2" }, new Date())))).toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("setting the percentage by hand takes effect now, even over a scheduled step, until the next step", async () => {
@@ -115,14 +140,21 @@ describe("changing a flag", () => {
     const paused = await change("newVoiceCodec", codec.version, { rolloutPercentage: 0 }, "percentage", day2);
     expect(effectiveRollout(paused, day2)).toMatchObject({ percentage: 0, source: { kind: "manual" } });
     expect(effectiveRollout(paused, new Date("2026-12-03T09:00:00Z")).percentage).toBe(25);
-    const ev = await t.prisma.auditEvent.findFirst({ where: { targetId: "newVoiceCodec", action: "flag.percentage" }, orderBy: { id: "desc" } });
+    const ev = await t.prisma.auditEvent.findFirst({
+      where: { targetId: "newVoiceCodec", action: "flag.percentage" },
+      orderBy: { id: "desc" },
+    });
     expect(ev).toMatchObject({ before: { effectivePercentage: 5 }, after: { effectivePercentage: 0 } });
   });
 
   it("a customer deleted or a cell retired since never blocks the kill switch", async () => {
     await t.prisma.customer.create({ data: { id: "leaving-customer", name: "Leaving", plan: "pro", homeCellId: "smb-us-1" } });
     await t.prisma.$transaction(async (tx) => {
-      const r = await createFlag(tx, { key: "legacyFax", enabled: true, allowlist: ["leaving-customer"], targeting: { tiers: [], cells: ["smb-ap-3"], regions: [] } }, new Date());
+      const r = await createFlag(
+        tx,
+        { key: "legacyFax", enabled: true, allowlist: ["leaving-customer"], targeting: { tiers: [], cells: ["smb-ap-3"], regions: [] } },
+        new Date(),
+      );
       await recordAudit(tx, "product@cellplane.local", r.audit);
     });
     await t.prisma.customer.delete({ where: { id: "leaving-customer" } });
@@ -130,7 +162,12 @@ describe("changing a flag", () => {
     const killed = await change("legacyFax", 1, { enabled: false }, "toggle");
     expect(killed).toMatchObject({ enabled: false, version: 2, allowlist: ["leaving-customer"] });
     // Adding such a reference again is still refused.
-    const e = await rejection(change("legacyFax", 2, { targeting: { tiers: [], cells: ["smb-ap-3", "smb-ap-2"], regions: [] }, allowlist: ["leaving-customer", "gone-too"] }));
+    const e = await rejection(
+      change("legacyFax", 2, {
+        targeting: { tiers: [], cells: ["smb-ap-3", "smb-ap-2"], regions: [] },
+        allowlist: ["leaving-customer", "gone-too"],
+      }),
+    );
     expect((e as DomainError).fieldErrors).toEqual({ "allowlist[1]": ['unknown customer "gone-too" (not in the customers table)'] });
     await t.prisma.cell.update({ where: { id: "smb-ap-3" }, data: { status: "active" } });
   });
@@ -159,7 +196,9 @@ describe("flags as code", () => {
     const after = (await getFlag(t.prisma, "checkout.v2"))!;
     expect(after).toMatchObject({ enabled: true, rolloutPercentage: 50, version: before.version + 1, salt: before.salt });
     expect(await getFlag(t.prisma, "newVoiceCodec")).not.toBeNull();
-    expect(await t.prisma.auditEvent.findFirst({ where: { action: "flag.import", targetId: "checkout.v2" }, orderBy: { id: "desc" } })).toMatchObject({
+    expect(
+      await t.prisma.auditEvent.findFirst({ where: { action: "flag.import", targetId: "checkout.v2" }, orderBy: { id: "desc" } }),
+    ).toMatchObject({
       actor: "cli:test",
       before: { enabled: false, version: before.version },
       after: { enabled: true, rolloutPercentage: 50, version: before.version + 1 },
@@ -179,7 +218,9 @@ describe("flags as code", () => {
 `;
     const e = await rejection(t.prisma.$transaction((tx) => importFlagsYaml(tx, yaml, "cli:test", "flags.yaml", new Date())));
     expect(e).toBeInstanceOf(SpecValidationError);
-    expect((e as SpecValidationError).errors).toEqual([{ line: 5, field: "flags[1].allowlist[1]", message: 'unknown customer "no-such-customer" (not in the customers table)' }]);
+    expect((e as SpecValidationError).errors).toEqual([
+      { line: 5, field: "flags[1].allowlist[1]", message: 'unknown customer "no-such-customer" (not in the customers table)' },
+    ]);
     expect(JSON.stringify(await exportFlags(t.prisma))).toBe(snapshot);
     expect(await t.prisma.auditEvent.count()).toBe(audits);
   });
@@ -193,7 +234,9 @@ describe("flags as code", () => {
   });
 
   it("the database itself refuses out-of-range values", async () => {
-    await expect(t.query(`UPDATE feature_flags SET rollout_percentage = 101 WHERE key = 'checkout.v2'`)).rejects.toThrow(/rollout_percentage_range/);
+    await expect(t.query(`UPDATE feature_flags SET rollout_percentage = 101 WHERE key = 'checkout.v2'`)).rejects.toThrow(
+      /rollout_percentage_range/,
+    );
     await expect(t.query(`INSERT INTO feature_flags (key, salt) VALUES ('9bad', 'x')`)).rejects.toThrow(/key_format/);
   });
 });

@@ -95,11 +95,15 @@ describe("users and tokens", () => {
   });
 
   it("creates users with a bcrypt hash and an audit event; duplicate emails are refused", async () => {
-    const u = await t.prisma.$transaction((tx) => createUser(tx, { email: "New@Example.com", name: "New", role: "SRE", password: "longenough" }, "test"));
+    const u = await t.prisma.$transaction((tx) =>
+      createUser(tx, { email: "New@Example.com", name: "New", role: "SRE", password: "longenough" }, "test"),
+    );
     expect(u.email).toBe("new@example.com");
     const row = await t.prisma.user.findUnique({ where: { email: "new@example.com" } });
     expect(row!.passwordHash).toMatch(/^\$2[aby]\$10\$/);
-    await expect(t.prisma.$transaction((tx) => createUser(tx, { email: "new@example.com", name: "Dup", role: "SRE", password: "longenough" }, "test"))).rejects.toThrow();
+    await expect(
+      t.prisma.$transaction((tx) => createUser(tx, { email: "new@example.com", name: "Dup", role: "SRE", password: "longenough" }, "test")),
+    ).rejects.toThrow();
     expect(await t.prisma.auditEvent.count({ where: { action: "user.create", targetId: "new@example.com" } })).toBe(1);
   });
 

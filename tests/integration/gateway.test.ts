@@ -42,7 +42,11 @@ const version = async () => (await configVersion(t.prisma)).version;
 const change = (key: string, action: LifecycleAction, now = NOW, actor = "release@cellplane.local", expectedRevision?: number) =>
   t.prisma.$transaction((tx) => changeRouteLifecycle(tx, { key, action, expectedRevision }, actor, now));
 const report = (cellIds: string[], service: string, apiVersions: string[], ts: Date) =>
-  ingestSamples(pool, cellIds.map((cell) => ({ cell, service, ts, errorRate: 0.0001, p99Ms: 120, cpu: 0.3, rps: 50, apiVersions })), DEFAULT_THRESHOLDS);
+  ingestSamples(
+    pool,
+    cellIds.map((cell) => ({ cell, service, ts, errorRate: 0.0001, p99Ms: 120, cpu: 0.3, rps: 50, apiVersions })),
+    DEFAULT_THRESHOLDS,
+  );
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
   try {
     await p;
@@ -58,7 +62,13 @@ describe("the demo seed imports the example file once", () => {
     expect(await seedGatewayDemo(t.prisma, NOW)).toBe(true);
     expect(await seedGatewayDemo(t.prisma, NOW)).toBe(false);
     const routes = await loadRoutes(t.prisma);
-    expect(routes.map(routeKey)).toEqual(["POST /v1/Messages", "POST /v2/Messages", "POST /v0/Messages", "POST /v1/Calls", "POST /v2/Calls"]);
+    expect(routes.map(routeKey)).toEqual([
+      "POST /v1/Messages",
+      "POST /v2/Messages",
+      "POST /v0/Messages",
+      "POST /v1/Calls",
+      "POST /v2/Calls",
+    ]);
     expect(await version()).toBe(1);
     const audit = await t.prisma.auditEvent.findFirst({ where: { action: "gateway.import" } });
     expect(JSON.stringify(audit?.after)).toContain('legacy value \\"true\\" converted');
@@ -84,7 +94,10 @@ describe("export → import round trip and the ETag version", () => {
     const r = await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "edit", NOW));
     expect(r.changed).toBe(true);
     expect(await version()).toBe(v + 1);
-    const ev = await t.prisma.auditEvent.findFirst({ where: { targetType: "route", targetId: "POST /v2/Messages", action: "route.update" }, orderBy: { id: "desc" } });
+    const ev = await t.prisma.auditEvent.findFirst({
+      where: { targetType: "route", targetId: "POST /v2/Messages", action: "route.update" },
+      orderBy: { id: "desc" },
+    });
     expect(ev?.before).toMatchObject({ introduced: "2025-01-15T00:00:00.000Z" });
     expect(ev?.after).toMatchObject({ introduced: "2025-01-20T00:00:00.000Z" });
     // and back, for the tests below (the legacy conversion depends on v2's introduction)
@@ -95,7 +108,9 @@ describe("export → import round trip and the ETag version", () => {
   it("an import that would start serving /v2/Calls while cells lack voice v2 is refused like an enable, changing nothing", async () => {
     const v = await version();
     const yaml = example.replace("status: disabled ", "status: active   ");
-    const e = await refusal(t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "sneaky", NOW)));
+    const e = await refusal(
+      t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "sneaky", NOW)),
+    );
     expect(e.code).toBe("PRECONDITION");
     expect(e.message).toContain("POST /v2/Calls (16 cells lack voice v2");
     expect(await version()).toBe(v);
@@ -106,7 +121,12 @@ describe("export → import round trip and the ETag version", () => {
 describe("enabling /v2/Calls through the readiness gate", () => {
   it("is refused, naming the lagging cell, until every active cell reports voice v2; the version moves only on success", async () => {
     const hipaa = "enterprise-us-hipaa";
-    await report(cells.filter((c) => c !== hipaa), "voice", ["v1", "v2"], at(-2));
+    await report(
+      cells.filter((c) => c !== hipaa),
+      "voice",
+      ["v1", "v2"],
+      at(-2),
+    );
     await report([hipaa], "voice", ["v1"], at(-2));
     const v = await version();
     const e = await refusal(change("POST /v2/Calls", { kind: "enable" }));
@@ -126,14 +146,23 @@ describe("enabling /v2/Calls through the readiness gate", () => {
     expect(r.route.status).toBe("active");
     expect(r.version).toBe(v + 1);
     const ev = await t.prisma.auditEvent.findFirst({ where: { targetType: "route", targetId: "POST /v2/Calls", action: "route.enable" } });
-    expect(ev).toMatchObject({ actor: "release@cellplane.local", before: { status: "disabled" }, after: { status: "active", configVersion: v + 1 } });
+    expect(ev).toMatchObject({
+      actor: "release@cellplane.local",
+      before: { status: "disabled" },
+      after: { status: "active", configVersion: v + 1 },
+    });
   });
 
   it("two simultaneous clicks make exactly one transition", async () => {
     // /v1/Calls: deprecate twice at once with the same revision → one succeeds, one conflicts
     const route = (await loadRoutes(t.prisma)).find((r) => r.path === "/v1/Calls")!;
     const v = await version();
-    const action: LifecycleAction = { kind: "deprecate", deprecationDate: NOW, sunsetDate: new Date("2027-06-01T00:00:00Z"), documentation: "https://docs.example.com/voice/v1-sunset" };
+    const action: LifecycleAction = {
+      kind: "deprecate",
+      deprecationDate: NOW,
+      sunsetDate: new Date("2027-06-01T00:00:00Z"),
+      documentation: "https://docs.example.com/voice/v1-sunset",
+    };
     const results = await Promise.allSettled([
       change("POST /v1/Calls", action, NOW, "release@cellplane.local", route.revision),
       change("POST /v1/Calls", action, NOW, "release2@cellplane.local", route.revision),
@@ -146,10 +175,23 @@ describe("enabling /v2/Calls through the readiness gate", () => {
   });
 
   it("an admin may force past the gate with a reason, audited", async () => {
-    await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(example.replace("/v2/Calls\n", "/v3/Calls\n").replace("voice/v2/calls", "voice/v3/calls"), SERVICES, NOW), "test", "v3", NOW));
+    await t.prisma.$transaction((tx) =>
+      applyGatewayImport(
+        tx,
+        parseGatewayYaml(example.replace("/v2/Calls\n", "/v3/Calls\n").replace("voice/v2/calls", "voice/v3/calls"), SERVICES, NOW),
+        "test",
+        "v3",
+        NOW,
+      ),
+    );
     const e = await refusal(change("POST /v3/Calls", { kind: "enable", force: { reason: "short" } }, NOW, "admin@cellplane.local"));
     expect(e.code).toBe("INVALID");
-    const r = await change("POST /v3/Calls", { kind: "enable", force: { reason: "Carrier deadline; cells verified by hand" } }, NOW, "admin@cellplane.local");
+    const r = await change(
+      "POST /v3/Calls",
+      { kind: "enable", force: { reason: "Carrier deadline; cells verified by hand" } },
+      NOW,
+      "admin@cellplane.local",
+    );
     expect(r.forced).toBe(true);
     const ev = await t.prisma.auditEvent.findFirst({ where: { targetId: "POST /v3/Calls", action: "route.enable.forced" } });
     expect(ev?.reason).toBe("Carrier deadline; cells verified by hand");
@@ -166,7 +208,9 @@ describe("the resolver", () => {
 
     const dep = await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages", customer: "enterprise-customer-123" }, NOW);
     expect(dep).toMatchObject({
-      status: 200, servedAs: "POST /v1/Messages", backend: "https://cell-router.internal/sms/v1/messages",
+      status: 200,
+      servedAs: "POST /v1/Messages",
+      backend: "https://cell-router.internal/sms/v1/messages",
       headers: { Deprecation: "@1736899200", Sunset: "Sun, 01 Jun 2025 00:00:00 GMT" },
       cell: { customer: "enterprise-customer-123", id: "enterprise-us-hipaa", capability: "missing" },
     });
@@ -174,18 +218,35 @@ describe("the resolver", () => {
     // sunset /v0 (its sunset date has passed) → 410
     const v0 = (await loadRoutes(t.prisma)).find((r) => r.path === "/v0/Messages")!;
     await change("POST /v0/Messages", { kind: "sunset", confirmation: "POST /v0/Messages" }, NOW, "release@cellplane.local", v0.revision);
-    expect(await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages" }, NOW)).toMatchObject({ status: 410, outcome: "gone", backend: null });
+    expect(await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages" }, NOW)).toMatchObject({
+      status: 410,
+      outcome: "gone",
+      backend: null,
+    });
 
-    expect(await resolveFor(t.prisma, { method: "POST", path: "/v9/Faxes" }, NOW)).toMatchObject({ status: 404, outcome: "not_found", route: null });
-    expect(await resolveFor(t.prisma, { method: "POST", path: "/v2/Calls" }, NOW)).toMatchObject({ status: 404, message: expect.stringContaining("disabled at the edge") });
-    await expect(resolveFor(t.prisma, { method: "POST", path: "/v1/Messages", customer: "nobody" }, NOW)).rejects.toMatchObject({ code: "INVALID" });
+    expect(await resolveFor(t.prisma, { method: "POST", path: "/v9/Faxes" }, NOW)).toMatchObject({
+      status: 404,
+      outcome: "not_found",
+      route: null,
+    });
+    expect(await resolveFor(t.prisma, { method: "POST", path: "/v2/Calls" }, NOW)).toMatchObject({
+      status: 404,
+      message: expect.stringContaining("disabled at the edge"),
+    });
+    await expect(resolveFor(t.prisma, { method: "POST", path: "/v1/Messages", customer: "nobody" }, NOW)).rejects.toMatchObject({
+      code: "INVALID",
+    });
   });
 });
 
 describe("npx cellplane import/export gateway", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-gw-"));
   const cli = (args: string[], url: string) => {
-    const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], { env: { ...process.env, DATABASE_URL: url, NODE_ENV: "development" }, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
+      env: { ...process.env, DATABASE_URL: url, NODE_ENV: "development" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
@@ -193,7 +254,9 @@ describe("npx cellplane import/export gateway", () => {
     const db = await freshDatabase("gwcli");
     try {
       const r = cli(["import", "gateway", "examples/api-gateway-config.yaml"], db.url);
-      expect(r.err).toContain('warning: examples/api-gateway-config.yaml:19: routes[2].response_headers.Deprecation: legacy value "true" converted');
+      expect(r.err).toContain(
+        'warning: examples/api-gateway-config.yaml:19: routes[2].response_headers.Deprecation: legacy value "true" converted',
+      );
       expect(r.code).toBe(0);
       expect(r.out).toContain("Imported 5 routes from examples/api-gateway-config.yaml; gateway config version 1.");
       const exported = cli(["export", "gateway"], db.url);

@@ -37,7 +37,11 @@ async function importAndStart(text: string) {
   return spec;
 }
 
-const cellRows = (id: string) => t.query<{ cell_id: string; phase: string; status: string; rows_done: string; last_report_seq: string; updated_at: Date }>(`SELECT cell_id, phase, status, rows_done::text, last_report_seq::text, updated_at FROM migration_cells WHERE run_id = $1 ORDER BY cell_id, phase`, [id]);
+const cellRows = (id: string) =>
+  t.query<{ cell_id: string; phase: string; status: string; rows_done: string; last_report_seq: string; updated_at: Date }>(
+    `SELECT cell_id, phase, status, rows_done::text, last_report_seq::text, updated_at FROM migration_cells WHERE run_id = $1 ORDER BY cell_id, phase`,
+    [id],
+  );
 
 describe("schema migrations against real PostgreSQL", () => {
   it("parallel_cells: 3 never lets a 4th cell start, under two racing tickers", async () => {
@@ -48,7 +52,9 @@ describe("schema migrations against real PostgreSQL", () => {
     let stop = false;
     const watcher = (async () => {
       while (!stop) {
-        const [r] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running'`);
+        const [r] = await t.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running'`,
+        );
         maxRunning = Math.max(maxRunning, r!.n);
       }
     })();
@@ -63,12 +69,34 @@ describe("schema migrations against real PostgreSQL", () => {
     const agents = (async () => {
       let seq = 1;
       for (let i = 0; i < 2000; i++) {
-        const running = await t.query<{ cell_id: string }>(`SELECT cell_id FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running' ORDER BY cell_id LIMIT 1`);
+        const running = await t.query<{ cell_id: string }>(
+          `SELECT cell_id FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running' ORDER BY cell_id LIMIT 1`,
+        );
         for (const r of running) {
-          await t.prisma.$transaction((tx) => reportProgress(tx, "parallel-limit", r.cell_id, { phase: "backfill", status: "running", rows: 500, total: 1000, seq: seq++ }, "token:agent", new Date()));
-          await t.prisma.$transaction((tx) => reportProgress(tx, "parallel-limit", r.cell_id, { phase: "backfill", status: "complete", rows: 1000, total: 1000, seq: seq++ }, "token:agent", new Date()));
+          await t.prisma.$transaction((tx) =>
+            reportProgress(
+              tx,
+              "parallel-limit",
+              r.cell_id,
+              { phase: "backfill", status: "running", rows: 500, total: 1000, seq: seq++ },
+              "token:agent",
+              new Date(),
+            ),
+          );
+          await t.prisma.$transaction((tx) =>
+            reportProgress(
+              tx,
+              "parallel-limit",
+              r.cell_id,
+              { phase: "backfill", status: "complete", rows: 1000, total: 1000, seq: seq++ },
+              "token:agent",
+              new Date(),
+            ),
+          );
         }
-        const [left] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status <> 'complete'`);
+        const [left] = await t.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status <> 'complete'`,
+        );
         if (left!.n === 0) break;
       }
       agentsDone = true;
@@ -82,7 +110,9 @@ describe("schema migrations against real PostgreSQL", () => {
     const run = await t.prisma.schemaMigrationRun.findUniqueOrThrow({ where: { id: "parallel-limit" } });
     expect(run.status).toBe("succeeded");
     // Each cell was started exactly once.
-    const starts = await t.query<{ detail: string }>(`SELECT after->>'detail' AS detail FROM audit_events WHERE target_id = 'parallel-limit' AND action = 'migration.cells'`);
+    const starts = await t.query<{ detail: string }>(
+      `SELECT after->>'detail' AS detail FROM audit_events WHERE target_id = 'parallel-limit' AND action = 'migration.cells'`,
+    );
     expect(starts).toHaveLength(16);
   });
 
@@ -107,14 +137,39 @@ describe("schema migrations against real PostgreSQL", () => {
     expect(before.find((r) => r.cell_id === "canary-us-internal" && r.phase === "expand")!.status).toBe("running");
     const audits = await t.prisma.auditEvent.count();
     // canary is in expand, not backfill; smb-us-1 has not started anything.
-    await expect(t.prisma.$transaction((tx) => reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "backfill", status: "running", rows: 10, total: 100, seq: 1 }, "token:agent", new Date()))).rejects.toThrow(/canary-us-internal is not in phase backfill \(it is pending there; it is running expand\)/);
-    await expect(t.prisma.$transaction((tx) => reportProgress(tx, "agent-phase", "smb-us-1", { phase: "expand", status: "complete" }, "token:agent", new Date()))).rejects.toThrow(/not in phase expand/);
-    await expect(t.prisma.$transaction((tx) => reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "contract", status: "complete" }, "token:agent", new Date()))).rejects.toThrow(/no phase "contract"/);
+    await expect(
+      t.prisma.$transaction((tx) =>
+        reportProgress(
+          tx,
+          "agent-phase",
+          "canary-us-internal",
+          { phase: "backfill", status: "running", rows: 10, total: 100, seq: 1 },
+          "token:agent",
+          new Date(),
+        ),
+      ),
+    ).rejects.toThrow(/canary-us-internal is not in phase backfill \(it is pending there; it is running expand\)/);
+    await expect(
+      t.prisma.$transaction((tx) =>
+        reportProgress(tx, "agent-phase", "smb-us-1", { phase: "expand", status: "complete" }, "token:agent", new Date()),
+      ),
+    ).rejects.toThrow(/not in phase expand/);
+    await expect(
+      t.prisma.$transaction((tx) =>
+        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "contract", status: "complete" }, "token:agent", new Date()),
+      ),
+    ).rejects.toThrow(/no phase "contract"/);
     expect(await cellRows("agent-phase")).toEqual(before);
     expect(await t.prisma.auditEvent.count()).toBe(audits);
     // The right phase is accepted; a stale seq after it is refused.
-    await t.prisma.$transaction((tx) => reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "running", seq: 5 }, "token:agent", new Date()));
-    await expect(t.prisma.$transaction((tx) => reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "complete", seq: 4 }, "token:agent", new Date()))).rejects.toThrow(/stale report/);
+    await t.prisma.$transaction((tx) =>
+      reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "running", seq: 5 }, "token:agent", new Date()),
+    );
+    await expect(
+      t.prisma.$transaction((tx) =>
+        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "complete", seq: 4 }, "token:agent", new Date()),
+      ),
+    ).rejects.toThrow(/stale report/);
     expect((await cellRows("agent-phase")).find((r) => r.cell_id === "canary-us-internal" && r.phase === "expand")!.status).toBe("running");
   });
 
@@ -125,13 +180,21 @@ describe("schema migrations against real PostgreSQL", () => {
     await cell.connect();
     try {
       await cell.query(`ALTER TABLE messages ADD COLUMN recipient_id TEXT, ADD COLUMN backfill_count INT NOT NULL DEFAULT 0`);
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests/support/backfill-child.ts"), url, "kill-test", "1000"], { cwd: ROOT, stdio: "ignore" });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", path.join(ROOT, "tests/support/backfill-child.ts"), url, "kill-test", "1000"],
+        { cwd: ROOT, stdio: "ignore" },
+      );
       const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once("exit", (code, sig) => r(sig ?? code)));
       // Wait until some batches are committed and a batch's UPDATE is executing right now.
       for (let i = 0; ; i++) {
         if (i > 600) throw new Error("the backfill never reached a mid-batch moment");
-        const cp = await cell.query(`SELECT rows_done FROM _cellplane_backfill_checkpoints WHERE migration_id = 'kill-test'`).catch(() => ({ rows: [] as { rows_done: string }[] }));
-        const active = await cell.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'backfill-child' AND state = 'active' AND query LIKE 'UPDATE messages SET recipient_id%'`);
+        const cp = await cell
+          .query(`SELECT rows_done FROM _cellplane_backfill_checkpoints WHERE migration_id = 'kill-test'`)
+          .catch(() => ({ rows: [] as { rows_done: string }[] }));
+        const active = await cell.query(
+          `SELECT 1 FROM pg_stat_activity WHERE application_name = 'backfill-child' AND state = 'active' AND query LIKE 'UPDATE messages SET recipient_id%'`,
+        );
         if (Number(cp.rows[0]?.rows_done ?? 0) >= 3000 && active.rows.length) break;
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -143,21 +206,31 @@ describe("schema migrations against real PostgreSQL", () => {
         if (!a.length) break;
         await new Promise((r) => setTimeout(r, 25));
       }
-      const [mid] = (await cell.query<{ done: string; touched: string; last_key: string }>(`SELECT c.rows_done::text AS done, (SELECT count(*) FROM messages WHERE backfill_count > 0)::text AS touched, c.last_key::text FROM _cellplane_backfill_checkpoints c`)).rows;
+      const [mid] = (
+        await cell.query<{ done: string; touched: string; last_key: string }>(
+          `SELECT c.rows_done::text AS done, (SELECT count(*) FROM messages WHERE backfill_count > 0)::text AS touched, c.last_key::text FROM _cellplane_backfill_checkpoints c`,
+        )
+      ).rows;
       expect(Number(mid!.done)).toBeGreaterThan(0);
       expect(Number(mid!.done)).toBeLessThan(rows);
       // Committed rows are exactly the checkpoint's: the killed batch left nothing behind.
       expect(mid!.touched).toBe(mid!.done);
 
       // Restart: resumes from the checkpoint and finishes.
-      const plan = { table: "messages", key: "id", statement: "UPDATE messages SET recipient_id = to_phone, backfill_count = backfill_count + 1 WHERE id > $1 AND id <= $2" };
+      const plan = {
+        table: "messages",
+        key: "id",
+        statement: "UPDATE messages SET recipient_id = to_phone, backfill_count = backfill_count + 1 WHERE id > $1 AND id <= $2",
+      };
       const batches: number[] = [];
       const end = await backfillAll(cell, "kill-test", "backfill", plan, 1000, (r) => batches.push(r.rowsDone));
       expect(end).toMatchObject({ done: true, rowsDone: rows, rowsTotal: rows });
       expect(batches[0]).toBe(Number(mid!.done) + 1000);
-      const [check] = (await cell.query<{ filled: string; once: string; total: string }>(
-        `SELECT count(*) FILTER (WHERE recipient_id = to_phone)::text AS filled, count(*) FILTER (WHERE backfill_count = 1)::text AS once, count(*)::text AS total FROM messages`,
-      )).rows;
+      const [check] = (
+        await cell.query<{ filled: string; once: string; total: string }>(
+          `SELECT count(*) FILTER (WHERE recipient_id = to_phone)::text AS filled, count(*) FILTER (WHERE backfill_count = 1)::text AS once, count(*)::text AS total FROM messages`,
+        )
+      ).rows;
       expect(check).toEqual({ filled: String(rows), once: String(rows), total: String(rows) });
     } finally {
       await cell.end();

@@ -13,12 +13,23 @@ function servedRoutes(): { method: string; path: string }[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name === "route.ts") {
-        const rel = path.relative(root, path.dirname(p)).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+        const rel = path
+          .relative(root, path.dirname(p))
+          .split(path.sep)
+          .map((s) => s.replace(/^\[(\w+)\]$/, "{$1}"))
+          .join("/");
         const apiPath = `/api/v1${rel ? `/${rel}` : ""}`;
         const src = fs.readFileSync(p, "utf8");
-        for (const m of src.matchAll(/export\s+(?:const|async function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) out.push({ method: m[1]!.toLowerCase(), path: apiPath });
+        for (const m of src.matchAll(/export\s+(?:const|async function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g))
+          out.push({ method: m[1]!.toLowerCase(), path: apiPath });
         for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) {
-          for (const name of m[1]!.split(",").map((s) => s.trim().split(/\s+as\s+/).pop()!)) {
+          for (const name of m[1]!.split(",").map(
+            (s) =>
+              s
+                .trim()
+                .split(/\s+as\s+/)
+                .pop()!,
+          )) {
             if (/^(GET|POST|PUT|PATCH|DELETE)$/.test(name)) out.push({ method: name.toLowerCase(), path: apiPath });
           }
         }
@@ -44,7 +55,9 @@ describe("OpenAPI 3.1 document", () => {
 
   it("documents nothing that is not served", () => {
     const served = new Set(servedRoutes().map((r) => `${r.method} ${r.path}`));
-    const extra = Object.entries(doc.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`)).filter((k) => !served.has(k));
+    const extra = Object.entries(doc.paths)
+      .flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`))
+      .filter((k) => !served.has(k));
     expect(extra).toEqual([]);
   });
 });

@@ -27,14 +27,27 @@ describe("pipeline storage", () => {
   it("creates, then replaces with a new version; each save writes its audit event with the spec before and after", async () => {
     const fleet = await pipelineFleet(t.prisma);
     const first = parsePipelineYaml(standard, fleet, { id: "store-a" });
-    expect(await t.prisma.$transaction((tx) => savePipeline(tx, first, standard, "alice@example.com"))).toEqual({ created: true, version: 1 });
+    expect(await t.prisma.$transaction((tx) => savePipeline(tx, first, standard, "alice@example.com"))).toEqual({
+      created: true,
+      version: 1,
+    });
 
     const edited = standard.replace("bake: 45m", "bake: 1h");
     const second = parsePipelineYaml(edited, fleet, { id: "store-a" });
-    expect(await t.prisma.$transaction((tx) => savePipeline(tx, second, edited, "bob@example.com"))).toEqual({ created: false, version: 2 });
+    expect(await t.prisma.$transaction((tx) => savePipeline(tx, second, edited, "bob@example.com"))).toEqual({
+      created: false,
+      version: 2,
+    });
 
     const stored = await getPipeline(t.prisma, "store-a");
-    expect(stored).toMatchObject({ id: "store-a", name: "Standard wave rollout", format: "native", source: edited, version: 2, updatedBy: "bob@example.com" });
+    expect(stored).toMatchObject({
+      id: "store-a",
+      name: "Standard wave rollout",
+      format: "native",
+      source: edited,
+      version: 2,
+      updatedBy: "bob@example.com",
+    });
     expect(stored!.spec).toEqual(second.spec);
     expect(stored!.spec.waves[0]!.bakeMs).toBe(3_600_000);
 
@@ -86,7 +99,12 @@ describe("pipeline storage", () => {
     const std = all.find((p) => p.id === "standard")!;
     expect(std.source).toBe(standard);
     expect(std.spec.waves.map((w) => w.name)).toEqual(["canary", "smb-wave-1", "smb-wave-2", "enterprise"]);
-    expect(std.spec.waves[3]).toMatchObject({ parallel: false, requiresApproval: true, notify: "slack://enterprise-releases", maintenanceWindow: false });
+    expect(std.spec.waves[3]).toMatchObject({
+      parallel: false,
+      requiresApproval: true,
+      notify: "slack://enterprise-releases",
+      maintenanceWindow: false,
+    });
 
     const plan = planWaves(std.spec, await pipelineFleet(t.prisma));
     expect(plan.find((w) => w.group === "smb-wave-1")!.cells).toHaveLength(3);
@@ -116,7 +134,10 @@ describe("npx cellplane … pipeline", () => {
 
   it("import: a broken file names every line and field, exits 1 and writes nothing", async () => {
     const bad = path.join(tmp, "broken.yaml");
-    fs.writeFileSync(bad, runbook.replace("next: ValidateCanary", "next: ValidateCanry").replace("smb-eu-1]  # 25% of SMB", "smb-xx-1]  # 25% of SMB"));
+    fs.writeFileSync(
+      bad,
+      runbook.replace("next: ValidateCanary", "next: ValidateCanry").replace("smb-eu-1]  # 25% of SMB", "smb-xx-1]  # 25% of SMB"),
+    );
     const r = cli(["import", "pipeline", bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:7: states.DeployToCanary.next: unknown state "ValidateCanry"`);
@@ -127,7 +148,7 @@ describe("npx cellplane … pipeline", () => {
 
     const badId = cli(["import", "pipeline", "examples/standard-pipeline.yaml", "--id", "Bad_Id"]);
     expect(badId.code).toBe(1);
-    expect(badId.err).toContain("examples/standard-pipeline.yaml: id: \"Bad_Id\" must match");
+    expect(badId.err).toContain('examples/standard-pipeline.yaml: id: "Bad_Id" must match');
     expect(await count()).toBe(0);
   });
 

@@ -22,30 +22,76 @@ afterAll(async () => {
 });
 
 const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name, group: name, cells, parallel: true, bakeMs: 1000, requiresApproval: false, notify: null, maintenanceWindow: false,
+  name,
+  group: name,
+  cells,
+  parallel: true,
+  bakeMs: 1000,
+  requiresApproval: false,
+  notify: null,
+  maintenanceWindow: false,
   checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }],
   ...o,
 });
 
 /** Plays the cells' deploy agents: report the desired version (healthy) through the real ingest path. */
 async function agentsReport(service: string) {
-  const rows = await t.query<{ cell_id: string; desired_version: string }>(`SELECT cell_id, desired_version FROM cell_services WHERE service_id = $1`, [service]);
-  await ingestSamples(pool, rows.map((r) => ({ cell: r.cell_id, service, ts: new Date(), errorRate: 0.0001, p99Ms: 120, cpu: 0.2, rps: 10, version: r.desired_version })), DEFAULT_THRESHOLDS);
+  const rows = await t.query<{ cell_id: string; desired_version: string }>(
+    `SELECT cell_id, desired_version FROM cell_services WHERE service_id = $1`,
+    [service],
+  );
+  await ingestSamples(
+    pool,
+    rows.map((r) => ({
+      cell: r.cell_id,
+      service,
+      ts: new Date(),
+      errorRate: 0.0001,
+      p99Ms: 120,
+      cpu: 0.2,
+      rps: 10,
+      version: r.desired_version,
+    })),
+    DEFAULT_THRESHOLDS,
+  );
 }
 
 const transitions = async (id: string) =>
-  t.query<{ before: { wave: string; state: string }; after: { wave: string; state: string } }>(`SELECT before, after FROM audit_events WHERE action = 'release.transition' AND target_id = $1 ORDER BY id`, [id]);
+  t.query<{ before: { wave: string; state: string }; after: { wave: string; state: string } }>(
+    `SELECT before, after FROM audit_events WHERE action = 'release.transition' AND target_id = $1 ORDER BY id`,
+    [id],
+  );
 
 describe("releases against real PostgreSQL", () => {
   it("50 concurrent approvals of one gate record exactly one approval and one transition", async () => {
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { email: "v4.1.0" }, plan: [wave("gate", ["smb-us-1"], { requiresApproval: true })] }, "release@cellplane.local", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(
+        tx,
+        { pipelineId: "test", versions: { email: "v4.1.0" }, plan: [wave("gate", ["smb-us-1"], { requiresApproval: true })] },
+        "release@cellplane.local",
+        new Date(),
+      ),
+    );
     await tickRelease(t.prisma, id, new Date(), 1);
     expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("awaiting_approval");
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "approve", wave: 0, by: "release2@cellplane.local", comment: "go" }, "release2@cellplane.local", new Date(), 1))),
+      Array.from({ length: 50 }, () =>
+        t.prisma.$transaction((tx) =>
+          commandRelease(
+            tx,
+            id,
+            { kind: "approve", wave: 0, by: "release2@cellplane.local", comment: "go" },
+            "release2@cellplane.local",
+            new Date(),
+            1,
+          ),
+        ),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(Array(49).fill("this gate is not waiting for a decision (it may have been decided already)"));
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(
+      Array(49).fill("this gate is not waiting for a decision (it may have been decided already)"),
+    );
     expect(await t.prisma.releaseApproval.count({ where: { releaseId: id } })).toBe(1);
     const approvals = (await transitions(id)).filter((x) => x.before.state === "AWAITING_APPROVAL");
     expect(approvals).toHaveLength(1);
@@ -53,22 +99,48 @@ describe("releases against real PostgreSQL", () => {
   });
 
   it("the starter cannot approve their own release (four-eyes) and nothing changes", async () => {
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { email: "v4.1.1" }, plan: [wave("gate", ["smb-us-2"], { requiresApproval: true })] }, "release@cellplane.local", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(
+        tx,
+        { pipelineId: "test", versions: { email: "v4.1.1" }, plan: [wave("gate", ["smb-us-2"], { requiresApproval: true })] },
+        "release@cellplane.local",
+        new Date(),
+      ),
+    );
     await tickRelease(t.prisma, id, new Date(), 1);
-    await expect(t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "approve", wave: 0, by: "release@cellplane.local", comment: "me" }, "release@cellplane.local", new Date(), 1))).rejects.toThrow(/four-eyes/);
+    await expect(
+      t.prisma.$transaction((tx) =>
+        commandRelease(
+          tx,
+          id,
+          { kind: "approve", wave: 0, by: "release@cellplane.local", comment: "me" },
+          "release@cellplane.local",
+          new Date(),
+          1,
+        ),
+      ),
+    ).rejects.toThrow(/four-eyes/);
     expect(await t.prisma.releaseApproval.count({ where: { releaseId: id } })).toBe(0);
     await t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
   });
 
   it("a second active release of the same service is refused", async () => {
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.13.0" }, plan: [wave("w", ["smb-eu-1"])] }, "a", new Date()));
-    await expect(t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.14.0" }, plan: [wave("w", ["smb-eu-2"])] }, "a", new Date()))).rejects.toThrow(/still rolling whatsapp/);
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.13.0" }, plan: [wave("w", ["smb-eu-1"])] }, "a", new Date()),
+    );
+    await expect(
+      t.prisma.$transaction((tx) =>
+        createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.14.0" }, plan: [wave("w", ["smb-eu-2"])] }, "a", new Date()),
+      ),
+    ).rejects.toThrow(/still rolling whatsapp/);
     await t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
   });
 
   it("two tickers racing for 200 passes apply every transition exactly once", async () => {
     const plan = [wave("canary", ["canary-us-internal"]), wave("smb", ["smb-us-3", "smb-us-4"]), wave("ent", ["enterprise-us-standard"])];
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { video: "v1.9.0" }, plan }, "a", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(tx, { pipelineId: "test", versions: { video: "v1.9.0" }, plan }, "a", new Date()),
+    );
     let running = true;
     const agent = (async () => {
       while (running) {
@@ -90,9 +162,18 @@ describe("releases against real PostgreSQL", () => {
     const seen = (await transitions(id)).map((x) => `${x.after.wave}:${x.before.state}->${x.after.state}`);
     expect(seen.length).toBe(new Set(seen).size);
     expect(seen).toEqual([
-      "canary:PENDING->DEPLOYING", "canary:DEPLOYING->BAKING", "canary:BAKING->VALIDATING", "canary:VALIDATING->PASSED",
-      "smb:PENDING->DEPLOYING", "smb:DEPLOYING->BAKING", "smb:BAKING->VALIDATING", "smb:VALIDATING->PASSED",
-      "ent:PENDING->DEPLOYING", "ent:DEPLOYING->BAKING", "ent:BAKING->VALIDATING", "ent:VALIDATING->PASSED",
+      "canary:PENDING->DEPLOYING",
+      "canary:DEPLOYING->BAKING",
+      "canary:BAKING->VALIDATING",
+      "canary:VALIDATING->PASSED",
+      "smb:PENDING->DEPLOYING",
+      "smb:DEPLOYING->BAKING",
+      "smb:BAKING->VALIDATING",
+      "smb:VALIDATING->PASSED",
+      "ent:PENDING->DEPLOYING",
+      "ent:DEPLOYING->BAKING",
+      "ent:BAKING->VALIDATING",
+      "ent:VALIDATING->PASSED",
     ]);
     expect(await t.prisma.auditEvent.count({ where: { action: "release.deploy", targetId: id } })).toBe(3);
     expect(await t.prisma.releaseCheckResult.count({ where: { releaseId: id } })).toBe(3);
@@ -100,21 +181,44 @@ describe("releases against real PostgreSQL", () => {
 
   it("a failing wave rolls back only its own cells", async () => {
     const plan = [wave("canary", ["canary-us-internal"]), wave("smb", ["smb-ap-1", "smb-ap-2"]), wave("ent", ["enterprise-eu-standard"])];
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { voice: "v3.2.0" }, plan }, "a", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(tx, { pipelineId: "test", versions: { voice: "v3.2.0" }, plan }, "a", new Date()),
+    );
     for (let i = 0; i < 60; i++) {
       const rel = await t.prisma.release.findUnique({ where: { id } });
       if (rel!.status !== "running") break;
       const doc = rel!.doc as { current: number };
-      const rows = await t.query<{ cell_id: string; desired_version: string }>(`SELECT cell_id, desired_version FROM cell_services WHERE service_id = 'voice'`);
+      const rows = await t.query<{ cell_id: string; desired_version: string }>(
+        `SELECT cell_id, desired_version FROM cell_services WHERE service_id = 'voice'`,
+      );
       // smb-ap-2 goes bad on the new version.
-      await ingestSamples(pool, rows.map((r) => ({ cell: r.cell_id, service: "voice", ts: new Date(), errorRate: r.cell_id === "smb-ap-2" && r.desired_version === "v3.2.0" ? 0.05 : 0.0001, p99Ms: 100, cpu: 0.2, rps: 5, version: r.desired_version })), DEFAULT_THRESHOLDS);
+      await ingestSamples(
+        pool,
+        rows.map((r) => ({
+          cell: r.cell_id,
+          service: "voice",
+          ts: new Date(),
+          errorRate: r.cell_id === "smb-ap-2" && r.desired_version === "v3.2.0" ? 0.05 : 0.0001,
+          p99Ms: 100,
+          cpu: 0.2,
+          rps: 5,
+          version: r.desired_version,
+        })),
+        DEFAULT_THRESHOLDS,
+      );
       await tickRelease(t.prisma, id, new Date(), 1000);
       void doc;
       await new Promise((r) => setTimeout(r, 10));
     }
     const rel = await t.prisma.release.findUnique({ where: { id } });
     expect(rel!.status).toBe("rolled_back");
-    const desired = Object.fromEntries((await t.query<{ cell_id: string; desired_version: string }>(`SELECT cell_id, desired_version FROM cell_services WHERE service_id = 'voice'`)).map((r) => [r.cell_id, r.desired_version]));
+    const desired = Object.fromEntries(
+      (
+        await t.query<{ cell_id: string; desired_version: string }>(
+          `SELECT cell_id, desired_version FROM cell_services WHERE service_id = 'voice'`,
+        )
+      ).map((r) => [r.cell_id, r.desired_version]),
+    );
     expect(desired["canary-us-internal"]).toBe("v3.2.0");
     expect(desired["smb-ap-1"]).toBe("v3.1.2");
     expect(desired["smb-ap-2"]).toBe("v3.1.2");
@@ -126,7 +230,9 @@ describe("releases against real PostgreSQL", () => {
 
   it("a worker killed with SIGKILL mid-wave is replaced and the release continues from its stored state", async () => {
     const plan = [wave("canary", ["canary-us-internal"], { bakeMs: 4000 }), wave("smb", ["smb-eu-3"], { bakeMs: 2000 })];
-    const { id } = await t.prisma.$transaction((tx) => createRelease(tx, { pipelineId: "test", versions: { sms: "v2.6.0" }, plan }, "a", new Date()));
+    const { id } = await t.prisma.$transaction((tx) =>
+      createRelease(tx, { pipelineId: "test", versions: { sms: "v2.6.0" }, plan }, "a", new Date()),
+    );
     const env = { ...process.env, DATABASE_URL: t.url, CELLPLANE_TIME_SCALE: "1", NODE_ENV: "development" as const };
     const startWorker = () => spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env, stdio: "ignore" });
     let running = true;

@@ -20,20 +20,23 @@ afterAll(() => t.drop());
 describe("prisma/schema.prisma agrees with the migrated database", () => {
   it("has models", () => expect(schema.models.length).toBeGreaterThan(5));
 
-  it.each(schema.models.map((m) => [m.name, m] as const))("model %s: every field is a column of the right type and nullability", (_n, model) => {
-    const cols = columns.filter((c) => c.table_name === model.table);
-    expect(cols.length, `table ${model.table} exists`).toBeGreaterThan(0);
-    for (const f of model.fields) {
-      const col = cols.find((c) => c.column_name === f.column);
-      expect(col, `${model.table}.${f.column}`).toBeDefined();
-      const want = expectedPgType(f, schema.enums);
-      expect(col!.data_type, `${model.table}.${f.column} type`).toBe(want.dataType);
-      if (want.udt) expect(col!.udt_name, `${model.table}.${f.column} udt`).toBe(want.udt);
-      if (!f.list) expect(col!.is_nullable === "YES", `${model.table}.${f.column} nullable`).toBe(f.optional);
-    }
-    const extra = cols.filter((c) => !model.fields.some((f) => f.column === c.column_name)).map((c) => c.column_name);
-    expect(extra, `columns of ${model.table} missing from the Prisma model`).toEqual([]);
-  });
+  it.each(schema.models.map((m) => [m.name, m] as const))(
+    "model %s: every field is a column of the right type and nullability",
+    (_n, model) => {
+      const cols = columns.filter((c) => c.table_name === model.table);
+      expect(cols.length, `table ${model.table} exists`).toBeGreaterThan(0);
+      for (const f of model.fields) {
+        const col = cols.find((c) => c.column_name === f.column);
+        expect(col, `${model.table}.${f.column}`).toBeDefined();
+        const want = expectedPgType(f, schema.enums);
+        expect(col!.data_type, `${model.table}.${f.column} type`).toBe(want.dataType);
+        if (want.udt) expect(col!.udt_name, `${model.table}.${f.column} udt`).toBe(want.udt);
+        if (!f.list) expect(col!.is_nullable === "YES", `${model.table}.${f.column} nullable`).toBe(f.optional);
+      }
+      const extra = cols.filter((c) => !model.fields.some((f) => f.column === c.column_name)).map((c) => c.column_name);
+      expect(extra, `columns of ${model.table} missing from the Prisma model`).toEqual([]);
+    },
+  );
 
   it("has no table without a model", () => {
     const tables = new Set(columns.map((c) => c.table_name));
@@ -47,7 +50,10 @@ describe("prisma/schema.prisma agrees with the migrated database", () => {
         `SELECT e.enumlabel AS v FROM pg_enum e JOIN pg_type ty ON ty.oid = e.enumtypid WHERE ty.typname = $1 ORDER BY e.enumsortorder`,
         [name],
       );
-      expect(rows.map((r) => r.v), name).toEqual(values);
+      expect(
+        rows.map((r) => r.v),
+        name,
+      ).toEqual(values);
     }
   });
 });

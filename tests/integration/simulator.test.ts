@@ -87,8 +87,13 @@ describe("rotateToken", () => {
     expect(second.revoked).toBe(1);
     expect(await checkToken(t.prisma, `Bearer ${first.token}`, "fleet:read")).toMatchObject({ ok: false, status: 401 });
     expect(await checkToken(t.prisma, `Bearer ${second.token}`, "fleet:read")).toMatchObject({ ok: true, name: "rotating" });
-    const rows = await t.query<{ name: string; revoked: boolean }>(`SELECT name, revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE name LIKE 'rotating%' ORDER BY created_at`);
-    expect(rows).toEqual([{ name: expect.stringMatching(/^rotating~revoked-\d+$/), revoked: true }, { name: "rotating", revoked: false }]);
+    const rows = await t.query<{ name: string; revoked: boolean }>(
+      `SELECT name, revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE name LIKE 'rotating%' ORDER BY created_at`,
+    );
+    expect(rows).toEqual([
+      { name: expect.stringMatching(/^rotating~revoked-\d+$/), revoked: true },
+      { name: "rotating", revoked: false },
+    ]);
     const audit = await t.query<{ action: string }>(`SELECT action FROM audit_events WHERE target_id = 'rotating' ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(["token.create", "token.revoke", "token.create"]);
   });
@@ -96,18 +101,33 @@ describe("rotateToken", () => {
 
 describe("the simulator through the real API", () => {
   it("reports the fleet green with versions, converges to a new desired version, and shows injected faults", async () => {
-    const { token } = await t.prisma.$transaction((tx) => rotateToken(tx, { name: SIMULATOR_TOKEN_NAME, scopes: SIMULATOR_SCOPES }, "test", new Date()));
+    const { token } = await t.prisma.$transaction((tx) =>
+      rotateToken(tx, { name: SIMULATOR_TOKEN_NAME, scopes: SIMULATOR_SCOPES }, "test", new Date()),
+    );
     const faultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-sim-")), "faults.json");
     const lines: string[] = [];
     let clock = Date.now() - 60_000;
     const sim = new FleetSimulator({
-      url: `http://127.0.0.1:${port}`, token, seed: "it", intervalMs: 5_000, refreshMs: 30_000, pollMs: 5_000, maxPollsPerS: 25,
-      converge: { minS: 2, maxS: 8 }, capabilities: DEFAULT_CAPABILITIES, faults: [], faultsFile, batchSize: 1000,
-      log: (l) => lines.push(l), now: () => clock,
+      url: `http://127.0.0.1:${port}`,
+      token,
+      seed: "it",
+      intervalMs: 5_000,
+      refreshMs: 30_000,
+      pollMs: 5_000,
+      maxPollsPerS: 25,
+      converge: { minS: 2, maxS: 8 },
+      capabilities: DEFAULT_CAPABILITIES,
+      faults: [],
+      faultsFile,
+      batchSize: 1000,
+      log: (l) => lines.push(l),
+      now: () => clock,
     });
-    const state = () => t.query<{ cell: string; service: string; status: string; observed: string; error_rate: number }>(
-      `SELECT h.cell_id AS cell, h.service_id AS service, h.status::text AS status, cs.observed_version AS observed, h.error_rate
-         FROM service_health h JOIN cell_services cs USING (cell_id, service_id) ORDER BY 1, 2`);
+    const state = () =>
+      t.query<{ cell: string; service: string; status: string; observed: string; error_rate: number }>(
+        `SELECT h.cell_id AS cell, h.service_id AS service, h.status::text AS status, cs.observed_version AS observed, h.error_rate
+         FROM service_health h JOIN cell_services cs USING (cell_id, service_id) ORDER BY 1, 2`,
+      );
 
     expect(await sim.refreshFleet()).toBe(true);
     expect(sim.fleet.size).toBe(16);
@@ -116,11 +136,16 @@ describe("the simulator through the real API", () => {
     expect(rows).toHaveLength(80);
     expect(rows.filter((r) => r.status !== "green")).toEqual([]);
     expect(new Set(rows.filter((r) => r.service === "voice").map((r) => r.observed))).toEqual(new Set(["v3.1.2"]));
-    expect((await t.query(`SELECT DISTINCT api_version FROM api_capabilities WHERE service_id = 'voice'`)).map((r) => r.api_version)).toEqual(["v1"]);
+    expect(
+      (await t.query(`SELECT DISTINCT api_version FROM api_capabilities WHERE service_id = 'voice'`)).map((r) => r.api_version),
+    ).toEqual(["v1"]);
 
     // A release reaches one cell, and its version is bad in SMB cells.
     await t.query(`UPDATE cell_services SET desired_version = 'v2.5.1' WHERE cell_id = 'smb-us-1' AND service_id = 'sms'`);
-    fs.writeFileSync(faultsFile, JSON.stringify({ faults: [{ kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" }] }));
+    fs.writeFileSync(
+      faultsFile,
+      JSON.stringify({ faults: [{ kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "smb-*" }] }),
+    );
     clock += 5_001;
     await sim.pollDue();
     expect(lines.some((l) => /desired sms v2\.5\.1 \(running v2\.4\.0\); switching in .* on 1 cell: smb-us-1/.test(l))).toBe(true);
@@ -129,7 +154,9 @@ describe("the simulator through the real API", () => {
     rows = await state();
     expect(rows.find((r) => r.cell === "smb-us-1" && r.service === "sms")).toMatchObject({ status: "red", observed: "v2.5.1" });
     expect(rows.filter((r) => r.status !== "green").map((r) => `${r.cell}/${r.service}`)).toEqual(["smb-us-1/sms"]);
-    expect(await t.query(`SELECT cell_id, from_version, to_version FROM deployment_events`)).toEqual([{ cell_id: "smb-us-1", from_version: "v2.4.0", to_version: "v2.5.1" }]);
+    expect(await t.query(`SELECT cell_id, from_version, to_version FROM deployment_events`)).toEqual([
+      { cell_id: "smb-us-1", from_version: "v2.4.0", to_version: "v2.5.1" },
+    ]);
 
     // Polled again with its ETag and nothing changed: no new switch is scheduled.
     const before = lines.length;
@@ -160,18 +187,34 @@ describe("the simulator through the real API", () => {
   });
 
   it("does not crash when the API is down; it backs off and carries on when it is back", async () => {
-    const { token } = await t.prisma.$transaction((tx) => rotateToken(tx, { name: "sim-outage", scopes: SIMULATOR_SCOPES }, "test", new Date()));
+    const { token } = await t.prisma.$transaction((tx) =>
+      rotateToken(tx, { name: "sim-outage", scopes: SIMULATOR_SCOPES }, "test", new Date()),
+    );
     const lines: string[] = [];
     let clock = Date.now() - 60_000;
     const sim = new FleetSimulator({
-      url: `http://127.0.0.1:${port}`, token, seed: "it", intervalMs: 5_000, refreshMs: 30_000, pollMs: 5_000, maxPollsPerS: 25,
-      converge: { minS: 2, maxS: 8 }, capabilities: DEFAULT_CAPABILITIES, faults: [], batchSize: 1000,
-      log: (l) => lines.push(l), now: () => clock,
+      url: `http://127.0.0.1:${port}`,
+      token,
+      seed: "it",
+      intervalMs: 5_000,
+      refreshMs: 30_000,
+      pollMs: 5_000,
+      maxPollsPerS: 25,
+      converge: { minS: 2, maxS: 8 },
+      capabilities: DEFAULT_CAPABILITIES,
+      faults: [],
+      batchSize: 1000,
+      log: (l) => lines.push(l),
+      now: () => clock,
     });
     expect(await sim.refreshFleet()).toBe(true);
     await new Promise((r) => server.close(r));
     expect(await sim.tick()).toMatchObject({ posted: 0 });
-    expect(lines.some((l) => /API unavailable \(POST \/api\/v1\/telemetry: (ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET)\); retrying in 1\.0 s/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /API unavailable \(POST \/api\/v1\/telemetry: (ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET)\); retrying in 1\.0 s/.test(l),
+      ),
+    ).toBe(true);
     expect(sim.available).toBe(false);
     expect(await sim.tick()).toMatchObject({ posted: 0 }); // still backing off: no request at all
 

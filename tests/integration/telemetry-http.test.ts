@@ -28,7 +28,16 @@ afterAll(async () => {
 });
 
 const T0 = Date.parse("2026-11-26T08:00:00Z");
-const sample = (o: Record<string, unknown> = {}) => ({ cell: "smb-us-1", service: "sms", ts: T0, errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 80, ...o });
+const sample = (o: Record<string, unknown> = {}) => ({
+  cell: "smb-us-1",
+  service: "sms",
+  ts: T0,
+  errorRate: 0.0002,
+  p99Ms: 150,
+  cpu: 0.3,
+  rps: 80,
+  ...o,
+});
 const post = (body: unknown, authorization: string | null = `Bearer ${token}`, contentLength: string | null = null) =>
   postTelemetry(deps, {
     authorization,
@@ -52,13 +61,22 @@ describe("postTelemetry", () => {
   });
 
   it("a token without telemetry:write → 403", async () => {
-    expect(await post({ samples: [sample()] }, `Bearer ${fleetToken}`)).toMatchObject({ status: 403, body: { error: { code: "FORBIDDEN", message: "token lacks scope telemetry:write" } } });
+    expect(await post({ samples: [sample()] }, `Bearer ${fleetToken}`)).toMatchObject({
+      status: 403,
+      body: { error: { code: "FORBIDDEN", message: "token lacks scope telemetry:write" } },
+    });
   });
 
   it.each([
     ["a declared length over 2 MB", { samples: [sample()] }, String(3 * 1024 * 1024), 413, "PAYLOAD_TOO_LARGE"],
     ["a body over 2 MB", "x".repeat(2 * 1024 * 1024 + 1), null, 413, "PAYLOAD_TOO_LARGE"],
-    ["more than 5,000 samples", { samples: Array.from({ length: 5_001 }, (_, i) => sample({ ts: T0 + i })) }, null, 413, "PAYLOAD_TOO_LARGE"],
+    [
+      "more than 5,000 samples",
+      { samples: Array.from({ length: 5_001 }, (_, i) => sample({ ts: T0 + i })) },
+      null,
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
     ["not JSON", "{samples:", null, 400, "INVALID_JSON"],
     ["a bad sample", { samples: [sample(), sample({ errorRate: 7 })] }, null, 400, "INVALID"],
     ["an unknown cell", { samples: [sample(), sample({ cell: "nope-9" })] }, null, 422, "UNKNOWN_TARGETS"],
@@ -87,10 +105,15 @@ describe("postTelemetry", () => {
     expect(await post({ samples: [sample({ ts: T0 + 5_000 })] })).toMatchObject({ status: 200 });
     await t.query(`UPDATE api_tokens SET revoked_at = now() WHERE name = 'agent'`);
     const before = await stored();
-    expect(await post({ samples: [sample({ ts: T0 + 10_000 })] })).toMatchObject({ status: 401, body: { error: { code: "UNAUTHENTICATED" } } });
+    expect(await post({ samples: [sample({ ts: T0 + 10_000 })] })).toMatchObject({
+      status: 401,
+      body: { error: { code: "UNAUTHENTICATED" } },
+    });
     expect(await stored()).toBe(before);
     // …and a fresh verifier no longer accepts it at all.
     const fresh = { ...deps, tokens: createTokenVerifier(pool) };
-    expect(await postTelemetry(fresh, { authorization: `Bearer ${token}`, contentLength: null, body: async () => "{}" })).toMatchObject({ status: 401 });
+    expect(await postTelemetry(fresh, { authorization: `Bearer ${token}`, contentLength: null, body: async () => "{}" })).toMatchObject({
+      status: 401,
+    });
   });
 });

@@ -22,7 +22,16 @@ afterAll(async () => {
 
 const base = new Date("2026-11-26T10:00:00Z");
 const at = (min: number) => new Date(base.getTime() + min * 60_000);
-const sample = (o: Partial<Sample> = {}): Sample => ({ cell: "smb-us-1", service: "sms", ts: at(0), errorRate: 0.0002, p99Ms: 180, cpu: 0.4, rps: 120, ...o });
+const sample = (o: Partial<Sample> = {}): Sample => ({
+  cell: "smb-us-1",
+  service: "sms",
+  ts: at(0),
+  errorRate: 0.0002,
+  p99Ms: 180,
+  cpu: 0.4,
+  rps: 120,
+  ...o,
+});
 const count = async (sql: string, params: unknown[] = []) => Number((await t.query<{ n: string }>(sql, params))[0]!.n);
 
 describe("telemetry ingest", () => {
@@ -37,13 +46,17 @@ describe("telemetry ingest", () => {
     await rollupRecent(t.prisma); // idempotent: buckets are recomputed, not added to
     const roll = await t.query<{ samples: number }>("SELECT samples FROM health_rollups WHERE cell_id='smb-us-1' AND service_id='sms'");
     expect(roll.map((r) => r.samples)).toEqual([2]); // duplicates were not counted twice
-    const h = await t.query<{ last_sample_at: Date; status: string }>("SELECT last_sample_at, status FROM service_health WHERE cell_id='smb-us-1' AND service_id='sms'");
+    const h = await t.query<{ last_sample_at: Date; status: string }>(
+      "SELECT last_sample_at, status FROM service_health WHERE cell_id='smb-us-1' AND service_id='sms'",
+    );
     expect(h[0]).toMatchObject({ last_sample_at: at(1), status: "green" });
   });
 
   it("refuses a batch naming unknown cells or services, storing nothing", async () => {
     const before = await count("SELECT count(*) n FROM health_samples");
-    await expect(ingestSamples(pool, [sample({ ts: at(5) }), sample({ cell: "nope-1", ts: at(5) }), sample({ service: "fax", ts: at(5) })], T)).rejects.toMatchObject({
+    await expect(
+      ingestSamples(pool, [sample({ ts: at(5) }), sample({ cell: "nope-1", ts: at(5) }), sample({ service: "fax", ts: at(5) })], T),
+    ).rejects.toMatchObject({
       cells: ["nope-1"],
       services: ["fax"],
     });
@@ -71,20 +84,35 @@ describe("telemetry ingest", () => {
     const cell = "smb-eu-1";
     await ingestSamples(pool, [sample({ cell, ts: at(0) }), sample({ cell, ts: at(1), errorRate: 0.05 })], T);
     await ingestSamples(pool, [sample({ cell, ts: at(2), errorRate: 0.06 })], T);
-    let h = (await t.query<{ status: string; status_since: Date; error_breach_since: Date | null }>(`SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`, [cell]))[0]!;
+    let h = (
+      await t.query<{ status: string; status_since: Date; error_breach_since: Date | null }>(
+        `SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`,
+        [cell],
+      )
+    )[0]!;
     expect(h).toMatchObject({ status: "red", status_since: at(1), error_breach_since: at(1) });
     await ingestSamples(pool, [sample({ cell, ts: at(-10), errorRate: 0 })], T); // late, older sample
-    h = (await t.query<typeof h>(`SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`, [cell]))[0]!;
+    h = (
+      await t.query<typeof h>(`SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`, [
+        cell,
+      ])
+    )[0]!;
     expect(h.status).toBe("red");
     await ingestSamples(pool, [sample({ cell, ts: at(3), errorRate: 0.0001 })], T);
-    h = (await t.query<typeof h>(`SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`, [cell]))[0]!;
+    h = (
+      await t.query<typeof h>(`SELECT status, status_since, error_breach_since FROM service_health WHERE cell_id=$1 AND service_id='sms'`, [
+        cell,
+      ])
+    )[0]!;
     expect(h).toMatchObject({ status: "green", status_since: at(3), error_breach_since: null });
   });
 
   it("concurrent overlapping batches neither deadlock nor lose samples", async () => {
     const cells = ["smb-us-2", "smb-us-3", "smb-us-4", "smb-us-5"];
     const batches = Array.from({ length: 8 }, (_, b) =>
-      (b % 2 ? [...cells].reverse() : cells).flatMap((cell) => ["sms", "voice", "video"].map((service) => sample({ cell, service, ts: at(10 + b) }))),
+      (b % 2 ? [...cells].reverse() : cells).flatMap((cell) =>
+        ["sms", "voice", "video"].map((service) => sample({ cell, service, ts: at(10 + b) })),
+      ),
     );
     await Promise.all(batches.map((b) => ingestSamples(pool, b, T)));
     expect(await count("SELECT count(*) n FROM health_samples WHERE cell_id = ANY($1)", [cells])).toBe(8 * 12);
@@ -108,7 +136,15 @@ describe("telemetry ingest", () => {
 
 describe("validateBatch", () => {
   it("names each bad sample's index and field; accepts a bare array", () => {
-    const r = validateBatch({ samples: [{ cell: "a", service: "sms", ts: 1, errorRate: 0, p99Ms: 1, cpu: 0, rps: 0 }, { cell: "a", service: "sms", ts: "yesterday", errorRate: 2, p99Ms: 1, cpu: 0, rps: 0 }] }, base);
+    const r = validateBatch(
+      {
+        samples: [
+          { cell: "a", service: "sms", ts: 1, errorRate: 0, p99Ms: 1, cpu: 0, rps: 0 },
+          { cell: "a", service: "sms", ts: "yesterday", errorRate: 2, p99Ms: 1, cpu: 0, rps: 0 },
+        ],
+      },
+      base,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.status).toBe(400);
@@ -118,7 +154,9 @@ describe("validateBatch", () => {
   it("413 over 5,000 samples; 400 for samples from the future", () => {
     const big = Array.from({ length: 5001 }, () => ({}));
     expect(validateBatch({ samples: big }, base)).toMatchObject({ ok: false, status: 413 });
-    expect(validateBatch([{ cell: "a", service: "sms", ts: base.getTime() + 3600_000, errorRate: 0, p99Ms: 1, cpu: 0, rps: 0 }], base)).toMatchObject({ ok: false, status: 400, errors: [{ index: 0, field: "ts" }] });
+    expect(
+      validateBatch([{ cell: "a", service: "sms", ts: base.getTime() + 3600_000, errorRate: 0, p99Ms: 1, cpu: 0, rps: 0 }], base),
+    ).toMatchObject({ ok: false, status: 400, errors: [{ index: 0, field: "ts" }] });
   });
 });
 
@@ -127,21 +165,40 @@ describe("alerts", () => {
     const cells = ["smb-ap-1", "smb-ap-2", "smb-ap-3"];
     const now0 = new Date();
     const minus = (m: number) => new Date(now0.getTime() - m * 60_000);
-    await ingestSamples(pool, cells.map((cell) => sample({ cell, ts: minus(4), errorRate: 0.2 })), T);
-    await ingestSamples(pool, cells.map((cell) => sample({ cell, ts: minus(0.5), errorRate: 0.3 })), T);
+    await ingestSamples(
+      pool,
+      cells.map((cell) => sample({ cell, ts: minus(4), errorRate: 0.2 })),
+      T,
+    );
+    await ingestSamples(
+      pool,
+      cells.map((cell) => sample({ cell, ts: minus(0.5), errorRate: 0.3 })),
+      T,
+    );
     await syncRuleAlerts(t.prisma, T, now0);
     await syncRuleAlerts(t.prisma, T, now0); // idempotent
     const firing = await t.prisma.alert.findMany({ where: { status: "firing", type: "high_error_rate", cellId: { in: cells } } });
     expect(firing).toHaveLength(3);
     expect(firing[0]!.startedAt.getTime()).toBe(minus(4).getTime());
-    await ingestSamples(pool, cells.map((cell) => sample({ cell, ts: minus(0.1), errorRate: 0.0001 })), T);
+    await ingestSamples(
+      pool,
+      cells.map((cell) => sample({ cell, ts: minus(0.1), errorRate: 0.0001 })),
+      T,
+    );
     await syncRuleAlerts(t.prisma, T, now0);
     expect(await t.prisma.alert.count({ where: { status: "firing", type: "high_error_rate", cellId: { in: cells } } })).toBe(0);
     expect(await t.prisma.alert.count({ where: { status: "resolved", type: "high_error_rate", cellId: { in: cells } } })).toBe(3);
   });
 
   it("external alerts dedupe by key, resolve, and refuse unknown cells", async () => {
-    const a = { type: "customer_complaint", cell: "smb-us-1", severity: "warning" as const, summary: "slow SMS delivery", status: "firing" as const, dedupKey: "zendesk-1" };
+    const a = {
+      type: "customer_complaint",
+      cell: "smb-us-1",
+      severity: "warning" as const,
+      summary: "slow SMS delivery",
+      status: "firing" as const,
+      dedupKey: "zendesk-1",
+    };
     expect(await applyExternalAlerts(t.prisma, [a], base)).toEqual({ opened: 1, updated: 0, resolved: 0 });
     expect(await applyExternalAlerts(t.prisma, [{ ...a, summary: "still slow" }], base)).toEqual({ opened: 0, updated: 1, resolved: 0 });
     expect(await applyExternalAlerts(t.prisma, [{ ...a, status: "resolved" }], base)).toEqual({ opened: 0, updated: 0, resolved: 1 });
@@ -167,7 +224,10 @@ describe("rollups (background job)", () => {
     try {
       // A slow batch takes its sequence numbers first and commits last.
       await c.query("BEGIN");
-      await c.query(`INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps) VALUES ($1, 'sms', $2, 0.5, 100, 0.1, 1)`, [cell, base2]);
+      await c.query(
+        `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps) VALUES ($1, 'sms', $2, 0.5, 100, 0.1, 1)`,
+        [cell, base2],
+      );
       await ingestSamples(pool, [sample({ cell, ts: new Date(base2.getTime() + 60_000) })], T);
       await rollupRecent(t.prisma);
       await c.query("COMMIT");
@@ -175,34 +235,51 @@ describe("rollups (background job)", () => {
       c.release();
     }
     await rollupRecent(t.prisma);
-    const r = await t.query<{ samples: number; max_error_rate: number }>(`SELECT samples, max_error_rate FROM health_rollups WHERE cell_id = $1 AND service_id = 'sms' AND bucket = $2`, [cell, base2]);
+    const r = await t.query<{ samples: number; max_error_rate: number }>(
+      `SELECT samples, max_error_rate FROM health_rollups WHERE cell_id = $1 AND service_id = 'sms' AND bucket = $2`,
+      [cell, base2],
+    );
     expect(r).toEqual([{ samples: 2, max_error_rate: 0.5 }]);
   });
 });
 
 describe("acknowledging an issue type", () => {
-  const ext = (cell: string, i: number, status: "firing" | "resolved" = "firing") =>
-    ({ type: "carrier_outage", cell, service: "sms", severity: "critical" as const, summary: "carrier rejects messages", status, dedupKey: `carrier-${i}` });
+  const ext = (cell: string, i: number, status: "firing" | "resolved" = "firing") => ({
+    type: "carrier_outage",
+    cell,
+    service: "sms",
+    severity: "critical" as const,
+    summary: "carrier rejects messages",
+    status,
+    dedupKey: `carrier-${i}`,
+  });
 
   it("acknowledges the firing alerts once, in the caller's transaction with its audit event; later alerts start unacknowledged", async () => {
     await applyExternalAlerts(t.prisma, [ext("smb-us-1", 1), ext("smb-us-2", 2)], base);
-    const ack = (actor: string) => t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "carrier_outage", comment: "paged the carrier" }, actor, at(1)));
+    const ack = (actor: string) =>
+      t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "carrier_outage", comment: "paged the carrier" }, actor, at(1)));
     // Two on-call engineers click at once: one acknowledgement, the other is told there is nothing left.
     const results = await Promise.allSettled([ack("sre@cellplane.local"), ack("admin@cellplane.local")]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "PRECONDITION" } });
     const done = results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<Awaited<ReturnType<typeof ack>>>;
-    expect(done.value).toMatchObject({ data: { cells: ["smb-us-1", "smb-us-2"] }, audit: { action: "alert.acknowledge", targetId: "carrier_outage" } });
+    expect(done.value).toMatchObject({
+      data: { cells: ["smb-us-1", "smb-us-2"] },
+      audit: { action: "alert.acknowledge", targetId: "carrier_outage" },
+    });
 
     await applyExternalAlerts(t.prisma, [ext("smb-eu-1", 3)], at(2));
     const rows = await t.query<{ cell_id: string; acknowledged_by: string | null; ack_comment: string | null }>(
-      `SELECT cell_id, acknowledged_by, ack_comment FROM alerts WHERE type = 'carrier_outage' AND status = 'firing' ORDER BY cell_id`);
+      `SELECT cell_id, acknowledged_by, ack_comment FROM alerts WHERE type = 'carrier_outage' AND status = 'firing' ORDER BY cell_id`,
+    );
     expect(rows.map((r) => [r.cell_id, !!r.acknowledged_by, r.ack_comment])).toEqual([
       ["smb-eu-1", false, null],
       ["smb-us-1", true, "paged the carrier"],
       ["smb-us-2", true, "paged the carrier"],
     ]);
     expect(await ack("sre@cellplane.local")).toMatchObject({ data: { cells: ["smb-eu-1"] } });
-    await expect(t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "nothing_firing", comment: "hmm" }, "sre@cellplane.local", at(3)))).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(
+      t.prisma.$transaction((tx) => acknowledgeAlertGroup(tx, { type: "nothing_firing", comment: "hmm" }, "sre@cellplane.local", at(3))),
+    ).rejects.toMatchObject({ code: "PRECONDITION" });
   });
 });

@@ -9,7 +9,8 @@ const [url, migrationId, interval] = process.argv.slice(2);
 const plan = {
   table: "messages",
   key: "id",
-  statement: "UPDATE messages SET recipient_id = to_phone, backfill_count = backfill_count + 1 WHERE id > $1 AND id <= $2 AND (SELECT true FROM pg_sleep(0.05))",
+  statement:
+    "UPDATE messages SET recipient_id = to_phone, backfill_count = backfill_count + 1 WHERE id > $1 AND id <= $2 AND (SELECT true FROM pg_sleep(0.05))",
 };
 const client = new pg.Client({ connectionString: url, application_name: "backfill-child" });
 await client.connect();

@@ -18,18 +18,32 @@ export default async function AlertsPage() {
   const [{ groups, firing }, resolved] = await Promise.all([alertGroups(), recentlyResolved()]);
   return (
     <>
-      <PageHeader title="Alerts" subtitle={`${firing.length} firing alert${firing.length === 1 ? "" : "s"} in ${groups.length} issue type${groups.length === 1 ? "" : "s"} — grouped by issue, not by cell`} />
+      <PageHeader
+        title="Alerts"
+        subtitle={`${firing.length} firing alert${firing.length === 1 ? "" : "s"} in ${groups.length} issue type${groups.length === 1 ? "" : "s"} — grouped by issue, not by cell`}
+      />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-sm" data-testid="alert-groups">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr><th className="px-4 py-2">Issue type</th><th className="px-4 py-2">Severity</th><th className="px-4 py-2 text-right">Cells</th><th className="px-4 py-2">Services</th><th className="px-4 py-2">First seen (UTC)</th><th className="px-4 py-2">Example</th></tr>
+            <tr>
+              <th className="px-4 py-2">Issue type</th>
+              <th className="px-4 py-2">Severity</th>
+              <th className="px-4 py-2 text-right">Cells</th>
+              <th className="px-4 py-2">Services</th>
+              <th className="px-4 py-2">First seen (UTC)</th>
+              <th className="px-4 py-2">Example</th>
+            </tr>
           </thead>
           {groups.map((g) => (
             <tbody key={g.type} className="border-t border-slate-100" data-testid="alert-group" data-type={g.type}>
               <tr>
                 <td className="px-4 py-2 font-mono font-medium">{g.type}</td>
-                <td className="px-4 py-2"><span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase ${SEV[g.severity]}`}>{g.severity}</span></td>
-                <td className="px-4 py-2 text-right tabular-nums" data-testid="group-cell-count">{g.cells.length}</td>
+                <td className="px-4 py-2">
+                  <span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase ${SEV[g.severity]}`}>{g.severity}</span>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums" data-testid="group-cell-count">
+                  {g.cells.length}
+                </td>
                 <td className="px-4 py-2">{g.services.join(", ") || "—"}</td>
                 <td className="px-4 py-2 font-mono text-xs">{fmtTime(g.firstSeen)}</td>
                 <td className="px-4 py-2 text-slate-600">{g.example}</td>
@@ -42,33 +56,62 @@ export default async function AlertsPage() {
                         {g.acknowledged === g.alerts ? "Acknowledged" : `${g.acknowledged} of ${g.alerts} acknowledged`}
                       </span>{" "}
                       by {g.lastAck.by} at {fmtTime(g.lastAck.at)} UTC — “{g.lastAck.comment}”
-                      {g.acknowledged < g.alerts && <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>}
+                      {g.acknowledged < g.alerts && (
+                        <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>
+                      )}
                     </p>
                   )}
                   {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
                   <details>
-                    <summary className="cursor-pointer text-xs text-indigo-700">Show the {g.cells.length} affected cell{g.cells.length === 1 ? "" : "s"}</summary>
+                    <summary className="cursor-pointer text-xs text-indigo-700">
+                      Show the {g.cells.length} affected cell{g.cells.length === 1 ? "" : "s"}
+                    </summary>
                     <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">
-                      {firing.filter((a) => a.type === g.type).map((a) => (
-                        <li key={a.id.toString()}>
-                          <Link href={`/cells/${a.cellId}${a.serviceId ? `?service=${a.serviceId}` : ""}`} className="font-mono text-indigo-700 hover:underline">{a.cellId}</Link>
-                          {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>} <span className="text-slate-400">since {fmtTime(a.startedAt)}</span>
-                          {!a.acknowledgedAt && g.lastAck && <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>}
-                        </li>
-                      ))}
+                      {firing
+                        .filter((a) => a.type === g.type)
+                        .map((a) => (
+                          <li key={a.id.toString()}>
+                            <Link
+                              href={`/cells/${a.cellId}${a.serviceId ? `?service=${a.serviceId}` : ""}`}
+                              className="font-mono text-indigo-700 hover:underline"
+                            >
+                              {a.cellId}
+                            </Link>
+                            {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
+                            <span className="text-slate-400">since {fmtTime(a.startedAt)}</span>
+                            {!a.acknowledgedAt && g.lastAck && (
+                              <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
+                            )}
+                          </li>
+                        ))}
                     </ul>
                   </details>
                 </td>
               </tr>
             </tbody>
           ))}
-          {groups.length === 0 && <tbody><tr><td colSpan={6} className="px-4 py-10 text-center text-slate-500">No alerts are firing.</td></tr></tbody>}
+          {groups.length === 0 && (
+            <tbody>
+              <tr>
+                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
+                  No alerts are firing.
+                </td>
+              </tr>
+            </tbody>
+          )}
         </table>
       </div>
       <Card title="Recently resolved" className="mt-6">
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
-            <li key={a.id.toString()} className="flex gap-3"><span className="font-mono text-xs text-slate-400">{a.resolvedAt ? fmtTime(a.resolvedAt) : ""}</span><span className="font-mono text-xs">{a.type}</span><Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">{a.cellId}</Link><span className="text-slate-600">{a.summary}</span></li>
+            <li key={a.id.toString()} className="flex gap-3">
+              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? fmtTime(a.resolvedAt) : ""}</span>
+              <span className="font-mono text-xs">{a.type}</span>
+              <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
+                {a.cellId}
+              </Link>
+              <span className="text-slate-600">{a.summary}</span>
+            </li>
           ))}
           {resolved.length === 0 && <li className="text-slate-500">Nothing resolved recently.</li>}
         </ul>

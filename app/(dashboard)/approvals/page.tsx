@@ -15,22 +15,42 @@ export default async function ApprovalsPage() {
   return (
     <>
       <AutoRefresh active everyMs={5000} />
-      <PageHeader title="Approvals inbox" subtitle={canDecideGates(user) ? `${mine.length} gate${mine.length === 1 ? "" : "s"} waiting on you, oldest first. Gates of releases you started wait for someone else.` : "Gates waiting for a release manager."} />
+      <PageHeader
+        title="Approvals inbox"
+        subtitle={
+          canDecideGates(user)
+            ? `${mine.length} gate${mine.length === 1 ? "" : "s"} waiting on you, oldest first. Gates of releases you started wait for someone else.`
+            : "Gates waiting for a release manager."
+        }
+      />
       <ul className="space-y-3" data-testid="approvals-inbox">
         {gates.map((g) => {
           const yours = canApprove(user, g);
           return (
-            <li key={g.id} className={`rounded-xl border bg-white p-4 shadow-sm ${yours ? "border-violet-300" : "border-slate-200 opacity-80"}`} data-testid="gate">
+            <li
+              key={g.id}
+              className={`rounded-xl border bg-white p-4 shadow-sm ${yours ? "border-violet-300" : "border-slate-200 opacity-80"}`}
+              data-testid="gate"
+            >
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <Link href={`/releases/${g.id}`} className="font-medium text-indigo-700 hover:underline">{g.title}</Link>
+                <Link href={`/releases/${g.id}`} className="font-medium text-indigo-700 hover:underline">
+                  {g.title}
+                </Link>
                 <span className="text-xs text-slate-500">waiting since {g.since.toISOString().replace("T", " ").slice(0, 16)} UTC</span>
               </div>
-              <p className="mt-1 text-sm text-slate-600">Wave <b>{g.waveName}</b> → {g.cells.join(", ")} · started by {g.startedBy}{g.notify ? ` · notifies ${g.notify}` : ""}</p>
-              {!yours && canDecideGates(user) && <p className="mt-1 text-xs text-slate-500">You started this release: four-eyes requires another release manager.</p>}
+              <p className="mt-1 text-sm text-slate-600">
+                Wave <b>{g.waveName}</b> → {g.cells.join(", ")} · started by {g.startedBy}
+                {g.notify ? ` · notifies ${g.notify}` : ""}
+              </p>
+              {!yours && canDecideGates(user) && (
+                <p className="mt-1 text-xs text-slate-500">You started this release: four-eyes requires another release manager.</p>
+              )}
             </li>
           );
         })}
-        {gates.length === 0 && <li className="rounded-xl border border-slate-200 bg-white p-8 text-center text-sm text-slate-500">No gates are waiting.</li>}
+        {gates.length === 0 && (
+          <li className="rounded-xl border border-slate-200 bg-white p-8 text-center text-sm text-slate-500">No gates are waiting.</li>
+        )}
       </ul>
     </>
   );

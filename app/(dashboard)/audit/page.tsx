@@ -12,7 +12,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter = parseAuditFilter(await searchParams);
   const { rows, total, pages } = await listAudit(filter);
   const pageHref = (page: number) => {
-    const q = new URLSearchParams(Object.entries({ ...filter, page: String(page) }).filter(([, v]) => v !== undefined && v !== "") as [string, string][]);
+    const q = new URLSearchParams(
+      Object.entries({ ...filter, page: String(page) }).filter(([, v]) => v !== undefined && v !== "") as [string, string][],
+    );
     return `/audit?${q}`;
   };
   return (
@@ -21,20 +23,40 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search">
         {(["actor", "action", "targetType", "targetId"] as const).map((k) => (
           <label key={k} className="flex flex-col gap-1">
-            <span className="text-xs text-slate-500">{{ actor: "Actor", action: "Action (prefix)", targetType: "Target type", targetId: "Target id" }[k]}</span>
+            <span className="text-xs text-slate-500">
+              {{ actor: "Actor", action: "Action (prefix)", targetType: "Target type", targetId: "Target id" }[k]}
+            </span>
             <input name={k} defaultValue={filter[k] ?? ""} className="rounded-md border border-slate-300 px-2 py-1" />
           </label>
         ))}
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-white">Filter</button>
-        <Link href="/audit" className="px-2 py-1.5 text-slate-500 hover:underline">Clear</Link>
+        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-white">
+          Filter
+        </button>
+        <Link href="/audit" className="px-2 py-1.5 text-slate-500 hover:underline">
+          Clear
+        </Link>
       </form>
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <AuditTable rows={rows} />
       </div>
       <nav aria-label="Pagination" className="mt-4 flex items-center gap-3 text-sm">
-        {filter.page > 1 ? <Link href={pageHref(filter.page - 1)} className="text-indigo-600 hover:underline">← Newer</Link> : <span className="text-slate-300">← Newer</span>}
-        <span className="text-slate-500">Page {filter.page} of {pages}</span>
-        {filter.page < pages ? <Link href={pageHref(filter.page + 1)} className="text-indigo-600 hover:underline">Older →</Link> : <span className="text-slate-300">Older →</span>}
+        {filter.page > 1 ? (
+          <Link href={pageHref(filter.page - 1)} className="text-indigo-600 hover:underline">
+            ← Newer
+          </Link>
+        ) : (
+          <span className="text-slate-300">← Newer</span>
+        )}
+        <span className="text-slate-500">
+          Page {filter.page} of {pages}
+        </span>
+        {filter.page < pages ? (
+          <Link href={pageHref(filter.page + 1)} className="text-indigo-600 hover:underline">
+            Older →
+          </Link>
+        ) : (
+          <span className="text-slate-300">Older →</span>
+        )}
       </nav>
     </>
   );

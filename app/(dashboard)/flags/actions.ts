@@ -31,9 +31,21 @@ function flagAction<S extends z.ZodObject<typeof edit>>(name: string, action: st
   };
 }
 
-const doSetEnabled = flagAction("turn a flag on or off", "toggle", z.object({ ...edit, enabled: z.boolean() }), (i) => ({ enabled: i.enabled }));
-const doSetPercentage = flagAction("change a rollout percentage", "percentage", z.object({ ...edit, percentage: percentageSchema }), (i) => ({ rolloutPercentage: i.percentage }));
-const doSetAllowlist = flagAction("change an allowlist", "allowlist", z.object({ ...edit, allowlist: z.array(customerIdSchema).max(10_000) }), (i) => ({ allowlist: i.allowlist }));
+const doSetEnabled = flagAction("turn a flag on or off", "toggle", z.object({ ...edit, enabled: z.boolean() }), (i) => ({
+  enabled: i.enabled,
+}));
+const doSetPercentage = flagAction(
+  "change a rollout percentage",
+  "percentage",
+  z.object({ ...edit, percentage: percentageSchema }),
+  (i) => ({ rolloutPercentage: i.percentage }),
+);
+const doSetAllowlist = flagAction(
+  "change an allowlist",
+  "allowlist",
+  z.object({ ...edit, allowlist: z.array(customerIdSchema).max(10_000) }),
+  (i) => ({ allowlist: i.allowlist }),
+);
 const doSetTargeting = flagAction(
   "change a flag's targeting",
   "targeting",
@@ -50,23 +62,44 @@ const doSetSchedule = flagAction(
 const doSetDetails = flagAction(
   "change a flag's details",
   "details",
-  z.object({ ...edit, description: z.string().max(1000), owner: z.string().max(200), salt: z.string().trim().min(1, "must not be empty").max(200) }),
+  z.object({
+    ...edit,
+    description: z.string().max(1000),
+    owner: z.string().max(200),
+    salt: z.string().trim().min(1, "must not be empty").max(200),
+  }),
   (i) => ({ description: i.description, owner: i.owner, salt: i.salt }),
 );
 
-export async function setFlagEnabled(raw: unknown) { return doSetEnabled(raw); }
-export async function setRolloutPercentage(raw: unknown) { return doSetPercentage(raw); }
-export async function setAllowlist(raw: unknown) { return doSetAllowlist(raw); }
-export async function setTargeting(raw: unknown) { return doSetTargeting(raw); }
-export async function setSchedule(raw: unknown) { return doSetSchedule(raw); }
-export async function setFlagDetails(raw: unknown) { return doSetDetails(raw); }
+export async function setFlagEnabled(raw: unknown) {
+  return doSetEnabled(raw);
+}
+export async function setRolloutPercentage(raw: unknown) {
+  return doSetPercentage(raw);
+}
+export async function setAllowlist(raw: unknown) {
+  return doSetAllowlist(raw);
+}
+export async function setTargeting(raw: unknown) {
+  return doSetTargeting(raw);
+}
+export async function setSchedule(raw: unknown) {
+  return doSetSchedule(raw);
+}
+export async function setFlagDetails(raw: unknown) {
+  return doSetDetails(raw);
+}
 
 const doCreate = defineAction({
   name: "create a flag",
   permission: canEditFlag,
   input: z.object({ key: flagKeySchema, description: z.string().max(1000).default(""), owner: z.string().max(200).default("") }),
   async run({ tx, input }) {
-    const { flag, audit } = await createFlag(tx, { key: input.key, description: input.description, owner: input.owner, enabled: false, rolloutPercentage: 0 }, new Date());
+    const { flag, audit } = await createFlag(
+      tx,
+      { key: input.key, description: input.description, owner: input.owner, enabled: false, rolloutPercentage: 0 },
+      new Date(),
+    );
     return { data: { key: flag.key, version: flag.version }, audit };
   },
 });

@@ -19,7 +19,13 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="Fleet"
         subtitle={`${cells.length} cell${cells.length === 1 ? "" : "s"}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
-        actions={canImportFleet(user) ? <Link href="/fleet/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import fleet YAML</Link> : null}
+        actions={
+          canImportFleet(user) ? (
+            <Link href="/fleet/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+              Import fleet YAML
+            </Link>
+          ) : null
+        }
       />
       <div className="mb-4 flex flex-wrap items-center gap-4">
         <UrlSelect name="tier" label="Tier" options={TIERS.map((t) => ({ value: t, label: t }))} />
@@ -35,7 +41,9 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
               <th className="px-4 py-2">Compliance</th>
               <th className="px-4 py-2 text-right">Customers</th>
               {services.map((s) => (
-                <th key={s.id} className="px-3 py-2">{s.name}</th>
+                <th key={s.id} className="px-3 py-2">
+                  {s.name}
+                </th>
               ))}
             </tr>
           </thead>
@@ -45,22 +53,42 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
               return (
                 <tr key={c.id} className="hover:bg-slate-50" data-testid="fleet-row">
                   <td className="px-4 py-2 font-mono">
-                    <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">{c.id}</Link>
+                    <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
+                      {c.id}
+                    </Link>
                     {c.status !== "active" && <span className="ml-2 text-xs text-amber-700">({c.status})</span>}
                   </td>
-                  <td className="px-4 py-2"><TierBadge tier={c.tier} /></td>
+                  <td className="px-4 py-2">
+                    <TierBadge tier={c.tier} />
+                  </td>
                   <td className="px-4 py-2 text-slate-600">{c.region}</td>
-                  <td className="px-4 py-2 space-x-1">{c.compliance.map((t) => <Tag key={t}>{t}</Tag>)}</td>
+                  <td className="px-4 py-2 space-x-1">
+                    {c.compliance.map((t) => (
+                      <Tag key={t}>{t}</Tag>
+                    ))}
+                  </td>
                   <td className="px-4 py-2 text-right tabular-nums">{c._count.customers}</td>
                   {services.map((s) => {
                     const cs = byService.get(s.id);
-                    return <td key={s.id} className="px-3 py-2">{cs ? <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} /> : <span className="text-slate-300">n/a</span>}</td>;
+                    return (
+                      <td key={s.id} className="px-3 py-2">
+                        {cs ? (
+                          <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} />
+                        ) : (
+                          <span className="text-slate-300">n/a</span>
+                        )}
+                      </td>
+                    );
                   })}
                 </tr>
               );
             })}
             {cells.length === 0 && (
-              <tr><td colSpan={5 + services.length} className="px-4 py-8 text-center text-slate-500">No cells match this filter.</td></tr>
+              <tr>
+                <td colSpan={5 + services.length} className="px-4 py-8 text-center text-slate-500">
+                  No cells match this filter.
+                </td>
+              </tr>
             )}
           </tbody>
         </table>

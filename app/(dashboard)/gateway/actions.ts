@@ -34,16 +34,32 @@ const day = z
     }
     return d;
   });
-const optionalDay = z.union([z.literal("").transform(() => null), day]).optional().transform((v) => v ?? null);
+const optionalDay = z
+  .union([z.literal("").transform(() => null), day])
+  .optional()
+  .transform((v) => v ?? null);
 const optionalUrl = z
-  .union([z.literal("").transform(() => null), z.string().trim().regex(/^https?:\/\/[^\s<>"]+$/, "an http(s) URL").max(500)])
+  .union([
+    z.literal("").transform(() => null),
+    z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^\s<>"]+$/, "an http(s) URL")
+      .max(500),
+  ])
   .optional()
   .transform((v) => v ?? null);
 
 type Changed = { route: string; status: string; version: number };
 
 /** Run one lifecycle change; changeRouteLifecycle writes the route's audit event (before → after) in this transaction. */
-async function change(tx: Tx, user: Principal, key: string, revision: number, action: LifecycleAction): Promise<{ data: Changed; audit: [] }> {
+async function change(
+  tx: Tx,
+  user: Principal,
+  key: string,
+  revision: number,
+  action: LifecycleAction,
+): Promise<{ data: Changed; audit: [] }> {
   const r = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, new Date());
   return { data: { route: key, status: r.route.status, version: r.version }, audit: [] };
 }
@@ -58,7 +74,14 @@ const enable = defineAction({
 const forceEnable = defineAction({
   name: "force a route past the readiness gate",
   permission: canForceRoute,
-  input: z.object({ ...routeRef, reason: z.string().trim().min(MIN_FORCE_REASON, `at least ${MIN_FORCE_REASON} characters: why enable before every cell is ready`).max(500) }),
+  input: z.object({
+    ...routeRef,
+    reason: z
+      .string()
+      .trim()
+      .min(MIN_FORCE_REASON, `at least ${MIN_FORCE_REASON} characters: why enable before every cell is ready`)
+      .max(500),
+  }),
   run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable", force: { reason: input.reason } }),
 });
 
@@ -67,7 +90,12 @@ const deprecate = defineAction({
   permission: canChangeRoutes,
   input: z.object({ ...routeRef, deprecationDate: day, sunsetDate: optionalDay, documentation: optionalUrl }),
   run: ({ tx, user, input }) =>
-    change(tx, user, input.route, input.revision, { kind: "deprecate", deprecationDate: input.deprecationDate, sunsetDate: input.sunsetDate, documentation: input.documentation }),
+    change(tx, user, input.route, input.revision, {
+      kind: "deprecate",
+      deprecationDate: input.deprecationDate,
+      sunsetDate: input.sunsetDate,
+      documentation: input.documentation,
+    }),
 });
 
 const sunset = defineAction({
@@ -127,7 +155,10 @@ const importGateway = defineAction({
     const parsed = parseGatewayYaml(input.yaml, await serviceCatalogue(tx), now);
     if (input.mode === "preview") {
       const p = await previewGatewayImport(tx, parsed, now);
-      return { data: { applied: false, diff: p.diff, warnings: p.warnings, routes: parsed.routes.length, version: null, gated: p.gated }, audit: [] };
+      return {
+        data: { applied: false, diff: p.diff, warnings: p.warnings, routes: parsed.routes.length, version: null, gated: p.gated },
+        audit: [],
+      };
     }
     // applyGatewayImport writes one audit event per changed route and one for the import.
     const r = await applyGatewayImport(tx, parsed, user.email, "ui upload", now);
@@ -144,7 +175,14 @@ export async function importGatewayAction(raw: unknown) {
 const saveCellRouter = defineAction({
   name: "change the cell router URL",
   permission: canEditSettings,
-  input: z.object({ url: z.string().trim().regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http(s) URL, e.g. https://cell-router.internal").max(500), version: z.coerce.number().int().min(0) }),
+  input: z.object({
+    url: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http(s) URL, e.g. https://cell-router.internal")
+      .max(500),
+    version: z.coerce.number().int().min(0),
+  }),
   async run({ tx, input, user }) {
     await writeSetting(tx, CELL_ROUTER_SETTING, { url: input.url }, input.version, user.email);
     return { data: null, audit: [] }; // writeSetting audits the change in this transaction

@@ -9,7 +9,9 @@ export function CellRouterForm({ url, version }: { url: string; version: number 
         <div className="space-y-2">
           <input type="hidden" name="version" value={version} />
           <Field label="Cell router base URL (replaces ${cell_router} in backends)" name="url" defaultValue={url} errors={e.url} />
-          <p className="text-xs text-slate-500">The cell router maps a customer to its home cell; the edge forwards every versioned route to it.</p>
+          <p className="text-xs text-slate-500">
+            The cell router maps a customer to its home cell; the edge forwards every versioned route to it.
+          </p>
         </div>
       )}
     </ActionForm>

@@ -23,34 +23,71 @@ export interface ControlsProps {
 function Outcome({ result }: { result: Result | null }) {
   if (!result) return null;
   if (result.ok) {
-    return <p className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status" data-testid="lifecycle-success">{result.data.route} is now {result.data.status} · gateway config version {result.data.version}.</p>;
+    return (
+      <p className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status" data-testid="lifecycle-success">
+        {result.data.route} is now {result.data.status} · gateway config version {result.data.version}.
+      </p>
+    );
   }
   const lagging = result.fieldErrors?.laggingCells;
   const fields = Object.entries(result.fieldErrors ?? {}).filter(([k]) => k !== "laggingCells");
   return (
-    <div className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" role="status" data-testid="lifecycle-error" data-code={result.code}>
+    <div
+      className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800"
+      role="status"
+      data-testid="lifecycle-error"
+      data-code={result.code}
+    >
       <p className="font-medium">{result.message}</p>
       {lagging && (
         <div className="mt-2">
           <p className="text-xs">Lagging cells ({lagging.length}):</p>
           <ul className="mt-1 flex flex-wrap gap-1" data-testid="lagging-cells">
-            {lagging.map((c) => <li key={c} className="rounded bg-white px-1.5 py-0.5 font-mono text-xs ring-1 ring-rose-200">{c}</li>)}
+            {lagging.map((c) => (
+              <li key={c} className="rounded bg-white px-1.5 py-0.5 font-mono text-xs ring-1 ring-rose-200">
+                {c}
+              </li>
+            ))}
           </ul>
         </div>
       )}
-      {fields.map(([k, v]) => <p key={k} className="mt-1 text-xs">{k}: {v.join(", ")}</p>)}
+      {fields.map(([k, v]) => (
+        <p key={k} className="mt-1 text-xs">
+          {k}: {v.join(", ")}
+        </p>
+      ))}
     </div>
   );
 }
 
-function Control({ title, help, availability, canChange, children }: { title: string; help: string; availability: ActionAvailability; canChange: boolean; children: ReactNode }) {
+function Control({
+  title,
+  help,
+  availability,
+  canChange,
+  children,
+}: {
+  title: string;
+  help: string;
+  availability: ActionAvailability;
+  canChange: boolean;
+  children: ReactNode;
+}) {
   const why = !canChange ? "Release managers and admins change routes." : availability.reason;
   return (
-    <section className="rounded-lg border border-slate-200 p-3" data-testid={`control-${availability.kind}`} data-available={availability.available && canChange}>
+    <section
+      className="rounded-lg border border-slate-200 p-3"
+      data-testid={`control-${availability.kind}`}
+      data-available={availability.available && canChange}
+    >
       <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
       <p className="mb-2 text-xs text-slate-500">{help}</p>
       {children}
-      {why && <p className="mt-2 text-xs text-amber-800" data-testid="unavailable-reason">Unavailable: {why}</p>}
+      {why && (
+        <p className="mt-2 text-xs text-amber-800" data-testid="unavailable-reason">
+          Unavailable: {why}
+        </p>
+      )}
     </section>
   );
 }
@@ -82,17 +119,40 @@ export function LifecycleControls(p: ControlsProps) {
   return (
     <div className="space-y-3" data-testid="lifecycle-controls">
       {p.status === "disabled" && (
-        <Control title="Enable at the edge" help={`One global, atomic switch. Allowed once every active cell reports the handlers (${p.readinessSummary}).`} availability={a.enable} canChange={p.canChange}>
-          <button type="button" className={`${button} bg-indigo-600 text-white hover:bg-indigo-500`} disabled={off("enable")} onClick={() => run(enableRouteAction, {})}>
+        <Control
+          title="Enable at the edge"
+          help={`One global, atomic switch. Allowed once every active cell reports the handlers (${p.readinessSummary}).`}
+          availability={a.enable}
+          canChange={p.canChange}
+        >
+          <button
+            type="button"
+            className={`${button} bg-indigo-600 text-white hover:bg-indigo-500`}
+            disabled={off("enable")}
+            onClick={() => run(enableRouteAction, {})}
+          >
             {pending ? "Working…" : `Enable ${p.routeKey}`}
           </button>
           {p.canForce && !a.enable.available && (
             <div className="mt-3 rounded-md border border-amber-200 bg-amber-50 p-2" data-testid="force-enable">
               <label className="block text-xs text-amber-900">
                 Admin: force past the readiness gate — type why (audited)
-                <textarea aria-label="Reason to force" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded border border-amber-300 bg-white p-1.5 text-sm" />
+                <textarea
+                  aria-label="Reason to force"
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  rows={2}
+                  className="mt-1 w-full rounded border border-amber-300 bg-white p-1.5 text-sm"
+                />
               </label>
-              <button type="button" className={`${button} mt-1 bg-amber-600 text-white hover:bg-amber-500`} disabled={pending} onClick={() => run(forceEnableRouteAction, { reason })}>Force enable</button>
+              <button
+                type="button"
+                className={`${button} mt-1 bg-amber-600 text-white hover:bg-amber-500`}
+                disabled={pending}
+                onClick={() => run(forceEnableRouteAction, { reason })}
+              >
+                Force enable
+              </button>
             </div>
           )}
         </Control>
@@ -105,27 +165,95 @@ export function LifecycleControls(p: ControlsProps) {
           canChange={p.canChange}
         >
           <div className="grid gap-2 sm:grid-cols-3">
-            <label className="text-xs text-slate-600">Deprecation date<input aria-label="Deprecation date" type="date" value={dep.deprecationDate} onChange={(e) => setDep({ ...dep, deprecationDate: e.target.value })} className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-            <label className="text-xs text-slate-600">Sunset date<input aria-label="Sunset date" type="date" value={dep.sunsetDate} onChange={(e) => setDep({ ...dep, sunsetDate: e.target.value })} className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-            <label className="text-xs text-slate-600">Documentation link<input aria-label="Documentation link" type="url" placeholder="https://docs…" value={dep.documentation} onChange={(e) => setDep({ ...dep, documentation: e.target.value })} className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm" /></label>
+            <label className="text-xs text-slate-600">
+              Deprecation date
+              <input
+                aria-label="Deprecation date"
+                type="date"
+                value={dep.deprecationDate}
+                onChange={(e) => setDep({ ...dep, deprecationDate: e.target.value })}
+                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
+              />
+            </label>
+            <label className="text-xs text-slate-600">
+              Sunset date
+              <input
+                aria-label="Sunset date"
+                type="date"
+                value={dep.sunsetDate}
+                onChange={(e) => setDep({ ...dep, sunsetDate: e.target.value })}
+                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
+              />
+            </label>
+            <label className="text-xs text-slate-600">
+              Documentation link
+              <input
+                aria-label="Documentation link"
+                type="url"
+                placeholder="https://docs…"
+                value={dep.documentation}
+                onChange={(e) => setDep({ ...dep, documentation: e.target.value })}
+                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
+              />
+            </label>
           </div>
-          <button type="button" className={`${button} mt-2 bg-amber-600 text-white hover:bg-amber-500`} disabled={off("deprecate")} onClick={() => run(deprecateRouteAction, dep)}>
+          <button
+            type="button"
+            className={`${button} mt-2 bg-amber-600 text-white hover:bg-amber-500`}
+            disabled={off("deprecate")}
+            onClick={() => run(deprecateRouteAction, dep)}
+          >
             {p.status === "deprecated" ? "Update notice" : "Deprecate"}
           </button>
         </Control>
       )}
       {p.status === "deprecated" && (
-        <Control title="Sunset" help="The route then answers 410 Gone at the edge. Type the route to confirm." availability={a.sunset} canChange={p.canChange}>
-          <input aria-label="Type the route to confirm" value={confirm} placeholder={p.routeKey} onChange={(e) => setConfirm(e.target.value)} className="w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm" />
-          <button type="button" className={`${button} mt-2 bg-rose-600 text-white hover:bg-rose-500`} disabled={off("sunset") || confirm.trim() !== p.routeKey} onClick={() => run(sunsetRouteAction, { confirmation: confirm })}>Sunset {p.routeKey}</button>
+        <Control
+          title="Sunset"
+          help="The route then answers 410 Gone at the edge. Type the route to confirm."
+          availability={a.sunset}
+          canChange={p.canChange}
+        >
+          <input
+            aria-label="Type the route to confirm"
+            value={confirm}
+            placeholder={p.routeKey}
+            onChange={(e) => setConfirm(e.target.value)}
+            className="w-full rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+          />
+          <button
+            type="button"
+            className={`${button} mt-2 bg-rose-600 text-white hover:bg-rose-500`}
+            disabled={off("sunset") || confirm.trim() !== p.routeKey}
+            onClick={() => run(sunsetRouteAction, { confirmation: confirm })}
+          >
+            Sunset {p.routeKey}
+          </button>
         </Control>
       )}
       {p.status === "deprecated" && (
-        <Control title="Re-enable" help="Withdraw the deprecation: the route is active again and the headers stop." availability={a.reenable} canChange={p.canChange}>
-          <button type="button" className={`${button} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50`} disabled={off("reenable")} onClick={() => run(reenableRouteAction, {})}>Re-enable</button>
+        <Control
+          title="Re-enable"
+          help="Withdraw the deprecation: the route is active again and the headers stop."
+          availability={a.reenable}
+          canChange={p.canChange}
+        >
+          <button
+            type="button"
+            className={`${button} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50`}
+            disabled={off("reenable")}
+            onClick={() => run(reenableRouteAction, {})}
+          >
+            Re-enable
+          </button>
         </Control>
       )}
-      {p.status === "sunset" && <p className="text-sm text-slate-600">This route has been sunset: it answers 410 Gone. A sunset route is not re-enabled (its handlers may be gone from cells); import a config to restore it deliberately.</p>}
+      {p.status === "sunset" && (
+        <p className="text-sm text-slate-600">
+          This route has been sunset: it answers 410 Gone. A sunset route is not re-enabled (its handlers may be gone from cells); import a
+          config to restore it deliberately.
+        </p>
+      )}
       <Outcome result={result} />
     </div>
   );

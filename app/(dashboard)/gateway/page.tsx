@@ -49,8 +49,12 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                       </Link>
                       {r.aliasOf && <div className="mt-0.5 font-sans text-[11px] text-slate-500">alias of {r.aliasOf}</div>}
                     </td>
-                    <td className="px-3 py-2"><RouteStatusBadge status={r.status} /></td>
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.service} {r.version}</td>
+                    <td className="px-3 py-2">
+                      <RouteStatusBadge status={r.status} />
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                      {r.service} {r.version}
+                    </td>
                     <td className="px-3 py-2 font-mono text-[11px] text-slate-600">{r.backend}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.introduced)}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.deprecationDate)}</td>
@@ -60,13 +64,17 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                         <span className="text-slate-400">—</span>
                       ) : (
                         <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
-                          <span className="font-semibold tabular-nums">{readiness.readyCount}/{readiness.total}</span>
+                          <span className="font-semibold tabular-nums">
+                            {readiness.readyCount}/{readiness.total}
+                          </span>
                           {!readiness.ready && <span className="ml-1 block text-[11px] text-slate-500">{readiness.summary}</span>}
                         </span>
                       )}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 text-right">
-                      <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">Manage →</Link>
+                      <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">
+                        Manage →
+                      </Link>
                     </td>
                   </tr>
                 ))}
@@ -92,9 +100,17 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
     <div className="rounded-lg border border-slate-200 p-4" data-testid={`plan-${plan.id}`}>
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
         <h3 className="text-sm font-semibold text-slate-800">
-          {plan.resource} <span className="font-mono text-slate-500">{plan.from.path.split("/")[1]} → {plan.to.path.split("/")[1]}</span>
+          {plan.resource}{" "}
+          <span className="font-mono text-slate-500">
+            {plan.from.path.split("/")[1]} → {plan.to.path.split("/")[1]}
+          </span>
         </h3>
-        <p className={`text-xs font-medium ${plan.next.startsWith("Blocked") ? "text-rose-700" : plan.next.startsWith("Done") ? "text-emerald-700" : "text-indigo-700"}`} data-testid="plan-next">{plan.next}</p>
+        <p
+          className={`text-xs font-medium ${plan.next.startsWith("Blocked") ? "text-rose-700" : plan.next.startsWith("Done") ? "text-emerald-700" : "text-indigo-700"}`}
+          data-testid="plan-next"
+        >
+          {plan.next}
+        </p>
       </div>
       <ol className="grid gap-3 md:grid-cols-4">
         {plan.steps.map((s, i) => {
@@ -102,7 +118,9 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
           return (
             <li key={s.key} className="relative" data-testid={`plan-step-${s.key}`} data-state={s.state}>
               <div className="flex items-center gap-2">
-                <span className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${st.dot}`}>{s.state === "done" ? "✓" : i + 1}</span>
+                <span className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${st.dot}`}>
+                  {s.state === "done" ? "✓" : i + 1}
+                </span>
                 <span className={`text-[11px] font-semibold uppercase tracking-wide ${st.text}`}>{st.label}</span>
                 {i < plan.steps.length - 1 && <span className="hidden h-px flex-1 bg-slate-200 md:block" aria-hidden="true" />}
               </div>
@@ -113,7 +131,11 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
                 <dt className="text-slate-400">actual</dt>
                 <dd className="tabular-nums">{s.state === "done" ? (s.actual ? fmtDay(s.actual) : "done (date not recorded)") : "—"}</dd>
               </dl>
-              {s.blocker && <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">⚠ {s.blocker}</p>}
+              {s.blocker && (
+                <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">
+                  ⚠ {s.blocker}
+                </p>
+              )}
               {s.note && <p className="mt-1 text-[11px] text-slate-500">{s.note}</p>}
             </li>
           );
@@ -128,7 +150,9 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
   const caps = new Map(cols.map((v) => [v.key, new Map(v.readiness.cells.map((c) => [c.cell, c]))]));
   return (
     <div>
-      <div className="mb-3"><ReadinessLegend /></div>
+      <div className="mb-3">
+        <ReadinessLegend />
+      </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200">
         <table className="w-full text-sm" data-testid="readiness-matrix">
           <thead className="bg-slate-50 text-xs text-slate-500">
@@ -137,7 +161,9 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
               {cols.map((v) => (
                 <th key={v.key} className="px-2 py-2 text-center font-normal">
                   <div className="font-mono text-[11px] text-slate-700">{v.route.path}</div>
-                  <div className="text-[10px]">{v.route.service} {v.route.version} · {v.readiness.readyCount}/{v.readiness.total}</div>
+                  <div className="text-[10px]">
+                    {v.route.service} {v.route.version} · {v.readiness.readyCount}/{v.readiness.total}
+                  </div>
                 </th>
               ))}
             </tr>
@@ -146,19 +172,36 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
             {data.cells.map((c) => (
               <tr key={c.id} data-testid={`matrix-row-${c.id}`}>
                 <td className="whitespace-nowrap px-3 py-1.5 font-mono text-xs">
-                  <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">{c.id}</Link> <TierBadge tier={c.tier} />
+                  <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
+                    {c.id}
+                  </Link>{" "}
+                  <TierBadge tier={c.tier} />
                 </td>
                 {cols.map((v) => {
                   const r = caps.get(v.key)?.get(c.id) ?? cellReadiness(c.id, v.route.service, v.route.version, new Map(), data.now);
                   return (
-                    <td key={v.key} className="px-2 py-1.5 text-center" data-testid={`matrix-${c.id}-${routeKey(v.route)}`} data-state={r.state}>
-                      <ReadinessMark state={r.state} title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${fmtStamp(r.lastReportedAt)}, first ${fmtStamp(r.firstReportedAt)}` : ""}`} />
+                    <td
+                      key={v.key}
+                      className="px-2 py-1.5 text-center"
+                      data-testid={`matrix-${c.id}-${routeKey(v.route)}`}
+                      data-state={r.state}
+                    >
+                      <ReadinessMark
+                        state={r.state}
+                        title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${fmtStamp(r.lastReportedAt)}, first ${fmtStamp(r.firstReportedAt)}` : ""}`}
+                      />
                     </td>
                   );
                 })}
               </tr>
             ))}
-            {data.cells.length === 0 && <tr><td colSpan={cols.length + 1} className="px-3 py-6 text-center text-slate-500">No active cells.</td></tr>}
+            {data.cells.length === 0 && (
+              <tr>
+                <td colSpan={cols.length + 1} className="px-3 py-6 text-center text-slate-500">
+                  No active cells.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
@@ -172,7 +215,12 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
     <div className="space-y-6">
       <p className="text-xs text-slate-500" data-testid="config-version">
         Gateway config version <span className="font-mono font-semibold text-slate-700">{data.version.version}</span>
-        {data.version.updatedBy && <> · last changed {fmtStamp(data.version.updatedAt)} by {data.version.updatedBy}</>}
+        {data.version.updatedBy && (
+          <>
+            {" "}
+            · last changed {fmtStamp(data.version.updatedAt)} by {data.version.updatedBy}
+          </>
+        )}
         {" · "}the Landing Zone polls <code className="rounded bg-slate-100 px-1">GET /api/v1/gateway/config</code> with If-None-Match
         {!canChange && <> · route changes are for release managers and admins</>}
       </p>
@@ -180,7 +228,15 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
         <RoutesTable data={data} />
       </Card>
       <Card title="Breaking-change plans">
-        {data.plans.length ? <div className="space-y-4">{data.plans.map((p) => <PlanTimeline key={p.id} plan={p} />)}</div> : <p className="text-sm text-slate-500">No resource has two versions yet.</p>}
+        {data.plans.length ? (
+          <div className="space-y-4">
+            {data.plans.map((p) => (
+              <PlanTimeline key={p.id} plan={p} />
+            ))}
+          </div>
+        ) : (
+          <p className="text-sm text-slate-500">No resource has two versions yet.</p>
+        )}
       </Card>
       <div className={`grid gap-6 ${canEdit ? "xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" : ""}`}>
         <Card title="Try a request">
@@ -209,9 +265,28 @@ export default async function GatewayPage() {
         subtitle="Breaking changes are a routing problem: new handlers deploy to every cell while disabled at the edge, are enabled in one global switch once every cell reports them, then the old version is deprecated (standard headers) and sunset."
         actions={
           <>
-            <a href="/api/v1/gateway/config?format=yaml" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="api-gateway-config.yaml">Export YAML</a>
-            <a href="/api/v1/gateway/config?format=json" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="api-gateway-config.json">Export JSON</a>
-            {canChange && <Link href="/gateway/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import config</Link>}
+            <a
+              href="/api/v1/gateway/config?format=yaml"
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+              download="api-gateway-config.yaml"
+            >
+              Export YAML
+            </a>
+            <a
+              href="/api/v1/gateway/config?format=json"
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+              download="api-gateway-config.json"
+            >
+              Export JSON
+            </a>
+            {canChange && (
+              <Link
+                href="/gateway/import"
+                className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+              >
+                Import config
+              </Link>
+            )}
           </>
         }
       />

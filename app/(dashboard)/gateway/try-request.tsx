@@ -31,23 +31,48 @@ export function TryRequest({ examples }: { examples: { method: string; path: str
       >
         <label className="text-sm">
           <span className="block text-xs text-slate-500">Method</span>
-          <select aria-label="Method" value={form.method} onChange={(e) => setForm({ ...form, method: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1 font-mono text-sm">
-            {METHODS.map((m) => <option key={m}>{m}</option>)}
+          <select
+            aria-label="Method"
+            value={form.method}
+            onChange={(e) => setForm({ ...form, method: e.target.value })}
+            className="rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+          >
+            {METHODS.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
           </select>
         </label>
         <label className="min-w-40 flex-1 text-sm">
           <span className="block text-xs text-slate-500">Path</span>
-          <input aria-label="Path" value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm" />
+          <input
+            aria-label="Path"
+            value={form.path}
+            onChange={(e) => setForm({ ...form, path: e.target.value })}
+            className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+          />
         </label>
         <label className="w-44 text-sm">
           <span className="block text-xs text-slate-500">Customer (optional)</span>
-          <input aria-label="Customer" value={form.customer ?? ""} placeholder="enterprise-customer-123" onChange={(e) => setForm({ ...form, customer: e.target.value })} className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs" />
+          <input
+            aria-label="Customer"
+            value={form.customer ?? ""}
+            placeholder="enterprise-customer-123"
+            onChange={(e) => setForm({ ...form, customer: e.target.value })}
+            className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
+          />
         </label>
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">Resolve</button>
+        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+          Resolve
+        </button>
       </form>
       <div className="mt-2 flex flex-wrap gap-1">
         {examples.map((x) => (
-          <button key={`${x.method} ${x.path}`} type="button" onClick={() => submit({ ...form, method: x.method, path: x.path })} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 hover:bg-slate-200">
+          <button
+            key={`${x.method} ${x.path}`}
+            type="button"
+            onClick={() => submit({ ...form, method: x.method, path: x.path })}
+            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 hover:bg-slate-200"
+          >
             {x.method} {x.path}
           </button>
         ))}
@@ -58,30 +83,48 @@ export function TryRequest({ examples }: { examples: { method: string; path: str
         {q.data && !q.isFetching && (
           <div className="space-y-2 text-sm">
             <div className="flex items-center gap-2">
-              <span data-testid="resolve-status" className={`rounded px-2 py-0.5 font-mono text-xs font-semibold ${STATUS_STYLE[q.data.httpStatus] ?? "bg-slate-200"}`}>
+              <span
+                data-testid="resolve-status"
+                className={`rounded px-2 py-0.5 font-mono text-xs font-semibold ${STATUS_STYLE[q.data.httpStatus] ?? "bg-slate-200"}`}
+              >
                 {q.data.httpStatus} {STATUS_TEXT[q.data.httpStatus] ?? ""}
               </span>
-              <span className="font-mono text-xs text-slate-600">{q.data.answer.request.method} {q.data.answer.request.path}</span>
+              <span className="font-mono text-xs text-slate-600">
+                {q.data.answer.request.method} {q.data.answer.request.path}
+              </span>
             </div>
             <p className="text-slate-700">{q.data.answer.message}</p>
             {q.data.answer.backend && (
               <p className="text-xs">
                 <span className="text-slate-500">Backend </span>
-                <code className="break-all rounded bg-slate-100 px-1" data-testid="resolve-backend">{q.data.answer.backend}</code>
+                <code className="break-all rounded bg-slate-100 px-1" data-testid="resolve-backend">
+                  {q.data.answer.backend}
+                </code>
                 {q.data.answer.servedAs && <span className="text-slate-500"> (served as {q.data.answer.servedAs})</span>}
               </p>
             )}
             {q.data.answer.cell && (
               <p className="text-xs text-slate-600">
-                Customer <span className="font-mono">{q.data.answer.cell.customer}</span> lives on <span className="font-mono">{q.data.answer.cell.id}</span>, which{" "}
-                {q.data.answer.cell.capability === "ready" ? "reports these handlers" : q.data.answer.cell.capability === "stale" ? "reported these handlers over 15 min ago" : "does not report these handlers"}.
+                Customer <span className="font-mono">{q.data.answer.cell.customer}</span> lives on{" "}
+                <span className="font-mono">{q.data.answer.cell.id}</span>, which{" "}
+                {q.data.answer.cell.capability === "ready"
+                  ? "reports these handlers"
+                  : q.data.answer.cell.capability === "stale"
+                    ? "reported these handlers over 15 min ago"
+                    : "does not report these handlers"}
+                .
               </p>
             )}
             {Object.keys(q.data.answer.headers).length > 0 && (
               <div>
                 <p className="text-xs text-slate-500">Headers the edge adds</p>
-                <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100" data-testid="resolve-headers">
-                  {Object.entries(q.data.answer.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}
+                <pre
+                  className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100"
+                  data-testid="resolve-headers"
+                >
+                  {Object.entries(q.data.answer.headers)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join("\n")}
                 </pre>
               </div>
             )}

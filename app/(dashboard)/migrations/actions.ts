@@ -22,7 +22,15 @@ const preview = defineAction({
   input: source,
   async run({ tx, input }) {
     const p = await previewManifest(tx, input.source, ROOT);
-    return { data: { id: p.spec.id, phases: p.spec.phases.map((x) => ({ name: x.name, type: x.type })), cells: p.spec.cells.length, warnings: p.warnings }, audit: [] }; // reads only
+    return {
+      data: {
+        id: p.spec.id,
+        phases: p.spec.phases.map((x) => ({ name: x.name, type: x.type })),
+        cells: p.spec.cells.length,
+        warnings: p.warnings,
+      },
+      audit: [],
+    }; // reads only
   },
 });
 export const previewMigrationAction = async (raw: unknown) => preview(raw);
@@ -68,7 +76,13 @@ async function runFor(tx: Tx, id: string) {
   return r;
 }
 
-function migrationCommand<S extends z.ZodType>(name: string, permission: (u: Principal) => boolean, input: S, build: (i: z.output<S>, u: Principal) => Command, extra?: (tx: Tx, i: z.output<S>, u: Principal) => Promise<void>) {
+function migrationCommand<S extends z.ZodType>(
+  name: string,
+  permission: (u: Principal) => boolean,
+  input: S,
+  build: (i: z.output<S>, u: Principal) => Command,
+  extra?: (tx: Tx, i: z.output<S>, u: Principal) => Promise<void>,
+) {
   const action = defineAction({
     name,
     permission,
@@ -94,12 +108,39 @@ const decision = z.object({
   confirm: z.string().max(200).optional(),
 });
 const fourEyes = async (tx: Tx, i: { id: string }, u: Principal) => {
-  if (!canApproveMigration(u, await runFor(tx, i.id))) throw new DomainError("PRECONDITION", "four-eyes: the person who started the migration cannot approve its steps");
+  if (!canApproveMigration(u, await runFor(tx, i.id)))
+    throw new DomainError("PRECONDITION", "four-eyes: the person who started the migration cannot approve its steps");
 };
 const reason = z.object({ id: z.string().min(1), reason: z.string().trim().min(3, "give a reason of at least 3 characters").max(1000) });
 
-export const approveMigrationAction = migrationCommand("approve migration steps", canRunMigrations, decision, (i, u) => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }), fourEyes);
-export const rejectMigrationAction = migrationCommand("reject migration steps", canRunMigrations, decision, (i, u) => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }), fourEyes);
-export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, reason, (i, u) => ({ kind: "rollback", by: u.email, reason: i.reason }));
-export const rollbackCellAction = migrationCommand("roll back migration cells", canRollbackMigration, reason.extend({ cell: z.string().min(1) }), (i, u) => ({ kind: "rollbackCell", cell: i.cell, by: u.email, reason: i.reason }));
-export const retryMigrationAction = migrationCommand("retry migrations", canRunMigrations, z.object({ id: z.string().min(1) }), (_i, u) => ({ kind: "retry", by: u.email }));
+export const approveMigrationAction = migrationCommand(
+  "approve migration steps",
+  canRunMigrations,
+  decision,
+  (i, u) => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }),
+  fourEyes,
+);
+export const rejectMigrationAction = migrationCommand(
+  "reject migration steps",
+  canRunMigrations,
+  decision,
+  (i, u) => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }),
+  fourEyes,
+);
+export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, reason, (i, u) => ({
+  kind: "rollback",
+  by: u.email,
+  reason: i.reason,
+}));
+export const rollbackCellAction = migrationCommand(
+  "roll back migration cells",
+  canRollbackMigration,
+  reason.extend({ cell: z.string().min(1) }),
+  (i, u) => ({ kind: "rollbackCell", cell: i.cell, by: u.email, reason: i.reason }),
+);
+export const retryMigrationAction = migrationCommand(
+  "retry migrations",
+  canRunMigrations,
+  z.object({ id: z.string().min(1) }),
+  (_i, u) => ({ kind: "retry", by: u.email }),
+);

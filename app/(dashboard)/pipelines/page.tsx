@@ -18,7 +18,16 @@ export default async function PipelinesPage() {
       <PageHeader
         title="Pipelines"
         subtitle="Wave-based rollouts: which cells each wave takes, how long it bakes, what it checks, and where a human must approve."
-        actions={canImportPipeline(user) ? <Link href="/pipelines/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import pipeline YAML</Link> : null}
+        actions={
+          canImportPipeline(user) ? (
+            <Link
+              href="/pipelines/import"
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+            >
+              Import pipeline YAML
+            </Link>
+          ) : null
+        }
       />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-sm" data-testid="pipelines-table">
@@ -35,10 +44,14 @@ export default async function PipelinesPage() {
             {pipelines.map((p) => (
               <tr key={p.id} className="align-top hover:bg-slate-50" data-testid="pipeline-row">
                 <td className="px-4 py-2">
-                  <Link href={`/pipelines/${p.id}`} className="font-mono text-indigo-700 hover:underline">{p.id}</Link>
+                  <Link href={`/pipelines/${p.id}`} className="font-mono text-indigo-700 hover:underline">
+                    {p.id}
+                  </Link>
                   <div className="text-xs text-slate-500">{p.name}</div>
                 </td>
-                <td className="px-4 py-2 text-slate-700" data-testid="pipeline-summary">{pipelineSummary(p.spec)}</td>
+                <td className="px-4 py-2 text-slate-700" data-testid="pipeline-summary">
+                  {pipelineSummary(p.spec)}
+                </td>
                 <td className="px-4 py-2 text-slate-600">{p.format}</td>
                 <td className="px-4 py-2 text-right tabular-nums">v{p.version}</td>
                 <td className="px-4 py-2 text-xs text-slate-500">
@@ -48,7 +61,12 @@ export default async function PipelinesPage() {
               </tr>
             ))}
             {pipelines.length === 0 && (
-              <tr><td colSpan={5} className="px-4 py-8 text-center text-slate-500">No pipelines yet. Import one from a YAML file, or with <code className="font-mono">npx cellplane import pipeline FILE</code>.</td></tr>
+              <tr>
+                <td colSpan={5} className="px-4 py-8 text-center text-slate-500">
+                  No pipelines yet. Import one from a YAML file, or with{" "}
+                  <code className="font-mono">npx cellplane import pipeline FILE</code>.
+                </td>
+              </tr>
             )}
           </tbody>
         </table>

@@ -2,7 +2,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/server/action";
-import { canAbortRelease, canAdvanceRelease, canApprove, canDecideGates, canPauseRelease, canRollbackRelease, canStartRelease } from "@/lib/auth/permissions";
+import {
+  canAbortRelease,
+  canAdvanceRelease,
+  canApprove,
+  canDecideGates,
+  canPauseRelease,
+  canRollbackRelease,
+  canStartRelease,
+} from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
@@ -16,14 +24,22 @@ const scale = () => env().CELLPLANE_TIME_SCALE;
 const start = defineAction({
   name: "start releases",
   permission: canStartRelease,
-  input: z.object({ pipeline: z.string(), service: z.string().min(1, "choose a service"), version: z.string().min(1, "required"), title: z.string().optional() }).transform((v, ctx) => {
-    const parsed = startReleaseSchema.safeParse({ pipeline: v.pipeline, versions: { [v.service]: v.version.trim() }, title: v.title });
-    if (!parsed.success) {
-      for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", message: i.message, path: [i.path[0] === "versions" ? "version" : String(i.path[0])] });
-      return z.NEVER;
-    }
-    return parsed.data;
-  }),
+  input: z
+    .object({
+      pipeline: z.string(),
+      service: z.string().min(1, "choose a service"),
+      version: z.string().min(1, "required"),
+      title: z.string().optional(),
+    })
+    .transform((v, ctx) => {
+      const parsed = startReleaseSchema.safeParse({ pipeline: v.pipeline, versions: { [v.service]: v.version.trim() }, title: v.title });
+      if (!parsed.success) {
+        for (const i of parsed.error.issues)
+          ctx.addIssue({ code: "custom", message: i.message, path: [i.path[0] === "versions" ? "version" : String(i.path[0])] });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   async run({ tx, input, user }) {
     const r = await startRelease(tx, input, user.email, new Date());
     return { data: r, audit: [] }; // createRelease records release.start in this transaction
@@ -43,9 +59,23 @@ async function releaseFor(tx: Tx, id: string) {
   return r;
 }
 
-const idAndText = (field: string, min: number) => z.object({ id: z.string().min(1), [field]: z.string().trim().min(min, min ? `at least ${min} characters` : undefined).max(1000) });
+const idAndText = (field: string, min: number) =>
+  z.object({
+    id: z.string().min(1),
+    [field]: z
+      .string()
+      .trim()
+      .min(min, min ? `at least ${min} characters` : undefined)
+      .max(1000),
+  });
 
-function releaseCommand<S extends z.ZodType>(name: string, permission: (u: Principal) => boolean, input: S, build: (input: z.output<S>, user: Principal) => Parameters<typeof commandRelease>[2], extraCheck?: (tx: Tx, input: z.output<S>, user: Principal) => Promise<void>) {
+function releaseCommand<S extends z.ZodType>(
+  name: string,
+  permission: (u: Principal) => boolean,
+  input: S,
+  build: (input: z.output<S>, user: Principal) => Parameters<typeof commandRelease>[2],
+  extraCheck?: (tx: Tx, input: z.output<S>, user: Principal) => Promise<void>,
+) {
   const action = defineAction({
     name,
     permission,
@@ -67,16 +97,52 @@ function releaseCommand<S extends z.ZodType>(name: string, permission: (u: Princ
   };
 }
 
-const decision = z.object({ id: z.string().min(1), wave: z.coerce.number().int().min(0), comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000) });
+const decision = z.object({
+  id: z.string().min(1),
+  wave: z.coerce.number().int().min(0),
+  comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
+});
 
 const fourEyes = async (tx: Tx, input: { id: string }, user: Principal) => {
-  if (!canApprove(user, await releaseFor(tx, input.id))) throw new DomainError("PRECONDITION", "four-eyes: the person who started the release cannot approve its gates");
+  if (!canApprove(user, await releaseFor(tx, input.id)))
+    throw new DomainError("PRECONDITION", "four-eyes: the person who started the release cannot approve its gates");
 };
 
-export const approveAction = releaseCommand("approve release gates", canDecideGates, decision, (i, u) => ({ kind: "approve", wave: i.wave, by: u.email, comment: i.comment }), fourEyes);
-export const rejectAction = releaseCommand("reject release gates", canDecideGates, decision, (i, u) => ({ kind: "reject", wave: i.wave, by: u.email, comment: i.comment }), fourEyes);
-export const pauseAction = releaseCommand("pause releases", canPauseRelease, idAndText("reason", 0), (i, u) => ({ kind: "pause", by: u.email, reason: String(i.reason ?? "") }));
-export const resumeAction = releaseCommand("resume releases", canPauseRelease, z.object({ id: z.string().min(1) }), (_i, u) => ({ kind: "resume", by: u.email }));
-export const abortAction = releaseCommand("abort releases", canAbortRelease, idAndText("reason", 3), (i, u) => ({ kind: "abort", by: u.email, reason: String(i.reason) }));
-export const rollbackAction = releaseCommand("roll back waves", canRollbackRelease, idAndText("reason", 3), (i, u) => ({ kind: "rollback", by: u.email, reason: String(i.reason) }));
-export const advanceAction = releaseCommand("advance bakes", canAdvanceRelease, idAndText("reason", 3), (i, u) => ({ kind: "advance", by: u.email, reason: String(i.reason) }));
+export const approveAction = releaseCommand(
+  "approve release gates",
+  canDecideGates,
+  decision,
+  (i, u) => ({ kind: "approve", wave: i.wave, by: u.email, comment: i.comment }),
+  fourEyes,
+);
+export const rejectAction = releaseCommand(
+  "reject release gates",
+  canDecideGates,
+  decision,
+  (i, u) => ({ kind: "reject", wave: i.wave, by: u.email, comment: i.comment }),
+  fourEyes,
+);
+export const pauseAction = releaseCommand("pause releases", canPauseRelease, idAndText("reason", 0), (i, u) => ({
+  kind: "pause",
+  by: u.email,
+  reason: String(i.reason ?? ""),
+}));
+export const resumeAction = releaseCommand("resume releases", canPauseRelease, z.object({ id: z.string().min(1) }), (_i, u) => ({
+  kind: "resume",
+  by: u.email,
+}));
+export const abortAction = releaseCommand("abort releases", canAbortRelease, idAndText("reason", 3), (i, u) => ({
+  kind: "abort",
+  by: u.email,
+  reason: String(i.reason),
+}));
+export const rollbackAction = releaseCommand("roll back waves", canRollbackRelease, idAndText("reason", 3), (i, u) => ({
+  kind: "rollback",
+  by: u.email,
+  reason: String(i.reason),
+}));
+export const advanceAction = releaseCommand("advance bakes", canAdvanceRelease, idAndText("reason", 3), (i, u) => ({
+  kind: "advance",
+  by: u.email,
+  reason: String(i.reason),
+}));

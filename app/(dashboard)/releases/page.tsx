@@ -20,37 +20,75 @@ export default async function ReleasesPage() {
     db().pipeline.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
     db().cellService.groupBy({ by: ["serviceId", "observedVersion"], _count: { _all: true }, orderBy: { serviceId: "asc" } }),
   ]);
-  const services = [...new Set(versions.map((v) => v.serviceId))].map((id) => ({ id, current: versions.filter((v) => v.serviceId === id && v.observedVersion).map((v) => v.observedVersion!) }));
+  const services = [...new Set(versions.map((v) => v.serviceId))].map((id) => ({
+    id,
+    current: versions.filter((v) => v.serviceId === id && v.observedVersion).map((v) => v.observedVersion!),
+  }));
   const active = releases.some((r) => ["running", "awaiting_approval", "paused"].includes(r.status));
   return (
     <>
       <AutoRefresh active={active} everyMs={3000} />
-      <PageHeader title="Releases" subtitle="Versions rolling through the fleet in waves: canary, then SMB, then enterprise one cell at a time." />
+      <PageHeader
+        title="Releases"
+        subtitle="Versions rolling through the fleet in waves: canary, then SMB, then enterprise one cell at a time."
+      />
       {canStartRelease(user) && (
         <Card title="Start a release" className="mb-6">
-          {pipelines.length ? <StartReleaseForm pipelines={pipelines} services={services} /> : <p className="text-sm text-slate-500">Import a pipeline first.</p>}
+          {pipelines.length ? (
+            <StartReleaseForm pipelines={pipelines} services={services} />
+          ) : (
+            <p className="text-sm text-slate-500">Import a pipeline first.</p>
+          )}
         </Card>
       )}
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-sm" data-testid="releases-table">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr><th className="px-4 py-2">Release</th><th className="px-4 py-2">State</th><th className="px-4 py-2">Current wave</th><th className="px-4 py-2">Pipeline</th><th className="px-4 py-2">Started by</th><th className="px-4 py-2">Started (UTC)</th></tr>
+            <tr>
+              <th className="px-4 py-2">Release</th>
+              <th className="px-4 py-2">State</th>
+              <th className="px-4 py-2">Current wave</th>
+              <th className="px-4 py-2">Pipeline</th>
+              <th className="px-4 py-2">Started by</th>
+              <th className="px-4 py-2">Started (UTC)</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {releases.map((r) => {
               const w = r.doc.waves[r.doc.current];
               return (
                 <tr key={r.id} data-testid="release-row">
-                  <td className="px-4 py-2"><Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.title}</Link><div className="font-mono text-[11px] text-slate-400">{r.id}</div></td>
-                  <td className="px-4 py-2"><ReleaseStatusBadge status={r.status} /></td>
-                  <td className="px-4 py-2">{w ? <span className="flex items-center gap-2">{r.doc.current + 1}/{r.doc.waves.length} {w.name} <WaveStateBadge state={w.state} /></span> : "—"}</td>
+                  <td className="px-4 py-2">
+                    <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {r.title}
+                    </Link>
+                    <div className="font-mono text-[11px] text-slate-400">{r.id}</div>
+                  </td>
+                  <td className="px-4 py-2">
+                    <ReleaseStatusBadge status={r.status} />
+                  </td>
+                  <td className="px-4 py-2">
+                    {w ? (
+                      <span className="flex items-center gap-2">
+                        {r.doc.current + 1}/{r.doc.waves.length} {w.name} <WaveStateBadge state={w.state} />
+                      </span>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                   <td className="px-4 py-2 text-slate-600">{r.pipeline.name}</td>
                   <td className="px-4 py-2 text-slate-600">{r.startedBy}</td>
                   <td className="px-4 py-2 font-mono text-xs">{fmt(r.startedAt)}</td>
                 </tr>
               );
             })}
-            {releases.length === 0 && <tr><td colSpan={6} className="px-4 py-10 text-center text-slate-500">No releases yet.</td></tr>}
+            {releases.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
+                  No releases yet.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

@@ -4,7 +4,13 @@ import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
 import { startReleaseAction } from "./actions";
 
-export function StartReleaseForm({ pipelines, services }: { pipelines: { id: string; name: string }[]; services: { id: string; current: string[] }[] }) {
+export function StartReleaseForm({
+  pipelines,
+  services,
+}: {
+  pipelines: { id: string; name: string }[];
+  services: { id: string; current: string[] }[];
+}) {
   const [result, setResult] = useState<ActionResult<{ id: string }> | null>(null);
   const [pending, start] = useTransition();
   const [service, setService] = useState(services[0]?.id ?? "");
@@ -27,27 +33,55 @@ export function StartReleaseForm({ pipelines, services }: { pipelines: { id: str
       <label className="text-sm">
         <span className="block text-slate-600">Pipeline</span>
         <select name="pipeline" className="mt-1 rounded-md border border-slate-300 px-2 py-1">
-          {pipelines.map((p) => <option key={p.id} value={p.id}>{p.name} ({p.id})</option>)}
+          {pipelines.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} ({p.id})
+            </option>
+          ))}
         </select>
       </label>
       <label className="text-sm">
         <span className="block text-slate-600">Service</span>
-        <select name="service" value={service} onChange={(e) => setService(e.target.value)} className="mt-1 rounded-md border border-slate-300 px-2 py-1">
-          {services.map((s) => <option key={s.id} value={s.id}>{s.id}</option>)}
+        <select
+          name="service"
+          value={service}
+          onChange={(e) => setService(e.target.value)}
+          className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+        >
+          {services.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.id}
+            </option>
+          ))}
         </select>
       </label>
       <label className="text-sm">
-        <span className="block text-slate-600">Version <span className="text-xs text-slate-400">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span></span>
-        <input name="version" placeholder="v2.5.0" className={`mt-1 w-32 rounded-md border px-2 py-1 font-mono ${errors.version ? "border-red-400" : "border-slate-300"}`} />
+        <span className="block text-slate-600">
+          Version <span className="text-xs text-slate-400">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
+        </span>
+        <input
+          name="version"
+          placeholder="v2.5.0"
+          className={`mt-1 w-32 rounded-md border px-2 py-1 font-mono ${errors.version ? "border-red-400" : "border-slate-300"}`}
+        />
       </label>
       <label className="text-sm">
         <span className="block text-slate-600">Title (optional)</span>
         <input name="title" className="mt-1 w-56 rounded-md border border-slate-300 px-2 py-1" />
       </label>
-      <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">{pending ? "Starting…" : "Start release"}</button>
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+      >
+        {pending ? "Starting…" : "Start release"}
+      </button>
       {result && !result.ok && (
         <p className="w-full text-sm text-red-700" role="status" data-testid="start-error">
-          {result.message} {Object.entries(result.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}
+          {result.message}{" "}
+          {Object.entries(result.fieldErrors ?? {})
+            .map(([k, v]) => `${k}: ${v.join(", ")}`)
+            .join("; ")}
         </p>
       )}
     </form>

@@ -36,7 +36,11 @@ const saveThresholds = defineAction({
     });
     if (!value.success) {
       const field = { "yellow.errorRate": "yellowErrorPct", "yellow.p99Ms": "yellowP99Ms" } as Record<string, string>;
-      throw new DomainError("INVALID", "The thresholds are inconsistent.", Object.fromEntries(value.error.issues.map((i) => [field[i.path.join(".")] ?? i.path.join("."), [i.message]])));
+      throw new DomainError(
+        "INVALID",
+        "The thresholds are inconsistent.",
+        Object.fromEntries(value.error.issues.map((i) => [field[i.path.join(".")] ?? i.path.join("."), [i.message]])),
+      );
     }
     await writeSetting(tx, SETTINGS.thresholds, value.data, input.version, user.email);
     return { data: null, audit: [] }; // writeSetting records the audit event in this transaction
@@ -79,16 +83,26 @@ const saveRunbook = defineAction({
   }),
   async run({ tx, input, user }) {
     const before = await tx.runbook.findUnique({ where: { id: input.id } });
-    if ((before?.version ?? 0) !== input.version) throw new DomainError("CONFLICT", "Someone else changed this runbook meanwhile; reload and try again.");
+    if ((before?.version ?? 0) !== input.version)
+      throw new DomainError("CONFLICT", "Someone else changed this runbook meanwhile; reload and try again.");
     if (before) {
-      const n = await tx.runbook.updateMany({ where: { id: input.id, version: input.version }, data: { title: input.title, body: input.body, version: { increment: 1 }, updatedBy: user.email } });
+      const n = await tx.runbook.updateMany({
+        where: { id: input.id, version: input.version },
+        data: { title: input.title, body: input.body, version: { increment: 1 }, updatedBy: user.email },
+      });
       if (n.count === 0) throw new DomainError("CONFLICT", "Someone else changed this runbook meanwhile; reload and try again.");
     } else {
       await tx.runbook.create({ data: { id: input.id, title: input.title, body: input.body, updatedBy: user.email } });
     }
     return {
       data: null,
-      audit: { action: before ? "runbook.update" : "runbook.create", targetType: "runbook", targetId: input.id, before: before ? { title: before.title, body: before.body } : undefined, after: { title: input.title, body: input.body } },
+      audit: {
+        action: before ? "runbook.update" : "runbook.create",
+        targetType: "runbook",
+        targetId: input.id,
+        before: before ? { title: before.title, body: before.body } : undefined,
+        after: { title: input.title, body: input.body },
+      },
     };
   },
 });
@@ -98,7 +112,6 @@ export async function saveRunbookAction(raw: unknown) {
   if (r.ok) revalidatePath("/", "layout");
   return r;
 }
-
 
 const saveRollouts = defineAction({
   name: "change rollout settings",
@@ -114,14 +127,29 @@ const saveRollouts = defineAction({
   async run({ tx, input, user }) {
     const channels: Record<string, string> = {};
     const bad: string[] = [];
-    input.channels.split("\n").map((l) => l.trim()).filter(Boolean).forEach((line, i) => {
-      const m = line.match(/^(?:slack:\/\/)?([a-z0-9._-]+)\s*=\s*(https?:\/\/\S+)$/);
-      if (!m) bad.push(`line ${i + 1}: expected "channel = https://…"`);
-      else channels[m[1]!] = m[2]!;
-    });
+    input.channels
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .forEach((line, i) => {
+        const m = line.match(/^(?:slack:\/\/)?([a-z0-9._-]+)\s*=\s*(https?:\/\/\S+)$/);
+        if (!m) bad.push(`line ${i + 1}: expected "channel = https://…"`);
+        else channels[m[1]!] = m[2]!;
+      });
     if (bad.length) throw new DomainError("INVALID", "Some channel lines are not valid.", { channels: bad });
-    const value = rolloutSettingsSchema.safeParse({ channels, deployWebhook: input.deployWebhook, deployTimeoutMin: input.deployTimeoutMin, telemetryTimeoutMin: input.telemetryTimeoutMin, noticeLeadHours: input.noticeLeadHours });
-    if (!value.success) throw new DomainError("INVALID", "Some settings are not valid.", Object.fromEntries(value.error.issues.map((i) => [String(i.path[0]), [i.message]])));
+    const value = rolloutSettingsSchema.safeParse({
+      channels,
+      deployWebhook: input.deployWebhook,
+      deployTimeoutMin: input.deployTimeoutMin,
+      telemetryTimeoutMin: input.telemetryTimeoutMin,
+      noticeLeadHours: input.noticeLeadHours,
+    });
+    if (!value.success)
+      throw new DomainError(
+        "INVALID",
+        "Some settings are not valid.",
+        Object.fromEntries(value.error.issues.map((i) => [String(i.path[0]), [i.message]])),
+      );
     await writeSetting(tx, SETTINGS.rollouts, value.data, input.version, user.email);
     return { data: null, audit: [] };
   },
@@ -136,7 +164,13 @@ export async function saveRolloutsAction(raw: unknown) {
 const createFreeze = defineAction({
   name: "declare freezes",
   permission: canManageFreezes,
-  input: z.object({ startsAt: z.coerce.date({ error: "a date and time" }), endsAt: z.coerce.date({ error: "a date and time" }), reason: z.string().trim().min(3, "say why").max(300) }).refine((f) => f.endsAt > f.startsAt, { message: "must end after it starts", path: ["endsAt"] }),
+  input: z
+    .object({
+      startsAt: z.coerce.date({ error: "a date and time" }),
+      endsAt: z.coerce.date({ error: "a date and time" }),
+      reason: z.string().trim().min(3, "say why").max(300),
+    })
+    .refine((f) => f.endsAt > f.startsAt, { message: "must end after it starts", path: ["endsAt"] }),
   async run({ tx, input, user }) {
     const f = await tx.freeze.create({ data: { ...input, createdBy: user.email } });
     return { data: null, audit: { action: "freeze.create", targetType: "freeze", targetId: f.id.toString(), after: input } };
@@ -160,7 +194,10 @@ const endFreeze = defineAction({
     if (f.endsAt <= now) throw new DomainError("CONFLICT", "this freeze has already ended");
     const endsAt = f.startsAt > now ? new Date(f.startsAt.getTime() + 1) : now;
     await tx.freeze.update({ where: { id: f.id }, data: { endsAt } });
-    return { data: null, audit: { action: "freeze.end", targetType: "freeze", targetId: f.id.toString(), before: { endsAt: f.endsAt }, after: { endsAt } } };
+    return {
+      data: null,
+      audit: { action: "freeze.end", targetType: "freeze", targetId: f.id.toString(), before: { endsAt: f.endsAt }, after: { endsAt } },
+    };
   },
 });
 
@@ -174,16 +211,31 @@ const addWindow = defineAction({
   name: "define maintenance windows",
   permission: canManageFreezes,
   input: z.object({
-    scope: z.string().trim().regex(/^(tier:(canary|smb|enterprise)|[a-z0-9-]+)$/, "a cell id or tier:<canary|smb|enterprise>"),
+    scope: z
+      .string()
+      .trim()
+      .regex(/^(tier:(canary|smb|enterprise)|[a-z0-9-]+)$/, "a cell id or tier:<canary|smb|enterprise>"),
     weekday: z.coerce.number().int().min(1).max(7),
     start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM"),
     durationMin: z.coerce.number().int().min(1, "≥ 1").max(1440, "≤ 1440"),
   }),
   async run({ tx, input, user }) {
-    if (!input.scope.startsWith("tier:") && !(await tx.cell.findUnique({ where: { id: input.scope } }))) throw new DomainError("INVALID", "unknown cell", { scope: [`no cell ${input.scope}`] });
+    if (!input.scope.startsWith("tier:") && !(await tx.cell.findUnique({ where: { id: input.scope } })))
+      throw new DomainError("INVALID", "unknown cell", { scope: [`no cell ${input.scope}`] });
     const [h, m] = input.start.split(":").map(Number);
-    const w = await tx.maintenanceWindow.create({ data: { scope: input.scope, weekday: input.weekday, startMinute: h! * 60 + m!, durationMin: input.durationMin, createdBy: user.email } });
-    return { data: null, audit: { action: "maintenance_window.create", targetType: "maintenance_window", targetId: w.id.toString(), after: input } };
+    const w = await tx.maintenanceWindow.create({
+      data: {
+        scope: input.scope,
+        weekday: input.weekday,
+        startMinute: h! * 60 + m!,
+        durationMin: input.durationMin,
+        createdBy: user.email,
+      },
+    });
+    return {
+      data: null,
+      audit: { action: "maintenance_window.create", targetType: "maintenance_window", targetId: w.id.toString(), after: input },
+    };
   },
 });
 
@@ -201,7 +253,15 @@ const removeWindow = defineAction({
     const w = await tx.maintenanceWindow.findUnique({ where: { id: input.id } });
     if (!w) throw new DomainError("NOT_FOUND", "no such window");
     await tx.maintenanceWindow.delete({ where: { id: w.id } });
-    return { data: null, audit: { action: "maintenance_window.delete", targetType: "maintenance_window", targetId: w.id.toString(), before: { scope: w.scope, weekday: w.weekday, startMinute: w.startMinute, durationMin: w.durationMin } } };
+    return {
+      data: null,
+      audit: {
+        action: "maintenance_window.delete",
+        targetType: "maintenance_window",
+        targetId: w.id.toString(),
+        before: { scope: w.scope, weekday: w.weekday, startMinute: w.startMinute, durationMin: w.durationMin },
+      },
+    };
   },
 });
 

@@ -4,7 +4,16 @@ import { canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
-import { EndFreezeButton, FreezeForm, LinksForm, RemoveWindowButton, RolloutsForm, RunbookForm, ThresholdsForm, WindowForm } from "./settings-forms";
+import {
+  EndFreezeButton,
+  FreezeForm,
+  LinksForm,
+  RemoveWindowButton,
+  RolloutsForm,
+  RunbookForm,
+  ThresholdsForm,
+  WindowForm,
+} from "./settings-forms";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -45,7 +54,13 @@ export default async function SettingsPage() {
           <ul className="mb-4 space-y-2 text-sm" data-testid="freezes">
             {freezes.map((f) => (
               <li key={f.id.toString()} className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2">
-                <span><b>{f.reason}</b> <span className="text-slate-500">{f.startsAt.toISOString().slice(0, 16).replace("T", " ")} → {f.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC · by {f.createdBy}</span></span>
+                <span>
+                  <b>{f.reason}</b>{" "}
+                  <span className="text-slate-500">
+                    {f.startsAt.toISOString().slice(0, 16).replace("T", " ")} → {f.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    · by {f.createdBy}
+                  </span>
+                </span>
                 <EndFreezeButton id={f.id.toString()} />
               </li>
             ))}
@@ -57,7 +72,10 @@ export default async function SettingsPage() {
           <ul className="mb-4 space-y-2 text-sm" data-testid="windows">
             {windows.map((w) => (
               <li key={w.id.toString()} className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2">
-                <span className="font-mono">{w.scope}</span><span>{DAYS[w.weekday]} {hhmm(w.startMinute)} for {w.durationMin} min</span>
+                <span className="font-mono">{w.scope}</span>
+                <span>
+                  {DAYS[w.weekday]} {hhmm(w.startMinute)} for {w.durationMin} min
+                </span>
                 <RemoveWindowButton id={w.id.toString()} />
               </li>
             ))}
@@ -67,7 +85,9 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Runbooks (one template for every cell)">
           <div className="grid gap-6 lg:grid-cols-2">
-            {books.map((b) => <RunbookForm key={`${b.id}:${b.version}`} id={b.id} title={b.title} body={b.body} version={b.version} />)}
+            {books.map((b) => (
+              <RunbookForm key={`${b.id}:${b.version}`} id={b.id} title={b.title} body={b.body} version={b.version} />
+            ))}
             <RunbookForm id="" title="" body="" version={0} />
           </div>
         </Card>

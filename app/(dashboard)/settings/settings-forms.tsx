@@ -3,7 +3,16 @@ import { ActionForm, Field } from "@/components/action-form";
 import type { Thresholds } from "@/lib/health/thresholds";
 import type { LinkTemplates } from "@/lib/settings/links";
 import type { RolloutSettings } from "@/lib/settings/rollouts";
-import { addWindowAction, createFreezeAction, endFreezeAction, removeWindowAction, saveLinksAction, saveRolloutsAction, saveRunbookAction, saveThresholdsAction } from "./actions";
+import {
+  addWindowAction,
+  createFreezeAction,
+  endFreezeAction,
+  removeWindowAction,
+  saveLinksAction,
+  saveRolloutsAction,
+  saveRunbookAction,
+  saveThresholdsAction,
+} from "./actions";
 
 export function ThresholdsForm({ value, version }: { value: Thresholds; version: number }) {
   return (
@@ -14,20 +23,73 @@ export function ThresholdsForm({ value, version }: { value: Thresholds; version:
           <div className="grid gap-4 md:grid-cols-2">
             <fieldset className="space-y-2 rounded-lg border border-red-200 p-3">
               <legend className="px-1 text-xs font-semibold uppercase text-red-700">Red (unhealthy) when</legend>
-              <Field label="Error rate ≥" name="redErrorPct" step="any" type="number" defaultValue={+(value.red.errorRate * 100).toFixed(4)} suffix="%" errors={e.redErrorPct} />
+              <Field
+                label="Error rate ≥"
+                name="redErrorPct"
+                step="any"
+                type="number"
+                defaultValue={+(value.red.errorRate * 100).toFixed(4)}
+                suffix="%"
+                errors={e.redErrorPct}
+              />
               <Field label="p99 latency ≥" name="redP99Ms" type="number" defaultValue={value.red.p99Ms} suffix="ms" errors={e.redP99Ms} />
-              <Field label="No data for" name="silenceMin" type="number" defaultValue={value.red.silenceMs / 60_000} suffix="min" errors={e.silenceMin} />
+              <Field
+                label="No data for"
+                name="silenceMin"
+                type="number"
+                defaultValue={value.red.silenceMs / 60_000}
+                suffix="min"
+                errors={e.silenceMin}
+              />
             </fieldset>
             <fieldset className="space-y-2 rounded-lg border border-amber-200 p-3">
               <legend className="px-1 text-xs font-semibold uppercase text-amber-700">Yellow (degraded) when</legend>
-              <Field label="Error rate ≥" name="yellowErrorPct" step="any" type="number" defaultValue={+(value.yellow.errorRate * 100).toFixed(4)} suffix="%" errors={e.yellowErrorPct} />
-              <Field label="p99 latency ≥" name="yellowP99Ms" type="number" defaultValue={value.yellow.p99Ms} suffix="ms" errors={e.yellowP99Ms} />
-              <Field label="CPU ≥" name="yellowCpuPct" type="number" step="any" defaultValue={+(value.yellow.cpu * 100).toFixed(2)} suffix="%" errors={e.yellowCpuPct} />
+              <Field
+                label="Error rate ≥"
+                name="yellowErrorPct"
+                step="any"
+                type="number"
+                defaultValue={+(value.yellow.errorRate * 100).toFixed(4)}
+                suffix="%"
+                errors={e.yellowErrorPct}
+              />
+              <Field
+                label="p99 latency ≥"
+                name="yellowP99Ms"
+                type="number"
+                defaultValue={value.yellow.p99Ms}
+                suffix="ms"
+                errors={e.yellowP99Ms}
+              />
+              <Field
+                label="CPU ≥"
+                name="yellowCpuPct"
+                type="number"
+                step="any"
+                defaultValue={+(value.yellow.cpu * 100).toFixed(2)}
+                suffix="%"
+                errors={e.yellowCpuPct}
+              />
             </fieldset>
           </div>
           <div className="mt-4 grid gap-4 md:grid-cols-2">
-            <Field label="Open a rule alert after the condition held for" name="alertAfterMin" type="number" step="any" defaultValue={value.alertAfterMs / 60_000} suffix="min" errors={e.alertAfterMin} />
-            <Field label="Keep raw samples for" name="retentionDays" type="number" defaultValue={Math.round(value.retentionMs / 86_400_000)} suffix="days" errors={e.retentionDays} />
+            <Field
+              label="Open a rule alert after the condition held for"
+              name="alertAfterMin"
+              type="number"
+              step="any"
+              defaultValue={value.alertAfterMs / 60_000}
+              suffix="min"
+              errors={e.alertAfterMin}
+            />
+            <Field
+              label="Keep raw samples for"
+              name="retentionDays"
+              type="number"
+              defaultValue={Math.round(value.retentionMs / 86_400_000)}
+              suffix="days"
+              errors={e.retentionDays}
+            />
           </div>
         </>
       )}
@@ -41,7 +103,10 @@ export function LinksForm({ value, version }: { value: LinkTemplates; version: n
       {(e) => (
         <div className="space-y-2">
           <input type="hidden" name="version" value={version} />
-          <p className="text-xs text-slate-500">Placeholders: <code>{"{cell}"}</code>, <code>{"{service}"}</code>, <code>{"{region}"}</code>, <code>{"{tier}"}</code>. Leave empty to hide a link.</p>
+          <p className="text-xs text-slate-500">
+            Placeholders: <code>{"{cell}"}</code>, <code>{"{service}"}</code>, <code>{"{region}"}</code>, <code>{"{tier}"}</code>. Leave
+            empty to hide a link.
+          </p>
           <Field label="Logs" name="logs" defaultValue={value.logs} errors={e.logs} />
           <Field label="Traces" name="traces" defaultValue={value.traces} errors={e.traces} />
           <Field label="Metrics dashboard" name="metrics" defaultValue={value.metrics} errors={e.metrics} />
@@ -60,9 +125,20 @@ export function RunbookForm({ id, title, body, version }: { id: string; title: s
           {id ? <input type="hidden" name="id" value={id} /> : <Field label="Id" name="id" defaultValue="" errors={e.id} />}
           <Field label="Title" name="title" defaultValue={title} errors={e.title} />
           <label className="block text-sm">
-            <span className="text-slate-600">Steps (placeholders {"{cell}"}, {"{region}"}, {"{tier}"}, {"{service}"})</span>
-            <textarea name="body" defaultValue={body} rows={6} className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs" />
-            {e.body?.map((m) => <span key={m} className="block text-xs text-red-700">{m}</span>)}
+            <span className="text-slate-600">
+              Steps (placeholders {"{cell}"}, {"{region}"}, {"{tier}"}, {"{service}"})
+            </span>
+            <textarea
+              name="body"
+              defaultValue={body}
+              rows={6}
+              className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+            />
+            {e.body?.map((m) => (
+              <span key={m} className="block text-xs text-red-700">
+                {m}
+              </span>
+            ))}
           </label>
         </div>
       )}
@@ -77,15 +153,57 @@ export function RolloutsForm({ value, version }: { value: RolloutSettings; versi
         <div className="space-y-3">
           <input type="hidden" name="version" value={version} />
           <label className="block text-sm">
-            <span className="text-slate-600">Chat channels: one <code>channel = https://hooks…</code> per line; pipelines notify <code>slack://channel</code></span>
-            <textarea name="channels" rows={3} defaultValue={Object.entries(value.channels).map(([k, v]) => `${k} = ${v}`).join("\n")} className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs" />
-            {e.channels?.map((m) => <span key={m} className="block text-xs text-red-700">{m}</span>)}
+            <span className="text-slate-600">
+              Chat channels: one <code>channel = https://hooks…</code> per line; pipelines notify <code>slack://channel</code>
+            </span>
+            <textarea
+              name="channels"
+              rows={3}
+              defaultValue={Object.entries(value.channels)
+                .map(([k, v]) => `${k} = ${v}`)
+                .join("\n")}
+              className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+            />
+            {e.channels?.map((m) => (
+              <span key={m} className="block text-xs text-red-700">
+                {m}
+              </span>
+            ))}
           </label>
-          <Field label="Deploy webhook (receives {cell, service, version, release, wave} for every desired-version change; empty = pull only)" name="deployWebhook" defaultValue={value.deployWebhook} errors={e.deployWebhook} />
+          <Field
+            label="Deploy webhook (receives {cell, service, version, release, wave} for every desired-version change; empty = pull only)"
+            name="deployWebhook"
+            defaultValue={value.deployWebhook}
+            errors={e.deployWebhook}
+          />
           <div className="grid gap-3 md:grid-cols-3">
-            <Field label="Deploy timeout" name="deployTimeoutMin" type="number" step="any" defaultValue={value.deployTimeoutMin} suffix="min" errors={e.deployTimeoutMin} />
-            <Field label="Wait for telemetry after a bake" name="telemetryTimeoutMin" type="number" step="any" defaultValue={value.telemetryTimeoutMin} suffix="min" errors={e.telemetryTimeoutMin} />
-            <Field label="Customer notice before a maintenance window" name="noticeLeadHours" type="number" step="any" defaultValue={value.noticeLeadHours} suffix="h" errors={e.noticeLeadHours} />
+            <Field
+              label="Deploy timeout"
+              name="deployTimeoutMin"
+              type="number"
+              step="any"
+              defaultValue={value.deployTimeoutMin}
+              suffix="min"
+              errors={e.deployTimeoutMin}
+            />
+            <Field
+              label="Wait for telemetry after a bake"
+              name="telemetryTimeoutMin"
+              type="number"
+              step="any"
+              defaultValue={value.telemetryTimeoutMin}
+              suffix="min"
+              errors={e.telemetryTimeoutMin}
+            />
+            <Field
+              label="Customer notice before a maintenance window"
+              name="noticeLeadHours"
+              type="number"
+              step="any"
+              defaultValue={value.noticeLeadHours}
+              suffix="h"
+              errors={e.noticeLeadHours}
+            />
           </div>
         </div>
       )}
@@ -108,7 +226,11 @@ export function FreezeForm() {
 }
 
 export function EndFreezeButton({ id }: { id: string }) {
-  return <ActionForm action={endFreezeAction} submit="End now">{() => <input type="hidden" name="id" value={id} />}</ActionForm>;
+  return (
+    <ActionForm action={endFreezeAction} submit="End now">
+      {() => <input type="hidden" name="id" value={id} />}
+    </ActionForm>
+  );
 }
 
 export function WindowForm() {
@@ -117,9 +239,14 @@ export function WindowForm() {
       {(e) => (
         <div className="grid gap-3 md:grid-cols-4">
           <Field label="Cell id or tier:enterprise" name="scope" defaultValue="tier:enterprise" errors={e.scope} />
-          <label className="block text-sm"><span className="text-slate-600">Weekday</span>
+          <label className="block text-sm">
+            <span className="text-slate-600">Weekday</span>
             <select name="weekday" defaultValue="2" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1">
-              {["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].map((d, i) => <option key={d} value={i + 1}>{d}</option>)}
+              {["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].map((d, i) => (
+                <option key={d} value={i + 1}>
+                  {d}
+                </option>
+              ))}
             </select>
           </label>
           <Field label="Starts (cell's local time)" name="start" defaultValue="02:00" errors={e.start} />
@@ -131,5 +258,9 @@ export function WindowForm() {
 }
 
 export function RemoveWindowButton({ id }: { id: string }) {
-  return <ActionForm action={removeWindowAction} submit="Remove">{() => <input type="hidden" name="id" value={id} />}</ActionForm>;
+  return (
+    <ActionForm action={removeWindowAction} submit="Remove">
+      {() => <input type="hidden" name="id" value={id} />}
+    </ActionForm>
+  );
 }

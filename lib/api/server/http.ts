@@ -40,8 +40,13 @@ export function withApi<C = Record<string, string>>(opts: Options, handler: Hand
     if (auth || !opts.allowSession) {
       const check = await checkToken(db(), auth, opts.scope);
       if (!check.ok) {
-        return apiError(check.status, check.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN", check.error, undefined,
-          check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${opts.scope}"` } : undefined);
+        return apiError(
+          check.status,
+          check.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN",
+          check.error,
+          undefined,
+          check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${opts.scope}"` } : undefined,
+        );
       }
       caller = { kind: "token", name: check.name, scopes: check.scopes };
     } else {
@@ -69,7 +74,12 @@ export function errorResponse(e: unknown): Response {
 }
 
 export class ApiInputError extends Error {
-  constructor(public status: number, public code: string, message: string, public details?: unknown) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -88,8 +98,12 @@ export async function readJson<S extends z.ZodType>(req: NextRequest, schema: S,
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new ApiInputError(400, "INVALID", "the body is not valid; nothing was changed",
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    throw new ApiInputError(
+      400,
+      "INVALID",
+      "the body is not valid; nothing was changed",
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
   }
   return parsed.data;
 }
@@ -98,5 +112,10 @@ export async function readJson<S extends z.ZodType>(req: NextRequest, schema: S,
 export function etagMatches(req: NextRequest, etag: string): boolean {
   const inm = req.headers.get("if-none-match");
   if (!inm) return false;
-  return inm.split(",").map((s) => s.trim().replace(/^W\//, "")).includes(etag.replace(/^W\//, "")) || inm.trim() === "*";
+  return (
+    inm
+      .split(",")
+      .map((s) => s.trim().replace(/^W\//, ""))
+      .includes(etag.replace(/^W\//, "")) || inm.trim() === "*"
+  );
 }

@@ -32,7 +32,12 @@ export async function listAudit(f: AuditFilter) {
     ...(f.targetId ? { targetId: f.targetId } : {}),
   };
   const [rows, total] = await Promise.all([
-    db().auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (f.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
+    db().auditEvent.findMany({
+      where,
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      skip: (f.page - 1) * AUDIT_PAGE_SIZE,
+      take: AUDIT_PAGE_SIZE,
+    }),
     db().auditEvent.count({ where }),
   ]);
   return { rows, total, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };

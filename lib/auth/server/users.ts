@@ -31,9 +31,11 @@ export async function createUser(tx: Tx, input: z.input<typeof newUserSchema>, a
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
-
 export const newTokenSchema = z.object({
-  name: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)"),
+  name: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)"),
   scopes: z.array(z.enum(TOKEN_SCOPES, { error: `unknown scope (known: ${TOKEN_SCOPES.join(", ")})` })).min(1, "at least one scope"),
 });
 
@@ -67,7 +69,13 @@ export async function rotateToken(
   for (const t of live) {
     await tx.apiToken.update({ where: { id: t.id }, data: { name: `${name}~revoked-${now.getTime()}`, revokedAt: t.revokedAt ?? now } });
   }
-  if (live.length) await recordAudit(tx, actor, { action: "token.revoke", targetType: "api_token", targetId: name, after: { revokedAt: now.toISOString() } });
+  if (live.length)
+    await recordAudit(tx, actor, {
+      action: "token.revoke",
+      targetType: "api_token",
+      targetId: name,
+      after: { revokedAt: now.toISOString() },
+    });
   return { ...(await createToken(tx, input, actor)), revoked: live.length };
 }
 

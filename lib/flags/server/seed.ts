@@ -66,10 +66,13 @@ export async function seedDemoFlags(db: Db, now = new Date()): Promise<boolean> 
   const specs = demoFlags(now);
   const doc: FlagsDocument = { flags: specs, lineOf: () => undefined };
   checkFlagsDocument(doc, await flagRefs(db, mentionedCustomers(doc)));
-  return db.$transaction(async (tx) => {
-    const claimed = await tx.systemMarker.createMany({ data: [{ key: DEMO_FLAGS_MARKER }], skipDuplicates: true });
-    if (claimed.count === 0) return false;
-    await applyFlags(tx, specs, "system:seed", "demo", now);
-    return true;
-  }, { timeout: 30_000 });
+  return db.$transaction(
+    async (tx) => {
+      const claimed = await tx.systemMarker.createMany({ data: [{ key: DEMO_FLAGS_MARKER }], skipDuplicates: true });
+      if (claimed.count === 0) return false;
+      await applyFlags(tx, specs, "system:seed", "demo", now);
+      return true;
+    },
+    { timeout: 30_000 },
+  );
 }

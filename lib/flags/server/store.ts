@@ -70,12 +70,18 @@ export async function flagRefs(db: Db | Tx, customerIds: readonly string[]): Pro
 
 /** Every customer with its home cell's tier and region (for exposure estimates). */
 export async function customerHomes(db: Db | Tx): Promise<CustomerHome[]> {
-  const rows = await db.customer.findMany({ select: { id: true, homeCell: { select: { id: true, tier: true, region: true } } }, orderBy: { id: "asc" } });
+  const rows = await db.customer.findMany({
+    select: { id: true, homeCell: { select: { id: true, tier: true, region: true } } },
+    orderBy: { id: "asc" },
+  });
   return rows.map((r) => ({ id: r.id, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region }));
 }
 
 export async function customerHome(db: Db | Tx, id: string): Promise<(CustomerHome & { name: string; plan: string }) | null> {
-  const r = await db.customer.findUnique({ where: { id }, select: { id: true, name: true, plan: true, homeCell: { select: { id: true, tier: true, region: true } } } });
+  const r = await db.customer.findUnique({
+    where: { id },
+    select: { id: true, name: true, plan: true, homeCell: { select: { id: true, tier: true, region: true } } },
+  });
   return r ? { id: r.id, name: r.name, plan: r.plan, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region } : null;
 }
 
@@ -106,7 +112,8 @@ async function validated(db: Db | Tx, input: unknown, previous?: FlagSpec): Prom
 
 async function writeSchedule(tx: Tx, key: string, schedule: FlagSpec["schedule"]) {
   await tx.flagScheduleStep.deleteMany({ where: { flagKey: key } });
-  if (schedule.length) await tx.flagScheduleStep.createMany({ data: schedule.map((s) => ({ flagKey: key, at: s.at, percentage: s.percentage })) });
+  if (schedule.length)
+    await tx.flagScheduleStep.createMany({ data: schedule.map((s) => ({ flagKey: key, at: s.at, percentage: s.percentage })) });
 }
 
 export interface FlagChange {
@@ -121,10 +128,15 @@ export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promi
   if (await tx.featureFlag.findUnique({ where: { key: spec.key }, select: { key: true } })) {
     throw new DomainError("CONFLICT", `A flag with the key "${spec.key}" already exists.`, { key: ["already exists"] });
   }
-  await tx.featureFlag.create({ data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 } });
+  await tx.featureFlag.create({
+    data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 },
+  });
   await writeSchedule(tx, spec.key, spec.schedule);
   const flag = (await getFlag(tx, spec.key))!;
-  return { flag, audit: [{ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec(specOf(flag)), version: 1 } }] };
+  return {
+    flag,
+    audit: [{ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec(specOf(flag)), version: 1 } }],
+  };
 }
 
 function auditSpec(spec: FlagSpec) {
@@ -140,12 +152,23 @@ export type FlagPatch = Partial<Omit<FlagSpecInput, "key">>;
  *
  * A new `rolloutPercentage` takes effect now: it holds until the next scheduled step.
  */
-export async function updateFlag(tx: Tx, key: string, expectedVersion: number, patch: FlagPatch, action: string, now: Date): Promise<FlagChange> {
+export async function updateFlag(
+  tx: Tx,
+  key: string,
+  expectedVersion: number,
+  patch: FlagPatch,
+  action: string,
+  now: Date,
+): Promise<FlagChange> {
   const locked = await tx.$queryRaw<{ version: number }[]>`SELECT version FROM feature_flags WHERE key = ${key} FOR UPDATE`;
   if (locked.length === 0) throw new DomainError("NOT_FOUND", `There is no flag "${key}".`);
   const current = (await getFlag(tx, key))!;
   if (current.version !== expectedVersion) {
-    const last = await tx.auditEvent.findFirst({ where: { targetType: "flag", targetId: key }, orderBy: [{ at: "desc" }, { id: "desc" }], select: { actor: true, at: true } });
+    const last = await tx.auditEvent.findFirst({
+      where: { targetType: "flag", targetId: key },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      select: { actor: true, at: true },
+    });
     throw new DomainError(
       "CONFLICT",
       `"${key}" was changed${last ? ` by ${last.actor} at ${last.at.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""} after you loaded it (version ${expectedVersion} → ${current.version}). Reload to see that change; nothing was saved.`,
@@ -155,7 +178,9 @@ export async function updateFlag(tx: Tx, key: string, expectedVersion: number, p
   const next = await validated(tx, { ...before, ...patch, key }, before);
   const changes = specChanges(before, next);
   const effectiveBefore = effectivePercentage(current, now);
-  const percentageNow = patch.rolloutPercentage !== undefined && (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
+  const percentageNow =
+    patch.rolloutPercentage !== undefined &&
+    (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
   if (Object.keys(changes.after).length === 0 && !percentageNow) return { flag: current, audit: [] };
 
   const version = current.version + 1;
@@ -166,16 +191,21 @@ export async function updateFlag(tx: Tx, key: string, expectedVersion: number, p
   if ("schedule" in changes.after) await writeSchedule(tx, key, next.schedule);
   const flag = (await getFlag(tx, key))!;
   const effectiveAfter = effectivePercentage(flag, now);
-  const effective = effectiveAfter !== effectiveBefore ? { before: { effectivePercentage: effectiveBefore }, after: { effectivePercentage: effectiveAfter } } : { before: {}, after: {} };
+  const effective =
+    effectiveAfter !== effectiveBefore
+      ? { before: { effectivePercentage: effectiveBefore }, after: { effectivePercentage: effectiveAfter } }
+      : { before: {}, after: {} };
   return {
     flag,
-    audit: [{
-      action: `flag.${action}`,
-      targetType: "flag",
-      targetId: key,
-      before: { ...changes.before, ...effective.before, version: current.version },
-      after: { ...changes.after, ...effective.after, version },
-    }],
+    audit: [
+      {
+        action: `flag.${action}`,
+        targetType: "flag",
+        targetId: key,
+        before: { ...changes.before, ...effective.before, version: current.version },
+        after: { ...changes.after, ...effective.after, version },
+      },
+    ],
   };
 }
 
@@ -195,16 +225,25 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: stri
   const keys = specs.map((s) => s.key);
   // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
   if (keys.length) await tx.$queryRaw`SELECT key FROM feature_flags WHERE key = ANY(${keys}) FOR UPDATE`;
-  const existing = new Map((await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r)]));
+  const existing = new Map(
+    (await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r)]),
+  );
   const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
   const audits: AuditInput[] = [];
   for (const spec of specs) {
     const cur = existing.get(spec.key);
     if (!cur) {
-      await tx.featureFlag.create({ data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 } });
+      await tx.featureFlag.create({
+        data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 },
+      });
       await writeSchedule(tx, spec.key, spec.schedule);
       summary.created.push(spec.key);
-      audits.push({ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec({ ...spec, salt: spec.salt ?? spec.key }), version: 1 } });
+      audits.push({
+        action: "flag.create",
+        targetType: "flag",
+        targetId: spec.key,
+        after: { ...auditSpec({ ...spec, salt: spec.salt ?? spec.key }), version: 1 },
+      });
       continue;
     }
     // A file without `salt` keeps the flag's salt: changing it would reshuffle every bucket.
@@ -221,7 +260,13 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: stri
     });
     if ("schedule" in changes.after) await writeSchedule(tx, spec.key, desired.schedule);
     summary.updated.push(spec.key);
-    audits.push({ action: "flag.import", targetType: "flag", targetId: spec.key, before: { ...changes.before, version: cur.version }, after: { ...changes.after, version } });
+    audits.push({
+      action: "flag.import",
+      targetType: "flag",
+      targetId: spec.key,
+      before: { ...changes.before, version: cur.version },
+      after: { ...changes.after, version },
+    });
   }
   audits.push({ action: "flags.import", targetType: "flags", targetId: "flags", after: { source, ...summary } });
   await recordAudit(tx, actor, audits);

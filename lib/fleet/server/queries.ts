@@ -31,12 +31,23 @@ export async function listCells(f: FleetFilter) {
   const [cells, regions, services] = await Promise.all([
     db().cell.findMany({
       where,
-      include: { services: { select: { serviceId: true, observedVersion: true, desiredVersion: true } }, _count: { select: { customers: true } } },
+      include: {
+        services: { select: { serviceId: true, observedVersion: true, desiredVersion: true } },
+        _count: { select: { customers: true } },
+      },
     }),
-    db().cell.findMany({ where: { status: { not: "retired" } }, distinct: ["region"], select: { region: true }, orderBy: { region: "asc" } }),
+    db().cell.findMany({
+      where: { status: { not: "retired" } },
+      distinct: ["region"],
+      select: { region: true },
+      orderBy: { region: "asc" },
+    }),
     db().service.findMany({ orderBy: { sortOrder: "asc" } }),
   ]);
-  cells.sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.region.localeCompare(b.region) || a.id.localeCompare(b.id, "en", { numeric: true }));
+  cells.sort(
+    (a, b) =>
+      TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.region.localeCompare(b.region) || a.id.localeCompare(b.id, "en", { numeric: true }),
+  );
   return { cells, regions: regions.map((r) => r.region), services };
 }
 

@@ -29,9 +29,32 @@ export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
 ];
 
 const NAMES = [
-  "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Soylent", "Tyrell", "Cyberdyne",
-  "Wonka", "Aperture", "Vandelay", "Pied Piper", "Oscorp", "Massive Dynamic", "Nakatomi", "Gringotts",
-  "Monsters Inc", "Dunder Mifflin", "Prestige", "Sirius", "Virtucon", "Gekko", "Bluth", "Ollivander",
+  "Acme",
+  "Globex",
+  "Initech",
+  "Umbrella",
+  "Stark",
+  "Wayne",
+  "Hooli",
+  "Soylent",
+  "Tyrell",
+  "Cyberdyne",
+  "Wonka",
+  "Aperture",
+  "Vandelay",
+  "Pied Piper",
+  "Oscorp",
+  "Massive Dynamic",
+  "Nakatomi",
+  "Gringotts",
+  "Monsters Inc",
+  "Dunder Mifflin",
+  "Prestige",
+  "Sirius",
+  "Virtucon",
+  "Gekko",
+  "Bluth",
+  "Ollivander",
 ];
 const SUFFIX = ["Health", "Logistics", "Retail", "Bank", "Labs", "Travel", "Media", "Foods", "Energy", "Telecom"];
 
@@ -44,7 +67,12 @@ export function demoCustomers(cells: CellSpec[]) {
     for (let i = 0; i < count; i++, n++) {
       const name = `${NAMES[n % NAMES.length]} ${SUFFIX[(n * 7) % SUFFIX.length]}`;
       const plan = cell.tier === "enterprise" ? "enterprise" : cell.tier === "canary" ? "beta" : i % 3 === 0 ? "pro" : "self-serve";
-      out.push({ id: `${cell.tier === "enterprise" ? "enterprise" : cell.tier === "canary" ? "beta" : "smb"}-customer-${String(1000 + n)}`, name, plan, homeCellId: cell.id });
+      out.push({
+        id: `${cell.tier === "enterprise" ? "enterprise" : cell.tier === "canary" ? "beta" : "smb"}-customer-${String(1000 + n)}`,
+        name,
+        plan,
+        homeCellId: cell.id,
+      });
     }
   }
   const hipaa = cells.find((c) => c.id === "enterprise-us-hipaa") ?? cells.find((c) => c.tier === "enterprise");

@@ -64,7 +64,13 @@ export async function applyFleet(tx: Tx, spec: FleetSpec, actor: string, source:
   }
   for (const c of diff.removed) {
     await tx.cell.update({ where: { id: c.id }, data: { status: "retired" } });
-    audits.push({ action: "cell.retire", targetType: "cell", targetId: c.id, before: { status: before.get(c.id)?.status }, after: { status: "retired" } });
+    audits.push({
+      action: "cell.retire",
+      targetType: "cell",
+      targetId: c.id,
+      before: { status: before.get(c.id)?.status },
+      after: { status: "retired" },
+    });
   }
   if (diff.servicesRemoved.length) {
     // Samples carry no foreign key (the ingest hot path validates instead): remove them explicitly.

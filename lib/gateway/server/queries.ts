@@ -28,7 +28,12 @@ export interface GatewayOverview {
 }
 
 export async function gatewayOverview(now: Date): Promise<GatewayOverview> {
-  const [routes, state, version, cellRouter] = await Promise.all([loadRoutes(db()), loadCapabilities(db()), configVersion(db()), readSetting(db(), CELL_ROUTER_SETTING)]);
+  const [routes, state, version, cellRouter] = await Promise.all([
+    loadRoutes(db()),
+    loadCapabilities(db()),
+    configVersion(db()),
+    readSetting(db(), CELL_ROUTER_SETTING),
+  ]);
   const views: RouteView[] = routes.map((route) => {
     const readiness = readinessOf(state, route, now);
     return { key: routeKey(route), route, readiness, actions: availableActions(route, { now, readiness, routes }) };
@@ -39,10 +44,17 @@ export async function gatewayOverview(now: Date): Promise<GatewayOverview> {
     if (g) g.routes.push(v);
     else resources.push({ resource: v.route.resource, routes: [v] });
   }
-  for (const g of resources) g.routes.sort((a, b) => a.route.path.localeCompare(b.route.path, "en", { numeric: true }) || a.route.method.localeCompare(b.route.method));
+  for (const g of resources)
+    g.routes.sort(
+      (a, b) => a.route.path.localeCompare(b.route.path, "en", { numeric: true }) || a.route.method.localeCompare(b.route.method),
+    );
   const byKey = new Map(views.map((v) => [v.key, v.readiness]));
   return {
-    now, version, routes: views, resources, cells: state.activeCells,
+    now,
+    version,
+    routes: views,
+    resources,
+    cells: state.activeCells,
     plans: breakingChangePlans(routes, (r) => byKey.get(routeKey(r)) ?? readinessOf(state, r, now), now),
     cellRouter: { url: cellRouter.value.url, version: cellRouter.version },
   };
@@ -51,4 +63,3 @@ export async function gatewayOverview(now: Date): Promise<GatewayOverview> {
 export async function routeHistory(key: string, take = 50) {
   return db().auditEvent.findMany({ where: { targetType: "route", targetId: key }, orderBy: { at: "desc" }, take });
 }
-

@@ -14,10 +14,13 @@ export const GATEWAY_EXAMPLE = path.join("examples", "api-gateway-config.yaml");
 export async function seedGatewayDemo(db: Db, now: Date, root = process.cwd()): Promise<boolean> {
   const text = fs.readFileSync(path.join(root, GATEWAY_EXAMPLE), "utf8");
   const parsed = parseGatewayYaml(text, await serviceCatalogue(db), now);
-  return db.$transaction(async (tx) => {
-    const claimed = await tx.systemMarker.createMany({ data: [{ key: GATEWAY_DEMO_MARKER }], skipDuplicates: true });
-    if (claimed.count === 0) return false;
-    await applyGatewayImport(tx, parsed, "system:seed", GATEWAY_EXAMPLE, now);
-    return true;
-  }, { timeout: 30_000 });
+  return db.$transaction(
+    async (tx) => {
+      const claimed = await tx.systemMarker.createMany({ data: [{ key: GATEWAY_DEMO_MARKER }], skipDuplicates: true });
+      if (claimed.count === 0) return false;
+      await applyGatewayImport(tx, parsed, "system:seed", GATEWAY_EXAMPLE, now);
+      return true;
+    },
+    { timeout: 30_000 },
+  );
 }

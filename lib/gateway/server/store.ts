@@ -10,8 +10,17 @@ import type { SpecError } from "@/lib/yaml-errors";
 import type { ParsedGatewayConfig } from "../config-yaml";
 import { decide, type LifecycleAction } from "../lifecycle";
 import {
-  diffTables, isEmptyTableDiff, isServed, parseRouteKey, routeKey, STALE_AFTER_MS, tableFields,
-  type HttpMethod, type Route, type StoredRoute, type TableDiff,
+  diffTables,
+  isEmptyTableDiff,
+  isServed,
+  parseRouteKey,
+  routeKey,
+  STALE_AFTER_MS,
+  tableFields,
+  type HttpMethod,
+  type Route,
+  type StoredRoute,
+  type TableDiff,
 } from "../model";
 import { indexCapabilities, listCells, readinessFor, type CapabilityReport, type Readiness } from "../readiness";
 import { resolveRequest, type Resolution } from "../resolver";
@@ -21,10 +30,26 @@ type Reader = Db | Tx;
 
 function toStored(r: GatewayRoute): StoredRoute {
   return {
-    method: r.method as HttpMethod, path: r.path, resource: r.resource, service: r.serviceId, version: r.version, backend: r.backend, status: r.status,
-    introduced: r.introduced, deprecationDate: r.deprecationDate, sunsetDate: r.sunsetDate, documentation: r.documentation, aliasOf: r.aliasOf,
-    position: r.position, revision: r.revision, enabledAt: r.enabledAt, deprecatedAt: r.deprecatedAt, retiredAt: r.retiredAt,
-    createdAt: r.createdAt, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
+    method: r.method as HttpMethod,
+    path: r.path,
+    resource: r.resource,
+    service: r.serviceId,
+    version: r.version,
+    backend: r.backend,
+    status: r.status,
+    introduced: r.introduced,
+    deprecationDate: r.deprecationDate,
+    sunsetDate: r.sunsetDate,
+    documentation: r.documentation,
+    aliasOf: r.aliasOf,
+    position: r.position,
+    revision: r.revision,
+    enabledAt: r.enabledAt,
+    deprecatedAt: r.deprecatedAt,
+    retiredAt: r.retiredAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    updatedBy: r.updatedBy,
   };
 }
 
@@ -60,7 +85,10 @@ async function lockConfig(tx: Tx): Promise<number> {
 }
 
 async function bumpConfig(tx: Tx, actor: string): Promise<number> {
-  const row = await tx.gatewayConfig.update({ where: { id: 1 }, data: { version: { increment: 1 }, updatedAt: new Date(), updatedBy: actor } });
+  const row = await tx.gatewayConfig.update({
+    where: { id: 1 },
+    data: { version: { increment: 1 }, updatedAt: new Date(), updatedBy: actor },
+  });
   return row.version;
 }
 
@@ -80,8 +108,20 @@ export async function loadCapabilities(db: Reader): Promise<CapabilityState> {
   return { activeCells: cells, caps: indexCapabilities(caps) };
 }
 
-export function readinessOf(state: CapabilityState, route: Pick<Route, "service" | "version">, now: Date, staleAfterMs = STALE_AFTER_MS): Readiness {
-  return readinessFor(route.service, route.version, state.activeCells.map((c) => c.id), state.caps, now, staleAfterMs);
+export function readinessOf(
+  state: CapabilityState,
+  route: Pick<Route, "service" | "version">,
+  now: Date,
+  staleAfterMs = STALE_AFTER_MS,
+): Readiness {
+  return readinessFor(
+    route.service,
+    route.version,
+    state.activeCells.map((c) => c.id),
+    state.caps,
+    now,
+    staleAfterMs,
+  );
 }
 
 // ---- Import ------------------------------------------------------------------------------------
@@ -106,7 +146,12 @@ function gatedRoutes(current: StoredRoute[], next: Route[], state: CapabilitySta
 export async function previewGatewayImport(db: Reader, parsed: ParsedGatewayConfig, now: Date): Promise<ImportPreview> {
   const current = await loadRoutes(db);
   const state = await loadCapabilities(db);
-  return { diff: diffTables(current.map(tableFields), parsed.routes), warnings: parsed.warnings, gated: gatedRoutes(current, parsed.routes, state, now), bootstrap: current.length === 0 };
+  return {
+    diff: diffTables(current.map(tableFields), parsed.routes),
+    warnings: parsed.warnings,
+    gated: gatedRoutes(current, parsed.routes, state, now),
+    bootstrap: current.length === 0,
+  };
 }
 
 export interface ImportResult {
@@ -124,7 +169,13 @@ const auditView = (r: Route) => ({ ...tableFields(r) });
  * the file would start serving must pass the readiness gate like an enable (except when the table
  * is empty: the first import records what the edge already serves). No change → no new version.
  */
-export async function applyGatewayImport(tx: Tx, parsed: ParsedGatewayConfig, actor: string, source: string, now: Date): Promise<ImportResult> {
+export async function applyGatewayImport(
+  tx: Tx,
+  parsed: ParsedGatewayConfig,
+  actor: string,
+  source: string,
+  now: Date,
+): Promise<ImportResult> {
   let version = await lockConfig(tx);
   const current = await loadRoutes(tx);
   const diff = diffTables(current.map(tableFields), parsed.routes);
@@ -149,14 +200,26 @@ export async function applyGatewayImport(tx: Tx, parsed: ParsedGatewayConfig, ac
       const key = routeKey(r);
       const prev = byKey.get(key);
       const data = {
-        position, resource: r.resource, serviceId: r.service, version: r.version, backend: r.backend, status: r.status,
-        introduced: r.introduced, deprecationDate: r.deprecationDate, sunsetDate: r.sunsetDate, documentation: r.documentation, aliasOf: r.aliasOf, updatedBy: actor,
+        position,
+        resource: r.resource,
+        serviceId: r.service,
+        version: r.version,
+        backend: r.backend,
+        status: r.status,
+        introduced: r.introduced,
+        deprecationDate: r.deprecationDate,
+        sunsetDate: r.sunsetDate,
+        documentation: r.documentation,
+        aliasOf: r.aliasOf,
+        updatedBy: actor,
       };
       if (!prev) {
         const bootstrap = current.length === 0;
         await tx.gatewayRoute.create({
           data: {
-            method: r.method, path: r.path, ...data,
+            method: r.method,
+            path: r.path,
+            ...data,
             enabledAt: !bootstrap && isServed(r.status) ? now : null,
             deprecatedAt: !bootstrap && r.status === "deprecated" ? now : null,
             retiredAt: !bootstrap && r.status === "sunset" ? now : null,
@@ -170,8 +233,22 @@ export async function applyGatewayImport(tx: Tx, parsed: ParsedGatewayConfig, ac
           data: {
             ...data,
             revision: { increment: 1 },
-            enabledAt: r.status === "disabled" ? null : r.status === "active" && prev.status === "disabled" ? now : becameServed ? (prev.enabledAt ?? now) : prev.enabledAt,
-            deprecatedAt: r.status === "deprecated" ? (prev.status === "deprecated" ? prev.deprecatedAt : now) : r.status === "sunset" ? prev.deprecatedAt : null,
+            enabledAt:
+              r.status === "disabled"
+                ? null
+                : r.status === "active" && prev.status === "disabled"
+                  ? now
+                  : becameServed
+                    ? (prev.enabledAt ?? now)
+                    : prev.enabledAt,
+            deprecatedAt:
+              r.status === "deprecated"
+                ? prev.status === "deprecated"
+                  ? prev.deprecatedAt
+                  : now
+                : r.status === "sunset"
+                  ? prev.deprecatedAt
+                  : null,
             retiredAt: r.status === "sunset" ? (prev.status === "sunset" ? prev.retiredAt : now) : null,
           },
         });
@@ -187,8 +264,13 @@ export async function applyGatewayImport(tx: Tx, parsed: ParsedGatewayConfig, ac
     targetType: "gateway",
     targetId: "config",
     after: {
-      source, routes: parsed.routes.length, version, changed,
-      added: diff.added.map(routeKey), removed: diff.removed.map(routeKey), updated: diff.changed.map((c) => c.key),
+      source,
+      routes: parsed.routes.length,
+      version,
+      changed,
+      added: diff.added.map(routeKey),
+      removed: diff.removed.map(routeKey),
+      updated: diff.changed.map((c) => c.key),
       warnings: parsed.warnings.map((w) => `${w.line ? `line ${w.line}: ` : ""}${w.field}: ${w.message}`),
     },
   });
@@ -205,7 +287,10 @@ export interface LifecycleResult {
 }
 
 const lifecycleView = (r: Pick<StoredRoute, "status" | "deprecationDate" | "sunsetDate" | "documentation">) => ({
-  status: r.status, deprecationDate: r.deprecationDate, sunsetDate: r.sunsetDate, documentation: r.documentation,
+  status: r.status,
+  deprecationDate: r.deprecationDate,
+  sunsetDate: r.sunsetDate,
+  documentation: r.documentation,
 });
 
 /**
@@ -231,7 +316,11 @@ export async function changeRouteLifecycle(
     throw new DomainError(
       decision.code,
       decision.message,
-      decision.laggingCells ? { laggingCells: decision.laggingCells } : decision.field ? { [decision.field]: [decision.message] } : undefined,
+      decision.laggingCells
+        ? { laggingCells: decision.laggingCells }
+        : decision.field
+          ? { [decision.field]: [decision.message] }
+          : undefined,
     );
   }
   const next = decision.next;
@@ -246,7 +335,11 @@ export async function changeRouteLifecycle(
     targetType: "route",
     targetId: routeKey(route),
     before: lifecycleView(route),
-    after: { ...lifecycleView(next), configVersion: version, ...(decision.forced ? { forced: true, lagging: readinessOf(state, route, now).lagging.map((c) => c.cell) } : {}) },
+    after: {
+      ...lifecycleView(next),
+      configVersion: version,
+      ...(decision.forced ? { forced: true, lagging: readinessOf(state, route, now).lagging.map((c) => c.cell) } : {}),
+    },
     reason,
   });
   return { route: toStored(row), version, forced: decision.forced };
@@ -275,12 +368,20 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
     const route = resolution.route;
     let capability: "ready" | "missing" | "stale" = "missing";
     if (route) {
-      const caps = await db.apiCapability.findUnique({ where: { cellId_serviceId_apiVersion: { cellId: customer.homeCellId, serviceId: route.service, apiVersion: route.version } } });
+      const caps = await db.apiCapability.findUnique({
+        where: { cellId_serviceId_apiVersion: { cellId: customer.homeCellId, serviceId: route.service, apiVersion: route.version } },
+      });
       capability = !caps ? "missing" : now.getTime() - caps.lastReportedAt.getTime() <= STALE_AFTER_MS ? "ready" : "stale";
     }
     cell = { customer: customer.id, id: customer.homeCellId, capability };
   }
-  return { ...resolution, route: resolution.route ? tableFields(resolution.route) : null, request: { method: req.method.toUpperCase(), path: req.path }, configVersion: cfg.version, cell };
+  return {
+    ...resolution,
+    route: resolution.route ? tableFields(resolution.route) : null,
+    request: { method: req.method.toUpperCase(), path: req.path },
+    configVersion: cfg.version,
+    cell,
+  };
 }
 
 // ---- The config the Landing Zone polls ------------------------------------------------------------
@@ -290,5 +391,7 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
  * another version (a poller holding a newer ETag than its body would get 304s for stale routes).
  */
 export async function configSnapshot(db: Db): Promise<{ routes: StoredRoute[]; version: ConfigVersion }> {
-  return db.$transaction(async (tx) => ({ version: await configVersion(tx), routes: await loadRoutes(tx) }), { isolationLevel: "RepeatableRead" });
+  return db.$transaction(async (tx) => ({ version: await configVersion(tx), routes: await loadRoutes(tx) }), {
+    isolationLevel: "RepeatableRead",
+  });
 }

@@ -8,7 +8,10 @@ import { evaluateRules, type RuleInput } from "../alerts";
 import type { Thresholds } from "../thresholds";
 
 export class UnknownAlertTargetError extends Error {
-  constructor(public readonly cells: string[], public readonly services: string[]) {
+  constructor(
+    public readonly cells: string[],
+    public readonly services: string[],
+  ) {
     super("unknown cells or services");
   }
 }
@@ -25,16 +28,27 @@ export async function applyExternalAlerts(db: Db, alerts: ExternalAlert[], now: 
     const badCells = cells.filter((c) => !knownCells.some((k) => k.id === c));
     const badServices = services.filter((s) => !knownServices.some((k) => k.id === s));
     if (badCells.length || badServices.length) throw new UnknownAlertTargetError(badCells, badServices);
-    let opened = 0, updated = 0, resolved = 0;
+    let opened = 0,
+      updated = 0,
+      resolved = 0;
     for (const a of alerts) {
       const key = `ext:${a.dedupKey}`;
       if (a.status === "resolved") {
-        const r = await tx.alert.updateMany({ where: { dedupKey: key, status: "firing" }, data: { status: "resolved", resolvedAt: now, lastSeenAt: now } });
+        const r = await tx.alert.updateMany({
+          where: { dedupKey: key, status: "firing" },
+          data: { status: "resolved", resolvedAt: now, lastSeenAt: now },
+        });
         resolved += r.count;
         continue;
       }
-      const r = await tx.alert.updateMany({ where: { dedupKey: key, status: "firing" }, data: { lastSeenAt: now, summary: a.summary, severity: a.severity } });
-      if (r.count) { updated++; continue; }
+      const r = await tx.alert.updateMany({
+        where: { dedupKey: key, status: "firing" },
+        data: { lastSeenAt: now, summary: a.summary, severity: a.severity },
+      });
+      if (r.count) {
+        updated++;
+        continue;
+      }
       await tx.$executeRaw`
         INSERT INTO alerts (type, cell_id, service_id, severity, summary, status, dedup_key, source, started_at, last_seen_at)
         VALUES (${a.type}, ${a.cell}, ${a.service ?? null}, ${a.severity}::"AlertSeverity", ${a.summary}, 'firing', ${key}, 'external', ${now}, ${now})
@@ -77,7 +91,8 @@ export async function pruneHistory(db: Db, t: Thresholds, now: Date) {
   const rollupCutoff = new Date(now.getTime() - Math.max(t.retentionMs, 30 * 24 * 3600_000));
   let samples = 0;
   for (;;) {
-    const n = await db.$executeRaw`DELETE FROM health_samples WHERE ctid IN (SELECT ctid FROM health_samples WHERE ts < ${cutoff} LIMIT 20000)`;
+    const n =
+      await db.$executeRaw`DELETE FROM health_samples WHERE ctid IN (SELECT ctid FROM health_samples WHERE ts < ${cutoff} LIMIT 20000)`;
     samples += n;
     if (n < 20000) break;
   }
@@ -91,15 +106,26 @@ export async function pruneHistory(db: Db, t: Thresholds, now: Date) {
  * at once: the second finds nothing left and is told so. Returns the audit event for the caller's
  * transaction.
  */
-export async function acknowledgeAlertGroup(tx: Tx, input: z.output<typeof ackInputSchema>, actor: string, now: Date): Promise<{ data: { type: string; cells: string[] }; audit: AuditInput }> {
+export async function acknowledgeAlertGroup(
+  tx: Tx,
+  input: z.output<typeof ackInputSchema>,
+  actor: string,
+  now: Date,
+): Promise<{ data: { type: string; cells: string[] }; audit: AuditInput }> {
   const rows = await tx.$queryRaw<{ cell_id: string; service_id: string | null }[]>`
     UPDATE alerts SET acknowledged_by = ${actor}, acknowledged_at = ${now}, ack_comment = ${input.comment}
      WHERE type = ${input.type} AND status = 'firing' AND acknowledged_at IS NULL
     RETURNING cell_id, service_id`;
-  if (rows.length === 0) throw new DomainError("PRECONDITION", `No unacknowledged ${input.type} alert is firing (already acknowledged, or resolved).`);
+  if (rows.length === 0)
+    throw new DomainError("PRECONDITION", `No unacknowledged ${input.type} alert is firing (already acknowledged, or resolved).`);
   const cells = [...new Set(rows.map((r) => r.cell_id))].sort();
   return {
     data: { type: input.type, cells },
-    audit: { action: "alert.acknowledge", targetType: "alert_group", targetId: input.type, after: { alerts: rows.length, cells, comment: input.comment } },
+    audit: {
+      action: "alert.acknowledge",
+      targetType: "alert_group",
+      targetId: input.type,
+      after: { alerts: rows.length, cells, comment: input.comment },
+    },
   };
 }

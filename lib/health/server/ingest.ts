@@ -26,7 +26,11 @@ export interface IngestOutcome {
 }
 
 export class UnknownTargetsError extends Error {
-  constructor(public readonly cells: string[], public readonly services: string[], public readonly pairs: string[]) {
+  constructor(
+    public readonly cells: string[],
+    public readonly services: string[],
+    public readonly pairs: string[],
+  ) {
     super("unknown cells or services");
   }
 }
@@ -45,8 +49,6 @@ export interface IngestOptions {
   token?: { hash: string; scope: string };
   now?: Date;
 }
-
-
 
 interface Registry {
   generation: string;
@@ -80,7 +82,12 @@ const UNIQUE_VIOLATION = "23505";
 
 async function loadRegistry(pool: Queryable): Promise<Registry> {
   // One statement, one snapshot: the generation and the registry it describes.
-  const { rows } = await pool.query<{ generation: string | null; cells: [string, string][] | null; services: string[] | null; pairs: [string, string, boolean][] | null }>(
+  const { rows } = await pool.query<{
+    generation: string | null;
+    cells: [string, string][] | null;
+    services: string[] | null;
+    pairs: [string, string, boolean][] | null;
+  }>(
     `SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') AS generation,
             (SELECT json_agg(json_build_array(id, status)) FROM cells) AS cells,
             (SELECT json_agg(id) FROM services) AS services,
@@ -103,7 +110,10 @@ async function loadRegistry(pool: Queryable): Promise<Registry> {
 }
 
 async function generationNow(pool: Queryable): Promise<string | null> {
-  const { rows } = await pool.query<{ value: string }>({ name: "cellplane.registry.generation", text: `SELECT value FROM system_markers WHERE key = 'registry.generation'` });
+  const { rows } = await pool.query<{ value: string }>({
+    name: "cellplane.registry.generation",
+    text: `SELECT value FROM system_markers WHERE key = 'registry.generation'`,
+  });
   return rows[0]?.value ?? null;
 }
 
@@ -118,7 +128,9 @@ function registry(pool: Queryable, st: PoolState, stale?: Registry): Promise<Reg
 
 /** The batch's unknown (or retired) cells, unknown services, and pairs not in the registry; null when all are known. */
 function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | null {
-  const cells = new Set<string>(), services = new Set<string>(), pairs: string[] = [];
+  const cells = new Set<string>(),
+    services = new Set<string>(),
+    pairs: string[] = [];
   for (const x of u) {
     const status = reg.cells.get(x.cell);
     if (status === undefined || status === "retired") cells.add(x.cell);
@@ -148,12 +160,14 @@ function ingestSql(careful: boolean): string {
  ),
  ins AS (
    INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
-   ${careful
-     ? `SELECT DISTINCT ON (cell_id, service_id, ms) cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
+   ${
+     careful
+       ? `SELECT DISTINCT ON (cell_id, service_id, ms) cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
      FROM input WHERE ${live}
    ON CONFLICT DO NOTHING`
-     : `SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
-     FROM input WHERE ${live}`}
+       : `SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
+     FROM input WHERE ${live}`
+   }
    RETURNING 1
  ),
  upd AS (
@@ -232,7 +246,12 @@ interface Row {
  * holds its scope. (5-minute rollups are computed from the samples by the background job
  * `health.rollups`: see rollups.ts.)
  */
-export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thresholds, { source = "telemetry", token, now = new Date() }: IngestOptions = {}): Promise<IngestOutcome> {
+export async function ingestSamples(
+  pool: Queryable,
+  samples: Sample[],
+  t: Thresholds,
+  { source = "telemetry", token, now = new Date() }: IngestOptions = {},
+): Promise<IngestOutcome> {
   const st = stateOf(pool);
   const u = pairUpdates(samples, t);
   const ms = (d: Date) => d.getTime();
@@ -252,14 +271,28 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
   for (const x of u) newest.set(x.last, x);
   const pairOf = samples.map((x) => newest.get(x));
   const sampleParams = [
-    textArray(samples.map((x) => x.cell)), textArray(samples.map((x) => x.service)), float8Array(samples.map((x) => ms(x.ts))),
-    float8Array(samples.map((x) => x.errorRate)), float8Array(samples.map((x) => x.p99Ms)), float8Array(samples.map((x) => x.cpu)),
-    float8Array(samples.map((x) => x.rps)), textArray(samples.map((x) => x.version)),
-    textArray(pairOf.map((x) => x?.status)), float8Array(pairOf.map((x) => msOrNull(x?.statusRunStart))), boolArray(pairOf.map((x) => !!x?.statusRunWhole)),
-    float8Array(pairOf.map((x) => msOrNull(x?.errorBreachStart))), boolArray(pairOf.map((x) => !!x?.errorBreachWhole)),
-    float8Array(pairOf.map((x) => msOrNull(x?.latencyBreachStart))), boolArray(pairOf.map((x) => !!x?.latencyBreachWhole)),
+    textArray(samples.map((x) => x.cell)),
+    textArray(samples.map((x) => x.service)),
+    float8Array(samples.map((x) => ms(x.ts))),
+    float8Array(samples.map((x) => x.errorRate)),
+    float8Array(samples.map((x) => x.p99Ms)),
+    float8Array(samples.map((x) => x.cpu)),
+    float8Array(samples.map((x) => x.rps)),
+    textArray(samples.map((x) => x.version)),
+    textArray(pairOf.map((x) => x?.status)),
+    float8Array(pairOf.map((x) => msOrNull(x?.statusRunStart))),
+    boolArray(pairOf.map((x) => !!x?.statusRunWhole)),
+    float8Array(pairOf.map((x) => msOrNull(x?.errorBreachStart))),
+    boolArray(pairOf.map((x) => !!x?.errorBreachWhole)),
+    float8Array(pairOf.map((x) => msOrNull(x?.latencyBreachStart))),
+    boolArray(pairOf.map((x) => !!x?.latencyBreachWhole)),
   ];
-  const capParams = [textArray(caps.map((x) => x.c)), textArray(caps.map((x) => x.s)), textArray(caps.map((x) => x.v)), float8Array(caps.map((x) => ms(x.ts)))];
+  const capParams = [
+    textArray(caps.map((x) => x.c)),
+    textArray(caps.map((x) => x.s)),
+    textArray(caps.map((x) => x.v)),
+    float8Array(caps.map((x) => ms(x.ts))),
+  ];
 
   let reg = await registry(pool, st);
   let careful = false;
@@ -280,16 +313,24 @@ export async function ingestSamples(pool: Queryable, samples: Sample[], t: Thres
     const values = [
       ...sampleParams,
       boolArray(pairOf.map((x) => !!x && !reg.withState.has(x.key))),
-      reg.generation, token?.hash ?? null, token?.scope ?? null,
-      textArray(versioned.map((x) => x.cell)), textArray(versioned.map((x) => x.service)),
-      textArray(versioned.map((x) => x.version!.value)), float8Array(versioned.map((x) => ms(x.version!.ts))),
+      reg.generation,
+      token?.hash ?? null,
+      token?.scope ?? null,
+      textArray(versioned.map((x) => x.cell)),
+      textArray(versioned.map((x) => x.service)),
+      textArray(versioned.map((x) => x.version!.value)),
+      float8Array(versioned.map((x) => ms(x.version!.ts))),
       source,
       ...capParams,
     ];
     let row: Row;
     try {
       // Named: PostgreSQL parses and plans it once per connection, not once per batch.
-      const r = await pool.query<Row>({ name: careful ? "cellplane.ingest.careful" : "cellplane.ingest", text: careful ? CAREFUL_SQL : FAST_SQL, values });
+      const r = await pool.query<Row>({
+        name: careful ? "cellplane.ingest.careful" : "cellplane.ingest",
+        text: careful ? CAREFUL_SQL : FAST_SQL,
+        values,
+      });
       row = r.rows[0]!;
     } catch (e) {
       const code = (e as { code?: string }).code ?? "";

@@ -7,7 +7,11 @@ import type { Thresholds } from "../thresholds";
 export async function cellHealth(cellId: string, t: Thresholds, now: Date) {
   const rows = await db().serviceHealth.findMany({ where: { cellId } });
   const byService = new Map(rows.map((r) => [r.serviceId, r]));
-  const services = await db().cellService.findMany({ where: { cellId }, include: { service: true }, orderBy: { service: { sortOrder: "asc" } } });
+  const services = await db().cellService.findMany({
+    where: { cellId },
+    include: { service: true },
+    orderBy: { service: { sortOrder: "asc" } },
+  });
   const list = services.map((cs) => {
     const h = byService.get(cs.serviceId);
     const c = classify(h ? { errorRate: h.errorRate, p99Ms: h.p99Ms, cpu: h.cpu } : null, h?.lastSampleAt ?? null, now, t);
@@ -44,8 +48,21 @@ export async function cellTimeline(cellId: string, take = 30): Promise<TimelineE
     }),
   ]);
   const entries: TimelineEntry[] = [
-    ...deploys.map((d) => ({ kind: "deploy" as const, at: d.at, service: d.serviceId, from: d.fromVersion, to: d.toVersion, source: d.source })),
-    ...audits.map((a) => ({ kind: "change" as const, at: a.at, actor: a.actor, action: a.action, summary: a.reason ?? summarise(a.after) })),
+    ...deploys.map((d) => ({
+      kind: "deploy" as const,
+      at: d.at,
+      service: d.serviceId,
+      from: d.fromVersion,
+      to: d.toVersion,
+      source: d.source,
+    })),
+    ...audits.map((a) => ({
+      kind: "change" as const,
+      at: a.at,
+      actor: a.actor,
+      action: a.action,
+      summary: a.reason ?? summarise(a.after),
+    })),
   ];
   return entries.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, take);
 }

@@ -42,7 +42,11 @@ export async function rollupRecent(db: Db): Promise<{ buckets: number; watermark
         SELECT (SELECT count(*) FROM up) AS buckets, (SELECT max(seq) FROM fresh) AS max_seq`;
       const watermark = rows[0]!.max_seq ?? from;
       const next = watermark > from ? watermark : from;
-      await tx.systemMarker.upsert({ where: { key: ROLLUP_WATERMARK }, create: { key: ROLLUP_WATERMARK, value: next.toString() }, update: { value: next.toString(), at: new Date() } });
+      await tx.systemMarker.upsert({
+        where: { key: ROLLUP_WATERMARK },
+        create: { key: ROLLUP_WATERMARK, value: next.toString() },
+        update: { value: next.toString(), at: new Date() },
+      });
       return { buckets: Number(rows[0]!.buckets), watermark: next };
     },
     { timeout: 120_000 },

@@ -19,7 +19,14 @@ export function bucketFor(window: Window, fine: boolean): { source: "raw" | "rol
   return fine ? { source: "rollup", bucketMs: 5 * 60_000 } : { source: "rollup", bucketMs: 15 * 60_000 };
 }
 
-export async function loadSeries(pool: Pick<pg.Pool, "query">, cellId: string, services: string[], window: Window, now: Date, fine = false): Promise<Record<string, Point[]>> {
+export async function loadSeries(
+  pool: Pick<pg.Pool, "query">,
+  cellId: string,
+  services: string[],
+  window: Window,
+  now: Date,
+  fine = false,
+): Promise<Record<string, Point[]>> {
   const { source, bucketMs } = bucketFor(window, fine);
   const from = new Date(now.getTime() - WINDOWS[window]);
   const interval = `${bucketMs / 1000} seconds`;
@@ -35,8 +42,14 @@ export async function loadSeries(pool: Pick<pg.Pool, "query">, cellId: string, s
            FROM health_rollups
           WHERE cell_id = $1 AND service_id = ANY($2::text[]) AND bucket >= $3
           GROUP BY 1, 2 ORDER BY 1, 2`;
-  const { rows } = await pool.query<{ service_id: string; b: Date; e: number; p: number; c: number; r: number }>(sql, [cellId, services, from, interval]);
+  const { rows } = await pool.query<{ service_id: string; b: Date; e: number; p: number; c: number; r: number }>(sql, [
+    cellId,
+    services,
+    from,
+    interval,
+  ]);
   const out: Record<string, Point[]> = Object.fromEntries(services.map((s) => [s, []]));
-  for (const r of rows) out[r.service_id]!.push({ t: r.b.getTime(), errorRate: Number(r.e), p99Ms: Number(r.p), cpu: Number(r.c), rps: Number(r.r) });
+  for (const r of rows)
+    out[r.service_id]!.push({ t: r.b.getTime(), errorRate: Number(r.e), p99Ms: Number(r.p), cpu: Number(r.c), rps: Number(r.r) });
   return out;
 }

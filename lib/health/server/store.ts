@@ -43,9 +43,19 @@ const CELL_ID_ORDER = new Intl.Collator("en", { numeric: true });
 export async function loadFleetHealth(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<FleetHealth> {
   const [{ rows }, svc] = await Promise.all([
     pool.query<{
-      id: string; tier: string; region: string; service_id: string; observed_version: string | null; desired_version: string | null;
-      last_sample_at: Date | null; error_rate: number | null; p99_ms: number | null; cpu: number | null; rps: number | null;
-      status: Status | null; status_since: Date | null;
+      id: string;
+      tier: string;
+      region: string;
+      service_id: string;
+      observed_version: string | null;
+      desired_version: string | null;
+      last_sample_at: Date | null;
+      error_rate: number | null;
+      p99_ms: number | null;
+      cpu: number | null;
+      rps: number | null;
+      status: Status | null;
+      status_since: Date | null;
     }>(
       `SELECT c.id, c.tier::text AS tier, c.region, cs.service_id, cs.observed_version, cs.desired_version,
               h.last_sample_at, h.error_rate, h.p99_ms, h.cpu, h.rps, h.status::text AS status, h.status_since
@@ -68,9 +78,17 @@ export async function loadFleetHealth(pool: Pick<pg.Pool, "query">, t: Threshold
     const c = classify(reading, r.last_sample_at, now, t);
     const since = statusSince(c, r.status && r.status_since ? { status: r.status, since: r.status_since } : null, r.last_sample_at, t);
     cell.services.push({
-      service: r.service_id, status: c.status, reasons: c.reasons, since: since?.toISOString() ?? null,
-      lastSampleAt: r.last_sample_at?.toISOString() ?? null, errorRate: r.error_rate, p99Ms: r.p99_ms, cpu: r.cpu, rps: r.rps,
-      observedVersion: r.observed_version, desiredVersion: r.desired_version,
+      service: r.service_id,
+      status: c.status,
+      reasons: c.reasons,
+      since: since?.toISOString() ?? null,
+      lastSampleAt: r.last_sample_at?.toISOString() ?? null,
+      errorRate: r.error_rate,
+      p99Ms: r.p99_ms,
+      cpu: r.cpu,
+      rps: r.rps,
+      observedVersion: r.observed_version,
+      desiredVersion: r.desired_version,
     });
   }
   const counts: Record<Status, number> = { green: 0, yellow: 0, red: 0, no_data: 0 };
@@ -80,6 +98,9 @@ export async function loadFleetHealth(pool: Pick<pg.Pool, "query">, t: Threshold
     cell.status = worst(cell.services.map((s) => s.status));
     counts[cell.status]++;
   }
-  cells.sort((a, b) => (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.region.localeCompare(b.region) || CELL_ID_ORDER.compare(a.id, b.id));
+  cells.sort(
+    (a, b) =>
+      (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.region.localeCompare(b.region) || CELL_ID_ORDER.compare(a.id, b.id),
+  );
   return { generatedAt: now.toISOString(), services: svc.rows.map((r) => r.id), counts, cells };
 }

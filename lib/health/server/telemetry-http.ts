@@ -42,8 +42,13 @@ const error = (status: number, code: string, message: string, details?: unknown,
 export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest): Promise<TelemetryResponse> {
   const auth = await deps.tokens.verify(req.authorization, TELEMETRY_SCOPE);
   if (!auth.ok) {
-    return error(auth.status, auth.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN", auth.error, undefined,
-      auth.status === 401 ? { "WWW-Authenticate": `Bearer scope="${TELEMETRY_SCOPE}"` } : undefined);
+    return error(
+      auth.status,
+      auth.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN",
+      auth.error,
+      undefined,
+      auth.status === 401 ? { "WWW-Authenticate": `Bearer scope="${TELEMETRY_SCOPE}"` } : undefined,
+    );
   }
   const tooLarge = () => error(413, "PAYLOAD_TOO_LARGE", `body larger than ${MAX_BYTES} bytes`);
   if (Number(req.contentLength ?? 0) > MAX_BYTES) return tooLarge();
@@ -57,7 +62,12 @@ export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest):
   }
   const batch = validateBatch(body, deps.now?.() ?? new Date());
   if (!batch.ok) {
-    return error(batch.status, batch.status === 413 ? "PAYLOAD_TOO_LARGE" : "INVALID", batch.message, batch.errors.length ? batch.errors : undefined);
+    return error(
+      batch.status,
+      batch.status === 413 ? "PAYLOAD_TOO_LARGE" : "INVALID",
+      batch.message,
+      batch.errors.length ? batch.errors : undefined,
+    );
   }
   try {
     const out = await ingestSamples(deps.pool, batch.samples, await deps.thresholds(), {
@@ -67,10 +77,16 @@ export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest):
     return { status: 200, body: out };
   } catch (e) {
     if (e instanceof UnknownTargetsError) {
-      return error(422, "UNKNOWN_TARGETS", "unknown cells or services; nothing was stored", { cells: e.cells, services: e.services, pairs: e.pairs });
+      return error(422, "UNKNOWN_TARGETS", "unknown cells or services; nothing was stored", {
+        cells: e.cells,
+        services: e.services,
+        pairs: e.pairs,
+      });
     }
     if (e instanceof TokenRevokedError) {
-      return error(401, "UNAUTHENTICATED", "unknown or revoked token; nothing was stored", undefined, { "WWW-Authenticate": `Bearer scope="${TELEMETRY_SCOPE}"` });
+      return error(401, "UNAUTHENTICATED", "unknown or revoked token; nothing was stored", undefined, {
+        "WWW-Authenticate": `Bearer scope="${TELEMETRY_SCOPE}"`,
+      });
     }
     throw e;
   }

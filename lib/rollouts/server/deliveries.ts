@@ -23,7 +23,8 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
  */
 export async function deliverDue(db: Db, now: Date, fetchImpl: Fetch = fetch, limit = 20): Promise<{ sent: number; failed: number }> {
   const settings = (await readSetting(db, SETTINGS.rollouts)).value;
-  let sent = 0, failed = 0;
+  let sent = 0,
+    failed = 0;
   for (let n = 0; n < limit; n++) {
     const done = await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: bigint; kind: string; target: string; payload: Record<string, unknown>; attempts: number }[]>`
@@ -38,7 +39,12 @@ export async function deliverDue(db: Db, now: Date, fetchImpl: Fetch = fetch, li
       else {
         try {
           const body = d.kind === "notification" ? { text: String(d.payload.text ?? ""), ...d.payload } : d.payload;
-          const res = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "cellplane" }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+          const res = await fetchImpl(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", "user-agent": "cellplane" },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(5_000),
+          });
           if (!res.ok) error = `HTTP ${res.status}`;
         } catch (e) {
           error = (e as Error).message;
@@ -52,7 +58,12 @@ export async function deliverDue(db: Db, now: Date, fetchImpl: Fetch = fetch, li
       const giveUp = attempts >= MAX_ATTEMPTS || !url;
       await tx.delivery.update({
         where: { id: d.id },
-        data: { status: giveUp ? "failed" : "pending", attempts, lastError: error, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)) },
+        data: {
+          status: giveUp ? "failed" : "pending",
+          attempts,
+          lastError: error,
+          nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)),
+        },
       });
       return "failed";
     });

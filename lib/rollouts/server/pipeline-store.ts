@@ -24,7 +24,11 @@ const toStored = (r: Row): StoredPipeline => ({ ...r, format: r.format as Stored
 
 /** Cells a pipeline file may name: every cell of the registry that is not retired. */
 export async function pipelineFleet(db: Db | Tx): Promise<{ id: string; tier: "canary" | "smb" | "enterprise"; status: string }[]> {
-  return db.cell.findMany({ where: { status: { not: "retired" } }, select: { id: true, tier: true, status: true }, orderBy: { id: "asc" } });
+  return db.cell.findMany({
+    where: { status: { not: "retired" } },
+    select: { id: true, tier: true, status: true },
+    orderBy: { id: "asc" },
+  });
 }
 
 /**
@@ -32,7 +36,12 @@ export async function pipelineFleet(db: Db | Tx): Promise<{ id: string; tier: "c
  * the update only applies to the version just read) and writes one `pipeline.import` audit event
  * with the spec before and after. Saves of one id are serialised by a transaction-scoped lock.
  */
-export async function savePipeline(tx: Tx, parsed: ParsedPipeline, source: string, actor: string): Promise<{ created: boolean; version: number }> {
+export async function savePipeline(
+  tx: Tx,
+  parsed: ParsedPipeline,
+  source: string,
+  actor: string,
+): Promise<{ created: boolean; version: number }> {
   const { spec, format } = parsed;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`pipeline:${spec.id}`}))`;
   const prev = await tx.pipeline.findUnique({ where: { id: spec.id } });
@@ -42,7 +51,10 @@ export async function savePipeline(tx: Tx, parsed: ParsedPipeline, source: strin
     await tx.pipeline.create({ data: { id: spec.id, ...data, version: 1 } });
     version = 1;
   } else {
-    const updated = await tx.pipeline.updateMany({ where: { id: spec.id, version: prev.version }, data: { ...data, version: prev.version + 1 } });
+    const updated = await tx.pipeline.updateMany({
+      where: { id: spec.id, version: prev.version },
+      data: { ...data, version: prev.version + 1 },
+    });
     if (updated.count !== 1) throw new DomainError("CONFLICT", `Pipeline "${spec.id}" changed while saving; try again.`);
     version = prev.version + 1;
   }

@@ -19,7 +19,11 @@ export async function getRelease(id: string) {
     },
   });
   if (!r) return null;
-  const audit = await db().auditEvent.findMany({ where: { targetType: "release", targetId: id }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 });
+  const audit = await db().auditEvent.findMany({
+    where: { targetType: "release", targetId: id },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: 200,
+  });
   return { ...r, doc: r.doc as unknown as ReleaseDoc, audit };
 }
 
@@ -29,16 +33,37 @@ export async function pendingGates() {
   return rows.map((r) => {
     const doc = r.doc as unknown as ReleaseDoc;
     const w = doc.waves[doc.current]!;
-    return { id: r.id, title: r.title, startedBy: r.startedBy, wave: doc.current, waveName: w.name, cells: w.cells, since: new Date(w.since), notify: w.notify };
+    return {
+      id: r.id,
+      title: r.title,
+      startedBy: r.startedBy,
+      wave: doc.current,
+      waveName: w.name,
+      cells: w.cells,
+      since: new Date(w.since),
+      notify: w.notify,
+    };
   });
 }
 
 export async function activeReleases() {
-  const rows = await db().release.findMany({ where: { status: { in: ["running", "awaiting_approval", "paused"] } }, orderBy: { startedAt: "asc" } });
+  const rows = await db().release.findMany({
+    where: { status: { in: ["running", "awaiting_approval", "paused"] } },
+    orderBy: { startedAt: "asc" },
+  });
   return rows.map((r) => {
     const doc = r.doc as unknown as ReleaseDoc;
     const w = doc.waves[doc.current];
-    return { id: r.id, title: r.title, status: r.status, wave: doc.current + 1, waves: doc.waves.length, waveName: w?.name ?? "", waveState: w?.state ?? "", waiting: w?.waiting ?? null };
+    return {
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      wave: doc.current + 1,
+      waves: doc.waves.length,
+      waveName: w?.name ?? "",
+      waveState: w?.state ?? "",
+      waiting: w?.waiting ?? null,
+    };
   });
 }
 

@@ -27,7 +27,6 @@ import {
 import { VERSION_PATTERN } from "../api";
 import { zoneOf } from "../windows";
 
-
 export function engineConfig(s: RolloutSettings, timeScale: number): EngineConfig {
   return {
     ...DEFAULT_ENGINE_CONFIG,
@@ -51,14 +50,25 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   if (services.length === 0) throw new DomainError("INVALID", "name at least one service and version", { versions: ["required"] });
   const known = await tx.service.findMany({ where: { id: { in: services } }, select: { id: true } });
   const unknown = services.filter((s) => !known.some((k) => k.id === s));
-  if (unknown.length) throw new DomainError("INVALID", `unknown service ${unknown.join(", ")}`, { versions: [`unknown service ${unknown.join(", ")}`] });
+  if (unknown.length)
+    throw new DomainError("INVALID", `unknown service ${unknown.join(", ")}`, { versions: [`unknown service ${unknown.join(", ")}`] });
   const bad = Object.entries(input.versions).filter(([, v]) => !VERSION_PATTERN.test(v));
-  if (bad.length) throw new DomainError("INVALID", `invalid version for ${bad.map(([s]) => s).join(", ")}`, { versions: ["letters, digits, . _ + - (max 64)"] });
+  if (bad.length)
+    throw new DomainError("INVALID", `invalid version for ${bad.map(([s]) => s).join(", ")}`, {
+      versions: ["letters, digits, . _ + - (max 64)"],
+    });
   // Serialise starts so two concurrent starts cannot both pass the one-active-release check.
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(72707369301)`);
-  const active = await tx.release.findMany({ where: { status: { in: ["running", "awaiting_approval", "paused"] } }, select: { id: true, versions: true } });
+  const active = await tx.release.findMany({
+    where: { status: { in: ["running", "awaiting_approval", "paused"] } },
+    select: { id: true, versions: true },
+  });
   const clash = active.find((r) => Object.keys(r.versions as Record<string, string>).some((s) => services.includes(s)));
-  if (clash) throw new DomainError("CONFLICT", `release ${clash.id} is still rolling ${Object.keys(clash.versions as object).join(", ")}; finish, roll back or abort it first`);
+  if (clash)
+    throw new DomainError(
+      "CONFLICT",
+      `release ${clash.id} is still rolling ${Object.keys(clash.versions as object).join(", ")}; finish, roll back or abort it first`,
+    );
   let doc: ReleaseDoc;
   try {
     doc = newRelease(input.plan, input.versions, actor, now);
@@ -70,13 +80,28 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   const title = input.title?.trim() || services.map((s) => `${s} ${input.versions[s]}`).join(", ");
   await tx.release.create({
     data: {
-      id, title, pipelineId: input.pipelineId, versions: input.versions, status: doc.status, currentWave: 0,
-      doc: doc as unknown as Prisma.InputJsonValue, startedBy: actor, startedAt: now, updatedAt: now,
+      id,
+      title,
+      pipelineId: input.pipelineId,
+      versions: input.versions,
+      status: doc.status,
+      currentWave: 0,
+      doc: doc as unknown as Prisma.InputJsonValue,
+      startedBy: actor,
+      startedAt: now,
+      updatedAt: now,
     },
   });
   await recordAudit(tx, actor, {
-    action: "release.start", targetType: "release", targetId: id,
-    after: { title, pipeline: input.pipelineId, versions: input.versions, waves: input.plan.map((w) => ({ name: w.name, cells: w.cells })) },
+    action: "release.start",
+    targetType: "release",
+    targetId: id,
+    after: {
+      title,
+      pipeline: input.pipelineId,
+      versions: input.versions,
+      waves: input.plan.map((w) => ({ name: w.name, cells: w.cells })),
+    },
   });
   return { id };
 }
@@ -98,7 +123,10 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
   const allCells = [...new Set(doc.waves.flatMap((x) => x.cells))];
   const services = Object.keys(doc.versions);
   const [rows, freezes, thresholds] = await Promise.all([
-    tx.cellService.findMany({ where: { cellId: { in: allCells }, serviceId: { in: services } }, select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true } }),
+    tx.cellService.findMany({
+      where: { cellId: { in: allCells }, serviceId: { in: services } },
+      select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true },
+    }),
     tx.freeze.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } }),
     readSetting(tx, SETTINGS.thresholds),
   ]);
@@ -109,14 +137,21 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     (desired[r.cellId] ??= {})[r.serviceId] = r.desiredVersion;
   }
   const windows: Observations["windows"] = {};
-  const windowCells = doc.waves.slice(doc.current).filter((x) => x.maintenanceWindow).flatMap((x) => x.cells);
+  const windowCells = doc.waves
+    .slice(doc.current)
+    .filter((x) => x.maintenanceWindow)
+    .flatMap((x) => x.cells);
   if (windowCells.length) {
     const cellRows = await tx.cell.findMany({ where: { id: { in: windowCells } }, select: { id: true, tier: true, region: true } });
-    const mws = await tx.maintenanceWindow.findMany({ where: { scope: { in: [...cells, ...new Set(cellRows.map((c) => `tier:${c.tier}`))] } } });
+    const mws = await tx.maintenanceWindow.findMany({
+      where: { scope: { in: [...cells, ...new Set(cellRows.map((c) => `tier:${c.tier}`))] } },
+    });
     for (const c of cellRows) {
       windows[c.id] = {
         zone: zoneOf(c.region),
-        windows: mws.filter((m) => m.scope === c.id || m.scope === `tier:${c.tier}`).map((m) => ({ weekday: m.weekday, startMinute: m.startMinute, durationMin: m.durationMin })),
+        windows: mws
+          .filter((m) => m.scope === c.id || m.scope === `tier:${c.tier}`)
+          .map((m) => ({ weekday: m.weekday, startMinute: m.startMinute, durationMin: m.durationMin })),
       };
     }
   }
@@ -135,7 +170,13 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
 }
 
 /** Samples reporting the new version since the bake began, and alerts overlapping that window. */
-export async function waveTelemetry(tx: Tx, cells: string[], versions: Record<string, string>, from: Date, to: Date): Promise<WaveTelemetry> {
+export async function waveTelemetry(
+  tx: Tx,
+  cells: string[],
+  versions: Record<string, string>,
+  from: Date,
+  to: Date,
+): Promise<WaveTelemetry> {
   const services = Object.keys(versions);
   const stats = await tx.$queryRaw<{ cell_id: string; samples: bigint; e: number | null; p: number | null }[]>`
     SELECT s.cell_id, count(*) AS samples, avg(s.error_rate) AS e, avg(s.p99_ms) AS p
@@ -151,7 +192,12 @@ export async function waveTelemetry(tx: Tx, cells: string[], versions: Record<st
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    cells: Object.fromEntries(stats.map((r) => [r.cell_id, { samples: Number(r.samples), errorRate: r.e === null ? null : Number(r.e), p99Ms: r.p === null ? null : Number(r.p) }])),
+    cells: Object.fromEntries(
+      stats.map((r) => [
+        r.cell_id,
+        { samples: Number(r.samples), errorRate: r.e === null ? null : Number(r.e), p99Ms: r.p === null ? null : Number(r.p) },
+      ]),
+    ),
     alerts,
   };
 }
@@ -161,7 +207,15 @@ function slackTarget(target: string, s: RolloutSettings): string | null {
   return /^https?:\/\//.test(target) ? target : null;
 }
 
-async function perform(tx: Tx, releaseId: string, doc: ReleaseDoc, effects: Effect[], actor: string, now: Date, settings: RolloutSettings): Promise<AuditInput[]> {
+async function perform(
+  tx: Tx,
+  releaseId: string,
+  doc: ReleaseDoc,
+  effects: Effect[],
+  actor: string,
+  now: Date,
+  settings: RolloutSettings,
+): Promise<AuditInput[]> {
   const audits: AuditInput[] = [];
   for (const e of effects) {
     switch (e.kind) {
@@ -171,13 +225,23 @@ async function perform(tx: Tx, releaseId: string, doc: ReleaseDoc, effects: Effe
           if (settings.deployWebhook) {
             await tx.delivery.createMany({
               data: e.cells.map((cell) => ({
-                kind: "deploy", releaseId, event: "desired_version", target: settings.deployWebhook,
-                payload: { cell, service, version, release: releaseId, wave: doc.waves[e.wave]!.name }, nextAttemptAt: now, createdAt: now,
+                kind: "deploy",
+                releaseId,
+                event: "desired_version",
+                target: settings.deployWebhook,
+                payload: { cell, service, version, release: releaseId, wave: doc.waves[e.wave]!.name },
+                nextAttemptAt: now,
+                createdAt: now,
               })),
             });
           }
         }
-        audits.push({ action: "release.deploy", targetType: "release", targetId: releaseId, after: { wave: doc.waves[e.wave]!.name, cells: e.cells, versions: e.versions } });
+        audits.push({
+          action: "release.deploy",
+          targetType: "release",
+          targetId: releaseId,
+          after: { wave: doc.waves[e.wave]!.name, cells: e.cells, versions: e.versions },
+        });
         break;
       }
       case "restoreDesired": {
@@ -187,34 +251,73 @@ async function perform(tx: Tx, releaseId: string, doc: ReleaseDoc, effects: Effe
             await tx.cellService.updateMany({ where: { cellId: cell, serviceId: service }, data: { desiredVersion: version } });
             if (settings.deployWebhook) {
               await tx.delivery.create({
-                data: { kind: "deploy", releaseId, event: "desired_version", target: settings.deployWebhook, payload: { cell, service, version, release: releaseId, wave: doc.waves[e.wave]!.name, rollback: true }, nextAttemptAt: now, createdAt: now },
+                data: {
+                  kind: "deploy",
+                  releaseId,
+                  event: "desired_version",
+                  target: settings.deployWebhook,
+                  payload: { cell, service, version, release: releaseId, wave: doc.waves[e.wave]!.name, rollback: true },
+                  nextAttemptAt: now,
+                  createdAt: now,
+                },
               });
             }
           }
         }
-        audits.push({ action: "release.rollback", targetType: "release", targetId: releaseId, after: { wave: doc.waves[e.wave]!.name, restore: e.previous } });
+        audits.push({
+          action: "release.rollback",
+          targetType: "release",
+          targetId: releaseId,
+          after: { wave: doc.waves[e.wave]!.name, restore: e.previous },
+        });
         break;
       }
       case "notify": {
         const url = e.target ? slackTarget(e.target, settings) : null;
         await tx.delivery.create({
           data: {
-            kind: "notification", releaseId, event: e.event, target: e.target ?? "(none)",
+            kind: "notification",
+            releaseId,
+            event: e.event,
+            target: e.target ?? "(none)",
             payload: { text: e.text, release: releaseId, wave: doc.waves[e.wave]?.name ?? null, event: e.event, cells: e.cells ?? [] },
             status: url ? "pending" : "failed",
-            lastError: url ? null : e.target ? `no webhook configured for ${e.target} (Settings → Rollouts)` : "no notification target in the pipeline",
-            nextAttemptAt: now, createdAt: now,
+            lastError: url
+              ? null
+              : e.target
+                ? `no webhook configured for ${e.target} (Settings → Rollouts)`
+                : "no notification target in the pipeline",
+            nextAttemptAt: now,
+            createdAt: now,
           },
         });
         break;
       }
       case "recordChecks":
         await tx.releaseCheckResult.createMany({
-          data: e.results.map((r) => ({ releaseId, wave: e.wave, check: r.check, passed: r.passed, measured: r.measured, threshold: r.threshold, unit: r.unit, detail: r.detail, windowFrom: new Date(e.from), windowTo: new Date(e.to), at: now })),
+          data: e.results.map((r) => ({
+            releaseId,
+            wave: e.wave,
+            check: r.check,
+            passed: r.passed,
+            measured: r.measured,
+            threshold: r.threshold,
+            unit: r.unit,
+            detail: r.detail,
+            windowFrom: new Date(e.from),
+            windowTo: new Date(e.to),
+            at: now,
+          })),
         });
         break;
       case "transition":
-        audits.push({ action: "release.transition", targetType: "release", targetId: releaseId, before: { wave: doc.waves[e.wave]!.name, state: e.from }, after: { wave: doc.waves[e.wave]!.name, state: e.to, detail: e.detail } });
+        audits.push({
+          action: "release.transition",
+          targetType: "release",
+          targetId: releaseId,
+          before: { wave: doc.waves[e.wave]!.name, state: e.from },
+          after: { wave: doc.waves[e.wave]!.name, state: e.to, detail: e.detail },
+        });
         break;
     }
   }
@@ -271,17 +374,29 @@ export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: st
     throw e;
   }
   if (cmd.kind === "approve" || cmd.kind === "reject") {
-    await tx.releaseApproval.create({ data: { releaseId: id, wave: cmd.wave, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now } });
+    await tx.releaseApproval.create({
+      data: { releaseId: id, wave: cmd.wave, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now },
+    });
   }
   const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
-  const after = step.doc.status === "paused" || isTerminal(step.doc.status) ? { doc: step.doc, effects: [] as Effect[] } : engineTick(step.doc, await observe(tx, step.doc, now), now, engineConfig(settings, timeScale));
+  const after =
+    step.doc.status === "paused" || isTerminal(step.doc.status)
+      ? { doc: step.doc, effects: [] as Effect[] }
+      : engineTick(step.doc, await observe(tx, step.doc, now), now, engineConfig(settings, timeScale));
   await persist(tx, locked, after.doc, now);
   await perform(tx, id, after.doc, [...step.effects, ...after.effects], actor, now, settings);
-  return { before: { status: locked.doc.status, wave: locked.doc.current, state: locked.doc.waves[locked.doc.current]?.state }, after: { status: after.doc.status, wave: after.doc.current, state: after.doc.waves[after.doc.current]?.state } };
+  return {
+    before: { status: locked.doc.status, wave: locked.doc.current, state: locked.doc.waves[locked.doc.current]?.state },
+    after: { status: after.doc.status, wave: after.doc.current, state: after.doc.waves[after.doc.current]?.state },
+  };
 }
 
 /** Releases the ticker should advance. */
 export async function activeReleaseIds(db: Db): Promise<string[]> {
-  const rows = await db.release.findMany({ where: { status: { in: ["running", "awaiting_approval"] } }, select: { id: true }, orderBy: { startedAt: "asc" } });
+  const rows = await db.release.findMany({
+    where: { status: { in: ["running", "awaiting_approval"] } },
+    select: { id: true },
+    orderBy: { startedAt: "asc" },
+  });
   return rows.map((r) => r.id);
 }

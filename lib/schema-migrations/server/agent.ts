@@ -8,11 +8,25 @@ import type { Assignment, Progress } from "../agent-api";
 import type { StoredSpec } from "./store";
 
 /** What a cell should run now. Direct-mode cells (Cellplane holds their connection) get none. */
-export async function assignmentsFor(db: Db, cell: string): Promise<{ cell: string; mode: "agent" | "direct"; assignments: Assignment[] } | null> {
+export async function assignmentsFor(
+  db: Db,
+  cell: string,
+): Promise<{ cell: string; mode: "agent" | "direct"; assignments: Assignment[] } | null> {
   const exists = await db.cell.findUnique({ where: { id: cell }, select: { id: true } });
   if (!exists) return null;
-  if (await db.cellDatabase.findUnique({ where: { cellId: cell }, select: { cellId: true } })) return { cell, mode: "direct", assignments: [] };
-  const rows = await db.$queryRaw<{ run_id: string; phase: string; status: string; rows_done: bigint; last_checkpoint: string | null; last_report_seq: bigint; spec: StoredSpec }[]>`
+  if (await db.cellDatabase.findUnique({ where: { cellId: cell }, select: { cellId: true } }))
+    return { cell, mode: "direct", assignments: [] };
+  const rows = await db.$queryRaw<
+    {
+      run_id: string;
+      phase: string;
+      status: string;
+      rows_done: bigint;
+      last_checkpoint: string | null;
+      last_report_seq: bigint;
+      spec: StoredSpec;
+    }[]
+  >`
     SELECT mc.run_id, mc.phase, mc.status, mc.rows_done, mc.last_checkpoint, mc.last_report_seq, r.spec
       FROM migration_cells mc JOIN schema_migration_runs r ON r.id = mc.run_id
      WHERE mc.cell_id = ${cell} AND mc.status IN ('running', 'rolling_back') AND r.status IN ('running', 'awaiting_approval', 'rolling_back')
@@ -23,8 +37,16 @@ export async function assignmentsFor(db: Db, cell: string): Promise<{ cell: stri
     if (!p || p.type === "deployment") continue;
     const script = r.status === "rolling_back" && p.type === "schema" ? (p.rollbackScript ?? p.script) : p.script;
     out.push({
-      migration: r.run_id, phase: r.phase, type: p.type, action: r.status === "rolling_back" ? "revert" : "apply", script, sql: r.spec.scripts[script] ?? null,
-      checkpointInterval: p.type === "data" ? p.checkpointInterval : null, rowsDone: Number(r.rows_done), lastCheckpoint: r.last_checkpoint, lastSeq: Number(r.last_report_seq),
+      migration: r.run_id,
+      phase: r.phase,
+      type: p.type,
+      action: r.status === "rolling_back" ? "revert" : "apply",
+      script,
+      sql: r.spec.scripts[script] ?? null,
+      checkpointInterval: p.type === "data" ? p.checkpointInterval : null,
+      rowsDone: Number(r.rows_done),
+      lastCheckpoint: r.last_checkpoint,
+      lastSeq: Number(r.last_report_seq),
     });
   }
   return { cell, mode: "agent", assignments: out };
@@ -34,7 +56,8 @@ export async function assignmentsFor(db: Db, cell: string): Promise<{ cell: stri
 export async function reportProgress(tx: Tx, runId: string, cell: string, body: Progress, actor: string, now: Date) {
   const run = await tx.schemaMigrationRun.findUnique({ where: { id: runId }, select: { status: true } });
   if (!run) throw new DomainError("NOT_FOUND", `no migration ${runId}`);
-  if (!["running", "awaiting_approval", "rolling_back"].includes(run.status)) throw new DomainError("CONFLICT", `migration ${runId} is ${run.status.replace("_", " ")}; it takes no reports`);
+  if (!["running", "awaiting_approval", "rolling_back"].includes(run.status))
+    throw new DomainError("CONFLICT", `migration ${runId} is ${run.status.replace("_", " ")}; it takes no reports`);
   const rows = await tx.$queryRaw<{ phase: string; status: string; rows_done: bigint; last_report_seq: bigint }[]>`
     SELECT phase, status, rows_done, last_report_seq FROM migration_cells WHERE run_id = ${runId} AND cell_id = ${cell} ORDER BY phase FOR UPDATE`;
   if (rows.length === 0) throw new DomainError("NOT_FOUND", `cell ${cell} is not part of migration ${runId}`);
@@ -42,12 +65,25 @@ export async function reportProgress(tx: Tx, runId: string, cell: string, body: 
   const inPhase = rows.filter((r) => r.status === "running" || r.status === "rolling_back").map((r) => r.phase);
   if (!row) throw new DomainError("INVALID", `migration ${runId} has no phase "${body.phase}"`, { phase: ["unknown phase"] });
   if (row.status !== "running" && row.status !== "rolling_back") {
-    throw new DomainError("CONFLICT", `cell ${cell} is not in phase ${body.phase} (it is ${row.status} there${inPhase.length ? `; it is running ${inPhase.join(", ")}` : "; nothing is running on it"}); report ignored, nothing changed`);
+    throw new DomainError(
+      "CONFLICT",
+      `cell ${cell} is not in phase ${body.phase} (it is ${row.status} there${inPhase.length ? `; it is running ${inPhase.join(", ")}` : "; nothing is running on it"}); report ignored, nothing changed`,
+    );
   }
-  if (body.seq !== undefined && BigInt(body.seq) <= row.last_report_seq) throw new DomainError("CONFLICT", `stale report: seq ${body.seq} ≤ last seq ${row.last_report_seq}; nothing changed`);
-  if (body.rows !== undefined && BigInt(body.rows) < row.rows_done) throw new DomainError("CONFLICT", `out-of-order report: rows ${body.rows} < ${row.rows_done} already reported; nothing changed`);
-  if (body.total != null && body.rows !== undefined && body.rows > body.total) throw new DomainError("INVALID", `rows ${body.rows} exceed total ${body.total}`, { rows: ["more than total"] });
-  const to = body.status === "running" ? row.status : body.status === "complete" ? (row.status === "rolling_back" ? "rolled_back" : "complete") : "failed";
+  if (body.seq !== undefined && BigInt(body.seq) <= row.last_report_seq)
+    throw new DomainError("CONFLICT", `stale report: seq ${body.seq} ≤ last seq ${row.last_report_seq}; nothing changed`);
+  if (body.rows !== undefined && BigInt(body.rows) < row.rows_done)
+    throw new DomainError("CONFLICT", `out-of-order report: rows ${body.rows} < ${row.rows_done} already reported; nothing changed`);
+  if (body.total != null && body.rows !== undefined && body.rows > body.total)
+    throw new DomainError("INVALID", `rows ${body.rows} exceed total ${body.total}`, { rows: ["more than total"] });
+  const to =
+    body.status === "running"
+      ? row.status
+      : body.status === "complete"
+        ? row.status === "rolling_back"
+          ? "rolled_back"
+          : "complete"
+        : "failed";
   await tx.$executeRaw`
     UPDATE migration_cells SET status = ${to}::text, rows_done = COALESCE(${body.rows ?? null}::bigint, rows_done), rows_total = COALESCE(${body.total ?? null}::bigint, rows_total),
            last_checkpoint = COALESCE(${body.checkpoint ?? null}, last_checkpoint), last_report_seq = COALESCE(${body.seq ?? null}::bigint, last_report_seq + 1),
@@ -56,6 +92,13 @@ export async function reportProgress(tx: Tx, runId: string, cell: string, body: 
            error = ${body.status === "failed" ? (body.error ?? "reported failed by the cell agent") : null},
            finished_at = CASE WHEN ${to}::text IN ('complete', 'failed', 'rolled_back') THEN ${now}::timestamptz ELSE finished_at END, updated_at = ${now}::timestamptz
      WHERE run_id = ${runId} AND cell_id = ${cell} AND phase = ${body.phase}`;
-  if (to !== row.status) await recordAudit(tx, actor, { action: "migration.agent_report", targetType: "migration", targetId: runId, before: { cell, phase: body.phase, status: row.status }, after: { cell, phase: body.phase, status: to, rows: body.rows, error: body.error } });
+  if (to !== row.status)
+    await recordAudit(tx, actor, {
+      action: "migration.agent_report",
+      targetType: "migration",
+      targetId: runId,
+      before: { cell, phase: body.phase, status: row.status },
+      after: { cell, phase: body.phase, status: to, rows: body.rows, error: body.error },
+    });
   return { cell, phase: body.phase, status: to };
 }

@@ -40,7 +40,10 @@ export async function applySchema(client: pg.ClientBase, migrationId: string, ph
   await ensureBookkeeping(client);
   return inTx(client, async () => {
     await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-    const claimed = await client.query(`INSERT INTO _cellplane_schema_applied (migration_id, phase) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [migrationId, phase]);
+    const claimed = await client.query(
+      `INSERT INTO _cellplane_schema_applied (migration_id, phase) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [migrationId, phase],
+    );
     if (claimed.rowCount === 0) return false;
     await client.query(sql);
     return true;
@@ -67,7 +70,13 @@ export interface BatchResult {
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** One batch of `interval` rows after the last checkpoint, committed with the checkpoint. */
-export async function backfillBatch(client: pg.ClientBase, migrationId: string, phase: string, plan: BackfillPlan, interval: number): Promise<BatchResult> {
+export async function backfillBatch(
+  client: pg.ClientBase,
+  migrationId: string,
+  phase: string,
+  plan: BackfillPlan,
+  interval: number,
+): Promise<BatchResult> {
   await ensureBookkeeping(client);
   const t = ident(plan.table);
   const k = ident(plan.key);
@@ -80,7 +89,9 @@ export async function backfillBatch(client: pg.ClientBase, migrationId: string, 
       );
     let cp = await read();
     if (cp.rows.length === 0) {
-      const init = await client.query<{ n: string; lo: string | null }>(`SELECT count(*)::text AS n, (min(${k}) - 1)::text AS lo FROM ${t}`);
+      const init = await client.query<{ n: string; lo: string | null }>(
+        `SELECT count(*)::text AS n, (min(${k}) - 1)::text AS lo FROM ${t}`,
+      );
       await client.query(
         `INSERT INTO _cellplane_backfill_checkpoints (migration_id, phase, last_key, rows_total) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [migrationId, phase, init.rows[0]!.lo ?? "0", init.rows[0]!.n],
@@ -93,17 +104,28 @@ export async function backfillBatch(client: pg.ClientBase, migrationId: string, 
       [last_key, interval],
     );
     const upper = range.rows[0]!.upper;
-    if (upper === null) return { done: true, rowsDone: Number(rows_done), rowsTotal: Math.max(Number(rows_total), Number(rows_done)), checkpoint: last_key };
+    if (upper === null)
+      return { done: true, rowsDone: Number(rows_done), rowsTotal: Math.max(Number(rows_total), Number(rows_done)), checkpoint: last_key };
     await client.query(plan.statement, [last_key, upper]);
     const n = Number(range.rows[0]!.n);
-    await client.query(`UPDATE _cellplane_backfill_checkpoints SET last_key = $3, rows_done = rows_done + $4, updated_at = now() WHERE migration_id = $1 AND phase = $2`, [migrationId, phase, upper, n]);
+    await client.query(
+      `UPDATE _cellplane_backfill_checkpoints SET last_key = $3, rows_done = rows_done + $4, updated_at = now() WHERE migration_id = $1 AND phase = $2`,
+      [migrationId, phase, upper, n],
+    );
     const rowsDone = Number(rows_done) + n;
     return { done: false, rowsDone, rowsTotal: Math.max(Number(rows_total), rowsDone), checkpoint: upper };
   });
 }
 
 /** Run batches until the backfill is done (tests and tooling; the ticker runs one batch per pass). */
-export async function backfillAll(client: pg.ClientBase, migrationId: string, phase: string, plan: BackfillPlan, interval: number, onBatch?: (r: BatchResult) => void): Promise<BatchResult> {
+export async function backfillAll(
+  client: pg.ClientBase,
+  migrationId: string,
+  phase: string,
+  plan: BackfillPlan,
+  interval: number,
+  onBatch?: (r: BatchResult) => void,
+): Promise<BatchResult> {
   for (;;) {
     const r = await backfillBatch(client, migrationId, phase, plan, interval);
     onBatch?.(r);

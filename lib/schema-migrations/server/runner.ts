@@ -37,7 +37,10 @@ interface Work {
   spec: StoredSpec;
 }
 
-const errText = (e: unknown) => String((e as Error).message ?? e).split("\n")[0]!.slice(0, 500);
+const errText = (e: unknown) =>
+  String((e as Error).message ?? e)
+    .split("\n")[0]!
+    .slice(0, 500);
 
 async function mark(db: Db, w: Work, to: "complete" | "failed" | "rolled_back", now: Date, extra: { error?: string | null } = {}) {
   await db.$executeRaw`
@@ -54,23 +57,28 @@ export async function runDirectPass(db: Db, now: () => Date = () => new Date()):
       JOIN cell_databases cd ON cd.cell_id = mc.cell_id
      WHERE mc.status IN ('running', 'rolling_back') AND r.status IN ('running', 'awaiting_approval', 'rolling_back')
      ORDER BY mc.started_at NULLS LAST, mc.cell_id`;
-  await Promise.all(work.map((w) => runOne(db, w, now).catch((e) => console.error(`[migrations] ${w.run_id} ${w.cell_id} ${w.phase}: ${errText(e)}`))));
+  await Promise.all(
+    work.map((w) => runOne(db, w, now).catch((e) => console.error(`[migrations] ${w.run_id} ${w.cell_id} ${w.phase}: ${errText(e)}`))),
+  );
   return work.length;
 }
 
 async function runOne(db: Db, w: Work, now: () => Date) {
   const phase = w.spec.phases.find((p) => p.name === w.phase);
   if (!phase || phase.type === "deployment") return;
-  const client = await cellPool(w.url).connect().catch(async (e) => {
-    await mark(db, w, "failed", now(), { error: `cannot connect to the cell database: ${errText(e)}` });
-    return null;
-  });
+  const client = await cellPool(w.url)
+    .connect()
+    .catch(async (e) => {
+      await mark(db, w, "failed", now(), { error: `cannot connect to the cell database: ${errText(e)}` });
+      return null;
+    });
   if (!client) return;
   try {
     if (phase.type === "schema") {
       if (w.status === "rolling_back") {
         const inverse = phase.rollbackScript ? w.spec.scripts[phase.rollbackScript] : deriveInverse(w.spec.scripts[phase.script] ?? "");
-        if (!inverse) return await mark(db, w, "failed", now(), { error: `no rollback_script, and the inverse of ${phase.script} cannot be derived` });
+        if (!inverse)
+          return await mark(db, w, "failed", now(), { error: `no rollback_script, and the inverse of ${phase.script} cannot be derived` });
         try {
           await revertSchema(client, w.run_id, w.phase, inverse);
           await mark(db, w, "rolled_back", now());

@@ -55,7 +55,11 @@ export async function createCellDatabase(serverUrl: string, name: string, rows: 
 }
 
 /** Seed every active cell's database once. Returns false when already done. */
-export async function seedCellDatabases(db: Db, serverUrl: string, opts: { rows?: (cellId: string) => number; prefix?: string } = {}): Promise<boolean> {
+export async function seedCellDatabases(
+  db: Db,
+  serverUrl: string,
+  opts: { rows?: (cellId: string) => number; prefix?: string } = {},
+): Promise<boolean> {
   if (await db.systemMarker.findUnique({ where: { key: CELL_DATABASES_MARKER } })) return false;
   const cells = await db.cell.findMany({ where: { status: { not: "retired" } }, select: { id: true }, orderBy: { id: "asc" } });
   const created: { cellId: string; url: string; rows: number }[] = [];
@@ -66,8 +70,14 @@ export async function seedCellDatabases(db: Db, serverUrl: string, opts: { rows?
   return db.$transaction(async (tx) => {
     const claimed = await tx.systemMarker.createMany({ data: [{ key: CELL_DATABASES_MARKER }], skipDuplicates: true });
     if (claimed.count === 0) return false;
-    for (const c of created) await tx.cellDatabase.upsert({ where: { cellId: c.cellId }, create: { cellId: c.cellId, url: c.url }, update: { url: c.url } });
-    await recordAudit(tx, "system:seed", { action: "demo.cell_databases", targetType: "fleet", targetId: "fleet", after: { cells: created.map((c) => ({ cell: c.cellId, rows: c.rows })) } });
+    for (const c of created)
+      await tx.cellDatabase.upsert({ where: { cellId: c.cellId }, create: { cellId: c.cellId, url: c.url }, update: { url: c.url } });
+    await recordAudit(tx, "system:seed", {
+      action: "demo.cell_databases",
+      targetType: "fleet",
+      targetId: "fleet",
+      after: { cells: created.map((c) => ({ cell: c.cellId, rows: c.rows })) },
+    });
     return true;
   });
 }

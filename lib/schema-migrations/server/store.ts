@@ -75,32 +75,72 @@ export async function previewManifest(tx: Tx | Db, text: string, root: string): 
   for (const p of spec.phases) {
     if (p.type !== "data") continue;
     const plan = parseBackfillScript(p.script, scripts[p.script] ?? null);
-    if (typeof plan === "string" && direct.length) warnings.push(`${p.name}: ${plan}. In direct mode (${direct.length} cells) this phase will be refused.`);
+    if (typeof plan === "string" && direct.length)
+      warnings.push(`${p.name}: ${plan}. In direct mode (${direct.length} cells) this phase will be refused.`);
   }
-  if (agent.length) warnings.push(`${agent.length} cell${agent.length === 1 ? "" : "s"} have no database connection and run in agent mode: ${agent.join(", ")}`);
+  if (agent.length)
+    warnings.push(
+      `${agent.length} cell${agent.length === 1 ? "" : "s"} have no database connection and run in agent mode: ${agent.join(", ")}`,
+    );
   return { spec: { ...spec, scripts }, warnings, direct, agent };
 }
 
 /** Store a manifest as a ready run. Re-importing the same id replaces it while it has not started. */
-export async function importManifest(tx: Tx, text: string, actor: string, root: string, now: Date): Promise<Preview & { created: boolean }> {
+export async function importManifest(
+  tx: Tx,
+  text: string,
+  actor: string,
+  root: string,
+  now: Date,
+): Promise<Preview & { created: boolean }> {
   const preview = await previewManifest(tx, text, root);
   const { spec } = preview;
   const existing = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM schema_migration_runs WHERE id = ${spec.id} FOR UPDATE`;
-  if (existing[0] && existing[0].status !== "ready") throw new DomainError("CONFLICT", `migration ${spec.id} has already started (${existing[0].status.replace("_", " ")}); a started migration cannot be replaced`);
+  if (existing[0] && existing[0].status !== "ready")
+    throw new DomainError(
+      "CONFLICT",
+      `migration ${spec.id} has already started (${existing[0].status.replace("_", " ")}); a started migration cannot be replaced`,
+    );
   const state = newRun(spec);
   if (existing[0]) await tx.migrationCell.deleteMany({ where: { runId: spec.id } });
   const data = {
-    description: spec.description, source: text, spec: spec as unknown as Prisma.InputJsonValue, doc: state.doc as unknown as Prisma.InputJsonValue,
-    status: "ready", currentPhase: spec.phases[0]?.name ?? null, importedBy: actor, importedAt: now, updatedAt: now,
+    description: spec.description,
+    source: text,
+    spec: spec as unknown as Prisma.InputJsonValue,
+    doc: state.doc as unknown as Prisma.InputJsonValue,
+    status: "ready",
+    currentPhase: spec.phases[0]?.name ?? null,
+    importedBy: actor,
+    importedAt: now,
+    updatedAt: now,
   };
   if (existing[0]) await tx.schemaMigrationRun.update({ where: { id: spec.id }, data: { ...data, version: { increment: 1 } } });
   else await tx.schemaMigrationRun.create({ data: { id: spec.id, ...data } });
-  await tx.migrationCell.createMany({ data: spec.cells.flatMap((cellId) => spec.phases.map((p) => ({ runId: spec.id, cellId, phase: p.name, updatedAt: now }))) });
-  await recordAudit(tx, actor, { action: existing[0] ? "migration.reimport" : "migration.import", targetType: "migration", targetId: spec.id, after: { description: spec.description, phases: spec.phases.map((p) => `${p.name}:${p.type}`), cells: spec.cells.length, warnings: preview.warnings } });
+  await tx.migrationCell.createMany({
+    data: spec.cells.flatMap((cellId) => spec.phases.map((p) => ({ runId: spec.id, cellId, phase: p.name, updatedAt: now }))),
+  });
+  await recordAudit(tx, actor, {
+    action: existing[0] ? "migration.reimport" : "migration.import",
+    targetType: "migration",
+    targetId: spec.id,
+    after: {
+      description: spec.description,
+      phases: spec.phases.map((p) => `${p.name}:${p.type}`),
+      cells: spec.cells.length,
+      warnings: preview.warnings,
+    },
+  });
   return { ...preview, created: !existing[0] };
 }
 
-type Locked = { id: string; version: number; doc: RunDoc; spec: StoredSpec; state: RunState; rows: Map<string, CellPhase & { status: CellStatus }> };
+type Locked = {
+  id: string;
+  version: number;
+  doc: RunDoc;
+  spec: StoredSpec;
+  state: RunState;
+  rows: Map<string, CellPhase & { status: CellStatus }>;
+};
 
 const cellKey = (cell: string, phase: string) => `${cell}\u0000${phase}`;
 
@@ -109,7 +149,14 @@ async function readCells(tx: Tx, id: string): Promise<{ cells: Cells; rows: Lock
   const cells: Cells = {};
   const map: Locked["rows"] = new Map();
   for (const r of rows) {
-    const c: CellPhase = { status: r.status as CellStatus, rowsDone: Number(r.rowsDone), rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal), rate: r.rate, checkpoint: r.lastCheckpoint, error: r.error };
+    const c: CellPhase = {
+      status: r.status as CellStatus,
+      rowsDone: Number(r.rowsDone),
+      rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal),
+      rate: r.rate,
+      checkpoint: r.lastCheckpoint,
+      error: r.error,
+    };
     (cells[r.cellId] ??= {})[r.phase] = c;
     map.set(cellKey(r.cellId, r.phase), { ...c });
   }
@@ -133,7 +180,13 @@ async function observe(tx: Tx, doc: RunDoc): Promise<Observations> {
     releases: Object.fromEntries(
       rels.map((r) => {
         const d = r.doc as unknown as ReleaseDoc;
-        return [r.id, { status: r.status as Observations["releases"][string]["status"], passedCells: d.waves.filter((w) => w.state === "PASSED").flatMap((w) => w.cells) }];
+        return [
+          r.id,
+          {
+            status: r.status as Observations["releases"][string]["status"],
+            passedCells: d.waves.filter((w) => w.state === "PASSED").flatMap((w) => w.cells),
+          },
+        ];
       }),
     ),
   };
@@ -159,33 +212,61 @@ async function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
   const n = await tx.schemaMigrationRun.updateMany({
     where: { id: locked.id, version: locked.version },
     data: {
-      doc: doc as unknown as Prisma.InputJsonValue, status: doc.status, currentPhase: doc.phases[Math.min(doc.current, doc.phases.length - 1)]?.name ?? null,
-      startedBy: doc.startedBy, startedAt: doc.startedAt ? new Date(doc.startedAt) : null, finishedAt: doc.status === "succeeded" || doc.status === "rolled_back" ? now : null,
-      updatedAt: now, version: { increment: 1 },
+      doc: doc as unknown as Prisma.InputJsonValue,
+      status: doc.status,
+      currentPhase: doc.phases[Math.min(doc.current, doc.phases.length - 1)]?.name ?? null,
+      startedBy: doc.startedBy,
+      startedAt: doc.startedAt ? new Date(doc.startedAt) : null,
+      finishedAt: doc.status === "succeeded" || doc.status === "rolled_back" ? now : null,
+      updatedAt: now,
+      version: { increment: 1 },
     },
   });
   if (n.count !== 1) throw new DomainError("CONFLICT", "the migration changed meanwhile; try again");
 }
 
 /** Perform the machine's effects; release ids it starts are written back into the document. */
-async function perform(tx: Tx, id: string, doc: RunDoc, effects: Effect[], actor: string, now: Date, timeScale: number): Promise<AuditInput[]> {
+async function perform(
+  tx: Tx,
+  id: string,
+  doc: RunDoc,
+  effects: Effect[],
+  actor: string,
+  now: Date,
+  timeScale: number,
+): Promise<AuditInput[]> {
   const audits: AuditInput[] = [];
   for (const e of effects) {
     switch (e.kind) {
       case "startRelease": {
         const p = doc.phases[e.phase]!;
-        const active = await tx.release.findFirst({ where: { status: { in: ["running", "awaiting_approval", "paused"] } }, select: { id: true, versions: true } });
+        const active = await tx.release.findFirst({
+          where: { status: { in: ["running", "awaiting_approval", "paused"] } },
+          select: { id: true, versions: true },
+        });
         if (active && e.service in (active.versions as Record<string, string>)) {
           p.waiting = `waiting for release ${active.id} of ${e.service} to finish before ${e.service} ${e.version} can roll`;
           break;
         }
-        const prev = await tx.$queryRaw<{ v: string | null }[]>`SELECT mode() WITHIN GROUP (ORDER BY desired_version) AS v FROM cell_services WHERE service_id = ${e.service}`;
+        const prev = await tx.$queryRaw<
+          { v: string | null }[]
+        >`SELECT mode() WITHIN GROUP (ORDER BY desired_version) AS v FROM cell_services WHERE service_id = ${e.service}`;
         // The migration's starter is the release's starter, so four-eyes holds on its gates too.
-        const r = await startRelease(tx, { pipeline: e.pipeline, versions: { [e.service]: e.version }, title: `${e.service} ${e.version} — migration ${id} (${p.name})` }, doc.startedBy ?? `migration:${id}`, now);
+        const r = await startRelease(
+          tx,
+          { pipeline: e.pipeline, versions: { [e.service]: e.version }, title: `${e.service} ${e.version} — migration ${id} (${p.name})` },
+          doc.startedBy ?? `migration:${id}`,
+          now,
+        );
         p.releaseId = r.id;
         p.previousVersion = prev[0]?.v ?? null;
         p.waiting = null;
-        audits.push({ action: "migration.release", targetType: "migration", targetId: id, after: { phase: p.name, release: r.id, version: e.version, previous: p.previousVersion } });
+        audits.push({
+          action: "migration.release",
+          targetType: "migration",
+          targetId: id,
+          after: { phase: p.name, release: r.id, version: e.version, previous: p.previousVersion },
+        });
         break;
       }
       case "rollbackRelease": {
@@ -199,7 +280,16 @@ async function perform(tx: Tx, id: string, doc: RunDoc, effects: Effect[], actor
           p.rollbackReleaseId = e.releaseId;
           break;
         }
-        const r = await startRelease(tx, { pipeline: e.pipeline, versions: { [e.service]: e.version }, title: `${e.service} ${e.version} — rollback of migration ${id} (${p.name})` }, `migration:${id}`, now).catch((err) => {
+        const r = await startRelease(
+          tx,
+          {
+            pipeline: e.pipeline,
+            versions: { [e.service]: e.version },
+            title: `${e.service} ${e.version} — rollback of migration ${id} (${p.name})`,
+          },
+          `migration:${id}`,
+          now,
+        ).catch((err) => {
           if (err instanceof DomainError && err.code === "CONFLICT") return null;
           throw err;
         });
@@ -208,11 +298,21 @@ async function perform(tx: Tx, id: string, doc: RunDoc, effects: Effect[], actor
           break;
         }
         p.rollbackReleaseId = r.id;
-        audits.push({ action: "migration.release_rollback", targetType: "migration", targetId: id, after: { phase: p.name, release: r.id, restores: `${e.service} ${e.version}` } });
+        audits.push({
+          action: "migration.release_rollback",
+          targetType: "migration",
+          targetId: id,
+          after: { phase: p.name, release: r.id, restores: `${e.service} ${e.version}` },
+        });
         break;
       }
       case "event":
-        audits.push({ action: e.action, targetType: "migration", targetId: id, after: { detail: e.detail, phase: e.phase, cells: e.cells } });
+        audits.push({
+          action: e.action,
+          targetType: "migration",
+          targetId: id,
+          after: { detail: e.detail, phase: e.phase, cells: e.cells },
+        });
         break;
     }
   }
@@ -274,7 +374,9 @@ export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string
     machineError(e);
   }
   if (cmd.kind === "approve" || cmd.kind === "reject") {
-    await tx.migrationApproval.create({ data: { runId: id, phase: cmd.phase, step: cmd.step, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now } });
+    await tx.migrationApproval.create({
+      data: { runId: id, phase: cmd.phase, step: cmd.step, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now },
+    });
   }
   const after = machineTick(step.state, await observe(tx, step.state.doc), now);
   await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
@@ -282,15 +384,30 @@ export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string
 }
 
 export async function activeRunIds(db: Db): Promise<string[]> {
-  const rows = await db.schemaMigrationRun.findMany({ where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } }, select: { id: true }, orderBy: { startedAt: "asc" } });
+  const rows = await db.schemaMigrationRun.findMany({
+    where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } },
+    select: { id: true },
+    orderBy: { startedAt: "asc" },
+  });
   return rows.map((r) => r.id);
 }
 
-export async function loadRun(db: Db | Tx, id: string): Promise<{ state: RunState; spec: StoredSpec; row: { importedBy: string; importedAt: Date; updatedAt: Date } } | null> {
+export async function loadRun(
+  db: Db | Tx,
+  id: string,
+): Promise<{ state: RunState; spec: StoredSpec; row: { importedBy: string; importedAt: Date; updatedAt: Date } } | null> {
   const row = await db.schemaMigrationRun.findUnique({ where: { id } });
   if (!row) return null;
   const rows = await db.migrationCell.findMany({ where: { runId: id } });
   const cells: Cells = {};
-  for (const r of rows) (cells[r.cellId] ??= {})[r.phase] = { status: r.status as CellStatus, rowsDone: Number(r.rowsDone), rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal), rate: r.rate, checkpoint: r.lastCheckpoint, error: r.error };
+  for (const r of rows)
+    (cells[r.cellId] ??= {})[r.phase] = {
+      status: r.status as CellStatus,
+      rowsDone: Number(r.rowsDone),
+      rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal),
+      rate: r.rate,
+      checkpoint: r.lastCheckpoint,
+      error: r.error,
+    };
   return { state: { doc: row.doc as unknown as RunDoc, cells }, spec: row.spec as unknown as StoredSpec, row };
 }

@@ -60,10 +60,16 @@ export async function writeSetting<T>(tx: Tx, def: SettingDef<T>, value: T, expe
     throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
   }
   if (expectedVersion === 0) {
-    const created = await tx.setting.createMany({ data: [{ key: def.key, value: value as object, updatedBy: actor }], skipDuplicates: true });
+    const created = await tx.setting.createMany({
+      data: [{ key: def.key, value: value as object, updatedBy: actor }],
+      skipDuplicates: true,
+    });
     if (created.count === 0) throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
   } else {
-    const updated = await tx.setting.updateMany({ where: { key: def.key, version: expectedVersion }, data: { value: value as object, version: { increment: 1 }, updatedBy: actor } });
+    const updated = await tx.setting.updateMany({
+      where: { key: def.key, version: expectedVersion },
+      data: { value: value as object, version: { increment: 1 }, updatedBy: actor },
+    });
     if (updated.count === 0) throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
   }
   await recordAudit(tx, actor, { action: "setting.update", targetType: "setting", targetId: def.key, before: before.value, after: value });

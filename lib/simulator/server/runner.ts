@@ -7,7 +7,17 @@ import fs from "node:fs";
 import { z } from "zod";
 import type { CapabilityMap } from "../capabilities";
 import type { ConvergeRange } from "../convergence";
-import { advanceFleet, applyDesired, buildSamples, reconcileFleet, type FleetCellView, type Scheduled, type SimFleet, type SimSample, type Switched } from "../engine";
+import {
+  advanceFleet,
+  applyDesired,
+  buildSamples,
+  reconcileFleet,
+  type FleetCellView,
+  type Scheduled,
+  type SimFleet,
+  type SimSample,
+  type Switched,
+} from "../engine";
 import { describeFault, parseFaultsFile, type Fault } from "../faults";
 import { seededRandom, type Random } from "../random";
 import { chunk, nextPollAt, pollPeriodMs } from "../schedule";
@@ -45,7 +55,9 @@ const fleetViewSchema = z.object({
 });
 
 const unknownTargetsSchema = z.object({
-  error: z.object({ details: z.object({ cells: z.array(z.string()), services: z.array(z.string()), pairs: z.array(z.string()) }).partial() }),
+  error: z.object({
+    details: z.object({ cells: z.array(z.string()), services: z.array(z.string()), pairs: z.array(z.string()) }).partial(),
+  }),
 });
 
 const desiredSchema = z.object({ cell: z.string(), status: z.string(), services: z.record(z.string(), z.string().nullable()) });
@@ -69,7 +81,13 @@ function groupLines<T extends { service: string; to: string; cell: string }>(ite
     const k = head(x);
     groups.set(k, [...(groups.get(k) ?? []), x]);
   }
-  return [...groups].map(([k, xs]) => `${k} on ${xs.length} cell${xs.length === 1 ? "" : "s"}: ${xs.slice(0, max).map((x) => x.cell).join(", ")}${xs.length > max ? ", …" : ""}`);
+  return [...groups].map(
+    ([k, xs]) =>
+      `${k} on ${xs.length} cell${xs.length === 1 ? "" : "s"}: ${xs
+        .slice(0, max)
+        .map((x) => x.cell)
+        .join(", ")}${xs.length > max ? ", …" : ""}`,
+  );
 }
 
 export class FleetSimulator {
@@ -184,10 +202,14 @@ export class FleetSimulator {
     for (const id of change.retired) this.forget(id);
     if (first) {
       const pairs = [...this.fleet.values()].reduce((a, c) => a + c.deployments.size, 0);
-      this.o.log(`fleet: ${this.fleet.size} cells, ${pairs} cell × service pairs; desired versions polled every ${fmtS(this.periodMs)} per cell`);
+      this.o.log(
+        `fleet: ${this.fleet.size} cells, ${pairs} cell × service pairs; desired versions polled every ${fmtS(this.periodMs)} per cell`,
+      );
     } else if (change.added.length || change.retired.length) {
       const few = (ids: string[]) => ids.slice(0, 8).join(", ") + (ids.length > 8 ? ", …" : "");
-      this.o.log(`fleet: ${this.fleet.size} cells${change.added.length ? `; +${change.added.length} new (${few(change.added)})` : ""}${change.retired.length ? `; −${change.retired.length} gone (${few(change.retired)})` : ""}`);
+      this.o.log(
+        `fleet: ${this.fleet.size} cells${change.added.length ? `; +${change.added.length} new (${few(change.added)})` : ""}${change.retired.length ? `; −${change.retired.length} gone (${few(change.retired)})` : ""}`,
+      );
     }
     return true;
   }
@@ -218,14 +240,20 @@ export class FleetSimulator {
 
   private logScheduled(scheduled: Scheduled[]) {
     const now = this.now();
-    for (const line of groupLines(scheduled, (s) => `desired ${s.service} ${s.to} (running ${s.from}); switching in ${fmtS(Math.max(0, s.at - now))}`)) this.o.log(line);
+    for (const line of groupLines(
+      scheduled,
+      (s) => `desired ${s.service} ${s.to} (running ${s.from}); switching in ${fmtS(Math.max(0, s.at - now))}`,
+    ))
+      this.o.log(line);
   }
 
   private async pollOne(id: string): Promise<Scheduled[]> {
     const cell = this.fleet.get(id);
     if (!cell) return [];
     const etag = this.etags.get(id);
-    const res = await this.call("GET", `/api/v1/cells/${encodeURIComponent(id)}/desired`, { headers: etag ? { "if-none-match": etag } : {} });
+    const res = await this.call("GET", `/api/v1/cells/${encodeURIComponent(id)}/desired`, {
+      headers: etag ? { "if-none-match": etag } : {},
+    });
     this.stats.polls++;
     if (res.status === 304) return [];
     if (!res.ok) {
@@ -279,7 +307,13 @@ export class FleetSimulator {
     const switched = advanceFleet(this.fleet, now);
     this.stats.switches += switched.length;
     for (const line of groupLines(switched, (s) => `now running ${s.service} ${s.to} (was ${s.from})`)) this.o.log(line);
-    const { samples, silentCells } = buildSamples(this.fleet, { now: new Date(now), seed: this.o.seed, intervalMs: this.o.intervalMs, faults: this.faults, capabilities: this.o.capabilities });
+    const { samples, silentCells } = buildSamples(this.fleet, {
+      now: new Date(now),
+      seed: this.o.seed,
+      intervalMs: this.o.intervalMs,
+      faults: this.faults,
+      capabilities: this.o.capabilities,
+    });
     if (!this.available) return { posted: 0, silent: silentCells, switched };
     let posted = 0;
     for (const batch of chunk(samples, this.o.batchSize)) {
@@ -324,7 +358,9 @@ export class FleetSimulator {
       const rest = batch.filter((x) => !cells.has(x.cell) && !services.has(x.service) && !pairs.has(`${x.cell}/${x.service}`));
       if (rest.length < batch.length) {
         this.stats.refused += batch.length - rest.length;
-        this.o.log(`telemetry refused for targets the registry does not have (${[...cells, ...services, ...pairs].slice(0, 8).join(", ")}); dropped until the next fleet refresh`);
+        this.o.log(
+          `telemetry refused for targets the registry does not have (${[...cells, ...services, ...pairs].slice(0, 8).join(", ")}); dropped until the next fleet refresh`,
+        );
         return retry && rest.length ? this.postBatch(rest, false) : 0;
       }
     }
@@ -353,7 +389,9 @@ export class FleetSimulator {
         }
         signal.addEventListener("abort", done, { once: true });
       });
-    this.o.log(`playing the fleet through ${this.o.url} (sample every ${fmtS(this.o.intervalMs)}, switch ${this.o.converge.minS}–${this.o.converge.maxS} s after a desired version changes, seed ${this.o.seed})`);
+    this.o.log(
+      `playing the fleet through ${this.o.url} (sample every ${fmtS(this.o.intervalMs)}, switch ${this.o.converge.minS}–${this.o.converge.maxS} s after a desired version changes, seed ${this.o.seed})`,
+    );
     while (!signal.aborted && !(await this.refreshFleet())) await sleep(this.backoffUntil - this.now());
     let nextTick = this.now();
     let nextRefresh = this.now() + this.o.refreshMs;
@@ -372,7 +410,9 @@ export class FleetSimulator {
       await this.pollDue();
       if (this.now() >= nextSummary) {
         const s = this.stats;
-        this.o.log(`last minute: ${s.samples} samples in ${s.batches} batches${s.refused ? ` (${s.refused} refused)` : ""}, ${s.polls} desired-version polls, ${s.switches} version switches; ${this.fleet.size} cells`);
+        this.o.log(
+          `last minute: ${s.samples} samples in ${s.batches} batches${s.refused ? ` (${s.refused} refused)` : ""}, ${s.polls} desired-version polls, ${s.switches} version switches; ${this.fleet.size} cells`,
+        );
         this.stats = { samples: 0, batches: 0, refused: 0, polls: 0, switches: 0 };
         nextSummary = this.now() + 60_000;
       }

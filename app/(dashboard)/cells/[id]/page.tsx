@@ -19,7 +19,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
-export default async function CellPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ window?: string; service?: string }> }) {
+export default async function CellPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ window?: string; service?: string }>;
+}) {
   await requireUser();
   const { id } = await params;
   const sp = await searchParams;
@@ -29,25 +35,44 @@ export default async function CellPage({ params, searchParams }: { params: Promi
   const t = await currentThresholds();
   const now = new Date();
   const health = await cellHealth(cell.id, t, now);
-  const focus = health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
+  const focus =
+    health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
   const [series, timeline, alerts, books] = await Promise.all([
-    loadSeries(pool(), cell.id, health.services.map((s) => s.service), window, now),
+    loadSeries(
+      pool(),
+      cell.id,
+      health.services.map((s) => s.service),
+      window,
+      now,
+    ),
     cellTimeline(cell.id),
     openAlertsFor(cell.id),
     runbooks(),
   ]);
   const redServices = health.services.filter((s) => s.status === "red");
   const impacted = redServices.length > 0;
-  const thresholds = { errorRed: t.red.errorRate, errorYellow: t.yellow.errorRate, p99Red: t.red.p99Ms, p99Yellow: t.yellow.p99Ms, cpuYellow: t.yellow.cpu };
+  const thresholds = {
+    errorRed: t.red.errorRate,
+    errorYellow: t.yellow.errorRate,
+    p99Red: t.red.p99Ms,
+    p99Yellow: t.yellow.p99Ms,
+    cpuYellow: t.yellow.cpu,
+  };
 
   return (
     <>
       <PageHeader
-        title={<span className="flex items-center gap-3"><span className="font-mono">{cell.id}</span> <StatusBadge status={health.status} /></span>}
+        title={
+          <span className="flex items-center gap-3">
+            <span className="font-mono">{cell.id}</span> <StatusBadge status={health.status} />
+          </span>
+        }
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
             <TierBadge tier={cell.tier} /> <span>{cell.region}</span>
-            {cell.compliance.map((c) => <Tag key={c}>{c}</Tag>)}
+            {cell.compliance.map((c) => (
+              <Tag key={c}>{c}</Tag>
+            ))}
             <span className={cell.status === "active" ? "text-emerald-700" : "text-amber-700"}>● {cell.status}</span>
           </span>
         }
@@ -58,30 +83,56 @@ export default async function CellPage({ params, searchParams }: { params: Promi
         <Card title="Services" className="xl:col-span-2">
           <table className="w-full text-sm" data-testid="cell-services">
             <thead className="text-left text-xs uppercase text-slate-500">
-              <tr><th className="py-1">Service</th><th>Status</th><th className="text-right">Error rate</th><th className="text-right">p99</th><th className="text-right">CPU</th><th className="pl-4">Version</th></tr>
+              <tr>
+                <th className="py-1">Service</th>
+                <th>Status</th>
+                <th className="text-right">Error rate</th>
+                <th className="text-right">p99</th>
+                <th className="text-right">CPU</th>
+                <th className="pl-4">Version</th>
+              </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {health.services.map((s) => (
-                <tr key={s.service} className={s.service === focus ? "bg-indigo-50/60" : undefined} data-testid={`service-row-${s.service}`}>
-                  <td className="py-2 font-medium"><Link href={`/cells/${cell.id}/services/${s.service}`} className="text-indigo-700 hover:underline">{s.name}</Link></td>
+                <tr
+                  key={s.service}
+                  className={s.service === focus ? "bg-indigo-50/60" : undefined}
+                  data-testid={`service-row-${s.service}`}
+                >
+                  <td className="py-2 font-medium">
+                    <Link href={`/cells/${cell.id}/services/${s.service}`} className="text-indigo-700 hover:underline">
+                      {s.name}
+                    </Link>
+                  </td>
                   <td className="py-2">
                     <StatusBadge status={s.status} />
-                    {s.reasons.length > 0 && s.status !== "no_data" && <div className="mt-0.5 text-[11px] text-slate-500">{s.reasons.join("; ")}</div>}
+                    {s.reasons.length > 0 && s.status !== "no_data" && (
+                      <div className="mt-0.5 text-[11px] text-slate-500">{s.reasons.join("; ")}</div>
+                    )}
                   </td>
                   <td className="py-2 text-right tabular-nums">{fmtPct(s.errorRate)}</td>
                   <td className="py-2 text-right tabular-nums">{fmtMs(s.p99Ms)}</td>
                   <td className="py-2 text-right tabular-nums">{fmtPct(s.cpu)}</td>
-                  <td className="py-2 pl-4"><VersionPill observed={s.observedVersion} desired={s.desiredVersion} /></td>
+                  <td className="py-2 pl-4">
+                    <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </Card>
 
-        <Card title={<span>Customer impact <span className="font-normal text-slate-400">({cell.customers.length} homed here)</span></span>}>
+        <Card
+          title={
+            <span>
+              Customer impact <span className="font-normal text-slate-400">({cell.customers.length} homed here)</span>
+            </span>
+          }
+        >
           {impacted ? (
             <p className="mb-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="impact-banner">
-              {cell.customers.length} customer{cell.customers.length === 1 ? " is" : "s are"} affected: {redServices.map((s) => s.service).join(", ")} {redServices.length === 1 ? "is" : "are"} unhealthy in this cell.
+              {cell.customers.length} customer{cell.customers.length === 1 ? " is" : "s are"} affected:{" "}
+              {redServices.map((s) => s.service).join(", ")} {redServices.length === 1 ? "is" : "are"} unhealthy in this cell.
             </p>
           ) : (
             <p className="mb-2 text-sm text-slate-500">No service in this cell is unhealthy.</p>
@@ -90,7 +141,11 @@ export default async function CellPage({ params, searchParams }: { params: Promi
             {cell.customers.map((c) => (
               <li key={c.id} className="flex items-center justify-between py-1.5" data-impacted={impacted || undefined}>
                 <span>
-                  {impacted && <span className="mr-1 text-red-600" role="img" aria-label="affected">●</span>}
+                  {impacted && (
+                    <span className="mr-1 text-red-600" role="img" aria-label="affected">
+                      ●
+                    </span>
+                  )}
                   {c.name} <span className="ml-1 font-mono text-xs text-slate-500">{c.id}</span>
                 </span>
                 <Tag>{c.plan}</Tag>
@@ -101,7 +156,20 @@ export default async function CellPage({ params, searchParams }: { params: Promi
         </Card>
       </div>
 
-      <Card title={<span>Metrics · last {window}{focus ? <> · focus: <span className="font-mono">{focus}</span></> : null}</span>} className="mt-6">
+      <Card
+        title={
+          <span>
+            Metrics · last {window}
+            {focus ? (
+              <>
+                {" "}
+                · focus: <span className="font-mono">{focus}</span>
+              </>
+            ) : null}
+          </span>
+        }
+        className="mt-6"
+      >
         <SeriesCharts series={series} focus={focus} thresholds={thresholds} />
       </Card>
 
@@ -110,9 +178,14 @@ export default async function CellPage({ params, searchParams }: { params: Promi
           <ul className="space-y-2 text-sm" data-testid="cell-alerts">
             {alerts.map((a) => (
               <li key={a.id.toString()} className="flex items-start gap-2">
-                <span className={`mt-0.5 rounded px-1.5 text-[11px] font-semibold uppercase ${a.severity === "critical" ? "bg-red-100 text-red-800" : a.severity === "warning" ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-700"}`}>{a.severity}</span>
+                <span
+                  className={`mt-0.5 rounded px-1.5 text-[11px] font-semibold uppercase ${a.severity === "critical" ? "bg-red-100 text-red-800" : a.severity === "warning" ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-700"}`}
+                >
+                  {a.severity}
+                </span>
                 <span>
-                  <span className="font-mono text-xs">{a.type}</span> {a.serviceId && <span className="text-slate-500">· {a.serviceId}</span>}
+                  <span className="font-mono text-xs">{a.type}</span>{" "}
+                  {a.serviceId && <span className="text-slate-500">· {a.serviceId}</span>}
                   <div className="text-slate-700">{a.summary}</div>
                   <div className="text-xs text-slate-400">since {fmtTime(a.startedAt)} UTC</div>
                 </span>
@@ -127,9 +200,17 @@ export default async function CellPage({ params, searchParams }: { params: Promi
               <li key={i} className="flex gap-3">
                 <span className="w-32 shrink-0 font-mono text-xs text-slate-400">{fmtTime(e.at)}</span>
                 {e.kind === "deploy" ? (
-                  <span><span className="rounded bg-indigo-50 px-1 text-[11px] font-medium text-indigo-700">deploy</span> {e.service} <span className="font-mono">{e.from ?? "—"} → {e.to}</span></span>
+                  <span>
+                    <span className="rounded bg-indigo-50 px-1 text-[11px] font-medium text-indigo-700">deploy</span> {e.service}{" "}
+                    <span className="font-mono">
+                      {e.from ?? "—"} → {e.to}
+                    </span>
+                  </span>
                 ) : (
-                  <span><span className="rounded bg-slate-100 px-1 text-[11px] font-medium text-slate-600">change</span> <span className="font-mono text-xs">{e.action}</span> by {e.actor} <span className="text-slate-500">{e.summary}</span></span>
+                  <span>
+                    <span className="rounded bg-slate-100 px-1 text-[11px] font-medium text-slate-600">change</span>{" "}
+                    <span className="font-mono text-xs">{e.action}</span> by {e.actor} <span className="text-slate-500">{e.summary}</span>
+                  </span>
                 )}
               </li>
             ))}
@@ -144,7 +225,12 @@ export default async function CellPage({ params, searchParams }: { params: Promi
             <article key={b.id} className="rounded-lg border border-slate-200 p-3">
               <h3 className="mb-2 text-sm font-semibold">{b.title}</h3>
               <pre className="whitespace-pre-wrap font-sans text-xs leading-5 text-slate-700">
-                {renderTemplate(b.body, { cell: cell.id, region: cell.region, tier: cell.tier, service: focus ?? b.serviceId ?? "the affected service" })}
+                {renderTemplate(b.body, {
+                  cell: cell.id,
+                  region: cell.region,
+                  tier: cell.tier,
+                  service: focus ?? b.serviceId ?? "the affected service",
+                })}
               </pre>
             </article>
           ))}

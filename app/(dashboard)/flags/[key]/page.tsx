@@ -28,34 +28,60 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   if (!detail) notFound();
   const { flag, effective, next, exposure, customers, cells, regions, history } = detail;
   const canEdit = canEditFlag(user);
-  const sourceText = effective.source.kind === "schedule"
-    ? `scheduled step since ${formatUtc(effective.source.since)}`
-    : `set by hand ${relative(effective.source.since, now)}`;
+  const sourceText =
+    effective.source.kind === "schedule"
+      ? `scheduled step since ${formatUtc(effective.source.since)}`
+      : `set by hand ${relative(effective.source.since, now)}`;
   const nextText = next ? `${next.percentage}% ${relative(next.at, now)} (${formatUtc(next.at)})` : null;
   const v = flag.version;
 
   return (
     <>
-      <div className="mb-2 text-sm"><Link href="/flags" className="text-slate-500 hover:text-indigo-700">← Flags</Link></div>
+      <div className="mb-2 text-sm">
+        <Link href="/flags" className="text-slate-500 hover:text-indigo-700">
+          ← Flags
+        </Link>
+      </div>
       <PageHeader
-        title={<span className="flex items-center gap-3"><span className="font-mono">{flag.key}</span><FlagState enabled={flag.enabled} /></span>}
+        title={
+          <span className="flex items-center gap-3">
+            <span className="font-mono">{flag.key}</span>
+            <FlagState enabled={flag.enabled} />
+          </span>
+        }
         subtitle={
           <span className="block max-w-3xl">
             {flag.description || "No description."}
-            <span className="mt-1 block text-xs text-slate-400">Owner {flag.owner || "—"} · version {v} · updated {relative(flag.updatedAt, now)}</span>
+            <span className="mt-1 block text-xs text-slate-400">
+              Owner {flag.owner || "—"} · version {v} · updated {relative(flag.updatedAt, now)}
+            </span>
           </span>
         }
         actions={<KillSwitch key={`ks-${flag.enabled}`} flagKey={flag.key} version={v} enabled={flag.enabled} canEdit={canEdit} />}
       />
       {!flag.enabled && (
-        <div className="mb-6 rounded-lg border border-slate-300 bg-slate-100 px-4 py-3 text-sm text-slate-700" data-testid="flag-off-banner">
-          <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
+        <div
+          className="mb-6 rounded-lg border border-slate-300 bg-slate-100 px-4 py-3 text-sm text-slate-700"
+          data-testid="flag-off-banner"
+        >
+          <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns{" "}
+          <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
         </div>
       )}
       <div className="grid gap-6 xl:grid-cols-3">
         <div className="space-y-6 xl:col-span-2">
           <Card title="Rollout">
-            <RolloutEditor key={`ro-${effective.percentage}`} flagKey={flag.key} version={v} enabled={flag.enabled} percentage={effective.percentage} sourceText={sourceText} nextText={nextText} exposure={exposure} canEdit={canEdit} />
+            <RolloutEditor
+              key={`ro-${effective.percentage}`}
+              flagKey={flag.key}
+              version={v}
+              enabled={flag.enabled}
+              percentage={effective.percentage}
+              sourceText={sourceText}
+              nextText={nextText}
+              exposure={exposure}
+              canEdit={canEdit}
+            />
           </Card>
           <Card title="Schedule">
             <ScheduleEditor
@@ -71,10 +97,25 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           </Card>
           <div className="grid gap-6 lg:grid-cols-2">
             <Card title={`Allowlist (${flag.allowlist.length})`}>
-              <AllowlistEditor key={`al-${flag.allowlist.join(",")}`} flagKey={flag.key} version={v} allowlist={flag.allowlist} customers={customers} canEdit={canEdit} />
+              <AllowlistEditor
+                key={`al-${flag.allowlist.join(",")}`}
+                flagKey={flag.key}
+                version={v}
+                allowlist={flag.allowlist}
+                customers={customers}
+                canEdit={canEdit}
+              />
             </Card>
             <Card title="Targeting">
-              <TargetingEditor key={`tg-${JSON.stringify(flag.targeting)}`} flagKey={flag.key} version={v} targeting={flag.targeting} cells={cells} regions={regions} canEdit={canEdit} />
+              <TargetingEditor
+                key={`tg-${JSON.stringify(flag.targeting)}`}
+                flagKey={flag.key}
+                version={v}
+                targeting={flag.targeting}
+                cells={cells}
+                regions={regions}
+                canEdit={canEdit}
+              />
             </Card>
           </div>
         </div>
@@ -83,24 +124,42 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
             <PreviewPanel flagKey={flag.key} customers={customers} />
           </Card>
           <Card title="Evaluate from a service">
-            <p className="text-xs text-slate-500">Any OpenFeature SDK with the OFREP provider, pointed at this server with a token with scope <code className="font-mono">flags:read</code>:</p>
+            <p className="text-xs text-slate-500">
+              Any OpenFeature SDK with the OFREP provider, pointed at this server with a token with scope{" "}
+              <code className="font-mono">flags:read</code>:
+            </p>
             <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-[11px] leading-relaxed text-slate-100">{`POST /ofrep/v1/evaluate/flags/${flag.key}
 Authorization: Bearer <token>
 {"context":{"targetingKey":"<customer id>"}}`}</pre>
             <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
-              <dt className="text-slate-500">Salt</dt><dd className="font-mono">{flag.salt}</dd>
-              <dt className="text-slate-500">Created</dt><dd>{formatUtc(flag.createdAt)}</dd>
-              <dt className="text-slate-500">Updated</dt><dd>{formatUtc(flag.updatedAt)}</dd>
+              <dt className="text-slate-500">Salt</dt>
+              <dd className="font-mono">{flag.salt}</dd>
+              <dt className="text-slate-500">Created</dt>
+              <dd>{formatUtc(flag.createdAt)}</dd>
+              <dt className="text-slate-500">Updated</dt>
+              <dd>{formatUtc(flag.updatedAt)}</dd>
             </dl>
           </Card>
           {canEdit && (
             <Card title="Details">
-              <DetailsEditor key={`de-${flag.description}|${flag.owner}|${flag.salt}`} flagKey={flag.key} version={v} description={flag.description} owner={flag.owner} salt={flag.salt} />
+              <DetailsEditor
+                key={`de-${flag.description}|${flag.owner}|${flag.salt}`}
+                flagKey={flag.key}
+                version={v}
+                description={flag.description}
+                owner={flag.owner}
+                salt={flag.salt}
+              />
             </Card>
           )}
           <Card title="History">
             <FlagHistory events={history} />
-            <Link href={`/audit?targetType=flag&targetId=${encodeURIComponent(flag.key)}`} className="mt-3 inline-block text-xs text-indigo-600 hover:underline">All changes in the audit log →</Link>
+            <Link
+              href={`/audit?targetType=flag&targetId=${encodeURIComponent(flag.key)}`}
+              className="mt-3 inline-block text-xs text-indigo-600 hover:underline"
+            >
+              All changes in the audit log →
+            </Link>
           </Card>
         </div>
       </div>

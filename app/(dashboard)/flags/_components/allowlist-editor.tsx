@@ -5,16 +5,36 @@ import { ActionError, ReadOnlyNote } from "./action-error";
 import { useFlagAction } from "./use-flags";
 
 /** Beta customers first: always on while the flag is enabled, whatever the percentage or targeting. */
-export function AllowlistEditor({ flagKey, version, allowlist, customers, canEdit }: { flagKey: string; version: number; allowlist: string[]; customers: { id: string; name: string }[]; canEdit: boolean }) {
+export function AllowlistEditor({
+  flagKey,
+  version,
+  allowlist,
+  customers,
+  canEdit,
+}: {
+  flagKey: string;
+  version: number;
+  allowlist: string[];
+  customers: { id: string; name: string }[];
+  canEdit: boolean;
+}) {
   const [list, setList] = useState(allowlist);
   const [input, setInput] = useState("");
   const { run, pending, failure } = useFlagAction(setAllowlist);
   const names = new Map(customers.map((c) => [c.id, c.name]));
   const dirty = JSON.stringify(list) !== JSON.stringify(allowlist);
-  const badIds = new Set(Object.keys(failure?.fieldErrors ?? {}).map((k) => /^allowlist\[(\d+)\]$/.exec(k)?.[1]).filter(Boolean).map((i) => list[Number(i)]));
+  const badIds = new Set(
+    Object.keys(failure?.fieldErrors ?? {})
+      .map((k) => /^allowlist\[(\d+)\]$/.exec(k)?.[1])
+      .filter(Boolean)
+      .map((i) => list[Number(i)]),
+  );
 
   const add = () => {
-    const ids = input.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+    const ids = input
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     setList((l) => [...l, ...ids.filter((id, i) => !l.includes(id) && ids.indexOf(id) === i)]);
     setInput("");
   };
@@ -23,11 +43,27 @@ export function AllowlistEditor({ flagKey, version, allowlist, customers, canEdi
     <div>
       <ul className="flex min-h-9 flex-wrap gap-1.5" data-testid="allowlist">
         {list.map((id) => (
-          <li key={id} data-testid="allowlist-entry" className={`inline-flex max-w-full items-center gap-1 whitespace-nowrap rounded-full py-0.5 pl-2.5 pr-1 text-xs ring-1 ring-inset ${badIds.has(id) ? "bg-red-50 text-red-800 ring-red-300" : "bg-violet-50 text-violet-800 ring-violet-200"}`}>
+          <li
+            key={id}
+            data-testid="allowlist-entry"
+            className={`inline-flex max-w-full items-center gap-1 whitespace-nowrap rounded-full py-0.5 pl-2.5 pr-1 text-xs ring-1 ring-inset ${badIds.has(id) ? "bg-red-50 text-red-800 ring-red-300" : "bg-violet-50 text-violet-800 ring-violet-200"}`}
+          >
             <span className="font-mono">{id}</span>
-            {names.get(id) && <span className="truncate text-violet-500" title={names.get(id)}>· {names.get(id)}</span>}
+            {names.get(id) && (
+              <span className="truncate text-violet-500" title={names.get(id)}>
+                · {names.get(id)}
+              </span>
+            )}
             {canEdit && (
-              <button type="button" aria-label={`Remove ${id}`} disabled={pending} onClick={() => setList((l) => l.filter((x) => x !== id))} className="rounded-full px-1 text-violet-400 hover:bg-violet-100 hover:text-red-600">✕</button>
+              <button
+                type="button"
+                aria-label={`Remove ${id}`}
+                disabled={pending}
+                onClick={() => setList((l) => l.filter((x) => x !== id))}
+                className="rounded-full px-1 text-violet-400 hover:bg-violet-100 hover:text-red-600"
+              >
+                ✕
+              </button>
             )}
           </li>
         ))}
@@ -35,7 +71,13 @@ export function AllowlistEditor({ flagKey, version, allowlist, customers, canEdi
       </ul>
       {canEdit ? (
         <>
-          <form className="mt-3 flex gap-2" onSubmit={(e) => { e.preventDefault(); add(); }}>
+          <form
+            className="mt-3 flex gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              add();
+            }}
+          >
             <input
               list="flag-customers"
               value={input}
@@ -44,19 +86,43 @@ export function AllowlistEditor({ flagKey, version, allowlist, customers, canEdi
               aria-label="Customer id to allowlist"
               className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
             />
-            <button type="submit" disabled={!input.trim()} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50 disabled:opacity-50">Add</button>
+            <button
+              type="submit"
+              disabled={!input.trim()}
+              className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50 disabled:opacity-50"
+            >
+              Add
+            </button>
           </form>
           <datalist id="flag-customers">
-            {customers.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            {customers.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
           </datalist>
           <div className="mt-3 flex items-center gap-3">
-            <button type="button" data-testid="allowlist-save" disabled={!dirty || pending} onClick={() => run({ key: flagKey, version, allowlist: list })} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+            <button
+              type="button"
+              data-testid="allowlist-save"
+              disabled={!dirty || pending}
+              onClick={() => run({ key: flagKey, version, allowlist: list })}
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+            >
               {pending ? "Saving…" : "Save allowlist"}
             </button>
-            {dirty && <button type="button" onClick={() => setList(allowlist)} className="text-sm text-slate-500 hover:underline">Discard</button>}
+            {dirty && (
+              <button type="button" onClick={() => setList(allowlist)} className="text-sm text-slate-500 hover:underline">
+                Discard
+              </button>
+            )}
           </div>
         </>
-      ) : <div className="mt-3"><ReadOnlyNote /></div>}
+      ) : (
+        <div className="mt-3">
+          <ReadOnlyNote />
+        </div>
+      )}
       <ActionError failure={failure} testId="allowlist-error" />
     </div>
   );

@@ -4,26 +4,67 @@ import { setFlagDetails } from "../actions";
 import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
 
-export function DetailsEditor({ flagKey, version, description, owner, salt }: { flagKey: string; version: number; description: string; owner: string; salt: string }) {
+export function DetailsEditor({
+  flagKey,
+  version,
+  description,
+  owner,
+  salt,
+}: {
+  flagKey: string;
+  version: number;
+  description: string;
+  owner: string;
+  salt: string;
+}) {
   const [draft, setDraft] = useState({ description, owner, salt });
   const { run, pending, failure } = useFlagAction(setFlagDetails);
   const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt;
   return (
-    <form className="space-y-3 text-sm" onSubmit={(e) => { e.preventDefault(); run({ key: flagKey, version, ...draft }); }}>
+    <form
+      className="space-y-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        run({ key: flagKey, version, ...draft });
+      }}
+    >
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Description</span>
-        <textarea value={draft.description} rows={3} onChange={(e) => setDraft({ ...draft, description: e.target.value })} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+        <textarea
+          value={draft.description}
+          rows={3}
+          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
+        />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Owner</span>
-        <input value={draft.owner} onChange={(e) => setDraft({ ...draft, owner: e.target.value })} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+        <input
+          value={draft.owner}
+          onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
+        />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Stickiness salt</span>
-        <input value={draft.salt} onChange={(e) => setDraft({ ...draft, salt: e.target.value })} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono" />
-        {draft.salt !== salt && <span className="mt-1 block text-xs text-amber-700">A new salt reshuffles every customer&apos;s bucket: a different set of customers will be in the rollout.</span>}
+        <input
+          value={draft.salt}
+          onChange={(e) => setDraft({ ...draft, salt: e.target.value })}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono"
+        />
+        {draft.salt !== salt && (
+          <span className="mt-1 block text-xs text-amber-700">
+            A new salt reshuffles every customer&apos;s bucket: a different set of customers will be in the rollout.
+          </span>
+        )}
       </label>
-      <button type="submit" disabled={!dirty || pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">{pending ? "Saving…" : "Save details"}</button>
+      <button
+        type="submit"
+        disabled={!dirty || pending}
+        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+      >
+        {pending ? "Saving…" : "Save details"}
+      </button>
       <ActionError failure={failure} testId="details-error" />
     </form>
   );

@@ -1,11 +1,17 @@
 // Small presentational pieces shared by the flag list and the flag page (server-safe).
 export function FlagState({ enabled }: { enabled: boolean }) {
   return enabled ? (
-    <span data-testid="flag-state" className="inline-flex items-center gap-1.5 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-inset ring-emerald-200">
+    <span
+      data-testid="flag-state"
+      className="inline-flex items-center gap-1.5 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-inset ring-emerald-200"
+    >
       <span className="h-1.5 w-1.5 rounded-full bg-emerald-500" aria-hidden /> On
     </span>
   ) : (
-    <span data-testid="flag-state" className="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-200">
+    <span
+      data-testid="flag-state"
+      className="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-200"
+    >
       <span className="h-1.5 w-1.5 rounded-full bg-slate-400" aria-hidden /> Off
     </span>
   );
@@ -28,5 +34,12 @@ const REASON_STYLE: Record<string, string> = {
 };
 
 export function ReasonBadge({ reason }: { reason: string }) {
-  return <span data-testid="preview-reason" className={`inline-flex rounded px-1.5 py-0.5 font-mono text-[11px] font-medium ring-1 ring-inset ${REASON_STYLE[reason] ?? REASON_STYLE.DEFAULT}`}>{reason}</span>;
+  return (
+    <span
+      data-testid="preview-reason"
+      className={`inline-flex rounded px-1.5 py-0.5 font-mono text-[11px] font-medium ring-1 ring-inset ${REASON_STYLE[reason] ?? REASON_STYLE.DEFAULT}`}
+    >
+      {reason}
+    </span>
+  );
 }

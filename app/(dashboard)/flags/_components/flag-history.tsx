@@ -4,7 +4,8 @@ import { formatUtc } from "@/lib/flags/format";
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-const steps = (v: unknown) => (Array.isArray(v) ? v.map((s) => `${obj(s).percentage}% ${formatUtc(new Date(String(obj(s).at)), false)}`).join(" → ") || "none" : "none");
+const steps = (v: unknown) =>
+  Array.isArray(v) ? v.map((s) => `${obj(s).percentage}% ${formatUtc(new Date(String(obj(s).at)), false)}`).join(" → ") || "none" : "none";
 const targeting = (v: unknown) => {
   const t = obj(v);
   const parts = [...list(t.tiers), ...list(t.regions), ...list(t.cells)];
@@ -14,24 +15,39 @@ const targeting = (v: unknown) => {
 /** One line per changed field, in product terms. */
 function describe(before: Obj, after: Obj, action: string): string[] {
   if (action === "flag.create") {
-    return [`created ${after.enabled ? "switched on" : "switched off"}, rollout ${after.rolloutPercentage}%${list(after.allowlist).length ? `, ${list(after.allowlist).length} allowlisted` : ""}${Array.isArray(after.schedule) && after.schedule.length ? `, schedule ${steps(after.schedule)}` : ""}`];
+    return [
+      `created ${after.enabled ? "switched on" : "switched off"}, rollout ${after.rolloutPercentage}%${list(after.allowlist).length ? `, ${list(after.allowlist).length} allowlisted` : ""}${Array.isArray(after.schedule) && after.schedule.length ? `, schedule ${steps(after.schedule)}` : ""}`,
+    ];
   }
   const out: string[] = [];
   for (const k of Object.keys(after)) {
     if (k === "version") continue;
-    const a = before[k], b = after[k];
+    const a = before[k],
+      b = after[k];
     switch (k) {
-      case "enabled": out.push(b ? "switched on" : "switched off (kill switch)"); break;
-      case "rolloutPercentage": out.push(`rollout ${a}% → ${b}%`); break;
-      case "effectivePercentage": out.push(`in force ${a}% → ${b}%`); break;
+      case "enabled":
+        out.push(b ? "switched on" : "switched off (kill switch)");
+        break;
+      case "rolloutPercentage":
+        out.push(`rollout ${a}% → ${b}%`);
+        break;
+      case "effectivePercentage":
+        out.push(`in force ${a}% → ${b}%`);
+        break;
       case "allowlist": {
-        const added = list(b).filter((x) => !list(a).includes(x)), removed = list(a).filter((x) => !list(b).includes(x));
+        const added = list(b).filter((x) => !list(a).includes(x)),
+          removed = list(a).filter((x) => !list(b).includes(x));
         out.push(`allowlist ${[...added.map((x) => `+${x}`), ...removed.map((x) => `−${x}`)].join(", ") || "reordered"}`);
         break;
       }
-      case "schedule": out.push(`schedule ${steps(b)}`); break;
-      case "targeting": out.push(`targeting ${targeting(a)} → ${targeting(b)}`); break;
-      default: out.push(`${k} ${JSON.stringify(a ?? "")} → ${JSON.stringify(b ?? "")}`);
+      case "schedule":
+        out.push(`schedule ${steps(b)}`);
+        break;
+      case "targeting":
+        out.push(`targeting ${targeting(a)} → ${targeting(b)}`);
+        break;
+      default:
+        out.push(`${k} ${JSON.stringify(a ?? "")} → ${JSON.stringify(b ?? "")}`);
     }
   }
   return out.length ? out : ["no change"];
@@ -43,12 +59,18 @@ export function FlagHistory({ events }: { events: AuditEvent[] }) {
     <ol className="relative space-y-4 border-l border-slate-200 pl-4" data-testid="flag-history">
       {events.map((e) => (
         <li key={e.id.toString()} className="relative" data-testid="flag-history-entry">
-          <span className="absolute -left-[21px] top-1.5 h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400 ring-1 ring-slate-200" aria-hidden />
+          <span
+            className="absolute -left-[21px] top-1.5 h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400 ring-1 ring-slate-200"
+            aria-hidden
+          />
           <div className="text-xs text-slate-500">
-            <span className="font-medium text-slate-700">{e.actor}</span> · {formatUtc(e.at)}{obj(e.after).version ? ` · v${obj(e.after).version}` : ""}
+            <span className="font-medium text-slate-700">{e.actor}</span> · {formatUtc(e.at)}
+            {obj(e.after).version ? ` · v${obj(e.after).version}` : ""}
           </div>
           <ul className="mt-0.5 text-sm">
-            {describe(obj(e.before), obj(e.after), e.action).map((line, i) => <li key={i}>{line}</li>)}
+            {describe(obj(e.before), obj(e.after), e.action).map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
           </ul>
         </li>
       ))}

@@ -4,7 +4,17 @@ import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
 
 /** The kill switch: one click turns the flag off for everyone, allowlisted customers included. */
-export function KillSwitch({ flagKey, version, enabled, canEdit }: { flagKey: string; version: number; enabled: boolean; canEdit: boolean }) {
+export function KillSwitch({
+  flagKey,
+  version,
+  enabled,
+  canEdit,
+}: {
+  flagKey: string;
+  version: number;
+  enabled: boolean;
+  canEdit: boolean;
+}) {
   const { run, pending, failure } = useFlagAction(setFlagEnabled);
   return (
     <div className="flex flex-col items-end">
@@ -25,10 +35,14 @@ export function KillSwitch({ flagKey, version, enabled, canEdit }: { flagKey: st
           onClick={() => run({ key: flagKey, version, enabled: !enabled })}
           className={`relative inline-flex h-7 w-12 shrink-0 items-center rounded-full transition-colors disabled:cursor-not-allowed disabled:opacity-60 ${enabled ? "bg-emerald-500" : "bg-slate-300"}`}
         >
-          <span className={`inline-block h-5 w-5 transform rounded-full bg-white shadow transition-transform ${enabled ? "translate-x-6" : "translate-x-1"}`} />
+          <span
+            className={`inline-block h-5 w-5 transform rounded-full bg-white shadow transition-transform ${enabled ? "translate-x-6" : "translate-x-1"}`}
+          />
         </button>
       </div>
-      <div className="max-w-sm"><ActionError failure={failure} testId="kill-switch-error" /></div>
+      <div className="max-w-sm">
+        <ActionError failure={failure} testId="kill-switch-error" />
+      </div>
     </div>
   );
 }

@@ -16,7 +16,11 @@ export function NewFlagForm() {
         e.preventDefault();
         const fd = new FormData(e.currentTarget);
         start(async () => {
-          const r = await createFlagAction({ key: String(fd.get("key") ?? ""), description: String(fd.get("description") ?? ""), owner: String(fd.get("owner") ?? "") });
+          const r = await createFlagAction({
+            key: String(fd.get("key") ?? ""),
+            description: String(fd.get("description") ?? ""),
+            owner: String(fd.get("owner") ?? ""),
+          });
           setResult(r);
           if (r.ok) router.push(`/flags/${r.data.key}`);
         });
@@ -24,8 +28,15 @@ export function NewFlagForm() {
     >
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Key</span>
-        <input name="key" required placeholder="newVoiceCodec" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono" />
-        <span className="mt-1 block text-xs text-slate-500">What services ask for. Letters, digits, <code>_ . -</code>, starting with a letter. It cannot change later.</span>
+        <input
+          name="key"
+          required
+          placeholder="newVoiceCodec"
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono"
+        />
+        <span className="mt-1 block text-xs text-slate-500">
+          What services ask for. Letters, digits, <code>_ . -</code>, starting with a letter. It cannot change later.
+        </span>
       </label>
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Description</span>
@@ -35,7 +46,13 @@ export function NewFlagForm() {
         <span className="font-medium text-slate-700">Owner</span>
         <input name="owner" placeholder="voice-team" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" />
       </label>
-      <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">{pending ? "Creating…" : "Create flag"}</button>
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+      >
+        {pending ? "Creating…" : "Create flag"}
+      </button>
       <ActionError failure={result && !result.ok ? result : null} />
     </form>
   );

@@ -29,10 +29,16 @@ export function RolloutEditor(props: {
     <div>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <div>
-          <span className="text-3xl font-semibold tabular-nums" data-testid="rollout-current">{percentage}%</span>
+          <span className="text-3xl font-semibold tabular-nums" data-testid="rollout-current">
+            {percentage}%
+          </span>
           <span className="ml-2 text-sm text-slate-500">in force now · {props.sourceText}</span>
         </div>
-        {props.nextText && <span className="text-xs text-slate-500" data-testid="rollout-next">Next: {props.nextText}</span>}
+        {props.nextText && (
+          <span className="text-xs text-slate-500" data-testid="rollout-next">
+            Next: {props.nextText}
+          </span>
+        )}
       </div>
 
       <div className="mt-5 flex items-center gap-4">
@@ -81,14 +87,22 @@ export function RolloutEditor(props: {
       <div className="mt-5 rounded-lg bg-slate-50 p-3">
         <div className="flex items-baseline justify-between gap-2">
           <span className="text-xs font-medium uppercase tracking-wide text-slate-500">Estimated exposure at {draft}%</span>
-          {dirty && delta !== 0 && <span className={`text-xs font-medium ${delta > 0 ? "text-emerald-700" : "text-amber-700"}`}>{delta > 0 ? "+" : ""}{delta} vs now</span>}
+          {dirty && delta !== 0 && (
+            <span className={`text-xs font-medium ${delta > 0 ? "text-emerald-700" : "text-amber-700"}`}>
+              {delta > 0 ? "+" : ""}
+              {delta} vs now
+            </span>
+          )}
         </div>
-        <p className="mt-1 text-lg font-semibold tabular-nums" data-testid="exposure-estimate">{formatExposure(estimate)}</p>
+        <p className="mt-1 text-lg font-semibold tabular-nums" data-testid="exposure-estimate">
+          {formatExposure(estimate)}
+        </p>
         <div className="mt-2 h-2 overflow-hidden rounded-full bg-slate-200">
           <div className="h-full rounded-full bg-indigo-500 transition-all" style={{ width: `${estimate.share * 100}%` }} />
         </div>
         <p className="mt-2 text-xs text-slate-500">
-          {exposure.allowlisted} allowlisted (always in) + {estimate.exposed - exposure.allowlisted} of {exposure.targeted} targeted customers whose bucket is ≤ {draft}.
+          {exposure.allowlisted} allowlisted (always in) + {estimate.exposed - exposure.allowlisted} of {exposure.targeted} targeted
+          customers whose bucket is ≤ {draft}.
           {!enabled && <span className="font-medium text-slate-700"> The flag is switched off: nobody gets it until it is turned on.</span>}
         </p>
       </div>
@@ -104,10 +118,18 @@ export function RolloutEditor(props: {
           >
             {pending ? "Saving…" : `Set rollout to ${draft}%`}
           </button>
-          {dirty && <button type="button" onClick={() => setDraft(percentage)} className="text-sm text-slate-500 hover:underline">Reset</button>}
+          {dirty && (
+            <button type="button" onClick={() => setDraft(percentage)} className="text-sm text-slate-500 hover:underline">
+              Reset
+            </button>
+          )}
           <span className="text-xs text-slate-500">Takes effect now; holds until the next scheduled step.</span>
         </div>
-      ) : <div className="mt-4"><ReadOnlyNote /></div>}
+      ) : (
+        <div className="mt-4">
+          <ReadOnlyNote />
+        </div>
+      )}
       <ActionError failure={failure} testId="rollout-error" />
     </div>
   );

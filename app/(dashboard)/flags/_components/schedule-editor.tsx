@@ -15,7 +15,8 @@ interface Row {
 }
 
 let nextId = 1;
-const rowsOf = (steps: { at: string; percentage: number }[]): Row[] => steps.map((s) => ({ id: nextId++, at: toUtcInput(new Date(s.at)), percentage: String(s.percentage) }));
+const rowsOf = (steps: { at: string; percentage: number }[]): Row[] =>
+  steps.map((s) => ({ id: nextId++, at: toUtcInput(new Date(s.at)), percentage: String(s.percentage) }));
 
 export function ScheduleEditor(props: {
   flagKey: string;
@@ -32,7 +33,9 @@ export function ScheduleEditor(props: {
   const { run, pending, failure } = useFlagAction(setSchedule);
 
   const parsed = rows.map((r) => ({ at: fromUtcInput(r.at), percentage: r.percentage === "" ? NaN : Number(r.percentage) }));
-  const valid: ScheduleStep[] = parsed.filter((p): p is ScheduleStep => p.at !== null && Number.isInteger(p.percentage) && p.percentage >= 0 && p.percentage <= 100);
+  const valid: ScheduleStep[] = parsed.filter(
+    (p): p is ScheduleStep => p.at !== null && Number.isInteger(p.percentage) && p.percentage >= 0 && p.percentage <= 100,
+  );
   const sorted = [...valid].sort((a, b) => a.at.getTime() - b.at.getTime());
   const outOfOrder = valid.some((s, i) => i > 0 && s.at.getTime() <= valid[i - 1]!.at.getTime());
   const saved = JSON.stringify(rowsOf(props.schedule).map(({ at, percentage }) => ({ at, percentage })));
@@ -53,12 +56,20 @@ export function ScheduleEditor(props: {
     run({
       key: flagKey,
       version,
-      schedule: rows.map((r) => ({ at: fromUtcInput(r.at)?.toISOString() ?? r.at, percentage: r.percentage === "" ? null : Number(r.percentage) })),
+      schedule: rows.map((r) => ({
+        at: fromUtcInput(r.at)?.toISOString() ?? r.at,
+        percentage: r.percentage === "" ? null : Number(r.percentage),
+      })),
     });
 
   return (
     <div>
-      <RampChart schedule={sorted} rolloutPercentage={props.rolloutPercentage} percentageSetAt={new Date(props.percentageSetAt)} now={now} />
+      <RampChart
+        schedule={sorted}
+        rolloutPercentage={props.rolloutPercentage}
+        percentageSetAt={new Date(props.percentageSetAt)}
+        now={now}
+      />
       {outOfOrder && <p className="mt-1 text-xs text-amber-700">The steps are not in time order; saving will be refused until they are.</p>}
 
       <table className="mt-4 w-full text-sm" data-testid="schedule-steps">
@@ -109,7 +120,13 @@ export function ScheduleEditor(props: {
                 <td className="py-1.5 pr-2 text-xs text-slate-500">{at ? `${relative(at, now)}${past ? " · passed" : ""}` : "—"}</td>
                 <td className="py-1.5 text-right">
                   {canEdit && (
-                    <button type="button" disabled={pending} onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))} aria-label={`Remove step ${i + 1}`} className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-red-600">
+                    <button
+                      type="button"
+                      disabled={pending}
+                      onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))}
+                      aria-label={`Remove step ${i + 1}`}
+                      className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-red-600"
+                    >
                       ✕
                     </button>
                   )}
@@ -118,28 +135,71 @@ export function ScheduleEditor(props: {
             );
           })}
           {rows.length === 0 && (
-            <tr><td colSpan={5} className="py-3 text-sm text-slate-500">No schedule: the percentage set by hand stays in force.</td></tr>
+            <tr>
+              <td colSpan={5} className="py-3 text-sm text-slate-500">
+                No schedule: the percentage set by hand stays in force.
+              </td>
+            </tr>
           )}
         </tbody>
       </table>
 
       {canEdit ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          <button type="button" onClick={addStep} disabled={pending} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50">Add step</button>
-          <button type="button" onClick={applyStandardRamp} disabled={pending} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50" title="0% now, 5% tomorrow, 25% the day after, 100% on day 7">
+          <button
+            type="button"
+            onClick={addStep}
+            disabled={pending}
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50"
+          >
+            Add step
+          </button>
+          <button
+            type="button"
+            onClick={applyStandardRamp}
+            disabled={pending}
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-50"
+            title="0% now, 5% tomorrow, 25% the day after, 100% on day 7"
+          >
             Standard ramp from now
           </button>
-          {rows.length > 0 && <button type="button" onClick={() => setRows([])} disabled={pending} className="rounded-md px-2.5 py-1 text-sm text-slate-500 hover:bg-slate-100">Clear</button>}
+          {rows.length > 0 && (
+            <button
+              type="button"
+              onClick={() => setRows([])}
+              disabled={pending}
+              className="rounded-md px-2.5 py-1 text-sm text-slate-500 hover:bg-slate-100"
+            >
+              Clear
+            </button>
+          )}
           <span className="flex-1" />
-          {dirty && <button type="button" onClick={() => setRows(rowsOf(props.schedule))} className="text-sm text-slate-500 hover:underline">Discard</button>}
-          <button type="button" data-testid="schedule-save" onClick={save} disabled={!dirty || pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+          {dirty && (
+            <button type="button" onClick={() => setRows(rowsOf(props.schedule))} className="text-sm text-slate-500 hover:underline">
+              Discard
+            </button>
+          )}
+          <button
+            type="button"
+            data-testid="schedule-save"
+            onClick={save}
+            disabled={!dirty || pending}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
             {pending ? "Saving…" : "Save schedule"}
           </button>
         </div>
-      ) : <div className="mt-3"><ReadOnlyNote /></div>}
+      ) : (
+        <div className="mt-3">
+          <ReadOnlyNote />
+        </div>
+      )}
       <ActionError failure={failure} testId="schedule-error" />
       {props.schedule.length > 0 && !dirty && (
-        <p className="mt-2 text-xs text-slate-500">Saved plan: {props.schedule.map((s) => `${s.percentage}% ${formatUtc(new Date(s.at), false)}`).join(" → ")} (UTC). Steps apply at their time; no job needs to run.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          Saved plan: {props.schedule.map((s) => `${s.percentage}% ${formatUtc(new Date(s.at), false)}`).join(" → ")} (UTC). Steps apply at
+          their time; no job needs to run.
+        </p>
       )}
     </div>
   );

@@ -11,7 +11,21 @@ type Targeting = { tiers: string[]; cells: string[]; regions: string[] };
 const toggle = (xs: string[], x: string) => (xs.includes(x) ? xs.filter((y) => y !== x) : [...xs, x]);
 
 /** Which customers may get the flag at all, by their home cell: every non-empty list must match. */
-export function TargetingEditor({ flagKey, version, targeting, cells, regions, canEdit }: { flagKey: string; version: number; targeting: Targeting; cells: { id: string; tier: string; region: string }[]; regions: string[]; canEdit: boolean }) {
+export function TargetingEditor({
+  flagKey,
+  version,
+  targeting,
+  cells,
+  regions,
+  canEdit,
+}: {
+  flagKey: string;
+  version: number;
+  targeting: Targeting;
+  cells: { id: string; tier: string; region: string }[];
+  regions: string[];
+  canEdit: boolean;
+}) {
   const [draft, setDraft] = useState<Targeting>(targeting);
   const { run, pending, failure } = useFlagAction(setTargeting);
   const dirty = JSON.stringify(draft) !== JSON.stringify(targeting);
@@ -25,7 +39,13 @@ export function TargetingEditor({ flagKey, version, targeting, cells, regions, c
         <div className="flex flex-wrap gap-3">
           {TIERS.map((t) => (
             <label key={t} className="inline-flex items-center gap-1.5">
-              <input type="checkbox" disabled={off} checked={draft.tiers.includes(t)} onChange={() => setDraft((d) => ({ ...d, tiers: toggle(d.tiers, t) }))} className="accent-indigo-600" />
+              <input
+                type="checkbox"
+                disabled={off}
+                checked={draft.tiers.includes(t)}
+                onChange={() => setDraft((d) => ({ ...d, tiers: toggle(d.tiers, t) }))}
+                className="accent-indigo-600"
+              />
               <TierBadge tier={t} />
             </label>
           ))}
@@ -36,7 +56,13 @@ export function TargetingEditor({ flagKey, version, targeting, cells, regions, c
         <div className="flex flex-wrap gap-x-3 gap-y-1.5">
           {regions.map((r) => (
             <label key={r} className="inline-flex items-center gap-1.5 font-mono text-xs">
-              <input type="checkbox" disabled={off} checked={draft.regions.includes(r)} onChange={() => setDraft((d) => ({ ...d, regions: toggle(d.regions, r) }))} className="accent-indigo-600" />
+              <input
+                type="checkbox"
+                disabled={off}
+                checked={draft.regions.includes(r)}
+                onChange={() => setDraft((d) => ({ ...d, regions: toggle(d.regions, r) }))}
+                className="accent-indigo-600"
+              />
               {r}
             </label>
           ))}
@@ -47,23 +73,43 @@ export function TargetingEditor({ flagKey, version, targeting, cells, regions, c
         <div className="grid max-h-40 grid-cols-2 gap-x-3 gap-y-1 overflow-y-auto rounded-md border border-slate-200 p-2">
           {cells.map((c) => (
             <label key={c.id} className="inline-flex items-center gap-1.5 font-mono text-xs" title={`${c.tier}, ${c.region}`}>
-              <input type="checkbox" disabled={off} checked={draft.cells.includes(c.id)} onChange={() => setDraft((d) => ({ ...d, cells: toggle(d.cells, c.id) }))} className="accent-indigo-600" />
+              <input
+                type="checkbox"
+                disabled={off}
+                checked={draft.cells.includes(c.id)}
+                onChange={() => setDraft((d) => ({ ...d, cells: toggle(d.cells, c.id) }))}
+                className="accent-indigo-600"
+              />
               {c.id}
             </label>
           ))}
         </div>
       </fieldset>
       <p className="text-xs text-slate-500">
-        {none ? "No targeting: every customer can be in the rollout." : "Only customers whose home cell matches every selected list are in the rollout; the allowlist bypasses targeting."}
+        {none
+          ? "No targeting: every customer can be in the rollout."
+          : "Only customers whose home cell matches every selected list are in the rollout; the allowlist bypasses targeting."}
       </p>
       {canEdit ? (
         <div className="flex items-center gap-3">
-          <button type="button" data-testid="targeting-save" disabled={!dirty || pending} onClick={() => run({ key: flagKey, version, ...draft })} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+          <button
+            type="button"
+            data-testid="targeting-save"
+            disabled={!dirty || pending}
+            onClick={() => run({ key: flagKey, version, ...draft })}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
             {pending ? "Saving…" : "Save targeting"}
           </button>
-          {dirty && <button type="button" onClick={() => setDraft(targeting)} className="text-sm text-slate-500 hover:underline">Discard</button>}
+          {dirty && (
+            <button type="button" onClick={() => setDraft(targeting)} className="text-sm text-slate-500 hover:underline">
+              Discard
+            </button>
+          )}
         </div>
-      ) : <ReadOnlyNote />}
+      ) : (
+        <ReadOnlyNote />
+      )}
       <ActionError failure={failure} testId="targeting-error" />
     </div>
   );

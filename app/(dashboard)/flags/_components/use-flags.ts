@@ -18,7 +18,10 @@ export function useFlagPreview(key: string, customer: string) {
     queryKey: flagKeys.preview(key, customer),
     enabled: customer.trim() !== "",
     queryFn: async ({ signal }): Promise<FlagPreview> => {
-      const res = await fetch(`/api/v1/flags/${encodeURIComponent(key)}/preview?customer=${encodeURIComponent(customer)}`, { signal, headers: { Accept: "application/json" } });
+      const res = await fetch(`/api/v1/flags/${encodeURIComponent(key)}/preview?customer=${encodeURIComponent(customer)}`, {
+        signal,
+        headers: { Accept: "application/json" },
+      });
       const body = await res.json().catch(() => null);
       if (!res.ok) throw new PreviewError(body?.error?.message ?? `preview failed (${res.status})`);
       return body as FlagPreview;

@@ -18,7 +18,9 @@ export function ImportForm({ canApply }: { canApply: boolean }) {
     <YamlImportForm
       action={importFleetAction}
       label="Fleet YAML"
-      placeholder={"template:\n  services: [sms, voice, video, whatsapp, email]\n\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }"}
+      placeholder={
+        "template:\n  services: [sms, voice, video, whatsapp, email]\n\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }"
+      }
       applyTitle={canApply ? undefined : "Admins only"}
       success={(data) => (
         <>

@@ -12,7 +12,12 @@ export default async function ImportGatewayPage() {
   const allowed = canChangeRoutes(user);
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500"><Link href="/gateway" className="hover:underline">API versions</Link> / import</nav>
+      <nav className="mb-2 text-sm text-slate-500">
+        <Link href="/gateway" className="hover:underline">
+          API versions
+        </Link>{" "}
+        / import
+      </nav>
       <PageHeader
         title="Import gateway config"
         subtitle="Make the edge route table match a Landing Zone config (the shape of examples/api-gateway-config.yaml). Routes missing from the file are removed; a route the file would start serving must pass the readiness gate; nothing changes unless the whole file is valid."

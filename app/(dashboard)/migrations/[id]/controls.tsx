@@ -2,8 +2,15 @@
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
 import { useState } from "react";
-import { ActionOutcome, useServerAction, } from "@/components/use-server-action";
-import { approveMigrationAction, rejectMigrationAction, retryMigrationAction, rollbackCellAction, rollbackMigrationAction, startMigrationAction } from "../actions";
+import { ActionOutcome, useServerAction } from "@/components/use-server-action";
+import {
+  approveMigrationAction,
+  rejectMigrationAction,
+  retryMigrationAction,
+  rollbackCellAction,
+  rollbackMigrationAction,
+  startMigrationAction,
+} from "../actions";
 
 export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: number }) {
   const { result, pending, run } = useServerAction();
@@ -11,23 +18,58 @@ export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: num
   return (
     <section className="rounded-xl border border-indigo-200 bg-indigo-50 p-4" data-testid="start-panel">
       <h2 className="text-sm font-semibold text-indigo-900">Start this migration</h2>
-      <p className="mt-1 text-sm text-indigo-800">Canary first. Waits between steps are divided by the speed (1 = real time); it is recorded in the audit trail.</p>
+      <p className="mt-1 text-sm text-indigo-800">
+        Canary first. Waits between steps are divided by the speed (1 = real time); it is recorded in the audit trail.
+      </p>
       <label className="mt-2 block text-sm">
         <span className="text-indigo-900">Speed (time scale)</span>
-        <input aria-label="Speed" value={speed} onChange={(e) => setSpeed(e.target.value)} className="mt-1 w-full rounded-md border border-indigo-300 bg-white px-2 py-1 text-sm" />
+        <input
+          aria-label="Speed"
+          value={speed}
+          onChange={(e) => setSpeed(e.target.value)}
+          className="mt-1 w-full rounded-md border border-indigo-300 bg-white px-2 py-1 text-sm"
+        />
       </label>
-      <button type="button" disabled={pending} onClick={() => run(startMigrationAction, { id, speed })} className="mt-2 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">Start migration</button>
+      <button
+        type="button"
+        disabled={pending}
+        onClick={() => run(startMigrationAction, { id, speed })}
+        className="mt-2 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+      >
+        Start migration
+      </button>
       <ActionOutcome result={result} />
     </section>
   );
 }
 
-export function MigrationApproval({ id, phase, step, title, cells, confirmRequired, canDecide, whyNot }: { id: string; phase: number; step: number; title: string; cells: string[]; confirmRequired: boolean; canDecide: boolean; whyNot: string | null }) {
+export function MigrationApproval({
+  id,
+  phase,
+  step,
+  title,
+  cells,
+  confirmRequired,
+  canDecide,
+  whyNot,
+}: {
+  id: string;
+  phase: number;
+  step: number;
+  title: string;
+  cells: string[];
+  confirmRequired: boolean;
+  canDecide: boolean;
+  whyNot: string | null;
+}) {
   const { result, pending, run } = useServerAction();
   const [comment, setComment] = useState("");
   const [confirm, setConfirm] = useState("");
   return (
-    <section className={`rounded-xl border-2 p-4 ${confirmRequired ? "border-red-300 bg-red-50" : "border-violet-300 bg-violet-50"}`} data-testid="migration-approval">
+    <section
+      className={`rounded-xl border-2 p-4 ${confirmRequired ? "border-red-300 bg-red-50" : "border-violet-300 bg-violet-50"}`}
+      data-testid="migration-approval"
+    >
       <h2 className="text-sm font-semibold">Approval: {title}</h2>
       <p className="mt-1 text-sm">{cells.join(", ")} wait for a release manager other than the one who started this migration.</p>
       {confirmRequired && (
@@ -39,52 +81,126 @@ export function MigrationApproval({ id, phase, step, title, cells, confirmRequir
         <>
           <label className="mt-3 block text-sm">
             <span>Comment (required)</span>
-            <textarea aria-label="Approval comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 bg-white p-2 text-sm" />
+            <textarea
+              aria-label="Approval comment"
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              rows={2}
+              className="mt-1 w-full rounded-md border border-slate-300 bg-white p-2 text-sm"
+            />
           </label>
           {confirmRequired && (
             <label className="mt-2 block text-sm">
-              <span>Type the migration id <code className="font-mono">{id}</code> to confirm</span>
-              <input aria-label="Type the migration id to confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} className="mt-1 w-full rounded-md border border-red-300 bg-white px-2 py-1 font-mono text-sm" />
+              <span>
+                Type the migration id <code className="font-mono">{id}</code> to confirm
+              </span>
+              <input
+                aria-label="Type the migration id to confirm"
+                value={confirm}
+                onChange={(e) => setConfirm(e.target.value)}
+                className="mt-1 w-full rounded-md border border-red-300 bg-white px-2 py-1 font-mono text-sm"
+              />
             </label>
           )}
           <div className="mt-2 flex gap-2">
-            <button type="button" disabled={pending || (confirmRequired && confirm.trim() !== id)} onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">Approve</button>
-            <button type="button" disabled={pending} onClick={() => run(rejectMigrationAction, { id, phase, step, comment })} className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">Reject</button>
+            <button
+              type="button"
+              disabled={pending || (confirmRequired && confirm.trim() !== id)}
+              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })}
+              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            >
+              Approve
+            </button>
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() => run(rejectMigrationAction, { id, phase, step, comment })}
+              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            >
+              Reject
+            </button>
           </div>
         </>
       ) : (
-        <p className="mt-3 text-sm font-medium" data-testid="approval-not-allowed">{whyNot}</p>
+        <p className="mt-3 text-sm font-medium" data-testid="approval-not-allowed">
+          {whyNot}
+        </p>
       )}
       <ActionOutcome result={result} />
     </section>
   );
 }
 
-export function RollbackControls({ id, migration, cells, canRollback, canRetry }: { id: string; migration: { allowed: boolean; reason: string }; cells: { cell: string; allowed: boolean; reason: string }[]; canRollback: boolean; canRetry: boolean }) {
+export function RollbackControls({
+  id,
+  migration,
+  cells,
+  canRollback,
+  canRetry,
+}: {
+  id: string;
+  migration: { allowed: boolean; reason: string };
+  cells: { cell: string; allowed: boolean; reason: string }[];
+  canRollback: boolean;
+  canRetry: boolean;
+}) {
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
   const offered = cells.filter((c) => c.allowed);
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="rollback-controls">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Rollback</h2>
-      <p className="text-sm text-slate-700" data-testid="rollback-reason">{migration.allowed ? `Rolling back will: ${migration.reason}.` : `Not offered: ${migration.reason}.`}</p>
+      <p className="text-sm text-slate-700" data-testid="rollback-reason">
+        {migration.allowed ? `Rolling back will: ${migration.reason}.` : `Not offered: ${migration.reason}.`}
+      </p>
       {canRollback && (migration.allowed || offered.length > 0) && (
         <>
-          <input aria-label="Rollback reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Reason (required)" className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
-          {migration.allowed && <button type="button" disabled={pending} onClick={() => run(rollbackMigrationAction, { id, reason })} className="mt-2 rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50">Roll back migration</button>}
+          <input
+            aria-label="Rollback reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="Reason (required)"
+            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
+          {migration.allowed && (
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() => run(rollbackMigrationAction, { id, reason })}
+              className="mt-2 rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50"
+            >
+              Roll back migration
+            </button>
+          )}
           {offered.length > 0 && (
             <ul className="mt-2 space-y-1 text-xs">
               {offered.map((c) => (
                 <li key={c.cell} className="flex items-center justify-between gap-2">
                   <span>{c.reason}</span>
-                  <button type="button" disabled={pending} onClick={() => run(rollbackCellAction, { id, cell: c.cell, reason })} className="shrink-0 rounded border border-orange-300 px-2 py-0.5 text-orange-800">Roll back {c.cell}</button>
+                  <button
+                    type="button"
+                    disabled={pending}
+                    onClick={() => run(rollbackCellAction, { id, cell: c.cell, reason })}
+                    className="shrink-0 rounded border border-orange-300 px-2 py-0.5 text-orange-800"
+                  >
+                    Roll back {c.cell}
+                  </button>
                 </li>
               ))}
             </ul>
           )}
         </>
       )}
-      {canRetry && <button type="button" disabled={pending} onClick={() => run(retryMigrationAction, { id })} className="mt-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm">Retry failed cells</button>}
+      {canRetry && (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run(retryMigrationAction, { id })}
+          className="mt-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+        >
+          Retry failed cells
+        </button>
+      )}
       <ActionOutcome result={result} />
     </section>
   );

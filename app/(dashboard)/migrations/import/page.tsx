@@ -11,9 +11,23 @@ export default async function ImportMigrationPage() {
   const user = await requireUser();
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500"><Link href="/migrations" className="hover:underline">Migrations</Link> / import</nav>
-      <PageHeader title="Import a migration manifest" subtitle="The examples/migration-manifest.yaml shape. Script paths resolve against the examples/ folder; every problem is listed with its line." />
-      <Card>{canRunMigrations(user) ? <ImportMigrationForm /> : <p className="text-sm text-slate-600">Only release managers and admins import migrations (you are {user.role}).</p>}</Card>
+      <nav className="mb-2 text-sm text-slate-500">
+        <Link href="/migrations" className="hover:underline">
+          Migrations
+        </Link>{" "}
+        / import
+      </nav>
+      <PageHeader
+        title="Import a migration manifest"
+        subtitle="The examples/migration-manifest.yaml shape. Script paths resolve against the examples/ folder; every problem is listed with its line."
+      />
+      <Card>
+        {canRunMigrations(user) ? (
+          <ImportMigrationForm />
+        ) : (
+          <p className="text-sm text-slate-600">Only release managers and admins import migrations (you are {user.role}).</p>
+        )}
+      </Card>
     </>
   );
 }

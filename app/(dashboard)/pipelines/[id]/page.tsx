@@ -36,13 +36,28 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
             <span>·</span>
             <span data-testid="pipeline-format">{pipeline.format === "native" ? "native form" : "state-machine form"}</span>
             <span>·</span>
-            <span>v{pipeline.version}, updated by {pipeline.updatedBy} {fmtTime(pipeline.updatedAt)}</span>
+            <span>
+              v{pipeline.version}, updated by {pipeline.updatedBy} {fmtTime(pipeline.updatedAt)}
+            </span>
           </span>
         }
         actions={
           <>
-            <a href={`/pipelines/${pipeline.id}/export`} download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">Download YAML</a>
-            {canImportPipeline(user) && <Link href="/pipelines/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Import pipeline YAML</Link>}
+            <a
+              href={`/pipelines/${pipeline.id}/export`}
+              download
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+            >
+              Download YAML
+            </a>
+            {canImportPipeline(user) && (
+              <Link
+                href="/pipelines/import"
+                className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+              >
+                Import pipeline YAML
+              </Link>
+            )}
           </>
         }
       />
@@ -66,14 +81,22 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
       <div className="grid gap-4 xl:grid-cols-2">
         <Card title="Original YAML">
           <details data-testid="pipeline-source">
-            <summary className="cursor-pointer text-sm text-slate-600">The file as it was imported ({pipeline.source.split("\n").length} lines)</summary>
-            <div className="mt-3"><NumberedYaml text={pipeline.source} /></div>
+            <summary className="cursor-pointer text-sm text-slate-600">
+              The file as it was imported ({pipeline.source.split("\n").length} lines)
+            </summary>
+            <div className="mt-3">
+              <NumberedYaml text={pipeline.source} />
+            </div>
           </details>
         </Card>
         <Card title="Native form">
           <details>
-            <summary className="cursor-pointer text-sm text-slate-600">What <code className="font-mono">npx cellplane export pipeline {pipeline.id}</code> prints</summary>
-            <div className="mt-3"><NumberedYaml text={exportPipelineYaml(pipeline.spec)} /></div>
+            <summary className="cursor-pointer text-sm text-slate-600">
+              What <code className="font-mono">npx cellplane export pipeline {pipeline.id}</code> prints
+            </summary>
+            <div className="mt-3">
+              <NumberedYaml text={exportPipelineYaml(pipeline.spec)} />
+            </div>
           </details>
         </Card>
       </div>

@@ -10,7 +10,12 @@ import { planWaves } from "@/lib/rollouts/plan";
 
 const input = z.object({
   yaml: z.string().min(1, "paste or upload a pipeline YAML file").max(1_000_000, "the file is larger than 1 MB"),
-  id: z.string().trim().max(100).optional().transform((v) => v || undefined),
+  id: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   mode: z.enum(["preview", "apply"]).default("apply"),
 });
 

@@ -25,8 +25,15 @@ export function PipelineImportForm({ canApply }: { canApply: boolean }) {
       fields={
         <label className="block text-sm">
           <span className="font-medium text-slate-700">Pipeline id</span>
-          <span className="ml-2 text-xs text-slate-500">optional: overrides the file's <code className="font-mono">pipeline.id</code> (a state-machine file has none)</span>
-          <input name="id" aria-label="Pipeline id" placeholder="e.g. standard" className="mt-1 block w-64 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm" />
+          <span className="ml-2 text-xs text-slate-500">
+            optional: overrides the file's <code className="font-mono">pipeline.id</code> (a state-machine file has none)
+          </span>
+          <input
+            name="id"
+            aria-label="Pipeline id"
+            placeholder="e.g. standard"
+            className="mt-1 block w-64 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+          />
         </label>
       }
       success={(data) => (
@@ -36,17 +43,28 @@ export function PipelineImportForm({ canApply }: { canApply: boolean }) {
               ? `${data.created ? "Created" : "Updated"} pipeline ${data.id}, version ${data.version}.`
               : `Preview: ${data.created ? "a new pipeline" : `replaces version ${data.version - 1} of`} ${data.id} (${data.format} form).`}
           </p>
-          <p className="mt-1 text-slate-700">{data.name}: {data.summary}</p>
+          <p className="mt-1 text-slate-700">
+            {data.name}: {data.summary}
+          </p>
           <ol className="mt-3 space-y-1 text-xs" data-testid="import-plan">
             {data.steps.map((s) => (
               <li key={s.name}>
                 <span className="font-medium text-slate-800">{s.name}</span>
-                {s.requiresApproval && <> <span className="text-amber-700">(approval)</span></>}
+                {s.requiresApproval && (
+                  <>
+                    {" "}
+                    <span className="text-amber-700">(approval)</span>
+                  </>
+                )}
                 : <span className="font-mono text-slate-600">{s.cells.join(", ")}</span>
               </li>
             ))}
           </ol>
-          {data.applied && <Link href={`/pipelines/${data.id}`} className="mt-3 inline-block text-indigo-700 hover:underline">Open the pipeline →</Link>}
+          {data.applied && (
+            <Link href={`/pipelines/${data.id}`} className="mt-3 inline-block text-indigo-700 hover:underline">
+              Open the pipeline →
+            </Link>
+          )}
         </>
       )}
     />

@@ -7,7 +7,14 @@ import { Tag } from "@/components/badges";
 import { Card, PageHeader } from "@/components/page-header";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { BakeCountdown } from "@/components/rollouts/countdown";
-import { canAbortRelease, canAdvanceRelease, canApprove, canDecideGates, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
+import {
+  canAbortRelease,
+  canAdvanceRelease,
+  canApprove,
+  canDecideGates,
+  canPauseRelease,
+  canRollbackRelease,
+} from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
 import { formatCheck } from "@/lib/rollouts/checks";
@@ -37,24 +44,53 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const services = Object.keys(doc.versions);
   const cells = [...new Set(doc.waves.flatMap((w) => w.cells))];
   const [observed, windowCustomers] = await Promise.all([
-    db().cellService.findMany({ where: { cellId: { in: cells }, serviceId: { in: services } }, select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true } }),
+    db().cellService.findMany({
+      where: { cellId: { in: cells }, serviceId: { in: services } },
+      select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true },
+    }),
     customersInWindowCells(doc),
   ]);
   const obs = new Map(observed.map((o) => [`${o.cellId}/${o.serviceId}`, o]));
   const current = doc.waves[doc.current];
   const gate = current?.state === "AWAITING_APPROVAL" ? current : null;
-  const whyNot = !canDecideGates(user) ? `Only release managers and admins can decide gates (you are ${user.role}).` : !canApprove(user, r) ? "Four-eyes: you started this release, so another release manager must decide this gate." : null;
+  const whyNot = !canDecideGates(user)
+    ? `Only release managers and admins can decide gates (you are ${user.role}).`
+    : !canApprove(user, r)
+      ? "Four-eyes: you started this release, so another release manager must decide this gate."
+      : null;
 
   return (
     <>
       <AutoRefresh active={!isTerminal(doc.status)} />
-      <nav className="mb-2 text-sm text-slate-500"><Link href="/releases" className="hover:underline">Releases</Link> / <span className="font-mono">{r.id}</span></nav>
+      <nav className="mb-2 text-sm text-slate-500">
+        <Link href="/releases" className="hover:underline">
+          Releases
+        </Link>{" "}
+        / <span className="font-mono">{r.id}</span>
+      </nav>
       <PageHeader
-        title={<span className="flex items-center gap-3">{r.title} <ReleaseStatusBadge status={doc.status} /></span>}
+        title={
+          <span className="flex items-center gap-3">
+            {r.title} <ReleaseStatusBadge status={doc.status} />
+          </span>
+        }
         subtitle={
           <span>
-            {services.map((s) => <Tag key={s}>{s} {doc.versions[s]}</Tag>)} through <Link className="text-indigo-700 hover:underline" href={`/pipelines/${r.pipeline.id}`}>{r.pipeline.name}</Link> · started by {r.startedBy} at {fmt(r.startedAt)} UTC
-            {doc.endReason && <span className="block text-slate-700" data-testid="end-reason">{doc.endReason}</span>}
+            {services.map((s) => (
+              <Tag key={s}>
+                {s} {doc.versions[s]}
+              </Tag>
+            ))}{" "}
+            through{" "}
+            <Link className="text-indigo-700 hover:underline" href={`/pipelines/${r.pipeline.id}`}>
+              {r.pipeline.name}
+            </Link>{" "}
+            · started by {r.startedBy} at {fmt(r.startedAt)} UTC
+            {doc.endReason && (
+              <span className="block text-slate-700" data-testid="end-reason">
+                {doc.endReason}
+              </span>
+            )}
           </span>
         }
       />
@@ -64,9 +100,16 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           <Card title="Waves">
             <ol className="grid grid-cols-[repeat(auto-fill,minmax(220px,1fr))] gap-3" data-testid="wave-pipeline">
               {doc.waves.map((w, i) => (
-                <li key={i} data-testid={`wave-${i}`} data-state={w.state} className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}>
+                <li
+                  key={i}
+                  data-testid={`wave-${i}`}
+                  data-state={w.state}
+                  className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
+                >
                   <div className="flex items-center justify-between gap-2">
-                    <span className="truncate text-sm font-semibold" title={w.name}>{i + 1}. {w.name}</span>
+                    <span className="truncate text-sm font-semibold" title={w.name}>
+                      {i + 1}. {w.name}
+                    </span>
                     <WaveStateBadge state={w.state} />
                   </div>
                   <div className="mt-1 text-[11px] text-slate-500">
@@ -77,17 +120,39 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                   <ul className="mt-2 space-y-0.5 text-xs">
                     {w.cells.map((c) => (
                       <li key={c} className="flex justify-between gap-2 font-mono">
-                        <Link href={`/cells/${c}`} className="truncate text-indigo-700 hover:underline">{c}</Link>
-                        <span className="text-slate-500">{services.map((s) => obs.get(`${c}/${s}`)?.observedVersion ?? "—").join(",")}</span>
+                        <Link href={`/cells/${c}`} className="truncate text-indigo-700 hover:underline">
+                          {c}
+                        </Link>
+                        <span className="text-slate-500">
+                          {services.map((s) => obs.get(`${c}/${s}`)?.observedVersion ?? "—").join(",")}
+                        </span>
                       </li>
                     ))}
                   </ul>
-                  {w.state === "BAKING" && w.bakeStartedAt && w.bakeEndsAt && <div className="mt-2"><BakeCountdown start={w.bakeStartedAt} end={w.bakeEndsAt} /></div>}
-                  {w.waiting && <p className="mt-2 text-xs text-slate-600" data-testid="wave-waiting">⏳ {w.waiting}</p>}
-                  {w.failure && <p className="mt-2 text-xs font-medium text-red-700" data-testid="wave-failure">✕ {w.failure}</p>}
-                  {w.decision && <p className="mt-2 text-xs text-slate-600">{w.decision.decision === "approve" ? "✓ Approved" : "✕ Rejected"} by {w.decision.by}: “{w.decision.comment}”</p>}
+                  {w.state === "BAKING" && w.bakeStartedAt && w.bakeEndsAt && (
+                    <div className="mt-2">
+                      <BakeCountdown start={w.bakeStartedAt} end={w.bakeEndsAt} />
+                    </div>
+                  )}
+                  {w.waiting && (
+                    <p className="mt-2 text-xs text-slate-600" data-testid="wave-waiting">
+                      ⏳ {w.waiting}
+                    </p>
+                  )}
+                  {w.failure && (
+                    <p className="mt-2 text-xs font-medium text-red-700" data-testid="wave-failure">
+                      ✕ {w.failure}
+                    </p>
+                  )}
+                  {w.decision && (
+                    <p className="mt-2 text-xs text-slate-600">
+                      {w.decision.decision === "approve" ? "✓ Approved" : "✕ Rejected"} by {w.decision.by}: “{w.decision.comment}”
+                    </p>
+                  )}
                   <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
-                    {w.checks.map((c, k) => <li key={k}>• {formatCheck(c)}</li>)}
+                    {w.checks.map((c, k) => (
+                      <li key={k}>• {formatCheck(c)}</li>
+                    ))}
                   </ul>
                 </li>
               ))}
@@ -96,35 +161,93 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
 
           <Card title="Check results — measured vs threshold">
             <table className="w-full text-sm" data-testid="check-results">
-              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1 pr-3">Wave</th><th className="pr-3">Check</th><th className="pr-3">Result</th><th className="pr-3 text-right">Measured</th><th className="pr-3 text-right">Threshold</th><th className="pl-4">Detail</th></tr></thead>
+              <thead className="text-left text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="py-1 pr-3">Wave</th>
+                  <th className="pr-3">Check</th>
+                  <th className="pr-3">Result</th>
+                  <th className="pr-3 text-right">Measured</th>
+                  <th className="pr-3 text-right">Threshold</th>
+                  <th className="pl-4">Detail</th>
+                </tr>
+              </thead>
               <tbody className="divide-y divide-slate-100">
                 {r.checkResults.map((c) => (
                   <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed}>
                     <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
                     <td className="pr-3 font-mono text-xs">{c.check}</td>
-                    <td className="pr-3">{c.passed ? <span className="text-emerald-700">passed</span> : <span className="font-semibold text-red-700">failed</span>}</td>
-                    <td className="pr-3 text-right tabular-nums" data-testid="check-measured">{measuredText(c.unit, c.measured)}</td>
-                    <td className="pr-3 text-right tabular-nums">{c.threshold === null ? "—" : c.unit === "ratio" ? `< ${pct(c.threshold)}` : c.unit === "ms" ? `< ${c.threshold} ms` : `= ${c.threshold}`}</td>
+                    <td className="pr-3">
+                      {c.passed ? (
+                        <span className="text-emerald-700">passed</span>
+                      ) : (
+                        <span className="font-semibold text-red-700">failed</span>
+                      )}
+                    </td>
+                    <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
+                      {measuredText(c.unit, c.measured)}
+                    </td>
+                    <td className="pr-3 text-right tabular-nums">
+                      {c.threshold === null
+                        ? "—"
+                        : c.unit === "ratio"
+                          ? `< ${pct(c.threshold)}`
+                          : c.unit === "ms"
+                            ? `< ${c.threshold} ms`
+                            : `= ${c.threshold}`}
+                    </td>
                     <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
                   </tr>
                 ))}
-                {r.checkResults.length === 0 && <tr><td colSpan={6} className="py-3 text-slate-500">No wave has been validated yet.</td></tr>}
+                {r.checkResults.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="py-3 text-slate-500">
+                      No wave has been validated yet.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </Card>
 
           <Card title="Release audit trail">
-            <div className="-m-4 max-h-96 overflow-auto"><AuditTable rows={r.audit} compact /></div>
+            <div className="-m-4 max-h-96 overflow-auto">
+              <AuditTable rows={r.audit} compact />
+            </div>
           </Card>
         </div>
 
         <div className="space-y-6">
-          {gate && <ApprovalPanel id={r.id} wave={doc.current} waveName={gate.name} cells={gate.cells} canDecide={whyNot === null} whyNot={whyNot} />}
-          <ReleaseControls id={r.id} status={doc.status} waveState={current?.state ?? null} can={{ pause: canPauseRelease(user), abort: canAbortRelease(user), rollback: canRollbackRelease(user), advance: canAdvanceRelease(user) }} />
+          {gate && (
+            <ApprovalPanel
+              id={r.id}
+              wave={doc.current}
+              waveName={gate.name}
+              cells={gate.cells}
+              canDecide={whyNot === null}
+              whyNot={whyNot}
+            />
+          )}
+          <ReleaseControls
+            id={r.id}
+            status={doc.status}
+            waveState={current?.state ?? null}
+            can={{
+              pause: canPauseRelease(user),
+              abort: canAbortRelease(user),
+              rollback: canRollbackRelease(user),
+              advance: canAdvanceRelease(user),
+            }}
+          />
           <Card title="Approvals">
             <ul className="space-y-2 text-sm" data-testid="approvals">
               {r.approvals.map((a) => (
-                <li key={a.id.toString()}><span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>{a.decision === "approve" ? "Approved" : "Rejected"}</span> {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {fmt(a.decidedAt)}<div className="text-slate-600">“{a.comment}”</div></li>
+                <li key={a.id.toString()}>
+                  <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
+                    {a.decision === "approve" ? "Approved" : "Rejected"}
+                  </span>{" "}
+                  {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {fmt(a.decidedAt)}
+                  <div className="text-slate-600">“{a.comment}”</div>
+                </li>
               ))}
               {r.approvals.length === 0 && <li className="text-slate-500">No decisions yet.</li>}
             </ul>
@@ -133,8 +256,19 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             <ul className="space-y-2 text-xs" data-testid="deliveries">
               {r.deliveries.map((d) => (
                 <li key={d.id.toString()} className="flex items-start justify-between gap-2">
-                  <span><span className="font-mono">{d.event}</span> → {d.target}<div className="text-slate-500">{String((d.payload as { text?: string }).text ?? JSON.stringify(d.payload)).slice(0, 140)}</div>{d.lastError && <div className="text-red-600">{d.lastError}</div>}</span>
-                  <span className={`shrink-0 rounded px-1.5 ${d.status === "sent" ? "bg-emerald-100 text-emerald-800" : d.status === "failed" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}>{d.status}{d.attempts > 1 ? ` ×${d.attempts}` : ""}</span>
+                  <span>
+                    <span className="font-mono">{d.event}</span> → {d.target}
+                    <div className="text-slate-500">
+                      {String((d.payload as { text?: string }).text ?? JSON.stringify(d.payload)).slice(0, 140)}
+                    </div>
+                    {d.lastError && <div className="text-red-600">{d.lastError}</div>}
+                  </span>
+                  <span
+                    className={`shrink-0 rounded px-1.5 ${d.status === "sent" ? "bg-emerald-100 text-emerald-800" : d.status === "failed" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}
+                  >
+                    {d.status}
+                    {d.attempts > 1 ? ` ×${d.attempts}` : ""}
+                  </span>
                 </li>
               ))}
               {r.deliveries.length === 0 && <li className="text-slate-500">Nothing sent yet.</li>}
@@ -143,7 +277,12 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           {windowCustomers.length > 0 && (
             <Card title="Customers in maintenance-window cells">
               <ul className="space-y-1 text-xs" data-testid="window-customers">
-                {windowCustomers.map((c) => <li key={c.id}><span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name} <span className="font-mono text-slate-400">{c.id}</span></li>)}
+                {windowCustomers.map((c) => (
+                  <li key={c.id}>
+                    <span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name}{" "}
+                    <span className="font-mono text-slate-400">{c.id}</span>
+                  </li>
+                ))}
               </ul>
             </Card>
           )}

@@ -17,7 +17,13 @@ function wantsJson(req: NextRequest, format: "yaml" | "json" | undefined): boole
 /** The live route table for the Landing Zone to poll, with an ETag per table version and representation. */
 export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
   const q = configQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!q.success) throw new ApiInputError(400, "INVALID", "invalid query", q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  if (!q.success)
+    throw new ApiInputError(
+      400,
+      "INVALID",
+      "invalid query",
+      q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
   const json = wantsJson(req, q.data.format);
   const { routes, version } = await configSnapshot(db());
   const etag = `"gateway-v${version.version}-${json ? "json" : "yaml"}"`;
@@ -30,5 +36,7 @@ export const GET = withApi({ scope: "gateway:read", allowSession: true }, async 
   };
   if (etagMatches(req, etag)) return new NextResponse(null, { status: 304, headers });
   if (json) return NextResponse.json(exportGatewayConfig(routes), { headers });
-  return new NextResponse(exportGatewayYaml(routes, version), { headers: { ...headers, "Content-Type": "application/yaml; charset=utf-8" } });
+  return new NextResponse(exportGatewayYaml(routes, version), {
+    headers: { ...headers, "Content-Type": "application/yaml; charset=utf-8" },
+  });
 });

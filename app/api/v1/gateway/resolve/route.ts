@@ -9,7 +9,13 @@ export const dynamic = "force-dynamic";
 /** A dry run of the edge: the answer mirrors the edge's status and the headers it would add. */
 export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
   const q = resolveQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!q.success) throw new ApiInputError(400, "INVALID", "invalid query", q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  if (!q.success)
+    throw new ApiInputError(
+      400,
+      "INVALID",
+      "invalid query",
+      q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
   const answer = await resolveFor(db(), q.data, new Date());
   const headers: Record<string, string> = { "Cache-Control": "no-store", "X-Gateway-Config-Version": String(answer.configVersion) };
   for (const [k, v] of Object.entries(answer.headers)) if (v) headers[k] = v;

@@ -21,12 +21,20 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
 
-export default async function ServicePage({ params, searchParams }: { params: Promise<{ id: string; service: string }>; searchParams: Promise<{ window?: string }> }) {
+export default async function ServicePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; service: string }>;
+  searchParams: Promise<{ window?: string }>;
+}) {
   await requireUser();
   const { id, service } = await params;
   const sp = await searchParams;
   const cell = await db().cell.findUnique({ where: { id } });
-  const cs = cell && (await db().cellService.findUnique({ where: { cellId_serviceId: { cellId: id, serviceId: service } }, include: { service: true } }));
+  const cs =
+    cell &&
+    (await db().cellService.findUnique({ where: { cellId_serviceId: { cellId: id, serviceId: service } }, include: { service: true } }));
   if (!cell || !cs) notFound();
   const window: Window = sp.window && sp.window in WINDOWS ? (sp.window as Window) : "1h";
   const t = await currentThresholds();
@@ -40,13 +48,36 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   ]);
   const s = health.services.find((x) => x.service === service)!;
   const vars = { cell: id, region: cell.region, tier: cell.tier, service };
-  const thresholds = { errorRed: t.red.errorRate, errorYellow: t.yellow.errorRate, p99Red: t.red.p99Ms, p99Yellow: t.yellow.p99Ms, cpuYellow: t.yellow.cpu };
+  const thresholds = {
+    errorRed: t.red.errorRate,
+    errorYellow: t.yellow.errorRate,
+    p99Red: t.red.p99Ms,
+    p99Yellow: t.yellow.p99Ms,
+    cpuYellow: t.yellow.cpu,
+  };
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500"><Link href="/" className="hover:underline">Health</Link> / <Link href={`/cells/${id}`} className="font-mono hover:underline">{id}</Link> / {service}</nav>
+      <nav className="mb-2 text-sm text-slate-500">
+        <Link href="/" className="hover:underline">
+          Health
+        </Link>{" "}
+        /{" "}
+        <Link href={`/cells/${id}`} className="font-mono hover:underline">
+          {id}
+        </Link>{" "}
+        / {service}
+      </nav>
       <PageHeader
-        title={<span className="flex items-center gap-3">{cs.service.name} in <span className="font-mono">{id}</span> <StatusBadge status={s.status} /></span>}
-        subtitle={s.reasons.length && s.status !== "green" ? s.reasons.join("; ") : `Error rate ${fmtPct(s.errorRate)} · p99 ${fmtMs(s.p99Ms)} · CPU ${fmtPct(s.cpu)} · ${s.rps === null ? "—" : Math.round(s.rps)} rps`}
+        title={
+          <span className="flex items-center gap-3">
+            {cs.service.name} in <span className="font-mono">{id}</span> <StatusBadge status={s.status} />
+          </span>
+        }
+        subtitle={
+          s.reasons.length && s.status !== "green"
+            ? s.reasons.join("; ")
+            : `Error rate ${fmtPct(s.errorRate)} · p99 ${fmtMs(s.p99Ms)} · CPU ${fmtPct(s.cpu)} · ${s.rps === null ? "—" : Math.round(s.rps)} rps`
+        }
         actions={<WindowTabs base={`/cells/${id}/services/${service}`} current={window} />}
       />
       <Card title={`Metrics · last ${window} (fine resolution)`}>
@@ -54,25 +85,47 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       </Card>
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <Card title="Version">
-          <p className="mb-3 text-sm">Running <VersionPill observed={s.observedVersion} desired={s.desiredVersion} /></p>
+          <p className="mb-3 text-sm">
+            Running <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
+          </p>
           <ol className="space-y-1 text-sm" data-testid="version-history">
             {history.map((h) => (
-              <li key={h.id.toString()} className="flex gap-3"><span className="font-mono text-xs text-slate-400">{fmtTime(h.at)}</span><span className="font-mono">{h.fromVersion ?? "—"} → {h.toVersion}</span></li>
+              <li key={h.id.toString()} className="flex gap-3">
+                <span className="font-mono text-xs text-slate-400">{fmtTime(h.at)}</span>
+                <span className="font-mono">
+                  {h.fromVersion ?? "—"} → {h.toVersion}
+                </span>
+              </li>
             ))}
             {history.length === 0 && <li className="text-slate-500">No version changes reported yet.</li>}
           </ol>
         </Card>
         <Card title="Logs, traces and dashboards">
           <ul className="space-y-2 text-sm" data-testid="observability-links">
-            {(["logs", "traces", "metrics"] as const).filter((k) => links.value[k]).map((k) => (
-              <li key={k}><a className="text-indigo-700 hover:underline" href={renderTemplate(links.value[k], vars, true)} target="_blank" rel="noreferrer noopener">{{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id} ↗</a></li>
-            ))}
+            {(["logs", "traces", "metrics"] as const)
+              .filter((k) => links.value[k])
+              .map((k) => (
+                <li key={k}>
+                  <a
+                    className="text-indigo-700 hover:underline"
+                    href={renderTemplate(links.value[k], vars, true)}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                  >
+                    {{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id} ↗
+                  </a>
+                </li>
+              ))}
           </ul>
           <p className="mt-3 text-xs text-slate-500">Link templates are set by admins in Settings.</p>
         </Card>
         <Card title={`Open alerts (${alerts.length})`}>
           <ul className="space-y-2 text-sm">
-            {alerts.map((a) => <li key={a.id.toString()}><span className="font-mono text-xs">{a.type}</span> — {a.summary}</li>)}
+            {alerts.map((a) => (
+              <li key={a.id.toString()}>
+                <span className="font-mono text-xs">{a.type}</span> — {a.summary}
+              </li>
+            ))}
             {alerts.length === 0 && <li className="text-slate-500">No open alerts.</li>}
           </ul>
         </Card>

@@ -12,7 +12,11 @@ export const GET = withApi<{ cell: string }>({ scope: "cells:agent" }, async (re
     select: { id: true, status: true, services: { select: { serviceId: true, desiredVersion: true }, orderBy: { serviceId: "asc" } } },
   });
   if (!cell) return apiError(404, "NOT_FOUND", `unknown cell ${params.cell}`);
-  const body = { cell: cell.id, status: cell.status, services: Object.fromEntries(cell.services.map((s) => [s.serviceId, s.desiredVersion])) };
+  const body = {
+    cell: cell.id,
+    status: cell.status,
+    services: Object.fromEntries(cell.services.map((s) => [s.serviceId, s.desiredVersion])),
+  };
   const etag = `"${createHash("sha256").update(JSON.stringify(body)).digest("base64url").slice(0, 22)}"`;
   if (etagMatches(req, etag)) return new NextResponse(null, { status: 304, headers: { ETag: etag } });
   return NextResponse.json(body, { headers: { ETag: etag, "Cache-Control": "no-cache" } });
