@@ -1,5 +1,8 @@
-// `npm test`: every tier, in order — typecheck, unit + integration (vitest, real PostgreSQL),
-// production build, end-to-end journeys (Playwright in Chromium against `npm start`'s start-up).
+// `npm test`: every tier — lint (format, rules, import boundaries), typecheck, unit + integration
+// (vitest, real PostgreSQL), production build, end-to-end journeys (Playwright in Chromium against
+// `npm start`'s start-up). Every tier runs even when an earlier one fails, so one failure does not
+// hide the others; the summary at the end lists each tier's outcome and the exit code is non-zero
+// when any failed.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -9,6 +12,7 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 const steps = [
+  ["lint", bin("biome"), ["check", "."]],
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["unit + integration", bin("vitest"), ["run"]],
   ["build", process.execPath, ["--import", "tsx", path.join(root, "scripts/build.ts")]],
@@ -16,15 +20,24 @@ const steps = [
 ];
 
 const started = Date.now();
+const results = [];
 for (const [name, cmd, args] of steps) {
   if (name === "e2e") fs.rmSync(path.join(root, ".data", "e2e"), { recursive: true, force: true });
   console.log(`\n=== ${name} ===`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error(`\n✗ ${name} failed (exit ${r.status ?? r.signal}) after ${Math.round((Date.now() - t0) / 1000)} s`);
-    process.exit(r.status || 1);
-  }
-  console.log(`✓ ${name} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  const ok = r.status === 0;
+  results.push({ name, ok, seconds, exit: r.status ?? r.signal });
+  console.log(ok ? `✓ ${name} (${seconds} s)` : `\n✗ ${name} failed (exit ${r.status ?? r.signal}) after ${seconds} s`);
 }
-console.log(`\nAll test tiers passed in ${Math.round((Date.now() - started) / 1000)} s.`);
+
+const total = Math.round((Date.now() - started) / 1000);
+console.log("\n=== summary ===");
+for (const r of results) console.log(`${r.ok ? "✓" : "✗"} ${r.name.padEnd(20)} ${String(r.seconds).padStart(5)} s${r.ok ? "" : `  (exit ${r.exit})`}`);
+const failed = results.filter((r) => !r.ok);
+if (failed.length) {
+  console.error(`\n${failed.length} of ${results.length} tiers failed (${failed.map((r) => r.name).join(", ")}) in ${total} s.`);
+  process.exit(1);
+}
+console.log(`\nAll test tiers passed in ${total} s.`);
