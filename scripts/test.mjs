@@ -34,7 +34,8 @@ for (const [name, cmd, args] of steps) {
 
 const total = Math.round((Date.now() - started) / 1000);
 console.log("\n=== summary ===");
-for (const r of results) console.log(`${r.ok ? "✓" : "✗"} ${r.name.padEnd(20)} ${String(r.seconds).padStart(5)} s${r.ok ? "" : `  (exit ${r.exit})`}`);
+for (const r of results)
+  console.log(`${r.ok ? "✓" : "✗"} ${r.name.padEnd(20)} ${String(r.seconds).padStart(5)} s${r.ok ? "" : `  (exit ${r.exit})`}`);
 const failed = results.filter((r) => !r.ok);
 if (failed.length) {
   console.error(`\n${failed.length} of ${results.length} tiers failed (${failed.map((r) => r.name).join(", ")}) in ${total} s.`);
