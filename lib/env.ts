@@ -19,6 +19,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
   DATABASE_URL: postgresUrl.optional(),
+  /** The owner role's URL for migrations, when the app's DATABASE_URL role should own nothing. */
+  CELLPLANE_MIGRATE_URL: postgresUrl.optional(),
   CELLPLANE_DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
   CELLPLANE_PG_PORT: port.default(54320),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -37,6 +39,8 @@ const schema = z.object({
     .default(1),
   /** Background work (ticker) inside the app server; off only for special deployments. */
   CELLPLANE_TICKER: flag.default(true),
+  /** Behind a reverse proxy you trust: take the client's address from the last X-Forwarded-For entry. */
+  CELLPLANE_TRUST_PROXY: flag.default(false),
 });
 
 export type Env = z.output<typeof schema> & {

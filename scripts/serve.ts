@@ -10,10 +10,13 @@
 // every interface, as `next start` does.
 import http from "node:http";
 import { parseArgs } from "node:util";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/auth/throttle-policy";
 import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { env } from "@/lib/env";
 import { createPool } from "@/lib/db/client";
 import { postTelemetry, type TelemetryResponse } from "@/lib/health/server/telemetry-http";
-import { securityHeaders } from "@/lib/http/security-headers";
+import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
@@ -41,6 +44,7 @@ pool.on("error", (e) => console.error(`[serve] idle database connection: ${e.mes
 const deps = { pool, tokens: createTokenVerifier(pool), thresholds: settingReader(pool, SETTINGS.thresholds) };
 const baseHeaders: Record<string, string> = {
   ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
+  "Content-Security-Policy": API_CSP,
   "Content-Type": "application/json; charset=utf-8",
   "Cache-Control": "no-store",
 };
@@ -105,7 +109,14 @@ if (process.listenerCount("uncaughtException") === 0)
   process.on("uncaughtException", (e) => console.error("[serve] uncaught exception:", e));
 if (process.listenerCount("unhandledRejection") === 0)
   process.on("unhandledRejection", (e) => console.error("[serve] unhandled rejection:", e));
+const trustProxy = env().CELLPLANE_TRUST_PROXY;
 const server = http.createServer((req, res) => {
+  // Who is asking, for sign-in throttling: never what the client claims, unless a trusted proxy says it.
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+    socket: req.socket.remoteAddress,
+    forwardedFor: req.headers["x-forwarded-for"],
+    trustProxy,
+  });
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
     void telemetry(req, res);
     return;

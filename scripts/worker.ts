@@ -3,10 +3,11 @@
 import { createPrisma } from "@/lib/db/client";
 import { jobs } from "@/lib/worker/server/jobs";
 import { startTicker } from "@/lib/worker/server/ticker";
-import { loadEnvOrExit, openDatabase } from "./runtime";
+import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
 
 const cfg = loadEnvOrExit();
 const database = await openDatabase(cfg, () => {});
+await migrateDatabase(database, () => {});
 const db = createPrisma(database.url, 4);
 const ticker = startTicker({ db, databaseUrl: database.url, jobs, timeScale: cfg.CELLPLANE_TIME_SCALE, electionMs: 500 });
 console.log(`[worker] started (time scale ${cfg.CELLPLANE_TIME_SCALE})`);
