@@ -215,8 +215,8 @@ export interface ImportSummary {
 
 /**
  * Upsert flags by key inside `tx` (flags not in `specs` are left alone). Specs must already be
- * validated (parseFlagsYaml + checkFlagsDocument). Writes one audit event per created or changed
- * flag plus one for the import (returned).
+ * validated (parseFlagsYaml + checkFlagsDocument). Returns one audit event per created or changed
+ * flag plus one for the import.
  */
 export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: string, now: Date): Promise<Audited<ImportSummary>> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);

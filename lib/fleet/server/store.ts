@@ -46,8 +46,8 @@ export async function previewFleet(db: Db | Tx, spec: FleetSpec): Promise<FleetD
 
 /**
  * Make the registry match `spec` inside `tx`: add and update cells, retire cells missing from the
- * file, and give every active cell one row per template service. Writes one audit event per
- * changed cell plus one for the import itself (returned). Serialised by a transaction-scoped advisory lock.
+ * file, and give every active cell one row per template service. Returns one audit event per
+ * changed cell plus one for the import itself. Serialised by a transaction-scoped advisory lock.
  */
 export async function applyFleet(tx: Tx, spec: FleetSpec, source: string): Promise<Audited<FleetDiff>> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLEET_IMPORT_LOCK})`);

@@ -33,7 +33,7 @@ export async function pipelineFleet(db: Db | Tx): Promise<{ id: string; tier: "c
 
 /**
  * Create or replace the pipeline `parsed.spec.id`. Each save bumps `version` (optimistically:
- * the update only applies to the version just read) and writes one `pipeline.import` audit event
+ * the update only applies to the version just read) and returns one `pipeline.import` audit event
  * with the spec before and after. Saves of one id are serialised by a transaction-scoped lock.
  */
 export async function savePipeline(
