@@ -11,6 +11,7 @@
 //   contrast    latest sample per pair with DISTINCT ON over the history table
 // Targets: data load ≤ 2× floor, GET / ≤ 4× floor.
 import { parseArgs } from "node:util";
+import { audited } from "@/lib/audit/server/record";
 import { createUser } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
@@ -147,8 +148,8 @@ await cleanup.guard(async () => {
     `current state for ${samples.length.toLocaleString("en")} pairs through ingestSamples(), then VACUUM ANALYZE, in ${((Date.now() - t1) / 1000).toFixed(1)} s; health_samples holds ${Number(n).toLocaleString("en")} rows`,
   );
 
-  await prisma.$transaction((tx) =>
-    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }, "bench"),
+  await audited(prisma, "bench", (tx) =>
+    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }),
   );
 
   // ---- measure in process -----------------------------------------------------------------

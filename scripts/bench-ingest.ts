@@ -13,6 +13,7 @@
 // the time of each SQL statement and of the JSON parse / validation / pairUpdates steps.
 import { parseArgs } from "node:util";
 import type pg from "pg";
+import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
@@ -210,7 +211,7 @@ await cleanup.guard(async () => {
   log(`raw INSERT, run 1: ${(measured.length / (rawBefore / 1000)).toFixed(0)} samples/s (${(rawBefore / 1000).toFixed(2)} s; ${rawCpu})`);
 
   // ---- the API ---------------------------------------------------------------------------
-  const { token } = await prisma.$transaction((tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
+  const { token } = await audited(prisma, "bench", (tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
   const base = await productionServer(pg.url, Number(args.port), cleanup);
   let stored = 0;
   const post = async (b: SimSample[]) => {

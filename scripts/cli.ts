@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { audited } from "@/lib/audit/server/record";
 import { createPrisma, type Db } from "@/lib/db/client";
 import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
@@ -70,7 +71,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
     case "import fleet": {
       const f = readFileArg(rest[0]);
       const spec = parseWithFile(() => parseFleetYaml(f.text, [...SERVICES]), f.name);
-      const diff = await db.$transaction((tx) => applyFleet(tx, spec, actor(), path.basename(f.name)), { timeout: 60_000 });
+      const diff = await audited(db, actor(), (tx) => applyFleet(tx, spec, path.basename(f.name)), { timeout: 60_000 });
       console.log(formatFleetDiff(diff));
       console.log(`Imported ${spec.cells.length} cells from ${f.name}.`);
       return 0;
@@ -91,7 +92,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const f = readFileArg(positionals[0]);
       const fleet = await pipelineFleet(db);
       const parsed = parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
-      const saved = await db.$transaction((tx) => savePipeline(tx, parsed, f.text, actor()));
+      const saved = await audited(db, actor(), (tx) => savePipeline(tx, parsed, f.text, actor()));
       const { spec } = parsed;
       console.log(
         `${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${spec.waves.length} wave${spec.waves.length === 1 ? "" : "s"}), version ${saved.version}.`,
@@ -126,7 +127,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
     case "import flags": {
       const f = readFileArg(rest[0]);
       const summary = await parseWithFile(
-        () => db.$transaction((tx) => importFlagsYaml(tx, f.text, actor(), path.basename(f.name), new Date()), { timeout: 60_000 }),
+        () => audited(db, actor(), (tx) => importFlagsYaml(tx, f.text, path.basename(f.name), new Date()), { timeout: 60_000 }),
         f.name,
       );
       for (const k of summary.created) console.log(`+ flag ${k}`);
@@ -139,7 +140,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
     case "import migration": {
       const f = readFileArg(rest[0]);
       const r = await parseWithFile(
-        () => db.$transaction((tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }),
+        () => audited(db, actor(), (tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }),
         f.name,
       );
       console.log(
@@ -156,7 +157,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
       const f = readFileArg(rest[0]);
       const parsed = parseWithFile(() => parseGatewayYaml(f.text, [...SERVICES], new Date()), f.name);
       if (parsed.warnings.length) console.error(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
-      const r = await db.$transaction((tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), {
+      const r = await audited(db, actor(), (tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), {
         timeout: 60_000,
       });
       console.log(formatTableDiff(r.diff));
@@ -176,12 +177,8 @@ async function run(db: Db, argv: string[]): Promise<number> {
       });
       if (!values.email || !values.role) throw new UsageError("user create needs --email and --role");
       const password = await readStdin();
-      const u = await db.$transaction((tx) =>
-        createUser(
-          tx,
-          { email: values.email!, role: values.role as never, name: values.name ?? values.email!.split("@")[0]!, password },
-          actor(),
-        ),
+      const u = await audited(db, actor(), (tx) =>
+        createUser(tx, { email: values.email!, role: values.role as never, name: values.name ?? values.email!.split("@")[0]!, password }),
       );
       console.log(`Created ${u.role} ${u.email}.`);
       return 0;
@@ -189,7 +186,7 @@ async function run(db: Db, argv: string[]): Promise<number> {
     case "token create": {
       const { values } = parseArgs({ args: rest, options: { name: { type: "string" }, scopes: { type: "string" } } });
       if (!values.name || !values.scopes) throw new UsageError("token create needs --name and --scopes");
-      const t = await db.$transaction((tx) =>
+      const t = await audited(db, actor(), (tx) =>
         createToken(
           tx,
           {

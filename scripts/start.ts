@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { audited } from "@/lib/audit/server/record";
 import { rotateToken } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
 import { seedDemo } from "@/lib/fleet/server/seed";
@@ -122,7 +123,7 @@ async function startSimulator(databaseUrl: string, alive: () => boolean): Promis
   const prisma = createPrisma(databaseUrl, 1);
   let token: string;
   try {
-    ({ token } = await prisma.$transaction((tx) =>
+    ({ token } = await audited(prisma, "system:start", (tx) =>
       rotateToken(tx, { name: SIMULATOR_TOKEN_NAME, scopes: SIMULATOR_SCOPES }, "system:start", new Date()),
     ));
   } finally {

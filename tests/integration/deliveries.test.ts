@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited } from "@/lib/audit/server/record";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { backoffMs, deliverDue } from "@/lib/rollouts/server/deliveries";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await t.prisma.$transaction((tx) =>
+  await audited(t.prisma, "test", (tx) =>
     writeSetting(
       tx,
       SETTINGS.rollouts,
@@ -63,7 +64,7 @@ const wave = (o: Partial<WavePlan>): WavePlan => ({
 
 describe("notifications and deploy webhooks (local HTTP receiver)", () => {
   it("a gate posts a Slack-compatible message; desired-version changes post the deploy webhook", async () => {
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(
         tx,
         {
@@ -85,7 +86,7 @@ describe("notifications and deploy webhooks (local HTTP receiver)", () => {
   it("failures are retried with exponential backoff and recorded", async () => {
     received.length = 0;
     failNext = 2;
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(
         tx,
         { pipelineId: "test", versions: { video: "v1.9.9" }, plan: [wave({ cells: ["enterprise-us-standard"] })] },

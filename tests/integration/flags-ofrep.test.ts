@@ -4,6 +4,7 @@ import { OFREPApi } from "@openfeature/ofrep-core";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
 import { OpenFeature, type Client } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { bucketOf } from "@/lib/flags/bucket";
@@ -27,8 +28,8 @@ beforeAll(async () => {
   t = await freshDatabase("ofrep");
   await seedDemo(t.prisma, "cellplane");
   await seedDemoFlags(t.prisma, SEEDED_AT);
-  ({ token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "voice-service", scopes: ["flags:read"] }, "test")));
-  await t.prisma.$transaction((tx) => createToken(tx, { name: "gateway", scopes: ["gateway:read"] }, "test"));
+  ({ token } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "voice-service", scopes: ["flags:read"] }, "test")));
+  await audited(t.prisma, "test", (tx) => createToken(tx, { name: "gateway", scopes: ["gateway:read"] }, "test"));
   const ids = (await t.prisma.customer.findMany({ select: { id: true }, orderBy: { id: "asc" } }))
     .map((c) => c.id)
     .filter((id) => id !== "enterprise-customer-123");
@@ -209,14 +210,14 @@ describe("OFREP wire format (the protocol's shapes)", () => {
   ])("%s → %i", async (_n, status, headers) => {
     let h: Record<string, string> = headers as Record<string, string>;
     if (headers === "revoked") {
-      const { token: r } = await t.prisma.$transaction((tx) =>
+      const { token: r } = await audited(t.prisma, "test", (tx) =>
         createToken(tx, { name: `old-${Date.now()}`, scopes: ["flags:read"] }, "test"),
       );
       await t.query("UPDATE api_tokens SET revoked_at = now() WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [r]);
       h = { Authorization: `Bearer ${r}` };
     }
     if (headers === "gateway") {
-      const { token: g } = await t.prisma.$transaction((tx) =>
+      const { token: g } = await audited(t.prisma, "test", (tx) =>
         createToken(tx, { name: `gw-${Date.now()}`, scopes: ["gateway:read"] }, "test"),
       );
       h = { Authorization: `Bearer ${g}` };

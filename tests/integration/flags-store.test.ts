@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/audit/server/record";
+import { audited } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { exportFlagsYaml } from "@/lib/flags/flags-yaml";
@@ -20,11 +20,7 @@ const count = async (sql: string) => Number((await t.query<{ n: string }>(sql))[
 
 /** What the one door does: the change and its audit event in one transaction. */
 const change = (key: string, version: number, patch: FlagPatch, action = "edit", now = new Date(), actor = "product@cellplane.local") =>
-  t.prisma.$transaction(async (tx) => {
-    const r = await updateFlag(tx, key, version, patch, action, now);
-    await recordAudit(tx, actor, r.audit);
-    return r.flag;
-  });
+  audited(t.prisma, actor, (tx) => updateFlag(tx, key, version, patch, action, now));
 
 const rejection = async (p: Promise<unknown>) => {
   try {
@@ -57,10 +53,9 @@ describe("demo flags", () => {
 
 describe("changing a flag", () => {
   it("bumps the version and audits before/after of what changed", async () => {
-    await t.prisma.$transaction(async (tx) => {
-      const r = await createFlag(tx, { key: "checkout.v2", description: "new checkout", owner: "payments" }, new Date());
-      await recordAudit(tx, "product@cellplane.local", r.audit);
-    });
+    await audited(t.prisma, "product@cellplane.local", (tx) =>
+      createFlag(tx, { key: "checkout.v2", description: "new checkout", owner: "payments" }, new Date()),
+    );
     const f = await change("checkout.v2", 1, { rolloutPercentage: 10 }, "percentage");
     expect(f.version).toBe(2);
     const ev = await t.prisma.auditEvent.findFirst({ where: { targetType: "flag", targetId: "checkout.v2", action: "flag.percentage" } });
@@ -149,14 +144,13 @@ describe("changing a flag", () => {
 
   it("a customer deleted or a cell retired since never blocks the kill switch", async () => {
     await t.prisma.customer.create({ data: { id: "leaving-customer", name: "Leaving", plan: "pro", homeCellId: "smb-us-1" } });
-    await t.prisma.$transaction(async (tx) => {
-      const r = await createFlag(
+    await audited(t.prisma, "product@cellplane.local", (tx) =>
+      createFlag(
         tx,
         { key: "legacyFax", enabled: true, allowlist: ["leaving-customer"], targeting: { tiers: [], cells: ["smb-ap-3"], regions: [] } },
         new Date(),
-      );
-      await recordAudit(tx, "product@cellplane.local", r.audit);
-    });
+      ),
+    );
     await t.prisma.customer.delete({ where: { id: "leaving-customer" } });
     await t.prisma.cell.update({ where: { id: "smb-ap-3" }, data: { status: "retired" } });
     const killed = await change("legacyFax", 1, { enabled: false }, "toggle");
@@ -191,7 +185,7 @@ describe("flags as code", () => {
     description: Fax over IP
 `;
     const before = (await getFlag(t.prisma, "checkout.v2"))!;
-    const summary = await t.prisma.$transaction((tx) => importFlagsYaml(tx, yaml, "cli:test", "flags.yaml", new Date()));
+    const summary = await audited(t.prisma, "cli:test", (tx) => importFlagsYaml(tx, yaml, "flags.yaml", new Date()));
     expect(summary).toEqual({ created: ["fax.v1"], updated: ["checkout.v2"], unchanged: [] });
     const after = (await getFlag(t.prisma, "checkout.v2"))!;
     expect(after).toMatchObject({ enabled: true, rolloutPercentage: 50, version: before.version + 1, salt: before.salt });
@@ -203,7 +197,7 @@ describe("flags as code", () => {
       before: { enabled: false, version: before.version },
       after: { enabled: true, rolloutPercentage: 50, version: before.version + 1 },
     });
-    const again = await t.prisma.$transaction((tx) => importFlagsYaml(tx, yaml, "cli:test", "flags.yaml", new Date()));
+    const again = await audited(t.prisma, "cli:test", (tx) => importFlagsYaml(tx, yaml, "flags.yaml", new Date()));
     expect(again).toEqual({ created: [], updated: [], unchanged: ["checkout.v2", "fax.v1"] });
   });
 
@@ -216,7 +210,7 @@ describe("flags as code", () => {
   - key: brandNew
     allowlist: [smb-customer-1003, no-such-customer]
 `;
-    const e = await rejection(t.prisma.$transaction((tx) => importFlagsYaml(tx, yaml, "cli:test", "flags.yaml", new Date())));
+    const e = await rejection(audited(t.prisma, "cli:test", (tx) => importFlagsYaml(tx, yaml, "flags.yaml", new Date())));
     expect(e).toBeInstanceOf(SpecValidationError);
     expect((e as SpecValidationError).errors).toEqual([
       { line: 5, field: "flags[1].allowlist[1]", message: 'unknown customer "no-such-customer" (not in the customers table)' },
@@ -227,7 +221,7 @@ describe("flags as code", () => {
 
   it("export then import is a no-op", async () => {
     const text = exportFlagsYaml(await exportFlags(t.prisma));
-    const r = await t.prisma.$transaction((tx) => importFlagsYaml(tx, text, "cli:test", "export.yaml", new Date()));
+    const r = await audited(t.prisma, "cli:test", (tx) => importFlagsYaml(tx, text, "export.yaml", new Date()));
     expect(r.created).toEqual([]);
     expect(r.updated).toEqual([]);
     expect(r.unchanged.length).toBe(await count("SELECT count(*) n FROM feature_flags"));

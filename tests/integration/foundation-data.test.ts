@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/audit/server/record";
+import { audited, recordAudit, withAudit } from "@/lib/audit/server/record";
 import { checkToken, createToken, createUser } from "@/lib/auth/server/users";
 import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { DEMO_USERS, seedDemo } from "@/lib/fleet/server/seed";
@@ -46,7 +46,7 @@ describe("fleet import", () => {
     spec.cells.push({ id: "smb-sa-1", tier: "smb", region: "sa-east-1", compliance: [] });
     spec.cells.find((c) => c.id === "smb-us-1")!.region = "us-east-9";
     const auditBefore = await count("audit_events");
-    const diff = await t.prisma.$transaction((tx) => applyFleet(tx, spec, "test", "test"));
+    const diff = await audited(t.prisma, "test", (tx) => applyFleet(tx, spec, "test"));
     expect(diff.added.map((c) => c.id)).toEqual(["smb-sa-1"]);
     expect(diff.removed.map((c) => c.id)).toEqual(["smb-ap-3"]);
     expect(diff.changed).toEqual([{ id: "smb-us-1", field: "region", from: "us-east-1", to: "us-east-9" }]);
@@ -62,7 +62,7 @@ describe("fleet import", () => {
     const auditBefore = await count("audit_events");
     await expect(
       t.prisma.$transaction(async (tx) => {
-        await applyFleet(tx, spec, "test", "test");
+        await withAudit(tx, "test", (tx) => applyFleet(tx, spec, "test"));
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");
@@ -83,7 +83,7 @@ describe("audit log", () => {
 
 describe("users and tokens", () => {
   it("stores only the token's hash and checks scopes: 401 unknown, 403 wrong scope", async () => {
-    const { token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "cell-agent", scopes: ["telemetry:write"] }, "test"));
+    const { token } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "cell-agent", scopes: ["telemetry:write"] }, "test"));
     const row = await t.prisma.apiToken.findUnique({ where: { name: "cell-agent" } });
     expect(row!.tokenHash).not.toContain(token);
     expect(JSON.stringify(row)).not.toContain(token);
@@ -94,14 +94,14 @@ describe("users and tokens", () => {
   });
 
   it("creates users with a bcrypt hash and an audit event; duplicate emails are refused", async () => {
-    const u = await t.prisma.$transaction((tx) =>
-      createUser(tx, { email: "New@Example.com", name: "New", role: "SRE", password: "longenough" }, "test"),
+    const u = await audited(t.prisma, "test", (tx) =>
+      createUser(tx, { email: "New@Example.com", name: "New", role: "SRE", password: "longenough" }),
     );
     expect(u.email).toBe("new@example.com");
     const row = await t.prisma.user.findUnique({ where: { email: "new@example.com" } });
     expect(row!.passwordHash).toMatch(/^\$2[aby]\$10\$/);
     await expect(
-      t.prisma.$transaction((tx) => createUser(tx, { email: "new@example.com", name: "Dup", role: "SRE", password: "longenough" }, "test")),
+      audited(t.prisma, "test", (tx) => createUser(tx, { email: "new@example.com", name: "Dup", role: "SRE", password: "longenough" })),
     ).rejects.toThrow();
     expect(await t.prisma.auditEvent.count({ where: { action: "user.create", targetId: "new@example.com" } })).toBe(1);
   });

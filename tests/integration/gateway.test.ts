@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
@@ -40,7 +41,7 @@ afterAll(async () => {
 
 const version = async () => (await configVersion(t.prisma)).version;
 const change = (key: string, action: LifecycleAction, now = NOW, actor = "release@cellplane.local", expectedRevision?: number) =>
-  t.prisma.$transaction((tx) => changeRouteLifecycle(tx, { key, action, expectedRevision }, actor, now));
+  audited(t.prisma, actor, (tx) => changeRouteLifecycle(tx, { key, action, expectedRevision }, actor, now));
 const report = (cellIds: string[], service: string, apiVersions: string[], ts: Date) =>
   ingestSamples(
     pool,
@@ -82,7 +83,7 @@ describe("export → import round trip and the ETag version", () => {
     const yaml = exportGatewayYaml(before, { version: v });
     const parsed = parseGatewayYaml(yaml, SERVICES, at(60));
     expect(parsed.routes).toEqual(before.map(tableFields));
-    const r = await t.prisma.$transaction((tx) => applyGatewayImport(tx, parsed, "test", "round-trip", at(60)));
+    const r = await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parsed, "test", "round-trip", at(60)));
     expect(r.changed).toBe(false);
     expect(await version()).toBe(v);
     expect((await loadRoutes(t.prisma)).map(tableFields)).toEqual(before.map(tableFields));
@@ -91,7 +92,7 @@ describe("export → import round trip and the ETag version", () => {
   it("an import that changes a route bumps the version once and audits the route with before/after", async () => {
     const v = await version();
     const yaml = example.replace("introduced: 2025-01-15", "introduced: 2025-01-20");
-    const r = await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "edit", NOW));
+    const r = await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "edit", NOW));
     expect(r.changed).toBe(true);
     expect(await version()).toBe(v + 1);
     const ev = await t.prisma.auditEvent.findFirst({
@@ -101,7 +102,7 @@ describe("export → import round trip and the ETag version", () => {
     expect(ev?.before).toMatchObject({ introduced: "2025-01-15T00:00:00.000Z" });
     expect(ev?.after).toMatchObject({ introduced: "2025-01-20T00:00:00.000Z" });
     // and back, for the tests below (the legacy conversion depends on v2's introduction)
-    await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(example, SERVICES, NOW), "test", "restore", NOW));
+    await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(example, SERVICES, NOW), "test", "restore", NOW));
     expect(await version()).toBe(v + 2);
   });
 
@@ -109,7 +110,7 @@ describe("export → import round trip and the ETag version", () => {
     const v = await version();
     const yaml = example.replace("status: disabled ", "status: active   ");
     const e = await refusal(
-      t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "sneaky", NOW)),
+      audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(yaml, SERVICES, NOW), "test", "sneaky", NOW)),
     );
     expect(e.code).toBe("PRECONDITION");
     expect(e.message).toContain("POST /v2/Calls (16 cells lack voice v2");
@@ -175,7 +176,7 @@ describe("enabling /v2/Calls through the readiness gate", () => {
   });
 
   it("an admin may force past the gate with a reason, audited", async () => {
-    await t.prisma.$transaction((tx) =>
+    await audited(t.prisma, "test", (tx) =>
       applyGatewayImport(
         tx,
         parseGatewayYaml(example.replace("/v2/Calls\n", "/v3/Calls\n").replace("voice/v2/calls", "voice/v3/calls"), SERVICES, NOW),
@@ -197,7 +198,7 @@ describe("enabling /v2/Calls through the readiness gate", () => {
     expect(ev?.reason).toBe("Carrier deadline; cells verified by hand");
     expect((ev!.after as { lagging: string[] }).lagging).toHaveLength(16);
     // restore the demo table
-    await t.prisma.$transaction((tx) => applyGatewayImport(tx, parseGatewayYaml(example, SERVICES, NOW), "test", "restore", NOW));
+    await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(example, SERVICES, NOW), "test", "restore", NOW));
   });
 });
 

@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
+import { audited } from "@/lib/audit/server/record";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { backfillAll } from "@/lib/schema-migrations/server/direct";
 import { createCellDatabase } from "@/lib/schema-migrations/server/seed";
@@ -32,8 +33,10 @@ const dataOnly = (id: string, parallel: number) => `migration:
 `;
 
 async function importAndStart(text: string) {
-  const { spec } = await t.prisma.$transaction((tx) => importManifest(tx, text, "release@cellplane.local", ROOT, new Date()));
-  await t.prisma.$transaction((tx) => startRun(tx, spec.id, "release@cellplane.local", new Date(), 1));
+  const { spec } = await audited(t.prisma, "release@cellplane.local", (tx) =>
+    importManifest(tx, text, "release@cellplane.local", ROOT, new Date()),
+  );
+  await audited(t.prisma, "release@cellplane.local", (tx) => startRun(tx, spec.id, "release@cellplane.local", new Date(), 1));
   return spec;
 }
 
@@ -73,23 +76,21 @@ describe("schema migrations against real PostgreSQL", () => {
           `SELECT cell_id FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running' ORDER BY cell_id LIMIT 1`,
         );
         for (const r of running) {
-          await t.prisma.$transaction((tx) =>
+          await audited(t.prisma, "token:agent", (tx) =>
             reportProgress(
               tx,
               "parallel-limit",
               r.cell_id,
               { phase: "backfill", status: "running", rows: 500, total: 1000, seq: seq++ },
-              "token:agent",
               new Date(),
             ),
           );
-          await t.prisma.$transaction((tx) =>
+          await audited(t.prisma, "token:agent", (tx) =>
             reportProgress(
               tx,
               "parallel-limit",
               r.cell_id,
               { phase: "backfill", status: "complete", rows: 1000, total: 1000, seq: seq++ },
-              "token:agent",
               new Date(),
             ),
           );
@@ -138,36 +139,35 @@ describe("schema migrations against real PostgreSQL", () => {
     const audits = await t.prisma.auditEvent.count();
     // canary is in expand, not backfill; smb-us-1 has not started anything.
     await expect(
-      t.prisma.$transaction((tx) =>
+      audited(t.prisma, "token:agent", (tx) =>
         reportProgress(
           tx,
           "agent-phase",
           "canary-us-internal",
           { phase: "backfill", status: "running", rows: 10, total: 100, seq: 1 },
-          "token:agent",
           new Date(),
         ),
       ),
     ).rejects.toThrow(/canary-us-internal is not in phase backfill \(it is pending there; it is running expand\)/);
     await expect(
-      t.prisma.$transaction((tx) =>
-        reportProgress(tx, "agent-phase", "smb-us-1", { phase: "expand", status: "complete" }, "token:agent", new Date()),
+      audited(t.prisma, "token:agent", (tx) =>
+        reportProgress(tx, "agent-phase", "smb-us-1", { phase: "expand", status: "complete" }, new Date()),
       ),
     ).rejects.toThrow(/not in phase expand/);
     await expect(
-      t.prisma.$transaction((tx) =>
-        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "contract", status: "complete" }, "token:agent", new Date()),
+      audited(t.prisma, "token:agent", (tx) =>
+        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "contract", status: "complete" }, new Date()),
       ),
     ).rejects.toThrow(/no phase "contract"/);
     expect(await cellRows("agent-phase")).toEqual(before);
     expect(await t.prisma.auditEvent.count()).toBe(audits);
     // The right phase is accepted; a stale seq after it is refused.
-    await t.prisma.$transaction((tx) =>
-      reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "running", seq: 5 }, "token:agent", new Date()),
+    await audited(t.prisma, "token:agent", (tx) =>
+      reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "running", seq: 5 }, new Date()),
     );
     await expect(
-      t.prisma.$transaction((tx) =>
-        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "complete", seq: 4 }, "token:agent", new Date()),
+      audited(t.prisma, "token:agent", (tx) =>
+        reportProgress(tx, "agent-phase", "canary-us-internal", { phase: "expand", status: "complete", seq: 4 }, new Date()),
       ),
     ).rejects.toThrow(/stale report/);
     expect((await cellRows("agent-phase")).find((r) => r.cell_id === "canary-us-internal" && r.phase === "expand")!.status).toBe("running");

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited, withAudit } from "@/lib/audit/server/record";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
@@ -27,14 +28,14 @@ describe("pipeline storage", () => {
   it("creates, then replaces with a new version; each save writes its audit event with the spec before and after", async () => {
     const fleet = await pipelineFleet(t.prisma);
     const first = parsePipelineYaml(standard, fleet, { id: "store-a" });
-    expect(await t.prisma.$transaction((tx) => savePipeline(tx, first, standard, "alice@example.com"))).toEqual({
+    expect(await audited(t.prisma, "alice@example.com", (tx) => savePipeline(tx, first, standard, "alice@example.com"))).toEqual({
       created: true,
       version: 1,
     });
 
     const edited = standard.replace("bake: 45m", "bake: 1h");
     const second = parsePipelineYaml(edited, fleet, { id: "store-a" });
-    expect(await t.prisma.$transaction((tx) => savePipeline(tx, second, edited, "bob@example.com"))).toEqual({
+    expect(await audited(t.prisma, "bob@example.com", (tx) => savePipeline(tx, second, edited, "bob@example.com"))).toEqual({
       created: false,
       version: 2,
     });
@@ -63,7 +64,7 @@ describe("pipeline storage", () => {
     const parsed = parsePipelineYaml(standard, await pipelineFleet(t.prisma), { id: "store-rolled-back" });
     await expect(
       t.prisma.$transaction(async (tx) => {
-        await savePipeline(tx, parsed, standard, "alice@example.com");
+        await withAudit(tx, "alice@example.com", (tx) => savePipeline(tx, parsed, standard, "alice@example.com"));
         throw new Error("later step failed");
       }),
     ).rejects.toThrow("later step failed");
@@ -76,8 +77,8 @@ describe("pipeline storage", () => {
     const a = parsePipelineYaml(standard, fleet, { id: "store-race" });
     const b = parsePipelineYaml(runbook, fleet, { id: "store-race" });
     const results = await Promise.all([
-      t.prisma.$transaction((tx) => savePipeline(tx, a, standard, "a@example.com")),
-      t.prisma.$transaction((tx) => savePipeline(tx, b, runbook, "b@example.com")),
+      audited(t.prisma, "a@example.com", (tx) => savePipeline(tx, a, standard, "a@example.com")),
+      audited(t.prisma, "b@example.com", (tx) => savePipeline(tx, b, runbook, "b@example.com")),
     ]);
     expect(results.map((r) => r.created).sort()).toEqual([false, true]);
     expect(results.map((r) => r.version).sort()).toEqual([1, 2]);

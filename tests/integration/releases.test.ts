@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited } from "@/lib/audit/server/record";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
@@ -64,7 +65,7 @@ const transitions = async (id: string) =>
 
 describe("releases against real PostgreSQL", () => {
   it("50 concurrent approvals of one gate record exactly one approval and one transition", async () => {
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
       createRelease(
         tx,
         { pipelineId: "test", versions: { email: "v4.1.0" }, plan: [wave("gate", ["smb-us-1"], { requiresApproval: true })] },
@@ -76,7 +77,7 @@ describe("releases against real PostgreSQL", () => {
     expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("awaiting_approval");
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () =>
-        t.prisma.$transaction((tx) =>
+        audited(t.prisma, "release2@cellplane.local", (tx) =>
           commandRelease(
             tx,
             id,
@@ -95,11 +96,11 @@ describe("releases against real PostgreSQL", () => {
     expect(await t.prisma.releaseApproval.count({ where: { releaseId: id } })).toBe(1);
     const approvals = (await transitions(id)).filter((x) => x.before.state === "AWAITING_APPROVAL");
     expect(approvals).toHaveLength(1);
-    await t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
+    await audited(t.prisma, "x", (tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
   });
 
   it("the starter cannot approve their own release (four-eyes) and nothing changes", async () => {
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
       createRelease(
         tx,
         { pipelineId: "test", versions: { email: "v4.1.1" }, plan: [wave("gate", ["smb-us-2"], { requiresApproval: true })] },
@@ -109,7 +110,7 @@ describe("releases against real PostgreSQL", () => {
     );
     await tickRelease(t.prisma, id, new Date(), 1);
     await expect(
-      t.prisma.$transaction((tx) =>
+      audited(t.prisma, "release@cellplane.local", (tx) =>
         commandRelease(
           tx,
           id,
@@ -121,24 +122,24 @@ describe("releases against real PostgreSQL", () => {
       ),
     ).rejects.toThrow(/four-eyes/);
     expect(await t.prisma.releaseApproval.count({ where: { releaseId: id } })).toBe(0);
-    await t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
+    await audited(t.prisma, "x", (tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
   });
 
   it("a second active release of the same service is refused", async () => {
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.13.0" }, plan: [wave("w", ["smb-eu-1"])] }, "a", new Date()),
     );
     await expect(
-      t.prisma.$transaction((tx) =>
+      audited(t.prisma, "a", (tx) =>
         createRelease(tx, { pipelineId: "test", versions: { whatsapp: "v1.14.0" }, plan: [wave("w", ["smb-eu-2"])] }, "a", new Date()),
       ),
     ).rejects.toThrow(/still rolling whatsapp/);
-    await t.prisma.$transaction((tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
+    await audited(t.prisma, "x", (tx) => commandRelease(tx, id, { kind: "abort", by: "x", reason: "test done" }, "x", new Date(), 1));
   });
 
   it("two tickers racing for 200 passes apply every transition exactly once", async () => {
     const plan = [wave("canary", ["canary-us-internal"]), wave("smb", ["smb-us-3", "smb-us-4"]), wave("ent", ["enterprise-us-standard"])];
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(tx, { pipelineId: "test", versions: { video: "v1.9.0" }, plan }, "a", new Date()),
     );
     let running = true;
@@ -181,7 +182,7 @@ describe("releases against real PostgreSQL", () => {
 
   it("a failing wave rolls back only its own cells", async () => {
     const plan = [wave("canary", ["canary-us-internal"]), wave("smb", ["smb-ap-1", "smb-ap-2"]), wave("ent", ["enterprise-eu-standard"])];
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(tx, { pipelineId: "test", versions: { voice: "v3.2.0" }, plan }, "a", new Date()),
     );
     for (let i = 0; i < 60; i++) {
@@ -230,7 +231,7 @@ describe("releases against real PostgreSQL", () => {
 
   it("a worker killed with SIGKILL mid-wave is replaced and the release continues from its stored state", async () => {
     const plan = [wave("canary", ["canary-us-internal"], { bakeMs: 4000 }), wave("smb", ["smb-eu-3"], { bakeMs: 2000 })];
-    const { id } = await t.prisma.$transaction((tx) =>
+    const { id } = await audited(t.prisma, "a", (tx) =>
       createRelease(tx, { pipelineId: "test", versions: { sms: "v2.6.0" }, plan }, "a", new Date()),
     );
     const env = { ...process.env, DATABASE_URL: t.url, CELLPLANE_TIME_SCALE: "1", NODE_ENV: "development" as const };

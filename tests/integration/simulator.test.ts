@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audited } from "@/lib/audit/server/record";
 import { checkToken, rotateToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
@@ -81,9 +82,13 @@ afterAll(async () => {
 
 describe("rotateToken", () => {
   it("revokes the previous token of that name and issues a new one, audited", async () => {
-    const first = await t.prisma.$transaction((tx) => rotateToken(tx, { name: "rotating", scopes: ["fleet:read"] }, "test", new Date()));
+    const first = await audited(t.prisma, "test", (tx) =>
+      rotateToken(tx, { name: "rotating", scopes: ["fleet:read"] }, "test", new Date()),
+    );
     expect(first.revoked).toBe(0);
-    const second = await t.prisma.$transaction((tx) => rotateToken(tx, { name: "rotating", scopes: ["fleet:read"] }, "test", new Date()));
+    const second = await audited(t.prisma, "test", (tx) =>
+      rotateToken(tx, { name: "rotating", scopes: ["fleet:read"] }, "test", new Date()),
+    );
     expect(second.revoked).toBe(1);
     expect(await checkToken(t.prisma, `Bearer ${first.token}`, "fleet:read")).toMatchObject({ ok: false, status: 401 });
     expect(await checkToken(t.prisma, `Bearer ${second.token}`, "fleet:read")).toMatchObject({ ok: true, name: "rotating" });
@@ -101,7 +106,7 @@ describe("rotateToken", () => {
 
 describe("the simulator through the real API", () => {
   it("reports the fleet green with versions, converges to a new desired version, and shows injected faults", async () => {
-    const { token } = await t.prisma.$transaction((tx) =>
+    const { token } = await audited(t.prisma, "test", (tx) =>
       rotateToken(tx, { name: SIMULATOR_TOKEN_NAME, scopes: SIMULATOR_SCOPES }, "test", new Date()),
     );
     const faultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-sim-")), "faults.json");
@@ -187,7 +192,7 @@ describe("the simulator through the real API", () => {
   });
 
   it("does not crash when the API is down; it backs off and carries on when it is back", async () => {
-    const { token } = await t.prisma.$transaction((tx) =>
+    const { token } = await audited(t.prisma, "test", (tx) =>
       rotateToken(tx, { name: "sim-outage", scopes: SIMULATOR_SCOPES }, "test", new Date()),
     );
     const lines: string[] = [];

@@ -4,6 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { postTelemetry, type TelemetryDeps } from "@/lib/health/server/telemetry-http";
@@ -19,8 +20,8 @@ beforeAll(async () => {
   await seedDemo(t.prisma, "cellplane-test");
   pool = new pg.Pool({ connectionString: t.url, max: 3 });
   deps = { pool, tokens: createTokenVerifier(pool, 60_000), thresholds: settingReader(pool, SETTINGS.thresholds) };
-  ({ token } = await t.prisma.$transaction((tx) => createToken(tx, { name: "agent", scopes: ["telemetry:write"] }, "test")));
-  ({ token: fleetToken } = await t.prisma.$transaction((tx) => createToken(tx, { name: "dashboard", scopes: ["fleet:read"] }, "test")));
+  ({ token } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "agent", scopes: ["telemetry:write"] }, "test")));
+  ({ token: fleetToken } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "dashboard", scopes: ["fleet:read"] }, "test")));
 });
 afterAll(async () => {
   await pool.end();

@@ -265,7 +265,7 @@ describe("acknowledging an issue type", () => {
     const done = results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<Awaited<ReturnType<typeof ack>>>;
     expect(done.value).toMatchObject({
       data: { cells: ["smb-us-1", "smb-us-2"] },
-      audit: { action: "alert.acknowledge", targetId: "carrier_outage" },
+      audit: [{ action: "alert.acknowledge", targetId: "carrier_outage" }],
     });
 
     await applyExternalAlerts(t.prisma, [ext("smb-eu-1", 3)], at(2));

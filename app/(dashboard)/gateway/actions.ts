@@ -1,9 +1,9 @@
 "use server";
 // Every route change goes through the one door: session → named permission → zod → the store's
-// transaction (lock, decide, update, bump the config version, audit). Refusals come back typed.
-import { revalidatePath } from "next/cache";
+// change (lock, decide, update, bump the config version) and its audit events in one transaction.
+// Refusals come back typed.
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/server/action";
+import { defineAction, type Revalidation } from "@/lib/auth/server/action";
 import type { Principal } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db/client";
 import { canChangeRoutes, canEditSettings, canForceRoute } from "@/lib/auth/permissions";
@@ -50,28 +50,23 @@ const optionalUrl = z
   .optional()
   .transform((v) => v ?? null);
 
-type Changed = { route: string; status: string; version: number };
-
-/** Run one lifecycle change; changeRouteLifecycle writes the route's audit event (before → after) in this transaction. */
-async function change(
-  tx: Tx,
-  user: Principal,
-  key: string,
-  revision: number,
-  action: LifecycleAction,
-): Promise<{ data: Changed; audit: [] }> {
-  const r = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, new Date());
-  return { data: { route: key, status: r.route.status, version: r.version }, audit: [] };
+/** One lifecycle change of one route: the store decides, updates, bumps the config version and returns its audit event. */
+async function change(tx: Tx, user: Principal, key: string, revision: number, action: LifecycleAction) {
+  const { data: r, audit } = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, new Date());
+  return { data: { route: key, status: r.route.status, version: r.version }, audit };
 }
 
-const enable = defineAction({
+const gatewayPages: Revalidation[] = [{ layout: "/gateway" }];
+
+export const enableRouteAction = defineAction({
   name: "enable routes",
   permission: canChangeRoutes,
   input: z.object(routeRef),
   run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable" }),
+  revalidate: gatewayPages,
 });
 
-const forceEnable = defineAction({
+export const forceEnableRouteAction = defineAction({
   name: "force a route past the readiness gate",
   permission: canForceRoute,
   input: z.object({
@@ -83,9 +78,10 @@ const forceEnable = defineAction({
       .max(500),
   }),
   run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable", force: { reason: input.reason } }),
+  revalidate: gatewayPages,
 });
 
-const deprecate = defineAction({
+export const deprecateRouteAction = defineAction({
   name: "deprecate routes",
   permission: canChangeRoutes,
   input: z.object({ ...routeRef, deprecationDate: day, sunsetDate: optionalDay, documentation: optionalUrl }),
@@ -96,42 +92,24 @@ const deprecate = defineAction({
       sunsetDate: input.sunsetDate,
       documentation: input.documentation,
     }),
+  revalidate: gatewayPages,
 });
 
-const sunset = defineAction({
+export const sunsetRouteAction = defineAction({
   name: "sunset routes",
   permission: canChangeRoutes,
   input: z.object({ ...routeRef, confirmation: z.string().max(300) }),
   run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "sunset", confirmation: input.confirmation }),
+  revalidate: gatewayPages,
 });
 
-const reenable = defineAction({
+export const reenableRouteAction = defineAction({
   name: "re-enable routes",
   permission: canChangeRoutes,
   input: z.object(routeRef),
   run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "reenable" }),
+  revalidate: gatewayPages,
 });
-
-const after = <T extends { ok: boolean }>(r: T) => {
-  if (r.ok) revalidatePath("/gateway", "layout");
-  return r;
-};
-
-export async function enableRouteAction(raw: unknown) {
-  return after(await enable(raw));
-}
-export async function forceEnableRouteAction(raw: unknown) {
-  return after(await forceEnable(raw));
-}
-export async function deprecateRouteAction(raw: unknown) {
-  return after(await deprecate(raw));
-}
-export async function sunsetRouteAction(raw: unknown) {
-  return after(await sunset(raw));
-}
-export async function reenableRouteAction(raw: unknown) {
-  return after(await reenable(raw));
-}
 
 export interface ImportOutcome {
   applied: boolean;
@@ -142,7 +120,7 @@ export interface ImportOutcome {
   gated: ImportPreview["gated"];
 }
 
-const importGateway = defineAction({
+export const importGatewayAction = defineAction({
   name: "import the gateway config",
   permission: canChangeRoutes,
   input: z.object({
@@ -150,29 +128,30 @@ const importGateway = defineAction({
     mode: z.enum(["preview", "apply"]).default("apply"),
   }),
   timeoutMs: 30_000,
-  async run({ tx, input, user }): Promise<{ data: ImportOutcome; audit: [] }> {
+  async run({ tx, input, user }) {
     const now = new Date();
     const parsed = parseGatewayYaml(input.yaml, await serviceCatalogue(tx), now);
     if (input.mode === "preview") {
       const p = await previewGatewayImport(tx, parsed, now);
-      return {
-        data: { applied: false, diff: p.diff, warnings: p.warnings, routes: parsed.routes.length, version: null, gated: p.gated },
-        audit: [],
+      const data: ImportOutcome = {
+        applied: false,
+        diff: p.diff,
+        warnings: p.warnings,
+        routes: parsed.routes.length,
+        version: null,
+        gated: p.gated,
       };
+      return { data, audit: [] };
     }
-    // applyGatewayImport writes one audit event per changed route and one for the import.
-    const r = await applyGatewayImport(tx, parsed, user.email, "ui upload", now);
-    return { data: { applied: true, diff: r.diff, warnings: r.warnings, routes: r.routes, version: r.version, gated: [] }, audit: [] };
+    // One audit event per changed route and one for the import.
+    const { data: r, audit } = await applyGatewayImport(tx, parsed, user.email, "ui upload", now);
+    const data: ImportOutcome = { applied: true, diff: r.diff, warnings: r.warnings, routes: r.routes, version: r.version, gated: [] };
+    return { data, audit };
   },
+  revalidate: (r) => (r.applied ? gatewayPages : []),
 });
 
-export async function importGatewayAction(raw: unknown) {
-  const r = await importGateway(raw);
-  if (r.ok && r.data.applied) revalidatePath("/gateway", "layout");
-  return r;
-}
-
-const saveCellRouter = defineAction({
+export const saveCellRouterAction = defineAction({
   name: "change the cell router URL",
   permission: canEditSettings,
   input: z.object({
@@ -183,12 +162,6 @@ const saveCellRouter = defineAction({
       .max(500),
     version: z.coerce.number().int().min(0),
   }),
-  async run({ tx, input, user }) {
-    await writeSetting(tx, CELL_ROUTER_SETTING, { url: input.url }, input.version, user.email);
-    return { data: null, audit: [] }; // writeSetting audits the change in this transaction
-  },
+  run: ({ tx, input, user }) => writeSetting(tx, CELL_ROUTER_SETTING, { url: input.url }, input.version, user.email),
+  revalidate: gatewayPages,
 });
-
-export async function saveCellRouterAction(raw: unknown) {
-  return after(await saveCellRouter(raw));
-}

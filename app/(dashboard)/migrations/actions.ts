@@ -1,14 +1,13 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/server/action";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
+import { defineAction } from "@/lib/auth/server/action";
 import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import type { Command } from "@/lib/schema-migrations/machine";
-import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/server/store";
+import { commandRun, importManifest, previewManifest, runStarter, startRun } from "@/lib/schema-migrations/server/store";
 
 // Scripts named by a manifest resolve against the app's examples/ folder (see the README).
 const ROOT = process.cwd();
@@ -16,7 +15,7 @@ const scale = () => env().CELLPLANE_TIME_SCALE;
 
 const source = z.object({ source: z.string().min(1, "paste a migration manifest").max(200_000) });
 
-const preview = defineAction({
+export const previewMigrationAction = defineAction({
   name: "import migrations",
   permission: canRunMigrations,
   input: source,
@@ -33,24 +32,19 @@ const preview = defineAction({
     }; // reads only
   },
 });
-export const previewMigrationAction = async (raw: unknown) => preview(raw);
 
-const doImport = defineAction({
+export const importMigrationAction = defineAction({
   name: "import migrations",
   permission: canRunMigrations,
   input: source,
   async run({ tx, input, user }) {
-    const r = await importManifest(tx, input.source, user.email, ROOT, new Date());
-    return { data: { id: r.spec.id, created: r.created, warnings: r.warnings }, audit: [] }; // importManifest records migration.import
+    const { data: r, audit } = await importManifest(tx, input.source, user.email, ROOT, new Date());
+    return { data: { id: r.spec.id, created: r.created, warnings: r.warnings }, audit };
   },
+  revalidate: ["/migrations"],
 });
-export async function importMigrationAction(raw: unknown) {
-  const r = await doImport(raw);
-  if (r.ok) revalidatePath("/migrations");
-  return r;
-}
 
-const doStart = defineAction({
+export const startMigrationAction = defineAction({
   name: "start migrations",
   permission: canRunMigrations,
   input: z.object({
@@ -60,21 +54,10 @@ const doStart = defineAction({
   }),
   async run({ tx, input, user }) {
     const speed = typeof input.speed === "number" ? input.speed : scale();
-    const r = await startRun(tx, input.id, user.email, new Date(), speed);
-    return { data: r, audit: [] }; // startRun records migration.start (with the speed)
+    return startRun(tx, input.id, user.email, new Date(), speed); // audited as migration.start (with the speed)
   },
+  revalidate: ["/migrations"],
 });
-export async function startMigrationAction(raw: unknown) {
-  const r = await doStart(raw);
-  if (r.ok) revalidatePath("/migrations");
-  return r;
-}
-
-async function runFor(tx: Tx, id: string) {
-  const r = await tx.schemaMigrationRun.findUnique({ where: { id }, select: { startedBy: true } });
-  if (!r) throw new DomainError("NOT_FOUND", `no migration ${id}`);
-  return r;
-}
 
 function migrationCommand<S extends z.ZodType>(
   name: string,
@@ -83,21 +66,16 @@ function migrationCommand<S extends z.ZodType>(
   build: (i: z.output<S>, u: Principal) => Command,
   extra?: (tx: Tx, i: z.output<S>, u: Principal) => Promise<void>,
 ) {
-  const action = defineAction({
+  return defineAction({
     name,
     permission,
     input,
     async run({ tx, input, user }) {
       if (extra) await extra(tx, input, user);
-      const r = await commandRun(tx, (input as { id: string }).id, build(input, user), user.email, new Date(), scale());
-      return { data: r, audit: [] }; // commandRun records every decision and transition
+      return commandRun(tx, (input as { id: string }).id, build(input, user), user.email, new Date(), scale());
     },
+    revalidate: ["/migrations"],
   });
-  return async (raw: unknown) => {
-    const r = await action(raw);
-    if (r.ok) revalidatePath("/migrations");
-    return r;
-  };
 }
 
 const decision = z.object({
@@ -108,7 +86,7 @@ const decision = z.object({
   confirm: z.string().max(200).optional(),
 });
 const fourEyes = async (tx: Tx, i: { id: string }, u: Principal) => {
-  if (!canApproveMigration(u, await runFor(tx, i.id)))
+  if (!canApproveMigration(u, await runStarter(tx, i.id)))
     throw new DomainError("PRECONDITION", "four-eyes: the person who started the migration cannot approve its steps");
 };
 const reason = z.object({ id: z.string().min(1), reason: z.string().trim().min(3, "give a reason of at least 3 characters").max(1000) });

@@ -4,16 +4,14 @@ import { AutoRefresh } from "@/components/auto-refresh";
 import { Card, PageHeader } from "@/components/page-header";
 import { canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
-import { loadRun } from "@/lib/schema-migrations/server/store";
+import { listRuns } from "@/lib/schema-migrations/server/queries";
 import { summarize } from "@/lib/schema-migrations/summary";
 
 export const metadata: Metadata = { title: "Migrations" };
 
 export default async function MigrationsPage() {
   const user = await requireUser();
-  const runs = await db().schemaMigrationRun.findMany({ orderBy: { importedAt: "desc" }, select: { id: true } });
-  const loaded = (await Promise.all(runs.map((r) => loadRun(db(), r.id)))).filter((x) => x !== null);
+  const loaded = await listRuns();
   const now = new Date();
   return (
     <>

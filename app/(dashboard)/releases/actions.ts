@@ -1,7 +1,5 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/server/action";
 import {
   canAbortRelease,
   canAdvanceRelease,
@@ -12,16 +10,17 @@ import {
   canStartRelease,
 } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
+import { defineAction } from "@/lib/auth/server/action";
+import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import type { Tx } from "@/lib/db/client";
-import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startReleaseSchema } from "@/lib/rollouts/api";
+import { commandRelease, releaseStarter } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
 
 const scale = () => env().CELLPLANE_TIME_SCALE;
 
-const start = defineAction({
+export const startReleaseAction = defineAction({
   name: "start releases",
   permission: canStartRelease,
   input: z
@@ -40,24 +39,9 @@ const start = defineAction({
       }
       return parsed.data;
     }),
-  async run({ tx, input, user }) {
-    const r = await startRelease(tx, input, user.email, new Date());
-    return { data: r, audit: [] }; // createRelease records release.start in this transaction
-  },
+  run: ({ tx, input, user }) => startRelease(tx, input, user.email, new Date()),
+  revalidate: ["/releases"],
 });
-
-export async function startReleaseAction(raw: unknown) {
-  const r = await start(raw);
-  if (r.ok) revalidatePath("/releases");
-  return r;
-}
-
-/** Who may run a command on a release: checked on the server against the stored release. */
-async function releaseFor(tx: Tx, id: string) {
-  const r = await tx.release.findUnique({ where: { id }, select: { startedBy: true } });
-  if (!r) throw new DomainError("NOT_FOUND", `no release ${id}`);
-  return r;
-}
 
 const idAndText = (field: string, min: number) =>
   z.object({
@@ -76,25 +60,17 @@ function releaseCommand<S extends z.ZodType>(
   build: (input: z.output<S>, user: Principal) => Parameters<typeof commandRelease>[2],
   extraCheck?: (tx: Tx, input: z.output<S>, user: Principal) => Promise<void>,
 ) {
-  const action = defineAction({
+  return defineAction({
     name,
     permission,
     input,
     async run({ tx, input, user }) {
       const id = (input as { id: string }).id;
       if (extraCheck) await extraCheck(tx, input, user);
-      const r = await commandRelease(tx, id, build(input, user), user.email, new Date(), scale());
-      return { data: r, audit: [] }; // commandRelease records each transition and decision in this transaction
+      return commandRelease(tx, id, build(input, user), user.email, new Date(), scale());
     },
+    revalidate: ["/releases", "/approvals"],
   });
-  return async (raw: unknown) => {
-    const r = await action(raw);
-    if (r.ok) {
-      revalidatePath("/releases");
-      revalidatePath("/approvals");
-    }
-    return r;
-  };
 }
 
 const decision = z.object({
@@ -104,7 +80,7 @@ const decision = z.object({
 });
 
 const fourEyes = async (tx: Tx, input: { id: string }, user: Principal) => {
-  if (!canApprove(user, await releaseFor(tx, input.id)))
+  if (!canApprove(user, await releaseStarter(tx, input.id)))
     throw new DomainError("PRECONDITION", "four-eyes: the person who started the release cannot approve its gates");
 };
 

@@ -5,8 +5,7 @@ import { AutoRefresh } from "@/components/auto-refresh";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { canStartRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
-import { listReleases } from "@/lib/rollouts/server/queries";
+import { listReleases, releaseStartOptions } from "@/lib/rollouts/server/queries";
 import { StartReleaseForm } from "./start-form";
 
 export const metadata: Metadata = { title: "Releases" };
@@ -15,15 +14,7 @@ const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function ReleasesPage() {
   const user = await requireUser();
-  const [releases, pipelines, versions] = await Promise.all([
-    listReleases(),
-    db().pipeline.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
-    db().cellService.groupBy({ by: ["serviceId", "observedVersion"], _count: { _all: true }, orderBy: { serviceId: "asc" } }),
-  ]);
-  const services = [...new Set(versions.map((v) => v.serviceId))].map((id) => ({
-    id,
-    current: versions.filter((v) => v.serviceId === id && v.observedVersion).map((v) => v.observedVersion!),
-  }));
+  const [releases, { pipelines, services }] = await Promise.all([listReleases(), releaseStartOptions()]);
   const active = releases.some((r) => ["running", "awaiting_approval", "paused"].includes(r.status));
   return (
     <>

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
-import { readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { settingsOverview } from "@/lib/settings/server/queries";
 import {
   EndFreezeButton,
   FreezeForm,
@@ -27,14 +26,7 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const [thresholds, links, books, rollouts, freezes, windows] = await Promise.all([
-    readSetting(db(), SETTINGS.thresholds),
-    readSetting(db(), SETTINGS.links),
-    db().runbook.findMany({ orderBy: { id: "asc" } }),
-    readSetting(db(), SETTINGS.rollouts),
-    db().freeze.findMany({ where: { endsAt: { gt: new Date() } }, orderBy: { startsAt: "asc" } }),
-    db().maintenanceWindow.findMany({ orderBy: [{ scope: "asc" }, { weekday: "asc" }] }),
-  ]);
+  const { thresholds, links, runbooks: books, rollouts, freezes, windows } = await settingsOverview(new Date());
   const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return (

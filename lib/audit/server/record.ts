@@ -1,28 +1,26 @@
-// Every mutation writes exactly one audit event per changed target through this helper, inside
-// the mutation's own transaction. The table is append-only in the database itself.
-import type { Tx } from "@/lib/db/client";
+// Audit events are written here, and only from two places: the one door for server actions
+// (`defineAction`) and `withAudit`/`audited` for callers that are not server actions (CLI, seeds,
+// HTTP routes, ticker jobs). Stores never write them: they return them with their result
+// (`Audited<T>`), so a change and its audit events always travel together. The table is
+// append-only in the database itself.
+import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { type Audited, type AuditInput, auditList } from "../events";
 
-export interface AuditInput {
-  action: string;
-  targetType: string;
-  targetId: string;
-  before?: unknown;
-  after?: unknown;
-  reason?: string | null;
-}
+export type { Audited, AuditInput };
 
 function json(v: unknown): Prisma.InputJsonValue | undefined {
   if (v === undefined || v === null) return undefined;
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
 }
 
+/** Write audit events in `tx`, in order; an event's own `actor` wins over the caller's. */
 export async function recordAudit(tx: Tx, actor: string, events: AuditInput | AuditInput[]) {
-  const list = Array.isArray(events) ? events : [events];
+  const list = auditList(events);
   if (list.length === 0) return;
   await tx.auditEvent.createMany({
     data: list.map((e) => ({
-      actor,
+      actor: e.actor ?? actor,
       action: e.action,
       targetType: e.targetType,
       targetId: e.targetId,
@@ -31,4 +29,31 @@ export async function recordAudit(tx: Tx, actor: string, events: AuditInput | Au
       reason: e.reason ?? null,
     })),
   });
+}
+
+/**
+ * For callers that are not server actions: run a change inside `tx` and write its audit events in
+ * the same transaction. Returns the change's data.
+ */
+export async function withAudit<T>(tx: Tx, actor: string, change: (tx: Tx) => Promise<Audited<T>>): Promise<T> {
+  const { data, audit } = await change(tx);
+  await recordAudit(tx, actor, audit);
+  return data;
+}
+
+/** `withAudit` in a transaction of its own. */
+export function audited<T>(db: Db, actor: string, change: (tx: Tx) => Promise<Audited<T>>, opts?: { timeout?: number }): Promise<T> {
+  return db.$transaction((tx) => withAudit(tx, actor, change), opts);
+}
+
+/**
+ * Rows this connection has inserted, updated or deleted, per PostgreSQL's own statistics. The
+ * figure includes earlier transactions' counts not yet flushed, so only a difference taken inside
+ * one transaction means something: that transaction's writes in between (row locks, advisory
+ * locks and reads count as nothing). Needs `track_counts` (on by default).
+ */
+export async function rowsWritten(tx: Tx): Promise<number> {
+  const rows = await tx.$queryRaw<{ n: number }[]>`
+    SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::int AS n FROM pg_stat_xact_user_tables`;
+  return rows[0]?.n ?? 0;
 }

@@ -3,14 +3,21 @@ import "server-only";
 //   1. loads the signed-in user from the database (no session → UNAUTHENTICATED),
 //   2. checks the named permission on the server (→ FORBIDDEN),
 //   3. parses the input with zod (→ INVALID with field errors),
-//   4. runs the domain call and writes its audit events in ONE transaction,
-//   5. returns a typed result instead of throwing across the network.
+//   4. runs the change and writes the audit events it returns in ONE transaction — a change that
+//      writes rows and returns no audit event is refused and rolled back (MissingAuditError),
+//   5. returns a typed result instead of throwing across the network,
+//   6. after the commit, revalidates the pages the change affects.
+// The action carries its definition (name, permission, input schema) and `runAs`, which runs it for
+// a given user without a Next.js request (tests, the action registry in app/action-registry.ts).
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { Tx } from "@/lib/db/client";
+import { type AuditInput, auditList } from "@/lib/audit/events";
+import { recordAudit, rowsWritten } from "@/lib/audit/server/record";
 import { db } from "@/lib/db";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
+import type { Db, Tx } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { type SpecError, SpecValidationError } from "@/lib/yaml-errors";
 import type { Principal } from "../roles";
 import { currentUser } from "./session";
 
@@ -32,17 +39,47 @@ export interface ActionContext<I> {
 
 export interface ActionOutcome<T> {
   data: T;
-  /** The audit events of this change, written in the same transaction. Required: no silent mutations. */
+  /**
+   * The audit events of this change, written by the door in the same transaction. Required: a run
+   * that wrote rows and returns none fails. Only a run that changed nothing (a preview, an edit
+   * that changes no field) may return none.
+   */
   audit: AuditInput | AuditInput[];
 }
 
-interface Definition<S extends z.ZodType, T> {
+/** A page to revalidate after a successful change: a path, or a path and its whole layout. */
+export type Revalidation = string | { layout: string };
+
+export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   permission: (user: Principal) => boolean;
   input: S;
+}
+
+interface Definition<S extends z.ZodType, T> extends ActionDefinition<S> {
   run: (ctx: ActionContext<z.output<S>>) => Promise<ActionOutcome<T>>;
   /** Transaction timeout for long imports. */
   timeoutMs?: number;
+  /** Pages whose cached render this change makes stale (revalidated after the commit, in a request). */
+  revalidate?: Revalidation[] | ((data: T) => Revalidation[]);
+  /** After the commit, in every process that ran the change (e.g. drop an in-process cache). */
+  afterCommit?: (data: T) => void;
+}
+
+export interface DefinedAction<S extends z.ZodType, T> {
+  /** The server action: the user comes from the session. */
+  (raw: unknown): Promise<ActionResult<T>>;
+  readonly definition: ActionDefinition<S>;
+  /** The same door for a given user, without a Next.js request (no revalidation). */
+  runAs(user: Principal | null, raw: unknown, opts?: { db?: Db }): Promise<ActionResult<T>>;
+}
+
+/** A change that wrote rows without returning an audit event: a bug in the action or its store. */
+export class MissingAuditError extends Error {
+  constructor(action: string, rows: number) {
+    super(`action "${action}" wrote ${rows} row(s) and returned no audit event; nothing was changed`);
+    this.name = "MissingAuditError";
+  }
 }
 
 function fromFormData(fd: FormData): Record<string, unknown> {
@@ -54,41 +91,81 @@ function fromFormData(fd: FormData): Record<string, unknown> {
   return out;
 }
 
-export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>) {
-  return async function action(raw: unknown): Promise<ActionResult<T>> {
-    const user = await currentUser();
-    if (!user) return { ok: false, code: "UNAUTHENTICATED", message: "Sign in first." };
-    if (!def.permission(user)) {
-      return { ok: false, code: "FORBIDDEN", message: `Your role (${user.role}) may not ${def.name}.` };
+async function execute<S extends z.ZodType, T>(
+  def: Definition<S, T>,
+  user: Principal | null,
+  raw: unknown,
+  database: Db,
+): Promise<ActionResult<T>> {
+  if (!user) return { ok: false, code: "UNAUTHENTICATED", message: "Sign in first." };
+  if (!def.permission(user)) {
+    return { ok: false, code: "FORBIDDEN", message: `Your role (${user.role}) may not ${def.name}.` };
+  }
+  const parsed = def.input.safeParse(raw instanceof FormData ? fromFormData(raw) : raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      code: "INVALID",
+      message: "Some fields are not valid.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+    };
+  }
+  let data: T;
+  try {
+    data = await database.$transaction(
+      async (tx) => {
+        const before = await rowsWritten(tx);
+        const outcome = await def.run({ user, input: parsed.data, tx });
+        const events = auditList(outcome.audit);
+        if (events.length > 0) await recordAudit(tx, user.email, events);
+        else {
+          const written = (await rowsWritten(tx)) - before;
+          if (written > 0) throw new MissingAuditError(def.name, written);
+        }
+        return outcome.data;
+      },
+      { timeout: def.timeoutMs ?? 15_000 },
+    );
+  } catch (e) {
+    if (e instanceof SpecValidationError) {
+      return { ok: false, code: "INVALID", message: "The file is not valid. Nothing was changed.", specErrors: e.errors };
     }
-    const parsed = def.input.safeParse(raw instanceof FormData ? fromFormData(raw) : raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        code: "INVALID",
-        message: "Some fields are not valid.",
-        fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
-      };
+    if (e instanceof DomainError) {
+      return { ok: false, code: e.code, message: e.message, fieldErrors: e.fieldErrors, specErrors: e.specErrors };
     }
-    try {
-      const data = await db().$transaction(
-        async (tx) => {
-          const outcome = await def.run({ user, input: parsed.data, tx });
-          await recordAudit(tx, user.email, outcome.audit);
-          return outcome.data;
-        },
-        { timeout: def.timeoutMs ?? 15_000 },
-      );
-      return { ok: true, data };
-    } catch (e) {
-      if (e instanceof SpecValidationError) {
-        return { ok: false, code: "INVALID", message: "The file is not valid. Nothing was changed.", specErrors: e.errors };
+    // In development and tests a missing audit event is a loud failure; in production the change
+    // is rolled back all the same and the user told so.
+    if (e instanceof MissingAuditError && env().NODE_ENV !== "production") throw e;
+    console.error(`[action ${def.name}]`, e);
+    return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
+  }
+  def.afterCommit?.(data);
+  return { ok: true, data };
+}
+
+export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>): DefinedAction<S, T> {
+  const action = async (raw: unknown): Promise<ActionResult<T>> => {
+    const result = await execute(def, await currentUser(), raw, db());
+    if (result.ok && def.revalidate) {
+      const paths = typeof def.revalidate === "function" ? def.revalidate(result.data) : def.revalidate;
+      for (const p of paths) {
+        if (typeof p === "string") revalidatePath(p);
+        else revalidatePath(p.layout, "layout");
       }
-      if (e instanceof DomainError) {
-        return { ok: false, code: e.code, message: e.message, fieldErrors: e.fieldErrors, specErrors: e.specErrors };
-      }
-      console.error(`[action ${def.name}]`, e);
-      return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
     }
+    return result;
   };
+  return Object.assign(action, {
+    definition: { name: def.name, permission: def.permission, input: def.input },
+    runAs: (user: Principal | null, raw: unknown, opts: { db?: Db } = {}) => execute(def, user, raw, opts.db ?? db()),
+  });
+}
+
+/** Whether a module export is an action built with `defineAction` (for the action registry). */
+export function isDefinedAction(v: unknown): v is DefinedAction<z.ZodType, unknown> {
+  return (
+    typeof v === "function" &&
+    typeof (v as { runAs?: unknown }).runAs === "function" &&
+    typeof (v as { definition?: { name?: unknown } }).definition?.name === "string"
+  );
 }

@@ -1,9 +1,9 @@
 // Users and API tokens: shared by the app and the CLI. Mutations take a transaction client and
-// write their audit event in it.
+// return their audit events for the caller's door (`withAudit`) to write in it.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
 import { bearerOf, sha256, type TokenCheck } from "../bearer";
 import { hashPassword } from "../passwords";
 
@@ -17,18 +17,17 @@ export const newUserSchema = z.object({
   password: z.string().min(8, "must be at least 8 characters").max(200),
 });
 
-export async function createUser(tx: Tx, input: z.input<typeof newUserSchema>, actor: string): Promise<Principal> {
+export async function createUser(tx: Tx, input: z.input<typeof newUserSchema>): Promise<Audited<Principal>> {
   const u = newUserSchema.parse(input);
   const row = await tx.user.create({
     data: { email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password) },
   });
-  await recordAudit(tx, actor, {
-    action: "user.create",
-    targetType: "user",
-    targetId: row.email,
-    after: { email: row.email, name: row.name, role: row.role },
-  });
-  return { id: row.id, email: row.email, name: row.name, role: row.role };
+  return {
+    data: { id: row.id, email: row.email, name: row.name, role: row.role },
+    audit: [
+      { action: "user.create", targetType: "user", targetId: row.email, after: { email: row.email, name: row.name, role: row.role } },
+    ],
+  };
 }
 
 export const newTokenSchema = z.object({
@@ -44,14 +43,16 @@ export async function createToken(
   tx: Tx,
   input: z.input<typeof newTokenSchema>,
   actor: string,
-): Promise<{ token: string; name: string; scopes: TokenScope[] }> {
+): Promise<Audited<{ token: string; name: string; scopes: TokenScope[] }>> {
   const t = newTokenSchema.parse(input);
   const token = `cp_${randomBytes(24).toString("base64url")}`;
   await tx.apiToken.create({
     data: { name: t.name, scopes: t.scopes, tokenHash: sha256(token), prefix: token.slice(0, 7), createdBy: actor },
   });
-  await recordAudit(tx, actor, { action: "token.create", targetType: "api_token", targetId: t.name, after: { scopes: t.scopes } });
-  return { token, name: t.name, scopes: t.scopes };
+  return {
+    data: { token, name: t.name, scopes: t.scopes },
+    audit: [{ action: "token.create", targetType: "api_token", targetId: t.name, after: { scopes: t.scopes } }],
+  };
 }
 
 /**
@@ -63,20 +64,17 @@ export async function rotateToken(
   input: z.input<typeof newTokenSchema>,
   actor: string,
   now: Date,
-): Promise<{ token: string; name: string; scopes: TokenScope[]; revoked: number }> {
+): Promise<Audited<{ token: string; name: string; scopes: TokenScope[]; revoked: number }>> {
   const { name } = newTokenSchema.parse(input);
   const live = await tx.apiToken.findMany({ where: { name }, select: { id: true, revokedAt: true } });
   for (const t of live) {
     await tx.apiToken.update({ where: { id: t.id }, data: { name: `${name}~revoked-${now.getTime()}`, revokedAt: t.revokedAt ?? now } });
   }
-  if (live.length)
-    await recordAudit(tx, actor, {
-      action: "token.revoke",
-      targetType: "api_token",
-      targetId: name,
-      after: { revokedAt: now.toISOString() },
-    });
-  return { ...(await createToken(tx, input, actor)), revoked: live.length };
+  const revoked = live.length
+    ? [{ action: "token.revoke", targetType: "api_token", targetId: name, after: { revokedAt: now.toISOString() } }]
+    : [];
+  const created = await createToken(tx, input, actor);
+  return { data: { ...created.data, revoked: live.length }, audit: [...revoked, ...created.audit] };
 }
 
 /** Check a bearer token for a scope. 401: missing/unknown/revoked; 403: lacks the scope. */

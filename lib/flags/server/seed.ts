@@ -1,5 +1,6 @@
 // The demo flags, seeded once per database (a marker row written in the same transaction), after
 // the demo fleet and customers exist. They go through the same validation and upsert as an import.
+import { withAudit } from "@/lib/audit/server/record";
 import type { Db } from "@/lib/db/client";
 import { checkFlagsDocument, mentionedCustomers, type FlagsDocument } from "../flags-yaml";
 import type { FlagSpec } from "../model";
@@ -70,7 +71,7 @@ export async function seedDemoFlags(db: Db, now = new Date()): Promise<boolean> 
     async (tx) => {
       const claimed = await tx.systemMarker.createMany({ data: [{ key: DEMO_FLAGS_MARKER }], skipDuplicates: true });
       if (claimed.count === 0) return false;
-      await applyFlags(tx, specs, "system:seed", "demo", now);
+      await withAudit(tx, "system:seed", (tx) => applyFlags(tx, specs, "demo", now));
       return true;
     },
     { timeout: 30_000 },

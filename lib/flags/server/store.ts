@@ -1,8 +1,8 @@
 // Feature flag I/O shared by the app, the CLI and the seed (no `server-only`: the CLI imports it).
-// Mutations take a transaction client. Single-flag changes return their audit event for the caller's
-// one door to write in the same transaction; the import writes its own (like the fleet import).
+// Mutations take a transaction client and return their audit events with their result, for the
+// caller's door (server action or `withAudit`) to write in the same transaction.
+import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { checkFlagsDocument, mentionedCustomers, parseFlagsYaml } from "../flags-yaml";
@@ -116,10 +116,8 @@ async function writeSchedule(tx: Tx, key: string, schedule: FlagSpec["schedule"]
     await tx.flagScheduleStep.createMany({ data: schedule.map((s) => ({ flagKey: key, at: s.at, percentage: s.percentage })) });
 }
 
-export interface FlagChange {
-  flag: Flag;
-  audit: AuditInput[];
-}
+/** A flag change: the flag as it is now, and the change's audit event (none when nothing changed). */
+export type FlagChange = Audited<Flag>;
 
 /** Create a flag. A taken key is a CONFLICT. */
 export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promise<FlagChange> {
@@ -134,7 +132,7 @@ export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promi
   await writeSchedule(tx, spec.key, spec.schedule);
   const flag = (await getFlag(tx, spec.key))!;
   return {
-    flag,
+    data: flag,
     audit: [{ action: "flag.create", targetType: "flag", targetId: spec.key, after: { ...auditSpec(specOf(flag)), version: 1 } }],
   };
 }
@@ -181,7 +179,7 @@ export async function updateFlag(
   const percentageNow =
     patch.rolloutPercentage !== undefined &&
     (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
-  if (Object.keys(changes.after).length === 0 && !percentageNow) return { flag: current, audit: [] };
+  if (Object.keys(changes.after).length === 0 && !percentageNow) return { data: current, audit: [] };
 
   const version = current.version + 1;
   await tx.featureFlag.update({
@@ -196,7 +194,7 @@ export async function updateFlag(
       ? { before: { effectivePercentage: effectiveBefore }, after: { effectivePercentage: effectiveAfter } }
       : { before: {}, after: {} };
   return {
-    flag,
+    data: flag,
     audit: [
       {
         action: `flag.${action}`,
@@ -217,10 +215,10 @@ export interface ImportSummary {
 
 /**
  * Upsert flags by key inside `tx` (flags not in `specs` are left alone). Specs must already be
- * validated (parseFlagsYaml + checkFlagsDocument). Writes one audit event per created or changed
+ * validated (parseFlagsYaml + checkFlagsDocument). Returns one audit event per created or changed
  * flag plus one for the import.
  */
-export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: string, source: string, now: Date): Promise<ImportSummary> {
+export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: string, now: Date): Promise<Audited<ImportSummary>> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
   const keys = specs.map((s) => s.key);
   // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
@@ -269,19 +267,18 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], actor: stri
     });
   }
   audits.push({ action: "flags.import", targetType: "flags", targetId: "flags", after: { source, ...summary } });
-  await recordAudit(tx, actor, audits);
-  return summary;
+  return { data: summary, audit: audits };
 }
 
 /**
  * Parse, check and apply a flags file in one transaction. Any problem (shape, unknown customer,
  * cell or region) throws SpecValidationError with line numbers and nothing is written.
  */
-export async function importFlagsYaml(tx: Tx, text: string, actor: string, source: string, now: Date): Promise<ImportSummary> {
+export async function importFlagsYaml(tx: Tx, text: string, source: string, now: Date): Promise<Audited<ImportSummary>> {
   const doc = parseFlagsYaml(text);
   const stored = await tx.featureFlag.findMany({ where: { key: { in: doc.flags.map((f) => f.key) } }, include: withSchedule });
   checkFlagsDocument(doc, await flagRefs(tx, mentionedCustomers(doc)), new Map(stored.map((r) => [r.key, specOf(toFlag(r))])));
-  return applyFlags(tx, doc.flags, actor, source, now);
+  return applyFlags(tx, doc.flags, source, now);
 }
 
 export async function exportFlags(db: Db | Tx): Promise<FlagSpec[]> {

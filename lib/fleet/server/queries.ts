@@ -65,3 +65,19 @@ export async function fleetCounts() {
   const rows = await db().cell.groupBy({ by: ["tier"], where: { status: { not: "retired" } }, _count: { _all: true } });
   return Object.fromEntries(rows.map((r) => [r.tier, r._count._all])) as Partial<Record<Tier, number>>;
 }
+
+/** The versions a cell should run, per service (GET /api/v1/cells/{cell}/desired), or null. */
+export async function desiredVersions(cellId: string) {
+  return db().cell.findUnique({
+    where: { id: cellId },
+    select: { id: true, status: true, services: { select: { serviceId: true, desiredVersion: true }, orderBy: { serviceId: "asc" } } },
+  });
+}
+
+/** A cell and one of its services (with the service), for the service page; null when either is unknown. */
+export async function cellService(cellId: string, serviceId: string) {
+  const cell = await db().cell.findUnique({ where: { id: cellId } });
+  const cs =
+    cell && (await db().cellService.findUnique({ where: { cellId_serviceId: { cellId, serviceId } }, include: { service: true } }));
+  return cell && cs ? { cell, cs } : null;
+}

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
+import { withAudit } from "@/lib/audit/server/record";
 import { hashPassword } from "@/lib/auth/passwords";
 import type { Role } from "@/lib/auth/roles";
 import { parseFleetYaml, type CellSpec } from "../fleet-yaml";
@@ -93,21 +93,24 @@ export async function seedDemo(db: Db, password: string, root = process.cwd()): 
     async (tx) => {
       const claimed = await tx.systemMarker.createMany({ data: [{ key: DEMO_MARKER }], skipDuplicates: true });
       if (claimed.count === 0) return false;
-      await applyFleet(tx, spec, "system:seed", "examples/fleet.yaml");
-      for (const [service, version] of Object.entries(DEMO_VERSIONS)) {
-        await tx.cellService.updateMany({ where: { serviceId: service }, data: { desiredVersion: version, observedVersion: version } });
-      }
-      const customers = demoCustomers(spec.cells);
-      await tx.customer.createMany({ data: customers, skipDuplicates: true });
-      await tx.user.createMany({
-        data: DEMO_USERS.map((u, i) => ({ ...u, passwordHash: hashes[i]! })),
-        skipDuplicates: true,
-      });
-      await recordAudit(tx, "system:seed", {
-        action: "demo.seed",
-        targetType: "fleet",
-        targetId: "fleet",
-        after: { cells: spec.cells.length, customers: customers.length, users: DEMO_USERS.map((u) => u.email) },
+      await withAudit(tx, "system:seed", async (tx) => {
+        const fleet = await applyFleet(tx, spec, "examples/fleet.yaml");
+        for (const [service, version] of Object.entries(DEMO_VERSIONS)) {
+          await tx.cellService.updateMany({ where: { serviceId: service }, data: { desiredVersion: version, observedVersion: version } });
+        }
+        const customers = demoCustomers(spec.cells);
+        await tx.customer.createMany({ data: customers, skipDuplicates: true });
+        await tx.user.createMany({
+          data: DEMO_USERS.map((u, i) => ({ ...u, passwordHash: hashes[i]! })),
+          skipDuplicates: true,
+        });
+        const seeded = {
+          action: "demo.seed",
+          targetType: "fleet",
+          targetId: "fleet",
+          after: { cells: spec.cells.length, customers: customers.length, users: DEMO_USERS.map((u) => u.email) },
+        };
+        return { data: null, audit: [...fleet.audit, seeded] };
       });
       return true;
     },

@@ -1,7 +1,8 @@
-// Fleet registry I/O shared by the app and the CLI. Mutations take a transaction client so the
-// caller's one door (server action wrapper or CLI) runs them with their audit events atomically.
+// Fleet registry I/O shared by the app and the CLI. Mutations take a transaction client and return
+// their audit events with their result; the caller's door (server action or `withAudit`) writes
+// them in the same transaction.
+import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
 import { diffFleet, type FleetDiff, type FleetSpec, type RegistryCell } from "../fleet-yaml";
 
 const FLEET_IMPORT_LOCK = 72_707_369_101;
@@ -38,12 +39,17 @@ export async function exportRegistry(db: Db | Tx): Promise<FleetSpec> {
   };
 }
 
+/** What an import of `spec` would change (nothing is written). */
+export async function previewFleet(db: Db | Tx, spec: FleetSpec): Promise<FleetDiff> {
+  return diffFleet(await readRegistry(db), spec);
+}
+
 /**
  * Make the registry match `spec` inside `tx`: add and update cells, retire cells missing from the
- * file, and give every active cell one row per template service. Writes one audit event per
+ * file, and give every active cell one row per template service. Returns one audit event per
  * changed cell plus one for the import itself. Serialised by a transaction-scoped advisory lock.
  */
-export async function applyFleet(tx: Tx, spec: FleetSpec, actor: string, source: string): Promise<FleetDiff> {
+export async function applyFleet(tx: Tx, spec: FleetSpec, source: string): Promise<Audited<FleetDiff>> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLEET_IMPORT_LOCK})`);
   const current = await readRegistry(tx);
   const diff = diffFleet(current, spec);
@@ -96,6 +102,5 @@ export async function applyFleet(tx: Tx, spec: FleetSpec, actor: string, source:
       servicesRemoved: diff.servicesRemoved,
     },
   });
-  await recordAudit(tx, actor, audits);
-  return diff;
+  return { data: diff, audit: audits };
 }

@@ -1,5 +1,6 @@
 import "server-only";
-// Reads for the API versions views: the table with readiness, the matrix, the plans, a route's history.
+// Reads for the API versions views (the table with readiness, the matrix, the plans, a route's
+// history) and for the edge's HTTP API (the live table, the resolver's dry run).
 import { db } from "@/lib/db";
 import { readSetting } from "@/lib/settings/server/store";
 import { availableActions, type ActionAvailability, type LifecycleKind } from "../lifecycle";
@@ -7,7 +8,16 @@ import { routeKey, type StoredRoute } from "../model";
 import { breakingChangePlans, type BreakingChangePlan } from "../plan";
 import type { Readiness } from "../readiness";
 import { CELL_ROUTER_SETTING } from "../settings";
-import { configVersion, loadCapabilities, loadRoutes, readinessOf, type CapabilityState, type ConfigVersion } from "./store";
+import {
+  type CapabilityState,
+  type ConfigVersion,
+  configSnapshot,
+  configVersion,
+  loadCapabilities,
+  loadRoutes,
+  readinessOf,
+  resolveFor,
+} from "./store";
 
 export interface RouteView {
   key: string;
@@ -62,4 +72,14 @@ export async function gatewayOverview(now: Date): Promise<GatewayOverview> {
 
 export async function routeHistory(key: string, take = 50) {
   return db().auditEvent.findMany({ where: { targetType: "route", targetId: key }, orderBy: { at: "desc" }, take });
+}
+
+/** The live route table and its version, read as one snapshot (GET /api/v1/gateway/config). */
+export function gatewayConfig() {
+  return configSnapshot(db());
+}
+
+/** What the edge would answer to a request (GET /api/v1/gateway/resolve). */
+export function resolveRoute(req: { method: string; path: string; customer?: string }, now: Date) {
+  return resolveFor(db(), req, now);
 }

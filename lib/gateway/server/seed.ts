@@ -2,6 +2,7 @@
 // row written in the same transaction so a second start is a no-op (and a later edit survives).
 import fs from "node:fs";
 import path from "node:path";
+import { withAudit } from "@/lib/audit/server/record";
 import type { Db } from "@/lib/db/client";
 import { serviceCatalogue } from "@/lib/fleet/server/store";
 import { parseGatewayYaml } from "../config-yaml";
@@ -18,7 +19,7 @@ export async function seedGatewayDemo(db: Db, now: Date, root = process.cwd()): 
     async (tx) => {
       const claimed = await tx.systemMarker.createMany({ data: [{ key: GATEWAY_DEMO_MARKER }], skipDuplicates: true });
       if (claimed.count === 0) return false;
-      await applyGatewayImport(tx, parsed, "system:seed", GATEWAY_EXAMPLE, now);
+      await withAudit(tx, "system:seed", (tx) => applyGatewayImport(tx, parsed, "system:seed", GATEWAY_EXAMPLE, now));
       return true;
     },
     { timeout: 30_000 },

@@ -1,9 +1,10 @@
 // Route table I/O, shared by the app, the CLI and the demo seed (so no `server-only`). Every change
 // runs in the caller's transaction, takes the gateway_config row lock first (two clicks → one
-// transition), bumps the config version (the ETag) and writes its audit events in that transaction.
+// transition), bumps the config version (the ETag) and returns its audit events for the caller's
+// door to write in that transaction.
+import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import type { GatewayRoute } from "@/lib/generated/prisma/client";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import { readSetting } from "@/lib/settings/server/store";
 import type { SpecError } from "@/lib/yaml-errors";
@@ -175,7 +176,7 @@ export async function applyGatewayImport(
   actor: string,
   source: string,
   now: Date,
-): Promise<ImportResult> {
+): Promise<Audited<ImportResult>> {
   let version = await lockConfig(tx);
   const current = await loadRoutes(tx);
   const diff = diffTables(current.map(tableFields), parsed.routes);
@@ -274,8 +275,7 @@ export async function applyGatewayImport(
       warnings: parsed.warnings.map((w) => `${w.line ? `line ${w.line}: ` : ""}${w.field}: ${w.message}`),
     },
   });
-  await recordAudit(tx, actor, audits);
-  return { diff, warnings: parsed.warnings, changed, version, routes: parsed.routes.length };
+  return { data: { diff, warnings: parsed.warnings, changed, version, routes: parsed.routes.length }, audit: audits };
 }
 
 // ---- Lifecycle ----------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ export async function changeRouteLifecycle(
   input: { key: string; action: LifecycleAction; expectedRevision?: number },
   actor: string,
   now: Date,
-): Promise<LifecycleResult> {
+): Promise<Audited<LifecycleResult>> {
   await lockConfig(tx);
   const route = await loadRoute(tx, input.key);
   if (!route) throw new DomainError("NOT_FOUND", `No route ${input.key}.`);
@@ -330,7 +330,7 @@ export async function changeRouteLifecycle(
   });
   const version = await bumpConfig(tx, actor);
   const reason = input.action.kind === "enable" && decision.forced ? input.action.force!.reason.trim() : null;
-  await recordAudit(tx, actor, {
+  const event: AuditInput = {
     action: decision.forced ? "route.enable.forced" : decision.event,
     targetType: "route",
     targetId: routeKey(route),
@@ -341,8 +341,8 @@ export async function changeRouteLifecycle(
       ...(decision.forced ? { forced: true, lagging: readinessOf(state, route, now).lagging.map((c) => c.cell) } : {}),
     },
     reason,
-  });
-  return { route: toStored(row), version, forced: decision.forced };
+  };
+  return { data: { route: toStored(row), version, forced: decision.forced }, audit: [event] };
 }
 
 // ---- Resolver -----------------------------------------------------------------------------------

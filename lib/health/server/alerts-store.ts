@@ -1,6 +1,6 @@
 // Alert storage: external alerts from POST /api/v1/alerts, and the rule-alert sync job.
 import type { z } from "zod";
-import type { AuditInput } from "@/lib/audit/server/record";
+import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { ackInputSchema, ExternalAlert } from "../alert-input";
@@ -16,47 +16,57 @@ export class UnknownAlertTargetError extends Error {
   }
 }
 
-/** Apply external alerts in one transaction; unknown cells or services refuse the whole batch. */
+/** `storeExternalAlerts` in a transaction of its own. */
 export async function applyExternalAlerts(db: Db, alerts: ExternalAlert[], now: Date) {
-  return db.$transaction(async (tx) => {
-    const cells = [...new Set(alerts.map((a) => a.cell))];
-    const services = [...new Set(alerts.flatMap((a) => (a.service ? [a.service] : [])))];
-    const [knownCells, knownServices] = await Promise.all([
-      tx.cell.findMany({ where: { id: { in: cells } }, select: { id: true } }),
-      tx.service.findMany({ where: { id: { in: services } }, select: { id: true } }),
-    ]);
-    const badCells = cells.filter((c) => !knownCells.some((k) => k.id === c));
-    const badServices = services.filter((s) => !knownServices.some((k) => k.id === s));
-    if (badCells.length || badServices.length) throw new UnknownAlertTargetError(badCells, badServices);
-    let opened = 0,
-      updated = 0,
-      resolved = 0;
-    for (const a of alerts) {
-      const key = `ext:${a.dedupKey}`;
-      if (a.status === "resolved") {
-        const r = await tx.alert.updateMany({
-          where: { dedupKey: key, status: "firing" },
-          data: { status: "resolved", resolvedAt: now, lastSeenAt: now },
-        });
-        resolved += r.count;
-        continue;
-      }
+  return db.$transaction(async (tx) => (await storeExternalAlerts(tx, alerts, now)).data);
+}
+
+/**
+ * Store external alerts in `tx`; unknown cells or services refuse the whole batch. External alerts
+ * are observations (like telemetry), not decisions: no audit event.
+ */
+export async function storeExternalAlerts(
+  tx: Tx,
+  alerts: ExternalAlert[],
+  now: Date,
+): Promise<Audited<{ opened: number; updated: number; resolved: number }>> {
+  const cells = [...new Set(alerts.map((a) => a.cell))];
+  const services = [...new Set(alerts.flatMap((a) => (a.service ? [a.service] : [])))];
+  const [knownCells, knownServices] = await Promise.all([
+    tx.cell.findMany({ where: { id: { in: cells } }, select: { id: true } }),
+    tx.service.findMany({ where: { id: { in: services } }, select: { id: true } }),
+  ]);
+  const badCells = cells.filter((c) => !knownCells.some((k) => k.id === c));
+  const badServices = services.filter((s) => !knownServices.some((k) => k.id === s));
+  if (badCells.length || badServices.length) throw new UnknownAlertTargetError(badCells, badServices);
+  let opened = 0,
+    updated = 0,
+    resolved = 0;
+  for (const a of alerts) {
+    const key = `ext:${a.dedupKey}`;
+    if (a.status === "resolved") {
       const r = await tx.alert.updateMany({
         where: { dedupKey: key, status: "firing" },
-        data: { lastSeenAt: now, summary: a.summary, severity: a.severity },
+        data: { status: "resolved", resolvedAt: now, lastSeenAt: now },
       });
-      if (r.count) {
-        updated++;
-        continue;
-      }
-      await tx.$executeRaw`
-        INSERT INTO alerts (type, cell_id, service_id, severity, summary, status, dedup_key, source, started_at, last_seen_at)
-        VALUES (${a.type}, ${a.cell}, ${a.service ?? null}, ${a.severity}::"AlertSeverity", ${a.summary}, 'firing', ${key}, 'external', ${now}, ${now})
-        ON CONFLICT DO NOTHING`;
-      opened++;
+      resolved += r.count;
+      continue;
     }
-    return { opened, updated, resolved };
-  });
+    const r = await tx.alert.updateMany({
+      where: { dedupKey: key, status: "firing" },
+      data: { lastSeenAt: now, summary: a.summary, severity: a.severity },
+    });
+    if (r.count) {
+      updated++;
+      continue;
+    }
+    await tx.$executeRaw`
+      INSERT INTO alerts (type, cell_id, service_id, severity, summary, status, dedup_key, source, started_at, last_seen_at)
+      VALUES (${a.type}, ${a.cell}, ${a.service ?? null}, ${a.severity}::"AlertSeverity", ${a.summary}, 'firing', ${key}, 'external', ${now}, ${now})
+      ON CONFLICT DO NOTHING`;
+    opened++;
+  }
+  return { data: { opened, updated, resolved }, audit: [] };
 }
 
 /** The rule-alert job: open what has held long enough, resolve what recovered. Idempotent. */
@@ -104,14 +114,14 @@ export async function pruneHistory(db: Db, t: Thresholds, now: Date) {
  * Acknowledge every firing, unacknowledged alert of an issue type (the group on the alerts page):
  * who, when, why. Alerts of that type that fire later start unacknowledged. Two people acknowledging
  * at once: the second finds nothing left and is told so. Returns the audit event for the caller's
- * transaction.
+ * door to write in the same transaction.
  */
 export async function acknowledgeAlertGroup(
   tx: Tx,
   input: z.output<typeof ackInputSchema>,
   actor: string,
   now: Date,
-): Promise<{ data: { type: string; cells: string[] }; audit: AuditInput }> {
+): Promise<Audited<{ type: string; cells: string[] }>> {
   const rows = await tx.$queryRaw<{ cell_id: string; service_id: string | null }[]>`
     UPDATE alerts SET acknowledged_by = ${actor}, acknowledged_at = ${now}, ack_comment = ${input.comment}
      WHERE type = ${input.type} AND status = 'firing' AND acknowledged_at IS NULL
@@ -121,11 +131,13 @@ export async function acknowledgeAlertGroup(
   const cells = [...new Set(rows.map((r) => r.cell_id))].sort();
   return {
     data: { type: input.type, cells },
-    audit: {
-      action: "alert.acknowledge",
-      targetType: "alert_group",
-      targetId: input.type,
-      after: { alerts: rows.length, cells, comment: input.comment },
-    },
+    audit: [
+      {
+        action: "alert.acknowledge",
+        targetType: "alert_group",
+        targetId: input.type,
+        after: { alerts: rows.length, cells, comment: input.comment },
+      },
+    ],
   };
 }

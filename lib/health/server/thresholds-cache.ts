@@ -11,5 +11,5 @@ export const currentThresholds = (): Promise<Thresholds> => reader()();
 
 /** After an ADMIN changes them: this process reads them again at once (others within 5 s). */
 export function forgetThresholds() {
-  reader().forget();
+  thresholds?.forget(); // nothing cached yet: nothing to forget
 }

@@ -1,7 +1,7 @@
 // Pipeline storage shared by the app, the CLI and the seed (so no `server-only` here). Saving takes
-// a transaction client: the caller's one door runs it with its audit event atomically.
+// a transaction client and returns its audit event for the caller's door to write in it.
+import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import type { ParsedPipeline, PipelineSpec } from "../types";
 
@@ -33,7 +33,7 @@ export async function pipelineFleet(db: Db | Tx): Promise<{ id: string; tier: "c
 
 /**
  * Create or replace the pipeline `parsed.spec.id`. Each save bumps `version` (optimistically:
- * the update only applies to the version just read) and writes one `pipeline.import` audit event
+ * the update only applies to the version just read) and returns one `pipeline.import` audit event
  * with the spec before and after. Saves of one id are serialised by a transaction-scoped lock.
  */
 export async function savePipeline(
@@ -41,7 +41,7 @@ export async function savePipeline(
   parsed: ParsedPipeline,
   source: string,
   actor: string,
-): Promise<{ created: boolean; version: number }> {
+): Promise<Audited<{ created: boolean; version: number }>> {
   const { spec, format } = parsed;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`pipeline:${spec.id}`}))`;
   const prev = await tx.pipeline.findUnique({ where: { id: spec.id } });
@@ -58,18 +58,20 @@ export async function savePipeline(
     if (updated.count !== 1) throw new DomainError("CONFLICT", `Pipeline "${spec.id}" changed while saving; try again.`);
     version = prev.version + 1;
   }
-  await recordAudit(tx, actor, {
-    action: "pipeline.import",
-    targetType: "pipeline",
-    targetId: spec.id,
-    before: prev ? prev.spec : undefined,
-    after: spec,
-  });
-  return { created: !prev, version };
+  return {
+    data: { created: !prev, version },
+    audit: [{ action: "pipeline.import", targetType: "pipeline", targetId: spec.id, before: prev ? prev.spec : undefined, after: spec }],
+  };
 }
 
 export async function listPipelines(db: Db | Tx): Promise<StoredPipeline[]> {
   return (await db.pipeline.findMany({ orderBy: { id: "asc" } })).map(toStored);
+}
+
+/** The version a save of pipeline `id` would make, and whether it would create it. */
+export async function nextPipelineVersion(db: Db | Tx, id: string): Promise<{ created: boolean; version: number }> {
+  const existing = await db.pipeline.findUnique({ where: { id }, select: { version: true } });
+  return { created: !existing, version: existing ? existing.version + 1 : 1 };
 }
 
 export async function getPipeline(db: Db | Tx, id: string): Promise<StoredPipeline | null> {

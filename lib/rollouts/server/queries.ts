@@ -1,5 +1,5 @@
 import "server-only";
-// Reads for the releases pages, the approvals inbox and the global view.
+// Reads for the releases pages, the approvals inbox, the global view and the releases HTTP API.
 import { db } from "@/lib/db";
 import type { ReleaseDoc } from "../engine";
 
@@ -72,4 +72,30 @@ export async function customersInWindowCells(doc: ReleaseDoc) {
   const cells = doc.waves.filter((w) => w.maintenanceWindow).flatMap((w) => w.cells);
   if (!cells.length) return [];
   return db().customer.findMany({ where: { homeCellId: { in: cells } }, orderBy: [{ homeCellId: "asc" }, { id: "asc" }] });
+}
+
+/** A release row as stored (GET /api/v1/releases/{id}), or null. */
+export async function releaseRow(id: string) {
+  return db().release.findUnique({ where: { id } });
+}
+
+/** What "start a release" offers: the pipelines, and each service with the versions cells run now. */
+export async function releaseStartOptions() {
+  const [pipelines, versions] = await Promise.all([
+    db().pipeline.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
+    db().cellService.groupBy({ by: ["serviceId", "observedVersion"], _count: { _all: true }, orderBy: { serviceId: "asc" } }),
+  ]);
+  const services = [...new Set(versions.map((v) => v.serviceId))].map((id) => ({
+    id,
+    current: versions.filter((v) => v.serviceId === id && v.observedVersion).map((v) => v.observedVersion!),
+  }));
+  return { pipelines, services };
+}
+
+/** Observed and desired versions of a release's cells × services. */
+export async function releaseCellVersions(doc: ReleaseDoc) {
+  return db().cellService.findMany({
+    where: { cellId: { in: [...new Set(doc.waves.flatMap((w) => w.cells))] }, serviceId: { in: Object.keys(doc.versions) } },
+    select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true },
+  });
 }

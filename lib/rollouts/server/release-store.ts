@@ -1,10 +1,12 @@
 // Releases in PostgreSQL. Every transition — by the ticker or by a person — runs in one
 // transaction: lock the release row, gather observations, run the pure engine, persist the new
 // document (guarded by `version`), and perform its effects (desired versions, check results,
-// deliveries, audit events). Two tickers, or a ticker and a click, therefore apply a transition once.
+// deliveries), returning the audit events for the caller's door to write in that transaction. Two
+// tickers, or a ticker and a click, therefore apply a transition once.
 import { randomBytes } from "node:crypto";
+import type { Audited, AuditInput } from "@/lib/audit/events";
+import { audited } from "@/lib/audit/server/record";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
@@ -44,8 +46,11 @@ export interface StartInput {
   plan: WavePlan[];
 }
 
-/** Create a release with its plan snapshot. One active release per service at a time. */
-export async function createRelease(tx: Tx, input: StartInput, actor: string, now: Date): Promise<{ id: string }> {
+/**
+ * Create a release with its plan snapshot. One active release per service at a time. `actor` starts
+ * it (and is the actor of its `release.start` event, whoever drives the transaction).
+ */
+export async function createRelease(tx: Tx, input: StartInput, actor: string, now: Date): Promise<Audited<{ id: string }>> {
   const services = Object.keys(input.versions);
   if (services.length === 0) throw new DomainError("INVALID", "name at least one service and version", { versions: ["required"] });
   const known = await tx.service.findMany({ where: { id: { in: services } }, select: { id: true } });
@@ -92,7 +97,7 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
       updatedAt: now,
     },
   });
-  await recordAudit(tx, actor, {
+  const started: AuditInput = {
     action: "release.start",
     targetType: "release",
     targetId: id,
@@ -102,8 +107,9 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
       versions: input.versions,
       waves: input.plan.map((w) => ({ name: w.name, cells: w.cells })),
     },
-  });
-  return { id };
+    actor,
+  };
+  return { data: { id }, audit: [started] };
 }
 
 type Locked = { id: string; doc: ReleaseDoc; version: number; status: string; startedBy: string };
@@ -207,12 +213,12 @@ function slackTarget(target: string, s: RolloutSettings): string | null {
   return /^https?:\/\//.test(target) ? target : null;
 }
 
+/** Perform an engine step's effects; returns the audit events that describe them. */
 async function perform(
   tx: Tx,
   releaseId: string,
   doc: ReleaseDoc,
   effects: Effect[],
-  actor: string,
   now: Date,
   settings: RolloutSettings,
 ): Promise<AuditInput[]> {
@@ -321,7 +327,6 @@ async function perform(
         break;
     }
   }
-  await recordAudit(tx, actor, audits);
   return audits;
 }
 
@@ -340,24 +345,32 @@ async function persist(tx: Tx, locked: Locked, doc: ReleaseDoc, now: Date) {
   if (updated.count !== 1) throw new DomainError("CONFLICT", "the release changed meanwhile; try again");
 }
 
-/** One ticker pass over a release. Returns whether anything changed. */
-export async function tickRelease(db: Db, id: string, now: Date, timeScale: number): Promise<boolean> {
-  return db.$transaction(
-    async (tx) => {
-      const locked = await lock(tx, id);
-      if (!locked || locked.status === "paused" || isTerminal(locked.doc.status)) return false;
-      const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
-      const obs = await observe(tx, locked.doc, now);
-      const step = engineTick(locked.doc, obs, now, engineConfig(settings, timeScale));
-      const changed = JSON.stringify(step.doc) !== JSON.stringify(locked.doc);
-      if (!changed && step.effects.length === 0) return false;
-      await persist(tx, locked, step.doc, now);
-      await perform(tx, id, step.doc, step.effects, "system:ticker", now, settings);
-      return true;
-    },
-    { timeout: 20_000 },
-  );
+export const TICKER_ACTOR = "system:ticker";
+
+/** One ticker pass over a release in `tx`. Its data: whether anything changed. */
+export async function stepRelease(tx: Tx, id: string, now: Date, timeScale: number): Promise<Audited<boolean>> {
+  const locked = await lock(tx, id);
+  if (!locked || locked.status === "paused" || isTerminal(locked.doc.status)) return { data: false, audit: [] };
+  const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
+  const obs = await observe(tx, locked.doc, now);
+  const step = engineTick(locked.doc, obs, now, engineConfig(settings, timeScale));
+  const changed = JSON.stringify(step.doc) !== JSON.stringify(locked.doc);
+  if (!changed && step.effects.length === 0) return { data: false, audit: [] };
+  await persist(tx, locked, step.doc, now);
+  return { data: true, audit: await perform(tx, id, step.doc, step.effects, now, settings) };
 }
+
+/** One ticker pass over a release, in a transaction of its own, audited as the ticker. Returns whether anything changed. */
+export function tickRelease(db: Db, id: string, now: Date, timeScale: number): Promise<boolean> {
+  return audited(db, TICKER_ACTOR, (tx) => stepRelease(tx, id, now, timeScale), { timeout: 20_000 });
+}
+
+/** Commands the engine applies without a wave transition: recorded as an event of their own. */
+const COMMAND_EVENTS: Partial<Record<Command["kind"], string>> = {
+  pause: "release.pause",
+  resume: "release.resume",
+  abort: "release.abort",
+};
 
 /**
  * A person's command (approve, reject, pause, resume, abort, roll back, advance), then one engine
@@ -384,11 +397,34 @@ export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: st
       ? { doc: step.doc, effects: [] as Effect[] }
       : engineTick(step.doc, await observe(tx, step.doc, now), now, engineConfig(settings, timeScale));
   await persist(tx, locked, after.doc, now);
-  await perform(tx, id, after.doc, [...step.effects, ...after.effects], actor, now, settings);
+  const commanded = COMMAND_EVENTS[cmd.kind];
+  const audit: AuditInput[] = commanded
+    ? [
+        {
+          action: commanded,
+          targetType: "release",
+          targetId: id,
+          before: { status: locked.doc.status },
+          after: { status: step.doc.status },
+          reason: "reason" in cmd && cmd.reason ? cmd.reason : null,
+        },
+      ]
+    : [];
+  audit.push(...(await perform(tx, id, after.doc, [...step.effects, ...after.effects], now, settings)));
   return {
-    before: { status: locked.doc.status, wave: locked.doc.current, state: locked.doc.waves[locked.doc.current]?.state },
-    after: { status: after.doc.status, wave: after.doc.current, state: after.doc.waves[after.doc.current]?.state },
+    data: {
+      before: { status: locked.doc.status, wave: locked.doc.current, state: locked.doc.waves[locked.doc.current]?.state },
+      after: { status: after.doc.status, wave: after.doc.current, state: after.doc.waves[after.doc.current]?.state },
+    },
+    audit,
   };
+}
+
+/** Who started release `id` (four-eyes checks), or NOT_FOUND. */
+export async function releaseStarter(tx: Db | Tx, id: string): Promise<{ startedBy: string }> {
+  const r = await tx.release.findUnique({ where: { id }, select: { startedBy: true } });
+  if (!r) throw new DomainError("NOT_FOUND", `no release ${id}`);
+  return r;
 }
 
 /** Releases the ticker should advance. */

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
 import { parsePipelineYaml } from "../pipeline-yaml";
+import { withAudit } from "@/lib/audit/server/record";
 import { pipelineFleet, savePipeline } from "./pipeline-store";
 
 export const PIPELINES_MARKER = "demo-seed:pipelines:v1";
@@ -26,7 +27,7 @@ export async function seedPipelines(db: Db, root = process.cwd()): Promise<boole
     async (tx) => {
       const claimed = await tx.systemMarker.createMany({ data: [{ key: PIPELINES_MARKER }], skipDuplicates: true });
       if (claimed.count === 0) return false;
-      for (const f of files) await savePipeline(tx, f.parsed, f.source, "system:seed");
+      for (const f of files) await withAudit(tx, "system:seed", (tx) => savePipeline(tx, f.parsed, f.source, "system:seed"));
       return true;
     },
     { timeout: 30_000 },

@@ -1,8 +1,8 @@
 // Agent mode: for fleets where the control plane has no database access, the cell's own tooling
 // polls its assignments and reports progress. Reports are ordered: a stale or out-of-order report,
 // or one for a phase the cell is not in, is refused (409) and changes nothing.
+import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import type { Assignment, Progress } from "../agent-api";
 import type { StoredSpec } from "./store";
@@ -52,8 +52,17 @@ export async function assignmentsFor(
   return { cell, mode: "agent", assignments: out };
 }
 
-/** Record a cell agent's report, under a row lock on that cell's phase. */
-export async function reportProgress(tx: Tx, runId: string, cell: string, body: Progress, actor: string, now: Date) {
+/**
+ * Record a cell agent's report, under a row lock on that cell's phase. A report that changes the
+ * cell's status returns an audit event; one that only moves progress along returns none.
+ */
+export async function reportProgress(
+  tx: Tx,
+  runId: string,
+  cell: string,
+  body: Progress,
+  now: Date,
+): Promise<Audited<{ cell: string; phase: string; status: string }>> {
   const run = await tx.schemaMigrationRun.findUnique({ where: { id: runId }, select: { status: true } });
   if (!run) throw new DomainError("NOT_FOUND", `no migration ${runId}`);
   if (!["running", "awaiting_approval", "rolling_back"].includes(run.status))
@@ -92,13 +101,17 @@ export async function reportProgress(tx: Tx, runId: string, cell: string, body: 
            error = ${body.status === "failed" ? (body.error ?? "reported failed by the cell agent") : null},
            finished_at = CASE WHEN ${to}::text IN ('complete', 'failed', 'rolled_back') THEN ${now}::timestamptz ELSE finished_at END, updated_at = ${now}::timestamptz
      WHERE run_id = ${runId} AND cell_id = ${cell} AND phase = ${body.phase}`;
-  if (to !== row.status)
-    await recordAudit(tx, actor, {
-      action: "migration.agent_report",
-      targetType: "migration",
-      targetId: runId,
-      before: { cell, phase: body.phase, status: row.status },
-      after: { cell, phase: body.phase, status: to, rows: body.rows, error: body.error },
-    });
-  return { cell, phase: body.phase, status: to };
+  const audit: AuditInput[] =
+    to === row.status
+      ? []
+      : [
+          {
+            action: "migration.agent_report",
+            targetType: "migration",
+            targetId: runId,
+            before: { cell, phase: body.phase, status: row.status },
+            after: { cell, phase: body.phase, status: to, rows: body.rows, error: body.error },
+          },
+        ];
+  return { data: { cell, phase: body.phase, status: to }, audit };
 }

@@ -4,7 +4,7 @@
 // database: a marker row guards it; databases left by an interrupted seed are recreated.
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
+import { withAudit } from "@/lib/audit/server/record";
 
 export const CELL_DATABASES_MARKER = "demo-seed:cell-databases:v1";
 
@@ -70,14 +70,16 @@ export async function seedCellDatabases(
   return db.$transaction(async (tx) => {
     const claimed = await tx.systemMarker.createMany({ data: [{ key: CELL_DATABASES_MARKER }], skipDuplicates: true });
     if (claimed.count === 0) return false;
-    for (const c of created)
-      await tx.cellDatabase.upsert({ where: { cellId: c.cellId }, create: { cellId: c.cellId, url: c.url }, update: { url: c.url } });
-    await recordAudit(tx, "system:seed", {
-      action: "demo.cell_databases",
-      targetType: "fleet",
-      targetId: "fleet",
-      after: { cells: created.map((c) => ({ cell: c.cellId, rows: c.rows })) },
+    return withAudit(tx, "system:seed", async (tx) => {
+      for (const c of created)
+        await tx.cellDatabase.upsert({ where: { cellId: c.cellId }, create: { cellId: c.cellId, url: c.url }, update: { url: c.url } });
+      const event = {
+        action: "demo.cell_databases",
+        targetType: "fleet",
+        targetId: "fleet",
+        after: { cells: created.map((c) => ({ cell: c.cellId, rows: c.rows })) },
+      };
+      return { data: true, audit: [event] };
     });
-    return true;
   });
 }

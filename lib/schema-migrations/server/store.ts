@@ -1,15 +1,17 @@
 // Migration runs in PostgreSQL. Every transition — by the ticker, a person or a cell agent — runs
 // in one transaction: lock the run row (FOR UPDATE), read its cells, run the pure machine, write the
 // changed cells (each guarded by the status it was read with), persist the document (guarded by
-// `version`), perform the effects and write the audit events. Two tickers or two clicks therefore
-// apply a transition once, and the parallel limit holds.
+// `version`), perform the effects and return the audit events for the caller's door to write in
+// that transaction. Two tickers or two clicks therefore apply a transition once, and the parallel
+// limit holds.
 import fs from "node:fs";
 import path from "node:path";
+import type { Audited, AuditInput } from "@/lib/audit/events";
+import { audited } from "@/lib/audit/server/record";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { commandRelease } from "@/lib/rollouts/server/release-store";
+import { commandRelease, TICKER_ACTOR } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
 import type { ReleaseDoc } from "@/lib/rollouts/engine";
 import {
@@ -92,7 +94,7 @@ export async function importManifest(
   actor: string,
   root: string,
   now: Date,
-): Promise<Preview & { created: boolean }> {
+): Promise<Audited<Preview & { created: boolean }>> {
   const preview = await previewManifest(tx, text, root);
   const { spec } = preview;
   const existing = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM schema_migration_runs WHERE id = ${spec.id} FOR UPDATE`;
@@ -119,7 +121,7 @@ export async function importManifest(
   await tx.migrationCell.createMany({
     data: spec.cells.flatMap((cellId) => spec.phases.map((p) => ({ runId: spec.id, cellId, phase: p.name, updatedAt: now }))),
   });
-  await recordAudit(tx, actor, {
+  const imported: AuditInput = {
     action: existing[0] ? "migration.reimport" : "migration.import",
     targetType: "migration",
     targetId: spec.id,
@@ -129,8 +131,8 @@ export async function importManifest(
       cells: spec.cells.length,
       warnings: preview.warnings,
     },
-  });
-  return { ...preview, created: !existing[0] };
+  };
+  return { data: { ...preview, created: !existing[0] }, audit: [imported] };
 }
 
 type Locked = {
@@ -225,7 +227,10 @@ async function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
   if (n.count !== 1) throw new DomainError("CONFLICT", "the migration changed meanwhile; try again");
 }
 
-/** Perform the machine's effects; release ids it starts are written back into the document. */
+/**
+ * Perform the machine's effects; release ids it starts are written back into the document. Returns
+ * the audit events: those of the releases it starts or aborts first, then its own.
+ */
 async function perform(
   tx: Tx,
   id: string,
@@ -235,6 +240,7 @@ async function perform(
   now: Date,
   timeScale: number,
 ): Promise<AuditInput[]> {
+  const releases: AuditInput[] = [];
   const audits: AuditInput[] = [];
   for (const e of effects) {
     switch (e.kind) {
@@ -258,14 +264,15 @@ async function perform(
           doc.startedBy ?? `migration:${id}`,
           now,
         );
-        p.releaseId = r.id;
+        releases.push(...r.audit);
+        p.releaseId = r.data.id;
         p.previousVersion = prev[0]?.v ?? null;
         p.waiting = null;
         audits.push({
           action: "migration.release",
           targetType: "migration",
           targetId: id,
-          after: { phase: p.name, release: r.id, version: e.version, previous: p.previousVersion },
+          after: { phase: p.name, release: r.data.id, version: e.version, previous: p.previousVersion },
         });
         break;
       }
@@ -274,7 +281,15 @@ async function perform(
         const rel = await tx.release.findUnique({ where: { id: e.releaseId }, select: { status: true } });
         if (rel && ["running", "awaiting_approval", "paused"].includes(rel.status)) {
           // Still rolling: abort it here; waves already deployed are restored by a release of the previous version.
-          await commandRelease(tx, e.releaseId, { kind: "abort", by: actor, reason: `migration ${id} rolled back` }, actor, now, timeScale);
+          const aborted = await commandRelease(
+            tx,
+            e.releaseId,
+            { kind: "abort", by: actor, reason: `migration ${id} rolled back` },
+            actor,
+            now,
+            timeScale,
+          );
+          releases.push(...aborted.audit);
         }
         if (!e.version) {
           p.rollbackReleaseId = e.releaseId;
@@ -297,12 +312,13 @@ async function perform(
           p.waiting = `waiting to start the rollback release of ${e.service} ${e.version}`;
           break;
         }
-        p.rollbackReleaseId = r.id;
+        releases.push(...r.audit);
+        p.rollbackReleaseId = r.data.id;
         audits.push({
           action: "migration.release_rollback",
           targetType: "migration",
           targetId: id,
-          after: { phase: p.name, release: r.id, restores: `${e.service} ${e.version}` },
+          after: { phase: p.name, release: r.data.id, restores: `${e.service} ${e.version}` },
         });
         break;
       }
@@ -316,8 +332,7 @@ async function perform(
         break;
     }
   }
-  await recordAudit(tx, actor, audits);
-  return audits;
+  return [...releases, ...audits];
 }
 
 async function apply(tx: Tx, locked: Locked, step: { state: RunState; effects: Effect[] }, actor: string, now: Date, timeScale: number) {
@@ -332,20 +347,19 @@ function machineError(e: unknown): never {
   throw e;
 }
 
-/** One ticker pass over a run. Returns whether anything changed. */
-export async function tickRun(db: Db, id: string, now: Date, timeScale = 1): Promise<boolean> {
-  return db.$transaction(
-    async (tx) => {
-      const locked = await lock(tx, id);
-      if (!locked || !isActive(locked.doc.status)) return false;
-      const step = machineTick(locked.state, await observe(tx, locked.doc), now);
-      const changed = JSON.stringify(step.state) !== JSON.stringify(locked.state);
-      if (!changed && step.effects.length === 0) return false;
-      await apply(tx, locked, step, "system:ticker", now, timeScale);
-      return true;
-    },
-    { timeout: 20_000 },
-  );
+/** One ticker pass over a run in `tx`. Its data: whether anything changed. */
+export async function stepRun(tx: Tx, id: string, now: Date, timeScale = 1): Promise<Audited<boolean>> {
+  const locked = await lock(tx, id);
+  if (!locked || !isActive(locked.doc.status)) return { data: false, audit: [] };
+  const step = machineTick(locked.state, await observe(tx, locked.doc), now);
+  const changed = JSON.stringify(step.state) !== JSON.stringify(locked.state);
+  if (!changed && step.effects.length === 0) return { data: false, audit: [] };
+  return { data: true, audit: await apply(tx, locked, step, TICKER_ACTOR, now, timeScale) };
+}
+
+/** One ticker pass over a run, in a transaction of its own, audited as the ticker. Returns whether anything changed. */
+export function tickRun(db: Db, id: string, now: Date, timeScale = 1): Promise<boolean> {
+  return audited(db, TICKER_ACTOR, (tx) => stepRun(tx, id, now, timeScale), { timeout: 20_000 });
 }
 
 /** Start a ready run at a speed (waits are divided by it); then one pass so canary starts at once. */
@@ -359,8 +373,8 @@ export async function startRun(tx: Tx, id: string, actor: string, now: Date, tim
     machineError(e);
   }
   const after = machineTick(step.state, await observe(tx, step.state.doc), now);
-  await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
-  return { id, status: after.state.doc.status };
+  const audit = await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
+  return { data: { id, status: after.state.doc.status }, audit };
 }
 
 /** A person's command (approve, reject, rollback, rollbackCell, retry), then one machine pass. */
@@ -379,8 +393,15 @@ export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string
     });
   }
   const after = machineTick(step.state, await observe(tx, step.state.doc), now);
-  await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
-  return { before: locked.doc.status, after: after.state.doc.status };
+  const audit = await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
+  return { data: { before: locked.doc.status, after: after.state.doc.status }, audit };
+}
+
+/** Who started run `id` (four-eyes checks), or NOT_FOUND. */
+export async function runStarter(tx: Db | Tx, id: string): Promise<{ startedBy: string | null }> {
+  const r = await tx.schemaMigrationRun.findUnique({ where: { id }, select: { startedBy: true } });
+  if (!r) throw new DomainError("NOT_FOUND", `no migration ${id}`);
+  return r;
 }
 
 export async function activeRunIds(db: Db): Promise<string[]> {

@@ -1,11 +1,14 @@
-// Admin settings stored as JSON rows with an optimistic version. Reads merge over defaults.
+// Admin settings stored as JSON rows with an optimistic version (reads merge over defaults), and
+// what admins keep beside them: runbooks, fleet freezes and maintenance windows. Changes return
+// their audit events for the caller's door to write in the same transaction.
 import type pg from "pg";
 import type { z } from "zod";
+import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from "@/lib/health/thresholds";
 import { DEFAULT_LINKS, linksSchema, type LinkTemplates } from "../links";
+import { freezeEnd, minuteOfDay } from "../freezes";
 import { DEFAULT_ROLLOUT_SETTINGS, rolloutSettingsSchema, type RolloutSettings } from "../rollouts";
 
 interface SettingDef<T> {
@@ -54,7 +57,13 @@ function settingOf<T>(def: SettingDef<T>, row: { value: unknown; version: number
 }
 
 /** Write a setting if nobody changed it since `expectedVersion`; audited with before/after. */
-export async function writeSetting<T>(tx: Tx, def: SettingDef<T>, value: T, expectedVersion: number, actor: string) {
+export async function writeSetting<T>(
+  tx: Tx,
+  def: SettingDef<T>,
+  value: T,
+  expectedVersion: number,
+  actor: string,
+): Promise<Audited<null>> {
   const before = await readSetting(tx, def);
   if (before.version !== expectedVersion) {
     throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
@@ -72,5 +81,110 @@ export async function writeSetting<T>(tx: Tx, def: SettingDef<T>, value: T, expe
     });
     if (updated.count === 0) throw new DomainError("CONFLICT", "Someone else changed this setting meanwhile; reload and try again.");
   }
-  await recordAudit(tx, actor, { action: "setting.update", targetType: "setting", targetId: def.key, before: before.value, after: value });
+  return {
+    data: null,
+    audit: [{ action: "setting.update", targetType: "setting", targetId: def.key, before: before.value, after: value }],
+  };
+}
+
+const RUNBOOK_CONFLICT = "Someone else changed this runbook meanwhile; reload and try again.";
+
+/** Create a runbook (expected version 0) or replace the version the editor saw; audited with before/after. */
+export async function saveRunbook(
+  tx: Tx,
+  input: { id: string; title: string; body: string; version: number },
+  actor: string,
+): Promise<Audited<null>> {
+  const before = await tx.runbook.findUnique({ where: { id: input.id } });
+  if ((before?.version ?? 0) !== input.version) throw new DomainError("CONFLICT", RUNBOOK_CONFLICT);
+  if (before) {
+    const n = await tx.runbook.updateMany({
+      where: { id: input.id, version: input.version },
+      data: { title: input.title, body: input.body, version: { increment: 1 }, updatedBy: actor },
+    });
+    if (n.count === 0) throw new DomainError("CONFLICT", RUNBOOK_CONFLICT);
+  } else {
+    await tx.runbook.create({ data: { id: input.id, title: input.title, body: input.body, updatedBy: actor } });
+  }
+  return {
+    data: null,
+    audit: [
+      {
+        action: before ? "runbook.update" : "runbook.create",
+        targetType: "runbook",
+        targetId: input.id,
+        before: before ? { title: before.title, body: before.body } : undefined,
+        after: { title: input.title, body: input.body },
+      },
+    ],
+  };
+}
+
+export async function createFreeze(
+  tx: Tx,
+  input: { startsAt: Date; endsAt: Date; reason: string },
+  actor: string,
+): Promise<Audited<{ id: string }>> {
+  const f = await tx.freeze.create({ data: { ...input, createdBy: actor } });
+  return {
+    data: { id: f.id.toString() },
+    audit: [{ action: "freeze.create", targetType: "freeze", targetId: f.id.toString(), after: input }],
+  };
+}
+
+/** End a freeze now (or make a planned one cover no time); see `freezeEnd`. */
+export async function endFreeze(tx: Tx, id: bigint, now: Date): Promise<Audited<null>> {
+  const f = await tx.freeze.findUnique({ where: { id } });
+  if (!f) throw new DomainError("NOT_FOUND", "no such freeze");
+  const endsAt = freezeEnd(f, now);
+  await tx.freeze.update({ where: { id: f.id }, data: { endsAt } });
+  return {
+    data: null,
+    audit: [{ action: "freeze.end", targetType: "freeze", targetId: f.id.toString(), before: { endsAt: f.endsAt }, after: { endsAt } }],
+  };
+}
+
+export interface WindowInput {
+  /** A cell id or `tier:<tier>`. */
+  scope: string;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  /** "HH:MM", the cell's local time. */
+  start: string;
+  durationMin: number;
+}
+
+export async function addWindow(tx: Tx, input: WindowInput, actor: string): Promise<Audited<{ id: string }>> {
+  if (!input.scope.startsWith("tier:") && !(await tx.cell.findUnique({ where: { id: input.scope } })))
+    throw new DomainError("INVALID", "unknown cell", { scope: [`no cell ${input.scope}`] });
+  const w = await tx.maintenanceWindow.create({
+    data: {
+      scope: input.scope,
+      weekday: input.weekday,
+      startMinute: minuteOfDay(input.start),
+      durationMin: input.durationMin,
+      createdBy: actor,
+    },
+  });
+  return {
+    data: { id: w.id.toString() },
+    audit: [{ action: "maintenance_window.create", targetType: "maintenance_window", targetId: w.id.toString(), after: input }],
+  };
+}
+
+export async function removeWindow(tx: Tx, id: bigint): Promise<Audited<null>> {
+  const w = await tx.maintenanceWindow.findUnique({ where: { id } });
+  if (!w) throw new DomainError("NOT_FOUND", "no such window");
+  await tx.maintenanceWindow.delete({ where: { id: w.id } });
+  return {
+    data: null,
+    audit: [
+      {
+        action: "maintenance_window.delete",
+        targetType: "maintenance_window",
+        targetId: w.id.toString(),
+        before: { scope: w.scope, weekday: w.weekday, startMinute: w.startMinute, durationMin: w.durationMin },
+      },
+    ],
+  };
 }

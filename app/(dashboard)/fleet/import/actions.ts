@@ -1,34 +1,25 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/auth/server/action";
 import { canImportFleet } from "@/lib/auth/permissions";
-import { diffFleet, parseFleetYaml, type FleetDiff } from "@/lib/fleet/fleet-yaml";
-import { applyFleet, readRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
+import { defineAction } from "@/lib/auth/server/action";
+import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { applyFleet, previewFleet, serviceCatalogue } from "@/lib/fleet/server/store";
 
-const input = z.object({
-  yaml: z.string().min(1, "paste or upload a fleet YAML file").max(1_000_000, "the file is larger than 1 MB"),
-  mode: z.enum(["preview", "apply"]).default("apply"),
-});
-
-const importFleet = defineAction({
+export const importFleetAction = defineAction({
   name: "import the fleet",
   permission: canImportFleet,
-  input,
+  input: z.object({
+    yaml: z.string().min(1, "paste or upload a fleet YAML file").max(1_000_000, "the file is larger than 1 MB"),
+    mode: z.enum(["preview", "apply"]).default("apply"),
+  }),
   timeoutMs: 60_000,
-  async run({ tx, input, user }): Promise<{ data: { applied: boolean; diff: FleetDiff; cells: number }; audit: [] }> {
+  async run({ tx, input }) {
     const spec = parseFleetYaml(input.yaml, await serviceCatalogue(tx));
-    if (input.mode === "preview") {
-      return { data: { applied: false, diff: diffFleet(await readRegistry(tx), spec), cells: spec.cells.length }, audit: [] };
-    }
-    // applyFleet writes one audit event per changed cell and one for the import, in this transaction.
-    const diff = await applyFleet(tx, spec, user.email, "ui upload");
-    return { data: { applied: true, diff, cells: spec.cells.length }, audit: [] };
+    if (input.mode === "preview")
+      return { data: { applied: false, diff: await previewFleet(tx, spec), cells: spec.cells.length }, audit: [] };
+    // One audit event per changed cell and one for the import.
+    const { data: diff, audit } = await applyFleet(tx, spec, "ui upload");
+    return { data: { applied: true, diff, cells: spec.cells.length }, audit };
   },
+  revalidate: (r) => (r.applied ? [{ layout: "/" }] : []),
 });
-
-export async function importFleetAction(raw: unknown) {
-  const result = await importFleet(raw);
-  if (result.ok && result.data.applied) revalidatePath("/", "layout");
-  return result;
-}

@@ -6,11 +6,10 @@ import { AutoRefresh } from "@/components/auto-refresh";
 import { Card, PageHeader } from "@/components/page-header";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { formatDuration } from "@/lib/rollouts/durations";
 import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
-import { loadRun } from "@/lib/schema-migrations/server/store";
+import { runDetail } from "@/lib/schema-migrations/server/queries";
 import { etaMs, formatEta, rowsPercent, summarize } from "@/lib/schema-migrations/summary";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
 
@@ -42,18 +41,13 @@ const fmt = (d: string | Date | null) => (d ? new Date(d).toISOString().replace(
 export default async function MigrationPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const id = decodeURIComponent((await params).id);
-  const run = await loadRun(db(), id);
-  if (!run) notFound();
+  const detail = await runDetail(id);
+  if (!detail) notFound();
+  const { run, approvals, audit, directCells: direct } = detail;
   const { state, spec } = run;
   const { doc, cells } = state;
   const now = new Date();
   const sum = summarize(state, now);
-  const [approvals, audit, dbs] = await Promise.all([
-    db().migrationApproval.findMany({ where: { runId: id }, orderBy: { decidedAt: "asc" } }),
-    db().auditEvent.findMany({ where: { targetType: "migration", targetId: id }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 }),
-    db().cellDatabase.findMany({ select: { cellId: true } }), // never the URL: it holds a secret
-  ]);
-  const direct = new Set(dbs.map((d) => d.cellId));
   const p = doc.phases[doc.current];
   const gateStep = doc.status === "awaiting_approval" && p ? p.steps[p.step] : undefined;
   const whyNot = !canRunMigrations(user)

@@ -16,11 +16,10 @@ import {
   canRollbackRelease,
 } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
 import { formatCheck } from "@/lib/rollouts/checks";
 import { formatDuration } from "@/lib/rollouts/durations";
 import { isTerminal } from "@/lib/rollouts/engine";
-import { customersInWindowCells, getRelease } from "@/lib/rollouts/server/queries";
+import { customersInWindowCells, getRelease, releaseCellVersions } from "@/lib/rollouts/server/queries";
 import { ApprovalPanel, ReleaseControls } from "./controls";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -42,14 +41,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   if (!r) notFound();
   const doc = r.doc;
   const services = Object.keys(doc.versions);
-  const cells = [...new Set(doc.waves.flatMap((w) => w.cells))];
-  const [observed, windowCustomers] = await Promise.all([
-    db().cellService.findMany({
-      where: { cellId: { in: cells }, serviceId: { in: services } },
-      select: { cellId: true, serviceId: true, observedVersion: true, desiredVersion: true },
-    }),
-    customersInWindowCells(doc),
-  ]);
+  const [observed, windowCustomers] = await Promise.all([releaseCellVersions(doc), customersInWindowCells(doc)]);
   const obs = new Map(observed.map((o) => [`${o.cellId}/${o.serviceId}`, o]));
   const current = doc.waves[doc.current];
   const gate = current?.state === "AWAITING_APPROVAL" ? current : null;

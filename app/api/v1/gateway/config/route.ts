@@ -1,10 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ApiInputError, etagMatches, withApi } from "@/lib/api/server/http";
-import { db } from "@/lib/db";
 import { configQuery } from "@/lib/gateway/api-spec";
 import { exportGatewayConfig, exportGatewayYaml } from "@/lib/gateway/config-yaml";
 import { formatHttpDate } from "@/lib/gateway/headers";
-import { configSnapshot } from "@/lib/gateway/server/store";
+import { gatewayConfig } from "@/lib/gateway/server/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +24,7 @@ export const GET = withApi({ scope: "gateway:read", allowSession: true }, async 
       q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
     );
   const json = wantsJson(req, q.data.format);
-  const { routes, version } = await configSnapshot(db());
+  const { routes, version } = await gatewayConfig();
   const etag = `"gateway-v${version.version}-${json ? "json" : "yaml"}"`;
   const headers = {
     ETag: etag,

@@ -1,8 +1,7 @@
 import { NextResponse } from "next/server";
 import { ApiInputError, withApi } from "@/lib/api/server/http";
-import { db } from "@/lib/db";
 import { resolveQuery } from "@/lib/gateway/api-spec";
-import { resolveFor } from "@/lib/gateway/server/store";
+import { resolveRoute } from "@/lib/gateway/server/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +15,7 @@ export const GET = withApi({ scope: "gateway:read", allowSession: true }, async 
       "invalid query",
       q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
     );
-  const answer = await resolveFor(db(), q.data, new Date());
+  const answer = await resolveRoute(q.data, new Date());
   const headers: Record<string, string> = { "Cache-Control": "no-store", "X-Gateway-Config-Version": String(answer.configVersion) };
   for (const [k, v] of Object.entries(answer.headers)) if (v) headers[k] = v;
   if (answer.allow) headers.Allow = answer.allow.join(", ");

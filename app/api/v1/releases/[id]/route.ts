@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
 import { apiError, withApi } from "@/lib/api/server/http";
-import { db } from "@/lib/db";
 import { toReleaseView } from "@/lib/rollouts/api";
+import { releaseRow } from "@/lib/rollouts/server/queries";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ id: string }>({ scope: "releases:write", allowSession: true }, async (_req, { params }) => {
-  const r = await db().release.findUnique({ where: { id: params.id } });
+  const r = await releaseRow(params.id);
   if (!r) return apiError(404, "NOT_FOUND", `no release ${params.id}`);
   return NextResponse.json(toReleaseView(r), { headers: { "Cache-Control": "no-store" } });
 });

@@ -7,12 +7,12 @@ import { StatusBadge, fmtMs, fmtPct } from "@/components/health/status";
 import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
 import { requireUser } from "@/lib/auth/server/session";
-import { db } from "@/lib/db";
+import { cellService } from "@/lib/fleet/server/queries";
 import { cellHealth, openAlertsFor, pool, versionHistory } from "@/lib/health/server/queries";
 import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
-import { readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { linkTemplates } from "@/lib/settings/server/queries";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string; service: string }> }): Promise<Metadata> {
   const p = await params;
@@ -31,11 +31,9 @@ export default async function ServicePage({
   await requireUser();
   const { id, service } = await params;
   const sp = await searchParams;
-  const cell = await db().cell.findUnique({ where: { id } });
-  const cs =
-    cell &&
-    (await db().cellService.findUnique({ where: { cellId_serviceId: { cellId: id, serviceId: service } }, include: { service: true } }));
-  if (!cell || !cs) notFound();
+  const found = await cellService(id, service);
+  if (!found) notFound();
+  const { cell, cs } = found;
   const window: Window = sp.window && sp.window in WINDOWS ? (sp.window as Window) : "1h";
   const t = await currentThresholds();
   const now = new Date();
@@ -44,7 +42,7 @@ export default async function ServicePage({
     loadSeries(pool(), id, [service], window, now, true),
     versionHistory(id, service),
     openAlertsFor(id, service),
-    readSetting(db(), SETTINGS.links),
+    linkTemplates(),
   ]);
   const s = health.services.find((x) => x.service === service)!;
   const vars = { cell: id, region: cell.region, tier: cell.tier, service };
@@ -103,12 +101,12 @@ export default async function ServicePage({
         <Card title="Logs, traces and dashboards">
           <ul className="space-y-2 text-sm" data-testid="observability-links">
             {(["logs", "traces", "metrics"] as const)
-              .filter((k) => links.value[k])
+              .filter((k) => links[k])
               .map((k) => (
                 <li key={k}>
                   <a
                     className="text-indigo-700 hover:underline"
-                    href={renderTemplate(links.value[k], vars, true)}
+                    href={renderTemplate(links[k], vars, true)}
                     target="_blank"
                     rel="noreferrer noopener"
                   >

@@ -1,13 +1,12 @@
 import { NextResponse } from "next/server";
 import { apiError, withApi } from "@/lib/api/server/http";
-import { db } from "@/lib/db";
-import { assignmentsFor } from "@/lib/schema-migrations/server/agent";
+import { cellAssignments } from "@/lib/schema-migrations/server/queries";
 
 export const dynamic = "force-dynamic";
 
 /** What the cell's migration tooling should run now (agent mode). */
 export const GET = withApi<{ cell: string }>({ scope: "migrations:agent" }, async (_req, { params }) => {
-  const a = await assignmentsFor(db(), params.cell);
+  const a = await cellAssignments(params.cell);
   if (!a) return apiError(404, "NOT_FOUND", `unknown cell ${params.cell}`);
   return NextResponse.json(a, { headers: { "Cache-Control": "no-cache" } });
 });

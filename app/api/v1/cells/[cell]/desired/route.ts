@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { apiError, etagMatches, withApi } from "@/lib/api/server/http";
-import { db } from "@/lib/db";
+import { desiredVersions } from "@/lib/fleet/server/queries";
 
 export const dynamic = "force-dynamic";
 
 /** The versions a cell should run, for its deploy agent (pull). Poll with If-None-Match. */
 export const GET = withApi<{ cell: string }>({ scope: "cells:agent" }, async (req, { params }) => {
-  const cell = await db().cell.findUnique({
-    where: { id: params.cell },
-    select: { id: true, status: true, services: { select: { serviceId: true, desiredVersion: true }, orderBy: { serviceId: "asc" } } },
-  });
+  const cell = await desiredVersions(params.cell);
   if (!cell) return apiError(404, "NOT_FOUND", `unknown cell ${params.cell}`);
   const body = {
     cell: cell.id,

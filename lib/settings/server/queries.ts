@@ -1,0 +1,21 @@
+import "server-only";
+// Reads for the settings page.
+import { db } from "@/lib/db";
+import { readSetting, SETTINGS } from "./store";
+
+export async function settingsOverview(now: Date) {
+  const [thresholds, links, runbooks, rollouts, freezes, windows] = await Promise.all([
+    readSetting(db(), SETTINGS.thresholds),
+    readSetting(db(), SETTINGS.links),
+    db().runbook.findMany({ orderBy: { id: "asc" } }),
+    readSetting(db(), SETTINGS.rollouts),
+    db().freeze.findMany({ where: { endsAt: { gt: now } }, orderBy: { startsAt: "asc" } }),
+    db().maintenanceWindow.findMany({ orderBy: [{ scope: "asc" }, { weekday: "asc" }] }),
+  ]);
+  return { thresholds, links, runbooks, rollouts, freezes, windows };
+}
+
+/** The observability link templates (service page). */
+export async function linkTemplates() {
+  return (await readSetting(db(), SETTINGS.links)).value;
+}
