@@ -4,8 +4,9 @@
 //
 // When that build is missing or was made from other sources (a developer edited scripts/cli.ts or
 // anything it imports, or switched branches), it is rebuilt here first rather than run through
-// tsx: a rebuild costs about 0.2 s once, where tsx costs seconds of CPU on every run, and the
-// command then runs the same code that `npm install` builds, not a second way of loading it.
+// tsx: a rebuild takes 0.2–0.5 s once, where tsx cost 0.8–1.8 s of CPU on every run (npm run
+// bench:cli), and the command then runs the same code `npm install` builds, not a second way of
+// loading it.
 import v8 from "node:v8";
 import { buildCli, cliBuildIsCurrent, cliEntry } from "../scripts/build-cli.mjs";
 
