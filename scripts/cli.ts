@@ -1,29 +1,18 @@
 // The Cellplane CLI. Finds the database the way `npm start` does (DATABASE_URL, or the embedded
 // PostgreSQL under CELLPLANE_DATA_DIR — joined if running, started and stopped around the command).
+//
+// `npx cellplane` runs this file built to plain JavaScript (dist/cli/, scripts/build-cli.mjs).
+// Start-up cost is what a command loads, so only `node:` modules are imported statically: the
+// arguments are checked first (usage errors and `--help` load nothing else), then the database
+// modules (Prisma, pg, the embedded PostgreSQL), then each command's own modules. Tests call `run`
+// in process with their own output, input and database URL.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { audited } from "@/lib/audit/server/record";
-import { createPrisma, type Db } from "@/lib/db/client";
-import { exportFleetYaml, formatFleetDiff, isEmptyDiff, diffFleet, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
-import { applyFleet, exportRegistry, readRegistry, serviceCatalogue } from "@/lib/fleet/server/store";
-import { exportFlagsYaml } from "@/lib/flags/flags-yaml";
-import { exportFlags, importFlagsYaml } from "@/lib/flags/server/store";
-import { createToken, createUser } from "@/lib/auth/server/users";
-import { pipelineSummary } from "@/lib/rollouts/describe";
-import { exportPipelineYaml, parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
-import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
-import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
-import { formatTableDiff } from "@/lib/gateway/model";
-import { applyGatewayImport, configVersion, loadRoutes } from "@/lib/gateway/server/store";
-import { formatSpecErrors } from "@/lib/yaml-errors";
-import { SpecValidationError } from "@/lib/yaml-errors";
-import { z } from "zod";
-import { importManifest } from "@/lib/schema-migrations/server/store";
-import { loadEnvOrExit, migrateDatabase, openDatabase, ROOT } from "./runtime";
+import type { Db } from "@/lib/db/client";
 
-const USAGE = `Usage: cellplane <command>
+export const USAGE = `Usage: cellplane <command>
 
   import fleet FILE            make the cell registry match a fleet YAML file
   export fleet                 print the registry as a fleet YAML file
@@ -44,18 +33,43 @@ const USAGE = `Usage: cellplane <command>
 
 Exit codes: 0 ok, 1 invalid input or error, 2 drift (diff), 64 usage.`;
 
+/** Where a run reads and writes: the process's own streams, or a test's. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** All of standard input (the password of `user create`). */
+  readStdin(): Promise<string>;
+  /** Use this database instead of finding one from the environment (tests). */
+  databaseUrl?: string;
+}
+
+export const processIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    if (process.stdin.isTTY) process.stderr.write("Password: ");
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+});
+
 class UsageError extends Error {}
 
-const actor = () => `cli:${os.userInfo().username}`;
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write("Password: ");
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
+/** What a command runs with once the database is open. */
+interface Ctx {
+  db: Db;
+  io: CliIo;
+  out(line: string): void;
+  err(line: string): void;
+  actor: string;
+  /** The service catalogue (sms, voice, …) the YAML readers check against. */
+  services: string[];
+  root: string;
 }
+
+/** A command checks its arguments (throwing UsageError) and returns the work to do with a database. */
+type Command = (args: string[], io: CliIo) => (ctx: Ctx) => Promise<number>;
 
 function readFileArg(file: string | undefined): { text: string; name: string } {
   if (!file) throw new UsageError("missing FILE");
@@ -64,206 +78,299 @@ function readFileArg(file: string | undefined): { text: string; name: string } {
   return { text: fs.readFileSync(abs, "utf8"), name: file };
 }
 
-async function run(db: Db, argv: string[]): Promise<number> {
-  const [verb, noun, ...rest] = argv;
-  const key = `${verb ?? ""} ${noun ?? ""}`;
-  switch (key) {
-    case "import fleet": {
-      const f = readFileArg(rest[0]);
-      const spec = parseWithFile(() => parseFleetYaml(f.text, [...SERVICES]), f.name);
-      const diff = await audited(db, actor(), (tx) => applyFleet(tx, spec, path.basename(f.name)), { timeout: 60_000 });
-      console.log(formatFleetDiff(diff));
-      console.log(`Imported ${spec.cells.length} cells from ${f.name}.`);
+/** Run `fn`; a spec error it throws (or rejects with) names `file`. */
+async function parseWithFile<T>(fn: () => T | Promise<T>, file: string): Promise<T> {
+  const { SpecValidationError } = await import("@/lib/yaml-errors");
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof SpecValidationError ? new SpecValidationError(e.errors, file) : e;
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export const COMMANDS: Record<string, Command> = {
+  "import fleet": (args) => {
+    const f = readFileArg(args[0]);
+    return async ({ db, out, actor, services }) => {
+      const { formatFleetDiff, parseFleetYaml } = await import("@/lib/fleet/fleet-yaml");
+      const { applyFleet } = await import("@/lib/fleet/server/store");
+      const spec = await parseWithFile(() => parseFleetYaml(f.text, services), f.name);
+      const { audited } = await import("@/lib/audit/server/record");
+      const diff = await audited(db, actor, (tx) => applyFleet(tx, spec, path.basename(f.name)), { timeout: 60_000 });
+      out(formatFleetDiff(diff));
+      out(`Imported ${spec.cells.length} cells from ${f.name}.`);
       return 0;
-    }
-    case "export fleet":
-      process.stdout.write(exportFleetYaml(await exportRegistry(db)));
+    };
+  },
+
+  "export fleet":
+    () =>
+    async ({ db, io }) => {
+      const { exportFleetYaml } = await import("@/lib/fleet/fleet-yaml");
+      const { exportRegistry } = await import("@/lib/fleet/server/store");
+      io.stdout(exportFleetYaml(await exportRegistry(db)));
       return 0;
-    case "diff fleet": {
-      const f = readFileArg(rest[0]);
-      const spec = parseWithFile(() => parseFleetYaml(f.text, [...SERVICES]), f.name);
+    },
+
+  "diff fleet": (args) => {
+    const f = readFileArg(args[0]);
+    return async ({ db, out, services }) => {
+      const { diffFleet, formatFleetDiff, isEmptyDiff, parseFleetYaml } = await import("@/lib/fleet/fleet-yaml");
+      const { readRegistry } = await import("@/lib/fleet/server/store");
+      const spec = await parseWithFile(() => parseFleetYaml(f.text, services), f.name);
       const diff = diffFleet(await readRegistry(db), spec);
-      console.log(formatFleetDiff(diff));
+      out(formatFleetDiff(diff));
       return isEmptyDiff(diff) ? 0 : 2;
-    }
-    case "import pipeline": {
-      const { values, positionals } = parseArgs({ args: rest, options: { id: { type: "string" } }, allowPositionals: true });
-      if (positionals.length > 1) throw new UsageError(`import pipeline takes one FILE (got ${positionals.join(" ")})`);
-      const f = readFileArg(positionals[0]);
+    };
+  },
+
+  "import pipeline": (args) => {
+    const { values, positionals } = parseArgs({ args, options: { id: { type: "string" } }, allowPositionals: true });
+    if (positionals.length > 1) throw new UsageError(`import pipeline takes one FILE (got ${positionals.join(" ")})`);
+    const f = readFileArg(positionals[0]);
+    return async ({ db, out, actor }) => {
+      const { parsePipelineYaml } = await import("@/lib/rollouts/pipeline-yaml");
+      const { pipelineSummary } = await import("@/lib/rollouts/describe");
+      const { pipelineFleet, savePipeline } = await import("@/lib/rollouts/server/pipeline-store");
       const fleet = await pipelineFleet(db);
-      const parsed = parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
-      const saved = await audited(db, actor(), (tx) => savePipeline(tx, parsed, f.text, actor()));
+      const parsed = await parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
+      const { audited } = await import("@/lib/audit/server/record");
+      const saved = await audited(db, actor, (tx) => savePipeline(tx, parsed, f.text, actor));
       const { spec } = parsed;
-      console.log(
-        `${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${spec.waves.length} wave${spec.waves.length === 1 ? "" : "s"}), version ${saved.version}.`,
+      out(
+        `${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${plural(spec.waves.length, "wave")}), version ${saved.version}.`,
       );
-      console.log(pipelineSummary(spec));
+      out(pipelineSummary(spec));
       return 0;
-    }
-    case "export pipeline": {
-      const id = rest[0];
-      if (!id || rest.length > 1) throw new UsageError("export pipeline takes one ID");
+    };
+  },
+
+  "export pipeline": (args) => {
+    const id = args[0];
+    if (!id || args.length > 1) throw new UsageError("export pipeline takes one ID");
+    return async ({ db, io, err }) => {
+      const { exportPipelineYaml } = await import("@/lib/rollouts/pipeline-yaml");
+      const { getPipeline } = await import("@/lib/rollouts/server/pipeline-store");
       const p = await getPipeline(db, id);
       if (!p) {
-        console.error(`cellplane: no pipeline "${id}" (see \`cellplane list pipelines\`)`);
+        err(`cellplane: no pipeline "${id}" (see \`cellplane list pipelines\`)`);
         return 1;
       }
-      process.stdout.write(exportPipelineYaml(p.spec));
+      io.stdout(exportPipelineYaml(p.spec));
       return 0;
-    }
-    case "list pipelines": {
+    };
+  },
+
+  "list pipelines":
+    () =>
+    async ({ db, out }) => {
+      const { pipelineSummary } = await import("@/lib/rollouts/describe");
+      const { listPipelines } = await import("@/lib/rollouts/server/pipeline-store");
       const all = await listPipelines(db);
       if (all.length === 0) {
-        console.log("No pipelines yet. Import one with `cellplane import pipeline FILE`.");
+        out("No pipelines yet. Import one with `cellplane import pipeline FILE`.");
         return 0;
       }
       const w = Math.max(...all.map((p) => p.id.length));
       for (const p of all) {
-        console.log(`${p.id.padEnd(w)}  v${String(p.version).padEnd(3)} ${p.format.padEnd(13)} ${p.name}`);
-        console.log(`${"".padEnd(w)}  ${pipelineSummary(p.spec)}`);
+        out(`${p.id.padEnd(w)}  v${String(p.version).padEnd(3)} ${p.format.padEnd(13)} ${p.name}`);
+        out(`${"".padEnd(w)}  ${pipelineSummary(p.spec)}`);
       }
       return 0;
-    }
-    case "import flags": {
-      const f = readFileArg(rest[0]);
+    },
+
+  "import flags": (args) => {
+    const f = readFileArg(args[0]);
+    return async ({ db, out, actor }) => {
+      const { importFlagsYaml } = await import("@/lib/flags/server/store");
+      const { audited } = await import("@/lib/audit/server/record");
       const summary = await parseWithFile(
-        () => audited(db, actor(), (tx) => importFlagsYaml(tx, f.text, path.basename(f.name), new Date()), { timeout: 60_000 }),
+        () => audited(db, actor, (tx) => importFlagsYaml(tx, f.text, path.basename(f.name), new Date()), { timeout: 60_000 }),
         f.name,
       );
-      for (const k of summary.created) console.log(`+ flag ${k}`);
-      for (const k of summary.updated) console.log(`~ flag ${k}`);
-      console.log(
+      for (const k of summary.created) out(`+ flag ${k}`);
+      for (const k of summary.updated) out(`~ flag ${k}`);
+      out(
         `Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`,
       );
       return 0;
-    }
-    case "import migration": {
-      const f = readFileArg(rest[0]);
-      const r = await parseWithFile(
-        () => audited(db, actor(), (tx) => importManifest(tx, f.text, actor(), ROOT, new Date()), { timeout: 60_000 }),
-        f.name,
-      );
-      console.log(
-        `${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`,
-      );
-      for (const w of r.warnings) console.log(`warning: ${w}`);
-      console.log(`Start it on the migration page: /migrations/${r.spec.id}`);
+    };
+  },
+
+  "export flags":
+    () =>
+    async ({ db, io }) => {
+      const { exportFlagsYaml } = await import("@/lib/flags/flags-yaml");
+      const { exportFlags } = await import("@/lib/flags/server/store");
+      io.stdout(exportFlagsYaml(await exportFlags(db)));
       return 0;
-    }
-    case "export flags":
-      process.stdout.write(exportFlagsYaml(await exportFlags(db)));
-      return 0;
-    case "import gateway": {
-      const f = readFileArg(rest[0]);
-      const parsed = parseWithFile(() => parseGatewayYaml(f.text, [...SERVICES], new Date()), f.name);
-      if (parsed.warnings.length) console.error(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
-      const r = await audited(db, actor(), (tx) => applyGatewayImport(tx, parsed, actor(), path.basename(f.name), new Date()), {
+    },
+
+  "import gateway": (args) => {
+    const f = readFileArg(args[0]);
+    return async ({ db, out, err, actor, services }) => {
+      const { parseGatewayYaml } = await import("@/lib/gateway/config-yaml");
+      const { formatTableDiff } = await import("@/lib/gateway/model");
+      const { applyGatewayImport } = await import("@/lib/gateway/server/store");
+      const { formatSpecErrors } = await import("@/lib/yaml-errors");
+      const parsed = await parseWithFile(() => parseGatewayYaml(f.text, services, new Date()), f.name);
+      if (parsed.warnings.length) err(formatSpecErrors(parsed.warnings, f.name).replace(/^/gm, "warning: "));
+      const { audited } = await import("@/lib/audit/server/record");
+      const r = await audited(db, actor, (tx) => applyGatewayImport(tx, parsed, actor, path.basename(f.name), new Date()), {
         timeout: 60_000,
       });
-      console.log(formatTableDiff(r.diff));
-      console.log(`Imported ${r.routes} routes from ${f.name}; gateway config version ${r.version}${r.changed ? "" : " (unchanged)"}.`);
+      out(formatTableDiff(r.diff));
+      out(`Imported ${r.routes} routes from ${f.name}; gateway config version ${r.version}${r.changed ? "" : " (unchanged)"}.`);
       return 0;
-    }
-    case "export gateway": {
+    };
+  },
+
+  "export gateway":
+    (args) =>
+    async ({ db, io }) => {
+      const { exportGatewayConfig, exportGatewayYaml } = await import("@/lib/gateway/config-yaml");
+      const { configVersion, loadRoutes } = await import("@/lib/gateway/server/store");
       const routes = await loadRoutes(db);
-      if (rest.includes("--json")) process.stdout.write(`${JSON.stringify(exportGatewayConfig(routes), null, 2)}\n`);
-      else process.stdout.write(exportGatewayYaml(routes, await configVersion(db)));
+      if (args.includes("--json")) io.stdout(`${JSON.stringify(exportGatewayConfig(routes), null, 2)}\n`);
+      else io.stdout(exportGatewayYaml(routes, await configVersion(db)));
       return 0;
-    }
-    case "user create": {
-      const { values } = parseArgs({
-        args: rest,
-        options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
-      });
-      if (!values.email || !values.role) throw new UsageError("user create needs --email and --role");
-      const password = await readStdin();
-      const u = await audited(db, actor(), (tx) =>
-        createUser(tx, { email: values.email!, role: values.role as never, name: values.name ?? values.email!.split("@")[0]!, password }),
+    },
+
+  "import migration": (args) => {
+    const f = readFileArg(args[0]);
+    return async ({ db, out, actor, root }) => {
+      const { importManifest } = await import("@/lib/schema-migrations/server/store");
+      const { audited } = await import("@/lib/audit/server/record");
+      const r = await parseWithFile(
+        () => audited(db, actor, (tx) => importManifest(tx, f.text, actor, root, new Date()), { timeout: 60_000 }),
+        f.name,
       );
-      console.log(`Created ${u.role} ${u.email}.`);
-      return 0;
-    }
-    case "token create": {
-      const { values } = parseArgs({ args: rest, options: { name: { type: "string" }, scopes: { type: "string" } } });
-      if (!values.name || !values.scopes) throw new UsageError("token create needs --name and --scopes");
-      const t = await audited(db, actor(), (tx) =>
-        createToken(
-          tx,
-          {
-            name: values.name!,
-            scopes: values
-              .scopes!.split(",")
-              .map((s) => s.trim())
-              .filter(Boolean) as never,
-          },
-          actor(),
-        ),
+      out(
+        `${r.created ? "Imported" : "Replaced"} migration ${r.spec.id}: ${r.spec.phases.map((p) => `${p.name} (${p.type})`).join(" → ")} on ${r.spec.cells.length} cells.`,
       );
-      console.error(`Token "${t.name}" with scopes ${t.scopes.join(", ")}. It is shown only this once:`);
-      console.log(t.token);
+      for (const w of r.warnings) out(`warning: ${w}`);
+      out(`Start it on the migration page: /migrations/${r.spec.id}`);
       return 0;
-    }
-    default:
-      throw new UsageError(argv.length ? `unknown command: ${argv.join(" ")}` : "no command given");
-  }
-}
+    };
+  },
 
-let SERVICES: readonly string[] = [];
+  "user create": (args, io) => {
+    const { values } = parseArgs({ args, options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" } } });
+    const { email, role } = values;
+    if (!email || !role) throw new UsageError("user create needs --email and --role");
+    return async ({ db, out, actor }) => {
+      const { createUser } = await import("@/lib/auth/server/users");
+      const password = (await io.readStdin()).replace(/\r?\n$/, "");
+      const { audited } = await import("@/lib/audit/server/record");
+      const u = await audited(db, actor, (tx) =>
+        createUser(tx, { email, role: role as never, name: values.name ?? email.split("@")[0]!, password }),
+      );
+      out(`Created ${u.role} ${u.email}.`);
+      return 0;
+    };
+  },
 
-function parseWithFile<T>(fn: () => T, file: string): T {
-  const named = (e: unknown) => (e instanceof SpecValidationError ? new SpecValidationError(e.errors, file) : e);
-  try {
-    const r = fn();
-    return (
-      r instanceof Promise
-        ? r.catch((e) => {
-            throw named(e);
-          })
-        : r
-    ) as T;
-  } catch (e) {
-    throw named(e);
-  }
-}
+  "token create": (args) => {
+    const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" } } });
+    const { name, scopes } = values;
+    if (!name || !scopes) throw new UsageError("token create needs --name and --scopes");
+    return async ({ db, out, err, actor }) => {
+      const { createToken } = await import("@/lib/auth/server/users");
+      const list = scopes
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const { audited } = await import("@/lib/audit/server/record");
+      const t = await audited(db, actor, (tx) => createToken(tx, { name, scopes: list as never }, actor));
+      err(`Token "${t.name}" with scopes ${t.scopes.join(", ")}. It is shown only this once:`);
+      out(t.token);
+      return 0;
+    };
+  },
+};
 
-async function main() {
-  const argv = process.argv.slice(2);
+/** Run one command line; resolves to the exit code (0 ok, 1 error, 2 drift, 64 usage). */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const out = (line: string) => io.stdout(`${line}\n`);
+  const err = (line: string) => io.stderr(`${line}\n`);
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    console.log(USAGE);
+    out(USAGE);
     return argv.length === 0 ? 64 : 0;
   }
-  const cfg = loadEnvOrExit();
-  const database = await openDatabase(cfg, () => {});
-  const db = createPrisma(database.url, 2);
+  let opened: { db: Db; stop(): Promise<void> } | undefined;
   try {
-    await migrateDatabase(database, () => {});
-    SERVICES = await serviceCatalogue(db);
-    return await run(db, argv);
+    const [verb, noun, ...rest] = argv;
+    const command = COMMANDS[`${verb ?? ""} ${noun ?? ""}`];
+    if (!command) throw new UsageError(`unknown command: ${argv.join(" ")}`);
+    const work = command(rest, io);
+    const connection = await openDb(io, err);
+    if (typeof connection === "number") return connection;
+    opened = connection;
+    const { serviceCatalogue } = await import("@/lib/fleet/server/store");
+    const { ROOT } = await import("./runtime");
+    const services = await serviceCatalogue(connection.db);
+    return await work({ db: connection.db, io, out, err, actor: `cli:${os.userInfo().username}`, services, root: ROOT });
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`cellplane: ${e.message}\n\n${USAGE}`);
-      return 64;
-    }
-    if (e instanceof SpecValidationError) {
-      console.error(e.message);
-      console.error("Nothing was changed.");
-      return 1;
-    }
-    if (e instanceof z.ZodError) {
-      console.error(e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("\n"));
-      console.error("Nothing was changed.");
-      return 1;
-    }
-    if ((e as { code?: string }).code === "P2002") {
-      console.error("cellplane: that name or email already exists. Nothing was changed.");
-      return 1;
-    }
-    console.error(`cellplane: ${(e as Error).message}`);
-    return 1;
+    return await report(e, err);
   } finally {
-    await db.$disconnect();
-    await database.stop();
+    await opened?.stop();
   }
 }
 
-main().then((code) => process.exit(code));
+/** The database (migrated, as `npm start` leaves it), or the exit code when the configuration is invalid. */
+async function openDb(io: CliIo, err: (line: string) => void): Promise<number | { db: Db; stop(): Promise<void> }> {
+  const { env, EnvError } = await import("@/lib/env");
+  const { migrateDatabase, openDatabase } = await import("./runtime");
+  type Database = Awaited<ReturnType<typeof openDatabase>>;
+  // A given URL (tests) is both the owner and the app's role.
+  let database: Database = { url: io.databaseUrl ?? "", adminUrl: io.databaseUrl ?? "", embedded: false, stop: async () => {} };
+  if (!io.databaseUrl) {
+    try {
+      database = await openDatabase(env(), () => {});
+    } catch (e) {
+      if (!(e instanceof EnvError)) throw e;
+      err(`cellplane: ${e.message}`);
+      return 1;
+    }
+  }
+  const { createPrisma } = await import("@/lib/db/client");
+  const db = createPrisma(database.url, 2);
+  const stop = async () => {
+    await db.$disconnect();
+    await database.stop();
+  };
+  try {
+    await migrateDatabase(database, () => {});
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { db, stop };
+}
+
+async function report(e: unknown, err: (line: string) => void): Promise<number> {
+  if (e instanceof UsageError) {
+    err(`cellplane: ${e.message}\n\n${USAGE}`);
+    return 64;
+  }
+  const { SpecValidationError } = await import("@/lib/yaml-errors");
+  const { z } = await import("zod");
+  if (e instanceof SpecValidationError) {
+    err(e.message);
+    err("Nothing was changed.");
+    return 1;
+  }
+  if (e instanceof z.ZodError) {
+    err(e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("\n"));
+    err("Nothing was changed.");
+    return 1;
+  }
+  if ((e as { code?: string }).code === "P2002") {
+    err("cellplane: that name or email already exists. Nothing was changed.");
+    return 1;
+  }
+  err(`cellplane: ${(e as Error).message}`);
+  return 1;
+}

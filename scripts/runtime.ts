@@ -9,7 +9,18 @@ import { EMBEDDED_PASSWORD, startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { APP_ROLE, grantAppRole, withCredentials } from "@/lib/db/roles";
 
-export const ROOT = path.resolve(import.meta.dirname, "..");
+/**
+ * The project folder: the nearest folder above this file that holds a package.json. (This file
+ * also runs bundled into the built CLI, from dist/cli/chunks/, so it cannot assume `..`.)
+ */
+export const ROOT = projectRoot(import.meta.dirname);
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 /** The app server's process title (as `ps` shows it; at most 15 characters). */
 export const APP_PROCESS_TITLE = "cellplane-app";

@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/lib/fleet/server/seed";
+import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -14,14 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
-    env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "development" },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[]) => cliIn(t.url, args);
 const flags = async () => Number((await t.query<{ n: string }>("SELECT count(*) n FROM feature_flags"))[0]!.n);
 
 describe("npx cellplane import/export flags", () => {
@@ -40,7 +33,7 @@ describe("npx cellplane import/export flags", () => {
         "",
       ].join("\n"),
     );
-    const r = cli(["import", "flags", bad]);
+    const r = await cli(["import", "flags", bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:3: flags[0].rolloutPercentage: must be a whole number from 0 to 100`);
     expect(r.err).toContain(`${bad}:7: flags[1].key: must start with a letter`);
@@ -52,13 +45,13 @@ describe("npx cellplane import/export flags", () => {
       order,
       "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-01T00:00:00Z, percentage: 25 }\n",
     );
-    const o = cli(["import", "flags", order]);
+    const o = await cli(["import", "flags", order]);
     expect(o.code).toBe(1);
     expect(o.err).toContain(`${order}:5: flags[0].schedule[1].at: not in time order`);
 
     const ghost = path.join(tmp, "ghost.yaml");
     fs.writeFileSync(ghost, "flags:\n  - key: a\n  - key: b\n    allowlist: [enterprise-customer-123, ghost-1]\n");
-    const g = cli(["import", "flags", ghost]);
+    const g = await cli(["import", "flags", ghost]);
     expect(g.code).toBe(1);
     expect(g.err).toContain(`${ghost}:4: flags[1].allowlist[1]: unknown customer "ghost-1"`);
     expect(await flags()).toBe(0);
@@ -82,20 +75,20 @@ describe("npx cellplane import/export flags", () => {
     targeting: { tiers: [smb], regions: [eu-west-1] }
 `,
     );
-    const r = cli(["import", "flags", file]);
+    const r = await cli(["import", "flags", file]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("+ flag newVoiceCodec");
     expect(r.out).toContain("2 created, 0 changed, 0 unchanged");
     expect(await flags()).toBe(2);
 
-    const exported = cli(["export", "flags"]);
+    const exported = await cli(["export", "flags"]);
     expect(exported.code).toBe(0);
     expect(exported.out).toContain("  - key: newVoiceCodec");
     expect(exported.out).toContain("    allowlist: [enterprise-customer-123]");
     expect(exported.out).toContain("      - { at: 2026-12-02T09:00:00.000Z, percentage: 5 }");
     const back = path.join(tmp, "exported.yaml");
     fs.writeFileSync(back, exported.out);
-    const again = cli(["import", "flags", back]);
+    const again = await cli(["import", "flags", back]);
     expect(again.code).toBe(0);
     expect(again.out).toContain("0 created, 0 changed, 2 unchanged");
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { applyGatewayImport, changeRouteLifecycle, configVersion, loadRoutes, re
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { LifecycleAction } from "@/lib/gateway/lifecycle";
+import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
@@ -242,34 +242,27 @@ describe("the resolver", () => {
 
 describe("npx cellplane import/export gateway", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-gw-"));
-  const cli = (args: string[], url: string) => {
-    const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
-      env: { ...process.env, DATABASE_URL: url, NODE_ENV: "development" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const cli = (args: string[], url: string) => cliIn(url, args);
 
   it("imports the example as written (warning about the legacy header), exports it, and refuses a broken file by line", async () => {
     const db = await freshDatabase("gwcli");
     try {
-      const r = cli(["import", "gateway", "examples/api-gateway-config.yaml"], db.url);
+      const r = await cli(["import", "gateway", "examples/api-gateway-config.yaml"], db.url);
       expect(r.err).toContain(
         'warning: examples/api-gateway-config.yaml:19: routes[2].response_headers.Deprecation: legacy value "true" converted',
       );
       expect(r.code).toBe(0);
       expect(r.out).toContain("Imported 5 routes from examples/api-gateway-config.yaml; gateway config version 1.");
-      const exported = cli(["export", "gateway"], db.url);
+      const exported = await cli(["export", "gateway"], db.url);
       expect(exported.out).toContain('Deprecation: "@1736899200"');
       const file = path.join(tmp, "exported.yaml");
       fs.writeFileSync(file, exported.out);
-      expect(cli(["import", "gateway", file], db.url).out).toContain("version 1 (unchanged)");
-      expect(JSON.parse(cli(["export", "gateway", "--json"], db.url).out).routes).toHaveLength(5);
+      expect((await cli(["import", "gateway", file], db.url)).out).toContain("version 1 (unchanged)");
+      expect(JSON.parse((await cli(["export", "gateway", "--json"], db.url)).out).routes).toHaveLength(5);
 
       const bad = path.join(tmp, "bad.yaml");
       fs.writeFileSync(bad, example.replace("sunset_date: 2025-06-01", "sunset_date: 2025-06-01\n    deprecation_date: 2025-07-01"));
-      const b = cli(["import", "gateway", bad], db.url);
+      const b = await cli(["import", "gateway", bad], db.url);
       expect(b.code).toBe(1);
       expect(b.err).toContain(`${bad}:17: routes[2].sunset_date: sunset 2025-06-01 precedes deprecation 2025-07-01`);
       expect(b.err).toContain("Nothing was changed");

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +8,7 @@ import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { planWaves } from "@/lib/rollouts/plan";
 import { PIPELINES_MARKER, seedPipelines } from "@/lib/rollouts/server/seed";
+import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
@@ -123,14 +123,7 @@ describe("npx cellplane … pipeline", () => {
   });
   afterAll(() => t.drop());
 
-  function cli(args: string[]) {
-    const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {
-      env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "development" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  }
+  const cli = (args: string[]) => cliIn(t.url, args);
   const count = async () => Number((await t.query<{ n: string }>("SELECT count(*) n FROM pipelines"))[0]!.n);
 
   it("import: a broken file names every line and field, exits 1 and writes nothing", async () => {
@@ -139,7 +132,7 @@ describe("npx cellplane … pipeline", () => {
       bad,
       runbook.replace("next: ValidateCanary", "next: ValidateCanry").replace("smb-eu-1]  # 25% of SMB", "smb-xx-1]  # 25% of SMB"),
     );
-    const r = cli(["import", "pipeline", bad]);
+    const r = await cli(["import", "pipeline", bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:7: states.DeployToCanary.next: unknown state "ValidateCanry"`);
     expect(r.err).toContain(`${bad}:23: states.DeployToSMBWave1.cells[2]: unknown cell "smb-xx-1" (not in the fleet)`);
@@ -147,42 +140,42 @@ describe("npx cellplane … pipeline", () => {
     expect(await count()).toBe(0);
     expect(await t.query("SELECT 1 FROM audit_events WHERE action = 'pipeline.import'")).toEqual([]);
 
-    const badId = cli(["import", "pipeline", "examples/standard-pipeline.yaml", "--id", "Bad_Id"]);
+    const badId = await cli(["import", "pipeline", "examples/standard-pipeline.yaml", "--id", "Bad_Id"]);
     expect(badId.code).toBe(1);
     expect(badId.err).toContain('examples/standard-pipeline.yaml: id: "Bad_Id" must match');
     expect(await count()).toBe(0);
   });
 
   it("import, list and export: the runbook goes in as written and comes out in the native form that reads back the same", async () => {
-    const a = cli(["import", "pipeline", "examples/deployment-pipeline.yaml", "--id", "runbook"]);
+    const a = await cli(["import", "pipeline", "examples/deployment-pipeline.yaml", "--id", "runbook"]);
     expect(a.code, a.err).toBe(0);
     expect(a.out).toContain("Created pipeline runbook (state-machine form, 4 waves), version 1.");
     expect(a.out).toContain("canary 45m → smb-wave-1 4h → smb-wave-2 8h → enterprise one at a time 1d each");
-    const again = cli(["import", "pipeline", "examples/deployment-pipeline.yaml", "--id", "runbook"]);
+    const again = await cli(["import", "pipeline", "examples/deployment-pipeline.yaml", "--id", "runbook"]);
     expect(again.out).toContain("Updated pipeline runbook (state-machine form, 4 waves), version 2.");
-    expect(cli(["import", "pipeline", "examples/standard-pipeline.yaml"]).code).toBe(0);
+    expect((await cli(["import", "pipeline", "examples/standard-pipeline.yaml"])).code).toBe(0);
 
-    const list = cli(["list", "pipelines"]);
+    const list = await cli(["list", "pipelines"]);
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/runbook\s+v2\s+state-machine/);
     expect(list.out).toMatch(/standard\s+v1\s+native\s+Standard wave rollout/);
     expect(list.out).toContain("canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each");
 
-    const exported = cli(["export", "pipeline", "runbook"]);
+    const exported = await cli(["export", "pipeline", "runbook"]);
     expect(exported.code).toBe(0);
     expect(exported.out).toContain("waves:\n  - name: canary\n    cells: [canary-us-internal]");
     const file = path.join(tmp, "runbook-native.yaml");
     fs.writeFileSync(file, exported.out);
-    expect(cli(["import", "pipeline", file, "--id", "runbook-copy"]).code).toBe(0);
+    expect((await cli(["import", "pipeline", file, "--id", "runbook-copy"])).code).toBe(0);
     const [orig, copy] = await Promise.all([getPipeline(t.prisma, "runbook"), getPipeline(t.prisma, "runbook-copy")]);
     expect(copy!.format).toBe("native");
     expect({ ...copy!.spec, id: "runbook" }).toEqual(orig!.spec);
   });
 
-  it("export of an unknown id exits 1; a missing argument prints usage with exit 64", () => {
-    const r = cli(["export", "pipeline", "nope"]);
+  it("export of an unknown id exits 1; a missing argument prints usage with exit 64", async () => {
+    const r = await cli(["export", "pipeline", "nope"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('no pipeline "nope"');
-    expect(cli(["import", "pipeline"]).code).toBe(64);
+    expect((await cli(["import", "pipeline"])).code).toBe(64);
   });
 });
