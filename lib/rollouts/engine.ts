@@ -285,152 +285,190 @@ export function tick(input: ReleaseDoc, observations: Observations, now: Date, c
   return step;
 }
 
+/** One wave's tick: the step being built, the wave, and what the ticker observed. */
+interface WaveTick {
+  step: Step;
+  doc: ReleaseDoc;
+  i: number;
+  w: WaveRun;
+  obs: Observations;
+  now: Date;
+  cfg: EngineConfig;
+  services: string[];
+}
+
+/** "sms v2.5.0, voice v1.9.0": the versions the release sets. */
+const versionsText = (doc: ReleaseDoc) =>
+  Object.keys(doc.versions)
+    .map((s) => `${s} ${doc.versions[s]}`)
+    .join(", ");
+
 function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: EngineConfig) {
   const doc = step.doc;
   const w = doc.waves[i]!;
-  const services = Object.keys(doc.versions);
+  const t: WaveTick = { step, doc, i, w, obs, now, cfg, services: Object.keys(doc.versions) };
   switch (w.state) {
-    case "PENDING": {
-      const freeze = activeFreeze(obs.freezes, now);
-      if (freeze) {
-        w.waiting = `fleet freeze until ${freeze.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC: ${freeze.reason}`;
-        return;
-      }
-      if (w.requiresApproval && !w.decision) {
-        moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
-        w.waiting = "waiting for approval by a release manager other than the one who started the release";
-        doc.status = "awaiting_approval";
-        notify(
-          step,
-          i,
-          "gate_waiting",
-          `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
-          w.cells,
-        );
-        return;
-      }
-      if (w.maintenanceWindow) {
-        const closed: string[] = [];
-        let nextOpen: { cell: string; at: Date; zone: string } | null = null;
-        for (const cell of w.cells) {
-          const cw = obs.windows[cell];
-          const win = cw ? windowAt(cw.windows, cw.zone, now) : null;
-          if (!win) {
-            closed.push(cell);
-            continue;
-          }
-          if (!win.inside) {
-            closed.push(cell);
-            if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
-            if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
-              w.noticeSent = true;
-              notify(
-                step,
-                i,
-                "customer_notice",
-                `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
-                w.cells,
-              );
-            }
-          }
-        }
-        if (closed.length) {
-          w.waiting = nextOpen
-            ? `waiting for the maintenance window of ${nextOpen.cell} (opens ${formatLocal(nextOpen.at, nextOpen.zone)})`
-            : `no maintenance window is defined for ${closed.join(", ")}`;
-          return;
-        }
-      }
-      w.previous = Object.fromEntries(
-        w.cells.map((c) => [c, Object.fromEntries(services.map((s) => [s, obs.desired[c]?.[s] ?? obs.observed[c]?.[s] ?? null]))]),
-      );
-      w.deployStartedAt = now.toISOString();
-      doc.status = "running";
-      moveWave(step, i, "DEPLOYING", now, `setting ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")} on ${w.cells.join(", ")}`);
-      step.effects.push({ kind: "setDesired", wave: i, cells: w.cells, versions: doc.versions });
-      return;
-    }
+    case "PENDING":
+      return startWave(t);
     case "AWAITING_APPROVAL":
       return; // moved on by a decision (command)
-    case "DEPLOYING": {
-      const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
-      if (lagging.length === 0) {
-        w.bakeStartedAt = now.toISOString();
-        w.bakeEndsAt = new Date(now.getTime() + w.bakeMs / cfg.timeScale).toISOString();
-        moveWave(step, i, "BAKING", now, `every cell reports the new version; baking until ${w.bakeEndsAt}`);
-        return;
-      }
-      if (now.getTime() - new Date(w.deployStartedAt!).getTime() > cfg.deployTimeoutMs) {
-        startRollback(step, i, now, `deploy timed out: ${lagging.join(", ")} did not report the new version`);
-        return;
-      }
-      w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
-      return;
-    }
-    case "BAKING": {
-      if (now >= new Date(w.bakeEndsAt!)) {
-        w.validateStartedAt = now.toISOString();
-        moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
-      } else {
-        w.waiting = null;
-      }
-      return;
-    }
-    case "VALIDATING": {
-      const t = obs.telemetry;
-      if (!t) return;
-      const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
-      if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
-        if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
-          const results = evaluateChecks(w.checks, t, obs.thresholds);
-          w.checkResults = results;
-          step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
-          startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
-        } else {
-          w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
-        }
-        return;
-      }
-      const results = evaluateChecks(w.checks, t, obs.thresholds);
-      w.checkResults = results;
-      step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
-      const failed = results.filter((r) => !r.passed);
-      if (failed.length) {
-        startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
-        return;
-      }
-      w.finishedAt = now.toISOString();
-      moveWave(step, i, "PASSED", now, `all ${results.length} checks passed`);
-      if (i + 1 < doc.waves.length) {
-        doc.current = i + 1;
-      } else {
-        finish(step, "succeeded", `all ${doc.waves.length} waves passed`);
-      }
-      return;
-    }
-    case "ROLLING_BACK": {
-      const prev = w.previous ?? {};
-      const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
-      if (lagging.length) {
-        w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
-        return;
-      }
-      w.finishedAt = now.toISOString();
-      moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
-      notify(
-        step,
-        i,
-        "rollback_done",
-        `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`,
-        w.cells,
-      );
-      for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
-      finish(step, "rolled_back", w.failure ?? "rolled back");
-      return;
-    }
+    case "DEPLOYING":
+      return awaitDeploy(t);
+    case "BAKING":
+      return bake(t);
+    case "VALIDATING":
+      return validate(t);
+    case "ROLLING_BACK":
+      return awaitRollback(t);
     default:
       return;
   }
+}
+
+/** PENDING: start deploying unless a freeze, the approval gate or a closed maintenance window holds it. */
+function startWave(t: WaveTick) {
+  const { step, doc, i, w, obs, now, services } = t;
+  const freeze = activeFreeze(obs.freezes, now);
+  if (freeze) {
+    w.waiting = `fleet freeze until ${freeze.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC: ${freeze.reason}`;
+    return;
+  }
+  if (w.requiresApproval && !w.decision) {
+    moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
+    w.waiting = "waiting for approval by a release manager other than the one who started the release";
+    doc.status = "awaiting_approval";
+    notify(
+      step,
+      i,
+      "gate_waiting",
+      `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${versionsText(doc)}.`,
+      w.cells,
+    );
+    return;
+  }
+  if (w.maintenanceWindow && waitsForMaintenanceWindow(t)) return;
+  w.previous = Object.fromEntries(
+    w.cells.map((c) => [c, Object.fromEntries(services.map((s) => [s, obs.desired[c]?.[s] ?? obs.observed[c]?.[s] ?? null]))]),
+  );
+  w.deployStartedAt = now.toISOString();
+  doc.status = "running";
+  moveWave(step, i, "DEPLOYING", now, `setting ${versionsText(doc)} on ${w.cells.join(", ")}`);
+  step.effects.push({ kind: "setDesired", wave: i, cells: w.cells, versions: doc.versions });
+}
+
+/**
+ * A wave marked `maintenance_window` deploys only when every cell's window is open. While waiting,
+ * customers are sent one notice a lead time before the first window opens.
+ */
+function waitsForMaintenanceWindow({ step, doc, i, w, obs, now, cfg }: WaveTick): boolean {
+  const closed: string[] = [];
+  let nextOpen: { cell: string; at: Date; zone: string } | null = null;
+  for (const cell of w.cells) {
+    const cw = obs.windows[cell];
+    const win = cw ? windowAt(cw.windows, cw.zone, now) : null;
+    if (!win) {
+      closed.push(cell);
+      continue;
+    }
+    if (win.inside) continue;
+    closed.push(cell);
+    if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
+    if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
+      w.noticeSent = true;
+      notify(
+        step,
+        i,
+        "customer_notice",
+        `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${versionsText(doc)}.`,
+        w.cells,
+      );
+    }
+  }
+  if (!closed.length) return false;
+  w.waiting = nextOpen
+    ? `waiting for the maintenance window of ${nextOpen.cell} (opens ${formatLocal(nextOpen.at, nextOpen.zone)})`
+    : `no maintenance window is defined for ${closed.join(", ")}`;
+  return true;
+}
+
+/** DEPLOYING: bake once every cell reports the new version; roll back when that takes too long. */
+function awaitDeploy({ step, doc, i, w, obs, now, cfg, services }: WaveTick) {
+  const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
+  if (lagging.length === 0) {
+    w.bakeStartedAt = now.toISOString();
+    w.bakeEndsAt = new Date(now.getTime() + w.bakeMs / cfg.timeScale).toISOString();
+    moveWave(step, i, "BAKING", now, `every cell reports the new version; baking until ${w.bakeEndsAt}`);
+    return;
+  }
+  if (now.getTime() - new Date(w.deployStartedAt!).getTime() > cfg.deployTimeoutMs) {
+    startRollback(step, i, now, `deploy timed out: ${lagging.join(", ")} did not report the new version`);
+    return;
+  }
+  w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
+}
+
+/** BAKING: validate once the bake time is over. */
+function bake({ step, i, w, now }: WaveTick) {
+  if (now >= new Date(w.bakeEndsAt!)) {
+    w.validateStartedAt = now.toISOString();
+    moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
+  } else {
+    w.waiting = null;
+  }
+}
+
+/**
+ * VALIDATING: evaluate the checks on the bake's telemetry. Checks on samples wait (for a while) for
+ * every cell to have reported on the new version. A failed check rolls the wave back; passing moves
+ * on to the next wave, or finishes the release.
+ */
+function validate({ step, doc, i, w, obs, now, cfg }: WaveTick) {
+  const t = obs.telemetry;
+  if (!t) return;
+  const record = () => {
+    const results = evaluateChecks(w.checks, t, obs.thresholds);
+    w.checkResults = results;
+    step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
+    return results;
+  };
+  const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
+  if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
+    if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
+      record();
+      startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
+    } else {
+      w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
+    }
+    return;
+  }
+  const results = record();
+  const failed = results.filter((r) => !r.passed);
+  if (failed.length) {
+    startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
+    return;
+  }
+  w.finishedAt = now.toISOString();
+  moveWave(step, i, "PASSED", now, `all ${results.length} checks passed`);
+  if (i + 1 < doc.waves.length) {
+    doc.current = i + 1;
+  } else {
+    finish(step, "succeeded", `all ${doc.waves.length} waves passed`);
+  }
+}
+
+/** ROLLING_BACK: once every cell reports its previous versions again, the release ends rolled back. */
+function awaitRollback({ step, doc, i, w, obs, now, services }: WaveTick) {
+  const prev = w.previous ?? {};
+  const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
+  if (lagging.length) {
+    w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
+    return;
+  }
+  w.finishedAt = now.toISOString();
+  moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
+  notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+  for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
+  finish(step, "rolled_back", w.failure ?? "rolled back");
 }
 
 export type Command =
