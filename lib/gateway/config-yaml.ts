@@ -14,7 +14,7 @@
 //   - `Sunset` in response_headers must agree with `sunset_date` (either may be given).
 import { isRecord, readYaml, type SpecError, type SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import {
-  formatDay,
+  formatDayOrInstant,
   formatHttpDate,
   formatSfDate,
   edgeHeaders,
@@ -311,7 +311,7 @@ function readDeprecationHeader({ path, field, value, c }: HeaderEntry, dated: Da
       c.warnAt(path, field, `an HTTP-date is the draft form; RFC 9745 uses a Structured Field Date. Converted to ${formatSfDate(d)}.`);
     }
     if (dated.deprecationDate && dated.deprecationDate.getTime() !== d.getTime())
-      c.at(path, field, `${value} disagrees with deprecation_date ${formatDay(dated.deprecationDate)}`);
+      c.at(path, field, `${value} disagrees with deprecation_date ${formatDayOrInstant(dated.deprecationDate)}`);
     else dated.deprecationDate = d;
   } else
     c.at(path, field, `must be an RFC 9745 date such as @1735689600 (the legacy "true" is also accepted), not ${JSON.stringify(value)}`);
@@ -326,12 +326,16 @@ function readSunsetHeader({ path, field, value, c }: HeaderEntry, dated: DatedFi
     c.warnAt(
       path,
       field,
-      `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDay(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"`,
+      `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDayOrInstant(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"`,
     );
   }
   if (!d) c.at(path, field, `must be an HTTP-date in GMT such as "Sat, 01 Jun 2025 00:00:00 GMT" (RFC 8594), not ${JSON.stringify(value)}`);
   else if (dated.sunsetDate && dated.sunsetDate.getTime() !== d.getTime())
-    c.at(path, field, `"${value}" disagrees with sunset_date ${formatDay(dated.sunsetDate)} (${formatHttpDate(dated.sunsetDate)})`);
+    c.at(
+      path,
+      field,
+      `"${value}" disagrees with sunset_date ${formatDayOrInstant(dated.sunsetDate)} (${formatHttpDate(dated.sunsetDate)})`,
+    );
   else dated.sunsetDate = d;
 }
 
@@ -410,14 +414,14 @@ function checkLifecycle(d: Draft, drafts: Draft[], now: Date, c: SpecErrors): vo
     c.warnAt(
       at("response_headers"),
       `${f("response_headers")}.Deprecation`,
-      `legacy value "true" ignored: deprecation_date ${formatDay(rt.deprecationDate)} gives the date (emitted as ${formatSfDate(rt.deprecationDate)})`,
+      `legacy value "true" ignored: deprecation_date ${formatDayOrInstant(rt.deprecationDate)} gives the date (emitted as ${formatSfDate(rt.deprecationDate)})`,
     );
   }
   if (rt.sunsetDate && rt.deprecationDate && rt.sunsetDate.getTime() < rt.deprecationDate.getTime()) {
     c.at(
       at(written("sunset_date") ? "sunset_date" : "response_headers"),
       f("sunset_date"),
-      `sunset ${formatDay(rt.sunsetDate)} precedes deprecation ${formatDay(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`,
+      `sunset ${formatDayOrInstant(rt.sunsetDate)} precedes deprecation ${formatDayOrInstant(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`,
     );
   }
 }
@@ -435,7 +439,7 @@ function dateDeprecation(d: Draft, drafts: Draft[], now: Date, c: SpecErrors): v
   c.warnAt(
     d.legacyDeprecation ? [...headers, headerName(c.doc?.getIn(headers), "Deprecation")] : ["routes", d.index, "status"],
     d.legacyDeprecation ? `routes[${d.index}].response_headers.Deprecation` : `routes[${d.index}].deprecation_date`,
-    `${d.legacyDeprecation ? 'legacy value "true" converted' : "no deprecation date given; dated"}: RFC 9745 needs a date, so ${routeKey(rt)} is deprecated as of ${formatDay(date)} (${formatSfDate(date)}), ${why}. Set deprecation_date to choose another; "true" is never emitted.`,
+    `${d.legacyDeprecation ? 'legacy value "true" converted' : "no deprecation date given; dated"}: RFC 9745 needs a date, so ${routeKey(rt)} is deprecated as of ${formatDayOrInstant(date)} (${formatSfDate(date)}), ${why}. Set deprecation_date to choose another; "true" is never emitted.`,
   );
 }
 
@@ -516,9 +520,9 @@ export function exportGatewayConfig(routes: Route[]): ExportedConfig {
       };
       if (fromBackend?.service !== rt.service) out.service = rt.service;
       if ((fromBackend?.version ?? pathVersion(rt.path)) !== rt.version) out.version = rt.version;
-      if (rt.introduced) out.introduced = formatDay(rt.introduced);
-      if (rt.deprecationDate) out.deprecation_date = formatDay(rt.deprecationDate);
-      if (rt.sunsetDate) out.sunset_date = formatDay(rt.sunsetDate);
+      if (rt.introduced) out.introduced = formatDayOrInstant(rt.introduced);
+      if (rt.deprecationDate) out.deprecation_date = formatDayOrInstant(rt.deprecationDate);
+      if (rt.sunsetDate) out.sunset_date = formatDayOrInstant(rt.sunsetDate);
       if (rt.documentation) out.documentation = rt.documentation;
       if (rt.aliasOf && rt.aliasOf !== derivedAlias(rt, routes)) out.alias_of = rt.aliasOf;
       const h = edgeHeaders(rt);

@@ -1,7 +1,7 @@
 // Lifecycle of a route at the edge: disabled → active → deprecated → sunset, with re-enable of a
 // deprecated route. Each decision is a pure function of (route, action, table, readiness, now); the
 // store applies it as one global change. Refusals say why, and name the lagging cells.
-import { formatDay } from "./headers";
+import { formatDayOrInstant } from "./headers";
 import { isServed, pathVersion, routeKey, versionNumber, type Route, type RouteStatus, type StoredRoute } from "./model";
 import { listCells, type Readiness } from "./readiness";
 
@@ -139,7 +139,7 @@ function decideDeprecate(route: StoredRoute, action: Extract<LifecycleAction, { 
   if (action.sunsetDate && action.sunsetDate.getTime() < action.deprecationDate.getTime()) {
     return refuse(
       "INVALID",
-      `The sunset date ${formatDay(action.sunsetDate)} precedes the deprecation date ${formatDay(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`,
+      `The sunset date ${formatDayOrInstant(action.sunsetDate)} precedes the deprecation date ${formatDayOrInstant(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`,
       { field: "sunsetDate" },
     );
   }
@@ -175,7 +175,7 @@ function decideSunset(route: StoredRoute, action: Extract<LifecycleAction, { kin
   if (route.sunsetDate && route.sunsetDate.getTime() > now.getTime()) {
     return refuse(
       "PRECONDITION",
-      `${key} was announced to answer until ${formatDay(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`,
+      `${key} was announced to answer until ${formatDayOrInstant(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`,
     );
   }
   const live = aliasesOf(route, ctx.routes).filter((r) => r.status !== "sunset");

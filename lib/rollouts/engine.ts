@@ -6,6 +6,7 @@
 import type { PlannedWave } from "./plan";
 import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
+import { formatTime } from "@/lib/format";
 
 /** One wave as planned at release start (cells are a snapshot). */
 export type WavePlan = PlannedWave;
@@ -330,7 +331,7 @@ function startWave(t: WaveTick) {
   const { step, doc, i, w, obs, now, services } = t;
   const freeze = activeFreeze(obs.freezes, now);
   if (freeze) {
-    w.waiting = `fleet freeze until ${freeze.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC: ${freeze.reason}`;
+    w.waiting = `fleet freeze until ${formatTime(freeze.endsAt, { utc: true })}: ${freeze.reason}`;
     return;
   }
   if (w.requiresApproval && !w.decision) {

@@ -5,12 +5,12 @@ import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
+import { formatTime, plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
 
 const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-amber-800", info: "bg-slate-100 text-slate-700" } as const;
-const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function AlertsPage() {
   const user = await requireUser();
@@ -20,7 +20,7 @@ export default async function AlertsPage() {
     <>
       <PageHeader
         title="Alerts"
-        subtitle={`${firing.length} firing alert${firing.length === 1 ? "" : "s"} in ${groups.length} issue type${groups.length === 1 ? "" : "s"} — grouped by issue, not by cell`}
+        subtitle={`${plural(firing.length, "firing alert")} in ${plural(groups.length, "issue type")} — grouped by issue, not by cell`}
       />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-sm" data-testid="alert-groups">
@@ -45,7 +45,7 @@ export default async function AlertsPage() {
                   {g.cells.length}
                 </td>
                 <td className="px-4 py-2">{g.services.join(", ") || "—"}</td>
-                <td className="px-4 py-2 font-mono text-xs">{fmtTime(g.firstSeen)}</td>
+                <td className="px-4 py-2 font-mono text-xs">{formatTime(g.firstSeen)}</td>
                 <td className="px-4 py-2 text-slate-600">{g.example}</td>
               </tr>
               <tr>
@@ -55,7 +55,7 @@ export default async function AlertsPage() {
                       <span className="font-semibold text-emerald-700">
                         {g.acknowledged === g.alerts ? "Acknowledged" : `${g.acknowledged} of ${g.alerts} acknowledged`}
                       </span>{" "}
-                      by {g.lastAck.by} at {fmtTime(g.lastAck.at)} UTC — “{g.lastAck.comment}”
+                      by {g.lastAck.by} at {formatTime(g.lastAck.at, { utc: true })} — “{g.lastAck.comment}”
                       {g.acknowledged < g.alerts && (
                         <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>
                       )}
@@ -63,9 +63,7 @@ export default async function AlertsPage() {
                   )}
                   {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
                   <details>
-                    <summary className="cursor-pointer text-xs text-indigo-700">
-                      Show the {g.cells.length} affected cell{g.cells.length === 1 ? "" : "s"}
-                    </summary>
+                    <summary className="cursor-pointer text-xs text-indigo-700">Show the {plural(g.cells.length, "affected cell")}</summary>
                     <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">
                       {firing
                         .filter((a) => a.type === g.type)
@@ -78,7 +76,7 @@ export default async function AlertsPage() {
                               {a.cellId}
                             </Link>
                             {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
-                            <span className="text-slate-400">since {fmtTime(a.startedAt)}</span>
+                            <span className="text-slate-400">since {formatTime(a.startedAt)}</span>
                             {!a.acknowledgedAt && g.lastAck && (
                               <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
                             )}
@@ -105,7 +103,7 @@ export default async function AlertsPage() {
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
             <li key={a.id.toString()} className="flex gap-3">
-              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? fmtTime(a.resolvedAt) : ""}</span>
+              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
               <span className="font-mono text-xs">{a.type}</span>
               <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
                 {a.cellId}

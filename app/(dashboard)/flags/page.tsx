@@ -4,7 +4,7 @@ import { Tag, TierBadge } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { formatUtc, relative } from "@/lib/flags/format";
+import { formatMonthDayTime, formatRelative, plural } from "@/lib/format";
 import { hasTargeting } from "@/lib/flags/model";
 import { flagsOverview } from "@/lib/flags/server/queries";
 import { FlagState, PercentBar } from "./_components/flag-badges";
@@ -20,7 +20,7 @@ export default async function FlagsPage() {
     <>
       <PageHeader
         title="Feature flags"
-        subtitle={`${rows.length} flag${rows.length === 1 ? "" : "s"} · ${on} on · code ships everywhere switched off; flags activate it customer by customer`}
+        subtitle={`${plural(rows.length, "flag")} · ${on} on · code ships everywhere switched off; flags activate it customer by customer`}
         actions={
           canEditFlag(user) ? (
             <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
@@ -69,9 +69,9 @@ export default async function FlagsPage() {
                     <>
                       <div>
                         <span className="font-medium tabular-nums">{next.percentage}%</span>{" "}
-                        <span className="text-slate-500">{relative(next.at, now)}</span>
+                        <span className="text-slate-500">{formatRelative(next.at, now)}</span>
                       </div>
-                      <div className="text-[11px] text-slate-500">{formatUtc(next.at)}</div>
+                      <div className="text-[11px] text-slate-500">{formatMonthDayTime(next.at)}</div>
                     </>
                   ) : (
                     <span className="text-slate-400">—</span>

@@ -7,6 +7,7 @@ import { canImportFleet } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
 import { listCells, parseFleetFilter } from "@/lib/fleet/server/queries";
+import { plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Fleet" };
 
@@ -18,7 +19,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Fleet"
-        subtitle={`${cells.length} cell${cells.length === 1 ? "" : "s"}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
+        subtitle={`${plural(cells.length, "cell")}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
         actions={
           canImportFleet(user) ? (
             <Link href="/fleet/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">

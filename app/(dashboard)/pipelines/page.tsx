@@ -5,10 +5,9 @@ import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { allPipelines } from "@/lib/rollouts/server/pipeline-queries";
+import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Pipelines" };
-
-const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export default async function PipelinesPage() {
   const user = await requireUser();
@@ -56,7 +55,7 @@ export default async function PipelinesPage() {
                 <td className="px-4 py-2 text-right tabular-nums">v{p.version}</td>
                 <td className="px-4 py-2 text-xs text-slate-500">
                   <div>{p.updatedBy}</div>
-                  <div>{fmtTime(p.updatedAt)}</div>
+                  <div>{formatTime(p.updatedAt, { utc: true })}</div>
                 </td>
               </tr>
             ))}

@@ -8,10 +8,9 @@ import { requireUser } from "@/lib/auth/server/session";
 import { db } from "@/lib/db";
 import { listReleases } from "@/lib/rollouts/server/queries";
 import { StartReleaseForm } from "./start-form";
+import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Releases" };
-
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function ReleasesPage() {
   const user = await requireUser();
@@ -78,7 +77,7 @@ export default async function ReleasesPage() {
                   </td>
                   <td className="px-4 py-2 text-slate-600">{r.pipeline.name}</td>
                   <td className="px-4 py-2 text-slate-600">{r.startedBy}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{fmt(r.startedAt)}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{formatTime(r.startedAt)}</td>
                 </tr>
               );
             })}
