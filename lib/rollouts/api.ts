@@ -2,6 +2,7 @@
 // shape of one for GET /api/v1/releases/{id} (and the CI that drives it).
 import { z } from "zod";
 import type { ReleaseDoc } from "./engine";
+import { parseReleaseDoc } from "./release-doc";
 
 /** What a version may look like (a tag, not a range). */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
@@ -63,7 +64,7 @@ export function toReleaseView(r: {
   finishedAt: Date | null;
   doc: unknown;
 }): z.infer<typeof releaseView> {
-  const doc = r.doc as ReleaseDoc;
+  const doc = parseReleaseDoc(r.doc, r.id);
   return {
     id: r.id,
     title: r.title,

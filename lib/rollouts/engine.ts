@@ -47,6 +47,7 @@ export interface WaveRun extends WavePlan {
   noticeSent: boolean;
 }
 
+/** A release's state, stored as `releases.doc`; read back with `parseReleaseDoc` (release-doc.ts). */
 export interface ReleaseDoc {
   status: ReleaseStatus;
   /** service → target version. */
