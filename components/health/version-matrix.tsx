@@ -6,7 +6,6 @@ import Link from "next/link";
 import { VersionPill } from "@/components/badges";
 import { useMemo, useRef } from "react";
 import type { CellState } from "@/lib/health/server/store";
-import { plural } from "@/lib/format";
 
 const ROW_H = 32;
 
@@ -81,8 +80,8 @@ export function VersionMatrix({
         ))}
       </div>
       <p className="mb-2 text-xs text-slate-500" data-testid="matrix-summary">
-        {version ? `${plural(rows.length, "cell")} run ${version.replace("@", " ")}` : `${cells.length} cells`} · {drifting} drifting from
-        their desired version
+        {version ? `${rows.length} cell${rows.length === 1 ? "" : "s"} run ${version.replace("@", " ")}` : `${cells.length} cells`} ·{" "}
+        {drifting} drifting from their desired version
         {version && (
           <button type="button" className="ml-2 text-indigo-600 hover:underline" onClick={() => onVersion(null)}>
             clear

@@ -154,43 +154,44 @@ export function newRelease(plan: WavePlan[], versions: Record<string, string>, s
 /** Evaluate a wave's checks on its telemetry. Pure; every result carries measured vs threshold. */
 export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds: Observations["thresholds"]): CheckResult[] {
   const cells = Object.entries(t.cells);
-  const worst = (key: "errorRate" | "p99Ms") => {
-    let best: { cell: string; v: number } | null = null;
+  /** The worst cell's value against a "below" threshold: passes only when there are samples. */
+  const worstBelow = (
+    source: string,
+    key: "errorRate" | "p99Ms",
+    threshold: number,
+    unit: string,
+    detail: (v: number) => string,
+  ): CheckResult => {
+    let w: { cell: string; v: number } | null = null;
     for (const [cell, m] of cells) {
       const v = m[key];
-      if (v !== null && (best === null || v > best.v)) best = { cell, v };
+      if (v !== null && (w === null || v > w.v)) w = { cell, v };
     }
-    return best;
+    const measured = w?.v ?? null;
+    return {
+      check: source,
+      passed: measured !== null && measured < threshold,
+      measured,
+      threshold,
+      unit,
+      detail: w ? `worst cell ${w.cell}: ${detail(w.v)}` : "no samples",
+    };
   };
   return checks.map((c): CheckResult => {
     switch (c.kind) {
       case "error_rate": {
         const threshold = c.max ?? thresholds.errorRate;
-        const w = worst("errorRate");
-        const measured = w?.v ?? null;
-        const passed = measured !== null && measured < threshold;
-        return {
-          check: c.source,
-          passed,
-          measured,
+        return worstBelow(
+          c.source,
+          "errorRate",
           threshold,
-          unit: "ratio",
-          detail: w ? `worst cell ${w.cell}: ${(w.v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%` : "no samples",
-        };
+          "ratio",
+          (v) => `${(v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%`,
+        );
       }
       case "latency": {
         const threshold = c.maxP99Ms ?? thresholds.p99Ms;
-        const w = worst("p99Ms");
-        const measured = w?.v ?? null;
-        const passed = measured !== null && measured < threshold;
-        return {
-          check: c.source,
-          passed,
-          measured,
-          threshold,
-          unit: "ms",
-          detail: w ? `worst cell ${w.cell}: p99 ${Math.round(w.v)} ms vs < ${threshold} ms` : "no samples",
-        };
+        return worstBelow(c.source, "p99Ms", threshold, "ms", (v) => `p99 ${Math.round(v)} ms vs < ${threshold} ms`);
       }
       case "no_alerts": {
         // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.

@@ -47,7 +47,8 @@ export const parsePipelineSpec = (value: unknown, id: string): PipelineSpec => r
 const isoTime = z.string();
 const versionsByCell = z.record(z.string(), z.record(z.string(), z.string().nullable()));
 const decision = z.object({ decision: z.enum(["approve", "reject"]), by: z.string(), at: isoTime, comment: z.string() });
-const checkResult = z.object({
+/** A check's measured value against its threshold (also in the API's view of a wave). */
+export const checkResultSchema = z.object({
   check: z.string(),
   passed: z.boolean(),
   measured: z.number().nullable(),
@@ -71,7 +72,7 @@ const waveRunSchema = z.object({
   validateStartedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
   decision: decision.nullable(),
-  checkResults: z.array(checkResult).nullable(),
+  checkResults: z.array(checkResultSchema).nullable(),
   noticeSent: z.boolean(),
 });
 

@@ -144,8 +144,8 @@ type Locked = {
 
 const cellKey = (cell: string, phase: string) => `${cell}\u0000${phase}`;
 
-async function readCells(tx: Tx, id: string): Promise<{ cells: Cells; rows: Locked["rows"] }> {
-  const rows = await tx.migrationCell.findMany({ where: { runId: id } });
+async function readCells(db: Db | Tx, id: string): Promise<{ cells: Cells; rows: Locked["rows"] }> {
+  const rows = await db.migrationCell.findMany({ where: { runId: id } });
   const cells: Cells = {};
   const map: Locked["rows"] = new Map();
   for (const r of rows) {
@@ -399,16 +399,6 @@ export async function loadRun(
 ): Promise<{ state: RunState; spec: StoredSpec; row: { importedBy: string; importedAt: Date; updatedAt: Date } } | null> {
   const row = await db.schemaMigrationRun.findUnique({ where: { id } });
   if (!row) return null;
-  const rows = await db.migrationCell.findMany({ where: { runId: id } });
-  const cells: Cells = {};
-  for (const r of rows)
-    (cells[r.cellId] ??= {})[r.phase] = {
-      status: r.status as CellStatus,
-      rowsDone: Number(r.rowsDone),
-      rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal),
-      rate: r.rate,
-      checkpoint: r.lastCheckpoint,
-      error: r.error,
-    };
+  const { cells } = await readCells(db, id);
   return { state: { doc: parseRunDoc(row.doc, id), cells }, spec: parseStoredSpec(row.spec, id), row };
 }
