@@ -151,6 +151,16 @@ export function newRelease(plan: WavePlan[], versions: Record<string, string>, s
   };
 }
 
+/** A check that passes when nothing was found: the count is the measured value, against 0. */
+const noneFound = (check: string, count: number, unit: string, found: string, none: string): CheckResult => ({
+  check,
+  passed: count === 0,
+  measured: count,
+  threshold: 0,
+  unit,
+  detail: count ? found : none,
+});
+
 /** Evaluate a wave's checks on its telemetry. Pure; every result carries measured vs threshold. */
 export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds: Observations["thresholds"]): CheckResult[] {
   const cells = Object.entries(t.cells);
@@ -196,29 +206,23 @@ export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds
       case "no_alerts": {
         // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.
         const hits = t.alerts.filter((a) => a.type === c.alertType || a.type.startsWith(`${c.alertType}.`) || a.severity === "critical");
-        return {
-          check: c.source,
-          passed: hits.length === 0,
-          measured: hits.length,
-          threshold: 0,
-          unit: "alerts",
-          detail: hits.length
-            ? `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`
-            : "no alerts during the bake",
-        };
+        return noneFound(
+          c.source,
+          hits.length,
+          "alerts",
+          `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`,
+          "no alerts during the bake",
+        );
       }
       case "customer_complaints": {
         const hits = t.alerts.filter((a) => a.type === "customer_complaint");
-        return {
-          check: c.source,
-          passed: hits.length === 0,
-          measured: hits.length,
-          threshold: 0,
-          unit: "complaints",
-          detail: hits.length
-            ? `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`
-            : "no customer complaints",
-        };
+        return noneFound(
+          c.source,
+          hits.length,
+          "complaints",
+          `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`,
+          "no customer complaints",
+        );
       }
     }
   });
