@@ -1,7 +1,7 @@
 // The one way YAML readers report problems: read the file with `readYaml`, report each problem with
 // `at(path, …)` (its line found from the document) or `atLine(line, …)`, and end with `throwIfAny()`,
 // which throws every problem at once, sorted by line. A reader never returns anything partial.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 export interface SpecError {
   /** 1-based line in the file, when known. */
@@ -159,5 +159,3 @@ export function nodeAt(doc: Document.Parsed, path: YamlPath): unknown {
   }
   return undefined;
 }
-
-export { isMap, isSeq };
