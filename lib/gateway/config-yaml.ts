@@ -129,10 +129,10 @@ function readRoute(raw: unknown, i: number, knownServices: readonly string[], c:
   const before = c.count;
   for (const k of Object.keys(raw))
     if (!(ROUTE_KEYS as readonly string[]).includes(k)) e.bad(k, `unknown field (allowed: ${ROUTE_KEYS.join(", ")})`);
-  const { path, resource, pathVersion } = readPath(e);
+  const { path, resource, versionInPath } = readPath(e);
   const method = readMethod(e);
   const status = readStatus(e);
-  const { backend, service, version } = readHandler(e, pathVersion, knownServices);
+  const { backend, service, version } = readHandler(e, versionInPath, knownServices);
   const introduced = readDate(e, "introduced");
   const dated = {
     deprecationDate: readDate(e, "deprecation_date"),
@@ -166,18 +166,18 @@ function readRoute(raw: unknown, i: number, knownServices: readonly string[], c:
 }
 
 /** `path`: a version segment then the resource (`/v2/Messages`). */
-function readPath(e: RouteEntry): { path: string; resource: string; pathVersion: string } {
+function readPath(e: RouteEntry): { path: string; resource: string; versionInPath: string } {
   const path = e.o.path;
   if (typeof path !== "string" || path === "") {
     e.bad("path", "required, e.g. /v2/Messages");
-    return { path: path as string, resource: "", pathVersion: "" };
+    return { path: path as string, resource: "", versionInPath: "" };
   }
   const m = PATH_PATTERN.exec(path);
   if (!m) {
     e.bad("path", `"${path}" must be a version segment then the resource, e.g. /v2/Messages`);
-    return { path, resource: "", pathVersion: "" };
+    return { path, resource: "", versionInPath: "" };
   }
-  return { path, resource: m[2]!, pathVersion: m[1]! };
+  return { path, resource: m[2]!, versionInPath: m[1]! };
 }
 
 function readMethod(e: RouteEntry): HttpMethod {
@@ -205,7 +205,7 @@ function readStatus(e: RouteEntry): RouteStatus {
 /** `backend`, and the service and handler version it serves: written, or taken from the backend. */
 function readHandler(
   e: RouteEntry,
-  pathVersion: string,
+  versionInPath: string,
   knownServices: readonly string[],
 ): { backend: string; service: string; version: string } {
   const { o } = e;
@@ -235,7 +235,7 @@ function readHandler(
     else if (fromBackend && fromBackend.version !== o.version)
       e.bad("version", `"${o.version}" differs from the backend's version "${fromBackend.version}"`);
     else version = o.version;
-  } else version = fromBackend?.version ?? pathVersion;
+  } else version = fromBackend?.version ?? versionInPath;
   return { backend: backend as string, service, version };
 }
 
