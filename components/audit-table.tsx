@@ -1,5 +1,7 @@
 import Link from "next/link";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
+import { formatTime } from "@/lib/format";
+import { DataTable } from "./data-table";
 
 function summary(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -10,52 +12,39 @@ function summary(v: unknown): string {
 export function AuditTable({ rows, compact = false }: { rows: AuditEvent[]; compact?: boolean }) {
   if (rows.length === 0) return <p className="px-4 py-6 text-center text-sm text-slate-500">No audit events.</p>;
   return (
-    <table className="w-full text-sm" data-testid="audit-table">
-      <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-        <tr>
-          <th className="px-4 py-2">When (UTC)</th>
-          <th className="px-4 py-2">Actor</th>
-          <th className="px-4 py-2">Action</th>
-          {!compact && <th className="px-4 py-2">Target</th>}
-          <th className="px-4 py-2">Change</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((e) => (
-          <tr key={e.id.toString()} className="align-top" data-testid="audit-row">
-            <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">
-              {e.at.toISOString().replace("T", " ").slice(0, 19)}
+    <DataTable testId="audit-table" bare columns={["When (UTC)", "Actor", "Action", ...(compact ? [] : ["Target"]), "Change"]}>
+      {rows.map((e) => (
+        <tr key={e.id.toString()} className="align-top" data-testid="audit-row">
+          <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">{formatTime(e.at, { seconds: true })}</td>
+          <td className="px-4 py-2">{e.actor}</td>
+          <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+          {!compact && (
+            <td className="px-4 py-2 text-xs">
+              <span className="text-slate-500">{e.targetType}</span>{" "}
+              {e.targetType === "cell" ? (
+                <Link className="font-mono text-indigo-700 hover:underline" href={`/cells/${e.targetId}`}>
+                  {e.targetId}
+                </Link>
+              ) : (
+                <span className="font-mono">{e.targetId}</span>
+              )}
             </td>
-            <td className="px-4 py-2">{e.actor}</td>
-            <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
-            {!compact && (
-              <td className="px-4 py-2 text-xs">
-                <span className="text-slate-500">{e.targetType}</span>{" "}
-                {e.targetType === "cell" ? (
-                  <Link className="font-mono text-indigo-700 hover:underline" href={`/cells/${e.targetId}`}>
-                    {e.targetId}
-                  </Link>
-                ) : (
-                  <span className="font-mono">{e.targetId}</span>
-                )}
-              </td>
+          )}
+          <td className="max-w-xl px-4 py-2 font-mono text-[11px] text-slate-600">
+            {e.before !== null && (
+              <div>
+                <span className="text-red-600">−</span> {summary(e.before)}
+              </div>
             )}
-            <td className="max-w-xl px-4 py-2 font-mono text-[11px] text-slate-600">
-              {e.before !== null && (
-                <div>
-                  <span className="text-red-600">−</span> {summary(e.before)}
-                </div>
-              )}
-              {e.after !== null && (
-                <div>
-                  <span className="text-emerald-600">+</span> {summary(e.after)}
-                </div>
-              )}
-              {e.reason && <div className="font-sans text-slate-500">Reason: {e.reason}</div>}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            {e.after !== null && (
+              <div>
+                <span className="text-emerald-600">+</span> {summary(e.after)}
+              </div>
+            )}
+            {e.reason && <div className="font-sans text-slate-500">Reason: {e.reason}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -3,10 +3,10 @@
 import { ArrowRight, Bell, CalendarClock, ShieldCheck } from "lucide-react";
 import { TierBadge } from "@/components/badges";
 import { formatCheck } from "@/lib/rollouts/checks";
-import { formatDuration } from "@/lib/rollouts/durations";
 import type { PlannedWave } from "@/lib/rollouts/plan";
 import { formatSelector } from "@/lib/rollouts/selectors";
 import type { WaveSpec } from "@/lib/rollouts/types";
+import { formatDuration, plural } from "@/lib/format";
 
 function Badge({ children, tone, testId }: { children: React.ReactNode; tone: "amber" | "sky" | "violet" | "slate"; testId?: string }) {
   const tones = {
@@ -53,9 +53,7 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
         <div>
           <div className="mb-1 flex items-baseline justify-between text-xs text-slate-500">
             <span>{wave.parallel ? "Cells, together" : "Cells, one at a time"}</span>
-            <span data-testid="wave-cell-count">
-              {cells.length} cell{cells.length === 1 ? "" : "s"}
-            </span>
+            <span data-testid="wave-cell-count">{plural(cells.length, "cell")}</span>
           </div>
           {cells.length === 0 ? (
             <p className="rounded-md bg-slate-50 px-2 py-1.5 text-xs text-slate-500">

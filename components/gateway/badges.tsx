@@ -69,11 +69,5 @@ export function ReadinessLegend() {
   );
 }
 
-/** `2025-06-01` (UTC) or an em dash. */
-export const fmtDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
-/** `2025-06-01 14:05 UTC`. */
-export const fmtStamp = (d: Date | string | null | undefined) =>
-  d ? `${new Date(d).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—";
-
 /** The route's page: `POST /v2/Calls` → /gateway/routes/POST/v2/Calls. */
 export const routeHref = (key: string) => `/gateway/routes/${key.replace(" ", "")}`;

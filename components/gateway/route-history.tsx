@@ -1,5 +1,6 @@
 // A route's audit trail, field by field (status disabled → active), newest first.
 import type { AuditEvent } from "@/lib/generated/prisma/client";
+import { formatDay, formatTime } from "@/lib/format";
 
 const LABEL: Record<string, string> = {
   status: "status",
@@ -18,8 +19,8 @@ const LABEL: Record<string, string> = {
 
 const show = (v: unknown): string => {
   if (v === null || v === undefined || v === "") return "—";
-  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/.test(v)) return v.slice(0, 10);
-  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return `${v.slice(0, 16).replace("T", " ")} UTC`;
+  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/.test(v)) return formatDay(v);
+  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return formatTime(v, { utc: true });
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 };
 
@@ -46,7 +47,7 @@ export function RouteHistory({ rows }: { rows: AuditEvent[] }) {
                 <span className="font-mono text-xs font-semibold text-slate-800">{e.action}</span>{" "}
                 <span className="text-slate-500">by</span> {e.actor}
               </span>
-              <span className="font-mono text-xs text-slate-500">{e.at.toISOString().replace("T", " ").slice(0, 19)} UTC</span>
+              <span className="font-mono text-xs text-slate-500">{formatTime(e.at, { seconds: true, utc: true })}</span>
             </div>
             <ul className="mt-1 space-y-0.5 text-xs text-slate-700">
               {changes(e.before, e.after).map((c) => (

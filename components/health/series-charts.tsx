@@ -2,6 +2,7 @@
 // Time series of one or more services of a cell: error rate, p99, CPU and RPS.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Point } from "@/lib/health/server/series";
+import { formatClock, formatTime } from "@/lib/format";
 
 const COLOURS: Record<string, string> = { sms: "#4f46e5", voice: "#0891b2", video: "#db2777", whatsapp: "#16a34a", email: "#ea580c" };
 
@@ -31,8 +32,6 @@ function merge(series: Record<string, Point[]>, key: (typeof METRICS)[number]["k
   return [...byT.values()].sort((a, b) => a.t! - b.t!);
 }
 
-const time = (t: number) => new Date(t).toISOString().slice(11, 16);
-
 export function SeriesCharts({ series, focus, thresholds, height = 180 }: Props) {
   const services = Object.keys(series);
   const empty = services.every((s) => series[s]!.length === 0);
@@ -61,12 +60,12 @@ export function SeriesCharts({ series, focus, thresholds, height = 180 }: Props)
                   type="number"
                   scale="time"
                   domain={["dataMin", "dataMax"]}
-                  tickFormatter={time}
+                  tickFormatter={formatClock}
                   tick={{ fontSize: 10 }}
                 />
                 <YAxis tickFormatter={m.fmt} tick={{ fontSize: 10 }} width={56} domain={[0, "auto"]} />
                 <Tooltip
-                  labelFormatter={(t) => new Date(Number(t)).toISOString().replace("T", " ").slice(0, 19)}
+                  labelFormatter={(t) => formatTime(Number(t), { seconds: true })}
                   formatter={(v) => m.fmt(Number(v))}
                   contentStyle={{ fontSize: 12 }}
                 />

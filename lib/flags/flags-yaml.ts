@@ -12,7 +12,7 @@
 //       targeting: { tiers: [enterprise], cells: [], regions: [] }
 //       schedule:
 //         - { at: 2026-11-27T09:00:00Z, percentage: 5 }
-import { nodeAt, parseLocated, SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { readYaml, SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import { fieldName, flagSpecSchema, referenceProblems, zodProblems, type FlagRefs, type FlagSpec } from "./model";
 
 export interface FlagsDocument {
@@ -23,44 +23,34 @@ export interface FlagsDocument {
 
 /** Parse and validate the shape of a flags file. Throws SpecValidationError listing every problem. */
 export function parseFlagsYaml(text: string): FlagsDocument {
-  const { doc, lineOf, syntaxErrors } = parseLocated(text);
-  if (syntaxErrors.length) throw new SpecValidationError(syntaxErrors);
-  const at = (index: number, path: (string | number)[]) => lineOf(nodeAt(doc, ["flags", index, ...path]));
-  const errors: SpecError[] = [];
-  const root = doc.toJS() as unknown;
-  if (!root || typeof root !== "object" || Array.isArray(root)) {
-    throw new SpecValidationError([{ line: 1, field: "(root)", message: "expected a mapping with a `flags` list" }]);
-  }
+  const c = readYaml(text);
+  const at = (index: number, path: YamlPath) => c.line(["flags", index, ...path]);
+  const root = c.rootMapping("expected a mapping with a `flags` list");
   for (const k of Object.keys(root)) {
-    if (k !== "flags") errors.push({ line: lineOf(nodeAt(doc, [k])), field: k, message: "unknown top-level field (expected `flags`)" });
+    if (k !== "flags") c.at([k], k, "unknown top-level field (expected `flags`)");
   }
-  const list = (root as Record<string, unknown>).flags;
+  const list = root.flags;
   const flags: FlagSpec[] = [];
   if (!Array.isArray(list)) {
-    errors.push({ line: lineOf(nodeAt(doc, ["flags"])) ?? 1, field: "flags", message: "required: a list of flags" });
+    c.atLine(c.line(["flags"]) ?? 1, "flags", "required: a list of flags");
   } else {
     const seen = new Map<string, number | undefined>();
     list.forEach((raw, i) => {
       const parsed = flagSpecSchema.safeParse(raw);
       if (!parsed.success) {
-        for (const p of zodProblems(parsed.error))
-          errors.push({ line: at(i, p.path), field: `flags[${i}].${fieldName(p.path)}`, message: p.message });
+        for (const p of zodProblems(parsed.error)) c.atLine(at(i, p.path), `flags[${i}].${fieldName(p.path)}`, p.message);
         return;
       }
       const key = parsed.data.key;
       if (seen.has(key)) {
-        errors.push({
-          line: at(i, ["key"]),
-          field: `flags[${i}].key`,
-          message: `duplicate flag key "${key}" (first on line ${seen.get(key)})`,
-        });
+        c.at(["flags", i, "key"], `flags[${i}].key`, `duplicate flag key "${key}" (first on line ${seen.get(key)})`);
         return;
       }
       seen.set(key, at(i, ["key"]));
       flags.push(parsed.data);
     });
   }
-  if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  c.throwIfAny();
   return { flags, lineOf: (index, path) => at(index, path) };
 }
 
@@ -71,14 +61,12 @@ export function mentionedCustomers(doc: FlagsDocument): string[] {
 
 /** Reference checks (unknown customers, cells, regions) with line numbers; `stored`: the flags as they are now. */
 export function checkFlagsDocument(doc: FlagsDocument, refs: FlagRefs, stored: ReadonlyMap<string, FlagSpec> = new Map()): void {
-  const errors: SpecError[] = doc.flags.flatMap((f, i) =>
-    referenceProblems(f, refs, stored.get(f.key)).map((p) => ({
-      line: doc.lineOf(i, p.path),
-      field: `flags[${i}].${fieldName(p.path)}`,
-      message: p.message,
-    })),
-  );
-  if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  const c = new SpecErrors();
+  doc.flags.forEach((f, i) => {
+    for (const p of referenceProblems(f, refs, stored.get(f.key)))
+      c.atLine(doc.lineOf(i, p.path), `flags[${i}].${fieldName(p.path)}`, p.message);
+  });
+  c.throwIfAny();
 }
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;

@@ -1,6 +1,6 @@
 // The fleet file (GitOps): one cell template and many cell instances with their own variables.
 // Parse with line-numbered errors, export in the same shape, and diff against the registry.
-import { nodeAt, parseLocated, SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { isRecord, readYaml, type SpecErrors } from "@/lib/yaml-errors";
 
 export const TIERS = ["canary", "smb", "enterprise"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -25,91 +25,80 @@ const CELL_KEYS = new Set(["id", "tier", "region", "compliance"]);
  * listing every problem found (line, field, reason); returns nothing partial.
  */
 export function parseFleetYaml(text: string, knownServices: readonly string[]): FleetSpec {
-  const { doc, lineOf, syntaxErrors } = parseLocated(text);
-  if (syntaxErrors.length) throw new SpecValidationError(syntaxErrors);
-  const errors: SpecError[] = [];
-  const err = (path: (string | number)[], field: string, message: string) =>
-    errors.push({ line: lineOf(nodeAt(doc, path)), field, message });
-
-  const root = doc.toJS() as unknown;
-  if (!root || typeof root !== "object" || Array.isArray(root)) {
-    throw new SpecValidationError([{ line: 1, field: "(root)", message: "expected a mapping with `template` and `cells`" }]);
-  }
-  const r = root as Record<string, unknown>;
+  const c = readYaml(text);
+  const r = c.rootMapping("expected a mapping with `template` and `cells`");
   for (const key of Object.keys(r)) {
-    if (key !== "template" && key !== "cells") err([key], key, "unknown top-level field (expected `template` and `cells`)");
+    if (key !== "template" && key !== "cells") c.at([key], key, "unknown top-level field (expected `template` and `cells`)");
   }
-
-  const services: string[] = [];
-  const template = r.template as Record<string, unknown> | undefined;
-  if (!template || typeof template !== "object" || !Array.isArray(template.services)) {
-    err(["template"], "template.services", "required: the list of services every cell runs");
-  } else {
-    template.services.forEach((s: unknown, i: number) => {
-      const path = ["template", "services", i];
-      if (typeof s !== "string") return err(path, `template.services[${i}]`, "must be a service name");
-      if (!knownServices.includes(s)) {
-        return err(path, `template.services[${i}]`, `unknown service "${s}" (known: ${knownServices.join(", ")})`);
-      }
-      if (services.includes(s)) return err(path, `template.services[${i}]`, `duplicate service "${s}"`);
-      services.push(s);
-    });
-    if (template.services.length === 0) err(["template", "services"], "template.services", "must list at least one service");
-  }
-
+  const services = parseTemplate(r.template, knownServices, c);
   const cells: CellSpec[] = [];
   if (!Array.isArray(r.cells)) {
-    err(["cells"], "cells", "required: a list of cells");
+    c.at(["cells"], "cells", "required: a list of cells");
   } else {
     const seen = new Map<string, number>();
-    r.cells.forEach((c: unknown, i: number) => {
-      const at = (k?: string) => (k ? ["cells", i, k] : ["cells", i]);
-      const f = (k: string) => `cells[${i}].${k}`;
-      if (!c || typeof c !== "object" || Array.isArray(c)) return err(at(), `cells[${i}]`, "must be a mapping with id, tier and region");
-      const cell = c as Record<string, unknown>;
-      let ok = true;
-      for (const k of Object.keys(cell)) {
-        if (!CELL_KEYS.has(k)) {
-          err(at(k), f(k), `unknown field (allowed: ${[...CELL_KEYS].join(", ")})`);
-          ok = false;
-        }
-      }
-      const { id, tier, region, compliance } = cell;
-      if (typeof id !== "string" || id === "") {
-        err(at("id"), f("id"), "required");
-        ok = false;
-      } else if (!CELL_ID_PATTERN.test(id)) {
-        err(at("id"), f("id"), `"${id}" must match ${CELL_ID_PATTERN} (lower-case letters, digits, dashes)`);
-        ok = false;
-      } else if (seen.has(id)) {
-        err(at("id"), f("id"), `duplicate cell id "${id}" (first defined on line ${seen.get(id)})`);
-        ok = false;
-      } else seen.set(id, lineOf(nodeAt(doc, at("id"))) ?? 0);
-      if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) {
-        err(
-          at("tier"),
-          f("tier"),
-          tier === undefined ? `required (one of ${TIERS.join(", ")})` : `unknown tier "${String(tier)}" (one of ${TIERS.join(", ")})`,
-        );
-        ok = false;
-      }
-      if (typeof region !== "string" || region.trim() === "") {
-        err(at("region"), f("region"), "required");
-        ok = false;
-      }
-      let tags: string[] = [];
-      if (compliance !== undefined) {
-        if (!Array.isArray(compliance) || compliance.some((t) => typeof t !== "string" || t === "")) {
-          err(at("compliance"), f("compliance"), "must be a list of tags, e.g. [hipaa]");
-          ok = false;
-        } else tags = compliance as string[];
-      }
-      if (ok) cells.push({ id: id as string, tier: tier as Tier, region: region as string, compliance: [...new Set(tags)].sort() });
+    r.cells.forEach((raw: unknown, i: number) => {
+      const cell = parseCell(raw, i, seen, c);
+      if (cell) cells.push(cell);
     });
   }
-
-  if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  c.throwIfAny();
   return { services, cells };
+}
+
+/** `template.services`: the services every cell runs, each known and listed once. */
+function parseTemplate(raw: unknown, knownServices: readonly string[], c: SpecErrors): string[] {
+  const services: string[] = [];
+  const template = raw as Record<string, unknown> | undefined;
+  if (!template || typeof template !== "object" || !Array.isArray(template.services)) {
+    c.at(["template"], "template.services", "required: the list of services every cell runs");
+    return services;
+  }
+  template.services.forEach((s: unknown, i: number) => {
+    const path = ["template", "services", i];
+    if (typeof s !== "string") return c.at(path, `template.services[${i}]`, "must be a service name");
+    if (!knownServices.includes(s)) {
+      return c.at(path, `template.services[${i}]`, `unknown service "${s}" (known: ${knownServices.join(", ")})`);
+    }
+    if (services.includes(s)) return c.at(path, `template.services[${i}]`, `duplicate service "${s}"`);
+    services.push(s);
+  });
+  if (template.services.length === 0) c.at(["template", "services"], "template.services", "must list at least one service");
+  return services;
+}
+
+/** One entry of `cells`; null when it has a problem. `seen`: ids so far and their lines. */
+function parseCell(raw: unknown, i: number, seen: Map<string, number>, c: SpecErrors): CellSpec | null {
+  const at = (k?: string) => (k ? ["cells", i, k] : ["cells", i]);
+  const f = (k: string) => `cells[${i}].${k}`;
+  if (!isRecord(raw)) {
+    c.at(at(), `cells[${i}]`, "must be a mapping with id, tier and region");
+    return null;
+  }
+  const before = c.count;
+  for (const k of Object.keys(raw)) {
+    if (!CELL_KEYS.has(k)) c.at(at(k), f(k), `unknown field (allowed: ${[...CELL_KEYS].join(", ")})`);
+  }
+  const { id, tier, region, compliance } = raw;
+  if (typeof id !== "string" || id === "") c.at(at("id"), f("id"), "required");
+  else if (!CELL_ID_PATTERN.test(id)) c.at(at("id"), f("id"), `"${id}" must match ${CELL_ID_PATTERN} (lower-case letters, digits, dashes)`);
+  else if (seen.has(id)) c.at(at("id"), f("id"), `duplicate cell id "${id}" (first defined on line ${seen.get(id)})`);
+  else seen.set(id, c.line(at("id")) ?? 0);
+  if (typeof tier !== "string" || !(TIERS as readonly string[]).includes(tier)) {
+    c.at(
+      at("tier"),
+      f("tier"),
+      tier === undefined ? `required (one of ${TIERS.join(", ")})` : `unknown tier "${String(tier)}" (one of ${TIERS.join(", ")})`,
+    );
+  }
+  if (typeof region !== "string" || region.trim() === "") c.at(at("region"), f("region"), "required");
+  let tags: string[] = [];
+  if (compliance !== undefined) {
+    if (!Array.isArray(compliance) || compliance.some((t) => typeof t !== "string" || t === "")) {
+      c.at(at("compliance"), f("compliance"), "must be a list of tags, e.g. [hipaa]");
+    } else tags = compliance as string[];
+  }
+  if (c.count > before) return null;
+  return { id: id as string, tier: tier as Tier, region: region as string, compliance: [...new Set(tags)].sort() };
 }
 
 /** The fleet file for a registry, in the shape of examples/fleet.yaml. */

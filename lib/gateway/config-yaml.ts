@@ -12,9 +12,9 @@
 //     `introduced` of a newer version of the same resource — else the import time; never later than
 //     the announced sunset. The import returns a warning saying which date was chosen and why.
 //   - `Sunset` in response_headers must agree with `sunset_date` (either may be given).
-import { nodeAt, parseLocated, SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { isRecord, readYaml, type SpecError, type SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import {
-  formatDay,
+  formatDayOrInstant,
   formatHttpDate,
   formatSfDate,
   edgeHeaders,
@@ -25,12 +25,13 @@ import {
   parseSfDate,
 } from "./headers";
 import {
-  BACKEND_PATTERN,
   DEFAULT_METHOD,
+  DOCUMENTATION_URL,
   HTTP_METHODS,
   PATH_PATTERN,
   ROUTE_STATUSES,
   VERSION_PATTERN,
+  parseBackend,
   pathVersion,
   parseRouteKey,
   routeKey,
@@ -70,298 +71,376 @@ interface Draft {
   explicitDeprecation: boolean;
 }
 
-const URL_PATTERN = /^https?:\/\/[^\s<>"]+$/;
-
 /**
  * Parse a gateway config. `knownServices` is the service catalogue; `now` dates a legacy
  * `Deprecation: "true"` that nothing else can date. Throws SpecValidationError with every problem.
  */
 export function parseGatewayYaml(text: string, knownServices: readonly string[], now: Date): ParsedGatewayConfig {
-  const { doc, lineOf, syntaxErrors } = parseLocated(text);
-  if (syntaxErrors.length) throw new SpecValidationError(syntaxErrors);
-  const errors: SpecError[] = [];
-  const warnings: SpecError[] = [];
-  const line = (path: (string | number)[]) => lineOf(nodeAt(doc, path));
-  const err = (path: (string | number)[], field: string, message: string) => errors.push({ line: line(path), field, message });
-
-  const root = doc.toJS() as unknown;
-  if (!root || typeof root !== "object" || Array.isArray(root)) {
-    throw new SpecValidationError([{ line: 1, field: "(root)", message: "expected a mapping with `routes`" }]);
-  }
-  const r = root as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (key !== "routes") err([key], key, "unknown top-level field (expected `routes`)");
-  if (!Array.isArray(r.routes)) {
-    err(["routes"], "routes", "required: a list of routes");
-    throw new SpecValidationError(errors);
-  }
-
+  const c = readYaml(text);
   const drafts: Draft[] = [];
-  r.routes.forEach((raw: unknown, i: number) => {
-    const at = (...k: string[]) => ["routes", i, ...k];
-    const f = (k: string) => `routes[${i}].${k}`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw))
-      return err(at(), `routes[${i}]`, "must be a mapping with path, status and backend");
-    const o = raw as Record<string, unknown>;
-    let ok = true;
-    const bad = (k: string, message: string, path = at(k)) => {
-      err(path, f(k), message);
-      ok = false;
-    };
-    for (const k of Object.keys(o))
-      if (!(ROUTE_KEYS as readonly string[]).includes(k)) bad(k, `unknown field (allowed: ${ROUTE_KEYS.join(", ")})`);
-
-    // path and method
-    const path = o.path;
-    let resource = "",
-      pv = "";
-    if (typeof path !== "string" || path === "") bad("path", "required, e.g. /v2/Messages");
-    else {
-      const m = PATH_PATTERN.exec(path);
-      if (!m) bad("path", `"${path}" must be a version segment then the resource, e.g. /v2/Messages`);
-      else {
-        pv = m[1]!;
-        resource = m[2]!;
-      }
-    }
-    let method: HttpMethod = DEFAULT_METHOD;
-    if (o.method !== undefined) {
-      if (typeof o.method !== "string" || !(HTTP_METHODS as readonly string[]).includes(o.method))
-        bad("method", `must be one of ${HTTP_METHODS.join(", ")}`);
-      else method = o.method as HttpMethod;
-    }
-
-    // status
-    let status: RouteStatus = "disabled";
-    if (typeof o.status !== "string" || !(ROUTE_STATUSES as readonly string[]).includes(o.status)) {
-      bad(
-        "status",
-        o.status === undefined
-          ? `required (one of ${ROUTE_STATUSES.join(", ")})`
-          : `unknown status "${String(o.status)}" (one of ${ROUTE_STATUSES.join(", ")})`,
-      );
-    } else status = o.status as RouteStatus;
-
-    // backend, service, version
-    let service = "",
-      version = "";
-    const backend = o.backend;
-    const fromBackend = typeof backend === "string" ? BACKEND_PATTERN.exec(backend) : null;
-    if (typeof backend !== "string" || backend.trim() === "") bad("backend", "required, e.g. ${cell_router}/sms/v2/messages");
-    else if (/\s/.test(backend)) bad("backend", "must not contain spaces");
-    if (o.service !== undefined) {
-      if (typeof o.service !== "string") bad("service", "must be a service name");
-      else if (fromBackend && fromBackend[1] !== o.service)
-        bad("service", `"${o.service}" differs from the backend's service "${fromBackend[1]}"`);
-      else service = o.service;
-    } else if (fromBackend) service = fromBackend[1]!;
-    else if (typeof backend === "string" && backend)
-      bad("service", "required when the backend is not of the form ${cell_router}/<service>/<version>/…", at("backend"));
-    if (service && !knownServices.includes(service)) {
-      bad(o.service !== undefined ? "service" : "backend", `unknown service "${service}" (known: ${knownServices.join(", ")})`);
-      if (o.service === undefined) errors[errors.length - 1]!.field = f("service");
-    }
-    if (o.version !== undefined) {
-      if (typeof o.version !== "string" || !VERSION_PATTERN.test(o.version)) bad("version", "must be a handler version like v2");
-      else if (fromBackend && fromBackend[2] !== o.version)
-        bad("version", `"${o.version}" differs from the backend's version "${fromBackend[2]}"`);
-      else version = o.version;
-    } else version = fromBackend?.[2] ?? pv;
-
-    // dates
-    const date = (k: "introduced" | "deprecation_date" | "sunset_date"): Date | null => {
-      const v = o[k];
-      if (v === undefined || v === null) return null;
-      if (v instanceof Date && !Number.isNaN(v.getTime())) return v;
-      const d = typeof v === "string" ? parseDay(v) : null;
-      if (!d) bad(k, `malformed date ${JSON.stringify(v)} (expected YYYY-MM-DD or an ISO 8601 instant such as 2025-06-01T00:00:00Z)`);
-      return d;
-    };
-    const introduced = date("introduced");
-    let deprecationDate = date("deprecation_date");
-    let sunsetDate = date("sunset_date");
-
-    let documentation: string | null = null;
-    if (o.documentation !== undefined && o.documentation !== null) {
-      if (typeof o.documentation !== "string" || !URL_PATTERN.test(o.documentation)) bad("documentation", "must be an http(s) URL");
-      else documentation = o.documentation;
-    }
-
-    let explicitAlias: string | null = null;
-    if (o.alias_of !== undefined && o.alias_of !== null) {
-      const key = typeof o.alias_of === "string" ? (o.alias_of.startsWith("/") ? `${method} ${o.alias_of}` : o.alias_of) : "";
-      if (!parseRouteKey(key)) bad("alias_of", 'must name a route, e.g. "POST /v1/Messages" or "/v1/Messages"');
-      else explicitAlias = key;
-    }
-
-    // response_headers: the standard three only; checked against the date fields.
-    let legacyDeprecation = false;
-    const headers = o.response_headers;
-    if (headers !== undefined && headers !== null) {
-      if (typeof headers !== "object" || Array.isArray(headers)) bad("response_headers", "must be a mapping of header names to values");
-      else {
-        for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-          const hp = at("response_headers", name);
-          const hf = `${f("response_headers")}.${name}`;
-          const std = HEADER_KEYS.find((h) => h.toLowerCase() === name.toLowerCase());
-          const hbad = (message: string) => {
-            err(hp, hf, message);
-            ok = false;
-          };
-          if (!std) {
-            hbad(`only ${HEADER_KEYS.join(", ")} are managed here; the edge derives them from the route`);
-            continue;
-          }
-          if (std === "Deprecation") {
-            if (value === true || value === "true") {
-              legacyDeprecation = true;
-            } else if (typeof value === "string" && (parseSfDate(value) || parseHttpDate(value))) {
-              const d = parseSfDate(value) ?? parseHttpDate(value)!;
-              if (parseHttpDate(value)) {
-                warnings.push({
-                  line: line(hp),
-                  field: hf,
-                  message: `an HTTP-date is the draft form; RFC 9745 uses a Structured Field Date. Converted to ${formatSfDate(d)}.`,
-                });
-              }
-              if (deprecationDate && deprecationDate.getTime() !== d.getTime())
-                hbad(`${value} disagrees with deprecation_date ${formatDay(deprecationDate)}`);
-              else deprecationDate = d;
-            } else hbad(`must be an RFC 9745 date such as @1735689600 (the legacy "true" is also accepted), not ${JSON.stringify(value)}`);
-          } else if (std === "Sunset") {
-            const lenient = typeof value === "string" ? parseHttpDateLenient(value) : null;
-            const d = lenient?.date ?? null;
-            if (lenient?.weekdayMismatch) {
-              warnings.push({
-                line: line(hp),
-                field: hf,
-                message: `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDay(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"`,
-              });
-            }
-            if (!d) hbad(`must be an HTTP-date in GMT such as "Sat, 01 Jun 2025 00:00:00 GMT" (RFC 8594), not ${JSON.stringify(value)}`);
-            else if (sunsetDate && sunsetDate.getTime() !== d.getTime())
-              hbad(`"${value}" disagrees with sunset_date ${formatDay(sunsetDate)} (${formatHttpDate(sunsetDate)})`);
-            else sunsetDate = d;
-          } else {
-            const links = typeof value === "string" ? parseLinks(value) : null;
-            const doc = links?.find((l) => l.rel === "deprecation" || l.rel === "sunset")?.url;
-            if (!links) hbad(`must be a Link header such as '<https://docs.example.com/v1>; rel="deprecation"'`);
-            else if (doc && !URL_PATTERN.test(doc)) hbad("the linked documentation must be an http(s) URL");
-            else if (doc && documentation && doc !== documentation) hbad(`links to ${doc} but documentation is ${documentation}`);
-            else if (doc) documentation = doc;
-          }
-        }
-      }
-    }
-
-    if (!ok) return;
-    drafts.push({
-      index: i,
-      line: line(at()),
-      legacyDeprecation,
-      explicitAlias,
-      explicitDeprecation: deprecationDate !== null,
-      route: {
-        method,
-        path: path as string,
-        resource,
-        service,
-        version,
-        backend: backend as string,
-        status,
-        introduced,
-        deprecationDate,
-        sunsetDate,
-        documentation,
-        aliasOf: null,
-      },
-    });
+  routeList(c).forEach((raw, i) => {
+    const draft = readRoute(raw, i, knownServices, c);
+    if (draft) drafts.push(draft);
   });
+  const byKey = rejectDuplicateRoutes(drafts, c);
+  for (const d of drafts) resolveAlias(d, byKey, drafts, c);
+  for (const d of drafts) checkLifecycle(d, drafts, now, c);
+  c.throwIfAny();
+  return { routes: drafts.map((d) => d.route), warnings: c.sortedWarnings() };
+}
 
-  // Across routes: duplicates, aliases, the legacy Deprecation conversion, lifecycle consistency.
+/** The file's `routes` list; anything else at the top level is a problem. */
+function routeList(c: SpecErrors): unknown[] {
+  const r = c.rootMapping("expected a mapping with `routes`");
+  for (const key of Object.keys(r)) if (key !== "routes") c.at([key], key, "unknown top-level field (expected `routes`)");
+  if (!Array.isArray(r.routes)) {
+    c.at(["routes"], "routes", "required: a list of routes");
+    c.fail();
+  }
+  return r.routes;
+}
+
+/** One entry of `routes` being read: its fields, and how to report a problem with one of them. */
+class RouteEntry {
+  constructor(
+    readonly index: number,
+    readonly o: Record<string, unknown>,
+    readonly c: SpecErrors,
+  ) {}
+  at(...k: string[]): YamlPath {
+    return ["routes", this.index, ...k];
+  }
+  field(k: string): string {
+    return `routes[${this.index}].${k}`;
+  }
+  /** A problem with field `k`, on the line of `path` (the field's own by default). */
+  bad(k: string, message: string, path = this.at(k)): void {
+    this.c.at(path, this.field(k), message);
+  }
+}
+
+/** Pass 1: one route on its own — its fields, checked and defaulted. Null when it has a problem. */
+function readRoute(raw: unknown, i: number, knownServices: readonly string[], c: SpecErrors): Draft | null {
+  if (!isRecord(raw)) {
+    c.at(["routes", i], `routes[${i}]`, "must be a mapping with path, status and backend");
+    return null;
+  }
+  const e = new RouteEntry(i, raw, c);
+  const before = c.count;
+  for (const k of Object.keys(raw))
+    if (!(ROUTE_KEYS as readonly string[]).includes(k)) e.bad(k, `unknown field (allowed: ${ROUTE_KEYS.join(", ")})`);
+  const { path, resource, versionInPath } = readPath(e);
+  const method = readMethod(e);
+  const status = readStatus(e);
+  const { backend, service, version } = readHandler(e, versionInPath, knownServices);
+  const introduced = readDate(e, "introduced");
+  const dated = {
+    deprecationDate: readDate(e, "deprecation_date"),
+    sunsetDate: readDate(e, "sunset_date"),
+    documentation: readDocumentation(e),
+  };
+  const explicitAlias = readAlias(e, method);
+  const legacyDeprecation = readResponseHeaders(e, dated);
+  if (c.count > before) return null;
+  return {
+    index: i,
+    line: c.line(e.at()),
+    legacyDeprecation,
+    explicitAlias,
+    explicitDeprecation: dated.deprecationDate !== null,
+    route: {
+      method,
+      path,
+      resource,
+      service,
+      version,
+      backend,
+      status,
+      introduced,
+      deprecationDate: dated.deprecationDate,
+      sunsetDate: dated.sunsetDate,
+      documentation: dated.documentation,
+      aliasOf: null,
+    },
+  };
+}
+
+/** `path`: a version segment then the resource (`/v2/Messages`). */
+function readPath(e: RouteEntry): { path: string; resource: string; versionInPath: string } {
+  const path = e.o.path;
+  if (typeof path !== "string" || path === "") {
+    e.bad("path", "required, e.g. /v2/Messages");
+    return { path: path as string, resource: "", versionInPath: "" };
+  }
+  const m = PATH_PATTERN.exec(path);
+  if (!m) {
+    e.bad("path", `"${path}" must be a version segment then the resource, e.g. /v2/Messages`);
+    return { path, resource: "", versionInPath: "" };
+  }
+  return { path, resource: m[2]!, versionInPath: m[1]! };
+}
+
+function readMethod(e: RouteEntry): HttpMethod {
+  const method = e.o.method;
+  if (method === undefined) return DEFAULT_METHOD;
+  if (typeof method !== "string" || !(HTTP_METHODS as readonly string[]).includes(method)) {
+    e.bad("method", `must be one of ${HTTP_METHODS.join(", ")}`);
+    return DEFAULT_METHOD;
+  }
+  return method as HttpMethod;
+}
+
+function readStatus(e: RouteEntry): RouteStatus {
+  const status = e.o.status;
+  if (typeof status === "string" && (ROUTE_STATUSES as readonly string[]).includes(status)) return status as RouteStatus;
+  e.bad(
+    "status",
+    status === undefined
+      ? `required (one of ${ROUTE_STATUSES.join(", ")})`
+      : `unknown status "${String(status)}" (one of ${ROUTE_STATUSES.join(", ")})`,
+  );
+  return "disabled";
+}
+
+/** `backend`, and the service and handler version it serves: written, or taken from the backend. */
+function readHandler(
+  e: RouteEntry,
+  versionInPath: string,
+  knownServices: readonly string[],
+): { backend: string; service: string; version: string } {
+  const { o } = e;
+  const backend = o.backend;
+  const fromBackend = parseBackend(backend);
+  if (typeof backend !== "string" || backend.trim() === "") e.bad("backend", "required, e.g. ${cell_router}/sms/v2/messages");
+  else if (/\s/.test(backend)) e.bad("backend", "must not contain spaces");
+  let service = "";
+  if (o.service !== undefined) {
+    if (typeof o.service !== "string") e.bad("service", "must be a service name");
+    else if (fromBackend && fromBackend.service !== o.service)
+      e.bad("service", `"${o.service}" differs from the backend's service "${fromBackend.service}"`);
+    else service = o.service;
+  } else if (fromBackend) service = fromBackend.service;
+  else if (typeof backend === "string" && backend)
+    e.bad("service", "required when the backend is not of the form ${cell_router}/<service>/<version>/…", e.at("backend"));
+  if (service && !knownServices.includes(service)) {
+    e.bad(
+      "service",
+      `unknown service "${service}" (known: ${knownServices.join(", ")})`,
+      e.at(o.service !== undefined ? "service" : "backend"),
+    );
+  }
+  let version = "";
+  if (o.version !== undefined) {
+    if (typeof o.version !== "string" || !VERSION_PATTERN.test(o.version)) e.bad("version", "must be a handler version like v2");
+    else if (fromBackend && fromBackend.version !== o.version)
+      e.bad("version", `"${o.version}" differs from the backend's version "${fromBackend.version}"`);
+    else version = o.version;
+  } else version = fromBackend?.version ?? versionInPath;
+  return { backend: backend as string, service, version };
+}
+
+function readDate(e: RouteEntry, k: "introduced" | "deprecation_date" | "sunset_date"): Date | null {
+  const v = e.o[k];
+  if (v === undefined || v === null) return null;
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v;
+  const d = typeof v === "string" ? parseDay(v) : null;
+  if (!d) e.bad(k, `malformed date ${JSON.stringify(v)} (expected YYYY-MM-DD or an ISO 8601 instant such as 2025-06-01T00:00:00Z)`);
+  return d;
+}
+
+function readDocumentation(e: RouteEntry): string | null {
+  const v = e.o.documentation;
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string" && DOCUMENTATION_URL.test(v)) return v;
+  e.bad("documentation", "must be an http(s) URL");
+  return null;
+}
+
+/** `alias_of`: a route key, or a path under this route's method. */
+function readAlias(e: RouteEntry, method: HttpMethod): string | null {
+  const v = e.o.alias_of;
+  if (v === undefined || v === null) return null;
+  const key = typeof v === "string" ? (v.startsWith("/") ? `${method} ${v}` : v) : "";
+  if (parseRouteKey(key)) return key;
+  e.bad("alias_of", 'must name a route, e.g. "POST /v1/Messages" or "/v1/Messages"');
+  return null;
+}
+
+interface DatedFields {
+  deprecationDate: Date | null;
+  sunsetDate: Date | null;
+  documentation: string | null;
+}
+
+/**
+ * `response_headers`: the standard three only, each checked against (and filling in) the date and
+ * documentation fields. Returns whether the route carries the legacy `Deprecation: "true"`.
+ */
+function readResponseHeaders(e: RouteEntry, dated: DatedFields): boolean {
+  const headers = e.o.response_headers;
+  if (headers === undefined || headers === null) return false;
+  if (typeof headers !== "object" || Array.isArray(headers)) {
+    e.bad("response_headers", "must be a mapping of header names to values");
+    return false;
+  }
+  let legacyDeprecation = false;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    const h: HeaderEntry = { path: e.at("response_headers", name), field: `${e.field("response_headers")}.${name}`, value, c: e.c };
+    const std = HEADER_KEYS.find((k) => k.toLowerCase() === name.toLowerCase());
+    if (!std) e.c.at(h.path, h.field, `only ${HEADER_KEYS.join(", ")} are managed here; the edge derives them from the route`);
+    else if (std === "Deprecation") legacyDeprecation = readDeprecationHeader(h, dated) || legacyDeprecation;
+    else if (std === "Sunset") readSunsetHeader(h, dated);
+    else readLinkHeader(h, dated);
+  }
+  return legacyDeprecation;
+}
+
+interface HeaderEntry {
+  path: YamlPath;
+  field: string;
+  value: unknown;
+  c: SpecErrors;
+}
+
+/** RFC 9745 `Deprecation` (or the draft's HTTP-date, converted); true for the legacy boolean. */
+function readDeprecationHeader({ path, field, value, c }: HeaderEntry, dated: DatedFields): boolean {
+  if (value === true || value === "true") return true;
+  if (typeof value === "string" && (parseSfDate(value) || parseHttpDate(value))) {
+    const d = parseSfDate(value) ?? parseHttpDate(value)!;
+    if (parseHttpDate(value)) {
+      c.warnAt(path, field, `an HTTP-date is the draft form; RFC 9745 uses a Structured Field Date. Converted to ${formatSfDate(d)}.`);
+    }
+    if (dated.deprecationDate && dated.deprecationDate.getTime() !== d.getTime())
+      c.at(path, field, `${value} disagrees with deprecation_date ${formatDayOrInstant(dated.deprecationDate)}`);
+    else dated.deprecationDate = d;
+  } else
+    c.at(path, field, `must be an RFC 9745 date such as @1735689600 (the legacy "true" is also accepted), not ${JSON.stringify(value)}`);
+  return false;
+}
+
+/** RFC 8594 `Sunset`: an HTTP-date, a wrong weekday forgiven with a warning. */
+function readSunsetHeader({ path, field, value, c }: HeaderEntry, dated: DatedFields): void {
+  const lenient = typeof value === "string" ? parseHttpDateLenient(value) : null;
+  const d = lenient?.date ?? null;
+  if (lenient?.weekdayMismatch) {
+    c.warnAt(
+      path,
+      field,
+      `"${value}" names the wrong weekday (the date is a ${formatHttpDate(lenient.date).slice(0, 3)}); read as ${formatDayOrInstant(lenient.date)} and emitted as "${formatHttpDate(lenient.date)}"`,
+    );
+  }
+  if (!d) c.at(path, field, `must be an HTTP-date in GMT such as "Sat, 01 Jun 2025 00:00:00 GMT" (RFC 8594), not ${JSON.stringify(value)}`);
+  else if (dated.sunsetDate && dated.sunsetDate.getTime() !== d.getTime())
+    c.at(
+      path,
+      field,
+      `"${value}" disagrees with sunset_date ${formatDayOrInstant(dated.sunsetDate)} (${formatHttpDate(dated.sunsetDate)})`,
+    );
+  else dated.sunsetDate = d;
+}
+
+/** `Link` with rel="deprecation" or "sunset": the documentation URL. */
+function readLinkHeader({ path, field, value, c }: HeaderEntry, dated: DatedFields): void {
+  const links = typeof value === "string" ? parseLinks(value) : null;
+  const doc = links?.find((l) => l.rel === "deprecation" || l.rel === "sunset")?.url;
+  if (!links) c.at(path, field, `must be a Link header such as '<https://docs.example.com/v1>; rel="deprecation"'`);
+  else if (doc && !DOCUMENTATION_URL.test(doc)) c.at(path, field, "the linked documentation must be an http(s) URL");
+  else if (doc && dated.documentation && doc !== dated.documentation)
+    c.at(path, field, `links to ${doc} but documentation is ${dated.documentation}`);
+  else if (doc) dated.documentation = doc;
+}
+
+/** Pass 2: no route twice; the routes by key (the first of each). */
+function rejectDuplicateRoutes(drafts: Draft[], c: SpecErrors): Map<string, Draft> {
   const seen = new Map<string, Draft>();
   for (const d of drafts) {
     const key = routeKey(d.route);
     const first = seen.get(key);
     if (first)
-      err(["routes", d.index, "path"], `routes[${d.index}].path`, `duplicate route ${key} (first defined on line ${first.line ?? "?"})`);
+      c.at(["routes", d.index, "path"], `routes[${d.index}].path`, `duplicate route ${key} (first defined on line ${first.line ?? "?"})`);
     else seen.set(key, d);
   }
+  return seen;
+}
 
-  for (const d of drafts) {
-    const rt = d.route;
-    const at = (k: string) => ["routes", d.index, k];
-    const f = (k: string) => `routes[${d.index}].${k}`;
-    if (d.explicitAlias) {
-      const target = seen.get(d.explicitAlias);
-      if (!target) err(at("alias_of"), f("alias_of"), `no route ${d.explicitAlias} in this file`);
-      else if (target === d) err(at("alias_of"), f("alias_of"), "a route cannot be an alias of itself");
-      else if (target.route.backend !== rt.backend)
-        err(at("alias_of"), f("alias_of"), `an alias is served by its target's backend (${target.route.backend})`);
-      else rt.aliasOf = d.explicitAlias;
-    } else {
-      rt.aliasOf = derivedAlias(
-        rt,
-        drafts.map((x) => x.route),
-      );
-    }
+/** An explicit `alias_of` must name another route with the same backend; otherwise it is derived. */
+function resolveAlias(d: Draft, byKey: Map<string, Draft>, drafts: Draft[], c: SpecErrors): void {
+  const rt = d.route;
+  if (!d.explicitAlias) {
+    rt.aliasOf = derivedAlias(
+      rt,
+      drafts.map((x) => x.route),
+    );
+    return;
   }
+  const path = ["routes", d.index, "alias_of"];
+  const field = `routes[${d.index}].alias_of`;
+  const target = byKey.get(d.explicitAlias);
+  if (!target) c.at(path, field, `no route ${d.explicitAlias} in this file`);
+  else if (target === d) c.at(path, field, "a route cannot be an alias of itself");
+  else if (target.route.backend !== rt.backend) c.at(path, field, `an alias is served by its target's backend (${target.route.backend})`);
+  else rt.aliasOf = d.explicitAlias;
+}
 
-  for (const d of drafts) {
-    const rt = d.route;
-    const at = (k: string) => ["routes", d.index, k];
-    const f = (k: string) => `routes[${d.index}].${k}`;
-    const retired = rt.status === "deprecated" || rt.status === "sunset";
-    if (!retired) {
-      if (rt.deprecationDate)
-        err(
-          at(d.explicitDeprecation && doc.getIn(["routes", d.index, "deprecation_date"]) != null ? "deprecation_date" : "response_headers"),
-          f("deprecation_date"),
-          `only a deprecated or sunset route has a deprecation date; this route is ${rt.status}`,
-        );
-      if (rt.sunsetDate)
-        err(
-          at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"),
-          f("sunset_date"),
-          `only a deprecated or sunset route has a sunset date; this route is ${rt.status}`,
-        );
-      if (d.legacyDeprecation)
-        err(at("response_headers"), `${f("response_headers")}.Deprecation`, `a ${rt.status} route carries no Deprecation header`);
-      continue;
-    }
-    if (!rt.deprecationDate) {
-      const { date, why } = legacyDeprecationDate(
-        rt,
-        drafts.map((x) => x.route),
-        now,
+/**
+ * Pass 3: the lifecycle dates agree with the status. Only a deprecated or sunset route has dates; a
+ * retired one without a deprecation date gets one (the legacy conversion, with a warning saying why).
+ */
+function checkLifecycle(d: Draft, drafts: Draft[], now: Date, c: SpecErrors): void {
+  const rt = d.route;
+  const at = (k: string) => ["routes", d.index, k];
+  const f = (k: string) => `routes[${d.index}].${k}`;
+  const written = (k: string) => c.doc?.getIn(["routes", d.index, k]) != null;
+  const retired = rt.status === "deprecated" || rt.status === "sunset";
+  if (!retired) {
+    if (rt.deprecationDate)
+      c.at(
+        at(d.explicitDeprecation && written("deprecation_date") ? "deprecation_date" : "response_headers"),
+        f("deprecation_date"),
+        `only a deprecated or sunset route has a deprecation date; this route is ${rt.status}`,
       );
-      rt.deprecationDate = date;
-      warnings.push({
-        line: line(
-          d.legacyDeprecation
-            ? ["routes", d.index, "response_headers", headerName(doc.getIn(["routes", d.index, "response_headers"]), "Deprecation")]
-            : ["routes", d.index, "status"],
-        ),
-        field: d.legacyDeprecation ? `${f("response_headers")}.Deprecation` : f("deprecation_date"),
-        message: `${d.legacyDeprecation ? 'legacy value "true" converted' : "no deprecation date given; dated"}: RFC 9745 needs a date, so ${routeKey(rt)} is deprecated as of ${formatDay(date)} (${formatSfDate(date)}), ${why}. Set deprecation_date to choose another; "true" is never emitted.`,
-      });
-    } else if (d.legacyDeprecation) {
-      warnings.push({
-        line: line(["routes", d.index, "response_headers"]),
-        field: `${f("response_headers")}.Deprecation`,
-        message: `legacy value "true" ignored: deprecation_date ${formatDay(rt.deprecationDate)} gives the date (emitted as ${formatSfDate(rt.deprecationDate)})`,
-      });
-    }
-    if (rt.sunsetDate && rt.deprecationDate && rt.sunsetDate.getTime() < rt.deprecationDate.getTime()) {
-      err(
-        at(doc.getIn(["routes", d.index, "sunset_date"]) != null ? "sunset_date" : "response_headers"),
+    if (rt.sunsetDate)
+      c.at(
+        at(written("sunset_date") ? "sunset_date" : "response_headers"),
         f("sunset_date"),
-        `sunset ${formatDay(rt.sunsetDate)} precedes deprecation ${formatDay(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`,
+        `only a deprecated or sunset route has a sunset date; this route is ${rt.status}`,
       );
-    }
+    if (d.legacyDeprecation)
+      c.at(at("response_headers"), `${f("response_headers")}.Deprecation`, `a ${rt.status} route carries no Deprecation header`);
+    return;
   }
+  if (!rt.deprecationDate) dateDeprecation(d, drafts, now, c);
+  else if (d.legacyDeprecation) {
+    c.warnAt(
+      at("response_headers"),
+      `${f("response_headers")}.Deprecation`,
+      `legacy value "true" ignored: deprecation_date ${formatDayOrInstant(rt.deprecationDate)} gives the date (emitted as ${formatSfDate(rt.deprecationDate)})`,
+    );
+  }
+  if (rt.sunsetDate && rt.deprecationDate && rt.sunsetDate.getTime() < rt.deprecationDate.getTime()) {
+    c.at(
+      at(written("sunset_date") ? "sunset_date" : "response_headers"),
+      f("sunset_date"),
+      `sunset ${formatDayOrInstant(rt.sunsetDate)} precedes deprecation ${formatDayOrInstant(rt.deprecationDate)}; a route cannot stop answering before it is deprecated (RFC 9745 §3)`,
+    );
+  }
+}
 
-  if (errors.length) throw new SpecValidationError(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
-  return { routes: drafts.map((d) => d.route), warnings: warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+/** A retired route with no deprecation date: dated by `legacyDeprecationDate`, with a warning. */
+function dateDeprecation(d: Draft, drafts: Draft[], now: Date, c: SpecErrors): void {
+  const rt = d.route;
+  const { date, why } = legacyDeprecationDate(
+    rt,
+    drafts.map((x) => x.route),
+    now,
+  );
+  rt.deprecationDate = date;
+  const headers = ["routes", d.index, "response_headers"];
+  c.warnAt(
+    d.legacyDeprecation ? [...headers, headerName(c.doc?.getIn(headers), "Deprecation")] : ["routes", d.index, "status"],
+    d.legacyDeprecation ? `routes[${d.index}].response_headers.Deprecation` : `routes[${d.index}].deprecation_date`,
+    `${d.legacyDeprecation ? 'legacy value "true" converted' : "no deprecation date given; dated"}: RFC 9745 needs a date, so ${routeKey(rt)} is deprecated as of ${formatDayOrInstant(date)} (${formatSfDate(date)}), ${why}. Set deprecation_date to choose another; "true" is never emitted.`,
+  );
 }
 
 function headerName(node: unknown, wanted: string): string {
@@ -432,18 +511,18 @@ export interface ExportedConfig {
 export function exportGatewayConfig(routes: Route[]): ExportedConfig {
   return {
     routes: routes.map((rt) => {
-      const fromBackend = BACKEND_PATTERN.exec(rt.backend);
+      const fromBackend = parseBackend(rt.backend);
       const out: ExportedRoute = {
         path: rt.path,
         ...(rt.method !== DEFAULT_METHOD ? { method: rt.method } : {}),
         status: rt.status,
         backend: rt.backend,
       };
-      if (fromBackend?.[1] !== rt.service) out.service = rt.service;
-      if ((fromBackend?.[2] ?? pathVersion(rt.path)) !== rt.version) out.version = rt.version;
-      if (rt.introduced) out.introduced = formatDay(rt.introduced);
-      if (rt.deprecationDate) out.deprecation_date = formatDay(rt.deprecationDate);
-      if (rt.sunsetDate) out.sunset_date = formatDay(rt.sunsetDate);
+      if (fromBackend?.service !== rt.service) out.service = rt.service;
+      if ((fromBackend?.version ?? pathVersion(rt.path)) !== rt.version) out.version = rt.version;
+      if (rt.introduced) out.introduced = formatDayOrInstant(rt.introduced);
+      if (rt.deprecationDate) out.deprecation_date = formatDayOrInstant(rt.deprecationDate);
+      if (rt.sunsetDate) out.sunset_date = formatDayOrInstant(rt.sunsetDate);
       if (rt.documentation) out.documentation = rt.documentation;
       if (rt.aliasOf && rt.aliasOf !== derivedAlias(rt, routes)) out.alias_of = rt.aliasOf;
       const h = edgeHeaders(rt);

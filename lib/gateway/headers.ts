@@ -115,7 +115,7 @@ export function edgeHeaders(r: Pick<Route, "status" | "deprecationDate" | "sunse
 }
 
 /** `2025-06-01` for midnight UTC, else the full ISO instant without milliseconds when they are zero. */
-export function formatDay(d: Date): string {
+export function formatDayOrInstant(d: Date): string {
   const iso = d.toISOString();
   if (iso.endsWith("T00:00:00.000Z")) return iso.slice(0, 10);
   return iso.replace(/\.000Z$/, "Z");

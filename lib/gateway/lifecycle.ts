@@ -1,7 +1,7 @@
 // Lifecycle of a route at the edge: disabled → active → deprecated → sunset, with re-enable of a
 // deprecated route. Each decision is a pure function of (route, action, table, readiness, now); the
 // store applies it as one global change. Refusals say why, and name the lagging cells.
-import { formatDay } from "./headers";
+import { formatDayOrInstant } from "./headers";
 import { isServed, pathVersion, routeKey, versionNumber, type Route, type RouteStatus, type StoredRoute } from "./model";
 import { listCells, type Readiness } from "./readiness";
 
@@ -73,103 +73,13 @@ export function decide(route: StoredRoute, action: LifecycleAction, ctx: Decisio
       `${key} is ${route.status}; only a ${ALLOWED_FROM[action.kind].join(" or ")} route can be ${VERB[action.kind]}${hint[action.kind]}.`,
     );
   }
-  const { now } = ctx;
   switch (action.kind) {
-    case "enable": {
-      let forced = false;
-      if (!ctx.readiness.ready) {
-        if (!action.force) {
-          return refuse(
-            "PRECONDITION",
-            `Cannot enable ${key}: ${ctx.readiness.summary}${ctx.readiness.lagging.length ? ` (${listCells(ctx.readiness.lagging, 20)})` : ""}. Every active cell must report ${route.service} ${route.version} first.`,
-            {
-              laggingCells: ctx.readiness.lagging.map((c) => c.cell),
-            },
-          );
-        }
-        if (action.force.reason.trim().length < MIN_FORCE_REASON) {
-          return refuse("INVALID", `Forcing past the readiness gate needs a reason of at least ${MIN_FORCE_REASON} characters.`, {
-            field: "reason",
-          });
-        }
-        forced = true;
-      }
-      return {
-        ok: true,
-        forced,
-        event: "route.enable",
-        next: {
-          status: "active",
-          deprecationDate: null,
-          sunsetDate: null,
-          documentation: route.documentation,
-          enabledAt: now,
-          deprecatedAt: null,
-          retiredAt: null,
-        },
-      };
-    }
-    case "deprecate": {
-      if (action.sunsetDate && action.sunsetDate.getTime() < action.deprecationDate.getTime()) {
-        return refuse(
-          "INVALID",
-          `The sunset date ${formatDay(action.sunsetDate)} precedes the deprecation date ${formatDay(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`,
-          { field: "sunsetDate" },
-        );
-      }
-      const next = successors(route, ctx.routes);
-      if (next.length && !next.some((r) => isServed(r.status))) {
-        return refuse(
-          "PRECONDITION",
-          `Enable ${routeKey(next[0]!)} first: clients told to migrate off ${key} need a newer version to move to.`,
-        );
-      }
-      return {
-        ok: true,
-        forced: false,
-        event: route.status === "deprecated" ? "route.deprecation.update" : "route.deprecate",
-        next: {
-          status: "deprecated",
-          deprecationDate: action.deprecationDate,
-          sunsetDate: action.sunsetDate,
-          documentation: action.documentation ?? route.documentation,
-          enabledAt: route.enabledAt,
-          deprecatedAt: route.deprecatedAt ?? now,
-          retiredAt: null,
-        },
-      };
-    }
-    case "sunset": {
-      if (action.confirmation.trim() !== key)
-        return refuse("INVALID", `Type "${key}" to confirm; the route will answer 410 Gone.`, { field: "confirmation" });
-      if (route.sunsetDate && route.sunsetDate.getTime() > now.getTime()) {
-        return refuse(
-          "PRECONDITION",
-          `${key} was announced to answer until ${formatDay(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`,
-        );
-      }
-      const live = aliasesOf(route, ctx.routes).filter((r) => r.status !== "sunset");
-      if (live.length) {
-        return refuse(
-          "PRECONDITION",
-          `${live.map(routeKey).join(", ")} ${live.length === 1 ? "is an alias" : "are aliases"} of ${key}, served by its handlers; sunset ${live.length === 1 ? "it" : "them"} first.`,
-        );
-      }
-      return {
-        ok: true,
-        forced: false,
-        event: "route.sunset",
-        next: {
-          status: "sunset",
-          deprecationDate: route.deprecationDate,
-          sunsetDate: route.sunsetDate ?? now,
-          documentation: route.documentation,
-          enabledAt: route.enabledAt,
-          deprecatedAt: route.deprecatedAt,
-          retiredAt: now,
-        },
-      };
-    }
+    case "enable":
+      return decideEnable(route, action, ctx);
+    case "deprecate":
+      return decideDeprecate(route, action, ctx);
+    case "sunset":
+      return decideSunset(route, action, ctx);
     case "reenable":
       return {
         ok: true,
@@ -186,6 +96,109 @@ export function decide(route: StoredRoute, action: LifecycleAction, ctx: Decisio
         },
       };
   }
+}
+
+/** Enable: every active cell serves the handler version, or an admin forces it with a reason. */
+function decideEnable(route: StoredRoute, action: Extract<LifecycleAction, { kind: "enable" }>, ctx: DecisionContext): Decision {
+  let forced = false;
+  if (!ctx.readiness.ready) {
+    if (!action.force) {
+      return refuse(
+        "PRECONDITION",
+        `Cannot enable ${routeKey(route)}: ${ctx.readiness.summary}${ctx.readiness.lagging.length ? ` (${listCells(ctx.readiness.lagging, 20)})` : ""}. Every active cell must report ${route.service} ${route.version} first.`,
+        {
+          laggingCells: ctx.readiness.lagging.map((c) => c.cell),
+        },
+      );
+    }
+    if (action.force.reason.trim().length < MIN_FORCE_REASON) {
+      return refuse("INVALID", `Forcing past the readiness gate needs a reason of at least ${MIN_FORCE_REASON} characters.`, {
+        field: "reason",
+      });
+    }
+    forced = true;
+  }
+  return {
+    ok: true,
+    forced,
+    event: "route.enable",
+    next: {
+      status: "active",
+      deprecationDate: null,
+      sunsetDate: null,
+      documentation: route.documentation,
+      enabledAt: ctx.now,
+      deprecatedAt: null,
+      retiredAt: null,
+    },
+  };
+}
+
+/** Deprecate (or change the dates of a deprecation): clients need a served newer version to move to. */
+function decideDeprecate(route: StoredRoute, action: Extract<LifecycleAction, { kind: "deprecate" }>, ctx: DecisionContext): Decision {
+  if (action.sunsetDate && action.sunsetDate.getTime() < action.deprecationDate.getTime()) {
+    return refuse(
+      "INVALID",
+      `The sunset date ${formatDayOrInstant(action.sunsetDate)} precedes the deprecation date ${formatDayOrInstant(action.deprecationDate)}; a route cannot stop answering before it is deprecated.`,
+      { field: "sunsetDate" },
+    );
+  }
+  const next = successors(route, ctx.routes);
+  if (next.length && !next.some((r) => isServed(r.status))) {
+    return refuse(
+      "PRECONDITION",
+      `Enable ${routeKey(next[0]!)} first: clients told to migrate off ${routeKey(route)} need a newer version to move to.`,
+    );
+  }
+  return {
+    ok: true,
+    forced: false,
+    event: route.status === "deprecated" ? "route.deprecation.update" : "route.deprecate",
+    next: {
+      status: "deprecated",
+      deprecationDate: action.deprecationDate,
+      sunsetDate: action.sunsetDate,
+      documentation: action.documentation ?? route.documentation,
+      enabledAt: route.enabledAt,
+      deprecatedAt: route.deprecatedAt ?? ctx.now,
+      retiredAt: null,
+    },
+  };
+}
+
+/** Sunset (410 Gone): confirmed by typing the route, not before its announced date, no live alias left. */
+function decideSunset(route: StoredRoute, action: Extract<LifecycleAction, { kind: "sunset" }>, ctx: DecisionContext): Decision {
+  const key = routeKey(route);
+  const { now } = ctx;
+  if (action.confirmation.trim() !== key)
+    return refuse("INVALID", `Type "${key}" to confirm; the route will answer 410 Gone.`, { field: "confirmation" });
+  if (route.sunsetDate && route.sunsetDate.getTime() > now.getTime()) {
+    return refuse(
+      "PRECONDITION",
+      `${key} was announced to answer until ${formatDayOrInstant(route.sunsetDate)}; change the sunset date first (deprecate again) to sunset it earlier.`,
+    );
+  }
+  const live = aliasesOf(route, ctx.routes).filter((r) => r.status !== "sunset");
+  if (live.length) {
+    return refuse(
+      "PRECONDITION",
+      `${live.map(routeKey).join(", ")} ${live.length === 1 ? "is an alias" : "are aliases"} of ${key}, served by its handlers; sunset ${live.length === 1 ? "it" : "them"} first.`,
+    );
+  }
+  return {
+    ok: true,
+    forced: false,
+    event: "route.sunset",
+    next: {
+      status: "sunset",
+      deprecationDate: route.deprecationDate,
+      sunsetDate: route.sunsetDate ?? now,
+      documentation: route.documentation,
+      enabledAt: route.enabledAt,
+      deprecatedAt: route.deprecatedAt,
+      retiredAt: now,
+    },
+  };
 }
 
 export interface ActionAvailability {

@@ -22,6 +22,15 @@ export const PATH_PATTERN = /^\/(v\d+)\/([A-Za-z][A-Za-z0-9_-]*)((?:\/(?:[A-Za-z
 /** `${cell_router}/sms/v2/messages`: the service and the handler version the cells must serve. */
 export const BACKEND_PATTERN = /^\$\{cell_router\}\/([a-z][a-z0-9-]*)\/(v\d+)(\/[^\s]*)?$/;
 
+/** The service and handler version a backend names, when it has the form of `BACKEND_PATTERN`. */
+export function parseBackend(backend: unknown): { service: string; version: string } | null {
+  const m = typeof backend === "string" ? BACKEND_PATTERN.exec(backend) : null;
+  return m ? { service: m[1]!, version: m[2]! } : null;
+}
+
+/** A route's documentation link (and any URL the edge links to): http(s), no spaces or quotes. */
+export const DOCUMENTATION_URL = /^https?:\/\/[^\s<>"]+$/;
+
 export const VERSION_PATTERN = /^v\d+$/;
 
 export interface Route {

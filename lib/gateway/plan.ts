@@ -4,7 +4,7 @@
 // version. Planned dates come from that timeline (or the announced dates), actual dates from the
 // route table and the capability reports, and the first unfinished step says what blocks it.
 import { DateTime } from "luxon";
-import { formatDay } from "./headers";
+import { formatDayOrInstant } from "./headers";
 import { pathVersion, routeKey, versionNumber, type Route, type StoredRoute } from "./model";
 import { aliasesOf } from "./lifecycle";
 import { listCells, type Readiness } from "./readiness";
@@ -102,7 +102,7 @@ export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readine
       actual: deprecateDone ? (from.deprecatedAt ?? from.deprecationDate) : null,
       state: deprecateDone ? "done" : "pending",
       blocker: deprecateDone || enableDone ? null : `enable ${toKey} first`,
-      note: deprecateDone && from.deprecationDate ? `Deprecation: ${formatDay(from.deprecationDate)}` : null,
+      note: deprecateDone && from.deprecationDate ? `Deprecation: ${formatDayOrInstant(from.deprecationDate)}` : null,
     },
     {
       key: "sunset",
@@ -117,7 +117,7 @@ export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readine
           : liveAliases.length
             ? `${liveAliases.map(routeKey).join(", ")} (alias) still served`
             : from.sunsetDate && from.sunsetDate > now
-              ? `announced sunset ${formatDay(from.sunsetDate)} not reached`
+              ? `announced sunset ${formatDayOrInstant(from.sunsetDate)} not reached`
               : null,
       note: null,
     },
@@ -129,7 +129,7 @@ export function planFor(from: StoredRoute, to: StoredRoute, toReadiness: Readine
     current.state = current.blocker ? "blocked" : "current";
     if (current.key === "sunset" && !current.blocker && from.sunsetDate && from.sunsetDate <= now) {
       current.state = "overdue";
-      current.note = `sunset date ${formatDay(from.sunsetDate)} has passed; ${fromKey} is still served`;
+      current.note = `sunset date ${formatDayOrInstant(from.sunsetDate)} has passed; ${fromKey} is still served`;
     }
   }
   const next = !current

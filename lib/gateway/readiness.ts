@@ -3,6 +3,7 @@
 // A version counts as served while any report of it is younger than the staleness window, so a
 // reporter that mentions only some versions does not un-ready the others until the window passes.
 import { STALE_AFTER_MS } from "./model";
+import { plural } from "@/lib/format";
 
 export interface CapabilityReport {
   cellId: string;
@@ -52,8 +53,6 @@ export function cellReadiness(
   const fresh = now.getTime() - c.lastReportedAt.getTime() <= staleAfterMs;
   return { cell, state: fresh ? "ready" : "stale", firstReportedAt: c.firstReportedAt, lastReportedAt: c.lastReportedAt };
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Whether `service` `version` is served by every one of `activeCells` at `now`. */
 export function readinessFor(

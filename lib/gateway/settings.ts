@@ -1,11 +1,14 @@
 // The admin setting the resolver substitutes for ${cell_router}: the cell router's base URL.
 import { z } from "zod";
 
+/** The cell router's base URL: http(s), a host, no spaces. */
+export const CELL_ROUTER_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/;
+
 export const cellRouterSchema = z.object({
   url: z
     .string()
     .trim()
-    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "must be an http(s) URL, e.g. https://cell-router.internal")
+    .regex(CELL_ROUTER_URL, "must be an http(s) URL, e.g. https://cell-router.internal")
     .max(500, "at most 500 characters"),
 });
 

@@ -2,6 +2,7 @@
 // shape of one for GET /api/v1/releases/{id} (and the CI that drives it).
 import { z } from "zod";
 import type { ReleaseDoc } from "./engine";
+import { checkResultSchema, parseReleaseDoc } from "./release-doc";
 
 /** What a version may look like (a tag, not a range). */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
@@ -35,18 +36,7 @@ export const releaseView = z.object({
       waiting: z.string().nullable(),
       failure: z.string().nullable(),
       bakeEndsAt: z.string().nullable(),
-      checks: z
-        .array(
-          z.object({
-            check: z.string(),
-            passed: z.boolean(),
-            measured: z.number().nullable(),
-            threshold: z.number().nullable(),
-            unit: z.string(),
-            detail: z.string(),
-          }),
-        )
-        .nullable(),
+      checks: z.array(checkResultSchema).nullable(),
       approval: z.object({ decision: z.string(), by: z.string(), at: z.string(), comment: z.string() }).nullable(),
     }),
   ),
@@ -63,7 +53,7 @@ export function toReleaseView(r: {
   finishedAt: Date | null;
   doc: unknown;
 }): z.infer<typeof releaseView> {
-  const doc = r.doc as ReleaseDoc;
+  const doc = parseReleaseDoc(r.doc, r.id);
   return {
     id: r.id,
     title: r.title,

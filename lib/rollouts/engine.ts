@@ -6,6 +6,7 @@
 import type { PlannedWave } from "./plan";
 import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
+import { formatTime } from "@/lib/format";
 
 /** One wave as planned at release start (cells are a snapshot). */
 export type WavePlan = PlannedWave;
@@ -46,6 +47,7 @@ export interface WaveRun extends WavePlan {
   noticeSent: boolean;
 }
 
+/** A release's state, stored as `releases.doc`; read back with `parseReleaseDoc` (release-doc.ts). */
 export interface ReleaseDoc {
   status: ReleaseStatus;
   /** service → target version. */
@@ -149,73 +151,78 @@ export function newRelease(plan: WavePlan[], versions: Record<string, string>, s
   };
 }
 
+/** A check that passes when nothing was found: the count is the measured value, against 0. */
+const noneFound = (check: string, count: number, unit: string, found: string, none: string): CheckResult => ({
+  check,
+  passed: count === 0,
+  measured: count,
+  threshold: 0,
+  unit,
+  detail: count ? found : none,
+});
+
 /** Evaluate a wave's checks on its telemetry. Pure; every result carries measured vs threshold. */
 export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds: Observations["thresholds"]): CheckResult[] {
   const cells = Object.entries(t.cells);
-  const worst = (key: "errorRate" | "p99Ms") => {
-    let best: { cell: string; v: number } | null = null;
+  /** The worst cell's value against a "below" threshold: passes only when there are samples. */
+  const worstBelow = (
+    source: string,
+    key: "errorRate" | "p99Ms",
+    threshold: number,
+    unit: string,
+    detail: (v: number) => string,
+  ): CheckResult => {
+    let w: { cell: string; v: number } | null = null;
     for (const [cell, m] of cells) {
       const v = m[key];
-      if (v !== null && (best === null || v > best.v)) best = { cell, v };
+      if (v !== null && (w === null || v > w.v)) w = { cell, v };
     }
-    return best;
+    const measured = w?.v ?? null;
+    return {
+      check: source,
+      passed: measured !== null && measured < threshold,
+      measured,
+      threshold,
+      unit,
+      detail: w ? `worst cell ${w.cell}: ${detail(w.v)}` : "no samples",
+    };
   };
   return checks.map((c): CheckResult => {
     switch (c.kind) {
       case "error_rate": {
         const threshold = c.max ?? thresholds.errorRate;
-        const w = worst("errorRate");
-        const measured = w?.v ?? null;
-        const passed = measured !== null && measured < threshold;
-        return {
-          check: c.source,
-          passed,
-          measured,
+        return worstBelow(
+          c.source,
+          "errorRate",
           threshold,
-          unit: "ratio",
-          detail: w ? `worst cell ${w.cell}: ${(w.v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%` : "no samples",
-        };
+          "ratio",
+          (v) => `${(v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%`,
+        );
       }
       case "latency": {
         const threshold = c.maxP99Ms ?? thresholds.p99Ms;
-        const w = worst("p99Ms");
-        const measured = w?.v ?? null;
-        const passed = measured !== null && measured < threshold;
-        return {
-          check: c.source,
-          passed,
-          measured,
-          threshold,
-          unit: "ms",
-          detail: w ? `worst cell ${w.cell}: p99 ${Math.round(w.v)} ms vs < ${threshold} ms` : "no samples",
-        };
+        return worstBelow(c.source, "p99Ms", threshold, "ms", (v) => `p99 ${Math.round(v)} ms vs < ${threshold} ms`);
       }
       case "no_alerts": {
         // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.
         const hits = t.alerts.filter((a) => a.type === c.alertType || a.type.startsWith(`${c.alertType}.`) || a.severity === "critical");
-        return {
-          check: c.source,
-          passed: hits.length === 0,
-          measured: hits.length,
-          threshold: 0,
-          unit: "alerts",
-          detail: hits.length
-            ? `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`
-            : "no alerts during the bake",
-        };
+        return noneFound(
+          c.source,
+          hits.length,
+          "alerts",
+          `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`,
+          "no alerts during the bake",
+        );
       }
       case "customer_complaints": {
         const hits = t.alerts.filter((a) => a.type === "customer_complaint");
-        return {
-          check: c.source,
-          passed: hits.length === 0,
-          measured: hits.length,
-          threshold: 0,
-          unit: "complaints",
-          detail: hits.length
-            ? `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`
-            : "no customer complaints",
-        };
+        return noneFound(
+          c.source,
+          hits.length,
+          "complaints",
+          `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`,
+          "no customer complaints",
+        );
       }
     }
   });
@@ -285,152 +292,190 @@ export function tick(input: ReleaseDoc, observations: Observations, now: Date, c
   return step;
 }
 
+/** One wave's tick: the step being built, the wave, and what the ticker observed. */
+interface WaveTick {
+  step: Step;
+  doc: ReleaseDoc;
+  i: number;
+  w: WaveRun;
+  obs: Observations;
+  now: Date;
+  cfg: EngineConfig;
+  services: string[];
+}
+
+/** "sms v2.5.0, voice v1.9.0": the versions the release sets. */
+const versionsText = (doc: ReleaseDoc) =>
+  Object.keys(doc.versions)
+    .map((s) => `${s} ${doc.versions[s]}`)
+    .join(", ");
+
 function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: EngineConfig) {
   const doc = step.doc;
   const w = doc.waves[i]!;
-  const services = Object.keys(doc.versions);
+  const t: WaveTick = { step, doc, i, w, obs, now, cfg, services: Object.keys(doc.versions) };
   switch (w.state) {
-    case "PENDING": {
-      const freeze = activeFreeze(obs.freezes, now);
-      if (freeze) {
-        w.waiting = `fleet freeze until ${freeze.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC: ${freeze.reason}`;
-        return;
-      }
-      if (w.requiresApproval && !w.decision) {
-        moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
-        w.waiting = "waiting for approval by a release manager other than the one who started the release";
-        doc.status = "awaiting_approval";
-        notify(
-          step,
-          i,
-          "gate_waiting",
-          `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
-          w.cells,
-        );
-        return;
-      }
-      if (w.maintenanceWindow) {
-        const closed: string[] = [];
-        let nextOpen: { cell: string; at: Date; zone: string } | null = null;
-        for (const cell of w.cells) {
-          const cw = obs.windows[cell];
-          const win = cw ? windowAt(cw.windows, cw.zone, now) : null;
-          if (!win) {
-            closed.push(cell);
-            continue;
-          }
-          if (!win.inside) {
-            closed.push(cell);
-            if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
-            if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
-              w.noticeSent = true;
-              notify(
-                step,
-                i,
-                "customer_notice",
-                `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}.`,
-                w.cells,
-              );
-            }
-          }
-        }
-        if (closed.length) {
-          w.waiting = nextOpen
-            ? `waiting for the maintenance window of ${nextOpen.cell} (opens ${formatLocal(nextOpen.at, nextOpen.zone)})`
-            : `no maintenance window is defined for ${closed.join(", ")}`;
-          return;
-        }
-      }
-      w.previous = Object.fromEntries(
-        w.cells.map((c) => [c, Object.fromEntries(services.map((s) => [s, obs.desired[c]?.[s] ?? obs.observed[c]?.[s] ?? null]))]),
-      );
-      w.deployStartedAt = now.toISOString();
-      doc.status = "running";
-      moveWave(step, i, "DEPLOYING", now, `setting ${services.map((s) => `${s} ${doc.versions[s]}`).join(", ")} on ${w.cells.join(", ")}`);
-      step.effects.push({ kind: "setDesired", wave: i, cells: w.cells, versions: doc.versions });
-      return;
-    }
+    case "PENDING":
+      return startWave(t);
     case "AWAITING_APPROVAL":
       return; // moved on by a decision (command)
-    case "DEPLOYING": {
-      const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
-      if (lagging.length === 0) {
-        w.bakeStartedAt = now.toISOString();
-        w.bakeEndsAt = new Date(now.getTime() + w.bakeMs / cfg.timeScale).toISOString();
-        moveWave(step, i, "BAKING", now, `every cell reports the new version; baking until ${w.bakeEndsAt}`);
-        return;
-      }
-      if (now.getTime() - new Date(w.deployStartedAt!).getTime() > cfg.deployTimeoutMs) {
-        startRollback(step, i, now, `deploy timed out: ${lagging.join(", ")} did not report the new version`);
-        return;
-      }
-      w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
-      return;
-    }
-    case "BAKING": {
-      if (now >= new Date(w.bakeEndsAt!)) {
-        w.validateStartedAt = now.toISOString();
-        moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
-      } else {
-        w.waiting = null;
-      }
-      return;
-    }
-    case "VALIDATING": {
-      const t = obs.telemetry;
-      if (!t) return;
-      const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
-      if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
-        if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
-          const results = evaluateChecks(w.checks, t, obs.thresholds);
-          w.checkResults = results;
-          step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
-          startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
-        } else {
-          w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
-        }
-        return;
-      }
-      const results = evaluateChecks(w.checks, t, obs.thresholds);
-      w.checkResults = results;
-      step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
-      const failed = results.filter((r) => !r.passed);
-      if (failed.length) {
-        startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
-        return;
-      }
-      w.finishedAt = now.toISOString();
-      moveWave(step, i, "PASSED", now, `all ${results.length} checks passed`);
-      if (i + 1 < doc.waves.length) {
-        doc.current = i + 1;
-      } else {
-        finish(step, "succeeded", `all ${doc.waves.length} waves passed`);
-      }
-      return;
-    }
-    case "ROLLING_BACK": {
-      const prev = w.previous ?? {};
-      const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
-      if (lagging.length) {
-        w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
-        return;
-      }
-      w.finishedAt = now.toISOString();
-      moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
-      notify(
-        step,
-        i,
-        "rollback_done",
-        `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`,
-        w.cells,
-      );
-      for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
-      finish(step, "rolled_back", w.failure ?? "rolled back");
-      return;
-    }
+    case "DEPLOYING":
+      return awaitDeploy(t);
+    case "BAKING":
+      return bake(t);
+    case "VALIDATING":
+      return validate(t);
+    case "ROLLING_BACK":
+      return awaitRollback(t);
     default:
       return;
   }
+}
+
+/** PENDING: start deploying unless a freeze, the approval gate or a closed maintenance window holds it. */
+function startWave(t: WaveTick) {
+  const { step, doc, i, w, obs, now, services } = t;
+  const freeze = activeFreeze(obs.freezes, now);
+  if (freeze) {
+    w.waiting = `fleet freeze until ${formatTime(freeze.endsAt, { utc: true })}: ${freeze.reason}`;
+    return;
+  }
+  if (w.requiresApproval && !w.decision) {
+    moveWave(step, i, "AWAITING_APPROVAL", now, "waiting for a release manager's approval");
+    w.waiting = "waiting for approval by a release manager other than the one who started the release";
+    doc.status = "awaiting_approval";
+    notify(
+      step,
+      i,
+      "gate_waiting",
+      `Approval needed: wave ${w.name} (${w.cells.join(", ")}) of the release of ${versionsText(doc)}.`,
+      w.cells,
+    );
+    return;
+  }
+  if (w.maintenanceWindow && waitsForMaintenanceWindow(t)) return;
+  w.previous = Object.fromEntries(
+    w.cells.map((c) => [c, Object.fromEntries(services.map((s) => [s, obs.desired[c]?.[s] ?? obs.observed[c]?.[s] ?? null]))]),
+  );
+  w.deployStartedAt = now.toISOString();
+  doc.status = "running";
+  moveWave(step, i, "DEPLOYING", now, `setting ${versionsText(doc)} on ${w.cells.join(", ")}`);
+  step.effects.push({ kind: "setDesired", wave: i, cells: w.cells, versions: doc.versions });
+}
+
+/**
+ * A wave marked `maintenance_window` deploys only when every cell's window is open. While waiting,
+ * customers are sent one notice a lead time before the first window opens.
+ */
+function waitsForMaintenanceWindow({ step, doc, i, w, obs, now, cfg }: WaveTick): boolean {
+  const closed: string[] = [];
+  let nextOpen: { cell: string; at: Date; zone: string } | null = null;
+  for (const cell of w.cells) {
+    const cw = obs.windows[cell];
+    const win = cw ? windowAt(cw.windows, cw.zone, now) : null;
+    if (!win) {
+      closed.push(cell);
+      continue;
+    }
+    if (win.inside) continue;
+    closed.push(cell);
+    if (!nextOpen || win.start < nextOpen.at) nextOpen = { cell, at: win.start, zone: cw!.zone };
+    if (!w.noticeSent && win.start.getTime() - now.getTime() <= cfg.noticeLeadMs / cfg.timeScale) {
+      w.noticeSent = true;
+      notify(
+        step,
+        i,
+        "customer_notice",
+        `Maintenance for customers of ${w.cells.join(", ")} starting ${formatLocal(win.start, cw!.zone)}: ${versionsText(doc)}.`,
+        w.cells,
+      );
+    }
+  }
+  if (!closed.length) return false;
+  w.waiting = nextOpen
+    ? `waiting for the maintenance window of ${nextOpen.cell} (opens ${formatLocal(nextOpen.at, nextOpen.zone)})`
+    : `no maintenance window is defined for ${closed.join(", ")}`;
+  return true;
+}
+
+/** DEPLOYING: bake once every cell reports the new version; roll back when that takes too long. */
+function awaitDeploy({ step, doc, i, w, obs, now, cfg, services }: WaveTick) {
+  const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
+  if (lagging.length === 0) {
+    w.bakeStartedAt = now.toISOString();
+    w.bakeEndsAt = new Date(now.getTime() + w.bakeMs / cfg.timeScale).toISOString();
+    moveWave(step, i, "BAKING", now, `every cell reports the new version; baking until ${w.bakeEndsAt}`);
+    return;
+  }
+  if (now.getTime() - new Date(w.deployStartedAt!).getTime() > cfg.deployTimeoutMs) {
+    startRollback(step, i, now, `deploy timed out: ${lagging.join(", ")} did not report the new version`);
+    return;
+  }
+  w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
+}
+
+/** BAKING: validate once the bake time is over. */
+function bake({ step, i, w, now }: WaveTick) {
+  if (now >= new Date(w.bakeEndsAt!)) {
+    w.validateStartedAt = now.toISOString();
+    moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
+  } else {
+    w.waiting = null;
+  }
+}
+
+/**
+ * VALIDATING: evaluate the checks on the bake's telemetry. Checks on samples wait (for a while) for
+ * every cell to have reported on the new version. A failed check rolls the wave back; passing moves
+ * on to the next wave, or finishes the release.
+ */
+function validate({ step, doc, i, w, obs, now, cfg }: WaveTick) {
+  const t = obs.telemetry;
+  if (!t) return;
+  const record = () => {
+    const results = evaluateChecks(w.checks, t, obs.thresholds);
+    w.checkResults = results;
+    step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
+    return results;
+  };
+  const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
+  if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
+    if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
+      record();
+      startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
+    } else {
+      w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
+    }
+    return;
+  }
+  const results = record();
+  const failed = results.filter((r) => !r.passed);
+  if (failed.length) {
+    startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
+    return;
+  }
+  w.finishedAt = now.toISOString();
+  moveWave(step, i, "PASSED", now, `all ${results.length} checks passed`);
+  if (i + 1 < doc.waves.length) {
+    doc.current = i + 1;
+  } else {
+    finish(step, "succeeded", `all ${doc.waves.length} waves passed`);
+  }
+}
+
+/** ROLLING_BACK: once every cell reports its previous versions again, the release ends rolled back. */
+function awaitRollback({ step, doc, i, w, obs, now, services }: WaveTick) {
+  const prev = w.previous ?? {};
+  const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
+  if (lagging.length) {
+    w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
+    return;
+  }
+  w.finishedAt = now.toISOString();
+  moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
+  notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+  for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
+  finish(step, "rolled_back", w.failure ?? "rolled back");
 }
 
 export type Command =

@@ -4,8 +4,7 @@
 //   state-machine: `states:` — the runbook's Step-Functions-style file (examples/deployment-pipeline.yaml):
 //                  Deploy → Validate → (on_success) next Deploy … → succeed, with Rollback states.
 // Every problem is reported with its line and field; nothing partial is ever returned.
-import { isMap, isScalar, type Document } from "yaml";
-import { nodeAt, parseLocated, SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { isRecord, readYaml, type SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import { formatCheck, parseCheck } from "./checks";
 import { formatDuration, parseDuration } from "./durations";
 import { formatSelector, parseSelector } from "./selectors";
@@ -19,7 +18,7 @@ export interface FleetCellRef {
   tier: string;
 }
 
-type Path = (string | number)[];
+type Path = YamlPath;
 
 const HEADER_KEYS = ["id", "name", "description"];
 const WAVE_KEYS = ["name", "cells", "select", "bake", "checks", "parallel", "requires_approval", "notify", "maintenance_window"];
@@ -31,7 +30,6 @@ const STATE_KEYS = {
 } as const;
 type StateKind = keyof typeof STATE_KEYS;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const list = (keys: readonly string[]) => keys.join(", ");
 
 /** `notify` / `notification`: a Slack channel or an https URL (a webhook). */
@@ -86,42 +84,6 @@ export function waveNameFromState(state: string): string {
   return kebab || state.toLowerCase();
 }
 
-class Collector {
-  readonly errors: SpecError[] = [];
-  constructor(
-    private readonly doc: Document.Parsed,
-    readonly lineOf: (n: unknown) => number | undefined,
-  ) {}
-
-  /** The line of the node at `path`; for a missing field, the line naming the mapping it belongs in. */
-  line(path: Path): number | undefined {
-    const exact = this.doc.getIn(path, true);
-    if (exact && typeof exact === "object") return this.lineOf(exact);
-    for (let n = path.length - 1; n > 0; n--) {
-      const owner = this.doc.getIn(path.slice(0, n), true);
-      if (!owner || typeof owner !== "object") continue;
-      const key = path[n - 1];
-      return typeof key === "string" ? this.keyLine(path.slice(0, n - 1), key) : this.lineOf(owner);
-    }
-    return this.lineOf(nodeAt(this.doc, path));
-  }
-  /** The line of a map key (a state's name), not of its value. */
-  keyLine(mapPath: Path, key: string): number | undefined {
-    const map = this.doc.getIn(mapPath, true);
-    if (isMap(map)) {
-      const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      if (pair) return this.lineOf(pair.key);
-    }
-    return this.lineOf(nodeAt(this.doc, [...mapPath, key]));
-  }
-  at(path: Path, field: string, message: string) {
-    this.errors.push({ line: this.line(path), field, message });
-  }
-  atLine(line: number | undefined, field: string, message: string) {
-    this.errors.push({ line, field, message });
-  }
-}
-
 interface WaveDraft {
   wave: WaveSpec;
   /** Explicit cells and where they were written, for the "never overlap" rule. */
@@ -132,15 +94,8 @@ interface WaveDraft {
 
 /** Parse a pipeline file in either form. Throws SpecValidationError listing every problem. */
 export function parsePipelineYaml(text: string, fleet: readonly FleetCellRef[], opts: { id?: string; name?: string } = {}): ParsedPipeline {
-  const { doc, lineOf, syntaxErrors } = parseLocated(text);
-  if (syntaxErrors.length) throw new SpecValidationError(syntaxErrors);
-  const c = new Collector(doc, lineOf);
-  const root = doc.toJS() as unknown;
-  if (!isRecord(root)) {
-    throw new SpecValidationError([
-      { line: 1, field: "(root)", message: "expected a mapping with `waves:` (native form) or `states:` (state-machine form)" },
-    ]);
-  }
+  const c = readYaml(text, { missingFieldLine: "enclosing-key" });
+  const root = c.rootMapping("expected a mapping with `waves:` (native form) or `states:` (state-machine form)");
   const form: ParsedPipeline["format"] | null = "states" in root ? "state-machine" : "waves" in root ? "native" : null;
   if ("states" in root && "waves" in root) {
     c.at(["waves"], "waves", "a pipeline has either `waves:` (native form) or `states:` (state-machine form), not both");
@@ -162,13 +117,11 @@ export function parsePipelineYaml(text: string, fleet: readonly FleetCellRef[], 
   }
   checkAcrossWaves(drafts, c);
 
-  if (c.errors.length || !form || !header) {
-    throw new SpecValidationError(c.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
-  }
+  if (c.count || !form || !header) return c.fail();
   return { format: form, spec: { ...header, waves: drafts.map((d) => d.wave) } };
 }
 
-function parseHeader(raw: unknown, c: Collector, opts: { id?: string; name?: string }): Omit<PipelineSpec, "waves"> | null {
+function parseHeader(raw: unknown, c: SpecErrors, opts: { id?: string; name?: string }): Omit<PipelineSpec, "waves"> | null {
   const h: Record<string, unknown> = {};
   if (raw !== undefined) {
     if (!isRecord(raw)) c.at(["pipeline"], "pipeline", "must be a mapping: { id, name, description }");
@@ -198,7 +151,7 @@ function parseHeader(raw: unknown, c: Collector, opts: { id?: string; name?: str
 }
 
 /** Cell ids written explicitly: each must be a cell of the fleet. */
-function explicitCell(v: unknown, path: Path, field: string, c: Collector, fleetIds: Set<string>): WaveDraft["explicit"][number] | null {
+function explicitCell(v: unknown, path: Path, field: string, c: SpecErrors, fleetIds: Set<string>): WaveDraft["explicit"][number] | null {
   if (typeof v !== "string" || !CELL_ID.test(v)) {
     c.at(path, field, "must be a cell id (lower-case letters, digits, dashes)");
     return null;
@@ -210,7 +163,7 @@ function explicitCell(v: unknown, path: Path, field: string, c: Collector, fleet
   return { id: v, line: c.line(path), field };
 }
 
-function parseChecks(raw: unknown, path: Path, field: string, c: Collector): CheckSpec[] {
+function parseChecks(raw: unknown, path: Path, field: string, c: SpecErrors): CheckSpec[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
     c.at(path, field, 'must be a list, e.g. ["error_rate < 0.1%", latency, { no_pagerduty_alerts: 30m }]');
@@ -225,7 +178,7 @@ function parseChecks(raw: unknown, path: Path, field: string, c: Collector): Che
   return out;
 }
 
-function parseBake(raw: unknown, path: Path, field: string, c: Collector): number | null {
+function parseBake(raw: unknown, path: Path, field: string, c: SpecErrors): number | null {
   if (raw === undefined) {
     c.at(path, field, "required: how long to bake, e.g. 45m, 4h, 24h (0m for none)");
     return null;
@@ -235,7 +188,7 @@ function parseBake(raw: unknown, path: Path, field: string, c: Collector): numbe
   return ms;
 }
 
-function parseFlag(raw: unknown, path: Path, field: string, c: Collector, dflt: boolean): boolean {
+function parseFlag(raw: unknown, path: Path, field: string, c: SpecErrors, dflt: boolean): boolean {
   if (raw === undefined) return dflt;
   if (typeof raw !== "boolean") {
     c.at(path, field, "must be true or false");
@@ -244,7 +197,7 @@ function parseFlag(raw: unknown, path: Path, field: string, c: Collector, dflt: 
   return raw;
 }
 
-function parseNotify(raw: unknown, path: Path, field: string, c: Collector): string | null {
+function parseNotify(raw: unknown, path: Path, field: string, c: SpecErrors): string | null {
   if (raw === undefined || raw === null) return null;
   const problem = notifyProblem(raw);
   if (problem) c.at(path, field, problem);
@@ -253,7 +206,7 @@ function parseNotify(raw: unknown, path: Path, field: string, c: Collector): str
 
 // ——— native form ———————————————————————————————————————————————————————————————————————————
 
-function parseNativeWaves(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDraft[] {
+function parseNativeWaves(raw: unknown, c: SpecErrors, fleetIds: Set<string>): WaveDraft[] {
   if (!Array.isArray(raw)) {
     c.at(["waves"], "waves", "must be a list of waves");
     return [];
@@ -263,7 +216,7 @@ function parseNativeWaves(raw: unknown, c: Collector, fleetIds: Set<string>): Wa
     const at = (k?: string | number, ...more: (string | number)[]): Path => (k === undefined ? ["waves", i] : ["waves", i, k, ...more]);
     const f = (k: string) => `waves[${i}].${k}`;
     if (!isRecord(w)) return c.at(at(), `waves[${i}]`, "must be a mapping with name, cells or select, bake and checks");
-    const before = c.errors.length;
+    const before = c.count;
     for (const k of Object.keys(w)) {
       if (!WAVE_KEYS.includes(k)) c.at(at(k), f(k), `unknown field (allowed: ${list(WAVE_KEYS)})`);
     }
@@ -324,7 +277,7 @@ function parseNativeWaves(raw: unknown, c: Collector, fleetIds: Set<string>): Wa
     const requiresApproval = parseFlag(w.requires_approval, at("requires_approval"), f("requires_approval"), c, false);
     const maintenanceWindow = parseFlag(w.maintenance_window, at("maintenance_window"), f("maintenance_window"), c, false);
     const notify = parseNotify(w.notify, at("notify"), f("notify"), c);
-    if (c.errors.length > before || bakeMs === null) return;
+    if (c.count > before || bakeMs === null) return;
     const ids = [...seenIds.keys()];
     drafts.push({
       wave: {
@@ -370,7 +323,7 @@ interface StateInfo {
   rollbackCells?: WaveDraft["explicit"] | null;
 }
 
-function classify(name: string, raw: Record<string, unknown>, c: Collector): StateKind | null {
+function classify(name: string, raw: Record<string, unknown>, c: SpecErrors): StateKind | null {
   const field = `states.${name}`;
   if (raw.action !== undefined) {
     if (typeof raw.action === "string" && raw.action in STATE_KEYS) return raw.action as StateKind;
@@ -389,10 +342,10 @@ function classify(name: string, raw: Record<string, unknown>, c: Collector): Sta
 }
 
 /** `cell: x` or `cells: [..]`: [] when neither is given, null when they are invalid. */
-function stateCells(raw: Record<string, unknown>, name: string, c: Collector, fleetIds: Set<string>): WaveDraft["explicit"] | null {
+function stateCells(raw: Record<string, unknown>, name: string, c: SpecErrors, fleetIds: Set<string>): WaveDraft["explicit"] | null {
   const field = `states.${name}`;
   const out: WaveDraft["explicit"] = [];
-  const before = c.errors.length;
+  const before = c.count;
   if (raw.cell !== undefined && raw.cells !== undefined) {
     c.at(["states", name, "cells"], `${field}.cells`, "give either `cell` or `cells`, not both");
     return null;
@@ -415,11 +368,11 @@ function stateCells(raw: Record<string, unknown>, name: string, c: Collector, fl
       }
     }
   }
-  return c.errors.length > before ? null : out;
+  return c.count > before ? null : out;
 }
 
 /** Pass 1: one state on its own — its kind and its fields. */
-function readState(name: string, value: unknown, c: Collector, fleetIds: Set<string>): StateInfo {
+function readState(name: string, value: unknown, c: SpecErrors, fleetIds: Set<string>): StateInfo {
   const line = c.keyLine(["states"], name);
   if (!isRecord(value)) {
     c.atLine(line, `states.${name}`, "must be a mapping (a deploy, validate, rollback or succeed state)");
@@ -463,17 +416,28 @@ function readState(name: string, value: unknown, c: Collector, fleetIds: Set<str
   return info;
 }
 
-function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDraft[] {
+function parseStates(raw: unknown, c: SpecErrors, fleetIds: Set<string>): WaveDraft[] {
   if (!isRecord(raw) || Object.keys(raw).length === 0) {
     c.at(["states"], "states", "must be a mapping of state names to states");
     return [];
   }
   const states = new Map<string, StateInfo>();
   for (const [name, value] of Object.entries(raw)) states.set(name, readState(name, value, c, fleetIds));
-  const target = (s: StateInfo, k: "next" | "on_success" | "on_failure"): StateInfo | null => {
-    const t = s.raw[k];
-    return typeof t === "string" ? (states.get(t) ?? null) : null;
-  };
+  checkTransitionTargets(states, c);
+  const first = [...states.values()][0]!;
+  const walk = new StateWalk(states, c);
+  walk.from(first);
+  if (walk.complete) {
+    for (const s of states.values()) {
+      if (!walk.visited.has(s.name))
+        c.atLine(s.line, `states.${s.name}`, `unreachable: no next, on_success or on_failure leads here from ${first.name}`);
+    }
+  }
+  return walk.drafts;
+}
+
+/** Every `next`, `on_success` and `on_failure` names a state of the file (a typo gets a suggestion). */
+function checkTransitionTargets(states: Map<string, StateInfo>, c: SpecErrors): void {
   for (const s of states.values()) {
     for (const k of ["next", "on_success", "on_failure"] as const) {
       const t = s.raw[k];
@@ -489,136 +453,167 @@ function parseStates(raw: unknown, c: Collector, fleetIds: Set<string>): WaveDra
       }
     }
   }
+}
 
-  // Pass 2: walk from the first state: Deploy → Validate → (on_success) Deploy … → succeed.
-  const drafts: WaveDraft[] = [];
-  const visited = new Set<string>();
-  const trail: string[] = [];
-  const first = [...states.values()][0]!;
-  const waveNames = new Map<string, number | undefined>();
-  let complete = false;
-  if (first.kind !== "deploy") {
-    if (first.kind)
-      c.atLine(
-        first.line,
-        `states.${first.name}`,
-        `the first state is where the pipeline starts and must be a deploy state (this is a ${first.kind} state)`,
+/**
+ * Pass 2: the walk from the first state — Deploy → Validate → (on_success) Deploy … → succeed —
+ * collecting one wave per deploy/validate pair. Missing or unknown targets were reported in pass 1;
+ * the walk stops at them.
+ */
+class StateWalk {
+  readonly drafts: WaveDraft[] = [];
+  readonly visited = new Set<string>();
+  /** True when the walk reached a final state (action: succeed). */
+  complete = false;
+  private readonly trail: string[] = [];
+  private readonly waveNames = new Map<string, number | undefined>();
+
+  constructor(
+    private readonly states: Map<string, StateInfo>,
+    private readonly c: SpecErrors,
+  ) {}
+
+  from(first: StateInfo): void {
+    if (first.kind !== "deploy") {
+      if (first.kind)
+        this.c.atLine(
+          first.line,
+          `states.${first.name}`,
+          `the first state is where the pipeline starts and must be a deploy state (this is a ${first.kind} state)`,
+        );
+      return;
+    }
+    let deploy: StateInfo | null = first;
+    while (deploy) {
+      this.enter(deploy);
+      const validate = this.validateAfter(deploy);
+      if (!validate) return;
+      this.enter(validate);
+      this.addWave(deploy, validate);
+      this.checkRollback(validate, deploy.deploy!);
+      deploy = this.deployAfter(validate);
+    }
+  }
+
+  private enter(s: StateInfo): void {
+    this.visited.add(s.name);
+    this.trail.push(s.name);
+  }
+
+  private target(s: StateInfo, k: "next" | "on_success" | "on_failure"): StateInfo | null {
+    const t = s.raw[k];
+    return typeof t === "string" ? (this.states.get(t) ?? null) : null;
+  }
+
+  private cycle(to: StateInfo): string {
+    return `cycle: ${[...this.trail, to.name].join(" → ")} (each wave runs once)`;
+  }
+
+  /** A deploy's `next`: a validate state not visited yet, or null (reported) to stop. */
+  private validateAfter(deploy: StateInfo): StateInfo | null {
+    const path = ["states", deploy.name, "next"];
+    const field = `states.${deploy.name}.next`;
+    const validate = this.target(deploy, "next");
+    if (!validate) return null;
+    if (validate.kind !== "validate") {
+      if (validate.kind)
+        this.c.at(path, field, `a deploy state must be followed by a validate state; "${validate.name}" is a ${validate.kind} state`);
+      return null;
+    }
+    if (this.visited.has(validate.name)) {
+      this.c.at(path, field, this.cycle(validate));
+      return null;
+    }
+    return validate;
+  }
+
+  /** The wave a deploy state and its validate state make, named after the deploy state. */
+  private addWave(deploy: StateInfo, validate: StateInfo): void {
+    const name = waveNameFromState(deploy.name);
+    if (this.waveNames.has(name))
+      this.c.atLine(
+        deploy.line,
+        `states.${deploy.name}`,
+        `its wave would be named "${name}", like the wave on line ${this.waveNames.get(name)}: rename one of the deploy states`,
       );
-  } else {
-    let deploy: StateInfo = first;
-    for (;;) {
-      const dField = `states.${deploy.name}`;
-      visited.add(deploy.name);
-      trail.push(deploy.name);
-      const validate = target(deploy, "next");
-      if (!validate) break; // missing or unknown: reported in pass 1
-      if (validate.kind !== "validate") {
-        if (validate.kind)
-          c.at(
-            ["states", deploy.name, "next"],
-            `${dField}.next`,
-            `a deploy state must be followed by a validate state; "${validate.name}" is a ${validate.kind} state`,
-          );
-        break;
-      }
-      if (visited.has(validate.name)) {
-        c.at(["states", deploy.name, "next"], `${dField}.next`, `cycle: ${[...trail, validate.name].join(" → ")} (each wave runs once)`);
-        break;
-      }
-      visited.add(validate.name);
-      trail.push(validate.name);
-      const vField = `states.${validate.name}`;
+    this.waveNames.set(name, deploy.line);
+    const d = deploy.deploy!;
+    const v = validate.validate!;
+    if (!d.cells || v.bakeMs === null) return;
+    this.drafts.push({
+      wave: {
+        name,
+        selectors: [{ kind: "ids", ids: d.cells.map((e) => e.id) }],
+        parallel: d.parallel,
+        bakeMs: v.bakeMs,
+        checks: v.checks,
+        requiresApproval: d.requiresApproval,
+        notify: d.notify,
+        maintenanceWindow: d.maintenanceWindow,
+      },
+      explicit: d.cells,
+      nameLine: deploy.line,
+      nameField: `states.${deploy.name}`,
+    });
+  }
 
-      const name = waveNameFromState(deploy.name);
-      if (waveNames.has(name))
-        c.atLine(
-          deploy.line,
-          dField,
-          `its wave would be named "${name}", like the wave on line ${waveNames.get(name)}: rename one of the deploy states`,
+  /** A validate's `on_failure`: a rollback state undoing exactly its wave's cells. */
+  private checkRollback(validate: StateInfo, d: DeployFields): void {
+    const rb = this.target(validate, "on_failure");
+    if (!rb) return;
+    if (rb.kind !== "rollback") {
+      if (rb.kind)
+        this.c.at(
+          ["states", validate.name, "on_failure"],
+          `states.${validate.name}.on_failure`,
+          `must name a rollback state (action: rollback); "${rb.name}" is a ${rb.kind} state`,
         );
-      waveNames.set(name, deploy.line);
-      const d = deploy.deploy!;
-      const v = validate.validate!;
-      if (d.cells && v.bakeMs !== null) {
-        drafts.push({
-          wave: {
-            name,
-            selectors: [{ kind: "ids", ids: d.cells.map((e) => e.id) }],
-            parallel: d.parallel,
-            bakeMs: v.bakeMs,
-            checks: v.checks,
-            requiresApproval: d.requiresApproval,
-            notify: d.notify,
-            maintenanceWindow: d.maintenanceWindow,
-          },
-          explicit: d.cells,
-          nameLine: deploy.line,
-          nameField: dField,
-        });
-      }
-
-      const rb = target(validate, "on_failure");
-      if (rb && rb.kind !== "rollback") {
-        if (rb.kind)
-          c.at(
-            ["states", validate.name, "on_failure"],
-            `${vField}.on_failure`,
-            `must name a rollback state (action: rollback); "${rb.name}" is a ${rb.kind} state`,
-          );
-      } else if (rb) {
-        visited.add(rb.name);
-        if (d.cells && rb.rollbackCells) {
-          const want = [...d.cells.map((e) => e.id)].sort();
-          const got = [...rb.rollbackCells.map((e) => e.id)].sort();
-          if (got.join(",") !== want.join(",")) {
-            c.at(
-              ["states", rb.name, "cells"],
-              `states.${rb.name}.cells`,
-              `a rollback undoes exactly its wave's cells (${want.join(", ")}), not ${got.join(", ")}: list the same cells, or omit \`cells\``,
-            );
-          }
-        }
-      }
-
-      const after = target(validate, "on_success");
-      if (!after) break;
-      if (after.kind === "succeed") {
-        visited.add(after.name);
-        complete = true;
-        break;
-      }
-      if (after.kind !== "deploy") {
-        if (after.kind)
-          c.at(
-            ["states", validate.name, "on_success"],
-            `${vField}.on_success`,
-            `must name the next deploy state or a final state (action: succeed); "${after.name}" is a ${after.kind} state`,
-          );
-        break;
-      }
-      if (visited.has(after.name)) {
-        c.at(
-          ["states", validate.name, "on_success"],
-          `${vField}.on_success`,
-          `cycle: ${[...trail, after.name].join(" → ")} (each wave runs once)`,
-        );
-        break;
-      }
-      deploy = after;
+      return;
+    }
+    this.visited.add(rb.name);
+    if (!d.cells || !rb.rollbackCells) return;
+    const want = [...d.cells.map((e) => e.id)].sort();
+    const got = [...rb.rollbackCells.map((e) => e.id)].sort();
+    if (got.join(",") !== want.join(",")) {
+      this.c.at(
+        ["states", rb.name, "cells"],
+        `states.${rb.name}.cells`,
+        `a rollback undoes exactly its wave's cells (${want.join(", ")}), not ${got.join(", ")}: list the same cells, or omit \`cells\``,
+      );
     }
   }
-  if (complete) {
-    for (const s of states.values()) {
-      if (!visited.has(s.name))
-        c.atLine(s.line, `states.${s.name}`, `unreachable: no next, on_success or on_failure leads here from ${first.name}`);
+
+  /** A validate's `on_success`: the next deploy state (not visited yet), or null when the walk ends. */
+  private deployAfter(validate: StateInfo): StateInfo | null {
+    const path = ["states", validate.name, "on_success"];
+    const field = `states.${validate.name}.on_success`;
+    const after = this.target(validate, "on_success");
+    if (!after) return null;
+    if (after.kind === "succeed") {
+      this.visited.add(after.name);
+      this.complete = true;
+      return null;
     }
+    if (after.kind !== "deploy") {
+      if (after.kind)
+        this.c.at(
+          path,
+          field,
+          `must name the next deploy state or a final state (action: succeed); "${after.name}" is a ${after.kind} state`,
+        );
+      return null;
+    }
+    if (this.visited.has(after.name)) {
+      this.c.at(path, field, this.cycle(after));
+      return null;
+    }
+    return after;
   }
-  return drafts;
 }
 
 // ——— both forms ————————————————————————————————————————————————————————————————————————————
 
-function checkAcrossWaves(drafts: WaveDraft[], c: Collector) {
+function checkAcrossWaves(drafts: WaveDraft[], c: SpecErrors) {
   const names = new Map<string, number | undefined>();
   const owner = new Map<string, { wave: string; line: number | undefined }>();
   for (const d of drafts) {

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
 import { acknowledgeAction } from "./actions";
+import { plural } from "@/lib/format";
 
 export function AcknowledgeGroup({ type, pendingAlerts }: { type: string; pendingAlerts: number }) {
   const { result, pending, run } = useServerAction();
@@ -23,7 +24,7 @@ export function AcknowledgeGroup({ type, pendingAlerts }: { type: string; pendin
           onClick={() => run(acknowledgeAction, { type, comment })}
           className="rounded-md border border-indigo-300 bg-indigo-50 px-3 py-1 text-sm font-medium text-indigo-800 disabled:opacity-50"
         >
-          Acknowledge {pendingAlerts} alert{pendingAlerts === 1 ? "" : "s"}
+          Acknowledge {plural(pendingAlerts, "alert")}
         </button>
       </div>
       <ActionOutcome result={result} />

@@ -5,12 +5,13 @@ import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
+import { formatTime, plural } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
 
 const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-amber-800", info: "bg-slate-100 text-slate-700" } as const;
-const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function AlertsPage() {
   const user = await requireUser();
@@ -20,92 +21,74 @@ export default async function AlertsPage() {
     <>
       <PageHeader
         title="Alerts"
-        subtitle={`${firing.length} firing alert${firing.length === 1 ? "" : "s"} in ${groups.length} issue type${groups.length === 1 ? "" : "s"} — grouped by issue, not by cell`}
+        subtitle={`${plural(firing.length, "firing alert")} in ${plural(groups.length, "issue type")} — grouped by issue, not by cell`}
       />
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-sm" data-testid="alert-groups">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+      <DataTable
+        testId="alert-groups"
+        groups
+        columns={["Issue type", "Severity", { label: "Cells", align: "right" }, "Services", "First seen (UTC)", "Example"]}
+        empty={groups.length === 0 && "No alerts are firing."}
+      >
+        {groups.map((g) => (
+          <tbody key={g.type} className="border-t border-slate-100" data-testid="alert-group" data-type={g.type}>
             <tr>
-              <th className="px-4 py-2">Issue type</th>
-              <th className="px-4 py-2">Severity</th>
-              <th className="px-4 py-2 text-right">Cells</th>
-              <th className="px-4 py-2">Services</th>
-              <th className="px-4 py-2">First seen (UTC)</th>
-              <th className="px-4 py-2">Example</th>
+              <td className="px-4 py-2 font-mono font-medium">{g.type}</td>
+              <td className="px-4 py-2">
+                <span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase ${SEV[g.severity]}`}>{g.severity}</span>
+              </td>
+              <td className="px-4 py-2 text-right tabular-nums" data-testid="group-cell-count">
+                {g.cells.length}
+              </td>
+              <td className="px-4 py-2">{g.services.join(", ") || "—"}</td>
+              <td className="px-4 py-2 font-mono text-xs">{formatTime(g.firstSeen)}</td>
+              <td className="px-4 py-2 text-slate-600">{g.example}</td>
             </tr>
-          </thead>
-          {groups.map((g) => (
-            <tbody key={g.type} className="border-t border-slate-100" data-testid="alert-group" data-type={g.type}>
-              <tr>
-                <td className="px-4 py-2 font-mono font-medium">{g.type}</td>
-                <td className="px-4 py-2">
-                  <span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase ${SEV[g.severity]}`}>{g.severity}</span>
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums" data-testid="group-cell-count">
-                  {g.cells.length}
-                </td>
-                <td className="px-4 py-2">{g.services.join(", ") || "—"}</td>
-                <td className="px-4 py-2 font-mono text-xs">{fmtTime(g.firstSeen)}</td>
-                <td className="px-4 py-2 text-slate-600">{g.example}</td>
-              </tr>
-              <tr>
-                <td colSpan={6} className="px-4 pb-3">
-                  {g.lastAck && (
-                    <p className="mb-1 text-xs text-slate-600" data-testid="group-ack">
-                      <span className="font-semibold text-emerald-700">
-                        {g.acknowledged === g.alerts ? "Acknowledged" : `${g.acknowledged} of ${g.alerts} acknowledged`}
-                      </span>{" "}
-                      by {g.lastAck.by} at {fmtTime(g.lastAck.at)} UTC — “{g.lastAck.comment}”
-                      {g.acknowledged < g.alerts && (
-                        <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>
-                      )}
-                    </p>
-                  )}
-                  {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
-                  <details>
-                    <summary className="cursor-pointer text-xs text-indigo-700">
-                      Show the {g.cells.length} affected cell{g.cells.length === 1 ? "" : "s"}
-                    </summary>
-                    <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">
-                      {firing
-                        .filter((a) => a.type === g.type)
-                        .map((a) => (
-                          <li key={a.id.toString()}>
-                            <Link
-                              href={`/cells/${a.cellId}${a.serviceId ? `?service=${a.serviceId}` : ""}`}
-                              className="font-mono text-indigo-700 hover:underline"
-                            >
-                              {a.cellId}
-                            </Link>
-                            {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
-                            <span className="text-slate-400">since {fmtTime(a.startedAt)}</span>
-                            {!a.acknowledgedAt && g.lastAck && (
-                              <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
-                            )}
-                          </li>
-                        ))}
-                    </ul>
-                  </details>
-                </td>
-              </tr>
-            </tbody>
-          ))}
-          {groups.length === 0 && (
-            <tbody>
-              <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
-                  No alerts are firing.
-                </td>
-              </tr>
-            </tbody>
-          )}
-        </table>
-      </div>
+            <tr>
+              <td colSpan={6} className="px-4 pb-3">
+                {g.lastAck && (
+                  <p className="mb-1 text-xs text-slate-600" data-testid="group-ack">
+                    <span className="font-semibold text-emerald-700">
+                      {g.acknowledged === g.alerts ? "Acknowledged" : `${g.acknowledged} of ${g.alerts} acknowledged`}
+                    </span>{" "}
+                    by {g.lastAck.by} at {formatTime(g.lastAck.at, { utc: true })} — “{g.lastAck.comment}”
+                    {g.acknowledged < g.alerts && (
+                      <span className="font-semibold text-red-700"> · {g.alerts - g.acknowledged} new since</span>
+                    )}
+                  </p>
+                )}
+                {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
+                <details>
+                  <summary className="cursor-pointer text-xs text-indigo-700">Show the {plural(g.cells.length, "affected cell")}</summary>
+                  <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">
+                    {firing
+                      .filter((a) => a.type === g.type)
+                      .map((a) => (
+                        <li key={a.id.toString()}>
+                          <Link
+                            href={`/cells/${a.cellId}${a.serviceId ? `?service=${a.serviceId}` : ""}`}
+                            className="font-mono text-indigo-700 hover:underline"
+                          >
+                            {a.cellId}
+                          </Link>
+                          {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
+                          <span className="text-slate-400">since {formatTime(a.startedAt)}</span>
+                          {!a.acknowledgedAt && g.lastAck && (
+                            <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
+                          )}
+                        </li>
+                      ))}
+                  </ul>
+                </details>
+              </td>
+            </tr>
+          </tbody>
+        ))}
+      </DataTable>
       <Card title="Recently resolved" className="mt-6">
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
             <li key={a.id.toString()} className="flex gap-3">
-              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? fmtTime(a.resolvedAt) : ""}</span>
+              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
               <span className="font-mono text-xs">{a.type}</span>
               <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
                 {a.cellId}

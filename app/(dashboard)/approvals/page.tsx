@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/page-header";
 import { canApprove, canDecideGates } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { pendingGates } from "@/lib/rollouts/server/queries";
+import { formatTime, plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -19,7 +20,7 @@ export default async function ApprovalsPage() {
         title="Approvals inbox"
         subtitle={
           canDecideGates(user)
-            ? `${mine.length} gate${mine.length === 1 ? "" : "s"} waiting on you, oldest first. Gates of releases you started wait for someone else.`
+            ? `${plural(mine.length, "gate")} waiting on you, oldest first. Gates of releases you started wait for someone else.`
             : "Gates waiting for a release manager."
         }
       />
@@ -36,7 +37,7 @@ export default async function ApprovalsPage() {
                 <Link href={`/releases/${g.id}`} className="font-medium text-indigo-700 hover:underline">
                   {g.title}
                 </Link>
-                <span className="text-xs text-slate-500">waiting since {g.since.toISOString().replace("T", " ").slice(0, 16)} UTC</span>
+                <span className="text-xs text-slate-500">waiting since {formatTime(g.since, { utc: true })}</span>
               </div>
               <p className="mt-1 text-sm text-slate-600">
                 Wave <b>{g.waveName}</b> → {g.cells.join(", ")} · started by {g.startedBy}

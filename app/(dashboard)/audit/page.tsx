@@ -4,6 +4,7 @@ import { AuditTable } from "@/components/audit-table";
 import { PageHeader } from "@/components/page-header";
 import { listAudit, parseAuditFilter } from "@/lib/audit/server/queries";
 import { requireUser } from "@/lib/auth/server/session";
+import { plural } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -19,7 +20,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   return (
     <>
-      <PageHeader title="Audit log" subtitle={`${total} event${total === 1 ? "" : "s"} · append-only, newest first`} />
+      <PageHeader title="Audit log" subtitle={`${plural(total, "event")} · append-only, newest first`} />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search">
         {(["actor", "action", "targetType", "targetId"] as const).map((k) => (
           <label key={k} className="flex flex-col gap-1">

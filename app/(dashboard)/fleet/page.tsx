@@ -7,6 +7,8 @@ import { canImportFleet } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
 import { listCells, parseFleetFilter } from "@/lib/fleet/server/queries";
+import { plural } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Fleet" };
 
@@ -18,7 +20,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Fleet"
-        subtitle={`${cells.length} cell${cells.length === 1 ? "" : "s"}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
+        subtitle={`${plural(cells.length, "cell")}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
         actions={
           canImportFleet(user) ? (
             <Link href="/fleet/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
@@ -31,68 +33,54 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         <UrlSelect name="tier" label="Tier" options={TIERS.map((t) => ({ value: t, label: t }))} />
         <UrlSelect name="region" label="Region" options={regions.map((r) => ({ value: r, label: r }))} />
       </div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-sm" data-testid="fleet-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Cell</th>
-              <th className="px-4 py-2">Tier</th>
-              <th className="px-4 py-2">Region</th>
-              <th className="px-4 py-2">Compliance</th>
-              <th className="px-4 py-2 text-right">Customers</th>
-              {services.map((s) => (
-                <th key={s.id} className="px-3 py-2">
-                  {s.name}
-                </th>
-              ))}
+      <DataTable
+        testId="fleet-table"
+        columns={[
+          "Cell",
+          "Tier",
+          "Region",
+          "Compliance",
+          { label: "Customers", align: "right" },
+          ...services.map((s) => ({ label: s.name, key: s.id, padding: "px-3 py-2" })),
+        ]}
+        empty={cells.length === 0 && "No cells match this filter."}
+      >
+        {cells.map((c) => {
+          const byService = new Map(c.services.map((s) => [s.serviceId, s]));
+          return (
+            <tr key={c.id} className="hover:bg-slate-50" data-testid="fleet-row">
+              <td className="px-4 py-2 font-mono">
+                <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
+                  {c.id}
+                </Link>
+                {c.status !== "active" && <span className="ml-2 text-xs text-amber-700">({c.status})</span>}
+              </td>
+              <td className="px-4 py-2">
+                <TierBadge tier={c.tier} />
+              </td>
+              <td className="px-4 py-2 text-slate-600">{c.region}</td>
+              <td className="px-4 py-2 space-x-1">
+                {c.compliance.map((t) => (
+                  <Tag key={t}>{t}</Tag>
+                ))}
+              </td>
+              <td className="px-4 py-2 text-right tabular-nums">{c._count.customers}</td>
+              {services.map((s) => {
+                const cs = byService.get(s.id);
+                return (
+                  <td key={s.id} className="px-3 py-2">
+                    {cs ? (
+                      <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} />
+                    ) : (
+                      <span className="text-slate-300">n/a</span>
+                    )}
+                  </td>
+                );
+              })}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {cells.map((c) => {
-              const byService = new Map(c.services.map((s) => [s.serviceId, s]));
-              return (
-                <tr key={c.id} className="hover:bg-slate-50" data-testid="fleet-row">
-                  <td className="px-4 py-2 font-mono">
-                    <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
-                      {c.id}
-                    </Link>
-                    {c.status !== "active" && <span className="ml-2 text-xs text-amber-700">({c.status})</span>}
-                  </td>
-                  <td className="px-4 py-2">
-                    <TierBadge tier={c.tier} />
-                  </td>
-                  <td className="px-4 py-2 text-slate-600">{c.region}</td>
-                  <td className="px-4 py-2 space-x-1">
-                    {c.compliance.map((t) => (
-                      <Tag key={t}>{t}</Tag>
-                    ))}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{c._count.customers}</td>
-                  {services.map((s) => {
-                    const cs = byService.get(s.id);
-                    return (
-                      <td key={s.id} className="px-3 py-2">
-                        {cs ? (
-                          <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} />
-                        ) : (
-                          <span className="text-slate-300">n/a</span>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              );
-            })}
-            {cells.length === 0 && (
-              <tr>
-                <td colSpan={5 + services.length} className="px-4 py-8 text-center text-slate-500">
-                  No cells match this filter.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

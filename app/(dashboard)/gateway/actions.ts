@@ -11,8 +11,8 @@ import { serviceCatalogue } from "@/lib/fleet/server/store";
 import { parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { parseDay } from "@/lib/gateway/headers";
 import { MIN_FORCE_REASON, type LifecycleAction } from "@/lib/gateway/lifecycle";
-import { parseRouteKey, type TableDiff } from "@/lib/gateway/model";
-import { CELL_ROUTER_SETTING } from "@/lib/gateway/settings";
+import { DOCUMENTATION_URL, parseRouteKey, type TableDiff } from "@/lib/gateway/model";
+import { CELL_ROUTER_SETTING, CELL_ROUTER_URL } from "@/lib/gateway/settings";
 import { applyGatewayImport, changeRouteLifecycle, previewGatewayImport, type ImportPreview } from "@/lib/gateway/server/store";
 import { writeSetting } from "@/lib/settings/server/store";
 import type { SpecError } from "@/lib/yaml-errors";
@@ -39,14 +39,7 @@ const optionalDay = z
   .optional()
   .transform((v) => v ?? null);
 const optionalUrl = z
-  .union([
-    z.literal("").transform(() => null),
-    z
-      .string()
-      .trim()
-      .regex(/^https?:\/\/[^\s<>"]+$/, "an http(s) URL")
-      .max(500),
-  ])
+  .union([z.literal("").transform(() => null), z.string().trim().regex(DOCUMENTATION_URL, "an http(s) URL").max(500)])
   .optional()
   .transform((v) => v ?? null);
 
@@ -155,11 +148,7 @@ export const saveCellRouterAction = defineAction({
   name: "change the cell router URL",
   permission: canEditSettings,
   input: z.object({
-    url: z
-      .string()
-      .trim()
-      .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http(s) URL, e.g. https://cell-router.internal")
-      .max(500),
+    url: z.string().trim().regex(CELL_ROUTER_URL, "an http(s) URL, e.g. https://cell-router.internal").max(500),
     version: z.coerce.number().int().min(0),
   }),
   run: ({ tx, input, user }) => writeSetting(tx, CELL_ROUTER_SETTING, { url: input.url }, input.version, user.email),

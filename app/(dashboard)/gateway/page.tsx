@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { fmtDay, fmtStamp, ReadinessLegend, ReadinessMark, routeHref, RouteStatusBadge } from "@/components/gateway/badges";
+import { ReadinessLegend, ReadinessMark, routeHref, RouteStatusBadge } from "@/components/gateway/badges";
 import { Card, PageHeader, Skeleton } from "@/components/page-header";
 import { TierBadge } from "@/components/badges";
 import { canChangeRoutes, canEditSettings } from "@/lib/auth/permissions";
@@ -12,6 +12,7 @@ import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/server/quer
 import { cellReadiness } from "@/lib/gateway/readiness";
 import { CellRouterForm } from "./cell-router-form";
 import { TryRequest } from "./try-request";
+import { formatDay, formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API versions" };
 export const dynamic = "force-dynamic";
@@ -56,9 +57,9 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                       {r.service} {r.version}
                     </td>
                     <td className="px-3 py-2 font-mono text-[11px] text-slate-600">{r.backend}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.introduced)}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.deprecationDate)}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{fmtDay(r.sunsetDate)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.introduced)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.deprecationDate)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.sunsetDate)}</td>
                     <td className="px-3 py-2 text-xs">
                       {r.status === "sunset" ? (
                         <span className="text-slate-400">—</span>
@@ -127,9 +128,9 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
               <p className="mt-1.5 text-xs font-medium text-slate-800">{s.title}</p>
               <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-[11px] text-slate-600">
                 <dt className="text-slate-400">planned</dt>
-                <dd className="tabular-nums">{fmtDay(s.planned)}</dd>
+                <dd className="tabular-nums">{formatDay(s.planned)}</dd>
                 <dt className="text-slate-400">actual</dt>
-                <dd className="tabular-nums">{s.state === "done" ? (s.actual ? fmtDay(s.actual) : "done (date not recorded)") : "—"}</dd>
+                <dd className="tabular-nums">{s.state === "done" ? (s.actual ? formatDay(s.actual) : "done (date not recorded)") : "—"}</dd>
               </dl>
               {s.blocker && (
                 <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">
@@ -188,7 +189,7 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
                     >
                       <ReadinessMark
                         state={r.state}
-                        title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${fmtStamp(r.lastReportedAt)}, first ${fmtStamp(r.firstReportedAt)}` : ""}`}
+                        title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${formatTime(r.lastReportedAt, { utc: true })}, first ${formatTime(r.firstReportedAt, { utc: true })}` : ""}`}
                       />
                     </td>
                   );
@@ -218,7 +219,7 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
         {data.version.updatedBy && (
           <>
             {" "}
-            · last changed {fmtStamp(data.version.updatedAt)} by {data.version.updatedBy}
+            · last changed {formatTime(data.version.updatedAt, { utc: true })} by {data.version.updatedBy}
           </>
         )}
         {" · "}the Landing Zone polls <code className="rounded bg-slate-100 px-1">GET /api/v1/gateway/config</code> with If-None-Match

@@ -6,6 +6,7 @@ import { canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { listRuns } from "@/lib/schema-migrations/server/queries";
 import { summarize } from "@/lib/schema-migrations/summary";
+import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Migrations" };
 
@@ -56,9 +57,7 @@ export default async function MigrationsPage() {
                   <td className="pr-3">{d.status.replace("_", " ")}</td>
                   <td className="pr-3">{d.phases[Math.min(d.current, d.phases.length - 1)]?.name}</td>
                   <td className="pr-3 tabular-nums">{s.percent}%</td>
-                  <td className="text-xs text-slate-500">
-                    {d.startedAt ? `${d.startedAt.slice(0, 16).replace("T", " ")} by ${d.startedBy}` : "not started"}
-                  </td>
+                  <td className="text-xs text-slate-500">{d.startedAt ? `${formatTime(d.startedAt)} by ${d.startedBy}` : "not started"}</td>
                 </tr>
               );
             })}

@@ -5,10 +5,10 @@ import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { allPipelines } from "@/lib/rollouts/server/pipeline-queries";
+import { formatTime } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Pipelines" };
-
-const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export default async function PipelinesPage() {
   const user = await requireUser();
@@ -29,48 +29,37 @@ export default async function PipelinesPage() {
           ) : null
         }
       />
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-sm" data-testid="pipelines-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Pipeline</th>
-              <th className="px-4 py-2">Waves</th>
-              <th className="px-4 py-2">Format</th>
-              <th className="px-4 py-2 text-right">Version</th>
-              <th className="px-4 py-2">Updated</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {pipelines.map((p) => (
-              <tr key={p.id} className="align-top hover:bg-slate-50" data-testid="pipeline-row">
-                <td className="px-4 py-2">
-                  <Link href={`/pipelines/${p.id}`} className="font-mono text-indigo-700 hover:underline">
-                    {p.id}
-                  </Link>
-                  <div className="text-xs text-slate-500">{p.name}</div>
-                </td>
-                <td className="px-4 py-2 text-slate-700" data-testid="pipeline-summary">
-                  {pipelineSummary(p.spec)}
-                </td>
-                <td className="px-4 py-2 text-slate-600">{p.format}</td>
-                <td className="px-4 py-2 text-right tabular-nums">v{p.version}</td>
-                <td className="px-4 py-2 text-xs text-slate-500">
-                  <div>{p.updatedBy}</div>
-                  <div>{fmtTime(p.updatedAt)}</div>
-                </td>
-              </tr>
-            ))}
-            {pipelines.length === 0 && (
-              <tr>
-                <td colSpan={5} className="px-4 py-8 text-center text-slate-500">
-                  No pipelines yet. Import one from a YAML file, or with{" "}
-                  <code className="font-mono">npx cellplane import pipeline FILE</code>.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="pipelines-table"
+        columns={["Pipeline", "Waves", "Format", { label: "Version", align: "right" }, "Updated"]}
+        empty={
+          pipelines.length === 0 && (
+            <>
+              No pipelines yet. Import one from a YAML file, or with <code className="font-mono">npx cellplane import pipeline FILE</code>.
+            </>
+          )
+        }
+      >
+        {pipelines.map((p) => (
+          <tr key={p.id} className="align-top hover:bg-slate-50" data-testid="pipeline-row">
+            <td className="px-4 py-2">
+              <Link href={`/pipelines/${p.id}`} className="font-mono text-indigo-700 hover:underline">
+                {p.id}
+              </Link>
+              <div className="text-xs text-slate-500">{p.name}</div>
+            </td>
+            <td className="px-4 py-2 text-slate-700" data-testid="pipeline-summary">
+              {pipelineSummary(p.spec)}
+            </td>
+            <td className="px-4 py-2 text-slate-600">{p.format}</td>
+            <td className="px-4 py-2 text-right tabular-nums">v{p.version}</td>
+            <td className="px-4 py-2 text-xs text-slate-500">
+              <div>{p.updatedBy}</div>
+              <div>{formatTime(p.updatedAt, { utc: true })}</div>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -7,10 +7,10 @@ import { canStartRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { listReleases, releaseStartOptions } from "@/lib/rollouts/server/queries";
 import { StartReleaseForm } from "./start-form";
+import { formatTime } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Releases" };
-
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function ReleasesPage() {
   const user = await requireUser();
@@ -32,57 +32,40 @@ export default async function ReleasesPage() {
           )}
         </Card>
       )}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-sm" data-testid="releases-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Release</th>
-              <th className="px-4 py-2">State</th>
-              <th className="px-4 py-2">Current wave</th>
-              <th className="px-4 py-2">Pipeline</th>
-              <th className="px-4 py-2">Started by</th>
-              <th className="px-4 py-2">Started (UTC)</th>
+      <DataTable
+        testId="releases-table"
+        columns={["Release", "State", "Current wave", "Pipeline", "Started by", "Started (UTC)"]}
+        empty={releases.length === 0 && "No releases yet."}
+      >
+        {releases.map((r) => {
+          const w = r.doc.waves[r.doc.current];
+          return (
+            <tr key={r.id} data-testid="release-row">
+              <td className="px-4 py-2">
+                <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                  {r.title}
+                </Link>
+                <div className="font-mono text-[11px] text-slate-400">{r.id}</div>
+              </td>
+              <td className="px-4 py-2">
+                <ReleaseStatusBadge status={r.status} />
+              </td>
+              <td className="px-4 py-2">
+                {w ? (
+                  <span className="flex items-center gap-2">
+                    {r.doc.current + 1}/{r.doc.waves.length} {w.name} <WaveStateBadge state={w.state} />
+                  </span>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td className="px-4 py-2 text-slate-600">{r.pipeline.name}</td>
+              <td className="px-4 py-2 text-slate-600">{r.startedBy}</td>
+              <td className="px-4 py-2 font-mono text-xs">{formatTime(r.startedAt)}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {releases.map((r) => {
-              const w = r.doc.waves[r.doc.current];
-              return (
-                <tr key={r.id} data-testid="release-row">
-                  <td className="px-4 py-2">
-                    <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
-                      {r.title}
-                    </Link>
-                    <div className="font-mono text-[11px] text-slate-400">{r.id}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <ReleaseStatusBadge status={r.status} />
-                  </td>
-                  <td className="px-4 py-2">
-                    {w ? (
-                      <span className="flex items-center gap-2">
-                        {r.doc.current + 1}/{r.doc.waves.length} {w.name} <WaveStateBadge state={w.state} />
-                      </span>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-4 py-2 text-slate-600">{r.pipeline.name}</td>
-                  <td className="px-4 py-2 text-slate-600">{r.startedBy}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{fmt(r.startedAt)}</td>
-                </tr>
-              );
-            })}
-            {releases.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
-                  No releases yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

@@ -13,6 +13,7 @@ import {
   ThresholdsForm,
   WindowForm,
 } from "./settings-forms";
+import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -49,8 +50,7 @@ export default async function SettingsPage() {
                 <span>
                   <b>{f.reason}</b>{" "}
                   <span className="text-slate-500">
-                    {f.startsAt.toISOString().slice(0, 16).replace("T", " ")} → {f.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC
-                    · by {f.createdBy}
+                    {formatTime(f.startsAt)} → {formatTime(f.endsAt, { utc: true })}· by {f.createdBy}
                   </span>
                 </span>
                 <EndFreezeButton id={f.id.toString()} />

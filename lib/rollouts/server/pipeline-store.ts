@@ -4,6 +4,7 @@ import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { ParsedPipeline, PipelineSpec } from "../types";
+import { parsePipelineSpec } from "../release-doc";
 
 export interface StoredPipeline {
   id: string;
@@ -20,7 +21,11 @@ export interface StoredPipeline {
 }
 
 type Row = Omit<StoredPipeline, "format" | "spec"> & { format: string; spec: unknown };
-const toStored = (r: Row): StoredPipeline => ({ ...r, format: r.format as StoredPipeline["format"], spec: r.spec as PipelineSpec });
+const toStored = (r: Row): StoredPipeline => ({
+  ...r,
+  format: r.format as StoredPipeline["format"],
+  spec: parsePipelineSpec(r.spec, r.id),
+});
 
 /** Cells a pipeline file may name: every cell of the registry that is not retired. */
 export async function pipelineFleet(db: Db | Tx): Promise<{ id: string; tier: "canary" | "smb" | "enterprise"; status: string }[]> {

@@ -2,10 +2,11 @@ import "server-only";
 // Reads for the releases pages, the approvals inbox, the global view and the releases HTTP API.
 import { db } from "@/lib/db";
 import type { ReleaseDoc } from "../engine";
+import { parseReleaseDoc } from "../release-doc";
 
 export async function listReleases(take = 50) {
   const rows = await db().release.findMany({ orderBy: { startedAt: "desc" }, take, include: { pipeline: { select: { name: true } } } });
-  return rows.map((r) => ({ ...r, doc: r.doc as unknown as ReleaseDoc }));
+  return rows.map((r) => ({ ...r, doc: parseReleaseDoc(r.doc, r.id) }));
 }
 
 export async function getRelease(id: string) {
@@ -24,14 +25,14 @@ export async function getRelease(id: string) {
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: 200,
   });
-  return { ...r, doc: r.doc as unknown as ReleaseDoc, audit };
+  return { ...r, doc: parseReleaseDoc(r.doc, r.id), audit };
 }
 
 /** Gates waiting for a decision, oldest first. */
 export async function pendingGates() {
   const rows = await db().release.findMany({ where: { status: "awaiting_approval" }, orderBy: { updatedAt: "asc" } });
   return rows.map((r) => {
-    const doc = r.doc as unknown as ReleaseDoc;
+    const doc = parseReleaseDoc(r.doc, r.id);
     const w = doc.waves[doc.current]!;
     return {
       id: r.id,
@@ -52,7 +53,7 @@ export async function activeReleases() {
     orderBy: { startedAt: "asc" },
   });
   return rows.map((r) => {
-    const doc = r.doc as unknown as ReleaseDoc;
+    const doc = parseReleaseDoc(r.doc, r.id);
     const w = doc.waves[doc.current];
     return {
       id: r.id,

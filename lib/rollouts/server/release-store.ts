@@ -28,6 +28,7 @@ import {
 } from "../engine";
 import { VERSION_PATTERN } from "../api";
 import { zoneOf } from "../windows";
+import { parseReleaseDoc } from "../release-doc";
 
 export function engineConfig(s: RolloutSettings, timeScale: number): EngineConfig {
   return {
@@ -115,10 +116,10 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
 type Locked = { id: string; doc: ReleaseDoc; version: number; status: string; startedBy: string };
 
 async function lock(tx: Tx, id: string): Promise<Locked | null> {
-  const rows = await tx.$queryRaw<{ id: string; doc: ReleaseDoc; version: number; status: string; started_by: string }[]>`
+  const rows = await tx.$queryRaw<{ id: string; doc: unknown; version: number; status: string; started_by: string }[]>`
     SELECT id, doc, version, status::text AS status, started_by FROM releases WHERE id = ${id} FOR UPDATE`;
   const r = rows[0];
-  return r ? { id: r.id, doc: r.doc, version: r.version, status: r.status, startedBy: r.started_by } : null;
+  return r ? { id: r.id, doc: parseReleaseDoc(r.doc, r.id), version: r.version, status: r.status, startedBy: r.started_by } : null;
 }
 
 /** What the engine needs to decide the current wave's next step. */

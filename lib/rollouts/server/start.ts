@@ -5,12 +5,12 @@ import { DomainError } from "@/lib/errors";
 import { planWaves } from "../plan";
 import type { StartRelease } from "../api";
 import { createRelease } from "./release-store";
-import type { PipelineSpec } from "../types";
+import { parsePipelineSpec } from "../release-doc";
 
 export async function startRelease(tx: Tx, input: StartRelease, actor: string, now: Date) {
   const pipeline = await tx.pipeline.findUnique({ where: { id: input.pipeline } });
   if (!pipeline) throw new DomainError("NOT_FOUND", `no pipeline "${input.pipeline}"`, { pipeline: ["unknown pipeline"] });
   const cells = await tx.cell.findMany({ select: { id: true, tier: true, status: true } });
-  const plan = planWaves(pipeline.spec as unknown as PipelineSpec, cells);
+  const plan = planWaves(parsePipelineSpec(pipeline.spec, pipeline.id), cells);
   return createRelease(tx, { pipelineId: pipeline.id, versions: input.versions, title: input.title, plan }, actor, now);
 }

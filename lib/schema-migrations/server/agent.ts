@@ -5,7 +5,7 @@ import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Assignment, Progress } from "../agent-api";
-import type { StoredSpec } from "./store";
+import { parseStoredSpec } from "../run-doc";
 
 /** What a cell should run now. Direct-mode cells (Cellplane holds their connection) get none. */
 export async function assignmentsFor(
@@ -24,7 +24,7 @@ export async function assignmentsFor(
       rows_done: bigint;
       last_checkpoint: string | null;
       last_report_seq: bigint;
-      spec: StoredSpec;
+      spec: unknown;
     }[]
   >`
     SELECT mc.run_id, mc.phase, mc.status, mc.rows_done, mc.last_checkpoint, mc.last_report_seq, r.spec
@@ -33,7 +33,8 @@ export async function assignmentsFor(
      ORDER BY r.started_at`;
   const out: Assignment[] = [];
   for (const r of rows) {
-    const p = r.spec.phases.find((x) => x.name === r.phase);
+    const spec = parseStoredSpec(r.spec, r.run_id);
+    const p = spec.phases.find((x) => x.name === r.phase);
     if (!p || p.type === "deployment") continue;
     const script = r.status === "rolling_back" && p.type === "schema" ? (p.rollbackScript ?? p.script) : p.script;
     out.push({
@@ -42,7 +43,7 @@ export async function assignmentsFor(
       type: p.type,
       action: r.status === "rolling_back" ? "revert" : "apply",
       script,
-      sql: r.spec.scripts[script] ?? null,
+      sql: spec.scripts[script] ?? null,
       checkpointInterval: p.type === "data" ? p.checkpointInterval : null,
       rowsDone: Number(r.rows_done),
       lastCheckpoint: r.last_checkpoint,

@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
 import { deriveInverse } from "../manifest";
 import { parseBackfillScript } from "../backfill-script";
 import { applySchema, backfillBatch, revertSchema } from "./direct";
-import type { StoredSpec } from "./store";
+import { parseStoredSpec } from "../run-doc";
 
 const pools = new Map<string, pg.Pool>();
 
@@ -34,7 +34,8 @@ interface Work {
   status: "running" | "rolling_back";
   started_at: Date | null;
   url: string;
-  spec: StoredSpec;
+  /** The run's stored spec (`schema_migration_runs.spec`), parsed by the piece of work that uses it. */
+  spec: unknown;
 }
 
 const errText = (e: unknown) =>
@@ -64,7 +65,8 @@ export async function runDirectPass(db: Db, now: () => Date = () => new Date()):
 }
 
 async function runOne(db: Db, w: Work, now: () => Date) {
-  const phase = w.spec.phases.find((p) => p.name === w.phase);
+  const spec = parseStoredSpec(w.spec, w.run_id);
+  const phase = spec.phases.find((p) => p.name === w.phase);
   if (!phase || phase.type === "deployment") return;
   const client = await cellPool(w.url)
     .connect()
@@ -76,7 +78,7 @@ async function runOne(db: Db, w: Work, now: () => Date) {
   try {
     if (phase.type === "schema") {
       if (w.status === "rolling_back") {
-        const inverse = phase.rollbackScript ? w.spec.scripts[phase.rollbackScript] : deriveInverse(w.spec.scripts[phase.script] ?? "");
+        const inverse = phase.rollbackScript ? spec.scripts[phase.rollbackScript] : deriveInverse(spec.scripts[phase.script] ?? "");
         if (!inverse)
           return await mark(db, w, "failed", now(), { error: `no rollback_script, and the inverse of ${phase.script} cannot be derived` });
         try {
@@ -87,7 +89,7 @@ async function runOne(db: Db, w: Work, now: () => Date) {
         }
         return;
       }
-      const sql = w.spec.scripts[phase.script];
+      const sql = spec.scripts[phase.script];
       if (!sql) return await mark(db, w, "failed", now(), { error: `no such script: ${phase.script}` });
       try {
         await applySchema(client, w.run_id, w.phase, sql);
@@ -99,7 +101,7 @@ async function runOne(db: Db, w: Work, now: () => Date) {
     }
     // A backfill: one batch per pass, so progress is visible and the ticker stays responsive.
     if (w.status !== "running") return;
-    const plan = parseBackfillScript(phase.script, w.spec.scripts[phase.script] ?? null);
+    const plan = parseBackfillScript(phase.script, spec.scripts[phase.script] ?? null);
     if (typeof plan === "string") return await mark(db, w, "failed", now(), { error: plan });
     let r;
     try {

@@ -13,7 +13,6 @@ import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { commandRelease, TICKER_ACTOR } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
-import type { ReleaseDoc } from "@/lib/rollouts/engine";
 import {
   command as machineCommand,
   isActive,
@@ -30,11 +29,12 @@ import {
   type RunDoc,
   type RunState,
 } from "../machine";
-import { parseManifestYaml, scriptPaths, type FleetCell, type MigrationSpec } from "../manifest";
+import { parseManifestYaml, scriptPaths, type FleetCell } from "../manifest";
 import { parseBackfillScript } from "../backfill-script";
+import { parseReleaseDoc } from "@/lib/rollouts/release-doc";
+import { parseRunDoc, parseStoredSpec, type StoredSpec } from "../run-doc";
 
-/** The spec as stored: the parsed manifest plus the text of every script it names (null: missing). */
-export type StoredSpec = MigrationSpec & { scripts: Record<string, string | null> };
+export type { StoredSpec } from "../run-doc";
 
 /** Scripts named in a manifest resolve against this folder (the repository's examples/). */
 export const scriptsRoot = (root: string) => path.join(root, "examples");
@@ -146,8 +146,8 @@ type Locked = {
 
 const cellKey = (cell: string, phase: string) => `${cell}\u0000${phase}`;
 
-async function readCells(tx: Tx, id: string): Promise<{ cells: Cells; rows: Locked["rows"] }> {
-  const rows = await tx.migrationCell.findMany({ where: { runId: id } });
+async function readCells(db: Db | Tx, id: string): Promise<{ cells: Cells; rows: Locked["rows"] }> {
+  const rows = await db.migrationCell.findMany({ where: { runId: id } });
   const cells: Cells = {};
   const map: Locked["rows"] = new Map();
   for (const r of rows) {
@@ -166,12 +166,13 @@ async function readCells(tx: Tx, id: string): Promise<{ cells: Cells; rows: Lock
 }
 
 async function lock(tx: Tx, id: string): Promise<Locked | null> {
-  const rows = await tx.$queryRaw<{ id: string; version: number; doc: RunDoc; spec: StoredSpec }[]>`
+  const rows = await tx.$queryRaw<{ id: string; version: number; doc: unknown; spec: unknown }[]>`
     SELECT id, version, doc, spec FROM schema_migration_runs WHERE id = ${id} FOR UPDATE`;
   const r = rows[0];
   if (!r) return null;
   const { cells, rows: map } = await readCells(tx, id);
-  return { id: r.id, version: r.version, doc: r.doc, spec: r.spec, state: { doc: r.doc, cells }, rows: map };
+  const doc = parseRunDoc(r.doc, r.id);
+  return { id: r.id, version: r.version, doc, spec: parseStoredSpec(r.spec, r.id), state: { doc, cells }, rows: map };
 }
 
 /** What the machine needs besides its own state: the releases of deployment phases. */
@@ -181,7 +182,7 @@ async function observe(tx: Tx, doc: RunDoc): Promise<Observations> {
   return {
     releases: Object.fromEntries(
       rels.map((r) => {
-        const d = r.doc as unknown as ReleaseDoc;
+        const d = parseReleaseDoc(r.doc, r.id);
         return [
           r.id,
           {
@@ -419,16 +420,6 @@ export async function loadRun(
 ): Promise<{ state: RunState; spec: StoredSpec; row: { importedBy: string; importedAt: Date; updatedAt: Date } } | null> {
   const row = await db.schemaMigrationRun.findUnique({ where: { id } });
   if (!row) return null;
-  const rows = await db.migrationCell.findMany({ where: { runId: id } });
-  const cells: Cells = {};
-  for (const r of rows)
-    (cells[r.cellId] ??= {})[r.phase] = {
-      status: r.status as CellStatus,
-      rowsDone: Number(r.rowsDone),
-      rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal),
-      rate: r.rate,
-      checkpoint: r.lastCheckpoint,
-      error: r.error,
-    };
-  return { state: { doc: row.doc as unknown as RunDoc, cells }, spec: row.spec as unknown as StoredSpec, row };
+  const { cells } = await readCells(db, id);
+  return { state: { doc: parseRunDoc(row.doc, id), cells }, spec: parseStoredSpec(row.spec, id), row };
 }

@@ -21,6 +21,7 @@ import {
 import { describeFault, parseFaultsFile, type Fault } from "../faults";
 import { seededRandom, type Random } from "../random";
 import { chunk, nextPollAt, pollPeriodMs } from "../schedule";
+import { plural } from "@/lib/format";
 
 export interface RunnerOptions {
   /** Base URL of the app, e.g. http://127.0.0.1:3000. */
@@ -83,7 +84,7 @@ function groupLines<T extends { service: string; to: string; cell: string }>(ite
   }
   return [...groups].map(
     ([k, xs]) =>
-      `${k} on ${xs.length} cell${xs.length === 1 ? "" : "s"}: ${xs
+      `${k} on ${plural(xs.length, "cell")}: ${xs
         .slice(0, max)
         .map((x) => x.cell)
         .join(", ")}${xs.length > max ? ", …" : ""}`,

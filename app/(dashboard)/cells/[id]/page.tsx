@@ -12,12 +12,11 @@ import { cellHealth, cellTimeline, openAlertsFor, pool, runbooks } from "@/lib/h
 import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
+import { formatTime, plural } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: (await params).id };
 }
-
-const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
 
 export default async function CellPage({
   params,
@@ -131,8 +130,8 @@ export default async function CellPage({
         >
           {impacted ? (
             <p className="mb-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="impact-banner">
-              {cell.customers.length} customer{cell.customers.length === 1 ? " is" : "s are"} affected:{" "}
-              {redServices.map((s) => s.service).join(", ")} {redServices.length === 1 ? "is" : "are"} unhealthy in this cell.
+              {plural(cell.customers.length, "customer is", "customers are")} affected: {redServices.map((s) => s.service).join(", ")}{" "}
+              {redServices.length === 1 ? "is" : "are"} unhealthy in this cell.
             </p>
           ) : (
             <p className="mb-2 text-sm text-slate-500">No service in this cell is unhealthy.</p>
@@ -187,7 +186,7 @@ export default async function CellPage({
                   <span className="font-mono text-xs">{a.type}</span>{" "}
                   {a.serviceId && <span className="text-slate-500">· {a.serviceId}</span>}
                   <div className="text-slate-700">{a.summary}</div>
-                  <div className="text-xs text-slate-400">since {fmtTime(a.startedAt)} UTC</div>
+                  <div className="text-xs text-slate-400">since {formatTime(a.startedAt, { utc: true })}</div>
                 </span>
               </li>
             ))}
@@ -198,7 +197,7 @@ export default async function CellPage({
           <ol className="space-y-2 text-sm" data-testid="cell-timeline">
             {timeline.map((e, i) => (
               <li key={i} className="flex gap-3">
-                <span className="w-32 shrink-0 font-mono text-xs text-slate-400">{fmtTime(e.at)}</span>
+                <span className="w-32 shrink-0 font-mono text-xs text-slate-400">{formatTime(e.at)}</span>
                 {e.kind === "deploy" ? (
                   <span>
                     <span className="rounded bg-indigo-50 px-1 text-[11px] font-medium text-indigo-700">deploy</span> {e.service}{" "}

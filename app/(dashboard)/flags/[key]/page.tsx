@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { formatUtc, relative } from "@/lib/flags/format";
+import { formatMonthDayTime, formatRelative } from "@/lib/format";
 import { flagDetail } from "@/lib/flags/server/queries";
 import { AllowlistEditor } from "../_components/allowlist-editor";
 import { DetailsEditor } from "../_components/details-editor";
@@ -30,9 +30,9 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const canEdit = canEditFlag(user);
   const sourceText =
     effective.source.kind === "schedule"
-      ? `scheduled step since ${formatUtc(effective.source.since)}`
-      : `set by hand ${relative(effective.source.since, now)}`;
-  const nextText = next ? `${next.percentage}% ${relative(next.at, now)} (${formatUtc(next.at)})` : null;
+      ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
+      : `set by hand ${formatRelative(effective.source.since, now)}`;
+  const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
 
   return (
@@ -53,7 +53,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <span className="block max-w-3xl">
             {flag.description || "No description."}
             <span className="mt-1 block text-xs text-slate-400">
-              Owner {flag.owner || "—"} · version {v} · updated {relative(flag.updatedAt, now)}
+              Owner {flag.owner || "—"} · version {v} · updated {formatRelative(flag.updatedAt, now)}
             </span>
           </span>
         }
@@ -135,9 +135,9 @@ Authorization: Bearer <token>
               <dt className="text-slate-500">Salt</dt>
               <dd className="font-mono">{flag.salt}</dd>
               <dt className="text-slate-500">Created</dt>
-              <dd>{formatUtc(flag.createdAt)}</dd>
+              <dd>{formatMonthDayTime(flag.createdAt)}</dd>
               <dt className="text-slate-500">Updated</dt>
-              <dd>{formatUtc(flag.updatedAt)}</dd>
+              <dd>{formatMonthDayTime(flag.updatedAt)}</dd>
             </dl>
           </Card>
           {canEdit && (

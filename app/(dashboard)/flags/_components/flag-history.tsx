@@ -1,11 +1,13 @@
 import type { AuditEvent } from "@/lib/generated/prisma/client";
-import { formatUtc } from "@/lib/flags/format";
+import { formatMonthDayTime } from "@/lib/format";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
 const steps = (v: unknown) =>
-  Array.isArray(v) ? v.map((s) => `${obj(s).percentage}% ${formatUtc(new Date(String(obj(s).at)), false)}`).join(" → ") || "none" : "none";
+  Array.isArray(v)
+    ? v.map((s) => `${obj(s).percentage}% ${formatMonthDayTime(new Date(String(obj(s).at)), false)}`).join(" → ") || "none"
+    : "none";
 const targeting = (v: unknown) => {
   const t = obj(v);
   const parts = [...list(t.tiers), ...list(t.regions), ...list(t.cells)];
@@ -64,7 +66,7 @@ export function FlagHistory({ events }: { events: AuditEvent[] }) {
             aria-hidden
           />
           <div className="text-xs text-slate-500">
-            <span className="font-medium text-slate-700">{e.actor}</span> · {formatUtc(e.at)}
+            <span className="font-medium text-slate-700">{e.actor}</span> · {formatMonthDayTime(e.at)}
             {obj(e.after).version ? ` · v${obj(e.after).version}` : ""}
           </div>
           <ul className="mt-0.5 text-sm">

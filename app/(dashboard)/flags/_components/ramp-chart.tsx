@@ -1,6 +1,6 @@
 "use client";
 import { Area, CartesianGrid, ComposedChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDay, formatUtc } from "@/lib/flags/format";
+import { formatMonthDay, formatMonthDayTime } from "@/lib/format";
 import type { ScheduleStep } from "@/lib/flags/model";
 import { rampPoints } from "@/lib/flags/schedule";
 
@@ -35,7 +35,7 @@ export function RampChart({
       data-testid="ramp-chart"
       className="h-56 w-full"
       role="img"
-      aria-label={`Rollout ramp: ${schedule.map((s) => `${s.percentage}% from ${formatUtc(s.at)}`).join(", ") || "no scheduled steps"}`}
+      aria-label={`Rollout ramp: ${schedule.map((s) => `${s.percentage}% from ${formatMonthDayTime(s.at)}`).join(", ") || "no scheduled steps"}`}
     >
       <ComposedChart
         responsive
@@ -56,13 +56,13 @@ export function RampChart({
           scale="time"
           domain={[from, to]}
           ticks={ticks}
-          tickFormatter={(t: number) => formatDay(new Date(t))}
+          tickFormatter={(t: number) => formatMonthDay(new Date(t))}
           tick={{ fontSize: 11, fill: "#64748b" }}
           stroke="#cbd5e1"
         />
         <YAxis domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" tick={{ fontSize: 11, fill: "#64748b" }} stroke="#cbd5e1" />
         <Tooltip
-          labelFormatter={(t) => formatUtc(new Date(Number(t)))}
+          labelFormatter={(t) => formatMonthDayTime(new Date(Number(t)))}
           formatter={(v) => [`${v}%`, "rollout"]}
           contentStyle={{ fontSize: 12, borderRadius: 8, borderColor: "#e2e8f0" }}
         />

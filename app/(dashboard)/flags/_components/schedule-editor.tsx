@@ -1,6 +1,6 @@
 "use client";
 import { useMemo, useState } from "react";
-import { formatUtc, fromUtcInput, relative, toUtcInput } from "@/lib/flags/format";
+import { formatMonthDayTime, formatRelative, fromUtcInput, toUtcInput } from "@/lib/format";
 import type { ScheduleStep } from "@/lib/flags/model";
 import { standardRamp } from "@/lib/flags/schedule";
 import { setSchedule } from "../actions";
@@ -117,7 +117,7 @@ export function ScheduleEditor(props: {
                   </span>
                   {rowError(i, "percentage") && <div className="mt-0.5 text-xs text-red-700">{rowError(i, "percentage")}</div>}
                 </td>
-                <td className="py-1.5 pr-2 text-xs text-slate-500">{at ? `${relative(at, now)}${past ? " · passed" : ""}` : "—"}</td>
+                <td className="py-1.5 pr-2 text-xs text-slate-500">{at ? `${formatRelative(at, now)}${past ? " · passed" : ""}` : "—"}</td>
                 <td className="py-1.5 text-right">
                   {canEdit && (
                     <button
@@ -197,8 +197,8 @@ export function ScheduleEditor(props: {
       <ActionError failure={failure} testId="schedule-error" />
       {props.schedule.length > 0 && !dirty && (
         <p className="mt-2 text-xs text-slate-500">
-          Saved plan: {props.schedule.map((s) => `${s.percentage}% ${formatUtc(new Date(s.at), false)}`).join(" → ")} (UTC). Steps apply at
-          their time; no job needs to run.
+          Saved plan: {props.schedule.map((s) => `${s.percentage}% ${formatMonthDayTime(new Date(s.at), false)}`).join(" → ")} (UTC). Steps
+          apply at their time; no job needs to run.
         </p>
       )}
     </div>

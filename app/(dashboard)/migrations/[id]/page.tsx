@@ -7,11 +7,11 @@ import { Card, PageHeader } from "@/components/page-header";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { env } from "@/lib/env";
-import { formatDuration } from "@/lib/rollouts/durations";
 import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
 import { runDetail } from "@/lib/schema-migrations/server/queries";
 import { etaMs, formatEta, rowsPercent, summarize } from "@/lib/schema-migrations/summary";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
+import { formatDuration, formatTime } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Migration ${decodeURIComponent((await params).id)}` };
@@ -36,7 +36,6 @@ const LABEL: Record<string, string> = {
   rolled_back: "rolled back",
   stopped: "stopped",
 };
-const fmt = (d: string | Date | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 19) : "—");
 
 export default async function MigrationPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -84,7 +83,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           <span>
             {spec.description} ·{" "}
             {doc.startedAt
-              ? `started by ${doc.startedBy} at ${fmt(doc.startedAt)} UTC · speed ×${doc.timeScale}`
+              ? `started by ${doc.startedBy} at ${formatTime(doc.startedAt, { seconds: true })} UTC · speed ×${doc.timeScale}`
               : `imported by ${run.row.importedBy}`}{" "}
             · can roll back: <b data-testid="can-rollback">{doc.canRollback ? "yes" : "no"}</b>
             {doc.endReason && (
@@ -299,7 +298,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                   <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
                     {a.decision === "approve" ? "Approved" : "Rejected"}
                   </span>{" "}
-                  {doc.phases[a.phase]?.name} step {a.step + 1} by <b>{a.decidedBy}</b> at {fmt(a.decidedAt)}
+                  {doc.phases[a.phase]?.name} step {a.step + 1} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
                   <div className="text-slate-600">“{a.comment}”</div>
                 </li>
               ))}

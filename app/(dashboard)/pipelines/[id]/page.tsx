@@ -8,12 +8,11 @@ import { requireUser } from "@/lib/auth/server/session";
 import { fleetForPlanning, onePipeline } from "@/lib/rollouts/server/pipeline-queries";
 import { exportPipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { planWaves } from "@/lib/rollouts/plan";
+import { formatTime, plural } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Pipeline ${(await params).id}` };
 }
-
-const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -37,7 +36,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
             <span data-testid="pipeline-format">{pipeline.format === "native" ? "native form" : "state-machine form"}</span>
             <span>·</span>
             <span>
-              v{pipeline.version}, updated by {pipeline.updatedBy} {fmtTime(pipeline.updatedAt)}
+              v{pipeline.version}, updated by {pipeline.updatedBy} {formatTime(pipeline.updatedAt, { utc: true })}
             </span>
           </span>
         }
@@ -67,7 +66,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
         <h2 className="mb-2 text-sm font-semibold text-slate-700">
           Waves, resolved against the fleet now
           <span className="ml-2 font-normal text-slate-500" data-testid="plan-summary">
-            {planned.size} of {active.length} active cells in {plan.length} deployment step{plan.length === 1 ? "" : "s"}
+            {planned.size} of {active.length} active cells in {plural(plan.length, "deployment step")}
           </span>
         </h2>
         <PipelineStages waves={pipeline.spec.waves} plan={plan} tiers={tiers} />

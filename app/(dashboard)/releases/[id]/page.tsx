@@ -17,16 +17,15 @@ import {
 } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { formatCheck } from "@/lib/rollouts/checks";
-import { formatDuration } from "@/lib/rollouts/durations";
 import { isTerminal } from "@/lib/rollouts/engine";
 import { customersInWindowCells, getRelease, releaseCellVersions } from "@/lib/rollouts/server/queries";
 import { ApprovalPanel, ReleaseControls } from "./controls";
+import { formatDuration, formatTime } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Release ${(await params).id}` };
 }
 
-const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 19) : "—");
 const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
 
 function measuredText(unit: string, v: number | null) {
@@ -77,7 +76,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             <Link className="text-indigo-700 hover:underline" href={`/pipelines/${r.pipeline.id}`}>
               {r.pipeline.name}
             </Link>{" "}
-            · started by {r.startedBy} at {fmt(r.startedAt)} UTC
+            · started by {r.startedBy} at {formatTime(r.startedAt, { seconds: true })} UTC
             {doc.endReason && (
               <span className="block text-slate-700" data-testid="end-reason">
                 {doc.endReason}
@@ -237,7 +236,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                   <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
                     {a.decision === "approve" ? "Approved" : "Rejected"}
                   </span>{" "}
-                  {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {fmt(a.decidedAt)}
+                  {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
                   <div className="text-slate-600">“{a.comment}”</div>
                 </li>
               ))}

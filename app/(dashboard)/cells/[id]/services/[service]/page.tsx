@@ -13,13 +13,12 @@ import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 import { linkTemplates } from "@/lib/settings/server/queries";
+import { formatTime } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string; service: string }> }): Promise<Metadata> {
   const p = await params;
   return { title: `${p.service} · ${p.id}` };
 }
-
-const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
 
 export default async function ServicePage({
   params,
@@ -89,7 +88,7 @@ export default async function ServicePage({
           <ol className="space-y-1 text-sm" data-testid="version-history">
             {history.map((h) => (
               <li key={h.id.toString()} className="flex gap-3">
-                <span className="font-mono text-xs text-slate-400">{fmtTime(h.at)}</span>
+                <span className="font-mono text-xs text-slate-400">{formatTime(h.at, { seconds: true })}</span>
                 <span className="font-mono">
                   {h.fromVersion ?? "—"} → {h.toVersion}
                 </span>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { fmtDay, fmtStamp, READY_LABEL, ReadinessMark, RouteStatusBadge } from "@/components/gateway/badges";
+import { READY_LABEL, ReadinessMark, RouteStatusBadge } from "@/components/gateway/badges";
 import { RouteHistory } from "@/components/gateway/route-history";
 import { Card, PageHeader } from "@/components/page-header";
 import { canChangeRoutes, canForceRoute } from "@/lib/auth/permissions";
@@ -9,6 +9,7 @@ import { requireUser } from "@/lib/auth/server/session";
 import { edgeHeaders } from "@/lib/gateway/headers";
 import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
+import { formatDay, formatTime } from "@/lib/format";
 
 type Params = { method: string; path: string[] };
 
@@ -28,7 +29,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
   const { route: r, readiness } = view;
   const history = await routeHistory(key);
   const headers = edgeHeaders(r);
-  const today = now.toISOString().slice(0, 10);
+  const today = formatDay(now);
   const lagging = readiness.lagging;
 
   return (
@@ -73,8 +74,8 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
               canForce={canForceRoute(user)}
               readinessSummary={readiness.summary}
               defaults={{
-                deprecationDate: r.deprecationDate ? fmtDay(r.deprecationDate) : today,
-                sunsetDate: r.sunsetDate ? fmtDay(r.sunsetDate) : "",
+                deprecationDate: r.deprecationDate ? formatDay(r.deprecationDate) : today,
+                sunsetDate: r.sunsetDate ? formatDay(r.sunsetDate) : "",
                 documentation: r.documentation ?? "",
               }}
             />
@@ -92,13 +93,15 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
           <Card title="At the edge">
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="text-slate-500">Introduced</dt>
-              <dd>{fmtDay(r.introduced)}</dd>
+              <dd>{formatDay(r.introduced)}</dd>
               <dt className="text-slate-500">Enabled</dt>
-              <dd>{r.status === "disabled" ? "—" : r.enabledAt ? fmtStamp(r.enabledAt) : "before it was recorded here"}</dd>
+              <dd>
+                {r.status === "disabled" ? "—" : r.enabledAt ? formatTime(r.enabledAt, { utc: true }) : "before it was recorded here"}
+              </dd>
               <dt className="text-slate-500">Deprecation</dt>
-              <dd>{fmtDay(r.deprecationDate)}</dd>
+              <dd>{formatDay(r.deprecationDate)}</dd>
               <dt className="text-slate-500">Sunset</dt>
-              <dd>{fmtDay(r.sunsetDate)}</dd>
+              <dd>{formatDay(r.sunsetDate)}</dd>
               <dt className="text-slate-500">Documentation</dt>
               <dd className="break-all">
                 {r.documentation ? (
@@ -152,7 +155,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
                   </span>
                   <span className="text-xs text-slate-500">
                     {READY_LABEL[c.state]}
-                    {c.lastReportedAt ? ` · last ${fmtStamp(c.lastReportedAt)}` : ""}
+                    {c.lastReportedAt ? ` · last ${formatTime(c.lastReportedAt, { utc: true })}` : ""}
                   </span>
                 </li>
               ))}
