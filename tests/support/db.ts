@@ -32,6 +32,14 @@ export async function freshDatabase(label = "t", template = "cellplane_template"
       await pool.end();
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
+      // A pool's end() resolves once its clients are told to close, not once their sessions are
+      // gone; forcing a session off sends its client an error nobody listens to any more. Give
+      // closing sessions time to go (up to 10 s, longer only on a very busy machine), then force.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await a.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await a.end();
     },
