@@ -17,6 +17,8 @@ export interface LoginThrottle {
 }
 
 const refusedBy = (e: unknown): RateLimiterRes | null => (e instanceof RateLimiterRes ? e : null);
+/** A refusal's wait: never "now" (a window that ran out while the answer was computed still asks for a second). */
+const waitOf = (r: RateLimiterRes) => Math.max(1, r.msBeforeNext / 1000);
 
 export function createLoginThrottle(pool: pg.Pool, p: LoginThrottlePolicy = LOGIN_THROTTLE): LoginThrottle {
   const common = { storeClient: pool, storeType: "pool", tableName: "login_throttle", tableCreated: true, clearExpiredByTimeout: true };
@@ -35,7 +37,7 @@ export function createLoginThrottle(pool: pg.Pool, p: LoginThrottlePolicy = LOGI
       } catch (e) {
         const r = refusedBy(e);
         if (!r) throw e;
-        return { ok: false, retryAfterSeconds: r.msBeforeNext / 1000, scope: "address" };
+        return { ok: false, retryAfterSeconds: waitOf(r), scope: "address" };
       }
       const n = (await failures.penalty(account)).consumedPoints; // this attempt counted as a failure until it succeeds
       if (delayAfterFailures(n - 1, p) > 0) {
@@ -48,7 +50,7 @@ export function createLoginThrottle(pool: pg.Pool, p: LoginThrottlePolicy = LOGI
           if (!r) throw e;
           // A refused attempt neither checks the password nor deepens the delay.
           await Promise.all([failures.reward(account), byAddress.reward(address)]);
-          return { ok: false, retryAfterSeconds: r.msBeforeNext / 1000, scope: "account and address" };
+          return { ok: false, retryAfterSeconds: waitOf(r), scope: "account and address" };
         }
       }
       return {
