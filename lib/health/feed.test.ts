@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { applyDelta, decodeFeed, diffFeed, encodeFeed, type FleetFeedDelta } from "./feed";
+import type { CellState, FleetHealth, ServiceState } from "./fleet-health";
+
+const svc = (service: string, o: Partial<ServiceState> = {}): ServiceState => ({
+  service,
+  status: "green",
+  reasons: [],
+  since: "2026-11-30T10:00:00.000Z",
+  lastSampleAt: "2026-11-30T12:00:05.000Z",
+  errorRate: 0.000234567,
+  p99Ms: 181.6,
+  cpu: 0.41237,
+  rps: 312.7,
+  observedVersion: "v2.4.1",
+  desiredVersion: "v2.4.1",
+  ...o,
+});
+const cell = (id: string, services: ServiceState[], o: Partial<CellState> = {}): CellState => ({
+  id,
+  tier: "smb",
+  region: "eu-west-1",
+  status: "green",
+  services,
+  ...o,
+});
+const fleet = (cells: CellState[]): FleetHealth => ({
+  generatedAt: "2026-11-30T12:00:06.000Z",
+  services: ["sms", "voice"],
+  counts: { green: cells.length, yellow: 0, red: 0, no_data: 0 },
+  cells,
+});
+const diffOf = (a: FleetHealth, b: FleetHealth) => {
+  const [x, y] = [encodeFeed(a), encodeFeed(b)];
+  return diffFeed(
+    { keys: x.keys, ids: a.cells.map((c) => c.id), services: a.services },
+    { keys: y.keys, ids: b.cells.map((c) => c.id), services: b.services },
+  );
+};
+
+describe("the compact feed", () => {
+  const health = fleet([
+    cell("smb-eu-1", [svc("sms"), svc("voice", { status: "red", reasons: ["error rate 4.0% ≥ 1.0%"], errorRate: 0.04 })], {
+      status: "red",
+    }),
+    cell("enterprise-us-1", [svc("sms", { observedVersion: "v2.5.0", desiredVersion: "v2.5.1" })], {
+      tier: "enterprise",
+      region: "us-east-1",
+    }),
+  ]);
+
+  it("decodes to the same fleet, numbers rounded to what the view shows and times to the second", () => {
+    const back = decodeFeed(encodeFeed(health).feed);
+    expect(back.cells.map((c) => [c.id, c.tier, c.region, c.status, c.services.map((s) => s.service)])).toEqual([
+      ["smb-eu-1", "smb", "eu-west-1", "red", ["sms", "voice"]],
+      ["enterprise-us-1", "enterprise", "us-east-1", "green", ["sms"]],
+    ]);
+    expect(back.cells[0]!.services[0]).toEqual({
+      ...svc("sms"),
+      lastSampleAt: "2026-11-30T12:00:05.000Z",
+      errorRate: 0.0002,
+      p99Ms: 182,
+      cpu: 0.4124,
+      rps: 313,
+    });
+    expect(back.cells[0]!.services[1]).toMatchObject({ status: "red", reasons: ["error rate 4.0% ≥ 1.0%"], errorRate: 0.04 });
+    expect(back.cells[1]!.services[0]).toMatchObject({ observedVersion: "v2.5.0", desiredVersion: "v2.5.1" });
+  });
+
+  it("is several times smaller than the same fleet as objects", () => {
+    const many = fleet(Array.from({ length: 500 }, (_, i) => cell(`smb-eu-${i}`, [svc("sms"), svc("voice")])));
+    expect(JSON.stringify(encodeFeed(many).feed).length * 2.5).toBeLessThan(JSON.stringify(many).length);
+  });
+
+  it("a delta names exactly the cells whose shown state changed", () => {
+    const next = fleet([
+      health.cells[0]!,
+      cell("enterprise-us-1", [svc("sms", { observedVersion: "v2.5.1", desiredVersion: "v2.5.1" })], {
+        tier: "enterprise",
+        region: "us-east-1",
+      }),
+    ]);
+    expect(diffOf(health, next)).toEqual([1]);
+    // A change below what is shown (p99 181.6 → 181.9 ms, both 182) is no change.
+    const same = fleet([
+      cell("smb-eu-1", [svc("sms", { p99Ms: 181.9 }), health.cells[0]!.services[1]!], { status: "red" }),
+      health.cells[1]!,
+    ]);
+    expect(diffOf(health, same)).toEqual([]);
+    // Another list of cells is not a delta.
+    expect(diffOf(health, fleet([health.cells[1]!, health.cells[0]!]))).toBeNull();
+  });
+
+  it("sees a version change even when the version lists renumber (indexes alone would not)", () => {
+    // Cell a: v1 → v3 while keeping index 0 of the version list; cell b keeps v2 at index 1.
+    const a = fleet([
+      cell("a", [svc("sms", { observedVersion: "v1", desiredVersion: "v1" })]),
+      cell("b", [svc("sms", { observedVersion: "v2", desiredVersion: "v2" })]),
+    ]);
+    const b = fleet([
+      cell("a", [svc("sms", { observedVersion: "v3", desiredVersion: "v3" })]),
+      cell("b", [svc("sms", { observedVersion: "v2", desiredVersion: "v2" })]),
+    ]);
+    expect(encodeFeed(a).feed.rows[0]![8]).toEqual(encodeFeed(b).feed.rows[0]![8]);
+    expect(diffOf(a, b)).toEqual([0]);
+  });
+
+  it("applying a delta replaces the changed cells and keeps every other cell object", () => {
+    const before = decodeFeed(encodeFeed(health).feed);
+    const changedCell = cell("enterprise-us-1", [svc("sms", { status: "yellow", p99Ms: 700, reasons: ["p99 700 ms ≥ 500 ms"] })], {
+      tier: "enterprise",
+      region: "us-east-1",
+    });
+    const { feed } = encodeFeed(fleet([health.cells[0]!, changedCell]));
+    const { rows, ...common } = feed;
+    const delta: FleetFeedDelta = { ...common, etag: '"f2"', from: '"f1"', size: 2, changed: [[1, rows[1]!]] };
+    const after = applyDelta(before, delta);
+    expect(after.cells[0]).toBe(before.cells[0]);
+    expect(after.cells[1]).toMatchObject({ id: "enterprise-us-1", status: "yellow", services: [{ p99Ms: 700, status: "yellow" }] });
+    expect(() => applyDelta(before, { ...delta, size: 3 })).toThrow(/3 cells/);
+  });
+});
