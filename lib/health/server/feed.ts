@@ -43,7 +43,7 @@ export type FeedAnswer = { status: 304; etag: string } | { status: 200; etag: st
  */
 export function answerFeed(current: FeedSnapshot, ifNoneMatch: string | null, since: string | null): FeedAnswer {
   const etag = current.feed.etag;
-  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag)) return { status: 304, etag };
+  if (ifNoneMatch?.split(",").some((t) => t.trim() === etag)) return { status: 304, etag };
   const before = since ? remembered().get(since) : undefined;
   if (since && before) {
     const changed = diffFeed(before, { ids: current.ids, keys: current.keys, services: current.feed.services });
