@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { FleetOverview } from "@/components/health/fleet-overview";
+import { FleetOverview, FleetSkeleton } from "@/components/health/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/server/session";
+import { pool } from "@/lib/db";
+import { currentFeed } from "@/lib/health/server/feed";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
+import type { Thresholds } from "@/lib/health/thresholds";
 
 export const metadata: Metadata = { title: "Fleet health" };
 
@@ -21,7 +24,18 @@ export default async function HomePage() {
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>
-      <FleetOverview thresholds={t} />
+      <Suspense fallback={<FleetSkeleton />}>
+        <LiveFleet thresholds={t} />
+      </Suspense>
     </>
   );
+}
+
+/**
+ * The fleet's current state, streamed in the page's own response: the heatmap is rendered on the
+ * server with the compact feed, which also becomes the live query's first data in the browser.
+ */
+async function LiveFleet({ thresholds }: { thresholds: Thresholds }) {
+  const { feed } = await currentFeed(pool(), thresholds, new Date());
+  return <FleetOverview initial={feed} thresholds={thresholds} />;
 }

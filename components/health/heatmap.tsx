@@ -1,11 +1,12 @@
 "use client";
 // The cell × service heatmap: one tile per pair, grouped by tier then region. Virtualised rows so
 // thousands of cells stay smooth; one roving tab stop with arrow-key navigation; a details panel
-// follows hover and focus.
+// follows hover and focus. The panel has a state of its own (a small store), so hovering re-renders
+// the panel and not the grid, and only the panel keeps a clock ("5s ago") while it is open.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { CellState, ServiceState } from "@/lib/health/server/store";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { CellState, ServiceState } from "@/lib/health/fleet-health";
 import { fmtAgo, fmtMs, fmtPct, STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
 
 const TILE = 18;
@@ -25,17 +26,36 @@ interface Tile {
   row: number;
 }
 
-export function Heatmap({ cells, services }: { cells: CellState[]; services: string[] }) {
+type Tip = { idx: number; x: number; y: number } | null;
+
+/** The details panel's state, outside React's tree state: setting it renders the panel only. */
+function createTipStore() {
+  let tip: Tip = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => tip,
+    set(next: Tip) {
+      if (next === tip || (next && tip && next.idx === tip.idx && next.x === tip.x && next.y === tip.y)) return;
+      tip = next;
+      for (const l of listeners) l();
+    },
+    subscribe(l: () => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}
+type TipStore = ReturnType<typeof createTipStore>;
+
+// Rendered on the server with this viewport (the grid's max height), then measured in the browser.
+const INITIAL_RECT = { width: 1000, height: 640 };
+
+export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellState[]; services: string[] }) {
   const parentRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(1000);
-  const [active, setActive] = useState<{ idx: number; x: number; y: number } | null>(null);
+  const [width, setWidth] = useState(INITIAL_RECT.width);
+  const [tip] = useState(createTipStore);
   const [focusIdx, setFocusIdx] = useState(0);
   const pendingFocus = useRef<number | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
 
   useLayoutEffect(() => {
     const el = parentRef.current;
@@ -113,6 +133,7 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
     getScrollElement: () => parentRef.current,
     estimateSize: (i) => (rows[i]!.kind === "header" ? HEADER_H : ROW_H),
     overscan: 6,
+    initialRect: INITIAL_RECT,
   });
 
   useEffect(() => {
@@ -154,7 +175,7 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
     const place = (el: HTMLElement) => {
       const r = el.getBoundingClientRect();
       const p = parentRef.current!.getBoundingClientRect();
-      setActive({ idx, x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
+      tip.set({ idx, x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
     };
     return (
       <Link
@@ -173,7 +194,7 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
           setFocusIdx(idx);
           place(e.currentTarget);
         }}
-        onBlur={() => setActive(null)}
+        onBlur={() => tip.set(null)}
         onKeyDown={(e) => {
           if (move(idx, e.key)) e.preventDefault();
         }}
@@ -182,8 +203,6 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
       </Link>
     );
   };
-
-  const activeTile = active ? tiles[active.idx] : undefined;
 
   if (cells.length === 0) return <p className="py-10 text-center text-sm text-slate-500">No cells match these filters.</p>;
 
@@ -196,7 +215,7 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
         aria-label="Cell × service health heatmap"
         aria-rowcount={rows.length}
         data-testid="heatmap"
-        onMouseLeave={() => setActive(null)}
+        onMouseLeave={() => tip.set(null)}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((vi) => {
@@ -258,52 +277,68 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
           })}
         </div>
       </div>
-      {activeTile && active && (
-        <div
-          role="tooltip"
-          data-testid="tile-details"
-          className="pointer-events-none absolute z-20 w-64 -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-3 text-xs shadow-xl"
-          style={{ left: Math.min(Math.max(active.x, 130), width - 130), top: active.y + 6 }}
-        >
-          <div className="mb-1 flex items-center justify-between">
-            <span className="font-mono font-semibold">{activeTile.cell.id}</span>
-            <span className="font-medium">{activeTile.svc.service}</span>
-          </div>
-          <div className={`mb-2 flex items-center gap-1 font-medium`}>
-            <span className={`inline-flex h-4 w-4 items-center justify-center rounded-sm ${STATUS_BG[activeTile.svc.status]}`}>
-              <StatusGlyph status={activeTile.svc.status} className="h-2.5 w-2.5" />
-            </span>
-            {STATUS_LABEL[activeTile.svc.status]}
-            {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
-          </div>
-          {activeTile.svc.reasons.length > 0 && (
-            <ul className="mb-2 list-disc pl-4 text-red-700">
-              {activeTile.svc.reasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
-          )}
-          <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
-            <dt className="text-slate-500">Error rate</dt>
-            <dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
-            <dt className="text-slate-500">p99</dt>
-            <dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
-            <dt className="text-slate-500">CPU</dt>
-            <dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
-            <dt className="text-slate-500">RPS</dt>
-            <dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
-            <dt className="text-slate-500">Version</dt>
-            <dd className="font-mono">
-              {activeTile.svc.observedVersion ?? "—"}
-              {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && (
-                <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>
-              )}
-            </dd>
-            <dt className="text-slate-500">Last sample</dt>
-            <dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
-          </dl>
-        </div>
+      <TileDetails store={tip} tiles={tiles} width={width} />
+    </div>
+  );
+});
+
+/** The details panel of the hovered or focused tile, with its own clock while open. */
+function TileDetails({ store, tiles, width }: { store: TipStore; tiles: Tile[]; width: number }) {
+  const active = useSyncExternalStore(store.subscribe, store.get, () => null);
+  const activeTile = active ? tiles[active.idx] : undefined;
+  const [now, setNow] = useState(() => Date.now());
+  const open = activeTile !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [open]);
+  if (!activeTile || !active) return null;
+  return (
+    <div
+      role="tooltip"
+      data-testid="tile-details"
+      className="pointer-events-none absolute z-20 w-64 -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-3 text-xs shadow-xl"
+      style={{ left: Math.min(Math.max(active.x, 130), width - 130), top: active.y + 6 }}
+    >
+      <div className="mb-1 flex items-center justify-between">
+        <span className="font-mono font-semibold">{activeTile.cell.id}</span>
+        <span className="font-medium">{activeTile.svc.service}</span>
+      </div>
+      <div className={`mb-2 flex items-center gap-1 font-medium`}>
+        <span className={`inline-flex h-4 w-4 items-center justify-center rounded-sm ${STATUS_BG[activeTile.svc.status]}`}>
+          <StatusGlyph status={activeTile.svc.status} className="h-2.5 w-2.5" />
+        </span>
+        {STATUS_LABEL[activeTile.svc.status]}
+        {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
+      </div>
+      {activeTile.svc.reasons.length > 0 && (
+        <ul className="mb-2 list-disc pl-4 text-red-700">
+          {activeTile.svc.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
       )}
+      <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
+        <dt className="text-slate-500">Error rate</dt>
+        <dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
+        <dt className="text-slate-500">p99</dt>
+        <dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
+        <dt className="text-slate-500">CPU</dt>
+        <dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
+        <dt className="text-slate-500">RPS</dt>
+        <dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
+        <dt className="text-slate-500">Version</dt>
+        <dd className="font-mono">
+          {activeTile.svc.observedVersion ?? "—"}
+          {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && (
+            <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>
+          )}
+        </dd>
+        <dt className="text-slate-500">Last sample</dt>
+        <dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
+      </dl>
     </div>
   );
 }
