@@ -30,6 +30,22 @@ test.describe("fleet health for SREs", () => {
     await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
   });
 
+  test("the page's first response carries the tiles; the page then polls the compact feed with its ETag", async ({ page, loginAs }) => {
+    await loginAs("viewer");
+    // The HTML as sent, before any script runs: the tiles and the fleet's state are in it.
+    const html = await (await page.request.get("/?tier=enterprise")).text();
+    expect(html.match(/data-testid="tile-enterprise-[a-z0-9-]+-(sms|voice|video|whatsapp|email)"/g)).toHaveLength(3 * 5);
+    // In the browser, the refresh asks the feed with the ETag it holds, never the full health API.
+    const asked: { url: string; ifNoneMatch?: string }[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/api/v1/fleet/")) asked.push({ url: r.url(), ifNoneMatch: r.headers()["if-none-match"] });
+    });
+    await open(page, "/");
+    await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(asked.every((a) => a.url.includes("/api/v1/fleet/feed?since=") && a.ifNoneMatch?.startsWith('"f'))).toBe(true);
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(16 * 5);
+  });
+
   test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({
     page,
     loginAs,

@@ -17,20 +17,22 @@ export const log = (line: string) => console.log(`[bench] ${line}`);
 /** Things to undo, last first, on success, error or Ctrl-C. */
 export class Cleanup {
   private steps: { name: string; run: () => Promise<void> | void }[] = [];
-  private done = false;
+  private running?: Promise<void>;
   add(name: string, run: () => Promise<void> | void) {
     this.steps.push({ name, run });
   }
-  async run() {
-    if (this.done) return;
-    this.done = true;
-    for (const s of this.steps.reverse()) {
-      try {
-        await s.run();
-      } catch (e) {
-        console.error(`[bench] cleanup ${s.name}: ${(e as Error).message}`);
+  /** Undo everything once; a second caller (Ctrl-C while main fails) waits for the same run. */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const s of this.steps.reverse()) {
+        try {
+          await s.run();
+        } catch (e) {
+          console.error(`[bench] cleanup ${s.name}: ${(e as Error).message}`);
+        }
       }
-    }
+    })();
+    return this.running;
   }
   /** Run `main`, cleaning up whatever happens; exit 130 on Ctrl-C. */
   async guard(main: () => Promise<void>) {

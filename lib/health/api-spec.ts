@@ -42,14 +42,14 @@ const feedRow = z
     z.number().int().describe("index into dict.tiers"),
     z.number().int().describe("index into dict.regions"),
     z.string().describe("one status per service, in the order of `services`: g healthy, y degraded, r unhealthy, n no data, - not run"),
-    nums.describe("error rate (fraction, rounded to 0.0001)"),
+    nums.describe("error rate in units of 0.0001 (0.01 %), whole"),
     nums.describe("p99 in ms (whole)"),
-    nums.describe("CPU (fraction, rounded to 0.0001)"),
+    nums.describe("CPU in units of 0.0001 (0.01 %), whole"),
     nums.describe("requests per second (whole)"),
     z.array(z.number().int()).describe("observed version: index into dict.versions, -1 none"),
     z.array(z.number().int()).describe("desired version: index into dict.versions, -1 none"),
-    nums.describe("status since (epoch seconds)"),
-    nums.describe("last sample (epoch seconds)"),
+    nums.describe("status since: seconds before generatedAt"),
+    nums.describe("last sample: seconds before generatedAt"),
     z.array(z.array(z.string())).describe("reasons for the status"),
   ])
   .describe("one cell");

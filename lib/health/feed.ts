@@ -5,8 +5,9 @@
 //   - one row per cell: [id, tier, region, statuses, errorRate[], p99Ms[], cpu[], rps[], observed[],
 //     desired[], since[], lastSample[], reasons[]], each list in the order of `services`;
 //   - statuses as one character per service (g healthy, y degraded, r unhealthy, n no data, - none);
-//   - numbers rounded to what the view prints (error rate and CPU to 0.01 %, p99 and rps to a
-//     whole number), times as epoch seconds, versions, tiers and regions as indexes into lists;
+//   - numbers rounded to what the view prints, as whole numbers: error rate and CPU in units of
+//     0.01 %, p99 in ms, rps; times as seconds before `generatedAt`; versions, tiers and regions as
+//     indexes into lists;
 //   - an ETag over everything but the time it was generated, so an unchanged fleet is a 304;
 //   - deltas: given the ETag a tab holds, only the rows of cells that changed since.
 import { type Status, worst } from "./classify";
@@ -14,7 +15,10 @@ import type { CellState, FleetHealth, ServiceState } from "./fleet-health";
 
 export const FEED_VERSION = 1;
 
-/** [id, tier, region, statuses, errorRate, p99Ms, cpu, rps, observed, desired, since, lastSample, reasons] */
+/**
+ * [id, tier, region, statuses, errorRate, p99Ms, cpu, rps, observed, desired, since, lastSample, reasons]:
+ * errorRate and cpu in units of 0.0001 (0.01 %), since and lastSample in seconds before generatedAt.
+ */
 export type FeedRow = [
   id: string,
   tier: number,
@@ -62,10 +66,11 @@ export interface FleetFeedDelta extends FeedCommon {
 const STATUS_CODE: Record<Status, string> = { green: "g", yellow: "y", red: "r", no_data: "n" };
 const CODE_STATUS: Record<string, Status> = { g: "green", y: "yellow", r: "red", n: "no_data" };
 
-const round = (x: number | null, step: number) => (x === null ? null : Math.round(x / step) * step);
-const fraction = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+const whole = (x: number | null) => (x === null ? null : Math.round(x));
+/** A fraction in units of 0.0001 (what the view prints: 0.01 %). */
+const bp = (x: number | null) => (x === null ? null : Math.round(x * 10_000));
+const fromBp = (x: number | null) => (x === null ? null : x / 10_000);
 const epochS = (iso: string | null) => (iso === null ? null : Math.floor(Date.parse(iso) / 1000));
-const iso = (s: number | null) => (s === null ? null : new Date(s * 1000).toISOString());
 
 function indexer(list: string[]) {
   const at = new Map(list.map((v, i) => [v, i]));
@@ -93,6 +98,8 @@ export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">
     version = indexer(dict.versions);
   const slots = health.services;
   const keys: string[] = [];
+  const base = epochS(health.generatedAt)!;
+  const ago = (iso: string | null) => (iso === null ? null : base - epochS(iso)!);
   const rows = health.cells.map((c): FeedRow => {
     const by = new Map(c.services.map((s) => [s.service, s]));
     const at = slots.map((s) => by.get(s) ?? null);
@@ -102,14 +109,14 @@ export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">
       tier(c.tier),
       region(c.region),
       at.map((s) => (s ? STATUS_CODE[s.status] : "-")).join(""),
-      pick((s) => fraction(s.errorRate), null),
-      pick((s) => round(s.p99Ms, 1), null),
-      pick((s) => fraction(s.cpu), null),
-      pick((s) => round(s.rps, 1), null),
+      pick((s) => bp(s.errorRate), null),
+      pick((s) => whole(s.p99Ms), null),
+      pick((s) => bp(s.cpu), null),
+      pick((s) => whole(s.rps), null),
       pick((s) => version(s.observedVersion), -1),
       pick((s) => version(s.desiredVersion), -1),
-      pick((s) => epochS(s.since), null),
-      pick((s) => epochS(s.lastSampleAt), null),
+      pick((s) => ago(s.since), null),
+      pick((s) => ago(s.lastSampleAt), null),
       pick((s) => s.reasons, []),
     ];
     const named = row.slice() as unknown[];
@@ -117,6 +124,8 @@ export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">
     named[2] = c.region;
     named[8] = pick((s) => s.observedVersion, null);
     named[9] = pick((s) => s.desiredVersion, null);
+    named[10] = pick((s) => epochS(s.since), null);
+    named[11] = pick((s) => epochS(s.lastSampleAt), null);
     keys.push(JSON.stringify(named));
     return row;
   });
@@ -124,8 +133,10 @@ export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">
 }
 
 /** One cell of the feed as the view's CellState. */
-export function decodeRow(row: FeedRow, services: string[], dict: FeedDictionaries): CellState {
+export function decodeRow(row: FeedRow, services: string[], dict: FeedDictionaries, generatedAt: string): CellState {
   const [id, tier, region, statuses, e, p, u, r, ov, dv, since, last, reasons] = row;
+  const base = epochS(generatedAt)!;
+  const at = (ago: number | null) => (ago === null ? null : new Date((base - ago) * 1000).toISOString());
   const out: ServiceState[] = [];
   for (let i = 0; i < services.length; i++) {
     const code = statuses[i];
@@ -135,11 +146,11 @@ export function decodeRow(row: FeedRow, services: string[], dict: FeedDictionari
       service: services[i]!,
       status,
       reasons: reasons[i] ?? [],
-      since: iso(since[i] ?? null),
-      lastSampleAt: iso(last[i] ?? null),
-      errorRate: e[i] ?? null,
+      since: at(since[i] ?? null),
+      lastSampleAt: at(last[i] ?? null),
+      errorRate: fromBp(e[i] ?? null),
       p99Ms: p[i] ?? null,
-      cpu: u[i] ?? null,
+      cpu: fromBp(u[i] ?? null),
       rps: r[i] ?? null,
       observedVersion: dict.versions[ov[i] ?? -1] ?? null,
       desiredVersion: dict.versions[dv[i] ?? -1] ?? null,
@@ -154,7 +165,7 @@ export function decodeFeed(feed: Omit<FleetFeed, "etag">): FleetHealth {
     generatedAt: feed.generatedAt,
     services: feed.services,
     counts: feed.counts,
-    cells: feed.rows.map((r) => decodeRow(r, feed.services, feed.dict)),
+    cells: feed.rows.map((r) => decodeRow(r, feed.services, feed.dict, feed.generatedAt)),
   };
 }
 
@@ -182,6 +193,6 @@ export function diffFeed(
 export function applyDelta(prev: FleetHealth, delta: FleetFeedDelta): FleetHealth {
   if (delta.size !== prev.cells.length) throw new Error(`a delta for ${delta.size} cells cannot apply to ${prev.cells.length}`);
   const cells = prev.cells.slice();
-  for (const [i, row] of delta.changed) cells[i] = decodeRow(row, delta.services, delta.dict);
+  for (const [i, row] of delta.changed) cells[i] = decodeRow(row, delta.services, delta.dict, delta.generatedAt);
   return { generatedAt: delta.generatedAt, services: delta.services, counts: delta.counts, cells };
 }
