@@ -192,9 +192,11 @@ await cleanup.guard(async () => {
   // ---- first-load JS of / (once: it does not depend on the fleet) ---------------------------
   const html = await (await fetch(`${base}/`, { headers: { cookie: cookieHeader } })).text();
   // Module-capable browsers skip (and do not download) `nomodule` scripts: Next.js's legacy polyfills.
-  const tags = [...html.matchAll(/<script([^>]+)src="([^"]+)"/g)];
-  const legacy = tags.filter((m) => /nomodule/i.test(m[1]!)).length;
-  const scripts = [...new Set(tags.filter((m) => !/nomodule/i.test(m[1]!)).map((m) => m[2]!.replace(/&amp;/g, "&")))];
+  const tags = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]).filter((tag) => /\ssrc="/.test(tag));
+  const legacy = tags.filter((tag) => /\snomodule\b/i.test(tag)).length;
+  const scripts = [
+    ...new Set(tags.filter((tag) => !/\snomodule\b/i.test(tag)).map((tag) => /\ssrc="([^"]+)"/.exec(tag)![1]!.replace(/&amp;/g, "&"))),
+  ];
   let jsRaw = 0,
     jsGzip = 0;
   const files: string[] = [];
@@ -250,7 +252,7 @@ await cleanup.guard(async () => {
       await ctx.close();
     }
     log(
-      `first tile, cold, ${n} cells: median ${median(firstTiles).toFixed(0)} ms (${firstTiles.map((x) => x.toFixed(0)).join(", ")}); HTML ${kib(htmlBytes)}`,
+      `first tile, cold, ${n} cells: median ${median(firstTiles).toFixed(0)} ms (${firstTiles.map((x) => x.toFixed(0)).join(", ")}); first byte of the HTML at ${median(ttfbs).toFixed(0)} ms; HTML ${kib(htmlBytes)}`,
     );
 
     // ---- hover, idle, refresh bytes --------------------------------------------------------
@@ -261,11 +263,14 @@ await cleanup.guard(async () => {
     await cdp.send("Performance.enable");
     const feed = new Map<string, { status: number; bytes?: number }>();
     cdp.on("Network.responseReceived", (e) => {
-      if (e.response.url.includes("/api/v1/fleet/feed")) feed.set(e.requestId, { status: e.response.status });
+      if (e.response.url.includes("/api/v1/fleet/feed"))
+        feed.set(e.requestId, { status: e.response.status, bytes: e.response.encodedDataLength });
     });
+    let requests = 0;
+    cdp.on("Network.requestWillBeSent", () => requests++);
     cdp.on("Network.loadingFinished", (e) => {
       const f = feed.get(e.requestId);
-      if (f) f.bytes = e.encodedDataLength;
+      if (f) f.bytes = Math.max(f.bytes ?? 0, e.encodedDataLength);
     });
     await page.goto(`${base}/`);
     await page.waitForSelector('[data-testid^="tile-"]');
@@ -299,14 +304,18 @@ await cleanup.guard(async () => {
     await tick();
     await page.waitForTimeout(4_500);
     feed.clear();
-    const task = async () => {
-      const m = await cdp.send("Performance.getMetrics");
-      return m.metrics.find((x) => x.name === "TaskDuration")!.value;
-    };
-    const before = await task();
+    const metrics = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((x) => [x.name, x.value]));
+    const requestsBefore = requests;
+    const before = await metrics();
     await page.waitForTimeout(IDLE_S * 1000);
-    const idle = (await task()) - before;
+    const after = await metrics();
+    const spent = (k: string) => (after[k]! - before[k]!) * 1000;
+    const idle = spent("TaskDuration") / 1000;
     const refreshes = [...feed.values()].filter((f) => f.bytes !== undefined);
+    const otherRequests = requests - requestsBefore - feed.size;
+    log(
+      `  of which script ${spent("ScriptDuration").toFixed(0)} ms, style ${spent("RecalcStyleDuration").toFixed(0)} ms, layout ${spent("LayoutDuration").toFixed(0)} ms; ${after.Nodes} DOM nodes; ${otherRequests} other requests`,
+    );
     const unchanged = refreshes.filter((f) => f.status === 304);
     log(
       `idle, ${n} cells: ${((idle / IDLE_S) * 100).toFixed(2)}% of a core (${(idle * 1000).toFixed(0)} ms of main-thread tasks in ${IDLE_S} s); ${refreshes.length} refreshes, ${unchanged.length} unchanged (304) at ${unchanged.length ? median(unchanged.map((f) => f.bytes!)) : 0} bytes each`,

@@ -1,7 +1,8 @@
 "use client";
 // The cell × service heatmap: one tile per pair, grouped by tier then region. Virtualised rows so
 // thousands of cells stay smooth; one roving tab stop with arrow-key navigation; a details panel
-// follows hover and focus. The panel has a state of its own (a small store), so hovering re-renders
+// follows hover and focus. Tiles link to their cell without prefetching it (hundreds of visible
+// links would each fetch a page the user is unlikely to open). The panel has a state of its own (a small store), so hovering re-renders
 // the panel and not the grid, and only the panel keeps a clock ("5s ago") while it is open.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
@@ -181,6 +182,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
       <Link
         key={svc.service}
         href={`/cells/${cell.id}?service=${svc.service}`}
+        prefetch={false}
         role="gridcell"
         data-tile={idx}
         data-testid={`tile-${cell.id}-${svc.service}`}
@@ -256,6 +258,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
                               <Link
                                 href={`/cells/${cell.id}`}
+                                prefetch={false}
                                 tabIndex={-1}
                                 className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700"
                                 title={cell.id}
