@@ -6,10 +6,14 @@
 //   floor       one raw `pg` query reading status, values and versions of all 5,000 pairs from the
 //               current-state tables (service_health + cell_services + cells)
 //   data load   loadFleetHealth() — what the global view and GET /api/v1/fleet/health call
-//   GET /       the full HTML of the global view from the app server (production build), signed in
+//   GET /       the full HTML of the global view from the app server (production build), signed in:
+//               the heatmap rendered with the fleet's state
 //   API         GET /api/v1/fleet/health with the session cookie
+//   feed        GET /api/v1/fleet/feed with the session cookie (what the global view polls), whole,
+//               and unchanged (If-None-Match → 304)
 //   contrast    latest sample per pair with DISTINCT ON over the history table
-// Targets: data load ≤ 2× floor, GET / ≤ 4× floor.
+// Targets: data load ≤ 2× floor, GET / ≤ 4× floor, the feed ≤ 2× floor. The browser's side (first
+// tile, hover, idle, first-load JS) is bench:ui.
 import { parseArgs } from "node:util";
 import { createUser } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
@@ -184,6 +188,26 @@ await cleanup.guard(async () => {
     apiBytes = r.bytes;
   });
   log(`GET /api/v1/fleet/health (${(apiBytes / 1024).toFixed(0)} KiB of JSON): ${fmt(api)}`);
+  let feedBytes = 0,
+    etag = "";
+  const feed = await measure(RUNS, WARMUP, async () => {
+    const r = await fetch(`${base}/api/v1/fleet/feed`, { headers: { cookie, "accept-encoding": "identity" } });
+    if (r.status !== 200) throw new Error(`GET /api/v1/fleet/feed: HTTP ${r.status}`);
+    feedBytes = (await r.arrayBuffer()).byteLength;
+    etag = r.headers.get("etag")!;
+  });
+  const feedGzip = Number(
+    (await fetch(`${base}/api/v1/fleet/feed`, { headers: { cookie, "accept-encoding": "gzip" } })).headers.get("content-length") ??
+      Number.NaN,
+  );
+  log(`GET /api/v1/fleet/feed (${(feedBytes / 1024).toFixed(0)} KiB of JSON): ${fmt(feed)}`);
+  let notModified = 0;
+  const unchanged = await measure(RUNS, WARMUP, async () => {
+    const r = await fetch(`${base}/api/v1/fleet/feed?since=${encodeURIComponent(etag)}`, { headers: { cookie, "if-none-match": etag } });
+    await r.arrayBuffer();
+    notModified = r.status;
+  });
+  log(`GET /api/v1/fleet/feed unchanged (If-None-Match): HTTP ${notModified}, ${fmt(unchanged)}`);
 
   // ---- report ------------------------------------------------------------------------------
   const ratio = (t: { median: number }) => t.median / floor.median;
@@ -197,7 +221,13 @@ await cleanup.guard(async () => {
       row("floor: one raw pg query on current state", floor),
       row("data load: loadFleetHealth()", load, 2),
       row(`GET / full HTML (${page.hops.join(" → ")})`, home, 4),
-      row("GET /api/v1/fleet/health (session)", api),
+      row(`GET /api/v1/fleet/health (session, ${(apiBytes / 1024).toFixed(0)} KiB)`, api),
+      row(
+        `GET /api/v1/fleet/feed (session, ${(feedBytes / 1024).toFixed(0)} KiB${Number.isNaN(feedGzip) ? "" : `, ${(feedGzip / 1024).toFixed(0)} KiB gzip`})`,
+        feed,
+        2,
+      ),
+      row(`GET /api/v1/fleet/feed unchanged → ${notModified}`, unchanged),
       row("contrast: DISTINCT ON latest sample (history)", distinctOn),
     ].join("\n"),
   );
