@@ -4,7 +4,7 @@
 // For a fleet of 1,000 cells × 5 services, then 5,000 (current state through the real ingest code,
 // a few faults so the heatmap is not all green), it measures:
 //   first tile     cold (a new browser context: empty cache), signed in: from navigation start to
-//                  the frame after the first tile is in the document — median of --runs
+//                  the frame after the first tile is in the document and rendered — median of --runs
 //   hover          from the pointer entering a tile to the frame after its details are shown,
 //                  median over --hovers tiles
 //   idle           main-thread time (Chromium's TaskDuration) of an open `/` over 15 s with the fleet
@@ -65,12 +65,14 @@ const median = (xs: number[]) => {
 };
 const kib = (b: number) => `${(b / 1024).toFixed(b < 10 * 1024 ? 2 : 0)} KiB`;
 
-// In every page: when the first tile enters the document, note the frame after it.
+// In every page: when the first tile is in the document and rendered (not in a hidden holder of a
+// streamed Suspense boundary), note the frame after it.
 const FIRST_TILE_PROBE = `(() => {
   const w = window;
   w.__firstTile = null;
   const seen = () => {
-    if (document.querySelector('[data-testid^="tile-"]')) {
+    const tile = document.querySelector('[data-testid^="tile-"]');
+    if (tile && tile.getClientRects().length > 0) {
       mo.disconnect();
       requestAnimationFrame(() => { w.__firstTile = performance.now(); w.__ttfb = performance.getEntriesByType("navigation")[0].responseStart; });
       return true;
@@ -230,7 +232,8 @@ await cleanup.guard(async () => {
 
     // ---- cold first tile -------------------------------------------------------------------
     const firstTiles: number[] = [],
-      ttfbs: number[] = [];
+      ttfbs: number[] = [],
+      htmlEnds: number[] = [];
     let htmlBytes = 0;
     for (let r = 0; r <= RUNS; r++) {
       const ctx = await context();
@@ -244,15 +247,18 @@ await cleanup.guard(async () => {
         const w = window as unknown as { __firstTile: number; __ttfb: number };
         return [w.__firstTile, w.__ttfb];
       });
+      await page.waitForLoadState("load");
+      const htmlEnd = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd);
       if (r > 0) {
         firstTiles.push(at);
         ttfbs.push(ttfb);
+        htmlEnds.push(htmlEnd);
       }
       if (r === RUNS) htmlBytes = (await res.body()).length;
       await ctx.close();
     }
     log(
-      `first tile, cold, ${n} cells: median ${median(firstTiles).toFixed(0)} ms (${firstTiles.map((x) => x.toFixed(0)).join(", ")}); first byte of the HTML at ${median(ttfbs).toFixed(0)} ms; HTML ${kib(htmlBytes)}`,
+      `first tile, cold, ${n} cells: median ${median(firstTiles).toFixed(0)} ms (${firstTiles.map((x) => x.toFixed(0)).join(", ")}); the HTML's first byte at ${median(ttfbs).toFixed(0)} ms, its last at ${median(htmlEnds).toFixed(0)} ms; HTML ${kib(htmlBytes)}`,
     );
 
     // ---- hover, idle, refresh bytes --------------------------------------------------------

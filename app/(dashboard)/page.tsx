@@ -33,9 +33,11 @@ export default async function HomePage() {
 
 /**
  * The fleet's current state, streamed in the page's own response: the heatmap is rendered on the
- * server with the compact feed, which also becomes the live query's first data in the browser.
+ * server with the compact feed, which also becomes the live query's first data in the browser. It
+ * travels as one JSON string (parsed natively in the browser) rather than as thousands of nested
+ * arrays in the RSC payload.
  */
 async function LiveFleet({ thresholds }: { thresholds: Thresholds }) {
   const { feed } = await currentFeed(pool(), thresholds, new Date());
-  return <FleetOverview initial={feed} thresholds={thresholds} />;
+  return <FleetOverview initial={JSON.stringify(feed)} thresholds={thresholds} />;
 }

@@ -4,7 +4,6 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useCallback, useMemo } from "react";
 import { Card } from "@/components/page-header";
 import { STATUSES, type Status } from "@/lib/health/classify";
-import type { FleetFeed } from "@/lib/health/feed";
 import type { CellState, FleetHealth } from "@/lib/health/fleet-health";
 import type { Thresholds } from "@/lib/health/thresholds";
 import { Heatmap } from "./heatmap";
@@ -72,7 +71,7 @@ function Select({
  * response, before any script runs); from then on the compact feed keeps it live. Nothing below
  * re-renders while the fleet is unchanged: a 304 keeps the same data object.
  */
-export function FleetOverview({ initial, thresholds }: { initial?: FleetFeed; thresholds: Thresholds }) {
+export function FleetOverview({ initial, thresholds }: { initial?: string; thresholds: Thresholds }) {
   const query = useFleetFeed(initial);
   if (!query.data) {
     return query.error ? (

@@ -32,9 +32,10 @@ async function fetchFeed(prev: LiveFleet | undefined, signal: AbortSignal): Prom
   return { etag: body.etag, health: decodeFeed(body) };
 }
 
-/** The live fleet; components re-render only when its data (or error) changes. */
-export function useFleetFeed(initial?: FleetFeed) {
+/** The live fleet, from the feed the page was rendered with (as JSON); components re-render only when its data (or error) changes. */
+export function useFleetFeed(initialJson?: string) {
   const client = useQueryClient();
+  const initial = useMemo(() => (initialJson ? (JSON.parse(initialJson) as FleetFeed) : undefined), [initialJson]);
   const initialData = useMemo<LiveFleet | undefined>(
     () => (initial ? { etag: initial.etag, health: decodeFeed(initial) } : undefined),
     [initial],
