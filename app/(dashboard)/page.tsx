@@ -38,6 +38,6 @@ export default async function HomePage() {
  * arrays in the RSC payload.
  */
 async function LiveFleet({ thresholds }: { thresholds: Thresholds }) {
-  const { feed } = await currentFeed(pool(), thresholds, new Date());
-  return <FleetOverview initial={JSON.stringify(feed)} thresholds={thresholds} />;
+  const { json } = await currentFeed(pool(), thresholds, new Date());
+  return <FleetOverview initial={json} thresholds={thresholds} />;
 }

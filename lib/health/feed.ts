@@ -6,10 +6,13 @@
 //     desired[], since[], lastSample[], reasons[]], each list in the order of `services`;
 //   - statuses as one character per service (g healthy, y degraded, r unhealthy, n no data, - none);
 //   - numbers rounded to what the view prints, as whole numbers: error rate and CPU in units of
-//     0.01 %, p99 in ms, rps; times as seconds before `generatedAt`; versions, tiers and regions as
-//     indexes into lists;
+//     0.01 %, p99 in ms, rps; times in seconds from `t0` (the start of the current hour, so a row's
+//     text stays the same while its cell does); versions, tiers and regions as indexes into `dict`;
 //   - an ETag over everything but the time it was generated, so an unchanged fleet is a 304;
-//   - deltas: given the ETag a tab holds, only the rows of cells that changed since.
+//   - deltas: given the ETag a tab holds, only the rows of cells that changed since (when the cells,
+//     services, `dict` and `t0` are the same; otherwise the whole feed).
+// Each row's JSON text is built once: it is the row's part of the body and its identity for the
+// ETag and for deltas.
 import { type Status, worst } from "./classify";
 import type { CellState, FleetHealth, ServiceState } from "./fleet-health";
 
@@ -17,7 +20,7 @@ export const FEED_VERSION = 1;
 
 /**
  * [id, tier, region, statuses, errorRate, p99Ms, cpu, rps, observed, desired, since, lastSample, reasons]:
- * errorRate and cpu in units of 0.0001 (0.01 %), since and lastSample in seconds before generatedAt.
+ * errorRate and cpu in units of 0.0001 (0.01 %), since and lastSample in seconds from t0.
  */
 export type FeedRow = [
   id: string,
@@ -46,6 +49,8 @@ interface FeedCommon {
   /** The feed's ETag: what a tab sends back (If-None-Match, `since`). */
   etag: string;
   generatedAt: string;
+  /** Epoch seconds the rows' times count from. */
+  t0: number;
   services: string[];
   counts: Record<Status, number>;
   dict: FeedDictionaries;
@@ -72,38 +77,39 @@ const bp = (x: number | null) => (x === null ? null : Math.round(x * 10_000));
 const fromBp = (x: number | null) => (x === null ? null : x / 10_000);
 const epochS = (iso: string | null) => (iso === null ? null : Math.floor(Date.parse(iso) / 1000));
 
-function indexer(list: string[]) {
+/** A sorted list of the distinct values, and each value's index in it (-1 for null). */
+function indexer(values: Iterable<string | null>): { list: string[]; index: (v: string | null) => number } {
+  const list = [...new Set(values)].filter((v): v is string => v !== null).sort();
   const at = new Map(list.map((v, i) => [v, i]));
-  return (v: string | null) => {
-    if (v === null) return -1;
-    let i = at.get(v);
-    if (i === undefined) {
-      i = list.length;
-      list.push(v);
-      at.set(v, i);
-    }
-    return i;
-  };
+  return { list, index: (v) => (v === null ? -1 : at.get(v)!) };
 }
 
-/**
- * The feed's body for `health` (without its ETag), and one key per row that says what the row
- * means — its values with versions, tiers and regions spelt out, not as indexes, which move when
- * the lists change — for the ETag and for deltas.
- */
-export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">; keys: string[] } {
-  const dict: FeedDictionaries = { tiers: [], regions: [], versions: [] };
-  const tier = indexer(dict.tiers),
-    region = indexer(dict.regions),
-    version = indexer(dict.versions);
+/** A feed before its ETag: everything but the rows, and each row's JSON text. */
+export interface EncodedFeed {
+  head: Omit<FleetFeed, "etag" | "rows">;
+  ids: string[];
+  rows: string[];
+}
+
+/** The feed of `health`. */
+export function encodeFeed(health: FleetHealth): EncodedFeed {
+  // Sorted lists: the indexes depend only on which values the fleet has, not on which cell has them first.
+  const tiers = indexer(health.cells.map((c) => c.tier));
+  const regions = indexer(health.cells.map((c) => c.region));
+  const versions = indexer(health.cells.flatMap((c) => c.services.flatMap((s) => [s.observedVersion, s.desiredVersion])));
+  const dict: FeedDictionaries = { tiers: tiers.list, regions: regions.list, versions: versions.list };
+  const tier = tiers.index,
+    region = regions.index,
+    version = versions.index;
   const slots = health.services;
-  const keys: string[] = [];
-  const base = epochS(health.generatedAt)!;
-  const ago = (iso: string | null) => (iso === null ? null : base - epochS(iso)!);
-  const rows = health.cells.map((c): FeedRow => {
+  const t0 = Math.floor(Date.parse(health.generatedAt) / 3_600_000) * 3_600;
+  const rel = (iso: string | null) => (iso === null ? null : epochS(iso)! - t0);
+  const ids: string[] = [];
+  const rows = health.cells.map((c) => {
     const by = new Map(c.services.map((s) => [s.service, s]));
     const at = slots.map((s) => by.get(s) ?? null);
     const pick = <T>(f: (s: ServiceState) => T, none: T) => at.map((s) => (s ? f(s) : none));
+    ids.push(c.id);
     const row: FeedRow = [
       c.id,
       tier(c.tier),
@@ -115,28 +121,36 @@ export function encodeFeed(health: FleetHealth): { feed: Omit<FleetFeed, "etag">
       pick((s) => whole(s.rps), null),
       pick((s) => version(s.observedVersion), -1),
       pick((s) => version(s.desiredVersion), -1),
-      pick((s) => ago(s.since), null),
-      pick((s) => ago(s.lastSampleAt), null),
+      pick((s) => rel(s.since), null),
+      pick((s) => rel(s.lastSampleAt), null),
       pick((s) => s.reasons, []),
     ];
-    const named = row.slice() as unknown[];
-    named[1] = c.tier;
-    named[2] = c.region;
-    named[8] = pick((s) => s.observedVersion, null);
-    named[9] = pick((s) => s.desiredVersion, null);
-    named[10] = pick((s) => epochS(s.since), null);
-    named[11] = pick((s) => epochS(s.lastSampleAt), null);
-    keys.push(JSON.stringify(named));
-    return row;
+    return JSON.stringify(row);
   });
-  return { feed: { v: FEED_VERSION, generatedAt: health.generatedAt, services: slots, counts: health.counts, dict, rows }, keys };
+  return { head: { v: FEED_VERSION, generatedAt: health.generatedAt, t0, services: slots, counts: health.counts, dict }, ids, rows };
+}
+
+/** What an ETag covers: everything but generatedAt. */
+export function feedIdentity(e: EncodedFeed): string[] {
+  const { generatedAt: _, ...rest } = e.head;
+  return [JSON.stringify(rest), ...e.rows];
+}
+
+/** The whole feed's JSON text. */
+export function feedJson(e: EncodedFeed, etag: string): string {
+  return `${JSON.stringify({ ...e.head, etag }).slice(0, -1)},"rows":[${e.rows.join(",")}]}`;
+}
+
+/** A delta's JSON text: the rows at `changed`, to apply to the feed with ETag `from`. */
+export function deltaJson(e: EncodedFeed, etag: string, from: string, changed: number[]): string {
+  const parts = changed.map((i) => `[${i},${e.rows[i]}]`);
+  return `${JSON.stringify({ ...e.head, etag, from, size: e.rows.length }).slice(0, -1)},"changed":[${parts.join(",")}]}`;
 }
 
 /** One cell of the feed as the view's CellState. */
-export function decodeRow(row: FeedRow, services: string[], dict: FeedDictionaries, generatedAt: string): CellState {
+export function decodeRow(row: FeedRow, services: string[], dict: FeedDictionaries, t0: number): CellState {
   const [id, tier, region, statuses, e, p, u, r, ov, dv, since, last, reasons] = row;
-  const base = epochS(generatedAt)!;
-  const at = (ago: number | null) => (ago === null ? null : new Date((base - ago) * 1000).toISOString());
+  const at = (s: number | null) => (s === null ? null : new Date((t0 + s) * 1000).toISOString());
   const out: ServiceState[] = [];
   for (let i = 0; i < services.length; i++) {
     const code = statuses[i];
@@ -165,23 +179,23 @@ export function decodeFeed(feed: Omit<FleetFeed, "etag">): FleetHealth {
     generatedAt: feed.generatedAt,
     services: feed.services,
     counts: feed.counts,
-    cells: feed.rows.map((r) => decodeRow(r, feed.services, feed.dict, feed.generatedAt)),
+    cells: feed.rows.map((r) => decodeRow(r, feed.services, feed.dict, feed.t0)),
   };
 }
 
 /**
- * The positions whose row key differs between two feeds, or null when a delta cannot say it: a
- * different list of cells or of services (a full feed is sent instead).
+ * The positions whose row differs between two feeds, or null when a delta cannot say it: other
+ * cells, services, `dict` or `t0` (row indexes and times would mean something else; the whole feed
+ * is sent instead).
  */
-export function diffFeed(
-  prev: { keys: string[]; ids: string[]; services: string[] },
-  next: { keys: string[]; ids: string[]; services: string[] },
-): number[] | null {
-  if (prev.ids.length !== next.ids.length || prev.services.join() !== next.services.join()) return null;
+export function diffFeed(prev: EncodedFeed, next: EncodedFeed): number[] | null {
+  const same = (a: EncodedFeed["head"], b: EncodedFeed["head"]) =>
+    a.t0 === b.t0 && JSON.stringify([a.services, a.dict]) === JSON.stringify([b.services, b.dict]);
+  if (prev.ids.length !== next.ids.length || !same(prev.head, next.head)) return null;
   const changed: number[] = [];
   for (let i = 0; i < next.ids.length; i++) {
     if (prev.ids[i] !== next.ids[i]) return null;
-    if (prev.keys[i] !== next.keys[i]) changed.push(i);
+    if (prev.rows[i] !== next.rows[i]) changed.push(i);
   }
   return changed;
 }
@@ -193,6 +207,6 @@ export function diffFeed(
 export function applyDelta(prev: FleetHealth, delta: FleetFeedDelta): FleetHealth {
   if (delta.size !== prev.cells.length) throw new Error(`a delta for ${delta.size} cells cannot apply to ${prev.cells.length}`);
   const cells = prev.cells.slice();
-  for (const [i, row] of delta.changed) cells[i] = decodeRow(row, delta.services, delta.dict, delta.generatedAt);
+  for (const [i, row] of delta.changed) cells[i] = decodeRow(row, delta.services, delta.dict, delta.t0);
   return { generatedAt: delta.generatedAt, services: delta.services, counts: delta.counts, cells };
 }

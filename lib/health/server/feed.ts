@@ -3,55 +3,46 @@
 // this process still remembers the tab's version, the whole feed otherwise.
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { diffFeed, encodeFeed, type FleetFeed, type FleetFeedDelta } from "../feed";
+import { deltaJson, diffFeed, type EncodedFeed, encodeFeed, feedIdentity, feedJson } from "../feed";
 import type { Thresholds } from "../thresholds";
 import { loadFleetHealth } from "./store";
 
 export interface FeedSnapshot {
-  feed: FleetFeed;
-  ids: string[];
-  keys: string[];
+  etag: string;
+  encoded: EncodedFeed;
+  /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends, and the page's initial data). */
+  json: string;
 }
 
 /** Recent versions of the feed, by ETag, for deltas: a handful of refreshes back, per process. */
 const REMEMBERED = 16;
-type Remembered = { ids: string[]; keys: string[]; services: string[] };
-const g = globalThis as unknown as { cellplaneFeeds?: Map<string, Remembered> };
+const g = globalThis as unknown as { cellplaneFeeds?: Map<string, EncodedFeed> };
 const remembered = () => (g.cellplaneFeeds ??= new Map());
 
 /** The fleet's current feed (one query on current state, as loadFleetHealth). */
 export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<FeedSnapshot> {
-  const health = await loadFleetHealth(pool, t, now);
-  const { feed, keys } = encodeFeed(health);
+  const encoded = encodeFeed(await loadFleetHealth(pool, t, now));
   const hash = createHash("sha256");
-  hash.update(JSON.stringify([feed.services, feed.counts]));
-  for (const k of keys) hash.update(k).update("\n");
+  for (const part of feedIdentity(encoded)) hash.update(part).update("\n");
   const etag = `"f${hash.digest("base64url").slice(0, 22)}"`;
-  const ids = health.cells.map((c) => c.id);
   const memory = remembered();
   memory.delete(etag);
-  memory.set(etag, { ids, keys, services: feed.services });
+  memory.set(etag, encoded);
   while (memory.size > REMEMBERED) memory.delete(memory.keys().next().value!);
-  return { feed: { ...feed, etag }, ids, keys };
+  return { etag, encoded, json: feedJson(encoded, etag) };
 }
 
-export type FeedAnswer = { status: 304; etag: string } | { status: 200; etag: string; body: FleetFeed | FleetFeedDelta };
+export type FeedAnswer = { status: 304; etag: string } | { status: 200; etag: string; json: string };
 
 /**
  * What to send a tab: `ifNoneMatch` is the ETag it holds (304 when it is current), `since` the
  * version to send a delta from (the same ETag; a delta only when this process remembers it).
  */
 export function answerFeed(current: FeedSnapshot, ifNoneMatch: string | null, since: string | null): FeedAnswer {
-  const etag = current.feed.etag;
+  const { etag } = current;
   if (ifNoneMatch?.split(",").some((t) => t.trim() === etag)) return { status: 304, etag };
   const before = since ? remembered().get(since) : undefined;
-  if (since && before) {
-    const changed = diffFeed(before, { ids: current.ids, keys: current.keys, services: current.feed.services });
-    if (changed) {
-      const { rows, ...common } = current.feed;
-      const delta: FleetFeedDelta = { ...common, from: since, size: rows.length, changed: changed.map((i) => [i, rows[i]!]) };
-      return { status: 200, etag, body: delta };
-    }
-  }
-  return { status: 200, etag, body: current.feed };
+  const changed = since && before ? diffFeed(before, current.encoded) : null;
+  if (since && changed) return { status: 200, etag, json: deltaJson(current.encoded, etag, since, changed) };
+  return { status: 200, etag, json: current.json };
 }

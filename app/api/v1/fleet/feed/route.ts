@@ -12,5 +12,5 @@ export const GET = withApi({ scope: "fleet:read", allowSession: true }, async (r
   const answer = answerFeed(current, req.headers.get("if-none-match"), req.nextUrl.searchParams.get("since"));
   const headers = { ETag: answer.etag, "Cache-Control": "private, no-cache" };
   if (answer.status === 304) return new Response(null, { status: 304, headers });
-  return Response.json(answer.body, { headers });
+  return new Response(answer.json, { headers: { ...headers, "Content-Type": "application/json" } });
 });
