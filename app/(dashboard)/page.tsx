@@ -1,19 +1,26 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { FleetOverview, FleetSkeleton } from "@/components/health/fleet-overview";
+import { FleetOverview } from "@/components/health/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/server/session";
 import { pool } from "@/lib/db";
 import { currentFeed } from "@/lib/health/server/feed";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
-import type { Thresholds } from "@/lib/health/thresholds";
 
 export const metadata: Metadata = { title: "Fleet health" };
 
+/**
+ * The fleet's current state is part of the page's own response: the heatmap is rendered on the
+ * server with the compact feed, which also becomes the live query's first data in the browser. It
+ * travels as one JSON string (parsed natively in the browser) rather than as thousands of nested
+ * arrays in the RSC payload. It is deliberately not a Suspense boundary of its own: React reveals
+ * streamed boundaries at most every 300 ms, so a boundary more before the tiles is a wait more.
+ */
 export default async function HomePage() {
   await requireUser();
   const t = await currentThresholds();
+  const { json } = await currentFeed(pool(), t, new Date());
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
   return (
     <>
@@ -24,20 +31,7 @@ export default async function HomePage() {
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>
-      <Suspense fallback={<FleetSkeleton />}>
-        <LiveFleet thresholds={t} />
-      </Suspense>
+      <FleetOverview initial={json} thresholds={t} />
     </>
   );
-}
-
-/**
- * The fleet's current state, streamed in the page's own response: the heatmap is rendered on the
- * server with the compact feed, which also becomes the live query's first data in the browser. It
- * travels as one JSON string (parsed natively in the browser) rather than as thousands of nested
- * arrays in the RSC payload.
- */
-async function LiveFleet({ thresholds }: { thresholds: Thresholds }) {
-  const { json } = await currentFeed(pool(), thresholds, new Date());
-  return <FleetOverview initial={json} thresholds={thresholds} />;
 }

@@ -85,7 +85,7 @@ export function FleetOverview({ initial, thresholds }: { initial?: string; thres
   return <Overview data={query.data.health} thresholds={thresholds} />;
 }
 
-export function FleetSkeleton() {
+function FleetSkeleton() {
   return (
     <div className="space-y-4" role="status" aria-busy="true" aria-label="Loading the fleet's health">
       <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
