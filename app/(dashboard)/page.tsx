@@ -12,15 +12,16 @@ export const metadata: Metadata = { title: "Fleet health" };
 
 /**
  * The fleet's current state is part of the page's own response: the heatmap is rendered on the
- * server with the compact feed, which also becomes the live query's first data in the browser. It
- * travels as one JSON string (parsed natively in the browser) rather than as thousands of nested
- * arrays in the RSC payload. It is deliberately not a Suspense boundary of its own: React reveals
+ * server with the compact feed — its lite form, statuses and versions, which is what the tiles
+ * paint — and that becomes the live query's first data in the browser, whose first poll brings the
+ * values, times and reasons. It travels as one JSON string (parsed natively in the browser) rather
+ * than as thousands of nested arrays in the RSC payload. It is deliberately not a Suspense boundary of its own: React reveals
  * streamed boundaries at most every 300 ms, so a boundary more before the tiles is a wait more.
  */
 export default async function HomePage() {
   await requireUser();
   const t = await currentThresholds();
-  const { json } = await currentFeed(pool(), t, new Date());
+  const { liteJson } = await currentFeed(pool(), t, new Date());
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
   return (
     <>
@@ -31,7 +32,7 @@ export default async function HomePage() {
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>
-      <FleetOverview initial={json} thresholds={t} />
+      <FleetOverview initial={liteJson} thresholds={t} />
     </>
   );
 }

@@ -44,7 +44,8 @@ export function useFleetFeed(initialJson?: string) {
     queryKey: healthKeys.feed(),
     queryFn: ({ signal }) => fetchFeed(client.getQueryData<LiveFleet>(healthKeys.feed()), signal),
     initialData,
-    initialDataUpdatedAt: initial ? Date.parse(initial.generatedAt) : undefined,
+    // A lite first feed (statuses and versions) is stale at once: the first poll, on mount, brings the rest.
+    initialDataUpdatedAt: initial ? (initial.lite ? 0 : Date.parse(initial.generatedAt)) : undefined,
     refetchInterval: FEED_REFRESH_MS,
     refetchIntervalInBackground: false,
     // Cells keep their objects across deltas by design; deep comparison would only cost time.

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { applyDelta, decodeFeed, deltaJson, diffFeed, encodeFeed, type FleetFeed, type FleetFeedDelta, feedJson } from "./feed";
+import {
+  applyDelta,
+  decodeFeed,
+  deltaJson,
+  diffFeed,
+  encodeFeed,
+  type FleetFeed,
+  type FleetFeedDelta,
+  feedJson,
+  liteFeedJson,
+} from "./feed";
 import type { CellState, FleetHealth, ServiceState } from "./fleet-health";
 
 const svc = (service: string, o: Partial<ServiceState> = {}): ServiceState => ({
@@ -60,6 +70,24 @@ describe("the compact feed", () => {
     });
     expect(back.cells[0]!.services[1]).toMatchObject({ status: "red", reasons: ["error rate 4.0% ≥ 1.0%"], errorRate: 0.04 });
     expect(back.cells[1]!.services[0]).toMatchObject({ observedVersion: "v2.5.0", desiredVersion: "v2.5.1" });
+  });
+
+  it("the lite form (the page's first paint) has statuses and versions, and nothing else", () => {
+    const lite = JSON.parse(liteFeedJson(encodeFeed(health), '"l1"')) as FleetFeed;
+    expect(lite.lite).toBe(true);
+    const cells = decodeFeed(lite).cells;
+    expect(cells.map((c) => [c.id, c.status, c.services.map((s) => [s.status, s.observedVersion, s.desiredVersion])])).toEqual([
+      [
+        "smb-eu-1",
+        "red",
+        [
+          ["green", "v2.4.1", "v2.4.1"],
+          ["red", "v2.4.1", "v2.4.1"],
+        ],
+      ],
+      ["enterprise-us-1", "green", [["green", "v2.5.0", "v2.5.1"]]],
+    ]);
+    expect(cells[0]!.services[1]).toMatchObject({ errorRate: null, p99Ms: null, since: null, lastSampleAt: null, reasons: [] });
   });
 
   it("is several times smaller than the same fleet as objects", () => {

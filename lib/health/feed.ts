@@ -59,6 +59,11 @@ interface FeedCommon {
 /** The whole fleet. */
 export interface FleetFeed extends FeedCommon {
   rows: FeedRow[];
+  /**
+   * Set on the page's first paint only: rows hold statuses and versions, their values, times and
+   * reasons are empty lists; the browser asks the feed for the rest right after.
+   */
+  lite?: true;
 }
 
 /** What changed since the feed with ETag `from`: the rows to replace, by position (the cell list is the same). */
@@ -84,11 +89,12 @@ function indexer(values: Iterable<string | null>): { list: string[]; index: (v: 
   return { list, index: (v) => (v === null ? -1 : at.get(v)!) };
 }
 
-/** A feed before its ETag: everything but the rows, and each row's JSON text. */
+/** A feed before its ETag: everything but the rows, and each row's JSON text (whole, and lite). */
 export interface EncodedFeed {
-  head: Omit<FleetFeed, "etag" | "rows">;
+  head: Omit<FleetFeed, "etag" | "rows" | "lite">;
   ids: string[];
   rows: string[];
+  lite: string[];
 }
 
 /** The feed of `health`. */
@@ -105,6 +111,7 @@ export function encodeFeed(health: FleetHealth): EncodedFeed {
   const t0 = Math.floor(Date.parse(health.generatedAt) / 3_600_000) * 3_600;
   const rel = (iso: string | null) => (iso === null ? null : epochS(iso)! - t0);
   const ids: string[] = [];
+  const lite: string[] = [];
   const rows = health.cells.map((c) => {
     const by = new Map(c.services.map((s) => [s.service, s]));
     const at = slots.map((s) => by.get(s) ?? null);
@@ -125,9 +132,10 @@ export function encodeFeed(health: FleetHealth): EncodedFeed {
       pick((s) => rel(s.lastSampleAt), null),
       pick((s) => s.reasons, []),
     ];
+    lite.push(JSON.stringify([row[0], row[1], row[2], row[3], [], [], [], [], row[8], row[9], [], [], []]));
     return JSON.stringify(row);
   });
-  return { head: { v: FEED_VERSION, generatedAt: health.generatedAt, t0, services: slots, counts: health.counts, dict }, ids, rows };
+  return { head: { v: FEED_VERSION, generatedAt: health.generatedAt, t0, services: slots, counts: health.counts, dict }, ids, rows, lite };
 }
 
 /** What an ETag covers: everything but generatedAt. */
@@ -139,6 +147,11 @@ export function feedIdentity(e: EncodedFeed): string[] {
 /** The whole feed's JSON text. */
 export function feedJson(e: EncodedFeed, etag: string): string {
   return `${JSON.stringify({ ...e.head, etag }).slice(0, -1)},"rows":[${e.rows.join(",")}]}`;
+}
+
+/** The page's first paint: statuses and versions only (see FleetFeed.lite). */
+export function liteFeedJson(e: EncodedFeed, etag: string): string {
+  return `${JSON.stringify({ ...e.head, etag, lite: true }).slice(0, -1)},"rows":[${e.lite.join(",")}]}`;
 }
 
 /** A delta's JSON text: the rows at `changed`, to apply to the feed with ETag `from`. */

@@ -3,15 +3,17 @@
 // this process still remembers the tab's version, the whole feed otherwise.
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { deltaJson, diffFeed, type EncodedFeed, encodeFeed, feedIdentity, feedJson } from "../feed";
+import { deltaJson, diffFeed, type EncodedFeed, encodeFeed, feedIdentity, feedJson, liteFeedJson } from "../feed";
 import type { Thresholds } from "../thresholds";
 import { loadFleetHealth } from "./store";
 
 export interface FeedSnapshot {
   etag: string;
   encoded: EncodedFeed;
-  /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends, and the page's initial data). */
+  /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends). */
   json: string;
+  /** Statuses and versions only, for the page's first paint; its ETag is never current, so the browser's first poll gets the rest. */
+  liteJson: string;
 }
 
 /** Recent versions of the feed, by ETag, for deltas: a handful of refreshes back, per process. */
@@ -29,7 +31,7 @@ export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, n
   memory.delete(etag);
   memory.set(etag, encoded);
   while (memory.size > REMEMBERED) memory.delete(memory.keys().next().value!);
-  return { etag, encoded, json: feedJson(encoded, etag) };
+  return { etag, encoded, json: feedJson(encoded, etag), liteJson: liteFeedJson(encoded, `"l${etag.slice(2)}`) };
 }
 
 export type FeedAnswer = { status: 304; etag: string } | { status: 200; etag: string; json: string };
