@@ -1,13 +1,16 @@
 "use client";
 // The cell × service heatmap: one tile per pair, grouped by tier then region. Virtualised rows so
 // thousands of cells stay smooth; one roving tab stop with arrow-key navigation; a details panel
-// follows hover and focus. Tiles link to their cell without prefetching it (hundreds of visible
-// links would each fetch a page the user is unlikely to open). The panel has a state of its own (a small store), so hovering re-renders
+// follows hover and focus. Tiles are plain links with one class, and the grid handles their hover,
+// focus, keys and clicks (client-side navigation, no prefetching: hundreds of visible links would
+// each fetch a page the user is unlikely to open), so a tile costs little to render, send and
+// hydrate. The panel has a state of its own (a small store), so hovering re-renders
 // the panel and not the grid, and only the panel keeps a clock ("5s ago") while it is open.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { CellState, ServiceState } from "@/lib/health/fleet-health";
+import styles from "./heatmap.module.css";
 import { fmtAgo, fmtMs, fmtPct, STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
 
 const TILE = 18;
@@ -57,6 +60,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
   const [tip] = useState(createTipStore);
   const [focusIdx, setFocusIdx] = useState(0);
   const pendingFocus = useRef<number | null>(null);
+  const router = useRouter();
 
   useLayoutEffect(() => {
     const el = parentRef.current;
@@ -133,7 +137,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
     count: rows.length,
     getScrollElement: () => parentRef.current,
     estimateSize: (i) => (rows[i]!.kind === "header" ? HEADER_H : ROW_H),
-    overscan: 6,
+    overscan: 3,
     initialRect: INITIAL_RECT,
   });
 
@@ -171,38 +175,57 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
     return true;
   };
 
+  // Tiles are plain links; hover, focus, keys and clicks are handled once, on the grid.
+  const tileOf = (target: EventTarget) => (target as Element).closest?.<HTMLElement>("[data-tile]") ?? null;
+  const place = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    const p = parentRef.current!.getBoundingClientRect();
+    tip.set({ idx: Number(el.dataset.tile), x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
+  };
+  const grid = {
+    onMouseOver: (e: React.MouseEvent) => {
+      const el = tileOf(e.target);
+      if (el) place(el);
+    },
+    onFocus: (e: React.FocusEvent) => {
+      const el = tileOf(e.target);
+      if (!el) return;
+      setFocusIdx(Number(el.dataset.tile));
+      place(el);
+    },
+    onBlur: (e: React.FocusEvent) => {
+      if (tileOf(e.target)) tip.set(null);
+    },
+    onKeyDown: (e: React.KeyboardEvent) => {
+      const el = tileOf(e.target);
+      if (el && move(Number(el.dataset.tile), e.key)) e.preventDefault();
+    },
+    // Client-side navigation for the links inside (a new tab, a download etc. stay the browser's).
+    onClick: (e: React.MouseEvent) => {
+      const a = (e.target as Element).closest?.<HTMLAnchorElement>("a[data-nav]");
+      if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      router.push(a.getAttribute("href")!);
+    },
+  };
+
   const renderTile = (cell: CellState, svc: ServiceState) => {
     const idx = tileIndex.get(`${cell.id}/${svc.service}`)!;
-    const place = (el: HTMLElement) => {
-      const r = el.getBoundingClientRect();
-      const p = parentRef.current!.getBoundingClientRect();
-      tip.set({ idx, x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
-    };
     return (
-      <Link
+      <a
         key={svc.service}
         href={`/cells/${cell.id}?service=${svc.service}`}
-        prefetch={false}
+        data-nav=""
         role="gridcell"
         data-tile={idx}
         data-testid={`tile-${cell.id}-${svc.service}`}
         data-status={svc.status}
         tabIndex={idx === focusIdx ? 0 : -1}
         aria-label={`${cell.id} ${svc.service}: ${STATUS_LABEL[svc.status]}${svc.reasons.length ? ` (${svc.reasons.join(", ")})` : ""}, version ${svc.observedVersion ?? "unknown"}`}
-        className={`flex items-center justify-center rounded-[3px] ${STATUS_BG[svc.status]} outline-offset-1 transition-colors hover:ring-2 hover:ring-slate-900/40 focus-visible:outline-2 focus-visible:outline-indigo-600`}
-        style={{ width: TILE, height: TILE }}
-        onMouseEnter={(e) => place(e.currentTarget)}
-        onFocus={(e) => {
-          setFocusIdx(idx);
-          place(e.currentTarget);
-        }}
-        onBlur={() => tip.set(null)}
-        onKeyDown={(e) => {
-          if (move(idx, e.key)) e.preventDefault();
-        }}
+        className={`${styles.tile} ${STATUS_BG[svc.status]}`}
       >
-        <StatusGlyph status={svc.status} className="h-2.5 w-2.5" />
-      </Link>
+        <StatusGlyph status={svc.status} className={styles.glyph} />
+      </a>
     );
   };
 
@@ -218,6 +241,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
         aria-rowcount={rows.length}
         data-testid="heatmap"
         onMouseLeave={() => tip.set(null)}
+        {...grid}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((vi) => {
@@ -256,15 +280,15 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                         <div className="flex">
                           {g.cells.map(({ cell }) => (
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
-                              <Link
+                              <a
                                 href={`/cells/${cell.id}`}
-                                prefetch={false}
+                                data-nav=""
                                 tabIndex={-1}
                                 className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700"
                                 title={cell.id}
                               >
                                 {cell.id}
-                              </Link>
+                              </a>
                               <div className="flex" style={{ gap: GAP }}>
                                 {cell.services.filter((s) => services.includes(s.service)).map((svc) => renderTile(cell, svc))}
                               </div>
