@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/server/session";
 import { pool } from "@/lib/db";
-import { currentFeed } from "@/lib/health/server/feed";
+import { currentLiteFeed } from "@/lib/health/server/feed";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 
 export const metadata: Metadata = { title: "Fleet health" };
@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Fleet health" };
 export default async function HomePage() {
   await requireUser();
   const t = await currentThresholds();
-  const { liteJson } = await currentFeed(pool(), t, new Date());
+  const liteJson = await currentLiteFeed(pool(), t, new Date());
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
   return (
     <>

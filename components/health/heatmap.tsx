@@ -26,6 +26,7 @@ type Row =
 
 interface Tile {
   cell: CellState;
+  cellIndex: number;
   svc: ServiceState;
   row: number;
 }
@@ -75,9 +76,8 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
   const GROUP_PAD = 16;
 
   // Tier headers, then lines packed with region groups (a wide region wraps onto more lines).
-  const { rows, tiles, tileIndex } = useMemo(() => {
+  const { rows, offset, rowOf, shown } = useMemo(() => {
     const rows: Row[] = [];
-    const tiles: Tile[] = [];
     const usable = Math.max(blockW + GROUP_PAD, width - 8);
     const perLine = Math.max(1, Math.floor((usable - GROUP_PAD) / blockW));
     let i = 0;
@@ -120,18 +120,40 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
       }
       i = j;
     }
-    const tileIndex = new Map<string, number>();
+    // Tiles are numbered in cell order, each cell's shown services in turn: tile numbers come from
+    // per-cell offsets, not from an object per tile (25,000 of them for 5,000 cells).
+    const shown = new Set(services);
+    const offset = new Int32Array(cells.length + 1);
+    for (let c = 0; c < cells.length; c++) {
+      let n = 0;
+      for (const s of cells[c]!.services) if (shown.has(s.service)) n++;
+      offset[c + 1] = offset[c]! + n;
+    }
+    const rowOf = new Int32Array(cells.length);
     rows.forEach((row, r) => {
-      if (row.kind !== "line") return;
-      for (const { cell } of row.cells) {
-        for (const svc of cell.services.filter((s) => services.includes(s.service))) {
-          tileIndex.set(`${cell.id}/${svc.service}`, tiles.length);
-          tiles.push({ cell, svc, row: r });
-        }
-      }
+      if (row.kind === "line") for (const p of row.cells) rowOf[p.index] = r;
     });
-    return { rows, tiles, tileIndex };
+    return { rows, offset, rowOf, shown };
   }, [cells, services, width, blockW]);
+  const tileCount = offset[cells.length]!;
+  const shownOf = (cell: CellState) => cell.services.filter((s) => shown.has(s.service));
+  /** Tile number `idx`: its cell (by binary search over the offsets), service and row. */
+  const tileAt = (idx: number): Tile | undefined => {
+    if (idx < 0 || idx >= tileCount) return undefined;
+    let lo = 0,
+      hi = cells.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offset[mid]! <= idx) lo = mid;
+      else hi = mid - 1;
+    }
+    const cell = cells[lo]!;
+    return { cell, cellIndex: lo, svc: shownOf(cell)[idx - offset[lo]!]!, row: rowOf[lo]! };
+  };
+  const tileNumber = (cellIndex: number, service: string) => {
+    const at = shownOf(cells[cellIndex]!).findIndex((s) => s.service === service);
+    return offset[cellIndex]! + Math.max(0, at);
+  };
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -151,9 +173,9 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
   });
 
   const move = (from: number, key: string) => {
-    const here = tiles[from]!;
+    const here = tileAt(from)!;
     let to = from;
-    if (key === "ArrowRight") to = Math.min(tiles.length - 1, from + 1);
+    if (key === "ArrowRight") to = Math.min(tileCount - 1, from + 1);
     else if (key === "ArrowLeft") to = Math.max(0, from - 1);
     else if (key === "ArrowDown" || key === "ArrowUp") {
       const dir = key === "ArrowDown" ? 1 : -1;
@@ -162,16 +184,16 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
       const target = rows[r];
       if (target?.kind === "line") {
         const current = rows[here.row] as Extract<Row, { kind: "line" }>;
-        const pos = current.cells.findIndex((c) => c.cell.id === here.cell.id);
-        const dest = target.cells[Math.min(pos, target.cells.length - 1)]!.cell;
-        to = tileIndex.get(`${dest.id}/${here.svc.service}`) ?? tileIndex.get(`${dest.id}/${dest.services[0]?.service}`) ?? from;
+        const pos = current.cells.findIndex((c) => c.index === here.cellIndex);
+        const dest = target.cells[Math.min(pos, target.cells.length - 1)]!;
+        to = tileNumber(dest.index, here.svc.service);
       }
     } else if (key === "Home") to = 0;
-    else if (key === "End") to = tiles.length - 1;
+    else if (key === "End") to = tileCount - 1;
     else return false;
     setFocusIdx(to);
     pendingFocus.current = to;
-    virtualizer.scrollToIndex(tiles[to]!.row, { align: "auto" });
+    virtualizer.scrollToIndex(tileAt(to)!.row, { align: "auto" });
     return true;
   };
 
@@ -209,8 +231,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
     },
   };
 
-  const renderTile = (cell: CellState, svc: ServiceState) => {
-    const idx = tileIndex.get(`${cell.id}/${svc.service}`)!;
+  const renderTile = (cell: CellState, svc: ServiceState, idx: number) => {
     return (
       <a
         key={svc.service}
@@ -278,7 +299,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                           {g.total > g.cells.length ? " (cont.)" : ""}
                         </div>
                         <div className="flex">
-                          {g.cells.map(({ cell }) => (
+                          {g.cells.map(({ cell, index }) => (
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
                               <a
                                 href={`/cells/${cell.id}`}
@@ -290,7 +311,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                                 {cell.id}
                               </a>
                               <div className="flex" style={{ gap: GAP }}>
-                                {cell.services.filter((s) => services.includes(s.service)).map((svc) => renderTile(cell, svc))}
+                                {shownOf(cell).map((svc, n) => renderTile(cell, svc, offset[index]! + n))}
                               </div>
                             </div>
                           ))}
@@ -304,15 +325,15 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
           })}
         </div>
       </div>
-      <TileDetails store={tip} tiles={tiles} width={width} />
+      <TileDetails store={tip} tileAt={tileAt} width={width} />
     </div>
   );
 });
 
 /** The details panel of the hovered or focused tile, with its own clock while open. */
-function TileDetails({ store, tiles, width }: { store: TipStore; tiles: Tile[]; width: number }) {
+function TileDetails({ store, tileAt, width }: { store: TipStore; tileAt: (idx: number) => Tile | undefined; width: number }) {
   const active = useSyncExternalStore(store.subscribe, store.get, () => null);
-  const activeTile = active ? tiles[active.idx] : undefined;
+  const activeTile = active ? tileAt(active.idx) : undefined;
   const [now, setNow] = useState(() => Date.now());
   const open = activeTile !== undefined;
   useEffect(() => {

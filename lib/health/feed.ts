@@ -97,8 +97,8 @@ export interface EncodedFeed {
   lite: string[];
 }
 
-/** The feed of `health`. */
-export function encodeFeed(health: FleetHealth): EncodedFeed {
+/** The feed of `health`; with `liteOnly`, only the lite rows (the page's first paint), not the whole ones. */
+export function encodeFeed(health: FleetHealth, liteOnly = false): EncodedFeed {
   // Sorted lists: the indexes depend only on which values the fleet has, not on which cell has them first.
   const tiers = indexer(health.cells.map((c) => c.tier));
   const regions = indexer(health.cells.map((c) => c.region));
@@ -117,22 +117,28 @@ export function encodeFeed(health: FleetHealth): EncodedFeed {
     const at = slots.map((s) => by.get(s) ?? null);
     const pick = <T>(f: (s: ServiceState) => T, none: T) => at.map((s) => (s ? f(s) : none));
     ids.push(c.id);
+    const tierIndex = tier(c.tier),
+      regionIndex = region(c.region),
+      statuses = at.map((s) => (s ? STATUS_CODE[s.status] : "-")).join(""),
+      observed = pick((s) => version(s.observedVersion), -1),
+      desired = pick((s) => version(s.desiredVersion), -1);
+    lite.push(JSON.stringify([c.id, tierIndex, regionIndex, statuses, [], [], [], [], observed, desired, [], [], []]));
+    if (liteOnly) return "";
     const row: FeedRow = [
       c.id,
-      tier(c.tier),
-      region(c.region),
-      at.map((s) => (s ? STATUS_CODE[s.status] : "-")).join(""),
+      tierIndex,
+      regionIndex,
+      statuses,
       pick((s) => bp(s.errorRate), null),
       pick((s) => whole(s.p99Ms), null),
       pick((s) => bp(s.cpu), null),
       pick((s) => whole(s.rps), null),
-      pick((s) => version(s.observedVersion), -1),
-      pick((s) => version(s.desiredVersion), -1),
+      observed,
+      desired,
       pick((s) => rel(s.since), null),
       pick((s) => rel(s.lastSampleAt), null),
       pick((s) => s.reasons, []),
     ];
-    lite.push(JSON.stringify([row[0], row[1], row[2], row[3], [], [], [], [], row[8], row[9], [], [], []]));
     return JSON.stringify(row);
   });
   return { head: { v: FEED_VERSION, generatedAt: health.generatedAt, t0, services: slots, counts: health.counts, dict }, ids, rows, lite };

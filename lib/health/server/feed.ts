@@ -12,8 +12,6 @@ export interface FeedSnapshot {
   encoded: EncodedFeed;
   /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends). */
   json: string;
-  /** Statuses and versions only, for the page's first paint; its ETag is never current, so the browser's first poll gets the rest. */
-  liteJson: string;
 }
 
 /** Recent versions of the feed, by ETag, for deltas: a handful of refreshes back, per process. */
@@ -31,7 +29,16 @@ export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, n
   memory.delete(etag);
   memory.set(etag, encoded);
   while (memory.size > REMEMBERED) memory.delete(memory.keys().next().value!);
-  return { etag, encoded, json: feedJson(encoded, etag), liteJson: liteFeedJson(encoded, `"l${etag.slice(2)}`) };
+  return { etag, encoded, json: feedJson(encoded, etag) };
+}
+
+/**
+ * The page's first paint: the lite feed (statuses and versions) as JSON. Its ETag is never a current
+ * one, so the browser's first poll brings the whole feed.
+ */
+export async function currentLiteFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<string> {
+  const encoded = encodeFeed(await loadFleetHealth(pool, t, now), true);
+  return liteFeedJson(encoded, `"l${now.getTime().toString(36)}"`);
 }
 
 export type FeedAnswer = { status: 304; etag: string } | { status: 200; etag: string; json: string };
