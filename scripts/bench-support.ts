@@ -218,6 +218,39 @@ export async function measure(runs: number, warmup: number, fn: () => Promise<un
   return { median, min: xs[0]!, max: xs[xs.length - 1]!, runs };
 }
 
+/**
+ * `fn` timed in turn with `floor` (floor, fn, floor, fn, …): on a machine whose load changes from one
+ * second to the next, each is compared with the floor measured in the same moments.
+ */
+export async function measureAgainst(
+  runs: number,
+  warmup: number,
+  floor: () => Promise<unknown>,
+  fn: () => Promise<unknown>,
+): Promise<{ t: Timing; floor: Timing }> {
+  const a: number[] = [],
+    b: number[] = [];
+  const time = async (f: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  for (let i = 0; i < warmup; i++) {
+    await floor();
+    await fn();
+  }
+  for (let i = 0; i < runs; i++) {
+    a.push(await time(floor));
+    b.push(await time(fn));
+  }
+  const stats = (xs: number[]): Timing => {
+    xs.sort((x, y) => x - y);
+    const mid = xs.length >> 1;
+    return { median: xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2, min: xs[0]!, max: xs[xs.length - 1]!, runs };
+  };
+  return { t: stats(b), floor: stats(a) };
+}
+
 export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 export const fmt = (t: Timing) => `median ${ms(t.median)} (min ${ms(t.min)}, max ${ms(t.max)}, ${t.runs} runs)`;
 
