@@ -1,5 +1,8 @@
 import fs from "node:fs";
-import { captureAction, expect, open, replayAction, signInAs, test, USERS, type DemoUser } from "./fixtures";
+import os from "node:os";
+import path from "node:path";
+import { E2E } from "../playwright.config";
+import { captureAction, cli, expect, open, replayAction, signInAs, test, USERS, type DemoUser } from "./fixtures";
 
 test.describe("sign-in and roles", () => {
   test("signed out, any page redirects to the sign-in page", async ({ page }) => {
@@ -223,6 +226,35 @@ test.describe("audit log", () => {
     await expect(page).toHaveURL(/actor=system%3Aseed/);
     await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'));
     await expect(page.getByTestId("audit-row").first()).toContainText("system:seed");
-    await expect(page.getByText(/Page 1 of/)).toBeVisible();
+
+    // Pages of 50, newest first: page 2 continues where page 1 ends and keeps the filter. 55 flags
+    // imported through the CLI make more than a page of flag.create events by one actor.
+    const stamp = Date.now().toString(36);
+    const file = path.join(E2E.dataDir, `audit-pages-${stamp}.yaml`);
+    fs.writeFileSync(file, `flags:\n${Array.from({ length: 55 }, (_, i) => `  - key: auditPage${stamp}-${i}\n`).join("")}`);
+    cli(["import", "flags", file]);
+    fs.rmSync(file);
+    const actor = `cli:${os.userInfo().username}`;
+    await open(page, `/audit?actor=${encodeURIComponent(actor)}&action=flag.create`);
+    const total = Number((await page.getByText(/^\d+ events? · append-only/).textContent())!.match(/^(\d+)/)![1]);
+    expect(total).toBeGreaterThanOrEqual(55);
+    const pages = Math.ceil(total / 50);
+    await expect(page.getByText(`Page 1 of ${pages}`)).toBeVisible();
+    await expect(page.getByTestId("audit-row")).toHaveCount(50);
+    const firstPage = await page.getByTestId("audit-row").allTextContents();
+    const lastTimeOnPage1 = (await page.getByTestId("audit-row").last().locator("td").first().textContent())!;
+    await page.getByRole("link", { name: "Older →" }).click();
+    await expect(page).toHaveURL(/[?&]page=2\b/);
+    await expect(page).toHaveURL(/[?&]action=flag\.create\b/);
+    for (const row of await page.getByTestId("audit-row").allTextContents()) expect(row).toContain(actor);
+    await expect(page.getByText(`Page 2 of ${pages}`)).toBeVisible();
+    await expect(page.getByTestId("audit-row")).toHaveCount(Math.min(50, total - 50));
+    const secondPage = await page.getByTestId("audit-row").allTextContents();
+    expect(secondPage).not.toEqual(firstPage.slice(0, secondPage.length));
+    const firstTimeOnPage2 = (await page.getByTestId("audit-row").first().locator("td").first().textContent())!;
+    expect(firstTimeOnPage2 <= lastTimeOnPage1, `${firstTimeOnPage2} is not after ${lastTimeOnPage1}`).toBe(true);
+    await page.getByRole("link", { name: "← Newer" }).click();
+    await expect(page.getByText(`Page 1 of ${pages}`)).toBeVisible();
+    await expect(page.getByTestId("audit-row").first()).toHaveText(firstPage[0]!);
   });
 });

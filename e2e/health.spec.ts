@@ -1,3 +1,4 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
 
 const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({
@@ -27,6 +28,24 @@ test.describe("fleet health for SREs", () => {
     // The URL alone reproduces the view (linkable in an incident channel).
     await open(page, "/?tier=enterprise&service=voice");
     await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
+  });
+
+  test("the page's first response carries the tiles; the page then polls the compact feed with its ETag", async ({ page, loginAs }) => {
+    await loginAs("viewer");
+    // The HTML as sent, before any script runs: the tiles and the fleet's state are in it.
+    const html = await (await page.request.get("/?tier=enterprise")).text();
+    expect(html.match(/data-testid="tile-enterprise-[a-z0-9-]+-(sms|voice|video|whatsapp|email)"/g)).toHaveLength(3 * 5);
+    // In the browser, the refresh asks the feed with the ETag it holds, never the full health API:
+    // first that of the page's lite feed (statuses and versions), then the whole feed's.
+    const asked: { url: string; ifNoneMatch?: string }[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/api/v1/fleet/")) asked.push({ url: r.url(), ifNoneMatch: r.headers()["if-none-match"] });
+    });
+    await open(page, "/");
+    await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(asked.every((a) => a.url.includes("/api/v1/fleet/feed?since="))).toBe(true);
+    expect(asked.map((a) => a.ifNoneMatch?.slice(0, 2))).toEqual(['"l', ...asked.slice(1).map(() => '"f')]);
+    await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(16 * 5);
   });
 
   test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({
@@ -129,14 +148,37 @@ test.describe("fleet health for SREs", () => {
   test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ page, loginAs }) => {
     await loginAs("viewer");
     await open(page, "/?tier=smb");
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    const details = page.getByTestId("tile-details");
     const first = page.locator('[data-testid^="tile-"]').first();
+    const firstId = (await first.getAttribute("data-testid"))!;
+    const firstCell = firstId.replace(/^tile-/, "").replace(/-sms$/, "");
+    expect(firstId, "the first tile is a cell's first service").toBe(`tile-${firstCell}-sms`);
     await first.focus();
-    await expect(page.getByTestId("tile-details")).toBeVisible();
-    const before = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    await expect(details).toContainText(firstCell);
+    await expect(details).toContainText("sms");
+    // Right: the next service of the same cell, and the details follow.
     await page.keyboard.press("ArrowRight");
-    const after = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
-    expect(after).not.toBe(before);
-    expect(after).toMatch(/^tile-smb-/);
+    expect(await focused()).toBe(`tile-${firstCell}-voice`);
+    await expect(details).toContainText("voice");
+    // Down: the same service of the first cell on the next line of tiles.
+    const nextLineCell = await page.evaluate((cell) => {
+      const lines = [...document.querySelectorAll('[data-testid="heatmap"] [role="row"]')].filter((r) => r.querySelector("[data-cell]"));
+      const at = lines.findIndex((r) => r.querySelector(`[data-cell="${cell}"]`));
+      return lines[at + 1]?.querySelector("[data-cell]")?.getAttribute("data-cell") ?? null;
+    }, firstCell);
+    expect(nextLineCell, "more than one line of smb cells").not.toBeNull();
+    await page.keyboard.press("ArrowDown");
+    expect(await focused()).toBe(`tile-${nextLineCell}-voice`);
+    await expect(details).toContainText(nextLineCell!);
+    // Up and Left come back the same way; Home is the first tile.
+    await page.keyboard.press("ArrowUp");
+    expect(await focused()).toBe(`tile-${firstCell}-voice`);
+    await page.keyboard.press("ArrowLeft");
+    expect(await focused()).toBe(firstId);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Home");
+    expect(await focused()).toBe(firstId);
   });
 });
 
@@ -186,8 +228,13 @@ test.describe("telemetry and health APIs", () => {
     const body = await res.json();
     expect(body.cells).toHaveLength(16);
     expect(body.cells[0].services[0]).toHaveProperty("observedVersion");
+    // The served OpenAPI document describes this response: the body validates against its schema.
     const doc = await (await request.get("/api/v1/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(doc.paths["/api/v1/telemetry"].post).toBeDefined();
+    const op = doc.paths["/api/v1/fleet/health"].get;
+    expect(JSON.stringify(op)).toContain("fleet:read");
+    const validate = new Ajv2020({ strict: false }).compile(op.responses["200"].content["application/json"].schema);
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...body, cells: [{ ...body.cells[0], services: "none" }] })).toBe(false);
   });
 });

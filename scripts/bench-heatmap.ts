@@ -6,15 +6,23 @@
 //   floor       one raw `pg` query reading status, values and versions of all 5,000 pairs from the
 //               current-state tables (service_health + cell_services + cells)
 //   data load   loadFleetHealth() — what the global view and GET /api/v1/fleet/health call
-//   GET /       the full HTML of the global view from the app server (production build), signed in
+//   GET /       the full HTML of the global view from the app server (production build), signed in:
+//               the heatmap rendered with the fleet's state
 //   API         GET /api/v1/fleet/health with the session cookie
+//   feed        GET /api/v1/fleet/feed with the session cookie (what the global view polls), whole,
+//               and unchanged (If-None-Match → 304)
 //   contrast    latest sample per pair with DISTINCT ON over the history table
-// Targets: data load ≤ 2× floor, GET / ≤ 4× floor.
+//   feed (in process) currentFeed(): the data load, the feed's encoding and its ETag
+// Each figure is timed in turn with the floor (floor, figure, floor, …) and compared with the floor
+// of those same moments. Targets: data load ≤ 2× floor, GET / ≤ 4× floor, the feed's server time
+// (in process) ≤ 2× floor. The browser's side (first tile, hover, idle, first-load JS) is bench:ui.
 import { parseArgs } from "node:util";
 import { audited } from "@/lib/audit/server/record";
+import zlib from "node:zlib";
 import { createUser } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
+import { currentFeed } from "@/lib/health/server/feed";
 import { ingestSamples, loadFleetHealth } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
@@ -22,7 +30,20 @@ import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet } from 
 import type { Fault } from "@/lib/simulator/faults";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
-import { benchPool, Cleanup, fmt, getPage, log, measure, ms, productionServer, scratchDatabase, signIn } from "./bench-support";
+import {
+  benchPool,
+  Cleanup,
+  fmt,
+  getPage,
+  log,
+  measure,
+  measureAgainst,
+  ms,
+  productionServer,
+  scratchDatabase,
+  signIn,
+  type Timing,
+} from "./bench-support";
 
 const { values: args } = parseArgs({
   options: {
@@ -153,17 +174,22 @@ await cleanup.guard(async () => {
   );
 
   // ---- measure in process -----------------------------------------------------------------
+  // Each figure is timed in turn with the floor (floor, figure, floor, figure, …), so the ratio holds
+  // even when the machine's load changes between the figures.
   let rows = 0;
-  const floor = await measure(RUNS, WARMUP, async () => {
+  const floorQuery = async () => {
     rows = (await pool.query(FLOOR_SQL)).rowCount ?? 0;
-  });
+  };
+  const floor = await measure(RUNS, WARMUP, floorQuery);
   log(`floor (raw pg, ${rows} rows): ${fmt(floor)}`);
   let counts = "";
-  const load = await measure(RUNS, WARMUP, async () => {
+  const load = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
     const h = await loadFleetHealth(pool, DEFAULT_THRESHOLDS, new Date());
     counts = JSON.stringify(h.counts);
   });
-  log(`data load (loadFleetHealth): ${fmt(load)}; cells by status ${counts}`);
+  log(`data load (loadFleetHealth): ${fmt(load.t)}; cells by status ${counts}`);
+  const encoded = await measureAgainst(RUNS, WARMUP, floorQuery, () => currentFeed(pool, DEFAULT_THRESHOLDS, new Date()));
+  log(`feed in process (currentFeed: data load, encoding, ETag): ${fmt(encoded.t)}`);
   const distinctOn = await measure(3, 1, () => pool.query(DISTINCT_ON_SQL));
   log(`contrast — latest sample per pair by DISTINCT ON over history: ${fmt(distinctOn)}`);
 
@@ -171,34 +197,61 @@ await cleanup.guard(async () => {
   const base = await productionServer(pg.url, Number(args.port), cleanup);
   const cookie = await signIn(base, ADMIN.email, ADMIN.password);
   let page = { status: 0, url: "", bytes: 0, hops: [] as string[] };
-  const home = await measure(RUNS, WARMUP, async () => {
+  const home = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
     page = await getPage(base, "/", cookie);
     if (page.status !== 200) throw new Error(`GET / ended at ${page.url} with HTTP ${page.status}`);
   });
   log(
-    `GET / (${page.hops.join(" → ")}; HTTP ${page.status}, ${(page.bytes / 1024).toFixed(0)} KiB of HTML, every hop timed): ${fmt(home)}`,
+    `GET / (${page.hops.join(" → ")}; HTTP ${page.status}, ${(page.bytes / 1024).toFixed(0)} KiB of HTML, every hop timed): ${fmt(home.t)}`,
   );
   let apiBytes = 0;
-  const api = await measure(RUNS, WARMUP, async () => {
+  const api = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
     const r = await getPage(base, "/api/v1/fleet/health", cookie);
     if (r.status !== 200) throw new Error(`GET /api/v1/fleet/health: HTTP ${r.status}`);
     apiBytes = r.bytes;
   });
-  log(`GET /api/v1/fleet/health (${(apiBytes / 1024).toFixed(0)} KiB of JSON): ${fmt(api)}`);
+  log(`GET /api/v1/fleet/health (${(apiBytes / 1024).toFixed(0)} KiB of JSON): ${fmt(api.t)}`);
+  let feedBody = Buffer.alloc(0),
+    etag = "";
+  const feed = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
+    const r = await fetch(`${base}/api/v1/fleet/feed`, { headers: { cookie, "accept-encoding": "identity" } });
+    if (r.status !== 200) throw new Error(`GET /api/v1/fleet/feed: HTTP ${r.status}`);
+    feedBody = Buffer.from(await r.arrayBuffer());
+    etag = r.headers.get("etag")!;
+  });
+  const feedGzip = zlib.gzipSync(feedBody).length;
+  log(
+    `GET /api/v1/fleet/feed (${(feedBody.length / 1024).toFixed(0)} KiB of JSON, ${(feedGzip / 1024).toFixed(0)} KiB gzip): ${fmt(feed.t)}`,
+  );
+  let notModified = 0;
+  const unchanged = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
+    const r = await fetch(`${base}/api/v1/fleet/feed?since=${encodeURIComponent(etag)}`, { headers: { cookie, "if-none-match": etag } });
+    await r.arrayBuffer();
+    notModified = r.status;
+  });
+  log(`GET /api/v1/fleet/feed unchanged (If-None-Match): HTTP ${notModified}, ${fmt(unchanged.t)}`);
 
   // ---- report ------------------------------------------------------------------------------
-  const ratio = (t: { median: number }) => t.median / floor.median;
-  const row = (label: string, t: { median: number }, target?: number) =>
-    `  ${label.padEnd(44)}${ms(t.median).padStart(10)}  ${`${ratio(t).toFixed(ratio(t) >= 10 ? 0 : 2)}×`.padStart(6)}` +
-    (target ? `   target ≤ ${target}×: ${ratio(t) <= target ? "met ✓" : "missed ✗"}` : "");
+  const row = (label: string, m: { t: Timing; floor: Timing } | Timing, target?: number) => {
+    const [t, f] = "floor" in m ? [m.t, m.floor] : [m, floor];
+    const ratio = t.median / f.median;
+    return (
+      `  ${label.padEnd(56)}${ms(t.median).padStart(10)}  ${`${ratio.toFixed(ratio >= 10 ? 0 : 2)}×`.padStart(6)}` +
+      ("floor" in m ? `  (floor ${ms(f.median)} meanwhile)` : "") +
+      (target ? `   target ≤ ${target}×: ${ratio <= target ? "met ✓" : "missed ✗"}` : "")
+    );
+  };
   console.log(
     [
       "",
-      `Heatmap benchmark — ${CELLS} cells × ${services.length} services, ${Number(n).toLocaleString("en")} history rows (medians of ${RUNS} after ${WARMUP} warm-up)`,
+      `Heatmap benchmark — ${CELLS} cells × ${services.length} services, ${Number(n).toLocaleString("en")} history rows (medians of ${RUNS} after ${WARMUP} warm-up; each figure timed in turn with the floor)`,
       row("floor: one raw pg query on current state", floor),
       row("data load: loadFleetHealth()", load, 2),
-      row(`GET / full HTML (${page.hops.join(" → ")})`, home, 4),
-      row("GET /api/v1/fleet/health (session)", api),
+      row("feed, in process: currentFeed() (load, encode, ETag)", encoded, 2),
+      row(`GET / full HTML (${page.hops.join(" → ")}, ${(page.bytes / 1024).toFixed(0)} KiB)`, home, 4),
+      row(`GET /api/v1/fleet/health (session, ${(apiBytes / 1024).toFixed(0)} KiB)`, api),
+      row(`GET /api/v1/fleet/feed (session, ${(feedBody.length / 1024).toFixed(0)} KiB, ${(feedGzip / 1024).toFixed(0)} KiB gzip)`, feed),
+      row(`GET /api/v1/fleet/feed unchanged → ${notModified}`, unchanged),
       row("contrast: DISTINCT ON latest sample (history)", distinctOn),
     ].join("\n"),
   );

@@ -17,20 +17,22 @@ export const log = (line: string) => console.log(`[bench] ${line}`);
 /** Things to undo, last first, on success, error or Ctrl-C. */
 export class Cleanup {
   private steps: { name: string; run: () => Promise<void> | void }[] = [];
-  private done = false;
+  private running?: Promise<void>;
   add(name: string, run: () => Promise<void> | void) {
     this.steps.push({ name, run });
   }
-  async run() {
-    if (this.done) return;
-    this.done = true;
-    for (const s of this.steps.reverse()) {
-      try {
-        await s.run();
-      } catch (e) {
-        console.error(`[bench] cleanup ${s.name}: ${(e as Error).message}`);
+  /** Undo everything once; a second caller (Ctrl-C while main fails) waits for the same run. */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const s of this.steps.reverse()) {
+        try {
+          await s.run();
+        } catch (e) {
+          console.error(`[bench] cleanup ${s.name}: ${(e as Error).message}`);
+        }
       }
-    }
+    })();
+    return this.running;
   }
   /** Run `main`, cleaning up whatever happens; exit 130 on Ctrl-C. */
   async guard(main: () => Promise<void>) {
@@ -214,6 +216,39 @@ export async function measure(runs: number, warmup: number, fn: () => Promise<un
   const mid = xs.length >> 1;
   const median = xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
   return { median, min: xs[0]!, max: xs[xs.length - 1]!, runs };
+}
+
+/**
+ * `fn` timed in turn with `floor` (floor, fn, floor, fn, …): on a machine whose load changes from one
+ * second to the next, each is compared with the floor measured in the same moments.
+ */
+export async function measureAgainst(
+  runs: number,
+  warmup: number,
+  floor: () => Promise<unknown>,
+  fn: () => Promise<unknown>,
+): Promise<{ t: Timing; floor: Timing }> {
+  const a: number[] = [],
+    b: number[] = [];
+  const time = async (f: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  for (let i = 0; i < warmup; i++) {
+    await floor();
+    await fn();
+  }
+  for (let i = 0; i < runs; i++) {
+    a.push(await time(floor));
+    b.push(await time(fn));
+  }
+  const stats = (xs: number[]): Timing => {
+    xs.sort((x, y) => x - y);
+    const mid = xs.length >> 1;
+    return { median: xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2, min: xs[0]!, max: xs[xs.length - 1]!, runs };
+  };
+  return { t: stats(b), floor: stats(a) };
 }
 
 export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;

@@ -4,13 +4,24 @@ import { FleetOverview } from "@/components/health/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
 import { requireUser } from "@/lib/auth/server/session";
+import { pool } from "@/lib/health/server/queries";
+import { currentLiteFeed } from "@/lib/health/server/feed";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 
 export const metadata: Metadata = { title: "Fleet health" };
 
+/**
+ * The fleet's current state is part of the page's own response: the heatmap is rendered on the
+ * server with the compact feed — its lite form, statuses and versions, which is what the tiles
+ * paint — and that becomes the live query's first data in the browser, whose first poll brings the
+ * values, times and reasons. It travels as one JSON string (parsed natively in the browser) rather
+ * than as thousands of nested arrays in the RSC payload. It is deliberately not a Suspense boundary of its own: React reveals
+ * streamed boundaries at most every 300 ms, so a boundary more before the tiles is a wait more.
+ */
 export default async function HomePage() {
   await requireUser();
   const t = await currentThresholds();
+  const liteJson = await currentLiteFeed(pool(), t, new Date());
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
   return (
     <>
@@ -21,7 +32,7 @@ export default async function HomePage() {
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>
-      <FleetOverview thresholds={t} />
+      <FleetOverview initial={liteJson} thresholds={t} />
     </>
   );
 }

@@ -1,17 +1,23 @@
 "use client";
+import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useMemo } from "react";
+import { memo, useCallback, useMemo } from "react";
 import { Card } from "@/components/page-header";
 import { STATUSES, type Status } from "@/lib/health/classify";
-import type { CellState, FleetHealth } from "@/lib/health/server/store";
+import type { CellState, FleetHealth } from "@/lib/health/fleet-health";
 import type { Thresholds } from "@/lib/health/thresholds";
-import { ComparisonCharts } from "./comparison-charts";
 import { Heatmap } from "./heatmap";
 import { STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
-import { useFleetHealth } from "./use-fleet-health";
+import { useFeedStatus, useFleetFeed } from "./use-fleet-feed";
 import { VersionMatrix } from "./version-matrix";
 
 const TIERS = ["canary", "smb", "enterprise"];
+
+// The charts (recharts) load after the page: they are not needed to paint the first tile.
+const ComparisonCharts = dynamic(() => import("./comparison-charts").then((m) => m.ComparisonCharts), {
+  ssr: false,
+  loading: () => <div className="h-[480px] animate-pulse rounded-lg bg-slate-100" />,
+});
 
 function useUrlState() {
   const params = useSearchParams();
@@ -61,47 +67,51 @@ function Select({
 }
 
 /**
- * The page ships only its shell; the fleet's data comes from GET /api/v1/fleet/health (the same
- * request that keeps it live), so a large fleet is never sent twice (HTML and RSC payload).
+ * The global view. The page renders it with the fleet's current feed (so tiles are in the first
+ * response, before any script runs); from then on the compact feed keeps it live. Nothing below
+ * re-renders while the fleet is unchanged: a 304 keeps the same data object.
  */
-export function FleetOverview({ initial, thresholds }: { initial?: FleetHealth; thresholds: Thresholds }) {
-  const query = useFleetHealth(initial);
+export function FleetOverview({ initial, thresholds }: { initial?: string; thresholds: Thresholds }) {
+  const query = useFleetFeed(initial);
   if (!query.data) {
     return query.error ? (
       <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
         The fleet's health could not be loaded: {(query.error as Error).message}
       </p>
     ) : (
-      <div className="space-y-4" role="status" aria-busy="true" aria-label="Loading the fleet's health">
-        <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
-        <div className="h-[480px] animate-pulse rounded-xl bg-slate-200/70" />
-      </div>
+      <FleetSkeleton />
     );
   }
+  return <Overview data={query.data.health} thresholds={thresholds} />;
+}
+
+function FleetSkeleton() {
   return (
-    <Overview
-      data={query.data}
-      isFetching={query.isFetching}
-      error={query.error}
-      dataUpdatedAt={query.dataUpdatedAt}
-      thresholds={thresholds}
-    />
+    <div className="space-y-4" role="status" aria-busy="true" aria-label="Loading the fleet's health">
+      <div className="h-16 animate-pulse rounded-xl bg-slate-200/70" />
+      <div className="h-[480px] animate-pulse rounded-xl bg-slate-200/70" />
+    </div>
   );
 }
 
-function Overview({
-  data,
-  isFetching,
-  error,
-  dataUpdatedAt,
-  thresholds,
-}: {
-  data: FleetHealth;
-  isFetching: boolean;
-  error: unknown;
-  dataUpdatedAt: number;
-  thresholds: Thresholds;
-}) {
+/** "Live · updated 12:00:03": the only part that changes on every poll. */
+function LiveStatus() {
+  const { dataUpdatedAt, isFetching, error } = useFeedStatus();
+  return (
+    <span className="ml-auto text-xs text-slate-400" aria-live="polite">
+      {error ? (
+        <span className="text-red-600">Live updates failing: {(error as Error).message}</span>
+      ) : (
+        <>
+          Live · updated {new Date(dataUpdatedAt).toLocaleTimeString()}
+          {isFetching ? " ·" : ""}
+        </>
+      )}
+    </span>
+  );
+}
+
+const Overview = memo(function Overview({ data, thresholds }: { data: FleetHealth; thresholds: Thresholds }) {
   const url = useUrlState();
   const tier = url.get("tier");
   const region = url.get("region");
@@ -110,7 +120,9 @@ function Overview({
   const version = url.get("version");
 
   const regions = useMemo(() => [...new Set(data.cells.map((c) => c.region))].sort(), [data.cells]);
-  const services = service ? data.services.filter((s) => s === service) : data.services;
+  const services = useMemo(() => (service ? data.services.filter((s) => s === service) : data.services), [data.services, service]);
+  const set = url.set;
+  const onVersion = useCallback((v: string | null) => set("version", v), [set]);
 
   const filtered: CellState[] = useMemo(
     () =>
@@ -147,16 +159,7 @@ function Overview({
             </span>
           </button>
         ))}
-        <span className="ml-auto text-xs text-slate-400" aria-live="polite">
-          {error ? (
-            <span className="text-red-600">Live updates failing: {(error as Error).message}</span>
-          ) : (
-            <>
-              Live · updated {new Date(dataUpdatedAt).toLocaleTimeString()}
-              {isFetching ? " ·" : ""}
-            </>
-          )}
-        </span>
+        <LiveStatus />
       </div>
 
       <div
@@ -192,8 +195,8 @@ function Overview({
       </div>
 
       <Card title="Deployment status — which cells run which version">
-        <VersionMatrix cells={filtered} services={services} version={version} onVersion={(v) => url.set("version", v)} />
+        <VersionMatrix cells={filtered} services={services} version={version} onVersion={onVersion} />
       </Card>
     </div>
   );
-}
+});

@@ -1,11 +1,16 @@
 "use client";
 // The cell × service heatmap: one tile per pair, grouped by tier then region. Virtualised rows so
 // thousands of cells stay smooth; one roving tab stop with arrow-key navigation; a details panel
-// follows hover and focus.
+// follows hover and focus. Tiles are plain links with one class, and the grid handles their hover,
+// focus, keys and clicks (client-side navigation, no prefetching: hundreds of visible links would
+// each fetch a page the user is unlikely to open), so a tile costs little to render, send and
+// hydrate. The panel has a state of its own (a small store), so hovering re-renders
+// the panel and not the grid, and only the panel keeps a clock ("5s ago") while it is open.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { CellState, ServiceState } from "@/lib/health/server/store";
+import { useRouter } from "next/navigation";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { CellState, ServiceState } from "@/lib/health/fleet-health";
+import styles from "./heatmap.module.css";
 import { fmtAgo, fmtMs, fmtPct, STATUS_BG, STATUS_LABEL, StatusGlyph } from "./status";
 
 const TILE = 18;
@@ -21,21 +26,42 @@ type Row =
 
 interface Tile {
   cell: CellState;
+  cellIndex: number;
   svc: ServiceState;
   row: number;
 }
 
-export function Heatmap({ cells, services }: { cells: CellState[]; services: string[] }) {
+type Tip = { idx: number; x: number; y: number } | null;
+
+/** The details panel's state, outside React's tree state: setting it renders the panel only. */
+function createTipStore() {
+  let tip: Tip = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => tip,
+    set(next: Tip) {
+      if (next === tip || (next && tip && next.idx === tip.idx && next.x === tip.x && next.y === tip.y)) return;
+      tip = next;
+      for (const l of listeners) l();
+    },
+    subscribe(l: () => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}
+type TipStore = ReturnType<typeof createTipStore>;
+
+// Rendered on the server with this viewport (the grid's max height), then measured in the browser.
+const INITIAL_RECT = { width: 1000, height: 640 };
+
+export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellState[]; services: string[] }) {
   const parentRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(1000);
-  const [active, setActive] = useState<{ idx: number; x: number; y: number } | null>(null);
+  const [width, setWidth] = useState(INITIAL_RECT.width);
+  const [tip] = useState(createTipStore);
   const [focusIdx, setFocusIdx] = useState(0);
   const pendingFocus = useRef<number | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const router = useRouter();
 
   useLayoutEffect(() => {
     const el = parentRef.current;
@@ -50,9 +76,8 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
   const GROUP_PAD = 16;
 
   // Tier headers, then lines packed with region groups (a wide region wraps onto more lines).
-  const { rows, tiles, tileIndex } = useMemo(() => {
+  const { rows, offset, rowOf, shown } = useMemo(() => {
     const rows: Row[] = [];
-    const tiles: Tile[] = [];
     const usable = Math.max(blockW + GROUP_PAD, width - 8);
     const perLine = Math.max(1, Math.floor((usable - GROUP_PAD) / blockW));
     let i = 0;
@@ -95,24 +120,47 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
       }
       i = j;
     }
-    const tileIndex = new Map<string, number>();
+    // Tiles are numbered in cell order, each cell's shown services in turn: tile numbers come from
+    // per-cell offsets, not from an object per tile (25,000 of them for 5,000 cells).
+    const shown = new Set(services);
+    const offset = new Int32Array(cells.length + 1);
+    for (let c = 0; c < cells.length; c++) {
+      let n = 0;
+      for (const s of cells[c]!.services) if (shown.has(s.service)) n++;
+      offset[c + 1] = offset[c]! + n;
+    }
+    const rowOf = new Int32Array(cells.length);
     rows.forEach((row, r) => {
-      if (row.kind !== "line") return;
-      for (const { cell } of row.cells) {
-        for (const svc of cell.services.filter((s) => services.includes(s.service))) {
-          tileIndex.set(`${cell.id}/${svc.service}`, tiles.length);
-          tiles.push({ cell, svc, row: r });
-        }
-      }
+      if (row.kind === "line") for (const p of row.cells) rowOf[p.index] = r;
     });
-    return { rows, tiles, tileIndex };
+    return { rows, offset, rowOf, shown };
   }, [cells, services, width, blockW]);
+  const tileCount = offset[cells.length]!;
+  const shownOf = (cell: CellState) => cell.services.filter((s) => shown.has(s.service));
+  /** Tile number `idx`: its cell (by binary search over the offsets), service and row. */
+  const tileAt = (idx: number): Tile | undefined => {
+    if (idx < 0 || idx >= tileCount) return undefined;
+    let lo = 0,
+      hi = cells.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offset[mid]! <= idx) lo = mid;
+      else hi = mid - 1;
+    }
+    const cell = cells[lo]!;
+    return { cell, cellIndex: lo, svc: shownOf(cell)[idx - offset[lo]!]!, row: rowOf[lo]! };
+  };
+  const tileNumber = (cellIndex: number, service: string) => {
+    const at = shownOf(cells[cellIndex]!).findIndex((s) => s.service === service);
+    return offset[cellIndex]! + Math.max(0, at);
+  };
 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => parentRef.current,
     estimateSize: (i) => (rows[i]!.kind === "header" ? HEADER_H : ROW_H),
-    overscan: 6,
+    overscan: 3,
+    initialRect: INITIAL_RECT,
   });
 
   useEffect(() => {
@@ -125,9 +173,9 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
   });
 
   const move = (from: number, key: string) => {
-    const here = tiles[from]!;
+    const here = tileAt(from)!;
     let to = from;
-    if (key === "ArrowRight") to = Math.min(tiles.length - 1, from + 1);
+    if (key === "ArrowRight") to = Math.min(tileCount - 1, from + 1);
     else if (key === "ArrowLeft") to = Math.max(0, from - 1);
     else if (key === "ArrowDown" || key === "ArrowUp") {
       const dir = key === "ArrowDown" ? 1 : -1;
@@ -136,54 +184,71 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
       const target = rows[r];
       if (target?.kind === "line") {
         const current = rows[here.row] as Extract<Row, { kind: "line" }>;
-        const pos = current.cells.findIndex((c) => c.cell.id === here.cell.id);
-        const dest = target.cells[Math.min(pos, target.cells.length - 1)]!.cell;
-        to = tileIndex.get(`${dest.id}/${here.svc.service}`) ?? tileIndex.get(`${dest.id}/${dest.services[0]?.service}`) ?? from;
+        const pos = current.cells.findIndex((c) => c.index === here.cellIndex);
+        const dest = target.cells[Math.min(pos, target.cells.length - 1)]!;
+        to = tileNumber(dest.index, here.svc.service);
       }
     } else if (key === "Home") to = 0;
-    else if (key === "End") to = tiles.length - 1;
+    else if (key === "End") to = tileCount - 1;
     else return false;
     setFocusIdx(to);
     pendingFocus.current = to;
-    virtualizer.scrollToIndex(tiles[to]!.row, { align: "auto" });
+    virtualizer.scrollToIndex(tileAt(to)!.row, { align: "auto" });
     return true;
   };
 
-  const renderTile = (cell: CellState, svc: ServiceState) => {
-    const idx = tileIndex.get(`${cell.id}/${svc.service}`)!;
-    const place = (el: HTMLElement) => {
-      const r = el.getBoundingClientRect();
-      const p = parentRef.current!.getBoundingClientRect();
-      setActive({ idx, x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
-    };
+  // Tiles are plain links; hover, focus, keys and clicks are handled once, on the grid.
+  const tileOf = (target: EventTarget) => (target as Element).closest?.<HTMLElement>("[data-tile]") ?? null;
+  const place = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    const p = parentRef.current!.getBoundingClientRect();
+    tip.set({ idx: Number(el.dataset.tile), x: r.left - p.left + TILE / 2, y: r.bottom - p.top });
+  };
+  const grid = {
+    onMouseOver: (e: React.MouseEvent) => {
+      const el = tileOf(e.target);
+      if (el) place(el);
+    },
+    onFocus: (e: React.FocusEvent) => {
+      const el = tileOf(e.target);
+      if (!el) return;
+      setFocusIdx(Number(el.dataset.tile));
+      place(el);
+    },
+    onBlur: (e: React.FocusEvent) => {
+      if (tileOf(e.target)) tip.set(null);
+    },
+    onKeyDown: (e: React.KeyboardEvent) => {
+      const el = tileOf(e.target);
+      if (el && move(Number(el.dataset.tile), e.key)) e.preventDefault();
+    },
+    // Client-side navigation for the links inside (a new tab, a download etc. stay the browser's).
+    onClick: (e: React.MouseEvent) => {
+      const a = (e.target as Element).closest?.<HTMLAnchorElement>("a[data-nav]");
+      if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      router.push(a.getAttribute("href")!);
+    },
+  };
+
+  const renderTile = (cell: CellState, svc: ServiceState, idx: number) => {
     return (
-      <Link
+      <a
         key={svc.service}
         href={`/cells/${cell.id}?service=${svc.service}`}
+        data-nav=""
         role="gridcell"
         data-tile={idx}
         data-testid={`tile-${cell.id}-${svc.service}`}
         data-status={svc.status}
         tabIndex={idx === focusIdx ? 0 : -1}
         aria-label={`${cell.id} ${svc.service}: ${STATUS_LABEL[svc.status]}${svc.reasons.length ? ` (${svc.reasons.join(", ")})` : ""}, version ${svc.observedVersion ?? "unknown"}`}
-        className={`flex items-center justify-center rounded-[3px] ${STATUS_BG[svc.status]} outline-offset-1 transition-colors hover:ring-2 hover:ring-slate-900/40 focus-visible:outline-2 focus-visible:outline-indigo-600`}
-        style={{ width: TILE, height: TILE }}
-        onMouseEnter={(e) => place(e.currentTarget)}
-        onFocus={(e) => {
-          setFocusIdx(idx);
-          place(e.currentTarget);
-        }}
-        onBlur={() => setActive(null)}
-        onKeyDown={(e) => {
-          if (move(idx, e.key)) e.preventDefault();
-        }}
+        className={`${styles.tile} ${STATUS_BG[svc.status]}`}
       >
-        <StatusGlyph status={svc.status} className="h-2.5 w-2.5" />
-      </Link>
+        <StatusGlyph status={svc.status} className={styles.glyph} />
+      </a>
     );
   };
-
-  const activeTile = active ? tiles[active.idx] : undefined;
 
   if (cells.length === 0) return <p className="py-10 text-center text-sm text-slate-500">No cells match these filters.</p>;
 
@@ -196,7 +261,8 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
         aria-label="Cell × service health heatmap"
         aria-rowcount={rows.length}
         data-testid="heatmap"
-        onMouseLeave={() => setActive(null)}
+        onMouseLeave={() => tip.set(null)}
+        {...grid}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((vi) => {
@@ -233,18 +299,19 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
                           {g.total > g.cells.length ? " (cont.)" : ""}
                         </div>
                         <div className="flex">
-                          {g.cells.map(({ cell }) => (
+                          {g.cells.map(({ cell, index }) => (
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
-                              <Link
+                              <a
                                 href={`/cells/${cell.id}`}
+                                data-nav=""
                                 tabIndex={-1}
                                 className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700"
                                 title={cell.id}
                               >
                                 {cell.id}
-                              </Link>
+                              </a>
                               <div className="flex" style={{ gap: GAP }}>
-                                {cell.services.filter((s) => services.includes(s.service)).map((svc) => renderTile(cell, svc))}
+                                {shownOf(cell).map((svc, n) => renderTile(cell, svc, offset[index]! + n))}
                               </div>
                             </div>
                           ))}
@@ -258,52 +325,68 @@ export function Heatmap({ cells, services }: { cells: CellState[]; services: str
           })}
         </div>
       </div>
-      {activeTile && active && (
-        <div
-          role="tooltip"
-          data-testid="tile-details"
-          className="pointer-events-none absolute z-20 w-64 -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-3 text-xs shadow-xl"
-          style={{ left: Math.min(Math.max(active.x, 130), width - 130), top: active.y + 6 }}
-        >
-          <div className="mb-1 flex items-center justify-between">
-            <span className="font-mono font-semibold">{activeTile.cell.id}</span>
-            <span className="font-medium">{activeTile.svc.service}</span>
-          </div>
-          <div className={`mb-2 flex items-center gap-1 font-medium`}>
-            <span className={`inline-flex h-4 w-4 items-center justify-center rounded-sm ${STATUS_BG[activeTile.svc.status]}`}>
-              <StatusGlyph status={activeTile.svc.status} className="h-2.5 w-2.5" />
-            </span>
-            {STATUS_LABEL[activeTile.svc.status]}
-            {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
-          </div>
-          {activeTile.svc.reasons.length > 0 && (
-            <ul className="mb-2 list-disc pl-4 text-red-700">
-              {activeTile.svc.reasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
-          )}
-          <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
-            <dt className="text-slate-500">Error rate</dt>
-            <dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
-            <dt className="text-slate-500">p99</dt>
-            <dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
-            <dt className="text-slate-500">CPU</dt>
-            <dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
-            <dt className="text-slate-500">RPS</dt>
-            <dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
-            <dt className="text-slate-500">Version</dt>
-            <dd className="font-mono">
-              {activeTile.svc.observedVersion ?? "—"}
-              {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && (
-                <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>
-              )}
-            </dd>
-            <dt className="text-slate-500">Last sample</dt>
-            <dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
-          </dl>
-        </div>
+      <TileDetails store={tip} tileAt={tileAt} width={width} />
+    </div>
+  );
+});
+
+/** The details panel of the hovered or focused tile, with its own clock while open. */
+function TileDetails({ store, tileAt, width }: { store: TipStore; tileAt: (idx: number) => Tile | undefined; width: number }) {
+  const active = useSyncExternalStore(store.subscribe, store.get, () => null);
+  const activeTile = active ? tileAt(active.idx) : undefined;
+  const [now, setNow] = useState(() => Date.now());
+  const open = activeTile !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [open]);
+  if (!activeTile || !active) return null;
+  return (
+    <div
+      role="tooltip"
+      data-testid="tile-details"
+      className="pointer-events-none absolute z-20 w-64 -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-3 text-xs shadow-xl"
+      style={{ left: Math.min(Math.max(active.x, 130), width - 130), top: active.y + 6 }}
+    >
+      <div className="mb-1 flex items-center justify-between">
+        <span className="font-mono font-semibold">{activeTile.cell.id}</span>
+        <span className="font-medium">{activeTile.svc.service}</span>
+      </div>
+      <div className={`mb-2 flex items-center gap-1 font-medium`}>
+        <span className={`inline-flex h-4 w-4 items-center justify-center rounded-sm ${STATUS_BG[activeTile.svc.status]}`}>
+          <StatusGlyph status={activeTile.svc.status} className="h-2.5 w-2.5" />
+        </span>
+        {STATUS_LABEL[activeTile.svc.status]}
+        {activeTile.svc.since && <span className="font-normal text-slate-500"> since {fmtAgo(activeTile.svc.since, now)}</span>}
+      </div>
+      {activeTile.svc.reasons.length > 0 && (
+        <ul className="mb-2 list-disc pl-4 text-red-700">
+          {activeTile.svc.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
       )}
+      <dl className="grid grid-cols-2 gap-x-3 gap-y-0.5">
+        <dt className="text-slate-500">Error rate</dt>
+        <dd className="tabular-nums">{fmtPct(activeTile.svc.errorRate)}</dd>
+        <dt className="text-slate-500">p99</dt>
+        <dd className="tabular-nums">{fmtMs(activeTile.svc.p99Ms)}</dd>
+        <dt className="text-slate-500">CPU</dt>
+        <dd className="tabular-nums">{fmtPct(activeTile.svc.cpu)}</dd>
+        <dt className="text-slate-500">RPS</dt>
+        <dd className="tabular-nums">{activeTile.svc.rps === null ? "—" : Math.round(activeTile.svc.rps)}</dd>
+        <dt className="text-slate-500">Version</dt>
+        <dd className="font-mono">
+          {activeTile.svc.observedVersion ?? "—"}
+          {activeTile.svc.desiredVersion && activeTile.svc.desiredVersion !== activeTile.svc.observedVersion && (
+            <span className="text-amber-700"> → {activeTile.svc.desiredVersion}</span>
+          )}
+        </dd>
+        <dt className="text-slate-500">Last sample</dt>
+        <dd>{fmtAgo(activeTile.svc.lastSampleAt, now)}</dd>
+      </dl>
     </div>
   );
 }

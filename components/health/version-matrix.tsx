@@ -110,7 +110,7 @@ export function VersionMatrix({
                     className="absolute left-0 right-0 grid items-center border-t border-slate-100 px-3 text-xs"
                     style={{ gridTemplateColumns: cols, height: ROW_H, transform: `translateY(${vi.start}px)` }}
                   >
-                    <Link href={`/cells/${c.id}`} className="truncate font-mono text-indigo-700 hover:underline">
+                    <Link href={`/cells/${c.id}`} prefetch={false} className="truncate font-mono text-indigo-700 hover:underline">
                       {c.id}
                     </Link>
                     {services.map((svc) => {

@@ -153,8 +153,17 @@ describe("evaluate: every reason and error code", () => {
   });
 
   it("compiles a flag once and reuses it", () => {
-    const f = flag();
-    expect(compileFlag(f)).toBe(compileFlag(f));
+    const f = flag({ allowlist: [] });
+    expect(evaluate(f, { targetingKey: outside }, NOW)).toMatchObject({ value: false, reason: "SPLIT" });
+    const compiled = compileFlag(f);
+    // From the first evaluation on, the compiled form answers: an edit of the object in place (which
+    // the store never makes — a change is a new object with a new version) is not seen…
+    f.allowlist.push(outside);
+    f.rolloutPercentage = 100;
+    expect(evaluate(f, { targetingKey: outside }, NOW)).toMatchObject({ value: false, reason: "SPLIT", flagMetadata: { percentage: 25 } });
+    expect(compileFlag(f)).toBe(compiled);
+    // …while the new object a change makes is compiled afresh.
+    expect(evaluate({ ...f, version: 4 }, { targetingKey: outside }, NOW)).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
   });
 });
 

@@ -35,6 +35,44 @@ const fleetHealth = z.object({
   ),
 });
 
+const nums = z.array(z.number().nullable());
+const feedRow = z
+  .tuple([
+    z.string().describe("cell id"),
+    z.number().int().describe("index into dict.tiers"),
+    z.number().int().describe("index into dict.regions"),
+    z.string().describe("one status per service, in the order of `services`: g healthy, y degraded, r unhealthy, n no data, - not run"),
+    nums.describe("error rate in units of 0.0001 (0.01 %), whole"),
+    nums.describe("p99 in ms (whole)"),
+    nums.describe("CPU in units of 0.0001 (0.01 %), whole"),
+    nums.describe("requests per second (whole)"),
+    z.array(z.number().int()).describe("observed version: index into dict.versions, -1 none"),
+    z.array(z.number().int()).describe("desired version: index into dict.versions, -1 none"),
+    nums.describe("status since: seconds before generatedAt"),
+    nums.describe("last sample: seconds before generatedAt"),
+    z.array(z.array(z.string())).describe("reasons for the status"),
+  ])
+  .describe("one cell");
+const feedCommon = {
+  v: z.literal(1),
+  etag: z.string().describe("this version's ETag: send it back as If-None-Match and as ?since="),
+  generatedAt: z.string(),
+  services: z.array(z.string()),
+  counts: z.record(status, z.number()),
+  dict: z.object({ tiers: z.array(z.string()), regions: z.array(z.string()), versions: z.array(z.string()) }),
+};
+const fleetFeed = z.union([
+  z.object({ ...feedCommon, rows: z.array(feedRow) }).describe("the whole fleet"),
+  z
+    .object({
+      ...feedCommon,
+      from: z.string().describe("the ETag this delta applies to"),
+      size: z.number().int().describe("number of cells (unchanged)"),
+      changed: z.array(z.tuple([z.number().int().describe("position of the cell"), feedRow])),
+    })
+    .describe("the cells that changed since `from`"),
+]);
+
 export const healthOperations: ApiOperation[] = [
   {
     method: "post",
@@ -67,6 +105,20 @@ export const healthOperations: ApiOperation[] = [
     summary: "Every cell × service status, values and versions (the heatmap's data)",
     description: "Also available to signed-in users of the dashboard.",
     responses: { 200: { description: "Fleet health", schema: fleetHealth } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/fleet/feed",
+    tag: "Fleet health",
+    auth: "fleet:read",
+    summary: "The heatmap's compact live feed: ETag / If-None-Match, and deltas since a version",
+    description:
+      "The same state as /api/v1/fleet/health, shaped for a grid: one array per cell, statuses as one character per service, numbers rounded to what the dashboard shows, versions, tiers and regions as indexes into `dict`. An unchanged fleet answers 304 to If-None-Match. With `since=<ETag>` the answer holds only the cells that changed since that version (when the server still remembers it; otherwise the whole feed). Also available to signed-in users of the dashboard, whose global view polls it.",
+    query: z.object({ since: z.string().optional() }),
+    responses: {
+      200: { description: "The whole feed, or the changes since `since`", schema: fleetFeed, headers: { ETag: "this version" } },
+      304: { description: "Not modified since the ETag sent in If-None-Match" },
+    },
   },
   {
     method: "post",

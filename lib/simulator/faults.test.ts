@@ -101,7 +101,9 @@ describe("parseFaultsFile", () => {
   it.each([
     ["{", /not valid JSON/],
     ['{"faults": [{"kind":"latency","region":"eu-west-1","p99Ms":-1}]}', /faults\.0\.p99Ms/],
-    ['{"fault": []}', /./],
+    ['{"fault": []}', /^faults: .*expected array, received undefined; \(file\): Unrecognized key: "fault"$/],
+    ["5", /^expected \{"faults": \[\.\.\.\]\} or an array of faults$/],
+    ['[{"kind":"noise"}]', /^0\.kind: /],
   ])("refuses %j", (text, message) => {
     const r = parseFaultsFile(text);
     expect(r.ok).toBe(false);

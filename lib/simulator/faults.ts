@@ -41,10 +41,9 @@ export const faultSchema = z.discriminatedUnion("kind", [
 export type Fault = z.output<typeof faultSchema>;
 export type FaultInput = z.input<typeof faultSchema>;
 
-/** A faults file: `{"faults": [...]}` or a bare array. */
-export const faultsFileSchema = z
-  .union([z.array(faultSchema), z.object({ faults: z.array(faultSchema) }).strict()])
-  .transform((v) => (Array.isArray(v) ? v : v.faults));
+/** A faults file: `{"faults": [...]}` or a bare array — each checked in its own form, so errors name the field. */
+const faultsListSchema = z.array(faultSchema);
+const faultsObjectSchema = z.object({ faults: faultsListSchema }).strict();
 
 /** `*` matches any run of characters, `?` one; several patterns match when any does. */
 export function globMatch(pattern: string | string[], value: string): boolean {
@@ -95,8 +94,8 @@ export class FaultParseError extends Error {
   }
 }
 
-function issues(e: z.ZodError): string {
-  return e.issues.map((i) => `${i.path.join(".") || "(fault)"}: ${i.message}`).join("; ");
+function issues(e: z.ZodError, root = "(fault)"): string {
+  return e.issues.map((i) => `${i.path.join(".") || root}: ${i.message}`).join("; ");
 }
 
 const NUMERIC_KEYS = new Set(["errorRate", "p99Ms"]);
@@ -148,9 +147,13 @@ export function parseFaultsFile(text: string): FaultsFileResult {
   } catch (e) {
     return { ok: false, message: `not valid JSON (${(e as Error).message})` };
   }
-  const parsed = faultsFileSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: issues(parsed.error) };
-  return { ok: true, faults: parsed.data };
+  if (Array.isArray(raw)) {
+    const list = faultsListSchema.safeParse(raw);
+    return list.success ? { ok: true, faults: list.data } : { ok: false, message: issues(list.error) };
+  }
+  if (typeof raw !== "object" || raw === null) return { ok: false, message: 'expected {"faults": [...]} or an array of faults' };
+  const file = faultsObjectSchema.safeParse(raw);
+  return file.success ? { ok: true, faults: file.data.faults } : { ok: false, message: issues(file.error, "(file)") };
 }
 
 const list = (g: string | string[]) => (Array.isArray(g) ? g.join("|") : g);

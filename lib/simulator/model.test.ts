@@ -15,6 +15,8 @@ import {
 import { seededRandom } from "./random";
 
 const at = (iso: string) => new Date(iso);
+// cellSize("smb-us-1"), from its id alone.
+const SMB_US_1_SIZE = 1.0125588667578995;
 
 describe("diurnal load", () => {
   it.each([
@@ -97,15 +99,23 @@ describe("healthy readings", () => {
   });
 
   it("scale rps by tier and by a stable per-cell size", () => {
-    expect(cellSize("smb-us-1")).toBe(cellSize("smb-us-1"));
-    for (const id of ["a", "smb-us-1", "enterprise-eu-standard", "x".repeat(60)]) {
-      expect(cellSize(id)).toBeGreaterThanOrEqual(0.7);
-      expect(cellSize(id)).toBeLessThan(1.3);
+    // Stable: a cell's size comes from its id alone, the same in every process and on every run (a
+    // change of hash would reshuffle every simulated fleet's load, so it is pinned here).
+    expect(cellSize("smb-us-1")).toBeCloseTo(SMB_US_1_SIZE, 9);
+    const sizes = Array.from({ length: 200 }, (_, i) => cellSize(`smb-xx-${i}`));
+    for (const s of [...sizes, cellSize("a"), cellSize("x".repeat(60))]) {
+      expect(s).toBeGreaterThanOrEqual(0.7);
+      expect(s).toBeLessThan(1.3);
     }
-    const rpsOf = (tier: string) =>
-      healthyReading({ cell: "c", tier, region: "eu-west-1", service: "email" }, at("2026-06-01T16:00:00Z"), () => 0.5).rps;
+    // Per cell: sizes spread over most of the range rather than collapsing to one value.
+    expect(new Set(sizes).size).toBeGreaterThan(190);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeGreaterThan(0.5);
+    const rpsOf = (tier: string, cell = "c") =>
+      healthyReading({ cell, tier, region: "eu-west-1", service: "email" }, at("2026-06-01T16:00:00Z"), () => 0.5).rps;
     expect(rpsOf("enterprise")).toBeGreaterThan(rpsOf("smb") * 2);
     expect(rpsOf("canary")).toBeLessThan(rpsOf("smb") / 4);
+    // …and the size scales a cell's rps: same tier, region and time, in proportion to the size.
+    expect(rpsOf("smb", "smb-xx-1") / rpsOf("smb", "smb-xx-2")).toBeCloseTo(sizes[1]! / sizes[2]!, 9);
   });
 });
 

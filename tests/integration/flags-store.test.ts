@@ -167,9 +167,28 @@ describe("changing a flag", () => {
   });
 
   it("a change that changes nothing writes nothing", async () => {
-    const f = (await getFlag(t.prisma, "checkout.v2"))!;
-    const same = await change("checkout.v2", f.version, { owner: f.owner });
-    expect(same.version).toBe(f.version);
+    // Row versions (xmin) show any write, even one that stores the same values.
+    const rows = () =>
+      t.query(
+        `SELECT 'flag' AS t, xmin::text, key, version, updated_at FROM feature_flags WHERE key = 'newVoiceCodec'
+         UNION ALL SELECT 'step', xmin::text, flag_key, NULL, NULL FROM flag_schedule_steps WHERE flag_key = 'newVoiceCodec'
+         ORDER BY 1, 2`,
+      );
+    const f = (await getFlag(t.prisma, "newVoiceCodec"))!;
+    expect(f.schedule.length).toBeGreaterThan(0);
+    const before = await rows();
+    const auditBefore = await t.prisma.auditEvent.count();
+    const same = await change("newVoiceCodec", f.version, {
+      owner: f.owner,
+      description: f.description,
+      enabled: f.enabled,
+      allowlist: [...f.allowlist],
+      targeting: f.targeting,
+      schedule: f.schedule.map((s) => ({ at: s.at, percentage: s.percentage })),
+    });
+    expect(same).toEqual(f);
+    expect(await rows()).toEqual(before);
+    expect(await t.prisma.auditEvent.count()).toBe(auditBefore);
   });
 });
 

@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { operations } from "@/lib/api/operations";
@@ -43,7 +45,26 @@ function servedRoutes(): { method: string; path: string }[] {
 describe("OpenAPI 3.1 document", () => {
   const doc = openApiDocument(operations, "test") as { openapi: string; paths: Record<string, Record<string, unknown>> };
 
-  it("is OpenAPI 3.1", () => expect(doc.openapi).toBe("3.1.0"));
+  it("is a valid OpenAPI 3.1 document, every schema in it valid JSON Schema 2020-12", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(validator.version).toBe("3.1");
+    // The OpenAPI schema takes any object as a Schema Object; check each against the 2020-12 meta-schema.
+    const ajv = new Ajv2020({ strict: false });
+    const schemas: { at: string; schema: unknown }[] = [];
+    const collect = (v: unknown, at: string) => {
+      if (!v || typeof v !== "object") return;
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "schema" && x && typeof x === "object") schemas.push({ at: `${at}/schema`, schema: x });
+        else collect(x, `${at}/${k}`);
+      }
+    };
+    collect(doc.paths, "paths");
+    expect(schemas.length).toBeGreaterThan(operations.length);
+    const invalid = schemas.filter(({ schema }) => !ajv.validateSchema(schema as object)).map(({ at }) => `${at}: ${ajv.errorsText()}`);
+    expect(invalid).toEqual([]);
+  });
 
   it("documents every route under app/api/v1", () => {
     const missing = servedRoutes()

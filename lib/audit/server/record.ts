@@ -42,7 +42,12 @@ export async function withAudit<T>(tx: Tx, actor: string, change: (tx: Tx) => Pr
 }
 
 /** `withAudit` in a transaction of its own. */
-export function audited<T>(db: Db, actor: string, change: (tx: Tx) => Promise<Audited<T>>, opts?: { timeout?: number }): Promise<T> {
+export function audited<T>(
+  db: Db,
+  actor: string,
+  change: (tx: Tx) => Promise<Audited<T>>,
+  opts?: { timeout?: number; maxWait?: number },
+): Promise<T> {
   return db.$transaction((tx) => withAudit(tx, actor, change), opts);
 }
 
