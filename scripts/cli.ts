@@ -38,8 +38,9 @@ const USAGE = `Usage: cellplane <command>
   import migration FILE        store a migration manifest as a ready run (scripts resolve against examples/)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
-  token create --name N --scopes a:b,c:d
-                               create an API token; it is printed once
+  token create --name N --scopes a:b,c:d [--expires 90d] [--cells 'smb-*' | --cells a,b]
+                               create an API token (valid until revoked, or for the duration given;
+                               for any cell, or only the cells named: ids or globs); printed once
 
 Exit codes: 0 ok, 1 invalid input or error, 2 drift (diff), 64 usage.`;
 
@@ -187,7 +188,10 @@ async function run(db: Db, argv: string[]): Promise<number> {
       return 0;
     }
     case "token create": {
-      const { values } = parseArgs({ args: rest, options: { name: { type: "string" }, scopes: { type: "string" } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { name: { type: "string" }, scopes: { type: "string" }, expires: { type: "string" }, cells: { type: "string" } },
+      });
       if (!values.name || !values.scopes) throw new UsageError("token create needs --name and --scopes");
       const t = await db.$transaction((tx) =>
         createToken(
@@ -198,11 +202,19 @@ async function run(db: Db, argv: string[]): Promise<number> {
               .scopes!.split(",")
               .map((s) => s.trim())
               .filter(Boolean) as never,
+            expires: values.expires,
+            cells: values.cells,
           },
           actor(),
         ),
       );
-      console.error(`Token "${t.name}" with scopes ${t.scopes.join(", ")}. It is shown only this once:`);
+      const limits = [
+        t.cells.length ? `for cells ${t.cells.join(", ")}` : "",
+        t.expiresAt ? `until ${t.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "",
+      ].filter(Boolean);
+      console.error(
+        `Token "${t.name}" with scopes ${t.scopes.join(", ")}${limits.length ? `, ${limits.join(", ")}` : ""}. It is shown only this once:`,
+      );
       console.log(t.token);
       return 0;
     }

@@ -4,12 +4,13 @@ import "server-only";
 //   2. checks the named permission on the server (→ FORBIDDEN),
 //   3. parses the input with zod (→ INVALID with field errors),
 //   4. runs the domain call and writes its audit events in ONE transaction,
-//   5. returns a typed result instead of throwing across the network.
+//   5. returns a typed result instead of throwing across the network — BUSY (retryable, nothing
+//      changed) when the database had no connection for it in time.
 import { z } from "zod";
 import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db";
 import { recordAudit, type AuditInput } from "@/lib/audit/server/record";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isPoolBusy } from "@/lib/errors";
 import { SpecValidationError, type SpecError } from "@/lib/yaml-errors";
 import type { Principal } from "../roles";
 import { currentUser } from "./session";
@@ -18,7 +19,7 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | {
       ok: false;
-      code: "UNAUTHENTICATED" | "FORBIDDEN" | "INVALID" | "CONFLICT" | "NOT_FOUND" | "PRECONDITION" | "ERROR";
+      code: "UNAUTHENTICATED" | "FORBIDDEN" | "INVALID" | "CONFLICT" | "NOT_FOUND" | "PRECONDITION" | "BUSY" | "ERROR";
       message: string;
       fieldErrors?: Record<string, string[]>;
       specErrors?: SpecError[];
@@ -54,9 +55,17 @@ function fromFormData(fd: FormData): Record<string, unknown> {
   return out;
 }
 
+const BUSY = { ok: false, code: "BUSY", message: "Cellplane is busy right now; nothing was changed. Try again in a moment." } as const;
+
 export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>) {
   return async function action(raw: unknown): Promise<ActionResult<T>> {
-    const user = await currentUser();
+    let user: Principal | null;
+    try {
+      user = await currentUser();
+    } catch (e) {
+      if (isPoolBusy(e)) return BUSY;
+      throw e;
+    }
     if (!user) return { ok: false, code: "UNAUTHENTICATED", message: "Sign in first." };
     if (!def.permission(user)) {
       return { ok: false, code: "FORBIDDEN", message: `Your role (${user.role}) may not ${def.name}.` };
@@ -87,6 +96,7 @@ export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>) {
       if (e instanceof DomainError) {
         return { ok: false, code: e.code, message: e.message, fieldErrors: e.fieldErrors, specErrors: e.specErrors };
       }
+      if (isPoolBusy(e)) return BUSY;
       console.error(`[action ${def.name}]`, e);
       return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
     }

@@ -1,13 +1,18 @@
 import { NextResponse } from "next/server";
-import { apiError, readJson, withApi } from "@/lib/api/server/http";
+import { apiError, assertCells, readJson, withApi } from "@/lib/api/server/http";
 import { db } from "@/lib/db";
 import { alertBatchSchema } from "@/lib/health/alert-input";
 import { applyExternalAlerts, UnknownAlertTargetError } from "@/lib/health/server/alerts-store";
 
-export const POST = withApi({ scope: "alerts:write" }, async (req) => {
+export const POST = withApi({ scope: "alerts:write" }, async (req, { caller }) => {
   const body = await readJson(req, alertBatchSchema, 512_000);
+  const alerts = Array.isArray(body) ? body : [body];
+  assertCells(
+    caller,
+    alerts.map((a) => a.cell),
+  );
   try {
-    const result = await applyExternalAlerts(db(), Array.isArray(body) ? body : [body], new Date());
+    const result = await applyExternalAlerts(db(), alerts, new Date());
     return NextResponse.json(result);
   } catch (e) {
     if (e instanceof UnknownAlertTargetError) {

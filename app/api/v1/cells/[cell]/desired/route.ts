@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 export const dynamic = "force-dynamic";
 
 /** The versions a cell should run, for its deploy agent (pull). Poll with If-None-Match. */
-export const GET = withApi<{ cell: string }>({ scope: "cells:agent" }, async (req, { params }) => {
+export const GET = withApi<{ cell: string }>({ scope: "cells:agent", cellParam: "cell" }, async (req, { params }) => {
   const cell = await db().cell.findUnique({
     where: { id: params.cell },
     select: { id: true, status: true, services: { select: { serviceId: true, desiredVersion: true }, orderBy: { serviceId: "asc" } } },
