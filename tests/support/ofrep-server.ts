@@ -7,12 +7,12 @@ import { createTokenVerifier, poolRows } from "@/lib/auth/server/tokens";
 import type { Db } from "@/lib/db/client";
 import { handleEvaluateFlag, handleEvaluateFlags, type OfrepDeps } from "@/lib/flags/ofrep";
 import { createFlagSource, type SqlQuery } from "@/lib/flags/server/source";
-import { startRouteServer } from "./route-server";
+import { type Reads, startRouteServer } from "./route-server";
 
 export interface OfrepTestServer {
   baseUrl: string;
   clock: { now: Date };
-  bytesRead: Map<string, number>;
+  reads: Map<string, Reads>;
   close: () => Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export async function startOfrepServer(
   return {
     baseUrl: srv.baseUrl,
     clock,
-    bytesRead: srv.bytesRead,
+    reads: srv.reads,
     close: async () => {
       await srv.close();
       await pool.end();

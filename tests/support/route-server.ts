@@ -1,8 +1,8 @@
 // Serves route handlers (the app's Next.js `route.ts` exports, or any `(Request) => Response`) over
 // real HTTP on a random loopback port, the way Next.js hands them a request: the body is the
-// Node.js request itself, streamed (never buffered here), and `bytesRead` counts what the handler
-// actually pulled from it. A response sent before the body was read to its end closes the
-// connection, as the app server does.
+// Node.js request itself, streamed (never buffered here). `reads` records, per path, what the
+// handler pulled from the body and what the server had read from the connection when it answered.
+// A response sent before the body was read to its end closes the connection, as the app server does.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
@@ -17,24 +17,36 @@ export interface Route {
   handler: RouteHandler;
 }
 
+export interface Reads {
+  /** Body bytes the handler pulled (route handlers only). */
+  pulled: number;
+  /** Bytes the server had read from the connection (headers included) when its answer was sent. */
+  socket: number;
+}
+
 export interface RouteServer {
   baseUrl: string;
-  /** Bytes of request bodies the handlers pulled, per request path, most recent request. */
-  bytesRead: Map<string, number>;
+  /** Per request path, the most recent request's reads. */
+  reads: Map<string, Reads>;
   close: () => Promise<void>;
 }
 
 /** `direct`: a raw Node.js handler tried before the routes (the app server's direct paths); true when it answered. */
 export async function startRouteServer(
   routes: Route[],
-  direct?: (req: http.IncomingMessage, res: http.ServerResponse, count: (n: number) => void) => boolean,
+  direct?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
 ): Promise<RouteServer> {
-  const bytesRead = new Map<string, number>();
+  const reads = new Map<string, Reads>();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    bytesRead.set(url.pathname, 0);
-    const count = (n: number) => bytesRead.set(url.pathname, (bytesRead.get(url.pathname) ?? 0) + n);
-    if (direct?.(req, res, count)) return;
+    const r: Reads = { pulled: 0, socket: 0 };
+    reads.set(url.pathname, r);
+    const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
+    res.writeHead = ((...a: unknown[]) => {
+      r.socket = req.socket.bytesRead;
+      return writeHead(...a);
+    }) as typeof res.writeHead;
+    if (direct?.(req, res)) return;
     const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
     if (!route) {
       res.writeHead(404).end();
@@ -46,7 +58,7 @@ export async function startRouteServer(
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     async function* counted() {
       for await (const c of req) {
-        count((c as Buffer).length);
+        r.pulled += (c as Buffer).length;
         yield c as Buffer;
       }
     }
@@ -75,7 +87,7 @@ export async function startRouteServer(
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    bytesRead,
+    reads,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
@@ -106,7 +118,8 @@ export function postHugeChunked(
     let sent = 0;
     let answered = false;
     const chunk = Buffer.alloc(chunkBytes, 0x20); // spaces: valid JSON whitespace, never a complete document
-    const req = http.request(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers } });
+    // A connection of its own (agent: false), so the server's byte count is this request's.
+    const req = http.request(url, { method: "POST", agent: false, headers: { "Content-Type": "application/json", ...headers } });
     req.on("response", (res) => {
       answered = true;
       let body = "";
