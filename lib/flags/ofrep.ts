@@ -84,7 +84,8 @@ export function invalidContext(context: EvaluationContext): string | null {
 
 async function readRequest(req: Request): Promise<ParsedRequest> {
   const read = await readBodyText(req.body, MAX_BODY, req.headers.get("content-length"));
-  if (!read.ok) return { ok: false, status: 413, errorCode: "PARSE_ERROR", errorDetails: `the request ${read.message}` };
+  if (!read.ok)
+    return { ok: false, status: 413, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
   const text = read.text;
   if (text.trim() === "") return { ok: true, context: {} };
   let body: unknown;
