@@ -59,6 +59,37 @@ test.describe("the door under a burst", () => {
     expect(flags.flags.find((f: { key: string }) => f.key === key)).toMatchObject({ version: version + 1 });
   });
 
+  test("the same burst meeting a row held for 3 s by another transaction: still 1 saved, 49 CONFLICT, none failed", async ({
+    page,
+    loginAs,
+  }) => {
+    // The edits that get a connection wait for the row, holding it; the rest wait for a connection
+    // for those 3 s — longer than Prisma's default 2 s start timeout, within the pool's wait (10 s).
+    const key = `e2eHeld${Date.now() % 1_000_000}`;
+    createFlag(key);
+    await loginAs("product");
+    const { action, version } = await captureRollout(page, key);
+    const holder = new pg.Client({ connectionString: `postgres://cellplane:cellplane@127.0.0.1:${E2E.pgPort}/cellplane` });
+    await holder.connect();
+    let outcomes: string[] = [];
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM feature_flags WHERE key = $1 FOR UPDATE", [key]);
+      const burst = Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          replayAction(page.request, action, withVersion(action, version, i + 2)).then((r) => outcome(r.text)),
+        ),
+      );
+      await holder.query("SELECT pg_sleep(3)");
+      await holder.query("ROLLBACK");
+      outcomes = await burst;
+    } finally {
+      await holder.end();
+    }
+    expect(outcomes.filter((o) => o !== "saved" && o !== "CONFLICT")).toEqual([]);
+    expect(outcomes.filter((o) => o === "saved")).toHaveLength(1);
+  });
+
   test("a saturated pool answers BUSY (retry), never 'Something went wrong'", async ({ page, loginAs }) => {
     test.setTimeout(120_000);
     const key = `e2eBusy${Date.now() % 1_000_000}`;
