@@ -7,7 +7,7 @@
 // (BODY_REFUSED_HEADERS), rather than letting the server drain what remains.
 //
 // Works on a Web ReadableStream (a `Request`'s body); the app server's Node.js requests are
-// adapted with `ReadableStream.from(req)`, which pulls one chunk at a time.
+// adapted with lazyStream(req), which pulls one chunk at a time and nothing before the first read.
 
 export type BodyRead = { ok: true; text: string; bytes: number } | { ok: false; status: 413; message: string };
 
