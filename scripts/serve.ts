@@ -16,6 +16,7 @@ import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { appPool, closePools } from "@/lib/db/pools";
 import { serveTelemetry } from "@/lib/health/server/telemetry-http";
 import { securityHeaders } from "@/lib/http/security-headers";
+import { lingerOnClose } from "@/lib/http/server/linger";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
@@ -64,6 +65,8 @@ const server = http.createServer((req, res) => {
     res.end("internal error");
   });
 });
+// Answers given before a body was read close their connection without resetting it.
+lingerOnClose(server);
 if (dev) server.on("upgrade", app.getUpgradeHandler());
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve, reject) => {

@@ -2,10 +2,12 @@
 // real HTTP on a random loopback port, the way Next.js hands them a request: the body is the
 // Node.js request itself, streamed (never buffered here). `reads` records, per path, what the
 // handler pulled from the body and what the server had read from the connection when it answered.
-// A response sent before the body was read to its end closes the connection, as the app server does.
+// A response sent before the body was read to its end closes the connection, gently, as the app
+// server does (lib/http/server/linger.ts).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
+import { lingerOnClose } from "@/lib/http/server/linger";
 
 export type RouteHandler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -81,8 +83,8 @@ export async function startRouteServer(
     const h = Object.fromEntries(response.headers);
     res.writeHead(response.status, { ...h, "content-length": String(out.length), ...(close ? { connection: "close" } : {}) });
     res.end(out);
-    if (close) res.once("finish", () => req.destroy());
   });
+  lingerOnClose(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

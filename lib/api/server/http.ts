@@ -85,7 +85,7 @@ export function withApi<C = Record<string, string>>(opts: Options<C>, handler: H
 export function assertCells(caller: Caller, cells: Iterable<string>) {
   if (caller.kind !== "token") return;
   const refused = cellsRefused(caller, cells);
-  if (refused) throw new ApiInputError(403, "FORBIDDEN", refused.message, { cells: refused.cells });
+  if (refused) throw new ApiInputError(403, "FORBIDDEN", refused.message, { cells: refused.cells }, BODY_REFUSED_HEADERS);
 }
 
 /** 503 + Retry-After: the database had no connection for this request in time; nothing was changed. */

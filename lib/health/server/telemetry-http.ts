@@ -148,7 +148,7 @@ export async function serveTelemetry(
     "Content-Length": Buffer.byteLength(body),
     ...(close ? BODY_REFUSED_HEADERS : {}),
   });
+  // Refused before or while reading the body: the connection closes after this answer and the
+  // rest is never read (the app server closes it gently, lib/http/server/linger.ts).
   res.end(body);
-  // Refused before or while reading the body: do not read the rest of it on this connection.
-  if (close) res.once("finish", () => req.destroy());
 }
