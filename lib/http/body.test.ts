@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lazyStream, readBodyText } from "./body";
+import { EventEmitter } from "node:events";
+import { readBodyText } from "./body";
 
 /** A body of `total` bytes in `chunk`-byte pieces, produced only when pulled; `pulled` counts what was taken. */
 function source(total: number, chunk = 16 * 1024) {
@@ -49,19 +50,36 @@ describe("readBodyText", () => {
   });
 });
 
-describe("lazyStream", () => {
-  it("takes nothing from its source until read, then one piece per read", async () => {
-    let taken = 0;
-    async function* gen() {
-      for (let i = 0; i < 1000; i++) {
-        taken++;
-        yield new Uint8Array(1024);
-      }
-    }
-    const stream = lazyStream(gen());
-    await new Promise((r) => setImmediate(r)); // a turn of the event loop: an eager stream would have pulled by now
-    expect(taken).toBe(0);
-    expect(await readBodyText(stream, 4 * 1024)).toMatchObject({ ok: false, status: 413 });
-    expect(taken).toBe(5);
+describe("readBodyText on a Node.js request", () => {
+  /** A request-like emitter: `feed` sends chunks; `paused` tells whether the reader stopped it. */
+  function nodeBody() {
+    const e = Object.assign(new EventEmitter(), { paused: false, pause: () => (e.paused = true) });
+    return e;
+  }
+
+  it("reads to the end", async () => {
+    const b = nodeBody();
+    const read = readBodyText(b, 100);
+    b.emit("data", Buffer.from('{"a":'));
+    b.emit("data", Buffer.from('"é"}'));
+    b.emit("end");
+    expect(await read).toEqual({ ok: true, text: '{"a":"é"}', bytes: 10 });
+    expect(b.listenerCount("data")).toBe(0);
+  });
+
+  it("stops at the limit: pauses the request and stops listening", async () => {
+    const b = nodeBody();
+    const read = readBodyText(b, 64 * 1024);
+    for (let i = 0; i < 5 && b.listenerCount("data") > 0; i++) b.emit("data", new Uint8Array(16 * 1024));
+    expect(await read).toMatchObject({ ok: false, status: 413 });
+    expect(b.paused).toBe(true);
+    expect(b.listenerCount("data")).toBe(0);
+  });
+
+  it("attaches to the request only when called", () => {
+    const b = nodeBody();
+    expect(b.listenerCount("data")).toBe(0);
+    void readBodyText(b, 10, "11");
+    expect(b.listenerCount("data")).toBe(0); // refused by its declared length
   });
 });

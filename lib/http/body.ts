@@ -6,8 +6,8 @@
 // held. The rest is left unread: the caller answers 413 and closes the connection
 // (BODY_REFUSED_HEADERS), rather than letting the server drain what remains.
 //
-// Works on a Web ReadableStream (a `Request`'s body); the app server's Node.js requests are
-// adapted with lazyStream(req), which pulls one chunk at a time and nothing before the first read.
+// Works on a Web ReadableStream (a `Request`'s body: route handlers, OFREP) and on a Node.js request
+// (the app server's direct telemetry path), touching neither before it is called.
 
 export type BodyRead = { ok: true; text: string; bytes: number } | { ok: false; status: 413; message: string };
 
@@ -16,64 +16,89 @@ export const BODY_REFUSED_HEADERS = { Connection: "close" } as const;
 
 export const tooLargeMessage = (limit: number) => `body larger than ${limit} bytes`;
 
+/** A Node.js request, structurally (what readBodyText needs of it). */
+export interface NodeBody {
+  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+  on(event: "error", listener: (e: Error) => void): unknown;
+  removeListener(event: "data", listener: (chunk: Uint8Array) => void): unknown;
+  removeListener(event: "end", listener: () => void): unknown;
+  removeListener(event: "error", listener: (e: Error) => void): unknown;
+  pause(): unknown;
+}
+
 /**
  * The body as UTF-8 text, or 413 once it passes `limit` bytes. `declaredLength` is the request's
- * Content-Length header, if any. The stream is not cancelled on refusal (cancelling a Node.js
- * request destroys its socket before the answer is sent); it is released, unread.
+ * Content-Length header, if any. The body is a Web stream (a `Request`'s) or a Node.js request
+ * (the app server's direct paths, read from its events: cheaper than a stream over it). Refused,
+ * it is left unread: a Web stream is released, not cancelled (cancelling a Node.js request
+ * destroys its socket before the answer is sent); a Node.js request is paused.
  */
 export async function readBodyText(
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array> | NodeBody | null,
   limit: number,
   declaredLength?: string | null,
 ): Promise<BodyRead> {
-  const tooLarge = { ok: false, status: 413, message: tooLargeMessage(limit) } as const;
   if (declaredLength != null && declaredLength !== "") {
     const n = Number(declaredLength);
-    if (Number.isFinite(n) && n > limit) return tooLarge;
+    if (Number.isFinite(n) && n > limit) return tooLarge(limit);
   }
   if (!body) return { ok: true, text: "", bytes: 0 };
-  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
+  const bytes = await ("getReader" in body ? readWeb(body, limit, chunks) : readNode(body, limit, chunks));
+  if (bytes > limit) return tooLarge(limit);
+  return { ok: true, text: Buffer.concat(chunks, bytes).toString("utf8"), bytes };
+}
+
+const tooLarge = (limit: number) => ({ ok: false, status: 413, message: tooLargeMessage(limit) }) as const;
+
+/** Reads into `chunks`; returns the bytes read, or a number over `limit` when it stopped there. */
+async function readWeb(body: ReadableStream<Uint8Array>, limit: number, chunks: Uint8Array[]): Promise<number> {
+  const reader = body.getReader();
   let bytes = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) return bytes;
       bytes += value.byteLength;
       if (bytes > limit) {
         chunks.length = 0;
-        return tooLarge;
+        return bytes;
       }
       chunks.push(value);
     }
   } finally {
     reader.releaseLock();
   }
-  const all = new Uint8Array(bytes);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return { ok: true, text: new TextDecoder().decode(all), bytes };
 }
 
-/**
- * A Web stream over an async iterable (a Node.js request) that touches the source only when read:
- * nothing is pulled from the socket before the first read, and one chunk per read after that.
- * Never cancelled by readBodyText; the owner destroys the request once its answer is sent.
- */
-export function lazyStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  let it: AsyncIterator<Uint8Array> | undefined;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        it ??= source[Symbol.asyncIterator]();
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+function readNode(body: NodeBody, limit: number, chunks: Uint8Array[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    const stop = () => {
+      body.removeListener("data", onData);
+      body.removeListener("end", onEnd);
+      body.removeListener("error", onError);
+    };
+    const onData = (c: Uint8Array) => {
+      bytes += c.byteLength;
+      if (bytes > limit) {
+        stop();
+        body.pause();
+        chunks.length = 0;
+        resolve(bytes);
+      } else chunks.push(c);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(bytes);
+    };
+    const onError = (e: Error) => {
+      stop();
+      reject(e);
+    };
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+  });
 }

@@ -12,7 +12,7 @@ import type pg from "pg";
 import { cellsRefused } from "@/lib/auth/bearer";
 import type { TokenVerifier } from "@/lib/auth/server/tokens";
 import { BUSY_RETRY_AFTER_S, isPoolBusy } from "@/lib/errors";
-import { BODY_REFUSED_HEADERS, lazyStream, readBodyText } from "@/lib/http/body";
+import { BODY_REFUSED_HEADERS, type NodeBody, readBodyText } from "@/lib/http/body";
 import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
 import { MAX_BYTES, validateBatch } from "../telemetry";
 import type { Thresholds } from "../thresholds";
@@ -24,8 +24,8 @@ export interface TelemetryRequest {
   apiKey?: string | null;
   /** The declared Content-Length, if any. */
   contentLength: string | null;
-  /** The body, read only once the token is accepted, and then at most MAX_BYTES of it. */
-  body: ReadableStream<Uint8Array> | null;
+  /** The body (a Web stream, or the Node.js request), read only once the token is accepted, and then at most MAX_BYTES of it. */
+  body: ReadableStream<Uint8Array> | NodeBody | null;
 }
 
 export interface TelemetryResponse {
@@ -116,9 +116,9 @@ async function post(deps: TelemetryDeps, req: TelemetryRequest): Promise<Telemet
 }
 
 /**
- * The direct path: answer POST /api/v1/telemetry on a plain Node.js request. The body is pulled
- * one chunk at a time (never before the token is accepted); a refusal given before the body was
- * read to its end closes the connection, so the rest is never read.
+ * The direct path: answer POST /api/v1/telemetry on a plain Node.js request. The body is read only
+ * once the token is accepted; a refusal given before the body was read to its end closes the
+ * connection, so the rest is never read.
  */
 export async function serveTelemetry(
   deps: TelemetryDeps,
@@ -132,7 +132,7 @@ export async function serveTelemetry(
       authorization: req.headers.authorization ?? null,
       apiKey: typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : null,
       contentLength: req.headers["content-length"] ?? null,
-      body: lazyStream(req),
+      body: req,
     });
   } catch (e) {
     console.error("[api] POST /api/v1/telemetry", e);
