@@ -3,6 +3,7 @@
 // this cell — runs over real HTTP through each of them: the direct telemetry path, the Next.js
 // telemetry route, withApi routes (reads, writes, cells in the path and in the body) and OFREP.
 // Then the cache policy: accepted tokens are remembered for 10 s, writes re-check at once.
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier, poolRows } from "@/lib/auth/server/tokens";
 import { createToken } from "@/lib/auth/server/users";
@@ -275,5 +276,33 @@ describe("one cache policy", () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe("npx cellplane token create --cells … --expires …", () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["bin/cellplane.mjs", "token", "create", ...args], {
+      env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "development" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+
+  it("binds the token to the cells and sets its expiry; a bad binding is refused with the reason, nothing stored", async () => {
+    const ok = cli(["--name", "smb-agents", "--scopes", "migrations:agent", "--cells", "smb-*", "--expires", "90d"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/for cells smb-\*, until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    const [row] = await t.query<{ cells: string[]; days: string }>(
+      `SELECT cells, round(extract(epoch FROM expires_at - created_at) / 86400) AS days FROM api_tokens WHERE name = 'smb-agents'`,
+    );
+    expect(row).toEqual({ cells: ["smb-*"], days: "90" });
+    const token = ok.stdout.trim();
+    expect((await get("/api/v1/cells/smb-eu-2/assignments", bearer(token))).status).toBe(200);
+    expect((await get("/api/v1/cells/enterprise-us-hipaa/assignments", bearer(token))).status).toBe(403);
+
+    const bad = cli(["--name", "bad-binding", "--scopes", "migrations:agent", "--cells", "SMB US"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("cells: ");
+    expect(bad.stderr).toContain("is not a cell id or glob");
+    expect(await t.query(`SELECT 1 FROM api_tokens WHERE name = 'bad-binding'`)).toEqual([]);
   });
 });
