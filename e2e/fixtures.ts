@@ -47,6 +47,12 @@ export const test = base.extend<{ loginAs: (who: DemoUser) => Promise<Page> }>({
 
 export { expect };
 
+/** The e2e cluster's owner (superuser) URL: its password is generated into the data folder at start. */
+export function adminDatabaseUrl(database = "cellplane"): string {
+  const { superuser } = JSON.parse(fs.readFileSync(path.join(E2E.dataDir, "pg-credentials.json"), "utf8")) as { superuser: string };
+  return `postgres://cellplane:${encodeURIComponent(superuser)}@127.0.0.1:${E2E.pgPort}/${database}`;
+}
+
 /** Run the real CLI against the e2e server's database (it joins the running embedded PostgreSQL). */
 export function cli(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["bin/cellplane.mjs", ...args], {

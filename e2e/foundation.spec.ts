@@ -36,6 +36,74 @@ test.describe("sign-in and roles", () => {
     });
   }
 
+  for (const callbackUrl of ["//other.host/x", "/\\other.host/x", "https://other.host/x", "/\t/other.host/x"]) {
+    test(`after signing in, callbackUrl ${JSON.stringify(callbackUrl)} stays on this origin`, async ({ page, baseURL }) => {
+      await open(page, `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await page.getByLabel("Email").fill(USERS.viewer.email);
+      await page.getByLabel("Password").fill("cellplane");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByTestId("user-name")).toHaveText(USERS.viewer.name);
+      expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+      expect(new URL(page.url()).pathname).toBe("/");
+    });
+  }
+
+  test("after signing in, a same-origin callbackUrl is followed", async ({ page }) => {
+    await open(page, `/login?callbackUrl=${encodeURIComponent("/fleet?tier=smb")}`);
+    await page.getByLabel("Email").fill(USERS.viewer.email);
+    await page.getByLabel("Password").fill("cellplane");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/fleet\?tier=smb$/);
+  });
+
+  test("sign-in throttling counts this client however it names itself in X-Forwarded-For", async ({ request }) => {
+    const email = `nobody-${Date.now()}@example.com`;
+    const errors: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+      const res = await request.post("/api/auth/callback/credentials", {
+        form: { csrfToken, email, password: "wrong", json: "true" },
+        headers: { "X-Forwarded-For": `198.51.100.${i}` },
+        maxRedirects: 0,
+      });
+      const location = res.headers().location ?? ((await res.json().catch(() => ({}))) as { url?: string }).url ?? "";
+      errors.push(new URL(location, "http://x").searchParams.get("error") ?? "");
+    }
+    expect(errors.slice(0, 5)).toEqual(Array(5).fill("CredentialsSignin"));
+    // Past the free failures each attempt must wait 1 s, 2 s, 4 s… after the last: a fast client is refused.
+    expect(errors.slice(6).some((e) => /^Too many failed sign-in attempts\. Try again in \d+ seconds?\.$/.test(e))).toBe(true);
+  });
+
+  test("pages allow only scripts carrying the response's nonce, and run without CSP violations", async ({ page, loginAs }) => {
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await loginAs("sre");
+    for (const url of ["/", "/releases", "/flags"]) {
+      const res = await page.goto(url);
+      const csp = res!.headers()["content-security-policy"]!;
+      const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
+      expect(scriptSrc).not.toContain("'unsafe-inline'");
+      const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+      expect(nonce, `${url}: ${csp}`).toBeTruthy();
+      // Every script the server wrote into a page carries that response's nonce.
+      const raw = await page.request.get(url);
+      const own = /'nonce-([^']+)'/.exec(raw.headers()["content-security-policy"]!)![1]!;
+      const tags = (await raw.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(tags.length).toBeGreaterThan(0);
+      for (const tag of tags) expect(tag).toContain(`nonce="${own}"`);
+    }
+    // Two responses, two nonces.
+    const a = (await page.request.get("/")).headers()["content-security-policy"];
+    const b = (await page.request.get("/")).headers()["content-security-policy"];
+    expect(a).not.toBe(b);
+    // The page is alive (hydrated): a client-side control works.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    expect(violations).toEqual([]);
+  });
+
   test("sign out returns to the sign-in page and protects pages again", async ({ page, loginAs }) => {
     await loginAs("sre");
     await open(page, "/fleet");

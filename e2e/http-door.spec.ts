@@ -7,7 +7,18 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { E2E } from "../playwright.config";
-import { apiToken, type CapturedAction, captureAction, cli, expect, open, replayAction, signInAs, test } from "./fixtures";
+import {
+  adminDatabaseUrl,
+  apiToken,
+  type CapturedAction,
+  captureAction,
+  cli,
+  expect,
+  open,
+  replayAction,
+  signInAs,
+  test,
+} from "./fixtures";
 
 /** A flag of its own for this spec, created through the CLI (flags as code). */
 function createFlag(key: string) {
@@ -69,7 +80,7 @@ test.describe("the door under a burst", () => {
     createFlag(key);
     await loginAs("product");
     const { action, version } = await captureRollout(page, key);
-    const holder = new pg.Client({ connectionString: `postgres://cellplane:cellplane@127.0.0.1:${E2E.pgPort}/cellplane` });
+    const holder = new pg.Client({ connectionString: adminDatabaseUrl() });
     await holder.connect();
     let outcomes: string[] = [];
     try {
@@ -99,7 +110,7 @@ test.describe("the door under a burst", () => {
     // Hold the flag's row: every edit that gets a connection waits for it, holding that connection,
     // until the requests pool (10) is full; the edits after those wait for a connection, then are
     // told the app is busy.
-    const holder = new pg.Client({ connectionString: `postgres://cellplane:cellplane@127.0.0.1:${E2E.pgPort}/cellplane` });
+    const holder = new pg.Client({ connectionString: adminDatabaseUrl() });
     await holder.connect();
     const outcomes: string[] = [];
     const texts: string[] = [];

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import pg from "pg";
 import type { Page } from "@playwright/test";
-import { E2E } from "../playwright.config";
-import { expect, open, signInAs, test } from "./fixtures";
+import { adminDatabaseUrl, expect, open, signInAs, test } from "./fixtures";
 
 // The seed's migration, for real: every demo cell has its own database with a messages table.
 // The run's speed compresses the manifest's waits (168 h → 6 s); the two deployment phases are real
@@ -114,7 +113,7 @@ test.describe("schema migrations, cell by cell", () => {
     await ctx2.close();
 
     // Every cell database: recipient_id filled for every row, to_phone gone.
-    const main = new pg.Client({ connectionString: `postgres://cellplane:cellplane@127.0.0.1:${E2E.pgPort}/cellplane` });
+    const main = new pg.Client({ connectionString: adminDatabaseUrl() });
     await main.connect();
     const { rows: dbs } = await main.query<{ cell_id: string; url: string }>("SELECT cell_id, url FROM cell_databases ORDER BY cell_id");
     await main.end();

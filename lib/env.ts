@@ -55,6 +55,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
   DATABASE_URL: postgresUrl.optional(),
+  /** The owner role's URL for migrations, when the app's DATABASE_URL role should own nothing. */
+  CELLPLANE_MIGRATE_URL: postgresUrl.optional(),
   CELLPLANE_DATA_DIR: z.string().min(1, "must not be empty").default(".data"),
   CELLPLANE_PG_PORT: port.default(54320),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -75,6 +77,8 @@ const schema = z.object({
   CELLPLANE_TICKER: flag.default(true),
   /** Database connections per app process, by purpose (lib/db/pools.ts). */
   CELLPLANE_DB_POOL: dbPool.optional().transform((v) => v ?? DEFAULT_DB_POOL),
+  /** Behind a reverse proxy you trust: take the client's address from the last X-Forwarded-For entry. */
+  CELLPLANE_TRUST_PROXY: flag.default(false),
 });
 
 export type Env = z.output<typeof schema> & {

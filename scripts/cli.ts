@@ -251,7 +251,7 @@ async function main() {
   const database = await openDatabase(cfg, () => {});
   const db = createPrisma(database.url, 2);
   try {
-    await migrateDatabase(database.url, () => {});
+    await migrateDatabase(database, () => {});
     SERVICES = await serviceCatalogue(db);
     return await run(db, argv);
   } catch (e) {

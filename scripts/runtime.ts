@@ -5,8 +5,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { env, EnvError, type Env } from "@/lib/env";
-import { startEmbedded } from "@/lib/db/embedded";
+import { EMBEDDED_PASSWORD, startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { APP_ROLE, grantAppRole, withCredentials } from "@/lib/db/roles";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -40,26 +41,69 @@ export function loadEnvOrExit(): Env {
 }
 
 export interface Database {
+  /** What the app, the worker and the CLI connect with: a role that owns nothing (README, Security model). */
   url: string;
+  /** The owner: migrations and the demo's cell databases. */
+  adminUrl: string;
   embedded: boolean;
+  /** The app role's password when Cellplane manages the role (embedded); undefined for external databases. */
+  appPassword?: string;
   stop(): Promise<void>;
 }
 
-export async function openDatabase(cfg: Env, log = (l: string) => console.log(`[postgres] ${l}`)): Promise<Database> {
-  if (cfg.DATABASE_URL) return { url: cfg.DATABASE_URL, embedded: false, stop: async () => {} };
-  const server = await startEmbedded({
-    dataDir: path.resolve(ROOT, cfg.CELLPLANE_DATA_DIR),
-    port: cfg.CELLPLANE_PG_PORT,
-    database: "cellplane",
-    log,
-  });
-  return { url: server.url, embedded: true, stop: server.stop };
+interface EmbeddedCredentials {
+  superuser: string;
+  app: string;
 }
 
-export async function migrateDatabase(url: string, log = (l: string) => console.log(l)) {
-  const r = await migrate(url, path.join(ROOT, "prisma", "migrations"));
+/**
+ * The embedded cluster's passwords: generated once, kept in <data dir>/pg-credentials.json (mode
+ * 0600, readable by the user running Cellplane only). `created`: the file did not exist before, so
+ * an older cluster may still have the old built-in superuser password.
+ */
+export function embeddedCredentials(dataDir: string): EmbeddedCredentials & { created: boolean } {
+  const file = path.join(dataDir, "pg-credentials.json");
+  fs.mkdirSync(dataDir, { recursive: true });
+  const fresh = { superuser: crypto.randomBytes(24).toString("base64url"), app: crypto.randomBytes(24).toString("base64url") };
+  try {
+    fs.writeFileSync(file, `${JSON.stringify(fresh)}\n`, { mode: 0o600, flag: "wx" });
+    return { ...fresh, created: true };
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw e;
+  }
+  fs.chmodSync(file, 0o600);
+  return { ...(JSON.parse(fs.readFileSync(file, "utf8")) as EmbeddedCredentials), created: false };
+}
+
+export async function openDatabase(cfg: Env, log = (l: string) => console.log(`[postgres] ${l}`)): Promise<Database> {
+  if (cfg.DATABASE_URL) {
+    return { url: cfg.DATABASE_URL, adminUrl: cfg.CELLPLANE_MIGRATE_URL ?? cfg.DATABASE_URL, embedded: false, stop: async () => {} };
+  }
+  const dataDir = path.resolve(ROOT, cfg.CELLPLANE_DATA_DIR);
+  const creds = embeddedCredentials(dataDir);
+  const server = await startEmbedded({
+    dataDir,
+    port: cfg.CELLPLANE_PG_PORT,
+    database: "cellplane",
+    password: creds.superuser,
+    previousPassword: creds.created ? EMBEDDED_PASSWORD : undefined,
+    log,
+  });
+  return {
+    url: withCredentials(server.url, APP_ROLE, creds.app),
+    adminUrl: server.url,
+    embedded: true,
+    appPassword: creds.app,
+    stop: server.stop,
+  };
+}
+
+/** Apply the migrations as the owner, then let the app's role use what they made (and no more). */
+export async function migrateDatabase(database: Database, log = (l: string) => console.log(l)) {
+  const r = await migrate(database.adminUrl, path.join(ROOT, "prisma", "migrations"));
   if (r.applied.length) log(`[migrate] applied ${r.applied.join(", ")}`);
   else log(`[migrate] up to date (${r.alreadyApplied} migrations)`);
+  await grantAppRole(database.adminUrl, database.url, database.appPassword);
 }
 
 /** NEXTAUTH_SECRET: the configured one, or one generated once and kept in the data folder. */

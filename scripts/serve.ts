@@ -12,10 +12,13 @@
 // every interface, as `next start` does.
 import http from "node:http";
 import { parseArgs } from "node:util";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/auth/throttle-policy";
 import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { appPool, closePools } from "@/lib/db/pools";
+import { env } from "@/lib/env";
 import { serveTelemetry } from "@/lib/health/server/telemetry-http";
-import { securityHeaders } from "@/lib/http/security-headers";
+import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { lingerOnClose } from "@/lib/http/server/linger";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
@@ -45,7 +48,10 @@ const deps = {
   tokens: tokenVerifier(),
   thresholds: settingReader(appPool("requests"), SETTINGS.thresholds),
 };
-const baseHeaders: Record<string, string> = Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value]));
+const baseHeaders: Record<string, string> = {
+  ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
+  "Content-Security-Policy": API_CSP,
+};
 
 await app.prepare();
 // As `next start` does: an error that escapes a request is logged, and the server keeps serving.
@@ -54,7 +60,14 @@ if (process.listenerCount("uncaughtException") === 0)
   process.on("uncaughtException", (e) => console.error("[serve] uncaught exception:", e));
 if (process.listenerCount("unhandledRejection") === 0)
   process.on("unhandledRejection", (e) => console.error("[serve] unhandled rejection:", e));
+const trustProxy = env().CELLPLANE_TRUST_PROXY;
 const server = http.createServer((req, res) => {
+  // Who is asking, for sign-in throttling: never what the client claims, unless a trusted proxy says it.
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+    socket: req.socket.remoteAddress,
+    forwardedFor: req.headers["x-forwarded-for"],
+    trustProxy,
+  });
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
     void serveTelemetry(deps, req, res, baseHeaders);
     return;

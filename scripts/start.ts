@@ -51,9 +51,9 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    await migrateDatabase(database.url);
+    await migrateDatabase(database);
     if (cfg.demo) {
-      const prisma = createPrisma(database.url, 2);
+      const prisma = createPrisma(database.adminUrl, 2);
       try {
         const seeded = await seedDemo(prisma, cfg.CELLPLANE_DEMO_PASSWORD, ROOT);
         console.log(seeded ? "[seed] demo fleet, customers and users created" : "[seed] demo data already present");
@@ -69,7 +69,7 @@ async function main() {
           console.log("[seed] demo route table imported from examples/api-gateway-config.yaml");
         const t0 = Date.now();
         try {
-          if (await seedCellDatabases(prisma, database.url))
+          if (await seedCellDatabases(prisma, database.adminUrl))
             console.log(`[seed] one database per demo cell with a messages table (${Date.now() - t0} ms)`);
         } catch (e) {
           console.warn(`[seed] cell databases not created (migrations will run in agent mode): ${(e as Error).message}`);

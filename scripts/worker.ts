@@ -3,10 +3,11 @@
 import { createPrisma } from "@/lib/db/client";
 import { jobs } from "@/lib/worker/server/jobs";
 import { startTicker } from "@/lib/worker/server/ticker";
-import { loadEnvOrExit, openDatabase } from "./runtime";
+import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
 
 const cfg = loadEnvOrExit();
 const database = await openDatabase(cfg, () => {});
+await migrateDatabase(database, () => {});
 // The background pool's size and wait, as inside the app server (CELLPLANE_DB_POOL).
 const db = createPrisma(database.url, cfg.CELLPLANE_DB_POOL.background, { waitMs: cfg.CELLPLANE_DB_POOL.waitMs });
 const ticker = startTicker({ db, databaseUrl: database.url, jobs, timeScale: cfg.CELLPLANE_TIME_SCALE, electionMs: 500 });

@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const [error, setError] = useState<string | undefined>(initialError ? "Sign-in failed." : undefined);
@@ -13,7 +14,7 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
     setError(undefined);
     const res = await signIn("credentials", { email: fd.get("email"), password: fd.get("password"), redirect: false });
     if (res?.ok && !res.error) {
-      window.location.assign(callbackUrl);
+      window.location.assign(safeCallbackPath(callbackUrl));
       return;
     }
     setPending(false);

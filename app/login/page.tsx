@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { currentUser } from "@/lib/auth/server/session";
 import { LoginForm } from "./login-form";
 
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   const sp = await searchParams;
   if (await currentUser()) redirect("/");
-  const callbackUrl = sp.callbackUrl?.startsWith("/") ? sp.callbackUrl : "/";
+  const callbackUrl = safeCallbackPath(sp.callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-900 via-indigo-950 to-slate-900 p-6">
       <div className="w-full max-w-sm rounded-2xl bg-white p-8 shadow-2xl">

@@ -15,6 +15,10 @@ import path from "node:path";
 import pg from "pg";
 
 export const EMBEDDED_USER = "cellplane";
+/**
+ * The superuser password of scratch clusters (tests, benchmarks) and of clusters made before
+ * start-up kept a generated one in the data folder (scripts/runtime.ts rotates those).
+ */
 export const EMBEDDED_PASSWORD = "cellplane";
 
 export interface EmbeddedOptions {
@@ -22,6 +26,10 @@ export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   database: string;
+  /** The superuser's password (default EMBEDDED_PASSWORD): set at initdb, used to connect. */
+  password?: string;
+  /** A password an existing cluster may still have: accepted once, then changed to `password`. */
+  previousPassword?: string;
   log?: (line: string) => void;
 }
 
@@ -143,11 +151,13 @@ function runningPid(clusterDir: string): number | undefined {
   }
 }
 
-async function initdb(l: Layout, who: RunAs, log: (l: string) => void) {
+async function initdb(l: Layout, who: RunAs, password: string, log: (l: string) => void) {
   fs.mkdirSync(l.clusterDir, { recursive: true, mode: 0o700 });
   if (who.uid !== undefined) fs.chownSync(l.clusterDir, who.uid, who.gid!);
   const pwfile = path.join(os.tmpdir(), `cellplane-pw-${process.pid}-${Date.now()}`);
-  fs.writeFileSync(pwfile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o644 });
+  // Readable by initdb's user only (it runs as `postgres` when we are root).
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (who.uid !== undefined) fs.chownSync(pwfile, who.uid, who.gid!);
   try {
     const r = spawnSync(
       path.join(l.bin, "initdb"),
@@ -193,6 +203,10 @@ async function waitForServer(url: string, child: ChildProcess | undefined, outpu
       return;
     } catch (e) {
       if (e instanceof PortTakenError) throw e;
+      if ((e as { code?: string }).code === "28P01") {
+        await client.end().catch(() => {});
+        throw new WrongPasswordError();
+      }
       lastError = e;
       await client.end().catch(() => {});
       await new Promise((r) => setTimeout(r, 100));
@@ -202,6 +216,34 @@ async function waitForServer(url: string, child: ChildProcess | undefined, outpu
 }
 
 class PortTakenError extends Error {}
+class WrongPasswordError extends Error {}
+
+/**
+ * Wait for the server with the superuser's password; a cluster still on `previous` gets `password`
+ * now (ALTER ROLE), so no fixed password stays valid.
+ */
+async function connectOrRotate(
+  url: (db: string, pw?: string) => string,
+  password: string,
+  previous: string | undefined,
+  wait: (u: string) => Promise<void>,
+  log: (l: string) => void,
+) {
+  try {
+    await wait(url("postgres"));
+  } catch (e) {
+    if (!(e instanceof WrongPasswordError) || previous === undefined || previous === password) throw e;
+    await wait(url("postgres", previous));
+    const c = new pg.Client({ connectionString: url("postgres", previous) });
+    await c.connect();
+    try {
+      await c.query(`ALTER ROLE ${c.escapeIdentifier(EMBEDDED_USER)} PASSWORD ${c.escapeLiteral(password)}`);
+    } finally {
+      await c.end();
+    }
+    log("changed the superuser's password from the old built-in one to the generated one");
+  }
+}
 
 async function ensureDatabase(adminUrl: string, database: string) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -224,17 +266,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const dataDir = path.resolve(opts.dataDir);
   const who = runAs();
   const l = layout(dataDir, who, log);
-  const url = (db: string) => `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${opts.port}/${db}`;
+  const password = opts.password ?? EMBEDDED_PASSWORD;
+  const url = (db: string, pw = password) => `postgresql://${EMBEDDED_USER}:${encodeURIComponent(pw)}@127.0.0.1:${opts.port}/${db}`;
 
   if (runningPid(l.clusterDir) !== undefined) {
     // Another Cellplane process (a second `npm start`, or the CLI next to a running server)
     // already runs this cluster: use it and leave its lifecycle to its owner.
-    await waitForServer(url("postgres"), undefined, () => "", l.clusterDir);
+    await connectOrRotate(url, password, opts.previousPassword, (u) => waitForServer(u, undefined, () => "", l.clusterDir), log);
     await ensureDatabase(url("postgres"), opts.database);
     return { url: url(opts.database), clusterDir: l.clusterDir, owned: false, stop: async () => {} };
   }
 
-  if (!fs.existsSync(path.join(l.clusterDir, "PG_VERSION"))) await initdb(l, who, log);
+  if (!fs.existsSync(path.join(l.clusterDir, "PG_VERSION"))) await initdb(l, who, password, log);
 
   let output = "";
   const child = spawn(
@@ -260,7 +303,12 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  await waitForServer(url("postgres"), child, () => output, l.clusterDir);
+  try {
+    await connectOrRotate(url, password, opts.previousPassword, (u) => waitForServer(u, child, () => output, l.clusterDir), log);
+  } catch (e) {
+    if (child.exitCode === null) child.kill("SIGINT");
+    throw e;
+  }
   await ensureDatabase(url("postgres"), opts.database);
   log(`PostgreSQL ready on 127.0.0.1:${opts.port} (cluster ${l.clusterDir})`);
 

@@ -1,12 +1,15 @@
-// Response headers for every response of the app: next.config.ts applies them to Next.js
-// responses, and the app server (scripts/serve.ts) to the responses of its direct paths.
+// Response headers of the app. Pages get a Content-Security-Policy with a fresh nonce per request
+// (set by proxy.ts; Next.js puts the nonce on its own scripts, and 'strict-dynamic' extends the
+// trust to the chunks they load), so no inline script runs unless the server put it there. API
+// responses get a policy that allows nothing at all. The other headers apply to every response:
+// next.config.ts sets them on Next.js responses, the app server (scripts/serve.ts) on its direct path.
 
-// Next's inline bootstrap scripts need 'unsafe-inline' without per-request nonces; everything
-// else is locked to this origin, and no one may frame the console.
-export function securityHeaders(production: boolean): { key: string; value: string }[] {
-  const csp = [
+/** The page policy for one response. */
+export function pageCsp(nonce: string, production: boolean): string {
+  return [
     "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${production ? "" : " 'unsafe-eval'"}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${production ? "" : " 'unsafe-eval'"}`,
+    // React's style attributes (positions of virtualised tiles, chart sizes) are inline styles.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
@@ -16,8 +19,21 @@ export function securityHeaders(production: boolean): { key: string; value: stri
     "form-action 'self'",
     "object-src 'none'",
   ].join("; ");
+}
+
+/** JSON and YAML answers are never documents to run: nothing may load, nobody may frame them. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** A fresh, unguessable nonce (16 random bytes, base64). */
+export function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** The headers every response carries (the CSP is added per kind of response, see above). */
+export function securityHeaders(production: boolean): { key: string; value: string }[] {
   return [
-    { key: "Content-Security-Policy", value: csp },
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "X-Frame-Options", value: "DENY" },

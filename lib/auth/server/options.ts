@@ -2,21 +2,16 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db } from "@/lib/db";
-import { DUMMY_HASH, verifyPassword } from "../passwords";
-import { clearAccount, isThrottled, loginKeys, recordFailure } from "./rate-limit";
+import { db, pool } from "@/lib/db";
+import { CLIENT_ADDRESS_HEADER } from "../client-address";
+import { retryMessage } from "../throttle-policy";
+import { signInWithPassword } from "./sign-in";
+import { createLoginThrottle, type LoginThrottle } from "./throttle";
 
 const credentials = z.object({ email: z.email().transform((e) => e.toLowerCase()), password: z.string().min(1).max(200) });
 
-function clientAddress(headers: Record<string, unknown> | undefined): string | undefined {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : undefined) || "local";
-}
-
-/** Thrown to the sign-in page as `?error=…`; next-auth passes the message through. */
-export const THROTTLED = "Too many failed sign-in attempts. Try again in 15 minutes.";
+const g = globalThis as unknown as { cellplaneLoginThrottle?: LoginThrottle };
+const throttle = () => (g.cellplaneLoginThrottle ??= createLoginThrottle(pool()));
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -31,18 +26,15 @@ export const authOptions: NextAuthOptions = {
       async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        const { email, password } = parsed.data;
-        const keys = loginKeys(email, clientAddress(req?.headers as Record<string, unknown> | undefined));
-        const now = new Date();
-        if (await isThrottled(db(), keys, now)) throw new Error(THROTTLED);
-        const user = await db().user.findUnique({ where: { email } });
-        const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-        if (!user || !ok) {
-          await recordFailure(db(), keys, now);
-          return null;
-        }
-        await clearAccount(db(), email);
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        const address = (req?.headers as Record<string, unknown> | undefined)?.[CLIENT_ADDRESS_HEADER];
+        const r = await signInWithPassword(db(), throttle(), {
+          ...parsed.data,
+          address: typeof address === "string" && address ? address : "unknown",
+        });
+        if (r.ok) return r.user;
+        // next-auth hands this message to the sign-in page as the error.
+        if (r.reason === "throttled") throw new Error(retryMessage(r.retryAfterSeconds));
+        return null;
       },
     }),
   ],
