@@ -29,6 +29,10 @@ describe("parseEnv", () => {
     [{ NEXTAUTH_SECRET: "short" }, "NEXTAUTH_SECRET"],
     [{ NODE_ENV: "production", DATABASE_URL: "postgres://db/cp" }, "NEXTAUTH_SECRET"],
     [{ CELLPLANE_SIMULATOR_TOKEN: "cp_" }, "CELLPLANE_SIMULATOR_TOKEN"],
+    [{ CELLPLANE_DB_POOL: "lots" }, "CELLPLANE_DB_POOL"],
+    [{ CELLPLANE_DB_POOL: "requests=0" }, "CELLPLANE_DB_POOL"],
+    [{ CELLPLANE_DB_POOL: "requests=10,ofrep=4" }, "CELLPLANE_DB_POOL"],
+    [{ CELLPLANE_DB_POOL: "wait=0" }, "CELLPLANE_DB_POOL"],
   ])("rejects %j naming %s", (source, variable) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     try {
@@ -43,6 +47,16 @@ describe("parseEnv", () => {
     expect(parseEnv({ CELLPLANE_SIMULATOR: "0" }).simulator).toBe(false);
     expect(parseEnv({ DATABASE_URL: "postgres://db/cp" }).simulator).toBe(false);
     expect(parseEnv({ CELLPLANE_SIMULATOR_TOKEN: "cp_abcdefghijkl" }).CELLPLANE_SIMULATOR_TOKEN).toBe("cp_abcdefghijkl");
+  });
+  it("sizes the database pools from CELLPLANE_DB_POOL", () => {
+    expect(parseEnv({}).CELLPLANE_DB_POOL).toEqual({ requests: 10, telemetry: 6, background: 3, waitMs: 10_000 });
+    expect(parseEnv({ CELLPLANE_DB_POOL: "20" }).CELLPLANE_DB_POOL).toEqual({ requests: 20, telemetry: 6, background: 3, waitMs: 10_000 });
+    expect(parseEnv({ CELLPLANE_DB_POOL: "requests=4, background=2,wait=0.5" }).CELLPLANE_DB_POOL).toEqual({
+      requests: 4,
+      telemetry: 6,
+      background: 2,
+      waitMs: 500,
+    });
   });
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, embedded: true });

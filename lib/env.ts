@@ -13,6 +13,42 @@ const port = z.coerce
   .min(1, "must be between 1 and 65535")
   .max(65535, "must be between 1 and 65535");
 
+/** Connections per purpose of one app process, and how long a request waits for one (see lib/db/pools.ts). */
+export interface DbPoolSizes {
+  requests: number;
+  telemetry: number;
+  background: number;
+  /** Milliseconds a request waits for a free connection before it is answered "busy, retry". */
+  waitMs: number;
+}
+export const DEFAULT_DB_POOL: DbPoolSizes = { requests: 10, telemetry: 6, background: 3, waitMs: 10_000 };
+
+/**
+ * `CELLPLANE_DB_POOL`: `requests=10,telemetry=6,background=3,wait=10` (any subset; wait in
+ * seconds), or a bare number for the requests pool.
+ */
+const dbPool = z.string().transform((v, ctx): DbPoolSizes => {
+  const out = { ...DEFAULT_DB_POOL };
+  const fail = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  const parts = /^\d+$/.test(v.trim()) ? [`requests=${v.trim()}`] : v.split(",").map((p) => p.trim());
+  for (const part of parts) {
+    const m = /^(requests|telemetry|background|wait)=(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) return fail(`"${part}" is not one of requests=N, telemetry=N, background=N, wait=SECONDS`);
+    const n = Number(m[2]);
+    if (m[1] === "wait") {
+      if (n <= 0 || n > 300) return fail("wait must be between 0 and 300 seconds");
+      out.waitMs = Math.round(n * 1000);
+    } else {
+      if (!Number.isInteger(n) || n < 1 || n > 500) return fail(`${m[1]} must be a whole number from 1 to 500`);
+      out[m[1] as "requests" | "telemetry" | "background"] = n;
+    }
+  }
+  return out;
+});
+
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
 
 const schema = z.object({
@@ -39,6 +75,8 @@ const schema = z.object({
     .default(1),
   /** Background work (ticker) inside the app server; off only for special deployments. */
   CELLPLANE_TICKER: flag.default(true),
+  /** Database connections per app process, by purpose (lib/db/pools.ts). */
+  CELLPLANE_DB_POOL: dbPool.optional().transform((v) => v ?? DEFAULT_DB_POOL),
   /** Behind a reverse proxy you trust: take the client's address from the last X-Forwarded-For entry. */
   CELLPLANE_TRUST_PROXY: flag.default(false),
 });

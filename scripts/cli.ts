@@ -28,7 +28,7 @@ export const USAGE = `Usage: cellplane <command>
   import migration FILE        store a migration manifest as a ready run (scripts resolve against examples/)
   user create --email E --role ROLE [--name N]
                                create a user; the password is read from standard input
-  token create --name N --scopes a:b,c:d
+  token create --name N --scopes a:b,c:d [--expires 90d] [--cells 'smb-*' | --cells a,b]
                                create an API token; it is printed once
 
 Exit codes: 0 ok, 1 invalid input or error, 2 drift (diff), 64 usage.`;
@@ -273,18 +273,30 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   "token create": (args) => {
-    const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" } } });
+    const { values } = parseArgs({
+      args,
+      options: { name: { type: "string" }, scopes: { type: "string" }, expires: { type: "string" }, cells: { type: "string" } },
+    });
     const { name, scopes } = values;
     if (!name || !scopes) throw new UsageError("token create needs --name and --scopes");
     return async ({ db, out, err, actor }) => {
       const { createToken } = await import("@/lib/auth/server/users");
+      const { audited } = await import("@/lib/audit/server/record");
+      const { formatTime } = await import("@/lib/format");
       const list = scopes
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-      const { audited } = await import("@/lib/audit/server/record");
-      const t = await audited(db, actor, (tx) => createToken(tx, { name, scopes: list as never }, actor));
-      err(`Token "${t.name}" with scopes ${t.scopes.join(", ")}. It is shown only this once:`);
+      const t = await audited(db, actor, (tx) =>
+        createToken(tx, { name, scopes: list as never, expires: values.expires, cells: values.cells }, actor),
+      );
+      const limits = [
+        t.cells.length ? `for cells ${t.cells.join(", ")}` : "",
+        t.expiresAt ? `until ${formatTime(t.expiresAt, { utc: true })}` : "",
+      ].filter(Boolean);
+      err(
+        `Token "${t.name}" with scopes ${t.scopes.join(", ")}${limits.length ? `, ${limits.join(", ")}` : ""}. It is shown only this once:`,
+      );
       out(t.token);
       return 0;
     };

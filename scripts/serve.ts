@@ -2,7 +2,9 @@
 // server that answers POST /api/v1/telemetry on a direct path first. Telemetry is the one
 // endpoint called thousands of times a minute by every cell; Next.js's request handling costs
 // more CPU than storing a batch, so this path skips it. It runs the same code as the Next.js route
-// (lib/health/telemetry-http.ts) and sends the same security headers.
+// (lib/health/server/telemetry-http.ts) and sends the same security headers. Its database pools and
+// token verifier are the process's own (lib/db/pools.ts, lib/auth/server/tokens.ts), shared with
+// the Next.js code running in this same process.
 //
 //   node --import tsx scripts/serve.ts [--dev] [--port N]     (npm start runs it)
 //
@@ -12,11 +14,12 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { clientAddress } from "@/lib/auth/throttle-policy";
-import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { tokenVerifier } from "@/lib/auth/server/tokens";
+import { appPool, closePools } from "@/lib/db/pools";
 import { env } from "@/lib/env";
-import { createPool } from "@/lib/db/client";
-import { postTelemetry, type TelemetryResponse } from "@/lib/health/server/telemetry-http";
+import { serveTelemetry } from "@/lib/health/server/telemetry-http";
 import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
+import { lingerOnClose } from "@/lib/http/server/linger";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
@@ -38,69 +41,17 @@ const { default: next } = await import("next");
 const app = next({ dev, dir: ROOT, port });
 const handle = app.getRequestHandler();
 
-// The direct path's own pool: its commits do not wait for the WAL flush (see lib/db telemetryPool).
-const pool = createPool(databaseUrl, 6, { asyncCommit: true });
-pool.on("error", (e) => console.error(`[serve] idle database connection: ${e.message}`));
-const deps = { pool, tokens: createTokenVerifier(pool), thresholds: settingReader(pool, SETTINGS.thresholds) };
+// The direct path runs on the process's telemetry pool (commits do not wait for the WAL flush)
+// and its token verifier; thresholds come from a cached reader on the requests pool.
+const deps = {
+  pool: appPool("telemetry"),
+  tokens: tokenVerifier(),
+  thresholds: settingReader(appPool("requests"), SETTINGS.thresholds),
+};
 const baseHeaders: Record<string, string> = {
   ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
   "Content-Security-Policy": API_CSP,
-  "Content-Type": "application/json; charset=utf-8",
-  "Cache-Control": "no-store",
 };
-
-/** The request body, or null once it passes `limit` bytes (the rest is not kept). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on("end", () => !over && resolve(Buffer.concat(chunks, size).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: http.ServerResponse, out: TelemetryResponse, close: boolean) {
-  const body = JSON.stringify(out.body);
-  res.writeHead(out.status, {
-    ...baseHeaders,
-    ...out.headers,
-    "Content-Length": Buffer.byteLength(body),
-    ...(close ? { Connection: "close" } : {}),
-  });
-  res.end(body);
-}
-
-async function telemetry(req: http.IncomingMessage, res: http.ServerResponse) {
-  let tooLarge = false;
-  try {
-    const out = await postTelemetry(deps, {
-      authorization: req.headers.authorization ?? null,
-      contentLength: req.headers["content-length"] ?? null,
-      body: async (limit) => {
-        const text = await readBody(req, limit);
-        tooLarge = text === null;
-        return text;
-      },
-    });
-    // Refused before or while reading the body: do not read the rest of it on this connection.
-    const unread = out.status !== 200 && !req.readableEnded;
-    send(res, out, tooLarge || unread);
-    if (tooLarge || unread) res.once("finish", () => req.destroy());
-  } catch (e) {
-    console.error("[api] POST /api/v1/telemetry", e);
-    send(res, { status: 500, body: { error: { code: "INTERNAL", message: "internal error; nothing was changed" } } }, !req.readableEnded);
-  }
-}
 
 await app.prepare();
 // As `next start` does: an error that escapes a request is logged, and the server keeps serving.
@@ -118,7 +69,7 @@ const server = http.createServer((req, res) => {
     trustProxy,
   });
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
-    void telemetry(req, res);
+    void serveTelemetry(deps, req, res, baseHeaders);
     return;
   }
   handle(req, res).catch((e: unknown) => {
@@ -127,6 +78,8 @@ const server = http.createServer((req, res) => {
     res.end("internal error");
   });
 });
+// Answers given before a body was read close their connection without resetting it.
+lingerOnClose(server);
 if (dev) server.on("upgrade", app.getUpgradeHandler());
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve, reject) => {
@@ -144,7 +97,7 @@ async function stop() {
   server.close();
   server.closeIdleConnections();
   await app.close().catch(() => {});
-  await pool.end().catch(() => {});
+  await closePools();
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop());

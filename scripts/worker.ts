@@ -8,7 +8,8 @@ import { loadEnvOrExit, migrateDatabase, openDatabase } from "./runtime";
 const cfg = loadEnvOrExit();
 const database = await openDatabase(cfg, () => {});
 await migrateDatabase(database, () => {});
-const db = createPrisma(database.url, 4);
+// The background pool's size and wait, as inside the app server (CELLPLANE_DB_POOL).
+const db = createPrisma(database.url, cfg.CELLPLANE_DB_POOL.background, { waitMs: cfg.CELLPLANE_DB_POOL.waitMs });
 const ticker = startTicker({ db, databaseUrl: database.url, jobs, timeScale: cfg.CELLPLANE_TIME_SCALE, electionMs: 500 });
 console.log(`[worker] started (time scale ${cfg.CELLPLANE_TIME_SCALE})`);
 const stop = async () => {

@@ -62,10 +62,18 @@ export function openApiDocument(ops: ApiOperation[], version: string) {
         ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: schemaOf(r.schema) } } } : {}),
       };
     }
-    for (const status of [400, 401, 403]) {
-      if (op.auth !== "public" && !responses[status] && (status !== 400 || op.body || op.query)) {
+    for (const status of [400, 401, 403, 413, 503]) {
+      const applies = status === 400 ? op.body || op.query : status === 413 ? op.body : true;
+      if (op.auth !== "public" && !responses[status] && applies) {
         responses[status] = {
-          description: { 400: "Invalid input", 401: "Missing or unknown token", 403: "Token lacks the scope" }[status],
+          description: {
+            400: "Invalid input",
+            401: "Missing, malformed, unknown, revoked or expired token",
+            403: "The token lacks the scope, or is bound to other cells",
+            413: "Body over the operation's limit (read no further)",
+            503: "Busy: no database connection in time; nothing was changed, retry after Retry-After seconds",
+          }[status],
+          ...(status === 503 ? { headers: { "Retry-After": { description: "seconds", schema: { type: "string" } } } } : {}),
           content: { "application/json": { schema: schemaOf(errorSchema) } },
         };
       }

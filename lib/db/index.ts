@@ -1,34 +1,25 @@
 import "server-only";
+// The app's database handles, by purpose (the pools themselves: lib/db/pools.ts).
 import type pg from "pg";
-import { databaseUrl } from "@/lib/env";
-import { createPool, createPrisma, type Db } from "./client";
+import type { Db } from "./client";
+import { appPool, appPrisma } from "./pools";
 
-const g = globalThis as unknown as { cellplanePrisma?: Db; cellplanePool?: pg.Pool; cellplaneTelemetryPool?: pg.Pool };
-
-/** The app's one Prisma client (kept across hot reloads in development). */
+/** Prisma for requests: pages, server actions, API routes. */
 export function db(): Db {
-  g.cellplanePrisma ??= createPrisma(databaseUrl());
-  return g.cellplanePrisma;
+  return appPrisma("requests");
 }
 
-/** The app's one raw pool, for set-based SQL on hot paths. */
+/** Raw SQL for requests, on the same pool as db(): set-based reads on hot paths (heatmap, charts, OFREP, tokens). */
 export function pool(): pg.Pool {
-  g.cellplanePool ??= logIdleErrors(createPool(databaseUrl(), 10));
-  return g.cellplanePool;
+  return appPool("requests");
 }
 
-/** An idle connection that fails (the database restarted, say) is dropped by the pool; say so instead of crashing. */
-function logIdleErrors(p: pg.Pool): pg.Pool {
-  p.on("error", (e) => console.error(`[db] idle database connection: ${e.message}`));
-  return p;
-}
-
-/**
- * Telemetry ingest's pool: its commits do not wait for the WAL flush. Telemetry is a stream; a
- * database crash may lose the last fraction of a second of samples, and the next samples replace
- * them. Nothing else writes through it.
- */
+/** Telemetry ingest's pool: its commits do not wait for the WAL flush. Nothing else writes through it. */
 export function telemetryPool(): pg.Pool {
-  g.cellplaneTelemetryPool ??= logIdleErrors(createPool(databaseUrl(), 6, { asyncCommit: true }));
-  return g.cellplaneTelemetryPool;
+  return appPool("telemetry");
+}
+
+/** Prisma for background jobs (the ticker), on a small pool of its own that requests cannot exhaust. */
+export function backgroundDb(): Db {
+  return appPrisma("background");
 }

@@ -5,89 +5,124 @@
 //   POST /ofrep/v1/evaluate/flags/{key}   body { context: { targetingKey, … } }
 //     200 { key, value, reason, variant, metadata }
 //     400 { key, errorCode: PARSE_ERROR | TARGETING_KEY_MISSING | INVALID_CONTEXT | GENERAL, errorDetails }
+//     413 { key, errorCode: PARSE_ERROR, errorDetails } for a body over 64 KiB
 //     404 { key, errorCode: FLAG_NOT_FOUND, errorDetails }
 //   POST /ofrep/v1/evaluate/flags         body { context: { targetingKey, … } }, If-None-Match
 //     200 { flags: [ evaluationSuccess | evaluationFailure ] } with ETag;  304 when the ETag matches
 //     400 { errorCode, errorDetails }
 //   401 without a token, 403 when the token lacks `flags:read` (no body defined by the protocol);
-//   500 { errorDetails }.
+//   503 { errorDetails } with Retry-After when the database is saturated; 500 { errorDetails }.
 //
-// Tokens come as `Authorization: Bearer …` or `X-API-Key: …` (the protocol's two schemes).
+// Order: the token first, from the headers (`Authorization: Bearer …` or `X-API-Key: …`, the
+// protocol's two schemes), through the one token check (deps.tokens, lib/auth/server/tokens.ts) —
+// no body is read without one; then the body, at most 64 KiB (lib/http/body.ts); then the context
+// is validated (INVALID_CONTEXT: control characters, a targeting key over 256 characters) before
+// anything reaches the database.
 // The customer's home cell (tier, cell, region) comes from the registry and overrides any such
 // attributes in the context; for customers unknown to Cellplane the context's own are used.
 import murmurhash3 from "murmurhash3js";
-import { sha256 } from "@/lib/auth/bearer";
+import { credentialOf, type Credential, type TokenCheck } from "@/lib/auth/bearer";
+import { BUSY_RETRY_AFTER_S, isPoolBusy } from "@/lib/errors";
+import { BODY_REFUSED_HEADERS, readBodyText } from "@/lib/http/body";
 import { evaluate, type Evaluation, type EvaluationContext } from "./evaluate";
-import type { FlagSnapshot, FlagSource, HomeCell, TokenRow } from "./snapshot";
+import type { FlagSnapshot, FlagSource, HomeCell } from "./snapshot";
 
 export interface OfrepDeps {
   source: FlagSource;
+  /** The one token check (lib/auth/server/tokens.ts). */
+  tokens: { check(credential: Credential, scope: string): Promise<TokenCheck> };
   now: () => Date;
 }
 
 const SCOPE = "flags:read";
-const MAX_BODY = 64 * 1024;
+export const MAX_BODY = 64 * 1024;
+/** The longest targeting key (customer id) accepted; longer ones are INVALID_CONTEXT. */
+export const MAX_TARGETING_KEY = 256;
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 
-/** The token from either OFREP security scheme (`Authorization: Bearer …` or `X-API-Key: …`). */
-function tokenOf(req: Request): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
-  return bearer ?? (req.headers.get("x-api-key")?.trim() || null);
-}
-
-/** 401 without a known, unrevoked token; 403 when it lacks flags:read (the same rules as checkToken). */
-function denied(token: TokenRow | null): Response | null {
-  if (token && !token.revoked && token.scopes.includes(SCOPE)) return null;
-  const status = token && !token.revoked ? 403 : 401;
+/** 401 without a known, unrevoked, unexpired token; 403 when it lacks flags:read. The body is left unread. */
+async function authenticate(req: Request, deps: OfrepDeps): Promise<Response | null> {
+  const check = await deps.tokens.check(credentialOf(req.headers.get("authorization"), req.headers.get("x-api-key")), SCOPE);
+  if (check.ok) return null;
   return new Response(null, {
-    status,
-    headers: status === 401 ? { "WWW-Authenticate": `Bearer realm="cellplane", scope="${SCOPE}"` } : {},
+    status: check.status,
+    headers: {
+      ...(check.status === 401 ? { "WWW-Authenticate": `Bearer realm="cellplane", scope="${SCOPE}"` } : {}),
+      ...BODY_REFUSED_HEADERS,
+    },
   });
-}
-
-/** Check the token and read the flags in one round trip; a request without a token never reaches the database. */
-async function readFor(req: Request, deps: OfrepDeps, customerId: string | null) {
-  const token = tokenOf(req);
-  if (!token) return { denied: denied(null) };
-  const reading = await deps.source.read(customerId, sha256(token));
-  return { denied: denied(reading.token), reading };
 }
 
 type ParsedRequest =
   | { ok: true; context: EvaluationContext }
-  | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+  | { ok: false; status: 400 | 413; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+
+/** The first C0 or C1 control character of `s` (NUL included) as U+XXXX: they belong in no customer id or attribute. */
+function controlChar(s: string): string | null {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+  return null;
+}
+
+/** Why a context cannot be evaluated (before any of it reaches the database), or null. */
+export function invalidContext(context: EvaluationContext): string | null {
+  const tk = context.targetingKey;
+  if (tk !== undefined && tk !== null && typeof tk !== "string") return "context.targetingKey must be a string (the customer id)";
+  if (typeof tk === "string" && tk.length > MAX_TARGETING_KEY) return `context.targetingKey is longer than ${MAX_TARGETING_KEY} characters`;
+  for (const [k, v] of Object.entries(context)) {
+    if (controlChar(k)) return "a context attribute name contains a control character";
+    const c = typeof v === "string" ? controlChar(v) : null;
+    if (c) return `context.${k} contains a control character (${c})`;
+  }
+  return null;
+}
 
 async function readRequest(req: Request): Promise<ParsedRequest> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY)
-    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
-  const text = await req.text();
-  if (text.length > MAX_BODY)
-    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
+  const read = await readBodyText(req.body, MAX_BODY, req.headers.get("content-length"));
+  if (!read.ok)
+    return { ok: false, status: 413, errorCode: "PARSE_ERROR", errorDetails: `the request body is larger than ${MAX_BODY} bytes` };
+  const text = read.text;
   if (text.trim() === "") return { ok: true, context: {} };
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: "the request body is not valid JSON" };
+    return { ok: false, status: 400, errorCode: "PARSE_ERROR", errorDetails: "the request body is not valid JSON" };
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: "the request body must be a JSON object { context: { targetingKey, … } }" };
+    return {
+      ok: false,
+      status: 400,
+      errorCode: "PARSE_ERROR",
+      errorDetails: "the request body must be a JSON object { context: { targetingKey, … } }",
+    };
   }
   const context = (body as { context?: unknown }).context;
   if (context === undefined || context === null) return { ok: true, context: {} };
   if (typeof context !== "object" || Array.isArray(context)) {
-    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: 'context must be an object such as { targetingKey: "customer-id" }' };
+    return {
+      ok: false,
+      status: 400,
+      errorCode: "INVALID_CONTEXT",
+      errorDetails: 'context must be an object such as { targetingKey: "customer-id" }',
+    };
   }
-  const tk = (context as EvaluationContext).targetingKey;
-  if (tk !== undefined && tk !== null && typeof tk !== "string") {
-    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: "context.targetingKey must be a string (the customer id)" };
-  }
+  const invalid = invalidContext(context as EvaluationContext);
+  if (invalid) return { ok: false, status: 400, errorCode: "INVALID_CONTEXT", errorDetails: invalid };
   return { ok: true, context: context as EvaluationContext };
 }
+
+const refused = (p: Extract<ParsedRequest, { ok: false }>, key?: string) =>
+  json(
+    p.status,
+    { ...(key === undefined ? {} : { key }), errorCode: p.errorCode, errorDetails: p.errorDetails },
+    p.status === 413 ? BODY_REFUSED_HEADERS : {},
+  );
 
 const targetingKeyOf = (ctx: EvaluationContext) =>
   typeof ctx.targetingKey === "string" && ctx.targetingKey !== "" ? ctx.targetingKey : null;
@@ -104,6 +139,9 @@ function failure(key: string, e: Evaluation) {
 }
 
 function internalError(e: unknown): Response {
+  if (isPoolBusy(e)) {
+    return json(503, { errorDetails: "Cellplane is busy; retry in a moment" }, { "Retry-After": String(BUSY_RETRY_AFTER_S) });
+  }
   console.error("[ofrep]", e);
   return json(500, { errorDetails: "internal error" });
 }
@@ -111,11 +149,11 @@ function internalError(e: unknown): Response {
 /** POST /ofrep/v1/evaluate/flags/{key} */
 export async function handleEvaluateFlag(req: Request, key: string, deps: OfrepDeps): Promise<Response> {
   try {
+    const denied = await authenticate(req, deps);
+    if (denied) return denied;
     const parsed = await readRequest(req);
-    const r = await readFor(req, deps, parsed.ok ? targetingKeyOf(parsed.context) : null);
-    if (r.denied) return r.denied;
-    if (!parsed.ok) return json(400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
-    const { snapshot, home } = r.reading!;
+    if (!parsed.ok) return refused(parsed, key);
+    const { snapshot, home } = await deps.source.read(targetingKeyOf(parsed.context));
     const flag = snapshot.flags.get(key);
     if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `no flag "${key}"` });
     const e = evaluate(flag, withHome(parsed.context, home), deps.now());
@@ -167,11 +205,11 @@ function etagMatches(header: string | null, etag: string): boolean {
 /** POST /ofrep/v1/evaluate/flags */
 export async function handleEvaluateFlags(req: Request, deps: OfrepDeps): Promise<Response> {
   try {
+    const denied = await authenticate(req, deps);
+    if (denied) return denied;
     const parsed = await readRequest(req);
-    const customer = parsed.ok ? targetingKeyOf(parsed.context) : null;
-    const r = await readFor(req, deps, customer);
-    if (r.denied) return r.denied;
-    if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+    if (!parsed.ok) return refused(parsed);
+    const customer = targetingKeyOf(parsed.context);
     if (!customer) {
       return json(400, {
         errorCode: "TARGETING_KEY_MISSING",
@@ -179,7 +217,7 @@ export async function handleEvaluateFlags(req: Request, deps: OfrepDeps): Promis
       });
     }
     const now = deps.now();
-    const { snapshot, home } = r.reading!;
+    const { snapshot, home } = await deps.source.read(customer);
     const etag = bulkEtag(snapshot, now, home, parsed.context);
     if (etagMatches(req.headers.get("if-none-match"), etag)) {
       return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": "no-cache" } });

@@ -1,5 +1,6 @@
-// What flag evaluation reads (pure): the compiled configuration (a snapshot with its fingerprint),
-// the customer's home cell and the token asked about. The source that reads them: server/source.ts.
+// What flag evaluation reads (pure): the compiled configuration (a snapshot with its fingerprint)
+// and the customer's home cell. The source that reads them: server/source.ts. (Tokens are checked
+// by the one token check, lib/auth/server/tokens.ts, before anything is read.)
 import type { Flag } from "./model";
 
 export interface HomeCell {
@@ -22,18 +23,9 @@ export interface FlagReading {
   home: HomeCell | null;
 }
 
-/** An API token as stored (by SHA-256), when one was asked about. */
-export interface TokenRow {
-  scopes: string[];
-  revoked: boolean;
-}
-
 export interface FlagSource {
-  /**
-   * One round trip: the configuration's fingerprint, the customer's home cell and (when a token hash
-   * is given) the token, so an evaluation costs a single small query.
-   */
-  read(customerId: string | null, tokenHash?: string | null): Promise<FlagReading & { token: TokenRow | null }>;
+  /** One round trip: the configuration's fingerprint and the customer's home cell, so an evaluation costs a single small query. */
+  read(customerId: string | null): Promise<FlagReading>;
 }
 
 const parts = (fp: string) => fp.split(".").map(Number) as [number, number];

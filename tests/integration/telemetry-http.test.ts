@@ -3,7 +3,7 @@
 // nothing, and a token remembered by the verifier but revoked since is refused at the write.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { createTokenVerifier, poolRows } from "@/lib/auth/server/tokens";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   t = await freshDatabase("telemetry_http");
   await seedDemo(t.prisma, "cellplane-test");
   pool = new pg.Pool({ connectionString: t.url, max: 3 });
-  deps = { pool, tokens: createTokenVerifier(pool, 60_000), thresholds: settingReader(pool, SETTINGS.thresholds) };
+  deps = { pool, tokens: createTokenVerifier(poolRows(pool), { ttlMs: 60_000 }), thresholds: settingReader(pool, SETTINGS.thresholds) };
   ({ token } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "agent", scopes: ["telemetry:write"] }, "test")));
   ({ token: fleetToken } = await audited(t.prisma, "test", (tx) => createToken(tx, { name: "dashboard", scopes: ["fleet:read"] }, "test")));
 });
@@ -43,10 +43,7 @@ const post = (body: unknown, authorization: string | null = `Bearer ${token}`, c
   postTelemetry(deps, {
     authorization,
     contentLength,
-    body: async (limit) => {
-      const text = typeof body === "string" ? body : JSON.stringify(body);
-      return Buffer.byteLength(text) > limit ? null : text;
-    },
+    body: new Blob([typeof body === "string" ? body : JSON.stringify(body)]).stream(),
   });
 const stored = async () => Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM health_samples`))[0]!.n);
 
@@ -112,8 +109,10 @@ describe("postTelemetry", () => {
     });
     expect(await stored()).toBe(before);
     // …and a fresh verifier no longer accepts it at all.
-    const fresh = { ...deps, tokens: createTokenVerifier(pool) };
-    expect(await postTelemetry(fresh, { authorization: `Bearer ${token}`, contentLength: null, body: async () => "{}" })).toMatchObject({
+    const fresh = { ...deps, tokens: createTokenVerifier(poolRows(pool)) };
+    expect(
+      await postTelemetry(fresh, { authorization: `Bearer ${token}`, contentLength: null, body: new Blob(["{}"]).stream() }),
+    ).toMatchObject({
       status: 401,
     });
   });

@@ -1,54 +1,51 @@
 // Serves the OFREP handlers (lib/flags/ofrep.ts) over real HTTP on a random loopback port, against a
-// test database, with an injectable clock: what the Next route handlers do, minus Next.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// test database, with an injectable clock: what the Next route handlers do with the app's
+// dependencies (lib/flags/server/ofrep-deps.ts) — the flag source's statement on a small pg pool,
+// the one token verifier — minus Next. Bodies stream as Next hands them (tests/support/route-server.ts).
 import pg from "pg";
+import { createTokenVerifier, poolRows } from "@/lib/auth/server/tokens";
 import type { Db } from "@/lib/db/client";
 import { handleEvaluateFlag, handleEvaluateFlags, type OfrepDeps } from "@/lib/flags/ofrep";
-import { createFlagSource } from "@/lib/flags/server/source";
+import { createFlagSource, type SqlQuery } from "@/lib/flags/server/source";
+import { type Reads, startRouteServer } from "./route-server";
 
 export interface OfrepTestServer {
   baseUrl: string;
   clock: { now: Date };
+  reads: Map<string, Reads>;
   close: () => Promise<void>;
 }
 
-/** Like the app (lib/flags/ofrep-deps.ts): the per-request statement on a small pg pool of its own. */
-export async function startOfrepServer(db: Db, url: string, now = new Date()): Promise<OfrepTestServer> {
+/** Like the app (lib/flags/server/ofrep-deps.ts). `query` may wrap the statement (to count or fail it). */
+export async function startOfrepServer(
+  db: Db,
+  url: string,
+  now = new Date(),
+  wrap: (q: SqlQuery) => SqlQuery = (q) => q,
+): Promise<OfrepTestServer> {
   const clock = { now };
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const query: SqlQuery = async (sql, params, name) => (await pool.query({ text: sql, values: params, name })).rows;
   const deps: OfrepDeps = {
-    source: createFlagSource(db, async (sql, params, name) => (await pool.query({ text: sql, values: params, name })).rows),
+    source: createFlagSource(db, wrap(query)),
+    tokens: createTokenVerifier(poolRows(pool)),
     now: () => clock.now,
   };
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-    const request = new Request(url, {
-      method: req.method,
-      headers,
-      body: chunks.length && req.method !== "GET" ? Buffer.concat(chunks) : undefined,
-    });
-    const m = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/]+))?$/.exec(url.pathname);
-    const response =
-      req.method === "POST" && m
-        ? m[1]
-          ? await handleEvaluateFlag(request, decodeURIComponent(m[1]), deps)
-          : await handleEvaluateFlags(request, deps)
-        : new Response(null, { status: req.method === "POST" || !m ? 404 : 405 });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const srv = await startRouteServer([
+    {
+      method: "POST",
+      pattern: /^\/ofrep\/v1\/evaluate\/flags\/([^/]+)$/,
+      keys: ["key"],
+      handler: async (req, ctx) => handleEvaluateFlag(req, (await ctx.params).key!, deps),
+    },
+    { method: "POST", pattern: /^\/ofrep\/v1\/evaluate\/flags$/, handler: async (req) => handleEvaluateFlags(req, deps) },
+  ]);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: srv.baseUrl,
     clock,
+    reads: srv.reads,
     close: async () => {
-      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await srv.close();
       await pool.end();
     },
   };

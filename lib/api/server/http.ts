@@ -1,14 +1,17 @@
 import "server-only";
-// The door for HTTP APIs: bearer-token (or session) authentication with a named scope, zod
-// validation with specific 4xx errors, and JSON error bodies of one shape:
+// The door for HTTP APIs: bearer-token (or session) authentication with a named scope and cell
+// binding, from the headers and before any body is read; bodies read with a limit (readJson);
+// zod validation with specific 4xx errors; a saturated database answered 503 + Retry-After; and
+// JSON error bodies of one shape:
 //   { error: { code, message, details? } }
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
-import { db } from "@/lib/db";
-import { checkToken } from "@/lib/auth/server/users";
+import { cellsRefused, credentialOf, type TokenGrant } from "@/lib/auth/bearer";
 import type { Principal, TokenScope } from "@/lib/auth/roles";
 import { currentUser } from "@/lib/auth/server/session";
-import { DomainError } from "@/lib/errors";
+import { tokenVerifier } from "@/lib/auth/server/tokens";
+import { BUSY_RETRY_AFTER_S, DomainError, isPoolBusy } from "@/lib/errors";
+import { BODY_REFUSED_HEADERS, readBodyText } from "@/lib/http/body";
 import { SpecValidationError } from "@/lib/yaml-errors";
 
 export interface ApiErrorBody {
@@ -19,51 +22,82 @@ export function apiError(status: number, code: string, message: string, details?
   return NextResponse.json<ApiErrorBody>({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
 }
 
-/** Who is calling: a token (machine) or a signed-in user (browser). */
-export type Caller = { kind: "token"; name: string; scopes: string[] } | { kind: "user"; user: Principal };
+/** Who is calling: a token (machine; `cells` it is bound to, empty: any) or a signed-in user (browser). */
+export type Caller = ({ kind: "token" } & TokenGrant) | { kind: "user"; user: Principal };
 
 export const callerName = (c: Caller) => (c.kind === "token" ? `token:${c.name}` : c.user.email);
 
-interface Options {
+interface Options<C> {
   scope: TokenScope;
   /** Also accept a browser session (e.g. read APIs the dashboard uses); by default tokens only. */
   allowSession?: boolean;
+  /** The route parameter naming the cell the caller acts for: a token bound to other cells gets 403. */
+  cellParam?: keyof C & string;
 }
 
 type Handler<C> = (req: NextRequest, ctx: { caller: Caller; params: C }) => Promise<Response>;
 
-/** Wrap a route handler: authenticate, then run; domain errors become 4xx, the rest a 500. */
-export function withApi<C = Record<string, string>>(opts: Options, handler: Handler<C>) {
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Wrap a route handler: authenticate from the headers (a request that writes looks its token up
+ * afresh, see lib/auth/server/tokens.ts), check the token's cell binding, then run; domain errors
+ * become 4xx, a saturated database 503, the rest a 500.
+ */
+export function withApi<C = Record<string, string>>(opts: Options<C>, handler: Handler<C>) {
   return async (req: NextRequest, routeCtx: { params: Promise<C> }): Promise<Response> => {
-    let caller: Caller | undefined;
-    const auth = req.headers.get("authorization");
-    if (auth || !opts.allowSession) {
-      const check = await checkToken(db(), auth, opts.scope);
-      if (!check.ok) {
-        return apiError(
-          check.status,
-          check.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN",
-          check.error,
-          undefined,
-          check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${opts.scope}"` } : undefined,
-        );
-      }
-      caller = { kind: "token", name: check.name, scopes: check.scopes };
-    } else {
-      const user = await currentUser();
-      if (!user) return apiError(401, "UNAUTHENTICATED", `sign in or send a bearer token with scope ${opts.scope}`);
-      caller = { kind: "user", user };
-    }
     try {
-      return await handler(req, { caller, params: await routeCtx.params });
+      let caller: Caller;
+      const auth = req.headers.get("authorization");
+      const apiKey = req.headers.get("x-api-key");
+      if (auth || apiKey || !opts.allowSession) {
+        const check = await tokenVerifier().check(credentialOf(auth, apiKey), opts.scope, { fresh: WRITES.has(req.method) });
+        if (!check.ok) {
+          return apiError(check.status, check.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN", check.error, undefined, {
+            ...(check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${opts.scope}"` } : {}),
+            ...BODY_REFUSED_HEADERS,
+          });
+        }
+        const { ok: _ok, ...grant } = check;
+        caller = { kind: "token", ...grant };
+      } else {
+        const user = await currentUser();
+        if (!user)
+          return apiError(
+            401,
+            "UNAUTHENTICATED",
+            `sign in or send a bearer token with scope ${opts.scope}`,
+            undefined,
+            BODY_REFUSED_HEADERS,
+          );
+        caller = { kind: "user", user };
+      }
+      const params = await routeCtx.params;
+      if (opts.cellParam) assertCells(caller, [String(params[opts.cellParam])]);
+      return await handler(req, { caller, params });
     } catch (e) {
       return errorResponse(e);
     }
   };
 }
 
+/** 403 when a token bound to cells acts for another cell (sessions are not bound). */
+export function assertCells(caller: Caller, cells: Iterable<string>) {
+  if (caller.kind !== "token") return;
+  const refused = cellsRefused(caller, cells);
+  if (refused) throw new ApiInputError(403, "FORBIDDEN", refused.message, { cells: refused.cells }, BODY_REFUSED_HEADERS);
+}
+
+/** 503 + Retry-After: the database had no connection for this request in time; nothing was changed. */
+export function busyResponse(): Response {
+  return apiError(503, "BUSY", "Cellplane is busy; nothing was changed. Retry in a moment.", undefined, {
+    "Retry-After": String(BUSY_RETRY_AFTER_S),
+  });
+}
+
 export function errorResponse(e: unknown): Response {
-  if (e instanceof ApiInputError) return apiError(e.status, e.code, e.message, e.details);
+  if (e instanceof ApiInputError) return apiError(e.status, e.code, e.message, e.details, e.headers);
+  if (isPoolBusy(e)) return busyResponse();
   if (e instanceof SpecValidationError) return apiError(400, "INVALID", "the document is not valid; nothing was changed", e.errors);
   if (e instanceof DomainError) {
     const status = { CONFLICT: 409, INVALID: 400, NOT_FOUND: 404, PRECONDITION: 409 }[e.code];
@@ -79,17 +113,21 @@ export class ApiInputError extends Error {
     public code: string,
     message: string,
     public details?: unknown,
+    public headers?: HeadersInit,
   ) {
     super(message);
   }
 }
 
-/** Read a JSON body with a size limit and validate it; throws ApiInputError (400/413). */
+/**
+ * Read a JSON body with a size limit (lib/http/body.ts: at most `maxBytes` are read, declared or
+ * chunked) and validate it; throws ApiInputError (400/413). Call it after authentication — withApi
+ * has done that before the handler runs.
+ */
 export async function readJson<S extends z.ZodType>(req: NextRequest, schema: S, maxBytes = 1_000_000): Promise<z.output<S>> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new ApiInputError(413, "PAYLOAD_TOO_LARGE", `body larger than ${maxBytes} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new ApiInputError(413, "PAYLOAD_TOO_LARGE", `body larger than ${maxBytes} bytes`);
+  const body = await readBodyText(req.body, maxBytes, req.headers.get("content-length"));
+  if (!body.ok) throw new ApiInputError(413, "PAYLOAD_TOO_LARGE", body.message, undefined, BODY_REFUSED_HEADERS);
+  const text = body.text;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

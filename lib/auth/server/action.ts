@@ -5,7 +5,8 @@ import "server-only";
 //   3. parses the input with zod (→ INVALID with field errors),
 //   4. runs the change and writes the audit events it returns in ONE transaction — a change that
 //      writes rows and returns no audit event is refused and rolled back (MissingAuditError),
-//   5. returns a typed result instead of throwing across the network,
+//   5. returns a typed result instead of throwing across the network — BUSY (retryable, nothing
+//      changed) when the database had no connection for it in time,
 //   6. after the commit, revalidates the pages the change affects.
 // The action carries its definition (name, permission, input schema) and `runAs`, which runs it for
 // a given user without a Next.js request (tests, the action registry in app/action-registry.ts).
@@ -16,7 +17,7 @@ import { recordAudit, rowsWritten } from "@/lib/audit/server/record";
 import { db } from "@/lib/db";
 import type { Db, Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isPoolBusy } from "@/lib/errors";
 import { type SpecError, SpecValidationError } from "@/lib/yaml-errors";
 import type { Principal } from "../roles";
 import { currentUser } from "./session";
@@ -25,7 +26,7 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | {
       ok: false;
-      code: "UNAUTHENTICATED" | "FORBIDDEN" | "INVALID" | "CONFLICT" | "NOT_FOUND" | "PRECONDITION" | "ERROR";
+      code: "UNAUTHENTICATED" | "FORBIDDEN" | "INVALID" | "CONFLICT" | "NOT_FOUND" | "PRECONDITION" | "BUSY" | "ERROR";
       message: string;
       fieldErrors?: Record<string, string[]>;
       specErrors?: SpecError[];
@@ -91,6 +92,18 @@ function fromFormData(fd: FormData): Record<string, unknown> {
   return out;
 }
 
+const BUSY = { ok: false, code: "BUSY", message: "Cellplane is busy right now; nothing was changed. Try again in a moment." } as const;
+
+/** The signed-in user, or BUSY when the database had no connection to load them. */
+async function userOrBusy(): Promise<{ user: Principal | null } | typeof BUSY> {
+  try {
+    return { user: await currentUser() };
+  } catch (e) {
+    if (isPoolBusy(e)) return BUSY;
+    throw e;
+  }
+}
+
 async function execute<S extends z.ZodType, T>(
   def: Definition<S, T>,
   user: Principal | null,
@@ -136,6 +149,7 @@ async function execute<S extends z.ZodType, T>(
     // In development and tests a missing audit event is a loud failure; in production the change
     // is rolled back all the same and the user told so.
     if (e instanceof MissingAuditError && env().NODE_ENV !== "production") throw e;
+    if (isPoolBusy(e)) return BUSY;
     console.error(`[action ${def.name}]`, e);
     return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
   }
@@ -145,7 +159,9 @@ async function execute<S extends z.ZodType, T>(
 
 export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>): DefinedAction<S, T> {
   const action = async (raw: unknown): Promise<ActionResult<T>> => {
-    const result = await execute(def, await currentUser(), raw, db());
+    const who = await userOrBusy();
+    if (!("user" in who)) return who;
+    const result = await execute(def, who.user, raw, db());
     if (result.ok && def.revalidate) {
       const paths = typeof def.revalidate === "function" ? def.revalidate(result.data) : def.revalidate;
       for (const p of paths) {

@@ -4,11 +4,13 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
-import { bearerOf, sha256, type TokenCheck } from "../bearer";
+import { parseDuration } from "@/lib/rollouts/durations";
+import { credentialOf, parseCellBinding, sha256, type TokenCheck } from "../bearer";
 import { hashPassword } from "../passwords";
+import { ROLES, TOKEN_SCOPES, type Principal, type TokenScope } from "../roles";
+import { createTokenVerifier, prismaRows } from "./tokens";
 
 export { sha256, type TokenCheck };
-import { ROLES, TOKEN_SCOPES, type Principal, type TokenScope } from "../roles";
 
 export const newUserSchema = z.object({
   email: z.email("must be an email address").transform((e) => e.toLowerCase()),
@@ -36,22 +38,55 @@ export const newTokenSchema = z.object({
     .trim()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)"),
   scopes: z.array(z.enum(TOKEN_SCOPES, { error: `unknown scope (known: ${TOKEN_SCOPES.join(", ")})` })).min(1, "at least one scope"),
+  /** How long the token is valid: "90d", "12h", "1d 12h" (omitted: until revoked). */
+  expires: z
+    .string()
+    .trim()
+    .refine((v) => (parseDuration(v) ?? 0) >= 60_000, 'a duration of at least a minute, such as "90d" or "12h"')
+    .optional(),
+  /** Cells the token may act for: ids or globs, comma-separated ("smb-*", "smb-us-1,smb-us-2"); omitted: any cell. */
+  cells: z
+    .string()
+    .superRefine((v, ctx) => {
+      const b = parseCellBinding(v);
+      if (!b.ok) ctx.addIssue({ code: "custom", message: b.error });
+    })
+    .optional(),
 });
+
+export interface NewToken {
+  token: string;
+  name: string;
+  scopes: TokenScope[];
+  expiresAt: Date | null;
+  cells: string[];
+}
 
 /** Create an API token; the plain token is returned once and only its SHA-256 is stored. */
 export async function createToken(
   tx: Tx,
   input: z.input<typeof newTokenSchema>,
   actor: string,
-): Promise<Audited<{ token: string; name: string; scopes: TokenScope[] }>> {
+  now = new Date(),
+): Promise<Audited<NewToken>> {
   const t = newTokenSchema.parse(input);
   const token = `cp_${randomBytes(24).toString("base64url")}`;
+  const expiresAt = t.expires ? new Date(now.getTime() + parseDuration(t.expires)!) : null;
+  const binding = t.cells ? parseCellBinding(t.cells) : null;
+  const cells = binding?.ok ? binding.cells : [];
   await tx.apiToken.create({
-    data: { name: t.name, scopes: t.scopes, tokenHash: sha256(token), prefix: token.slice(0, 7), createdBy: actor },
+    data: { name: t.name, scopes: t.scopes, tokenHash: sha256(token), prefix: token.slice(0, 7), createdBy: actor, expiresAt, cells },
   });
   return {
-    data: { token, name: t.name, scopes: t.scopes },
-    audit: [{ action: "token.create", targetType: "api_token", targetId: t.name, after: { scopes: t.scopes } }],
+    data: { token, name: t.name, scopes: t.scopes, expiresAt, cells },
+    audit: [
+      {
+        action: "token.create",
+        targetType: "api_token",
+        targetId: t.name,
+        after: { scopes: t.scopes, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}), ...(cells.length ? { cells } : {}) },
+      },
+    ],
   };
 }
 
@@ -64,7 +99,7 @@ export async function rotateToken(
   input: z.input<typeof newTokenSchema>,
   actor: string,
   now: Date,
-): Promise<Audited<{ token: string; name: string; scopes: TokenScope[]; revoked: number }>> {
+): Promise<Audited<NewToken & { revoked: number }>> {
   const { name } = newTokenSchema.parse(input);
   const live = await tx.apiToken.findMany({ where: { name }, select: { id: true, revokedAt: true } });
   for (const t of live) {
@@ -73,20 +108,15 @@ export async function rotateToken(
   const revoked = live.length
     ? [{ action: "token.revoke", targetType: "api_token", targetId: name, after: { revokedAt: now.toISOString() } }]
     : [];
-  const created = await createToken(tx, input, actor);
+  const created = await createToken(tx, input, actor, now);
   return { data: { ...created.data, revoked: live.length }, audit: [...revoked, ...created.audit] };
 }
 
-/** Check a bearer token for a scope. 401: missing/unknown/revoked; 403: lacks the scope. */
+/**
+ * Check a bearer token for a scope, looking it up now (no cache): the same statement and rules as
+ * every HTTP entry point (./tokens.ts). 401: missing, malformed, unknown, revoked or expired; 403:
+ * lacks the scope.
+ */
 export async function checkToken(db: Db, authorization: string | null, scope: TokenScope): Promise<TokenCheck> {
-  const token = bearerOf(authorization);
-  if (!token) return { ok: false, status: 401, error: "missing bearer token" };
-  const row = await db.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!row || row.revokedAt) return { ok: false, status: 401, error: "unknown or revoked token" };
-  if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: `token lacks scope ${scope}` };
-  // Best effort and cheap: at most one write a minute per token.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
-  }
-  return { ok: true, name: row.name, scopes: row.scopes };
+  return createTokenVerifier(prismaRows(db), { ttlMs: 0 }).check(credentialOf(authorization), scope);
 }

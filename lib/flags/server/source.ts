@@ -4,36 +4,34 @@
 // version) together with the customer's home cell. A change made on any replica is seen by the
 // next request on every replica; there is no cache to go stale.
 import type { Db } from "@/lib/db/client";
-import { covers, snapshotOf, type FlagReading, type FlagSnapshot, type FlagSource, type TokenRow } from "../snapshot";
+import { isPoolBusy } from "@/lib/errors";
+import { covers, snapshotOf, type FlagReading, type FlagSnapshot, type FlagSource } from "../snapshot";
 import { listFlags } from "./store";
 
 /** Runs one SQL statement with $1… parameters and returns its rows (`name`: a prepared-statement name). */
 export type SqlQuery = <R>(sql: string, params: unknown[], name?: string) => Promise<R[]>;
 
-// The configuration fingerprint, the home cells of the customers asked about and the tokens asked
-// about, in one statement and one row.
+// The configuration fingerprint and the home cells of the customers asked about, in one statement
+// and one row.
 const READ_SQL = `
   SELECT (SELECT count(*) || '.' || coalesce(sum(version), 0) FROM feature_flags) AS fp,
          (SELECT coalesce(json_agg(json_build_object('id', cu.id, 'cell', c.id, 'tier', c.tier, 'region', c.region)), '[]'::json)
             FROM customers cu JOIN cells c ON c.id = cu.home_cell_id
-           WHERE cu.id = ANY($1::text[])) AS homes,
-         (SELECT coalesce(json_agg(json_build_object('hash', t.token_hash, 'scopes', t.scopes, 'revoked', t.revoked_at IS NOT NULL,
-                                                     'stale', t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')), '[]'::json)
-            FROM api_tokens t
-           WHERE t.token_hash = ANY($2::text[])) AS tokens`;
+           WHERE cu.id = ANY($1::text[])) AS homes`;
 
 type ReadRow = {
   fp: string;
   homes: { id: string; cell: string; tier: string; region: string }[];
-  tokens: { hash: string; scopes: string[]; revoked: boolean; stale: boolean }[];
 };
 
 interface Waiter {
   customerId: string | null;
-  tokenHash: string | null;
-  resolve: (r: FlagReading & { token: TokenRow | null }) => void;
+  resolve: (r: FlagReading) => void;
   reject: (e: unknown) => void;
 }
+
+/** Retried one by one after a failed batch: this many statements at a time. */
+const SINGLE_RETRY_CONCURRENCY = 4;
 
 /**
  * Reads are batched: a request issues the statement at once when none is running; requests that
@@ -41,9 +39,12 @@ interface Waiter {
  * that started after its request arrived (a change committed before is always seen), and under
  * load one statement serves many requests.
  *
- * `query` runs that statement. By default it goes through Prisma; the app passes a plain `pg` pool,
- * because on this hot path Prisma's raw-query overhead is larger than the query itself. Loading the
- * flags and every write go through Prisma.
+ * One request never fails its neighbours: when a batched statement fails, each of its requests is
+ * retried on its own, so only a request whose own statement fails gets the error.
+ *
+ * `query` runs that statement. By default it goes through Prisma; the app passes the requests pool
+ * (lib/db/pools.ts), because on this hot path Prisma's raw-query overhead is larger than the query
+ * itself. Loading the flags goes through Prisma.
  */
 export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$queryRawUnsafe(sql, ...params)): FlagSource {
   let current: FlagSnapshot | undefined;
@@ -58,24 +59,23 @@ export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$
 
   async function run(batch: Waiter[]) {
     const customers = [...new Set(batch.flatMap((w) => (w.customerId ? [w.customerId] : [])))];
-    const hashes = [...new Set(batch.flatMap((w) => (w.tokenHash ? [w.tokenHash] : [])))];
-    const [row] = await query<ReadRow>(READ_SQL, [customers, hashes], "cellplane-flags-read");
+    const [row] = await query<ReadRow>(READ_SQL, [customers], "cellplane-flags-read");
     // At most two loads: one may have started before the change this statement saw committed.
     for (let i = 0; i < 2 && !(current && covers(current.fingerprint, row!.fp)); i++) await load();
     const homes = new Map(row!.homes.map((h) => [h.id, { cell: h.cell, tier: h.tier, region: h.region }]));
-    const tokens = new Map(row!.tokens.map((t) => [t.hash, t]));
-    for (const t of tokens.values()) {
-      // Best effort and cheap, like checkToken: at most one write a minute per token.
-      if (t.stale) db.apiToken.update({ where: { tokenHash: t.hash }, data: { lastUsedAt: new Date() } }).catch(() => {});
-    }
-    for (const w of batch) {
-      const t = w.tokenHash ? tokens.get(w.tokenHash) : undefined;
-      w.resolve({
-        snapshot: current!,
-        home: (w.customerId && homes.get(w.customerId)) || null,
-        token: t ? { scopes: t.scopes, revoked: t.revoked } : null,
-      });
-    }
+    for (const w of batch) w.resolve({ snapshot: current!, home: (w.customerId && homes.get(w.customerId)) || null });
+  }
+
+  /** A failed batch: every request again, alone, a few at a time; each gets its own outcome. */
+  async function runSingly(batch: Waiter[]) {
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length) {
+        const w = batch[next++]!;
+        await run([w]).catch((e) => w.reject(e));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SINGLE_RETRY_CONCURRENCY, batch.length) }, worker));
   }
 
   function kick() {
@@ -84,7 +84,8 @@ export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$
     waiting = [];
     running = true;
     run(batch)
-      .catch((e) => batch.forEach((w) => w.reject(e)))
+      // A saturated database fails every request alike ("busy, retry"); anything else may be one request's fault.
+      .catch((e) => (batch.length === 1 || isPoolBusy(e) ? batch.forEach((w) => w.reject(e)) : runSingly(batch)))
       .finally(() => {
         running = false;
         kick();
@@ -92,9 +93,9 @@ export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$
   }
 
   return {
-    read(customerId, tokenHash = null) {
+    read(customerId) {
       return new Promise((resolve, reject) => {
-        waiting.push({ customerId, tokenHash, resolve, reject });
+        waiting.push({ customerId, resolve, reject });
         kick();
       });
     },

@@ -11,6 +11,7 @@
 // - the version step and the first-state insert get only the few pairs that need them;
 // - parameters are arrays in PostgreSQL's binary format (see lib/db/pg-array.ts).
 import type pg from "pg";
+import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
 import { pairKey, pairUpdates, type PairUpdate } from "../current-state";
 import type { Sample } from "../telemetry";
@@ -35,7 +36,7 @@ export class UnknownTargetsError extends Error {
   }
 }
 
-/** The batch's token was revoked (or lost its scope) after the caller checked it: nothing was stored. */
+/** The batch's token was revoked (or expired, or lost its scope) after the caller checked it: nothing was stored. */
 export class TokenRevokedError extends Error {
   constructor() {
     super("unknown or revoked token");
@@ -151,7 +152,7 @@ function ingestSql(careful: boolean): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
   return `WITH go AS MATERIALIZED (
    SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $17 AS registry_current,
-          ($18::text IS NULL OR EXISTS (SELECT 1 FROM api_tokens WHERE token_hash = $18 AND revoked_at IS NULL AND $19::text = ANY (scopes))) AS authorized
+          ($18::text IS NULL OR ${TOKEN_VALID_SQL("$18", "$19")}) AS authorized
  ),
  input AS MATERIALIZED (
    SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[],

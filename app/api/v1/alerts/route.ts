@@ -1,13 +1,18 @@
 import { NextResponse } from "next/server";
-import { apiError, readJson, withApi } from "@/lib/api/server/http";
+import { apiError, assertCells, readJson, withApi } from "@/lib/api/server/http";
 import { writeAs } from "@/lib/api/server/writes";
 import { alertBatchSchema } from "@/lib/health/alert-input";
 import { storeExternalAlerts, UnknownAlertTargetError } from "@/lib/health/server/alerts-store";
 
 export const POST = withApi({ scope: "alerts:write" }, async (req, { caller }) => {
   const body = await readJson(req, alertBatchSchema, 512_000);
+  const alerts = Array.isArray(body) ? body : [body];
+  assertCells(
+    caller,
+    alerts.map((a) => a.cell),
+  );
   try {
-    const result = await writeAs(caller, (tx) => storeExternalAlerts(tx, Array.isArray(body) ? body : [body], new Date()));
+    const result = await writeAs(caller, (tx) => storeExternalAlerts(tx, alerts, new Date()));
     return NextResponse.json(result);
   } catch (e) {
     if (e instanceof UnknownAlertTargetError) {

@@ -3,25 +3,20 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/api/server/http";
-import { createTokenVerifier } from "@/lib/auth/server/tokens";
+import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { telemetryPool } from "@/lib/db";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { postTelemetry } from "@/lib/health/server/telemetry-http";
 
-let tokens: ReturnType<typeof createTokenVerifier> | undefined;
-
 export async function POST(req: NextRequest) {
-  tokens ??= createTokenVerifier(telemetryPool());
   try {
     const out = await postTelemetry(
-      { pool: telemetryPool(), tokens, thresholds: currentThresholds },
+      { pool: telemetryPool(), tokens: tokenVerifier(), thresholds: currentThresholds },
       {
         authorization: req.headers.get("authorization"),
+        apiKey: req.headers.get("x-api-key"),
         contentLength: req.headers.get("content-length"),
-        body: async (limit) => {
-          const text = await req.text();
-          return Buffer.byteLength(text) > limit ? null : text;
-        },
+        body: req.body,
       },
     );
     return NextResponse.json(out.body, { status: out.status, headers: out.headers });

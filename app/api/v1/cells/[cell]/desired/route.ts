@@ -6,7 +6,7 @@ import { desiredVersions } from "@/lib/fleet/server/queries";
 export const dynamic = "force-dynamic";
 
 /** The versions a cell should run, for its deploy agent (pull). Poll with If-None-Match. */
-export const GET = withApi<{ cell: string }>({ scope: "cells:agent" }, async (req, { params }) => {
+export const GET = withApi<{ cell: string }>({ scope: "cells:agent", cellParam: "cell" }, async (req, { params }) => {
   const cell = await desiredVersions(params.cell);
   if (!cell) return apiError(404, "NOT_FOUND", `unknown cell ${params.cell}`);
   const body = {
