@@ -98,8 +98,8 @@ function GateDecision({ gate }: { gate: InboxGate }) {
 }
 
 function GateCard({ gate, now }: { gate: InboxGate; now: number | null }) {
-  const shown = gate.customers.enterprise.slice(0, 6);
-  const more = gate.customers.enterprise.length - shown.length;
+  const byCell = new Map<string, string[]>();
+  for (const c of gate.customers.enterprise) byCell.set(c.cell, [...(byCell.get(c.cell) ?? []), c.name]);
   return (
     <li
       className={`rounded-xl border bg-white p-4 shadow-sm ${gate.decidable ? "border-violet-300" : "border-slate-200"}`}
@@ -134,15 +134,21 @@ function GateCard({ gate, now }: { gate: InboxGate; now: number | null }) {
         </p>
       )}
       <p className="mt-1 text-sm text-slate-600" data-testid="gate-customers">
+        {plural(gate.customers.total, "customer")} homed in these cells;{" "}
         {gate.customers.enterprise.length > 0 ? (
           <>
-            Enterprise customers: {shown.map((c) => `${c.name} (${c.cell})`).join(", ")}
-            {more > 0 ? ` and ${more} more` : ""}.{" "}
+            {plural(gate.customers.enterprise.length, "enterprise customer")}:{" "}
+            {[...byCell].map(([cell, names], i) => (
+              <span key={cell}>
+                {i > 0 && "; "}
+                <span className="font-mono text-xs">{cell}</span> {names.join(", ")}
+              </span>
+            ))}
+            .
           </>
         ) : (
-          "No enterprise customers. "
+          "no enterprise customers."
         )}
-        {plural(gate.customers.total, "customer")} homed in these cells.
       </p>
       {gate.irreversible && (
         <p className="mt-2 rounded-md bg-red-100 p-2 text-sm font-semibold text-red-900" data-testid="gate-irreversible">
