@@ -87,11 +87,21 @@ test.describe("schema migrations, cell by cell", () => {
     await expect(page.getByTestId("phase-backfill")).toHaveAttribute("data-status", "complete", { timeout: 120_000 });
     await expect(page.locator('[data-testid="backfill-cell"][data-status="complete"]')).toHaveCount(16);
 
-    // migrate-code-readonly: sms v2.6.0, the same way.
+    // migrate-code-readonly: sms v2.6.0, its gate decided from the approvals inbox, which says the
+    // release holds up this migration and shows it without a reload.
     const rel2 = page2.getByTestId("release-link-migrate-code-readonly");
     await open(page2, url);
     await expect(rel2).toBeVisible({ timeout: 30_000 });
-    await approveRelease(page2, (await rel2.getAttribute("href"))!, "read-only code, CAB-79");
+    const rel2Path = (await rel2.getAttribute("href"))!;
+    await open(page2, "/approvals");
+    const releaseGate = page2.locator(`[data-testid="gate"][data-subject="${rel2Path.split("/").pop()}"]`);
+    await expect(releaseGate).toBeVisible({ timeout: 240_000 });
+    await expect(releaseGate).toContainText(`Part of migration ${ID}`);
+    await releaseGate.getByLabel("Decision comment").fill("read-only code, CAB-79");
+    await releaseGate.getByRole("button", { name: "Approve" }).click();
+    await expect(releaseGate).toHaveCount(0, { timeout: 15_000 });
+    await open(page2, rel2Path);
+    await expect(page2.getByTestId("approvals")).toContainText("CAB-79");
 
     // Contract: canRollback flips; the enterprise step is the point of no return.
     await open(page, url);
@@ -100,11 +110,17 @@ test.describe("schema migrations, cell by cell", () => {
     await expect(page.getByTestId("migration-approval")).toBeVisible({ timeout: 60_000 });
     await open(page2, url);
     await expect(page2.getByTestId("point-of-no-return")).toContainText("cannot be undone");
-    await page2.getByLabel("Approval comment").fill("contract on enterprise, CAB-80");
-    await page2.getByLabel("Type the migration id to confirm").fill("2025-01-15");
-    await expect(page2.getByRole("button", { name: "Approve" })).toBeDisabled();
-    await page2.getByLabel("Type the migration id to confirm").fill(ID);
-    await page2.getByRole("button", { name: "Approve" }).click();
+    // release2@ decides it from the approvals inbox, typing the migration id.
+    await open(page2, "/approvals");
+    const contract = page2.locator(`[data-testid="gate"][data-subject="${ID}"]`);
+    await expect(contract.getByTestId("gate-irreversible")).toContainText("cannot be undone");
+    await contract.getByLabel("Decision comment").fill("contract on enterprise, CAB-80");
+    await contract.getByLabel("Type the migration id to confirm").fill("2025-01-15");
+    await expect(contract.getByRole("button", { name: "Approve" })).toBeDisabled();
+    await contract.getByLabel("Type the migration id to confirm").fill(ID);
+    await contract.getByRole("button", { name: "Approve" }).click();
+    await expect(contract).toHaveCount(0, { timeout: 15_000 });
+    await open(page2, url);
     await expect(page2.getByTestId("approvals")).toContainText("CAB-80", { timeout: 15_000 });
 
     await expect(page2.getByTestId("migration-status")).toHaveText("succeeded", { timeout: 60_000 });

@@ -1,20 +1,23 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ApprovalsBadge } from "@/components/approvals/approvals-badge";
 import { RoleBadge } from "@/components/badges";
 import { NavLinks } from "@/components/nav-links";
 import { SignOutButton } from "@/components/sign-out-button";
+import { approvalCounts } from "@/lib/approvals/server/queries";
 import { canEditSettings, canImportFleet } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const approvals = await approvalCounts(user);
   const items = [
     { href: "/", label: "Health" },
     { href: "/alerts", label: "Alerts" },
     { href: "/fleet", label: "Fleet" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/releases", label: "Releases" },
-    { href: "/approvals", label: "Approvals" },
+    { href: "/approvals", label: "Approvals", badge: <ApprovalsBadge initial={approvals} /> },
     { href: "/pipelines", label: "Pipelines" },
     { href: "/flags", label: "Flags" },
     { href: "/gateway", label: "API versions" },

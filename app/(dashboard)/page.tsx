@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { ApprovalsBanner } from "@/components/approvals/approvals-badge";
 import { FleetOverview } from "@/components/health/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { ActiveReleases } from "@/components/rollouts/active-releases";
+import { approvalCounts } from "@/lib/approvals/server/queries";
 import { requireUser } from "@/lib/auth/server/session";
 import { pool } from "@/lib/health/server/queries";
 import { currentLiteFeed } from "@/lib/health/server/feed";
@@ -19,8 +21,8 @@ export const metadata: Metadata = { title: "Fleet health" };
  * streamed boundaries at most every 300 ms, so a boundary more before the tiles is a wait more.
  */
 export default async function HomePage() {
-  await requireUser();
-  const t = await currentThresholds();
+  const user = await requireUser();
+  const [t, approvals] = await Promise.all([currentThresholds(), approvalCounts(user)]);
   const liteJson = await currentLiteFeed(pool(), t, new Date());
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
   return (
@@ -29,6 +31,7 @@ export default async function HomePage() {
         title="Fleet health"
         subtitle={`Every cell × service, live. Red: error rate ≥ ${pct(t.red.errorRate)}, p99 ≥ ${t.red.p99Ms} ms or silent ${t.red.silenceMs / 60_000} min; yellow: error rate ≥ ${pct(t.yellow.errorRate)}, p99 ≥ ${t.yellow.p99Ms} ms or CPU ≥ ${pct(t.yellow.cpu)}.`}
       />
+      <ApprovalsBanner initial={approvals} />
       <Suspense fallback={null}>
         <ActiveReleases />
       </Suspense>

@@ -1,5 +1,6 @@
 // Authorisation as named predicates, called by server actions, route handlers and pages alike.
 // Hiding a control in the UI is a courtesy; these are the rules.
+import { decidesGates, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import type { Principal, Role } from "./roles";
 
 const is = (user: Principal | null | undefined, ...roles: Role[]) => !!user && roles.includes(user.role);
@@ -18,16 +19,16 @@ export const canAcknowledgeAlerts = (user: Principal | null | undefined) => is(u
 
 // ---- Rollouts ----
 export const canStartRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
-/** Four-eyes: a release manager or admin other than the one who started the release. */
+/** Four-eyes: a release manager or admin other than the one who started the release (lib/approvals). */
 export const canApprove = (user: Principal | null | undefined, release: { startedBy: string }) =>
-  is(user, "RELEASE_MANAGER", "ADMIN") && user!.email !== release.startedBy;
+  gateVerdict(user, { requestedBy: release.startedBy }, RELEASE_GATE).ok;
 export const canPauseRelease = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");
 export const canRollbackRelease = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");
 export const canAbortRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
 export const canAdvanceRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
 export const canManageFreezes = (user: Principal | null | undefined) => is(user, "ADMIN");
-/** May decide gates at all (whether of a given release: see canApprove). */
-export const canDecideGates = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
+/** May decide gates at all — release gates and migration steps (whether a given one: see canApprove). */
+export const canDecideGates = (user: Principal | null | undefined) => decidesGates(user);
 
 // ---- Feature flags ----
 /** Feature flags: product owners (and admins) change them; everyone signed in reads them. */
@@ -42,8 +43,8 @@ export const canForceRoute = (user: Principal | null | undefined) => is(user, "A
 // ---- Schema migrations ----
 /** Import and start migrations, roll them back, retry failed cells. */
 export const canRunMigrations = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");
-/** Four-eyes: a release manager or admin other than the one who started the migration. */
+/** Four-eyes: a release manager or admin other than the one who started the migration (lib/approvals). */
 export const canApproveMigration = (user: Principal | null | undefined, run: { startedBy: string | null }) =>
-  is(user, "RELEASE_MANAGER", "ADMIN") && user!.email !== run.startedBy;
+  gateVerdict(user, { requestedBy: run.startedBy }, MIGRATION_STEP).ok;
 /** SREs may stop a backfill or roll back (never past the point of no return: the rules decide). */
 export const canRollbackMigration = (user: Principal | null | undefined) => is(user, "SRE", "RELEASE_MANAGER", "ADMIN");

@@ -3,6 +3,7 @@
 //   command(doc, command, now, config)    → next doc + effects   (a person's decision)
 // No I/O and no clock inside: the store gathers observations, persists the doc under a row lock,
 // and performs the effects in the same transaction.
+import { fourEyes, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import type { PlannedWave } from "./plan";
 import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
@@ -500,8 +501,8 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
     case "reject": {
       if (!w || cmd.wave !== i || w.state !== "AWAITING_APPROVAL")
         throw new EngineError("CONFLICT", "this gate is not waiting for a decision (it may have been decided already)");
-      if (cmd.by === doc.startedBy)
-        throw new EngineError("FORBIDDEN", "four-eyes: the person who started the release cannot approve its gates");
+      const refused = fourEyes(cmd.by, doc.startedBy, RELEASE_GATE);
+      if (refused) throw new EngineError("FORBIDDEN", refused);
       w.decision = { decision: cmd.kind, by: cmd.by, at: now.toISOString(), comment: cmd.comment };
       if (cmd.kind === "approve") {
         moveWave(step, i, "PENDING", now, `approved by ${cmd.by}: ${cmd.comment}`);

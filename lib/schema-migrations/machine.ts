@@ -4,6 +4,7 @@
 // State = the run document (phases, steps, approvals) + every cell's status per phase. Cell work
 // itself (SQL in direct mode, the cell's tooling in agent mode) moves cells from running to
 // complete/failed outside the machine; the machine decides what may start, when, and in what order.
+import { fourEyes, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
 import type { MigrationSpec, PhaseSpec } from "./manifest";
 
 export type CellStatus = "pending" | "running" | "complete" | "failed" | "rolling_back" | "rolled_back" | "stopped";
@@ -42,6 +43,8 @@ export interface StepRun {
   state: StepState;
   waitUntil: string | null;
   decision: Decision | null;
+  /** Since when it waits for a decision (ISO); absent in runs stored before it was kept. */
+  awaitingSince?: string | null;
 }
 
 export interface PhaseRun {
@@ -255,6 +258,7 @@ function advance(step: Step, obs: Observations, now: Date) {
           }
           if (s.requiresApproval && !s.decision) {
             s.state = "awaiting_approval";
+            s.awaitingSince = now.toISOString();
             doc.status = "awaiting_approval";
             p.waiting = `waiting for approval by a release manager other than ${doc.startedBy}${s.confirmRequired ? ", who must type the migration id" : ""}`;
             event(step, "migration.gate", `${p.name} on ${s.cells.join(", ")} waits for approval`, { phase: p.name, cells: s.cells });
@@ -513,8 +517,8 @@ export function command(input: RunState, cmd: Command, now: Date): Step {
         doc.status !== "awaiting_approval"
       )
         throw new MachineError("CONFLICT", "this step is not waiting for a decision (it may have been decided already)");
-      if (cmd.by === doc.startedBy)
-        throw new MachineError("FORBIDDEN", "four-eyes: the person who started the migration cannot approve its steps");
+      const refused = fourEyes(cmd.by, doc.startedBy, MIGRATION_STEP);
+      if (refused) throw new MachineError("FORBIDDEN", refused);
       if (cmd.kind === "approve" && s.confirmRequired && cmd.confirm?.trim() !== doc.id)
         throw new MachineError(
           "PRECONDITION",

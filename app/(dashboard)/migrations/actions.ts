@@ -1,13 +1,11 @@
 "use server";
 import { z } from "zod";
-import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
-import type { Principal } from "@/lib/auth/roles";
+import { canDecideGates, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
-import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
 import type { Command } from "@/lib/schema-migrations/machine";
-import { commandRun, importManifest, previewManifest, runStarter, startRun } from "@/lib/schema-migrations/server/store";
+import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/server/store";
+import { commandActions } from "@/lib/transitions/server/command-action";
 
 // Scripts named by a manifest resolve against the app's examples/ folder (see the README).
 const ROOT = process.cwd();
@@ -59,24 +57,9 @@ export const startMigrationAction = defineAction({
   revalidate: ["/migrations"],
 });
 
-function migrationCommand<S extends z.ZodType>(
-  name: string,
-  permission: (u: Principal) => boolean,
-  input: S,
-  build: (i: z.output<S>, u: Principal) => Command,
-  extra?: (tx: Tx, i: z.output<S>, u: Principal) => Promise<void>,
-) {
-  return defineAction({
-    name,
-    permission,
-    input,
-    async run({ tx, input, user }) {
-      if (extra) await extra(tx, input, user);
-      return commandRun(tx, (input as { id: string }).id, build(input, user), user.email, new Date(), scale());
-    },
-    revalidate: ["/migrations"],
-  });
-}
+// Every command goes to the run's transition (lib/transitions); the machine decides it under the row
+// lock, four-eyes and the typed confirmation included (lib/approvals/four-eyes.ts).
+const migrationCommand = commandActions(commandRun, ["/migrations", "/approvals"]);
 
 const decision = z.object({
   id: z.string().min(1),
@@ -85,25 +68,19 @@ const decision = z.object({
   comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
   confirm: z.string().max(200).optional(),
 });
-const fourEyes = async (tx: Tx, i: { id: string }, u: Principal) => {
-  if (!canApproveMigration(u, await runStarter(tx, i.id)))
-    throw new DomainError("PRECONDITION", "four-eyes: the person who started the migration cannot approve its steps");
-};
 const reason = z.object({ id: z.string().min(1), reason: z.string().trim().min(3, "give a reason of at least 3 characters").max(1000) });
 
 export const approveMigrationAction = migrationCommand(
   "approve migration steps",
-  canRunMigrations,
+  canDecideGates,
   decision,
-  (i, u) => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }),
-  fourEyes,
+  (i, u): Command => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }),
 );
 export const rejectMigrationAction = migrationCommand(
   "reject migration steps",
-  canRunMigrations,
+  canDecideGates,
   decision,
-  (i, u) => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }),
-  fourEyes,
+  (i, u): Command => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }),
 );
 export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, reason, (i, u) => ({
   kind: "rollback",

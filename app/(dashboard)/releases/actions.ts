@@ -3,22 +3,16 @@ import { z } from "zod";
 import {
   canAbortRelease,
   canAdvanceRelease,
-  canApprove,
   canDecideGates,
   canPauseRelease,
   canRollbackRelease,
   canStartRelease,
 } from "@/lib/auth/permissions";
-import type { Principal } from "@/lib/auth/roles";
 import { defineAction } from "@/lib/auth/server/action";
-import type { Tx } from "@/lib/db/client";
-import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
 import { startReleaseSchema } from "@/lib/rollouts/api";
-import { commandRelease, releaseStarter } from "@/lib/rollouts/server/release-store";
+import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
-
-const scale = () => env().CELLPLANE_TIME_SCALE;
+import { commandActions } from "@/lib/transitions/server/command-action";
 
 export const startReleaseAction = defineAction({
   name: "start releases",
@@ -43,35 +37,20 @@ export const startReleaseAction = defineAction({
   revalidate: ["/releases"],
 });
 
-const idAndText = (field: string, min: number) =>
+/** A release id and a reason of at least `min` characters. */
+const withReason = (min: number) =>
   z.object({
     id: z.string().min(1),
-    [field]: z
+    reason: z
       .string()
       .trim()
       .min(min, min ? `at least ${min} characters` : undefined)
       .max(1000),
   });
 
-function releaseCommand<S extends z.ZodType>(
-  name: string,
-  permission: (u: Principal) => boolean,
-  input: S,
-  build: (input: z.output<S>, user: Principal) => Parameters<typeof commandRelease>[2],
-  extraCheck?: (tx: Tx, input: z.output<S>, user: Principal) => Promise<void>,
-) {
-  return defineAction({
-    name,
-    permission,
-    input,
-    async run({ tx, input, user }) {
-      const id = (input as { id: string }).id;
-      if (extraCheck) await extraCheck(tx, input, user);
-      return commandRelease(tx, id, build(input, user), user.email, new Date(), scale());
-    },
-    revalidate: ["/releases", "/approvals"],
-  });
-}
+// Every command goes to the release's transition (lib/transitions); the engine decides it under the
+// row lock, four-eyes included (lib/approvals/four-eyes.ts).
+const releaseCommand = commandActions(commandRelease, ["/releases", "/approvals"]);
 
 const decision = z.object({
   id: z.string().min(1),
@@ -79,46 +58,39 @@ const decision = z.object({
   comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
 });
 
-const fourEyes = async (tx: Tx, input: { id: string }, user: Principal) => {
-  if (!canApprove(user, await releaseStarter(tx, input.id)))
-    throw new DomainError("PRECONDITION", "four-eyes: the person who started the release cannot approve its gates");
-};
-
-export const approveAction = releaseCommand(
-  "approve release gates",
-  canDecideGates,
-  decision,
-  (i, u) => ({ kind: "approve", wave: i.wave, by: u.email, comment: i.comment }),
-  fourEyes,
-);
-export const rejectAction = releaseCommand(
-  "reject release gates",
-  canDecideGates,
-  decision,
-  (i, u) => ({ kind: "reject", wave: i.wave, by: u.email, comment: i.comment }),
-  fourEyes,
-);
-export const pauseAction = releaseCommand("pause releases", canPauseRelease, idAndText("reason", 0), (i, u) => ({
+export const approveAction = releaseCommand("approve release gates", canDecideGates, decision, (i, u) => ({
+  kind: "approve",
+  wave: i.wave,
+  by: u.email,
+  comment: i.comment,
+}));
+export const rejectAction = releaseCommand("reject release gates", canDecideGates, decision, (i, u) => ({
+  kind: "reject",
+  wave: i.wave,
+  by: u.email,
+  comment: i.comment,
+}));
+export const pauseAction = releaseCommand("pause releases", canPauseRelease, withReason(0), (i, u) => ({
   kind: "pause",
   by: u.email,
-  reason: String(i.reason ?? ""),
+  reason: i.reason,
 }));
 export const resumeAction = releaseCommand("resume releases", canPauseRelease, z.object({ id: z.string().min(1) }), (_i, u) => ({
   kind: "resume",
   by: u.email,
 }));
-export const abortAction = releaseCommand("abort releases", canAbortRelease, idAndText("reason", 3), (i, u) => ({
+export const abortAction = releaseCommand("abort releases", canAbortRelease, withReason(3), (i, u) => ({
   kind: "abort",
   by: u.email,
-  reason: String(i.reason),
+  reason: i.reason,
 }));
-export const rollbackAction = releaseCommand("roll back waves", canRollbackRelease, idAndText("reason", 3), (i, u) => ({
+export const rollbackAction = releaseCommand("roll back waves", canRollbackRelease, withReason(3), (i, u) => ({
   kind: "rollback",
   by: u.email,
-  reason: String(i.reason),
+  reason: i.reason,
 }));
-export const advanceAction = releaseCommand("advance bakes", canAdvanceRelease, idAndText("reason", 3), (i, u) => ({
+export const advanceAction = releaseCommand("advance bakes", canAdvanceRelease, withReason(3), (i, u) => ({
   kind: "advance",
   by: u.email,
-  reason: String(i.reason),
+  reason: i.reason,
 }));

@@ -1,5 +1,5 @@
 import "server-only";
-// Reads for the releases pages, the approvals inbox, the global view and the releases HTTP API.
+// Reads for the releases pages, the global view and the releases HTTP API (gates: lib/approvals).
 import { db } from "@/lib/db";
 import type { ReleaseDoc } from "../engine";
 import { parseReleaseDoc } from "../release-doc";
@@ -26,25 +26,6 @@ export async function getRelease(id: string) {
     take: 200,
   });
   return { ...r, doc: parseReleaseDoc(r.doc, r.id), audit };
-}
-
-/** Gates waiting for a decision, oldest first. */
-export async function pendingGates() {
-  const rows = await db().release.findMany({ where: { status: "awaiting_approval" }, orderBy: { updatedAt: "asc" } });
-  return rows.map((r) => {
-    const doc = parseReleaseDoc(r.doc, r.id);
-    const w = doc.waves[doc.current]!;
-    return {
-      id: r.id,
-      title: r.title,
-      startedBy: r.startedBy,
-      wave: doc.current,
-      waveName: w.name,
-      cells: w.cells,
-      since: new Date(w.since),
-      notify: w.notify,
-    };
-  });
 }
 
 export async function activeReleases() {

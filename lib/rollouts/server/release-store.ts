@@ -1,15 +1,17 @@
-// Releases in PostgreSQL. Every transition — by the ticker or by a person — runs in one
-// transaction: lock the release row, gather observations, run the pure engine, persist the new
-// document (guarded by `version`), and perform its effects (desired versions, check results,
-// deliveries), returning the audit events for the caller's door to write in that transaction. Two
-// tickers, or a ticker and a click, therefore apply a transition once.
+// Releases in PostgreSQL. Every transition — by the ticker or by a person — is one run of the
+// transition skeleton (lib/transitions/server/transition.ts) in one transaction: lock the release
+// row, gather observations, run the pure engine, persist the new document (guarded by `version`),
+// and perform its effects (desired versions, check results, deliveries), returning the audit events
+// for the caller's door to write in that transaction. Two tickers, or a ticker and a click,
+// therefore apply a transition once. This file is what is particular to releases: `releaseMachine`.
 import { randomBytes } from "node:crypto";
 import type { Audited, AuditInput } from "@/lib/audit/events";
-import { audited } from "@/lib/audit/server/record";
+import { recordDecision } from "@/lib/approvals/server/store";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { type Machine, pass, tick, transition } from "@/lib/transitions/server/transition";
 import type { RolloutSettings } from "@/lib/settings/rollouts";
 import {
   command as engineCommand,
@@ -113,13 +115,15 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   return { data: { id }, audit: [started] };
 }
 
-type Locked = { id: string; doc: ReleaseDoc; version: number; status: string; startedBy: string };
+type Locked = { id: string; state: ReleaseDoc; version: number; status: string; startedBy: string; settings: RolloutSettings };
 
 async function lock(tx: Tx, id: string): Promise<Locked | null> {
   const rows = await tx.$queryRaw<{ id: string; doc: unknown; version: number; status: string; started_by: string }[]>`
     SELECT id, doc, version, status::text AS status, started_by FROM releases WHERE id = ${id} FOR UPDATE`;
   const r = rows[0];
-  return r ? { id: r.id, doc: parseReleaseDoc(r.doc, r.id), version: r.version, status: r.status, startedBy: r.started_by } : null;
+  if (!r) return null;
+  const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
+  return { id: r.id, state: parseReleaseDoc(r.doc, r.id), version: r.version, status: r.status, startedBy: r.started_by, settings };
 }
 
 /** What the engine needs to decide the current wave's next step. */
@@ -346,24 +350,36 @@ async function persist(tx: Tx, locked: Locked, doc: ReleaseDoc, now: Date) {
   if (updated.count !== 1) throw new DomainError("CONFLICT", "the release changed meanwhile; try again");
 }
 
-export const TICKER_ACTOR = "system:ticker";
+/** A release as the transition skeleton drives it: the engine, its observations, its effects. */
+export function releaseMachine(timeScale: number): Machine<Locked, ReleaseDoc, Effect> {
+  return {
+    noun: "release",
+    lock,
+    live: (l) => l.status !== "paused" && !isTerminal(l.state.status),
+    settles: (doc) => doc.status !== "paused" && !isTerminal(doc.status),
+    pass: async (tx, l, doc, now) => {
+      const step = engineTick(doc, await observe(tx, doc, now), now, engineConfig(l.settings, timeScale));
+      return { state: step.doc, effects: step.effects };
+    },
+    refuse: (e) => {
+      if (e instanceof EngineError) throw new DomainError(e.code === "FORBIDDEN" ? "PRECONDITION" : e.code, e.message);
+      throw e;
+    },
+    commit: async (tx, l, step, _actor, now) => {
+      await persist(tx, l, step.state, now);
+      return perform(tx, l.id, step.state, step.effects, now, l.settings);
+    },
+  };
+}
 
 /** One ticker pass over a release in `tx`. Its data: whether anything changed. */
-export async function stepRelease(tx: Tx, id: string, now: Date, timeScale: number): Promise<Audited<boolean>> {
-  const locked = await lock(tx, id);
-  if (!locked || locked.status === "paused" || isTerminal(locked.doc.status)) return { data: false, audit: [] };
-  const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
-  const obs = await observe(tx, locked.doc, now);
-  const step = engineTick(locked.doc, obs, now, engineConfig(settings, timeScale));
-  const changed = JSON.stringify(step.doc) !== JSON.stringify(locked.doc);
-  if (!changed && step.effects.length === 0) return { data: false, audit: [] };
-  await persist(tx, locked, step.doc, now);
-  return { data: true, audit: await perform(tx, id, step.doc, step.effects, now, settings) };
+export function stepRelease(tx: Tx, id: string, now: Date, timeScale: number): Promise<Audited<boolean>> {
+  return pass(tx, releaseMachine(timeScale), id, now);
 }
 
 /** One ticker pass over a release, in a transaction of its own, audited as the ticker. Returns whether anything changed. */
 export function tickRelease(db: Db, id: string, now: Date, timeScale: number): Promise<boolean> {
-  return audited(db, TICKER_ACTOR, (tx) => stepRelease(tx, id, now, timeScale), { timeout: 20_000 });
+  return tick(db, releaseMachine(timeScale), id, now);
 }
 
 /** Commands the engine applies without a wave transition: recorded as an event of their own. */
@@ -378,54 +394,45 @@ const COMMAND_EVENTS: Partial<Record<Command["kind"], string>> = {
  * pass so an approval starts deploying at once. Runs inside the caller's transaction (the one door).
  */
 export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: string, now: Date, timeScale: number) {
-  const locked = await lock(tx, id);
-  if (!locked) throw new DomainError("NOT_FOUND", `no release ${id}`);
-  let step;
-  try {
-    step = engineCommand(locked.doc, cmd, now);
-  } catch (e) {
-    if (e instanceof EngineError) throw new DomainError(e.code === "FORBIDDEN" ? "PRECONDITION" : e.code, e.message);
-    throw e;
-  }
-  if (cmd.kind === "approve" || cmd.kind === "reject") {
-    await tx.releaseApproval.create({
-      data: { releaseId: id, wave: cmd.wave, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now },
-    });
-  }
-  const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
-  const after =
-    step.doc.status === "paused" || isTerminal(step.doc.status)
-      ? { doc: step.doc, effects: [] as Effect[] }
-      : engineTick(step.doc, await observe(tx, step.doc, now), now, engineConfig(settings, timeScale));
-  await persist(tx, locked, after.doc, now);
   const commanded = COMMAND_EVENTS[cmd.kind];
-  const audit: AuditInput[] = commanded
-    ? [
-        {
-          action: commanded,
-          targetType: "release",
-          targetId: id,
-          before: { status: locked.doc.status },
-          after: { status: step.doc.status },
-          reason: "reason" in cmd && cmd.reason ? cmd.reason : null,
-        },
-      ]
-    : [];
-  audit.push(...(await perform(tx, id, after.doc, [...step.effects, ...after.effects], now, settings)));
+  const { data, audit } = await transition(
+    tx,
+    releaseMachine(timeScale),
+    id,
+    {
+      decide: (doc) => {
+        const step = engineCommand(doc, cmd, now);
+        return { state: step.doc, effects: step.effects };
+      },
+      record:
+        cmd.kind === "approve" || cmd.kind === "reject"
+          ? (tx) => recordDecision(tx, { kind: "release", id, wave: cmd.wave }, { decision: cmd.kind, comment: cmd.comment }, actor, now)
+          : undefined,
+      audit: (l, decided) =>
+        commanded
+          ? [
+              {
+                action: commanded,
+                targetType: "release",
+                targetId: id,
+                before: { status: l.state.status },
+                after: { status: decided.status },
+                reason: "reason" in cmd && cmd.reason ? cmd.reason : null,
+              },
+            ]
+          : [],
+    },
+    actor,
+    now,
+  );
+  const { before, after } = data;
   return {
     data: {
-      before: { status: locked.doc.status, wave: locked.doc.current, state: locked.doc.waves[locked.doc.current]?.state },
-      after: { status: after.doc.status, wave: after.doc.current, state: after.doc.waves[after.doc.current]?.state },
+      before: { status: before.status, wave: before.current, state: before.waves[before.current]?.state },
+      after: { status: after.status, wave: after.current, state: after.waves[after.current]?.state },
     },
     audit,
   };
-}
-
-/** Who started release `id` (four-eyes checks), or NOT_FOUND. */
-export async function releaseStarter(tx: Db | Tx, id: string): Promise<{ startedBy: string }> {
-  const r = await tx.release.findUnique({ where: { id }, select: { startedBy: true } });
-  if (!r) throw new DomainError("NOT_FOUND", `no release ${id}`);
-  return r;
 }
 
 /** Releases the ticker should advance. */

@@ -1,22 +1,17 @@
 // Background jobs of schema migrations, run by the ticker's leader.
+import { stepperJob } from "@/lib/worker/server/steppers";
 import type { Job } from "@/lib/worker/server/ticker";
 import { runDirectPass } from "./runner";
 import { activeRunIds, tickRun } from "./store";
 
 export const migrationJobs: Job[] = [
-  {
+  stepperJob({
     name: "migrations.advance",
     everyMs: 500,
-    run: async ({ db, now, timeScale }) => {
-      for (const id of await activeRunIds(db)) {
-        try {
-          await tickRun(db, id, now, timeScale);
-        } catch (e) {
-          console.error(`[ticker] migration ${id}: ${(e as Error).message}`);
-        }
-      }
-    },
-  },
+    noun: "migration",
+    due: activeRunIds,
+    step: (db, id, { now, timeScale }) => tickRun(db, id, now, timeScale),
+  }),
   {
     name: "migrations.direct",
     everyMs: 500,

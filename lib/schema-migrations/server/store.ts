@@ -1,18 +1,20 @@
-// Migration runs in PostgreSQL. Every transition — by the ticker, a person or a cell agent — runs
-// in one transaction: lock the run row (FOR UPDATE), read its cells, run the pure machine, write the
-// changed cells (each guarded by the status it was read with), persist the document (guarded by
-// `version`), perform the effects and return the audit events for the caller's door to write in
-// that transaction. Two tickers or two clicks therefore apply a transition once, and the parallel
-// limit holds.
+// Migration runs in PostgreSQL. Every transition — by the ticker or a person — is one run of the
+// transition skeleton (lib/transitions/server/transition.ts) in one transaction: lock the run row
+// (FOR UPDATE), read its cells, run the pure machine, write the changed cells (each guarded by the
+// status it was read with), perform the effects, persist the document (guarded by `version`) and
+// return the audit events for the caller's door to write in that transaction. Two tickers or two
+// clicks therefore apply a transition once, and the parallel limit holds. `migrationMachine` is
+// what is particular to migrations.
 import fs from "node:fs";
 import path from "node:path";
 import type { Audited, AuditInput } from "@/lib/audit/events";
-import { audited } from "@/lib/audit/server/record";
+import { recordDecision } from "@/lib/approvals/server/store";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { commandRelease, TICKER_ACTOR } from "@/lib/rollouts/server/release-store";
+import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
+import { type Machine, pass, tick, transition } from "@/lib/transitions/server/transition";
 import {
   command as machineCommand,
   isActive,
@@ -336,73 +338,75 @@ async function perform(
   return [...releases, ...audits];
 }
 
-async function apply(tx: Tx, locked: Locked, step: { state: RunState; effects: Effect[] }, actor: string, now: Date, timeScale: number) {
-  await writeCells(tx, locked, step.state.cells, now);
-  const audits = await perform(tx, locked.id, step.state.doc, step.effects, actor, now, timeScale);
-  await persist(tx, locked, step.state.doc, now);
-  return audits;
-}
-
-function machineError(e: unknown): never {
-  if (e instanceof MachineError) throw new DomainError(e.code === "FORBIDDEN" ? "PRECONDITION" : e.code, e.message);
-  throw e;
+/** A migration run as the transition skeleton drives it: the machine, its cells, its effects. */
+export function migrationMachine(timeScale: number): Machine<Locked, RunState, Effect> {
+  return {
+    noun: "migration",
+    lock,
+    live: (l) => isActive(l.doc.status),
+    settles: () => true,
+    pass: async (tx, _l, state, now) => machineTick(state, await observe(tx, state.doc), now),
+    refuse: (e) => {
+      if (e instanceof MachineError) throw new DomainError(e.code === "FORBIDDEN" ? "PRECONDITION" : e.code, e.message);
+      throw e;
+    },
+    // Effects first: a release a phase starts writes its id into the document that is then persisted.
+    commit: async (tx, l, step, actor, now) => {
+      await writeCells(tx, l, step.state.cells, now);
+      const audits = await perform(tx, l.id, step.state.doc, step.effects, actor, now, timeScale);
+      await persist(tx, l, step.state.doc, now);
+      return audits;
+    },
+  };
 }
 
 /** One ticker pass over a run in `tx`. Its data: whether anything changed. */
-export async function stepRun(tx: Tx, id: string, now: Date, timeScale = 1): Promise<Audited<boolean>> {
-  const locked = await lock(tx, id);
-  if (!locked || !isActive(locked.doc.status)) return { data: false, audit: [] };
-  const step = machineTick(locked.state, await observe(tx, locked.doc), now);
-  const changed = JSON.stringify(step.state) !== JSON.stringify(locked.state);
-  if (!changed && step.effects.length === 0) return { data: false, audit: [] };
-  return { data: true, audit: await apply(tx, locked, step, TICKER_ACTOR, now, timeScale) };
+export function stepRun(tx: Tx, id: string, now: Date, timeScale = 1): Promise<Audited<boolean>> {
+  return pass(tx, migrationMachine(timeScale), id, now);
 }
 
 /** One ticker pass over a run, in a transaction of its own, audited as the ticker. Returns whether anything changed. */
 export function tickRun(db: Db, id: string, now: Date, timeScale = 1): Promise<boolean> {
-  return audited(db, TICKER_ACTOR, (tx) => stepRun(tx, id, now, timeScale), { timeout: 20_000 });
+  return tick(db, migrationMachine(timeScale), id, now);
 }
 
 /** Start a ready run at a speed (waits are divided by it); then one pass so canary starts at once. */
 export async function startRun(tx: Tx, id: string, actor: string, now: Date, timeScale: number) {
-  const locked = await lock(tx, id);
-  if (!locked) throw new DomainError("NOT_FOUND", `no migration ${id}`);
-  let step;
-  try {
-    step = machineStart(locked.state, actor, now, timeScale);
-  } catch (e) {
-    machineError(e);
-  }
-  const after = machineTick(step.state, await observe(tx, step.state.doc), now);
-  const audit = await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
-  return { data: { id, status: after.state.doc.status }, audit };
+  const { data, audit } = await transition(
+    tx,
+    migrationMachine(timeScale),
+    id,
+    { decide: (state) => machineStart(state, actor, now, timeScale) },
+    actor,
+    now,
+  );
+  return { data: { id, status: data.after.doc.status }, audit };
 }
 
 /** A person's command (approve, reject, rollback, rollbackCell, retry), then one machine pass. */
 export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string, now: Date, timeScale = 1) {
-  const locked = await lock(tx, id);
-  if (!locked) throw new DomainError("NOT_FOUND", `no migration ${id}`);
-  let step;
-  try {
-    step = machineCommand(locked.state, cmd, now);
-  } catch (e) {
-    machineError(e);
-  }
-  if (cmd.kind === "approve" || cmd.kind === "reject") {
-    await tx.migrationApproval.create({
-      data: { runId: id, phase: cmd.phase, step: cmd.step, decision: cmd.kind, comment: cmd.comment, decidedBy: actor, decidedAt: now },
-    });
-  }
-  const after = machineTick(step.state, await observe(tx, step.state.doc), now);
-  const audit = await apply(tx, locked, { state: after.state, effects: [...step.effects, ...after.effects] }, actor, now, timeScale);
-  return { data: { before: locked.doc.status, after: after.state.doc.status }, audit };
-}
-
-/** Who started run `id` (four-eyes checks), or NOT_FOUND. */
-export async function runStarter(tx: Db | Tx, id: string): Promise<{ startedBy: string | null }> {
-  const r = await tx.schemaMigrationRun.findUnique({ where: { id }, select: { startedBy: true } });
-  if (!r) throw new DomainError("NOT_FOUND", `no migration ${id}`);
-  return r;
+  const { data, audit } = await transition(
+    tx,
+    migrationMachine(timeScale),
+    id,
+    {
+      decide: (state) => machineCommand(state, cmd, now),
+      record:
+        cmd.kind === "approve" || cmd.kind === "reject"
+          ? (tx) =>
+              recordDecision(
+                tx,
+                { kind: "migration", id, phase: cmd.phase, step: cmd.step },
+                { decision: cmd.kind, comment: cmd.comment },
+                actor,
+                now,
+              )
+          : undefined,
+    },
+    actor,
+    now,
+  );
+  return { data: { before: data.before.doc.status, after: data.after.doc.status }, audit };
 }
 
 export async function activeRunIds(db: Db): Promise<string[]> {

@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit-table";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Card, PageHeader } from "@/components/page-header";
-import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
+import { gateVerdict, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
+import { canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { env } from "@/lib/env";
 import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
@@ -49,11 +50,8 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
   const sum = summarize(state, now);
   const p = doc.phases[doc.current];
   const gateStep = doc.status === "awaiting_approval" && p ? p.steps[p.step] : undefined;
-  const whyNot = !canRunMigrations(user)
-    ? `Only release managers and admins decide migration steps (you are ${user.role}).`
-    : !canApproveMigration(user, doc)
-      ? "Four-eyes: you started this migration, so another release manager must decide."
-      : null;
+  const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, MIGRATION_STEP);
+  const whyNot = verdict.ok ? null : verdict.message;
   const data = doc.phases.find((x) => x.type === "data");
   const backfilling = data
     ? spec.cells.filter((c) => ["running", "complete", "stopped", "failed"].includes(cells[c]?.[data.name]?.status ?? ""))

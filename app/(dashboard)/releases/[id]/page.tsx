@@ -7,14 +7,8 @@ import { Tag } from "@/components/badges";
 import { Card, PageHeader } from "@/components/page-header";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { BakeCountdown } from "@/components/rollouts/countdown";
-import {
-  canAbortRelease,
-  canAdvanceRelease,
-  canApprove,
-  canDecideGates,
-  canPauseRelease,
-  canRollbackRelease,
-} from "@/lib/auth/permissions";
+import { gateVerdict, RELEASE_GATE } from "@/lib/approvals/four-eyes";
+import { canAbortRelease, canAdvanceRelease, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { formatCheck } from "@/lib/rollouts/checks";
 import { isTerminal } from "@/lib/rollouts/engine";
@@ -44,11 +38,8 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const obs = new Map(observed.map((o) => [`${o.cellId}/${o.serviceId}`, o]));
   const current = doc.waves[doc.current];
   const gate = current?.state === "AWAITING_APPROVAL" ? current : null;
-  const whyNot = !canDecideGates(user)
-    ? `Only release managers and admins can decide gates (you are ${user.role}).`
-    : !canApprove(user, r)
-      ? "Four-eyes: you started this release, so another release manager must decide this gate."
-      : null;
+  const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, RELEASE_GATE);
+  const whyNot = verdict.ok ? null : verdict.message;
 
   return (
     <>

@@ -1,0 +1,193 @@
+// The two adapters (release gates, migration steps) and the inbox built from their gates.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Principal } from "@/lib/auth/roles";
+import { newRelease, type ReleaseDoc, type WavePlan } from "@/lib/rollouts/engine";
+import { newRun, start, tick, type RunState } from "@/lib/schema-migrations/machine";
+import { parseManifestYaml } from "@/lib/schema-migrations/manifest";
+import { FLEET } from "@/lib/schema-migrations/test-fixtures";
+import { buildInbox, type HomedCustomer } from "./gates";
+import { migrationGates, releaseGates, releaseOwners } from "./kinds";
+
+const T0 = new Date("2026-01-01T00:00:00Z");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
+  name,
+  group: name,
+  cells,
+  parallel: true,
+  bakeMs: 60_000,
+  checks: [],
+  requiresApproval: false,
+  notify: null,
+  maintenanceWindow: false,
+  ...o,
+});
+
+/** A release by release@x waiting at its enterprise gate (planned one cell at a time). */
+function atEnterpriseGate(): ReleaseDoc {
+  const doc = newRelease(
+    [
+      wave("canary", ["canary-us-internal"]),
+      wave("enterprise · enterprise-eu-standard", ["enterprise-eu-standard"], {
+        group: "enterprise",
+        parallel: false,
+        requiresApproval: true,
+        notify: "slack://ent",
+      }),
+      wave("enterprise · enterprise-us-hipaa", ["enterprise-us-hipaa"], { group: "enterprise", parallel: false }),
+    ],
+    { sms: "v2.5.0" },
+    "release@x",
+    T0,
+  );
+  doc.status = "awaiting_approval";
+  doc.current = 1;
+  doc.waves[0]!.state = "PASSED";
+  doc.waves[1]!.state = "AWAITING_APPROVAL";
+  doc.waves[1]!.since = "2026-01-01T05:00:00.000Z";
+  return doc;
+}
+
+const manifest = (text: string) =>
+  parseManifestYaml(text, { fleet: FLEET, pipelines: ["standard"], services: ["sms"], scripts: undefined });
+
+/** A migration started by release@x whose first step, on the enterprise cells, waits for approval. */
+function migrationAtGate(phase: string, at: Date): RunState {
+  const spec = manifest(`migration:
+  id: m-1
+  description: "a gate"
+  phases:
+    - name: ${phase}
+      type: schema
+      script: migrations/001_drop_to_phone.sql
+      irreversible: ${phase !== "expand"}
+      rollout:
+        - cells: [enterprise-*]
+          requires_approval: true
+        - cells: [canary-*, smb-*]
+`);
+  return tick(start(newRun(spec), "release@x", T0, 1).state, { releases: {} }, at).state;
+}
+
+describe("release gates", () => {
+  it("a release waiting at a one-at-a-time enterprise wave: one gate for the whole group", () => {
+    const [gate, ...rest] = releaseGates({ id: "rel-1", title: "sms v2.5.0", doc: atEnterpriseGate() });
+    expect(rest).toEqual([]);
+    expect(gate).toEqual({
+      key: "release:rel-1:1",
+      kind: "release",
+      subject: { id: "rel-1", title: "sms v2.5.0", href: "/releases/rel-1" },
+      step: "wave enterprise (2 of 2), one cell at a time",
+      change: "sms v2.5.0",
+      cells: ["enterprise-eu-standard", "enterprise-us-hipaa"],
+      requestedBy: "release@x",
+      since: "2026-01-01T05:00:00.000Z",
+      irreversible: false,
+      confirm: null,
+      notify: "slack://ent",
+      partOf: null,
+      ref: { kind: "release", id: "rel-1", wave: 1 },
+    });
+  });
+
+  it("no gate while running, paused or finished", () => {
+    const doc = atEnterpriseGate();
+    for (const status of ["running", "paused", "aborted"] as const)
+      expect(releaseGates({ id: "r", title: "t", doc: { ...doc, status } })).toEqual([]);
+  });
+
+  it("a release a migration phase started says so", () => {
+    const run = migrationAtGate("expand", T0);
+    run.doc.phases[0]!.releaseId = "rel-1";
+    const owners = releaseOwners([{ doc: run.doc }]);
+    expect(releaseGates({ id: "rel-1", title: "t", doc: atEnterpriseGate() }, owners.get("rel-1"))[0]!.partOf).toEqual({
+      kind: "migration",
+      id: "m-1",
+      href: "/migrations/m-1",
+      step: "phase expand",
+    });
+  });
+});
+
+describe("migration gates", () => {
+  it("a step waiting for approval, dated when it began to wait", () => {
+    const run = migrationAtGate("expand", new Date("2026-01-01T02:00:00Z"));
+    expect(run.doc.status).toBe("awaiting_approval");
+    const [gate] = migrationGates({ doc: run.doc, updatedAt: new Date("2026-01-02T00:00:00Z") });
+    expect(gate).toMatchObject({
+      key: "migration:m-1:0:0",
+      kind: "migration",
+      subject: { id: "m-1", title: "m-1 — a gate", href: "/migrations/m-1" },
+      step: "phase expand (1 of 1), step 1 of 2: enterprise-*",
+      change: "expand: migrations/001_drop_to_phone.sql",
+      cells: ["enterprise-eu-standard", "enterprise-us-hipaa"],
+      requestedBy: "release@x",
+      since: "2026-01-01T02:00:00.000Z",
+      irreversible: false,
+      confirm: null,
+      ref: { kind: "migration", id: "m-1", phase: 0, step: 0 },
+    });
+  });
+
+  it("the point of no return on enterprise cells asks for the migration id typed", () => {
+    const [gate] = migrationGates({ doc: migrationAtGate("drop-legacy", T0).doc, updatedAt: T0 });
+    expect(gate).toMatchObject({ irreversible: true, confirm: "m-1" });
+  });
+
+  it("a run stored before steps kept their waiting time is dated by its last update", () => {
+    const run = migrationAtGate("expand", T0);
+    delete run.doc.phases[0]!.steps[0]!.awaitingSince;
+    expect(migrationGates({ doc: run.doc, updatedAt: new Date("2026-01-03T00:00:00Z") })[0]!.since).toBe("2026-01-03T00:00:00.000Z");
+  });
+
+  it("no gate while the run is running or ready", () => {
+    const ready = newRun(manifest(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.sql.yaml"), "utf8")));
+    expect(migrationGates({ doc: ready.doc, updatedAt: T0 })).toEqual([]);
+  });
+});
+
+describe("the inbox", () => {
+  const viewer = (email: string, role: Principal["role"]): Principal => ({ id: email, email, name: email, role });
+  const customers: HomedCustomer[] = [
+    { id: "c-1", name: "Mercy General Hospital", plan: "enterprise", cell: "enterprise-us-hipaa", tier: "enterprise" },
+    { id: "c-2", name: "Acme", plan: "pro", cell: "smb-us-1", tier: "smb" },
+    { id: "c-3", name: "Initech", plan: "pro", cell: "enterprise-eu-standard", tier: "enterprise" },
+  ];
+  const release = releaseGates({ id: "rel-1", title: "sms", doc: atEnterpriseGate() })[0]!;
+  const migration = migrationGates({ doc: migrationAtGate("expand", new Date("2026-01-01T01:00:00Z")).doc, updatedAt: T0 })[0]!;
+
+  it("oldest first, with the enterprise customers of each gate's cells", () => {
+    const inbox = buildInbox([release, migration], customers, viewer("release2@x", "RELEASE_MANAGER"), T0);
+    expect(inbox.gates.map((g) => g.key)).toEqual(["migration:m-1:0:0", "release:rel-1:1"]);
+    expect(inbox.gates[0]!.customers).toEqual({
+      total: 2,
+      enterprise: [
+        { id: "c-3", name: "Initech", cell: "enterprise-eu-standard" },
+        { id: "c-1", name: "Mercy General Hospital", cell: "enterprise-us-hipaa" },
+      ],
+    });
+    expect(inbox).toMatchObject({ generatedAt: T0.toISOString(), waiting: 2, yours: 2 });
+    expect(inbox.gates.every((g) => g.decidable && g.whyNot === null)).toBe(true);
+    expect(inbox.gates[1]!.excluded).toBe("release@x (started this release)");
+  });
+
+  it("the requester sees every gate, decides none, and is told why", () => {
+    const inbox = buildInbox([release, migration], customers, viewer("release@x", "RELEASE_MANAGER"), T0);
+    expect(inbox).toMatchObject({ waiting: 2, yours: 0 });
+    expect(inbox.gates.map((g) => g.whyNot)).toEqual([
+      "Four-eyes: you started this migration, so another release manager must decide this step.",
+      "Four-eyes: you started this release, so another release manager must decide this gate.",
+    ]);
+  });
+
+  it("a viewer is told their role does not decide gates", () => {
+    const inbox = buildInbox([release], [], viewer("v@x", "VIEWER"), T0);
+    expect(inbox.gates[0]).toMatchObject({
+      decidable: false,
+      whyNot: "Only release managers and admins decide release gates (you are VIEWER).",
+    });
+  });
+});

@@ -1,0 +1,98 @@
+// One adapter per kind of gate: from what the domain stores to the gates waiting in it. A new kind
+// (a flag change request, a policy change) is one more function here, one loader in
+// server/queries.ts (`GATE_SOURCES`) and its decide actions in the inbox (app/(dashboard)/approvals).
+import type { ReleaseDoc } from "@/lib/rollouts/engine";
+import type { RunDoc } from "@/lib/schema-migrations/machine";
+import type { Gate } from "./gates";
+
+/** A release as stored, for its gate. */
+export interface ReleaseForGates {
+  id: string;
+  title: string;
+  doc: ReleaseDoc;
+}
+
+/** A migration phase that started a release, to say which migration a release gate belongs to. */
+export interface ReleaseOwner {
+  migration: string;
+  phase: string;
+}
+
+/**
+ * The gate a release waits at, if any: its current wave awaits approval. A one-at-a-time wave is
+ * planned as one wave per cell behind a single gate, so approving unblocks every cell of its group.
+ */
+export function releaseGates(r: ReleaseForGates, owner?: ReleaseOwner): Gate[] {
+  const { doc } = r;
+  const i = doc.current;
+  const w = doc.waves[i];
+  if (doc.status !== "awaiting_approval" || w?.state !== "AWAITING_APPROVAL") return [];
+  const group = doc.waves.filter((x, k) => k >= i && x.group === w.group);
+  const cells = [...new Set(group.flatMap((x) => x.cells))];
+  const groups = [...new Set(doc.waves.map((x) => x.group))];
+  const nth = groups.indexOf(w.group) + 1;
+  return [
+    {
+      key: `release:${r.id}:${i}`,
+      kind: "release",
+      subject: { id: r.id, title: r.title, href: `/releases/${r.id}` },
+      step: `wave ${w.group} (${nth} of ${groups.length})${group.length > 1 ? `, one cell at a time` : ""}`,
+      change: Object.entries(doc.versions)
+        .map(([s, v]) => `${s} ${v}`)
+        .join(", "),
+      cells,
+      requestedBy: doc.startedBy,
+      since: w.since,
+      irreversible: false,
+      confirm: null,
+      notify: w.notify,
+      partOf: owner
+        ? { kind: "migration", id: owner.migration, href: `/migrations/${owner.migration}`, step: `phase ${owner.phase}` }
+        : null,
+      ref: { kind: "release", id: r.id, wave: i },
+    },
+  ];
+}
+
+/** A migration run as stored, for its gate; `updatedAt` dates gates of runs stored before steps kept their own time. */
+export interface MigrationForGates {
+  doc: RunDoc;
+  updatedAt: Date;
+}
+
+/** The step a migration waits at, if any: its current phase's step awaits approval. */
+export function migrationGates(run: MigrationForGates): Gate[] {
+  const { doc } = run;
+  const p = doc.phases[doc.current];
+  const s = p?.steps[p.step];
+  if (doc.status !== "awaiting_approval" || !p || s?.state !== "awaiting_approval") return [];
+  const spec = doc.spec.phases[doc.current];
+  return [
+    {
+      key: `migration:${doc.id}:${doc.current}:${p.step}`,
+      kind: "migration",
+      subject: { id: doc.id, title: doc.spec.description ? `${doc.id} — ${doc.spec.description}` : doc.id, href: `/migrations/${doc.id}` },
+      step: `phase ${p.name} (${doc.current + 1} of ${doc.phases.length}), step ${p.step + 1} of ${p.steps.length}: ${s.patterns.join(", ")}`,
+      change: spec && spec.type !== "deployment" ? `${p.name}: ${spec.script}` : p.name,
+      cells: s.cells,
+      requestedBy: doc.startedBy,
+      since: s.awaitingSince ?? run.updatedAt.toISOString(),
+      irreversible: p.irreversible,
+      confirm: s.confirmRequired ? doc.id : null,
+      notify: null,
+      partOf: null,
+      ref: { kind: "migration", id: doc.id, phase: doc.current, step: p.step },
+    },
+  ];
+}
+
+/** Which migration phase started each release (the releases of deployment phases). */
+export function releaseOwners(runs: { doc: RunDoc }[]): Map<string, ReleaseOwner> {
+  const out = new Map<string, ReleaseOwner>();
+  for (const { doc } of runs)
+    for (const p of doc.phases) {
+      if (p.releaseId) out.set(p.releaseId, { migration: doc.id, phase: p.name });
+      if (p.rollbackReleaseId) out.set(p.rollbackReleaseId, { migration: doc.id, phase: `${p.name} (rollback)` });
+    }
+  return out;
+}

@@ -1,0 +1,24 @@
+// Gate decisions as stored: one row per decided gate, written in the transaction of the transition
+// the decision makes (lib/transitions/server/transition.ts, its `record` step). The unique index of
+// each table — one decision per release wave, per migration phase step — is the last guard against
+// a gate decided twice; the row lock of the transition is the first.
+import type { Tx } from "@/lib/db/client";
+import type { GateRef } from "../gates";
+
+export interface GateDecision {
+  decision: "approve" | "reject";
+  comment: string;
+}
+
+/** Record `actor`'s decision on the gate `ref`. */
+export async function recordDecision(tx: Tx, ref: GateRef, d: GateDecision, actor: string, now: Date): Promise<void> {
+  const row = { decision: d.decision, comment: d.comment, decidedBy: actor, decidedAt: now };
+  switch (ref.kind) {
+    case "release":
+      await tx.releaseApproval.create({ data: { releaseId: ref.id, wave: ref.wave, ...row } });
+      return;
+    case "migration":
+      await tx.migrationApproval.create({ data: { runId: ref.id, phase: ref.phase, step: ref.step, ...row } });
+      return;
+  }
+}
