@@ -14,6 +14,8 @@ export interface TickContext {
   now: Date;
   /** Demo/e2e time compression: durations in the domain are divided by this. */
   timeScale: number;
+  /** The database's URL, for jobs that read through a plain pool. */
+  databaseUrl: string;
 }
 
 export interface Job {
@@ -77,7 +79,7 @@ export function startTicker(opts: TickerOptions): Ticker {
     running.add(job.name);
     lastRun.set(job.name, now.getTime());
     try {
-      await job.run({ db: opts.db, now, timeScale: opts.timeScale });
+      await job.run({ db: opts.db, now, timeScale: opts.timeScale, databaseUrl: opts.databaseUrl });
     } catch (e) {
       log(`${job.name} failed: ${(e as Error).stack ?? e}`);
     } finally {
