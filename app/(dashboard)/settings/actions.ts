@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { alertingSettingsSchema, parseRoutesYaml } from "@/lib/alerts/settings";
 import { DomainError } from "@/lib/errors";
+import { SpecValidationError } from "@/lib/yaml-errors";
 import { forgetPromSettings } from "@/lib/health/sources/server/current";
 import { parseTemplatesYaml, type PromSettings, promSettingsSchema, templateErrors } from "@/lib/health/sources/templates";
 import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
@@ -117,6 +118,18 @@ export const removeWindowAction = defineAction({
   revalidate: ["/settings"],
 });
 
+/** A YAML reader's problems as the errors of one form field, `line N: field: reason` each. */
+function asFieldErrors<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof SpecValidationError)) throw e;
+    throw new DomainError("INVALID", "the YAML is not valid; nothing was saved", {
+      [field]: e.errors.map((x) => `${x.line ? `line ${x.line}: ` : ""}${x.field}: ${x.message}`),
+    });
+  }
+}
+
 /** Templates that parse and render to valid PromQL, or INVALID naming each bad field. */
 function validTemplates(s: PromSettings): PromSettings {
   const errors = templateErrors(s);
@@ -164,7 +177,14 @@ export const importPromTemplatesAction = defineAction({
   name: "import health queries",
   permission: canEditSettings,
   input: z.object({ version, yaml: z.string().min(1, "paste or upload a YAML file").max(50_000) }),
-  run: ({ tx, input, user }) => writeSetting(tx, SETTINGS.prometheus, parseTemplatesYaml(input.yaml), input.version, user.email),
+  run: ({ tx, input, user }) =>
+    writeSetting(
+      tx,
+      SETTINGS.prometheus,
+      asFieldErrors("yaml", () => parseTemplatesYaml(input.yaml)),
+      input.version,
+      user.email,
+    ),
   revalidate: ["/settings"],
   afterCommit: () => forgetPromSettings(),
 });
@@ -183,7 +203,10 @@ export const saveAlertingAction = defineAction({
     writeSetting(
       tx,
       SETTINGS.alerting,
-      { labels: { type: i.typeLabel, cell: i.cellLabel, service: i.serviceLabel }, routes: parseRoutesYaml(i.routes) },
+      {
+        labels: { type: i.typeLabel, cell: i.cellLabel, service: i.serviceLabel },
+        routes: asFieldErrors("routes", () => parseRoutesYaml(i.routes)),
+      },
       i.version,
       user.email,
     ),

@@ -6,17 +6,9 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { z } from "zod";
 import { parseDuration } from "@/lib/rollouts/durations";
 import { isRecord, readYaml, type SpecErrors } from "@/lib/yaml-errors";
+import { SIGNALS, type Signal } from "./signals";
 
-export const SIGNALS = ["errorRate", "p99", "cpu", "rps", "version"] as const;
-export type Signal = (typeof SIGNALS)[number];
-
-export const SIGNAL_LABELS: Record<Signal, string> = {
-  errorRate: "Error rate (fraction of requests, 0–1)",
-  p99: "p99 latency",
-  cpu: "CPU (fraction of a core, 0–1)",
-  rps: "Requests per second",
-  version: "Running version (series labelled with the version)",
-};
+export { SIGNAL_LABELS, SIGNALS, type Signal } from "./signals";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const labelName = z.string().regex(LABEL_NAME, "a Prometheus label name: letters, digits and _, not starting with a digit");
