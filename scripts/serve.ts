@@ -16,6 +16,7 @@ import { createTokenVerifier } from "@/lib/auth/server/tokens";
 import { env } from "@/lib/env";
 import { createPool } from "@/lib/db/client";
 import { postTelemetry, type TelemetryResponse } from "@/lib/health/server/telemetry-http";
+import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
 import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
@@ -121,6 +122,10 @@ const server = http.createServer((req, res) => {
     void telemetry(req, res);
     return;
   }
+  if (isMetricsRequest(req)) {
+    void serveMetrics({ pool, tokens: deps.tokens }, req, res);
+    return;
+  }
   handle(req, res).catch((e: unknown) => {
     console.error(`[serve] ${req.method} ${req.url}`, e);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
@@ -135,6 +140,22 @@ await new Promise<void>((resolve, reject) => {
 });
 console.log(`[serve] ready on http://localhost:${port} (${dev ? "development" : "production"})`);
 
+// GET /metrics without a token on a port of its own, for scrapers on a private network.
+const metricsPort = env().CELLPLANE_METRICS_PORT;
+const metricsServer = metricsPort
+  ? http.createServer((req, res) => {
+      if (isMetricsRequest(req)) void serveMetrics({ pool }, req, res);
+      else res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("GET /metrics\n");
+    })
+  : null;
+if (metricsServer) {
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once("error", reject);
+    metricsServer.listen(metricsPort, env().CELLPLANE_METRICS_HOST, resolve);
+  });
+  console.log(`[serve] metrics on http://${env().CELLPLANE_METRICS_HOST}:${metricsPort}/metrics (no token)`);
+}
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
@@ -143,6 +164,7 @@ async function stop() {
   force.unref();
   server.close();
   server.closeIdleConnections();
+  metricsServer?.close();
   await app.close().catch(() => {});
   await pool.end().catch(() => {});
   process.exit(0);

@@ -12,6 +12,7 @@ import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
+import { createTokenVerifier } from "@/lib/auth/server/tokens";
 import { createToken } from "@/lib/auth/server/users";
 import { DEMO_VERSIONS, seedDemo } from "@/lib/fleet/server/seed";
 import { syncRuleAlerts } from "@/lib/health/server/alerts-store";
@@ -24,6 +25,7 @@ import type { HealthSource } from "@/lib/health/sources/types";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
+import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
 import { Exposition } from "@/lib/simulator/exposition";
 import { type ExpositionServer, serveExposition } from "@/lib/simulator/server/exposition-server";
@@ -46,6 +48,8 @@ let app: http.Server;
 let appPort = 0;
 let closeApp: () => Promise<void> = async () => {};
 let exposed: ExpositionServer | undefined;
+let metricsServer: http.Server | undefined;
+let metricsPort = 0;
 let prom: RunningPrometheus | undefined;
 let source: HealthSource;
 const stopSim = new AbortController();
@@ -145,7 +149,24 @@ beforeAll(async () => {
     log: (l) => simLog.push(l),
   });
   simulating = sim.run(stopSim.signal);
-  prom = await startPrometheus({ port: PROM_PORT, dataDir: DATA, targets: [{ job: "cells", target: `127.0.0.1:${exposed.port}` }] });
+  // Cellplane's own /metrics, as the app server answers it (token scope metrics:read).
+  const { token: metricsToken } = await audited(t.prisma, "test", (tx) =>
+    createToken(tx, { name: "prometheus", scopes: ["metrics:read"] }, "test"),
+  );
+  metricsServer = http.createServer((req, res) => {
+    if (isMetricsRequest(req)) void serveMetrics({ pool, tokens: createTokenVerifier(pool) }, req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => metricsServer!.listen(0, "127.0.0.1", r));
+  metricsPort = (metricsServer.address() as AddressInfo).port;
+  prom = await startPrometheus({
+    port: PROM_PORT,
+    dataDir: DATA,
+    targets: [
+      { job: "cells", target: `127.0.0.1:${exposed.port}` },
+      { job: "cellplane", target: `127.0.0.1:${metricsPort}`, bearerToken: metricsToken },
+    ],
+  });
   source = prometheusSource({ url: prom.url }, async () => SETTINGS);
   useHealthSource(source);
 }, 120_000);
@@ -156,6 +177,7 @@ afterAll(async () => {
   await simulating;
   await prom?.stop();
   await exposed?.close();
+  await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(null)));
   await new Promise((r) => app?.close(r));
   await closeApp();
   await pool?.end();
@@ -254,5 +276,23 @@ describe("health through a real Prometheus", () => {
           commandRelease(tx, id, { kind: "abort", by: "test", reason: "test done" }, "test", new Date(), 1),
         );
     }
+  });
+
+  it("Cellplane's own /metrics is scraped by the same Prometheus (token scope metrics:read)", async () => {
+    const up = await until("the cellplane job up", async () => {
+      const r = await prom!.query('up{job="cellplane"} == 1');
+      return r.length === 1 && r;
+    });
+    expect(up[0]!.metric.job).toBe("cellplane");
+    const released = await until("releases by status, read from the database at the scrape", async () => {
+      const r = await prom!.query('cellplane_releases{status="rolled_back"}');
+      return r.length === 1 && r;
+    });
+    expect(Number(released[0]!.value[1])).toBeGreaterThanOrEqual(1);
+    expect((await prom!.query("cellplane_db_pool_connections")).length).toBeGreaterThanOrEqual(0);
+    const refused = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(refused.status).toBe(401);
+    const wrongScope = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: "Bearer cp_not-a-token" } });
+    expect(wrongScope.status).toBe(401);
   });
 });

@@ -6,7 +6,8 @@
 // that stores the batch, re-checks the token and the registry, and refuses unknown targets (422).
 import type pg from "pg";
 import type { TokenVerifier } from "@/lib/auth/server/tokens";
-import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
+import { appMetrics } from "@/lib/metrics/server/registry";
+import { type IngestOutcome, ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
 import { MAX_BYTES, validateBatch } from "../telemetry";
 import type { Thresholds } from "../thresholds";
 
@@ -40,6 +41,16 @@ const error = (status: number, code: string, message: string, details?: unknown,
 });
 
 export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest): Promise<TelemetryResponse> {
+  const m = appMetrics();
+  const done = m.ingestBatchSeconds.startTimer();
+  const out = await answerTelemetry(deps, req);
+  done();
+  m.ingestBatches.inc({ status: String(out.status) });
+  if (out.status === 200) m.ingestSamples.inc((out.body as IngestOutcome).stored);
+  return out;
+}
+
+async function answerTelemetry(deps: TelemetryDeps, req: TelemetryRequest): Promise<TelemetryResponse> {
   const auth = await deps.tokens.verify(req.authorization, TELEMETRY_SCOPE);
   if (!auth.ok) {
     return error(
