@@ -128,3 +128,15 @@ describe("routing", () => {
     }
   });
 });
+
+describe("examples/alert-routes.yaml", () => {
+  it("reads", async () => {
+    const fs = await import("node:fs");
+    const routes = parseRoutesYaml(fs.readFileSync(`${import.meta.dirname}/../../examples/alert-routes.yaml`, "utf8"));
+    expect(routes.map((r) => [r.name, r.format])).toEqual([
+      ["oncall", "pagerduty"],
+      ["smb-chat", "slack"],
+      ["enterprise-chat", "slack"],
+    ]);
+  });
+});

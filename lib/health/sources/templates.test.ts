@@ -91,3 +91,12 @@ describe("query templates", () => {
     }
   });
 });
+
+describe("examples/health-queries.yaml", () => {
+  it("is the documented defaults", async () => {
+    const fs = await import("node:fs");
+    expect(parseTemplatesYaml(fs.readFileSync(`${import.meta.dirname}/../../../examples/health-queries.yaml`, "utf8"))).toEqual(
+      DEFAULT_PROM_SETTINGS,
+    );
+  });
+});
