@@ -88,4 +88,26 @@ test.describe("alerting (SREs, admins)", () => {
     await open(page, "/settings");
     await expect(page.getByTestId("health-queries-form").locator('textarea[name="q_cpu"]')).toHaveValue(/^avg by/);
   });
+
+  test("GET /metrics: the app server's own counters (ingest through the direct path, the ticker's jobs) with a metrics:read token", async ({
+    request,
+  }) => {
+    expect((await request.get("/metrics")).status()).toBe(401);
+    const wrong = await request.get("/metrics", { headers: { Authorization: `Bearer ${apiToken(["fleet:read"])}` } });
+    expect(wrong.status()).toBe(403);
+    const token = apiToken(["metrics:read"]);
+    await expect
+      .poll(
+        async () => {
+          const text = await (await request.get("/metrics", { headers: { Authorization: `Bearer ${token}` } })).text();
+          const samples = Number(/^cellplane_ingest_samples_total (\S+)$/m.exec(text)?.[1] ?? 0);
+          return samples > 0 && /^cellplane_job_duration_seconds_count\{job="rollouts.advance",outcome="ok"\} [1-9]/m.test(text);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    const text = await (await request.get("/metrics", { headers: { Authorization: `Bearer ${token}` } })).text();
+    expect(text).toMatch(/^# TYPE cellplane_releases gauge$/m);
+    expect(text).toMatch(/^cellplane_db_pool_connections\{pool="direct",state="total"\} \d+$/m);
+  });
 });

@@ -16,6 +16,7 @@ import { createTokenVerifier } from "@/lib/auth/server/tokens";
 import { env } from "@/lib/env";
 import { createPool } from "@/lib/db/client";
 import { postTelemetry, type TelemetryResponse } from "@/lib/health/server/telemetry-http";
+import { watchPool } from "@/lib/metrics/server/collect";
 import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
 import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
@@ -42,6 +43,7 @@ const handle = app.getRequestHandler();
 // The direct path's own pool: its commits do not wait for the WAL flush (see lib/db telemetryPool).
 const pool = createPool(databaseUrl, 6, { asyncCommit: true });
 pool.on("error", (e) => console.error(`[serve] idle database connection: ${e.message}`));
+watchPool("direct", pool);
 const deps = { pool, tokens: createTokenVerifier(pool), thresholds: settingReader(pool, SETTINGS.thresholds) };
 const baseHeaders: Record<string, string> = {
   ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),

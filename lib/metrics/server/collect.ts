@@ -9,6 +9,13 @@ interface PoolLike {
   options?: { max?: number };
 }
 
+const watched = () => ((globalThis as unknown as { cellplaneWatchedPools?: Map<string, PoolLike> }).cellplaneWatchedPools ??= new Map());
+
+/** Report this pool's state under `name` (pools lib/db creates are reported without this). */
+export function watchPool(name: string, pool: PoolLike) {
+  watched().set(name, pool);
+}
+
 /** The app's pools, wherever this process created them (lib/db keeps them on globalThis). */
 function knownPools(): [string, PoolLike][] {
   const g = globalThis as unknown as Record<string, PoolLike | undefined>;
@@ -16,7 +23,7 @@ function knownPools(): [string, PoolLike][] {
     ["app", "cellplanePool"],
     ["telemetry", "cellplaneTelemetryPool"],
   ];
-  return named.flatMap(([name, key]) => (g[key] ? [[name, g[key]!] as [string, PoolLike]] : []));
+  return [...named.flatMap(([name, key]) => (g[key] ? [[name, g[key]!] as [string, PoolLike]] : [])), ...watched()];
 }
 
 async function fromDatabase(m: AppMetrics, db: Pick<pg.Pool, "query">) {

@@ -6,7 +6,7 @@ import client from "prom-client";
 
 function build() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "cellplane_process_" });
+  client.collectDefaultMetrics({ register: registry, prefix: "cellplane_" });
   const m = {
     registry,
     ingestSamples: new client.Counter({ name: "cellplane_ingest_samples_total", help: "Telemetry samples stored", registers: [registry] }),
