@@ -79,6 +79,18 @@ const schema = z.object({
   CELLPLANE_DB_POOL: dbPool.optional().transform((v) => v ?? DEFAULT_DB_POOL),
   /** Behind a reverse proxy you trust: take the client's address from the last X-Forwarded-For entry. */
   CELLPLANE_TRUST_PROXY: flag.default(false),
+  /** Where health readings come from: telemetry pushed to Cellplane, or a Prometheus-compatible query API. */
+  CELLPLANE_HEALTH_SOURCE: z.enum(["builtin", "prometheus"], { error: "must be builtin or prometheus" }).default("builtin"),
+  /** Base URL of the Prometheus-compatible HTTP API (Prometheus, VictoriaMetrics, Thanos Query, Mimir's prometheus prefix). */
+  CELLPLANE_PROMETHEUS_URL: z.url({ error: "must be an absolute URL such as http://prometheus:9090" }).optional(),
+  /** Bearer token sent to that API. */
+  CELLPLANE_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  /** Basic auth for that API (both or neither). */
+  CELLPLANE_PROMETHEUS_USER: z.string().min(1).optional(),
+  CELLPLANE_PROMETHEUS_PASSWORD: z.string().min(1).optional(),
+  /** Serve GET /metrics on this port too, without a token (bind address: CELLPLANE_METRICS_HOST). */
+  CELLPLANE_METRICS_PORT: port.optional(),
+  CELLPLANE_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 export type Env = z.output<typeof schema> & {
@@ -112,6 +124,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const v = parsed.data;
   const embedded = v.DATABASE_URL === undefined;
+  if (v.CELLPLANE_HEALTH_SOURCE === "prometheus" && !v.CELLPLANE_PROMETHEUS_URL)
+    throw new EnvError([{ variable: "CELLPLANE_PROMETHEUS_URL", message: "is required when CELLPLANE_HEALTH_SOURCE=prometheus" }]);
+  if (!v.CELLPLANE_PROMETHEUS_USER !== !v.CELLPLANE_PROMETHEUS_PASSWORD)
+    throw new EnvError([
+      {
+        variable: v.CELLPLANE_PROMETHEUS_USER ? "CELLPLANE_PROMETHEUS_PASSWORD" : "CELLPLANE_PROMETHEUS_USER",
+        message: "set both or neither",
+      },
+    ]);
   if (v.NODE_ENV === "production" && !embedded) {
     const missing = (["NEXTAUTH_SECRET", "NEXTAUTH_URL"] as const).filter((k) => !v[k]);
     if (missing.length > 0) {

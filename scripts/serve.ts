@@ -18,6 +18,7 @@ import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { appPool, closePools } from "@/lib/db/pools";
 import { env } from "@/lib/env";
 import { serveTelemetry } from "@/lib/health/server/telemetry-http";
+import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
 import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { lingerOnClose } from "@/lib/http/server/linger";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
@@ -72,6 +73,10 @@ const server = http.createServer((req, res) => {
     void serveTelemetry(deps, req, res, baseHeaders);
     return;
   }
+  if (isMetricsRequest(req)) {
+    void serveMetrics({ pool: deps.pool, tokens: deps.tokens }, req, res);
+    return;
+  }
   handle(req, res).catch((e: unknown) => {
     console.error(`[serve] ${req.method} ${req.url}`, e);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
@@ -88,6 +93,22 @@ await new Promise<void>((resolve, reject) => {
 });
 console.log(`[serve] ready on http://localhost:${port} (${dev ? "development" : "production"})`);
 
+// GET /metrics without a token on a port of its own, for scrapers on a private network.
+const metricsPort = env().CELLPLANE_METRICS_PORT;
+const metricsServer = metricsPort
+  ? http.createServer((req, res) => {
+      if (isMetricsRequest(req)) void serveMetrics({ pool: deps.pool }, req, res);
+      else res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("GET /metrics\n");
+    })
+  : null;
+if (metricsServer) {
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once("error", reject);
+    metricsServer.listen(metricsPort, env().CELLPLANE_METRICS_HOST, resolve);
+  });
+  console.log(`[serve] metrics on http://${env().CELLPLANE_METRICS_HOST}:${metricsPort}/metrics (no token)`);
+}
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
@@ -96,6 +117,7 @@ async function stop() {
   force.unref();
   server.close();
   server.closeIdleConnections();
+  metricsServer?.close();
   await app.close().catch(() => {});
   await closePools();
   process.exit(0);

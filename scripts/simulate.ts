@@ -11,6 +11,8 @@ import { capabilityMapSchema, DEFAULT_CAPABILITIES, type CapabilityMap } from "@
 import { DEFAULT_CONVERGE, type ConvergeRange } from "@/lib/simulator/convergence";
 import { FaultParseError, parseFaultArg, parseFaultsFile, type Fault } from "@/lib/simulator/faults";
 import { generateFleet, tierCounts } from "@/lib/simulator/fleet-gen";
+import { Exposition } from "@/lib/simulator/exposition";
+import { serveExposition } from "@/lib/simulator/server/exposition-server";
 import { FleetSimulator } from "@/lib/simulator/server/runner";
 import { DEFAULT_MAX_POLLS_PER_S, DEFAULT_POLL_MS } from "@/lib/simulator/schedule";
 import { loadEnvOrExit, ROOT } from "./runtime";
@@ -38,7 +40,10 @@ const USAGE = `Usage: npm run simulate -- [options]
   --poll S             seconds between desired-version polls of one cell (default 5; stretched so
                        the fleet makes at most --max-polls requests a second, default ${DEFAULT_MAX_POLLS_PER_S})
   --refresh S          seconds between fleet refreshes (default 30)
-  --batch N            samples per telemetry request (default 1000, at most 1000)`;
+  --batch N            samples per telemetry request (default 1000, at most 1000)
+  --expose [HOST]:PORT serve the readings on http://HOST:PORT/metrics for Prometheus to scrape
+                       (cell, service, version labels; counters and histograms) and push none;
+                       desired versions are still followed: a token with fleet:read,cells:agent is enough`;
 
 function fail(message: string): never {
   console.error(`simulate: ${message}\n\n${USAGE}`);
@@ -109,6 +114,7 @@ async function main() {
       "max-polls": { type: "string" },
       refresh: { type: "string" },
       batch: { type: "string" },
+      expose: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -164,6 +170,17 @@ async function main() {
   const duration = values.duration === undefined ? undefined : positive("duration", values.duration, 0);
   if (duration !== undefined) setTimeout(() => stop.abort(), duration * 1000).unref();
 
+  const exposition = values.expose === undefined ? undefined : new Exposition();
+  if (exposition) {
+    const m = /^(?:(.*):)?(\d+)$/.exec(values.expose!.trim());
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) fail(`--expose must be [HOST]:PORT, e.g. :9464, got "${values.expose}"`);
+    const host = m[1] || "127.0.0.1";
+    const server = await serveExposition(exposition, Number(m[2]), host);
+    console.log(
+      `exposing readings on http://${host.includes(":") ? `[${host}]` : host}:${server.port}/metrics (nothing pushed to ${url.origin})`,
+    );
+  }
+
   const started = Date.now();
   const sim = new FleetSimulator({
     url: url.origin,
@@ -178,6 +195,7 @@ async function main() {
     faults,
     faultsFile,
     batchSize: Math.floor(positive("batch", values.batch, 1000, 1000)),
+    exposition,
     log: (line) => console.log(line),
   });
   await sim.run(stop.signal);

@@ -1,4 +1,5 @@
 // Every documented v1 operation, gathered from the domains.
+import { alertOperations } from "@/lib/alerts/api-spec";
 import { approvalOperations } from "@/lib/approvals/api-spec";
 import { flagOperations } from "@/lib/flags/api-spec";
 import { gatewayOperations } from "@/lib/gateway/api-spec";
@@ -9,6 +10,7 @@ import type { ApiOperation } from "./openapi";
 
 export const operations: ApiOperation[] = [
   ...healthOperations,
+  ...alertOperations,
   ...rolloutOperations,
   ...flagOperations,
   ...gatewayOperations,

@@ -16,6 +16,8 @@ export const canEditSettings = (user: Principal | null | undefined) => is(user, 
 // ---- Fleet health ----
 /** On call: acknowledge the firing alerts of an issue type. */
 export const canAcknowledgeAlerts = (user: Principal | null | undefined) => is(user, "SRE", "ADMIN");
+/** On call: silence alerts (matchers, a time span, a reason) and end silences early. */
+export const canManageSilences = (user: Principal | null | undefined) => is(user, "SRE", "ADMIN");
 
 // ---- Rollouts ----
 export const canStartRelease = (user: Principal | null | undefined) => is(user, "RELEASE_MANAGER", "ADMIN");

@@ -20,6 +20,7 @@ export const TOKEN_SCOPES = [
   "flags:read",
   "gateway:read",
   "migrations:agent",
+  "metrics:read",
 ] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_MODULES } from "@/app/action-registry";
+import { createSilence } from "@/lib/alerts/server/store";
 import { audited } from "@/lib/audit/server/record";
 import { ROLES, type Principal, type Role } from "@/lib/auth/roles";
 import { isDefinedAction } from "@/lib/auth/server/action";
@@ -194,6 +195,26 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
       ),
     );
     return { as: "SRE", input: { type, comment: "looking into it" } };
+  },
+  "(dashboard)/alerts#createSilenceAction": async () => ({
+    as: "SRE",
+    input: {
+      type: unique("incident"),
+      cells: "smb-eu-*",
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      reason: "carrier maintenance",
+    },
+  }),
+  "(dashboard)/alerts#expireSilenceAction": async () => {
+    const { id } = await audited(t.prisma, "test", (tx) =>
+      createSilence(
+        tx,
+        { type: "x", cells: "", service: "", severity: "", startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000), reason: "test" },
+        "test",
+      ),
+    );
+    return { as: "SRE", input: { id } };
   },
 
   "(dashboard)/flags#setFlagEnabled": async () => {
@@ -381,6 +402,43 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
         deployTimeoutMin: 15,
         telemetryTimeoutMin: 5,
         noticeLeadHours: 24,
+      },
+    };
+  },
+  "(dashboard)/settings#savePromTemplatesAction": async () => {
+    const { version, value } = await readSetting(t.prisma, SETTINGS.prometheus);
+    return {
+      as: "ADMIN",
+      input: {
+        version,
+        q_errorRate: value.queries.errorRate,
+        q_p99: value.queries.p99,
+        q_cpu: value.queries.cpu,
+        q_rps: value.queries.rps,
+        q_version: value.queries.version,
+        cellLabel: "cell",
+        serviceLabel: "service",
+        versionLabel: "version",
+        window: `${2 + (n++ % 5)}m`,
+        step: "15s",
+        p99Unit: "seconds",
+      },
+    };
+  },
+  "(dashboard)/settings#importPromTemplatesAction": async () => {
+    const { version } = await readSetting(t.prisma, SETTINGS.prometheus);
+    return { as: "ADMIN", input: { version, yaml: `window: ${2 + (n++ % 5)}m\nlabels:\n  cell: cell_id\n` } };
+  },
+  "(dashboard)/settings#saveAlertingAction": async () => {
+    const { version } = await readSetting(t.prisma, SETTINGS.alerting);
+    return {
+      as: "ADMIN",
+      input: {
+        version,
+        typeLabel: "alertname",
+        cellLabel: "cell",
+        serviceLabel: "service",
+        routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
       },
     };
   },

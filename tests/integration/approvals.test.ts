@@ -161,7 +161,9 @@ describe("the ticker's stepper", () => {
     await t.query(`UPDATE releases SET status = 'running', doc = '{"status": "running"}' WHERE id = $1`, [broken]);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      await rolloutJobs.find((j) => j.name === "rollouts.advance")!.run({ db: t.prisma, now: new Date(), timeScale: 1 });
+      await rolloutJobs
+        .find((j) => j.name === "rollouts.advance")!
+        .run({ db: t.prisma, now: new Date(), timeScale: 1, databaseUrl: t.url });
       expect(errors.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining(`[ticker] release ${broken}:`));
     } finally {
       errors.mockRestore();

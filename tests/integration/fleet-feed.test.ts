@@ -5,6 +5,7 @@ import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
+import { closePools } from "@/lib/db/pools";
 import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { applyDelta, decodeFeed, type FleetFeed, type FleetFeedDelta } from "@/lib/health/feed";
@@ -20,7 +21,6 @@ let route: Route;
 let token: string;
 let wrongScope: string;
 const env = { DATABASE_URL: process.env.DATABASE_URL };
-const globals = globalThis as unknown as Record<string, { $disconnect?: () => Promise<void>; end?: () => Promise<void> } | undefined>;
 
 const sample = (cell: string, service: string, o: Partial<{ errorRate: number; p99Ms: number }> = {}) => ({
   cell,
@@ -50,10 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await globals.cellplanePrisma?.$disconnect?.();
-  await globals.cellplanePool?.end?.();
-  delete globals.cellplanePrisma;
-  delete globals.cellplanePool;
+  await closePools();
   process.env.DATABASE_URL = env.DATABASE_URL;
   await pool?.end();
   await t?.drop();

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/page-header";
-import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
+import { alertDeliveries, alertGroupsWithMutes, silencesOverview } from "@/lib/alerts/server/queries";
+import { describeMute } from "@/lib/alerts/silences";
+import { canAcknowledgeAlerts, canManageSilences } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries";
+import { recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
+import { ExpireSilenceButton, SilenceForm } from "./silences";
 import { formatTime, plural } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 
@@ -16,7 +19,15 @@ const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-a
 export default async function AlertsPage() {
   const user = await requireUser();
   const mayAck = canAcknowledgeAlerts(user);
-  const [{ groups, firing }, resolved] = await Promise.all([alertGroups(), recentlyResolved()]);
+  const maySilence = canManageSilences(user);
+  const now = new Date();
+  const [{ groups, firing }, resolved, silences, deliveries] = await Promise.all([
+    alertGroupsWithMutes(now),
+    recentlyResolved(),
+    silencesOverview(now),
+    alertDeliveries(),
+  ]);
+  const local = (d: Date) => d.toISOString().slice(0, 16);
   return (
     <>
       <PageHeader
@@ -41,7 +52,17 @@ export default async function AlertsPage() {
               </td>
               <td className="px-4 py-2">{g.services.join(", ") || "—"}</td>
               <td className="px-4 py-2 font-mono text-xs">{formatTime(g.firstSeen)}</td>
-              <td className="px-4 py-2 text-slate-600">{g.example}</td>
+              <td className="px-4 py-2 text-slate-600">
+                {g.example}
+                {g.muted.length > 0 && (
+                  <span
+                    className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-semibold text-slate-600"
+                    data-testid="group-muted"
+                  >
+                    {g.loud === 0 ? "muted" : `${g.muted.length} of ${g.alerts} muted`}
+                  </span>
+                )}
+              </td>
             </tr>
             <tr>
               <td colSpan={6} className="px-4 pb-3">
@@ -72,6 +93,14 @@ export default async function AlertsPage() {
                           </Link>
                           {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
                           <span className="text-slate-400">since {formatTime(a.startedAt)}</span>
+                          {a.mute && (
+                            <span
+                              className="ml-1 rounded bg-slate-100 px-1 text-[10px] font-semibold text-slate-600"
+                              data-testid="alert-mute"
+                            >
+                              {describeMute(a.mute)}
+                            </span>
+                          )}
                           {!a.acknowledgedAt && g.lastAck && (
                             <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
                           )}
@@ -84,6 +113,49 @@ export default async function AlertsPage() {
           </tbody>
         ))}
       </DataTable>
+      <Card title="Silences" className="mt-6">
+        <ul className="mb-4 space-y-2 text-sm" data-testid="silences">
+          {silences.active.map((x) => (
+            <li
+              key={x.id}
+              className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2"
+              data-testid="silence"
+            >
+              <span>
+                <b>#{x.id}</b> {x.type ?? "any type"} · {x.cells.length ? x.cells.join(", ") : "every cell"} · {x.service ?? "any service"}{" "}
+                · {x.severity ?? "any severity"} — “{x.reason}”{" "}
+                <span className="text-slate-500">
+                  {formatTime(x.startsAt)} → {formatTime(x.endsAt, { utc: true })} · by {x.createdBy}
+                </span>
+              </span>
+              {maySilence && <ExpireSilenceButton id={x.id} />}
+            </li>
+          ))}
+          {silences.active.length === 0 && <li className="text-slate-500">No silence is in force or planned.</li>}
+        </ul>
+        <p className="mb-3 text-xs text-slate-500">
+          Silenced alerts still show here, marked, and send no notification. Alerts on the cells of a wave that is deploying are inhibited
+          for the deploy window automatically (never during the bake).
+        </p>
+        {maySilence && <SilenceForm from={local(now)} to={local(new Date(now.getTime() + 2 * 3600_000))} />}
+      </Card>
+      <Card title="Alert notifications (delivery log)" className="mt-6">
+        <ul className="space-y-1 text-sm" data-testid="alert-deliveries">
+          {deliveries.map((d) => (
+            <li key={d.id.toString()} className="flex flex-wrap gap-3">
+              <span className="font-mono text-xs text-slate-400">{formatTime(d.createdAt)}</span>
+              <span className="font-mono text-xs">{d.event}</span>
+              <span className="font-mono text-xs text-slate-600">{d.target}</span>
+              <span className={d.status === "sent" ? "text-emerald-700" : d.status === "failed" ? "text-red-700" : "text-amber-700"}>
+                {d.status}
+                {d.attempts > 1 ? ` after ${d.attempts} attempts` : ""}
+                {d.lastError ? ` — ${d.lastError}` : ""}
+              </span>
+            </li>
+          ))}
+          {deliveries.length === 0 && <li className="text-slate-500">No alert notification sent yet (Settings → Alerting routes them).</li>}
+        </ul>
+      </Card>
       <Card title="Recently resolved" className="mt-6">
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (

@@ -2,6 +2,11 @@
 // Admin settings through the one door: session → named permission → zod → the settings store's
 // change and its audit events in one transaction. The rules live in lib/settings/.
 import { z } from "zod";
+import { alertingSettingsSchema, parseRoutesYaml } from "@/lib/alerts/settings";
+import { DomainError } from "@/lib/errors";
+import { SpecValidationError } from "@/lib/yaml-errors";
+import { forgetPromSettings } from "@/lib/health/sources/server/current";
+import { parseTemplatesYaml, type PromSettings, promSettingsSchema, templateErrors } from "@/lib/health/sources/templates";
 import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { forgetThresholds } from "@/lib/health/server/thresholds-cache";
@@ -111,4 +116,99 @@ export const removeWindowAction = defineAction({
   input: z.object({ id: z.coerce.bigint() }),
   run: ({ tx, input }) => removeWindow(tx, input.id),
   revalidate: ["/settings"],
+});
+
+/** A YAML reader's problems as the errors of one form field, `line N: field: reason` each. */
+function asFieldErrors<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof SpecValidationError)) throw e;
+    throw new DomainError("INVALID", "the YAML is not valid; nothing was saved", {
+      [field]: e.errors.map((x) => `${x.line ? `line ${x.line}: ` : ""}${x.field}: ${x.message}`),
+    });
+  }
+}
+
+/** Templates that parse and render to valid PromQL, or INVALID naming each bad field. */
+function validTemplates(s: PromSettings): PromSettings {
+  const errors = templateErrors(s);
+  const fields = Object.fromEntries(Object.entries(errors).map(([k, e]) => [`q_${k}`, [e]]));
+  if (Object.keys(fields).length) throw new DomainError("INVALID", "a query is not valid PromQL; nothing was saved", fields);
+  return s;
+}
+
+export const savePromTemplatesAction = defineAction({
+  name: "change health queries",
+  permission: canEditSettings,
+  input: z.object({
+    version,
+    q_errorRate: z.string().trim().min(1, "required").max(2000),
+    q_p99: z.string().trim().min(1, "required").max(2000),
+    q_cpu: z.string().trim().min(1, "required").max(2000),
+    q_rps: z.string().trim().min(1, "required").max(2000),
+    q_version: z.string().trim().min(1, "required").max(2000),
+    cellLabel: promSettingsSchema.shape.labels.shape.cell,
+    serviceLabel: promSettingsSchema.shape.labels.shape.service,
+    versionLabel: promSettingsSchema.shape.labels.shape.version,
+    window: promSettingsSchema.shape.window,
+    step: promSettingsSchema.shape.step,
+    p99Unit: promSettingsSchema.shape.p99Unit,
+  }),
+  run: ({ tx, input: i, user }) =>
+    writeSetting(
+      tx,
+      SETTINGS.prometheus,
+      validTemplates({
+        queries: { errorRate: i.q_errorRate, p99: i.q_p99, cpu: i.q_cpu, rps: i.q_rps, version: i.q_version },
+        labels: { cell: i.cellLabel, service: i.serviceLabel, version: i.versionLabel },
+        window: i.window,
+        step: i.step,
+        p99Unit: i.p99Unit,
+      }),
+      i.version,
+      user.email,
+    ),
+  revalidate: ["/settings"],
+  afterCommit: () => forgetPromSettings(),
+});
+
+export const importPromTemplatesAction = defineAction({
+  name: "import health queries",
+  permission: canEditSettings,
+  input: z.object({ version, yaml: z.string().min(1, "paste or upload a YAML file").max(50_000) }),
+  run: ({ tx, input, user }) =>
+    writeSetting(
+      tx,
+      SETTINGS.prometheus,
+      asFieldErrors("yaml", () => parseTemplatesYaml(input.yaml)),
+      input.version,
+      user.email,
+    ),
+  revalidate: ["/settings"],
+  afterCommit: () => forgetPromSettings(),
+});
+
+export const saveAlertingAction = defineAction({
+  name: "change alert routing",
+  permission: canEditSettings,
+  input: z.object({
+    version,
+    typeLabel: alertingSettingsSchema.shape.labels.shape.type,
+    cellLabel: alertingSettingsSchema.shape.labels.shape.cell,
+    serviceLabel: alertingSettingsSchema.shape.labels.shape.service,
+    routes: z.string().max(50_000).default(""),
+  }),
+  run: ({ tx, input: i, user }) =>
+    writeSetting(
+      tx,
+      SETTINGS.alerting,
+      {
+        labels: { type: i.typeLabel, cell: i.cellLabel, service: i.serviceLabel },
+        routes: asFieldErrors("routes", () => parseRoutesYaml(i.routes)),
+      },
+      i.version,
+      user.email,
+    ),
+  revalidate: ["/settings", "/alerts"],
 });

@@ -3,9 +3,14 @@ import { Card, PageHeader } from "@/components/page-header";
 import { canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { settingsOverview } from "@/lib/settings/server/queries";
+import { routesYaml } from "@/lib/alerts/settings";
+import { templatesYaml } from "@/lib/health/sources/templates";
 import {
+  AlertingForm,
   EndFreezeButton,
   FreezeForm,
+  HealthQueriesForm,
+  HealthQueriesImportForm,
   LinksForm,
   RemoveWindowButton,
   RolloutsForm,
@@ -27,7 +32,17 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const { thresholds, links, runbooks: books, rollouts, freezes, windows } = await settingsOverview(new Date());
+  const {
+    thresholds,
+    links,
+    runbooks: books,
+    rollouts,
+    freezes,
+    windows,
+    prometheus,
+    alerting,
+    source,
+  } = await settingsOverview(new Date());
   const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return (
@@ -36,6 +51,32 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <Card title="Health thresholds">
           <ThresholdsForm value={thresholds.value} version={thresholds.version} />
+        </Card>
+        <Card title="Health source">
+          <p className="mb-3 text-sm" data-testid="health-source">
+            {source.kind === "prometheus" ? (
+              <>
+                Health is read from the Prometheus-compatible API at <code>{source.url}</code> (
+                <code>CELLPLANE_HEALTH_SOURCE=prometheus</code>
+                ); the queries below are in force.
+              </>
+            ) : (
+              <>
+                Health comes from telemetry pushed to <code>POST /api/v1/telemetry</code> (<code>CELLPLANE_HEALTH_SOURCE=builtin</code>).
+                The queries below apply when Cellplane runs with <code>CELLPLANE_HEALTH_SOURCE=prometheus</code>.
+              </>
+            )}
+          </p>
+          <HealthQueriesForm value={prometheus.value} version={prometheus.version} />
+          <details className="mt-4">
+            <summary className="cursor-pointer text-sm text-indigo-700">Import the queries from YAML</summary>
+            <div className="mt-2">
+              <HealthQueriesImportForm version={prometheus.version} example={templatesYaml(prometheus.value)} />
+            </div>
+          </details>
+        </Card>
+        <Card title="Alerting: Alertmanager labels and notification routing">
+          <AlertingForm value={alerting.value} version={alerting.version} routes={routesYaml(alerting.value.routes)} />
         </Card>
         <Card title="Observability links">
           <LinksForm value={links.value} version={links.version} />

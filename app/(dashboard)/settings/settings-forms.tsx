@@ -1,5 +1,9 @@
 "use client";
+import type { ReactNode } from "react";
 import { ActionForm, Field } from "@/components/action-form";
+import type { AlertingSettings } from "@/lib/alerts/settings";
+import { SIGNAL_LABELS, SIGNALS } from "@/lib/health/sources/signals";
+import type { PromSettings } from "@/lib/health/sources/templates";
 import type { Thresholds } from "@/lib/health/thresholds";
 import type { LinkTemplates } from "@/lib/settings/links";
 import type { RolloutSettings } from "@/lib/settings/rollouts";
@@ -8,7 +12,10 @@ import {
   createFreezeAction,
   endFreezeAction,
   removeWindowAction,
+  importPromTemplatesAction,
+  saveAlertingAction,
   saveLinksAction,
+  savePromTemplatesAction,
   saveRolloutsAction,
   saveRunbookAction,
   saveThresholdsAction,
@@ -261,6 +268,126 @@ export function RemoveWindowButton({ id }: { id: string }) {
   return (
     <ActionForm action={removeWindowAction} submit="Remove">
       {() => <input type="hidden" name="id" value={id} />}
+    </ActionForm>
+  );
+}
+
+function TextArea({
+  label,
+  name,
+  defaultValue,
+  rows = 2,
+  errors,
+}: {
+  label: ReactNode;
+  name: string;
+  defaultValue: string;
+  rows?: number;
+  errors?: string[];
+}) {
+  return (
+    <label className="block text-sm">
+      <span className="text-slate-600">{label}</span>
+      <textarea
+        name={name}
+        defaultValue={defaultValue}
+        rows={rows}
+        spellCheck={false}
+        className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+      />
+      {errors?.map((m) => (
+        <span key={m} className="block text-xs text-red-700">
+          {m}
+        </span>
+      ))}
+    </label>
+  );
+}
+
+/** The PromQL templates of the Prometheus health source, one per signal, with the label mapping. */
+export function HealthQueriesForm({ value, version }: { value: PromSettings; version: number }) {
+  return (
+    <ActionForm action={savePromTemplatesAction} testId="health-queries-form" submit="Save queries">
+      {(e) => (
+        <div className="space-y-3">
+          <input type="hidden" name="version" value={version} />
+          <p className="text-xs text-slate-500">
+            One query per signal for the whole fleet, grouped by the cell and service labels. <code>$cell</code>, <code>$service</code>,{" "}
+            <code>$version</code> stand for the label names below, <code>$window</code> for the window.
+          </p>
+          {SIGNALS.map((k) => (
+            <TextArea key={k} label={SIGNAL_LABELS[k]} name={`q_${k}`} defaultValue={value.queries[k]} errors={e[`q_${k}`]} />
+          ))}
+          <div className="grid gap-3 md:grid-cols-3">
+            <Field label="Cell label" name="cellLabel" defaultValue={value.labels.cell} errors={e.cellLabel} />
+            <Field label="Service label" name="serviceLabel" defaultValue={value.labels.service} errors={e.serviceLabel} />
+            <Field label="Version label" name="versionLabel" defaultValue={value.labels.version} errors={e.versionLabel} />
+            <Field label="Window ($window)" name="window" defaultValue={value.window} errors={e.window} />
+            <Field label="Step of range reads" name="step" defaultValue={value.step} errors={e.step} />
+            <label className="block text-sm">
+              <span className="text-slate-600">p99 answers in</span>
+              <select
+                name="p99Unit"
+                defaultValue={value.p99Unit}
+                className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+              >
+                <option value="seconds">seconds</option>
+                <option value="milliseconds">milliseconds</option>
+              </select>
+            </label>
+          </div>
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+export function HealthQueriesImportForm({ version, example }: { version: number; example: string }) {
+  return (
+    <ActionForm action={importPromTemplatesAction} testId="health-queries-import" submit="Import YAML">
+      {(e) => (
+        <>
+          <input type="hidden" name="version" value={version} />
+          <TextArea
+            label="A YAML file of queries (fields left out keep the defaults)"
+            name="yaml"
+            defaultValue={example}
+            rows={8}
+            errors={e.yaml}
+          />
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Alertmanager's label mapping and the routing rules of alert notifications (YAML). */
+export function AlertingForm({ value, version, routes }: { value: AlertingSettings; version: number; routes: string }) {
+  return (
+    <ActionForm action={saveAlertingAction} testId="alerting-form">
+      {(e) => (
+        <div className="space-y-3">
+          <input type="hidden" name="version" value={version} />
+          <div className="grid gap-3 md:grid-cols-3">
+            <Field label="Issue type label" name="typeLabel" defaultValue={value.labels.type} errors={e.typeLabel} />
+            <Field label="Cell label" name="cellLabel" defaultValue={value.labels.cell} errors={e.cellLabel} />
+            <Field label="Service label" name="serviceLabel" defaultValue={value.labels.service} errors={e.serviceLabel} />
+          </div>
+          <TextArea
+            label={
+              <>
+                Routing rules: <code>name</code>, optional <code>types</code>, <code>severities</code>, <code>tiers</code>;{" "}
+                <code>target</code> (<code>slack://channel</code> from Rollouts, or a URL); <code>format</code> slack or pagerduty (with{" "}
+                <code>routingKey</code>)
+              </>
+            }
+            name="routes"
+            defaultValue={routes}
+            rows={8}
+            errors={e.routes}
+          />
+        </div>
+      )}
     </ActionForm>
   );
 }

@@ -4,6 +4,7 @@
 // checked — the ones past the limit are refused without a password comparison. Policy (pure):
 // ../throttle-policy.ts.
 import type pg from "pg";
+import { appMetrics } from "@/lib/metrics/server/registry";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { delayAfterFailures, LOGIN_THROTTLE, type LoginThrottlePolicy } from "../throttle-policy";
 
@@ -37,6 +38,7 @@ export function createLoginThrottle(pool: pg.Pool, p: LoginThrottlePolicy = LOGI
       } catch (e) {
         const r = refusedBy(e);
         if (!r) throw e;
+        appMetrics().loginRefusals.inc({ scope: "address" });
         return { ok: false, retryAfterSeconds: waitOf(r), scope: "address" };
       }
       const n = (await failures.penalty(account)).consumedPoints; // this attempt counted as a failure until it succeeds
@@ -50,6 +52,7 @@ export function createLoginThrottle(pool: pg.Pool, p: LoginThrottlePolicy = LOGI
           if (!r) throw e;
           // A refused attempt neither checks the password nor deepens the delay.
           await Promise.all([failures.reward(account), byAddress.reward(address)]);
+          appMetrics().loginRefusals.inc({ scope: "account and address" });
           return { ok: false, retryAfterSeconds: waitOf(r), scope: "account and address" };
         }
       }

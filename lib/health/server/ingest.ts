@@ -49,6 +49,8 @@ export interface IngestOptions {
   /** Re-checked inside the statement: a token revoked since the caller's check stores nothing. */
   token?: { hash: string; scope: string };
   now?: Date;
+  /** false: update current state, versions and capabilities only, no history rows (the Prometheus source keeps history). */
+  history?: boolean;
 }
 
 interface Registry {
@@ -148,8 +150,9 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
  * failing on them. One row per sample; the pair columns (st …, first) are set on the sample that is
  * its pair's newest in the batch and carry the pair's new current state.
  */
-function ingestSql(careful: boolean): string {
+function ingestSql(careful: boolean, history = true): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
+  const keep = history ? live : "false"; // history rows: none for readings kept by an external source
   return `WITH go AS MATERIALIZED (
    SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $17 AS registry_current,
           ($18::text IS NULL OR ${TOKEN_VALID_SQL("$18", "$19")}) AS authorized
@@ -164,7 +167,7 @@ function ingestSql(careful: boolean): string {
    ${
      careful
        ? `SELECT DISTINCT ON (cell_id, service_id, ms) cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
-     FROM input WHERE ${live}
+     FROM input WHERE ${keep}
    ON CONFLICT DO NOTHING`
        : `SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
      FROM input WHERE ${live}`
@@ -233,6 +236,8 @@ function ingestSql(careful: boolean): string {
 }
 const FAST_SQL = ingestSql(false);
 const CAREFUL_SQL = ingestSql(true);
+/** Current state only (readings an external health source already keeps the history of). */
+const STATE_SQL = ingestSql(true, false);
 
 interface Row {
   registry_current: boolean;
@@ -251,7 +256,7 @@ export async function ingestSamples(
   pool: Queryable,
   samples: Sample[],
   t: Thresholds,
-  { source = "telemetry", token, now = new Date() }: IngestOptions = {},
+  { source = "telemetry", token, now = new Date(), history = true }: IngestOptions = {},
 ): Promise<IngestOutcome> {
   const st = stateOf(pool);
   const u = pairUpdates(samples, t);
@@ -328,8 +333,8 @@ export async function ingestSamples(
     try {
       // Named: PostgreSQL parses and plans it once per connection, not once per batch.
       const r = await pool.query<Row>({
-        name: careful ? "cellplane.ingest.careful" : "cellplane.ingest",
-        text: careful ? CAREFUL_SQL : FAST_SQL,
+        name: !history ? "cellplane.ingest.state" : careful ? "cellplane.ingest.careful" : "cellplane.ingest",
+        text: !history ? STATE_SQL : careful ? CAREFUL_SQL : FAST_SQL,
         values,
       });
       row = r.rows[0]!;

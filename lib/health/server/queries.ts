@@ -3,6 +3,21 @@ import "server-only";
 import { db, pool } from "@/lib/db";
 import { classify, worst, statusSince, type Status } from "../classify";
 import type { Thresholds } from "../thresholds";
+import { healthSourceOn } from "../sources/server/current";
+import { bucketFor, loadSeries, WINDOWS, type Point, type Window } from "./series";
+
+/** Chart series of a cell's services through the health source in force (built-in: samples or rollups; Prometheus: range queries). */
+export async function cellSeries(
+  cellId: string,
+  services: string[],
+  window: Window,
+  now: Date,
+  fine = false,
+): Promise<Record<string, Point[]>> {
+  const source = healthSourceOn(pool());
+  if (source.kind === "builtin") return loadSeries(pool(), cellId, services, window, now, fine);
+  return source.series(cellId, services, { from: new Date(now.getTime() - WINDOWS[window]), to: now }, bucketFor(window, fine).bucketMs);
+}
 
 export async function cellHealth(cellId: string, t: Thresholds, now: Date) {
   const rows = await db().serviceHealth.findMany({ where: { cellId } });

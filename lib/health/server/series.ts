@@ -28,7 +28,18 @@ export async function loadSeries(
   fine = false,
 ): Promise<Record<string, Point[]>> {
   const { source, bucketMs } = bucketFor(window, fine);
-  const from = new Date(now.getTime() - WINDOWS[window]);
+  return loadSeriesFrom(pool, cellId, services, new Date(now.getTime() - WINDOWS[window]), bucketMs, source);
+}
+
+/** Points from `from` on, in buckets of `bucketMs`, from raw samples or from the 5-minute rollups. */
+export async function loadSeriesFrom(
+  pool: Pick<pg.Pool, "query">,
+  cellId: string,
+  services: string[],
+  from: Date,
+  bucketMs: number,
+  source: "raw" | "rollup",
+): Promise<Record<string, Point[]>> {
   const interval = `${bucketMs / 1000} seconds`;
   const sql =
     source === "raw"

@@ -13,7 +13,8 @@ import { cellsRefused } from "@/lib/auth/bearer";
 import type { TokenVerifier } from "@/lib/auth/server/tokens";
 import { BUSY_RETRY_AFTER_S, isPoolBusy } from "@/lib/errors";
 import { BODY_REFUSED_HEADERS, type NodeBody, readBodyText } from "@/lib/http/body";
-import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
+import { type IngestOutcome, ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
+import { appMetrics } from "@/lib/metrics/server/registry";
 import { MAX_BYTES, validateBatch } from "../telemetry";
 import type { Thresholds } from "../thresholds";
 
@@ -48,6 +49,16 @@ const error = (status: number, code: string, message: string, details?: unknown,
 });
 
 export async function postTelemetry(deps: TelemetryDeps, req: TelemetryRequest): Promise<TelemetryResponse> {
+  const m = appMetrics();
+  const done = m.ingestBatchSeconds.startTimer();
+  const out = await answerTelemetry(deps, req);
+  done();
+  m.ingestBatches.inc({ status: String(out.status) });
+  if (out.status === 200) m.ingestSamples.inc((out.body as IngestOutcome).stored);
+  return out;
+}
+
+async function answerTelemetry(deps: TelemetryDeps, req: TelemetryRequest): Promise<TelemetryResponse> {
   try {
     return await post(deps, req);
   } catch (e) {

@@ -31,6 +31,8 @@ import {
 import { VERSION_PATTERN } from "../api";
 import { zoneOf } from "../windows";
 import { parseReleaseDoc } from "../release-doc";
+import { healthSourceIn } from "@/lib/health/sources/server/current";
+import type { HealthSource, WindowReading } from "@/lib/health/sources/types";
 
 export function engineConfig(s: RolloutSettings, timeScale: number): EngineConfig {
   return {
@@ -180,37 +182,47 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
   };
 }
 
-/** Samples reporting the new version since the bake began, and alerts overlapping that window. */
+/**
+ * Readings on the new version since the bake began (through the health source in force: the
+ * built-in store, or PromQL), and alerts overlapping that window.
+ */
 export async function waveTelemetry(
   tx: Tx,
   cells: string[],
   versions: Record<string, string>,
   from: Date,
   to: Date,
+  source: HealthSource = healthSourceIn(tx),
 ): Promise<WaveTelemetry> {
   const services = Object.keys(versions);
-  const stats = await tx.$queryRaw<{ cell_id: string; samples: bigint; e: number | null; p: number | null }[]>`
-    SELECT s.cell_id, count(*) AS samples, avg(s.error_rate) AS e, avg(s.p99_ms) AS p
-      FROM health_samples s
-      JOIN unnest(${services}::text[], ${services.map((s) => versions[s]!)}::text[]) AS v(service_id, version)
-        ON v.service_id = s.service_id AND v.version = s.version
-     WHERE s.cell_id = ANY(${cells}::text[]) AND s.ts >= ${from} AND s.ts <= ${to}
-     GROUP BY s.cell_id`;
+  const readings = await source.readings(cells, services, { from, to }, to);
   const alerts = await tx.alert.findMany({
     where: { cellId: { in: cells }, startedAt: { lte: to }, OR: [{ resolvedAt: null }, { resolvedAt: { gte: from } }] },
     select: { type: true, severity: true, cellId: true },
   });
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    cells: Object.fromEntries(
-      stats.map((r) => [
-        r.cell_id,
-        { samples: Number(r.samples), errorRate: r.e === null ? null : Number(r.e), p99Ms: r.p === null ? null : Number(r.p) },
-      ]),
-    ),
-    alerts,
-  };
+  return { from: from.toISOString(), to: to.toISOString(), cells: newVersionMeans(readings, versions), alerts };
+}
+
+/** Per cell: readings on the new versions, and their means (weighted by readings) across its services. */
+function newVersionMeans(readings: WindowReading[], versions: Record<string, string>): WaveTelemetry["cells"] {
+  const acc = new Map<string, { samples: number; e: number; ne: number; p: number; np: number }>();
+  for (const r of readings) {
+    if (r.samples <= 0 || r.version !== versions[r.service]) continue;
+    const a = acc.get(r.cell) ?? { samples: 0, e: 0, ne: 0, p: 0, np: 0 };
+    a.samples += r.samples;
+    if (r.errorRate !== null) {
+      a.e += r.errorRate * r.samples;
+      a.ne += r.samples;
+    }
+    if (r.p99Ms !== null) {
+      a.p += r.p99Ms * r.samples;
+      a.np += r.samples;
+    }
+    acc.set(r.cell, a);
+  }
+  return Object.fromEntries(
+    [...acc].map(([cell, a]) => [cell, { samples: a.samples, errorRate: a.ne ? a.e / a.ne : null, p99Ms: a.np ? a.p / a.np : null }]),
+  );
 }
 
 function slackTarget(target: string, s: RolloutSettings): string | null {

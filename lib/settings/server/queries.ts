@@ -1,18 +1,23 @@
 import "server-only";
 // Reads for the settings page.
 import { db } from "@/lib/db";
+import { healthSourceKind, prometheusEndpoint } from "@/lib/health/sources/server/current";
 import { readSetting, SETTINGS } from "./store";
 
 export async function settingsOverview(now: Date) {
-  const [thresholds, links, runbooks, rollouts, freezes, windows] = await Promise.all([
+  const [thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting] = await Promise.all([
     readSetting(db(), SETTINGS.thresholds),
     readSetting(db(), SETTINGS.links),
     db().runbook.findMany({ orderBy: { id: "asc" } }),
     readSetting(db(), SETTINGS.rollouts),
     db().freeze.findMany({ where: { endsAt: { gt: now } }, orderBy: { startsAt: "asc" } }),
     db().maintenanceWindow.findMany({ orderBy: [{ scope: "asc" }, { weekday: "asc" }] }),
+    readSetting(db(), SETTINGS.prometheus),
+    readSetting(db(), SETTINGS.alerting),
   ]);
-  return { thresholds, links, runbooks, rollouts, freezes, windows };
+  const endpoint = prometheusEndpoint();
+  const source = { kind: healthSourceKind(), url: endpoint?.url ?? null };
+  return { thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting, source };
 }
 
 /** The observability link templates (service page). */

@@ -6,6 +6,8 @@ import type { z } from "zod";
 import type { Audited } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
+import { type AlertingSettings, alertingSettingsSchema, DEFAULT_ALERTING_SETTINGS } from "@/lib/alerts/settings";
+import { DEFAULT_PROM_SETTINGS, type PromSettings, promSettingsSchema } from "@/lib/health/sources/templates";
 import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from "@/lib/health/thresholds";
 import { DEFAULT_LINKS, linksSchema, type LinkTemplates } from "../links";
 import { freezeEnd, minuteOfDay } from "../freezes";
@@ -21,6 +23,10 @@ export const SETTINGS = {
   thresholds: { key: "health.thresholds", schema: thresholdsSchema, defaults: DEFAULT_THRESHOLDS } as SettingDef<Thresholds>,
   links: { key: "observability.links", schema: linksSchema, defaults: DEFAULT_LINKS } as SettingDef<LinkTemplates>,
   rollouts: { key: "rollouts", schema: rolloutSettingsSchema, defaults: DEFAULT_ROLLOUT_SETTINGS } as SettingDef<RolloutSettings>,
+  /** PromQL templates and label mapping of the Prometheus health source. */
+  prometheus: { key: "health.prometheus", schema: promSettingsSchema, defaults: DEFAULT_PROM_SETTINGS } as SettingDef<PromSettings>,
+  /** Alertmanager label mapping and the routing rules of alert notifications. */
+  alerting: { key: "alerting", schema: alertingSettingsSchema, defaults: DEFAULT_ALERTING_SETTINGS } as SettingDef<AlertingSettings>,
 };
 
 export async function readSetting<T>(db: Db | Tx, def: SettingDef<T>): Promise<{ value: T; version: number }> {

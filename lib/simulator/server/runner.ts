@@ -18,6 +18,7 @@ import {
   type SimSample,
   type Switched,
 } from "../engine";
+import type { Exposition } from "../exposition";
 import { describeFault, parseFaultsFile, type Fault } from "../faults";
 import { seededRandom, type Random } from "../random";
 import { chunk, nextPollAt, pollPeriodMs } from "../schedule";
@@ -39,6 +40,11 @@ export interface RunnerOptions {
   /** A JSON file of more faults, re-read every tick. */
   faultsFile?: string;
   batchSize: number;
+  /**
+   * Expose the readings for Prometheus to scrape instead of pushing them (`--expose`): the fleet is
+   * still learnt and desired versions still followed, but nothing is sent to POST /api/v1/telemetry.
+   */
+  exposition?: Exposition;
   log: (line: string) => void;
   fetch?: typeof fetch;
   now?: () => number;
@@ -315,6 +321,11 @@ export class FleetSimulator {
       faults: this.faults,
       capabilities: this.o.capabilities,
     });
+    if (this.o.exposition) {
+      this.o.exposition.record(samples, this.o.intervalMs / 1000);
+      this.stats.samples += samples.length;
+      return { posted: 0, silent: silentCells, switched };
+    }
     if (!this.available) return { posted: 0, silent: silentCells, switched };
     let posted = 0;
     for (const batch of chunk(samples, this.o.batchSize)) {
@@ -391,7 +402,7 @@ export class FleetSimulator {
         signal.addEventListener("abort", done, { once: true });
       });
     this.o.log(
-      `playing the fleet through ${this.o.url} (sample every ${fmtS(this.o.intervalMs)}, switch ${this.o.converge.minS}–${this.o.converge.maxS} s after a desired version changes, seed ${this.o.seed})`,
+      `playing the fleet through ${this.o.url}${this.o.exposition ? " (readings exposed for Prometheus, none pushed)" : ""} (sample every ${fmtS(this.o.intervalMs)}, switch ${this.o.converge.minS}–${this.o.converge.maxS} s after a desired version changes, seed ${this.o.seed})`,
     );
     while (!signal.aborted && !(await this.refreshFleet())) await sleep(this.backoffUntil - this.now());
     let nextTick = this.now();

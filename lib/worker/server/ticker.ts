@@ -6,6 +6,7 @@
 // transactional (row locks or optimistic versions), so a step repeated by a new leader is harmless.
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
+import { appMetrics } from "@/lib/metrics/server/registry";
 
 export const TICKER_LOCK_KEY = 72_707_369_201;
 
@@ -14,6 +15,8 @@ export interface TickContext {
   now: Date;
   /** Demo/e2e time compression: durations in the domain are divided by this. */
   timeScale: number;
+  /** The database's URL, for jobs that read through a plain pool. */
+  databaseUrl: string;
 }
 
 export interface Job {
@@ -75,13 +78,20 @@ export function startTicker(opts: TickerOptions): Ticker {
   async function runJob(job: Job, now: Date) {
     if (running.has(job.name)) return; // never overlap a job with itself
     running.add(job.name);
+    const previous = lastRun.get(job.name);
     lastRun.set(job.name, now.getTime());
+    const m = appMetrics();
+    if (previous !== undefined) m.tickerLagSeconds.set({ job: job.name }, Math.max(0, now.getTime() - previous - job.everyMs) / 1000);
+    const started = performance.now();
+    let outcome = "ok";
     try {
-      await job.run({ db: opts.db, now, timeScale: opts.timeScale });
+      await job.run({ db: opts.db, now, timeScale: opts.timeScale, databaseUrl: opts.databaseUrl });
     } catch (e) {
+      outcome = "error";
       log(`${job.name} failed: ${(e as Error).stack ?? e}`);
     } finally {
       running.delete(job.name);
+      m.jobSeconds.observe({ job: job.name, outcome }, (performance.now() - started) / 1000);
     }
   }
 

@@ -8,8 +8,8 @@ import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
 import { requireUser } from "@/lib/auth/server/session";
 import { getCell } from "@/lib/fleet/server/queries";
-import { cellHealth, cellTimeline, openAlertsFor, pool, runbooks } from "@/lib/health/server/queries";
-import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
+import { cellHealth, cellSeries, cellTimeline, openAlertsFor, runbooks } from "@/lib/health/server/queries";
+import { WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 import { formatTime, plural } from "@/lib/format";
@@ -37,8 +37,7 @@ export default async function CellPage({
   const focus =
     health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
   const [series, timeline, alerts, books] = await Promise.all([
-    loadSeries(
-      pool(),
+    cellSeries(
       cell.id,
       health.services.map((s) => s.service),
       window,

@@ -8,8 +8,8 @@ import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
 import { requireUser } from "@/lib/auth/server/session";
 import { cellService } from "@/lib/fleet/server/queries";
-import { cellHealth, openAlertsFor, pool, versionHistory } from "@/lib/health/server/queries";
-import { loadSeries, WINDOWS, type Window } from "@/lib/health/server/series";
+import { cellHealth, cellSeries, openAlertsFor, versionHistory } from "@/lib/health/server/queries";
+import { WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 import { linkTemplates } from "@/lib/settings/server/queries";
@@ -38,7 +38,7 @@ export default async function ServicePage({
   const now = new Date();
   const [health, series, history, alerts, links] = await Promise.all([
     cellHealth(id, t, now),
-    loadSeries(pool(), id, [service], window, now, true),
+    cellSeries(id, [service], window, now, true),
     versionHistory(id, service),
     openAlertsFor(id, service),
     linkTemplates(),
