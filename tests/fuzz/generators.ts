@@ -58,8 +58,9 @@ export const badEnum = (values: string[]) =>
   );
 export const badNumber = (min: number, max: number, opts: { int?: boolean } = {}) =>
   fc.oneof(
-    fc.double({ max: min, maxExcluded: true, noNaN: true, noDefaultInfinity: true }),
-    fc.double({ min: max, minExcluded: true, noNaN: true, noDefaultInfinity: true }),
+    // (Strictly out of range: -0 is not below 0.)
+    fc.double({ max: min, maxExcluded: true, noNaN: true, noDefaultInfinity: true }).filter((v) => v < min),
+    fc.double({ min: max, minExcluded: true, noNaN: true, noDefaultInfinity: true }).filter((v) => v > max),
     notNumber,
     ...(opts.int ? [fc.double({ min, max, noNaN: true }).filter((x) => !Number.isInteger(x))] : []),
   );

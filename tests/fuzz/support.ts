@@ -6,8 +6,8 @@ import { afterAll, expect, inject } from "vitest";
 
 export const app = inject("fuzz");
 
-/** How many generated inputs per property: FUZZ_RUNS scales the whole tier (default 1). */
-export const runs = (n: number) => Math.max(1, Math.round(n * Number(process.env.FUZZ_RUNS ?? 1)));
+/** How many generated inputs per property: FUZZ_RUNS scales the whole tier (default 2: about 3,500 requests). */
+export const runs = (n: number) => Math.max(1, Math.round(n * Number(process.env.FUZZ_RUNS ?? 2)));
 
 /** fast-check options: a seed from FUZZ_SEED reproduces a run; failures print their seed and path. */
 export const fcOptions = (numRuns: number): fc.Parameters<unknown> => ({
@@ -35,7 +35,11 @@ export interface Call {
   raw?: string;
 }
 
+let requests = 0;
+afterAll(() => console.log(`[fuzz] ${requests} requests`));
+
 export async function call(c: Call): Promise<Answer> {
+  requests++;
   const headers: Record<string, string> = { ...c.headers };
   if (c.token) headers.authorization = `Bearer ${c.token}`;
   if (c.cookie) headers.cookie = c.cookie;
