@@ -216,6 +216,30 @@ describe("the door", () => {
     expect(changedTables(before, await rowCounts())).toEqual([]);
   });
 
+  it("a forged or garbled session cookie: 401 where a session is accepted, never a 5xx", async () => {
+    const names = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.csrf-token"];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ENDPOINTS.filter((e) => e.session || e.scope === "session")),
+        fc.constantFrom(...names),
+        fc.oneof(
+          fc.string({ maxLength: 200, unit: "grapheme-ascii" }),
+          fc.constantFrom(
+            "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z",
+            app.viewerCookie.split("session-token=")[1]?.split(";")[0]?.slice(0, -4) ?? "x",
+          ),
+        ),
+        async (e, name, value) => {
+          const cookie = `${name}=${encodeURIComponent(value)}`;
+          const a = await call({ method: e.method, url: e.url, cookie, body: e.body });
+          expectNo5xx(a, `${e.method} ${e.url} cookie ${cookie.slice(0, 120)}`);
+          expect(a.status, `${e.url} cookie ${cookie.slice(0, 120)}: ${a.text.slice(0, 200)}`).toBe(401);
+        },
+      ),
+      fcOptions(40),
+    );
+  });
+
   it("a token without the scope: 403 (session-only routes: 401), no row changed", async () => {
     const before = await rowCounts();
     for (const e of ENDPOINTS) {
