@@ -26,6 +26,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The fuzz tier: generated bad input against the real app server over HTTP (npm test runs
+        // it after the build; `npm run test:fuzz` alone builds first when the sources changed).
+        resolve: { alias },
+        test: {
+          name: "fuzz",
+          include: ["tests/fuzz/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/fuzz/app-server.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

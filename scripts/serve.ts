@@ -18,9 +18,11 @@ import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { appPool, closePools } from "@/lib/db/pools";
 import { env } from "@/lib/env";
 import { serveTelemetry } from "@/lib/health/server/telemetry-http";
+import { BODY_REFUSED_HEADERS } from "@/lib/http/body";
 import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
 import { API_CSP, securityHeaders } from "@/lib/http/security-headers";
 import { lingerOnClose } from "@/lib/http/server/linger";
+import { malformedPath, malformedUrlAnswer } from "@/lib/http/url";
 import { settingReader, SETTINGS } from "@/lib/settings/server/store";
 import { APP_PROCESS_TITLE, ROOT } from "./runtime";
 
@@ -69,6 +71,21 @@ const server = http.createServer((req, res) => {
     forwardedFor: req.headers["x-forwarded-for"],
     trustProxy,
   });
+  // A path Next.js cannot decode would fail there with a 500: a 400 here, before routing.
+  const malformed = malformedPath(req.url ?? "/");
+  if (malformed) {
+    const out = malformedUrlAnswer(req.url ?? "/", malformed);
+    const body = JSON.stringify(out.body);
+    res.writeHead(out.status, {
+      ...baseHeaders,
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Content-Length": Buffer.byteLength(body),
+      ...BODY_REFUSED_HEADERS,
+    });
+    res.end(body);
+    return;
+  }
   if (req.method === "POST" && (req.url === "/api/v1/telemetry" || req.url?.startsWith("/api/v1/telemetry?"))) {
     void serveTelemetry(deps, req, res, baseHeaders);
     return;

@@ -1,5 +1,6 @@
 // `npm test`: every tier — lint (format, rules, import boundaries), typecheck, unit + integration
-// (vitest, real PostgreSQL), production build, end-to-end journeys (Playwright in Chromium against
+// (vitest, real PostgreSQL), production build, fuzz (generated bad input over HTTP against the
+// production app server), end-to-end journeys (Playwright in Chromium against
 // `npm start`'s start-up). Every tier runs even when an earlier one fails, so one failure does not
 // hide the others; the summary at the end lists each tier's outcome and the exit code is non-zero
 // when any failed.
@@ -14,8 +15,9 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const steps = [
   ["lint", bin("biome"), ["check", "."]],
   ["typecheck", bin("tsc"), ["--noEmit"]],
-  ["unit + integration", bin("vitest"), ["run"]],
+  ["unit + integration", bin("vitest"), ["run", "--project", "unit", "--project", "integration"]],
   ["build", process.execPath, ["--import", "tsx", path.join(root, "scripts/build.ts")]],
+  ["fuzz", bin("vitest"), ["run", "--project", "fuzz"]],
   ["e2e", bin("playwright"), ["test", ...process.argv.slice(2)]],
 ];
 

@@ -2,6 +2,7 @@
 // OFREP itself (/ofrep/v1/evaluate/flags[/{key}]) follows the OpenFeature protocol's own spec.
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
+import { CONTROL_MESSAGE, NO_CONTROL } from "@/lib/validation";
 
 export const flagSummarySchema = z.object({
   key: z.string(),
@@ -19,7 +20,13 @@ export const flagSummarySchema = z.object({
 });
 
 export const flagPreviewQuery = z.object({
-  customer: z.string().trim().min(1, "required: a customer id").max(200).describe("the customer id (the OpenFeature targetingKey)"),
+  customer: z
+    .string()
+    .regex(NO_CONTROL, CONTROL_MESSAGE)
+    .trim()
+    .min(1, "required: a customer id")
+    .max(200)
+    .describe("the customer id (the OpenFeature targetingKey)"),
 });
 
 export const flagPreviewSchema = z.object({

@@ -1,6 +1,7 @@
 // The gateway part of the v1 API, for the OpenAPI document; the handlers validate with these schemas.
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
+import { CONTROL_MESSAGE, NO_CONTROL, safeId } from "@/lib/validation";
 import { HTTP_METHODS, ROUTE_STATUSES } from "./model";
 
 export const configQuery = z.object({
@@ -13,11 +14,13 @@ export const resolveQuery = z.object({
     .regex(/^[A-Za-z]{3,7}$/, "an HTTP method such as POST")
     .default("POST")
     .describe("request method (default POST)"),
-  path: z.string().startsWith("/", "must start with /").max(2000).describe("request path at the edge, e.g. /v2/Messages"),
-  customer: z
+  path: z
     .string()
-    .min(1)
-    .max(100)
+    .startsWith("/", "must start with /")
+    .max(2000)
+    .regex(NO_CONTROL, CONTROL_MESSAGE)
+    .describe("request path at the edge, e.g. /v2/Messages"),
+  customer: safeId(100)
     .optional()
     .describe("a customer id: also answer which cell serves it (its home cell) and whether that cell reports the handlers"),
 });

@@ -1,7 +1,7 @@
 // The fleet-health part of the v1 API, for the OpenAPI document.
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
-import { alertBatchSchema } from "./alert-input";
+import { alertBatchDoc } from "./alert-input";
 import { batchSchema } from "./telemetry";
 
 const status = z.enum(["green", "yellow", "red", "no_data"]);
@@ -127,7 +127,7 @@ export const healthOperations: ApiOperation[] = [
     auth: "alerts:write",
     summary: "Report external alerts (firing or resolved), one or a list",
     description: "Alerts with the same dedupKey update one alert; `resolved` closes it. Aggregated by `type` on the alerts page.",
-    body: alertBatchSchema,
+    body: alertBatchDoc,
     responses: {
       200: { description: "Applied", schema: z.object({ opened: z.number(), updated: z.number(), resolved: z.number() }) },
       422: { description: "Unknown cells or services" },

@@ -1,5 +1,6 @@
 // The telemetry batch contract (POST /api/v1/telemetry) and its validation. Pure.
 import { z } from "zod";
+import { issueDetails, safeId, timestamp } from "@/lib/validation";
 
 export const MAX_SAMPLES = 5_000;
 export const MAX_BYTES = 2 * 1024 * 1024;
@@ -8,9 +9,9 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 
 export const sampleSchema = z
   .object({
-    cell: z.string().min(1).max(100).describe("cell id, e.g. smb-us-1"),
-    service: z.string().min(1).max(50).describe("service id: sms, voice, video, whatsapp, email"),
-    ts: z.union([z.number().int().positive(), z.iso.datetime({ offset: true })]).describe("sample time: ISO 8601 or epoch milliseconds"),
+    cell: safeId(100).describe("cell id, e.g. smb-us-1"),
+    service: safeId(50).describe("service id: sms, voice, video, whatsapp, email"),
+    ts: timestamp().describe("sample time: epoch milliseconds or ISO 8601 with a zone, from 1970 to 9999-12-31T23:59:59.999Z"),
     errorRate: z.number().min(0).max(1).describe("fraction of requests that failed, 0–1 (0.001 = 0.1%)"),
     p99Ms: z.number().min(0).max(3_600_000).describe("99th percentile latency in milliseconds"),
     cpu: z.number().min(0).max(1).describe("CPU utilisation, 0–1"),
@@ -64,12 +65,12 @@ export function validateBatch(body: unknown, now: Date): BatchResult {
   const parsed = batchSchema.safeParse(wrapped);
   const errors: SampleError[] = [];
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const [root, index, ...field] = issue.path;
-      if (root === "samples" && typeof index === "number") {
-        errors.push({ index, field: field.join(".") || "(sample)", message: issue.message });
+    for (const issue of issueDetails(parsed.error)) {
+      const [root, index, ...field] = issue.path.split(".");
+      if (root === "samples" && index !== undefined && /^\d+$/.test(index)) {
+        errors.push({ index: Number(index), field: field.join(".") || "(sample)", message: issue.message });
       } else {
-        errors.push({ index: -1, field: issue.path.join(".") || "(body)", message: issue.message });
+        errors.push({ index: -1, field: issue.path, message: issue.message });
       }
     }
     return { ok: false, status: 400, errors, message: "invalid batch; nothing was stored" };

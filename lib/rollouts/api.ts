@@ -1,6 +1,7 @@
 // Releases over HTTP: what starts one (POST /api/v1/releases, also the start form) and the public
 // shape of one for GET /api/v1/releases/{id} (and the CI that drives it).
 import { z } from "zod";
+import { CONTROL_MESSAGE, NO_CONTROL, safeLine } from "@/lib/validation";
 import type { ReleaseDoc } from "./engine";
 import { checkResultSchema, parseReleaseDoc } from "./release-doc";
 
@@ -8,11 +9,11 @@ import { checkResultSchema, parseReleaseDoc } from "./release-doc";
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
 
 export const startReleaseSchema = z.object({
-  pipeline: z.string().min(1, "choose a pipeline").max(64).default("standard"),
+  pipeline: z.string().min(1, "choose a pipeline").max(64).regex(NO_CONTROL, CONTROL_MESSAGE).default("standard"),
   versions: z
     .record(z.string().regex(/^[a-z0-9-]+$/, "a service id"), z.string().regex(VERSION_PATTERN, "a version like v2.5.0"))
     .refine((v) => Object.keys(v).length > 0, "name at least one service and its version"),
-  title: z.string().trim().max(200).optional(),
+  title: safeLine(200).trim().optional(),
 });
 export type StartRelease = z.infer<typeof startReleaseSchema>;
 

@@ -1,15 +1,16 @@
 // Agent mode over HTTP (pure schemas): what a cell's tooling is assigned and what it reports.
 import { z } from "zod";
+import { safeId, safeLine, safeText } from "@/lib/validation";
 
 export const progressSchema = z.object({
-  phase: z.string().min(1).max(100),
+  phase: safeId(100),
   status: z.enum(["running", "complete", "failed"]),
   rows: z.number().int().min(0).optional(),
   total: z.number().int().min(0).nullable().optional(),
-  checkpoint: z.string().max(200).nullable().optional(),
+  checkpoint: safeLine(200).nullable().optional(),
   /** Increasing per cell and run; when sent, a report with seq ≤ the last one is stale. */
   seq: z.number().int().positive().optional(),
-  error: z.string().max(1000).optional(),
+  error: safeText(1000).optional(),
 });
 export type Progress = z.infer<typeof progressSchema>;
 

@@ -1,9 +1,10 @@
 import "server-only";
 // The door for HTTP APIs: bearer-token (or session) authentication with a named scope and cell
-// binding, from the headers and before any body is read; bodies read with a limit (readJson);
-// zod validation with specific 4xx errors; a saturated database answered 503 + Retry-After; and
+// binding, from the headers and before any body is read; path and query parameters checked
+// before any handler (no control characters, bounded lengths: lib/validation.ts); bodies read with
+// a limit (readJson); zod validation with specific 4xx errors, every 400 naming its fields; a saturated database answered 503 + Retry-After; and
 // JSON error bodies of one shape:
-//   { error: { code, message, details? } }
+//   { error: { code, message, details? } }     (400: details = [{ path, message }], path never empty)
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { cellsRefused, credentialOf, type TokenGrant } from "@/lib/auth/bearer";
@@ -12,6 +13,7 @@ import { currentUser } from "@/lib/auth/server/session";
 import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { BUSY_RETRY_AFTER_S, DomainError, isPoolBusy } from "@/lib/errors";
 import { BODY_REFUSED_HEADERS, readBodyText } from "@/lib/http/body";
+import { type FieldProblem, issueDetails, paramProblems } from "@/lib/validation";
 import { SpecValidationError } from "@/lib/yaml-errors";
 
 export interface ApiErrorBody {
@@ -73,6 +75,8 @@ export function withApi<C = Record<string, string>>(opts: Options<C>, handler: H
         caller = { kind: "user", user };
       }
       const params = await routeCtx.params;
+      const problems = paramProblems((params ?? {}) as Record<string, string | string[] | undefined>, req.nextUrl.searchParams);
+      if (problems.length) throw new ApiInputError(400, "INVALID", "invalid path or query parameters; nothing was changed", problems);
       if (opts.cellParam) assertCells(caller, [String(params[opts.cellParam])]);
       return await handler(req, { caller, params });
     } catch (e) {
@@ -98,10 +102,19 @@ export function busyResponse(): Response {
 export function errorResponse(e: unknown): Response {
   if (e instanceof ApiInputError) return apiError(e.status, e.code, e.message, e.details, e.headers);
   if (isPoolBusy(e)) return busyResponse();
-  if (e instanceof SpecValidationError) return apiError(400, "INVALID", "the document is not valid; nothing was changed", e.errors);
+  if (e instanceof SpecValidationError)
+    return apiError(
+      400,
+      "INVALID",
+      "the document is not valid; nothing was changed",
+      e.errors.map((x) => ({ path: x.field || "(body)", ...x })),
+    );
   if (e instanceof DomainError) {
     const status = { CONFLICT: 409, INVALID: 400, NOT_FOUND: 404, PRECONDITION: 409 }[e.code];
-    return apiError(status, e.code, e.message, e.fieldErrors ?? e.specErrors);
+    const details: FieldProblem[] | undefined = e.fieldErrors
+      ? Object.entries(e.fieldErrors).flatMap(([path, messages]) => messages.map((message) => ({ path: path || "(body)", message })))
+      : e.specErrors?.map((x) => ({ path: x.field || "(body)", ...x }));
+    return apiError(status, e.code, e.message, details);
   }
   console.error("[api]", e);
   return apiError(500, "INTERNAL", "internal error; nothing was changed");
@@ -131,19 +144,19 @@ export async function readJson<S extends z.ZodType>(req: NextRequest, schema: S,
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch {
-    throw new ApiInputError(400, "INVALID_JSON", "the body is not valid JSON");
+  } catch (e) {
+    throw new ApiInputError(400, "INVALID_JSON", "the body is not valid JSON", [{ path: "(body)", message: (e as Error).message }]);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ApiInputError(
-      400,
-      "INVALID",
-      "the body is not valid; nothing was changed",
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
-  }
+  if (!parsed.success) throw new ApiInputError(400, "INVALID", "the body is not valid; nothing was changed", issueDetails(parsed.error));
   return parsed.data;
+}
+
+/** Validate the query string (withApi has already refused control characters in it); throws a 400 naming each bad parameter. */
+export function readQuery<S extends z.ZodType>(req: NextRequest, schema: S, message = "invalid query"): z.output<S> {
+  const q = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!q.success) throw new ApiInputError(400, "INVALID", message, issueDetails(q.error));
+  return q.data;
 }
 
 /** Weak ETag handling for polled read APIs. */

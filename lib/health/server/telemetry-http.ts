@@ -84,8 +84,10 @@ async function post(deps: TelemetryDeps, req: TelemetryRequest): Promise<Telemet
   let body: unknown;
   try {
     body = JSON.parse(read.text);
-  } catch {
-    return error(400, "INVALID_JSON", "the body is not valid JSON; nothing was stored");
+  } catch (e) {
+    return error(400, "INVALID_JSON", "the body is not valid JSON; nothing was stored", [
+      { index: -1, field: "(body)", message: (e as Error).message },
+    ]);
   }
   const batch = validateBatch(body, deps.now?.() ?? new Date());
   if (!batch.ok) {

@@ -5,8 +5,7 @@ import { alertBatchSchema } from "@/lib/health/alert-input";
 import { storeExternalAlerts, UnknownAlertTargetError } from "@/lib/health/server/alerts-store";
 
 export const POST = withApi({ scope: "alerts:write" }, async (req, { caller }) => {
-  const body = await readJson(req, alertBatchSchema, 512_000);
-  const alerts = Array.isArray(body) ? body : [body];
+  const alerts = await readJson(req, alertBatchSchema, 512_000);
   assertCells(
     caller,
     alerts.map((a) => a.cell),

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { ApiInputError, etagMatches, withApi } from "@/lib/api/server/http";
+import { etagMatches, readQuery, withApi } from "@/lib/api/server/http";
 import { configQuery } from "@/lib/gateway/api-spec";
 import { exportGatewayConfig, exportGatewayYaml } from "@/lib/gateway/config-yaml";
 import { formatHttpDate } from "@/lib/gateway/headers";
@@ -15,15 +15,8 @@ function wantsJson(req: NextRequest, format: "yaml" | "json" | undefined): boole
 
 /** The live route table for the Landing Zone to poll, with an ETag per table version and representation. */
 export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
-  const q = configQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!q.success)
-    throw new ApiInputError(
-      400,
-      "INVALID",
-      "invalid query",
-      q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
-  const json = wantsJson(req, q.data.format);
+  const query = readQuery(req, configQuery);
+  const json = wantsJson(req, query.format);
   const { routes, version } = await gatewayConfig();
   const etag = `"gateway-v${version.version}-${json ? "json" : "yaml"}"`;
   const headers = {

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { ApiInputError, withApi } from "@/lib/api/server/http";
+import { readQuery, withApi } from "@/lib/api/server/http";
 import { resolveQuery } from "@/lib/gateway/api-spec";
 import { resolveRoute } from "@/lib/gateway/server/queries";
 
@@ -7,15 +7,8 @@ export const dynamic = "force-dynamic";
 
 /** A dry run of the edge: the answer mirrors the edge's status and the headers it would add. */
 export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
-  const q = resolveQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!q.success)
-    throw new ApiInputError(
-      400,
-      "INVALID",
-      "invalid query",
-      q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
-  const answer = await resolveRoute(q.data, new Date());
+  const query = readQuery(req, resolveQuery);
+  const answer = await resolveRoute(query, new Date());
   const headers: Record<string, string> = { "Cache-Control": "no-store", "X-Gateway-Config-Version": String(answer.configVersion) };
   for (const [k, v] of Object.entries(answer.headers)) if (v) headers[k] = v;
   if (answer.allow) headers.Allow = answer.allow.join(", ");
