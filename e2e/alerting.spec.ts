@@ -108,6 +108,6 @@ test.describe("alerting (SREs, admins)", () => {
       .toBe(true);
     const text = await (await request.get("/metrics", { headers: { Authorization: `Bearer ${token}` } })).text();
     expect(text).toMatch(/^# TYPE cellplane_releases gauge$/m);
-    expect(text).toMatch(/^cellplane_db_pool_connections\{pool="direct",state="total"\} \d+$/m);
+    expect(text).toMatch(/^cellplane_db_pool_connections\{pool="telemetry",state="total"\} \d+$/m);
   });
 });

@@ -9,18 +9,10 @@ interface PoolLike {
   options?: { max?: number };
 }
 
-const watched = () => ((globalThis as unknown as { cellplaneWatchedPools?: Map<string, PoolLike> }).cellplaneWatchedPools ??= new Map());
-
-/** Report this pool's state under `name` (the pools of lib/db/pools.ts are reported without this). */
-export function watchPool(name: string, pool: PoolLike) {
-  watched().set(name, pool);
-}
-
 /** The app's pools, wherever this process created them (lib/db/pools.ts keeps them on globalThis). */
 function knownPools(): [string, PoolLike][] {
   const g = globalThis as unknown as { cellplanePools?: { pg: Record<string, PoolLike | undefined> } };
-  const own = Object.entries(g.cellplanePools?.pg ?? {}).flatMap(([name, p]) => (p ? [[name, p] as [string, PoolLike]] : []));
-  return [...own, ...watched()];
+  return Object.entries(g.cellplanePools?.pg ?? {}).flatMap(([name, p]) => (p ? [[name, p] as [string, PoolLike]] : []));
 }
 
 async function fromDatabase(m: AppMetrics, db: Pick<pg.Pool, "query">) {
