@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
+import { redactAuditEvent } from "@/lib/secrets/redact";
 
 function summary(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -21,7 +22,7 @@ export function AuditTable({ rows, compact = false }: { rows: AuditEvent[]; comp
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
-        {rows.map((e) => (
+        {rows.map(redactAuditEvent).map((e) => (
           <tr key={e.id.toString()} className="align-top" data-testid="audit-row">
             <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">
               {e.at.toISOString().replace("T", " ").slice(0, 19)}

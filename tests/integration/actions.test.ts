@@ -384,6 +384,10 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
       },
     };
   },
+  "(dashboard)/settings#saveOutboundAction": async () => {
+    const { version } = await readSetting(t.prisma, SETTINGS.outbound);
+    return { as: "ADMIN", input: { version, hosts: `hooks.example\n${unique("allowed")}.example` } };
+  },
   "(dashboard)/settings#createFreezeAction": async () => ({
     as: "ADMIN",
     input: { startsAt: "2026-12-24T00:00:00Z", endsAt: "2026-12-27T00:00:00Z", reason: "holidays" },

@@ -1,6 +1,8 @@
 import "server-only";
 // Reads for the releases pages, the approvals inbox, the global view and the releases HTTP API.
+// Webhook URLs are secrets: notify targets, delivery targets and their errors leave here redacted.
 import { db } from "@/lib/db";
+import { redactAuditEvent, redactTarget, redactUrlsInText } from "@/lib/secrets/redact";
 import type { ReleaseDoc } from "../engine";
 
 export async function listReleases(take = 50) {
@@ -24,8 +26,17 @@ export async function getRelease(id: string) {
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: 200,
   });
-  return { ...r, doc: r.doc as unknown as ReleaseDoc, audit };
+  const deliveries = r.deliveries.map((d) => ({
+    ...d,
+    target: redactTarget(d.target),
+    lastError: d.lastError === null ? null : redactUrlsInText(d.lastError),
+    payload: JSON.parse(redactUrlsInText(JSON.stringify(d.payload))) as typeof d.payload,
+  }));
+  return { ...r, deliveries, doc: redactDoc(r.doc as unknown as ReleaseDoc), audit: audit.map(redactAuditEvent) };
 }
+
+/** A release's plan with its notify targets redacted. */
+const redactDoc = (doc: ReleaseDoc): ReleaseDoc => ({ ...doc, waves: doc.waves.map((w) => ({ ...w, notify: redactTarget(w.notify) })) });
 
 /** Gates waiting for a decision, oldest first. */
 export async function pendingGates() {
@@ -41,7 +52,7 @@ export async function pendingGates() {
       waveName: w.name,
       cells: w.cells,
       since: new Date(w.since),
-      notify: w.notify,
+      notify: redactTarget(w.notify),
     };
   });
 }
@@ -74,9 +85,10 @@ export async function customersInWindowCells(doc: ReleaseDoc) {
   return db().customer.findMany({ where: { homeCellId: { in: cells } }, orderBy: [{ homeCellId: "asc" }, { id: "asc" }] });
 }
 
-/** A release row as stored (GET /api/v1/releases/{id}), or null. */
+/** A release row (GET /api/v1/releases/{id}), or null; its plan's notify targets redacted. */
 export async function releaseRow(id: string) {
-  return db().release.findUnique({ where: { id } });
+  const r = await db().release.findUnique({ where: { id } });
+  return r && { ...r, doc: redactDoc(r.doc as unknown as ReleaseDoc) as unknown as typeof r.doc };
 }
 
 /** What "start a release" offers: the pipelines, and each service with the versions cells run now. */
