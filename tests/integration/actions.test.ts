@@ -24,6 +24,9 @@ import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, stepRelease } from "@/lib/rollouts/server/release-store";
+import { importPipeline } from "@/lib/rollouts/server/pipeline-changes";
+import { pipelineFleet } from "@/lib/rollouts/server/pipeline-store";
+import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
@@ -170,6 +173,20 @@ async function migration(approval = false) {
   return id;
 }
 
+/** A pending pipeline change proposed by release@: the standard pipeline, then its enterprise gate removed. */
+async function pendingPipelineChange() {
+  const id = unique("pipeline");
+  const fleet = await pipelineFleet(t.prisma);
+  const propose = (yaml: string) =>
+    audited(t.prisma, "release@cellplane.local", (tx) =>
+      importPipeline(tx, parsePipelineYaml(yaml, fleet, { id }), yaml, "release@cellplane.local", new Date()),
+    );
+  await propose(example("standard-pipeline.yaml"));
+  const r = await propose(example("standard-pipeline.yaml").replace("requires_approval: true ", "requires_approval: false"));
+  if (r.applied) throw new Error("expected a pending change");
+  return r.pendingId;
+}
+
 async function flagInput(key = "newVoiceCodec") {
   const f = (await getFlag(t.prisma, key))!;
   return { key, version: f.version, flag: f };
@@ -307,6 +324,15 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date(), 1));
     return { as: "RELEASE_MANAGER", input: { id } };
   },
+
+  "(dashboard)/pipelines/changes#approvePipelineChangeAction": async () => ({
+    as: "RELEASE_MANAGER_2",
+    input: { id: await pendingPipelineChange(), comment: "the gate moves to the CAB" },
+  }),
+  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": async () => ({
+    as: "RELEASE_MANAGER_2",
+    input: { id: await pendingPipelineChange(), comment: "keep the gate" },
+  }),
 
   "(dashboard)/pipelines/import#importPipelineAction": async () => ({
     as: "RELEASE_MANAGER",
