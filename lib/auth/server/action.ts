@@ -16,6 +16,7 @@ import { recordAudit, rowsWritten } from "@/lib/audit/server/record";
 import { db } from "@/lib/db";
 import type { Db, Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { redactUrlsInText } from "@/lib/secrets/redact";
 import { DomainError } from "@/lib/errors";
 import { type SpecError, SpecValidationError } from "@/lib/yaml-errors";
 import type { Principal } from "../roles";
@@ -136,7 +137,8 @@ async function execute<S extends z.ZodType, T>(
     // In development and tests a missing audit event is a loud failure; in production the change
     // is rolled back all the same and the user told so.
     if (e instanceof MissingAuditError && env().NODE_ENV !== "production") throw e;
-    console.error(`[action ${def.name}]`, e);
+    // Logged with URLs redacted: an error may quote the input, and webhook URLs are secrets.
+    console.error(`[action ${def.name}]`, redactUrlsInText(String((e as Error)?.stack ?? e)));
     return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
   }
   def.afterCommit?.(data);

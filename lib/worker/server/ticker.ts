@@ -6,6 +6,7 @@
 // transactional (row locks or optimistic versions), so a step repeated by a new leader is harmless.
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
+import { redactUrlsInText } from "@/lib/secrets/redact";
 
 export const TICKER_LOCK_KEY = 72_707_369_201;
 
@@ -79,7 +80,7 @@ export function startTicker(opts: TickerOptions): Ticker {
     try {
       await job.run({ db: opts.db, now, timeScale: opts.timeScale });
     } catch (e) {
-      log(`${job.name} failed: ${(e as Error).stack ?? e}`);
+      log(`${job.name} failed: ${redactUrlsInText(String((e as Error).stack ?? e))}`); // URLs may be secrets (webhooks)
     } finally {
       running.delete(job.name);
     }
