@@ -178,7 +178,10 @@ test.describe("policy changes need a second pair of eyes", () => {
     loginAs,
   }) => {
     const id = `e2e-gate-${n}`;
-    const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8").replace("id: standard", `id: ${id}`);
+    const standard = fs
+      .readFileSync("examples/standard-pipeline.yaml", "utf8")
+      .replace("id: standard", `id: ${id}`)
+      .replace("name: Standard wave rollout", "name: Four-eyes e2e"); // other specs look for "standard"
     cli(["import", "pipeline", writeFile("gate.yaml", standard)]);
 
     await loginAs("release");

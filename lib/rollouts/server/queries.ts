@@ -2,7 +2,7 @@ import "server-only";
 // Reads for the releases pages, the approvals inbox, the global view and the releases HTTP API.
 // Webhook URLs are secrets: notify targets, delivery targets and their errors leave here redacted.
 import { db } from "@/lib/db";
-import { redactAuditEvent, redactTarget, redactUrlsInText } from "@/lib/secrets/redact";
+import { redactAuditEvent, redactDeep, redactTarget, redactUrlsInText } from "@/lib/secrets/redact";
 import type { ReleaseDoc } from "../engine";
 
 export async function listReleases(take = 50) {
@@ -30,7 +30,7 @@ export async function getRelease(id: string) {
     ...d,
     target: redactTarget(d.target),
     lastError: d.lastError === null ? null : redactUrlsInText(d.lastError),
-    payload: JSON.parse(redactUrlsInText(JSON.stringify(d.payload))) as typeof d.payload,
+    payload: redactDeep(d.payload),
   }));
   return { ...r, deliveries, doc: redactDoc(r.doc as unknown as ReleaseDoc), audit: audit.map(redactAuditEvent) };
 }
