@@ -7,6 +7,7 @@ import * as flags from "./(dashboard)/flags/actions";
 import * as fleetImport from "./(dashboard)/fleet/import/actions";
 import * as gateway from "./(dashboard)/gateway/actions";
 import * as migrations from "./(dashboard)/migrations/actions";
+import * as pipelineChanges from "./(dashboard)/pipelines/changes/actions";
 import * as pipelinesImport from "./(dashboard)/pipelines/import/actions";
 import * as releases from "./(dashboard)/releases/actions";
 import * as settings from "./(dashboard)/settings/actions";
@@ -18,6 +19,7 @@ export const ACTION_MODULES: Record<string, Record<string, unknown>> = {
   "(dashboard)/fleet/import": fleetImport,
   "(dashboard)/gateway": gateway,
   "(dashboard)/migrations": migrations,
+  "(dashboard)/pipelines/changes": pipelineChanges,
   "(dashboard)/pipelines/import": pipelinesImport,
   "(dashboard)/releases": releases,
   "(dashboard)/settings": settings,

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 import { formatTime } from "@/lib/format";
 import { DataTable } from "./data-table";
+import { redactAuditEvent } from "@/lib/secrets/redact";
 
 function summary(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -13,7 +14,7 @@ export function AuditTable({ rows, compact = false }: { rows: AuditEvent[]; comp
   if (rows.length === 0) return <p className="px-4 py-6 text-center text-sm text-slate-500">No audit events.</p>;
   return (
     <DataTable testId="audit-table" bare columns={["When (UTC)", "Actor", "Action", ...(compact ? [] : ["Target"]), "Change"]}>
-      {rows.map((e) => (
+      {rows.map(redactAuditEvent).map((e) => (
         <tr key={e.id.toString()} className="align-top" data-testid="audit-row">
           <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">{formatTime(e.at, { seconds: true })}</td>
           <td className="px-4 py-2">{e.actor}</td>

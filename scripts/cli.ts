@@ -18,7 +18,8 @@ export const USAGE = `Usage: cellplane <command>
   export fleet                 print the registry as a fleet YAML file
   diff fleet FILE              show what an import would change; exit 2 when it would change anything
   import pipeline FILE [--id ID]
-                               store a pipeline (native or state-machine YAML); replaces one with the same id
+                               store a pipeline (native or state-machine YAML); replaces one with the same id.
+                               A change that weakens its policy waits for approval (exit 3)
   export pipeline ID           print a stored pipeline in the native YAML form
   list pipelines               list stored pipelines and their waves
   import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction)
@@ -31,7 +32,7 @@ export const USAGE = `Usage: cellplane <command>
   token create --name N --scopes a:b,c:d [--expires 90d] [--cells 'smb-*' | --cells a,b]
                                create an API token; it is printed once
 
-Exit codes: 0 ok, 1 invalid input or error, 2 drift (diff), 64 usage.`;
+Exit codes: 0 ok, 1 invalid input or error, 2 drift (diff), 3 waits for approval, 64 usage.`;
 
 /** Where a run reads and writes: the process's own streams, or a test's. */
 export interface CliIo {
@@ -133,12 +134,21 @@ export const COMMANDS: Record<string, Command> = {
     return async ({ db, out, actor }) => {
       const { parsePipelineYaml } = await import("@/lib/rollouts/pipeline-yaml");
       const { pipelineSummary } = await import("@/lib/rollouts/describe");
-      const { pipelineFleet, savePipeline } = await import("@/lib/rollouts/server/pipeline-store");
+      const { pipelineFleet } = await import("@/lib/rollouts/server/pipeline-store");
+      const { importPipeline } = await import("@/lib/rollouts/server/pipeline-changes");
       const fleet = await pipelineFleet(db);
       const parsed = await parseWithFile(() => parsePipelineYaml(f.text, fleet, { id: values.id }), f.name);
       const { audited } = await import("@/lib/audit/server/record");
-      const saved = await audited(db, actor, (tx) => savePipeline(tx, parsed, f.text, actor));
+      const saved = await parseWithFile(() => audited(db, actor, (tx) => importPipeline(tx, parsed, f.text, actor, new Date())), f.name);
       const { spec } = parsed;
+      if (!saved.applied) {
+        out(
+          `Pipeline ${spec.id} was not changed: this import changes its policy, so it waits for approval by a release manager or an admin:`,
+        );
+        for (const c of saved.changes) out(`  - ${c.text}`);
+        out(`Pending change #${saved.pendingId}: approve or reject it at /pipelines/changes/${saved.pendingId}`);
+        return 3;
+      }
       out(
         `${saved.created ? "Created" : "Updated"} pipeline ${spec.id} (${parsed.format} form, ${plural(spec.waves.length, "wave")}), version ${saved.version}.`,
       );
@@ -152,13 +162,15 @@ export const COMMANDS: Record<string, Command> = {
     if (!id || args.length > 1) throw new UsageError("export pipeline takes one ID");
     return async ({ db, io, err }) => {
       const { exportPipelineYaml } = await import("@/lib/rollouts/pipeline-yaml");
+      const { redactPipelineSpec } = await import("@/lib/rollouts/notify-targets");
       const { getPipeline } = await import("@/lib/rollouts/server/pipeline-store");
       const p = await getPipeline(db, id);
       if (!p) {
         err(`cellplane: no pipeline "${id}" (see \`cellplane list pipelines\`)`);
         return 1;
       }
-      io.stdout(exportPipelineYaml(p.spec));
+      // https notify targets are secrets: exported as scheme + host + /…; importing the file again keeps the stored ones.
+      io.stdout(exportPipelineYaml(redactPipelineSpec(p.spec)));
       return 0;
     };
   },
@@ -303,7 +315,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** Run one command line; resolves to the exit code (0 ok, 1 error, 2 drift, 64 usage). */
+/** Run one command line; resolves to the exit code (0 ok, 1 error, 2 drift, 3 waits for approval, 64 usage). */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const out = (line: string) => io.stdout(`${line}\n`);
   const err = (line: string) => io.stderr(`${line}\n`);

@@ -21,6 +21,8 @@ export interface ApiOperation {
   tag: string;
   /** Token scope required; "session" for browser-only, "public" for none. */
   auth: string;
+  /** Other scopes that grant the operation too (any one of them will do). */
+  alsoAuth?: string[];
   query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, ApiResponse>;
@@ -36,7 +38,7 @@ function schemaOf(s: z.ZodType) {
 
 export function openApiDocument(ops: ApiOperation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  const scopes = new Set(ops.map((o) => o.auth).filter((a) => a.includes(":")));
+  const scopes = new Set(ops.flatMap((o) => [o.auth, ...(o.alsoAuth ?? [])]).filter((a) => a.includes(":")));
   for (const op of ops) {
     const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
@@ -88,7 +90,7 @@ export function openApiDocument(ops: ApiOperation[], version: string) {
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       ...(op.auth.includes(":")
-        ? { security: [{ bearer: [op.auth] }] }
+        ? { security: [op.auth, ...(op.alsoAuth ?? [])].map((scope) => ({ bearer: [scope] })) }
         : op.auth === "session"
           ? { security: [{ session: [] }] }
           : { security: [] }),

@@ -50,6 +50,14 @@ describe("decideToken: the one set of rules", () => {
     ],
     ["wrong scope", token, row(), "flags:read", { ok: false, status: 403, error: "token lacks scope flags:read" }],
     ["right scope", token, row(), "telemetry:write", { ok: true, name: "agent", cells: [], hash: "h" }],
+    ["one of a list", token, row(), ["releases:read", "telemetry:write"], { ok: true }],
+    [
+      "none of a list",
+      token,
+      row(),
+      ["releases:read", "releases:write"],
+      { ok: false, status: 403, error: "token lacks scope releases:read or releases:write" },
+    ],
     ["not yet expired", token, row({ expiresAt: new Date(NOW + 1) }), "telemetry:write", { ok: true }],
     ["bound (decided per cell, not here)", token, row({ cells: ["smb-*"] }), "telemetry:write", { ok: true, cells: ["smb-*"] }],
   ] as const)("%s", (_n, cred, r, scope, want) => {

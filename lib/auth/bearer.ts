@@ -56,16 +56,23 @@ export type TokenCheck = ({ ok: true } & TokenGrant) | { ok: false; status: 401 
 
 /**
  * The rules, in order: missing or malformed credential, unknown, revoked or expired token → 401;
- * a token without the scope → 403.
+ * a token without the scope (a list: without any of them) → 403.
  */
-export function decideToken(credential: Credential, row: StoredToken | undefined, hash: string, scope: string, now: number): TokenCheck {
+export function decideToken(
+  credential: Credential,
+  row: StoredToken | undefined,
+  hash: string,
+  scope: string | readonly string[],
+  now: number,
+): TokenCheck {
   if (credential.kind === "missing") return { ok: false, status: 401, error: "missing bearer token" };
   if (credential.kind === "malformed") return { ok: false, status: 401, error: credential.reason };
   if (!row || row.revokedAt) return { ok: false, status: 401, error: "unknown or revoked token" };
   if (row.expiresAt && row.expiresAt.getTime() <= now) {
     return { ok: false, status: 401, error: `token expired at ${row.expiresAt.toISOString()}` };
   }
-  if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: `token lacks scope ${scope}` };
+  const anyOf = typeof scope === "string" ? [scope] : scope;
+  if (!anyOf.some((x) => row.scopes.includes(x))) return { ok: false, status: 403, error: `token lacks scope ${anyOf.join(" or ")}` };
   return { ok: true, name: row.name, scopes: row.scopes, cells: row.cells, hash };
 }
 

@@ -16,6 +16,7 @@ export const TOKEN_SCOPES = [
   "alerts:write",
   "fleet:read",
   "releases:write",
+  "releases:read",
   "cells:agent",
   "flags:read",
   "gateway:read",

@@ -22,9 +22,11 @@ export const rolloutOperations: ApiOperation[] = [
     method: "get",
     path: "/api/v1/releases/{id}",
     tag: "Releases",
-    auth: "releases:write",
+    auth: "releases:read",
+    alsoAuth: ["releases:write"],
     summary: "A release's state: waves, cells, checks with measured values, approvals",
-    description: "Also available to signed-in users.",
+    description:
+      "A token with `releases:read` (a dashboard, a CI step that only follows) or `releases:write` (the CI that started it). Also available to signed-in users.",
     responses: { 200: { description: "The release", schema: releaseView }, 404: { description: "Unknown release" } },
   },
 ];

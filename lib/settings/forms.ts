@@ -3,6 +3,7 @@
 // DomainError naming the form's field.
 import { DomainError } from "@/lib/errors";
 import { type Thresholds, thresholdsSchema } from "@/lib/health/thresholds";
+import { type OutboundSettings, parseHostLines } from "./outbound";
 import { type RolloutSettings, rolloutSettingsSchema } from "./rollouts";
 
 export interface ThresholdsForm {
@@ -80,4 +81,11 @@ export function rolloutSettingsFromForm(f: RolloutsForm): RolloutSettings {
       Object.fromEntries(value.error.issues.map((i) => [String(i.path[0]), [i.message]])),
     );
   return value.data;
+}
+
+/** The outbound allowlist field: one host a line (see parseHostLines). */
+export function outboundSettingsFromForm(f: { hosts: string }): OutboundSettings {
+  const { hosts, problems } = parseHostLines(f.hosts);
+  if (problems.length) throw new DomainError("INVALID", "Some allowlist lines are not valid.", { hosts: problems });
+  return { hosts };
 }

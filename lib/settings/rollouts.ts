@@ -33,3 +33,18 @@ export const DEFAULT_ROLLOUT_SETTINGS: RolloutSettings = {
   telemetryTimeoutMin: 5,
   noticeLeadHours: 24,
 };
+
+/**
+ * The secrets (webhook URLs) a change of the rollout settings replaced, added or removed: their
+ * names, for the audit event, whose before and after show the URLs only as scheme + host + `/…`.
+ */
+export function secretsChanged(
+  before: Pick<RolloutSettings, "channels" | "deployWebhook">,
+  after: Pick<RolloutSettings, "channels" | "deployWebhook">,
+): string[] {
+  const out: string[] = [];
+  const names = [...new Set([...Object.keys(before.channels), ...Object.keys(after.channels)])].sort();
+  for (const n of names) if ((before.channels[n] ?? "") !== (after.channels[n] ?? "")) out.push(`channels.${n}`);
+  if (before.deployWebhook !== after.deployWebhook) out.push("deployWebhook");
+  return out;
+}

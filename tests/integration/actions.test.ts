@@ -25,6 +25,9 @@ import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, stepRelease } from "@/lib/rollouts/server/release-store";
+import { importPipeline } from "@/lib/rollouts/server/pipeline-changes";
+import { pipelineFleet } from "@/lib/rollouts/server/pipeline-store";
+import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
@@ -169,6 +172,20 @@ async function migration(approval = false) {
   );
   await audited(t.prisma, "release@cellplane.local", (tx) => startRun(tx, id, "release@cellplane.local", new Date(), 1));
   return id;
+}
+
+/** A pending pipeline change proposed by release@: the standard pipeline, then its enterprise gate removed. */
+async function pendingPipelineChange() {
+  const id = unique("pipeline");
+  const fleet = await pipelineFleet(t.prisma);
+  const propose = (yaml: string) =>
+    audited(t.prisma, "release@cellplane.local", (tx) =>
+      importPipeline(tx, parsePipelineYaml(yaml, fleet, { id }), yaml, "release@cellplane.local", new Date()),
+    );
+  await propose(example("standard-pipeline.yaml"));
+  const r = await propose(example("standard-pipeline.yaml").replace("requires_approval: true ", "requires_approval: false"));
+  if (r.applied) throw new Error("expected a pending change");
+  return r.pendingId;
 }
 
 async function flagInput(key = "newVoiceCodec") {
@@ -329,6 +346,15 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id } };
   },
 
+  "(dashboard)/pipelines/changes#approvePipelineChangeAction": async () => ({
+    as: "RELEASE_MANAGER_2",
+    input: { id: await pendingPipelineChange(), comment: "the gate moves to the CAB" },
+  }),
+  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": async () => ({
+    as: "RELEASE_MANAGER_2",
+    input: { id: await pendingPipelineChange(), comment: "keep the gate" },
+  }),
+
   "(dashboard)/pipelines/import#importPipelineAction": async () => ({
     as: "RELEASE_MANAGER",
     input: { yaml: example("standard-pipeline.yaml"), id: unique("pipeline"), mode: "apply" },
@@ -441,6 +467,10 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
         routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
       },
     };
+  },
+  "(dashboard)/settings#saveOutboundAction": async () => {
+    const { version } = await readSetting(t.prisma, SETTINGS.outbound);
+    return { as: "ADMIN", input: { version, hosts: `hooks.example\n${unique("allowed")}.example` } };
   },
   "(dashboard)/settings#createFreezeAction": async () => ({
     as: "ADMIN",

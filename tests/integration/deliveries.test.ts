@@ -7,7 +7,7 @@ import type { WavePlan } from "@/lib/rollouts/engine";
 import { backoffMs, deliverDue } from "@/lib/rollouts/server/deliveries";
 import { createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
 import { DEFAULT_ROLLOUT_SETTINGS } from "@/lib/settings/rollouts";
-import { SETTINGS, writeSetting } from "@/lib/settings/server/store";
+import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -114,5 +114,114 @@ describe("notifications and deploy webhooks (local HTTP receiver)", () => {
 
   it("backoff doubles and caps at five minutes", () => {
     expect([1, 2, 3, 8, 20].map(backoffMs)).toEqual([2000, 4000, 8000, 256000, 300000]);
+  });
+});
+
+describe("outbound calls: only allowlisted hosts, no redirects, a time limit", () => {
+  /** A local receiver that answers `status` (with `headers`), or never answers when `status` is null. */
+  const receivers: http.Server[] = [];
+  async function receiver(status: number | null, headers: () => Record<string, string> = () => ({})) {
+    const hits: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+    const s = http.createServer((req, res) => {
+      hits.push({ path: req.url!, headers: req.headers });
+      req.resume();
+      req.on("end", () => {
+        if (status !== null) res.writeHead(status, headers()).end();
+      });
+    });
+    receivers.push(s);
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, hits };
+  }
+  afterAll(() => {
+    for (const s of receivers) s.closeAllConnections();
+    for (const s of receivers) s.close();
+  });
+
+  let ok: Awaited<ReturnType<typeof receiver>>;
+  let redirecting: Awaited<ReturnType<typeof receiver>>;
+  let hanging: Awaited<ReturnType<typeof receiver>>;
+  let outsider: Awaited<ReturnType<typeof receiver>>;
+  beforeAll(async () => {
+    ok = await receiver(200);
+    redirecting = await receiver(302, () => ({ Location: `${ok.url}/followed` }));
+    hanging = await receiver(null);
+    outsider = await receiver(200);
+  });
+
+  const host = (url: string) => new URL(url).host;
+  async function allow(hosts: string[]) {
+    const { version } = await readSetting(t.prisma, SETTINGS.outbound);
+    await audited(t.prisma, "test", (tx) => writeSetting(tx, SETTINGS.outbound, { hosts }, version, "test"));
+  }
+  async function deliveryTo(target: string) {
+    await t.prisma.delivery.updateMany({ where: { status: "pending" }, data: { status: "failed" } });
+    return t.prisma.delivery.create({
+      data: {
+        kind: "notification",
+        event: "gate_waiting",
+        target,
+        payload: { text: "hello" },
+        nextAttemptAt: new Date(0),
+        createdAt: new Date(),
+      },
+    });
+  }
+  const reload = (id: bigint) => t.prisma.delivery.findUniqueOrThrow({ where: { id } });
+
+  it("an allowlisted host receives the post (credentials in the URL become basic auth)", async () => {
+    await allow([host(ok.url), host(redirecting.url), host(hanging.url)]);
+    const d = await deliveryTo(`http://hook:s3cr3t@${host(ok.url)}/T/B/secret`);
+    expect(await deliverDue(t.prisma, new Date())).toEqual({ sent: 1, failed: 0 });
+    expect(await reload(d.id)).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+    expect(ok.hits.at(-1)).toMatchObject({
+      path: "/T/B/secret",
+      headers: { authorization: `Basic ${Buffer.from("hook:s3cr3t").toString("base64")}` },
+    });
+  });
+
+  it("a redirect is not followed: the delivery fails with the reason, the other location is never asked", async () => {
+    const before = ok.hits.length;
+    const d = await deliveryTo(`${redirecting.url}/hook`);
+    expect(await deliverDue(t.prisma, new Date())).toEqual({ sent: 0, failed: 1 });
+    expect(await reload(d.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "HTTP 302: redirects are not followed" });
+    expect(redirecting.hits).toHaveLength(1);
+    expect(ok.hits).toHaveLength(before);
+  });
+
+  it("a host outside the allowlist is never contacted: failed at once, with the host named", async () => {
+    const d = await deliveryTo(`${outsider.url}/T/B/secret?token=1`);
+    expect(await deliverDue(t.prisma, new Date())).toEqual({ sent: 0, failed: 1 });
+    const row = await reload(d.id);
+    expect(row).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: `refused: host ${host(outsider.url)} is not on the outbound allowlist (Settings → Outbound calls)`,
+    });
+    expect(outsider.hits).toEqual([]);
+  });
+
+  it("a receiver that never answers times out; the delivery is retried later", async () => {
+    const d = await deliveryTo(`${hanging.url}/hook`);
+    const now = new Date();
+    expect(await deliverDue(t.prisma, now, fetch, 20, 300)).toEqual({ sent: 0, failed: 1 });
+    expect(await reload(d.id)).toMatchObject({ status: "pending", attempts: 1, lastError: "timed out after 0.3 s" });
+    expect((await reload(d.id)).nextAttemptAt.getTime()).toBe(now.getTime() + backoffMs(1));
+    expect(hanging.hits).toHaveLength(1);
+  });
+
+  it("with an empty allowlist only the hosts of the configured webhooks are called", async () => {
+    await allow([]);
+    const d = await deliveryTo(`${outsider.url}/elsewhere`);
+    await deliverDue(t.prisma, new Date());
+    expect((await reload(d.id)).lastError).toMatch(
+      new RegExp(`^refused: host ${host(outsider.url)} is not allowed: with an empty outbound allowlist`),
+    );
+    expect(outsider.hits).toEqual([]);
+    const slack = await deliveryTo("slack://enterprise-releases");
+    received.length = 0;
+    expect(await deliverDue(t.prisma, new Date())).toEqual({ sent: 1, failed: 0 });
+    expect((await reload(slack.id)).status).toBe("sent");
+    expect(received.map((r) => r.path)).toEqual(["/slack"]);
   });
 });

@@ -32,3 +32,22 @@ describe("ticker leader election", () => {
     await (first === "a" ? b : a).stop();
   });
 });
+
+describe("ticker logs", () => {
+  it("a failing job is logged with the URLs in its error redacted (webhook URLs are secrets)", async () => {
+    const lines: string[] = [];
+    const job: Job = {
+      name: "post",
+      everyMs: 60_000,
+      run: async () => {
+        throw new Error("could not post to https://deploy.example.com/hook?token=s3cr3t");
+      },
+    };
+    const ticker = startTicker({ db: t.prisma, databaseUrl: t.url, jobs: [job], timeScale: 1, electionMs: 50, log: (l) => lines.push(l) });
+    await ticker.runOnce();
+    await ticker.stop();
+    const failure = lines.find((l) => l.startsWith("post failed:"));
+    expect(failure).toContain("could not post to https://deploy.example.com/…");
+    expect(lines.join("\n")).not.toContain("s3cr3t");
+  });
+});

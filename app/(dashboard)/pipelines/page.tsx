@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/page-header";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { pipelineSummary } from "@/lib/rollouts/describe";
-import { allPipelines } from "@/lib/rollouts/server/pipeline-queries";
+import { allPipelines, pendingChanges } from "@/lib/rollouts/server/pipeline-queries";
 import { formatTime } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Pipelines" };
 
 export default async function PipelinesPage() {
   const user = await requireUser();
-  const pipelines = await allPipelines();
+  const [pipelines, pending] = await Promise.all([allPipelines(), pendingChanges()]);
   return (
     <>
       <PageHeader
@@ -29,6 +29,23 @@ export default async function PipelinesPage() {
           ) : null
         }
       />
+      {pending.length > 0 && (
+        <section className="mb-6 rounded-xl border border-amber-200 bg-amber-50 p-4" data-testid="pending-changes">
+          <h2 className="text-sm font-semibold text-amber-900">Policy changes waiting for a second release manager or an admin</h2>
+          <ul className="mt-2 space-y-1 text-sm">
+            {pending.map((c) => (
+              <li key={c.id}>
+                <Link href={`/pipelines/changes/${c.id}`} className="text-indigo-700 hover:underline">
+                  #{c.id} {c.pipelineId}
+                </Link>{" "}
+                <span className="text-slate-600">
+                  by {c.proposedBy}, {formatTime(c.proposedAt, { utc: true })}: {c.changes.map((x) => x.text).join("; ")}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <DataTable
         testId="pipelines-table"
         columns={["Pipeline", "Waves", "Format", { label: "Version", align: "right" }, "Updated"]}

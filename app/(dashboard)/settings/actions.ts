@@ -10,9 +10,18 @@ import { parseTemplatesYaml, type PromSettings, promSettingsSchema, templateErro
 import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { forgetThresholds } from "@/lib/health/server/thresholds-cache";
-import { rolloutSettingsFromForm, thresholdsFromForm } from "@/lib/settings/forms";
+import { outboundSettingsFromForm, rolloutSettingsFromForm, thresholdsFromForm } from "@/lib/settings/forms";
 import { linksSchema } from "@/lib/settings/links";
-import { addWindow, createFreeze, endFreeze, removeWindow, SETTINGS, saveRunbook, writeSetting } from "@/lib/settings/server/store";
+import {
+  addWindow,
+  createFreeze,
+  endFreeze,
+  removeWindow,
+  SETTINGS,
+  saveRolloutSettings,
+  saveRunbook,
+  writeSetting,
+} from "@/lib/settings/server/store";
 
 const pct = z.coerce.number({ error: "a number" }).min(0, "≥ 0").max(100, "≤ 100");
 const version = z.coerce.number().int().min(0);
@@ -68,7 +77,15 @@ export const saveRolloutsAction = defineAction({
     telemetryTimeoutMin: z.coerce.number().positive("> 0").max(1440),
     noticeLeadHours: z.coerce.number().min(0).max(336),
   }),
-  run: ({ tx, input, user }) => writeSetting(tx, SETTINGS.rollouts, rolloutSettingsFromForm(input), input.version, user.email),
+  run: ({ tx, input, user }) => saveRolloutSettings(tx, rolloutSettingsFromForm(input), input.version, user.email),
+  revalidate: ["/settings"],
+});
+
+export const saveOutboundAction = defineAction({
+  name: "change the outbound allowlist",
+  permission: canEditSettings,
+  input: z.object({ version, hosts: z.string().max(20_000).default("") }),
+  run: ({ tx, input, user }) => writeSetting(tx, SETTINGS.outbound, outboundSettingsFromForm(input), input.version, user.email),
   revalidate: ["/settings"],
 });
 

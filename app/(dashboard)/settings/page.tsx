@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { effectiveAllowlist, OUTBOUND_TIMEOUT_MS } from "@/lib/settings/outbound";
 import { settingsOverview } from "@/lib/settings/server/queries";
 import { routesYaml } from "@/lib/alerts/settings";
 import { templatesYaml } from "@/lib/health/sources/templates";
@@ -12,6 +13,7 @@ import {
   HealthQueriesForm,
   HealthQueriesImportForm,
   LinksForm,
+  OutboundForm,
   RemoveWindowButton,
   RolloutsForm,
   RunbookForm,
@@ -42,7 +44,9 @@ export default async function SettingsPage() {
     prometheus,
     alerting,
     source,
+    outbound,
   } = await settingsOverview(new Date());
+  const allowed = effectiveAllowlist(outbound.value, rollouts.value);
   const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return (
@@ -83,6 +87,18 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Rollouts: notifications, deploy hand-off, timeouts">
           <RolloutsForm value={rollouts.value} version={rollouts.version} />
+          <p className="mt-3 text-xs text-slate-500">
+            Webhook URLs are secrets: shown in full only here, to admins; everywhere else (audit log, release pages, exports, API) as scheme
+            and host followed by <code>/…</code>.
+          </p>
+        </Card>
+        <Card title="Outbound calls: where notifications and webhooks may go">
+          <p className="mb-3 text-sm text-slate-600" data-testid="outbound-effective">
+            {allowed.source === "settings" ? "Allowed now: " : "The list is empty, so only the hosts of the webhooks above are allowed: "}
+            <span className="font-mono">{allowed.hosts.join(", ") || "none"}</span>. Calls never follow redirects and time out after{" "}
+            {OUTBOUND_TIMEOUT_MS / 1000} s.
+          </p>
+          <OutboundForm hosts={outbound.value.hosts} version={outbound.version} />
         </Card>
         <Card title="Fleet freezes (no wave starts deploying during a freeze)">
           <ul className="mb-4 space-y-2 text-sm" data-testid="freezes">

@@ -16,6 +16,7 @@ import {
   saveAlertingAction,
   saveLinksAction,
   savePromTemplatesAction,
+  saveOutboundAction,
   saveRolloutsAction,
   saveRunbookAction,
   saveThresholdsAction,
@@ -213,6 +214,34 @@ export function RolloutsForm({ value, version }: { value: RolloutSettings; versi
             />
           </div>
         </div>
+      )}
+    </ActionForm>
+  );
+}
+
+export function OutboundForm({ hosts, version }: { hosts: string[]; version: number }) {
+  return (
+    <ActionForm action={saveOutboundAction} testId="outbound-form">
+      {(e) => (
+        <label className="block text-sm">
+          <input type="hidden" name="version" value={version} />
+          <span className="text-slate-600">
+            Allowed hosts, one a line: <code>hooks.slack.com</code>, <code>deploy.internal:8443</code> or <code>*.example.com</code>. Empty:
+            the hosts of the configured webhooks only. Pipelines may notify https:// targets only on these hosts.
+          </span>
+          <textarea
+            name="hosts"
+            aria-label="Allowed hosts"
+            rows={4}
+            defaultValue={hosts.join("\n")}
+            className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+          />
+          {e.hosts?.map((m) => (
+            <span key={m} className="block text-xs text-red-700">
+              {m}
+            </span>
+          ))}
+        </label>
       )}
     </ActionForm>
   );

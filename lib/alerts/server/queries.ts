@@ -2,6 +2,7 @@ import "server-only";
 // Reads for the alerts page and the Alertmanager webhook.
 import { db } from "@/lib/db";
 import { groupByType } from "@/lib/health/alerts";
+import { redactDelivery } from "@/lib/secrets/redact";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
 import { muteOf } from "../silences";
 import { muteContext, toSilence } from "./store";
@@ -36,7 +37,8 @@ export async function silencesOverview(now: Date) {
   return { active: active.map(toSilence), ended: ended.map(toSilence) };
 }
 
-/** The delivery log of alert notifications. */
+/** The delivery log of alert notifications (targets and errors redacted: webhook URLs are secrets). */
 export async function alertDeliveries(take = 20) {
-  return db().delivery.findMany({ where: { kind: "alert" }, orderBy: { id: "desc" }, take });
+  const rows = await db().delivery.findMany({ where: { kind: "alert" }, orderBy: { id: "desc" }, take });
+  return rows.map(redactDelivery);
 }

@@ -30,7 +30,8 @@ export type Caller = ({ kind: "token" } & TokenGrant) | { kind: "user"; user: Pr
 export const callerName = (c: Caller) => (c.kind === "token" ? `token:${c.name}` : c.user.email);
 
 interface Options<C> {
-  scope: TokenScope;
+  /** The scope a token needs (a list: any one of them). */
+  scope: TokenScope | readonly TokenScope[];
   /** Also accept a browser session (e.g. read APIs the dashboard uses); by default tokens only. */
   allowSession?: boolean;
   /** The route parameter naming the cell the caller acts for: a token bound to other cells gets 403. */
@@ -38,6 +39,8 @@ interface Options<C> {
 }
 
 type Handler<C> = (req: NextRequest, ctx: { caller: Caller; params: C }) => Promise<Response>;
+
+const scopeText = (scope: TokenScope | readonly TokenScope[], sep: string) => (typeof scope === "string" ? scope : scope.join(sep));
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -56,7 +59,7 @@ export function withApi<C = Record<string, string>>(opts: Options<C>, handler: H
         const check = await tokenVerifier().check(credentialOf(auth, apiKey), opts.scope, { fresh: WRITES.has(req.method) });
         if (!check.ok) {
           return apiError(check.status, check.status === 401 ? "UNAUTHENTICATED" : "FORBIDDEN", check.error, undefined, {
-            ...(check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${opts.scope}"` } : {}),
+            ...(check.status === 401 ? { "WWW-Authenticate": `Bearer scope="${scopeText(opts.scope, " ")}"` } : {}),
             ...BODY_REFUSED_HEADERS,
           });
         }
@@ -68,7 +71,7 @@ export function withApi<C = Record<string, string>>(opts: Options<C>, handler: H
           return apiError(
             401,
             "UNAUTHENTICATED",
-            `sign in or send a bearer token with scope ${opts.scope}`,
+            `sign in or send a bearer token with scope ${scopeText(opts.scope, " or ")}`,
             undefined,
             BODY_REFUSED_HEADERS,
           );

@@ -10,6 +10,7 @@ import type { RunDoc } from "@/lib/schema-migrations/machine";
 import { buildInbox, type Gate, type GateKind, GATE_NOUNS, type Inbox } from "../gates";
 import { gateVerdict } from "../four-eyes";
 import { migrationGates, releaseGates, releaseOwners } from "../kinds";
+import { redactTarget } from "@/lib/secrets/redact";
 
 /** Where the gates of one kind come from: its waiting items, mapped by its adapter (../kinds.ts). */
 interface GateSource {
@@ -46,9 +47,10 @@ const GATE_SOURCES: GateSource[] = [
   },
 ];
 
-/** Every gate waiting for a decision, of every kind (unsorted). */
+/** Every gate waiting for a decision, of every kind (unsorted); notify targets redacted (webhook URLs are secrets). */
 export async function pendingGates(database: Db = db()): Promise<Gate[]> {
-  return (await Promise.all(GATE_SOURCES.map((s) => s.pending(database)))).flat();
+  const gates = (await Promise.all(GATE_SOURCES.map((s) => s.pending(database)))).flat();
+  return gates.map((g) => ({ ...g, notify: redactTarget(g.notify) }));
 }
 
 /** The inbox as `viewer` sees it. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { redactAuditEvent } from "@/lib/secrets/redact";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -40,10 +41,12 @@ export async function listAudit(f: AuditFilter) {
     }),
     db().auditEvent.count({ where }),
   ]);
-  return { rows, total, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+  // Secrets (webhook URLs) in events written before they were redacted at write time are redacted here.
+  return { rows: rows.map(redactAuditEvent), total, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
 }
 
 /** Recent events about one target, e.g. a cell page's history. */
 export async function recentAuditFor(targetType: string, targetId: string, take = 20) {
-  return db().auditEvent.findMany({ where: { targetType, targetId }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
+  const rows = await db().auditEvent.findMany({ where: { targetType, targetId }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
+  return rows.map(redactAuditEvent);
 }

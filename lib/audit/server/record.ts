@@ -5,6 +5,7 @@
 // append-only in the database itself.
 import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { redactAuditInput } from "@/lib/secrets/redact";
 import { type Audited, type AuditInput, auditList } from "../events";
 
 export type { Audited, AuditInput };
@@ -14,9 +15,12 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
 }
 
-/** Write audit events in `tx`, in order; an event's own `actor` wins over the caller's. */
+/**
+ * Write audit events in `tx`, in order; an event's own `actor` wins over the caller's. Events about
+ * targets that hold secrets (webhook URLs) are stored with those URLs redacted (lib/secrets).
+ */
 export async function recordAudit(tx: Tx, actor: string, events: AuditInput | AuditInput[]) {
-  const list = auditList(events);
+  const list = auditList(events).map(redactAuditInput);
   if (list.length === 0) return;
   await tx.auditEvent.createMany({
     data: list.map((e) => ({

@@ -18,6 +18,7 @@ import { db } from "@/lib/db";
 import type { Db, Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError, isPoolBusy } from "@/lib/errors";
+import { redactUrlsInText } from "@/lib/secrets/redact";
 import { type SpecError, SpecValidationError } from "@/lib/yaml-errors";
 import type { Principal } from "../roles";
 import { currentUser } from "./session";
@@ -150,7 +151,8 @@ async function execute<S extends z.ZodType, T>(
     // is rolled back all the same and the user told so.
     if (e instanceof MissingAuditError && env().NODE_ENV !== "production") throw e;
     if (isPoolBusy(e)) return BUSY;
-    console.error(`[action ${def.name}]`, e);
+    // Logged with URLs redacted: an error may quote the input, and webhook URLs are secrets.
+    console.error(`[action ${def.name}]`, redactUrlsInText(String((e as Error)?.stack ?? e)));
     return { ok: false, code: "ERROR", message: "Something went wrong; nothing was changed." };
   }
   def.afterCommit?.(data);

@@ -44,7 +44,7 @@ export interface VerifyOptions {
 
 export interface TokenVerifier {
   /** Check a credential for a scope. 401: missing, malformed, unknown, revoked or expired; 403: lacks the scope. */
-  check(credential: Credential, scope: string, opts?: VerifyOptions): Promise<TokenCheck>;
+  check(credential: Credential, scope: string | readonly string[], opts?: VerifyOptions): Promise<TokenCheck>;
   /** The same, from an `Authorization` header (and OFREP's `X-API-Key`). */
   verify(authorization: string | null | undefined, scope: string, opts?: VerifyOptions & { apiKey?: string | null }): Promise<TokenCheck>;
 }
@@ -104,7 +104,7 @@ export function createTokenVerifier(
       kick();
     });
 
-  async function check(credential: Credential, scope: string, opts: VerifyOptions = {}): Promise<TokenCheck> {
+  async function check(credential: Credential, scope: string | readonly string[], opts: VerifyOptions = {}): Promise<TokenCheck> {
     if (credential.kind !== "token") return decideToken(credential, undefined, "", scope, clock());
     const hash = sha256(credential.token);
     const hit = opts.fresh ? undefined : accepted.get(hash);

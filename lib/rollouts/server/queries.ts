@@ -1,6 +1,8 @@
 import "server-only";
 // Reads for the releases pages, the global view and the releases HTTP API (gates: lib/approvals).
+// Webhook URLs are secrets: notify targets, delivery targets and their errors leave here redacted.
 import { db } from "@/lib/db";
+import { redactAuditEvent, redactDelivery, redactTarget } from "@/lib/secrets/redact";
 import type { ReleaseDoc } from "../engine";
 import { parseReleaseDoc } from "../release-doc";
 
@@ -25,8 +27,16 @@ export async function getRelease(id: string) {
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: 200,
   });
-  return { ...r, doc: parseReleaseDoc(r.doc, r.id), audit };
+  return {
+    ...r,
+    deliveries: r.deliveries.map(redactDelivery),
+    doc: redactDoc(parseReleaseDoc(r.doc, r.id)),
+    audit: audit.map(redactAuditEvent),
+  };
 }
+
+/** A release's plan with its notify targets redacted. */
+const redactDoc = (doc: ReleaseDoc): ReleaseDoc => ({ ...doc, waves: doc.waves.map((w) => ({ ...w, notify: redactTarget(w.notify) })) });
 
 export async function activeReleases() {
   const rows = await db().release.findMany({
@@ -56,9 +66,10 @@ export async function customersInWindowCells(doc: ReleaseDoc) {
   return db().customer.findMany({ where: { homeCellId: { in: cells } }, orderBy: [{ homeCellId: "asc" }, { id: "asc" }] });
 }
 
-/** A release row as stored (GET /api/v1/releases/{id}), or null. */
+/** A release row (GET /api/v1/releases/{id}), or null; its plan's notify targets redacted. */
 export async function releaseRow(id: string) {
-  return db().release.findUnique({ where: { id } });
+  const r = await db().release.findUnique({ where: { id } });
+  return r && { ...r, doc: redactDoc(r.doc as unknown as ReleaseDoc) as unknown as typeof r.doc };
 }
 
 /** What "start a release" offers: the pipelines, and each service with the versions cells run now. */

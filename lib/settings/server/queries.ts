@@ -1,11 +1,11 @@
 import "server-only";
-// Reads for the settings page.
+// Reads for the settings page (admins only: the rollout settings hold secrets, shown in full there).
 import { db } from "@/lib/db";
 import { healthSourceKind, prometheusEndpoint } from "@/lib/health/sources/server/current";
 import { readSetting, SETTINGS } from "./store";
 
 export async function settingsOverview(now: Date) {
-  const [thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting] = await Promise.all([
+  const [thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting, outbound] = await Promise.all([
     readSetting(db(), SETTINGS.thresholds),
     readSetting(db(), SETTINGS.links),
     db().runbook.findMany({ orderBy: { id: "asc" } }),
@@ -14,10 +14,11 @@ export async function settingsOverview(now: Date) {
     db().maintenanceWindow.findMany({ orderBy: [{ scope: "asc" }, { weekday: "asc" }] }),
     readSetting(db(), SETTINGS.prometheus),
     readSetting(db(), SETTINGS.alerting),
+    readSetting(db(), SETTINGS.outbound),
   ]);
   const endpoint = prometheusEndpoint();
   const source = { kind: healthSourceKind(), url: endpoint?.url ?? null };
-  return { thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting, source };
+  return { thresholds, links, runbooks, rollouts, freezes, windows, prometheus, alerting, source, outbound };
 }
 
 /** The observability link templates (service page). */

@@ -11,18 +11,27 @@ import { DEFAULT_PROM_SETTINGS, type PromSettings, promSettingsSchema } from "@/
 import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from "@/lib/health/thresholds";
 import { DEFAULT_LINKS, linksSchema, type LinkTemplates } from "../links";
 import { freezeEnd, minuteOfDay } from "../freezes";
-import { DEFAULT_ROLLOUT_SETTINGS, rolloutSettingsSchema, type RolloutSettings } from "../rollouts";
+import { DEFAULT_OUTBOUND_SETTINGS, outboundSettingsSchema, type OutboundSettings, webhookProblems } from "../outbound";
+import { DEFAULT_ROLLOUT_SETTINGS, rolloutSettingsSchema, type RolloutSettings, secretsChanged } from "../rollouts";
 
 interface SettingDef<T> {
   key: string;
   schema: z.ZodType<T>;
   defaults: T;
+  /** For settings that hold secrets: which of them a change replaced (named in the audit event, whose URLs are redacted). */
+  secretsChanged?: (before: T, after: T) => string[];
 }
 
 export const SETTINGS = {
   thresholds: { key: "health.thresholds", schema: thresholdsSchema, defaults: DEFAULT_THRESHOLDS } as SettingDef<Thresholds>,
   links: { key: "observability.links", schema: linksSchema, defaults: DEFAULT_LINKS } as SettingDef<LinkTemplates>,
-  rollouts: { key: "rollouts", schema: rolloutSettingsSchema, defaults: DEFAULT_ROLLOUT_SETTINGS } as SettingDef<RolloutSettings>,
+  rollouts: {
+    key: "rollouts",
+    schema: rolloutSettingsSchema,
+    defaults: DEFAULT_ROLLOUT_SETTINGS,
+    secretsChanged,
+  } as SettingDef<RolloutSettings>,
+  outbound: { key: "outbound", schema: outboundSettingsSchema, defaults: DEFAULT_OUTBOUND_SETTINGS } as SettingDef<OutboundSettings>,
   /** PromQL templates and label mapping of the Prometheus health source. */
   prometheus: { key: "health.prometheus", schema: promSettingsSchema, defaults: DEFAULT_PROM_SETTINGS } as SettingDef<PromSettings>,
   /** Alertmanager label mapping and the routing rules of alert notifications. */
@@ -62,7 +71,10 @@ function settingOf<T>(def: SettingDef<T>, row: { value: unknown; version: number
   return { value: parsed.success ? parsed.data : def.defaults, version: row.version };
 }
 
-/** Write a setting if nobody changed it since `expectedVersion`; audited with before/after. */
+/**
+ * Write a setting if nobody changed it since `expectedVersion`; audited with before/after (the door
+ * redacts the URLs of settings that hold secrets; `secretsChanged` lists which secrets changed).
+ */
 export async function writeSetting<T>(
   tx: Tx,
   def: SettingDef<T>,
@@ -89,8 +101,24 @@ export async function writeSetting<T>(
   }
   return {
     data: null,
-    audit: [{ action: "setting.update", targetType: "setting", targetId: def.key, before: before.value, after: value }],
+    audit: [
+      {
+        action: "setting.update",
+        targetType: "setting",
+        targetId: def.key,
+        before: before.value,
+        after: def.secretsChanged ? { ...value, secretsChanged: def.secretsChanged(before.value, value) } : value,
+      },
+    ],
   };
+}
+
+/** Save the rollout settings; webhooks on hosts a non-empty outbound allowlist does not admit are refused. */
+export async function saveRolloutSettings(tx: Tx, value: RolloutSettings, expectedVersion: number, actor: string): Promise<Audited<null>> {
+  const outbound = await readSetting(tx, SETTINGS.outbound);
+  const problems = webhookProblems(value, outbound.value);
+  if (problems) throw new DomainError("INVALID", "Some webhooks are on hosts the outbound allowlist does not admit.", problems);
+  return writeSetting(tx, SETTINGS.rollouts, value, expectedVersion, actor);
 }
 
 const RUNBOOK_CONFLICT = "Someone else changed this runbook meanwhile; reload and try again.";

@@ -7,6 +7,7 @@
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
 import { appMetrics } from "@/lib/metrics/server/registry";
+import { redactUrlsInText } from "@/lib/secrets/redact";
 
 export const TICKER_LOCK_KEY = 72_707_369_201;
 
@@ -88,7 +89,7 @@ export function startTicker(opts: TickerOptions): Ticker {
       await job.run({ db: opts.db, now, timeScale: opts.timeScale, databaseUrl: opts.databaseUrl });
     } catch (e) {
       outcome = "error";
-      log(`${job.name} failed: ${(e as Error).stack ?? e}`);
+      log(`${job.name} failed: ${redactUrlsInText(String((e as Error).stack ?? e))}`); // URLs may be secrets (webhooks)
     } finally {
       running.delete(job.name);
       m.jobSeconds.observe({ job: job.name, outcome }, (performance.now() - started) / 1000);

@@ -5,7 +5,7 @@ import { Card, PageHeader } from "@/components/page-header";
 import { NumberedYaml, PipelineStages } from "@/components/pipeline-stages";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { fleetForPlanning, onePipeline } from "@/lib/rollouts/server/pipeline-queries";
+import { fleetForPlanning, onePipeline, pendingChanges } from "@/lib/rollouts/server/pipeline-queries";
 import { exportPipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { planWaves } from "@/lib/rollouts/plan";
 import { formatTime, plural } from "@/lib/format";
@@ -17,7 +17,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const [pipeline, fleet] = await Promise.all([onePipeline(id), fleetForPlanning()]);
+  const [pipeline, fleet, pending] = await Promise.all([onePipeline(id), fleetForPlanning(), pendingChanges(id)]);
   if (!pipeline) notFound();
   const plan = planWaves(pipeline.spec, fleet);
   const tiers = new Map(fleet.map((c) => [c.id, c.tier]));
@@ -61,6 +61,20 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
         }
       />
       {pipeline.description && <p className="-mt-3 mb-5 max-w-3xl text-sm text-slate-600">{pipeline.description}</p>}
+      {pending.length > 0 && (
+        <p className="mb-5 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="pipeline-pending-changes">
+          Waiting for approval:{" "}
+          {pending.map((c, i) => (
+            <span key={c.id}>
+              {i > 0 && ", "}
+              <Link href={`/pipelines/changes/${c.id}`} className="text-indigo-700 hover:underline">
+                change #{c.id}
+              </Link>{" "}
+              by {c.proposedBy}
+            </span>
+          ))}
+        </p>
+      )}
 
       <section className="mb-6">
         <h2 className="mb-2 text-sm font-semibold text-slate-700">

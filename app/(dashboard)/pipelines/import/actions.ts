@@ -5,7 +5,8 @@ import { defineAction } from "@/lib/auth/server/action";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { planWaves } from "@/lib/rollouts/plan";
-import { nextPipelineVersion, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
+import { importPipeline, planImport } from "@/lib/rollouts/server/pipeline-changes";
+import { pipelineFleet } from "@/lib/rollouts/server/pipeline-store";
 
 export interface PipelineImportResult {
   applied: boolean;
@@ -17,6 +18,10 @@ export interface PipelineImportResult {
   created: boolean;
   summary: string;
   steps: { name: string; cells: string[]; requiresApproval: boolean }[];
+  /** Policy changes (notify targets redacted): an import with any waits for a second release manager or admin. */
+  policyChanges: string[];
+  /** The pending change this import made (or found), when it changes policy. */
+  pendingId: string | null;
 }
 
 export const importPipelineAction = defineAction({
@@ -39,12 +44,27 @@ export const importPipelineAction = defineAction({
     const steps = planWaves(spec, fleet).map((w) => ({ name: w.name, cells: w.cells, requiresApproval: w.requiresApproval }));
     const base = { id: spec.id, name: spec.name, format, summary: pipelineSummary(spec), steps };
     if (input.mode === "preview") {
-      const data: PipelineImportResult = { ...base, applied: false, ...(await nextPipelineVersion(tx, spec.id)) };
+      const plan = await planImport(tx, parsed, input.yaml);
+      const data: PipelineImportResult = {
+        ...base,
+        applied: false,
+        created: plan.created,
+        version: plan.version,
+        policyChanges: plan.changes.map((c) => c.text),
+        pendingId: null,
+      };
       return { data, audit: [] };
     }
-    const saved = await savePipeline(tx, parsed, input.yaml, user.email);
-    const data: PipelineImportResult = { ...base, applied: true, ...saved.data };
-    return { data, audit: saved.audit };
+    const { data: r, audit } = await importPipeline(tx, parsed, input.yaml, user.email, new Date());
+    const data: PipelineImportResult = {
+      ...base,
+      applied: r.applied,
+      created: r.created,
+      version: r.version,
+      policyChanges: r.changes.map((c) => c.text),
+      pendingId: r.applied ? null : r.pendingId,
+    };
+    return { data, audit };
   },
-  revalidate: (r) => (r.applied ? [{ layout: "/pipelines" }] : []),
+  revalidate: (r) => (r.applied || r.pendingId ? [{ layout: "/pipelines" }] : []),
 });

@@ -38,11 +38,35 @@ export function PipelineImportForm({ canApply }: { canApply: boolean }) {
       }
       success={(data) => (
         <>
-          <p className="font-medium text-emerald-800" data-testid="import-success">
+          <p className={`font-medium ${data.pendingId ? "text-amber-800" : "text-emerald-800"}`} data-testid="import-success">
             {data.applied
               ? `${data.created ? "Created" : "Updated"} pipeline ${data.id}, version ${data.version}.`
-              : `Preview: ${data.created ? "a new pipeline" : `replaces version ${data.version - 1} of`} ${data.id} (${data.format} form).`}
+              : data.pendingId
+                ? `Not applied yet: this import changes the policy of ${data.id}, so another release manager or an admin must approve it (change #${data.pendingId}).`
+                : `Preview: ${data.created ? "a new pipeline" : `replaces version ${data.version - 1} of`} ${data.id} (${data.format} form).`}
           </p>
+          {data.policyChanges.length > 0 && (
+            <div
+              className="mt-2 rounded-md border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900"
+              data-testid="import-policy-changes"
+            >
+              <p className="font-medium">
+                {data.pendingId
+                  ? "Policy changes waiting for a second pair of eyes:"
+                  : "Policy changes (importing waits for another release manager or an admin):"}
+              </p>
+              <ul className="mt-1 list-disc pl-4">
+                {data.policyChanges.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+              {data.pendingId && (
+                <Link href={`/pipelines/changes/${data.pendingId}`} className="mt-2 inline-block text-indigo-700 hover:underline">
+                  Open the pending change →
+                </Link>
+              )}
+            </div>
+          )}
           <p className="mt-1 text-slate-700">
             {data.name}: {data.summary}
           </p>

@@ -5,7 +5,8 @@ import { releaseRow } from "@/lib/rollouts/server/queries";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ id: string }>({ scope: "releases:write", allowSession: true }, async (_req, { params }) => {
+/** Following a release needs `releases:read`; a token with `releases:write` (the CI that started it) may too. */
+export const GET = withApi<{ id: string }>({ scope: ["releases:read", "releases:write"], allowSession: true }, async (_req, { params }) => {
   const r = await releaseRow(params.id);
   if (!r) return apiError(404, "NOT_FOUND", `no release ${params.id}`);
   return NextResponse.json(toReleaseView(r), { headers: { "Cache-Control": "no-store" } });
