@@ -14,6 +14,15 @@ describe("effectiveAllowlist", () => {
     expect(effectiveAllowlist({ hosts: [] }, webhooks)).toEqual({ hosts: ["127.0.0.1:4010", "hooks.slack.com"], source: "webhooks" });
     expect(effectiveAllowlist({ hosts: [] }, { channels: {}, deployWebhook: "" })).toEqual({ hosts: [], source: "webhooks" });
   });
+  it("with an empty list, also the hosts of alert routes' URLs (slack:// routes name a channel above)", () => {
+    const alerting = { routes: [{ target: "https://events.pagerduty.com/v2/enqueue" }, { target: "slack://ops" }] };
+    expect(effectiveAllowlist({ hosts: [] }, webhooks, alerting).hosts).toEqual([
+      "127.0.0.1:4010",
+      "events.pagerduty.com",
+      "hooks.slack.com",
+    ]);
+    expect(effectiveAllowlist({ hosts: ["only.example"] }, webhooks, alerting).hosts).toEqual(["only.example"]);
+  });
 });
 
 describe("outboundProblem", () => {
@@ -53,7 +62,7 @@ describe("outboundProblem", () => {
 
   it("with the default list, the reason says which hosts are allowed and why", () => {
     expect(outboundProblem("https://elsewhere.example/x", effectiveAllowlist({ hosts: [] }, webhooks))).toBe(
-      "host elsewhere.example is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts are (127.0.0.1:4010, hooks.slack.com)",
+      "host elsewhere.example is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts and Alerting are (127.0.0.1:4010, hooks.slack.com)",
     );
     expect(outboundProblem("http://127.0.0.1:4010/other", effectiveAllowlist({ hosts: [] }, webhooks))).toBeNull();
     expect(outboundProblem("http://127.0.0.1:4011/other", effectiveAllowlist({ hosts: [] }, webhooks))).toMatch(

@@ -1,7 +1,7 @@
 // Where Cellplane may send HTTP requests: notifications and deploy webhooks go only to hosts on an
 // admin-managed allowlist (Settings → Outbound calls). An empty list means the hosts of the webhooks
-// configured in Settings → Rollouts, and nothing else. Pure: the checks used when settings are
-// saved, when a pipeline is imported, and before every delivery.
+// configured in Settings → Rollouts and Alerting (its routes' URLs), and nothing else. Pure: the
+// checks used when settings are saved, when a pipeline is imported, and before every delivery.
 import { z } from "zod";
 import type { RolloutSettings } from "./rollouts";
 
@@ -25,16 +25,24 @@ export interface Allowlist {
   source: "settings" | "webhooks";
 }
 
-/** The URLs configured in Settings → Rollouts (chat channels and the deploy webhook). */
-export function configuredWebhooks(r: Pick<RolloutSettings, "channels" | "deployWebhook">): string[] {
-  return [...Object.values(r.channels), r.deployWebhook].filter(Boolean);
+/** Alert routes as far as outbound calls care: where each sends (a URL, or `slack://channel`). */
+type AlertTargets = { routes: readonly { target: string }[] };
+
+/** The URLs configured in Settings → Rollouts (chat channels, the deploy webhook) and Alerting (routes). */
+export function configuredWebhooks(r: Pick<RolloutSettings, "channels" | "deployWebhook">, alerting?: AlertTargets): string[] {
+  const routes = (alerting?.routes ?? []).map((x) => x.target).filter((t) => /^https?:\/\//.test(t));
+  return [...Object.values(r.channels), r.deployWebhook, ...routes].filter(Boolean);
 }
 
 /** The allowlist in force: the admin's list, or when it is empty the configured webhooks' hosts. */
-export function effectiveAllowlist(o: OutboundSettings, r: Pick<RolloutSettings, "channels" | "deployWebhook">): Allowlist {
+export function effectiveAllowlist(
+  o: OutboundSettings,
+  r: Pick<RolloutSettings, "channels" | "deployWebhook">,
+  alerting?: AlertTargets,
+): Allowlist {
   if (o.hosts.length > 0) return { hosts: o.hosts, source: "settings" };
   const hosts = new Set<string>();
-  for (const url of configuredWebhooks(r)) {
+  for (const url of configuredWebhooks(r, alerting)) {
     const u = parse(url);
     if (u) hosts.add(u.host);
   }
@@ -69,7 +77,7 @@ export function outboundProblem(url: string, allow: Allowlist): string | null {
   if (allow.hosts.some((h) => admits(h, u))) return null;
   return allow.source === "settings"
     ? `host ${u.host} is not on the outbound allowlist (Settings → Outbound calls)`
-    : `host ${u.host} is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts are (${allow.hosts.join(", ") || "none configured"})`;
+    : `host ${u.host} is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts and Alerting are (${allow.hosts.join(", ") || "none configured"})`;
 }
 
 /** The allowlist field: one entry per line (blank lines and `#` comments skipped), lower-cased. */

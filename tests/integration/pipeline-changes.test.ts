@@ -172,7 +172,7 @@ describe("notify targets: allowlist at import, redacted in exports and audit", (
           line: text.split("\n").findIndex((l) => l.includes("169.254.169.254")) + 1,
           field: "waves[3].notify",
           message: expect.stringMatching(
-            /^wave enterprise: host 169.254.169.254 is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts are \(hooks.chat.example\)$/,
+            /^wave enterprise: host 169.254.169.254 is not allowed: with an empty outbound allowlist only the hosts of the webhooks in Settings → Rollouts and Alerting are \(hooks.chat.example\)$/,
           ),
         },
       ],

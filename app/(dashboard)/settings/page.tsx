@@ -46,7 +46,7 @@ export default async function SettingsPage() {
     source,
     outbound,
   } = await settingsOverview(new Date());
-  const allowed = effectiveAllowlist(outbound.value, rollouts.value);
+  const allowed = effectiveAllowlist(outbound.value, rollouts.value, alerting.value);
   const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return (

@@ -71,8 +71,12 @@ export async function deliverDue(
   limit = 20,
   timeoutMs = OUTBOUND_TIMEOUT_MS,
 ): Promise<{ sent: number; failed: number }> {
-  const [settings, outbound] = await Promise.all([readSetting(db, SETTINGS.rollouts), readSetting(db, SETTINGS.outbound)]);
-  const allow = effectiveAllowlist(outbound.value, settings.value);
+  const [settings, outbound, alerting] = await Promise.all([
+    readSetting(db, SETTINGS.rollouts),
+    readSetting(db, SETTINGS.outbound),
+    readSetting(db, SETTINGS.alerting),
+  ]);
+  const allow = effectiveAllowlist(outbound.value, settings.value, alerting.value);
   let sent = 0,
     failed = 0;
   for (let n = 0; n < limit; n++) {

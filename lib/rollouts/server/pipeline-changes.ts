@@ -25,8 +25,12 @@ const lock = (tx: Tx, id: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock
 
 /** The outbound allowlist in force (lib/settings/outbound.ts). */
 async function allowlist(tx: Db | Tx) {
-  const [rollouts, outbound] = await Promise.all([readSetting(tx, SETTINGS.rollouts), readSetting(tx, SETTINGS.outbound)]);
-  return effectiveAllowlist(outbound.value, rollouts.value);
+  const [rollouts, outbound, alerting] = await Promise.all([
+    readSetting(tx, SETTINGS.rollouts),
+    readSetting(tx, SETTINGS.outbound),
+    readSetting(tx, SETTINGS.alerting),
+  ]);
+  return effectiveAllowlist(outbound.value, rollouts.value, alerting.value);
 }
 
 /**
