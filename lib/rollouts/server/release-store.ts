@@ -29,6 +29,7 @@ import {
 import { VERSION_PATTERN } from "../api";
 import { zoneOf } from "../windows";
 import { parseReleaseDoc } from "../release-doc";
+import { waveWindow } from "./guard-window";
 
 export function engineConfig(s: RolloutSettings, timeScale: number): EngineConfig {
   return {
@@ -123,7 +124,7 @@ async function lock(tx: Tx, id: string): Promise<Locked | null> {
 }
 
 /** What the engine needs to decide the current wave's next step. */
-export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Observations> {
+export async function observe(tx: Tx, doc: ReleaseDoc, now: Date, timeScale = 1): Promise<Observations> {
   const w = doc.waves[doc.current];
   const cells = w?.cells ?? [];
   // Every cell of the release: one pass may finish a wave and start the next.
@@ -163,8 +164,11 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     }
   }
   let telemetry: WaveTelemetry | undefined;
+  let guard: WaveTelemetry | undefined;
   if (w?.state === "VALIDATING" && w.bakeStartedAt) {
-    telemetry = await waveTelemetry(tx, cells, doc.versions, new Date(w.bakeStartedAt), now);
+    telemetry = await waveWindow(tx, doc, w, "final", now, timeScale);
+  } else if ((w?.state === "DEPLOYING" || w?.state === "BAKING") && w.checks.length && doc.status !== "paused") {
+    guard = await waveWindow(tx, doc, w, "continuous", now, timeScale);
   }
   return {
     observed,
@@ -172,40 +176,8 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     freezes: freezes.map((f) => ({ startsAt: f.startsAt, endsAt: f.endsAt, reason: f.reason })),
     windows,
     telemetry,
+    guard,
     thresholds: { errorRate: thresholds.value.yellow.errorRate, p99Ms: thresholds.value.yellow.p99Ms },
-  };
-}
-
-/** Samples reporting the new version since the bake began, and alerts overlapping that window. */
-export async function waveTelemetry(
-  tx: Tx,
-  cells: string[],
-  versions: Record<string, string>,
-  from: Date,
-  to: Date,
-): Promise<WaveTelemetry> {
-  const services = Object.keys(versions);
-  const stats = await tx.$queryRaw<{ cell_id: string; samples: bigint; e: number | null; p: number | null }[]>`
-    SELECT s.cell_id, count(*) AS samples, avg(s.error_rate) AS e, avg(s.p99_ms) AS p
-      FROM health_samples s
-      JOIN unnest(${services}::text[], ${services.map((s) => versions[s]!)}::text[]) AS v(service_id, version)
-        ON v.service_id = s.service_id AND v.version = s.version
-     WHERE s.cell_id = ANY(${cells}::text[]) AND s.ts >= ${from} AND s.ts <= ${to}
-     GROUP BY s.cell_id`;
-  const alerts = await tx.alert.findMany({
-    where: { cellId: { in: cells }, startedAt: { lte: to }, OR: [{ resolvedAt: null }, { resolvedAt: { gte: from } }] },
-    select: { type: true, severity: true, cellId: true },
-  });
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    cells: Object.fromEntries(
-      stats.map((r) => [
-        r.cell_id,
-        { samples: Number(r.samples), errorRate: r.e === null ? null : Number(r.e), p99Ms: r.p === null ? null : Number(r.p) },
-      ]),
-    ),
-    alerts,
   };
 }
 
@@ -311,6 +283,9 @@ async function perform(
             threshold: r.threshold,
             unit: r.unit,
             detail: r.detail,
+            state: r.state ?? null,
+            baseline: r.baseline ?? null,
+            ratio: r.ratio ?? null,
             windowFrom: new Date(e.from),
             windowTo: new Date(e.to),
             at: now,
@@ -353,7 +328,7 @@ export async function stepRelease(tx: Tx, id: string, now: Date, timeScale: numb
   const locked = await lock(tx, id);
   if (!locked || locked.status === "paused" || isTerminal(locked.doc.status)) return { data: false, audit: [] };
   const settings = (await readSetting(tx, SETTINGS.rollouts)).value;
-  const obs = await observe(tx, locked.doc, now);
+  const obs = await observe(tx, locked.doc, now, timeScale);
   const step = engineTick(locked.doc, obs, now, engineConfig(settings, timeScale));
   const changed = JSON.stringify(step.doc) !== JSON.stringify(locked.doc);
   if (!changed && step.effects.length === 0) return { data: false, audit: [] };
@@ -396,7 +371,7 @@ export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: st
   const after =
     step.doc.status === "paused" || isTerminal(step.doc.status)
       ? { doc: step.doc, effects: [] as Effect[] }
-      : engineTick(step.doc, await observe(tx, step.doc, now), now, engineConfig(settings, timeScale));
+      : engineTick(step.doc, await observe(tx, step.doc, now, timeScale), now, engineConfig(settings, timeScale));
   await persist(tx, locked, after.doc, now);
   const commanded = COMMAND_EVENTS[cmd.kind];
   const audit: AuditInput[] = commanded
