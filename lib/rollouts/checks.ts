@@ -139,6 +139,17 @@ export function evidenceOf(c: CheckSpec): Evidence | null {
   return e.minSamples === undefined && e.minRequests === undefined ? null : { minSamples: e.minSamples, minRequests: e.minRequests };
 }
 
+/** A check as a file item: its canonical text, or `{ check, min_samples, min_requests }` with its own evidence. */
+export function checkItem(c: CheckSpec): string | { check: string; min_samples?: number; min_requests?: number } {
+  const e = evidenceOf(c);
+  if (!e) return formatCheck(c);
+  return {
+    check: formatCheck(c),
+    ...(e.minSamples !== undefined ? { min_samples: e.minSamples } : {}),
+    ...(e.minRequests !== undefined ? { min_requests: e.minRequests } : {}),
+  };
+}
+
 /** A check for people: its text and, when it has its own, its minimum evidence. */
 export function describeCheck(c: CheckSpec): string {
   const e = evidenceOf(c);

@@ -19,7 +19,7 @@ const selectorSchema: z.ZodType<Selector> = z.discriminatedUnion("kind", [
 /** A check's own minimum evidence (absent: the guard's defaults). */
 const evidence = { minSamples: z.number().int().min(1).optional(), minRequests: z.number().int().min(0).optional() };
 
-const checkSchema: z.ZodType<CheckSpec> = z.discriminatedUnion("kind", [
+export const checkSchema: z.ZodType<CheckSpec> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("error_rate"), max: z.number().nullable(), source: z.string(), ...evidence }),
   z.object({ kind: z.literal("latency"), maxP99Ms: z.number().nullable(), source: z.string(), ...evidence }),
   z.object({
