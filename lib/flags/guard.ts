@@ -81,13 +81,14 @@ export function flagWatch(flag: Flag, now: Date, timeScale: number): FlagWatch {
       watching: false,
       why: "the last increase was set by hand, and this guard watches scheduled steps only (watchHandRaised: false)",
     };
-  const until = change.at.getTime() + Math.max(g.watchForMs / timeScale, GUARD_DEFAULTS.minRealWindowMs);
+  // A resume restarts the watch: the guard looks afresh from it, for as long again.
+  const since = new Date(Math.max(change.at.getTime(), flag.guardSince?.getTime() ?? 0));
+  const until = since.getTime() + Math.max(g.watchForMs / timeScale, GUARD_DEFAULTS.minRealWindowMs);
   if (!nextStep(flag.schedule, now) && now.getTime() > until)
     return {
       watching: false,
       why: `the last increase (to ${change.to}% at ${formatTime(change.at, { utc: true })}) was watched and passed`,
     };
-  const since = new Date(Math.max(change.at.getTime(), flag.guardSince?.getTime() ?? 0));
   const w = realWindowMs(GUARD_DEFAULTS.windowMs, timeScale);
   return {
     watching: true,
