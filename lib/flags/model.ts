@@ -5,7 +5,7 @@ import { z } from "zod";
 import { TIERS, type Tier } from "@/lib/fleet/fleet-yaml";
 import { parseCheck } from "@/lib/rollouts/checks";
 import { parseDuration } from "@/lib/rollouts/durations";
-import { notifyProblem } from "@/lib/rollouts/pipeline-yaml";
+import { notifyProblem } from "@/lib/rollouts/notify";
 import { readColumn } from "@/lib/json-column";
 import { checkSchema } from "@/lib/rollouts/release-doc";
 import type { CheckSpec } from "@/lib/rollouts/types";

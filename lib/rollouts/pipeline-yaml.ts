@@ -7,6 +7,7 @@
 import { isRecord, readYaml, type SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import { evidenceOf, formatCheck, parseCheck } from "./checks";
 import { formatDuration, parseDuration } from "./durations";
+import { notifyProblem } from "./notify";
 import { formatSelector, parseSelector } from "./selectors";
 import type { CheckSpec, OnBreach, ParsedPipeline, PipelineSpec, Selector, WaveSpec } from "./types";
 
@@ -42,22 +43,6 @@ const STATE_KEYS = {
 type StateKind = keyof typeof STATE_KEYS;
 
 const list = (keys: readonly string[]) => keys.join(", ");
-
-/** `notify` / `notification`: a Slack channel or an https URL (a webhook). */
-export function notifyProblem(v: unknown): string | null {
-  if (typeof v === "string") {
-    if (/^slack:\/\/[A-Za-z0-9._-]+$/.test(v)) return null;
-    if (v.startsWith("https://")) {
-      try {
-        new URL(v);
-        return null;
-      } catch {
-        /* fall through */
-      }
-    }
-  }
-  return "must be slack://<channel> or an https:// URL";
-}
 
 /** The name within two edits of `word` (a typo), if exactly one is closest. */
 function closest(word: string, names: string[]): string | null {

@@ -4,7 +4,8 @@
 import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { DbNull } from "@prisma/client/runtime/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { checkFlagsDocument, mentionedCustomers, parseFlagsYaml } from "../flags-yaml";
 import {
   flagSpecSchema,
@@ -115,7 +116,8 @@ function rowData(spec: FlagSpec) {
     targetCells: spec.targeting.cells,
     targetRegions: spec.targeting.regions,
     requires: spec.requires,
-    guard: spec.guard === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(spec.guard)) as Prisma.InputJsonValue),
+    // SQL NULL for no guard (the runtime's DbNull, not the generated namespace: the CLI's entry stays small).
+    guard: spec.guard === null ? DbNull : (JSON.parse(JSON.stringify(spec.guard)) as Prisma.InputJsonValue),
   };
 }
 
