@@ -79,6 +79,8 @@ test.describe("wave-based releases", () => {
     await expect(failed).toContainText("error_rate");
     await expect(failed.getByTestId("check-measured")).toHaveText(/^[4-6]\.\d{3}%$/);
     await expect(page.getByTestId("wave-failure")).toContainText("check failed");
+    // The canary's guard watched it while it deployed and baked.
+    await expect(page.getByTestId("wave-0").getByTestId("guard-state")).toBeVisible();
 
     // The canary is back on the previous version; nothing else was touched.
     await open(page, "/fleet?tier=canary");
@@ -114,7 +116,18 @@ test.describe("releases API for CI", () => {
     expect(release.waves.map((w: { name: string }) => w.name)).toContain("smb-wave-2");
     expect((await request.post("/api/v1/releases", { headers: auth, data: body })).status()).toBe(409);
     const got = await request.get(`/api/v1/releases/${release.id}`, { headers: auth });
-    expect((await got.json()).id).toBe(release.id);
+    const view = await got.json();
+    expect(view.id).toBe(release.id);
+    // Every wave carries its guard (state null until it first looks).
+    expect(view.waves[1].guard).toEqual({
+      state: null,
+      lastEvaluatedAt: null,
+      window: null,
+      cells: [],
+      results: [],
+      breach: null,
+      onBreach: "rollback",
+    });
 
     await loginAs("sre");
     await open(page, `/releases/${release.id}`);

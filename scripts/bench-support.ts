@@ -103,8 +103,13 @@ export async function scratchDatabase(dataDir: string, port: number, cleanup: Cl
   return server;
 }
 
-/** The production build (built first when the sources changed), served by the app server as `npm start` runs it. */
-export async function productionServer(databaseUrl: string, port: number, cleanup: Cleanup): Promise<string> {
+/** The production build (built first when the sources changed), served by the app server as `npm start` runs it; `env` overrides (e.g. the ticker on). */
+export async function productionServer(
+  databaseUrl: string,
+  port: number,
+  cleanup: Cleanup,
+  env: Record<string, string> = {},
+): Promise<string> {
   buildIfStale(log);
   const base = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, serveArgs(port), {
@@ -120,6 +125,7 @@ export async function productionServer(databaseUrl: string, port: number, cleanu
       // Background jobs off: the figures measure requests, not the ticker running beside them.
       CELLPLANE_TICKER: "0",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -20,9 +20,9 @@ import { loadEnvOrExit, ROOT } from "./runtime";
 const USAGE = `Usage: npm run simulate -- [options]
 
   --url URL            the app (default http://localhost:$PORT, PORT defaulting to 3000); loopback only
-  --token TOKEN        API token with scopes telemetry:write, fleet:read, cells:agent
-                       (default: CELLPLANE_SIMULATOR_TOKEN). Create one with
-                       npx cellplane token create --name simulator --scopes telemetry:write,fleet:read,cells:agent
+  --token TOKEN        API token with scopes telemetry:write, fleet:read, cells:agent (and flags:read
+                       for flag faults; default: CELLPLANE_SIMULATOR_TOKEN). Create one with
+                       npx cellplane token create --name simulator --scopes telemetry:write,fleet:read,cells:agent,flags:read
   --interval S         seconds between samples of each cell × service (default 5)
   --seed TEXT          seed of the noise, so runs are reproducible (default cellplane)
   --converge MIN-MAX   seconds between a new desired version and running it (default 2-8)
@@ -30,6 +30,7 @@ const USAGE = `Usage: npm run simulate -- [options]
                          bad-version:service=sms,version=v2.5.1,errorRate=0.05,cells=smb-*
                          latency:region=eu-west-1,p99Ms=1800
                          silent:cell=smb-us-3
+                         flag:flag=newVoiceCodec,errorRate=0.05   (cells fail by the share of customers it is on for)
   --faults FILE        a JSON file of faults, re-read every tick ({"faults": [...]})
   --capabilities FILE  JSON map service → API version → version range
                        (default {"voice": {"v1": "*", "v2": ">=3.2.0"}, ...})

@@ -24,7 +24,8 @@ export interface PrismaSchema {
 const SCALARS = new Set(["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"]);
 
 export function parsePrismaSchema(text: string): PrismaSchema {
-  const clean = text.replace(/\/\/.*$/gm, "");
+  // Comments out, and braces inside string literals (a Json field's @default("{}")) too.
+  const clean = text.replace(/\/\/.*$/gm, "").replace(/"[^"\n]*"/g, (lit) => lit.replace(/[{}]/g, ""));
   const enums: Record<string, string[]> = {};
   for (const m of clean.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) {
     enums[m[1]!] = m[2]!

@@ -90,6 +90,72 @@ describe("evaluate: every reason and error code", () => {
     expect(evaluate(f, ctx, NOW)).toMatchObject(expected);
   });
 
+  const SMS_25 = { sms: ">=2.5.0" };
+  it.each<[string, FlagConfig, string, Record<string, string | null> | null | undefined, Partial<ReturnType<typeof evaluate>>]>([
+    [
+      "home cell runs a satisfying version → the split as usual",
+      flag({ requires: SMS_25 }),
+      inside,
+      { sms: "v2.5.0" },
+      { value: true, reason: "SPLIT" },
+    ],
+    [
+      "home cell runs an older version → false, PREREQUISITE_FAILED",
+      flag({ requires: SMS_25 }),
+      inside,
+      { sms: "v2.4.0" },
+      {
+        value: false,
+        reason: "PREREQUISITE_FAILED",
+        variant: "off",
+        flagMetadata: { version: 3, prerequisite: "sms >=2.5.0", cellVersion: "v2.4.0" },
+      },
+    ],
+    [
+      "prerequisites hold back allowlisted customers too (the code is not there)",
+      flag({ requires: SMS_25 }),
+      "enterprise-customer-123",
+      { sms: "v2.4.9" },
+      { value: false, reason: "PREREQUISITE_FAILED" },
+    ],
+    [
+      "a pre-release does not satisfy >=2.5.0",
+      flag({ requires: SMS_25 }),
+      inside,
+      { sms: "v2.5.0-rc.1" },
+      { value: false, reason: "PREREQUISITE_FAILED" },
+    ],
+    [
+      "every range must hold",
+      flag({ requires: { sms: ">=2.5.0", voice: "^3.2" } }),
+      inside,
+      { sms: "v2.6.1", voice: "v3.1.2" },
+      { value: false, reason: "PREREQUISITE_FAILED", flagMetadata: { version: 3, prerequisite: "voice ^3.2", cellVersion: "v3.1.2" } },
+    ],
+    [
+      "an unknown home cell cannot show it runs the code",
+      flag({ requires: SMS_25 }),
+      inside,
+      null,
+      {
+        value: false,
+        reason: "PREREQUISITE_FAILED",
+        flagMetadata: { version: 3, prerequisite: "sms >=2.5.0", cellVersion: "unknown home cell" },
+      },
+    ],
+    ["the kill switch still comes first", flag({ requires: SMS_25, enabled: false }), inside, { sms: "v2.4.0" }, { reason: "DISABLED" }],
+    ["no prerequisites, no versions needed", flag(), inside, undefined, { value: true, reason: "SPLIT" }],
+  ])("prerequisites: %s", (_name, f, id, versions, expected) => {
+    expect(evaluate(f, { targetingKey: id }, NOW, versions)).toMatchObject(expected);
+  });
+
+  it("a held ramp stays at its held percentage, whatever the schedule says", () => {
+    const ramp = flag({ rolloutPercentage: 0, schedule: [{ at: new Date("2026-12-02T00:00:00Z"), percentage: 100 }] });
+    expect(evaluate(ramp, { targetingKey: outside }, NOW)).toMatchObject({ value: true });
+    const held = flag({ ...ramp, hold: { at: new Date("2026-12-01T12:00:00Z"), percentage: 5 } });
+    expect(evaluate(held, { targetingKey: outside }, NOW)).toMatchObject({ value: false, flagMetadata: { percentage: 5 } });
+  });
+
   it("unknown key → FLAG_NOT_FOUND", () => {
     expect(evaluateKey(new Map([["a", flag({ key: "a" })]]), "nope", { targetingKey: "x" }, NOW)).toMatchObject({
       value: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "./evaluate";
-import { exposedAt, exposureModel, formatExposure, type CustomerHome } from "./exposure";
+import { cellExposure, exposedAt, exposureModel, formatExposure, heldBackAt, heldBackCells, type CustomerHome } from "./exposure";
 import type { FlagConfig } from "./model";
 
 const customers: CustomerHome[] = Array.from({ length: 2_000 }, (_, i) => ({
@@ -57,4 +57,37 @@ describe("exposure estimate", () => {
     [{ exposed: 0, total: 0, share: 0 }, "0 of 0 customers (0%)"],
     [{ exposed: 12_345, total: 100_000, share: 0.12345 }, "12,345 of 100,000 customers (12%)"],
   ])("formats %o as %s", (e, text) => expect(formatExposure(e)).toBe(text));
+});
+
+describe("code prerequisites in the estimate", () => {
+  // Cells 0–3 run sms v2.5.0, cells 4–7 still v2.4.0.
+  const versioned = customers.map((c) => ({ ...c, versions: { sms: Number(c.cell.slice(5)) < 4 ? "v2.5.0" : "v2.4.0" } }));
+  const f = (pct: number) => flag({ rolloutPercentage: pct, requires: { sms: ">=2.5.0" }, allowlist: ["cust-1", "cust-4"] });
+
+  it("reaches only customers whose home cell runs the code; the rest are held back, as evaluation says", () => {
+    for (const pct of [0, 5, 25, 100]) {
+      const model = exposureModel(f(pct), versioned);
+      const results = versioned.map((c) =>
+        evaluate(f(pct), { targetingKey: c.id, tier: c.tier, cell: c.cell, region: c.region }, new Date(1), c.versions),
+      );
+      expect(exposedAt(model, pct).exposed, `${pct}%`).toBe(results.filter((r) => r.value).length);
+      const wouldBeOn = exposedAt(exposureModel({ ...f(pct), requires: {} }, versioned), pct).exposed;
+      expect(heldBackAt(model, pct), `${pct}%`).toBe(wouldBeOn - exposedAt(model, pct).exposed);
+    }
+    expect(heldBackAt(exposureModel(f(0), versioned), 0)).toBe(1); // cust-4 (cell-4) is allowlisted but held back
+  });
+
+  it("lists the cells held back, why, and the customers homed there", () => {
+    const cells = Array.from({ length: 8 }, (_, i) => ({ id: `cell-${i}`, versions: { sms: i < 4 ? "v2.5.0" : "v2.4.0" } }));
+    const held = heldBackCells(f(25), cells, versioned);
+    expect(held.map((h) => h.cell)).toEqual(["cell-4", "cell-5", "cell-6", "cell-7"]);
+    expect(held[0]).toEqual({ cell: "cell-4", service: "sms", range: ">=2.5.0", running: "v2.4.0", customers: 250 });
+    expect(heldBackCells(flag({}), cells, versioned)).toEqual([]);
+  });
+
+  it("per cell, how many customers the flag is on for", () => {
+    const byCell = cellExposure(f(100), versioned, new Date(1));
+    expect(byCell.get("cell-0")).toEqual({ customers: 250, on: 250 });
+    expect(byCell.get("cell-5")).toEqual({ customers: 250, on: 0 });
+  });
 });

@@ -14,6 +14,11 @@ const GOOD = `flags:
     schedule:
       - { at: 2026-12-01T09:00:00Z, percentage: 0 }
       - { at: "2026-12-02T10:00:00+01:00", percentage: 5 }
+    requires: { voice: ">=3.2.0" }
+    guard:
+      checks: ["error_rate < 2x baseline", { check: "error_rate < 1%", min_samples: 5 }]
+      onBreach: revert
+      notify: slack://voice-team
   - key: checkout.v2
 `;
 
@@ -21,6 +26,7 @@ const refs = {
   customers: new Set(["enterprise-customer-123", "smb-customer-1001"]),
   cells: new Set(["smb-us-1", "enterprise-us-hipaa"]),
   regions: new Set(["us-east-1", "eu-west-1"]),
+  services: new Set(["sms", "voice"]),
 };
 
 function errorsOf(text: string, check = false): string[] {
@@ -44,6 +50,18 @@ describe("flags YAML", () => {
       allowlist: ["enterprise-customer-123"],
       targeting: { tiers: ["enterprise"], cells: [], regions: ["us-east-1"] },
     });
+    expect(doc.flags[0]!.requires).toEqual({ voice: ">=3.2.0" });
+    expect(doc.flags[0]!.guard).toEqual({
+      checks: [
+        { kind: "relative", metric: "error_rate", factor: 2, source: "error_rate < 2x baseline" },
+        { kind: "error_rate", max: 0.01, source: "error_rate < 1%", minSamples: 5 },
+      ],
+      onBreach: "revert",
+      watchHandRaised: false,
+      notify: "slack://voice-team",
+      watchForMs: 3_600_000,
+    });
+    expect(doc.flags[1]).toMatchObject({ requires: {}, guard: null });
     expect(doc.flags[0]!.schedule.map((s) => [s.at.toISOString(), s.percentage])).toEqual([
       ["2026-12-01T09:00:00.000Z", 0],
       ["2026-12-02T09:00:00.000Z", 5],
@@ -82,6 +100,8 @@ describe("flags YAML", () => {
         salt: "null",
         targeting: { tiers: [], cells: [], regions: [] },
         schedule: [],
+        requires: {},
+        guard: null,
       },
     ]);
     const f = parseFlagsYaml(text).flags[0]!;
@@ -137,6 +157,33 @@ describe("flags YAML", () => {
     ["not a list", "flags: {}\n", "1: flags: required: a list of flags"],
     ["unknown top-level field", "flags: []\nflag: []\n", "2: flag: unknown top-level field"],
     ["YAML syntax", "flags:\n  - key: [a\n", "(yaml)"],
+    [
+      "a range that is not semver",
+      'flags:\n  - key: a\n    requires: { sms: "two point five" }\n',
+      "3: flags[0].requires.sms: is not a semver range",
+    ],
+    ["a service id that is not one", 'flags:\n  - key: a\n    requires: { "SMS!": ">=1" }\n', "must be a service id"],
+    ["a guard without checks", "flags:\n  - key: a\n    guard: { checks: [] }\n", "3: flags[0].guard.checks: needs at least one check"],
+    [
+      "a guard check that does not parse",
+      'flags:\n  - key: a\n    guard:\n      checks: ["error_rate < 2x", cpu]\n',
+      "4: flags[0].guard.checks[0]: error_rate limit",
+    ],
+    [
+      "a guard with an unknown on-breach",
+      "flags:\n  - key: a\n    guard: { checks: [error_rate], onBreach: panic }\n",
+      "flags[0].guard.onBreach: must be hold",
+    ],
+    [
+      "a guard with a bad notify",
+      "flags:\n  - key: a\n    guard: { checks: [error_rate], notify: http://x }\n",
+      "flags[0].guard.notify: must be slack://",
+    ],
+    [
+      "a guard with an unknown field",
+      "flags:\n  - key: a\n    guard: { checks: [error_rate], when: now }\n",
+      "flags[0].guard.when: unknown field",
+    ],
   ])("%s → a line-numbered error", (_name, text, expected) => {
     const errors = errorsOf(text);
     expect(errors.join("\n")).toContain(expected);
@@ -157,6 +204,11 @@ describe("flags YAML", () => {
       "unknown region",
       "flags:\n  - key: a\n    targeting:\n      regions: [mars-1]\n",
       '4: flags[0].targeting.regions[0]: no cell runs in region "mars-1"',
+    ],
+    [
+      "unknown service",
+      'flags:\n  - key: a\n    requires: { fax: ">=1.0.0" }\n',
+      '3: flags[0].requires.fax: unknown service "fax" (one of sms, voice)',
     ],
   ])("%s → a line-numbered error from the reference check", (_name, text, expected) => {
     expect(errorsOf(text, true)).toContain(expected);

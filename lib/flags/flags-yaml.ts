@@ -12,8 +12,17 @@
 //       targeting: { tiers: [enterprise], cells: [], regions: [] }
 //       schedule:
 //         - { at: 2026-11-27T09:00:00Z, percentage: 5 }
+//       requires: { voice: ">=3.2.0" }           # code prerequisites (semver ranges)
+//       guard:                                   # the ramp's guard
+//         checks: ["error_rate < 2x baseline", "error_rate < 1%"]
+//         onBreach: hold                         # or revert
+//         watchHandRaised: false
+//         notify: slack://voice-team             # default: slack://<owner>
+//         watchFor: 1h
 import { readYaml, SpecErrors, type YamlPath } from "@/lib/yaml-errors";
-import { fieldName, flagSpecSchema, referenceProblems, zodProblems, type FlagRefs, type FlagSpec } from "./model";
+import { checkItem } from "@/lib/rollouts/checks";
+import { formatDuration } from "@/lib/rollouts/durations";
+import { fieldName, flagSpecSchema, referenceProblems, zodProblems, type FlagGuard, type FlagRefs, type FlagSpec } from "./model";
 
 export interface FlagsDocument {
   flags: FlagSpec[];
@@ -79,6 +88,25 @@ function str(s: string): string {
 
 const list = (xs: readonly string[]) => `[${xs.map(str).join(", ")}]`;
 
+/** A check as a flow item: its text, or { check, min_samples, min_requests }. */
+function checkFlow(item: ReturnType<typeof checkItem>): string {
+  if (typeof item === "string") return JSON.stringify(item);
+  return `{ ${Object.entries(item)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(", ")} }`;
+}
+
+function guardLines(g: FlagGuard): string[] {
+  return [
+    "    guard:",
+    `      checks: [${g.checks.map((c) => checkFlow(checkItem(c))).join(", ")}]`,
+    `      onBreach: ${g.onBreach}`,
+    `      watchHandRaised: ${g.watchHandRaised}`,
+    ...(g.notify ? [`      notify: ${JSON.stringify(g.notify)}`] : []),
+    `      watchFor: ${formatDuration(g.watchForMs).replace(/ /g, "")}`,
+  ];
+}
+
 /** The flags file for a set of flags, in key order. */
 export function exportFlagsYaml(specs: readonly FlagSpec[]): string {
   const lines = [
@@ -102,6 +130,9 @@ export function exportFlagsYaml(specs: readonly FlagSpec[]): string {
       lines.push("    schedule:");
       for (const s of f.schedule) lines.push(`      - { at: ${s.at.toISOString()}, percentage: ${s.percentage} }`);
     }
+    const requires = Object.entries(f.requires ?? {});
+    if (requires.length) lines.push(`    requires: { ${requires.map(([svc, range]) => `${svc}: ${JSON.stringify(range)}`).join(", ")} }`);
+    if (f.guard) lines.push(...guardLines(f.guard));
   }
   if (specs.length === 0) lines[lines.length - 1] = "flags: []";
   return `${lines.join("\n")}\n`;

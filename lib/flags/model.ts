@@ -1,7 +1,14 @@
 // The feature flag model: what a flag is, and the one set of validation rules the UI, the HTTP API,
 // the flags-as-code import and the seed all use. Pure: no I/O, no clock.
+import semver from "semver";
 import { z } from "zod";
 import { TIERS, type Tier } from "@/lib/fleet/fleet-yaml";
+import { parseCheck } from "@/lib/rollouts/checks";
+import { parseDuration } from "@/lib/rollouts/durations";
+import { notifyProblem } from "@/lib/rollouts/notify";
+import { readColumn } from "@/lib/json-column";
+import { checkSchema } from "@/lib/rollouts/release-doc";
+import type { CheckSpec } from "@/lib/rollouts/types";
 
 export const FLAG_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 export const MAX_ALLOWLIST = 10_000;
@@ -20,6 +27,28 @@ export interface FlagTargeting {
   regions: string[];
 }
 
+/** service → a semver range its version must satisfy in the customer's home cell, e.g. { sms: ">=2.5.0" }. */
+export type FlagRequires = Record<string, string>;
+
+/** A ramp held by its guard: the percentage in force until a product owner resumes it. */
+export interface RampHold {
+  at: Date;
+  percentage: number;
+}
+
+/** What watches a flag's ramp (lib/flags/guard.ts): the check language of pipelines. */
+export interface FlagGuard {
+  checks: CheckSpec[];
+  /** hold: stay at the current step; revert: go back to the percentage before the last increase. */
+  onBreach: "hold" | "revert";
+  /** Also watch a percentage raised by hand (a scheduled step is always watched). */
+  watchHandRaised: boolean;
+  /** Where to say so: slack://<channel> or an https:// webhook; null: slack://<owner>. */
+  notify: string | null;
+  /** How long an increase is watched once no later step is planned. */
+  watchForMs: number;
+}
+
 /** Everything evaluation needs. */
 export interface FlagConfig {
   key: string;
@@ -35,13 +64,26 @@ export interface FlagConfig {
   targeting: FlagTargeting;
   /** Ordered by time, strictly increasing. */
   schedule: ScheduleStep[];
+  /** Code prerequisites: versions the customer's home cell must run (absent or {}: none). */
+  requires?: FlagRequires;
+  /** Set while the guard holds the ramp: this percentage is in force, whatever the schedule says. */
+  hold?: RampHold | null;
   /** Optimistic concurrency: bumped by every change. */
   version: number;
 }
 
 export interface Flag extends FlagConfig {
+  requires: FlagRequires;
+  hold: RampHold | null;
   description: string;
   owner: string;
+  guard: FlagGuard | null;
+  /** Why the ramp is held, in words (with `hold`). */
+  holdReason: string | null;
+  /** The effective percentage just before the last hand-set change (what `revert` returns to). */
+  percentageBefore: number | null;
+  /** The guard looks no further back than this (set when a product owner resumes a held ramp). */
+  guardSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,6 +149,98 @@ export const scheduleSchema = z
     }
   });
 
+/** `{ sms: ">=2.5.0" }`: service ids and semver ranges (services are checked against the registry). */
+export const requiresSchema = z
+  .record(
+    z.string().regex(/^[a-z0-9-]+$/, "must be a service id such as sms"),
+    z
+      .string({ error: 'must be a version range such as ">=2.5.0"' })
+      .trim()
+      .min(1, 'must be a version range such as ">=2.5.0"')
+      .max(100, "must be at most 100 characters")
+      .refine((r) => semver.validRange(r) !== null, { message: 'is not a semver range (e.g. ">=2.5.0", "^3.2", ">=1.2.0 <2")' }),
+    {
+      error: (iss) =>
+        iss.code === "invalid_key"
+          ? "must be a service id such as sms"
+          : 'must be a mapping of service to version range, e.g. { sms: ">=2.5.0" }',
+    },
+  )
+  .default({});
+
+export const FLAG_GUARD_FIELDS = ["checks", "onBreach", "watchHandRaised", "notify", "watchFor"] as const;
+export const DEFAULT_WATCH_FOR_MS = 3600_000;
+
+/** A flag's guard as written: the checks in the pipelines' language, and what to do on a breach. */
+export const flagGuardSchema = z.strictObject(
+  {
+    checks: z
+      .array(z.unknown(), { error: 'must be a list of checks, e.g. ["error_rate < 2x baseline"]' })
+      .min(1, 'needs at least one check, e.g. "error_rate < 2x baseline"')
+      .max(20, "at most 20 checks")
+      .transform((items, ctx) =>
+        items.flatMap((item, i) => {
+          const c = parseCheck(item);
+          if (typeof c === "string") {
+            ctx.addIssue({ code: "custom", path: [i], message: c });
+            return [];
+          }
+          return [c];
+        }),
+      ),
+    onBreach: z
+      .enum(["hold", "revert"], { error: "must be hold (stay at the current step) or revert (back to the step before)" })
+      .default("hold"),
+    watchHandRaised: z.boolean({ error: "must be true or false" }).default(false),
+    notify: z
+      .string({ error: "must be slack://<channel> or an https:// URL" })
+      .nullable()
+      .default(null)
+      .superRefine((v, ctx) => {
+        const problem = v === null ? null : notifyProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    watchFor: z
+      .union([z.string(), z.number()], { error: "must be a duration such as 1h" })
+      .default("1h")
+      .transform((v, ctx) => {
+        const ms = typeof v === "string" ? parseDuration(v) : null;
+        if (ms === null || ms === 0) {
+          ctx.addIssue({ code: "custom", message: `"${String(v)}" is not a duration (e.g. 30m, 1h, 1d)` });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown field (allowed: ${FLAG_GUARD_FIELDS.join(", ")})`
+        : "must be a mapping { checks, onBreach, … }",
+  },
+);
+
+/** The stored form of a guard (watchFor in milliseconds). */
+export const toFlagGuard = (g: z.output<typeof flagGuardSchema>): FlagGuard => ({
+  checks: g.checks,
+  onBreach: g.onBreach,
+  watchHandRaised: g.watchHandRaised,
+  notify: g.notify,
+  watchForMs: g.watchFor,
+});
+
+/** The JSON columns of a flag as stored: `requires` and `guard`. */
+const storedRequires: z.ZodType<FlagRequires> = z.record(z.string(), z.string());
+const storedGuard: z.ZodType<FlagGuard> = z.object({
+  checks: z.array(checkSchema),
+  onBreach: z.enum(["hold", "revert"]),
+  watchHandRaised: z.boolean(),
+  notify: z.string().nullable(),
+  watchForMs: z.number(),
+});
+export const parseStoredRequires = (v: unknown, key: string) => readColumn(storedRequires, v, "feature_flags.requires", key);
+export const parseStoredGuard = (v: unknown, key: string) => (v === null ? null : readColumn(storedGuard, v, "feature_flags.guard", key));
+
 const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
   z.array(item, { error: `must be a list of ${what}` }).superRefine((list, ctx) => {
     const seen = new Set<string>();
@@ -142,6 +276,8 @@ export const FLAG_SPEC_FIELDS = [
   "salt",
   "targeting",
   "schedule",
+  "requires",
+  "guard",
 ] as const;
 
 /** One flag as written in flags-as-code and accepted by the create form. */
@@ -156,6 +292,11 @@ export const flagSpecSchema = z.strictObject(
     salt: saltSchema.optional(),
     targeting: targetingSchema.default({ tiers: [], cells: [], regions: [] }),
     schedule: scheduleSchema.default([]),
+    requires: requiresSchema,
+    guard: flagGuardSchema
+      .nullable()
+      .default(null)
+      .transform((g) => (g ? toFlagGuard(g) : null)),
   },
   {
     error: (iss) =>
@@ -172,6 +313,8 @@ export interface FlagRefs {
   customers: ReadonlySet<string>;
   cells: ReadonlySet<string>;
   regions: ReadonlySet<string>;
+  /** Service ids of the catalogue (what `requires` may name). */
+  services: ReadonlySet<string>;
 }
 
 export interface FlagProblem {
@@ -186,9 +329,9 @@ export interface FlagProblem {
  * since never blocks an unrelated change — above all not the kill switch.
  */
 export function referenceProblems(
-  spec: Pick<FlagSpec, "allowlist" | "targeting">,
+  spec: Pick<FlagSpec, "allowlist" | "targeting"> & { requires?: FlagRequires },
   refs: FlagRefs,
-  previous?: Pick<FlagSpec, "allowlist" | "targeting">,
+  previous?: Pick<FlagSpec, "allowlist" | "targeting"> & { requires?: FlagRequires },
 ): FlagProblem[] {
   const out: FlagProblem[] = [];
   spec.allowlist.forEach((id, i) => {
@@ -203,6 +346,10 @@ export function referenceProblems(
     if (!refs.regions.has(r) && !previous?.targeting.regions.includes(r))
       out.push({ path: ["targeting", "regions", i], message: `no cell runs in region "${r}"` });
   });
+  for (const service of Object.keys(spec.requires ?? {})) {
+    if (!refs.services.has(service) && !(service in (previous?.requires ?? {})))
+      out.push({ path: ["requires", service], message: `unknown service "${service}" (one of ${[...refs.services].join(", ")})` });
+  }
   return out;
 }
 
@@ -239,6 +386,8 @@ export function specOf(flag: Flag): FlagSpec {
     salt: flag.salt,
     targeting: { tiers: [...flag.targeting.tiers], cells: [...flag.targeting.cells], regions: [...flag.targeting.regions] },
     schedule: flag.schedule.map((s) => ({ at: new Date(s.at), percentage: s.percentage })),
+    requires: { ...flag.requires },
+    guard: flag.guard ? { ...flag.guard, checks: [...flag.guard.checks] } : null,
   };
 }
 

@@ -20,6 +20,9 @@
 // anything reaches the database.
 // The customer's home cell (tier, cell, region) comes from the registry and overrides any such
 // attributes in the context; for customers unknown to Cellplane the context's own are used.
+// A flag's code prerequisites are checked against what the home cell runs (the registry's observed
+// versions): reason PREREQUISITE_FAILED (a custom reason, as OpenFeature allows) when it does not
+// run them yet — and for customers Cellplane does not know, whose cell cannot be checked.
 import murmurhash3 from "murmurhash3js";
 import { credentialOf, type Credential, type TokenCheck } from "@/lib/auth/bearer";
 import { BUSY_RETRY_AFTER_S, isPoolBusy } from "@/lib/errors";
@@ -156,7 +159,7 @@ export async function handleEvaluateFlag(req: Request, key: string, deps: OfrepD
     const { snapshot, home } = await deps.source.read(targetingKeyOf(parsed.context));
     const flag = snapshot.flags.get(key);
     if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `no flag "${key}"` });
-    const e = evaluate(flag, withHome(parsed.context, home), deps.now());
+    const e = evaluate(flag, withHome(parsed.context, home), deps.now(), home?.versions ?? null);
     return e.errorCode ? json(400, failure(key, e)) : json(200, success(key, e));
   } catch (e) {
     return internalError(e);
@@ -189,10 +192,10 @@ function canonical(v: unknown): string {
 
 /**
  * The bulk ETag: a hash of the configuration fingerprint, how many scheduled steps have passed,
- * the customer's home cell and the context. Same inputs, same evaluations.
+ * the customer's home cell (and what it runs) and the context. Same inputs, same evaluations.
  */
 export function bulkEtag(snapshot: FlagSnapshot, now: Date, home: HomeCell | null, context: EvaluationContext): string {
-  const input = `${snapshot.fingerprint}|${passedSteps(snapshot, now)}|${home ? `${home.cell},${home.tier},${home.region}` : "-"}|${canonical(context)}`;
+  const input = `${snapshot.fingerprint}|${passedSteps(snapshot, now)}|${home ? `${home.cell},${home.tier},${home.region},${canonical(home.versions ?? {})}` : "-"}|${canonical(context)}`;
   return `"${murmurhash3.x86.hash128(input, 0)}"`;
 }
 
@@ -224,7 +227,7 @@ export async function handleEvaluateFlags(req: Request, deps: OfrepDeps): Promis
     }
     const ctx = withHome(parsed.context, home);
     const flags = [...snapshot.flags.values()].map((flag) => {
-      const e = evaluate(flag, ctx, now);
+      const e = evaluate(flag, ctx, now, home?.versions ?? null);
       return e.errorCode ? failure(flag.key, e) : success(flag.key, e);
     });
     return json(200, { flags }, { ETag: etag, "Cache-Control": "no-cache" });

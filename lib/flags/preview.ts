@@ -12,6 +12,8 @@ export interface PreviewCustomer {
   cell: string;
   tier: string;
   region: string;
+  /** What the home cell runs (service → version), for code prerequisites. */
+  versions?: Record<string, string | null>;
 }
 
 export interface FlagPreview {
@@ -32,7 +34,7 @@ export interface FlagPreview {
 export function previewFor(flag: Flag, customerId: string, customer: PreviewCustomer | null, now: Date): FlagPreview {
   const id = customerId.trim();
   const ctx = customer ? { targetingKey: id, tier: customer.tier, cell: customer.cell, region: customer.region } : { targetingKey: id };
-  const e = evaluate(flag, ctx, now);
+  const e = evaluate(flag, ctx, now, customer?.versions ?? null);
   const bucket = bucketOf(flag.salt || flag.key, id);
   const { percentage } = effectiveRollout(flag, now);
   const allowlisted = flag.allowlist.includes(id);
@@ -41,15 +43,17 @@ export function previewFor(flag: Flag, customerId: string, customer: PreviewCust
       ? "The flag is switched off: nobody gets it, allowlisted customers included."
       : e.errorCode === "TARGETING_KEY_MISSING"
         ? "Type a customer id."
-        : e.reason === "TARGETING_MATCH"
-          ? "On the allowlist: always on while the flag is enabled."
-          : e.reason === "DEFAULT"
-            ? `Not targeted: the home cell${customer ? ` (${customer.cell}, ${customer.tier}, ${customer.region})` : " is unknown and"} does not match the flag's targeting.`
-            : e.value
-              ? `Bucket ${bucket} is within the ${percentage}% rollout.`
-              : percentage === 0
-                ? `The rollout is at 0%; bucket ${bucket} gets it from ${bucket}%.`
-                : `Bucket ${bucket} is above the ${percentage}% rollout; gets it from ${bucket}%.`;
+        : e.reason === "PREREQUISITE_FAILED"
+          ? `Held back: the flag requires ${e.flagMetadata.prerequisite}, and the home cell${customer ? ` ${customer.cell}` : ""} runs ${e.flagMetadata.cellVersion}.`
+          : e.reason === "TARGETING_MATCH"
+            ? "On the allowlist: always on while the flag is enabled."
+            : e.reason === "DEFAULT"
+              ? `Not targeted: the home cell${customer ? ` (${customer.cell}, ${customer.tier}, ${customer.region})` : " is unknown and"} does not match the flag's targeting.`
+              : e.value
+                ? `Bucket ${bucket} is within the ${percentage}% rollout.`
+                : percentage === 0
+                  ? `The rollout is at 0%; bucket ${bucket} gets it from ${bucket}%.`
+                  : `Bucket ${bucket} is above the ${percentage}% rollout; gets it from ${bucket}%.`;
   return {
     key: flag.key,
     customerId: id,

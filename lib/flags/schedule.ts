@@ -3,14 +3,17 @@
 // takes over once its time comes, until the next step or the next hand-set change.
 import type { FlagConfig, ScheduleStep } from "./model";
 
-export type PercentageSource = { kind: "manual"; since: Date } | { kind: "schedule"; since: Date; step: number };
+export type PercentageSource =
+  | { kind: "manual"; since: Date }
+  | { kind: "schedule"; since: Date; step: number }
+  | { kind: "held"; since: Date };
 
 export interface EffectiveRollout {
   percentage: number;
   source: PercentageSource;
 }
 
-type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "schedule">;
+type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "schedule" | "hold">;
 
 /** Index of the last step at or before `now` (-1 when none); steps are in time order. */
 export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): number {
@@ -29,10 +32,18 @@ export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): n
 }
 
 /**
- * The percentage in force at `now`: the newest of (the hand-set percentage, the last scheduled step
- * at or before `now`). On a tie the schedule wins: it is the plan.
+ * The percentage in force at `now`: the held percentage while the guard holds the ramp; otherwise
+ * the newest of (the hand-set percentage, the last scheduled step at or before `now`). On a tie the
+ * schedule wins: it is the plan.
  */
 export function effectiveRollout(flag: Rollout, now: Date): EffectiveRollout {
+  if (flag.hold && flag.hold.at.getTime() <= now.getTime())
+    return { percentage: flag.hold.percentage, source: { kind: "held", since: flag.hold.at } };
+  return plannedRollout(flag, now);
+}
+
+/** The percentage the schedule and the hand-set percentage put in force at `now`, a hold aside. */
+export function plannedRollout(flag: Rollout, now: Date): EffectiveRollout {
   const i = activeStepIndex(flag.schedule, now);
   const step = i >= 0 ? flag.schedule[i]! : undefined;
   // A hand-set percentage counts from when it was set (a step wins over one "set in the future").

@@ -7,6 +7,8 @@ export interface HomeCell {
   cell: string;
   tier: string;
   region: string;
+  /** service → the version the cell runs (observed), for code prerequisites. */
+  versions?: Record<string, string | null>;
 }
 
 export interface FlagSnapshot {

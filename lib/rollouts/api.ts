@@ -38,6 +38,19 @@ export const releaseView = z.object({
       failure: z.string().nullable(),
       bakeEndsAt: z.string().nullable(),
       checks: z.array(checkResultSchema).nullable(),
+      guard: z
+        .object({
+          state: z.enum(["watching", "breached", "not_enough_data"]).nullable(),
+          lastEvaluatedAt: z.string().nullable(),
+          window: z.object({ from: z.string(), to: z.string() }).nullable(),
+          cells: z.array(z.string()),
+          results: z.array(checkResultSchema),
+          breach: checkResultSchema.extend({ at: z.string(), action: z.enum(["rollback", "pause"]) }).nullable(),
+          onBreach: z.enum(["rollback", "pause"]),
+        })
+        .describe(
+          "The wave's continuous guard: its checks over a trailing window while the wave deploys and bakes (state null before it first looked)",
+        ),
       approval: z.object({ decision: z.string(), by: z.string(), at: z.string(), comment: z.string() }).nullable(),
     }),
   ),
@@ -75,6 +88,15 @@ export function toReleaseView(r: {
       failure: w.failure,
       bakeEndsAt: w.bakeEndsAt,
       checks: w.checkResults,
+      guard: {
+        state: w.guard?.state ?? null,
+        lastEvaluatedAt: w.guard?.lastEvaluatedAt ?? null,
+        window: w.guard?.window ?? null,
+        cells: w.guard?.cells ?? [],
+        results: w.guard?.results ?? [],
+        breach: w.breach ?? null,
+        onBreach: w.onBreach ?? "rollback",
+      },
       approval: w.decision,
     })),
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   command,
   DEFAULT_ENGINE_CONFIG,
-  evaluateChecks,
+  guardStart,
   newRelease,
   tick,
   type Observations,
@@ -68,10 +68,14 @@ function world(doc: ReleaseDoc) {
   };
 }
 
+/** A reading of `requests` requests with that error rate and p99, over 10 samples. */
+const reading = (errorRate: number, p99Ms: number, requests = 5000) => ({ samples: 10, requests, errors: errorRate * requests, p99Ms });
+
 const good = (cells: string[]): WaveTelemetry => ({
   from: t0.toISOString(),
   to: t0.toISOString(),
-  cells: Object.fromEntries(cells.map((c) => [c, { samples: 10, errorRate: 0.0002, p99Ms: 180 }])),
+  cells: Object.fromEntries(cells.map((c) => [c, reading(0.0002, 180)])),
+  baseline: null,
   alerts: [],
 });
 
@@ -145,7 +149,7 @@ describe("release engine with an injected clock", () => {
     s = tick(s.doc, w.obs(), at(6 * H), cfg);
     const bad: WaveTelemetry = {
       ...good(["smb-1", "smb-2"]),
-      cells: { "smb-1": { samples: 12, errorRate: 0.0002, p99Ms: 150 }, "smb-2": { samples: 12, errorRate: 0.042, p99Ms: 210 } },
+      cells: { "smb-1": reading(0.0002, 150), "smb-2": reading(0.042, 210) },
     };
     s = tick(s.doc, w.obs({ telemetry: bad }), at(6 * H), cfg);
     expect(s.doc.waves[1]!.state).toBe("ROLLING_BACK");
@@ -255,7 +259,7 @@ describe("release engine with an injected clock", () => {
     w.converge();
     s = tick(s.doc, w.obs(), t0, cfg);
     s = tick(s.doc, w.obs(), at(H), cfg);
-    const none: WaveTelemetry = { from: "", to: "", cells: {}, alerts: [] };
+    const none: WaveTelemetry = { from: "", to: "", cells: {}, baseline: null, alerts: [] };
     s = tick(s.doc, w.obs({ telemetry: none }), at(H + 1000), cfg);
     expect(s.doc.waves[0]!.waiting).toBe("waiting for telemetry on the new version from canary-1");
     s = tick(s.doc, w.obs({ telemetry: none }), at(H + cfg.telemetryTimeoutMs + 1), cfg);
@@ -263,34 +267,95 @@ describe("release engine with an injected clock", () => {
   });
 });
 
-describe("evaluateChecks", () => {
-  const t = (o: Partial<WaveTelemetry> = {}): WaveTelemetry => ({ ...good(["a", "b"]), ...o });
-  it.each([
-    [{ kind: "error_rate", max: null, source: "error_rate" } as const, t(), true, 0.0002],
-    [{ kind: "error_rate", max: 0.0001, source: "error_rate < 0.01%" } as const, t(), false, 0.0002],
-    [{ kind: "latency", maxP99Ms: null, source: "latency" } as const, t(), true, 180],
-    [{ kind: "latency", maxP99Ms: 100, source: "p99_latency < 100ms" } as const, t(), false, 180],
-    [
-      { kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const,
-      t({ alerts: [{ type: "high_latency", severity: "critical", cellId: "a" }] }),
-      false,
-      1,
-    ],
-    [
-      { kind: "no_alerts", alertType: "pagerduty", forMs: 1800_000, source: "no_pagerduty_alerts: 30m" } as const,
-      t({ alerts: [{ type: "note", severity: "info", cellId: "a" }] }),
-      true,
-      0,
-    ],
-    [
-      { kind: "customer_complaints", source: "customer_complaints" } as const,
-      t({ alerts: [{ type: "customer_complaint", severity: "warning", cellId: "b" }] }),
-      false,
-      1,
-    ],
-    [{ kind: "error_rate", max: null, source: "error_rate" } as const, t({ cells: {} }), false, null],
-  ])("%j", (check, telemetry, passed, measured) => {
-    const [r] = evaluateChecks([check], telemetry, { errorRate: 0.001, p99Ms: 500 });
-    expect(r).toMatchObject({ passed, measured });
+describe("guards while a wave deploys and bakes", () => {
+  const canary = () => {
+    const doc = newRelease([wave("canary", ["c-1", "c-2"], { bakeMs: 24 * H })], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    const s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects);
+    return { w, s };
+  };
+  const window = (cells: WaveTelemetry["cells"]): WaveTelemetry => ({ ...good([]), cells });
+
+  it("a breach one hour into a 24 h bake rolls the wave back at once, naming the check, value and threshold", () => {
+    const { w, s: started } = canary();
+    w.converge();
+    let s = tick(started.doc, w.obs(), at(60_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("BAKING");
+    s = tick(s.doc, w.obs({ guard: window({ "c-1": reading(0.0002, 180), "c-2": reading(0.0003, 190) }) }), at(30 * 60_000), cfg);
+    expect(s.doc.waves[0]!.guard).toMatchObject({
+      state: "watching",
+      cells: ["c-1", "c-2"],
+      lastEvaluatedAt: at(30 * 60_000).toISOString(),
+    });
+    s = tick(s.doc, w.obs({ guard: window({ "c-1": reading(0.0002, 180), "c-2": reading(0.05, 190) }) }), at(H), cfg);
+    const wave0 = s.doc.waves[0]!;
+    expect(wave0.state).toBe("ROLLING_BACK");
+    expect(wave0.failure).toBe("guard breach while baking: error_rate < 0.1% breached: worst cell c-2: 5.000% vs < 0.100%");
+    expect(wave0.breach).toMatchObject({ at: at(H).toISOString(), check: "error_rate < 0.1%", threshold: 0.001, action: "rollback" });
+    expect(wave0.breach!.measured).toBeCloseTo(0.05, 9);
+    expect(wave0.guard!.state).toBe("breached");
+    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "restoreDesired", wave: 0 }));
+    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "recordChecks", wave: 0 }));
+  });
+
+  it("while deploying, only cells already on the new version are watched", () => {
+    const { w, s: started } = canary();
+    w.observed["c-1"] = { sms: "v2" }; // c-2 still runs v1
+    const guard = window({ "c-1": reading(0.0002, 180), "c-2": reading(0.5, 180) });
+    let s = tick(started.doc, w.obs({ guard }), at(10_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("DEPLOYING");
+    expect(s.doc.waves[0]!.guard).toMatchObject({ state: "watching", cells: ["c-1"] });
+    s = tick(s.doc, w.obs({ guard: window({ "c-1": reading(0.02, 180) }) }), at(20_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("ROLLING_BACK");
+    expect(s.doc.waves[0]!.failure).toMatch(/^guard breach while deploying: error_rate < 0.1% breached: worst cell c-1/);
+  });
+
+  it("not enough data while baking is shown as such and changes nothing", () => {
+    const { w, s: started } = canary();
+    w.converge();
+    let s = tick(started.doc, w.obs(), at(1000), cfg);
+    s = tick(s.doc, w.obs({ guard: window({ "c-1": { samples: 1, requests: 40, errors: 20, p99Ms: 180 } }) }), at(60_000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("BAKING");
+    expect(s.doc.waves[0]!.guard!.state).toBe("not_enough_data");
+    expect(s.doc.waves[0]!.guard!.results[0]!.detail).toMatch(/not enough data from c-1 \(1 of 3 samples, 40 of 100 requests\), c-2/);
+  });
+
+  it("on_breach: pause pauses the release for a human; resuming needs fresh evidence before the guard can breach again", () => {
+    const doc = newRelease([wave("canary", ["c-1"], { bakeMs: 24 * H, onBreach: "pause" })], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects);
+    w.converge();
+    s = tick(s.doc, w.obs(), at(1000), cfg);
+    s = tick(s.doc, w.obs({ guard: window({ "c-1": reading(0.05, 180) }) }), at(H), cfg);
+    expect(s.doc.status).toBe("paused");
+    expect(s.doc.waves[0]!.state).toBe("BAKING");
+    expect(s.doc.waves[0]!.breach).toMatchObject({ action: "pause", check: "error_rate < 0.1%" });
+    expect(s.doc.waves[0]!.waiting).toMatch(/^paused by its guard \(guard breach while baking: error_rate < 0.1% breached/);
+    expect(s.effects).toContainEqual(expect.objectContaining({ kind: "notify", event: "guard_breach" }));
+    expect(s.effects.filter((e) => e.kind === "restoreDesired")).toEqual([]);
+    const resumed = command(s.doc, { kind: "resume", by: "sre" }, at(2 * H));
+    expect(resumed.doc.status).toBe("running");
+    expect(guardStart(resumed.doc.waves[0]!)).toEqual(at(2 * H));
+  });
+
+  it("the end-of-bake validation never passes on no data: it waits, then fails naming the evidence missing", () => {
+    const doc = newRelease([wave("canary", ["c-1"], { bakeMs: H })], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects);
+    w.converge();
+    s = tick(s.doc, w.obs(), t0, cfg);
+    s = tick(s.doc, w.obs(), at(H), cfg);
+    const thin = window({ "c-1": { samples: 2, requests: 20, errors: 0, p99Ms: 100 } });
+    s = tick(s.doc, w.obs({ telemetry: thin }), at(H + 1000), cfg);
+    expect(s.doc.waves[0]!.state).toBe("VALIDATING");
+    expect(s.doc.waves[0]!.waiting).toMatch(
+      /^waiting for enough telemetry on the new version \(error_rate < 0.1%: not enough data from c-1/,
+    );
+    s = tick(s.doc, w.obs({ telemetry: thin }), at(H + cfg.telemetryTimeoutMs + 1001), cfg);
+    expect(s.doc.waves[0]!.state).toBe("ROLLING_BACK");
+    expect(s.doc.waves[0]!.failure).toMatch(/^error_rate < 0.1%: not enough data from c-1 \(2 of 3 samples, 20 of 100 requests\)/);
   });
 });

@@ -4,8 +4,9 @@
 // No I/O and no clock inside: the store gathers observations, persists the doc under a row lock,
 // and performs the effects in the same transaction.
 import { fourEyes, RELEASE_GATE } from "@/lib/approvals/four-eyes";
+import { breachText, evaluateGuard, type GuardOptions, type GuardState, type GuardWindow } from "./guards";
 import type { PlannedWave } from "./plan";
-import type { CheckSpec, ReleaseStatus, WaveState } from "./types";
+import type { OnBreach, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
 import { formatTime } from "@/lib/format";
 
@@ -22,9 +23,16 @@ export interface Decision {
 export interface CheckResult {
   check: string;
   passed: boolean;
+  /** pass, breach, or not enough data (which never passes). Absent in results stored before guards. */
+  state?: "pass" | "breach" | "not_enough_data";
+  /** The worst cell's value (a relative check: the cell with the highest ratio). */
   measured: number | null;
+  /** The limit; for a relative check, the factor. */
   threshold: number | null;
   unit: string;
+  /** Relative checks: the baseline's value and measured ÷ baseline. */
+  baseline?: number | null;
+  ratio?: number | null;
   detail: string;
 }
 
@@ -46,6 +54,28 @@ export interface WaveRun extends WavePlan {
   decision: Decision | null;
   checkResults: CheckResult[] | null;
   noticeSent: boolean;
+  /** The continuous guard's last verdict while the wave deployed or baked (absent before guards). */
+  guard?: WaveGuard | null;
+  /** The breach that failed (or paused) the wave, when its guard saw one. */
+  breach?: GuardBreach | null;
+  /** The guard looks back no further than this (set when a person resumes after a guard pause). */
+  guardSince?: string | null;
+}
+
+/** What the guard of a deploying or baking wave saw at its last evaluation. */
+export interface WaveGuard {
+  state: GuardState;
+  lastEvaluatedAt: string;
+  window: { from: string; to: string };
+  /** The cells it watched: the wave's cells already on the new version. */
+  cells: string[];
+  results: CheckResult[];
+}
+
+/** When, which check, the measured value against the threshold, and what the wave did about it. */
+export interface GuardBreach extends CheckResult {
+  at: string;
+  action: OnBreach;
 }
 
 /** A release's state, stored as `releases.doc`; read back with `parseReleaseDoc` (release-doc.ts). */
@@ -60,15 +90,8 @@ export interface ReleaseDoc {
   endReason: string | null;
 }
 
-/** Telemetry of a wave's cells since it finished deploying, for its checks. */
-export interface WaveTelemetry {
-  from: string;
-  to: string;
-  /** Per cell: samples reporting the new version, their mean error rate and mean p99. */
-  cells: Record<string, { samples: number; errorRate: number | null; p99Ms: number | null }>;
-  /** Alerts on the wave's cells overlapping the window. */
-  alerts: { type: string; severity: string; cellId: string }[];
-}
+/** Telemetry of a wave's cells on the new version, a baseline and alerts, over a window (guards.ts). */
+export type WaveTelemetry = GuardWindow;
 
 export interface Observations {
   /** cell → service → observed version, for the current wave's cells. */
@@ -78,8 +101,10 @@ export interface Observations {
   freezes: Freeze[];
   /** cell → its maintenance windows and time zone (only for waves that need one). */
   windows: Record<string, { zone: string; windows: WeeklyWindow[] }>;
-  /** Present when the current wave is validating. */
+  /** The bake's telemetry, present when the current wave is validating. */
   telemetry?: WaveTelemetry;
+  /** The guard's trailing window, present when the current wave is deploying or baking. */
+  guard?: WaveTelemetry;
   /** Fleet health's yellow thresholds: what bare `error_rate` and `latency` checks mean. */
   thresholds: { errorRate: number; p99Ms: number };
 }
@@ -102,7 +127,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   noticeLeadMs: 24 * 3600_000,
 };
 
-export type NotifyEvent = "gate_waiting" | "wave_failed" | "rollback_done" | "release_finished" | "customer_notice";
+export type NotifyEvent = "gate_waiting" | "wave_failed" | "guard_breach" | "rollback_done" | "release_finished" | "customer_notice";
 
 export type Effect =
   | { kind: "setDesired"; wave: number; cells: string[]; versions: Record<string, string> }
@@ -150,83 +175,6 @@ export function newRelease(plan: WavePlan[], versions: Record<string, string>, s
       noticeSent: false,
     })),
   };
-}
-
-/** A check that passes when nothing was found: the count is the measured value, against 0. */
-const noneFound = (check: string, count: number, unit: string, found: string, none: string): CheckResult => ({
-  check,
-  passed: count === 0,
-  measured: count,
-  threshold: 0,
-  unit,
-  detail: count ? found : none,
-});
-
-/** Evaluate a wave's checks on its telemetry. Pure; every result carries measured vs threshold. */
-export function evaluateChecks(checks: CheckSpec[], t: WaveTelemetry, thresholds: Observations["thresholds"]): CheckResult[] {
-  const cells = Object.entries(t.cells);
-  /** The worst cell's value against a "below" threshold: passes only when there are samples. */
-  const worstBelow = (
-    source: string,
-    key: "errorRate" | "p99Ms",
-    threshold: number,
-    unit: string,
-    detail: (v: number) => string,
-  ): CheckResult => {
-    let w: { cell: string; v: number } | null = null;
-    for (const [cell, m] of cells) {
-      const v = m[key];
-      if (v !== null && (w === null || v > w.v)) w = { cell, v };
-    }
-    const measured = w?.v ?? null;
-    return {
-      check: source,
-      passed: measured !== null && measured < threshold,
-      measured,
-      threshold,
-      unit,
-      detail: w ? `worst cell ${w.cell}: ${detail(w.v)}` : "no samples",
-    };
-  };
-  return checks.map((c): CheckResult => {
-    switch (c.kind) {
-      case "error_rate": {
-        const threshold = c.max ?? thresholds.errorRate;
-        return worstBelow(
-          c.source,
-          "errorRate",
-          threshold,
-          "ratio",
-          (v) => `${(v * 100).toFixed(3)}% vs < ${(threshold * 100).toFixed(3)}%`,
-        );
-      }
-      case "latency": {
-        const threshold = c.maxP99Ms ?? thresholds.p99Ms;
-        return worstBelow(c.source, "p99Ms", threshold, "ms", (v) => `p99 ${Math.round(v)} ms vs < ${threshold} ms`);
-      }
-      case "no_alerts": {
-        // "no_pagerduty_alerts": alerts of that type, or any paging (critical) alert, on the wave's cells.
-        const hits = t.alerts.filter((a) => a.type === c.alertType || a.type.startsWith(`${c.alertType}.`) || a.severity === "critical");
-        return noneFound(
-          c.source,
-          hits.length,
-          "alerts",
-          `${hits.length} alert(s): ${[...new Set(hits.map((h) => `${h.type} on ${h.cellId}`))].slice(0, 3).join(", ")}`,
-          "no alerts during the bake",
-        );
-      }
-      case "customer_complaints": {
-        const hits = t.alerts.filter((a) => a.type === "customer_complaint");
-        return noneFound(
-          c.source,
-          hits.length,
-          "complaints",
-          `${hits.length} complaint(s) on ${[...new Set(hits.map((h) => h.cellId))].join(", ")}`,
-          "no customer complaints",
-        );
-      }
-    }
-  });
 }
 
 interface Step {
@@ -288,7 +236,7 @@ export function tick(input: ReleaseDoc, observations: Observations, now: Date, c
     if (JSON.stringify(doc.waves[i]) + doc.status + doc.current === before) break;
     // Telemetry was gathered for the wave that just finished; the next wave may start deploying
     // now, but its checks wait for observations of its own.
-    if (doc.current !== i) obs = { ...obs, telemetry: undefined };
+    if (doc.current !== i) obs = { ...obs, telemetry: undefined, guard: undefined };
   }
   return step;
 }
@@ -400,7 +348,9 @@ function waitsForMaintenanceWindow({ step, doc, i, w, obs, now, cfg }: WaveTick)
 }
 
 /** DEPLOYING: bake once every cell reports the new version; roll back when that takes too long. */
-function awaitDeploy({ step, doc, i, w, obs, now, cfg, services }: WaveTick) {
+function awaitDeploy(t: WaveTick) {
+  if (watch(t)) return;
+  const { step, doc, i, w, obs, now, cfg, services } = t;
   const lagging = w.cells.filter((c) => services.some((s) => obs.observed[c]?.[s] !== doc.versions[s]));
   if (lagging.length === 0) {
     w.bakeStartedAt = now.toISOString();
@@ -415,8 +365,61 @@ function awaitDeploy({ step, doc, i, w, obs, now, cfg, services }: WaveTick) {
   w.waiting = `waiting for ${lagging.join(", ")} to report the new version`;
 }
 
+/** Where a wave's guard may look back to: the deploy, or a person's resume after a guard pause. */
+export function guardStart(w: WaveRun): Date {
+  const since = [w.deployStartedAt, w.guardSince].filter((x): x is string => !!x).map((x) => Date.parse(x));
+  return new Date(Math.max(...since, 0));
+}
+
+const guardOptions = (t: WaveTick, mode: GuardOptions["mode"], since: Date): GuardOptions => ({
+  now: t.now,
+  since,
+  mode,
+  timeScale: t.cfg.timeScale,
+  thresholds: t.obs.thresholds,
+});
+
+/**
+ * DEPLOYING and BAKING: the wave's checks over the guard's trailing window, on the cells that
+ * already run the new version. A breach rolls the wave back at once (or pauses the release, with
+ * `on_breach: pause`). True when it acted.
+ */
+function watch(t: WaveTick): boolean {
+  const { step, doc, i, w, obs, now, services } = t;
+  const win = obs.guard;
+  if (!win || w.checks.length === 0) return false;
+  const cells = w.cells.filter((c) => services.every((s) => obs.observed[c]?.[s] === doc.versions[s]));
+  const verdict = cells.length
+    ? evaluateGuard(w.checks, cells, win, guardOptions(t, "continuous", guardStart(w)))
+    : { state: "not_enough_data" as const, results: [], breach: null };
+  w.guard = {
+    state: verdict.state,
+    lastEvaluatedAt: now.toISOString(),
+    window: { from: win.from, to: win.to },
+    cells,
+    results: verdict.results,
+  };
+  if (!verdict.breach) return false;
+  const action = w.onBreach ?? "rollback";
+  w.breach = { ...verdict.breach, at: now.toISOString(), action };
+  step.effects.push({ kind: "recordChecks", wave: i, results: verdict.results, from: win.from, to: win.to });
+  const what = `guard breach while ${w.state === "DEPLOYING" ? "deploying" : "baking"}: ${breachText(verdict.breach)}`;
+  if (action === "rollback") {
+    startRollback(step, i, now, what);
+    return true;
+  }
+  doc.pausedFrom = doc.status;
+  doc.status = "paused";
+  step.effects.push({ kind: "transition", wave: i, from: w.state, to: w.state, detail: `${what}; release paused for a human` });
+  notify(step, i, "guard_breach", `Wave ${w.name} paused: ${what}. Resume to keep watching, or roll it back.`, w.cells);
+  w.waiting = `paused by its guard (${what}); resume to keep watching, or roll back`;
+  return true;
+}
+
 /** BAKING: validate once the bake time is over. */
-function bake({ step, i, w, now }: WaveTick) {
+function bake(t: WaveTick) {
+  if (watch(t)) return;
+  const { step, i, w, now } = t;
   if (now >= new Date(w.bakeEndsAt!)) {
     w.validateStartedAt = now.toISOString();
     moveWave(step, i, "VALIDATING", now, "bake complete; evaluating checks");
@@ -426,31 +429,35 @@ function bake({ step, i, w, now }: WaveTick) {
 }
 
 /**
- * VALIDATING: evaluate the checks on the bake's telemetry. Checks on samples wait (for a while) for
- * every cell to have reported on the new version. A failed check rolls the wave back; passing moves
- * on to the next wave, or finishes the release.
+ * VALIDATING: evaluate the checks over the whole bake. Checks on telemetry need enough evidence from
+ * every cell: without it the wave waits (for a while), and then fails — it never passes on no data.
+ * A failed check rolls the wave back; passing moves on to the next wave, or finishes the release.
  */
-function validate({ step, doc, i, w, obs, now, cfg }: WaveTick) {
-  const t = obs.telemetry;
-  if (!t) return;
+function validate(t: WaveTick) {
+  const { step, doc, i, w, obs, now, cfg } = t;
+  const win = obs.telemetry;
+  if (!win) return;
+  const verdict = evaluateGuard(w.checks, w.cells, win, guardOptions(t, "final", new Date(w.bakeStartedAt ?? w.since)));
+  const results = verdict.results;
   const record = () => {
-    const results = evaluateChecks(w.checks, t, obs.thresholds);
     w.checkResults = results;
-    step.effects.push({ kind: "recordChecks", wave: i, results, from: t.from, to: t.to });
-    return results;
+    step.effects.push({ kind: "recordChecks", wave: i, results, from: win.from, to: win.to });
   };
-  const silent = w.cells.filter((c) => !t.cells[c] || t.cells[c]!.samples === 0);
-  if (silent.length && w.checks.some((c) => c.kind === "error_rate" || c.kind === "latency")) {
+  if (!verdict.breach && verdict.state === "not_enough_data") {
+    const silent = w.cells.filter((c) => !win.cells[c] || win.cells[c]!.samples === 0);
+    const short = results.filter((r) => r.state === "not_enough_data").map((r) => `${r.check}: ${r.detail}`);
     if (now.getTime() - new Date(w.validateStartedAt!).getTime() > cfg.telemetryTimeoutMs) {
       record();
-      startRollback(step, i, now, `no telemetry on the new version from ${silent.join(", ")}`);
+      startRollback(step, i, now, silent.length ? `no telemetry on the new version from ${silent.join(", ")}` : `${short.join("; ")}`);
     } else {
-      w.waiting = `waiting for telemetry on the new version from ${silent.join(", ")}`;
+      w.waiting = silent.length
+        ? `waiting for telemetry on the new version from ${silent.join(", ")}`
+        : `waiting for enough telemetry on the new version (${short.join("; ")})`;
     }
     return;
   }
-  const results = record();
-  const failed = results.filter((r) => !r.passed);
+  record();
+  const failed = results.filter((r) => r.state === "breach");
   if (failed.length) {
     startRollback(step, i, now, `check failed: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`);
     return;
@@ -523,6 +530,11 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       if (doc.status !== "paused") throw new EngineError("CONFLICT", "the release is not paused");
       doc.status = doc.pausedFrom ?? "running";
       doc.pausedFrom = null;
+      // After a guard pause, the guard needs fresh evidence before it can breach again.
+      if (w?.breach?.action === "pause" && (w.state === "DEPLOYING" || w.state === "BAKING")) {
+        w.guardSince = now.toISOString();
+        w.waiting = null;
+      }
       return step;
     case "abort":
       for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";

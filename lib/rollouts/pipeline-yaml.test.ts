@@ -305,6 +305,15 @@ describe("the native form", () => {
     ["missing bake", "waves:\n  - name: x\n    select: rest of smb\n", "- name: x", "waves[0].bake", /required/],
     ["bad check", w("    checks: [error_rate, cpu < 80%]\n"), "checks:", "waves[0].checks[1]", /unknown check "cpu"/],
     ["bad notify", w("    notify: http://insecure.example.com\n"), "notify:", "waves[0].notify", /slack:\/\//],
+    ["bad on_breach", w("    on_breach: alert\n"), "on_breach:", "waves[0].on_breach", /rollback .* or pause/],
+    [
+      "evidence on an alert check",
+      w("    checks: [{ check: customer_complaints, min_samples: 3 }]\n"),
+      "checks:",
+      "waves[0].checks[0]",
+      /apply to checks on telemetry/,
+    ],
+    ["bad relative factor", w('    checks: ["error_rate < 0.5x baseline"]\n'), "checks:", "waves[0].checks[0]", /above 1/],
     ["parallel not a boolean", w("    parallel: sometimes\n"), "parallel:", "waves[0].parallel", /true or false/],
     ["no cells or select", w("  - name: x\n    bake: 1h\n"), "- name: x", "waves[1]", /needs `cells`/],
     ["missing name", w("  - select: rest of smb\n    bake: 1h\n"), "- select: rest of smb", "waves[1].name", /required/],
@@ -388,10 +397,14 @@ describe("exportPipelineYaml", () => {
         checks: [
           { kind: "error_rate", max: 0.0025, source: "error_rate < 0.25%" },
           { kind: "customer_complaints", source: "customer_complaints" },
+          { kind: "relative", metric: "error_rate", factor: 2, source: "error_rate < 2x baseline" },
+          { kind: "relative", metric: "latency", factor: 1.5, source: "p99_latency < 1.5x baseline", minSamples: 20 },
+          { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%", minSamples: 10, minRequests: 5000 },
         ],
         requiresApproval: false,
         notify: "slack://ops",
         maintenanceWindow: false,
+        onBreach: "pause",
       },
     ],
   };
@@ -406,6 +419,20 @@ describe("exportPipelineYaml", () => {
     const back = parsePipelineYaml(text, FLEET);
     expect(back.format).toBe("native");
     expect(back.spec).toEqual(spec);
+  });
+
+  it("reads on_breach in both forms (rollback when not written)", () => {
+    const native = parsePipelineYaml(swap(standard, "    bake: 45m\n", "    bake: 45m\n    on_breach: pause\n"), FLEET).spec;
+    expect(native.waves.map((x) => x.onBreach)).toEqual(["pause", undefined, undefined, undefined]);
+    const sm = parsePipelineYaml(swap(runbook, "bake_time: 45m", "bake_time: 45m\n    on_breach: pause"), FLEET, { id: "runbook" }).spec;
+    expect(sm.waves[0]!.onBreach).toBe("pause");
+  });
+
+  it("writes checks with their own evidence as maps, and on_breach", () => {
+    const text = exportPipelineYaml(crafted);
+    expect(text).toContain('{ check: "error_rate < 0.1%", min_samples: 10, min_requests: 5000 }');
+    expect(text).toContain('"error_rate < 2x baseline"');
+    expect(text).toContain("on_breach: pause");
   });
 
   it("writes checks back as they were written", () => {

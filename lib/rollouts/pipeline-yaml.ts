@@ -5,10 +5,11 @@
 //                  Deploy → Validate → (on_success) next Deploy … → succeed, with Rollback states.
 // Every problem is reported with its line and field; nothing partial is ever returned.
 import { isRecord, readYaml, type SpecErrors, type YamlPath } from "@/lib/yaml-errors";
-import { formatCheck, parseCheck } from "./checks";
+import { evidenceOf, formatCheck, parseCheck } from "./checks";
 import { formatDuration, parseDuration } from "./durations";
+import { notifyProblem } from "./notify";
 import { formatSelector, parseSelector } from "./selectors";
-import type { CheckSpec, ParsedPipeline, PipelineSpec, Selector, WaveSpec } from "./types";
+import type { CheckSpec, OnBreach, ParsedPipeline, PipelineSpec, Selector, WaveSpec } from "./types";
 
 export const PIPELINE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const CELL_ID = /^[a-z0-9-]+$/;
@@ -21,32 +22,27 @@ export interface FleetCellRef {
 type Path = YamlPath;
 
 const HEADER_KEYS = ["id", "name", "description"];
-const WAVE_KEYS = ["name", "cells", "select", "bake", "checks", "parallel", "requires_approval", "notify", "maintenance_window"];
+const WAVE_KEYS = [
+  "name",
+  "cells",
+  "select",
+  "bake",
+  "checks",
+  "on_breach",
+  "parallel",
+  "requires_approval",
+  "notify",
+  "maintenance_window",
+];
 const STATE_KEYS = {
   deploy: ["action", "cell", "cells", "parallel", "requires_approval", "notification", "maintenance_window", "next"],
-  validate: ["action", "bake_time", "checks", "on_success", "on_failure"],
+  validate: ["action", "bake_time", "checks", "on_breach", "on_success", "on_failure"],
   rollback: ["action", "cells"],
   succeed: ["action"],
 } as const;
 type StateKind = keyof typeof STATE_KEYS;
 
 const list = (keys: readonly string[]) => keys.join(", ");
-
-/** `notify` / `notification`: a Slack channel or an https URL (a webhook). */
-export function notifyProblem(v: unknown): string | null {
-  if (typeof v === "string") {
-    if (/^slack:\/\/[A-Za-z0-9._-]+$/.test(v)) return null;
-    if (v.startsWith("https://")) {
-      try {
-        new URL(v);
-        return null;
-      } catch {
-        /* fall through */
-      }
-    }
-  }
-  return "must be slack://<channel> or an https:// URL";
-}
 
 /** The name within two edits of `word` (a typo), if exactly one is closest. */
 function closest(word: string, names: string[]): string | null {
@@ -178,6 +174,14 @@ function parseChecks(raw: unknown, path: Path, field: string, c: SpecErrors): Ch
   return out;
 }
 
+/** `on_breach: rollback | pause`; undefined when not written (rollback). */
+function parseOnBreach(raw: unknown, path: Path, field: string, c: SpecErrors): OnBreach | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "rollback" || raw === "pause") return raw;
+  c.at(path, field, "must be rollback (roll the wave back at once) or pause (pause the release for a human)");
+  return undefined;
+}
+
 function parseBake(raw: unknown, path: Path, field: string, c: SpecErrors): number | null {
   if (raw === undefined) {
     c.at(path, field, "required: how long to bake, e.g. 45m, 4h, 24h (0m for none)");
@@ -277,6 +281,7 @@ function parseNativeWaves(raw: unknown, c: SpecErrors, fleetIds: Set<string>): W
     const requiresApproval = parseFlag(w.requires_approval, at("requires_approval"), f("requires_approval"), c, false);
     const maintenanceWindow = parseFlag(w.maintenance_window, at("maintenance_window"), f("maintenance_window"), c, false);
     const notify = parseNotify(w.notify, at("notify"), f("notify"), c);
+    const onBreach = parseOnBreach(w.on_breach, at("on_breach"), f("on_breach"), c);
     if (c.count > before || bakeMs === null) return;
     const ids = [...seenIds.keys()];
     drafts.push({
@@ -289,6 +294,7 @@ function parseNativeWaves(raw: unknown, c: SpecErrors, fleetIds: Set<string>): W
         requiresApproval,
         notify,
         maintenanceWindow,
+        ...(onBreach ? { onBreach } : {}),
       },
       explicit,
       nameLine: c.line(at("name")),
@@ -310,6 +316,7 @@ interface DeployFields {
 interface ValidateFields {
   bakeMs: number | null;
   checks: CheckSpec[];
+  onBreach: OnBreach | undefined;
 }
 
 interface StateInfo {
@@ -403,6 +410,7 @@ function readState(name: string, value: unknown, c: SpecErrors, fleetIds: Set<st
     info.validate = {
       bakeMs: parseBake(value.bake_time, at("bake_time"), f("bake_time"), c),
       checks: parseChecks(value.checks, at("checks"), f("checks"), c),
+      onBreach: parseOnBreach(value.on_breach, at("on_breach"), f("on_breach"), c),
     };
     if (value.on_success === undefined)
       c.atLine(
@@ -550,6 +558,7 @@ class StateWalk {
         requiresApproval: d.requiresApproval,
         notify: d.notify,
         maintenanceWindow: d.maintenanceWindow,
+        ...(v.onBreach ? { onBreach: v.onBreach } : {}),
       },
       explicit: d.cells,
       nameLine: deploy.line,
@@ -646,6 +655,13 @@ function scalar(s: string): string {
 
 /** A check as it goes back into a file: as written when that reads back the same, else canonical. */
 function checkYaml(chk: CheckSpec): string {
+  const evidence = evidenceOf(chk);
+  if (evidence) {
+    const parts = [`check: ${JSON.stringify(formatCheck(chk))}`];
+    if (evidence.minSamples !== undefined) parts.push(`min_samples: ${evidence.minSamples}`);
+    if (evidence.minRequests !== undefined) parts.push(`min_requests: ${evidence.minRequests}`);
+    return `{ ${parts.join(", ")} }`;
+  }
   if (chk.kind === "no_alerts") {
     const [key, value] = chk.source.split(/:\s*/, 2);
     const back = key && value !== undefined ? parseCheck({ [key]: value }) : null;
@@ -680,6 +696,7 @@ export function exportPipelineYaml(spec: PipelineSpec): string {
     if (w.requiresApproval) out.push("    requires_approval: true");
     if (w.notify) out.push(`    notify: ${JSON.stringify(w.notify)}`);
     if (w.maintenanceWindow) out.push("    maintenance_window: true");
+    if (w.onBreach) out.push(`    on_breach: ${w.onBreach}`);
     out.push(`    checks: [${w.checks.map(checkYaml).join(", ")}]`);
   }
   return `${out.join("\n")}\n`;

@@ -16,9 +16,19 @@ const selectorSchema: z.ZodType<Selector> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rest"), tier }),
 ]);
 
-const checkSchema: z.ZodType<CheckSpec> = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("error_rate"), max: z.number().nullable(), source: z.string() }),
-  z.object({ kind: z.literal("latency"), maxP99Ms: z.number().nullable(), source: z.string() }),
+/** A check's own minimum evidence (absent: the guard's defaults). */
+const evidence = { minSamples: z.number().int().min(1).optional(), minRequests: z.number().int().min(0).optional() };
+
+export const checkSchema: z.ZodType<CheckSpec> = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("error_rate"), max: z.number().nullable(), source: z.string(), ...evidence }),
+  z.object({ kind: z.literal("latency"), maxP99Ms: z.number().nullable(), source: z.string(), ...evidence }),
+  z.object({
+    kind: z.literal("relative"),
+    metric: z.enum(["error_rate", "latency"]),
+    factor: z.number(),
+    source: z.string(),
+    ...evidence,
+  }),
   z.object({ kind: z.literal("no_alerts"), alertType: z.string(), forMs: z.number(), source: z.string() }),
   z.object({ kind: z.literal("customer_complaints"), source: z.string() }),
 ]);
@@ -32,6 +42,7 @@ const waveFields = {
   requiresApproval: z.boolean(),
   notify: z.string().nullable(),
   maintenanceWindow: z.boolean(),
+  onBreach: z.enum(["rollback", "pause"]).optional(),
 };
 
 export const pipelineSpecSchema: z.ZodType<PipelineSpec> = z.object({
@@ -51,11 +62,27 @@ const decision = z.object({ decision: z.enum(["approve", "reject"]), by: z.strin
 export const checkResultSchema = z.object({
   check: z.string(),
   passed: z.boolean(),
+  /** pass, breach, or not enough data (results recorded before guards have none). */
+  state: z.enum(["pass", "breach", "not_enough_data"]).optional(),
   measured: z.number().nullable(),
   threshold: z.number().nullable(),
   unit: z.string(),
+  /** Relative checks: the baseline's value and measured ÷ baseline. */
+  baseline: z.number().nullable().optional(),
+  ratio: z.number().nullable().optional(),
   detail: z.string(),
 });
+
+/** A wave guard's last verdict (GET /api/v1/releases/{id} shows it per wave). */
+export const waveGuardSchema = z.object({
+  state: z.enum(["watching", "breached", "not_enough_data"]),
+  lastEvaluatedAt: z.string(),
+  window: z.object({ from: z.string(), to: z.string() }),
+  cells: z.array(z.string()),
+  results: z.array(checkResultSchema),
+});
+
+const breachSchema = checkResultSchema.extend({ at: z.string(), action: z.enum(["rollback", "pause"]) });
 
 const waveRunSchema = z.object({
   ...waveFields,
@@ -74,6 +101,9 @@ const waveRunSchema = z.object({
   decision: decision.nullable(),
   checkResults: z.array(checkResultSchema).nullable(),
   noticeSent: z.boolean(),
+  guard: waveGuardSchema.nullable().optional(),
+  breach: breachSchema.nullable().optional(),
+  guardSince: isoTime.nullable().optional(),
 });
 
 export const releaseDocSchema: z.ZodType<ReleaseDoc> = z.object({

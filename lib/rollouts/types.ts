@@ -8,12 +8,28 @@ export type Selector =
   | { kind: "percent"; tier: "canary" | "smb" | "enterprise"; percent: number } // "25% of smb": deterministic, stable
   | { kind: "rest"; tier: "canary" | "smb" | "enterprise" }; // the cells of the tier not taken by earlier waves
 
+/**
+ * Minimum evidence of a check on telemetry, per cell (and for a baseline): below it the check is
+ * "not enough data" and can neither pass nor fail. Unset: the guard's defaults (guards.ts).
+ */
+export interface Evidence {
+  minSamples?: number;
+  minRequests?: number;
+}
+
+/** What a relative check compares between the cells under watch and their baseline. */
+export type RelativeMetric = "error_rate" | "latency";
+
 /** A validation check, as written in a pipeline and normalised. */
 export type CheckSpec =
-  | { kind: "error_rate"; max: number | null; source: string } // fraction; null = Fleet health's yellow threshold
-  | { kind: "latency"; maxP99Ms: number | null; source: string } // null = Fleet health's yellow threshold
+  | ({ kind: "error_rate"; max: number | null; source: string } & Evidence) // fraction; null = Fleet health's yellow threshold
+  | ({ kind: "latency"; maxP99Ms: number | null; source: string } & Evidence) // null = Fleet health's yellow threshold
+  | ({ kind: "relative"; metric: RelativeMetric; factor: number; source: string } & Evidence) // e.g. error_rate < 2x baseline
   | { kind: "no_alerts"; alertType: string; forMs: number; source: string } // e.g. no_pagerduty_alerts: 30m
   | { kind: "customer_complaints"; source: string }; // no alert of type customer_complaint during the bake
+
+/** What a wave does when its guard sees a breach while it deploys or bakes. */
+export type OnBreach = "rollback" | "pause";
 
 export interface WaveSpec {
   name: string;
@@ -27,6 +43,8 @@ export interface WaveSpec {
   notify: string | null;
   /** Each cell's deploy must start inside one of its maintenance windows. */
   maintenanceWindow: boolean;
+  /** A breach seen while deploying or baking: roll the wave back (unset: the default) or pause for a human. */
+  onBreach?: OnBreach;
 }
 
 export interface PipelineSpec {

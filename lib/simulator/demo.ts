@@ -5,7 +5,8 @@ import type { TokenScope } from "@/lib/auth/roles";
 
 /** The simulator's API token: replaced at every start (only its hash is stored). */
 export const SIMULATOR_TOKEN_NAME = "fleet-simulator";
-export const SIMULATOR_SCOPES: TokenScope[] = ["telemetry:write", "fleet:read", "cells:agent"];
+/** `flags:read`: the `flag` fault asks where a flag is on (GET /api/v1/flags/{key}/cells). */
+export const SIMULATOR_SCOPES: TokenScope[] = ["telemetry:write", "fleet:read", "cells:agent", "flags:read"];
 
 export const FAULTS_FILE_NAME = "simulator-faults.json";
 

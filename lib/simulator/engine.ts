@@ -139,6 +139,8 @@ export interface TickInput {
   intervalMs: number;
   faults: readonly Fault[];
   capabilities: CapabilityMap;
+  /** For `flag` faults: flag → cell → share of the cell's customers the flag is on for. */
+  flagShares?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 /** Every sample of one tick. Silent pairs send nothing. */
@@ -150,7 +152,13 @@ export function buildSamples(fleet: SimFleet, t: TickInput): { samples: SimSampl
   for (const cell of fleet.values()) {
     let sent = 0;
     for (const [service, d] of cell.deployments) {
-      const effect = faultEffect(t.faults, { cell: cell.id, region: cell.region, service, version: d.running });
+      const effect = faultEffect(t.faults, {
+        cell: cell.id,
+        region: cell.region,
+        service,
+        version: d.running,
+        flagShare: (flag) => t.flagShares?.get(flag)?.get(cell.id) ?? 0,
+      });
       if (effect.silent) continue;
       const rand = pairRandom(t.seed, cell.id, service, slot);
       const r = rounded(

@@ -44,6 +44,17 @@ describe("faultEffect", () => {
   ])("%s", (_name, faults, p, expected) => {
     expect(faultEffect(faults as Fault[], p)).toEqual(expected);
   });
+
+  const codec: Fault = { kind: "flag", flag: "newVoiceCodec", service: "voice", cells: "*", errorRate: 0.05 };
+  const shares = (m: Record<string, number>) => (flag: string) => (flag === "newVoiceCodec" ? (m.x ?? 0) : 0);
+  it.each([
+    ["flag on for every customer of the cell", { x: 1 }, "voice", { silent: false, errorRate: 0.05 }],
+    ["flag on for a fourth of them: a fourth of the error rate", { x: 0.25 }, "voice", { silent: false, errorRate: 0.0125 }],
+    ["flag on for nobody in the cell", { x: 0 }, "voice", { silent: false }],
+    ["another service", { x: 1 }, "sms", { silent: false }],
+  ])("flag fault: %s", (_name, m, service, expected) => {
+    expect(faultEffect([codec], { ...pair("smb-us-1", "us-east-1", service, "v3.1.2"), flagShare: shares(m) })).toEqual(expected);
+  });
 });
 
 describe("parseFaultArg", () => {
@@ -60,6 +71,7 @@ describe("parseFaultArg", () => {
     ["latency:region=eu-west-1,p99Ms=1800", { kind: "latency", region: "eu-west-1", p99Ms: 1800, service: "*", cells: "*" }],
     ["silent:cell=smb-us-3", { kind: "silent", cell: "smb-us-3", service: "*" }],
     ["silent:cell=smb-us-3|smb-us-4", { kind: "silent", cell: ["smb-us-3", "smb-us-4"], service: "*" }],
+    ["flag:flag=newVoiceCodec,errorRate=0.1", { kind: "flag", flag: "newVoiceCodec", service: "*", cells: "*", errorRate: 0.1 }],
   ])("%s", (arg, expected) => {
     expect(parseFaultArg(arg)).toEqual(expected);
   });

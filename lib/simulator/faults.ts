@@ -1,5 +1,6 @@
 // Faults the simulator can inject: a bad version that raises the error rate, a latency spike in a
-// region, a cell going silent. Given on the command line (--fault) or in a JSON file (--faults).
+// region, a cell going silent, a feature flag whose code fails for the customers it is on for.
+// Given on the command line (--fault) or in a JSON file (--faults).
 // Pure: parsing, validation and matching.
 import { z } from "zod";
 import type { FaultEffect } from "./model";
@@ -26,6 +27,17 @@ export const faultSchema = z.discriminatedUnion("kind", [
       p99Ms: z.number().positive().max(3_600_000),
       service: glob.default("*"),
       cells: glob.default("*"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("flag"),
+      /** The flag whose code misbehaves: a cell's error rate rises with the share of its customers it is on for. */
+      flag: z.string().min(1),
+      service: glob.default("*"),
+      cells: glob.default("*"),
+      /** The error rate (fraction, 0–1) of a cell whose every customer has the flag on. */
+      errorRate: z.number().min(0).max(1).default(0.05),
     })
     .strict(),
   z
@@ -65,6 +77,8 @@ export interface PairContext {
   service: string;
   /** The version the simulated cell × service runs now. */
   version: string;
+  /** For `flag` faults: the share (0–1) of the cell's customers the flag is on for (0 when unknown). */
+  flagShare?: (flag: string) => number;
 }
 
 /** The combined effect of every fault that applies to one pair: the worst values win. */
@@ -82,6 +96,11 @@ export function faultEffect(faults: readonly Fault[], p: PairContext): FaultEffe
       case "latency":
         if (globMatch(f.region, p.region) && globMatch(f.cells, p.cell)) out.p99Ms = Math.max(out.p99Ms ?? 0, f.p99Ms);
         break;
+      case "flag": {
+        const share = globMatch(f.cells, p.cell) ? (p.flagShare?.(f.flag) ?? 0) : 0;
+        if (share > 0) out.errorRate = Math.max(out.errorRate ?? 0, f.errorRate * share);
+        break;
+      }
     }
   }
   return out;
@@ -167,5 +186,7 @@ export function describeFault(f: Fault): string {
       return `latency spike in ${list(f.region)} (${list(f.service)}${f.cells === "*" ? "" : ` in ${list(f.cells)}`}): p99 ${f.p99Ms} ms`;
     case "silent":
       return `${list(f.cell)} silent${f.service === "*" ? "" : ` (${list(f.service)})`}`;
+    case "flag":
+      return `flag ${f.flag} failing (${list(f.service)}${f.cells === "*" ? "" : ` in ${list(f.cells)}`}): error rate ${(f.errorRate * 100).toFixed(2)}% × the share of customers it is on for`;
   }
 }

@@ -263,6 +263,21 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     const { key, version, flag } = await flagInput();
     return { as: "PRODUCT_OWNER", input: { key, version, description: unique("codec"), owner: flag.owner, salt: flag.salt } };
   },
+  "(dashboard)/flags#setRequires": async () => {
+    const { key, version, flag } = await flagInput();
+    return { as: "PRODUCT_OWNER", input: { key, version, requires: flag.requires.voice ? {} : { voice: ">=3.1.0" } } };
+  },
+  "(dashboard)/flags#setGuard": async () => {
+    const { key, version, flag } = await flagInput();
+    const guard = { checks: ["error_rate < 2x baseline"], onBreach: "hold", watchHandRaised: false, notify: null, watchFor: "1h" };
+    return { as: "PRODUCT_OWNER", input: { key, version, guard: flag.guard ? null : guard } };
+  },
+  "(dashboard)/flags#resumeFlagRamp": async () => {
+    const { key } = await flagInput("whatsappRichMedia");
+    await t.prisma.featureFlag.update({ where: { key }, data: { heldAt: new Date(), heldPercentage: 50, holdReason: "test hold" } });
+    const { version } = await flagInput("whatsappRichMedia");
+    return { as: "PRODUCT_OWNER", input: { key, version, comment: "false alarm: a probe misconfigured" } };
+  },
   "(dashboard)/flags#createFlagAction": async () => ({
     as: "PRODUCT_OWNER",
     input: { key: unique("flag").replace(/-/g, "_"), description: "new" },

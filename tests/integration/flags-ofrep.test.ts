@@ -310,7 +310,13 @@ describe("the flag source", () => {
     const readings = await Promise.all(customers.map((c) => source.read(c.id)));
     expect(statements).toBeLessThan(customers.length / 2);
     readings.forEach((r, i) =>
-      expect(r.home).toEqual({ cell: customers[i]!.homeCellId, tier: customers[i]!.homeCell.tier, region: customers[i]!.homeCell.region }),
+      expect(r.home).toEqual({
+        cell: customers[i]!.homeCellId,
+        tier: customers[i]!.homeCell.tier,
+        region: customers[i]!.homeCell.region,
+        // what the home cell runs, for code prerequisites (the demo seed: every cell on the same versions)
+        versions: { sms: "v2.4.0", voice: "v3.1.2", video: "v1.8.0", whatsapp: "v1.12.3", email: "v4.0.1" },
+      }),
     );
     expect((await source.read("not-a-customer")).home).toBeNull();
   });

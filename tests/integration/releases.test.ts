@@ -48,7 +48,11 @@ const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePla
   ...o,
 });
 
-/** Plays the cells' deploy agents: report the desired version (healthy) through the real ingest path. */
+/**
+ * Plays the cells' deploy agents: report the desired version (healthy) through the real ingest path.
+ * Agents here report every few milliseconds, so each sample stands for a few milliseconds of traffic:
+ * a high rps gives the checks their minimum evidence (guards.ts) within a few samples.
+ */
 async function agentsReport(service: string) {
   const rows = await t.query<{ cell_id: string; desired_version: string }>(
     `SELECT cell_id, desired_version FROM cell_services WHERE service_id = $1`,
@@ -63,7 +67,7 @@ async function agentsReport(service: string) {
       errorRate: 0.0001,
       p99Ms: 120,
       cpu: 0.2,
-      rps: 10,
+      rps: 5000,
       version: r.desired_version,
     })),
     DEFAULT_THRESHOLDS,
@@ -220,7 +224,7 @@ describe("releases against real PostgreSQL", () => {
           errorRate: r.cell_id === "smb-ap-2" && r.desired_version === "v3.2.0" ? 0.05 : 0.0001,
           p99Ms: 100,
           cpu: 0.2,
-          rps: 5,
+          rps: 5000,
           version: r.desired_version,
         })),
         DEFAULT_THRESHOLDS,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { customerIdSchema, flagKeySchema, percentageSchema } from "@/lib/flags/model";
+import { resumeRamp } from "@/lib/flags/server/guard-store";
 import { createFlag, type FlagPatch, updateFlag } from "@/lib/flags/server/store";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
 
@@ -63,6 +64,44 @@ export const setFlagDetails = flagAction(
   }),
   (i) => ({ description: i.description, owner: i.owner, salt: i.salt }),
 );
+
+export const setRequires = flagAction(
+  "change a flag's code prerequisites",
+  "requires",
+  // Service ids and ranges are checked by the flag model, so each error names its service.
+  z.object({ ...edit, requires: z.record(z.string(), z.string()) }),
+  (i) => ({ requires: i.requires }),
+);
+export const setGuard = flagAction(
+  "change a flag's ramp guard",
+  "guard",
+  // The checks are read by the pipelines' check parser (in the flag model): errors name the check.
+  z.object({
+    ...edit,
+    guard: z
+      .object({
+        checks: z.array(z.string()).max(20),
+        onBreach: z.enum(["hold", "revert"]),
+        watchHandRaised: z.boolean(),
+        notify: z.string().trim().max(500).nullable(),
+        watchFor: z.string().trim().max(40),
+      })
+      .nullable(),
+  }),
+  (i) => ({ guard: i.guard ? { ...i.guard, notify: i.guard.notify || null } : null }),
+);
+
+/** A product owner resumes a ramp its guard held (with a comment, audited). */
+export const resumeFlagRamp = defineAction({
+  name: "resume a held ramp",
+  permission: canEditFlag,
+  input: z.object({ ...edit, comment: z.string().trim().min(3, "say why it is safe to resume (at least 3 characters)").max(500) }),
+  async run({ tx, input }) {
+    const { data: flag, audit } = await resumeRamp(tx, input.key, input.version, input.comment, new Date());
+    return { data: { key: flag.key, version: flag.version }, audit };
+  },
+  revalidate: (r) => ["/flags", `/flags/${r.key}`],
+});
 
 export const createFlagAction = defineAction({
   name: "create a flag",

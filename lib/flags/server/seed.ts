@@ -25,6 +25,8 @@ export function demoFlags(now: Date): FlagSpec[] {
       salt: "newVoiceCodec",
       targeting: none,
       schedule: standardRamp(now),
+      requires: {},
+      guard: null,
     },
     {
       key: "smsDeliveryReceiptsV2",
@@ -36,6 +38,8 @@ export function demoFlags(now: Date): FlagSpec[] {
       salt: "smsDeliveryReceiptsV2",
       targeting: none,
       schedule: [],
+      requires: {},
+      guard: null,
     },
     {
       key: "whatsappRichMedia",
@@ -47,6 +51,8 @@ export function demoFlags(now: Date): FlagSpec[] {
       salt: "whatsappRichMedia",
       targeting: { tiers: ["smb"], cells: [], regions: ["eu-west-1", "eu-central-1"] },
       schedule: [{ at: new Date(now.getTime() + 3 * DAY), percentage: 100 }],
+      requires: {},
+      guard: null,
     },
     {
       key: "videoBackgroundBlur",
@@ -58,6 +64,8 @@ export function demoFlags(now: Date): FlagSpec[] {
       salt: "videoBackgroundBlur",
       targeting: none,
       schedule: [],
+      requires: {},
+      guard: null,
     },
   ];
 }

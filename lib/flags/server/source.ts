@@ -11,17 +11,19 @@ import { listFlags } from "./store";
 /** Runs one SQL statement with $1… parameters and returns its rows (`name`: a prepared-statement name). */
 export type SqlQuery = <R>(sql: string, params: unknown[], name?: string) => Promise<R[]>;
 
-// The configuration fingerprint and the home cells of the customers asked about, in one statement
-// and one row.
+// The configuration fingerprint and the home cells of the customers asked about (with what they
+// run, for code prerequisites), in one statement and one row.
 const READ_SQL = `
   SELECT (SELECT count(*) || '.' || coalesce(sum(version), 0) FROM feature_flags) AS fp,
-         (SELECT coalesce(json_agg(json_build_object('id', cu.id, 'cell', c.id, 'tier', c.tier, 'region', c.region)), '[]'::json)
+         (SELECT coalesce(json_agg(json_build_object('id', cu.id, 'cell', c.id, 'tier', c.tier, 'region', c.region,
+                                                     'versions', (SELECT coalesce(json_object_agg(cs.service_id, cs.observed_version), '{}'::json)
+                                                                    FROM cell_services cs WHERE cs.cell_id = c.id))), '[]'::json)
             FROM customers cu JOIN cells c ON c.id = cu.home_cell_id
            WHERE cu.id = ANY($1::text[])) AS homes`;
 
 type ReadRow = {
   fp: string;
-  homes: { id: string; cell: string; tier: string; region: string }[];
+  homes: { id: string; cell: string; tier: string; region: string; versions: Record<string, string | null> }[];
 };
 
 interface Waiter {
@@ -62,7 +64,7 @@ export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$
     const [row] = await query<ReadRow>(READ_SQL, [customers], "cellplane-flags-read");
     // At most two loads: one may have started before the change this statement saw committed.
     for (let i = 0; i < 2 && !(current && covers(current.fingerprint, row!.fp)); i++) await load();
-    const homes = new Map(row!.homes.map((h) => [h.id, { cell: h.cell, tier: h.tier, region: h.region }]));
+    const homes = new Map(row!.homes.map((h) => [h.id, { cell: h.cell, tier: h.tier, region: h.region, versions: h.versions }]));
     for (const w of batch) w.resolve({ snapshot: current!, home: (w.customerId && homes.get(w.customerId)) || null });
   }
 

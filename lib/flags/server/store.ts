@@ -4,10 +4,13 @@
 import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
+import { DbNull } from "@prisma/client/runtime/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { checkFlagsDocument, mentionedCustomers, parseFlagsYaml } from "../flags-yaml";
 import {
   flagSpecSchema,
+  parseStoredGuard,
+  parseStoredRequires,
   referenceProblems,
   specChanges,
   specOf,
@@ -28,6 +31,7 @@ const withSchedule = { schedule: { orderBy: { at: "asc" } } } as const satisfies
 type FlagRow = Prisma.FeatureFlagGetPayload<{ include: typeof withSchedule }>;
 
 export function toFlag(r: FlagRow): Flag {
+  const held = r.heldAt !== null && r.heldPercentage !== null;
   return {
     key: r.key,
     description: r.description,
@@ -39,6 +43,12 @@ export function toFlag(r: FlagRow): Flag {
     salt: r.salt,
     targeting: { tiers: r.targetTiers, cells: r.targetCells, regions: r.targetRegions },
     schedule: r.schedule.map((s) => ({ at: s.at, percentage: s.percentage })),
+    requires: parseStoredRequires(r.requires, r.key),
+    guard: parseStoredGuard(r.guard, r.key),
+    hold: held ? { at: r.heldAt!, percentage: r.heldPercentage! } : null,
+    holdReason: held ? r.holdReason : null,
+    percentageBefore: r.percentageBefore,
+    guardSince: r.guardSince,
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -57,14 +67,16 @@ export async function getFlag(db: Db | Tx, key: string): Promise<Flag | null> {
 
 /** What the specs may refer to: the customers among `customerIds` that exist, every live cell and region. */
 export async function flagRefs(db: Db | Tx, customerIds: readonly string[]): Promise<FlagRefs> {
-  const [customers, cells] = await Promise.all([
+  const [customers, cells, services] = await Promise.all([
     customerIds.length ? db.customer.findMany({ where: { id: { in: [...new Set(customerIds)] } }, select: { id: true } }) : [],
     db.cell.findMany({ where: { status: { not: "retired" } }, select: { id: true, region: true } }),
+    db.service.findMany({ select: { id: true }, orderBy: { sortOrder: "asc" } }),
   ]);
   return {
     customers: new Set(customers.map((c) => c.id)),
     cells: new Set(cells.map((c) => c.id)),
     regions: new Set(cells.map((c) => c.region)),
+    services: new Set(services.map((s) => s.id)),
   };
 }
 
@@ -80,9 +92,16 @@ export async function customerHomes(db: Db | Tx): Promise<CustomerHome[]> {
 export async function customerHome(db: Db | Tx, id: string): Promise<(CustomerHome & { name: string; plan: string }) | null> {
   const r = await db.customer.findUnique({
     where: { id },
-    select: { id: true, name: true, plan: true, homeCell: { select: { id: true, tier: true, region: true } } },
+    select: {
+      id: true,
+      name: true,
+      plan: true,
+      homeCell: { select: { id: true, tier: true, region: true, services: { select: { serviceId: true, observedVersion: true } } } },
+    },
   });
-  return r ? { id: r.id, name: r.name, plan: r.plan, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region } : null;
+  if (!r) return null;
+  const versions = Object.fromEntries(r.homeCell.services.map((s) => [s.serviceId, s.observedVersion]));
+  return { id: r.id, name: r.name, plan: r.plan, cell: r.homeCell.id, tier: r.homeCell.tier, region: r.homeCell.region, versions };
 }
 
 function rowData(spec: FlagSpec) {
@@ -96,6 +115,9 @@ function rowData(spec: FlagSpec) {
     targetTiers: spec.targeting.tiers,
     targetCells: spec.targeting.cells,
     targetRegions: spec.targeting.regions,
+    requires: spec.requires,
+    // SQL NULL for no guard (the runtime's DbNull, not the generated namespace: the CLI's entry stays small).
+    guard: spec.guard === null ? DbNull : (JSON.parse(JSON.stringify(spec.guard)) as Prisma.InputJsonValue),
   };
 }
 
@@ -172,6 +194,12 @@ export async function updateFlag(
       `"${key}" was changed${last ? ` by ${last.actor} at ${last.at.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""} after you loaded it (version ${expectedVersion} → ${current.version}). Reload to see that change; nothing was saved.`,
     );
   }
+  if (current.hold && patch.rolloutPercentage !== undefined) {
+    throw new DomainError(
+      "PRECONDITION",
+      `The ramp of "${key}" is held by its guard at ${current.hold.percentage}% since ${current.hold.at.toISOString().slice(0, 16).replace("T", " ")} UTC: resume it first (or switch the flag off). Nothing was saved.`,
+    );
+  }
   const before = specOf(current);
   const next = await validated(tx, { ...before, ...patch, key }, before);
   const changes = specChanges(before, next);
@@ -184,7 +212,12 @@ export async function updateFlag(
   const version = current.version + 1;
   await tx.featureFlag.update({
     where: { key },
-    data: { ...rowData(next), version, updatedAt: now, ...(percentageNow ? { percentageSetAt: now } : {}) },
+    data: {
+      ...rowData(next),
+      version,
+      updatedAt: now,
+      ...(percentageNow ? { percentageSetAt: now, percentageBefore: effectiveBefore } : {}),
+    },
   });
   if ("schedule" in changes.after) await writeSchedule(tx, key, next.schedule);
   const flag = (await getFlag(tx, key))!;
@@ -254,7 +287,12 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
     const version = cur.version + 1;
     await tx.featureFlag.update({
       where: { key: spec.key },
-      data: { ...rowData(desired), version, updatedAt: now, ...("rolloutPercentage" in changes.after ? { percentageSetAt: now } : {}) },
+      data: {
+        ...rowData(desired),
+        version,
+        updatedAt: now,
+        ...("rolloutPercentage" in changes.after ? { percentageSetAt: now, percentageBefore: effectivePercentage(cur, now) } : {}),
+      },
     });
     if ("schedule" in changes.after) await writeSchedule(tx, spec.key, desired.schedule);
     summary.updated.push(spec.key);

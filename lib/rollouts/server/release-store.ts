@@ -31,8 +31,7 @@ import {
 import { VERSION_PATTERN } from "../api";
 import { zoneOf } from "../windows";
 import { parseReleaseDoc } from "../release-doc";
-import { healthSourceIn } from "@/lib/health/sources/server/current";
-import type { HealthSource, WindowReading } from "@/lib/health/sources/types";
+import { waveWindow } from "./guard-window";
 
 export function engineConfig(s: RolloutSettings, timeScale: number): EngineConfig {
   return {
@@ -129,7 +128,7 @@ async function lock(tx: Tx, id: string): Promise<Locked | null> {
 }
 
 /** What the engine needs to decide the current wave's next step. */
-export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Observations> {
+export async function observe(tx: Tx, doc: ReleaseDoc, now: Date, timeScale = 1): Promise<Observations> {
   const w = doc.waves[doc.current];
   const cells = w?.cells ?? [];
   // Every cell of the release: one pass may finish a wave and start the next.
@@ -169,8 +168,11 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     }
   }
   let telemetry: WaveTelemetry | undefined;
+  let guard: WaveTelemetry | undefined;
   if (w?.state === "VALIDATING" && w.bakeStartedAt) {
-    telemetry = await waveTelemetry(tx, cells, doc.versions, new Date(w.bakeStartedAt), now);
+    telemetry = await waveWindow(tx, doc, w, "final", now, timeScale);
+  } else if ((w?.state === "DEPLOYING" || w?.state === "BAKING") && w.checks.length && doc.status !== "paused") {
+    guard = await waveWindow(tx, doc, w, "continuous", now, timeScale);
   }
   return {
     observed,
@@ -178,51 +180,9 @@ export async function observe(tx: Tx, doc: ReleaseDoc, now: Date): Promise<Obser
     freezes: freezes.map((f) => ({ startsAt: f.startsAt, endsAt: f.endsAt, reason: f.reason })),
     windows,
     telemetry,
+    guard,
     thresholds: { errorRate: thresholds.value.yellow.errorRate, p99Ms: thresholds.value.yellow.p99Ms },
   };
-}
-
-/**
- * Readings on the new version since the bake began (through the health source in force: the
- * built-in store, or PromQL), and alerts overlapping that window.
- */
-export async function waveTelemetry(
-  tx: Tx,
-  cells: string[],
-  versions: Record<string, string>,
-  from: Date,
-  to: Date,
-  source: HealthSource = healthSourceIn(tx),
-): Promise<WaveTelemetry> {
-  const services = Object.keys(versions);
-  const readings = await source.readings(cells, services, { from, to }, to);
-  const alerts = await tx.alert.findMany({
-    where: { cellId: { in: cells }, startedAt: { lte: to }, OR: [{ resolvedAt: null }, { resolvedAt: { gte: from } }] },
-    select: { type: true, severity: true, cellId: true },
-  });
-  return { from: from.toISOString(), to: to.toISOString(), cells: newVersionMeans(readings, versions), alerts };
-}
-
-/** Per cell: readings on the new versions, and their means (weighted by readings) across its services. */
-function newVersionMeans(readings: WindowReading[], versions: Record<string, string>): WaveTelemetry["cells"] {
-  const acc = new Map<string, { samples: number; e: number; ne: number; p: number; np: number }>();
-  for (const r of readings) {
-    if (r.samples <= 0 || r.version !== versions[r.service]) continue;
-    const a = acc.get(r.cell) ?? { samples: 0, e: 0, ne: 0, p: 0, np: 0 };
-    a.samples += r.samples;
-    if (r.errorRate !== null) {
-      a.e += r.errorRate * r.samples;
-      a.ne += r.samples;
-    }
-    if (r.p99Ms !== null) {
-      a.p += r.p99Ms * r.samples;
-      a.np += r.samples;
-    }
-    acc.set(r.cell, a);
-  }
-  return Object.fromEntries(
-    [...acc].map(([cell, a]) => [cell, { samples: a.samples, errorRate: a.ne ? a.e / a.ne : null, p99Ms: a.np ? a.p / a.np : null }]),
-  );
 }
 
 function slackTarget(target: string, s: RolloutSettings): string | null {
@@ -327,6 +287,9 @@ async function perform(
             threshold: r.threshold,
             unit: r.unit,
             detail: r.detail,
+            state: r.state ?? null,
+            baseline: r.baseline ?? null,
+            ratio: r.ratio ?? null,
             windowFrom: new Date(e.from),
             windowTo: new Date(e.to),
             at: now,
@@ -370,7 +333,7 @@ export function releaseMachine(timeScale: number): Machine<Locked, ReleaseDoc, E
     live: (l) => l.status !== "paused" && !isTerminal(l.state.status),
     settles: (doc) => doc.status !== "paused" && !isTerminal(doc.status),
     pass: async (tx, l, doc, now) => {
-      const step = engineTick(doc, await observe(tx, doc, now), now, engineConfig(l.settings, timeScale));
+      const step = engineTick(doc, await observe(tx, doc, now, timeScale), now, engineConfig(l.settings, timeScale));
       return { state: step.doc, effects: step.effects };
     },
     refuse: (e) => {

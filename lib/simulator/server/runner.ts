@@ -68,6 +68,7 @@ const unknownTargetsSchema = z.object({
 });
 
 const desiredSchema = z.object({ cell: z.string(), status: z.string(), services: z.record(z.string(), z.string().nullable()) });
+const flagCellsSchema = z.object({ cells: z.array(z.object({ cell: z.string(), customers: z.number(), on: z.number() })) });
 
 /** The server is not answering usefully (refused, timed out, 5xx): back off and retry. */
 class Unavailable extends Error {}
@@ -306,10 +307,34 @@ export class FleetSimulator {
     this.o.log(list.length ? `faults in force: ${list.map(describeFault).join("; ")}` : "faults in force: none");
   }
 
+  /**
+   * For `flag` faults: where each flag is on (GET /api/v1/flags/{key}/cells, scope flags:read), as the
+   * share of each cell's customers. A flag that cannot be read fails no cell this tick.
+   */
+  private async flagShares(): Promise<Map<string, Map<string, number>>> {
+    const keys = [...new Set(this.faults.flatMap((f) => (f.kind === "flag" ? [f.flag] : [])))];
+    const out = new Map<string, Map<string, number>>();
+    for (const key of keys) {
+      try {
+        const res = await this.call("GET", `/api/v1/flags/${encodeURIComponent(key)}/cells`);
+        if (!res.ok) {
+          this.o.log(`flag fault ${key}: HTTP ${res.status} (no such flag?)`);
+          continue;
+        }
+        const body = flagCellsSchema.parse(await res.json());
+        out.set(key, new Map(body.cells.map((c) => [c.cell, c.customers ? c.on / c.customers : 0])));
+      } catch (e) {
+        this.trouble(e);
+      }
+    }
+    return out;
+  }
+
   /** One tick: switch what is due, then send a sample for every cell × service that is not silent. */
   async tick(): Promise<{ posted: number; silent: string[]; switched: Switched[] }> {
     this.readFaultsFile();
     this.logFaultsIfChanged();
+    const flagShares = this.available && this.faults.some((f) => f.kind === "flag") ? await this.flagShares() : undefined;
     const now = this.now();
     const switched = advanceFleet(this.fleet, now);
     this.stats.switches += switched.length;
@@ -320,6 +345,7 @@ export class FleetSimulator {
       intervalMs: this.o.intervalMs,
       faults: this.faults,
       capabilities: this.o.capabilities,
+      flagShares,
     });
     if (this.o.exposition) {
       this.o.exposition.record(samples, this.o.intervalMs / 1000);

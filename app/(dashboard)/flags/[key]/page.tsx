@@ -1,17 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { GuardResults, GuardStateBadge } from "@/components/guard-results";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { formatMonthDayTime, formatRelative } from "@/lib/format";
+import { formatDuration, formatMonthDayTime, formatRelative, formatTime } from "@/lib/format";
+import { heldBackAt } from "@/lib/flags/exposure";
 import { flagDetail } from "@/lib/flags/server/queries";
+import { plannedRollout } from "@/lib/flags/schedule";
+import { describeCheck, formatCheck } from "@/lib/rollouts/checks";
 import { AllowlistEditor } from "../_components/allowlist-editor";
 import { DetailsEditor } from "../_components/details-editor";
 import { FlagState } from "../_components/flag-badges";
 import { FlagHistory } from "../_components/flag-history";
+import { GuardEditor, RequiresEditor } from "../_components/guard-editor";
 import { KillSwitch } from "../_components/kill-switch";
 import { PreviewPanel } from "../_components/preview-panel";
+import { ResumeRamp } from "../_components/resume-ramp";
 import { RolloutEditor } from "../_components/rollout-editor";
 import { ScheduleEditor } from "../_components/schedule-editor";
 import { TargetingEditor } from "../_components/targeting-editor";
@@ -26,12 +32,15 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const now = new Date();
   const detail = await flagDetail(decodeURIComponent(key), now);
   if (!detail) notFound();
-  const { flag, effective, next, exposure, customers, cells, regions, history } = detail;
+  const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget } = detail;
   const canEdit = canEditFlag(user);
   const sourceText =
-    effective.source.kind === "schedule"
-      ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
-      : `set by hand ${formatRelative(effective.source.since, now)}`;
+    effective.source.kind === "held"
+      ? `held by its guard since ${formatMonthDayTime(effective.source.since)}`
+      : effective.source.kind === "schedule"
+        ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
+        : `set by hand ${formatRelative(effective.source.since, now)}`;
+  const heldCustomers = heldBackAt(exposure, effective.percentage);
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
 
@@ -68,6 +77,19 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
         </div>
       )}
+      {flag.hold && (
+        <div className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="ramp-held">
+          <strong>Ramp held by its guard at {flag.hold.percentage}%</strong> since {formatTime(flag.hold.at, { seconds: true, utc: true })}
+          {notifyTarget && <> · {notifyTarget} notified</>}.
+          <p className="mt-1" data-testid="ramp-held-reason">
+            {flag.holdReason}
+          </p>
+          <p className="mt-1 text-xs text-amber-800">
+            Scheduled steps wait until a product owner resumes the ramp; the percentage in force stays {flag.hold.percentage}%.
+          </p>
+          {canEdit && <ResumeRamp flagKey={flag.key} version={v} resumesTo={plannedRollout(flag, now).percentage} />}
+        </div>
+      )}
       <div className="grid gap-6 xl:grid-cols-3">
         <div className="space-y-6 xl:col-span-2">
           <Card title="Rollout">
@@ -81,7 +103,78 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               nextText={nextText}
               exposure={exposure}
               canEdit={canEdit}
+              held={flag.hold !== null}
+              requires={Object.entries(flag.requires).map(([svc, r]) => `${svc} ${r}`)}
             />
+          </Card>
+          <Card title="Ramp guard">
+            <div data-testid="flag-guard">
+              {flag.guard ? (
+                <>
+                  <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
+                    <GuardStateBadge state={(guard?.state ?? null) as "watching" | "breached" | "not_enough_data" | null} />
+                    <span data-testid="flag-guard-detail">{guard?.detail ?? "not evaluated yet"}</span>
+                  </div>
+                  <ul className="mt-2 space-y-0.5 font-mono text-xs text-slate-600">
+                    {flag.guard.checks.map((c, i) => (
+                      <li key={i}>• {describeCheck(c)}</li>
+                    ))}
+                  </ul>
+                  <p className="mt-1 text-xs text-slate-500">
+                    On a breach: {flag.guard.onBreach === "revert" ? "revert to the step before" : "hold at the current step"}; each
+                    increase watched for {formatDuration(flag.guard.watchForMs)} after the last step
+                    {flag.guard.watchHandRaised ? ", percentages raised by hand too" : " (scheduled steps only)"}; notify{" "}
+                    {notifyTarget ?? "nobody (set an owner or notify)"}. Baseline of relative checks: the same cells just before the step.
+                  </p>
+                  {guard && guard.results.length > 0 && (
+                    <div className="mt-3">
+                      <GuardResults results={guard.results} testId="flag-guard-results" evaluatedAt={guard.evaluatedAt} />
+                      {guard.windowFrom && (
+                        <p className="mt-1 text-xs text-slate-500">
+                          window {formatTime(guard.windowFrom, { seconds: true })} – {formatTime(guard.windowTo, { seconds: true })} UTC on{" "}
+                          {guard.cells.join(", ") || "no cell"}
+                        </p>
+                      )}
+                    </div>
+                  )}
+                </>
+              ) : (
+                <p className="text-sm text-slate-500">
+                  No guard: the schedule steps up whatever the cells where the flag is on do. A guard holds (or reverts) the ramp when they
+                  breach its checks.
+                </p>
+              )}
+              {deliveries.length > 0 && (
+                <ul className="mt-3 space-y-1 text-xs" data-testid="flag-deliveries">
+                  {deliveries.map((d) => (
+                    <li key={d.id.toString()}>
+                      <span className="font-mono">{d.event}</span> → {d.target} <span className="text-slate-500">({d.status})</span>
+                      {d.lastError && <span className="text-red-600"> {d.lastError}</span>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {canEdit && (
+                <div className="mt-4 border-t border-slate-100 pt-3">
+                  <GuardEditor
+                    key={`gu-${v}`}
+                    flagKey={flag.key}
+                    version={v}
+                    guard={
+                      flag.guard
+                        ? {
+                            checks: flag.guard.checks.map(formatCheck),
+                            onBreach: flag.guard.onBreach,
+                            watchHandRaised: flag.guard.watchHandRaised,
+                            notify: flag.guard.notify,
+                            watchFor: formatDuration(flag.guard.watchForMs).replace(/ /g, ""),
+                          }
+                        : null
+                    }
+                  />
+                </div>
+              )}
+            </div>
           </Card>
           <Card title="Schedule">
             <ScheduleEditor
@@ -120,6 +213,52 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           </div>
         </div>
         <div className="space-y-6">
+          <Card title="Code prerequisites">
+            <div data-testid="prerequisites">
+              {Object.keys(flag.requires).length === 0 ? (
+                <p className="text-sm text-slate-500">None: the flag does not check which versions the home cell runs.</p>
+              ) : (
+                <>
+                  <ul className="font-mono text-xs">
+                    {Object.entries(flag.requires).map(([svc, r]) => (
+                      <li key={svc}>
+                        {svc} {r}
+                      </li>
+                    ))}
+                  </ul>
+                  <p className="mt-2 text-sm" data-testid="held-back">
+                    {heldBack.length === 0 ? (
+                      "Every cell runs the code: nobody is held back."
+                    ) : (
+                      <>
+                        Held back: <strong>{heldBack.length}</strong> cell(s), {heldBack.reduce((n, c) => n + c.customers, 0)} customer(s)
+                        homed there ({heldCustomers} of them would have it on now).
+                      </>
+                    )}
+                  </p>
+                  {heldBack.length > 0 && (
+                    <ul className="mt-1 space-y-0.5 text-xs text-slate-600" data-testid="held-back-cells">
+                      {heldBack.map((c) => (
+                        <li key={c.cell}>
+                          <span className="font-mono">{c.cell}</span> runs {c.service} {c.running ?? "nothing"}, needs {c.range} ·{" "}
+                          {c.customers} customer(s)
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <p className="mt-2 text-xs text-slate-500">
+                    Evaluation returns <code className="font-mono">false</code> with reason{" "}
+                    <code className="font-mono">PREREQUISITE_FAILED</code> for their customers until their cell runs the code.
+                  </p>
+                </>
+              )}
+              {canEdit && (
+                <div className="mt-3 border-t border-slate-100 pt-3">
+                  <RequiresEditor key={`rq-${v}`} flagKey={flag.key} version={v} requires={flag.requires} />
+                </div>
+              )}
+            </div>
+          </Card>
           <Card title="Who is in?">
             <PreviewPanel flagKey={flag.key} customers={customers} />
           </Card>

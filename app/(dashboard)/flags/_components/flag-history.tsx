@@ -21,9 +21,14 @@ function describe(before: Obj, after: Obj, action: string): string[] {
       `created ${after.enabled ? "switched on" : "switched off"}, rollout ${after.rolloutPercentage}%${list(after.allowlist).length ? `, ${list(after.allowlist).length} allowlisted` : ""}${Array.isArray(after.schedule) && after.schedule.length ? `, schedule ${steps(after.schedule)}` : ""}`,
     ];
   }
+  if (action === "flag.guard_hold")
+    return [
+      `ramp ${after.effectivePercentage === before.effectivePercentage ? "held" : "reverted"} by its guard at ${after.effectivePercentage}% (${after.check})`,
+    ];
+  if (action === "flag.resume") return [`ramp resumed: ${after.effectivePercentage}% in force`];
   const out: string[] = [];
   for (const k of Object.keys(after)) {
-    if (k === "version") continue;
+    if (k === "version" || k === "held" || k === "holdReason") continue;
     const a = before[k],
       b = after[k];
     switch (k) {
@@ -48,6 +53,22 @@ function describe(before: Obj, after: Obj, action: string): string[] {
       case "targeting":
         out.push(`targeting ${targeting(a)} → ${targeting(b)}`);
         break;
+      case "requires": {
+        const req = (v: unknown) =>
+          Object.entries(obj(v))
+            .map(([svc, r]) => `${svc} ${String(r)}`)
+            .join(", ") || "none";
+        out.push(`prerequisites ${req(a)} → ${req(b)}`);
+        break;
+      }
+      case "guard": {
+        const g = (v: unknown) => {
+          const checks = Array.isArray(obj(v).checks) ? (obj(v).checks as unknown[]).map((c) => String(obj(c).source ?? "")) : [];
+          return v ? `${checks.join(", ")} (${String(obj(v).onBreach)})` : "none";
+        };
+        out.push(`guard ${g(a)} → ${g(b)}`);
+        break;
+      }
       default:
         out.push(`${k} ${JSON.stringify(a ?? "")} → ${JSON.stringify(b ?? "")}`);
     }
@@ -74,6 +95,7 @@ export function FlagHistory({ events }: { events: AuditEvent[] }) {
               <li key={i}>{line}</li>
             ))}
           </ul>
+          {e.reason && <p className="mt-0.5 text-xs text-slate-500">“{e.reason}”</p>}
         </li>
       ))}
     </ol>

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { exposedAt, formatExposure, type ExposureModel } from "@/lib/flags/exposure";
+import { exposedAt, formatExposure, heldBackAt, type ExposureModel } from "@/lib/flags/exposure";
 import { setRolloutPercentage } from "../actions";
 import { ActionError, ReadOnlyNote } from "./action-error";
 import { useFlagAction } from "./use-flags";
@@ -16,14 +16,20 @@ export function RolloutEditor(props: {
   nextText: string | null;
   exposure: ExposureModel;
   canEdit: boolean;
+  /** The guard holds the ramp: the percentage cannot be set by hand until a product owner resumes it. */
+  held?: boolean;
+  /** Code prerequisites ("sms >=2.5.0"), to say why customers are held back. */
+  requires?: string[];
 }) {
-  const { flagKey, version, enabled, percentage, exposure, canEdit } = props;
+  const { flagKey, version, enabled, percentage, exposure, held = false, requires = [] } = props;
+  const canEdit = props.canEdit && !held;
   const [draft, setDraft] = useState(percentage);
   const { run, pending, failure } = useFlagAction(setRolloutPercentage);
   const estimate = exposedAt(exposure, draft);
   const current = exposedAt(exposure, percentage);
   const dirty = draft !== percentage;
   const delta = estimate.exposed - current.exposed;
+  const heldBack = heldBackAt(exposure, draft);
 
   return (
     <div>
@@ -105,6 +111,11 @@ export function RolloutEditor(props: {
           customers whose bucket is ≤ {draft}.
           {!enabled && <span className="font-medium text-slate-700"> The flag is switched off: nobody gets it until it is turned on.</span>}
         </p>
+        {heldBack > 0 && (
+          <p className="mt-1 text-xs font-medium text-amber-700" data-testid="exposure-held-back">
+            {heldBack} more customer(s) at {draft}% are held back: their home cell does not run {requires.join(", ")} yet.
+          </p>
+        )}
       </div>
 
       {canEdit ? (
@@ -125,6 +136,8 @@ export function RolloutEditor(props: {
           )}
           <span className="text-xs text-slate-500">Takes effect now; holds until the next scheduled step.</span>
         </div>
+      ) : held ? (
+        <p className="mt-4 text-xs text-amber-700">The ramp is held by its guard: resume it (above) before setting a percentage by hand.</p>
       ) : (
         <div className="mt-4">
           <ReadOnlyNote />

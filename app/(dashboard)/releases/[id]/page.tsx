@@ -10,7 +10,8 @@ import { BakeCountdown } from "@/components/rollouts/countdown";
 import { gateVerdict, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import { canAbortRelease, canAdvanceRelease, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { formatCheck } from "@/lib/rollouts/checks";
+import { CheckState, GuardResults, GuardStateBadge, MeasuredCell, storedResult, thresholdText } from "@/components/guard-results";
+import { describeCheck } from "@/lib/rollouts/checks";
 import { isTerminal } from "@/lib/rollouts/engine";
 import { customersInWindowCells, getRelease, releaseCellVersions } from "@/lib/rollouts/server/queries";
 import { ApprovalPanel, ReleaseControls } from "./controls";
@@ -18,13 +19,6 @@ import { formatDuration, formatTime } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Release ${(await params).id}` };
-}
-
-const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
-
-function measuredText(unit: string, v: number | null) {
-  if (v === null) return "no data";
-  return unit === "ratio" ? pct(v) : unit === "ms" ? `${Math.round(v)} ms` : String(v);
 }
 
 export default async function ReleasePage({ params }: { params: Promise<{ id: string }> }) {
@@ -126,6 +120,18 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                       ✕ {w.failure}
                     </p>
                   )}
+                  {w.guard && (
+                    <div className="mt-2 flex items-center gap-2 text-[11px] text-slate-500">
+                      <GuardStateBadge state={w.guard.state} />
+                      <span>{formatTime(w.guard.lastEvaluatedAt, { seconds: true })}</span>
+                    </div>
+                  )}
+                  {w.breach && (
+                    <p className="mt-1 text-xs text-red-700" data-testid="wave-breach">
+                      Guard breach at {formatTime(w.breach.at, { seconds: true })} UTC: {w.breach.check} — <MeasuredCell r={w.breach} /> vs{" "}
+                      {thresholdText(w.breach)}; {w.breach.action === "pause" ? "release paused for a human" : "wave rolled back"}
+                    </p>
+                  )}
                   {w.decision && (
                     <p className="mt-2 text-xs text-slate-600">
                       {w.decision.decision === "approve" ? "✓ Approved" : "✕ Rejected"} by {w.decision.by}: “{w.decision.comment}”
@@ -133,13 +139,28 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                   )}
                   <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
                     {w.checks.map((c, k) => (
-                      <li key={k}>• {formatCheck(c)}</li>
+                      <li key={k}>• {describeCheck(c)}</li>
                     ))}
+                    {w.checks.length > 0 && w.onBreach === "pause" && <li>on breach: pause</li>}
                   </ul>
                 </li>
               ))}
             </ol>
           </Card>
+
+          {current?.guard && (
+            <Card title={`Guard of wave ${current.name} — its checks while it deploys and bakes`}>
+              <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-500" data-testid="guard-panel">
+                <GuardStateBadge state={current.guard.state} />
+                <span>
+                  window {formatTime(current.guard.window.from, { seconds: true })} –{" "}
+                  {formatTime(current.guard.window.to, { seconds: true })} UTC on{" "}
+                  {current.guard.cells.length ? current.guard.cells.join(", ") : "no cell on the new version yet"}
+                </span>
+              </div>
+              <GuardResults results={current.guard.results} testId="guard-results" evaluatedAt={current.guard.lastEvaluatedAt} />
+            </Card>
+          )}
 
           <Card title="Check results — measured vs threshold">
             <table className="w-full text-sm" data-testid="check-results">
@@ -159,24 +180,12 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                     <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
                     <td className="pr-3 font-mono text-xs">{c.check}</td>
                     <td className="pr-3">
-                      {c.passed ? (
-                        <span className="text-emerald-700">passed</span>
-                      ) : (
-                        <span className="font-semibold text-red-700">failed</span>
-                      )}
+                      <CheckState r={storedResult(c)} />
                     </td>
                     <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
-                      {measuredText(c.unit, c.measured)}
+                      <MeasuredCell r={storedResult(c)} />
                     </td>
-                    <td className="pr-3 text-right tabular-nums">
-                      {c.threshold === null
-                        ? "—"
-                        : c.unit === "ratio"
-                          ? `< ${pct(c.threshold)}`
-                          : c.unit === "ms"
-                            ? `< ${c.threshold} ms`
-                            : `= ${c.threshold}`}
-                    </td>
+                    <td className="pr-3 text-right tabular-nums">{thresholdText(storedResult(c))}</td>
                     <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
                   </tr>
                 ))}

@@ -12,6 +12,8 @@ export const GET = withApi({ scope: "flags:read", allowSession: true }, async ()
       enabled: flag.enabled,
       effectivePercentage: effective.percentage,
       percentageSource: effective.source.kind,
+      hold: flag.hold ? { at: flag.hold.at.toISOString(), percentage: flag.hold.percentage, reason: flag.holdReason } : null,
+      requires: flag.requires,
       nextStep: next ? { at: next.at.toISOString(), percentage: next.percentage } : null,
       allowlist: flag.allowlist,
       targeting: flag.targeting,

@@ -1,7 +1,7 @@
 // Which health source this process reads (CELLPLANE_HEALTH_SOURCE), built once. The Prometheus
 // source reads its templates from Settings (cached 5 s; an admin's change applies at once here).
 import type pg from "pg";
-import type { Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { readSetting, settingReader, SETTINGS } from "@/lib/settings/server/store";
 import type { PromSettings } from "../templates";
@@ -53,9 +53,14 @@ export function txQueryable(tx: Tx): Pick<pg.Pool, "query"> {
   };
 }
 
+/** The external source in force for a read in `tx` (templates read in `tx`), or null with the built-in store. */
+export function externalSourceIn(tx: Db | Tx): HealthSource | null {
+  return externalSource(async () => (await readSetting(tx, SETTINGS.prometheus)).value);
+}
+
 /** The source a read in `tx` goes through: the external one when configured, else the built-in store in `tx`. */
 export function healthSourceIn(tx: Tx): HealthSource {
-  return externalSource(async () => (await readSetting(tx, SETTINGS.prometheus)).value) ?? builtinSource(txQueryable(tx));
+  return externalSourceIn(tx) ?? builtinSource(txQueryable(tx));
 }
 
 /** The source reads on `pool` go through (pages, APIs, background jobs); templates cached 5 s. */
