@@ -58,6 +58,8 @@ export interface ReleaseDoc {
   waves: WaveRun[];
   pausedFrom: ReleaseStatus | null;
   endReason: string | null;
+  /** Its own speed, when it has one (a schema migration's release): used instead of the server's time scale. */
+  timeScale?: number;
 }
 
 /** Telemetry of a wave's cells since it finished deploying, for its checks. */

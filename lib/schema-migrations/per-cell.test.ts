@@ -231,11 +231,11 @@ describe("per-cell progress", () => {
     expect(statusOf(s, CANARY, "backfill")).toBe("pending");
     expect(running(s, "backfill")).toEqual(["smb-eu-1", "smb-eu-2"]);
     s = tick(s, red(["smb-eu-1"]), at(6.1)).state;
-    expect(cp(s, "smb-eu-1", "backfill").paused).toMatch(/red/);
-    expect(cp(s, "smb-eu-2", "backfill").paused ?? null).toBeNull();
+    expect(cp(s, "smb-eu-1", "backfill").held).toMatch(/red/);
+    expect(cp(s, "smb-eu-2", "backfill").held ?? null).toBeNull();
     expect(summarize(s, at(6.1)).line).toMatch(/smb-eu-1[^·]*paused/);
     s = tick(s, none, at(6.2)).state;
-    expect(cp(s, "smb-eu-1", "backfill").paused ?? null).toBeNull();
+    expect(cp(s, "smb-eu-1", "backfill").held ?? null).toBeNull();
   });
 
   it("a cell whose schema drifted is held before its next phase", () => {

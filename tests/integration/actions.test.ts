@@ -304,7 +304,7 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     await audited(t.prisma, "token:agent", (tx) =>
       reportProgress(tx, id, "canary-us-internal", { phase: "expand", status: "failed", error: "lock timeout" }, new Date()),
     );
-    await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date(), 1));
+    await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date()));
     return { as: "RELEASE_MANAGER", input: { id } };
   },
 

@@ -74,7 +74,8 @@ async function start(text: string, root = ROOT) {
 
 const state = async (id: string): Promise<RunState> => (await loadRun(t.prisma, id))!.state;
 const status = (s: RunState, cell: string, phase: string) => s.cells[cell]?.[phase]?.status;
-const remaining = (s: RunState, cell: string, phase: string) => (s.cells[cell]?.[phase] as { remaining?: number | null } | undefined)?.remaining;
+const remaining = (s: RunState, cell: string, phase: string) =>
+  (s.cells[cell]?.[phase] as { remaining?: number | null } | undefined)?.remaining;
 
 /** release2@ approves whatever step waits (typing the id where asked). */
 async function approveWaiting(id: string, s: RunState, now: Date) {

@@ -185,6 +185,7 @@ describe("schema migrations against real PostgreSQL", () => {
       version: v9.9.1
       rollout: standard
 `);
+      await tickRun(t.prisma, "agent-scope", new Date()); // the release started: its cells follow it
       const before = await cellRows("agent-scope");
       expect(before.find((r) => r.cell_id === "smb-us-1")!.status).toBe("running");
       const audits = await t.prisma.auditEvent.count();
@@ -204,22 +205,22 @@ describe("schema migrations against real PostgreSQL", () => {
   });
 
   it("an agent's final backfill report verifies the cell only when rows == total", async () => {
-    await importAndStart(dataOnly("agent-verify", 2));
+    await importAndStart(dataOnly("agent-verify", 2)); // canary-us-internal and smb-ap-1 backfill first
     const report = (cell: string, rows: number, total: number) =>
       audited(t.prisma, "token:agent", (tx) =>
         reportProgress(tx, "agent-verify", cell, { phase: "backfill", status: "complete", rows, total }, new Date()),
       );
     await report("canary-us-internal", 90, 100);
-    await report("smb-eu-1", 100, 100);
+    await report("smb-ap-1", 100, 100);
     const { state } = (await loadRun(t.prisma, "agent-verify"))!;
     const remaining = (cell: string) => (state.cells[cell]!.backfill as { remaining?: number | null }).remaining;
     expect(remaining("canary-us-internal")).toBe(10);
-    expect(remaining("smb-eu-1")).toBe(0);
+    expect(remaining("smb-ap-1")).toBe(0);
     // A backfill that says it is complete must say how far it got.
     await tickRun(t.prisma, "agent-verify", new Date());
     await expect(
       audited(t.prisma, "token:agent", (tx) =>
-        reportProgress(tx, "agent-verify", "smb-eu-2", { phase: "backfill", status: "complete" }, new Date()),
+        reportProgress(tx, "agent-verify", "smb-ap-2", { phase: "backfill", status: "complete" }, new Date()),
       ),
     ).rejects.toMatchObject({ code: "INVALID" });
   });

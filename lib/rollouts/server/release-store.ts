@@ -47,6 +47,8 @@ export interface StartInput {
   pipelineId: string;
   versions: Record<string, string>;
   plan: WavePlan[];
+  /** The release's own speed (a migration's): bakes are divided by it instead of the server's time scale. */
+  timeScale?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   let doc: ReleaseDoc;
   try {
     doc = newRelease(input.plan, input.versions, actor, now);
+    if (input.timeScale) doc.timeScale = input.timeScale;
   } catch (e) {
     if (e instanceof EngineError) throw new DomainError("PRECONDITION", e.message);
     throw e;
@@ -358,7 +361,7 @@ export function releaseMachine(timeScale: number): Machine<Locked, ReleaseDoc, E
     live: (l) => l.status !== "paused" && !isTerminal(l.state.status),
     settles: (doc) => doc.status !== "paused" && !isTerminal(doc.status),
     pass: async (tx, l, doc, now) => {
-      const step = engineTick(doc, await observe(tx, doc, now), now, engineConfig(l.settings, timeScale));
+      const step = engineTick(doc, await observe(tx, doc, now), now, engineConfig(l.settings, doc.timeScale ?? timeScale));
       return { state: step.doc, effects: step.effects };
     },
     refuse: (e) => {
