@@ -275,7 +275,7 @@ function decide(step: Step, cmd: Extract<Command, { kind: "approve" | "reject" }
 }
 
 /** The phases of `cell` a retry starts again: failed, stopped or rolled back, or a backfill with rows left. */
-function retryable(state: RunState, cell: string): string[] {
+export function retryable(state: RunState, cell: string): string[] {
   return state.doc.phases
     .filter((p) => {
       const c = cellOf(state, cell, p.name);
@@ -285,6 +285,11 @@ function retryable(state: RunState, cell: string): string[] {
     })
     .map((p) => p.name);
 }
+
+/** Whether a person's retry applies to the run now (in progress or stopped, no step rejected). */
+export const retryAllowed = (state: RunState) =>
+  (["running", "awaiting_approval", "failed"] as string[]).includes(state.doc.status) &&
+  !state.doc.phases.some((p) => p.steps.some((s) => s.state === "rejected"));
 
 /** Retry one cell (or every held cell): its held phases go back to pending and start when they may. */
 function retry(step: Step, cmd: Extract<Command, { kind: "retry" }>) {

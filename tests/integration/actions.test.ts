@@ -305,7 +305,7 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
       reportProgress(tx, id, "canary-us-internal", { phase: "expand", status: "failed", error: "lock timeout" }, new Date()),
     );
     await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date()));
-    return { as: "RELEASE_MANAGER", input: { id } };
+    return { as: "RELEASE_MANAGER", input: { id, cell: "canary-us-internal" } };
   },
 
   "(dashboard)/pipelines/import#importPipelineAction": async () => ({
