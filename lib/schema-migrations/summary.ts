@@ -67,9 +67,9 @@ function phaseNow(state: RunState, i: number, now: Date): string[] {
   const running = doc.spec.cells.filter((c) => cellOf(state, c, p.name).status === "running");
   const out: string[] = [];
   if (spec.type === "deployment") {
-    if (running.length || p.waiting)
+    if (running.length)
       out.push(
-        `Deploying ${spec.service} ${spec.version}${running.length ? ` to ${listCells(running)}` : ""}${p.releaseId ? ` (release ${p.releaseId})` : ""}${p.waiting ? ` — ${p.waiting}` : ""}`,
+        `Deploying ${spec.service} ${spec.version} to ${listCells(running)}${p.releaseId ? ` (release ${p.releaseId})` : ""}${p.waiting ? ` — ${p.waiting}` : ""}`,
       );
     return out;
   }
@@ -106,6 +106,12 @@ function currentText(state: RunState, views: CellView[], now: Date): string {
   }
   const parts: string[] = [];
   for (let i = doc.phases.length - 1; i >= 0; i--) parts.push(...phaseNow(state, i, now));
+  // A release that waits for its cells comes after the work under way.
+  for (const [i, p] of doc.phases.entries()) {
+    const spec = doc.spec.phases[i]!;
+    if (spec.type === "deployment" && p.waiting && !doc.spec.cells.some((c) => cellOf(state, c, p.name).status === "running"))
+      parts.push(`${p.name}: ${p.waiting}`);
+  }
   parts.push(...attention(views));
   const text = parts.join("; ") || doc.phases.find((p) => p.waiting)?.waiting || "waiting";
   return doc.status === "failed" ? `Stopped — ${text}` : text;

@@ -87,10 +87,16 @@ async function approveWaiting(id: string, s: RunState, now: Date) {
         );
 }
 
-/** Play the ticker: every pass moves the clock 30 min, steps the run, then runs direct-mode work; `hook` after each pass. */
-async function play(id: string, clock: { now: Date }, until: (s: RunState) => boolean, hook?: (s: RunState) => Promise<void>) {
+/** Play the ticker: every pass moves the clock (30 min), steps the run, then runs direct-mode work; `hook` after each pass. */
+async function play(
+  id: string,
+  clock: { now: Date },
+  until: (s: RunState) => boolean,
+  hook?: (s: RunState) => Promise<void>,
+  stepMs = 30 * 60_000,
+) {
   for (let i = 0; i < 400; i++) {
-    clock.now = new Date(clock.now.getTime() + 30 * 60_000);
+    clock.now = new Date(clock.now.getTime() + stepMs);
     await tickRun(t.prisma, id, clock.now);
     await runDirectPass(t.prisma, () => clock.now);
     const s = await state(id);
@@ -240,6 +246,70 @@ ${threeSteps("migrations/001_drop_to_phone.sql")}
     await (await cellDb(DRIFTS)).query("ALTER TABLE messages ADD COLUMN sender_id TEXT");
     s = await play(id, clock, (x) => x.doc.status === "succeeded");
     expect(status(s, DRIFTS, "backfill")).toBe("complete");
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("a backfill keeps each cell under max_rows_per_second, and pauses on a cell that is red in Fleet health until it recovers", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-throttle-"));
+    fs.mkdirSync(path.join(root, "examples", "migrations"), { recursive: true });
+    fs.writeFileSync(path.join(root, "examples", "migrations", "add_note.sql"), "ALTER TABLE messages ADD COLUMN note TEXT;\n");
+    fs.writeFileSync(
+      path.join(root, "examples", "migrations", "backfill_note.sql"),
+      "-- cellplane: table=messages key=id\nUPDATE messages SET note = 'n' || id WHERE id > $1 AND id <= $2 AND note IS NULL\n",
+    );
+    const id = await start(
+      `migration:
+  id: throttle-health
+  phases:
+    - name: expand
+      type: schema
+      script: migrations/add_note.sql
+      rollout:
+        - cells: ["*"]
+    - name: backfill
+      type: data
+      script: migrations/backfill_note.sql
+      parallel_cells: 16
+      checkpoint_interval: 500
+      max_rows_per_second: 1000
+`,
+      root,
+    );
+    const RED = "smb-eu-1";
+    const clock = { now: new Date("2026-05-01T08:00:00Z") };
+    // Its sms service reports a 5% error rate: red in Fleet health (and red again once it falls silent).
+    await t.query(
+      `INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since)
+       VALUES ($1, 'sms', $2, 0.05, 100, 0.2, 50, 'red', $2)`,
+      [RED, clock.now],
+    );
+    const seen: { at: number; rows: number; started: number }[] = [];
+    let s = await play(
+      id,
+      clock,
+      (x) => cellIds.filter((c) => c !== RED).every((c) => status(x, c, "backfill") === "complete"),
+      async (x) => {
+        const cp = x.cells["smb-us-2"]!.backfill!;
+        if (cp.startedAt) seen.push({ at: clock.now.getTime(), rows: cp.rowsDone, started: new Date(cp.startedAt).getTime() });
+      },
+      250,
+    );
+    // 2,500 rows at ≤ 1,000 rows/s in batches of 500: never ahead of the limit by more than one batch.
+    expect(seen.length).toBeGreaterThan(4);
+    for (const p of seen) expect(p.rows).toBeLessThanOrEqual(((p.at - p.started) / 1000) * 1000 + 500);
+    expect(status(s, RED, "backfill")).toBe("pending");
+    expect(s.cells[RED]!.backfill!.held).toMatch(/red in Fleet health/);
+    expect(summarize(s, clock.now).line).toMatch(/smb-eu-1[^·]*red in Fleet health/);
+    expect(s.doc.status).toBe("running");
+    // It recovers: the backfill starts there too.
+    await t.query("DELETE FROM service_health WHERE cell_id = $1", [RED]);
+    s = await play(id, clock, (x) => x.doc.status === "succeeded", undefined, 250);
+    expect(s.cells[RED]!.backfill!.held ?? null).toBeNull();
+    const held = await t.prisma.auditEvent.findMany({
+      where: { targetId: id, action: { in: ["migration.held", "migration.released"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(held.map((e) => e.action)).toEqual(["migration.held", "migration.released"]);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
