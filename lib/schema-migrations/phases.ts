@@ -67,10 +67,10 @@ function settleStep(step: Step, i: number, s: StepRun, obs: Observations, now: D
     p.waiting = `step ${p.step + 1} holds the steps after it: ${p.name} ${stopped.length === 1 ? "failed" : "failed or stopped"} on ${errors.join(", ")}`;
     return;
   }
+  p.waiting = null;
   const complete = s.cells.filter((c) => cellOf(state, c, p.name).status === "complete");
   const expected = s.cells.filter((c) => cellOf(state, c, p.name).status !== "complete" && !blocker(state, c, i, obs)?.held);
   if (expected.length || complete.length === 0) return;
-  p.waiting = null;
   s.state = "waiting";
   s.waitUntil = new Date(now.getTime() + s.waitMs / state.doc.timeScale).toISOString();
   const left = s.cells.filter((c) => !complete.includes(c));
@@ -197,7 +197,10 @@ export function advanceDeployment(step: Step, i: number, obs: Observations) {
     p.waiting = `${spec.service} ${spec.version} rolls once ${listCells(waitingFor.map((x) => x.c))} ${waitingFor.length === 1 ? "is" : "are"} ready (${first.c}: ${first.b!.why})`;
     return;
   }
-  if (!ready.length) return;
+  if (!ready.length) {
+    p.waiting = null;
+    return;
+  }
   p.waiting = `starting the release of ${spec.service} ${spec.version} on ${listCells(ready)}`;
   step.effects.push({
     kind: "startRelease",

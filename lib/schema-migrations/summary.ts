@@ -109,7 +109,13 @@ function currentText(state: RunState, views: CellView[], now: Date): string {
   // A release that waits for its cells comes after the work under way.
   for (const [i, p] of doc.phases.entries()) {
     const spec = doc.spec.phases[i]!;
-    if (spec.type === "deployment" && p.waiting && !doc.spec.cells.some((c) => cellOf(state, c, p.name).status === "running"))
+    const someoneNext = i > 0 && doc.spec.cells.some((c) => phaseDone(state, c, i - 1));
+    if (
+      spec.type === "deployment" &&
+      p.waiting &&
+      someoneNext &&
+      !doc.spec.cells.some((c) => cellOf(state, c, p.name).status === "running")
+    )
       parts.push(`${p.name}: ${p.waiting}`);
   }
   parts.push(...attention(views));
