@@ -135,8 +135,9 @@ export function cellViews(state: RunState): CellView[] {
       return { ...view, note: b.why, held: b.held, done };
     }
     if (c.held) return { ...view, note: c.held, held: c.status !== "running", done };
-    if (c.status !== "pending") return { ...view, note: null, held: false, done };
+    const release = p.type === "deployment" ? (p.waiting ?? (c.status === "pending" ? "waiting for its release" : null)) : null;
+    if (c.status !== "pending") return { ...view, note: release, held: false, done };
     const b = blocker(state, cell, i, null);
-    return { ...view, note: b?.why ?? null, held: b?.held ?? false, done };
+    return { ...view, note: b?.why ?? release, held: b?.held ?? false, done };
   });
 }

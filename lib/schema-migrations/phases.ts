@@ -32,7 +32,7 @@ function startReadyCells(step: Step, i: number, obs: Observations) {
   }
 }
 
-/** A pending step opens, or asks for its approval once one of its cells could start. */
+/** A pending step opens, or asks for its approval, once one of its cells could start. */
 function openStep(step: Step, i: number, s: StepRun, obs: Observations, now: Date) {
   const { state } = step;
   const { doc } = state;
@@ -42,9 +42,10 @@ function openStep(step: Step, i: number, s: StepRun, obs: Observations, now: Dat
     p.step++;
     return;
   }
+  // A step opens (or asks for its approval) once one of its cells could start: "open" means work.
+  const ready = s.cells.some((c) => cellOf(state, c, p.name).status === "pending" && !blocker(state, c, i, obs));
+  if (!ready) return;
   if (s.requiresApproval && !s.decision) {
-    const ready = s.cells.some((c) => cellOf(state, c, p.name).status === "pending" && !blocker(state, c, i, obs));
-    if (!ready) return;
     s.state = "awaiting_approval";
     s.awaitingSince = now.toISOString();
     event(step, "migration.gate", `${p.name} on ${s.cells.join(", ")} waits for approval`, { phase: p.name, cells: s.cells });
