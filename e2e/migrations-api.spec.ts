@@ -21,6 +21,28 @@ test.describe("schema migrations: the agent API", () => {
   });
 });
 
+test.describe("schema migrations: the seed's manifest", () => {
+  test("imports as written from the UI: its .py backfill is recorded by path for agent mode, and the preview says direct mode refuses it", async ({
+    page,
+    loginAs,
+  }) => {
+    await loginAs("release");
+    await open(page, "/migrations/import");
+    await page.getByLabel("Manifest", { exact: true }).fill(fs.readFileSync("examples/migration-manifest.yaml", "utf8"));
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByTestId("migration-preview");
+    await expect(preview).toContainText(
+      "expand (schema) → migrate-code (deployment) → backfill (data) → migrate-code-readonly (deployment) → contract (schema)",
+    );
+    await expect(preview).toContainText("migrations/001_backfill_recipient_id.py is not SQL");
+    await expect(preview).toContainText("recorded by path for the cells' agents: migrations/001_backfill_recipient_id.py");
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page).toHaveURL(/\/migrations\/2025-01-15-recipient-id-column$/, { timeout: 15_000 });
+    await expect(page.getByTestId("migration-status")).toHaveText("ready");
+    await expect(page.getByTestId("summary-line")).toContainText("0% complete (0/80 cell-phases)");
+  });
+});
+
 test.describe("schema migrations: roles", () => {
   test("a viewer replaying a release manager's migration action is refused by the server", async ({ page, loginAs, browser, baseURL }) => {
     await loginAs("release");

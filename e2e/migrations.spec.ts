@@ -4,8 +4,9 @@ import type { Page } from "@playwright/test";
 import { adminDatabaseUrl, expect, open, signInAs, test } from "./fixtures";
 
 // The seed's migration, for real: every demo cell has its own database with a messages table.
-// The run's speed compresses the manifest's waits (168 h → 6 s); the two deployment phases are real
-// releases through the standard pipeline (the server's time scale), gated for enterprise.
+// The run's speed compresses the manifest's waits (168 h → 6 s) and the bakes of the two deployment
+// phases' releases — real releases through the standard pipeline, gated for enterprise. Each cell moves
+// on its own: a cell backfills as soon as the code release has reached it.
 const MANIFEST = fs.readFileSync("examples/migration-manifest.sql.yaml", "utf8");
 const ID = "2025-01-15-recipient-id-column";
 const SPEED = "100000";
@@ -59,16 +60,16 @@ test.describe("schema migrations, cell by cell", () => {
     await expect(page2.getByTestId("approvals")).toContainText("CAB-77", { timeout: 15_000 });
     await expect(page2.getByTestId("cell-enterprise-us-hipaa-expand")).toHaveAttribute("data-status", "complete", { timeout: 30_000 });
 
-    // migrate-code: a release of sms v2.5.0 through the standard pipeline.
+    // migrate-code: a release of sms v2.5.0 through the standard pipeline, at the run's speed.
     const rel1 = page2.getByTestId("release-link-migrate-code");
     await expect(rel1).toBeVisible({ timeout: 30_000 });
     const rel1Path = (await rel1.getAttribute("href"))!;
-    await approveRelease(page2, rel1Path, "dual-write code, CAB-78");
-    await open(page, url);
-    await expect(page.getByTestId("phase-migrate-code")).toHaveAttribute("data-status", "complete", { timeout: 240_000 });
 
-    // Backfill: bars move (some cell seen part-way), never more than 3 cells at once, all finish.
+    // Cells the release has reached backfill while it waits at its enterprise gate: bars move (some
+    // cell seen part-way), never more than 3 cells at once; each cell shows its own phase.
+    await open(page, url);
     const seen = new Set<number>();
+    let said = false;
     await expect
       .poll(
         async () => {
@@ -78,14 +79,20 @@ test.describe("schema migrations, cell by cell", () => {
             .getByRole("progressbar")
             .evaluateAll((els) => els.map((e) => Number(e.getAttribute("aria-valuenow")))))
             seen.add(v);
-          return [...seen].some((v) => v > 0 && v < 100);
+          said ||= ((await page.getByTestId("summary-line").textContent()) ?? "").includes("Backfilling");
+          return said && [...seen].some((v) => v > 0 && v < 100);
         },
-        { timeout: 60_000, intervals: [200] },
+        { timeout: 120_000, intervals: [200] },
       )
       .toBe(true);
-    await expect(page.getByTestId("summary-line")).toContainText(/Backfilling|Deploying/);
+    await expect(page.getByTestId("cell-now-enterprise-us-hipaa")).toHaveAttribute("data-phase", "migrate-code");
+
+    await approveRelease(page2, rel1Path, "dual-write code, CAB-78");
+    await open(page, url);
+    await expect(page.getByTestId("phase-migrate-code")).toHaveAttribute("data-status", "complete", { timeout: 240_000 });
     await expect(page.getByTestId("phase-backfill")).toHaveAttribute("data-status", "complete", { timeout: 120_000 });
     await expect(page.locator('[data-testid="backfill-cell"][data-status="complete"]')).toHaveCount(16);
+    await expect(page.locator('[data-testid="backfill-cell"]').first()).toContainText("verified: 0 rows left");
 
     // migrate-code-readonly: sms v2.6.0, its gate decided from the approvals inbox, which says the
     // release holds up this migration and shows it without a reload.
@@ -125,7 +132,7 @@ test.describe("schema migrations, cell by cell", () => {
 
     await expect(page2.getByTestId("migration-status")).toHaveText("succeeded", { timeout: 60_000 });
     await expect(page2.getByTestId("summary-line")).toHaveAttribute("data-percent", "100");
-    await expect(page2.getByTestId("summary-line")).toContainText("100% complete (16/16 cells)");
+    await expect(page2.getByTestId("summary-line")).toContainText("100% complete (80/80 cell-phases)");
     await ctx2.close();
 
     // Every cell database: recipient_id filled for every row, to_phone gone.

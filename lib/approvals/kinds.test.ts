@@ -143,6 +143,31 @@ describe("migration gates", () => {
     expect(migrationGates({ doc: run.doc, updatedAt: new Date("2026-01-03T00:00:00Z") })[0]!.since).toBe("2026-01-03T00:00:00.000Z");
   });
 
+  it("cells advance on their own, so steps of two phases may wait at once: one gate each", () => {
+    const run = manifest(`migration:
+  id: m-2
+  phases:
+    - name: expand
+      type: schema
+      script: migrations/001_add_recipient_id.sql
+      rollout:
+        - cells: [canary-us-internal]
+        - cells: [smb-*, enterprise-*]
+          requires_approval: true
+    - name: contract
+      type: schema
+      script: migrations/001_drop_to_phone.sql
+      rollout:
+        - cells: [canary-us-internal]
+          requires_approval: true
+        - cells: [smb-*, enterprise-*]
+`);
+    let s = tick(start(newRun(run), "release@x", T0, 1).state, { releases: {} }, T0).state;
+    s.cells["canary-us-internal"]!.expand!.status = "complete";
+    s = tick(tick(s, { releases: {} }, T0).state, { releases: {} }, T0).state;
+    expect(migrationGates({ doc: s.doc, updatedAt: T0 }).map((g) => g.key)).toEqual(["migration:m-2:0:1", "migration:m-2:1:0"]);
+  });
+
   it("no gate while the run is running or ready", () => {
     const ready = newRun(manifest(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.sql.yaml"), "utf8")));
     expect(migrationGates({ doc: ready.doc, updatedAt: T0 })).toEqual([]);

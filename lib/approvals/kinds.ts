@@ -60,30 +60,37 @@ export interface MigrationForGates {
   updatedAt: Date;
 }
 
-/** The step a migration waits at, if any: its current phase's step awaits approval. */
+/** The steps a migration waits at: any phase's step awaiting approval (cells advance on their own, so several may). */
 export function migrationGates(run: MigrationForGates): Gate[] {
   const { doc } = run;
-  const p = doc.phases[doc.current];
-  const s = p?.steps[p.step];
-  if (doc.status !== "awaiting_approval" || !p || s?.state !== "awaiting_approval") return [];
-  const spec = doc.spec.phases[doc.current];
-  return [
-    {
-      key: `migration:${doc.id}:${doc.current}:${p.step}`,
-      kind: "migration",
-      subject: { id: doc.id, title: doc.spec.description ? `${doc.id} — ${doc.spec.description}` : doc.id, href: `/migrations/${doc.id}` },
-      step: `phase ${p.name} (${doc.current + 1} of ${doc.phases.length}), step ${p.step + 1} of ${p.steps.length}: ${s.patterns.join(", ")}`,
-      change: spec && spec.type !== "deployment" ? `${p.name}: ${spec.script}` : p.name,
-      cells: s.cells,
-      requestedBy: doc.startedBy,
-      since: s.awaitingSince ?? run.updatedAt.toISOString(),
-      irreversible: p.irreversible,
-      confirm: s.confirmRequired ? doc.id : null,
-      notify: null,
-      partOf: null,
-      ref: { kind: "migration", id: doc.id, phase: doc.current, step: p.step },
-    },
-  ];
+  if (doc.status !== "awaiting_approval") return [];
+  return doc.phases.flatMap((p, i) =>
+    p.steps.flatMap((s, k): Gate[] => {
+      if (s.state !== "awaiting_approval") return [];
+      const spec = doc.spec.phases[i];
+      return [
+        {
+          key: `migration:${doc.id}:${i}:${k}`,
+          kind: "migration",
+          subject: {
+            id: doc.id,
+            title: doc.spec.description ? `${doc.id} — ${doc.spec.description}` : doc.id,
+            href: `/migrations/${doc.id}`,
+          },
+          step: `phase ${p.name} (${i + 1} of ${doc.phases.length}), step ${k + 1} of ${p.steps.length}: ${s.patterns.join(", ")}`,
+          change: spec && spec.type !== "deployment" ? `${p.name}: ${spec.script}` : p.name,
+          cells: s.cells,
+          requestedBy: doc.startedBy,
+          since: s.awaitingSince ?? run.updatedAt.toISOString(),
+          irreversible: p.irreversible,
+          confirm: s.confirmRequired ? doc.id : null,
+          notify: null,
+          partOf: null,
+          ref: { kind: "migration", id: doc.id, phase: i, step: k },
+        },
+      ];
+    }),
+  );
 }
 
 /** Which migration phase started each release (the releases of deployment phases). */

@@ -88,6 +88,8 @@ export interface ReleaseDoc {
   waves: WaveRun[];
   pausedFrom: ReleaseStatus | null;
   endReason: string | null;
+  /** Its own speed, when it has one (a schema migration's release): used instead of the server's time scale. */
+  timeScale?: number;
 }
 
 /** Telemetry of a wave's cells on the new version, a baseline and alerts, over a window (guards.ts). */

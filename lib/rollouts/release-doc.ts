@@ -114,6 +114,7 @@ export const releaseDocSchema: z.ZodType<ReleaseDoc> = z.object({
   waves: z.array(waveRunSchema),
   pausedFrom: z.enum(RELEASE_STATUSES).nullable(),
   endReason: z.string().nullable(),
+  timeScale: z.number().positive().optional(),
 });
 
 /** A release's stored document (the engine's state); `id` names the release in the error. */

@@ -22,6 +22,10 @@ export const assignmentView = z.object({
   script: z.string(),
   sql: z.string().nullable(),
   checkpointInterval: z.number().nullable(),
+  /** A backfill's limit (rows per second, averaged over batches), or null. */
+  maxRowsPerSecond: z.number().nullable(),
+  /** Why the cell should not run a batch now (its health is red), or null: hold off while set. */
+  paused: z.string().nullable(),
   rowsDone: z.number(),
   lastCheckpoint: z.string().nullable(),
   lastSeq: z.number(),

@@ -20,7 +20,8 @@ const noReleases: Observations = { releases: {} };
 function finishRunning(s: RunState, phase: string, only?: string[]): RunState {
   const next = structuredClone(s);
   for (const [cell, byPhase] of Object.entries(next.cells))
-    if (byPhase[phase]!.status === "running" && (!only || only.includes(cell))) byPhase[phase]!.status = "complete";
+    if (byPhase[phase]!.status === "running" && (!only || only.includes(cell)))
+      Object.assign(byPhase[phase]!, { status: "complete", remaining: phase === "backfill" ? 0 : null });
   return next;
 }
 const running = (s: RunState, phase: string) => Object.keys(s.cells).filter((c) => s.cells[c]![phase]!.status === "running");
@@ -66,7 +67,14 @@ describe("the migration machine, with an injected clock", () => {
     let s = command(throughExpandSmb(), { kind: "approve", phase: 0, step: 3, by: "release2@x", comment: "ok" }, at(401)).state;
     s = tick(finishRunning(tick(s, noReleases, at(401)).state, "expand"), noReleases, at(402)).state;
     const step = tick(s, noReleases, at(500));
-    expect(step.effects).toContainEqual({ kind: "startRelease", phase: 1, version: "v2.5.0", pipeline: "standard", service: "sms" });
+    expect(step.effects).toContainEqual({
+      kind: "startRelease",
+      phase: 1,
+      version: "v2.5.0",
+      pipeline: "standard",
+      service: "sms",
+      cells: spec.cells,
+    });
     s = step.state;
     s.doc.phases[1]!.releaseId = "rel-1";
     s = tick(s, { releases: { "rel-1": { status: "running", passedCells: ["canary-us-internal"] } } }, at(501)).state;
@@ -138,7 +146,7 @@ describe("the migration machine, with an injected clock", () => {
     expect(tick(s, noReleases, at(802 + 167)).state.doc.status).toBe("running");
     const done = tick(s, noReleases, at(802 + 168)).state;
     expect(done.doc.status).toBe("succeeded");
-    expect(summarize(done, at(1000)).line).toMatch(/^█{20} 100% complete \(8\/8 cells\)/);
+    expect(summarize(done, at(1000)).line).toMatch(/^█{20} 100% complete \(40\/40 cell-phases\)/);
   });
 
   it("rollback walks back: stop backfill, roll back the code release, drop the new column", () => {
@@ -174,13 +182,13 @@ describe("the migration machine, with an injected clock", () => {
     ).toBe("rolling_back");
   });
 
-  it("a failed cell stops the migration; retry restarts it", () => {
+  it("a failed canary stops the steps after it (nothing else can run); retry restarts it", () => {
     let s = tick(started(), noReleases, T0).state;
     s.cells["canary-us-internal"]!.expand = { ...s.cells["canary-us-internal"]!.expand!, status: "failed", error: "lock timeout" };
     s = tick(s, noReleases, T0).state;
     expect(s.doc.status).toBe("failed");
-    expect(s.doc.endReason).toBe("expand failed on canary-us-internal (lock timeout)");
-    s = command(s, { kind: "retry", by: "release@x" }, T0).state;
+    expect(s.doc.endReason).toBe("stopped: canary-us-internal failed in expand (lock timeout) — retry or roll back");
+    s = tick(command(s, { kind: "retry", by: "release@x" }, T0).state, noReleases, T0).state;
     expect(running(s, "expand")).toEqual(["canary-us-internal"]);
   });
 });
@@ -205,13 +213,13 @@ describe("ETA and the summary line", () => {
     expect(formatEta(ms)).toBe(want);
   });
 
-  it("reads like the seed's dashboard while backfilling", () => {
+  it("reads like the seed's dashboard while backfilling: one unit for the percentage and the count", () => {
     const s = start(newRun(spec), "release@x", T0, 1).state;
-    s.doc.current = 2;
     for (const c of Object.keys(s.cells)) {
       s.cells[c]!.expand!.status = "complete";
       s.cells[c]!["migrate-code"]!.status = "complete";
     }
+    for (const st of s.doc.phases[0]!.steps) st.state = "done";
     s.cells["smb-eu-1"]!.backfill = {
       status: "running",
       rowsDone: 42_000,
@@ -220,10 +228,12 @@ describe("ETA and the summary line", () => {
       checkpoint: "42000",
       error: null,
     };
-    s.cells["canary-us-internal"]!.backfill!.status = "complete";
+    s.cells["canary-us-internal"]!.backfill = { ...s.cells["canary-us-internal"]!.backfill!, status: "complete", remaining: 0 };
     const sum = summarize(s, T0);
+    // 8 cells × 2 phases done + canary's verified backfill = 17 of 8 × 5 cell-phases.
     expect(sum.line).toBe(
-      "████████░░░░░░░░░░░░ 42% complete (1/8 cells) · Current: Backfilling smb-eu-1 (42% of rows, ETA 3 min) · Next: smb-eu-2 (waiting for smb-eu-1)",
+      "████████░░░░░░░░░░░░ 42% complete (17/40 cell-phases) · Current: Backfilling smb-eu-1 (42% of rows, ETA 3 min) · Next: smb-eu-2 (waiting for smb-eu-1)",
     );
+    expect(sum).toMatchObject({ percent: 42, stepsDone: 17, stepsTotal: 40, cellsDone: 0 });
   });
 });

@@ -49,6 +49,7 @@ describe("migration manifests", () => {
       parallelCells: 3,
       checkpointInterval: 10_000,
       script: "migrations/001_backfill_recipient_id.py",
+      maxRowsPerSecond: null,
     });
     expect(spec.phases[1]).toMatchObject({ type: "deployment", version: "v2.5.0", pipeline: "standard", service: "sms" });
   });
@@ -91,9 +92,21 @@ describe("migration manifests", () => {
       "phases[2].parallel_cells",
       /whole number/,
     ],
+    [
+      "max_rows_per_second below 1",
+      example.replace("parallel_cells: 3", "parallel_cells: 3\n      max_rows_per_second: 0"),
+      31,
+      "phases[2].max_rows_per_second",
+      /whole number from 1/,
+    ],
   ])("refuses %s with its line and field", (_n, text, line, field, message) => {
     const errs = errorsOf(text);
     expect(errs).toContainEqual(expect.objectContaining({ line, field, message: expect.stringMatching(message) }));
+  });
+
+  it("reads a backfill's max_rows_per_second", () => {
+    const spec = parseManifestYaml(example.replace("parallel_cells: 3", "parallel_cells: 3\n      max_rows_per_second: 5000"), ctx);
+    expect(spec.phases[2]).toMatchObject({ type: "data", maxRowsPerSecond: 5000 });
   });
 
   it("refuses contract before expand", () => {

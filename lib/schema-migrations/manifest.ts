@@ -26,7 +26,15 @@ export interface SchemaStep {
 export type PhaseSpec =
   | { type: "schema"; name: string; script: string; rollbackScript: string | null; steps: SchemaStep[]; irreversible: boolean }
   | { type: "deployment"; name: string; version: string; pipeline: string; service: string }
-  | { type: "data"; name: string; script: string; parallelCells: number; checkpointInterval: number };
+  | {
+      type: "data";
+      name: string;
+      script: string;
+      parallelCells: number;
+      checkpointInterval: number;
+      /** Rows per second a cell's backfill may write, at most (batches are spaced to keep it); null: no limit. */
+      maxRowsPerSecond?: number | null;
+    };
 
 export interface MigrationSpec {
   id: string;
@@ -98,7 +106,7 @@ type Path = YamlPath;
 const PHASE_FIELDS: Record<PhaseType, string[]> = {
   schema: ["name", "type", "script", "rollback_script", "rollout", "irreversible"],
   deployment: ["name", "type", "version", "rollout", "service"],
-  data: ["name", "type", "script", "parallel_cells", "checkpoint_interval"],
+  data: ["name", "type", "script", "parallel_cells", "checkpoint_interval", "max_rows_per_second"],
 };
 
 /** Parse and validate a manifest; throws SpecValidationError listing every problem. */
@@ -261,7 +269,8 @@ function dataPhase(phase: PhaseEntry): PhaseSpec | null {
   };
   const parallelCells = int("parallel_cells", 1, 1, 1000);
   const checkpointInterval = int("checkpoint_interval", 10_000, 1, 10_000_000);
-  return s ? { type: "data", name, script: s, parallelCells, checkpointInterval } : null;
+  const maxRowsPerSecond = raw.max_rows_per_second === undefined ? null : int("max_rows_per_second", 0, 1, 100_000_000);
+  return s ? { type: "data", name, script: s, parallelCells, checkpointInterval, maxRowsPerSecond: maxRowsPerSecond || null } : null;
 }
 
 function parseSteps(

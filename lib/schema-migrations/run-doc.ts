@@ -23,7 +23,14 @@ const phaseSpec = z.discriminatedUnion("type", [
     irreversible: z.boolean(),
   }),
   z.object({ type: z.literal("deployment"), name: z.string(), version: z.string(), pipeline: z.string(), service: z.string() }),
-  z.object({ type: z.literal("data"), name: z.string(), script: z.string(), parallelCells: z.number(), checkpointInterval: z.number() }),
+  z.object({
+    type: z.literal("data"),
+    name: z.string(),
+    script: z.string(),
+    parallelCells: z.number(),
+    checkpointInterval: z.number(),
+    maxRowsPerSecond: z.number().positive().nullable().optional(),
+  }),
 ]);
 
 const migrationSpecSchema = z.object({
@@ -49,6 +56,7 @@ const stepRun = z.object({
   state: z.enum(["pending", "awaiting_approval", "applying", "waiting", "done", "rejected"]),
   waitUntil: isoTime.nullable(),
   decision: z.object({ decision: z.enum(["approve", "reject"]), by: z.string(), at: isoTime, comment: z.string() }).nullable(),
+  awaitingSince: isoTime.nullable().optional(),
 });
 
 const phaseRun = z.object({
@@ -59,6 +67,8 @@ const phaseRun = z.object({
   steps: z.array(stepRun),
   step: z.number().int(),
   releaseId: z.string().nullable(),
+  // Runs stored before each phase kept its releases have only `releaseId` (every cell in it).
+  releases: z.array(z.object({ id: z.string(), cells: z.array(z.string()), settled: z.boolean().optional() })).optional(),
   previousVersion: z.string().nullable(),
   rollbackReleaseId: z.string().nullable(),
   waiting: z.string().nullable(),

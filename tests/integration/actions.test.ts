@@ -357,8 +357,8 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     await audited(t.prisma, "token:agent", (tx) =>
       reportProgress(tx, id, "canary-us-internal", { phase: "expand", status: "failed", error: "lock timeout" }, new Date()),
     );
-    await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date(), 1));
-    return { as: "RELEASE_MANAGER", input: { id } };
+    await audited(t.prisma, "test", (tx) => stepRun(tx, id, new Date()));
+    return { as: "RELEASE_MANAGER", input: { id, cell: "canary-us-internal" } };
   },
 
   "(dashboard)/pipelines/changes#approvePipelineChangeAction": async () => ({

@@ -63,6 +63,22 @@ describe("cellplane commands", () => {
     expect(await t.query("SELECT 1 FROM cells WHERE id = 'smb-us-6'")).toEqual([]);
   });
 
+  it("import migration: the seed's manifest imports as written (its .py backfill is recorded by path, for agent mode)", async () => {
+    expect((await cli(["import", "fleet", "examples/fleet.yaml"])).code).toBe(0);
+    expect((await cli(["import", "pipeline", "examples/standard-pipeline.yaml", "--id", "standard"])).code).toBe(0);
+    // The README's command, as printed.
+    const r = await cli(["import", "migration", "examples/migration-manifest.yaml"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      "Imported migration 2025-01-15-recipient-id-column: expand (schema) → migrate-code (deployment) → backfill (data)",
+    );
+    const [run] = await t.query<{ status: string; script: string | null }>(
+      `SELECT status, spec->'scripts'->>'migrations/001_backfill_recipient_id.py' AS script FROM schema_migration_runs WHERE id = '2025-01-15-recipient-id-column'`,
+    );
+    expect(run).toEqual({ status: "ready", script: null });
+  });
+
   it("token create and user create refuse an unknown scope or role and store nothing", async () => {
     const r = await cli(["token", "create", "--name", "x", "--scopes", "nope:read"]);
     expect(r.code).toBe(1);

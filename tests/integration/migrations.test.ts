@@ -8,7 +8,7 @@ import { audited } from "@/lib/audit/server/record";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { backfillAll } from "@/lib/schema-migrations/server/direct";
 import { createCellDatabase } from "@/lib/schema-migrations/server/seed";
-import { importManifest, startRun, tickRun } from "@/lib/schema-migrations/server/store";
+import { importManifest, loadRun, startRun, tickRun } from "@/lib/schema-migrations/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -171,6 +171,58 @@ describe("schema migrations against real PostgreSQL", () => {
       ),
     ).rejects.toThrow(/stale report/);
     expect((await cellRows("agent-phase")).find((r) => r.cell_id === "canary-us-internal" && r.phase === "expand")!.status).toBe("running");
+  });
+
+  it("agent reports are accepted only for cells in agent mode and only for the phase the cell was assigned: 409 with the reason otherwise", async () => {
+    // canary runs in direct mode here: Cellplane holds its connection (never used in this test).
+    await t.prisma.cellDatabase.create({ data: { cellId: "canary-us-internal", url: "postgres://nobody@127.0.0.1:9/none" } });
+    try {
+      await importAndStart(`migration:
+  id: agent-scope
+  phases:
+    - name: ship
+      type: deployment
+      version: v9.9.1
+      rollout: standard
+`);
+      await tickRun(t.prisma, "agent-scope", new Date()); // the release started: its cells follow it
+      const before = await cellRows("agent-scope");
+      expect(before.find((r) => r.cell_id === "smb-us-1")!.status).toBe("running");
+      const audits = await t.prisma.auditEvent.count();
+      const report = (cell: string) =>
+        audited(t.prisma, "token:agent", (tx) =>
+          reportProgress(tx, "agent-scope", cell, { phase: "ship", status: "complete", seq: 1 }, new Date()),
+        );
+      await expect(report("canary-us-internal")).rejects.toThrow(/canary-us-internal runs in direct mode/);
+      await expect(report("smb-us-1")).rejects.toThrow(/ship is a deployment phase/);
+      await expect(report("canary-us-internal")).rejects.toMatchObject({ code: "CONFLICT" });
+      await expect(report("smb-us-1")).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await cellRows("agent-scope")).toEqual(before);
+      expect(await t.prisma.auditEvent.count()).toBe(audits);
+    } finally {
+      await t.prisma.cellDatabase.deleteMany({ where: { cellId: "canary-us-internal" } });
+    }
+  });
+
+  it("an agent's final backfill report verifies the cell only when rows == total", async () => {
+    await importAndStart(dataOnly("agent-verify", 2)); // canary-us-internal and smb-ap-1 backfill first
+    const report = (cell: string, rows: number, total: number) =>
+      audited(t.prisma, "token:agent", (tx) =>
+        reportProgress(tx, "agent-verify", cell, { phase: "backfill", status: "complete", rows, total }, new Date()),
+      );
+    await report("canary-us-internal", 90, 100);
+    await report("smb-ap-1", 100, 100);
+    const { state } = (await loadRun(t.prisma, "agent-verify"))!;
+    const remaining = (cell: string) => (state.cells[cell]!.backfill as { remaining?: number | null }).remaining;
+    expect(remaining("canary-us-internal")).toBe(10);
+    expect(remaining("smb-ap-1")).toBe(0);
+    // A backfill that says it is complete must say how far it got.
+    await tickRun(t.prisma, "agent-verify", new Date());
+    await expect(
+      audited(t.prisma, "token:agent", (tx) =>
+        reportProgress(tx, "agent-verify", "smb-ap-2", { phase: "backfill", status: "complete" }, new Date()),
+      ),
+    ).rejects.toMatchObject({ code: "INVALID" });
   });
 
   it("a direct-mode backfill killed mid-batch (SIGKILL) resumes from its checkpoint and touches every row exactly once", async () => {

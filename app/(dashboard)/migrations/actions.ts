@@ -51,6 +51,7 @@ export const startMigrationAction = defineAction({
     speed: z.union([z.literal(""), z.coerce.number().positive("must be above 0").max(10_000_000, "at most 10000000")]).optional(),
   }),
   async run({ tx, input, user }) {
+    // One clock for the run: its waits and the bakes of the releases it starts are divided by this speed.
     const speed = typeof input.speed === "number" ? input.speed : scale();
     return startRun(tx, input.id, user.email, new Date(), speed); // audited as migration.start (with the speed)
   },
@@ -93,9 +94,10 @@ export const rollbackCellAction = migrationCommand(
   reason.extend({ cell: z.string().min(1) }),
   (i, u) => ({ kind: "rollbackCell", cell: i.cell, by: u.email, reason: i.reason }),
 );
+// Retry one cell (its failed, stopped or rolled-back phases, or a backfill with rows left), or every held cell.
 export const retryMigrationAction = migrationCommand(
   "retry migrations",
   canRunMigrations,
-  z.object({ id: z.string().min(1) }),
-  (_i, u) => ({ kind: "retry", by: u.email }),
+  z.object({ id: z.string().min(1), cell: z.string().min(1).max(100).optional() }),
+  (i, u) => ({ kind: "retry", by: u.email, cell: i.cell }),
 );

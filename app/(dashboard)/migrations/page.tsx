@@ -5,10 +5,26 @@ import { Card, PageHeader } from "@/components/page-header";
 import { canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { listRuns } from "@/lib/schema-migrations/server/queries";
+import { cellViews, type RunState } from "@/lib/schema-migrations/machine";
 import { summarize } from "@/lib/schema-migrations/summary";
 import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Migrations" };
+
+/** Where the cells are: "contract 1 · backfill 3 · expand 12" (each cell in its own phase), held cells counted apart. */
+function cellsNow(state: RunState): string {
+  const views = cellViews(state);
+  const by = new Map<string, number>();
+  for (const v of views) {
+    const k = v.done ? "done" : v.held || v.status === "failed" ? "held" : v.phase;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  const order = ["done", ...[...state.doc.phases].reverse().map((p) => p.name), "held"];
+  return order
+    .filter((k) => by.has(k))
+    .map((k) => `${k} ${by.get(k)}`)
+    .join(" · ");
+}
 
 export default async function MigrationsPage() {
   const user = await requireUser();
@@ -37,7 +53,7 @@ export default async function MigrationsPage() {
             <tr>
               <th className="py-1 pr-3">Migration</th>
               <th className="pr-3">Status</th>
-              <th className="pr-3">Phase</th>
+              <th className="pr-3">Cells now</th>
               <th className="pr-3">Progress</th>
               <th>Started</th>
             </tr>
@@ -55,8 +71,15 @@ export default async function MigrationsPage() {
                     <div className="text-xs text-slate-500">{d.spec.description}</div>
                   </td>
                   <td className="pr-3">{d.status.replace("_", " ")}</td>
-                  <td className="pr-3">{d.phases[Math.min(d.current, d.phases.length - 1)]?.name}</td>
-                  <td className="pr-3 tabular-nums">{s.percent}%</td>
+                  <td className="pr-3 text-xs" data-testid="migration-cells-now">
+                    {cellsNow(state)}
+                  </td>
+                  <td className="pr-3 tabular-nums" title={`${s.stepsDone} of ${s.stepsTotal} cell × phase steps done`}>
+                    {s.percent}%{" "}
+                    <span className="text-xs text-slate-500">
+                      ({s.stepsDone}/{s.stepsTotal} cell-phases)
+                    </span>
+                  </td>
                   <td className="text-xs text-slate-500">{d.startedAt ? `${formatTime(d.startedAt)} by ${d.startedBy}` : "not started"}</td>
                 </tr>
               );

@@ -48,6 +48,8 @@ export interface StartInput {
   pipelineId: string;
   versions: Record<string, string>;
   plan: WavePlan[];
+  /** The release's own speed (a migration's): bakes are divided by it instead of the server's time scale. */
+  timeScale?: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   let doc: ReleaseDoc;
   try {
     doc = newRelease(input.plan, input.versions, actor, now);
+    if (input.timeScale) doc.timeScale = input.timeScale;
   } catch (e) {
     if (e instanceof EngineError) throw new DomainError("PRECONDITION", e.message);
     throw e;
@@ -333,7 +336,8 @@ export function releaseMachine(timeScale: number): Machine<Locked, ReleaseDoc, E
     live: (l) => l.status !== "paused" && !isTerminal(l.state.status),
     settles: (doc) => doc.status !== "paused" && !isTerminal(doc.status),
     pass: async (tx, l, doc, now) => {
-      const step = engineTick(doc, await observe(tx, doc, now, timeScale), now, engineConfig(l.settings, timeScale));
+      const scale = doc.timeScale ?? timeScale;
+      const step = engineTick(doc, await observe(tx, doc, now, scale), now, engineConfig(l.settings, scale));
       return { state: step.doc, effects: step.effects };
     },
     refuse: (e) => {

@@ -1,6 +1,9 @@
 // Agent mode: for fleets where the control plane has no database access, the cell's own tooling
-// polls its assignments and reports progress. Reports are ordered: a stale or out-of-order report,
-// or one for a phase the cell is not in, is refused (409) and changes nothing.
+// polls its assignments and reports progress. Reports are accepted only from cells in agent mode and
+// only for the phase the cell was assigned (a schema or backfill phase it is running): a report for a
+// direct-mode cell, a deployment phase (its release decides), another phase, or a stale or
+// out-of-order one is refused (409, with the reason) and changes nothing. A backfill's final report
+// verifies it only when rows == total.
 import type { Audited, AuditInput } from "@/lib/audit/events";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
@@ -24,10 +27,11 @@ export async function assignmentsFor(
       rows_done: bigint;
       last_checkpoint: string | null;
       last_report_seq: bigint;
+      held: string | null;
       spec: unknown;
     }[]
   >`
-    SELECT mc.run_id, mc.phase, mc.status, mc.rows_done, mc.last_checkpoint, mc.last_report_seq, r.spec
+    SELECT mc.run_id, mc.phase, mc.status, mc.rows_done, mc.last_checkpoint, mc.last_report_seq, mc.held, r.spec
       FROM migration_cells mc JOIN schema_migration_runs r ON r.id = mc.run_id
      WHERE mc.cell_id = ${cell} AND mc.status IN ('running', 'rolling_back') AND r.status IN ('running', 'awaiting_approval', 'rolling_back')
      ORDER BY r.started_at`;
@@ -45,6 +49,8 @@ export async function assignmentsFor(
       script,
       sql: spec.scripts[script] ?? null,
       checkpointInterval: p.type === "data" ? p.checkpointInterval : null,
+      maxRowsPerSecond: p.type === "data" ? (p.maxRowsPerSecond ?? null) : null,
+      paused: r.held,
       rowsDone: Number(r.rows_done),
       lastCheckpoint: r.last_checkpoint,
       lastSeq: Number(r.last_report_seq),
@@ -64,7 +70,7 @@ export async function reportProgress(
   body: Progress,
   now: Date,
 ): Promise<Audited<{ cell: string; phase: string; status: string }>> {
-  const run = await tx.schemaMigrationRun.findUnique({ where: { id: runId }, select: { status: true } });
+  const run = await tx.schemaMigrationRun.findUnique({ where: { id: runId }, select: { status: true, spec: true } });
   if (!run) throw new DomainError("NOT_FOUND", `no migration ${runId}`);
   if (!["running", "awaiting_approval", "rolling_back"].includes(run.status))
     throw new DomainError("CONFLICT", `migration ${runId} is ${run.status.replace("_", " ")}; it takes no reports`);
@@ -74,6 +80,17 @@ export async function reportProgress(
   const row = rows.find((r) => r.phase === body.phase);
   const inPhase = rows.filter((r) => r.status === "running" || r.status === "rolling_back").map((r) => r.phase);
   if (!row) throw new DomainError("INVALID", `migration ${runId} has no phase "${body.phase}"`, { phase: ["unknown phase"] });
+  if (await tx.cellDatabase.findUnique({ where: { cellId: cell }, select: { cellId: true } }))
+    throw new DomainError(
+      "CONFLICT",
+      `${cell} runs in direct mode: Cellplane runs its SQL itself and takes no agent reports for it; nothing changed`,
+    );
+  const phase = parseStoredSpec(run.spec, runId).phases.find((p) => p.name === body.phase)!;
+  if (phase.type === "deployment")
+    throw new DomainError(
+      "CONFLICT",
+      `${body.phase} is a deployment phase: its release decides when ${cell} is done, not an agent; nothing changed`,
+    );
   if (row.status !== "running" && row.status !== "rolling_back") {
     throw new DomainError(
       "CONFLICT",
@@ -86,6 +103,14 @@ export async function reportProgress(
     throw new DomainError("CONFLICT", `out-of-order report: rows ${body.rows} < ${row.rows_done} already reported; nothing changed`);
   if (body.total != null && body.rows !== undefined && body.rows > body.total)
     throw new DomainError("INVALID", `rows ${body.rows} exceed total ${body.total}`, { rows: ["more than total"] });
+  const final = phase.type === "data" && body.status === "complete" && row.status === "running";
+  if (final && (body.rows === undefined || body.total == null))
+    throw new DomainError("INVALID", "a backfill that reports complete says how far it got: rows and total", {
+      ...(body.rows === undefined ? { rows: ["required when a backfill reports complete"] } : {}),
+      ...(body.total == null ? { total: ["required when a backfill reports complete"] } : {}),
+    });
+  // The final report verifies the backfill: rows still to do = total − rows (0 only when rows == total).
+  const remaining = final ? body.total! - body.rows! : null;
   const to =
     body.status === "running"
       ? row.status
@@ -100,6 +125,8 @@ export async function reportProgress(
            rate = CASE WHEN started_at IS NOT NULL AND ${body.rows ?? null}::bigint IS NOT NULL AND ${now}::timestamptz > started_at
                        THEN ${body.rows ?? 0}::float8 / EXTRACT(EPOCH FROM (${now}::timestamptz - started_at)) ELSE rate END,
            error = ${body.status === "failed" ? (body.error ?? "reported failed by the cell agent") : null},
+           remaining = CASE WHEN ${final}::boolean THEN ${remaining}::bigint ELSE remaining END,
+           verified_at = CASE WHEN ${final}::boolean THEN ${now}::timestamptz ELSE verified_at END,
            finished_at = CASE WHEN ${to}::text IN ('complete', 'failed', 'rolled_back') THEN ${now}::timestamptz ELSE finished_at END, updated_at = ${now}::timestamptz
      WHERE run_id = ${runId} AND cell_id = ${cell} AND phase = ${body.phase}`;
   const audit: AuditInput[] =
@@ -111,7 +138,15 @@ export async function reportProgress(
             targetType: "migration",
             targetId: runId,
             before: { cell, phase: body.phase, status: row.status },
-            after: { cell, phase: body.phase, status: to, rows: body.rows, error: body.error },
+            after: {
+              cell,
+              phase: body.phase,
+              status: to,
+              rows: body.rows,
+              total: body.total,
+              remaining: remaining ?? undefined,
+              error: body.error,
+            },
           },
         ];
   return { data: { cell, phase: body.phase, status: to }, audit };

@@ -7,6 +7,8 @@
 // Cellplane's own migration_cells row is only a mirror of that checkpoint, for the dashboard.
 // Schema scripts run in a transaction with a lock timeout and record themselves in
 // `_cellplane_schema_applied` in the same transaction, so a repeated attempt is a no-op.
+// A backfill is verified by counting its own predicate over the whole key range (countRemaining); an
+// irreversible script (the contract) runs only if that count is still 0 in the same transaction.
 import type pg from "pg";
 import type { BackfillPlan } from "../backfill-script";
 
@@ -35,8 +37,20 @@ async function inTx<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Run a schema script once per (migration, phase). Returns false when it had already been applied. */
-export async function applySchema(client: pg.ClientBase, migrationId: string, phase: string, sql: string): Promise<boolean> {
+/** Why a schema script must not run now (checked in its transaction), or null. */
+export type Precheck = (client: pg.ClientBase) => Promise<string | null>;
+
+/**
+ * Run a schema script once per (migration, phase): "applied", "already" when it had been, or the
+ * precheck's refusal (nothing run).
+ */
+export async function applySchema(
+  client: pg.ClientBase,
+  migrationId: string,
+  phase: string,
+  sql: string,
+  precheck?: Precheck,
+): Promise<"applied" | "already" | { refused: string }> {
   await ensureBookkeeping(client);
   return inTx(client, async () => {
     await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
@@ -44,10 +58,29 @@ export async function applySchema(client: pg.ClientBase, migrationId: string, ph
       `INSERT INTO _cellplane_schema_applied (migration_id, phase) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
       [migrationId, phase],
     );
-    if (claimed.rowCount === 0) return false;
+    if (claimed.rowCount === 0) return "already" as const;
+    const refused = precheck ? await precheck(client) : null;
+    if (refused) throw new Refused(refused);
     await client.query(sql);
-    return true;
+    return "applied" as const;
+  }).catch((e) => {
+    if (e instanceof Refused) return { refused: e.message };
+    throw e;
   });
+}
+
+class Refused extends Error {}
+
+/** Rows a backfill would still change: its own predicate counted over every key of its table. */
+export async function countRemaining(client: pg.ClientBase, plan: BackfillPlan): Promise<number> {
+  const t = ident(plan.table);
+  const k = ident(plan.key);
+  const { rows } = await client.query<{ lo: string | null; hi: string | null }>(
+    `SELECT (min(${k}) - 1)::text AS lo, max(${k})::text AS hi FROM ${t}`,
+  );
+  if (rows[0]?.hi == null) return 0;
+  const n = await client.query<{ n: string }>(plan.verify, [rows[0].lo, rows[0].hi]);
+  return Number(n.rows[0]?.n ?? 0);
 }
 
 /** Undo a schema phase with its inverse; forgets that it was applied. */
@@ -59,6 +92,9 @@ export async function revertSchema(client: pg.ClientBase, migrationId: string, p
     await client.query(`DELETE FROM _cellplane_schema_applied WHERE migration_id = $1 AND phase = $2`, [migrationId, phase]);
   });
 }
+
+/** What a batch walk needs of a backfill plan. */
+export type BatchPlan = Pick<BackfillPlan, "table" | "key" | "statement">;
 
 export interface BatchResult {
   done: boolean;
@@ -74,7 +110,7 @@ export async function backfillBatch(
   client: pg.ClientBase,
   migrationId: string,
   phase: string,
-  plan: BackfillPlan,
+  plan: BatchPlan,
   interval: number,
 ): Promise<BatchResult> {
   await ensureBookkeeping(client);
@@ -122,7 +158,7 @@ export async function backfillAll(
   client: pg.ClientBase,
   migrationId: string,
   phase: string,
-  plan: BackfillPlan,
+  plan: BatchPlan,
   interval: number,
   onBatch?: (r: BatchResult) => void,
 ): Promise<BatchResult> {

@@ -10,7 +10,7 @@ export const migrationJobs: Job[] = [
     everyMs: 500,
     noun: "migration",
     due: activeRunIds,
-    step: (db, id, { now, timeScale }) => tickRun(db, id, now, timeScale),
+    step: (db, id, { now }) => tickRun(db, id, now),
   }),
   {
     name: "migrations.direct",

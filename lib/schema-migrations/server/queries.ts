@@ -10,16 +10,26 @@ export async function listRuns() {
   return (await Promise.all(runs.map((r) => loadRun(db(), r.id)))).filter((x) => x !== null);
 }
 
-/** One run with its decisions, its audit trail and which cells Cellplane reaches directly; null when unknown. */
+/**
+ * One run with its decisions, its audit trail, which cells Cellplane reaches directly and their last
+ * schema checks (cell → when, and the drift found); null when unknown.
+ */
 export async function runDetail(id: string) {
   const run = await loadRun(db(), id);
   if (!run) return null;
-  const [approvals, audit, dbs] = await Promise.all([
+  const [approvals, audit, dbs, checks] = await Promise.all([
     db().migrationApproval.findMany({ where: { runId: id }, orderBy: { decidedAt: "asc" } }),
     db().auditEvent.findMany({ where: { targetType: "migration", targetId: id }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 }),
     db().cellDatabase.findMany({ select: { cellId: true } }), // never the URL: it holds a secret
+    db().migrationSchemaCheck.findMany({ where: { runId: id }, select: { cellId: true, checkedAt: true, drift: true } }),
   ]);
-  return { run, approvals, audit, directCells: new Set(dbs.map((d) => d.cellId)) };
+  return {
+    run,
+    approvals,
+    audit,
+    directCells: new Set(dbs.map((d) => d.cellId)),
+    schemaChecks: new Map(checks.map((c) => [c.cellId, { checkedAt: c.checkedAt, drift: c.drift }])),
+  };
 }
 
 /** What a cell's migration tooling should run now (GET /api/v1/cells/{cell}/assignments), or null for an unknown cell. */

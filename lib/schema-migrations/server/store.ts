@@ -12,29 +12,25 @@ import { recordDecision } from "@/lib/approvals/server/store";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { commandRelease } from "@/lib/rollouts/server/release-store";
-import { startRelease } from "@/lib/rollouts/server/start";
 import { type Machine, pass, tick, transition } from "@/lib/transitions/server/transition";
 import {
   command as machineCommand,
+  type Command,
+  type Effect,
   isActive,
   MachineError,
   newRun,
-  start as machineStart,
-  tick as machineTick,
-  type CellPhase,
-  type Cells,
-  type CellStatus,
-  type Command,
-  type Effect,
-  type Observations,
   type RunDoc,
   type RunState,
+  start as machineStart,
+  tick as machineTick,
 } from "../machine";
-import { parseManifestYaml, scriptPaths, type FleetCell } from "../manifest";
+import { type FleetCell, parseManifestYaml, scriptPaths } from "../manifest";
 import { parseBackfillScript } from "../backfill-script";
-import { parseReleaseDoc } from "@/lib/rollouts/release-doc";
 import { parseRunDoc, parseStoredSpec, type StoredSpec } from "../run-doc";
+import { type CellRows, readCells, writeCells } from "./cell-rows";
+import { perform } from "./effects";
+import { observe } from "./observe";
 
 export type { StoredSpec } from "../run-doc";
 
@@ -68,25 +64,36 @@ export interface Preview {
   agent: string[];
 }
 
-/** Parse a manifest against the fleet (throws SpecValidationError) and say how it would run. */
+/** Scripts Cellplane runs itself: SQL, on cells it reaches (direct mode). Others are handed to the cells' agents. */
+const runsItself = (script: string, direct: string[]) => /\.sql$/i.test(script) && direct.length > 0;
+
+/**
+ * Parse a manifest against the fleet (throws SpecValidationError) and say how it would run. A script
+ * Cellplane will not run itself (a non-SQL backfill, or any script when no cell is in direct mode) need
+ * not exist here: it is recorded by path, for the agents' assignments.
+ */
 export async function previewManifest(tx: Tx | Db, text: string, root: string): Promise<Preview> {
-  const scripts = readScripts(text, root);
-  const spec = parseManifestYaml(text, { ...(await manifestContext(tx)), scripts });
+  const found = readScripts(text, root);
   const dbs = await tx.cellDatabase.findMany({ select: { cellId: true } });
-  const direct = spec.cells.filter((c) => dbs.some((d) => d.cellId === c));
-  const agent = spec.cells.filter((c) => !direct.includes(c));
+  const ids = new Set(dbs.map((d) => d.cellId));
+  const checked = Object.fromEntries(Object.entries(found).filter(([p, t]) => t !== null || runsItself(p, [...ids])));
+  const spec = parseManifestYaml(text, { ...(await manifestContext(tx)), scripts: checked });
+  const direct = spec.cells.filter((c) => ids.has(c));
+  const agent = spec.cells.filter((c) => !ids.has(c));
   const warnings: string[] = [];
   for (const p of spec.phases) {
     if (p.type !== "data") continue;
-    const plan = parseBackfillScript(p.script, scripts[p.script] ?? null);
+    const plan = parseBackfillScript(p.script, found[p.script] ?? null);
     if (typeof plan === "string" && direct.length)
       warnings.push(`${p.name}: ${plan}. In direct mode (${direct.length} cells) this phase will be refused.`);
   }
+  const absent = Object.keys(found).filter((p) => found[p] === null);
+  if (absent.length) warnings.push(`not found here, recorded by path for the cells' agents: ${absent.join(", ")}`);
   if (agent.length)
     warnings.push(
       `${agent.length} cell${agent.length === 1 ? "" : "s"} have no database connection and run in agent mode: ${agent.join(", ")}`,
     );
-  return { spec: { ...spec, scripts }, warnings, direct, agent };
+  return { spec: { ...spec, scripts: found }, warnings, direct, agent };
 }
 
 /** Store a manifest as a ready run. Re-importing the same id replaces it while it has not started. */
@@ -143,29 +150,8 @@ type Locked = {
   doc: RunDoc;
   spec: StoredSpec;
   state: RunState;
-  rows: Map<string, CellPhase & { status: CellStatus }>;
+  rows: CellRows;
 };
-
-const cellKey = (cell: string, phase: string) => `${cell}\u0000${phase}`;
-
-async function readCells(db: Db | Tx, id: string): Promise<{ cells: Cells; rows: Locked["rows"] }> {
-  const rows = await db.migrationCell.findMany({ where: { runId: id } });
-  const cells: Cells = {};
-  const map: Locked["rows"] = new Map();
-  for (const r of rows) {
-    const c: CellPhase = {
-      status: r.status as CellStatus,
-      rowsDone: Number(r.rowsDone),
-      rowsTotal: r.rowsTotal === null ? null : Number(r.rowsTotal),
-      rate: r.rate,
-      checkpoint: r.lastCheckpoint,
-      error: r.error,
-    };
-    (cells[r.cellId] ??= {})[r.phase] = c;
-    map.set(cellKey(r.cellId, r.phase), { ...c });
-  }
-  return { cells, rows: map };
-}
 
 async function lock(tx: Tx, id: string): Promise<Locked | null> {
   const rows = await tx.$queryRaw<{ id: string; version: number; doc: unknown; spec: unknown }[]>`
@@ -175,42 +161,6 @@ async function lock(tx: Tx, id: string): Promise<Locked | null> {
   const { cells, rows: map } = await readCells(tx, id);
   const doc = parseRunDoc(r.doc, r.id);
   return { id: r.id, version: r.version, doc, spec: parseStoredSpec(r.spec, r.id), state: { doc, cells }, rows: map };
-}
-
-/** What the machine needs besides its own state: the releases of deployment phases. */
-async function observe(tx: Tx, doc: RunDoc): Promise<Observations> {
-  const ids = doc.phases.flatMap((p) => [p.releaseId, p.rollbackReleaseId]).filter((x): x is string => !!x);
-  const rels = ids.length ? await tx.release.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, doc: true } }) : [];
-  return {
-    releases: Object.fromEntries(
-      rels.map((r) => {
-        const d = parseReleaseDoc(r.doc, r.id);
-        return [
-          r.id,
-          {
-            status: r.status as Observations["releases"][string]["status"],
-            passedCells: d.waves.filter((w) => w.state === "PASSED").flatMap((w) => w.cells),
-          },
-        ];
-      }),
-    ),
-  };
-}
-
-async function writeCells(tx: Tx, locked: Locked, next: Cells, now: Date) {
-  for (const [cell, byPhase] of Object.entries(next)) {
-    for (const [phase, c] of Object.entries(byPhase)) {
-      const old = locked.rows.get(cellKey(cell, phase));
-      if (!old || (old.status === c.status && old.error === c.error)) continue;
-      const n = await tx.$executeRaw`
-        UPDATE migration_cells SET status = ${c.status}::text, error = ${c.error},
-               started_at = CASE WHEN ${c.status}::text = 'running' AND started_at IS NULL THEN ${now}::timestamptz ELSE started_at END,
-               finished_at = CASE WHEN ${c.status}::text IN ('complete', 'failed', 'rolled_back', 'stopped') THEN ${now}::timestamptz ELSE NULL END,
-               updated_at = ${now}::timestamptz
-         WHERE run_id = ${locked.id} AND cell_id = ${cell} AND phase = ${phase} AND status = ${old.status}`;
-      if (n !== 1) throw new DomainError("CONFLICT", `cell ${cell} changed meanwhile in ${phase}; try again`);
-    }
-  }
 }
 
 async function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
@@ -230,151 +180,46 @@ async function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
   if (n.count !== 1) throw new DomainError("CONFLICT", "the migration changed meanwhile; try again");
 }
 
-/**
- * Perform the machine's effects; release ids it starts are written back into the document. Returns
- * the audit events: those of the releases it starts or aborts first, then its own.
- */
-async function perform(
-  tx: Tx,
-  id: string,
-  doc: RunDoc,
-  effects: Effect[],
-  actor: string,
-  now: Date,
-  timeScale: number,
-): Promise<AuditInput[]> {
-  const releases: AuditInput[] = [];
-  const audits: AuditInput[] = [];
-  for (const e of effects) {
-    switch (e.kind) {
-      case "startRelease": {
-        const p = doc.phases[e.phase]!;
-        const active = await tx.release.findFirst({
-          where: { status: { in: ["running", "awaiting_approval", "paused"] } },
-          select: { id: true, versions: true },
-        });
-        if (active && e.service in (active.versions as Record<string, string>)) {
-          p.waiting = `waiting for release ${active.id} of ${e.service} to finish before ${e.service} ${e.version} can roll`;
-          break;
-        }
-        const prev = await tx.$queryRaw<
-          { v: string | null }[]
-        >`SELECT mode() WITHIN GROUP (ORDER BY desired_version) AS v FROM cell_services WHERE service_id = ${e.service}`;
-        // The migration's starter is the release's starter, so four-eyes holds on its gates too.
-        const r = await startRelease(
-          tx,
-          { pipeline: e.pipeline, versions: { [e.service]: e.version }, title: `${e.service} ${e.version} — migration ${id} (${p.name})` },
-          doc.startedBy ?? `migration:${id}`,
-          now,
-        );
-        releases.push(...r.audit);
-        p.releaseId = r.data.id;
-        p.previousVersion = prev[0]?.v ?? null;
-        p.waiting = null;
-        audits.push({
-          action: "migration.release",
-          targetType: "migration",
-          targetId: id,
-          after: { phase: p.name, release: r.data.id, version: e.version, previous: p.previousVersion },
-        });
-        break;
-      }
-      case "rollbackRelease": {
-        const p = doc.phases[e.phase]!;
-        const rel = await tx.release.findUnique({ where: { id: e.releaseId }, select: { status: true } });
-        if (rel && ["running", "awaiting_approval", "paused"].includes(rel.status)) {
-          // Still rolling: abort it here; waves already deployed are restored by a release of the previous version.
-          const aborted = await commandRelease(
-            tx,
-            e.releaseId,
-            { kind: "abort", by: actor, reason: `migration ${id} rolled back` },
-            actor,
-            now,
-            timeScale,
-          );
-          releases.push(...aborted.audit);
-        }
-        if (!e.version) {
-          p.rollbackReleaseId = e.releaseId;
-          break;
-        }
-        const r = await startRelease(
-          tx,
-          {
-            pipeline: e.pipeline,
-            versions: { [e.service]: e.version },
-            title: `${e.service} ${e.version} — rollback of migration ${id} (${p.name})`,
-          },
-          `migration:${id}`,
-          now,
-        ).catch((err) => {
-          if (err instanceof DomainError && err.code === "CONFLICT") return null;
-          throw err;
-        });
-        if (!r) {
-          p.waiting = `waiting to start the rollback release of ${e.service} ${e.version}`;
-          break;
-        }
-        releases.push(...r.audit);
-        p.rollbackReleaseId = r.data.id;
-        audits.push({
-          action: "migration.release_rollback",
-          targetType: "migration",
-          targetId: id,
-          after: { phase: p.name, release: r.data.id, restores: `${e.service} ${e.version}` },
-        });
-        break;
-      }
-      case "event":
-        audits.push({
-          action: e.action,
-          targetType: "migration",
-          targetId: id,
-          after: { detail: e.detail, phase: e.phase, cells: e.cells },
-        });
-        break;
-    }
-  }
-  return [...releases, ...audits];
-}
-
 /** A migration run as the transition skeleton drives it: the machine, its cells, its effects. */
-export function migrationMachine(timeScale: number): Machine<Locked, RunState, Effect> {
+export function migrationMachine(): Machine<Locked, RunState, Effect> {
   return {
     noun: "migration",
     lock,
     live: (l) => isActive(l.doc.status),
     settles: () => true,
-    pass: async (tx, _l, state, now) => machineTick(state, await observe(tx, state.doc), now),
+    pass: async (tx, l, state, now) => machineTick(state, await observe(tx, l.id, state, now), now),
     refuse: (e) => {
       if (e instanceof MachineError) throw new DomainError(e.code === "FORBIDDEN" ? "PRECONDITION" : e.code, e.message);
       throw e;
     },
     // Effects first: a release a phase starts writes its id into the document that is then persisted.
     commit: async (tx, l, step, actor, now) => {
-      await writeCells(tx, l, step.state.cells, now);
-      const audits = await perform(tx, l.id, step.state.doc, step.effects, actor, now, timeScale);
+      await writeCells(tx, l.id, l.rows, step.state.cells, now);
+      const audits = await perform(tx, l.id, step.state.doc, step.effects, actor, now);
       await persist(tx, l, step.state.doc, now);
       return audits;
     },
   };
 }
 
+// A run has one clock: its own speed, recorded at start, divides its waits and the bakes of the
+// releases its deployment phases start; the server's time scale only chooses the default speed.
+
 /** One ticker pass over a run in `tx`. Its data: whether anything changed. */
-export function stepRun(tx: Tx, id: string, now: Date, timeScale = 1): Promise<Audited<boolean>> {
-  return pass(tx, migrationMachine(timeScale), id, now);
+export function stepRun(tx: Tx, id: string, now: Date): Promise<Audited<boolean>> {
+  return pass(tx, migrationMachine(), id, now);
 }
 
 /** One ticker pass over a run, in a transaction of its own, audited as the ticker. Returns whether anything changed. */
-export function tickRun(db: Db, id: string, now: Date, timeScale = 1): Promise<boolean> {
-  return tick(db, migrationMachine(timeScale), id, now);
+export function tickRun(db: Db, id: string, now: Date): Promise<boolean> {
+  return tick(db, migrationMachine(), id, now);
 }
 
-/** Start a ready run at a speed (waits are divided by it); then one pass so canary starts at once. */
+/** Start a ready run at a speed (its waits and its releases' bakes are divided by it); then one pass so canary starts at once. */
 export async function startRun(tx: Tx, id: string, actor: string, now: Date, timeScale: number) {
   const { data, audit } = await transition(
     tx,
-    migrationMachine(timeScale),
+    migrationMachine(),
     id,
     { decide: (state) => machineStart(state, actor, now, timeScale) },
     actor,
@@ -384,10 +229,10 @@ export async function startRun(tx: Tx, id: string, actor: string, now: Date, tim
 }
 
 /** A person's command (approve, reject, rollback, rollbackCell, retry), then one machine pass. */
-export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string, now: Date, timeScale = 1) {
+export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string, now: Date) {
   const { data, audit } = await transition(
     tx,
-    migrationMachine(timeScale),
+    migrationMachine(),
     id,
     {
       decide: (state) => machineCommand(state, cmd, now),

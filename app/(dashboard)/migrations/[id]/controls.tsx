@@ -19,7 +19,8 @@ export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: num
     <section className="rounded-xl border border-indigo-200 bg-indigo-50 p-4" data-testid="start-panel">
       <h2 className="text-sm font-semibold text-indigo-900">Start this migration</h2>
       <p className="mt-1 text-sm text-indigo-800">
-        Canary first. Waits between steps are divided by the speed (1 = real time); it is recorded in the audit trail.
+        Canary first. One clock for the whole run: the waits between steps and the bakes of the releases its deployment phases start are
+        divided by the speed (1 = real time); it is recorded in the audit trail.
       </p>
       <label className="mt-2 block text-sm">
         <span className="text-indigo-900">Speed (time scale)</span>
@@ -203,5 +204,63 @@ export function RollbackControls({
       )}
       <ActionOutcome result={result} />
     </section>
+  );
+}
+
+/** One held cell's controls: retry it, or roll back its latest phase (with a reason). */
+export function CellActions({
+  id,
+  cell,
+  retry,
+  rollback,
+  whyNoRollback,
+}: {
+  id: string;
+  cell: string;
+  retry: boolean;
+  /** What rolling this cell back would do, when offered. */
+  rollback: string | null;
+  whyNoRollback: string | null;
+}) {
+  const { result, pending, run } = useServerAction();
+  const [reason, setReason] = useState("");
+  return (
+    <div className="mt-1" data-testid="cell-actions">
+      <div className="flex flex-wrap items-center gap-2">
+        {retry && (
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => run(retryMigrationAction, { id, cell })}
+            className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium"
+          >
+            Retry {cell}
+          </button>
+        )}
+        {rollback && (
+          <>
+            <input
+              aria-label={`Reason to roll back ${cell}`}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="Reason (required)"
+              className="rounded-md border border-slate-300 px-2 py-0.5 text-xs"
+            />
+            <button
+              type="button"
+              disabled={pending}
+              title={rollback}
+              onClick={() => run(rollbackCellAction, { id, cell, reason })}
+              className="rounded-md border border-orange-300 bg-orange-50 px-2 py-0.5 text-xs text-orange-800"
+            >
+              Roll back {cell}
+            </button>
+          </>
+        )}
+      </div>
+      {rollback && <p className="mt-0.5 text-xs text-slate-600">Roll back: {rollback}.</p>}
+      {!rollback && whyNoRollback && <p className="mt-0.5 text-xs text-slate-500">No rollback: {whyNoRollback}.</p>}
+      <ActionOutcome result={result} />
+    </div>
   );
 }

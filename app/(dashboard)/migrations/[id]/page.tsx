@@ -8,9 +8,10 @@ import { gateVerdict, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
 import { canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { env } from "@/lib/env";
-import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
+import { cellRollback, isActive, migrationRollback, phaseDone, retryAllowed } from "@/lib/schema-migrations/machine";
 import { runDetail } from "@/lib/schema-migrations/server/queries";
-import { etaMs, formatEta, rowsPercent, summarize } from "@/lib/schema-migrations/summary";
+import { summarize } from "@/lib/schema-migrations/summary";
+import { BackfillProgress, CellGrid, CellsNeedingAttention, TONE } from "./cells";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
 import { formatDuration, formatTime } from "@/lib/format";
 
@@ -18,44 +19,23 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `Migration ${decodeURIComponent((await params).id)}` };
 }
 
-const TONE: Record<string, string> = {
-  complete: "bg-emerald-500 text-white",
-  running: "bg-sky-500 text-white",
-  pending: "bg-slate-100 text-slate-500",
-  failed: "bg-red-600 text-white",
-  rolling_back: "bg-orange-400 text-white",
-  rolled_back: "bg-orange-200 text-orange-900",
-  stopped: "bg-amber-200 text-amber-900",
-  awaiting_approval: "bg-violet-500 text-white",
-};
-const LABEL: Record<string, string> = {
-  complete: "done",
-  running: "running",
-  pending: "pending",
-  failed: "failed",
-  rolling_back: "rolling back",
-  rolled_back: "rolled back",
-  stopped: "stopped",
-};
-
 export default async function MigrationPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const id = decodeURIComponent((await params).id);
   const detail = await runDetail(id);
   if (!detail) notFound();
-  const { run, approvals, audit, directCells: direct } = detail;
+  const { run, approvals, audit, directCells: direct, schemaChecks } = detail;
   const { state, spec } = run;
-  const { doc, cells } = state;
+  const { doc } = state;
   const now = new Date();
   const sum = summarize(state, now);
-  const p = doc.phases[doc.current];
-  const gateStep = doc.status === "awaiting_approval" && p ? p.steps[p.step] : undefined;
+  // Cells advance on their own, so steps of several phases may wait for a decision at once.
+  const gates =
+    doc.status === "awaiting_approval"
+      ? doc.phases.flatMap((ph, i) => ph.steps.flatMap((st, k) => (st.state === "awaiting_approval" ? [{ ph, i, st, k }] : [])))
+      : [];
   const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, MIGRATION_STEP);
   const whyNot = verdict.ok ? null : verdict.message;
-  const data = doc.phases.find((x) => x.type === "data");
-  const backfilling = data
-    ? spec.cells.filter((c) => ["running", "complete", "stopped", "failed"].includes(cells[c]?.[data.name]?.status ?? ""))
-    : [];
   const rb = migrationRollback(state);
   const cellOptions = spec.cells.map((c) => ({ cell: c, ...cellRollback(state, c) }));
 
@@ -81,8 +61,13 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           <span>
             {spec.description} ·{" "}
             {doc.startedAt
-              ? `started by ${doc.startedBy} at ${formatTime(doc.startedAt, { seconds: true })} UTC · speed ×${doc.timeScale}`
-              : `imported by ${run.row.importedBy}`}{" "}
+              ? `started by ${doc.startedBy} at ${formatTime(doc.startedAt, { seconds: true })} UTC · `
+              : `imported by ${run.row.importedBy}`}
+            {doc.startedAt && (
+              <span data-testid="run-speed" title="One clock: the run's waits and the bakes of the releases its deployment phases start">
+                speed ×{doc.timeScale} (waits and its releases' bakes)
+              </span>
+            )}{" "}
             · can roll back: <b data-testid="can-rollback">{doc.canRollback ? "yes" : "no"}</b>
             {doc.endReason && (
               <span className="block text-slate-700" data-testid="end-reason">
@@ -109,7 +94,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                   key={ph.name}
                   data-testid={`phase-${ph.name}`}
                   data-status={ph.status}
-                  className={`min-w-[170px] flex-1 rounded-lg border p-3 ${i === doc.current && isActive(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
+                  className={`min-w-[170px] flex-1 rounded-lg border p-3 ${ph.status === "running" && isActive(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
                 >
                   <div className="flex items-center justify-between gap-2">
                     <span className="text-sm font-semibold">
@@ -118,7 +103,9 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                     <span className={`rounded px-1.5 text-[11px] ${TONE[ph.status] ?? ""}`}>{ph.status}</span>
                   </div>
                   <div className="mt-1 text-[11px] text-slate-500">
-                    {ph.type}
+                    {ph.type} · done on{" "}
+                    <span data-testid={`phase-done-${ph.name}`}>{spec.cells.filter((c) => phaseDone(state, c, i)).length}</span> of{" "}
+                    {spec.cells.length} cells
                     {ph.irreversible && <span className="ml-1 rounded bg-red-100 px-1 text-red-800">point of no return</span>}
                   </div>
                   {(() => {
@@ -140,18 +127,30 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                               </Link>
                             </>
                           )}
+                          {(ph.releases ?? [])
+                            .filter((r) => r.id !== ph.releaseId)
+                            .map((r) => (
+                              <span key={r.id} className="block text-slate-500">
+                                earlier:{" "}
+                                <Link className="text-indigo-700 hover:underline" href={`/releases/${r.id}`}>
+                                  {r.id}
+                                </Link>{" "}
+                                ({r.cells.length} cells)
+                              </span>
+                            ))}
                         </p>
                       );
                     if (ps.type === "data")
                       return (
                         <p className="mt-1 break-all text-xs font-mono">
                           {ps.script} · ≤{ps.parallelCells} cells · checkpoint every {ps.checkpointInterval}
+                          {ps.maxRowsPerSecond ? ` · ≤${ps.maxRowsPerSecond} rows/s` : ""}
                         </p>
                       );
                     return (
                       <ul className="mt-1 space-y-0.5 text-xs">
                         {ph.steps.map((s, k) => (
-                          <li key={k} className={k === ph.step && ph.status === "running" ? "font-semibold" : ""}>
+                          <li key={k} className={s.state === "applying" || s.state === "waiting" ? "font-semibold" : ""}>
                             {s.patterns.join(", ")} · wait {formatDuration(s.waitMs)}
                             {s.requiresApproval && " · approval"} —{" "}
                             <span data-testid={`step-${ph.name}-${k}`}>{s.state.replace("_", " ")}</span>
@@ -172,94 +171,9 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
             </ol>
           </Card>
 
-          {data && (
-            <Card title={`Backfill progress (${data.name})`}>
-              <ul className="space-y-2" data-testid="backfill-progress">
-                {backfilling.map((c) => {
-                  const cp = cells[c]![data.name]!;
-                  const pct = rowsPercent(cp);
-                  const eta = cp.status === "running" ? etaMs(cp.rowsDone, cp.rowsTotal, cp.rate) : null;
-                  return (
-                    <li key={c} className="text-xs" data-testid="backfill-cell" data-cell={c} data-status={cp.status}>
-                      <div className="flex justify-between">
-                        <span className="font-mono">{c}</span>
-                        <span className="tabular-nums">
-                          {cp.rowsDone.toLocaleString("en")} / {cp.rowsTotal?.toLocaleString("en") ?? "?"} rows
-                          {cp.rate ? ` · ${Math.round(cp.rate).toLocaleString("en")} rows/s` : ""}
-                          {eta !== null ? ` · ETA ${formatEta(eta)}` : ""}
-                          {cp.checkpoint ? ` · checkpoint id ${cp.checkpoint}` : ""}
-                        </span>
-                      </div>
-                      <div
-                        role="progressbar"
-                        aria-label={`backfill ${c}`}
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={pct}
-                        className="mt-1 h-2 rounded bg-slate-100"
-                      >
-                        <div
-                          className={`h-2 rounded ${cp.status === "failed" ? "bg-red-500" : "bg-sky-500"}`}
-                          style={{ width: `${pct}%` }}
-                        />
-                      </div>
-                      {cp.error && (
-                        <p className="mt-1 text-red-700" data-testid="cell-error">
-                          {cp.error}
-                        </p>
-                      )}
-                    </li>
-                  );
-                })}
-                {backfilling.length === 0 && <li className="text-sm text-slate-500">No cell is backfilling yet.</li>}
-              </ul>
-            </Card>
-          )}
+          <BackfillProgress state={state} spec={spec} />
 
-          <Card title="Cells × phases">
-            <div className="overflow-x-auto">
-              <table className="w-full text-xs" data-testid="cell-grid">
-                <thead>
-                  <tr className="text-left text-slate-500">
-                    <th className="py-1 pr-2">Cell</th>
-                    <th className="pr-2">Mode</th>
-                    {doc.phases.map((ph) => (
-                      <th key={ph.name} className="px-1">
-                        {ph.name}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {spec.cells.map((c) => (
-                    <tr key={c} data-testid="grid-row" data-cell={c}>
-                      <td className="py-0.5 pr-2 font-mono">
-                        <Link href={`/cells/${c}`} className="text-indigo-700 hover:underline">
-                          {c}
-                        </Link>
-                      </td>
-                      <td className="pr-2 text-slate-500">{direct.has(c) ? "direct" : "agent"}</td>
-                      {doc.phases.map((ph) => {
-                        const st = (cells[c]?.[ph.name]?.status ?? "pending") as CellStatus;
-                        return (
-                          <td key={ph.name} className="px-1">
-                            <span
-                              data-testid={`cell-${c}-${ph.name}`}
-                              data-status={st}
-                              title={cells[c]?.[ph.name]?.error ?? undefined}
-                              className={`block rounded px-1 text-center ${TONE[st]}`}
-                            >
-                              {LABEL[st]}
-                            </span>
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </Card>
+          <CellGrid state={state} direct={direct} checks={schemaChecks} />
 
           <Card title="Migration audit trail">
             <div className="-m-4 max-h-96 overflow-auto">
@@ -270,24 +184,26 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
 
         <div className="space-y-6">
           {doc.status === "ready" && canRunMigrations(user) && <StartPanel id={id} defaultSpeed={env().CELLPLANE_TIME_SCALE} />}
-          {gateStep && p && (
+          {gates.map(({ ph, i, st, k }) => (
             <MigrationApproval
+              key={`${i}:${k}`}
               id={id}
-              phase={doc.current}
-              step={p.step}
-              title={`${p.name} on ${gateStep.patterns.join(", ")}`}
-              cells={gateStep.cells}
-              confirmRequired={gateStep.confirmRequired}
+              phase={i}
+              step={k}
+              title={`${ph.name} on ${st.patterns.join(", ")}`}
+              cells={st.cells}
+              confirmRequired={st.confirmRequired}
               canDecide={whyNot === null}
               whyNot={whyNot}
             />
-          )}
+          ))}
+          <CellsNeedingAttention state={state} canRetry={canRunMigrations(user)} canRollback={canRollbackMigration(user)} />
           <RollbackControls
             id={id}
             migration={rb}
             cells={cellOptions}
             canRollback={canRollbackMigration(user)}
-            canRetry={canRunMigrations(user) && doc.status === "failed"}
+            canRetry={canRunMigrations(user) && doc.status === "failed" && retryAllowed(state)}
           />
           <Card title="Approvals">
             <ul className="space-y-2 text-sm" data-testid="approvals">
