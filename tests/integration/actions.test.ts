@@ -90,6 +90,8 @@ afterEach(async () => {
     await audited(t.prisma, "test", (tx) =>
       commandRelease(tx, r.id, { kind: "abort", by: "test", reason: "test done" }, "test", new Date(), 1),
     );
+  // A whole-release rollback waits for cells no simulator moves here: end it so the service is free.
+  await t.query(`UPDATE releases SET status = 'rolled_back' WHERE status = 'rolling_back'`);
 });
 
 const wave = (cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
@@ -334,10 +336,16 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     await audited(t.prisma, "test", (tx) => commandRelease(tx, id, { kind: "pause", by: "test", reason: "" }, "test", new Date(), 1));
     return { as: "SRE", input: { id } };
   },
-  "(dashboard)/releases#abortAction": async () => ({
-    as: "RELEASE_MANAGER",
-    input: { id: await release("video", [wave(["smb-us-1"])]), reason: "wrong build" },
-  }),
+  "(dashboard)/releases#abortAction": async () => {
+    const id = await release("video", [wave(["smb-us-1"])]);
+    return { as: "RELEASE_MANAGER", input: { id, reason: "wrong build", confirm: id } };
+  },
+  "(dashboard)/releases#rollbackReleaseAction": async () => {
+    // Deployed to its one wave, then aborted: the wave kept the new version.
+    const id = await release("whatsapp", [wave(["smb-us-1"])]);
+    await audited(t.prisma, "test", (tx) => commandRelease(tx, id, { kind: "abort", by: "test", reason: "stop" }, "test", new Date(), 1));
+    return { as: "SRE", input: { id, reason: "bad everywhere" } };
+  },
   "(dashboard)/releases#rollbackAction": async () => ({
     as: "SRE",
     input: { id: await release("video", [wave(["smb-us-1"])]), reason: "errors" },

@@ -7,6 +7,8 @@ import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries
 import { AcknowledgeGroup } from "./acknowledge";
 import { formatTime, plural } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
@@ -16,12 +18,14 @@ const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-a
 export default async function AlertsPage() {
   const user = await requireUser();
   const mayAck = canAcknowledgeAlerts(user);
+  const live = await liveStamp("alerts");
   const [{ groups, firing }, resolved] = await Promise.all([alertGroups(), recentlyResolved()]);
   return (
     <>
       <PageHeader
         title="Alerts"
         subtitle={`${plural(firing.length, "firing alert")} in ${plural(groups.length, "issue type")} — grouped by issue, not by cell`}
+        actions={<LiveView initial={live} />}
       />
       <DataTable
         testId="alert-groups"

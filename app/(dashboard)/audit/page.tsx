@@ -5,11 +5,14 @@ import { PageHeader } from "@/components/page-header";
 import { listAudit, parseAuditFilter } from "@/lib/audit/server/queries";
 import { requireUser } from "@/lib/auth/server/session";
 import { plural } from "@/lib/format";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
+  const live = await liveStamp("audit");
   const filter = parseAuditFilter(await searchParams);
   const { rows, total, pages } = await listAudit(filter);
   const pageHref = (page: number) => {
@@ -20,7 +23,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   return (
     <>
-      <PageHeader title="Audit log" subtitle={`${plural(total, "event")} · append-only, newest first`} />
+      <PageHeader
+        title="Audit log"
+        subtitle={`${plural(total, "event")} · append-only, newest first`}
+        actions={<LiveView initial={live} />}
+      />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search">
         {(["actor", "action", "targetType", "targetId"] as const).map((k) => (
           <label key={k} className="flex flex-col gap-1">

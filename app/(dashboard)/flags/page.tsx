@@ -9,12 +9,15 @@ import { hasTargeting } from "@/lib/flags/model";
 import { flagsOverview } from "@/lib/flags/server/queries";
 import { FlagState, PercentBar } from "./_components/flag-badges";
 import { DataTable } from "@/components/data-table";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Flags" };
 
 export default async function FlagsPage() {
   const user = await requireUser();
   const now = new Date();
+  const live = await liveStamp("flags", null, now);
   const rows = await flagsOverview(now);
   const on = rows.filter((r) => r.flag.enabled).length;
   return (
@@ -23,11 +26,14 @@ export default async function FlagsPage() {
         title="Feature flags"
         subtitle={`${plural(rows.length, "flag")} · ${on} on · code ships everywhere switched off; flags activate it customer by customer`}
         actions={
-          canEditFlag(user) ? (
-            <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-              New flag
-            </Link>
-          ) : null
+          <>
+            <LiveView initial={live} />
+            {canEditFlag(user) && (
+              <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+                New flag
+              </Link>
+            )}
+          </>
         }
       />
       <DataTable

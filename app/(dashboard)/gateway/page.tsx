@@ -6,6 +6,8 @@ import { Card, PageHeader, Skeleton } from "@/components/page-header";
 import { TierBadge } from "@/components/badges";
 import { canChangeRoutes, canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { routeKey } from "@/lib/gateway/model";
 import type { BreakingChangePlan, PlanStep } from "@/lib/gateway/plan";
 import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/server/queries";
@@ -259,6 +261,7 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
 export default async function GatewayPage() {
   const user = await requireUser();
   const canChange = canChangeRoutes(user);
+  const live = await liveStamp("gateway");
   return (
     <>
       <PageHeader
@@ -266,6 +269,7 @@ export default async function GatewayPage() {
         subtitle="Breaking changes are a routing problem: new handlers deploy to every cell while disabled at the edge, are enabled in one global switch once every cell reports them, then the old version is deprecated (standard headers) and sunset."
         actions={
           <>
+            <LiveView initial={live} />
             <a
               href="/api/v1/gateway/config?format=yaml"
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
 import { canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -12,23 +13,23 @@ export const metadata: Metadata = { title: "Migrations" };
 
 export default async function MigrationsPage() {
   const user = await requireUser();
+  const live = await liveStamp("migrations");
   const loaded = await listRuns();
   const now = new Date();
   return (
     <>
-      <AutoRefresh
-        active={loaded.some((r) => ["running", "awaiting_approval", "rolling_back"].includes(r.state.doc.status))}
-        everyMs={3000}
-      />
       <PageHeader
         title="Schema migrations"
         subtitle="Expand → migrate code → backfill → read-only code → contract, cell by cell, each cell against its own database."
         actions={
-          canRunMigrations(user) ? (
-            <Link href="/migrations/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
-              Import manifest
-            </Link>
-          ) : null
+          <>
+            <LiveView initial={live} />
+            {canRunMigrations(user) && (
+              <Link href="/migrations/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
+                Import manifest
+              </Link>
+            )}
+          </>
         }
       />
       <Card>

@@ -6,6 +6,8 @@ import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { formatMonthDayTime, formatRelative } from "@/lib/format";
 import { flagDetail } from "@/lib/flags/server/queries";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { AllowlistEditor } from "../_components/allowlist-editor";
 import { DetailsEditor } from "../_components/details-editor";
 import { FlagState } from "../_components/flag-badges";
@@ -24,6 +26,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const user = await requireUser();
   const { key } = await params;
   const now = new Date();
+  const live = await liveStamp("flag", decodeURIComponent(key), now);
   const detail = await flagDetail(decodeURIComponent(key), now);
   if (!detail) notFound();
   const { flag, effective, next, exposure, customers, cells, regions, history } = detail;
@@ -37,10 +40,11 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
 
   return (
     <>
-      <div className="mb-2 text-sm">
+      <div className="mb-2 flex items-center justify-between gap-2 text-sm">
         <Link href="/flags" className="text-slate-500 hover:text-indigo-700">
           ← Flags
         </Link>
+        <LiveView initial={live} />
       </div>
       <PageHeader
         title={

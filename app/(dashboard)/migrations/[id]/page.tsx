@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit-table";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
 import { gateVerdict, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
 import { canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
@@ -41,6 +42,7 @@ const LABEL: Record<string, string> = {
 export default async function MigrationPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const id = decodeURIComponent((await params).id);
+  const live = await liveStamp("migration", id);
   const detail = await runDetail(id);
   if (!detail) notFound();
   const { run, approvals, audit, directCells: direct } = detail;
@@ -61,7 +63,9 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
 
   return (
     <>
-      <AutoRefresh active={isActive(doc.status)} everyMs={1500} />
+      <div className="float-right">
+        <LiveView initial={live} />
+      </div>
       <nav className="mb-2 text-sm text-slate-500">
         <Link href="/migrations" className="hover:underline">
           Migrations

@@ -6,6 +6,8 @@ import { RouteHistory } from "@/components/gateway/route-history";
 import { Card, PageHeader } from "@/components/page-header";
 import { canChangeRoutes, canForceRoute } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { edgeHeaders } from "@/lib/gateway/headers";
 import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
@@ -23,6 +25,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
   const p = await params;
   const key = `${p.method} /${p.path.map(decodeURIComponent).join("/")}`;
   const now = new Date();
+  const live = await liveStamp("gateway", null, now);
   const data = await gatewayOverview(now);
   const view = data.routes.find((v) => v.key === key);
   if (!view) notFound();
@@ -34,6 +37,9 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
 
   return (
     <>
+      <div className="float-right">
+        <LiveView initial={live} />
+      </div>
       <nav className="mb-2 text-sm text-slate-500">
         <Link href="/gateway" className="hover:underline">
           API versions
