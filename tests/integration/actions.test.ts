@@ -293,10 +293,10 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     as: "RELEASE_MANAGER_2",
     input: { id: await migration(true), phase: 0, step: 0, comment: "not today" },
   }),
-  "(dashboard)/migrations#rollbackMigrationAction": async () => ({
-    as: "SRE",
-    input: { id: await migration(), reason: "errors on canary" },
-  }),
+  "(dashboard)/migrations#rollbackMigrationAction": async () => {
+    const id = await migration();
+    return { as: "SRE", input: { id, reason: "errors on canary", confirm: id } };
+  },
   "(dashboard)/migrations#rollbackCellAction": async () => ({
     as: "SRE",
     input: { id: await migration(), cell: "canary-us-internal", reason: "errors on canary" },

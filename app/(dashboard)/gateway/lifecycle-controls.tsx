@@ -3,7 +3,9 @@
 // the server decides anyway (the one door), and its refusal (e.g. the lagging cells) is shown.
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
+import { ConsequenceList } from "@/components/confirm/typed-confirmation";
 import type { ActionResult } from "@/lib/auth/server/action";
+import type { Consequences } from "@/lib/fleet/consequences";
 import type { ActionAvailability, LifecycleKind } from "@/lib/gateway/lifecycle";
 import { deprecateRouteAction, enableRouteAction, forceEnableRouteAction, reenableRouteAction, sunsetRouteAction } from "./actions";
 
@@ -17,6 +19,8 @@ export interface ControlsProps {
   canChange: boolean;
   canForce: boolean;
   readinessSummary: string;
+  /** What a sunset touches: every active cell and the customers homed there (null when not offered). */
+  sunsetTouches?: Consequences | null;
   defaults: { deprecationDate: string; sunsetDate: string; documentation: string };
 }
 
@@ -214,6 +218,11 @@ export function LifecycleControls(p: ControlsProps) {
           availability={a.sunset}
           canChange={p.canChange}
         >
+          {p.sunsetTouches && (
+            <div className="mb-2 rounded-md border border-rose-200 bg-rose-50 p-2 text-rose-950">
+              <ConsequenceList consequences={p.sunsetTouches} what={`Every customer still calling ${p.routeKey} gets 410 Gone — across`} />
+            </div>
+          )}
           <input
             aria-label="Type the route to confirm"
             value={confirm}

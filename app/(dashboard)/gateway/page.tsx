@@ -1,3 +1,4 @@
+import { Check, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -122,7 +123,7 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
             <li key={s.key} className="relative" data-testid={`plan-step-${s.key}`} data-state={s.state}>
               <div className="flex items-center gap-2">
                 <span className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${st.dot}`}>
-                  {s.state === "done" ? "✓" : i + 1}
+                  {s.state === "done" ? <Check aria-hidden className="h-3.5 w-3.5" /> : i + 1}
                 </span>
                 <span className={`text-[11px] font-semibold uppercase tracking-wide ${st.text}`}>{st.label}</span>
                 {i < plan.steps.length - 1 && <span className="hidden h-px flex-1 bg-slate-200 md:block" aria-hidden="true" />}
@@ -135,8 +136,8 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
                 <dd className="tabular-nums">{s.state === "done" ? (s.actual ? formatDay(s.actual) : "done (date not recorded)") : "—"}</dd>
               </dl>
               {s.blocker && (
-                <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">
-                  ⚠ {s.blocker}
+                <p className="mt-1 flex gap-1 text-[11px] text-rose-700" data-testid="plan-blocker">
+                  <TriangleAlert aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0">{s.blocker}</span>
                 </p>
               )}
               {s.note && <p className="mt-1 text-[11px] text-slate-500">{s.note}</p>}

@@ -1,4 +1,6 @@
+import { CircleAlert, CircleDot } from "lucide-react";
 import type { Metadata } from "next";
+import { InlineCode } from "@/components/inline-code";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Tag, TierBadge, VersionPill } from "@/components/badges";
@@ -72,7 +74,9 @@ export default async function CellPage({
             {cell.compliance.map((c) => (
               <Tag key={c}>{c}</Tag>
             ))}
-            <span className={cell.status === "active" ? "text-emerald-700" : "text-amber-700"}>● {cell.status}</span>
+            <span className={`inline-flex items-center gap-1 ${cell.status === "active" ? "text-emerald-700" : "text-amber-700"}`}>
+              <CircleDot aria-hidden className="h-3 w-3" /> {cell.status}
+            </span>
           </span>
         }
         actions={<WindowTabs base={`/cells/${cell.id}`} current={window} extra={{ service: sp.service }} />}
@@ -140,11 +144,7 @@ export default async function CellPage({
             {cell.customers.map((c) => (
               <li key={c.id} className="flex items-center justify-between py-1.5" data-impacted={impacted || undefined}>
                 <span>
-                  {impacted && (
-                    <span className="mr-1 text-red-600" role="img" aria-label="affected">
-                      ●
-                    </span>
-                  )}
+                  {impacted && <CircleAlert className="mr-1 inline h-3.5 w-3.5 text-red-600" role="img" aria-label="affected" />}
                   {c.name} <span className="ml-1 font-mono text-xs text-slate-500">{c.id}</span>
                 </span>
                 <Tag>{c.plan}</Tag>
@@ -223,13 +223,15 @@ export default async function CellPage({
           {books.map((b) => (
             <article key={b.id} className="rounded-lg border border-slate-200 p-3">
               <h3 className="mb-2 text-sm font-semibold">{b.title}</h3>
-              <pre className="whitespace-pre-wrap font-sans text-xs leading-5 text-slate-700">
-                {renderTemplate(b.body, {
-                  cell: cell.id,
-                  region: cell.region,
-                  tier: cell.tier,
-                  service: focus ?? b.serviceId ?? "the affected service",
-                })}
+              <pre className="whitespace-pre-wrap break-words font-sans text-xs leading-5 text-slate-700" data-testid="runbook-body">
+                <InlineCode
+                  text={renderTemplate(b.body, {
+                    cell: cell.id,
+                    region: cell.region,
+                    tier: cell.tier,
+                    service: focus ?? b.serviceId ?? "the affected service",
+                  })}
+                />
               </pre>
             </article>
           ))}

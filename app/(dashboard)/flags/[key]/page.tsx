@@ -16,6 +16,8 @@ import { KillSwitch } from "../_components/kill-switch";
 import { PreviewPanel } from "../_components/preview-panel";
 import { RolloutEditor } from "../_components/rollout-editor";
 import { ScheduleEditor } from "../_components/schedule-editor";
+import { ScheduleWarning } from "../_components/schedule-warning";
+import { nextStepLowers } from "@/lib/flags/schedule";
 import { TargetingEditor } from "../_components/targeting-editor";
 
 export async function generateMetadata({ params }: { params: Promise<{ key: string }> }): Promise<Metadata> {
@@ -37,6 +39,8 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
       : `set by hand ${formatRelative(effective.source.since, now)}`;
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
+  const lowers = nextStepLowers(flag, now);
+  const iso = (s: { at: Date; percentage: number }) => ({ at: s.at.toISOString(), percentage: s.percentage });
 
   return (
     <>
@@ -71,6 +75,20 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns{" "}
           <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
         </div>
+      )}
+      {lowers && (
+        <ScheduleWarning
+          key={`sw-${v}`}
+          flagKey={flag.key}
+          version={v}
+          current={lowers.current}
+          manual={lowers.manual}
+          next={iso(lowers.next)}
+          lower={lowers.lower.map(iso)}
+          schedule={flag.schedule.map(iso)}
+          now={now.toISOString()}
+          canEdit={canEdit}
+        />
       )}
       <div className="grid gap-6 xl:grid-cols-3">
         <div className="space-y-6 xl:col-span-2">

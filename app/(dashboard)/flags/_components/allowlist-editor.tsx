@@ -1,4 +1,5 @@
 "use client";
+import { X } from "lucide-react";
 import { useState } from "react";
 import { setAllowlist } from "../actions";
 import { ActionError, ReadOnlyNote } from "./action-error";
@@ -62,7 +63,7 @@ export function AllowlistEditor({
                 onClick={() => setList((l) => l.filter((x) => x !== id))}
                 className="rounded-full px-1 text-violet-400 hover:bg-violet-100 hover:text-red-600"
               >
-                ✕
+                <X aria-hidden className="h-3 w-3" />
               </button>
             )}
           </li>

@@ -1,4 +1,5 @@
 "use client";
+import { X } from "lucide-react";
 import { useMemo, useState } from "react";
 import { formatMonthDayTime, formatRelative, fromUtcInput, toUtcInput } from "@/lib/format";
 import type { ScheduleStep } from "@/lib/flags/model";
@@ -127,7 +128,7 @@ export function ScheduleEditor(props: {
                       aria-label={`Remove step ${i + 1}`}
                       className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-red-600"
                     >
-                      ✕
+                      <X aria-hidden className="h-3.5 w-3.5" />
                     </button>
                   )}
                 </td>

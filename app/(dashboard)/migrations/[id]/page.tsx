@@ -1,3 +1,4 @@
+import { Hourglass } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -11,9 +12,10 @@ import { requireUser } from "@/lib/auth/server/session";
 import { env } from "@/lib/env";
 import { cellRollback, isActive, migrationRollback, type CellStatus } from "@/lib/schema-migrations/machine";
 import { runDetail } from "@/lib/schema-migrations/server/queries";
+import { consequencesFor } from "@/lib/fleet/server/queries";
 import { etaMs, formatEta, rowsPercent, summarize } from "@/lib/schema-migrations/summary";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
-import { formatDuration, formatTime } from "@/lib/format";
+import { formatDuration, formatTime, plural } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Migration ${decodeURIComponent((await params).id)}` };
@@ -59,6 +61,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
     ? spec.cells.filter((c) => ["running", "complete", "stopped", "failed"].includes(cells[c]?.[data.name]?.status ?? ""))
     : [];
   const rb = migrationRollback(state);
+  const [rollbackTouches, gateTouches] = await Promise.all([consequencesFor(spec.cells), consequencesFor(gateStep?.cells ?? [])]);
   const cellOptions = spec.cells.map((c) => ({ cell: c, ...cellRollback(state, c) }));
 
   return (
@@ -149,7 +152,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                     if (ps.type === "data")
                       return (
                         <p className="mt-1 break-all text-xs font-mono">
-                          {ps.script} · ≤{ps.parallelCells} cells · checkpoint every {ps.checkpointInterval}
+                          {ps.script} · at most {plural(ps.parallelCells, "cell")} at a time · checkpoint every {ps.checkpointInterval}
                         </p>
                       );
                     return (
@@ -170,7 +173,11 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                       </ul>
                     );
                   })()}
-                  {ph.waiting && <p className="mt-1 text-xs text-slate-600">⏳ {ph.waiting}</p>}
+                  {ph.waiting && (
+                    <p className="mt-1 flex gap-1 text-xs text-slate-600">
+                      <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{ph.waiting}</span>
+                    </p>
+                  )}
                 </li>
               ))}
             </ol>
@@ -282,6 +289,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
               title={`${p.name} on ${gateStep.patterns.join(", ")}`}
               cells={gateStep.cells}
               confirmRequired={gateStep.confirmRequired}
+              consequences={gateTouches}
               canDecide={whyNot === null}
               whyNot={whyNot}
             />
@@ -291,6 +299,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
             migration={rb}
             cells={cellOptions}
             canRollback={canRollbackMigration(user)}
+            consequences={rollbackTouches}
             canRetry={canRunMigrations(user) && doc.status === "failed"}
           />
           <Card title="Approvals">

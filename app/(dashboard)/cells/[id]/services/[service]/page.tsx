@@ -1,3 +1,4 @@
+import { ExternalLink } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -109,7 +110,8 @@ export default async function ServicePage({
                     target="_blank"
                     rel="noreferrer noopener"
                   >
-                    {{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id} ↗
+                    {{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id}{" "}
+                    <ExternalLink aria-hidden className="inline h-3 w-3" />
                   </a>
                 </li>
               ))}

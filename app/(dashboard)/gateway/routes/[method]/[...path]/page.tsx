@@ -11,6 +11,7 @@ import { liveStamp } from "@/lib/live/server/queries";
 import { edgeHeaders } from "@/lib/gateway/headers";
 import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
+import { consequencesFor } from "@/lib/fleet/server/queries";
 import { formatDay, formatTime } from "@/lib/format";
 
 type Params = { method: string; path: string[] };
@@ -30,7 +31,11 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
   const view = data.routes.find((v) => v.key === key);
   if (!view) notFound();
   const { route: r, readiness } = view;
-  const history = await routeHistory(key);
+  // A sunset answers 410 for every customer still calling the route, whatever their cell.
+  const [history, everyone] = await Promise.all([
+    routeHistory(key),
+    r.status === "deprecated" ? consequencesFor(data.cells.map((c) => c.id)) : null,
+  ]);
   const headers = edgeHeaders(r);
   const today = formatDay(now);
   const lagging = readiness.lagging;
@@ -79,6 +84,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
               canChange={canChangeRoutes(user)}
               canForce={canForceRoute(user)}
               readinessSummary={readiness.summary}
+              sunsetTouches={everyone}
               defaults={{
                 deprecationDate: r.deprecationDate ? formatDay(r.deprecationDate) : today,
                 sunsetDate: r.sunsetDate ? formatDay(r.sunsetDate) : "",
