@@ -100,7 +100,7 @@ function FleetSkeleton() {
 function LiveStatus() {
   const { dataUpdatedAt, isFetching, error } = useFeedStatus();
   return (
-    <span className="ml-auto text-xs text-slate-400" aria-live="polite">
+    <span className="ml-auto text-xs text-slate-500" aria-live="polite">
       {error ? (
         <span className="text-red-600">Live updates failing: {(error as Error).message}</span>
       ) : (
@@ -191,7 +191,7 @@ const Overview = memo(function Overview({ data, thresholds }: { data: FleetHealt
           title={
             <span>
               Cell health{" "}
-              <span className="font-normal text-slate-400">
+              <span className="font-normal text-slate-500">
                 · {services.join(", ")} · hover or focus a tile for details, arrow keys to move
               </span>
             </span>

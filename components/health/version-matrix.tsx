@@ -120,7 +120,7 @@ export function VersionMatrix({
                           {s ? (
                             <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
                           ) : (
-                            <span className="text-slate-300">n/a</span>
+                            <span className="text-slate-500">n/a</span>
                           )}
                         </div>
                       );

@@ -62,7 +62,7 @@ export function WaveCells({ cells, services, versions, target }: Props) {
               <Link href={`/cells/${v.id}`} className="min-w-0 flex-1 truncate text-indigo-700 hover:underline" title={v.id}>
                 {v.id}
               </Link>
-              <span className={running === targetText ? "text-slate-700" : "text-slate-400"} title="running">
+              <span className={running === targetText ? "text-slate-700" : "text-slate-500"} title="running">
                 {running}
               </span>
               {v.status && (

@@ -75,7 +75,7 @@ export default async function AlertsPage() {
                             {a.cellId}
                           </Link>
                           {a.serviceId && <span className="text-slate-500"> · {a.serviceId}</span>}{" "}
-                          <span className="text-slate-400">since {formatTime(a.startedAt)}</span>
+                          <span className="text-slate-500">since {formatTime(a.startedAt)}</span>
                           {!a.acknowledgedAt && g.lastAck && (
                             <span className="ml-1 rounded bg-red-50 px-1 text-[10px] font-semibold text-red-700">not acknowledged</span>
                           )}
@@ -92,7 +92,7 @@ export default async function AlertsPage() {
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
             <li key={a.id.toString()} className="flex gap-3">
-              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
+              <span className="font-mono text-xs text-slate-500">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
               <span className="font-mono text-xs">{a.type}</span>
               <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
                 {a.cellId}

@@ -53,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ← Newer
           </Link>
         ) : (
-          <span className="text-slate-300">← Newer</span>
+          <span className="text-slate-500">← Newer</span>
         )}
         <span className="text-slate-500">
           Page {filter.page} of {pages}
@@ -63,7 +63,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Older →
           </Link>
         ) : (
-          <span className="text-slate-300">Older →</span>
+          <span className="text-slate-500">Older →</span>
         )}
       </nav>
     </>

@@ -61,7 +61,7 @@ export default async function FlagsPage() {
             <td className="whitespace-nowrap px-4 py-3" data-testid="flag-effective">
               <div className="flex items-center gap-2">
                 <PercentBar value={effective.percentage} muted={!flag.enabled} />
-                <span className={`tabular-nums font-medium ${flag.enabled ? "" : "text-slate-400 line-through"}`}>
+                <span className={`tabular-nums font-medium ${flag.enabled ? "" : "text-slate-500 line-through"}`}>
                   {effective.percentage}%
                 </span>
               </div>
@@ -79,7 +79,7 @@ export default async function FlagsPage() {
                   <div className="text-[11px] text-slate-500">{formatMonthDayTime(next.at)}</div>
                 </>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500">—</span>
               )}
             </td>
             <td className="px-4 py-3">
@@ -95,11 +95,11 @@ export default async function FlagsPage() {
                   <Tag key={c}>{c}</Tag>
                 ))}
                 {!hasTargeting(flag.targeting) && flag.allowlist.length === 0 && (
-                  <span className="text-xs text-slate-400">all customers</span>
+                  <span className="text-xs text-slate-500">all customers</span>
                 )}
               </div>
             </td>
-            <td className="whitespace-nowrap px-4 py-3 text-slate-600">{flag.owner || <span className="text-slate-400">—</span>}</td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-600">{flag.owner || <span className="text-slate-500">—</span>}</td>
           </tr>
         ))}
       </DataTable>

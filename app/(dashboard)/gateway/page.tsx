@@ -65,7 +65,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                     <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.sunsetDate)}</td>
                     <td className="px-3 py-2 text-xs">
                       {r.status === "sunset" ? (
-                        <span className="text-slate-400">—</span>
+                        <span className="text-slate-500">—</span>
                       ) : (
                         <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
                           <span className="font-semibold tabular-nums">
@@ -96,7 +96,7 @@ const STEP_STYLE: Record<PlanStep["state"], { dot: string; label: string; text: 
   current: { dot: "bg-indigo-600 text-white", label: "next", text: "text-indigo-700" },
   blocked: { dot: "bg-rose-600 text-white", label: "blocked", text: "text-rose-700" },
   overdue: { dot: "bg-amber-500 text-white", label: "overdue", text: "text-amber-700" },
-  pending: { dot: "bg-white text-slate-400 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
+  pending: { dot: "bg-white text-slate-500 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
 };
 
 function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
@@ -130,9 +130,9 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
               </div>
               <p className="mt-1.5 text-xs font-medium text-slate-800">{s.title}</p>
               <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-[11px] text-slate-600">
-                <dt className="text-slate-400">planned</dt>
+                <dt className="text-slate-500">planned</dt>
                 <dd className="tabular-nums">{formatDay(s.planned)}</dd>
-                <dt className="text-slate-400">actual</dt>
+                <dt className="text-slate-500">actual</dt>
                 <dd className="tabular-nums">{s.state === "done" ? (s.actual ? formatDay(s.actual) : "done (date not recorded)") : "—"}</dd>
               </dl>
               {s.blocker && (

@@ -46,7 +46,7 @@ export default async function ReleasesPage() {
                 <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
                   {r.title}
                 </Link>
-                <div className="font-mono text-[11px] text-slate-400">{r.id}</div>
+                <div className="font-mono text-[11px] text-slate-500">{r.id}</div>
               </td>
               <td className="px-4 py-2">
                 <ReleaseStatusBadge status={r.status} />

@@ -65,7 +65,7 @@ export function StartReleaseForm({
       </label>
       <label className="text-sm">
         <span className="block text-slate-600">
-          Version <span className="text-xs text-slate-400">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
+          Version <span className="text-xs text-slate-500">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
         </span>
         <input
           name="version"

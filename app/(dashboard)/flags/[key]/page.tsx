@@ -60,7 +60,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
         subtitle={
           <span className="block max-w-3xl">
             {flag.description || "No description."}
-            <span className="mt-1 block text-xs text-slate-400">
+            <span className="mt-1 block text-xs text-slate-500">
               Owner {flag.owner || "—"} · version {v} · updated {formatRelative(flag.updatedAt, now)}
             </span>
           </span>

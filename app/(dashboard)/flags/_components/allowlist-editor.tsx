@@ -51,7 +51,7 @@ export function AllowlistEditor({
           >
             <span className="font-mono">{id}</span>
             {names.get(id) && (
-              <span className="truncate text-violet-500" title={names.get(id)}>
+              <span className="truncate text-violet-700" title={names.get(id)}>
                 · {names.get(id)}
               </span>
             )}

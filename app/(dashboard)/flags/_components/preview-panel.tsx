@@ -83,7 +83,7 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
                 <>
                   <dt className="text-slate-500">Customer</dt>
                   <dd>
-                    {data.customer.name} <span className="text-slate-400">({data.customer.plan})</span>
+                    {data.customer.name} <span className="text-slate-500">({data.customer.plan})</span>
                   </dd>
                   <dt className="text-slate-500">Home cell</dt>
                   <dd className="flex items-center gap-1.5">

@@ -273,7 +273,8 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           </Card>
 
           <Card title="Migration audit trail">
-            <div className="-m-4 max-h-96 overflow-auto">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
               <AuditTable rows={audit} compact />
             </div>
           </Card>

@@ -240,7 +240,8 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           </Card>
 
           <Card title="Release audit trail">
-            <div className="-m-4 max-h-96 overflow-auto">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
               <AuditTable rows={r.audit} compact />
             </div>
           </Card>
@@ -311,7 +312,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                 {windowCustomers.map((c) => (
                   <li key={c.id}>
                     <span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name}{" "}
-                    <span className="font-mono text-slate-400">{c.id}</span>
+                    <span className="font-mono text-slate-500">{c.id}</span>
                   </li>
                 ))}
               </ul>

@@ -89,7 +89,7 @@ export default async function ServicePage({
           <ol className="space-y-1 text-sm" data-testid="version-history">
             {history.map((h) => (
               <li key={h.id.toString()} className="flex gap-3">
-                <span className="font-mono text-xs text-slate-400">{formatTime(h.at, { seconds: true })}</span>
+                <span className="font-mono text-xs text-slate-500">{formatTime(h.at, { seconds: true })}</span>
                 <span className="font-mono">
                   {h.fromVersion ?? "—"} → {h.toVersion}
                 </span>

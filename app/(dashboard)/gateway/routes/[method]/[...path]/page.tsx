@@ -142,7 +142,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
                   .join("\n")}
               </pre>
             ) : r.status !== "sunset" && r.status !== "disabled" ? (
-              <p className="mt-1 text-xs text-slate-400">none</p>
+              <p className="mt-1 text-xs text-slate-500">none</p>
             ) : null}
           </Card>
           <Card title={`Readiness: ${readiness.readyCount}/${readiness.total} cells serve ${r.service} ${r.version}`}>
