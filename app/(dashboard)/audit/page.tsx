@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
@@ -44,9 +45,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Clear
         </Link>
       </form>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <ScrollBox className="rounded-xl border border-slate-200 bg-white shadow-sm">
         <AuditTable rows={rows} />
-      </div>
+      </ScrollBox>
       <nav aria-label="Pagination" className="mt-4 flex items-center gap-3 text-sm">
         {filter.page > 1 ? (
           <Link href={pageHref(filter.page - 1)} className="text-indigo-600 hover:underline">

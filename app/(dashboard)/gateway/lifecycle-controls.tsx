@@ -151,7 +151,7 @@ export function LifecycleControls(p: ControlsProps) {
               </label>
               <button
                 type="button"
-                className={`${button} mt-1 bg-amber-600 text-white hover:bg-amber-500`}
+                className={`${button} mt-1 bg-amber-700 text-white hover:bg-amber-600`}
                 disabled={pending}
                 onClick={() => run(forceEnableRouteAction, { reason })}
               >
@@ -203,7 +203,7 @@ export function LifecycleControls(p: ControlsProps) {
           </div>
           <button
             type="button"
-            className={`${button} mt-2 bg-amber-600 text-white hover:bg-amber-500`}
+            className={`${button} mt-2 bg-amber-700 text-white hover:bg-amber-600`}
             disabled={off("deprecate")}
             onClick={() => run(deprecateRouteAction, dep)}
           >

@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import { Check, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -29,7 +30,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
       {data.resources.map((g) => (
         <section key={g.resource} data-testid={`resource-${g.resource}`}>
           <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{g.resource}</h3>
-          <div className="overflow-x-auto rounded-lg border border-slate-200">
+          <ScrollBox className="rounded-lg border border-slate-200">
             <table className="w-full text-sm">
               <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -84,7 +85,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         </section>
       ))}
     </div>
@@ -92,10 +93,10 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
 }
 
 const STEP_STYLE: Record<PlanStep["state"], { dot: string; label: string; text: string }> = {
-  done: { dot: "bg-emerald-500 text-white", label: "done", text: "text-emerald-700" },
+  done: { dot: "bg-emerald-700 text-white", label: "done", text: "text-emerald-700" },
   current: { dot: "bg-indigo-600 text-white", label: "next", text: "text-indigo-700" },
   blocked: { dot: "bg-rose-600 text-white", label: "blocked", text: "text-rose-700" },
-  overdue: { dot: "bg-amber-500 text-white", label: "overdue", text: "text-amber-700" },
+  overdue: { dot: "bg-amber-700 text-white", label: "overdue", text: "text-amber-700" },
   pending: { dot: "bg-white text-slate-500 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
 };
 
@@ -157,7 +158,7 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
       <div className="mb-3">
         <ReadinessLegend />
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200">
+      <ScrollBox className="rounded-lg border border-slate-200">
         <table className="w-full text-sm" data-testid="readiness-matrix">
           <thead className="bg-slate-50 text-xs text-slate-500">
             <tr>
@@ -208,7 +209,7 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </div>
   );
 }

@@ -5,11 +5,11 @@ import { useResolve, type ResolveParams } from "@/components/gateway/use-resolve
 const METHODS = ["POST", "GET", "PUT", "PATCH", "DELETE"];
 
 const STATUS_STYLE: Record<number, string> = {
-  200: "bg-emerald-600 text-white",
+  200: "bg-emerald-700 text-white",
   404: "bg-slate-700 text-white",
-  405: "bg-slate-500 text-white",
+  405: "bg-slate-600 text-white",
   410: "bg-rose-600 text-white",
-  503: "bg-orange-500 text-white",
+  503: "bg-orange-700 text-white",
 };
 const STATUS_TEXT: Record<number, string> = {
   200: "forwarded",

@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveView } from "@/components/live-view";
@@ -33,7 +34,7 @@ export default async function MigrationsPage() {
         }
       />
       <Card>
-        <div className="overflow-x-auto">
+        <ScrollBox>
           <table className="w-full text-sm" data-testid="migrations-table">
             <thead className="text-left text-xs uppercase text-slate-500">
               <tr>
@@ -74,7 +75,7 @@ export default async function MigrationsPage() {
               )}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </Card>
     </>
   );

@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import { CircleAlert, CircleDot } from "lucide-react";
 import type { Metadata } from "next";
 import { InlineCode } from "@/components/inline-code";
@@ -84,7 +85,7 @@ export default async function CellPage({
 
       <div className="grid gap-6 xl:grid-cols-3">
         <Card title="Services" className="xl:col-span-2">
-          <div className="overflow-x-auto">
+          <ScrollBox>
             <table className="w-full text-sm" data-testid="cell-services">
               <thead className="text-left text-xs uppercase text-slate-500">
                 <tr>
@@ -124,7 +125,7 @@ export default async function CellPage({
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         </Card>
 
         <Card

@@ -1,4 +1,5 @@
 "use client";
+import { ScrollBox } from "@/components/scroll-box";
 import { X } from "lucide-react";
 import { useMemo, useState } from "react";
 import { formatMonthDayTime, formatRelative, fromUtcInput, toUtcInput } from "@/lib/format";
@@ -73,7 +74,7 @@ export function ScheduleEditor(props: {
       />
       {outOfOrder && <p className="mt-1 text-xs text-amber-700">The steps are not in time order; saving will be refused until they are.</p>}
 
-      <div className="overflow-x-auto">
+      <ScrollBox>
         <table className="mt-4 w-full text-sm" data-testid="schedule-steps">
           <thead className={`text-left text-xs uppercase tracking-wide text-slate-500 ${rows.length ? "" : "sr-only"}`}>
             <tr>
@@ -147,7 +148,7 @@ export function ScheduleEditor(props: {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
 
       {canEdit ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">

@@ -117,7 +117,7 @@ export function MigrationApproval({
               type="button"
               disabled={pending || (confirmRequired && confirm.trim() !== id)}
               onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve
             </button>

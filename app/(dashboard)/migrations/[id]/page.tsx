@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import { Hourglass } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -22,14 +23,14 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 const TONE: Record<string, string> = {
-  complete: "bg-emerald-500 text-white",
-  running: "bg-sky-500 text-white",
+  complete: "bg-emerald-700 text-white",
+  running: "bg-sky-700 text-white",
   pending: "bg-slate-100 text-slate-500",
   failed: "bg-red-600 text-white",
-  rolling_back: "bg-orange-400 text-white",
+  rolling_back: "bg-orange-700 text-white",
   rolled_back: "bg-orange-200 text-orange-900",
   stopped: "bg-amber-200 text-amber-900",
-  awaiting_approval: "bg-violet-500 text-white",
+  awaiting_approval: "bg-violet-700 text-white",
 };
 const LABEL: Record<string, string> = {
   complete: "done",
@@ -228,7 +229,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           )}
 
           <Card title="Cells × phases">
-            <div className="overflow-x-auto">
+            <ScrollBox>
               <table className="w-full text-xs" data-testid="cell-grid">
                 <thead>
                   <tr className="text-left text-slate-500">
@@ -269,7 +270,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
           </Card>
 
           <Card title="Migration audit trail">

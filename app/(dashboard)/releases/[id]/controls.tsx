@@ -59,7 +59,7 @@ export function ApprovalPanel({
               type="button"
               disabled={pending}
               onClick={() => run(approveAction, { id, wave, comment })}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve
             </button>
@@ -265,7 +265,7 @@ export function KeptWaves({
             type="button"
             disabled={pending}
             onClick={() => run(rollbackReleaseAction, { id, reason })}
-            className="mt-2 rounded-md bg-orange-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            className="mt-2 rounded-md bg-orange-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
           >
             Roll back the whole release
           </button>

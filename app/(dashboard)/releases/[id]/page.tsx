@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -188,7 +189,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           </Card>
 
           <Card title="Check results — measured vs threshold">
-            <div className="overflow-x-auto">
+            <ScrollBox>
               <table className="w-full min-w-[560px] text-sm" data-testid="check-results">
                 <thead className="text-left text-xs uppercase text-slate-500">
                   <tr>
@@ -236,7 +237,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                   )}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
           </Card>
 
           <Card title="Release audit trail">
