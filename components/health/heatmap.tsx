@@ -72,7 +72,9 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
     return () => ro.disconnect();
   }, []);
 
-  const blockW = Math.max(services.length * (TILE + GAP) - GAP, 124) + BLOCK_PAD;
+  // Wide enough for the tiles and for the longest cell name above them (10 px monospace ≈ 6.2 px a character): no name is cut off.
+  const longestId = useMemo(() => cells.reduce((m, c) => Math.max(m, c.id.length), 0), [cells]);
+  const blockW = Math.max(services.length * (TILE + GAP) - GAP, 124, Math.ceil(longestId * 6.2)) + BLOCK_PAD;
   const GROUP_PAD = 16;
 
   // Tier headers, then lines packed with region groups (a wide region wraps onto more lines).

@@ -47,7 +47,7 @@ export function WaveCells({ cells, services, versions, target }: Props) {
           return (
             <li
               key={v.id}
-              className="flex items-center gap-1.5 font-mono"
+              className="flex flex-wrap items-center gap-x-1.5 font-mono"
               data-testid="wave-cell"
               data-cell={v.id}
               data-status={v.status ?? ""}
@@ -59,14 +59,14 @@ export function WaveCells({ cells, services, versions, target }: Props) {
                 {v.status && <StatusGlyph status={v.status} className="h-2.5 w-2.5" />}
                 <span className="sr-only">{v.status ? STATUS_LABEL[v.status] : ""}</span>
               </span>
-              <Link href={`/cells/${v.id}`} className="min-w-0 flex-1 truncate text-indigo-700 hover:underline" title={v.id}>
+              <Link href={`/cells/${v.id}`} className="min-w-0 flex-1 break-all text-indigo-700 hover:underline">
                 {v.id}
               </Link>
               <span className={running === targetText ? "text-slate-700" : "text-slate-500"} title="running">
                 {running}
               </span>
               {v.status && (
-                <span className="w-24 shrink-0 text-right tabular-nums text-slate-500" data-testid="wave-cell-values">
+                <span className="ml-auto shrink-0 text-right tabular-nums text-slate-500" data-testid="wave-cell-values">
                   {fmtPct(v.errorRate ?? null)} · {fmtMs(v.p99Ms ?? null)}
                 </span>
               )}
