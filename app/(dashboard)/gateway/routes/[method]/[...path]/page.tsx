@@ -167,6 +167,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
                   </span>
                   <span className="text-xs text-slate-500">
                     {READY_LABEL[c.state]}
+                    {c.state === "outdated" ? ` · runs ${r.service} ${c.runningVersion ?? "?"}, reported by ${c.reportedVersion}` : ""}
                     {c.lastReportedAt ? ` · last ${formatTime(c.lastReportedAt, { utc: true })}` : ""}
                   </span>
                 </li>
