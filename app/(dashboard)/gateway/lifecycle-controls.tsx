@@ -69,15 +69,19 @@ function Control({
   help,
   availability,
   canChange,
+  shown,
   children,
 }: {
   title: string;
   help: string;
   availability: ActionAvailability;
   canChange: boolean;
+  /** The refusal already on screen (the outcome below): not said a second time here. */
+  shown: string | null;
   children: ReactNode;
 }) {
-  const why = !canChange ? "Release managers and admins change routes." : availability.reason;
+  const reason = !canChange ? "Release managers and admins change routes." : availability.reason;
+  const why = reason && reason !== shown ? reason : null;
   return (
     <section
       className="rounded-lg border border-slate-200 p-3"
@@ -117,6 +121,7 @@ export function LifecycleControls(p: ControlsProps) {
   const [dep, setDep] = useState(p.defaults);
   const [confirm, setConfirm] = useState("");
   const a = p.actions;
+  const refused = result && !result.ok ? result.message : null;
   // The server is the judge: controls stay clickable for people who may act, so a refusal is explained.
   const off = (k: LifecycleKind) => pending || !p.canChange || (!a[k].available && !(k === "enable" && p.status === "disabled"));
 
@@ -126,6 +131,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Enable at the edge"
           help={`One global, atomic switch. Allowed once every active cell reports the handlers (${p.readinessSummary}).`}
+          shown={refused}
           availability={a.enable}
           canChange={p.canChange}
         >
@@ -165,6 +171,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title={p.status === "deprecated" ? "Update the deprecation notice" : "Deprecate"}
           help="Clients get Deprecation (RFC 9745), Sunset (RFC 8594) and Link headers; the route keeps answering until it is sunset."
+          shown={refused}
           availability={a.deprecate}
           canChange={p.canChange}
         >
@@ -215,6 +222,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Sunset"
           help="The route then answers 410 Gone at the edge. Type the route to confirm."
+          shown={refused}
           availability={a.sunset}
           canChange={p.canChange}
         >
@@ -244,6 +252,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Re-enable"
           help="Withdraw the deprecation: the route is active again and the headers stop."
+          shown={refused}
           availability={a.reenable}
           canChange={p.canChange}
         >
