@@ -25,7 +25,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 const TONE: Record<string, string> = {
   complete: "bg-emerald-700 text-white",
   running: "bg-sky-700 text-white",
-  pending: "bg-slate-100 text-slate-500",
+  pending: "bg-slate-100 text-slate-600",
   failed: "bg-red-600 text-white",
   rolling_back: "bg-orange-700 text-white",
   rolled_back: "bg-orange-200 text-orange-900",
