@@ -59,7 +59,7 @@ export function WaveCells({ cells, services, versions, target }: Props) {
                 {v.status && <StatusGlyph status={v.status} className="h-2.5 w-2.5" />}
                 <span className="sr-only">{v.status ? STATUS_LABEL[v.status] : ""}</span>
               </span>
-              <Link href={`/cells/${v.id}`} className="min-w-0 flex-1 break-all text-indigo-700 hover:underline">
+              <Link href={`/cells/${v.id}`} className="min-w-0 break-all text-indigo-700 hover:underline">
                 {v.id}
               </Link>
               <span className={running === targetText ? "text-slate-700" : "text-slate-500"} title="running">

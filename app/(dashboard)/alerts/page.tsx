@@ -91,13 +91,13 @@ export default async function AlertsPage() {
       <Card title="Recently resolved" className="mt-6">
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
-            <li key={a.id.toString()} className="flex gap-3">
+            <li key={a.id.toString()} className="flex flex-wrap gap-x-3">
               <span className="font-mono text-xs text-slate-500">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
               <span className="font-mono text-xs">{a.type}</span>
               <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
                 {a.cellId}
               </Link>
-              <span className="text-slate-600">{a.summary}</span>
+              <span className="min-w-0 break-words text-slate-600">{a.summary}</span>
             </li>
           ))}
           {resolved.length === 0 && <li className="text-slate-500">Nothing resolved recently.</li>}

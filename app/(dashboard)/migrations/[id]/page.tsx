@@ -140,7 +140,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                               {" "}
                               ·{" "}
                               <Link
-                                className="text-indigo-700 hover:underline"
+                                className="text-indigo-700 underline"
                                 href={`/releases/${ph.releaseId}`}
                                 data-testid={`release-link-${ph.name}`}
                               >
