@@ -61,5 +61,13 @@ export function DataTable({ testId, columns, children, empty, groups = false, ba
       )}
     </table>
   );
-  return bare ? table : <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">{table}</div>;
+  // The box scrolls sideways on narrow screens; it takes focus so a keyboard can scroll it too.
+  return bare ? (
+    table
+  ) : (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" tabIndex={0}>
+      {table}
+    </div>
+  );
 }

@@ -1,6 +1,6 @@
 // A pipeline as a horizontal stage graph: one card per wave, its selectors, the cells they resolve
 // to in the current fleet, bake time, checks and gates.
-import { ArrowRight, Bell, CalendarClock, ShieldCheck } from "lucide-react";
+import { Bell, CalendarClock, ShieldCheck } from "lucide-react";
 import { TierBadge } from "@/components/badges";
 import { formatCheck } from "@/lib/rollouts/checks";
 import type { PlannedWave } from "@/lib/rollouts/plan";
@@ -34,10 +34,10 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
       data-testid="wave-card"
       data-wave={wave.name}
       aria-label={`Wave ${index + 1}: ${wave.name}`}
-      className="flex w-72 shrink-0 flex-col rounded-xl border border-slate-200 bg-white shadow-sm"
+      className="flex w-full min-w-0 flex-col rounded-xl border border-slate-200 bg-white shadow-sm"
     >
       <div className="border-b border-slate-100 px-4 py-3">
-        <div className="text-[11px] font-medium uppercase tracking-wide text-slate-400">Wave {index + 1}</div>
+        <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Wave {index + 1}</div>
         <h3 className="font-semibold text-slate-800" data-testid="wave-name">
           {wave.name}
         </h3>
@@ -62,9 +62,9 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
           ) : (
             <ol className="space-y-0.5 font-mono text-xs" data-testid="wave-cells">
               {cells.map((id, i) => (
-                <li key={id} data-testid="wave-cell" className="flex items-center justify-between gap-2">
+                <li key={id} data-testid="wave-cell" className="flex flex-wrap items-center justify-between gap-2">
                   <span>
-                    {wave.parallel ? "" : <span className="mr-1 text-slate-400">{i + 1}.</span>}
+                    {wave.parallel ? "" : <span className="mr-1 text-slate-500">{i + 1}.</span>}
                     <span data-testid="wave-cell-id">{id}</span>
                   </span>
                   {mixedTiers && tiers.get(id) && <TierBadge tier={tiers.get(id)!} />}
@@ -83,11 +83,13 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
         <div>
           <div className="mb-1 text-xs text-slate-500">Checks</div>
           {wave.checks.length === 0 ? (
-            <p className="text-xs text-slate-400">none (bake only)</p>
+            <p className="text-xs text-slate-500">none (bake only)</p>
           ) : (
             <ul className="space-y-0.5 font-mono text-xs text-slate-700" data-testid="wave-checks">
               {wave.checks.map((c, i) => (
-                <li key={i}>{formatCheck(c)}</li>
+                <li key={i} className="break-words">
+                  {formatCheck(c)}
+                </li>
               ))}
             </ul>
           )}
@@ -122,10 +124,14 @@ function WaveCard({ index, wave, planned, tiers }: { index: number; wave: WaveSp
 
 export function PipelineStages({ waves, plan, tiers }: { waves: WaveSpec[]; plan: PlannedWave[]; tiers: Map<string, string> }) {
   return (
-    <ol className="flex items-stretch gap-2 overflow-x-auto pb-2" data-testid="pipeline-stages" aria-label="Waves in order">
+    // The waves wrap onto as many lines as the width needs (numbered in order): none is cut off or hidden in a scroller.
+    <ol
+      className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,16rem),1fr))] items-stretch gap-3"
+      data-testid="pipeline-stages"
+      aria-label="Waves in order"
+    >
       {waves.map((w, i) => (
-        <li key={w.name} className="flex items-stretch gap-2">
-          {i > 0 && <ArrowRight className="h-5 w-5 shrink-0 self-center text-slate-400" aria-hidden />}
+        <li key={w.name} className="flex items-stretch">
           <WaveCard index={i} wave={w} planned={plan.filter((p) => p.group === w.name)} tiers={tiers} />
         </li>
       ))}

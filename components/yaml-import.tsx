@@ -4,6 +4,7 @@
 // each page renders its own way.
 import { useRef, useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
+import { confirms } from "@/lib/fleet/consequences";
 
 export type DiffLine = ["+" | "−" | "~", string];
 
@@ -35,6 +36,15 @@ interface Props<T> {
   failure?: (result: Extract<ActionResult<T>, { ok: false }>) => ReactNode;
   /** Anything shown after a successful result (e.g. warnings). */
   after?: (data: T) => ReactNode;
+  /** Import only what was previewed: the Import button waits for a preview of the text as it is now. */
+  previewFirst?: boolean;
+  /** A preview that removes something: the result is framed as a removal (red, not green). */
+  removes?: (data: T) => boolean;
+  /**
+   * A previewed change that must be confirmed by typing a phrase (sent as `confirm`): the phrase, and
+   * the box that says what it touches (it receives the typed value and its setter).
+   */
+  confirmation?: (data: T, typed: string, setTyped: (v: string) => void) => { phrase: string; node: ReactNode } | null;
 }
 
 export function YamlImportForm<T>({
@@ -48,18 +58,34 @@ export function YamlImportForm<T>({
   success,
   failure,
   after,
+  previewFirst = false,
+  removes,
+  confirmation,
 }: Props<T>) {
   const [yaml, setYaml] = useState("");
   const [result, setResult] = useState<ActionResult<T> | null>(null);
   const [pending, start] = useTransition();
+  // The text of the last successful preview, and its result: Import applies exactly that.
+  const [previewed, setPreviewed] = useState<{ text: string; data: T } | null>(null);
+  const [typed, setTyped] = useState("");
   const form = useRef<HTMLFormElement>(null);
+
+  const preview = previewed && previewed.text === yaml ? previewed.data : null;
+  const confirm = preview && confirmation ? confirmation(preview, typed, setTyped) : null;
+  const applyBlocked = previewFirst && (!preview || (confirm !== null && !confirms(typed, confirm.phrase)));
 
   const submit = (mode: "preview" | "apply") =>
     start(async () => {
       const fd = new FormData(form.current!);
       fd.set("yaml", yaml);
       fd.set("mode", mode);
-      setResult(await action(fd));
+      if (mode === "apply" && confirm) fd.set("confirm", typed);
+      const r = await action(fd);
+      setResult(r);
+      if (mode === "preview") {
+        setPreviewed(r.ok ? { text: yaml, data: r.data } : null);
+        setTyped("");
+      } else if (r.ok) setPreviewed(null);
     });
 
   return (
@@ -101,14 +127,19 @@ export function YamlImportForm<T>({
           </button>
           <button
             type="button"
-            disabled={pending || !yaml}
+            disabled={pending || !yaml || applyBlocked}
             onClick={() => submit("apply")}
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            title={applyTitle}
+            title={applyTitle ?? (applyBlocked ? (preview ? "Type the confirmation first" : "Preview the changes first") : undefined)}
           >
             {pending ? "Working…" : "Import"}
           </button>
         </div>
+        {previewFirst && !preview && yaml && (
+          <p className="text-xs text-slate-500" data-testid="preview-first">
+            Preview the changes first: Import applies what the preview showed.
+          </p>
+        )}
       </form>
       <div data-testid="import-result" aria-live="polite" className="space-y-3">
         {result && !result.ok && (
@@ -139,8 +170,16 @@ export function YamlImportForm<T>({
                 )}
           </div>
         )}
-        {result?.ok && <div className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">{success(result.data)}</div>}
+        {result?.ok && (
+          <div
+            className={`rounded-lg border p-4 text-sm ${removes?.(result.data) ? "border-red-200 bg-red-50" : "border-emerald-200 bg-emerald-50"}`}
+            data-removes={removes?.(result.data) ?? false}
+          >
+            {success(result.data)}
+          </div>
+        )}
         {result?.ok && after?.(result.data)}
+        {result?.ok && preview && confirm?.node}
       </div>
     </div>
   );

@@ -150,7 +150,8 @@ test.describe("fleet", () => {
       .readFileSync("examples/fleet.yaml", "utf8")
       .replace("{ id: smb-us-2,                tier: smb,", "{ id: smb-us-2,                tier: platinum,");
     await page.getByLabel("Fleet YAML").fill(`${bad}  - { id: BAD_ID, tier: smb, region: x }\n`);
-    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByRole("button", { name: "Import" })).toBeDisabled(); // an import always previews first
+    await page.getByRole("button", { name: "Preview changes" }).click();
     await expect(page.getByTestId("import-error")).toContainText("Nothing was changed");
     await expect(page.getByTestId("import-errors")).toContainText('line 10: cells[2].tier: unknown tier "platinum"');
     await expect(page.getByTestId("import-errors")).toContainText("line 24: cells[16].id");
@@ -173,6 +174,7 @@ test.describe("fleet", () => {
     await expect(page.getByTestId("fleet-row")).toHaveCount(16);
     await open(page, "/fleet/import");
     await page.getByLabel("Fleet YAML").fill(next);
+    await page.getByRole("button", { name: "Preview changes" }).click();
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-success")).toContainText("Imported 17 cells.");
     await open(page, "/fleet?region=sa-east-1");
@@ -182,8 +184,11 @@ test.describe("fleet", () => {
     // Back to the demo fleet for the tests that follow.
     await open(page, "/fleet/import");
     await page.getByLabel("Fleet YAML").fill(fs.readFileSync("examples/fleet.yaml", "utf8"));
-    await page.getByRole("button", { name: "Import" }).click();
+    await page.getByRole("button", { name: "Preview changes" }).click();
     await expect(page.getByTestId("import-result")).toContainText(`− cell ${id} (retired)`);
+    await page.getByLabel("Type to confirm the retirement").fill("retire 1 cell");
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByTestId("import-success")).toContainText("Imported 16 cells.");
   });
 
   test("a VIEWER calling the admin-only import action is refused by the server itself", async ({ browser, baseURL }) => {

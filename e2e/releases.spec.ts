@@ -133,12 +133,18 @@ test.describe("releases API for CI", () => {
     await open(page, `/releases/${release.id}`);
     await page.getByRole("button", { name: "Pause" }).click();
     await expect(page.getByTestId("release-status")).toHaveText("paused");
-    await expect(page.getByRole("button", { name: "Abort release" })).toHaveCount(0); // SREs pause and roll back; they do not abort
+    await expect(page.getByRole("button", { name: "Abort release…" })).toHaveCount(0); // SREs pause and roll back; they do not abort
 
     await loginAs("release");
     await open(page, `/releases/${release.id}`);
     await page.getByLabel("Reason").fill("superseded by v1.13.1");
-    await page.getByRole("button", { name: "Abort release" }).click();
+    await page.getByRole("button", { name: "Abort release…" }).click();
+    // Aborting names what it leaves on the new version, and asks for the release id.
+    await expect(page.getByTestId("abort-confirmation")).toContainText("later waves never start");
+    const abort = page.getByRole("button", { name: "Abort release", exact: true });
+    await expect(abort).toBeDisabled();
+    await page.getByLabel("Type the release id to confirm").fill(release.id);
+    await abort.click();
     await expect(page.getByTestId("release-status")).toHaveText("aborted");
     await expect(page.getByTestId("end-reason")).toContainText("superseded by v1.13.1");
     expect((await (await request.get(`/api/v1/releases/${release.id}`, { headers: auth })).json()).status).toBe("aborted");

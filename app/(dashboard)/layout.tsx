@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { ApprovalsBadge } from "@/components/approvals/approvals-badge";
 import { RoleBadge } from "@/components/badges";
 import { NavLinks } from "@/components/nav-links";
+import { NavDrawer } from "@/components/shell/nav-drawer";
 import { SignOutButton } from "@/components/sign-out-button";
 import { approvalCounts } from "@/lib/approvals/server/queries";
 import { canEditSettings, canImportFleet } from "@/lib/auth/permissions";
@@ -26,28 +27,40 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     ...(canEditSettings(user) ? [{ href: "/settings", label: "Settings" }] : []),
   ];
   return (
-    <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col bg-slate-900 px-3 py-4 text-white">
-        <Link href="/" className="mb-6 flex items-center gap-2 px-2">
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src="/icon.svg" alt="" className="h-7 w-7" />
-          <span className="text-lg font-semibold tracking-tight">Cellplane</span>
-        </Link>
-        <nav aria-label="Main" className="flex-1">
-          <NavLinks items={items} />
-        </nav>
-        <div className="border-t border-white/10 px-2 pt-3 text-sm" data-testid="current-user">
-          <div className="truncate font-medium" data-testid="user-name">
-            {user.name}
+    <div className="min-h-screen lg:flex">
+      <a
+        href="#main"
+        data-testid="skip-link"
+        className="sr-only z-[60] rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-800 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to main content
+      </a>
+      <NavDrawer
+        brand={
+          <Link href="/" className="flex items-center gap-2 px-2">
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src="/icon.svg" alt="" className="h-7 w-7" />
+            <span className="text-lg font-semibold tracking-tight">Cellplane</span>
+          </Link>
+        }
+        footer={
+          <div className="border-t border-white/10 px-2 pt-3 text-sm" data-testid="current-user">
+            <div className="truncate font-medium" data-testid="user-name">
+              {user.name}
+            </div>
+            <div className="truncate text-xs text-slate-400">{user.email}</div>
+            <div className="mt-2 flex items-center justify-between">
+              <RoleBadge role={user.role} />
+              <SignOutButton />
+            </div>
           </div>
-          <div className="truncate text-xs text-slate-400">{user.email}</div>
-          <div className="mt-2 flex items-center justify-between">
-            <RoleBadge role={user.role} />
-            <SignOutButton />
-          </div>
-        </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+        }
+      >
+        <NavLinks items={items} />
+      </NavDrawer>
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-4 outline-none sm:px-6 lg:px-8 lg:py-6">
+        {children}
+      </main>
     </div>
   );
 }

@@ -16,7 +16,7 @@ export function ApprovalsBadge({ initial }: { initial: ApprovalCounts }) {
   if (yours > 0)
     return (
       <span
-        className="ml-2 rounded-full bg-violet-500 px-2 text-xs font-semibold text-white tabular-nums"
+        className="ml-2 rounded-full bg-violet-600 px-2 text-xs font-semibold text-white tabular-nums"
         data-testid="approvals-badge"
         title={`${plural(yours)} waiting on you`}
       >

@@ -1,4 +1,5 @@
 // Lifecycle and readiness marks for the API versions views: colour AND shape/text, never colour alone.
+import { Ban, Check, Circle, CircleDot, Contrast, Clock, Undo2, X } from "lucide-react";
 import type { RouteStatus } from "@/lib/gateway/model";
 import type { CellReadinessState } from "@/lib/gateway/readiness";
 
@@ -24,7 +25,10 @@ export function RouteStatusBadge({ status }: { status: RouteStatus }) {
       title={STATUS_HINT[status]}
       className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}
     >
-      <span aria-hidden="true">{{ disabled: "○", active: "●", deprecated: "◐", sunset: "⊘" }[status]}</span>
+      {(() => {
+        const Icon = { disabled: Circle, active: CircleDot, deprecated: Contrast, sunset: Ban }[status];
+        return <Icon aria-hidden className="h-3 w-3" />;
+      })()}
       {status}
     </span>
   );
@@ -33,10 +37,12 @@ export function RouteStatusBadge({ status }: { status: RouteStatus }) {
 const READY_STYLE: Record<CellReadinessState, string> = {
   ready: "bg-emerald-500 text-white",
   stale: "bg-amber-300 text-amber-950",
+  outdated: "bg-orange-500 text-white",
   missing: "bg-white text-rose-700 ring-1 ring-inset ring-rose-300",
 };
 
-export const READY_LABEL: Record<CellReadinessState, string> = { ready: "Ready", stale: "Stale", missing: "Missing" };
+export const READY_LABEL: Record<CellReadinessState, string> = { ready: "Ready", stale: "Stale", outdated: "Outdated", missing: "Missing" };
+const READY_ICON = { ready: Check, stale: Clock, outdated: Undo2, missing: X } as const;
 
 export function ReadinessMark({ state, title }: { state: CellReadinessState; title?: string }) {
   return (
@@ -47,7 +53,10 @@ export function ReadinessMark({ state, title }: { state: CellReadinessState; tit
       data-state={state}
       className={`inline-flex h-6 w-6 items-center justify-center rounded text-xs font-semibold ${READY_STYLE[state]}`}
     >
-      {{ ready: "✓", stale: "◷", missing: "✕" }[state]}
+      {(() => {
+        const Icon = READY_ICON[state];
+        return <Icon aria-hidden className="h-3.5 w-3.5" />;
+      })()}
     </span>
   );
 }
@@ -55,13 +64,16 @@ export function ReadinessMark({ state, title }: { state: CellReadinessState; tit
 export function ReadinessLegend() {
   return (
     <div className="flex flex-wrap items-center gap-4 text-xs text-slate-600">
-      {(["ready", "stale", "missing"] as const).map((s) => (
+      {(["ready", "outdated", "stale", "missing"] as const).map((s) => (
         <span key={s} className="inline-flex items-center gap-1.5">
           <ReadinessMark state={s} />
           {
-            { ready: "reports the handler version (last 15 min)", stale: "reported it, but over 15 min ago", missing: "never reported it" }[
-              s
-            ]
+            {
+              ready: "runs a version that reported the handlers",
+              outdated: "runs another version than the one that reported them (rolled back?)",
+              stale: "reported without a version, over 15 min ago",
+              missing: "never reported them",
+            }[s]
           }
         </span>
       ))}

@@ -1,6 +1,6 @@
 // A route's audit trail, field by field (status disabled → active), newest first.
 import type { AuditEvent } from "@/lib/generated/prisma/client";
-import { formatDay, formatTime } from "@/lib/format";
+import { formatDay, formatTime, plural } from "@/lib/format";
 
 const LABEL: Record<string, string> = {
   status: "status",
@@ -63,7 +63,7 @@ export function RouteHistory({ rows }: { rows: AuditEvent[] }) {
               ))}
               {after?.forced === true && (
                 <li className="text-amber-800">
-                  forced past the readiness gate{Array.isArray(after.lagging) ? ` (${after.lagging.length} cells lagging)` : ""}
+                  forced past the readiness gate{Array.isArray(after.lagging) ? ` (${plural(after.lagging.length, "cell")} lagging)` : ""}
                 </li>
               )}
               {typeof after?.configVersion === "number" && <li className="text-slate-500">gateway config version {after.configVersion}</li>}

@@ -20,7 +20,7 @@ export interface ResolveAnswer {
   allow?: string[];
   message: string;
   configVersion: number;
-  cell: { customer: string; id: string; capability: "ready" | "missing" | "stale" } | null;
+  cell: { customer: string; id: string; capability: "ready" | "missing" | "outdated" | "stale"; running: string | null } | null;
 }
 
 export const gatewayKeys = {

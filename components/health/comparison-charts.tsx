@@ -36,12 +36,12 @@ function MetricChart({ cells, m }: { cells: CellState[]; m: Metric }) {
     <figure className="min-w-0" data-testid={`compare-${m.key}`}>
       <figcaption className="mb-1 text-xs font-semibold text-slate-600">
         {m.title}{" "}
-        <span className="font-normal text-slate-400">
+        <span className="font-normal text-slate-500">
           — worst {Math.min(TOP, data.length)} of {cells.length} cells
         </span>
       </figcaption>
       {data.length === 0 ? (
-        <p className="py-8 text-center text-xs text-slate-400">No data yet</p>
+        <p className="py-8 text-center text-xs text-slate-500">No data yet</p>
       ) : (
         <ResponsiveContainer width="100%" height={TOP * 18 + 30}>
           <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16, top: 4, bottom: 4 }}>

@@ -4,6 +4,8 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useCallback, useMemo } from "react";
 import { Card } from "@/components/page-header";
 import { STATUSES, type Status } from "@/lib/health/classify";
+import { runsVersion, versionOptions } from "@/lib/health/filters";
+import { plural } from "@/lib/format";
 import type { CellState, FleetHealth } from "@/lib/health/fleet-health";
 import type { Thresholds } from "@/lib/health/thresholds";
 import { Heatmap } from "./heatmap";
@@ -98,7 +100,7 @@ function FleetSkeleton() {
 function LiveStatus() {
   const { dataUpdatedAt, isFetching, error } = useFeedStatus();
   return (
-    <span className="ml-auto text-xs text-slate-400" aria-live="polite">
+    <span className="ml-auto text-xs text-slate-500" aria-live="polite">
       {error ? (
         <span className="text-red-600">Live updates failing: {(error as Error).message}</span>
       ) : (
@@ -133,10 +135,11 @@ const Overview = memo(function Overview({ data, thresholds }: { data: FleetHealt
           const relevant = service ? c.services.filter((s) => s.service === service) : c.services;
           if (!relevant.some((s) => s.status === status)) return false;
         }
-        return true;
+        return runsVersion(c, version, service);
       }),
-    [data.cells, tier, region, status, service],
+    [data.cells, tier, region, status, service, version],
   );
+  const versions = useMemo(() => versionOptions(data.cells), [data.cells]);
 
   return (
     <div className="space-y-6">
@@ -171,8 +174,15 @@ const Overview = memo(function Overview({ data, thresholds }: { data: FleetHealt
         <Select label="Region" name="region" value={region} options={regions} onChange={(v) => url.set("region", v)} />
         <Select label="Status" name="status" value={status} options={[...STATUSES]} onChange={(v) => url.set("status", v)} />
         <Select label="Service" name="service" value={service} options={data.services} onChange={(v) => url.set("service", v)} />
+        <Select
+          label="Version"
+          name="version"
+          value={version}
+          options={version && !versions.includes(version) ? [version, ...versions] : versions}
+          onChange={(v) => url.set("version", v)}
+        />
         <span className="text-xs text-slate-500">
-          {filtered.length} of {data.cells.length} cells
+          {filtered.length} of {plural(data.cells.length, "cell")}
         </span>
       </div>
 
@@ -181,7 +191,7 @@ const Overview = memo(function Overview({ data, thresholds }: { data: FleetHealt
           title={
             <span>
               Cell health{" "}
-              <span className="font-normal text-slate-400">
+              <span className="font-normal text-slate-500">
                 · {services.join(", ")} · hover or focus a tile for details, arrow keys to move
               </span>
             </span>

@@ -72,7 +72,9 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
     return () => ro.disconnect();
   }, []);
 
-  const blockW = Math.max(services.length * (TILE + GAP) - GAP, 124) + BLOCK_PAD;
+  // Wide enough for the tiles and for the longest cell name above them (10 px monospace ≈ 6.2 px a character): no name is cut off.
+  const longestId = useMemo(() => cells.reduce((m, c) => Math.max(m, c.id.length), 0), [cells]);
+  const blockW = Math.max(services.length * (TILE + GAP) - GAP, 124, Math.ceil(longestId * 6.2)) + BLOCK_PAD;
   const GROUP_PAD = 16;
 
   // Tier headers, then lines packed with region groups (a wide region wraps onto more lines).
@@ -281,7 +283,7 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                     role="rowheader"
                   >
                     <span>{row.tier}</span>
-                    <span className="font-normal normal-case text-slate-400">
+                    <span className="font-normal normal-case text-slate-500">
                       {row.cells} cell{row.cells === 1 ? "" : "s"}
                       {row.bad ? ` · ${row.bad} unhealthy` : ""}
                     </span>
@@ -294,17 +296,19 @@ export const Heatmap = memo(function Heatmap({ cells, services }: { cells: CellS
                         className="mr-2 border-l-2 border-slate-200 pl-2"
                         style={{ paddingRight: GROUP_PAD - 10 }}
                       >
-                        <div className="text-[10px] font-medium leading-3 text-slate-400">
+                        <div className="text-[10px] font-medium leading-3 text-slate-500">
                           {g.region}
                           {g.total > g.cells.length ? " (cont.)" : ""}
                         </div>
                         <div className="flex">
                           {g.cells.map(({ cell, index }) => (
                             <div key={cell.id} style={{ width: blockW }} className="pr-3" data-cell={cell.id}>
+                              {/* The cell's name: a cell of the grid's row like the tiles (which take the focus). */}
                               <a
                                 href={`/cells/${cell.id}`}
                                 data-nav=""
                                 tabIndex={-1}
+                                role="gridcell"
                                 className="block truncate font-mono text-[10px] leading-4 text-slate-500 hover:text-indigo-700"
                                 title={cell.id}
                               >

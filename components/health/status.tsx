@@ -30,13 +30,18 @@ export function StatusGlyph({ status, className = "h-3 w-3", color }: { status: 
   );
 }
 
+/** Badges carry text: darker fills than the tiles, so the label reads (WCAG AA contrast). */
+const BADGE: Record<Status, string> = {
+  green: "bg-emerald-700 text-white",
+  yellow: "bg-amber-300 text-amber-950",
+  red: "bg-red-700 text-white",
+  no_data: "bg-slate-100 text-slate-700",
+};
+
 export function StatusBadge({ status }: { status: Status }) {
   return (
-    <span
-      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${status === "no_data" ? "bg-slate-100 text-slate-600" : `${STATUS_BG[status]} text-white`}`}
-      data-status={status}
-    >
-      <StatusGlyph status={status} className="h-2.5 w-2.5" />
+    <span className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[status]}`} data-status={status}>
+      <StatusGlyph status={status} className="h-2.5 w-2.5" color={status === "yellow" ? "#451a03" : undefined} />
       {STATUS_LABEL[status]}
     </span>
   );

@@ -1,4 +1,5 @@
 "use client";
+import { ScrollBox } from "@/components/scroll-box";
 // Deployment status: which cell runs which version of each service, with drift highlighted and a
 // filter answering "which cells run version X".
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -88,7 +89,7 @@ export function VersionMatrix({
           </button>
         )}
       </p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200">
+      <ScrollBox className="rounded-lg border border-slate-200">
         <div className="min-w-fit">
           <div
             className="grid bg-slate-50 px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500"
@@ -120,7 +121,7 @@ export function VersionMatrix({
                           {s ? (
                             <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
                           ) : (
-                            <span className="text-slate-300">n/a</span>
+                            <span className="text-slate-500">n/a</span>
                           )}
                         </div>
                       );
@@ -131,7 +132,7 @@ export function VersionMatrix({
             </div>
           </div>
         </div>
-      </div>
+      </ScrollBox>
     </div>
   );
 }

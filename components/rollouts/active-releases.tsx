@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { plural } from "@/lib/format";
 import { activeReleases } from "@/lib/rollouts/server/queries";
 import { ReleaseStatusBadge, WaveStateBadge } from "./badges";
 
@@ -8,7 +9,7 @@ export async function ActiveReleases() {
   if (!list.length) return null;
   return (
     <section className="mb-6 rounded-xl border border-indigo-200 bg-indigo-50/60 p-3" data-testid="active-releases">
-      <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-indigo-900">Releases in flight</h2>
+      <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-indigo-900">Releases in flight or left half-way</h2>
       <ul className="flex flex-wrap gap-3">
         {list.map((r) => (
           <li key={r.id} className="rounded-lg border border-indigo-200 bg-white px-3 py-2 text-sm shadow-sm">
@@ -16,14 +17,16 @@ export async function ActiveReleases() {
               {r.title}
             </Link>{" "}
             <ReleaseStatusBadge status={r.status} />
-            <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
-              wave {r.wave}/{r.waves} · {r.waveName} <WaveStateBadge state={r.waveState} />
-            </div>
-            {r.waiting && (
-              <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={r.waiting}>
-                {r.waiting}
+            {r.kept.length > 0 ? (
+              <div className="mt-1 max-w-xs text-xs font-medium text-orange-800" data-testid="release-kept">
+                {r.kept.map((k) => `${k.name} (${plural(k.cells, "cell")})`).join(", ")} kept {r.versions}: the fleet runs mixed versions
+              </div>
+            ) : (
+              <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
+                wave {r.wave}/{r.waves} · {r.waveName} <WaveStateBadge state={r.waveState} />
               </div>
             )}
+            {r.waiting && <div className="mt-0.5 max-w-xs break-words text-xs text-slate-500">{r.waiting}</div>}
           </li>
         ))}
       </ul>

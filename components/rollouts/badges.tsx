@@ -9,7 +9,7 @@ const WAVE: Record<string, string> = {
   ROLLING_BACK: "bg-orange-100 text-orange-800",
   ROLLED_BACK: "bg-red-100 text-red-800",
   REJECTED: "bg-red-100 text-red-800",
-  SKIPPED: "bg-slate-100 text-slate-400",
+  SKIPPED: "bg-slate-100 text-slate-600",
 };
 
 const RELEASE: Record<string, string> = {

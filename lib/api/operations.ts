@@ -4,6 +4,7 @@ import { approvalOperations } from "@/lib/approvals/api-spec";
 import { flagOperations } from "@/lib/flags/api-spec";
 import { gatewayOperations } from "@/lib/gateway/api-spec";
 import { healthOperations } from "@/lib/health/api-spec";
+import { liveOperations } from "@/lib/live/api-spec";
 import { rolloutOperations } from "@/lib/rollouts/api-spec";
 import { migrationOperations } from "@/lib/schema-migrations/api-spec";
 import type { ApiOperation } from "./openapi";
@@ -16,4 +17,5 @@ export const operations: ApiOperation[] = [
   ...gatewayOperations,
   ...migrationOperations,
   ...approvalOperations,
+  ...liveOperations,
 ];

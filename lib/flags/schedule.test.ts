@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeStepIndex, effectiveRollout, nextStep, rampPoints, standardRamp } from "./schedule";
+import { activeStepIndex, effectiveRollout, keepPercentage, nextStep, nextStepLowers, rampPoints, standardRamp } from "./schedule";
 
 const t = (iso: string) => new Date(iso);
 const steps = [
@@ -74,5 +74,47 @@ describe("schedule step selection", () => {
       ["2026-12-07", 100],
       ["2026-12-08", 100],
     ]);
+  });
+});
+
+describe("a schedule that would lower the percentage in force", () => {
+  const d = (h: number) => new Date(Date.UTC(2026, 10, 27, h));
+  const flag = {
+    rolloutPercentage: 10,
+    percentageSetAt: d(1),
+    schedule: [
+      { at: d(0), percentage: 0 },
+      { at: d(5), percentage: 5 },
+      { at: d(8), percentage: 25 },
+      { at: d(9), percentage: 8 },
+      { at: d(12), percentage: 100 },
+    ],
+  };
+
+  it("warns when the next step is below a hand-set percentage, naming every later step below it", () => {
+    expect(nextStepLowers(flag, d(2))).toEqual({
+      current: 10,
+      manual: true,
+      next: { at: d(5), percentage: 5 },
+      lower: [
+        { at: d(5), percentage: 5 },
+        { at: d(9), percentage: 8 },
+      ],
+    });
+    // Once the 25% step has taken over, the next one (8%) lowers the scheduled value: still a warning, not a hand-set one.
+    expect(nextStepLowers(flag, d(8))).toMatchObject({ current: 25, manual: false, next: { percentage: 8 } });
+    expect(nextStepLowers(flag, d(10))).toBeNull(); // next is 100%
+    expect(nextStepLowers({ ...flag, schedule: [] }, d(2))).toBeNull();
+  });
+
+  it("keeps the hand-set value by dropping or raising the later lower steps; the past is untouched", () => {
+    expect(keepPercentage(flag.schedule, 10, d(2), "drop")).toEqual([
+      { at: d(0), percentage: 0 },
+      { at: d(8), percentage: 25 },
+      { at: d(12), percentage: 100 },
+    ]);
+    expect(keepPercentage(flag.schedule, 10, d(2), "raise").map((s) => s.percentage)).toEqual([0, 10, 25, 10, 100]);
+    const kept = keepPercentage(flag.schedule, 10, d(2), "drop");
+    expect(nextStepLowers({ ...flag, schedule: kept }, d(2))).toBeNull();
   });
 });

@@ -88,3 +88,32 @@ export function standardRamp(start: Date): ScheduleStep[] {
     { at: new Date(start.getTime() + 6 * day), percentage: 100 },
   ];
 }
+
+/** The next scheduled step would lower the percentage in force: what it is, and every later step below it. */
+export interface LoweringStep {
+  current: number;
+  /** Whether the percentage in force was set by hand (the schedule would undo a person's choice). */
+  manual: boolean;
+  next: ScheduleStep;
+  /** Steps after `now` below the percentage in force (the next one included). */
+  lower: ScheduleStep[];
+}
+
+/** When the next scheduled step is below the percentage in force at `now`; null otherwise. */
+export function nextStepLowers(flag: Rollout, now: Date): LoweringStep | null {
+  const eff = effectiveRollout(flag, now);
+  const next = nextStep(flag.schedule, now);
+  if (!next || next.percentage >= eff.percentage) return null;
+  const lower = flag.schedule.filter((s) => s.at.getTime() > now.getTime() && s.percentage < eff.percentage);
+  return { current: eff.percentage, manual: eff.source.kind === "manual", next, lower };
+}
+
+/**
+ * Keep `percentage` (set by hand) against a schedule that would lower it: the later steps below it
+ * are dropped, or raised to it. Past steps and steps at or above it stay as they are.
+ */
+export function keepPercentage(schedule: readonly ScheduleStep[], percentage: number, now: Date, how: "drop" | "raise"): ScheduleStep[] {
+  const future = (s: ScheduleStep) => s.at.getTime() > now.getTime();
+  if (how === "drop") return schedule.filter((s) => !(future(s) && s.percentage < percentage));
+  return schedule.map((s) => (future(s) && s.percentage < percentage ? { at: s.at, percentage } : s));
+}

@@ -46,7 +46,16 @@ const exportedRoute = z.object({
   response_headers: headers.optional().describe("the headers the edge adds (deprecated routes)"),
 });
 
-export const exportedConfigSchema = z.object({ routes: z.array(exportedRoute) });
+export const exportedConfigSchema = z.object({
+  cell_readiness: z
+    .object({
+      on_unready_cell: z.object({ status: z.literal(503), retry_after_seconds: z.number() }),
+      unready: z.record(z.string(), z.array(z.string())).describe("served routes → active cells that do not serve their handlers now"),
+    })
+    .optional()
+    .describe("live state (in the config the edge polls; ignored by an import)"),
+  routes: z.array(exportedRoute),
+});
 
 const route = z.object({
   method: z.enum(HTTP_METHODS),
@@ -65,8 +74,12 @@ const route = z.object({
 
 export const resolveAnswerSchema = z.object({
   request: z.object({ method: z.string(), path: z.string() }),
-  outcome: z.enum(["routed", "not_found", "gone", "method_not_allowed"]),
-  status: z.number().describe("what the edge answers: 200 (forwarded), 404, 405 or 410"),
+  outcome: z.enum(["routed", "not_found", "gone", "method_not_allowed", "cell_not_ready"]),
+  status: z
+    .number()
+    .describe(
+      "what the edge answers: 200 (forwarded), 404, 405, 410, or 503 when the customer's home cell does not serve the route's handlers",
+    ),
   route: route.nullable(),
   servedAs: z.string().nullable().describe("for an alias, the route whose handlers serve it"),
   backend: z.string().nullable().describe("backend URL with ${cell_router} substituted"),
@@ -74,7 +87,14 @@ export const resolveAnswerSchema = z.object({
   allow: z.array(z.string()).optional(),
   message: z.string(),
   configVersion: z.number(),
-  cell: z.object({ customer: z.string(), id: z.string(), capability: z.enum(["ready", "missing", "stale"]) }).nullable(),
+  cell: z
+    .object({
+      customer: z.string(),
+      id: z.string(),
+      capability: z.enum(["ready", "missing", "outdated", "stale"]),
+      running: z.string().nullable().describe("the version of the route's service the cell runs now"),
+    })
+    .nullable(),
 });
 
 export const gatewayOperations: ApiOperation[] = [

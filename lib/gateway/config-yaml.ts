@@ -89,10 +89,11 @@ export function parseGatewayYaml(text: string, knownServices: readonly string[],
   return { routes: drafts.map((d) => d.route), warnings: c.sortedWarnings() };
 }
 
-/** The file's `routes` list; anything else at the top level is a problem. */
+/** The file's `routes` list; anything else at the top level is a problem (`cell_readiness`, live state the edge reads, is ignored). */
 function routeList(c: SpecErrors): unknown[] {
   const r = c.rootMapping("expected a mapping with `routes`");
-  for (const key of Object.keys(r)) if (key !== "routes") c.at([key], key, "unknown top-level field (expected `routes`)");
+  for (const key of Object.keys(r))
+    if (key !== "routes" && key !== CELL_READINESS_KEY) c.at([key], key, "unknown top-level field (expected `routes`)");
   if (!Array.isArray(r.routes)) {
     c.at(["routes"], "routes", "required: a list of routes");
     c.fail();
@@ -499,8 +500,21 @@ export interface ExportedRoute {
   response_headers?: { Deprecation?: string; Sunset?: string; Link?: string };
 }
 
+/** The top-level field the live config carries beside `routes` (ignored by an import: it is state, not configuration). */
+export const CELL_READINESS_KEY = "cell_readiness";
+
+/** How the edge answers a customer whose home cell does not serve a served route's handlers (a forced enable, a rolled-back cell). */
+export const UNREADY_CELL_ANSWER = { status: 503, retry_after_seconds: 60 } as const;
+
+export interface CellReadinessBlock {
+  on_unready_cell: typeof UNREADY_CELL_ANSWER;
+  /** Served routes → the active cells that do not serve their handlers now. Empty when every cell is ready. */
+  unready: Record<string, string[]>;
+}
+
 export interface ExportedConfig {
   routes: ExportedRoute[];
+  cell_readiness?: CellReadinessBlock;
 }
 
 /**
@@ -508,8 +522,9 @@ export interface ExportedConfig {
  * (POST, the backend's service and version, a derivable alias), so the seed's file round-trips
  * looking like itself; deprecated routes carry the standard headers the edge adds.
  */
-export function exportGatewayConfig(routes: Route[]): ExportedConfig {
+export function exportGatewayConfig(routes: Route[], unready?: Record<string, string[]>): ExportedConfig {
   return {
+    ...(unready ? { [CELL_READINESS_KEY]: { on_unready_cell: UNREADY_CELL_ANSWER, unready } } : {}),
     routes: routes.map((rt) => {
       const fromBackend = parseBackend(rt.backend);
       const out: ExportedRoute = {
@@ -543,13 +558,28 @@ function scalar(v: string): string {
 }
 
 /** The table as YAML in the shape of examples/api-gateway-config.yaml. */
-export function exportGatewayYaml(routes: Route[], meta?: { version: number }): string {
+export function exportGatewayYaml(routes: Route[], meta?: { version: number }, unready?: Record<string, string[]>): string {
   const cfg = exportGatewayConfig(routes);
   const lines = [
     `# Landing Zone API gateway config, exported by Cellplane${meta ? ` (config version ${meta.version})` : ""}.`,
     "# Re-import with `npx cellplane import gateway FILE`; method defaults to POST.",
-    "routes:",
   ];
+  if (unready) {
+    lines.push(
+      "# Live state, ignored by an import: a customer whose home cell does not serve a route's handlers",
+      `# gets ${UNREADY_CELL_ANSWER.status} with Retry-After: ${UNREADY_CELL_ANSWER.retry_after_seconds} until the cell serves them.`,
+      `${CELL_READINESS_KEY}:`,
+      `  on_unready_cell: { status: ${UNREADY_CELL_ANSWER.status}, retry_after_seconds: ${UNREADY_CELL_ANSWER.retry_after_seconds} }`,
+    );
+    const entries = Object.entries(unready);
+    if (!entries.length) lines.push("  unready: {}");
+    else {
+      lines.push("  unready:");
+      for (const [key, cells] of entries) lines.push(`    ${JSON.stringify(key)}: [${cells.map(scalar).join(", ")}]`);
+    }
+    lines.push("");
+  }
+  lines.push("routes:");
   cfg.routes.forEach((r, i) => {
     if (i > 0) lines.push("");
     const rt = routes[i]!;

@@ -62,3 +62,33 @@ describe("readiness gate: every active cell reports the capability, recently", (
     expect(readinessFor("voice", "v2", [], indexCapabilities([]), T0)).toMatchObject({ ready: false, summary: "no active cells" });
   });
 });
+
+describe("readiness from the versions cells run now", () => {
+  const reported = (cellId: string, apiVersion: string, by: string, lastMin = 0): CapabilityReport => ({
+    ...cap(cellId, apiVersion, lastMin),
+    reportedVersion: by,
+  });
+  const running = (v: Record<string, string>) => Object.entries(v).map(([cellId, version]) => ({ cellId, serviceId: "voice", version }));
+
+  it("a cell rolled back to a version that does not serve v2 is not ready at once, however fresh its last v2 report", () => {
+    const caps = CELLS.map((c) => reported(c, "v2", "v3.2.0"));
+    const now = running({ "canary-us-internal": "v3.2.0", "smb-us-1": "v3.1.2", "enterprise-us-hipaa": "v3.2.0" });
+    const r = readinessFor("voice", "v2", CELLS, indexCapabilities(caps, now), T0);
+    expect(r.ready).toBe(false);
+    expect(r.lagging).toEqual([
+      expect.objectContaining({ cell: "smb-us-1", state: "outdated", reportedVersion: "v3.2.0", runningVersion: "v3.1.2" }),
+    ]);
+    expect(r.summary).toBe("1 cell runs a version that does not serve voice v2 (smb-us-1 runs v3.1.2; v2 was reported by v3.2.0)");
+  });
+
+  it("a cell running the version that reported v2 is ready even when the report is older than the window", () => {
+    const caps = CELLS.map((c) => reported(c, "v2", "v3.2.0", -120));
+    const r = readinessFor("voice", "v2", CELLS, indexCapabilities(caps, running(Object.fromEntries(CELLS.map((c) => [c, "v3.2.0"])))), T0);
+    expect(r.ready).toBe(true);
+  });
+
+  it("reports that name no version keep the window rule", () => {
+    const r = readinessFor("voice", "v2", CELLS, indexCapabilities(CELLS.map((c) => cap(c, "v2", -16))), T0);
+    expect(r.lagging.map((c) => c.state)).toEqual(["stale", "stale", "stale"]);
+  });
+});

@@ -35,6 +35,11 @@ describe("evaluateRules (alert after 2 min, silence after 5 min)", () => {
     const [a] = evaluateRules([input({ cellId: "smb-us-1", errorRate: 0.05, errorBreachSince: ago(4) })], now, T);
     expect(a).toMatchObject({ dedupKey: "rule:high_error_rate:smb-us-1:sms", startedAt: ago(4), severity: "critical" });
   });
+
+  it("a silent cell is red on the heatmap (thresholds: red at 5 min of silence), so its alert is critical like the other red conditions", () => {
+    const [a] = evaluateRules([input({ lastSampleAt: ago(6) })], now, T);
+    expect(a).toMatchObject({ type: "no_data", severity: "critical", startedAt: ago(1) });
+  });
 });
 
 describe("groupByType", () => {

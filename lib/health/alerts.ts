@@ -41,7 +41,8 @@ export function evaluateRules(inputs: RuleInput[], now: Date, t: Thresholds): Al
         type: "no_data",
         cellId: i.cellId,
         serviceId: i.serviceId,
-        severity: "warning",
+        // Silence is red by the thresholds (the heatmap shows it so): an outage signal, critical like the other red conditions.
+        severity: "critical",
         summary: `${i.serviceId} in ${i.cellId} has sent no telemetry for ${Math.floor(silentFor / 60_000)} min`,
         dedupKey: ruleDedupKey("no_data", i.cellId, i.serviceId),
         startedAt: new Date(i.lastSampleAt.getTime() + t.red.silenceMs),

@@ -84,7 +84,7 @@ describe("pairUpdates", () => {
     );
     expect(u.map((x) => `${x.cell}/${x.service}`)).toEqual(["a/email", "a/voice", "b/sms"]);
     expect(u[2]!.version).toEqual({ value: "v2", ts: at(1) });
-    expect(u[2]!.apiVersions).toEqual({ values: ["v1", "v2"], ts: at(0) });
+    expect(u[2]!.apiVersions).toEqual({ values: ["v1", "v2"], ts: at(0), reportedBy: "v1" });
     expect(u[0]!.version).toBeUndefined();
   });
 });

@@ -23,8 +23,8 @@ export interface PairUpdate {
   latencyBreachWhole: boolean;
   /** The latest reported version in the batch, if any. */
   version?: { value: string; ts: Date };
-  /** The latest reported API versions in the batch, if any. */
-  apiVersions?: { values: string[]; ts: Date };
+  /** The latest reported API versions in the batch, if any, and the version of the sample that reported them. */
+  apiVersions?: { values: string[]; ts: Date; reportedBy: string | null };
 }
 
 function trailingRun<T>(items: T[], pred: (x: T) => boolean): { start: T | null; whole: boolean } {
@@ -69,7 +69,7 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
         latencyBreachStart: lat ? s.ts : null,
         latencyBreachWhole: lat,
         version: s.version ? { value: s.version, ts: s.ts } : undefined,
-        apiVersions: s.apiVersions ? { values: sortedUnique(s.apiVersions), ts: s.ts } : undefined,
+        apiVersions: s.apiVersions ? { values: sortedUnique(s.apiVersions), ts: s.ts, reportedBy: s.version ?? null } : undefined,
       });
       continue;
     }
@@ -99,7 +99,11 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
         ? { value: withVersion[withVersion.length - 1]!.version!, ts: withVersion[withVersion.length - 1]!.ts }
         : undefined,
       apiVersions: withApi.length
-        ? { values: sortedUnique(withApi[withApi.length - 1]!.apiVersions!), ts: withApi[withApi.length - 1]!.ts }
+        ? {
+            values: sortedUnique(withApi[withApi.length - 1]!.apiVersions!),
+            ts: withApi[withApi.length - 1]!.ts,
+            reportedBy: withApi[withApi.length - 1]!.version ?? null,
+          }
         : undefined,
     });
   }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CONTROL_MESSAGE, NO_CONTROL, safeLine } from "@/lib/validation";
 import type { ReleaseDoc } from "./engine";
 import { checkResultSchema, parseReleaseDoc } from "./release-doc";
+import { RELEASE_STATUSES } from "./types";
 
 /** What a version may look like (a tag, not a range). */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
@@ -22,7 +23,7 @@ export const releaseView = z.object({
   title: z.string(),
   pipeline: z.string(),
   versions: z.record(z.string(), z.string()),
-  status: z.enum(["running", "awaiting_approval", "paused", "succeeded", "rolled_back", "aborted"]),
+  status: z.enum(RELEASE_STATUSES),
   startedBy: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  bakeRemainingMs,
   command,
+  keptWaves,
   DEFAULT_ENGINE_CONFIG,
   guardStart,
   newRelease,
@@ -335,8 +337,14 @@ describe("guards while a wave deploys and bakes", () => {
     expect(s.doc.waves[0]!.waiting).toMatch(/^paused by its guard \(guard breach while baking: error_rate < 0.1% breached/);
     expect(s.effects).toContainEqual(expect.objectContaining({ kind: "notify", event: "guard_breach" }));
     expect(s.effects.filter((e) => e.kind === "restoreDesired")).toEqual([]);
+    // The guard's pause stops the bake clock like a person's: the hour paused is not bake time.
+    expect(s.doc.pausedAt).toBe(at(H).toISOString());
+    const left = bakeRemainingMs(s.doc.waves[0]!, s.doc, at(H));
+    expect(bakeRemainingMs(s.doc.waves[0]!, s.doc, at(2 * H))).toBe(left);
     const resumed = command(s.doc, { kind: "resume", by: "sre" }, at(2 * H));
     expect(resumed.doc.status).toBe("running");
+    expect(resumed.doc.pausedAt).toBeNull();
+    expect(bakeRemainingMs(resumed.doc.waves[0]!, resumed.doc, at(2 * H))).toBe(left);
     expect(guardStart(resumed.doc.waves[0]!)).toEqual(at(2 * H));
   });
 
@@ -357,5 +365,86 @@ describe("guards while a wave deploys and bakes", () => {
     s = tick(s.doc, w.obs({ telemetry: thin }), at(H + cfg.telemetryTimeoutMs + 1001), cfg);
     expect(s.doc.waves[0]!.state).toBe("ROLLING_BACK");
     expect(s.doc.waves[0]!.failure).toMatch(/^error_rate < 0.1%: not enough data from c-1 \(2 of 3 samples, 20 of 100 requests\)/);
+  });
+});
+
+describe("pause stops the bake clock", () => {
+  it("a wave paused 30 min into a 45 min bake has 15 min left when resumed, however long the pause", () => {
+    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let s = tick(doc, w.obs(), t0, cfg);
+    w.apply(s.effects);
+    w.converge();
+    s = tick(s.doc, w.obs(), t0, cfg);
+    expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45 * 60_000).toISOString());
+    const paused = command(s.doc, { kind: "pause", by: "sre", reason: "incident" }, at(30 * 60_000));
+    expect(paused.doc.pausedAt).toBe(at(30 * 60_000).toISOString());
+    expect(bakeRemainingMs(paused.doc.waves[0]!, paused.doc, at(2 * H))).toBe(15 * 60_000);
+    // Paused past the bake's original end: nothing moves.
+    expect(tick(paused.doc, w.obs(), at(2 * H), cfg).doc.waves[0]!.state).toBe("BAKING");
+    const resumed = command(paused.doc, { kind: "resume", by: "sre" }, at(2 * H));
+    expect(resumed.doc.pausedAt).toBeNull();
+    expect(resumed.doc.waves[0]!.bakeEndsAt).toBe(at(2 * H + 15 * 60_000).toISOString());
+    expect(resumed.effects).toContainEqual(expect.objectContaining({ kind: "transition", from: "BAKING", to: "BAKING" }));
+    expect(tick(resumed.doc, w.obs(), at(2 * H + 15 * 60_000 - 1), cfg).doc.waves[0]!.state).toBe("BAKING");
+    expect(tick(resumed.doc, w.obs(), at(2 * H + 15 * 60_000), cfg).doc.waves[0]!.state).toBe("VALIDATING");
+  });
+});
+
+describe("rolling back the whole release", () => {
+  /** canary and smb-1 pass; e-1's wave fails its checks and is rolled back alone. */
+  function failedOnLastWave() {
+    const plan = [wave("canary", ["canary-1"]), wave("smb-1", ["smb-1", "smb-2"]), wave("smb-2", ["smb-3"])];
+    let doc = newRelease(plan, { sms: "v2" }, "a", t0);
+    const w = world(doc);
+    let now = 0;
+    for (let i = 0; i < 3; i++) {
+      let s = tick(doc, w.obs(), at(now), cfg);
+      w.apply(s.effects);
+      w.converge();
+      s = tick(s.doc, w.obs(), at(now), cfg);
+      now += H;
+      s = tick(s.doc, w.obs(), at(now), cfg);
+      const bad = {
+        ...good(s.doc.waves[i]!.cells),
+        cells: Object.fromEntries(s.doc.waves[i]!.cells.map((c) => [c, reading(0.05, 100)])),
+      };
+      s = tick(s.doc, w.obs({ telemetry: i === 2 ? bad : good(s.doc.waves[i]!.cells) }), at(now), cfg);
+      w.apply(s.effects);
+      doc = s.doc;
+    }
+    w.converge();
+    doc = tick(doc, w.obs(), at(now), cfg).doc;
+    return { doc, w, now };
+  }
+
+  it("says which waves kept the new version, and rolls them back on command, then ends rolled back", () => {
+    const { doc, w, now } = failedOnLastWave();
+    expect(doc.status).toBe("rolled_back");
+    expect(keptWaves(doc).map((k) => k.name)).toEqual(["canary", "smb-1"]);
+    expect(() => command(doc, { kind: "rollbackRelease", by: "sre", reason: "" }, at(now))).not.toThrow();
+    const s = command(doc, { kind: "rollbackRelease", by: "sre", reason: "v2 is bad everywhere" }, at(now));
+    expect(s.doc.status).toBe("rolling_back");
+    expect(s.doc.waves.map((x) => x.state)).toEqual(["ROLLING_BACK", "ROLLING_BACK", "ROLLED_BACK"]);
+    expect(s.effects.filter((e) => e.kind === "restoreDesired").map((e) => e.wave)).toEqual([0, 1]);
+    w.apply(s.effects);
+    let t = tick(s.doc, w.obs(), at(now + 1000), cfg);
+    expect(t.doc.status).toBe("rolling_back");
+    expect(t.doc.waves[0]!.waiting).toBe("waiting for canary-1 to report the previous version");
+    w.converge();
+    t = tick(t.doc, w.obs(), at(now + 2000), cfg);
+    expect(t.doc.status).toBe("rolled_back");
+    expect(t.doc.waves.map((x) => x.state)).toEqual(["ROLLED_BACK", "ROLLED_BACK", "ROLLED_BACK"]);
+    expect(t.doc.endReason).toMatch(/whole release rolled back by sre: v2 is bad everywhere/);
+    expect(keptWaves(t.doc)).toEqual([]);
+    expect(() => command(t.doc, { kind: "rollbackRelease", by: "sre", reason: "again" }, at(now + 3000))).toThrow(/no wave kept/);
+  });
+
+  it("is refused while a release is still running, and other commands are refused while it rolls back", () => {
+    const running = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+    expect(() => command(running, { kind: "rollbackRelease", by: "sre", reason: "x" }, t0)).toThrow(/rolled back or aborted/);
+    const { doc, now } = failedOnLastWave();
+    const s = command(doc, { kind: "rollbackRelease", by: "sre", reason: "v2 is bad" }, at(now));
+    expect(() => command(s.doc, { kind: "pause", by: "sre", reason: "x" }, at(now))).toThrow(/rolling back/);
   });
 });

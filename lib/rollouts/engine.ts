@@ -8,7 +8,7 @@ import { breachText, evaluateGuard, type GuardOptions, type GuardState, type Gua
 import type { PlannedWave } from "./plan";
 import type { OnBreach, ReleaseStatus, WaveState } from "./types";
 import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
-import { formatTime } from "@/lib/format";
+import { formatDuration, formatTime } from "@/lib/format";
 
 /** One wave as planned at release start (cells are a snapshot). */
 export type WavePlan = PlannedWave;
@@ -87,6 +87,8 @@ export interface ReleaseDoc {
   current: number;
   waves: WaveRun[];
   pausedFrom: ReleaseStatus | null;
+  /** When the release was paused (ISO): the bake clock stands still from then until it resumes. */
+  pausedAt?: string | null;
   endReason: string | null;
   /** Its own speed, when it has one (a schema migration's release): used instead of the server's time scale. */
   timeScale?: number;
@@ -150,6 +152,28 @@ export class EngineError extends Error {
 
 const TERMINAL: ReleaseStatus[] = ["succeeded", "rolled_back", "aborted"];
 export const isTerminal = (s: ReleaseStatus) => TERMINAL.includes(s);
+
+/**
+ * The bake time a wave has left at `now`. Pausing a release stops the bake clock: while paused,
+ * what was left when it was paused; resuming moves the bake's end by the length of the pause.
+ */
+export function bakeRemainingMs(w: Pick<WaveRun, "bakeEndsAt">, doc: Pick<ReleaseDoc, "pausedAt">, now: Date): number | null {
+  if (!w.bakeEndsAt) return null;
+  const clock = doc.pausedAt ? new Date(doc.pausedAt) : now;
+  return Math.max(0, new Date(w.bakeEndsAt).getTime() - clock.getTime());
+}
+
+/** Wave states whose cells were set to the new version and were not set back. */
+const KEPT_STATES: WaveState[] = ["PASSED", "DEPLOYING", "BAKING", "VALIDATING"];
+
+/**
+ * Waves of a finished (rolled back or aborted) release whose cells kept the new version: a failing
+ * check rolls back only its own wave, and an abort leaves every wave as it was.
+ */
+export function keptWaves(doc: ReleaseDoc): (WaveRun & { index: number })[] {
+  if (doc.status !== "rolled_back" && doc.status !== "aborted") return [];
+  return doc.waves.map((w, index) => ({ ...w, index })).filter((w) => w.deployStartedAt !== null && KEPT_STATES.includes(w.state));
+}
 
 export function newRelease(plan: WavePlan[], versions: Record<string, string>, startedBy: string, now: Date): ReleaseDoc {
   if (plan.length === 0) throw new EngineError("PRECONDITION", "the pipeline resolves to no cells");
@@ -228,6 +252,10 @@ export function tick(input: ReleaseDoc, observations: Observations, now: Date, c
   let obs = observations;
   const step: Step = { doc: clone(input), effects: [] };
   const doc = step.doc;
+  if (doc.status === "rolling_back") {
+    awaitWholeRollback(step, obs, now);
+    return step;
+  }
   for (let guard = 0; guard < 8; guard++) {
     if (doc.status === "paused" || isTerminal(doc.status)) break;
     const i = doc.current;
@@ -412,6 +440,7 @@ function watch(t: WaveTick): boolean {
   }
   doc.pausedFrom = doc.status;
   doc.status = "paused";
+  doc.pausedAt = now.toISOString(); // the bake clock stops, as for a person's pause
   step.effects.push({ kind: "transition", wave: i, from: w.state, to: w.state, detail: `${what}; release paused for a human` });
   notify(step, i, "guard_breach", `Wave ${w.name} paused: ${what}. Resume to keep watching, or roll it back.`, w.cells);
   w.waiting = `paused by its guard (${what}); resume to keep watching, or roll back`;
@@ -488,6 +517,46 @@ function awaitRollback({ step, doc, i, w, obs, now, services }: WaveTick) {
   finish(step, "rolled_back", w.failure ?? "rolled back");
 }
 
+/** The whole release rolling back: each wave ends ROLLED_BACK once its cells report their previous versions. */
+function awaitWholeRollback(step: Step, obs: Observations, now: Date) {
+  const doc = step.doc;
+  const services = Object.keys(doc.versions);
+  doc.waves.forEach((w, i) => {
+    if (w.state !== "ROLLING_BACK") return;
+    const prev = w.previous ?? {};
+    const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
+    if (lagging.length) {
+      w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
+      return;
+    }
+    w.finishedAt = now.toISOString();
+    moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
+    notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+  });
+  if (doc.waves.some((w) => w.state === "ROLLING_BACK")) return;
+  finish(step, "rolled_back", doc.endReason ?? "rolled back");
+}
+
+/** "Roll back the whole release": every wave that kept the new version restores its previous versions. */
+function rollbackWhole(step: Step, by: string, reason: string, now: Date) {
+  const doc = step.doc;
+  if (doc.status !== "rolled_back" && doc.status !== "aborted")
+    throw new EngineError("CONFLICT", "only a rolled back or aborted release can be rolled back as a whole");
+  const kept = keptWaves(doc);
+  if (!kept.length) throw new EngineError("CONFLICT", "no wave kept the new version: there is nothing to roll back");
+  const names = kept.map((w) => w.name).join(", ");
+  for (const k of kept) {
+    const w = doc.waves[k.index]!;
+    moveWave(step, k.index, "ROLLING_BACK", now, `whole release rolled back by ${by}: ${reason}`);
+    w.waiting = null;
+    w.finishedAt = null;
+    step.effects.push({ kind: "restoreDesired", wave: k.index, previous: w.previous ?? {} });
+  }
+  doc.status = "rolling_back";
+  const before = doc.endReason ? `${doc.endReason}; then the ` : "";
+  doc.endReason = `${before}whole release rolled back by ${by}: ${reason} (${names} had kept ${versionsText(doc)})`;
+}
+
 export type Command =
   | { kind: "approve"; wave: number; by: string; comment: string }
   | { kind: "reject"; wave: number; by: string; comment: string }
@@ -495,7 +564,25 @@ export type Command =
   | { kind: "resume"; by: string }
   | { kind: "abort"; by: string; reason: string }
   | { kind: "rollback"; by: string; reason: string }
+  | { kind: "rollbackRelease"; by: string; reason: string }
   | { kind: "advance"; by: string; reason: string };
+
+/** Resuming a baking wave moves its bake's end by the length of the pause (the clock stood still). */
+function resumeBakeClock(step: Step, now: Date) {
+  const doc = step.doc;
+  const w = doc.waves[doc.current];
+  if (!doc.pausedAt || w?.state !== "BAKING" || !w.bakeEndsAt) return;
+  const pausedMs = Math.max(0, now.getTime() - new Date(doc.pausedAt).getTime());
+  const left = bakeRemainingMs(w, doc, now) ?? 0;
+  w.bakeEndsAt = new Date(new Date(w.bakeEndsAt).getTime() + pausedMs).toISOString();
+  step.effects.push({
+    kind: "transition",
+    wave: doc.current,
+    from: "BAKING",
+    to: "BAKING",
+    detail: `resumed after ${formatDuration(pausedMs)} paused; the bake clock stood still, ${formatDuration(left)} left, baking until ${w.bakeEndsAt}`,
+  });
+}
 
 /** Apply a person's decision. Throws EngineError when it does not apply to the current state. */
 export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
@@ -503,6 +590,11 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
   const doc = step.doc;
   const i = doc.current;
   const w = doc.waves[i];
+  if (cmd.kind === "rollbackRelease") {
+    rollbackWhole(step, cmd.by, cmd.reason, now);
+    return step;
+  }
+  if (doc.status === "rolling_back") throw new EngineError("CONFLICT", "the whole release is rolling back; wait until it has finished");
   if (isTerminal(doc.status))
     throw new EngineError("CONFLICT", `the release has already ${doc.status === "succeeded" ? "finished" : doc.status.replace("_", " ")}`);
   switch (cmd.kind) {
@@ -527,11 +619,14 @@ export function command(input: ReleaseDoc, cmd: Command, now: Date): Step {
       if (doc.status === "paused") throw new EngineError("CONFLICT", "the release is already paused");
       doc.pausedFrom = doc.status;
       doc.status = "paused";
+      doc.pausedAt = now.toISOString();
       return step;
     case "resume":
       if (doc.status !== "paused") throw new EngineError("CONFLICT", "the release is not paused");
+      resumeBakeClock(step, now);
       doc.status = doc.pausedFrom ?? "running";
       doc.pausedFrom = null;
+      doc.pausedAt = null;
       // After a guard pause, the guard needs fresh evidence before it can breach again.
       if (w?.breach?.action === "pause" && (w.state === "DEPLOYING" || w.state === "BAKING")) {
         w.guardSince = now.toISOString();

@@ -113,6 +113,7 @@ export const releaseDocSchema: z.ZodType<ReleaseDoc> = z.object({
   current: z.number().int().min(0),
   waves: z.array(waveRunSchema),
   pausedFrom: z.enum(RELEASE_STATUSES).nullable(),
+  pausedAt: isoTime.nullable().optional(),
   endReason: z.string().nullable(),
   timeScale: z.number().positive().optional(),
 });

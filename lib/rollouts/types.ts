@@ -75,5 +75,5 @@ export const WAVE_STATES = [
 ] as const;
 export type WaveState = (typeof WAVE_STATES)[number];
 
-export const RELEASE_STATUSES = ["running", "awaiting_approval", "paused", "succeeded", "rolled_back", "aborted"] as const;
+export const RELEASE_STATUSES = ["running", "awaiting_approval", "paused", "rolling_back", "succeeded", "rolled_back", "aborted"] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];

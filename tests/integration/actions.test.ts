@@ -94,6 +94,8 @@ afterEach(async () => {
     await audited(t.prisma, "test", (tx) =>
       commandRelease(tx, r.id, { kind: "abort", by: "test", reason: "test done" }, "test", new Date(), 1),
     );
+  // A whole-release rollback waits for cells no simulator moves here: end it so the service is free.
+  await t.query(`UPDATE releases SET status = 'rolled_back' WHERE status = 'rolling_back'`);
 });
 
 const wave = (cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
@@ -344,10 +346,10 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     as: "RELEASE_MANAGER_2",
     input: { id: await migration(true), phase: 0, step: 0, comment: "not today" },
   }),
-  "(dashboard)/migrations#rollbackMigrationAction": async () => ({
-    as: "SRE",
-    input: { id: await migration(), reason: "errors on canary" },
-  }),
+  "(dashboard)/migrations#rollbackMigrationAction": async () => {
+    const id = await migration();
+    return { as: "SRE", input: { id, reason: "errors on canary", confirm: id } };
+  },
   "(dashboard)/migrations#rollbackCellAction": async () => ({
     as: "SRE",
     input: { id: await migration(), cell: "canary-us-internal", reason: "errors on canary" },
@@ -396,10 +398,16 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     await audited(t.prisma, "test", (tx) => commandRelease(tx, id, { kind: "pause", by: "test", reason: "" }, "test", new Date(), 1));
     return { as: "SRE", input: { id } };
   },
-  "(dashboard)/releases#abortAction": async () => ({
-    as: "RELEASE_MANAGER",
-    input: { id: await release("video", [wave(["smb-us-1"])]), reason: "wrong build" },
-  }),
+  "(dashboard)/releases#abortAction": async () => {
+    const id = await release("video", [wave(["smb-us-1"])]);
+    return { as: "RELEASE_MANAGER", input: { id, reason: "wrong build", confirm: id } };
+  },
+  "(dashboard)/releases#rollbackReleaseAction": async () => {
+    // Deployed to its one wave, then aborted: the wave kept the new version.
+    const id = await release("whatsapp", [wave(["smb-us-1"])]);
+    await audited(t.prisma, "test", (tx) => commandRelease(tx, id, { kind: "abort", by: "test", reason: "stop" }, "test", new Date(), 1));
+    return { as: "SRE", input: { id, reason: "bad everywhere" } };
+  },
   "(dashboard)/releases#rollbackAction": async () => ({
     as: "SRE",
     input: { id: await release("video", [wave(["smb-us-1"])]), reason: "errors" },

@@ -6,10 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
-import { exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
+import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { routeKey, tableFields } from "@/lib/gateway/model";
 import { seedGatewayDemo } from "@/lib/gateway/server/seed";
-import { applyGatewayImport, changeRouteLifecycle, configVersion, loadRoutes, resolveFor } from "@/lib/gateway/server/store";
+import {
+  applyGatewayImport,
+  changeRouteLifecycle,
+  configSnapshot,
+  configVersion,
+  loadCapabilities,
+  loadRoutes,
+  readinessOf,
+  resolveFor,
+} from "@/lib/gateway/server/store";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { LifecycleAction } from "@/lib/gateway/lifecycle";
@@ -207,12 +216,18 @@ describe("the resolver", () => {
     const active = await resolveFor(t.prisma, { method: "POST", path: "/v1/Messages" }, NOW);
     expect(active).toMatchObject({ status: 200, outcome: "routed", backend: "https://cell-router.internal/sms/v1/messages", headers: {} });
 
-    const dep = await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages", customer: "enterprise-customer-123" }, NOW);
+    const dep = await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages" }, NOW);
     expect(dep).toMatchObject({
       status: 200,
       servedAs: "POST /v1/Messages",
       backend: "https://cell-router.internal/sms/v1/messages",
       headers: { Deprecation: "@1736899200", Sunset: "Sun, 01 Jun 2025 00:00:00 GMT" },
+    });
+    // A customer whose home cell never reported sms v1: not "routed" with a buried flag, but a clear 503.
+    expect(await resolveFor(t.prisma, { method: "POST", path: "/v0/Messages", customer: "enterprise-customer-123" }, NOW)).toMatchObject({
+      status: 503,
+      outcome: "cell_not_ready",
+      backend: null,
       cell: { customer: "enterprise-customer-123", id: "enterprise-us-hipaa", capability: "missing" },
     });
 
@@ -237,6 +252,68 @@ describe("the resolver", () => {
     await expect(resolveFor(t.prisma, { method: "POST", path: "/v1/Messages", customer: "nobody" }, NOW)).rejects.toMatchObject({
       code: "INVALID",
     });
+  });
+});
+
+describe("readiness from the versions cells run now", () => {
+  const reportAs = (cellIds: string[], version: string, apiVersions: string[], ts: Date) =>
+    ingestSamples(
+      pool,
+      cellIds.map((cell) => ({ cell, service: "voice", ts, errorRate: 0.0001, p99Ms: 120, cpu: 0.3, rps: 50, version, apiVersions })),
+      DEFAULT_THRESHOLDS,
+    );
+  const readinessOfCalls = async (now: Date) => {
+    const state = await loadCapabilities(t.prisma);
+    return readinessOf(state, { service: "voice", version: "v4" }, now);
+  };
+
+  it("a cell rolled back to a version without the handlers stops counting at once; the resolver and the edge config say so", async () => {
+    const table = exportGatewayYaml(await loadRoutes(t.prisma));
+    const withV4 = `${table}\n  - path: /v4/Calls\n    status: disabled\n    backend: \${cell_router}/voice/v4/calls\n`;
+    await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(withV4, SERVICES, NOW), "test", "v4", NOW));
+    const hipaa = "enterprise-us-hipaa";
+    await reportAs(cells, "v4.0.0", ["v1", "v4"], at(1));
+    expect((await readinessOfCalls(at(1))).ready).toBe(true);
+    // hipaa is rolled back to v3.9.0 (which serves v1 only) a minute later: not ready now, not in 15 minutes.
+    await reportAs([hipaa], "v3.9.0", ["v1"], at(2));
+    const r = await readinessOfCalls(at(2));
+    expect(r.ready).toBe(false);
+    expect(r.lagging).toEqual([
+      expect.objectContaining({ cell: hipaa, state: "outdated", runningVersion: "v3.9.0", reportedVersion: "v4.0.0" }),
+    ]);
+    expect((await refusal(change("POST /v4/Calls", { kind: "enable" }, at(2)))).fieldErrors).toEqual({ laggingCells: [hipaa] });
+
+    // An admin forces it anyway: a customer homed on hipaa is answered 503, and the edge config lists the cell.
+    await change(
+      "POST /v4/Calls",
+      { kind: "enable", force: { reason: "carrier deadline, hipaa next week" } },
+      at(3),
+      "admin@cellplane.local",
+    );
+    const answer = await resolveFor(t.prisma, { method: "POST", path: "/v4/Calls", customer: "enterprise-customer-123" }, at(3));
+    expect(answer).toMatchObject({
+      status: 503,
+      outcome: "cell_not_ready",
+      cell: { id: hipaa, capability: "outdated", running: "v3.9.0" },
+      message: expect.stringContaining(`${hipaa} (home cell of enterprise-customer-123) does not serve voice v4`),
+    });
+    const snap = await configSnapshot(t.prisma, at(3));
+    // (Other served routes are listed too: this database's cells reported sms handlers long ago, or never.)
+    expect(snap.unready["POST /v4/Calls"]).toEqual([hipaa]);
+    expect(exportGatewayConfig(snap.routes, snap.unready).cell_readiness).toEqual({
+      on_unready_cell: { status: 503, retry_after_seconds: 60 },
+      unready: expect.objectContaining({ "POST /v4/Calls": [hipaa] }),
+    });
+    // The YAML the edge polls still imports (the live block is ignored).
+    expect(() => parseGatewayYaml(exportGatewayYaml(snap.routes, snap.version, snap.unready), SERVICES, NOW)).not.toThrow();
+
+    // Back on v4: ready again at once.
+    await reportAs([hipaa], "v4.0.0", ["v1", "v4"], at(4));
+    expect((await readinessOfCalls(at(4))).ready).toBe(true);
+    expect((await resolveFor(t.prisma, { method: "POST", path: "/v4/Calls", customer: "enterprise-customer-123" }, at(4))).status).toBe(
+      200,
+    );
+    await audited(t.prisma, "test", (tx) => applyGatewayImport(tx, parseGatewayYaml(table, SERVICES, NOW), "test", "restore", NOW));
   });
 });
 

@@ -249,6 +249,37 @@ describe("releases against real PostgreSQL", () => {
     const failed = await t.prisma.releaseCheckResult.findFirst({ where: { releaseId: id, passed: false } });
     expect(failed).toMatchObject({ wave: 1, check: "error_rate < 0.1%", threshold: 0.001 });
     expect(failed!.measured).toBeCloseTo(0.05, 3);
+
+    // The canary kept v3.2.0: rolling back the whole release sets it back. Two people at once → one transition.
+    const cmd = { kind: "rollbackRelease" as const, by: "sre@x", reason: "v3.2.0 is bad everywhere" };
+    const both = await Promise.allSettled([
+      audited(t.prisma, "sre@x", (tx) => commandRelease(tx, id, cmd, "sre@x", new Date(), 1000)),
+      audited(t.prisma, "sre@x", (tx) => commandRelease(tx, id, cmd, "sre@x", new Date(), 1000)),
+    ]);
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect((both.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("rolling_back");
+    const canary = await t.query<{ desired_version: string }>(
+      `SELECT desired_version FROM cell_services WHERE service_id = 'voice' AND cell_id = 'canary-us-internal'`,
+    );
+    expect(canary[0]!.desired_version).toBe("v3.1.2");
+    expect(await t.prisma.auditEvent.count({ where: { targetId: id, action: "release.rollback_whole" } })).toBe(1);
+    // A release rolling back as a whole still holds its service.
+    await expect(
+      audited(t.prisma, "a", (tx) =>
+        createRelease(
+          tx,
+          { pipelineId: "test", versions: { voice: "v3.3.0" }, plan: [wave("c", ["canary-us-internal"])] },
+          "a",
+          new Date(),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await agentsReport("voice");
+    await tickRelease(t.prisma, id, new Date(), 1000);
+    const done = await t.prisma.release.findUnique({ where: { id } });
+    expect(done!.status).toBe("rolled_back");
+    expect((done!.doc as { endReason: string }).endReason).toContain("whole release rolled back by sre@x");
   });
 
   it("a worker killed with SIGKILL mid-wave is replaced and the release continues from its stored state", async () => {

@@ -10,6 +10,8 @@ import { AcknowledgeGroup } from "./acknowledge";
 import { ExpireSilenceButton, SilenceForm } from "./silences";
 import { formatTime, plural } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Alerts" };
 export const dynamic = "force-dynamic";
@@ -21,6 +23,7 @@ export default async function AlertsPage() {
   const mayAck = canAcknowledgeAlerts(user);
   const maySilence = canManageSilences(user);
   const now = new Date();
+  const live = await liveStamp("alerts", null, now);
   const [{ groups, firing }, resolved, silences, deliveries] = await Promise.all([
     alertGroupsWithMutes(now),
     recentlyResolved(),
@@ -33,6 +36,7 @@ export default async function AlertsPage() {
       <PageHeader
         title="Alerts"
         subtitle={`${plural(firing.length, "firing alert")} in ${plural(groups.length, "issue type")} — grouped by issue, not by cell`}
+        actions={<LiveView initial={live} />}
       />
       <DataTable
         testId="alert-groups"
@@ -159,13 +163,13 @@ export default async function AlertsPage() {
       <Card title="Recently resolved" className="mt-6">
         <ul className="space-y-1 text-sm">
           {resolved.map((a) => (
-            <li key={a.id.toString()} className="flex gap-3">
-              <span className="font-mono text-xs text-slate-400">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
+            <li key={a.id.toString()} className="flex flex-wrap gap-x-3">
+              <span className="font-mono text-xs text-slate-500">{a.resolvedAt ? formatTime(a.resolvedAt) : ""}</span>
               <span className="font-mono text-xs">{a.type}</span>
               <Link href={`/cells/${a.cellId}`} className="font-mono text-xs text-indigo-700">
                 {a.cellId}
               </Link>
-              <span className="text-slate-600">{a.summary}</span>
+              <span className="min-w-0 break-words text-slate-600">{a.summary}</span>
             </li>
           ))}
           {resolved.length === 0 && <li className="text-slate-500">Nothing resolved recently.</li>}

@@ -79,7 +79,7 @@ function GateDecision({ gate }: { gate: InboxGate }) {
           type="button"
           disabled={pending || !confirmed}
           onClick={() => run(act.approve, decisionInput(gate.ref, comment, confirm))}
-          className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
         >
           Approve
         </button>

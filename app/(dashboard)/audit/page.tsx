@@ -1,3 +1,4 @@
+import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
@@ -5,11 +6,14 @@ import { PageHeader } from "@/components/page-header";
 import { listAudit, parseAuditFilter } from "@/lib/audit/server/queries";
 import { requireUser } from "@/lib/auth/server/session";
 import { plural } from "@/lib/format";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
+  const live = await liveStamp("audit");
   const filter = parseAuditFilter(await searchParams);
   const { rows, total, pages } = await listAudit(filter);
   const pageHref = (page: number) => {
@@ -20,7 +24,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   return (
     <>
-      <PageHeader title="Audit log" subtitle={`${plural(total, "event")} · append-only, newest first`} />
+      <PageHeader
+        title="Audit log"
+        subtitle={`${plural(total, "event")} · append-only, newest first`}
+        actions={<LiveView initial={live} />}
+      />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search">
         {(["actor", "action", "targetType", "targetId"] as const).map((k) => (
           <label key={k} className="flex flex-col gap-1">
@@ -37,16 +45,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Clear
         </Link>
       </form>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <ScrollBox className="rounded-xl border border-slate-200 bg-white shadow-sm">
         <AuditTable rows={rows} />
-      </div>
+      </ScrollBox>
       <nav aria-label="Pagination" className="mt-4 flex items-center gap-3 text-sm">
         {filter.page > 1 ? (
           <Link href={pageHref(filter.page - 1)} className="text-indigo-600 hover:underline">
             ← Newer
           </Link>
         ) : (
-          <span className="text-slate-300">← Newer</span>
+          <span className="text-slate-500">← Newer</span>
         )}
         <span className="text-slate-500">
           Page {filter.page} of {pages}
@@ -56,7 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Older →
           </Link>
         ) : (
-          <span className="text-slate-300">Older →</span>
+          <span className="text-slate-500">Older →</span>
         )}
       </nav>
     </>

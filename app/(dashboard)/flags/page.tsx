@@ -9,12 +9,15 @@ import { hasTargeting } from "@/lib/flags/model";
 import { flagsOverview } from "@/lib/flags/server/queries";
 import { FlagState, PercentBar } from "./_components/flag-badges";
 import { DataTable } from "@/components/data-table";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 
 export const metadata: Metadata = { title: "Flags" };
 
 export default async function FlagsPage() {
   const user = await requireUser();
   const now = new Date();
+  const live = await liveStamp("flags", null, now);
   const rows = await flagsOverview(now);
   const on = rows.filter((r) => r.flag.enabled).length;
   return (
@@ -23,11 +26,14 @@ export default async function FlagsPage() {
         title="Feature flags"
         subtitle={`${plural(rows.length, "flag")} · ${on} on · code ships everywhere switched off; flags activate it customer by customer`}
         actions={
-          canEditFlag(user) ? (
-            <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-              New flag
-            </Link>
-          ) : null
+          <>
+            <LiveView initial={live} />
+            {canEditFlag(user) && (
+              <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+                New flag
+              </Link>
+            )}
+          </>
         }
       />
       <DataTable
@@ -55,7 +61,7 @@ export default async function FlagsPage() {
             <td className="whitespace-nowrap px-4 py-3" data-testid="flag-effective">
               <div className="flex items-center gap-2">
                 <PercentBar value={effective.percentage} muted={!flag.enabled} />
-                <span className={`tabular-nums font-medium ${flag.enabled ? "" : "text-slate-400 line-through"}`}>
+                <span className={`tabular-nums font-medium ${flag.enabled ? "" : "text-slate-500 line-through"}`}>
                   {effective.percentage}%
                 </span>
               </div>
@@ -73,7 +79,7 @@ export default async function FlagsPage() {
                   <div className="text-[11px] text-slate-500">{formatMonthDayTime(next.at)}</div>
                 </>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500">—</span>
               )}
             </td>
             <td className="px-4 py-3">
@@ -89,11 +95,11 @@ export default async function FlagsPage() {
                   <Tag key={c}>{c}</Tag>
                 ))}
                 {!hasTargeting(flag.targeting) && flag.allowlist.length === 0 && (
-                  <span className="text-xs text-slate-400">all customers</span>
+                  <span className="text-xs text-slate-500">all customers</span>
                 )}
               </div>
             </td>
-            <td className="whitespace-nowrap px-4 py-3 text-slate-600">{flag.owner || <span className="text-slate-400">—</span>}</td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-600">{flag.owner || <span className="text-slate-500">—</span>}</td>
           </tr>
         ))}
       </DataTable>

@@ -72,7 +72,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                     {cs ? (
                       <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} />
                     ) : (
-                      <span className="text-slate-300">n/a</span>
+                      <span className="text-slate-500">n/a</span>
                     )}
                   </td>
                 );

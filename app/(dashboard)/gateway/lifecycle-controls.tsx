@@ -3,7 +3,9 @@
 // the server decides anyway (the one door), and its refusal (e.g. the lagging cells) is shown.
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
+import { ConsequenceList } from "@/components/confirm/typed-confirmation";
 import type { ActionResult } from "@/lib/auth/server/action";
+import type { Consequences } from "@/lib/fleet/consequences";
 import type { ActionAvailability, LifecycleKind } from "@/lib/gateway/lifecycle";
 import { deprecateRouteAction, enableRouteAction, forceEnableRouteAction, reenableRouteAction, sunsetRouteAction } from "./actions";
 
@@ -17,6 +19,8 @@ export interface ControlsProps {
   canChange: boolean;
   canForce: boolean;
   readinessSummary: string;
+  /** What a sunset touches: every active cell and the customers homed there (null when not offered). */
+  sunsetTouches?: Consequences | null;
   defaults: { deprecationDate: string; sunsetDate: string; documentation: string };
 }
 
@@ -65,15 +69,19 @@ function Control({
   help,
   availability,
   canChange,
+  shown,
   children,
 }: {
   title: string;
   help: string;
   availability: ActionAvailability;
   canChange: boolean;
+  /** The refusal already on screen (the outcome below): not said a second time here. */
+  shown: string | null;
   children: ReactNode;
 }) {
-  const why = !canChange ? "Release managers and admins change routes." : availability.reason;
+  const reason = !canChange ? "Release managers and admins change routes." : availability.reason;
+  const why = reason && reason !== shown ? reason : null;
   return (
     <section
       className="rounded-lg border border-slate-200 p-3"
@@ -113,6 +121,7 @@ export function LifecycleControls(p: ControlsProps) {
   const [dep, setDep] = useState(p.defaults);
   const [confirm, setConfirm] = useState("");
   const a = p.actions;
+  const refused = result && !result.ok ? result.message : null;
   // The server is the judge: controls stay clickable for people who may act, so a refusal is explained.
   const off = (k: LifecycleKind) => pending || !p.canChange || (!a[k].available && !(k === "enable" && p.status === "disabled"));
 
@@ -122,6 +131,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Enable at the edge"
           help={`One global, atomic switch. Allowed once every active cell reports the handlers (${p.readinessSummary}).`}
+          shown={refused}
           availability={a.enable}
           canChange={p.canChange}
         >
@@ -147,7 +157,7 @@ export function LifecycleControls(p: ControlsProps) {
               </label>
               <button
                 type="button"
-                className={`${button} mt-1 bg-amber-600 text-white hover:bg-amber-500`}
+                className={`${button} mt-1 bg-amber-700 text-white hover:bg-amber-600`}
                 disabled={pending}
                 onClick={() => run(forceEnableRouteAction, { reason })}
               >
@@ -161,6 +171,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title={p.status === "deprecated" ? "Update the deprecation notice" : "Deprecate"}
           help="Clients get Deprecation (RFC 9745), Sunset (RFC 8594) and Link headers; the route keeps answering until it is sunset."
+          shown={refused}
           availability={a.deprecate}
           canChange={p.canChange}
         >
@@ -199,7 +210,7 @@ export function LifecycleControls(p: ControlsProps) {
           </div>
           <button
             type="button"
-            className={`${button} mt-2 bg-amber-600 text-white hover:bg-amber-500`}
+            className={`${button} mt-2 bg-amber-700 text-white hover:bg-amber-600`}
             disabled={off("deprecate")}
             onClick={() => run(deprecateRouteAction, dep)}
           >
@@ -211,9 +222,15 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Sunset"
           help="The route then answers 410 Gone at the edge. Type the route to confirm."
+          shown={refused}
           availability={a.sunset}
           canChange={p.canChange}
         >
+          {p.sunsetTouches && (
+            <div className="mb-2 rounded-md border border-rose-200 bg-rose-50 p-2 text-rose-950">
+              <ConsequenceList consequences={p.sunsetTouches} what={`Every customer still calling ${p.routeKey} gets 410 Gone — across`} />
+            </div>
+          )}
           <input
             aria-label="Type the route to confirm"
             value={confirm}
@@ -235,6 +252,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Re-enable"
           help="Withdraw the deprecation: the route is active again and the headers stop."
+          shown={refused}
           availability={a.reenable}
           canChange={p.canChange}
         >

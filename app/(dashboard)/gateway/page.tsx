@@ -1,3 +1,5 @@
+import { ScrollBox } from "@/components/scroll-box";
+import { Check, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -6,6 +8,8 @@ import { Card, PageHeader, Skeleton } from "@/components/page-header";
 import { TierBadge } from "@/components/badges";
 import { canChangeRoutes, canEditSettings } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { routeKey } from "@/lib/gateway/model";
 import type { BreakingChangePlan, PlanStep } from "@/lib/gateway/plan";
 import { gatewayOverview, type GatewayOverview } from "@/lib/gateway/server/queries";
@@ -26,7 +30,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
       {data.resources.map((g) => (
         <section key={g.resource} data-testid={`resource-${g.resource}`}>
           <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{g.resource}</h3>
-          <div className="overflow-x-auto rounded-lg border border-slate-200">
+          <ScrollBox className="rounded-lg border border-slate-200">
             <table className="w-full text-sm">
               <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -62,7 +66,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                     <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.sunsetDate)}</td>
                     <td className="px-3 py-2 text-xs">
                       {r.status === "sunset" ? (
-                        <span className="text-slate-400">—</span>
+                        <span className="text-slate-500">—</span>
                       ) : (
                         <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
                           <span className="font-semibold tabular-nums">
@@ -81,7 +85,7 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         </section>
       ))}
     </div>
@@ -89,11 +93,11 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
 }
 
 const STEP_STYLE: Record<PlanStep["state"], { dot: string; label: string; text: string }> = {
-  done: { dot: "bg-emerald-500 text-white", label: "done", text: "text-emerald-700" },
+  done: { dot: "bg-emerald-700 text-white", label: "done", text: "text-emerald-700" },
   current: { dot: "bg-indigo-600 text-white", label: "next", text: "text-indigo-700" },
   blocked: { dot: "bg-rose-600 text-white", label: "blocked", text: "text-rose-700" },
-  overdue: { dot: "bg-amber-500 text-white", label: "overdue", text: "text-amber-700" },
-  pending: { dot: "bg-white text-slate-400 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
+  overdue: { dot: "bg-amber-700 text-white", label: "overdue", text: "text-amber-700" },
+  pending: { dot: "bg-white text-slate-500 ring-1 ring-inset ring-slate-300", label: "later", text: "text-slate-500" },
 };
 
 function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
@@ -120,21 +124,21 @@ function PlanTimeline({ plan }: { plan: BreakingChangePlan }) {
             <li key={s.key} className="relative" data-testid={`plan-step-${s.key}`} data-state={s.state}>
               <div className="flex items-center gap-2">
                 <span className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${st.dot}`}>
-                  {s.state === "done" ? "✓" : i + 1}
+                  {s.state === "done" ? <Check aria-hidden className="h-3.5 w-3.5" /> : i + 1}
                 </span>
                 <span className={`text-[11px] font-semibold uppercase tracking-wide ${st.text}`}>{st.label}</span>
                 {i < plan.steps.length - 1 && <span className="hidden h-px flex-1 bg-slate-200 md:block" aria-hidden="true" />}
               </div>
               <p className="mt-1.5 text-xs font-medium text-slate-800">{s.title}</p>
               <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-[11px] text-slate-600">
-                <dt className="text-slate-400">planned</dt>
+                <dt className="text-slate-500">planned</dt>
                 <dd className="tabular-nums">{formatDay(s.planned)}</dd>
-                <dt className="text-slate-400">actual</dt>
+                <dt className="text-slate-500">actual</dt>
                 <dd className="tabular-nums">{s.state === "done" ? (s.actual ? formatDay(s.actual) : "done (date not recorded)") : "—"}</dd>
               </dl>
               {s.blocker && (
-                <p className="mt-1 text-[11px] text-rose-700" data-testid="plan-blocker">
-                  ⚠ {s.blocker}
+                <p className="mt-1 flex gap-1 text-[11px] text-rose-700" data-testid="plan-blocker">
+                  <TriangleAlert aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0">{s.blocker}</span>
                 </p>
               )}
               {s.note && <p className="mt-1 text-[11px] text-slate-500">{s.note}</p>}
@@ -154,7 +158,7 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
       <div className="mb-3">
         <ReadinessLegend />
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200">
+      <ScrollBox className="rounded-lg border border-slate-200">
         <table className="w-full text-sm" data-testid="readiness-matrix">
           <thead className="bg-slate-50 text-xs text-slate-500">
             <tr>
@@ -205,7 +209,7 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </div>
   );
 }
@@ -259,6 +263,7 @@ async function Overview({ canEdit, canChange }: { canEdit: boolean; canChange: b
 export default async function GatewayPage() {
   const user = await requireUser();
   const canChange = canChangeRoutes(user);
+  const live = await liveStamp("gateway");
   return (
     <>
       <PageHeader
@@ -266,6 +271,7 @@ export default async function GatewayPage() {
         subtitle="Breaking changes are a routing problem: new handlers deploy to every cell while disabled at the edge, are enabled in one global switch once every cell reports them, then the old version is deprecated (standard headers) and sunset."
         actions={
           <>
+            <LiveView initial={live} />
             <a
               href="/api/v1/gateway/config?format=yaml"
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"

@@ -5,12 +5,19 @@ import { useResolve, type ResolveParams } from "@/components/gateway/use-resolve
 const METHODS = ["POST", "GET", "PUT", "PATCH", "DELETE"];
 
 const STATUS_STYLE: Record<number, string> = {
-  200: "bg-emerald-600 text-white",
+  200: "bg-emerald-700 text-white",
   404: "bg-slate-700 text-white",
-  405: "bg-slate-500 text-white",
+  405: "bg-slate-600 text-white",
   410: "bg-rose-600 text-white",
+  503: "bg-orange-700 text-white",
 };
-const STATUS_TEXT: Record<number, string> = { 200: "forwarded", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone" };
+const STATUS_TEXT: Record<number, string> = {
+  200: "forwarded",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  410: "Gone",
+  503: "cell not ready",
+};
 
 export function TryRequest({ examples }: { examples: { method: string; path: string }[] }) {
   const [form, setForm] = useState<ResolveParams>({ method: "POST", path: examples[0]?.path ?? "/v1/Messages", customer: "" });
@@ -108,10 +115,12 @@ export function TryRequest({ examples }: { examples: { method: string; path: str
                 Customer <span className="font-mono">{q.data.answer.cell.customer}</span> lives on{" "}
                 <span className="font-mono">{q.data.answer.cell.id}</span>, which{" "}
                 {q.data.answer.cell.capability === "ready"
-                  ? "reports these handlers"
+                  ? "serves these handlers"
                   : q.data.answer.cell.capability === "stale"
                     ? "reported these handlers over 15 min ago"
-                    : "does not report these handlers"}
+                    : q.data.answer.cell.capability === "outdated"
+                      ? `runs ${q.data.answer.cell.running ?? "another version"}, which does not serve these handlers`
+                      : "does not report these handlers"}
                 .
               </p>
             )}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { canDecideGates, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { env } from "@/lib/env";
+import { confirms } from "@/lib/fleet/consequences";
 import type { Command } from "@/lib/schema-migrations/machine";
 import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/server/store";
 import { commandActions } from "@/lib/transitions/server/command-action";
@@ -83,7 +84,12 @@ export const rejectMigrationAction = migrationCommand(
   decision,
   (i, u): Command => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }),
 );
-export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, reason, (i, u) => ({
+/** Rolling a whole migration back touches every cell it reached: the migration id is typed to confirm. */
+const rollbackInput = reason
+  .extend({ confirm: z.string().max(200).default("") })
+  .refine((i) => confirms(i.confirm, i.id), { path: ["confirm"], message: "type the migration id to confirm the rollback" });
+
+export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, rollbackInput, (i, u) => ({
   kind: "rollback",
   by: u.email,
   reason: i.reason,

@@ -9,6 +9,7 @@ import {
   canStartRelease,
 } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import { confirms } from "@/lib/fleet/consequences";
 import { startReleaseSchema } from "@/lib/rollouts/api";
 import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
@@ -79,8 +80,18 @@ export const resumeAction = releaseCommand("resume releases", canPauseRelease, z
   kind: "resume",
   by: u.email,
 }));
-export const abortAction = releaseCommand("abort releases", canAbortRelease, withReason(3), (i, u) => ({
+/** Aborting leaves every deployed wave as it is: the release id is typed to confirm (the page names the cells and customers). */
+const abortInput = withReason(3)
+  .extend({ confirm: z.string().max(200).default("") })
+  .refine((i) => confirms(i.confirm, i.id), { path: ["confirm"], message: "type the release id to confirm the abort" });
+
+export const abortAction = releaseCommand("abort releases", canAbortRelease, abortInput, (i, u) => ({
   kind: "abort",
+  by: u.email,
+  reason: i.reason,
+}));
+export const rollbackReleaseAction = releaseCommand("roll back whole releases", canRollbackRelease, withReason(3), (i, u) => ({
+  kind: "rollbackRelease",
   by: u.email,
   reason: i.reason,
 }));

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/page-header";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { canStartRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -14,14 +15,14 @@ export const metadata: Metadata = { title: "Releases" };
 
 export default async function ReleasesPage() {
   const user = await requireUser();
+  const live = await liveStamp("releases");
   const [releases, { pipelines, services }] = await Promise.all([listReleases(), releaseStartOptions()]);
-  const active = releases.some((r) => ["running", "awaiting_approval", "paused"].includes(r.status));
   return (
     <>
-      <AutoRefresh active={active} everyMs={3000} />
       <PageHeader
         title="Releases"
         subtitle="Versions rolling through the fleet in waves: canary, then SMB, then enterprise one cell at a time."
+        actions={<LiveView initial={live} />}
       />
       {canStartRelease(user) && (
         <Card title="Start a release" className="mb-6">
@@ -45,7 +46,7 @@ export default async function ReleasesPage() {
                 <Link href={`/releases/${r.id}`} className="font-medium text-indigo-700 hover:underline">
                   {r.title}
                 </Link>
-                <div className="font-mono text-[11px] text-slate-400">{r.id}</div>
+                <div className="font-mono text-[11px] text-slate-500">{r.id}</div>
               </td>
               <td className="px-4 py-2">
                 <ReleaseStatusBadge status={r.status} />

@@ -13,7 +13,8 @@ export function StartReleaseForm({
 }) {
   const [result, setResult] = useState<ActionResult<{ id: string }> | null>(null);
   const [pending, start] = useTransition();
-  const [service, setService] = useState(services[0]?.id ?? "");
+  // No service is preselected: a release names what it rolls on purpose.
+  const [service, setService] = useState("");
   const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
@@ -32,7 +33,11 @@ export function StartReleaseForm({
     >
       <label className="text-sm">
         <span className="block text-slate-600">Pipeline</span>
-        <select name="pipeline" className="mt-1 rounded-md border border-slate-300 px-2 py-1">
+        <select
+          name="pipeline"
+          defaultValue={pipelines.some((p) => p.id === "standard") ? "standard" : pipelines[0]?.id}
+          className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+        >
           {pipelines.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name} ({p.id})
@@ -48,6 +53,9 @@ export function StartReleaseForm({
           onChange={(e) => setService(e.target.value)}
           className="mt-1 rounded-md border border-slate-300 px-2 py-1"
         >
+          <option value="" disabled>
+            Choose a service
+          </option>
           {services.map((s) => (
             <option key={s.id} value={s.id}>
               {s.id}
@@ -57,7 +65,7 @@ export function StartReleaseForm({
       </label>
       <label className="text-sm">
         <span className="block text-slate-600">
-          Version <span className="text-xs text-slate-400">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
+          Version <span className="text-xs text-slate-500">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
         </span>
         <input
           name="version"

@@ -23,7 +23,15 @@ import {
   type StoredRoute,
   type TableDiff,
 } from "../model";
-import { indexCapabilities, listCells, readinessFor, type CapabilityReport, type Readiness } from "../readiness";
+import {
+  cellReadiness,
+  type CellReadinessState,
+  type IndexedCapability,
+  indexCapabilities,
+  listCells,
+  readinessFor,
+  type Readiness,
+} from "../readiness";
 import { resolveRequest, type Resolution } from "../resolver";
 import { CELL_ROUTER_SETTING } from "../settings";
 
@@ -97,16 +105,26 @@ async function bumpConfig(tx: Tx, actor: string): Promise<number> {
 
 export interface CapabilityState {
   activeCells: { id: string; tier: string; region: string }[];
-  caps: Map<string, CapabilityReport>;
+  caps: Map<string, IndexedCapability>;
 }
 
-/** Active cells and what each cell × service reports serving (the seed's cellMetadata). */
+/** Active cells, what each cell × service reports serving (the seed's cellMetadata) and which version it runs now. */
 export async function loadCapabilities(db: Reader): Promise<CapabilityState> {
   const cells = await db.cell.findMany({ where: { status: "active" }, select: { id: true, tier: true, region: true } });
-  const caps = await db.apiCapability.findMany({ where: { cellId: { in: cells.map((c) => c.id) } } });
+  const ids = cells.map((c) => c.id);
+  const [caps, running] = await Promise.all([
+    db.apiCapability.findMany({ where: { cellId: { in: ids } } }),
+    db.cellService.findMany({ where: { cellId: { in: ids } }, select: { cellId: true, serviceId: true, observedVersion: true } }),
+  ]);
   const order: Record<string, number> = { canary: 0, smb: 1, enterprise: 2 };
   cells.sort((a, b) => (order[a.tier] ?? 9) - (order[b.tier] ?? 9) || a.id.localeCompare(b.id, "en", { numeric: true }));
-  return { activeCells: cells, caps: indexCapabilities(caps) };
+  return {
+    activeCells: cells,
+    caps: indexCapabilities(
+      caps,
+      running.map((r) => ({ cellId: r.cellId, serviceId: r.serviceId, version: r.observedVersion })),
+    ),
+  };
 }
 
 export function readinessOf(
@@ -351,11 +369,13 @@ export async function cellRouterUrl(db: Reader): Promise<string> {
   return (await readSetting(db, CELL_ROUTER_SETTING)).value.url;
 }
 
-export interface ResolveAnswer extends Resolution {
+export interface ResolveAnswer extends Omit<Resolution, "outcome" | "status"> {
+  outcome: Resolution["outcome"] | "cell_not_ready";
+  status: Resolution["status"] | 503;
   request: { method: string; path: string };
   configVersion: number;
-  /** With `customer`: the customer's home cell and whether it reports the route's handlers. */
-  cell: { customer: string; id: string; capability: "ready" | "missing" | "stale" } | null;
+  /** With `customer`: the customer's home cell, whether it serves the route's handlers, and what it runs. */
+  cell: { customer: string; id: string; capability: CellReadinessState; running: string | null } | null;
 }
 
 export async function resolveFor(db: Reader, req: { method: string; path: string; customer?: string }, now: Date): Promise<ResolveAnswer> {
@@ -366,14 +386,33 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
     const customer = await db.customer.findUnique({ where: { id: req.customer }, select: { id: true, homeCellId: true } });
     if (!customer) throw new DomainError("INVALID", `Unknown customer ${req.customer}.`, { customer: ["unknown customer"] });
     const route = resolution.route;
-    let capability: "ready" | "missing" | "stale" = "missing";
+    let capability: CellReadinessState = "missing";
+    let running: string | null = null;
     if (route) {
-      const caps = await db.apiCapability.findUnique({
-        where: { cellId_serviceId_apiVersion: { cellId: customer.homeCellId, serviceId: route.service, apiVersion: route.version } },
-      });
-      capability = !caps ? "missing" : now.getTime() - caps.lastReportedAt.getTime() <= STALE_AFTER_MS ? "ready" : "stale";
+      const [caps, cs] = await Promise.all([
+        db.apiCapability.findMany({ where: { cellId: customer.homeCellId, serviceId: route.service } }),
+        db.cellService.findUnique({ where: { cellId_serviceId: { cellId: customer.homeCellId, serviceId: route.service } } }),
+      ]);
+      running = cs?.observedVersion ?? null;
+      const index = indexCapabilities(caps, [{ cellId: customer.homeCellId, serviceId: route.service, version: running }]);
+      capability = cellReadiness(customer.homeCellId, route.service, route.version, index, now).state;
     }
-    cell = { customer: customer.id, id: customer.homeCellId, capability };
+    cell = { customer: customer.id, id: customer.homeCellId, capability, running };
+    // A route served at the edge while this customer's home cell lacks its handlers (a forced enable,
+    // or a cell rolled back since): the request would reach a cell that cannot answer it.
+    if (resolution.outcome === "routed" && route && capability !== "ready") {
+      return {
+        ...resolution,
+        outcome: "cell_not_ready",
+        status: 503,
+        backend: null,
+        route: tableFields(route),
+        request: { method: req.method.toUpperCase(), path: req.path },
+        configVersion: cfg.version,
+        cell,
+        message: `${routeKey(route)} is ${route.status} at the edge, but ${customer.homeCellId} (home cell of ${customer.id}) does not serve ${route.service} ${route.version} (it runs ${route.service} ${running ?? "an unreported version"}; capability ${capability}). The edge answers 503 with Retry-After for this customer until the cell serves it; the route's lagging cells are in the edge config.`,
+      };
+    }
   }
   return {
     ...resolution,
@@ -390,8 +429,24 @@ export async function resolveFor(db: Reader, req: { method: string; path: string
  * The table and its version read in one REPEATABLE READ snapshot, so an ETag never labels a table of
  * another version (a poller holding a newer ETag than its body would get 304s for stale routes).
  */
-export async function configSnapshot(db: Db): Promise<{ routes: StoredRoute[]; version: ConfigVersion }> {
-  return db.$transaction(async (tx) => ({ version: await configVersion(tx), routes: await loadRoutes(tx) }), {
-    isolationLevel: "RepeatableRead",
-  });
+export async function configSnapshot(
+  db: Db,
+  now = new Date(),
+): Promise<{ routes: StoredRoute[]; version: ConfigVersion; unready: Record<string, string[]> }> {
+  return db.$transaction(
+    async (tx) => {
+      const version = await configVersion(tx);
+      const routes = await loadRoutes(tx);
+      const state = await loadCapabilities(tx);
+      // Served routes whose handlers some active cell does not serve now (a forced enable, a rollback since).
+      const unready: Record<string, string[]> = {};
+      for (const r of routes) {
+        if (!isServed(r.status)) continue;
+        const lagging = readinessOf(state, r, now).lagging.map((c) => c.cell);
+        if (lagging.length) unready[routeKey(r)] = lagging;
+      }
+      return { version, routes, unready };
+    },
+    { isolationLevel: "RepeatableRead" },
+  );
 }

@@ -66,7 +66,7 @@ interface PoolState {
   loading?: Promise<Registry>;
   /** Version last written or confirmed per pair, and when: pairs reporting it again skip the version step for a minute. */
   versions: Map<string, { version: string; at: number }>;
-  /** API versions last written per pair (last_reported_at is kept to within a minute). */
+  /** API versions (and the version reporting them) last written per pair (last_reported_at is kept to within a minute). */
   capabilities: Map<string, { versions: string; at: number }>;
 }
 
@@ -76,6 +76,9 @@ function stateOf(pool: object): PoolState {
   if (!s) states.set(pool, (s = { versions: new Map(), capabilities: new Map() }));
   return s;
 }
+
+/** What was reported for a pair's capabilities: the API versions and the version that reported them. */
+const capabilityKey = (a: { values: string[]; reportedBy: string | null }) => `${a.values.join(",")}@${a.reportedBy ?? ""}`;
 
 /** A reported version is trusted to match the registry for this long after it was written or confirmed. */
 const VERSION_TRUST_MS = 60_000;
@@ -210,23 +213,28 @@ function ingestSql(careful: boolean, history = true): string {
    SELECT cell_id, service_id, from_version, ver, ts, $24 FROM old
  ),
  -- last_reported_at is kept to within a minute: a capability reported every few seconds is
- -- rewritten once a minute, and its row is not even locked in between.
+ -- rewritten once a minute, and its row is not even locked in between — unless the version that
+ -- reports it changed (readiness counts a capability only while the cell runs that version).
  caps AS (
-   INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at)
-   SELECT c, s, v, ts, ts
-     FROM (SELECT c, s, v, to_timestamp(ms / 1000) AS ts FROM unnest($25::text[], $26::text[], $27::text[], $28::float8[]) AS u(c, s, v, ms)) t
+   INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at, reported_version)
+   SELECT c, s, v, ts, ts, rv
+     FROM (SELECT c, s, v, to_timestamp(ms / 1000) AS ts, rv
+             FROM unnest($25::text[], $26::text[], $27::text[], $28::float8[], $29::text[]) AS u(c, s, v, ms, rv)) t
     WHERE ${live}
       AND NOT EXISTS (
        SELECT 1 FROM api_capabilities a
         WHERE a.cell_id = t.c AND a.service_id = t.s AND a.api_version = t.v
           AND a.first_reported_at <= t.ts AND t.ts < a.last_reported_at + interval '1 minute'
+          AND a.reported_version IS NOT DISTINCT FROM t.rv
      )
     ORDER BY c, s, v
    ON CONFLICT (cell_id, service_id, api_version) DO UPDATE SET
      first_reported_at = least(a.first_reported_at, excluded.first_reported_at),
-     last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at)
+     last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at),
+     reported_version = CASE WHEN excluded.last_reported_at >= a.last_reported_at THEN excluded.reported_version ELSE a.reported_version END
    WHERE excluded.first_reported_at < a.first_reported_at
       OR excluded.last_reported_at >= a.last_reported_at + interval '1 minute'
+      OR (excluded.last_reported_at >= a.last_reported_at AND excluded.reported_version IS DISTINCT FROM a.reported_version)
  )
  SELECT go.registry_current, go.authorized,
         (SELECT count(*) FROM ins) AS stored,
@@ -269,9 +277,11 @@ export async function ingestSamples(
     if (!x.apiVersions) return false;
     const prev = st.capabilities.get(x.key);
     const at = x.apiVersions.ts.getTime();
-    return !prev || prev.versions !== x.apiVersions.values.join(",") || at < prev.at || at - prev.at >= 60_000;
+    return !prev || prev.versions !== capabilityKey(x.apiVersions) || at < prev.at || at - prev.at >= 60_000;
   });
-  const caps = capPairs.flatMap((x) => x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts })));
+  const caps = capPairs.flatMap((x) =>
+    x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts, rv: x.apiVersions!.reportedBy })),
+  );
   // The pair columns ride on the sample that is the pair's newest in the batch (null elsewhere).
   const newest = new Map<Sample, PairUpdate>();
   for (const x of u) newest.set(x.last, x);
@@ -298,6 +308,7 @@ export async function ingestSamples(
     textArray(caps.map((x) => x.s)),
     textArray(caps.map((x) => x.v)),
     float8Array(caps.map((x) => ms(x.ts))),
+    textArray(caps.map((x) => x.rv)),
   ];
 
   let reg = await registry(pool, st);
@@ -359,7 +370,7 @@ export async function ingestSamples(
       reg.withState.add(x.key);
     }
     for (const x of versioned) st.versions.set(x.key, { version: x.version!.value, at });
-    for (const x of capPairs) st.capabilities.set(x.key, { versions: x.apiVersions!.values.join(","), at: x.apiVersions!.ts.getTime() });
+    for (const x of capPairs) st.capabilities.set(x.key, { versions: capabilityKey(x.apiVersions!), at: x.apiVersions!.ts.getTime() });
     const stored = Number(row.stored);
     const versionChanges = row.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
     return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };

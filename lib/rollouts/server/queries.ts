@@ -3,7 +3,7 @@ import "server-only";
 // Webhook URLs are secrets: notify targets, delivery targets and their errors leave here redacted.
 import { db } from "@/lib/db";
 import { redactAuditEvent, redactDelivery, redactTarget } from "@/lib/secrets/redact";
-import type { ReleaseDoc } from "../engine";
+import { keptWaves, type ReleaseDoc } from "../engine";
 import { parseReleaseDoc } from "../release-doc";
 
 export async function listReleases(take = 50) {
@@ -40,22 +40,48 @@ const redactDoc = (doc: ReleaseDoc): ReleaseDoc => ({ ...doc, waves: doc.waves.m
 
 export async function activeReleases() {
   const rows = await db().release.findMany({
-    where: { status: { in: ["running", "awaiting_approval", "paused"] } },
+    where: {
+      OR: [
+        { status: { in: ["running", "awaiting_approval", "paused", "rolling_back"] } },
+        // Finished recently without all of it: waves may have kept the new version (mixed versions in the fleet).
+        { status: { in: ["rolled_back", "aborted"] }, finishedAt: { gte: new Date(Date.now() - 7 * 24 * 3600_000) } },
+      ],
+    },
     orderBy: { startedAt: "asc" },
   });
-  return rows.map((r) => {
-    const doc = parseReleaseDoc(r.doc, r.id);
+  const docs = rows.map((r) => ({ r, doc: parseReleaseDoc(r.doc, r.id) }));
+  // A kept wave counts while its cells are still meant to run the release's versions (no later release moved them).
+  const keptCells = [...new Set(docs.flatMap(({ doc }) => keptWaves(doc).flatMap((w) => w.cells)))];
+  const desired = keptCells.length
+    ? await db().cellService.findMany({
+        where: { cellId: { in: keptCells } },
+        select: { cellId: true, serviceId: true, desiredVersion: true },
+      })
+    : [];
+  const desiredOf = new Map(desired.map((d) => [`${d.cellId}/${d.serviceId}`, d.desiredVersion]));
+  return docs.flatMap(({ r, doc }) => {
     const w = doc.waves[doc.current];
-    return {
-      id: r.id,
-      title: r.title,
-      status: r.status,
-      wave: doc.current + 1,
-      waves: doc.waves.length,
-      waveName: w?.name ?? "",
-      waveState: w?.state ?? "",
-      waiting: w?.waiting ?? null,
-    };
+    const kept = keptWaves(doc).filter((k) =>
+      k.cells.some((c) => Object.entries(doc.versions).some(([s, v]) => desiredOf.get(`${c}/${s}`) === v)),
+    );
+    if ((r.status === "rolled_back" || r.status === "aborted") && kept.length === 0) return [];
+    return [
+      {
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        wave: doc.current + 1,
+        waves: doc.waves.length,
+        waveName: w?.name ?? "",
+        waveState: w?.state ?? "",
+        waiting: w?.waiting ?? null,
+        /** Waves that kept the new version after the release ended. */
+        kept: kept.map((k) => ({ name: k.name, cells: k.cells.length })),
+        versions: Object.entries(doc.versions)
+          .map(([s, v]) => `${s} ${v}`)
+          .join(", "),
+      },
+    ];
   });
 }
 

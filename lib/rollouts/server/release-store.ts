@@ -71,7 +71,7 @@ export async function createRelease(tx: Tx, input: StartInput, actor: string, no
   // Serialise starts so two concurrent starts cannot both pass the one-active-release check.
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(72707369301)`);
   const active = await tx.release.findMany({
-    where: { status: { in: ["running", "awaiting_approval", "paused"] } },
+    where: { status: { in: ["running", "awaiting_approval", "paused", "rolling_back"] } },
     select: { id: true, versions: true },
   });
   const clash = active.find((r) => Object.keys(r.versions as Record<string, string>).some((s) => services.includes(s)));
@@ -366,6 +366,7 @@ const COMMAND_EVENTS: Partial<Record<Command["kind"], string>> = {
   pause: "release.pause",
   resume: "release.resume",
   abort: "release.abort",
+  rollbackRelease: "release.rollback_whole",
 };
 
 /**
@@ -417,7 +418,7 @@ export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: st
 /** Releases the ticker should advance. */
 export async function activeReleaseIds(db: Db): Promise<string[]> {
   const rows = await db.release.findMany({
-    where: { status: { in: ["running", "awaiting_approval"] } },
+    where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } },
     select: { id: true },
     orderBy: { startedAt: "asc" },
   });

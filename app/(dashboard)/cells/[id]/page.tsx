@@ -1,4 +1,7 @@
+import { ScrollBox } from "@/components/scroll-box";
+import { CircleAlert, CircleDot } from "lucide-react";
 import type { Metadata } from "next";
+import { InlineCode } from "@/components/inline-code";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Tag, TierBadge, VersionPill } from "@/components/badges";
@@ -71,7 +74,9 @@ export default async function CellPage({
             {cell.compliance.map((c) => (
               <Tag key={c}>{c}</Tag>
             ))}
-            <span className={cell.status === "active" ? "text-emerald-700" : "text-amber-700"}>● {cell.status}</span>
+            <span className={`inline-flex items-center gap-1 ${cell.status === "active" ? "text-emerald-700" : "text-amber-700"}`}>
+              <CircleDot aria-hidden className="h-3 w-3" /> {cell.status}
+            </span>
           </span>
         }
         actions={<WindowTabs base={`/cells/${cell.id}`} current={window} extra={{ service: sp.service }} />}
@@ -79,51 +84,53 @@ export default async function CellPage({
 
       <div className="grid gap-6 xl:grid-cols-3">
         <Card title="Services" className="xl:col-span-2">
-          <table className="w-full text-sm" data-testid="cell-services">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Service</th>
-                <th>Status</th>
-                <th className="text-right">Error rate</th>
-                <th className="text-right">p99</th>
-                <th className="text-right">CPU</th>
-                <th className="pl-4">Version</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {health.services.map((s) => (
-                <tr
-                  key={s.service}
-                  className={s.service === focus ? "bg-indigo-50/60" : undefined}
-                  data-testid={`service-row-${s.service}`}
-                >
-                  <td className="py-2 font-medium">
-                    <Link href={`/cells/${cell.id}/services/${s.service}`} className="text-indigo-700 hover:underline">
-                      {s.name}
-                    </Link>
-                  </td>
-                  <td className="py-2">
-                    <StatusBadge status={s.status} />
-                    {s.reasons.length > 0 && s.status !== "no_data" && (
-                      <div className="mt-0.5 text-[11px] text-slate-500">{s.reasons.join("; ")}</div>
-                    )}
-                  </td>
-                  <td className="py-2 text-right tabular-nums">{fmtPct(s.errorRate)}</td>
-                  <td className="py-2 text-right tabular-nums">{fmtMs(s.p99Ms)}</td>
-                  <td className="py-2 text-right tabular-nums">{fmtPct(s.cpu)}</td>
-                  <td className="py-2 pl-4">
-                    <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
-                  </td>
+          <ScrollBox>
+            <table className="w-full text-sm" data-testid="cell-services">
+              <thead className="text-left text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="py-1">Service</th>
+                  <th>Status</th>
+                  <th className="text-right">Error rate</th>
+                  <th className="text-right">p99</th>
+                  <th className="text-right">CPU</th>
+                  <th className="pl-4">Version</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {health.services.map((s) => (
+                  <tr
+                    key={s.service}
+                    className={s.service === focus ? "bg-indigo-50/60" : undefined}
+                    data-testid={`service-row-${s.service}`}
+                  >
+                    <td className="py-2 font-medium">
+                      <Link href={`/cells/${cell.id}/services/${s.service}`} className="text-indigo-700 hover:underline">
+                        {s.name}
+                      </Link>
+                    </td>
+                    <td className="py-2">
+                      <StatusBadge status={s.status} />
+                      {s.reasons.length > 0 && s.status !== "no_data" && (
+                        <div className="mt-0.5 text-[11px] text-slate-500">{s.reasons.join("; ")}</div>
+                      )}
+                    </td>
+                    <td className="py-2 text-right tabular-nums">{fmtPct(s.errorRate)}</td>
+                    <td className="py-2 text-right tabular-nums">{fmtMs(s.p99Ms)}</td>
+                    <td className="py-2 text-right tabular-nums">{fmtPct(s.cpu)}</td>
+                    <td className="py-2 pl-4">
+                      <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
         </Card>
 
         <Card
           title={
             <span>
-              Customer impact <span className="font-normal text-slate-400">({cell.customers.length} homed here)</span>
+              Customer impact <span className="font-normal text-slate-500">({cell.customers.length} homed here)</span>
             </span>
           }
         >
@@ -139,11 +146,7 @@ export default async function CellPage({
             {cell.customers.map((c) => (
               <li key={c.id} className="flex items-center justify-between py-1.5" data-impacted={impacted || undefined}>
                 <span>
-                  {impacted && (
-                    <span className="mr-1 text-red-600" role="img" aria-label="affected">
-                      ●
-                    </span>
-                  )}
+                  {impacted && <CircleAlert className="mr-1 inline h-3.5 w-3.5 text-red-600" role="img" aria-label="affected" />}
                   {c.name} <span className="ml-1 font-mono text-xs text-slate-500">{c.id}</span>
                 </span>
                 <Tag>{c.plan}</Tag>
@@ -185,7 +188,7 @@ export default async function CellPage({
                   <span className="font-mono text-xs">{a.type}</span>{" "}
                   {a.serviceId && <span className="text-slate-500">· {a.serviceId}</span>}
                   <div className="text-slate-700">{a.summary}</div>
-                  <div className="text-xs text-slate-400">since {formatTime(a.startedAt, { utc: true })}</div>
+                  <div className="text-xs text-slate-500">since {formatTime(a.startedAt, { utc: true })}</div>
                 </span>
               </li>
             ))}
@@ -196,7 +199,7 @@ export default async function CellPage({
           <ol className="space-y-2 text-sm" data-testid="cell-timeline">
             {timeline.map((e, i) => (
               <li key={i} className="flex gap-3">
-                <span className="w-32 shrink-0 font-mono text-xs text-slate-400">{formatTime(e.at)}</span>
+                <span className="w-32 shrink-0 font-mono text-xs text-slate-500">{formatTime(e.at)}</span>
                 {e.kind === "deploy" ? (
                   <span>
                     <span className="rounded bg-indigo-50 px-1 text-[11px] font-medium text-indigo-700">deploy</span> {e.service}{" "}
@@ -222,13 +225,15 @@ export default async function CellPage({
           {books.map((b) => (
             <article key={b.id} className="rounded-lg border border-slate-200 p-3">
               <h3 className="mb-2 text-sm font-semibold">{b.title}</h3>
-              <pre className="whitespace-pre-wrap font-sans text-xs leading-5 text-slate-700">
-                {renderTemplate(b.body, {
-                  cell: cell.id,
-                  region: cell.region,
-                  tier: cell.tier,
-                  service: focus ?? b.serviceId ?? "the affected service",
-                })}
+              <pre className="whitespace-pre-wrap break-words font-sans text-xs leading-5 text-slate-700" data-testid="runbook-body">
+                <InlineCode
+                  text={renderTemplate(b.body, {
+                    cell: cell.id,
+                    region: cell.region,
+                    tier: cell.tier,
+                    service: focus ?? b.serviceId ?? "the affected service",
+                  })}
+                />
               </pre>
             </article>
           ))}

@@ -10,6 +10,8 @@ import { heldBackAt } from "@/lib/flags/exposure";
 import { flagDetail } from "@/lib/flags/server/queries";
 import { plannedRollout } from "@/lib/flags/schedule";
 import { describeCheck, formatCheck } from "@/lib/rollouts/checks";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { AllowlistEditor } from "../_components/allowlist-editor";
 import { DetailsEditor } from "../_components/details-editor";
 import { FlagState } from "../_components/flag-badges";
@@ -20,6 +22,8 @@ import { PreviewPanel } from "../_components/preview-panel";
 import { ResumeRamp } from "../_components/resume-ramp";
 import { RolloutEditor } from "../_components/rollout-editor";
 import { ScheduleEditor } from "../_components/schedule-editor";
+import { ScheduleWarning } from "../_components/schedule-warning";
+import { nextStepLowers } from "@/lib/flags/schedule";
 import { TargetingEditor } from "../_components/targeting-editor";
 
 export async function generateMetadata({ params }: { params: Promise<{ key: string }> }): Promise<Metadata> {
@@ -30,6 +34,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const user = await requireUser();
   const { key } = await params;
   const now = new Date();
+  const live = await liveStamp("flag", decodeURIComponent(key), now);
   const detail = await flagDetail(decodeURIComponent(key), now);
   if (!detail) notFound();
   const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget } = detail;
@@ -43,13 +48,16 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const heldCustomers = heldBackAt(exposure, effective.percentage);
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
+  const lowers = nextStepLowers(flag, now);
+  const iso = (s: { at: Date; percentage: number }) => ({ at: s.at.toISOString(), percentage: s.percentage });
 
   return (
     <>
-      <div className="mb-2 text-sm">
+      <div className="mb-2 flex items-center justify-between gap-2 text-sm">
         <Link href="/flags" className="text-slate-500 hover:text-indigo-700">
           ← Flags
         </Link>
+        <LiveView initial={live} />
       </div>
       <PageHeader
         title={
@@ -61,7 +69,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
         subtitle={
           <span className="block max-w-3xl">
             {flag.description || "No description."}
-            <span className="mt-1 block text-xs text-slate-400">
+            <span className="mt-1 block text-xs text-slate-500">
               Owner {flag.owner || "—"} · version {v} · updated {formatRelative(flag.updatedAt, now)}
             </span>
           </span>
@@ -89,6 +97,20 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           </p>
           {canEdit && <ResumeRamp flagKey={flag.key} version={v} resumesTo={plannedRollout(flag, now).percentage} />}
         </div>
+      )}
+      {lowers && !flag.hold && (
+        <ScheduleWarning
+          key={`sw-${v}`}
+          flagKey={flag.key}
+          version={v}
+          current={lowers.current}
+          manual={lowers.manual}
+          next={iso(lowers.next)}
+          lower={lowers.lower.map(iso)}
+          schedule={flag.schedule.map(iso)}
+          now={now.toISOString()}
+          canEdit={canEdit}
+        />
       )}
       <div className="grid gap-6 xl:grid-cols-3">
         <div className="space-y-6 xl:col-span-2">

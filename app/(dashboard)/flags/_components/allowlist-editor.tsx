@@ -1,4 +1,5 @@
 "use client";
+import { X } from "lucide-react";
 import { useState } from "react";
 import { setAllowlist } from "../actions";
 import { ActionError, ReadOnlyNote } from "./action-error";
@@ -46,14 +47,10 @@ export function AllowlistEditor({
           <li
             key={id}
             data-testid="allowlist-entry"
-            className={`inline-flex max-w-full items-center gap-1 whitespace-nowrap rounded-full py-0.5 pl-2.5 pr-1 text-xs ring-1 ring-inset ${badIds.has(id) ? "bg-red-50 text-red-800 ring-red-300" : "bg-violet-50 text-violet-800 ring-violet-200"}`}
+            className={`inline-flex max-w-full flex-wrap items-center gap-1 rounded-full py-0.5 pl-2.5 pr-1 text-xs ring-1 ring-inset ${badIds.has(id) ? "bg-red-50 text-red-800 ring-red-300" : "bg-violet-50 text-violet-800 ring-violet-200"}`}
           >
             <span className="font-mono">{id}</span>
-            {names.get(id) && (
-              <span className="truncate text-violet-500" title={names.get(id)}>
-                · {names.get(id)}
-              </span>
-            )}
+            {names.get(id) && <span className="min-w-0 break-words text-violet-700">· {names.get(id)}</span>}
             {canEdit && (
               <button
                 type="button"
@@ -62,7 +59,7 @@ export function AllowlistEditor({
                 onClick={() => setList((l) => l.filter((x) => x !== id))}
                 className="rounded-full px-1 text-violet-400 hover:bg-violet-100 hover:text-red-600"
               >
-                ✕
+                <X aria-hidden className="h-3 w-3" />
               </button>
             )}
           </li>

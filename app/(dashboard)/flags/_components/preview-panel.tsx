@@ -66,7 +66,7 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
               <span className="font-mono text-sm font-medium">{data.customerId}</span>
               <span
                 data-testid="preview-value"
-                className={`rounded-full px-2.5 py-0.5 text-xs font-bold uppercase tracking-wide ${data.value ? "bg-emerald-600 text-white" : "bg-slate-300 text-slate-700"}`}
+                className={`rounded-full px-2.5 py-0.5 text-xs font-bold uppercase tracking-wide ${data.value ? "bg-emerald-700 text-white" : "bg-slate-300 text-slate-700"}`}
               >
                 {data.value ? "on" : "off"}
               </span>
@@ -83,7 +83,7 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
                 <>
                   <dt className="text-slate-500">Customer</dt>
                   <dd>
-                    {data.customer.name} <span className="text-slate-400">({data.customer.plan})</span>
+                    {data.customer.name} <span className="text-slate-500">({data.customer.plan})</span>
                   </dd>
                   <dt className="text-slate-500">Home cell</dt>
                   <dd className="flex items-center gap-1.5">

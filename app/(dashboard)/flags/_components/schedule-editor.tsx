@@ -1,4 +1,6 @@
 "use client";
+import { ScrollBox } from "@/components/scroll-box";
+import { X } from "lucide-react";
 import { useMemo, useState } from "react";
 import { formatMonthDayTime, formatRelative, fromUtcInput, toUtcInput } from "@/lib/format";
 import type { ScheduleStep } from "@/lib/flags/model";
@@ -72,77 +74,81 @@ export function ScheduleEditor(props: {
       />
       {outOfOrder && <p className="mt-1 text-xs text-amber-700">The steps are not in time order; saving will be refused until they are.</p>}
 
-      <table className="mt-4 w-full text-sm" data-testid="schedule-steps">
-        <thead className={`text-left text-xs uppercase tracking-wide text-slate-500 ${rows.length ? "" : "sr-only"}`}>
-          <tr>
-            <th className="py-1 font-medium">#</th>
-            <th className="py-1 font-medium">From (UTC)</th>
-            <th className="py-1 font-medium">Rollout</th>
-            <th className="py-1 font-medium">When</th>
-            <th className="py-1" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((r, i) => {
-            const at = fromUtcInput(r.at);
-            const past = at ? at.getTime() <= now.getTime() : false;
-            return (
-              <tr key={r.id} data-testid="schedule-step" className={past ? "text-slate-500" : ""}>
-                <td className="py-1.5 pr-2 text-xs tabular-nums text-slate-400">{i + 1}</td>
-                <td className="py-1.5 pr-2">
-                  <input
-                    type="datetime-local"
-                    value={r.at}
-                    disabled={!canEdit || pending}
-                    aria-label={`Step ${i + 1} time (UTC)`}
-                    onChange={(e) => update(r.id, { at: e.target.value })}
-                    className={`rounded-md border px-2 py-1 text-sm ${rowError(i, "at") ? "border-red-400 bg-red-50" : "border-slate-300"}`}
-                  />
-                  {rowError(i, "at") && <div className="mt-0.5 text-xs text-red-700">{rowError(i, "at")}</div>}
-                </td>
-                <td className="py-1.5 pr-2">
-                  <span className="inline-flex items-center gap-1">
+      <ScrollBox>
+        <table className="mt-4 w-full text-sm" data-testid="schedule-steps">
+          <thead className={`text-left text-xs uppercase tracking-wide text-slate-500 ${rows.length ? "" : "sr-only"}`}>
+            <tr>
+              <th className="py-1 font-medium">#</th>
+              <th className="py-1 font-medium">From (UTC)</th>
+              <th className="py-1 font-medium">Rollout</th>
+              <th className="py-1 font-medium">When</th>
+              <th className="py-1" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((r, i) => {
+              const at = fromUtcInput(r.at);
+              const past = at ? at.getTime() <= now.getTime() : false;
+              return (
+                <tr key={r.id} data-testid="schedule-step" className={past ? "text-slate-500" : ""}>
+                  <td className="py-1.5 pr-2 text-xs tabular-nums text-slate-500">{i + 1}</td>
+                  <td className="py-1.5 pr-2">
                     <input
-                      type="number"
-                      min={0}
-                      max={100}
-                      step={1}
-                      value={r.percentage}
+                      type="datetime-local"
+                      value={r.at}
                       disabled={!canEdit || pending}
-                      aria-label={`Step ${i + 1} percentage`}
-                      onChange={(e) => update(r.id, { percentage: e.target.value })}
-                      className={`w-16 rounded-md border px-2 py-1 text-right tabular-nums ${rowError(i, "percentage") ? "border-red-400 bg-red-50" : "border-slate-300"}`}
+                      aria-label={`Step ${i + 1} time (UTC)`}
+                      onChange={(e) => update(r.id, { at: e.target.value })}
+                      className={`rounded-md border px-2 py-1 text-sm ${rowError(i, "at") ? "border-red-400 bg-red-50" : "border-slate-300"}`}
                     />
-                    <span className="text-slate-500">%</span>
-                  </span>
-                  {rowError(i, "percentage") && <div className="mt-0.5 text-xs text-red-700">{rowError(i, "percentage")}</div>}
-                </td>
-                <td className="py-1.5 pr-2 text-xs text-slate-500">{at ? `${formatRelative(at, now)}${past ? " · passed" : ""}` : "—"}</td>
-                <td className="py-1.5 text-right">
-                  {canEdit && (
-                    <button
-                      type="button"
-                      disabled={pending}
-                      onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))}
-                      aria-label={`Remove step ${i + 1}`}
-                      className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-red-600"
-                    >
-                      ✕
-                    </button>
-                  )}
+                    {rowError(i, "at") && <div className="mt-0.5 text-xs text-red-700">{rowError(i, "at")}</div>}
+                  </td>
+                  <td className="py-1.5 pr-2">
+                    <span className="inline-flex items-center gap-1">
+                      <input
+                        type="number"
+                        min={0}
+                        max={100}
+                        step={1}
+                        value={r.percentage}
+                        disabled={!canEdit || pending}
+                        aria-label={`Step ${i + 1} percentage`}
+                        onChange={(e) => update(r.id, { percentage: e.target.value })}
+                        className={`w-16 rounded-md border px-2 py-1 text-right tabular-nums ${rowError(i, "percentage") ? "border-red-400 bg-red-50" : "border-slate-300"}`}
+                      />
+                      <span className="text-slate-500">%</span>
+                    </span>
+                    {rowError(i, "percentage") && <div className="mt-0.5 text-xs text-red-700">{rowError(i, "percentage")}</div>}
+                  </td>
+                  <td className="py-1.5 pr-2 text-xs text-slate-500">
+                    {at ? `${formatRelative(at, now)}${past ? " · passed" : ""}` : "—"}
+                  </td>
+                  <td className="py-1.5 text-right">
+                    {canEdit && (
+                      <button
+                        type="button"
+                        disabled={pending}
+                        onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))}
+                        aria-label={`Remove step ${i + 1}`}
+                        className="rounded px-1.5 text-slate-500 hover:bg-slate-100 hover:text-red-600"
+                      >
+                        <X aria-hidden className="h-3.5 w-3.5" />
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={5} className="py-3 text-sm text-slate-500">
+                  No schedule: the percentage set by hand stays in force.
                 </td>
               </tr>
-            );
-          })}
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={5} className="py-3 text-sm text-slate-500">
-                No schedule: the percentage set by hand stays in force.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+            )}
+          </tbody>
+        </table>
+      </ScrollBox>
 
       {canEdit ? (
         <div className="mt-3 flex flex-wrap items-center gap-2">

@@ -1,6 +1,9 @@
 "use client";
+import { TypedConfirmation } from "@/components/confirm/typed-confirmation";
 import { DiffLines, YamlImportForm, type DiffLine } from "@/components/yaml-import";
+import type { Consequences } from "@/lib/fleet/consequences";
 import type { FleetDiff } from "@/lib/fleet/fleet-yaml";
+import { plural } from "@/lib/format";
 import { importFleetAction } from "./actions";
 
 function diffLines(diff: FleetDiff): DiffLine[] {
@@ -13,19 +16,54 @@ function diffLines(diff: FleetDiff): DiffLine[] {
   ];
 }
 
+interface Result {
+  applied: boolean;
+  diff: FleetDiff;
+  cells: number;
+  retiring: Consequences;
+  phrase: string | null;
+}
+
+const removes = (d: Result) => d.diff.removed.length > 0 || d.diff.servicesRemoved.length > 0;
+
 export function ImportForm({ canApply }: { canApply: boolean }) {
   return (
-    <YamlImportForm
+    <YamlImportForm<Result>
       action={importFleetAction}
       label="Fleet YAML"
       placeholder={
         "template:\n  services: [sms, voice, video, whatsapp, email]\n\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }"
       }
       applyTitle={canApply ? undefined : "Admins only"}
+      previewFirst
+      removes={removes}
+      confirmation={(data, typed, setTyped) =>
+        data.phrase
+          ? {
+              phrase: data.phrase,
+              node: (
+                <TypedConfirmation
+                  consequences={data.retiring}
+                  what="Importing this file retires"
+                  phrase={data.phrase}
+                  label="Type to confirm the retirement"
+                  value={typed}
+                  onChange={setTyped}
+                  testId="retire-confirmation"
+                />
+              ),
+            }
+          : null
+      }
       success={(data) => (
         <>
-          <p className="mb-2 font-medium text-emerald-800" data-testid="import-success">
-            {data.applied ? `Imported ${data.cells} cells.` : `Preview: ${data.cells} cells in the file.`}
+          <p className={`mb-2 font-medium ${removes(data) ? "text-red-800" : "text-emerald-800"}`} data-testid="import-success">
+            {data.applied ? `Imported ${plural(data.cells, "cell")}.` : `Preview: ${plural(data.cells, "cell")} in the file.`}
+            {!data.applied && data.diff.removed.length > 0 && (
+              <span className="block" data-testid="retire-warning">
+                {plural(data.diff.removed.length, "cell")} would be retired (missing from the file).
+              </span>
+            )}
           </p>
           <DiffLines lines={diffLines(data.diff)} empty="No changes: the registry already matches the file." />
         </>

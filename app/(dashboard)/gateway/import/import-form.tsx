@@ -1,4 +1,5 @@
 "use client";
+import { Check, X } from "lucide-react";
 import { DiffLines, YamlImportForm, type DiffLine } from "@/components/yaml-import";
 import { routeKey, type TableDiff } from "@/lib/gateway/model";
 import { importGatewayAction } from "../actions";
@@ -48,8 +49,15 @@ export function GatewayImportForm() {
           {data.gated.length > 0 && (
             <ul className="mt-2 text-xs">
               {data.gated.map((g) => (
-                <li key={g.key} className={g.readiness.ready ? "text-emerald-700" : "text-red-700"}>
-                  {g.readiness.ready ? "✓" : "✕"} {g.key} would start serving: {g.readiness.summary}
+                <li key={g.key} className={`flex gap-1 ${g.readiness.ready ? "text-emerald-700" : "text-red-700"}`}>
+                  {g.readiness.ready ? (
+                    <Check aria-hidden className="mt-px h-3 w-3 shrink-0" />
+                  ) : (
+                    <X aria-hidden className="mt-px h-3 w-3 shrink-0" />
+                  )}
+                  <span>
+                    {g.key} would start serving: {g.readiness.summary}
+                  </span>
                 </li>
               ))}
             </ul>

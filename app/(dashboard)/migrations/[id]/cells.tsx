@@ -3,6 +3,7 @@
 // with their retry and roll-back controls.
 import Link from "next/link";
 import { Card } from "@/components/page-header";
+import { ScrollBox } from "@/components/scroll-box";
 import { formatTime, plural } from "@/lib/format";
 import {
   type CellStatus,
@@ -18,14 +19,14 @@ import { etaMs, formatEta, rowsPercent } from "@/lib/schema-migrations/summary";
 import { CellActions } from "./controls";
 
 export const TONE: Record<string, string> = {
-  complete: "bg-emerald-500 text-white",
-  running: "bg-sky-500 text-white",
-  pending: "bg-slate-100 text-slate-500",
+  complete: "bg-emerald-700 text-white",
+  running: "bg-sky-700 text-white",
+  pending: "bg-slate-100 text-slate-600",
   failed: "bg-red-600 text-white",
-  rolling_back: "bg-orange-400 text-white",
+  rolling_back: "bg-orange-700 text-white",
   rolled_back: "bg-orange-200 text-orange-900",
   stopped: "bg-amber-200 text-amber-900",
-  awaiting_approval: "bg-violet-500 text-white",
+  awaiting_approval: "bg-violet-700 text-white",
 };
 const LABEL: Record<string, string> = {
   complete: "done",
@@ -74,7 +75,7 @@ export function CellGrid({ state, direct, checks }: { state: RunState; direct: S
   const views = new Map(cellViews(state).map((v) => [v.cell, v]));
   return (
     <Card title="Cells × phases">
-      <div className="overflow-x-auto">
+      <ScrollBox>
         <table className="w-full text-xs" data-testid="cell-grid">
           <thead>
             <tr className="text-left text-slate-500">
@@ -122,7 +123,7 @@ export function CellGrid({ state, direct, checks }: { state: RunState; direct: S
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </Card>
   );
 }

@@ -2,7 +2,9 @@
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
 import { useState } from "react";
+import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
+import { type Consequences, confirms } from "@/lib/fleet/consequences";
 import {
   approveMigrationAction,
   rejectMigrationAction,
@@ -51,6 +53,7 @@ export function MigrationApproval({
   title,
   cells,
   confirmRequired,
+  consequences,
   canDecide,
   whyNot,
 }: {
@@ -60,6 +63,8 @@ export function MigrationApproval({
   title: string;
   cells: string[];
   confirmRequired: boolean;
+  /** The step's cells and the customers homed there (enterprise ones named). */
+  consequences: Consequences;
   canDecide: boolean;
   whyNot: string | null;
 }) {
@@ -77,6 +82,11 @@ export function MigrationApproval({
         <p className="mt-2 rounded-md bg-red-100 p-2 text-sm font-semibold text-red-900" data-testid="point-of-no-return">
           Point of no return: this drops the old column on {cells.join(", ")}. It cannot be undone — no rollback is possible afterwards.
         </p>
+      )}
+      {confirmRequired && (
+        <div className="mt-2">
+          <ConsequenceList consequences={consequences} what="Approving contracts the schema on" />
+        </div>
       )}
       {canDecide ? (
         <>
@@ -108,7 +118,7 @@ export function MigrationApproval({
               type="button"
               disabled={pending || (confirmRequired && confirm.trim() !== id)}
               onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve
             </button>
@@ -138,15 +148,19 @@ export function RollbackControls({
   cells,
   canRollback,
   canRetry,
+  consequences,
 }: {
   id: string;
   migration: { allowed: boolean; reason: string };
   cells: { cell: string; allowed: boolean; reason: string }[];
   canRollback: boolean;
   canRetry: boolean;
+  /** Every cell of the migration and the customers homed there. */
+  consequences: Consequences;
 }) {
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
+  const [typed, setTyped] = useState("");
   const offered = cells.filter((c) => c.allowed);
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="rollback-controls">
@@ -164,20 +178,30 @@ export function RollbackControls({
             className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
           />
           {migration.allowed && (
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(rollbackMigrationAction, { id, reason })}
-              className="mt-2 rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50"
+            <TypedConfirmation
+              consequences={consequences}
+              what="Rolling back undoes the migration on"
+              phrase={id}
+              label="Type the migration id to confirm"
+              value={typed}
+              onChange={setTyped}
+              testId="rollback-confirmation"
             >
-              Roll back migration
-            </button>
+              <button
+                type="button"
+                disabled={pending || !confirms(typed, id)}
+                onClick={() => run(rollbackMigrationAction, { id, reason, confirm: typed })}
+                className="rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50"
+              >
+                Roll back migration
+              </button>
+            </TypedConfirmation>
           )}
           {offered.length > 0 && (
-            <ul className="mt-2 space-y-1 text-xs">
+            <ul className="mt-2 space-y-2 text-xs">
               {offered.map((c) => (
-                <li key={c.cell} className="flex items-center justify-between gap-2">
-                  <span>{c.reason}</span>
+                <li key={c.cell} className="flex flex-wrap items-center justify-between gap-2">
+                  <span className="min-w-0 flex-1 basis-40 break-words">{c.reason}</span>
                   <button
                     type="button"
                     disabled={pending}

@@ -1,8 +1,10 @@
+import { Hourglass } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit-table";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
 import { gateVerdict, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
 import { canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
@@ -11,9 +13,10 @@ import { env } from "@/lib/env";
 import { cellRollback, isActive, migrationRollback, phaseDone, retryAllowed } from "@/lib/schema-migrations/machine";
 import { runDetail } from "@/lib/schema-migrations/server/queries";
 import { summarize } from "@/lib/schema-migrations/summary";
+import { consequencesFor } from "@/lib/fleet/server/queries";
 import { BackfillProgress, CellGrid, CellsNeedingAttention, TONE } from "./cells";
 import { MigrationApproval, RollbackControls, StartPanel } from "./controls";
-import { formatDuration, formatTime } from "@/lib/format";
+import { formatDuration, formatTime, plural } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Migration ${decodeURIComponent((await params).id)}` };
@@ -22,6 +25,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function MigrationPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const id = decodeURIComponent((await params).id);
+  const live = await liveStamp("migration", id);
   const detail = await runDetail(id);
   if (!detail) notFound();
   const { run, approvals, audit, directCells: direct, schemaChecks } = detail;
@@ -37,11 +41,17 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
   const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, MIGRATION_STEP);
   const whyNot = verdict.ok ? null : verdict.message;
   const rb = migrationRollback(state);
+  const [rollbackTouches, ...gateTouches] = await Promise.all([
+    consequencesFor(spec.cells),
+    ...gates.map((g) => consequencesFor(g.st.cells)),
+  ]);
   const cellOptions = spec.cells.map((c) => ({ cell: c, ...cellRollback(state, c) }));
 
   return (
     <>
-      <AutoRefresh active={isActive(doc.status)} everyMs={1500} />
+      <div className="float-right">
+        <LiveView initial={live} />
+      </div>
       <nav className="mb-2 text-sm text-slate-500">
         <Link href="/migrations" className="hover:underline">
           Migrations
@@ -119,7 +129,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                               {" "}
                               ·{" "}
                               <Link
-                                className="text-indigo-700 hover:underline"
+                                className="text-indigo-700 underline"
                                 href={`/releases/${ph.releaseId}`}
                                 data-testid={`release-link-${ph.name}`}
                               >
@@ -143,7 +153,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                     if (ps.type === "data")
                       return (
                         <p className="mt-1 break-all text-xs font-mono">
-                          {ps.script} · ≤{ps.parallelCells} cells · checkpoint every {ps.checkpointInterval}
+                          {ps.script} · at most {plural(ps.parallelCells, "cell")} at a time · checkpoint every {ps.checkpointInterval}
                           {ps.maxRowsPerSecond ? ` · ≤${ps.maxRowsPerSecond} rows/s` : ""}
                         </p>
                       );
@@ -165,7 +175,11 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                       </ul>
                     );
                   })()}
-                  {ph.waiting && <p className="mt-1 text-xs text-slate-600">⏳ {ph.waiting}</p>}
+                  {ph.waiting && (
+                    <p className="mt-1 flex gap-1 text-xs text-slate-600">
+                      <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{ph.waiting}</span>
+                    </p>
+                  )}
                 </li>
               ))}
             </ol>
@@ -176,7 +190,8 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           <CellGrid state={state} direct={direct} checks={schemaChecks} />
 
           <Card title="Migration audit trail">
-            <div className="-m-4 max-h-96 overflow-auto">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
               <AuditTable rows={audit} compact />
             </div>
           </Card>
@@ -184,7 +199,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
 
         <div className="space-y-6">
           {doc.status === "ready" && canRunMigrations(user) && <StartPanel id={id} defaultSpeed={env().CELLPLANE_TIME_SCALE} />}
-          {gates.map(({ ph, i, st, k }) => (
+          {gates.map(({ ph, i, st, k }, n) => (
             <MigrationApproval
               key={`${i}:${k}`}
               id={id}
@@ -193,6 +208,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
               title={`${ph.name} on ${st.patterns.join(", ")}`}
               cells={st.cells}
               confirmRequired={st.confirmRequired}
+              consequences={gateTouches[n]!}
               canDecide={whyNot === null}
               whyNot={whyNot}
             />
@@ -203,6 +219,7 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
             migration={rb}
             cells={cellOptions}
             canRollback={canRollbackMigration(user)}
+            consequences={rollbackTouches}
             canRetry={canRunMigrations(user) && doc.status === "failed" && retryAllowed(state)}
           />
           <Card title="Approvals">

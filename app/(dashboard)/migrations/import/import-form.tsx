@@ -1,4 +1,5 @@
 "use client";
+import { TriangleAlert } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
@@ -72,8 +73,8 @@ export function ImportMigrationForm() {
             cells.
           </p>
           {preview.warnings.map((w) => (
-            <p key={w} className="mt-1 text-amber-800" data-testid="preview-warning">
-              ⚠ {w}
+            <p key={w} className="mt-1 flex gap-1 text-amber-800" data-testid="preview-warning">
+              <TriangleAlert aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" /> <span>{w}</span>
             </p>
           ))}
         </div>

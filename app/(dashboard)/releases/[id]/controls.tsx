@@ -1,9 +1,22 @@
 "use client";
 // The release page's interactive parts: the approval panel and the controls. Every button calls a
 // one-door server action; the server re-checks role, four-eyes and state.
+import { Undo2 } from "lucide-react";
 import { useState } from "react";
+import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
 import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
-import { abortAction, advanceAction, approveAction, pauseAction, rejectAction, resumeAction, rollbackAction } from "../actions";
+import { type Consequences, confirms } from "@/lib/fleet/consequences";
+import { plural } from "@/lib/format";
+import {
+  abortAction,
+  advanceAction,
+  approveAction,
+  pauseAction,
+  rejectAction,
+  resumeAction,
+  rollbackAction,
+  rollbackReleaseAction,
+} from "../actions";
 
 export function ApprovalPanel({
   id,
@@ -46,7 +59,7 @@ export function ApprovalPanel({
               type="button"
               disabled={pending}
               onClick={() => run(approveAction, { id, wave, comment })}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve
             </button>
@@ -75,14 +88,19 @@ export function ReleaseControls({
   status,
   waveState,
   can,
+  abortTouches,
 }: {
   id: string;
   status: string;
   waveState: string | null;
   can: { pause: boolean; abort: boolean; rollback: boolean; advance: boolean };
+  /** The cells an abort leaves on the new version, and their customers. */
+  abortTouches: Consequences;
 }) {
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
+  const [aborting, setAborting] = useState(false);
+  const [typed, setTyped] = useState("");
   const active = ["running", "awaiting_approval", "paused"].includes(status);
   if (!active) return null;
   const live = waveState === "DEPLOYING" || waveState === "BAKING" || waveState === "VALIDATING";
@@ -93,7 +111,7 @@ export function ReleaseControls({
       show: can.pause && status !== "paused",
       needsReason: false,
       tone: "border-slate-300 bg-white",
-      title: "Stop advancing; bake timers keep running",
+      title: "Stop advancing; the bake clock stops too and resumes where it stopped",
     },
     {
       label: "Resume",
@@ -119,17 +137,9 @@ export function ReleaseControls({
       tone: "border-orange-300 bg-orange-50 text-orange-800",
       title: "Restore the previous versions on this wave's cells",
     },
-    {
-      label: "Abort release",
-      act: abortAction,
-      show: can.abort,
-      needsReason: true,
-      tone: "border-red-300 bg-red-50 text-red-800",
-      title: "Stop here; later waves never start",
-    },
   ];
   const shown = buttons.filter((b) => b.show);
-  if (!shown.length) return null;
+  if (!shown.length && !can.abort) return null;
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="release-controls">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Controls</h2>
@@ -153,8 +163,117 @@ export function ReleaseControls({
             {b.label}
           </button>
         ))}
+        {can.abort && (
+          <button
+            type="button"
+            title="Stop here; later waves never start, deployed waves keep the new version"
+            aria-expanded={aborting}
+            onClick={() => setAborting(!aborting)}
+            className="rounded-md border border-red-300 bg-red-50 px-3 py-1.5 text-sm font-medium text-red-800"
+          >
+            Abort release…
+          </button>
+        )}
       </div>
+      {aborting && (
+        <TypedConfirmation
+          consequences={abortTouches}
+          what="Aborting stops here: later waves never start, and the new version stays on"
+          phrase={id}
+          label="Type the release id to confirm"
+          value={typed}
+          onChange={setTyped}
+          testId="abort-confirmation"
+        >
+          <button
+            type="button"
+            disabled={pending || !confirms(typed, id)}
+            onClick={() => run(abortAction, { id, reason, confirm: typed })}
+            className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
+            Abort release
+          </button>
+        </TypedConfirmation>
+      )}
       <ActionOutcome result={result} />
+    </section>
+  );
+}
+
+/**
+ * A rolled-back or aborted release whose earlier waves kept the new version says so, and offers to
+ * roll the whole release back (SREs and release managers, with a reason; audited).
+ */
+export function KeptWaves({
+  id,
+  status,
+  waves,
+  versions,
+  consequences,
+  canRollback,
+}: {
+  id: string;
+  status: string;
+  waves: { name: string; cells: string[]; state: string }[];
+  versions: string;
+  consequences: Consequences;
+  canRollback: boolean;
+}) {
+  const { result, pending, run } = useServerAction();
+  const [reason, setReason] = useState("");
+  if (status === "rolling_back")
+    return (
+      <section className="mb-6 rounded-xl border border-orange-300 bg-orange-50 p-4 text-sm text-orange-900" data-testid="kept-waves">
+        <p className="flex items-center gap-2 font-semibold">
+          <Undo2 aria-hidden className="h-4 w-4" /> The whole release is rolling back: every wave that kept {versions} is being set back to
+          its previous versions.
+        </p>
+      </section>
+    );
+  const cells = waves.flatMap((w) => w.cells);
+  return (
+    <section className="mb-6 rounded-xl border-2 border-orange-300 bg-orange-50 p-4 text-sm text-orange-950" data-testid="kept-waves">
+      <h2 className="flex items-center gap-2 font-semibold">
+        <Undo2 aria-hidden className="h-4 w-4" />
+        {status === "aborted" ? "Aborted" : "Rolled back"} — but {plural(waves.length, "wave")} kept {versions} on{" "}
+        {plural(cells.length, "cell")}
+      </h2>
+      <p className="mt-1">
+        {status === "aborted"
+          ? "An abort stops the release where it is; waves that deployed keep the new version."
+          : "Only the failing wave was rolled back; earlier waves passed their checks and keep the new version."}{" "}
+        The fleet now runs mixed versions.
+      </p>
+      <ul className="mt-2 space-y-0.5" data-testid="kept-wave-list">
+        {waves.map((w) => (
+          <li key={w.name}>
+            <b>{w.name}</b> <span className="font-mono text-xs">({w.cells.join(", ")})</span>
+          </li>
+        ))}
+      </ul>
+      {canRollback ? (
+        <div className="mt-3 rounded-lg border border-orange-200 bg-white p-3">
+          <ConsequenceList consequences={consequences} what="Rolling back the whole release restores the previous versions on" />
+          <input
+            aria-label="Reason to roll back the whole release"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="Reason (required, audited)"
+            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => run(rollbackReleaseAction, { id, reason })}
+            className="mt-2 rounded-md bg-orange-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
+            Roll back the whole release
+          </button>
+          <ActionOutcome result={result} />
+        </div>
+      ) : (
+        <p className="mt-2 text-xs">SREs and release managers can roll back the whole release.</p>
+      )}
     </section>
   );
 }

@@ -1,21 +1,26 @@
+import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit-table";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { Check, Hourglass, X } from "lucide-react";
+import { LiveView } from "@/components/live-view";
 import { Tag } from "@/components/badges";
 import { Card, PageHeader } from "@/components/page-header";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { BakeCountdown } from "@/components/rollouts/countdown";
+import { WaveCells } from "@/components/rollouts/wave-cells";
 import { gateVerdict, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import { canAbortRelease, canAdvanceRelease, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { CheckState, GuardResults, GuardStateBadge, MeasuredCell, storedResult, thresholdText } from "@/components/guard-results";
 import { describeCheck } from "@/lib/rollouts/checks";
-import { isTerminal } from "@/lib/rollouts/engine";
+import { isTerminal, keptWaves } from "@/lib/rollouts/engine";
 import { customersInWindowCells, getRelease, releaseCellVersions } from "@/lib/rollouts/server/queries";
-import { ApprovalPanel, ReleaseControls } from "./controls";
-import { formatDuration, formatTime } from "@/lib/format";
+import { consequencesFor } from "@/lib/fleet/server/queries";
+import { liveStamp } from "@/lib/live/server/queries";
+import { ApprovalPanel, KeptWaves, ReleaseControls } from "./controls";
+import { formatDuration, formatTime, plural } from "@/lib/format";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Release ${(await params).id}` };
@@ -24,12 +29,23 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function ReleasePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
+  const live = await liveStamp("release", id);
   const r = await getRelease(id);
   if (!r) notFound();
   const doc = r.doc;
   const services = Object.keys(doc.versions);
-  const [observed, windowCustomers] = await Promise.all([releaseCellVersions(doc), customersInWindowCells(doc)]);
+  const kept = keptWaves(doc);
+  // What an abort leaves on the new version (every wave that deployed and was not set back).
+  const deployed = doc.waves.filter((w) => w.deployStartedAt && !["ROLLED_BACK", "ROLLING_BACK"].includes(w.state)).flatMap((w) => w.cells);
+  const [observed, windowCustomers, abortTouches, keptTouches] = await Promise.all([
+    releaseCellVersions(doc),
+    customersInWindowCells(doc),
+    consequencesFor(deployed),
+    consequencesFor(kept.flatMap((w) => w.cells)),
+  ]);
   const obs = new Map(observed.map((o) => [`${o.cellId}/${o.serviceId}`, o]));
+  const runningOf = (c: string) => services.map((s) => obs.get(`${c}/${s}`)?.observedVersion ?? "—").join(",");
+  const renderedAt = new Date().toISOString();
   const current = doc.waves[doc.current];
   const gate = current?.state === "AWAITING_APPROVAL" ? current : null;
   const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, RELEASE_GATE);
@@ -37,7 +53,9 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
 
   return (
     <>
-      <AutoRefresh active={!isTerminal(doc.status)} />
+      <div className="float-right">
+        <LiveView initial={live} />
+      </div>
       <nav className="mb-2 text-sm text-slate-500">
         <Link href="/releases" className="hover:underline">
           Releases
@@ -70,11 +88,21 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           </span>
         }
       />
+      {(kept.length > 0 || doc.status === "rolling_back") && (
+        <KeptWaves
+          id={r.id}
+          status={doc.status}
+          waves={kept.map((w) => ({ name: w.name, cells: w.cells, state: w.state }))}
+          versions={services.map((s) => `${s} ${doc.versions[s]}`).join(", ")}
+          consequences={keptTouches}
+          canRollback={canRollbackRelease(user)}
+        />
+      )}
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Waves">
-            <ol className="grid grid-cols-[repeat(auto-fill,minmax(220px,1fr))] gap-3" data-testid="wave-pipeline">
+            <ol className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,260px),1fr))] gap-3" data-testid="wave-pipeline">
               {doc.waves.map((w, i) => (
                 <li
                   key={i}
@@ -82,42 +110,52 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                   data-state={w.state}
                   className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
                 >
-                  <div className="flex items-center justify-between gap-2">
-                    <span className="truncate text-sm font-semibold" title={w.name}>
+                  <div className="flex flex-wrap items-start justify-between gap-x-2 gap-y-1">
+                    <span className="min-w-0 break-words text-sm font-semibold">
                       {i + 1}. {w.name}
                     </span>
-                    <WaveStateBadge state={w.state} />
+                    <span className="flex shrink-0 gap-1">
+                      <WaveStateBadge state={w.state} />
+                      {doc.status === "paused" && i === doc.current && (
+                        <span
+                          className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold uppercase text-amber-800"
+                          data-testid="wave-paused"
+                        >
+                          paused
+                        </span>
+                      )}
+                    </span>
                   </div>
                   <div className="mt-1 text-[11px] text-slate-500">
-                    {w.parallel ? "parallel" : "one cell at a time"} · bake {formatDuration(w.bakeMs)}
+                    {w.parallel ? "parallel" : "one cell at a time"} · {plural(w.cells.length, "cell")} · bake {formatDuration(w.bakeMs)}
                     {w.requiresApproval && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-800">approval</span>}
                     {w.maintenanceWindow && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-800">maintenance window</span>}
                   </div>
-                  <ul className="mt-2 space-y-0.5 text-xs">
-                    {w.cells.map((c) => (
-                      <li key={c} className="flex justify-between gap-2 font-mono">
-                        <Link href={`/cells/${c}`} className="truncate text-indigo-700 hover:underline">
-                          {c}
-                        </Link>
-                        <span className="text-slate-500">
-                          {services.map((s) => obs.get(`${c}/${s}`)?.observedVersion ?? "—").join(",")}
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
+                  <WaveCells
+                    cells={w.cells}
+                    services={services}
+                    versions={Object.fromEntries(w.cells.map((c) => [c, runningOf(c)]))}
+                    target={doc.versions}
+                  />
                   {w.state === "BAKING" && w.bakeStartedAt && w.bakeEndsAt && (
                     <div className="mt-2">
-                      <BakeCountdown start={w.bakeStartedAt} end={w.bakeEndsAt} />
+                      <BakeCountdown
+                        start={w.bakeStartedAt}
+                        end={w.bakeEndsAt}
+                        pausedAt={doc.status === "paused" ? (doc.pausedAt ?? null) : null}
+                        renderedAt={renderedAt}
+                      />
                     </div>
                   )}
+                  {/* Release guards: the wave's guard state goes here. */}
                   {w.waiting && (
-                    <p className="mt-2 text-xs text-slate-600" data-testid="wave-waiting">
-                      ⏳ {w.waiting}
+                    <p className="mt-2 flex gap-1 text-xs text-slate-600" data-testid="wave-waiting">
+                      <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.waiting}</span>
                     </p>
                   )}
                   {w.failure && (
-                    <p className="mt-2 text-xs font-medium text-red-700" data-testid="wave-failure">
-                      ✕ {w.failure}
+                    <p className="mt-2 flex gap-1 text-xs font-medium text-red-700" data-testid="wave-failure">
+                      <X aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.failure}</span>
                     </p>
                   )}
                   {w.guard && (
@@ -133,13 +171,22 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                     </p>
                   )}
                   {w.decision && (
-                    <p className="mt-2 text-xs text-slate-600">
-                      {w.decision.decision === "approve" ? "✓ Approved" : "✕ Rejected"} by {w.decision.by}: “{w.decision.comment}”
+                    <p className="mt-2 flex gap-1 text-xs text-slate-600">
+                      {w.decision.decision === "approve" ? (
+                        <Check aria-hidden className="mt-px h-3 w-3 shrink-0 text-emerald-700" />
+                      ) : (
+                        <X aria-hidden className="mt-px h-3 w-3 shrink-0 text-red-700" />
+                      )}
+                      <span className="min-w-0 break-words">
+                        {w.decision.decision === "approve" ? "Approved" : "Rejected"} by {w.decision.by}: “{w.decision.comment}”
+                      </span>
                     </p>
                   )}
                   <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
                     {w.checks.map((c, k) => (
-                      <li key={k}>• {describeCheck(c)}</li>
+                      <li key={k} className="break-words">
+                        • {describeCheck(c)}
+                      </li>
                     ))}
                     {w.checks.length > 0 && w.onBreach === "pause" && <li>on breach: pause</li>}
                   </ul>
@@ -163,45 +210,48 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           )}
 
           <Card title="Check results — measured vs threshold">
-            <table className="w-full text-sm" data-testid="check-results">
-              <thead className="text-left text-xs uppercase text-slate-500">
-                <tr>
-                  <th className="py-1 pr-3">Wave</th>
-                  <th className="pr-3">Check</th>
-                  <th className="pr-3">Result</th>
-                  <th className="pr-3 text-right">Measured</th>
-                  <th className="pr-3 text-right">Threshold</th>
-                  <th className="pl-4">Detail</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {r.checkResults.map((c) => (
-                  <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed}>
-                    <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
-                    <td className="pr-3 font-mono text-xs">{c.check}</td>
-                    <td className="pr-3">
-                      <CheckState r={storedResult(c)} />
-                    </td>
-                    <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
-                      <MeasuredCell r={storedResult(c)} />
-                    </td>
-                    <td className="pr-3 text-right tabular-nums">{thresholdText(storedResult(c))}</td>
-                    <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
-                  </tr>
-                ))}
-                {r.checkResults.length === 0 && (
+            <ScrollBox>
+              <table className="w-full min-w-[560px] text-sm" data-testid="check-results">
+                <thead className="text-left text-xs uppercase text-slate-500">
                   <tr>
-                    <td colSpan={6} className="py-3 text-slate-500">
-                      No wave has been validated yet.
-                    </td>
+                    <th className="py-1 pr-3">Wave</th>
+                    <th className="pr-3">Check</th>
+                    <th className="pr-3">Result</th>
+                    <th className="pr-3 text-right">Measured</th>
+                    <th className="pr-3 text-right">Threshold</th>
+                    <th className="pl-4">Detail</th>
                   </tr>
-                )}
-              </tbody>
-            </table>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {r.checkResults.map((c) => (
+                    <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed}>
+                      <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
+                      <td className="pr-3 font-mono text-xs">{c.check}</td>
+                      <td className="pr-3">
+                        <CheckState r={storedResult(c)} />
+                      </td>
+                      <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
+                        <MeasuredCell r={storedResult(c)} />
+                      </td>
+                      <td className="pr-3 text-right tabular-nums">{thresholdText(storedResult(c))}</td>
+                      <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
+                    </tr>
+                  ))}
+                  {r.checkResults.length === 0 && (
+                    <tr>
+                      <td colSpan={6} className="py-3 text-slate-500">
+                        No wave has been validated yet.
+                      </td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+            </ScrollBox>
           </Card>
 
           <Card title="Release audit trail">
-            <div className="-m-4 max-h-96 overflow-auto">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
               <AuditTable rows={r.audit} compact />
             </div>
           </Card>
@@ -222,6 +272,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             id={r.id}
             status={doc.status}
             waveState={current?.state ?? null}
+            abortTouches={abortTouches}
             can={{
               pause: canPauseRelease(user),
               abort: canAbortRelease(user),
@@ -271,7 +322,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                 {windowCustomers.map((c) => (
                   <li key={c.id}>
                     <span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name}{" "}
-                    <span className="font-mono text-slate-400">{c.id}</span>
+                    <span className="font-mono text-slate-500">{c.id}</span>
                   </li>
                 ))}
               </ul>

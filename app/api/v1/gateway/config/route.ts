@@ -4,6 +4,7 @@ import { configQuery } from "@/lib/gateway/api-spec";
 import { exportGatewayConfig, exportGatewayYaml } from "@/lib/gateway/config-yaml";
 import { formatHttpDate } from "@/lib/gateway/headers";
 import { gatewayConfig } from "@/lib/gateway/server/queries";
+import { stampOf } from "@/lib/live/views";
 
 export const dynamic = "force-dynamic";
 
@@ -17,8 +18,9 @@ function wantsJson(req: NextRequest, format: "yaml" | "json" | undefined): boole
 export const GET = withApi({ scope: "gateway:read", allowSession: true }, async (req) => {
   const query = readQuery(req, configQuery);
   const json = wantsJson(req, query.format);
-  const { routes, version } = await gatewayConfig();
-  const etag = `"gateway-v${version.version}-${json ? "json" : "yaml"}"`;
+  const { routes, version, unready } = await gatewayConfig();
+  // The ETag covers the table and which cells are not ready for its served routes.
+  const etag = `"gateway-v${version.version}-${stampOf(unready)}-${json ? "json" : "yaml"}"`;
   const headers = {
     ETag: etag,
     "Cache-Control": "no-cache",
@@ -27,8 +29,8 @@ export const GET = withApi({ scope: "gateway:read", allowSession: true }, async 
     "X-Gateway-Config-Version": String(version.version),
   };
   if (etagMatches(req, etag)) return new NextResponse(null, { status: 304, headers });
-  if (json) return NextResponse.json(exportGatewayConfig(routes), { headers });
-  return new NextResponse(exportGatewayYaml(routes, version), {
+  if (json) return NextResponse.json(exportGatewayConfig(routes, unready), { headers });
+  return new NextResponse(exportGatewayYaml(routes, version, unready), {
     headers: { ...headers, "Content-Type": "application/yaml; charset=utf-8" },
   });
 });

@@ -1,3 +1,4 @@
+import { ExternalLink } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -88,7 +89,7 @@ export default async function ServicePage({
           <ol className="space-y-1 text-sm" data-testid="version-history">
             {history.map((h) => (
               <li key={h.id.toString()} className="flex gap-3">
-                <span className="font-mono text-xs text-slate-400">{formatTime(h.at, { seconds: true })}</span>
+                <span className="font-mono text-xs text-slate-500">{formatTime(h.at, { seconds: true })}</span>
                 <span className="font-mono">
                   {h.fromVersion ?? "—"} → {h.toVersion}
                 </span>
@@ -109,7 +110,8 @@ export default async function ServicePage({
                     target="_blank"
                     rel="noreferrer noopener"
                   >
-                    {{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id} ↗
+                    {{ logs: "Logs", traces: "Traces", metrics: "Metrics dashboard" }[k]} for {service} in {id}{" "}
+                    <ExternalLink aria-hidden className="inline h-3 w-3" />
                   </a>
                 </li>
               ))}

@@ -6,9 +6,12 @@ import { RouteHistory } from "@/components/gateway/route-history";
 import { Card, PageHeader } from "@/components/page-header";
 import { canChangeRoutes, canForceRoute } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { LiveView } from "@/components/live-view";
+import { liveStamp } from "@/lib/live/server/queries";
 import { edgeHeaders } from "@/lib/gateway/headers";
 import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
+import { consequencesFor } from "@/lib/fleet/server/queries";
 import { formatDay, formatTime } from "@/lib/format";
 
 type Params = { method: string; path: string[] };
@@ -23,17 +26,25 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
   const p = await params;
   const key = `${p.method} /${p.path.map(decodeURIComponent).join("/")}`;
   const now = new Date();
+  const live = await liveStamp("gateway", null, now);
   const data = await gatewayOverview(now);
   const view = data.routes.find((v) => v.key === key);
   if (!view) notFound();
   const { route: r, readiness } = view;
-  const history = await routeHistory(key);
+  // A sunset answers 410 for every customer still calling the route, whatever their cell.
+  const [history, everyone] = await Promise.all([
+    routeHistory(key),
+    r.status === "deprecated" ? consequencesFor(data.cells.map((c) => c.id)) : null,
+  ]);
   const headers = edgeHeaders(r);
   const today = formatDay(now);
   const lagging = readiness.lagging;
 
   return (
     <>
+      <div className="float-right">
+        <LiveView initial={live} />
+      </div>
       <nav className="mb-2 text-sm text-slate-500">
         <Link href="/gateway" className="hover:underline">
           API versions
@@ -73,6 +84,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
               canChange={canChangeRoutes(user)}
               canForce={canForceRoute(user)}
               readinessSummary={readiness.summary}
+              sunsetTouches={everyone}
               defaults={{
                 deprecationDate: r.deprecationDate ? formatDay(r.deprecationDate) : today,
                 sunsetDate: r.sunsetDate ? formatDay(r.sunsetDate) : "",
@@ -130,7 +142,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
                   .join("\n")}
               </pre>
             ) : r.status !== "sunset" && r.status !== "disabled" ? (
-              <p className="mt-1 text-xs text-slate-400">none</p>
+              <p className="mt-1 text-xs text-slate-500">none</p>
             ) : null}
           </Card>
           <Card title={`Readiness: ${readiness.readyCount}/${readiness.total} cells serve ${r.service} ${r.version}`}>
@@ -155,6 +167,7 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
                   </span>
                   <span className="text-xs text-slate-500">
                     {READY_LABEL[c.state]}
+                    {c.state === "outdated" ? ` · runs ${r.service} ${c.runningVersion ?? "?"}, reported by ${c.reportedVersion}` : ""}
                     {c.lastReportedAt ? ` · last ${formatTime(c.lastReportedAt, { utc: true })}` : ""}
                   </span>
                 </li>
