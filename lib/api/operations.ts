@@ -1,4 +1,5 @@
 // Every documented v1 operation, gathered from the domains.
+import { changeOperations } from "@/lib/changes/api-spec";
 import { flagOperations } from "@/lib/flags/api-spec";
 import { gatewayOperations } from "@/lib/gateway/api-spec";
 import { healthOperations } from "@/lib/health/api-spec";
@@ -12,4 +13,5 @@ export const operations: ApiOperation[] = [
   ...flagOperations,
   ...gatewayOperations,
   ...migrationOperations,
+  ...changeOperations,
 ];

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { canApproveMigration, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
 import { defineAction } from "@/lib/auth/server/action";
+import { type BlastTarget, seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
 import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
@@ -65,6 +67,8 @@ function migrationCommand<S extends z.ZodType>(
   input: S,
   build: (i: z.output<S>, u: Principal) => Command,
   extra?: (tx: Tx, i: z.output<S>, u: Principal) => Promise<void>,
+  /** A decision whose blast radius the page previews: checked again and recorded with it. */
+  blast?: (i: z.output<S>) => { target: BlastTarget; seen: string[] | undefined },
 ) {
   return defineAction({
     name,
@@ -72,7 +76,11 @@ function migrationCommand<S extends z.ZodType>(
     input,
     async run({ tx, input, user }) {
       if (extra) await extra(tx, input, user);
-      return commandRun(tx, (input as { id: string }).id, build(input, user), user.email, new Date(), scale());
+      const now = new Date();
+      const b = blast?.(input);
+      const shown = b ? await confirmBlastRadius(tx, b.target, b.seen, now) : [];
+      const r = await commandRun(tx, (input as { id: string }).id, build(input, user), user.email, now, scale());
+      return { data: r.data, audit: [...r.audit, ...shown] };
     },
     revalidate: ["/migrations"],
   });
@@ -84,6 +92,7 @@ const decision = z.object({
   step: z.coerce.number().int().min(0),
   comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
   confirm: z.string().max(200).optional(),
+  seenWarnings: seenWarningsField,
 });
 const fourEyes = async (tx: Tx, i: { id: string }, u: Principal) => {
   if (!canApproveMigration(u, await runStarter(tx, i.id)))
@@ -97,6 +106,7 @@ export const approveMigrationAction = migrationCommand(
   decision,
   (i, u) => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }),
   fourEyes,
+  (i) => ({ target: { kind: "migration", id: i.id, phase: i.phase, step: i.step }, seen: i.seenWarnings }),
 );
 export const rejectMigrationAction = migrationCommand(
   "reject migration steps",

@@ -11,6 +11,8 @@ import {
 } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/roles";
 import { defineAction } from "@/lib/auth/server/action";
+import { seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
 import type { Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
@@ -29,6 +31,7 @@ export const startReleaseAction = defineAction({
       service: z.string().min(1, "choose a service"),
       version: z.string().min(1, "required"),
       title: z.string().optional(),
+      seenWarnings: seenWarningsField,
     })
     .transform((v, ctx) => {
       const parsed = startReleaseSchema.safeParse({ pipeline: v.pipeline, versions: { [v.service]: v.version.trim() }, title: v.title });
@@ -37,9 +40,20 @@ export const startReleaseAction = defineAction({
           ctx.addIssue({ code: "custom", message: i.message, path: [i.path[0] === "versions" ? "version" : String(i.path[0])] });
         return z.NEVER;
       }
-      return parsed.data;
+      return { ...parsed.data, seenWarnings: v.seenWarnings };
     }),
-  run: ({ tx, input, user }) => startRelease(tx, input, user.email, new Date()),
+  async run({ tx, input, user }) {
+    const now = new Date();
+    // The blast radius the form showed, checked again and recorded (before the release exists).
+    const shown = await confirmBlastRadius(
+      tx,
+      { kind: "release", pipeline: input.pipeline, versions: input.versions },
+      input.seenWarnings,
+      now,
+    );
+    const started = await startRelease(tx, input, user.email, now);
+    return { data: started.data, audit: [...started.audit, ...shown] };
+  },
   revalidate: ["/releases"],
 });
 

@@ -1,7 +1,8 @@
 // Every background job, gathered from the domains. Each step is idempotent and transactional.
+import { changeJobs } from "@/lib/changes/server/jobs";
 import { healthJobs } from "@/lib/health/server/jobs";
 import { rolloutJobs } from "@/lib/rollouts/server/jobs";
 import { migrationJobs } from "@/lib/schema-migrations/server/jobs";
 import type { Job } from "./ticker";
 
-export const jobs: Job[] = [...healthJobs, ...rolloutJobs, ...migrationJobs];
+export const jobs: Job[] = [...healthJobs, ...rolloutJobs, ...migrationJobs, ...changeJobs];

@@ -1,0 +1,116 @@
+// Reading the change log: one statement per page, newest first, on the indexes of change_events
+// (a cell's rows by (cell_id, at, id), rows for every cell by a partial index, the fleet by (at, id)).
+// No `server-only`: the release store reads "what changed?" for its failed-wave notification in
+// its own transaction. Pages use queries.ts.
+import type pg from "pg";
+import type { Tx } from "@/lib/db/client";
+import { type Change, type ChangeFilter, type ChangeKind, encodeCursor } from "../model";
+import { type Focus, type Ranked, rankChanges, windowBefore } from "../rank";
+
+/** Runs one SQL statement with positional parameters: a pg pool or a Prisma transaction. */
+export type Sql = (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+export const poolSql =
+  (pool: Pick<pg.Pool, "query">): Sql =>
+  async (text, params) =>
+    (await pool.query(text, params)).rows;
+
+export const txSql =
+  (tx: Tx): Sql =>
+  (text, params) =>
+    tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params);
+
+const COLUMNS = `id::text AS id, at, kind, cell_id, services, summary, actor, link, before, after, source`;
+
+function toChange(r: Record<string, unknown>): Change {
+  return {
+    id: r.id as string,
+    at: r.at as Date,
+    kind: r.kind as ChangeKind,
+    cell: (r.cell_id as string | null) ?? null,
+    services: (r.services as string[]) ?? [],
+    summary: r.summary as string,
+    actor: r.actor as string,
+    link: (r.link as string | null) ?? null,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    source: r.source as string,
+  };
+}
+
+/**
+ * The statement for a filter. With cells (or tiers/regions) it is the union of two ordered index
+ * scans — the cells' own rows and the rows for every cell — merged and cut at the page size.
+ */
+export function changesSql(f: ChangeFilter): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const common: string[] = [];
+  if (f.since) common.push(`at >= ${p(f.since)}`);
+  if (f.until) common.push(`at < ${p(f.until)}`);
+  if (f.kinds.length) common.push(`kind = ANY(${p(f.kinds)}::text[])`);
+  if (f.services.length) common.push(`(services = '{}' OR services && ${p(f.services)}::text[])`);
+  if (f.actor) common.push(`actor = ${p(f.actor)}`);
+  if (f.cursor) common.push(`(at, id) < (${p(f.cursor.at)}::timestamptz, ${p(f.cursor.id)}::bigint)`);
+  const limit = p(f.limit + 1);
+  const tail = `ORDER BY at DESC, id DESC LIMIT ${limit}`;
+  const where = (extra: string[]) => {
+    const all = [...extra, ...common];
+    return all.length ? `WHERE ${all.join(" AND ")}` : "";
+  };
+  const scoped = f.cells.length > 0 || f.tiers.length > 0 || f.regions.length > 0;
+  if (!scoped) return { text: `SELECT ${COLUMNS} FROM change_events ${where([])} ${tail}`, params };
+  const cellConds: string[] = [];
+  if (f.tiers.length) cellConds.push(`tier::text = ANY(${p(f.tiers)}::text[])`);
+  if (f.regions.length) cellConds.push(`region = ANY(${p(f.regions)}::text[])`);
+  const cells = f.cells.length ? p(f.cells) : null;
+  const cellScope = cellConds.length
+    ? `cell_id IN (SELECT id FROM cells WHERE ${[...cellConds, ...(cells ? [`id = ANY(${cells}::text[])`] : [])].join(" AND ")})`
+    : `cell_id = ANY(${cells}::text[])`;
+  return {
+    text: `SELECT * FROM (
+      (SELECT ${COLUMNS} FROM change_events ${where([cellScope])} ${tail})
+      UNION ALL
+      (SELECT ${COLUMNS} FROM change_events ${where(["cell_id IS NULL"])} ${tail})
+    ) u ${tail}`,
+    params,
+  };
+}
+
+export interface ChangePage {
+  changes: Change[];
+  nextCursor: string | null;
+}
+
+export async function selectChanges(sql: Sql, f: ChangeFilter): Promise<ChangePage> {
+  const q = changesSql(f);
+  const rows = (await sql(q.text, q.params)).map(toChange);
+  const more = rows.length > f.limit;
+  const changes = more ? rows.slice(0, f.limit) : rows;
+  const last = changes[changes.length - 1];
+  return { changes, nextCursor: more && last ? encodeCursor({ at: last.at, id: last.id }) : null };
+}
+
+export const NO_FILTER: Omit<ChangeFilter, "limit"> = { cells: [], services: [], kinds: [], tiers: [], regions: [] };
+
+/** At most this many changes are ranked for one "what changed?". */
+export const WHAT_CHANGED_MAX = 200;
+
+/**
+ * "What changed?" before `start` (an alert's first firing, a service turning red, a wave failing):
+ * the changes on `focus.cells` (and on every cell) in the `minutes` before it, ranked.
+ */
+export async function whatChanged(sql: Sql, focus: Focus, start: Date, minutes: number): Promise<Ranked<Change>[]> {
+  const w = windowBefore(start, minutes);
+  const { changes } = await selectChanges(sql, {
+    ...NO_FILTER,
+    cells: [...focus.cells],
+    since: w.since,
+    until: new Date(w.until.getTime() + 1),
+    limit: WHAT_CHANGED_MAX,
+  });
+  return rankChanges(changes, focus);
+}
