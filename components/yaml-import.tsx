@@ -35,6 +35,8 @@ interface Props<T> {
   failure?: (result: Extract<ActionResult<T>, { ok: false }>) => ReactNode;
   /** Anything shown after a successful result (e.g. warnings). */
   after?: (data: T) => ReactNode;
+  /** Told every result (e.g. to send what a preview showed with the import that follows). */
+  onResult?: (result: ActionResult<T>) => void;
 }
 
 export function YamlImportForm<T>({
@@ -48,6 +50,7 @@ export function YamlImportForm<T>({
   success,
   failure,
   after,
+  onResult,
 }: Props<T>) {
   const [yaml, setYaml] = useState("");
   const [result, setResult] = useState<ActionResult<T> | null>(null);
@@ -59,7 +62,9 @@ export function YamlImportForm<T>({
       const fd = new FormData(form.current!);
       fd.set("yaml", yaml);
       fd.set("mode", mode);
-      setResult(await action(fd));
+      const r = await action(fd);
+      setResult(r);
+      onResult?.(r);
     });
 
   return (

@@ -233,3 +233,21 @@ export function groupBySource<T extends { source: string; kind: string; summary:
   }
   return out;
 }
+
+// ---- The /changes page's time range --------------------------------------------------------
+
+export const RANGES = {
+  "1h": 3600_000,
+  "6h": 6 * 3600_000,
+  "24h": 24 * 3600_000,
+  "7d": 7 * 24 * 3600_000,
+  "30d": 30 * 24 * 3600_000,
+} as const;
+export type Range = keyof typeof RANGES;
+export const DEFAULT_RANGE: Range = "24h";
+
+/** A page's `range` preset ("24h" by default); explicit `since`/`until` win over it. */
+export function rangeOf(v: string | string[] | undefined): Range {
+  const r = Array.isArray(v) ? v[0] : v;
+  return r && r in RANGES ? (r as Range) : DEFAULT_RANGE;
+}

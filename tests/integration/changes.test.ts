@@ -217,6 +217,57 @@ describe("what changed?", () => {
   });
 });
 
+describe("a failed wave's notification", () => {
+  it("carries what changed on its cells before it failed, the version change first", async () => {
+    const plan: WavePlan[] = [
+      {
+        ...wave(["smb-ap-2"]),
+        bakeMs: 1_000,
+        notify: "https://hooks.example/releases",
+        checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }],
+      },
+    ];
+    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
+      createRelease(tx, { pipelineId: "standard", versions: { video: "v9.7.0" }, plan }, "release@cellplane.local", new Date()),
+    );
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) {
+      const now = new Date(t0 + i * 1_000);
+      const rel = await t.prisma.release.findUnique({ where: { id } });
+      if (rel!.status !== "running") break;
+      const [row] = await t.query<{ desired_version: string }>(
+        `SELECT desired_version FROM cell_services WHERE cell_id = 'smb-ap-2' AND service_id = 'video'`,
+      );
+      // The cell runs what it is told, and the new version fails there.
+      await ingestSamples(
+        pool,
+        [
+          {
+            cell: "smb-ap-2",
+            service: "video",
+            ts: now,
+            errorRate: row!.desired_version === "v9.7.0" ? 0.05 : 0.0001,
+            p99Ms: 100,
+            cpu: 0.2,
+            rps: 5,
+            version: row!.desired_version,
+          },
+        ],
+        DEFAULT_THRESHOLDS,
+      );
+      await audited(t.prisma, "system:ticker", (tx) => stepRelease(tx, id, now, 1));
+    }
+    expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("rolled_back");
+    const note = await t.prisma.delivery.findFirst({ where: { releaseId: id, event: "wave_failed" } });
+    const payload = note!.payload as { text: string; changes: { kind: string; cell: string; summary: string; why: string }[] };
+    expect(payload.text).toContain("What changed in the 30 min before");
+    expect(payload.text).toContain("1. ");
+    expect(payload.changes[0]).toMatchObject({ cell: "smb-ap-2", why: "same cell and service · version change" });
+    expect(["deploy", "version"]).toContain(payload.changes[0]!.kind);
+    expect(payload.changes.some((c) => c.kind === "version" && c.summary.includes("v9.7.0 now running"))).toBe(true);
+  });
+});
+
 describe("blast radius before a change", () => {
   it("a second release on the same cells warns that one is in flight, and the click that did not see it is refused", async () => {
     const active = await t.prisma.release.findMany({ where: { status: { in: ["running", "awaiting_approval", "paused"] } } });

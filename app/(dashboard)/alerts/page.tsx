@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { WhatChanged } from "@/components/changes/what-changed";
 import { Card, PageHeader } from "@/components/page-header";
 import { canAcknowledgeAlerts } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { windowMinutes } from "@/lib/changes/rank";
+import { whatChangedBefore } from "@/lib/changes/server/queries";
 import { alertGroups, recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
 import { formatTime, plural } from "@/lib/format";
@@ -13,10 +16,17 @@ export const dynamic = "force-dynamic";
 
 const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-amber-800", info: "bg-slate-100 text-slate-700" } as const;
 
-export default async function AlertsPage() {
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<{ changesWindow?: string }> }) {
   const user = await requireUser();
   const mayAck = canAcknowledgeAlerts(user);
+  const minutes = windowMinutes((await searchParams).changesWindow);
   const [{ groups, firing }, resolved] = await Promise.all([alertGroups(), recentlyResolved()]);
+  // "What changed?" on the group's cells in the window before its first alert.
+  const causes = new Map(
+    await Promise.all(
+      groups.map(async (g) => [g.type, await whatChangedBefore({ cells: g.cells, services: g.services }, g.firstSeen, minutes)] as const),
+    ),
+  );
   return (
     <>
       <PageHeader
@@ -57,6 +67,15 @@ export default async function AlertsPage() {
                   </p>
                 )}
                 {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
+                <div className="my-2">
+                  <WhatChanged
+                    ranked={causes.get(g.type) ?? []}
+                    minutes={minutes}
+                    since={g.firstSeen}
+                    windowHref={(m) => `/alerts?changesWindow=${m}`}
+                    max={5}
+                  />
+                </div>
                 <details>
                   <summary className="cursor-pointer text-xs text-indigo-700">Show the {plural(g.cells.length, "affected cell")}</summary>
                   <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import type { ActionResult } from "@/lib/auth/server/action";
 import { startReleaseAction } from "./actions";
 
@@ -14,6 +15,8 @@ export function StartReleaseForm({
   const [result, setResult] = useState<ActionResult<{ id: string }> | null>(null);
   const [pending, start] = useTransition();
   const [service, setService] = useState(services[0]?.id ?? "");
+  const [pipeline, setPipeline] = useState(pipelines[0]?.id ?? "");
+  const [version, setVersion] = useState("");
   const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
@@ -32,7 +35,12 @@ export function StartReleaseForm({
     >
       <label className="text-sm">
         <span className="block text-slate-600">Pipeline</span>
-        <select name="pipeline" className="mt-1 rounded-md border border-slate-300 px-2 py-1">
+        <select
+          name="pipeline"
+          value={pipeline}
+          onChange={(e) => setPipeline(e.target.value)}
+          className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+        >
           {pipelines.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name} ({p.id})
@@ -62,6 +70,8 @@ export function StartReleaseForm({
         <input
           name="version"
           placeholder="v2.5.0"
+          value={version}
+          onChange={(e) => setVersion(e.target.value)}
           className={`mt-1 w-32 rounded-md border px-2 py-1 font-mono ${errors.version ? "border-red-400" : "border-slate-300"}`}
         />
       </label>
@@ -76,6 +86,10 @@ export function StartReleaseForm({
       >
         {pending ? "Starting…" : "Start release"}
       </button>
+      <BlastRadius
+        target={pipeline && service && version.trim() ? { kind: "release", pipeline, versions: { [service]: version.trim() } } : null}
+        name="seenWarnings"
+      />
       {result && !result.ok && (
         <p className="w-full text-sm text-red-700" role="status" data-testid="start-error">
           {result.message}{" "}

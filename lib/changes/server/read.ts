@@ -5,7 +5,7 @@
 import type pg from "pg";
 import type { Tx } from "@/lib/db/client";
 import { type Change, type ChangeFilter, type ChangeKind, encodeCursor } from "../model";
-import { type Focus, type Ranked, rankChanges, windowBefore } from "../rank";
+import { DEFAULT_WINDOW_MIN, type Focus, RANKING_RULE, type Ranked, rankChanges, rankedLines, windowBefore } from "../rank";
 
 /** Runs one SQL statement with positional parameters: a pg pool or a Prisma transaction. */
 export type Sql = (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -67,8 +67,10 @@ export function changesSql(f: ChangeFilter): { text: string; params: unknown[] }
   if (f.tiers.length) cellConds.push(`tier::text = ANY(${p(f.tiers)}::text[])`);
   if (f.regions.length) cellConds.push(`region = ANY(${p(f.regions)}::text[])`);
   const cells = f.cells.length ? p(f.cells) : null;
+  // Tiers and regions become the list of their cells first (an init plan), so the cells' rows are
+  // read by the (cell_id, at, id) index like an explicit list.
   const cellScope = cellConds.length
-    ? `cell_id IN (SELECT id FROM cells WHERE ${[...cellConds, ...(cells ? [`id = ANY(${cells}::text[])`] : [])].join(" AND ")})`
+    ? `cell_id = ANY(ARRAY(SELECT id FROM cells WHERE ${[...cellConds, ...(cells ? [`id = ANY(${cells}::text[])`] : [])].join(" AND ")}))`
     : `cell_id = ANY(${cells}::text[])`;
   return {
     text: `SELECT * FROM (
@@ -113,4 +115,28 @@ export async function whatChanged(sql: Sql, focus: Focus, start: Date, minutes: 
     limit: WHAT_CHANGED_MAX,
   });
   return rankChanges(changes, focus);
+}
+
+/**
+ * "What changed?" for a notification (a failed wave): the ranked list as text lines under the rule,
+ * and as data for webhooks that read JSON.
+ */
+export async function whatChangedNote(tx: Tx, focus: Focus, start: Date, minutes = DEFAULT_WINDOW_MIN) {
+  const ranked = await whatChanged(txSql(tx), focus, start, minutes);
+  const lines = rankedLines(ranked, 8);
+  return {
+    text: [
+      `What changed in the ${minutes} min before (${RANKING_RULE.charAt(0).toLowerCase()}${RANKING_RULE.slice(1)}):`,
+      ...(lines.length ? lines : ["nothing on these cells."]),
+    ].join("\n"),
+    changes: ranked.slice(0, 20).map((r) => ({
+      at: r.change.at.toISOString(),
+      kind: r.change.kind,
+      cell: r.change.cell,
+      services: r.change.services,
+      summary: r.change.summary,
+      link: r.change.link,
+      why: r.why,
+    })),
+  };
 }

@@ -2,6 +2,7 @@
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
 import { useState } from "react";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
 import {
   approveMigrationAction,
@@ -65,6 +66,7 @@ export function MigrationApproval({
   const { result, pending, run } = useServerAction();
   const [comment, setComment] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [seen, setSeen] = useState<string[] | null>(null);
   return (
     <section
       className={`rounded-xl border-2 p-4 ${confirmRequired ? "border-red-300 bg-red-50" : "border-violet-300 bg-violet-50"}`}
@@ -76,6 +78,11 @@ export function MigrationApproval({
         <p className="mt-2 rounded-md bg-red-100 p-2 text-sm font-semibold text-red-900" data-testid="point-of-no-return">
           Point of no return: this drops the old column on {cells.join(", ")}. It cannot be undone — no rollback is possible afterwards.
         </p>
+      )}
+      {canDecide && confirmRequired && (
+        <div className="mt-3">
+          <BlastRadius target={{ kind: "migration", id, phase, step }} onSeen={setSeen} />
+        </div>
       )}
       {canDecide ? (
         <>
@@ -106,7 +113,7 @@ export function MigrationApproval({
             <button
               type="button"
               disabled={pending || (confirmRequired && confirm.trim() !== id)}
-              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })}
+              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })}
               className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve
