@@ -91,7 +91,7 @@ function Details({ radius }: { radius: Radius }) {
         {tiers && <span className="text-slate-500"> ({tiers})</span>} and <strong>{plural(radius.customers.total, "customer")}</strong>
         {ent.length > 0 && (
           <>
-            , among them {ent.length === 1 ? "the enterprise customer" : `${ent.length} enterprise customers`}{" "}
+            , among them {ent.length === 1 ? "the enterprise customer" : `${ent.length} enterprise customers:`}{" "}
             <span data-testid="blast-enterprise">
               {ent
                 .slice(0, 8)

@@ -17,9 +17,9 @@ describe("chart markers", () => {
     c(5, "route", ["voice"], "POST /v2/Calls enabled"),
   ];
 
-  it("one per bucket, at its first change, coloured by the most telling kind, naming every change", () => {
+  it("one per bucket, at the bucket's start, coloured by the most telling kind, naming every change", () => {
     expect(changeMarkers(changes, 60_000)).toEqual([
-      { t: at(1, 10).getTime(), class: "version", count: 2, label: "10:01 version: sms v1 → v2 now running\n10:01 flag: flag x" },
+      { t: at(1).getTime(), class: "version", count: 2, label: "10:01 version: sms v1 → v2 now running\n10:01 flag: flag x" },
       { t: at(5).getTime(), class: "other", count: 1, label: "10:05 route: POST /v2/Calls enabled" },
     ]);
   });

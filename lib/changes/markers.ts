@@ -3,7 +3,7 @@
 import { type ChangeClass, classOf } from "./model";
 
 export interface Marker {
-  /** Epoch ms: where the marker stands on the time axis. */
+  /** Epoch ms: the start of the chart bucket its changes fall in (where the chart has a point). */
   t: number;
   class: ChangeClass;
   /** What the tooltip says: one line per change (a few at most). */
@@ -24,7 +24,8 @@ const MAX_LINES = 6;
 
 /**
  * One marker per bucket of `bucketMs` holding changes (on `service` when given: changes naming it or
- * no service), oldest first. The marker sits at its first change; the most telling class colours it.
+ * no service), oldest first. The marker sits at its bucket's start, where the chart draws that
+ * bucket's point (so the newest bucket's change is not off the axis); the most telling class colours it.
  */
 export function changeMarkers(changes: readonly Markable[], bucketMs: number, service?: string): Marker[] {
   const buckets = new Map<number, Markable[]>();
@@ -33,13 +34,13 @@ export function changeMarkers(changes: readonly Markable[], bucketMs: number, se
     const b = Math.floor(c.at.getTime() / bucketMs) * bucketMs;
     buckets.set(b, [...(buckets.get(b) ?? []), c]);
   }
-  return [...buckets.values()]
-    .map((list) => {
+  return [...buckets.entries()]
+    .map(([t, list]) => {
       const sorted = [...list].sort((a, b) => a.at.getTime() - b.at.getTime());
       const cls = sorted.map((c) => classOf(c.kind)).sort((a, b) => ORDER[a] - ORDER[b])[0]!;
       const lines = sorted.slice(0, MAX_LINES).map((c) => `${c.at.toISOString().slice(11, 16)} ${c.kind}: ${c.summary}`);
       if (sorted.length > MAX_LINES) lines.push(`and ${sorted.length - MAX_LINES} more`);
-      return { t: sorted[0]!.at.getTime(), class: cls, label: lines.join("\n"), count: sorted.length };
+      return { t, class: cls, label: lines.join("\n"), count: sorted.length };
     })
     .sort((a, b) => a.t - b.t);
 }

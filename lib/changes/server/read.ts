@@ -20,11 +20,11 @@ export const txSql =
   (text, params) =>
     tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params);
 
-const COLUMNS = `id::text AS id, at, kind, cell_id, services, summary, actor, link, before, after, source`;
+const COLUMNS = `id, at, kind, cell_id, services, summary, actor, link, before, after, source`;
 
 function toChange(r: Record<string, unknown>): Change {
   return {
-    id: r.id as string,
+    id: String(r.id), // int8: a string from pg, a bigint from Prisma
     at: r.at as Date,
     kind: r.kind as ChangeKind,
     cell: (r.cell_id as string | null) ?? null,
@@ -38,11 +38,16 @@ function toChange(r: Record<string, unknown>): Change {
   };
 }
 
+/** Up to this many cells, each cell's rows are read in order from the (cell_id, at, id) index. */
+export const FEW_CELLS = 32;
+
 /**
- * The statement for a filter. With cells (or tiers/regions) it is the union of two ordered index
- * scans — the cells' own rows and the rows for every cell — merged and cut at the page size.
+ * The statement for a filter whose cells are resolved (`cells` null: the whole fleet). For a few
+ * cells it is the union of two ordered index scans — the cells' own rows, and the rows for every
+ * cell (a partial index) — merged and cut at the page size; for the whole fleet, or many cells, one
+ * scan of the (at, id) index, newest first, stopping at the page size.
  */
-export function changesSql(f: ChangeFilter): { text: string; params: unknown[] } {
+export function changesSql(f: Omit<ChangeFilter, "cells" | "tiers" | "regions">, cells: readonly string[] | null) {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -55,31 +60,35 @@ export function changesSql(f: ChangeFilter): { text: string; params: unknown[] }
   if (f.services.length) common.push(`(services = '{}' OR services && ${p(f.services)}::text[])`);
   if (f.actor) common.push(`actor = ${p(f.actor)}`);
   if (f.cursor) common.push(`(at, id) < (${p(f.cursor.at)}::timestamptz, ${p(f.cursor.id)}::bigint)`);
-  const limit = p(f.limit + 1);
-  const tail = `ORDER BY at DESC, id DESC LIMIT ${limit}`;
+  const tail = `ORDER BY at DESC, id DESC LIMIT ${p(f.limit + 1)}`;
   const where = (extra: string[]) => {
     const all = [...extra, ...common];
     return all.length ? `WHERE ${all.join(" AND ")}` : "";
   };
-  const scoped = f.cells.length > 0 || f.tiers.length > 0 || f.regions.length > 0;
-  if (!scoped) return { text: `SELECT ${COLUMNS} FROM change_events ${where([])} ${tail}`, params };
-  const cellConds: string[] = [];
-  if (f.tiers.length) cellConds.push(`tier::text = ANY(${p(f.tiers)}::text[])`);
-  if (f.regions.length) cellConds.push(`region = ANY(${p(f.regions)}::text[])`);
-  const cells = f.cells.length ? p(f.cells) : null;
-  // Tiers and regions become the list of their cells first (an init plan), so the cells' rows are
-  // read by the (cell_id, at, id) index like an explicit list.
-  const cellScope = cellConds.length
-    ? `cell_id = ANY(ARRAY(SELECT id FROM cells WHERE ${[...cellConds, ...(cells ? [`id = ANY(${cells}::text[])`] : [])].join(" AND ")}))`
-    : `cell_id = ANY(${cells}::text[])`;
+  if (cells === null) return { text: `SELECT ${COLUMNS} FROM change_events ${where([])} ${tail}`, params };
+  const list = `${p(cells)}::text[]`;
+  if (cells.length > FEW_CELLS)
+    return { text: `SELECT ${COLUMNS} FROM change_events ${where([`(cell_id = ANY(${list}) OR cell_id IS NULL)`])} ${tail}`, params };
   return {
     text: `SELECT * FROM (
-      (SELECT ${COLUMNS} FROM change_events ${where([cellScope])} ${tail})
+      (SELECT ${COLUMNS} FROM change_events ${where([`cell_id = ANY(${list})`])} ${tail})
       UNION ALL
       (SELECT ${COLUMNS} FROM change_events ${where(["cell_id IS NULL"])} ${tail})
     ) u ${tail}`,
     params,
   };
+}
+
+/** The filter's cells: its list, narrowed to its tiers and regions (null: no cell filter at all). */
+export async function resolveCells(sql: Sql, f: Pick<ChangeFilter, "cells" | "tiers" | "regions">): Promise<string[] | null> {
+  if (f.tiers.length === 0 && f.regions.length === 0) return f.cells.length ? [...f.cells] : null;
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  if (f.tiers.length) conds.push(`tier::text = ANY($${params.push(f.tiers)}::text[])`);
+  if (f.regions.length) conds.push(`region = ANY($${params.push(f.regions)}::text[])`);
+  if (f.cells.length) conds.push(`id = ANY($${params.push(f.cells)}::text[])`);
+  const rows = await sql(`SELECT id FROM cells WHERE ${conds.join(" AND ")} ORDER BY id`, params);
+  return rows.map((r) => r.id as string);
 }
 
 export interface ChangePage {
@@ -88,7 +97,7 @@ export interface ChangePage {
 }
 
 export async function selectChanges(sql: Sql, f: ChangeFilter): Promise<ChangePage> {
-  const q = changesSql(f);
+  const q = changesSql(f, await resolveCells(sql, f));
   const rows = (await sql(q.text, q.params)).map(toChange);
   const more = rows.length > f.limit;
   const changes = more ? rows.slice(0, f.limit) : rows;
