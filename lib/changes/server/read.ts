@@ -39,7 +39,7 @@ function toChange(r: Record<string, unknown>): Change {
 }
 
 /** Up to this many cells, each cell's rows are read in order from the (cell_id, at, id) index. */
-export const FEW_CELLS = 32;
+export const FEW_CELLS = 8;
 
 /**
  * The statement for a filter whose cells are resolved (`cells` null: the whole fleet). For a few

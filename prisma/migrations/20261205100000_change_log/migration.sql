@@ -26,6 +26,9 @@ CREATE INDEX "change_events_cell_id_at_id_idx" ON "change_events"("cell_id", "at
 CREATE INDEX "change_events_fleet_at_id_idx" ON "change_events"("at" DESC, "id" DESC) WHERE "cell_id" IS NULL;
 -- The fleet-wide timeline.
 CREATE INDEX "change_events_at_id_idx" ON "change_events"("at" DESC, "id" DESC);
+-- Filters across the fleet by kind ("version changes") and by who made them.
+CREATE INDEX "change_events_kind_at_id_idx" ON "change_events"("kind", "at" DESC, "id" DESC);
+CREATE INDEX "change_events_actor_at_id_idx" ON "change_events"("actor", "at" DESC, "id" DESC);
 -- One row per origin, cell and services: re-deriving the same origin (the projector's overlap) adds nothing.
 CREATE UNIQUE INDEX "change_events_source_key" ON "change_events"("source", (coalesce("cell_id", '')), "services");
 
