@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { Change } from "@/lib/changes/model";
 import { RANKING_RULE, type Ranked, WINDOW_CHOICES_MIN } from "@/lib/changes/rank";
 import { formatTime } from "@/lib/format";
-import { KindBadge } from "./change-list";
+import { KindBadge } from "./kind-badge";
 
 export function WhatChanged({
   ranked,
