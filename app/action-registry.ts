@@ -3,6 +3,7 @@
 // listed by its folder; every export of those modules is an action built with `defineAction`.
 // A test fails when an `actions.ts` file exists that is not listed here.
 import * as alerts from "./(dashboard)/alerts/actions";
+import * as changes from "./(dashboard)/changes/actions";
 import * as flags from "./(dashboard)/flags/actions";
 import * as fleetImport from "./(dashboard)/fleet/import/actions";
 import * as gateway from "./(dashboard)/gateway/actions";
@@ -15,6 +16,7 @@ import * as settings from "./(dashboard)/settings/actions";
 /** The `actions.ts` modules, by their folder under app/. */
 export const ACTION_MODULES: Record<string, Record<string, unknown>> = {
   "(dashboard)/alerts": alerts,
+  "(dashboard)/changes": changes,
   "(dashboard)/flags": flags,
   "(dashboard)/fleet/import": fleetImport,
   "(dashboard)/gateway": gateway,

@@ -45,6 +45,8 @@ interface Props<T> {
    * the box that says what it touches (it receives the typed value and its setter).
    */
   confirmation?: (data: T, typed: string, setTyped: (v: string) => void) => { phrase: string; node: ReactNode } | null;
+  /** Told every result (e.g. to send what a preview showed with the import that follows). */
+  onResult?: (result: ActionResult<T>) => void;
 }
 
 export function YamlImportForm<T>({
@@ -61,6 +63,7 @@ export function YamlImportForm<T>({
   previewFirst = false,
   removes,
   confirmation,
+  onResult,
 }: Props<T>) {
   const [yaml, setYaml] = useState("");
   const [result, setResult] = useState<ActionResult<T> | null>(null);
@@ -82,6 +85,7 @@ export function YamlImportForm<T>({
       if (mode === "apply" && confirm) fd.set("confirm", typed);
       const r = await action(fd);
       setResult(r);
+      onResult?.(r);
       if (mode === "preview") {
         setPreviewed(r.ok ? { text: yaml, data: r.data } : null);
         setTyped("");

@@ -28,6 +28,7 @@ const pages: string[] = [
   "/migrations",
   "/migrations/import",
   "/audit",
+  "/changes",
   "/settings",
   "/cells/smb-us-1",
   "/cells/smb-us-1/services/sms",

@@ -15,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items = [
     { href: "/", label: "Health" },
     { href: "/alerts", label: "Alerts" },
+    { href: "/changes", label: "Changes" },
     { href: "/fleet", label: "Fleet" },
     ...(canImportFleet(user) ? [{ href: "/fleet/import", label: "Import fleet" }] : []),
     { href: "/releases", label: "Releases" },

@@ -1,6 +1,7 @@
 "use client";
 // Time series of one or more services of a cell: error rate, p99, CPU and RPS.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { Marker } from "@/lib/changes/markers";
 import type { Point } from "@/lib/health/server/series";
 import { formatClock, formatTime } from "@/lib/format";
 
@@ -11,6 +12,24 @@ interface Props {
   focus?: string | null;
   thresholds: { errorRed: number; errorYellow: number; p99Red: number; p99Yellow: number; cpuYellow: number };
   height?: number;
+  /** Changes on the cell (and service): a marker each, named in its tooltip. */
+  markers?: Marker[];
+}
+
+const MARKER_COLOURS: Record<Marker["class"], string> = { version: "#7c3aed", flag: "#0d9488", other: "#64748b" };
+
+/** A change marker: a dashed line with a dot on top, named by its SVG title (the browser's tooltip). */
+function MarkerShape({ marker: m, x1, y1, y2 }: { marker: Marker; x1?: number; y1?: number; y2?: number }) {
+  if (x1 === undefined || y1 === undefined || y2 === undefined) return <g />;
+  const colour = MARKER_COLOURS[m.class];
+  return (
+    <g data-testid="change-marker" data-class={m.class} aria-label={m.label}>
+      <title>{m.label}</title>
+      <line x1={x1} x2={x1} y1={y1} y2={y2} stroke="transparent" strokeWidth={8} />
+      <line x1={x1} x2={x1} y1={y1} y2={y2} stroke={colour} strokeDasharray="3 3" strokeWidth={1.25} />
+      <circle cx={x1} cy={Math.min(y1, y2) + 3} r={m.count > 1 ? 4 : 3} fill={colour} />
+    </g>
+  );
 }
 
 const METRICS = [
@@ -32,7 +51,7 @@ function merge(series: Record<string, Point[]>, key: (typeof METRICS)[number]["k
   return [...byT.values()].sort((a, b) => a.t! - b.t!);
 }
 
-export function SeriesCharts({ series, focus, thresholds, height = 180 }: Props) {
+export function SeriesCharts({ series, focus, thresholds, height = 180, markers = [] }: Props) {
   const services = Object.keys(series);
   const empty = services.every((s) => series[s]!.length === 0);
   if (empty) return <p className="py-8 text-center text-sm text-slate-500">No samples in this window.</p>;
@@ -71,6 +90,14 @@ export function SeriesCharts({ series, focus, thresholds, height = 180 }: Props)
                 />
                 {red !== undefined && <ReferenceLine y={red} stroke="#dc2626" strokeDasharray="4 2" />}
                 {yellow !== undefined && <ReferenceLine y={yellow} stroke="#f59e0b" strokeDasharray="4 2" />}
+                {markers.map((mk) => (
+                  <ReferenceLine
+                    key={`change-${mk.t}`}
+                    x={mk.t}
+                    ifOverflow="discard"
+                    shape={(p: { x1?: number; y1?: number; y2?: number }) => <MarkerShape marker={mk} {...p} />}
+                  />
+                ))}
                 {services.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
                 {services.map((svc) => (
                   <Line

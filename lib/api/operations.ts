@@ -1,6 +1,7 @@
 // Every documented v1 operation, gathered from the domains.
 import { alertOperations } from "@/lib/alerts/api-spec";
 import { approvalOperations } from "@/lib/approvals/api-spec";
+import { changeOperations } from "@/lib/changes/api-spec";
 import { flagOperations } from "@/lib/flags/api-spec";
 import { gatewayOperations } from "@/lib/gateway/api-spec";
 import { healthOperations } from "@/lib/health/api-spec";
@@ -18,4 +19,5 @@ export const operations: ApiOperation[] = [
   ...migrationOperations,
   ...approvalOperations,
   ...liveOperations,
+  ...changeOperations,
 ];

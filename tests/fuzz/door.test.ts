@@ -134,6 +134,23 @@ const ENDPOINTS: Endpoint[] = [
     fuzzedIn: "reads",
   },
   { route: "app/api/v1/approvals/route.ts", method: "GET", url: "/api/v1/approvals", scope: "session", fuzzedIn: "reads" },
+  { route: "app/api/v1/live/[view]/route.ts", method: "GET", url: "/api/v1/live/release?id=x", scope: "session", fuzzedIn: "reads" },
+  {
+    route: "app/api/v1/changes/route.ts",
+    method: "GET",
+    url: "/api/v1/changes?kind=flag",
+    scope: "fleet:read",
+    session: true,
+    fuzzedIn: "reads",
+  },
+  {
+    route: "app/api/v1/flags/[key]/cells/route.ts",
+    method: "GET",
+    url: "/api/v1/flags/newVoiceCodec/cells",
+    scope: "flags:read",
+    session: true,
+    fuzzedIn: "reads",
+  },
   { route: "app/api/v1/openapi.json/route.ts", method: "GET", url: "/api/v1/openapi.json", scope: "public", fuzzedIn: "reads" },
   {
     route: "app/ofrep/v1/evaluate/flags/route.ts",

@@ -236,6 +236,12 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "SRE", input: { id } };
   },
 
+  "(dashboard)/changes#previewBlastRadiusAction": async () => ({
+    as: "VIEWER",
+    input: { kind: "release", pipeline: "standard", versions: { sms: "v9.9.9" } },
+    readOnly: true,
+  }),
+
   "(dashboard)/flags#setFlagEnabled": async () => {
     const { key, version, flag } = await flagInput();
     return { as: "PRODUCT_OWNER", input: { key, version, enabled: !flag.enabled } };

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { WhatChanged } from "@/components/changes/what-changed";
 import { Card, PageHeader } from "@/components/page-header";
 import { alertDeliveries, alertGroupsWithMutes, silencesOverview } from "@/lib/alerts/server/queries";
 import { describeMute } from "@/lib/alerts/silences";
 import { canAcknowledgeAlerts, canManageSilences } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
+import { windowMinutes } from "@/lib/changes/rank";
+import { whatChangedBefore } from "@/lib/changes/server/queries";
 import { recentlyResolved } from "@/lib/health/server/alert-queries";
 import { AcknowledgeGroup } from "./acknowledge";
 import { ExpireSilenceButton, SilenceForm } from "./silences";
@@ -18,11 +21,12 @@ export const dynamic = "force-dynamic";
 
 const SEV = { critical: "bg-red-100 text-red-800", warning: "bg-amber-100 text-amber-800", info: "bg-slate-100 text-slate-700" } as const;
 
-export default async function AlertsPage() {
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<{ changesWindow?: string }> }) {
   const user = await requireUser();
   const mayAck = canAcknowledgeAlerts(user);
   const maySilence = canManageSilences(user);
   const now = new Date();
+  const minutes = windowMinutes((await searchParams).changesWindow);
   const live = await liveStamp("alerts", null, now);
   const [{ groups, firing }, resolved, silences, deliveries] = await Promise.all([
     alertGroupsWithMutes(now),
@@ -31,6 +35,12 @@ export default async function AlertsPage() {
     alertDeliveries(),
   ]);
   const local = (d: Date) => d.toISOString().slice(0, 16);
+  // "What changed?" on the group's cells in the window before its first alert.
+  const causes = new Map(
+    await Promise.all(
+      groups.map(async (g) => [g.type, await whatChangedBefore({ cells: g.cells, services: g.services }, g.firstSeen, minutes)] as const),
+    ),
+  );
   return (
     <>
       <PageHeader
@@ -82,6 +92,15 @@ export default async function AlertsPage() {
                   </p>
                 )}
                 {mayAck && g.acknowledged < g.alerts && <AcknowledgeGroup type={g.type} pendingAlerts={g.alerts - g.acknowledged} />}
+                <div className="my-2">
+                  <WhatChanged
+                    ranked={causes.get(g.type) ?? []}
+                    minutes={minutes}
+                    since={g.firstSeen}
+                    windowHref={(m) => `/alerts?changesWindow=${m}`}
+                    max={5}
+                  />
+                </div>
                 <details>
                   <summary className="cursor-pointer text-xs text-indigo-700">Show the {plural(g.cells.length, "affected cell")}</summary>
                   <ul className="mt-2 grid gap-1 text-xs sm:grid-cols-2 lg:grid-cols-3">

@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import { type BlastTarget, seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
 import { customerIdSchema, flagKeySchema, percentageSchema } from "@/lib/flags/model";
 import { resumeRamp } from "@/lib/flags/server/guard-store";
 import { createFlag, type FlagPatch, updateFlag } from "@/lib/flags/server/store";
@@ -12,14 +14,24 @@ import { TIERS } from "@/lib/fleet/fleet-yaml";
 const edit = { key: flagKeySchema, version: z.coerce.number().int().positive() };
 
 /** One edit of one flag; the audit action is `flag.<action>`. An edit that changes nothing writes nothing. */
-function flagAction<S extends z.ZodObject<typeof edit>>(name: string, action: string, input: S, patch: (i: z.output<S>) => FlagPatch) {
+function flagAction<S extends z.ZodObject<typeof edit>>(
+  name: string,
+  action: string,
+  input: S,
+  patch: (i: z.output<S>) => FlagPatch,
+  /** A change whose blast radius the editor previews: checked again and recorded with it. */
+  blast?: (i: z.output<S>) => { target: BlastTarget; seen: string[] | undefined },
+) {
   return defineAction({
     name,
     permission: canEditFlag,
     input,
     async run({ tx, input }) {
-      const { data: flag, audit } = await updateFlag(tx, input.key, input.version, patch(input), action, new Date());
-      return { data: { key: flag.key, version: flag.version }, audit };
+      const now = new Date();
+      const b = blast?.(input);
+      const shown = b ? await confirmBlastRadius(tx, b.target, b.seen, now) : [];
+      const { data: flag, audit } = await updateFlag(tx, input.key, input.version, patch(input), action, now);
+      return { data: { key: flag.key, version: flag.version }, audit: audit.length ? [...audit, ...shown] : audit };
     },
     revalidate: (r) => ["/flags", `/flags/${r.key}`],
   });
@@ -31,8 +43,9 @@ export const setFlagEnabled = flagAction("turn a flag on or off", "toggle", z.ob
 export const setRolloutPercentage = flagAction(
   "change a rollout percentage",
   "percentage",
-  z.object({ ...edit, percentage: percentageSchema }),
+  z.object({ ...edit, percentage: percentageSchema, seenWarnings: seenWarningsField }),
   (i) => ({ rolloutPercentage: i.percentage }),
+  (i) => ({ target: { kind: "flag", key: i.key, percentage: i.percentage }, seen: i.seenWarnings }),
 );
 export const setAllowlist = flagAction(
   "change an allowlist",

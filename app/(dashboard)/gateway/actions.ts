@@ -4,6 +4,8 @@
 // Refusals come back typed.
 import { z } from "zod";
 import { defineAction, type Revalidation } from "@/lib/auth/server/action";
+import { seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
 import type { Principal } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db/client";
 import { canChangeRoutes, canEditSettings, canForceRoute } from "@/lib/auth/permissions";
@@ -20,6 +22,8 @@ import type { SpecError } from "@/lib/yaml-errors";
 const routeRef = {
   route: z.string().refine((k) => parseRouteKey(k) !== null, "a route such as POST /v2/Calls"),
   revision: z.coerce.number().int().min(1),
+  /** The blast radius warnings the controls showed (checked again and recorded). */
+  seenWarnings: seenWarningsField,
 };
 
 const day = z
@@ -44,9 +48,11 @@ const optionalUrl = z
   .transform((v) => v ?? null);
 
 /** One lifecycle change of one route: the store decides, updates, bumps the config version and returns its audit event. */
-async function change(tx: Tx, user: Principal, key: string, revision: number, action: LifecycleAction) {
-  const { data: r, audit } = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, new Date());
-  return { data: { route: key, status: r.route.status, version: r.version }, audit };
+async function change(tx: Tx, user: Principal, key: string, revision: number, action: LifecycleAction, seen?: string[]) {
+  const now = new Date();
+  const shown = await confirmBlastRadius(tx, { kind: "route", route: key, action: action.kind }, seen, now);
+  const { data: r, audit } = await changeRouteLifecycle(tx, { key, action, expectedRevision: revision }, user.email, now);
+  return { data: { route: key, status: r.route.status, version: r.version }, audit: [...audit, ...shown] };
 }
 
 const gatewayPages: Revalidation[] = [{ layout: "/gateway" }];
@@ -55,7 +61,7 @@ export const enableRouteAction = defineAction({
   name: "enable routes",
   permission: canChangeRoutes,
   input: z.object(routeRef),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable" }),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable" }, input.seenWarnings),
   revalidate: gatewayPages,
 });
 
@@ -70,7 +76,8 @@ export const forceEnableRouteAction = defineAction({
       .min(MIN_FORCE_REASON, `at least ${MIN_FORCE_REASON} characters: why enable before every cell is ready`)
       .max(500),
   }),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable", force: { reason: input.reason } }),
+  run: ({ tx, user, input }) =>
+    change(tx, user, input.route, input.revision, { kind: "enable", force: { reason: input.reason } }, input.seenWarnings),
   revalidate: gatewayPages,
 });
 
@@ -79,12 +86,19 @@ export const deprecateRouteAction = defineAction({
   permission: canChangeRoutes,
   input: z.object({ ...routeRef, deprecationDate: day, sunsetDate: optionalDay, documentation: optionalUrl }),
   run: ({ tx, user, input }) =>
-    change(tx, user, input.route, input.revision, {
-      kind: "deprecate",
-      deprecationDate: input.deprecationDate,
-      sunsetDate: input.sunsetDate,
-      documentation: input.documentation,
-    }),
+    change(
+      tx,
+      user,
+      input.route,
+      input.revision,
+      {
+        kind: "deprecate",
+        deprecationDate: input.deprecationDate,
+        sunsetDate: input.sunsetDate,
+        documentation: input.documentation,
+      },
+      input.seenWarnings,
+    ),
   revalidate: gatewayPages,
 });
 
@@ -92,7 +106,8 @@ export const sunsetRouteAction = defineAction({
   name: "sunset routes",
   permission: canChangeRoutes,
   input: z.object({ ...routeRef, confirmation: z.string().max(300) }),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "sunset", confirmation: input.confirmation }),
+  run: ({ tx, user, input }) =>
+    change(tx, user, input.route, input.revision, { kind: "sunset", confirmation: input.confirmation }, input.seenWarnings),
   revalidate: gatewayPages,
 });
 
@@ -100,7 +115,7 @@ export const reenableRouteAction = defineAction({
   name: "re-enable routes",
   permission: canChangeRoutes,
   input: z.object(routeRef),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "reenable" }),
+  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "reenable" }, input.seenWarnings),
   revalidate: gatewayPages,
 });
 

@@ -4,6 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import { ConsequenceList } from "@/components/confirm/typed-confirmation";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import type { ActionResult } from "@/lib/auth/server/action";
 import type { Consequences } from "@/lib/fleet/consequences";
 import type { ActionAvailability, LifecycleKind } from "@/lib/gateway/lifecycle";
@@ -106,10 +107,12 @@ export function LifecycleControls(p: ControlsProps) {
   const [result, setResult] = useState<Result | null>(null);
   const [pending, start] = useTransition();
   const router = useRouter();
+  const [seen, setSeen] = useState<string[] | null>(null);
   const run = (action: (fd: FormData) => Promise<Result>, fields: Record<string, string>) => {
     const fd = new FormData();
     fd.set("route", p.routeKey);
     fd.set("revision", String(p.revision));
+    if (seen) fd.set("seenWarnings", JSON.stringify(seen));
     for (const [k, v] of Object.entries(fields)) fd.set(k, v);
     start(async () => {
       const r = await action(fd);
@@ -127,6 +130,12 @@ export function LifecycleControls(p: ControlsProps) {
 
   return (
     <div className="space-y-3" data-testid="lifecycle-controls">
+      {p.canChange && p.status !== "sunset" && (
+        <BlastRadius
+          target={{ kind: "route", route: p.routeKey, action: p.status === "disabled" ? "enable" : "deprecate" }}
+          onSeen={setSeen}
+        />
+      )}
       {p.status === "disabled" && (
         <Control
           title="Enable at the edge"

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { canDecideGates, canRollbackMigration, canRunMigrations } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import { seenWarningsField } from "@/lib/changes/blast-radius";
 import { env } from "@/lib/env";
 import { confirms } from "@/lib/fleet/consequences";
 import type { Command } from "@/lib/schema-migrations/machine";
@@ -69,6 +70,7 @@ const decision = z.object({
   step: z.coerce.number().int().min(0),
   comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
   confirm: z.string().max(200).optional(),
+  seenWarnings: seenWarningsField,
 });
 const reason = z.object({ id: z.string().min(1), reason: z.string().trim().min(3, "give a reason of at least 3 characters").max(1000) });
 
@@ -77,6 +79,7 @@ export const approveMigrationAction = migrationCommand(
   canDecideGates,
   decision,
   (i, u): Command => ({ kind: "approve", phase: i.phase, step: i.step, by: u.email, comment: i.comment, confirm: i.confirm }),
+  (i) => ({ target: { kind: "migration", id: i.id, phase: i.phase, step: i.step }, seen: i.seenWarnings }),
 );
 export const rejectMigrationAction = migrationCommand(
   "reject migration steps",

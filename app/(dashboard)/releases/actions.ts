@@ -9,6 +9,8 @@ import {
   canStartRelease,
 } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import { seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
 import { confirms } from "@/lib/fleet/consequences";
 import { startReleaseSchema } from "@/lib/rollouts/api";
 import { commandRelease } from "@/lib/rollouts/server/release-store";
@@ -24,6 +26,7 @@ export const startReleaseAction = defineAction({
       service: z.string().min(1, "choose a service"),
       version: z.string().min(1, "required"),
       title: z.string().optional(),
+      seenWarnings: seenWarningsField,
     })
     .transform((v, ctx) => {
       const parsed = startReleaseSchema.safeParse({ pipeline: v.pipeline, versions: { [v.service]: v.version.trim() }, title: v.title });
@@ -32,9 +35,20 @@ export const startReleaseAction = defineAction({
           ctx.addIssue({ code: "custom", message: i.message, path: [i.path[0] === "versions" ? "version" : String(i.path[0])] });
         return z.NEVER;
       }
-      return parsed.data;
+      return { ...parsed.data, seenWarnings: v.seenWarnings };
     }),
-  run: ({ tx, input, user }) => startRelease(tx, input, user.email, new Date()),
+  async run({ tx, input, user }) {
+    const now = new Date();
+    // The blast radius the form showed, checked again and recorded (before the release exists).
+    const shown = await confirmBlastRadius(
+      tx,
+      { kind: "release", pipeline: input.pipeline, versions: input.versions },
+      input.seenWarnings,
+      now,
+    );
+    const started = await startRelease(tx, input, user.email, now);
+    return { data: started.data, audit: [...started.audit, ...shown] };
+  },
   revalidate: ["/releases"],
 });
 

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import type { ActionResult } from "@/lib/auth/server/action";
 import { startReleaseAction } from "./actions";
 
@@ -15,6 +16,8 @@ export function StartReleaseForm({
   const [pending, start] = useTransition();
   // No service is preselected: a release names what it rolls on purpose.
   const [service, setService] = useState("");
+  const [pipeline, setPipeline] = useState(pipelines.some((p) => p.id === "standard") ? "standard" : (pipelines[0]?.id ?? ""));
+  const [version, setVersion] = useState("");
   const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
@@ -35,7 +38,8 @@ export function StartReleaseForm({
         <span className="block text-slate-600">Pipeline</span>
         <select
           name="pipeline"
-          defaultValue={pipelines.some((p) => p.id === "standard") ? "standard" : pipelines[0]?.id}
+          value={pipeline}
+          onChange={(e) => setPipeline(e.target.value)}
           className="mt-1 rounded-md border border-slate-300 px-2 py-1"
         >
           {pipelines.map((p) => (
@@ -70,6 +74,8 @@ export function StartReleaseForm({
         <input
           name="version"
           placeholder="v2.5.0"
+          value={version}
+          onChange={(e) => setVersion(e.target.value)}
           className={`mt-1 w-32 rounded-md border px-2 py-1 font-mono ${errors.version ? "border-red-400" : "border-slate-300"}`}
         />
       </label>
@@ -84,6 +90,10 @@ export function StartReleaseForm({
       >
         {pending ? "Starting…" : "Start release"}
       </button>
+      <BlastRadius
+        target={pipeline && service && version.trim() ? { kind: "release", pipeline, versions: { [service]: version.trim() } } : null}
+        name="seenWarnings"
+      />
       {result && !result.ok && (
         <p className="w-full text-sm text-red-700" role="status" data-testid="start-error">
           {result.message}{" "}

@@ -3,6 +3,7 @@
 // HTTP routes, ticker jobs). Stores never write them: they return them with their result
 // (`Audited<T>`), so a change and its audit events always travel together. The table is
 // append-only in the database itself.
+import { recordChanges } from "@/lib/changes/server/record";
 import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { redactAuditInput } from "@/lib/secrets/redact";
@@ -22,7 +23,7 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
 export async function recordAudit(tx: Tx, actor: string, events: AuditInput | AuditInput[]) {
   const list = auditList(events).map(redactAuditInput);
   if (list.length === 0) return;
-  await tx.auditEvent.createMany({
+  const rows = await tx.auditEvent.createManyAndReturn({
     data: list.map((e) => ({
       actor: e.actor ?? actor,
       action: e.action,
@@ -33,6 +34,11 @@ export async function recordAudit(tx: Tx, actor: string, events: AuditInput | Au
       reason: e.reason ?? null,
     })),
   });
+  // The change log: what these events changed on which cells, in the same transaction.
+  await recordChanges(
+    tx,
+    rows.map((r) => ({ ...r, id: r.id.toString() })),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Audited, AuditInput } from "@/lib/audit/events";
 import { recordDecision } from "@/lib/approvals/server/store";
+import { whatChangedNote } from "@/lib/changes/server/read";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -260,13 +261,23 @@ async function perform(
       }
       case "notify": {
         const url = e.target ? slackTarget(e.target, settings) : null;
+        // A failed wave's notification says what changed on its cells before it failed.
+        const causes =
+          e.event === "wave_failed" ? await whatChangedNote(tx, { cells: e.cells ?? [], services: Object.keys(doc.versions) }, now) : null;
         await tx.delivery.create({
           data: {
             kind: "notification",
             releaseId,
             event: e.event,
             target: e.target ?? "(none)",
-            payload: { text: e.text, release: releaseId, wave: doc.waves[e.wave]?.name ?? null, event: e.event, cells: e.cells ?? [] },
+            payload: {
+              text: causes ? `${e.text}\n${causes.text}` : e.text,
+              release: releaseId,
+              wave: doc.waves[e.wave]?.name ?? null,
+              event: e.event,
+              cells: e.cells ?? [],
+              ...(causes ? { changes: causes.changes } : {}),
+            },
             status: url ? "pending" : "failed",
             lastError: url
               ? null

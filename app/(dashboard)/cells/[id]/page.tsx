@@ -5,14 +5,21 @@ import { InlineCode } from "@/components/inline-code";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Tag, TierBadge, VersionPill } from "@/components/badges";
+import { ChangeList } from "@/components/changes/change-list";
+import { StateCard } from "@/components/changes/state-card";
+import { WhatChanged } from "@/components/changes/what-changed";
 import { SeriesCharts } from "@/components/health/series-charts";
 import { StatusBadge, fmtMs, fmtPct } from "@/components/health/status";
 import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
 import { requireUser } from "@/lib/auth/server/session";
 import { getCell } from "@/lib/fleet/server/queries";
-import { cellHealth, cellSeries, cellTimeline, openAlertsFor, runbooks } from "@/lib/health/server/queries";
-import { WINDOWS, type Window } from "@/lib/health/server/series";
+import { changeMarkers } from "@/lib/changes/markers";
+import { CHANGE_KINDS, type ChangeKind, KIND_LABELS, MAX_PAGE } from "@/lib/changes/model";
+import { windowMinutes } from "@/lib/changes/rank";
+import { cellState, listChanges, NO_FILTER, whatChangedBefore } from "@/lib/changes/server/queries";
+import { cellHealth, cellSeries, openAlertsFor, runbooks } from "@/lib/health/server/queries";
+import { bucketFor, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 import { formatTime, plural } from "@/lib/format";
@@ -26,7 +33,7 @@ export default async function CellPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ window?: string; service?: string }>;
+  searchParams: Promise<{ window?: string; service?: string; kind?: string | string[]; changesWindow?: string }>;
 }) {
   await requireUser();
   const { id } = await params;
@@ -39,18 +46,43 @@ export default async function CellPage({
   const health = await cellHealth(cell.id, t, now);
   const focus =
     health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
-  const [series, timeline, alerts, books] = await Promise.all([
+  // The timeline covers the charts' window, so each marker on a chart is an entry below it.
+  const kinds = ([] as string[]).concat(sp.kind ?? []).filter((k): k is ChangeKind => (CHANGE_KINDS as readonly string[]).includes(k));
+  const redServices = health.services.filter((s) => s.status === "red");
+  const minutes = windowMinutes(sp.changesWindow);
+  const [series, timeline, alerts, books, state, causes] = await Promise.all([
     cellSeries(
       cell.id,
       health.services.map((s) => s.service),
       window,
       now,
     ),
-    cellTimeline(cell.id),
+    listChanges({ ...NO_FILTER, cells: [cell.id], kinds, since: new Date(now.getTime() - WINDOWS[window]), limit: MAX_PAGE }),
     openAlertsFor(cell.id),
     runbooks(),
+    cellState(cell.id, now),
+    // "What changed?" before each red service turned red.
+    Promise.all(
+      redServices.map(async (s) => ({
+        service: s.service,
+        since: s.since ?? now,
+        ranked: await whatChangedBefore({ cells: [cell.id], services: [s.service] }, s.since ?? now, minutes),
+      })),
+    ),
   ]);
-  const redServices = health.services.filter((s) => s.status === "red");
+  const markers = changeMarkers(timeline.changes, bucketFor(window, false).bucketMs);
+  const href = (extra: Record<string, string | string[] | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries({
+      window: sp.window,
+      service: sp.service,
+      kind: sp.kind,
+      changesWindow: sp.changesWindow,
+      ...extra,
+    }))
+      for (const x of ([] as string[]).concat(v ?? [])) q.append(k, x);
+    return `/cells/${cell.id}?${q}`;
+  };
   const impacted = redServices.length > 0;
   const thresholds = {
     errorRed: t.red.errorRate,
@@ -81,6 +113,18 @@ export default async function CellPage({
         }
         actions={<WindowTabs base={`/cells/${cell.id}`} current={window} extra={{ service: sp.service }} />}
       />
+
+      {causes.map((c) => (
+        <div key={c.service} className="mb-6">
+          <WhatChanged
+            ranked={c.ranked}
+            minutes={minutes}
+            since={c.since}
+            windowHref={(m) => href({ changesWindow: String(m) })}
+            testId={`what-changed-${c.service}`}
+          />
+        </div>
+      ))}
 
       <div className="grid gap-6 xl:grid-cols-3">
         <Card title="Services" className="xl:col-span-2">
@@ -171,7 +215,11 @@ export default async function CellPage({
         }
         className="mt-6"
       >
-        <SeriesCharts series={series} focus={focus} thresholds={thresholds} />
+        <SeriesCharts series={series} focus={focus} thresholds={thresholds} markers={markers} />
+      </Card>
+
+      <Card title="State of the cell" className="mt-6">
+        {state && <StateCard card={state} />}
       </Card>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
@@ -195,28 +243,39 @@ export default async function CellPage({
             {alerts.length === 0 && <li className="text-slate-500">No open alerts.</li>}
           </ul>
         </Card>
-        <Card title="Recent deployments and changes">
-          <ol className="space-y-2 text-sm" data-testid="cell-timeline">
-            {timeline.map((e, i) => (
-              <li key={i} className="flex gap-3">
-                <span className="w-32 shrink-0 font-mono text-xs text-slate-500">{formatTime(e.at)}</span>
-                {e.kind === "deploy" ? (
-                  <span>
-                    <span className="rounded bg-indigo-50 px-1 text-[11px] font-medium text-indigo-700">deploy</span> {e.service}{" "}
-                    <span className="font-mono">
-                      {e.from ?? "—"} → {e.to}
-                    </span>
-                  </span>
-                ) : (
-                  <span>
-                    <span className="rounded bg-slate-100 px-1 text-[11px] font-medium text-slate-600">change</span>{" "}
-                    <span className="font-mono text-xs">{e.action}</span> by {e.actor} <span className="text-slate-500">{e.summary}</span>
-                  </span>
-                )}
-              </li>
+        <Card
+          title={
+            <span className="flex flex-wrap items-center justify-between gap-2">
+              <span>
+                Changes · last {window} ({timeline.changes.length}
+                {timeline.nextCursor ? "+" : ""})
+              </span>
+              <Link href={`/changes?cell=${cell.id}`} className="text-xs font-normal text-indigo-700 hover:underline">
+                all changes of this cell →
+              </Link>
+            </span>
+          }
+        >
+          <nav aria-label="Kinds of change" className="mb-2 flex flex-wrap gap-1 text-xs" data-testid="timeline-kinds">
+            <Link
+              href={href({ kind: undefined })}
+              aria-current={kinds.length === 0 ? "true" : undefined}
+              className={`rounded px-1.5 py-0.5 ${kinds.length === 0 ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+            >
+              all
+            </Link>
+            {CHANGE_KINDS.map((k) => (
+              <Link
+                key={k}
+                href={href({ kind: k })}
+                aria-current={kinds.length === 1 && kinds[0] === k ? "true" : undefined}
+                className={`rounded px-1.5 py-0.5 ${kinds.length === 1 && kinds[0] === k ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+              >
+                {KIND_LABELS[k]}
+              </Link>
             ))}
-            {timeline.length === 0 && <li className="text-slate-500">Nothing yet.</li>}
-          </ol>
+          </nav>
+          <ChangeList changes={timeline.changes} showCells={false} empty="No change in this window." testId="cell-timeline" />
         </Card>
       </div>
 

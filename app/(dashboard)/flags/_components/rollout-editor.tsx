@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import { exposedAt, formatExposure, heldBackAt, type ExposureModel } from "@/lib/flags/exposure";
 import { setRolloutPercentage } from "../actions";
 import { ActionError, ReadOnlyNote } from "./action-error";
@@ -24,6 +25,7 @@ export function RolloutEditor(props: {
   const { flagKey, version, enabled, percentage, exposure, held = false, requires = [] } = props;
   const canEdit = props.canEdit && !held;
   const [draft, setDraft] = useState(percentage);
+  const [seen, setSeen] = useState<string[] | null>(null);
   const { run, pending, failure } = useFlagAction(setRolloutPercentage);
   const estimate = exposedAt(exposure, draft);
   const current = exposedAt(exposure, percentage);
@@ -118,13 +120,18 @@ export function RolloutEditor(props: {
         )}
       </div>
 
+      {canEdit && dirty && (
+        <div className="mt-4">
+          <BlastRadius target={{ kind: "flag", key: flagKey, percentage: draft }} onSeen={setSeen} />
+        </div>
+      )}
       {canEdit ? (
         <div className="mt-4 flex items-center gap-3">
           <button
             type="button"
             data-testid="rollout-save"
             disabled={!dirty || pending}
-            onClick={() => run({ key: flagKey, version, percentage: draft })}
+            onClick={() => run({ key: flagKey, version, percentage: draft, ...(seen ? { seenWarnings: seen } : {}) })}
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
           >
             {pending ? "Saving…" : `Set rollout to ${draft}%`}

@@ -2,11 +2,26 @@
 import { z } from "zod";
 import { canImportFleet } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import type { AuditInput } from "@/lib/audit/events";
+import { type BlastRadius, seenWarningsField } from "@/lib/changes/blast-radius";
+import { confirmBlastRadius, loadBlastRadius } from "@/lib/changes/server/blast-radius";
 import { DomainError } from "@/lib/errors";
-import { confirms, retirePhrase } from "@/lib/fleet/consequences";
-import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { type Consequences, confirms, retirePhrase } from "@/lib/fleet/consequences";
+import { type FleetDiff, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { consequencesFor } from "@/lib/fleet/server/queries";
 import { applyFleet, previewFleet, serviceCatalogue } from "@/lib/fleet/server/store";
+
+export interface FleetImportOutcome {
+  applied: boolean;
+  diff: FleetDiff;
+  cells: number;
+  /** The cells it retires, and whose customers are homed there. */
+  retiring: Consequences;
+  /** What must be typed to retire them (null: it retires nothing). */
+  phrase: string | null;
+  /** The preview's blast radius (null once applied). */
+  blast: BlastRadius | null;
+}
 
 export const importFleetAction = defineAction({
   name: "import the fleet",
@@ -16,9 +31,12 @@ export const importFleetAction = defineAction({
     mode: z.enum(["preview", "apply"]).default("apply"),
     /** Retiring cells must be confirmed by typing "retire N cells" (the preview says which, and whose customers). */
     confirm: z.string().max(100).optional(),
+    /** The blast radius warnings the preview showed (checked again and recorded). */
+    seenWarnings: seenWarningsField,
   }),
   timeoutMs: 60_000,
-  async run({ tx, input }) {
+  async run({ tx, input }): Promise<{ data: FleetImportOutcome; audit: AuditInput[] }> {
+    const now = new Date();
     const spec = parseFleetYaml(input.yaml, await serviceCatalogue(tx));
     const diff = await previewFleet(tx, spec);
     const retiring = await consequencesFor(
@@ -26,14 +44,19 @@ export const importFleetAction = defineAction({
       tx,
     );
     const phrase = diff.removed.length ? retirePhrase(diff.removed.length) : null;
-    if (input.mode === "preview") return { data: { applied: false, diff, cells: spec.cells.length, retiring, phrase }, audit: [] };
+    const target = { kind: "fleet", yaml: input.yaml } as const;
+    if (input.mode === "preview") {
+      const blast = await loadBlastRadius(tx, target, now);
+      return { data: { applied: false, diff, cells: spec.cells.length, retiring, phrase, blast }, audit: [] };
+    }
     if (phrase && !confirms(input.confirm, phrase))
       throw new DomainError("INVALID", `This import retires ${diff.removed.map((c) => c.id).join(", ")}: type “${phrase}” to confirm.`, {
         confirm: [`type “${phrase}” to confirm`],
       });
+    const shown = await confirmBlastRadius(tx, target, input.seenWarnings, now);
     // One audit event per changed cell and one for the import.
     const { data: applied, audit } = await applyFleet(tx, spec, "ui upload");
-    return { data: { applied: true, diff: applied, cells: spec.cells.length, retiring, phrase }, audit };
+    return { data: { applied: true, diff: applied, cells: spec.cells.length, retiring, phrase, blast: null }, audit: [...audit, ...shown] };
   },
   revalidate: (r) => (r.applied ? [{ layout: "/" }] : []),
 });

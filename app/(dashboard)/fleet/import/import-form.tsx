@@ -1,6 +1,9 @@
 "use client";
 import { TypedConfirmation } from "@/components/confirm/typed-confirmation";
+import { useState } from "react";
+import { BlastRadiusView } from "@/components/changes/blast-radius";
 import { DiffLines, YamlImportForm, type DiffLine } from "@/components/yaml-import";
+import type { BlastRadius } from "@/lib/changes/blast-radius";
 import type { Consequences } from "@/lib/fleet/consequences";
 import type { FleetDiff } from "@/lib/fleet/fleet-yaml";
 import { plural } from "@/lib/format";
@@ -22,14 +25,20 @@ interface Result {
   cells: number;
   retiring: Consequences;
   phrase: string | null;
+  /** What else is happening on the cells it touches (null once applied). */
+  blast: BlastRadius | null;
 }
 
 const removes = (d: Result) => d.diff.removed.length > 0 || d.diff.servicesRemoved.length > 0;
 
 export function ImportForm({ canApply }: { canApply: boolean }) {
+  // The warnings the last preview showed go with the import that follows (checked again and recorded).
+  const [seen, setSeen] = useState<string[] | null>(null);
   return (
     <YamlImportForm<Result>
       action={importFleetAction}
+      onResult={(r) => setSeen(r.ok && r.data.blast ? r.data.blast.warnings.map((w) => w.key) : null)}
+      fields={seen ? <input type="hidden" name="seenWarnings" value={JSON.stringify(seen)} /> : null}
       label="Fleet YAML"
       placeholder={
         "template:\n  services: [sms, voice, video, whatsapp, email]\n\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }"
@@ -66,6 +75,11 @@ export function ImportForm({ canApply }: { canApply: boolean }) {
             )}
           </p>
           <DiffLines lines={diffLines(data.diff)} empty="No changes: the registry already matches the file." />
+          {data.blast && (
+            <div className="mt-3">
+              <BlastRadiusView radius={data.blast} />
+            </div>
+          )}
         </>
       )}
     />

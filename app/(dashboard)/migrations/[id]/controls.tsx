@@ -3,6 +3,7 @@
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
 import { useState } from "react";
 import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
+import { BlastRadius } from "@/components/changes/blast-radius";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
 import { type Consequences, confirms } from "@/lib/fleet/consequences";
 import {
@@ -71,6 +72,7 @@ export function MigrationApproval({
   const { result, pending, run } = useServerAction();
   const [comment, setComment] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [seen, setSeen] = useState<string[] | null>(null);
   return (
     <section
       className={`rounded-xl border-2 p-4 ${confirmRequired ? "border-red-300 bg-red-50" : "border-violet-300 bg-violet-50"}`}
@@ -86,6 +88,11 @@ export function MigrationApproval({
       {confirmRequired && (
         <div className="mt-2">
           <ConsequenceList consequences={consequences} what="Approving contracts the schema on" />
+        </div>
+      )}
+      {canDecide && confirmRequired && (
+        <div className="mt-3">
+          <BlastRadius target={{ kind: "migration", id, phase, step }} onSeen={setSeen} />
         </div>
       )}
       {canDecide ? (
@@ -117,7 +124,7 @@ export function MigrationApproval({
             <button
               type="button"
               disabled={pending || (confirmRequired && confirm.trim() !== id)}
-              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm })}
+              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })}
               className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
             >
               Approve

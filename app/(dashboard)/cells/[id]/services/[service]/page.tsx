@@ -9,8 +9,11 @@ import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
 import { requireUser } from "@/lib/auth/server/session";
 import { cellService } from "@/lib/fleet/server/queries";
+import { changeMarkers } from "@/lib/changes/markers";
+import { MAX_PAGE } from "@/lib/changes/model";
+import { listChanges, NO_FILTER } from "@/lib/changes/server/queries";
 import { cellHealth, cellSeries, openAlertsFor, versionHistory } from "@/lib/health/server/queries";
-import { WINDOWS, type Window } from "@/lib/health/server/series";
+import { bucketFor, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
 import { renderTemplate } from "@/lib/settings/links";
 import { linkTemplates } from "@/lib/settings/server/queries";
@@ -37,13 +40,15 @@ export default async function ServicePage({
   const window: Window = sp.window && sp.window in WINDOWS ? (sp.window as Window) : "1h";
   const t = await currentThresholds();
   const now = new Date();
-  const [health, series, history, alerts, links] = await Promise.all([
+  const [health, series, history, alerts, links, changes] = await Promise.all([
     cellHealth(id, t, now),
     cellSeries(id, [service], window, now, true),
     versionHistory(id, service),
     openAlertsFor(id, service),
     linkTemplates(),
+    listChanges({ ...NO_FILTER, cells: [id], services: [service], since: new Date(now.getTime() - WINDOWS[window]), limit: MAX_PAGE }),
   ]);
+  const markers = changeMarkers(changes.changes, bucketFor(window, true).bucketMs, service);
   const s = health.services.find((x) => x.service === service)!;
   const vars = { cell: id, region: cell.region, tier: cell.tier, service };
   const thresholds = {
@@ -79,7 +84,7 @@ export default async function ServicePage({
         actions={<WindowTabs base={`/cells/${id}/services/${service}`} current={window} />}
       />
       <Card title={`Metrics · last ${window} (fine resolution)`}>
-        <SeriesCharts series={series} focus={service} thresholds={thresholds} height={200} />
+        <SeriesCharts series={series} focus={service} thresholds={thresholds} height={200} markers={markers} />
       </Card>
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <Card title="Version">

@@ -1,0 +1,187 @@
+// `npm run bench:changes`: does a busy cell's page with a 24-hour timeline cost about what reading
+// its changes costs?
+//
+// Seeds a scratch database with the demo fleet (16 cells), 24 hours of 1-minute samples and their
+// rollups, and ≥ 5,000 change events over the last 24 hours through the change store — 500 of them
+// on one busy cell, the rest spread over the fleet, some for every cell — then measures in one run
+// (medians after warm-up):
+//   floor      one raw `pg` query for the same events: the busy cell's changes (and those to every
+//              cell) in the last 24 hours, newest first
+//   data load  listChanges() — what the cell page, its markers and GET /api/v1/changes call
+//   GET /cells/<busy>?window=24h   the cell page's full HTML (timeline, markers, state card, charts), signed in
+//   GET /cells/<quiet>?window=24h  the same page for a cell with no change of its own (what the rest of the page costs)
+//   API        GET /api/v1/changes?cell=<busy>&since=… with the session cookie
+// and prints the plan of the API's statements (no sequential scan; no audit or sample rows read).
+// Target: the page ≤ 2× floor (reported honestly either way, with the page's cost beside the timeline).
+import { parseArgs } from "node:util";
+import { audited } from "@/lib/audit/server/record";
+import { createUser } from "@/lib/auth/server/users";
+import { CHANGE_KINDS, type ChangeFilter, type ChangeInput } from "@/lib/changes/model";
+import { changesSql, NO_FILTER, poolSql, resolveCells, selectChanges } from "@/lib/changes/server/read";
+import { insertChanges } from "@/lib/changes/server/store";
+import { createPrisma } from "@/lib/db/client";
+import { seedDemo } from "@/lib/fleet/server/seed";
+import { seedDemoFlags } from "@/lib/flags/server/seed";
+import { benchPool, Cleanup, fmt, getPage, log, measure, ms, productionServer, scratchDatabase, signIn } from "./bench-support";
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: "string", default: "6000" },
+    "busy-events": { type: "string", default: "500" },
+    runs: { type: "string", default: "15" },
+    warmup: { type: "string", default: "3" },
+    port: { type: "string", default: "3167" },
+    "pg-port": { type: "string", default: "54367" },
+    "data-dir": { type: "string", default: ".data/bench-changes" },
+  },
+});
+const EVENTS = Number(args.events),
+  BUSY_EVENTS = Number(args["busy-events"]),
+  RUNS = Number(args.runs),
+  WARMUP = Number(args.warmup);
+const ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
+const BUSY = "smb-us-1";
+const QUIET = "enterprise-eu-standard";
+const DAY = 24 * 3_600_000;
+
+/** The floor: one raw query for the busy cell's timeline, the same rows the page shows. */
+const FLOOR_SQL = `
+  SELECT id, at, kind, cell_id, services, summary, actor, link, before, after, source
+    FROM change_events
+   WHERE (cell_id = $1 OR cell_id IS NULL) AND at >= $2
+   ORDER BY at DESC, id DESC
+   LIMIT 501`;
+
+const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
+
+function changes(now: number, cells: string[]): ChangeInput[] {
+  return Array.from({ length: EVENTS }, (_, i) => {
+    const kind = CHANGE_KINDS[i % CHANGE_KINDS.length]!;
+    const busy = i < BUSY_EVENTS;
+    const cell = busy ? BUSY : i % 25 === 0 ? null : cells.filter((c) => c !== BUSY && c !== QUIET)[i % (cells.length - 2)]!;
+    const service = SERVICES[i % SERVICES.length]!;
+    return {
+      at: new Date(now - Math.floor(((i * 7919) % EVENTS) * (DAY / EVENTS)) - 1_000),
+      kind,
+      cell,
+      services: kind === "flag" || kind === "freeze" ? [] : [service],
+      summary: kind === "version" ? `${service} v2.${i % 9}.0 → v2.${(i % 9) + 1}.0 now running` : `${kind} change ${i}`,
+      actor: i % 3 === 0 ? "release@cellplane.local" : "system:ticker",
+      link: kind === "deploy" ? `/releases/rel-bench-${i % 40}` : null,
+      before: { version: `v2.${i % 9}.0` },
+      after: { version: `v2.${(i % 9) + 1}.0` },
+      source: `bench:${i}`,
+    };
+  });
+}
+
+const cleanup = new Cleanup();
+
+await cleanup.guard(async () => {
+  const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
+  const pool = benchPool(pg.url, 4, cleanup);
+  const prisma = createPrisma(pg.url, 2);
+  cleanup.add("prisma", () => prisma.$disconnect());
+
+  // ---- seed -------------------------------------------------------------------------------
+  const t0 = Date.now();
+  await seedDemo(prisma, "bench-unused");
+  await seedDemoFlags(prisma);
+  const cells = (await prisma.cell.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id);
+  const now = Math.floor(Date.now() / 60_000) * 60_000;
+  await pool.query(
+    `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+     SELECT cs.cell_id, cs.service_id, g.ts, 0.0001 + 0.0003 * random(), 120 + 200 * random(), 0.2 + 0.4 * random(), 50 + 500 * random(), cs.observed_version
+       FROM cell_services cs CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, interval '1 minute') AS g(ts)`,
+    [new Date(now - DAY).toISOString(), new Date(now).toISOString()],
+  );
+  await pool.query(
+    `INSERT INTO health_rollups (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
+     SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
+            sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
+       FROM health_samples GROUP BY 1, 2, 3`,
+  );
+  const seeded = changes(now, cells);
+  for (let i = 0; i < seeded.length; i += 1000) await insertChanges(prisma, seeded.slice(i, i + 1000));
+  await pool.query("VACUUM ANALYZE");
+  const [{ total, busy }] = (
+    await pool.query<{ total: string; busy: string }>(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE cell_id = $1 OR cell_id IS NULL) AS busy FROM change_events WHERE at >= $2`,
+      [BUSY, new Date(now - DAY)],
+    )
+  ).rows as [{ total: string; busy: string }];
+  log(
+    `seeded the demo fleet, 24 h of samples and ${Number(total).toLocaleString("en")} changes in the last 24 h (${busy} on ${BUSY}, its own and those to every cell) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  await audited(prisma, "bench", (tx) =>
+    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }),
+  );
+
+  // ---- plans --------------------------------------------------------------------------------
+  const since = new Date(now - DAY);
+  const plans: [string, Partial<ChangeFilter>][] = [
+    ["a cell's 24 h (page, markers, API)", { cells: [BUSY], since }],
+    ["the fleet, newest first (/changes)", { since }],
+    ["a tier's cells, one kind", { tiers: ["smb"], kinds: ["version"], since }],
+  ];
+  for (const [name, f] of plans) {
+    const filter = { ...NO_FILTER, limit: 500, ...f };
+    const q = changesSql(filter, await resolveCells(poolSql(pool), filter));
+    const { rows } = await pool.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${q.text}`,
+      q.params,
+    );
+    const plan = rows.map((r) => r["QUERY PLAN"]);
+    const seq = plan.filter((l) => /Seq Scan on (change_events|audit_events|health_samples)/.test(l));
+    log(`plan — ${name}: ${seq.length ? `SEQUENTIAL SCAN ✗ ${seq.join("; ")}` : "index scans only ✓"}`);
+    for (const l of plan.filter((l) => /Scan|Append|Limit|Sort|Merge/.test(l))) console.log(`    ${l.trim()}`);
+  }
+
+  // ---- measure in process -----------------------------------------------------------------
+  let rows = 0;
+  const floor = await measure(RUNS, WARMUP, async () => {
+    rows = (await pool.query(FLOOR_SQL, [BUSY, new Date(Date.now() - DAY)])).rowCount ?? 0;
+  });
+  log(`floor (raw pg, ${rows} rows): ${fmt(floor)}`);
+  const load = await measure(RUNS, WARMUP, () =>
+    selectChanges(poolSql(pool), { ...NO_FILTER, cells: [BUSY], since: new Date(Date.now() - DAY), limit: 500 }),
+  );
+  log(`data load (listChanges, 500 rows): ${fmt(load)}`);
+
+  // ---- measure over HTTP ------------------------------------------------------------------
+  const base = await productionServer(pg.url, Number(args.port), cleanup);
+  const cookie = await signIn(base, ADMIN.email, ADMIN.password);
+  const timePage = async (path: string) => {
+    let page = { status: 0, url: "", bytes: 0, hops: [] as string[] };
+    const t = await measure(RUNS, WARMUP, async () => {
+      page = await getPage(base, path, cookie);
+      if (page.status !== 200) throw new Error(`GET ${path} ended at ${page.url} with HTTP ${page.status}`);
+    });
+    return { t, page };
+  };
+  const busyPage = await timePage(`/cells/${BUSY}?window=24h`);
+  log(`GET /cells/${BUSY}?window=24h (${(busyPage.page.bytes / 1024).toFixed(0)} KiB of HTML): ${fmt(busyPage.t)}`);
+  const quietPage = await timePage(`/cells/${QUIET}?window=24h`);
+  log(`GET /cells/${QUIET}?window=24h (${(quietPage.page.bytes / 1024).toFixed(0)} KiB of HTML): ${fmt(quietPage.t)}`);
+  const api = await timePage(`/api/v1/changes?cell=${BUSY}&since=${since.toISOString()}&limit=500`);
+  log(`GET /api/v1/changes?cell=${BUSY} (500 rows, ${(api.page.bytes / 1024).toFixed(0)} KiB of JSON): ${fmt(api.t)}`);
+
+  // ---- report ------------------------------------------------------------------------------
+  const ratio = (t: { median: number }) => t.median / floor.median;
+  const row = (label: string, t: { median: number }, target?: number) =>
+    `  ${label.padEnd(56)}${ms(t.median).padStart(10)}  ${`${ratio(t).toFixed(ratio(t) >= 10 ? 0 : 2)}×`.padStart(6)}` +
+    (target ? `   target ≤ ${target}×: ${ratio(t) <= target ? "met ✓" : "missed ✗"}` : "");
+  const timelineCost = { median: busyPage.t.median - quietPage.t.median };
+  console.log(
+    [
+      "",
+      `Changes benchmark — ${Number(total).toLocaleString("en")} changes in 24 h, ${busy} on ${BUSY} (medians of ${RUNS} after ${WARMUP} warm-up)`,
+      row(`floor: one raw pg query (${rows} rows)`, floor),
+      row("data load: listChanges()", load, 2),
+      row(`GET /cells/${BUSY}?window=24h (full HTML)`, busyPage.t, 2),
+      row(`GET /cells/${QUIET}?window=24h (no changes of its own)`, quietPage.t),
+      row("  the busy cell's timeline and markers in the page", timelineCost, 2),
+      row("GET /api/v1/changes (500 rows, session)", api.t),
+    ].join("\n"),
+  );
+});
