@@ -48,48 +48,6 @@ export async function cellHealth(cellId: string, t: Thresholds, now: Date) {
   return { services: list, status: worst(list.map((s) => s.status)) };
 }
 
-export type TimelineEntry =
-  | { kind: "deploy"; at: Date; service: string; from: string | null; to: string; source: string }
-  | { kind: "change"; at: Date; actor: string; action: string; summary: string };
-
-/** Deployments (observed version changes) and config changes (audit events) on one timeline. */
-export async function cellTimeline(cellId: string, take = 30): Promise<TimelineEntry[]> {
-  const [deploys, audits] = await Promise.all([
-    db().deploymentEvent.findMany({ where: { cellId }, orderBy: { at: "desc" }, take }),
-    db().auditEvent.findMany({
-      where: { OR: [{ targetType: "cell", targetId: cellId }, { targetId: { startsWith: `${cellId}/` } }] },
-      orderBy: { at: "desc" },
-      take,
-    }),
-  ]);
-  const entries: TimelineEntry[] = [
-    ...deploys.map((d) => ({
-      kind: "deploy" as const,
-      at: d.at,
-      service: d.serviceId,
-      from: d.fromVersion,
-      to: d.toVersion,
-      source: d.source,
-    })),
-    ...audits.map((a) => ({
-      kind: "change" as const,
-      at: a.at,
-      actor: a.actor,
-      action: a.action,
-      summary: a.reason ?? summarise(a.after),
-    })),
-  ];
-  return entries.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, take);
-}
-
-function summarise(v: unknown): string {
-  if (!v || typeof v !== "object") return "";
-  return Object.entries(v as Record<string, unknown>)
-    .slice(0, 4)
-    .map(([k, x]) => `${k}: ${Array.isArray(x) ? x.join(", ") : typeof x === "object" ? JSON.stringify(x) : String(x)}`)
-    .join(" · ");
-}
-
 export async function openAlertsFor(cellId: string, serviceId?: string) {
   return db().alert.findMany({
     where: { cellId, status: "firing", ...(serviceId ? { OR: [{ serviceId }, { serviceId: null }] } : {}) },
