@@ -76,8 +76,8 @@ export function MeasuredCell({ r }: { r: GuardResultRow }) {
   if (!isRelative(r)) return <>{valueText(r.unit, r.measured)}</>;
   return (
     <span data-testid="check-relative">
-      {valueText(r.unit, r.measured)} <span className="text-slate-400">vs baseline</span> {valueText(r.unit, r.baseline)}{" "}
-      <span className="text-slate-400">=</span> {r.ratio === null || r.ratio === undefined ? "—" : times(r.ratio)}
+      {valueText(r.unit, r.measured)} <span className="text-slate-500">vs baseline</span> {valueText(r.unit, r.baseline)}{" "}
+      <span className="text-slate-500">=</span> {r.ratio === null || r.ratio === undefined ? "—" : times(r.ratio)}
     </span>
   );
 }
@@ -89,7 +89,7 @@ const GUARD_BADGE = {
 } as const;
 
 export function GuardStateBadge({ state }: { state: keyof typeof GUARD_BADGE | null }) {
-  if (!state) return <span className="text-xs text-slate-400">not watching</span>;
+  if (!state) return <span className="text-xs text-slate-500">not watching</span>;
   const [cls, text] = GUARD_BADGE[state];
   return (
     <span data-testid="guard-state" data-state={state} className={`inline-flex rounded px-1.5 py-0.5 text-[11px] font-semibold ${cls}`}>

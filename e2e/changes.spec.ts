@@ -13,7 +13,11 @@ const CELL = "canary-us-internal";
 const BAD = `v2.7.${Date.now() % 1000}`;
 const PIPELINE = "e2e-long-canary";
 
-/** A one-wave pipeline whose bake (30 d, six minutes at this time scale) outlasts the journey. */
+/**
+ * A one-wave pipeline whose bake (30 d, six minutes at this time scale) outlasts the journey, without
+ * checks: its guard would otherwise roll the failing version back at once, and the journey needs it
+ * to stay in flight.
+ */
 function importLongPipeline() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-e2e-")), "long-canary.yaml");
   fs.writeFileSync(
@@ -23,7 +27,7 @@ waves:
   - name: canary
     cells: [${CELL}]
     bake: 30d
-    checks: [error_rate]
+    checks: []
 `,
   );
   cli(["import", "pipeline", file]);

@@ -169,6 +169,7 @@ const ENDPOINTS: Endpoint[] = [
     fuzzedIn: "ofrep",
   },
   { route: "app/ofrep/v1/ping/route.ts", method: "GET", url: "/ofrep/v1/ping", scope: "public", fuzzedIn: "reads" },
+  { route: "app/ofrep/[...path]/route.ts", method: "GET", url: "/ofrep/v1/nowhere", scope: "public", fuzzedIn: "door" },
 ];
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -287,6 +288,16 @@ describe("the door", () => {
       expect(a.status, `${e.method} ${e.url}: ${a.text.slice(0, 200)}`).toBe(403);
     }
     expect(changedTables(before, await rowCounts())).toEqual([]);
+  });
+
+  it("a path no route answers under /api or /ofrep: a JSON 404, never the sign-in page's redirect", async () => {
+    for (const url of ["/api/v1/nowhere", "/api/v1/cells/../desired", "/api/other", "/ofrep/v1/nowhere", "/ofrep/x/y"]) {
+      for (const token of [app.tokens.all, undefined]) {
+        const a = await call({ url, token });
+        expect(a.status, `${url}: ${a.text.slice(0, 200)}`).toBe(404);
+        expect(a.json, url).not.toBeNull();
+      }
+    }
   });
 
   it("a huge body without a token: 401 before it is read, no row changed", async () => {

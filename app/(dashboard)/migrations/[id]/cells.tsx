@@ -51,9 +51,9 @@ function NowCell({ v }: { v: CellView }) {
 }
 
 function CheckCell({ cell, direct, checks }: { cell: string; direct: boolean; checks: SchemaChecks }) {
-  if (!direct) return <span className="text-slate-400">agent</span>;
+  if (!direct) return <span className="text-slate-500">agent</span>;
   const c = checks.get(cell);
-  if (!c) return <span className="text-slate-400">not yet</span>;
+  if (!c) return <span className="text-slate-500">not yet</span>;
   return c.drift ? (
     <span
       data-testid={`drift-${cell}`}
@@ -96,7 +96,7 @@ export function CellGrid({ state, direct, checks }: { state: RunState; direct: S
                   <Link href={`/cells/${c}`} className="text-indigo-700 hover:underline">
                     {c}
                   </Link>
-                  <div className="text-[11px] text-slate-400">{direct.has(c) ? "direct" : "agent"}</div>
+                  <div className="text-[11px] text-slate-500">{direct.has(c) ? "direct" : "agent"}</div>
                 </td>
                 <td className="max-w-[16rem] pr-2">{views.get(c) && <NowCell v={views.get(c)!} />}</td>
                 {doc.phases.map((ph) => {
