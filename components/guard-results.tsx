@@ -2,6 +2,7 @@
 // value against its threshold, and for a relative check the baseline and the ratio (two numbers and
 // their ratio, Kayenta-style).
 import { DataTable } from "@/components/data-table";
+import { ScrollBox } from "@/components/scroll-box";
 import { formatTime } from "@/lib/format";
 
 export interface GuardResultRow {
@@ -111,26 +112,28 @@ export function GuardResults({
   return (
     <div>
       {evaluatedAt && <p className="mb-2 text-xs text-slate-500">Last evaluated {formatTime(evaluatedAt, { seconds: true })} UTC</p>}
-      <DataTable
-        testId={testId}
-        bare
-        columns={["Check", "Result", { label: "Measured", align: "right" }, { label: "Threshold", align: "right" }, "Detail"]}
-        empty={results.length ? undefined : "No checks evaluated yet."}
-      >
-        {results.map((r, i) => (
-          <tr key={i} data-testid="guard-row" data-state={stateOf(r)}>
-            <td className="px-4 py-1.5 font-mono text-xs">{r.check}</td>
-            <td className="px-4">
-              <CheckState r={r} />
-            </td>
-            <td className="px-4 text-right tabular-nums">
-              <MeasuredCell r={r} />
-            </td>
-            <td className="px-4 text-right tabular-nums">{thresholdText(r)}</td>
-            <td className="px-4 text-xs text-slate-600">{r.detail}</td>
-          </tr>
-        ))}
-      </DataTable>
+      <ScrollBox>
+        <DataTable
+          testId={testId}
+          bare
+          columns={["Check", "Result", { label: "Measured", align: "right" }, { label: "Threshold", align: "right" }, "Detail"]}
+          empty={results.length ? undefined : "No checks evaluated yet."}
+        >
+          {results.map((r, i) => (
+            <tr key={i} data-testid="guard-row" data-state={stateOf(r)}>
+              <td className="px-4 py-1.5 font-mono text-xs">{r.check}</td>
+              <td className="px-4">
+                <CheckState r={r} />
+              </td>
+              <td className="px-4 text-right tabular-nums">
+                <MeasuredCell r={r} />
+              </td>
+              <td className="px-4 text-right tabular-nums">{thresholdText(r)}</td>
+              <td className="px-4 text-xs text-slate-600">{r.detail}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ScrollBox>
     </div>
   );
 }

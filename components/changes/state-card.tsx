@@ -37,7 +37,7 @@ export function StateCard({ card }: { card: CellCard }) {
         {card.flags.length === 0 ? (
           none("No flag is on here.")
         ) : (
-          <table className="w-full text-xs">
+          <table className="w-full text-xs [overflow-wrap:anywhere]">
             <thead className="text-left text-[10px] uppercase text-slate-500">
               <tr>
                 <th className="font-normal">flag</th>
