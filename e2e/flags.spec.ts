@@ -122,7 +122,10 @@ test.describe("feature flags", () => {
     const target = (await product.getByTestId("rollout-current").innerText()) === "60%" ? 65 : 60;
     await product.getByTestId("rollout-input").fill(String(target));
     const [req] = await Promise.all([
-      product.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+      // The save's own request, not the blast radius preview's (its target is `{kind: "flag", …}`).
+      product.waitForRequest(
+        (r) => r.method() === "POST" && !!r.headers()["next-action"] && !(r.postData() ?? "").includes('"kind":"flag"'),
+      ),
       product.getByTestId("rollout-save").click(),
     ]);
     await expect(product.getByTestId("rollout-current")).toHaveText(`${target}%`);

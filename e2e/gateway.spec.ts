@@ -95,7 +95,8 @@ test.describe("API versions at the edge", () => {
     await expect(page.getByTestId(`readiness-${LAGGING}`)).toHaveAttribute("data-state", "missing");
     await expect(page.getByTestId("control-enable")).toContainText(`1 cell lacks voice v2 (${LAGGING})`);
     const [req] = await Promise.all([
-      page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+      // The enable action's own request (its form carries the route's revision), not the blast radius preview's.
+      page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"] && (r.postData() ?? "").includes("revision")),
       page.getByRole("button", { name: "Enable POST /v2/Calls" }).click(),
     ]);
     await expect(page.getByTestId("lifecycle-error")).toContainText("Cannot enable POST /v2/Calls");
