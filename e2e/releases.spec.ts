@@ -75,7 +75,8 @@ test.describe("wave-based releases", () => {
     await expect(page.getByTestId("release-status")).toHaveText("rolled back", { timeout: 120_000 });
     await expect(page.getByTestId("wave-0")).toHaveAttribute("data-state", "ROLLED_BACK");
     await expect(page.getByTestId("wave-1")).toHaveAttribute("data-state", "SKIPPED");
-    const failed = page.locator('[data-testid="check-row"][data-passed="false"]').first();
+    // The check that failed (a validation that first waited for evidence records "not enough data" rows too).
+    const failed = page.locator('[data-testid="check-row"][data-state="breach"]').first();
     await expect(failed).toContainText("error_rate");
     await expect(failed.getByTestId("check-measured")).toHaveText(/^[4-6]\.\d{3}%$/);
     await expect(page.getByTestId("wave-failure")).toContainText("check failed");

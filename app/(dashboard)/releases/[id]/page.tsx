@@ -13,7 +13,7 @@ import { WaveCells } from "@/components/rollouts/wave-cells";
 import { gateVerdict, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import { canAbortRelease, canAdvanceRelease, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
-import { CheckState, GuardResults, GuardStateBadge, MeasuredCell, storedResult, thresholdText } from "@/components/guard-results";
+import { CheckState, GuardResults, GuardStateBadge, MeasuredCell, stateOf, storedResult, thresholdText } from "@/components/guard-results";
 import { describeCheck } from "@/lib/rollouts/checks";
 import { isTerminal, keptWaves } from "@/lib/rollouts/engine";
 import { customersInWindowCells, getRelease, releaseCellVersions } from "@/lib/rollouts/server/queries";
@@ -224,7 +224,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {r.checkResults.map((c) => (
-                    <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed}>
+                    <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed} data-state={stateOf(storedResult(c))}>
                       <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
                       <td className="pr-3 font-mono text-xs">{c.check}</td>
                       <td className="pr-3">
