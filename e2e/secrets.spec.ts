@@ -232,7 +232,7 @@ test.describe("releases API read scope", () => {
     expect((await request.get(`/api/v1/releases/${id}`, { headers: writer })).status()).toBe(200);
     const refused = await request.get(`/api/v1/releases/${id}`, { headers: other });
     expect(refused.status()).toBe(403);
-    expect((await refused.json()).error.message).toBe("token lacks scope releases:read");
+    expect((await refused.json()).error.message).toBe("token lacks scope releases:read or releases:write");
     expect((await request.get(`/api/v1/releases/${id}`)).status()).toBe(401);
     // One canary wave: the release ends by itself and blocks no later release of the service.
     await expect
