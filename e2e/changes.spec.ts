@@ -14,9 +14,10 @@ const BAD = `v2.7.${Date.now() % 1000}`;
 const PIPELINE = "e2e-long-canary";
 
 /**
- * A one-wave pipeline whose bake (30 d, six minutes at this time scale) outlasts the journey, without
- * checks: its guard would otherwise roll the failing version back at once, and the journey needs it
- * to stay in flight.
+ * A one-wave pipeline whose bake (30 d, six minutes at this time scale) outlasts the journey, with a
+ * check the failing version (5% errors) stays under: its guard would otherwise roll it back at once,
+ * and the journey needs it to stay in flight (a pipeline without checks would wait for approval as a
+ * weakened policy).
  */
 function importLongPipeline() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-e2e-")), "long-canary.yaml");
@@ -27,7 +28,7 @@ waves:
   - name: canary
     cells: [${CELL}]
     bake: 30d
-    checks: []
+    checks: ["error_rate < 50%"]
 `,
   );
   cli(["import", "pipeline", file]);

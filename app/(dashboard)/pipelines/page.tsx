@@ -35,7 +35,7 @@ export default async function PipelinesPage() {
           <ul className="mt-2 space-y-1 text-sm">
             {pending.map((c) => (
               <li key={c.id}>
-                <Link href={`/pipelines/changes/${c.id}`} className="text-indigo-700 hover:underline">
+                <Link href={`/pipelines/changes/${c.id}`} className="text-indigo-700 underline">
                   #{c.id} {c.pipelineId}
                 </Link>{" "}
                 <span className="text-slate-600">
