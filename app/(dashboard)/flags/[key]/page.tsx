@@ -19,6 +19,7 @@ import { FlagHistory } from "../_components/flag-history";
 import { GuardEditor, RequiresEditor } from "../_components/guard-editor";
 import { KillSwitch } from "../_components/kill-switch";
 import { PreviewPanel } from "../_components/preview-panel";
+import { ChangeRequests } from "../_components/change-requests";
 import { ResumeRamp } from "../_components/resume-ramp";
 import { RolloutEditor } from "../_components/rollout-editor";
 import { ScheduleEditor } from "../_components/schedule-editor";
@@ -37,7 +38,9 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const live = await liveStamp("flag", decodeURIComponent(key), now);
   const detail = await flagDetail(decodeURIComponent(key), now);
   if (!detail) notFound();
-  const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget } = detail;
+  const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget, changeRequests } =
+    detail;
+  const pendingRequests = changeRequests.filter((r) => r.status === "pending").length;
   const canEdit = canEditFlag(user);
   const sourceText =
     effective.source.kind === "held"
@@ -64,6 +67,14 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <span className="flex items-center gap-3">
             <span className="font-mono">{flag.key}</span>
             <FlagState enabled={flag.enabled} />
+            {flag.protected && (
+              <span
+                className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-inset ring-violet-200"
+                data-testid="flag-protected"
+              >
+                Protected
+              </span>
+            )}
           </span>
         }
         subtitle={
@@ -83,6 +94,20 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
         >
           <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns{" "}
           <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
+        </div>
+      )}
+      {flag.protected && (
+        <div
+          className="mb-6 rounded-lg border border-violet-200 bg-violet-50 px-4 py-3 text-sm text-violet-900"
+          data-testid="protected-banner"
+        >
+          <strong>Protected flag.</strong> Changes by a person become change requests that another product owner or an admin approves
+          (four-eyes); switching the flag off applies at once.{" "}
+          {pendingRequests > 0 && (
+            <a href="#change-requests" className="font-medium underline">
+              {pendingRequests} change request{pendingRequests === 1 ? "" : "s"} waiting
+            </a>
+          )}
         </div>
       )}
       {flag.hold && (
@@ -127,8 +152,16 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               canEdit={canEdit}
               held={flag.hold !== null}
               requires={Object.entries(flag.requires).map(([svc, r]) => `${svc} ${r}`)}
+              protectedFlag={flag.protected}
             />
           </Card>
+          {(flag.protected || changeRequests.length > 0) && (
+            <div id="change-requests" className="scroll-mt-20">
+              <Card title="Change requests">
+                <ChangeRequests requests={changeRequests} version={v} user={user} />
+              </Card>
+            </div>
+          )}
           <Card title="Ramp guard">
             <div data-testid="flag-guard">
               {flag.guard ? (
@@ -304,12 +337,13 @@ Authorization: Bearer <token>
           {canEdit && (
             <Card title="Details">
               <DetailsEditor
-                key={`de-${flag.description}|${flag.owner}|${flag.salt}`}
+                key={`de-${flag.description}|${flag.owner}|${flag.salt}|${flag.protected}`}
                 flagKey={flag.key}
                 version={v}
                 description={flag.description}
                 owner={flag.owner}
                 salt={flag.salt}
+                protected={flag.protected}
               />
             </Card>
           )}
