@@ -36,6 +36,14 @@ export const parseRequestId = (id: string) => {
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
+/** JSON with object keys sorted: PostgreSQL's jsonb gives keys back in its own order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
+
 export interface Proposal {
   /** The flag as stored (locked by the caller). */
   current: Flag;
@@ -64,7 +72,7 @@ export async function proposeFlagChange(tx: Tx, p: Proposal): Promise<Audited<Fl
     where: { flagKey: p.current.key, status: "pending", requestedBy: p.requestedBy, baseVersion: p.current.version },
     orderBy: { id: "desc" },
   });
-  if (same && JSON.stringify(same.after) === JSON.stringify(after) && JSON.stringify(same.patch) === JSON.stringify(patch))
+  if (same && canonical(same.after) === canonical(after) && canonical(same.patch) === canonical(patch))
     return { data: toRequest(same), audit: [] };
   const row = await tx.flagChangeRequest.create({
     data: {
