@@ -64,7 +64,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
       </div>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <span className="font-mono">{flag.key}</span>
             <FlagState enabled={flag.enabled} />
             {flag.protected && (
@@ -322,7 +322,11 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               Any OpenFeature SDK with the OFREP provider, pointed at this server with a token with scope{" "}
               <code className="font-mono">flags:read</code>:
             </p>
-            <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-[11px] leading-relaxed text-slate-100">{`POST /ofrep/v1/evaluate/flags/${flag.key}
+            <pre
+              tabIndex={0}
+              aria-label="OFREP request"
+              className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-[11px] leading-relaxed text-slate-100"
+            >{`POST /ofrep/v1/evaluate/flags/${flag.key}
 Authorization: Bearer <token>
 {"context":{"targetingKey":"<customer id>"}}`}</pre>
             <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
