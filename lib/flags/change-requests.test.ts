@@ -79,6 +79,12 @@ describe("what a request stores", () => {
     expect(specChanges(next, applied).after).toEqual({});
   });
 
+  it("a guard whose keys come back in another order (jsonb) is no change", () => {
+    const reordered = { ...next, guard: Object.fromEntries(Object.entries(next.guard!).reverse()) as FlagSpec["guard"] };
+    expect(specChanges(next, reordered).after).toEqual({});
+    expect(requestDiff(storedSpec(next), storedSpec(reordered))).toEqual([]);
+  });
+
   it("stores the salt resolved and `protected` explicit; never the key", () => {
     const s = storedSpec(flagSpecSchema.parse({ key: "k" }));
     expect(s).toMatchObject({ salt: "k", protected: false });

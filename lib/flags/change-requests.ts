@@ -4,7 +4,7 @@
 // incidents. Approving applies the change iff the flag is still at the version it was made against.
 // Pure: the store (lib/flags/server/change-requests.ts) does the I/O.
 import { FLAG_CHANGE, fourEyes } from "@/lib/approvals/four-eyes";
-import { FLAG_SPEC_FIELDS, type FlagSpec, type FlagSpecInput, specInput } from "./model";
+import { canonicalJson, FLAG_SPEC_FIELDS, type FlagSpec, type FlagSpecInput, specInput } from "./model";
 
 export type FlagChangeStatus = "pending" | "approved" | "rejected";
 
@@ -108,7 +108,7 @@ export function describeValue(field: string, v: unknown): string {
 
 /** Before → after, field by field, in the flag model's order: only the fields that differ. */
 export function requestDiff(before: StoredSpec, after: StoredSpec): DiffLine[] {
-  return FLAG_SPEC_FIELDS.filter((f) => f !== "key" && JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null)).map(
+  return FLAG_SPEC_FIELDS.filter((f) => f !== "key" && canonicalJson(before[f] ?? null) !== canonicalJson(after[f] ?? null)).map(
     (field) => ({ field, before: describeValue(field, before[field]), after: describeValue(field, after[field]) }),
   );
 }

@@ -415,6 +415,14 @@ export function specInput(spec: FlagSpec): FlagSpecInput {
   };
 }
 
+/** JSON with object keys sorted: a guard read back from PostgreSQL's jsonb has its keys in jsonb's order. */
+export const canonicalJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
+
 type Comparable = Omit<FlagSpec, "schedule"> & { schedule: { at: string; percentage: number }[] };
 
 function comparable(spec: FlagSpec): Comparable {
@@ -435,7 +443,7 @@ export function specChanges(before: FlagSpec, after: FlagSpec): { before: Record
     b = comparable(after);
   const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
   for (const k of FLAG_SPEC_FIELDS) {
-    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+    if (canonicalJson(a[k]) !== canonicalJson(b[k])) {
       out.before[k] = a[k];
       out.after[k] = b[k];
     }

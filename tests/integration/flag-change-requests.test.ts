@@ -21,7 +21,7 @@ import type { Principal } from "@/lib/auth/roles";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { effectivePercentage } from "@/lib/flags/schedule";
 import { seedDemoFlags } from "@/lib/flags/server/seed";
-import { getFlag, updateFlag } from "@/lib/flags/server/store";
+import { createFlag, getFlag, updateFlag } from "@/lib/flags/server/store";
 import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
@@ -249,6 +249,24 @@ describe("deciding a request: four-eyes, once, at its version", () => {
   });
 });
 
+describe("a request applies through the flag model again", () => {
+  it("on a flag with a guard, a change of another field validates the stored guard as written (and applies)", async () => {
+    const guard = { checks: ["error_rate < 2x baseline", { check: "error_rate < 1%", min_samples: 5 }], onBreach: "revert" as const };
+    const created = await audited(t.prisma, "product@cellplane.local", (tx) =>
+      createFlag(tx, { key: "guardedProtected", owner: "voice-team", guard, protected: true }, new Date()),
+    );
+    const r = await setRolloutPercentage.runAs(
+      users.product!,
+      { key: "guardedProtected", version: created.version, percentage: 10 },
+      { db: t.prisma },
+    );
+    expect(await decide("admin", "approve", requestId(r))).toMatchObject({ ok: true });
+    const after = (await getFlag(t.prisma, "guardedProtected"))!;
+    expect(after).toMatchObject({ rolloutPercentage: 10, version: created.version + 1 });
+    expect(after.guard).toEqual(created.guard);
+  });
+});
+
 describe("the approvals inbox", () => {
   it("lists a pending request as a flag gate with its diff; product owners and admins decide it, not its requester", async () => {
     const id = requestId(await raise("product", 55, "more customers"));
@@ -292,6 +310,8 @@ describe("flags as code", () => {
     const r = await cliIn(t.url, ["import", "flags", file]);
     expect(r.code, r.err).toBe(3);
     expect(r.out).toContain("~ flag whatsappRichMedia");
+    // A guarded flag read back from jsonb (keys in another order) exported and imported unchanged is unchanged.
+    expect(r.out).not.toContain("guardedProtected");
     expect(r.out).toMatch(/\? flag videoBackgroundBlur is protected: change request #\d+ waits for approval/);
     expect(r.out).toContain('owner "video-team" → "video-platform"');
     expect(await flag()).toMatchObject({ owner: "video-team", version: f.version });

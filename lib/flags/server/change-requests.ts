@@ -16,7 +16,7 @@ import {
   type StoredSpec,
   storedSpec,
 } from "../change-requests";
-import type { Flag, FlagSpec, FlagSpecInput } from "../model";
+import { canonicalJson, type Flag, type FlagSpec, type FlagSpecInput } from "../model";
 
 type Row = Awaited<ReturnType<Tx["flagChangeRequest"]["findUniqueOrThrow"]>>;
 
@@ -35,14 +35,6 @@ export const parseRequestId = (id: string) => {
 };
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
-
-/** JSON with object keys sorted: PostgreSQL's jsonb gives keys back in its own order. */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === "object" && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : x,
-  );
 
 export interface Proposal {
   /** The flag as stored (locked by the caller). */
@@ -72,7 +64,7 @@ export async function proposeFlagChange(tx: Tx, p: Proposal): Promise<Audited<Fl
     where: { flagKey: p.current.key, status: "pending", requestedBy: p.requestedBy, baseVersion: p.current.version },
     orderBy: { id: "desc" },
   });
-  if (same && canonical(same.after) === canonical(after) && canonical(same.patch) === canonical(patch))
+  if (same && canonicalJson(same.after) === canonicalJson(after) && canonicalJson(same.patch) === canonicalJson(patch))
     return { data: toRequest(same), audit: [] };
   const row = await tx.flagChangeRequest.create({
     data: {
