@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { GuardResults, GuardStateBadge } from "@/components/guard-results";
 import { Card, PageHeader } from "@/components/page-header";
+import { ScrollBox } from "@/components/scroll-box";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { formatDuration, formatMonthDayTime, formatRelative, formatTime } from "@/lib/format";
@@ -322,13 +323,11 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               Any OpenFeature SDK with the OFREP provider, pointed at this server with a token with scope{" "}
               <code className="font-mono">flags:read</code>:
             </p>
-            <pre
-              tabIndex={0}
-              aria-label="OFREP request"
-              className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-[11px] leading-relaxed text-slate-100"
-            >{`POST /ofrep/v1/evaluate/flags/${flag.key}
+            <ScrollBox className="mt-2 rounded-md bg-slate-900">
+              <pre className="p-3 text-[11px] leading-relaxed text-slate-100">{`POST /ofrep/v1/evaluate/flags/${flag.key}
 Authorization: Bearer <token>
 {"context":{"targetingKey":"<customer id>"}}`}</pre>
+            </ScrollBox>
             <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
               <dt className="text-slate-500">Salt</dt>
               <dd className="font-mono">{flag.salt}</dd>

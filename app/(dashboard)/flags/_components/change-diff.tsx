@@ -1,9 +1,10 @@
 // A flag change request's diff, field by field: what the flag is now and what approving makes it.
+import { ScrollBox } from "@/components/scroll-box";
 import type { DiffLine } from "@/lib/flags/change-requests";
 
 export function FlagChangeDiff({ diff }: { diff: DiffLine[] }) {
   return (
-    <div className="mt-2 overflow-x-auto">
+    <ScrollBox className="mt-2">
       <table className="w-full text-left text-xs" data-testid="change-request-diff">
         <thead className="text-slate-500">
           <tr>
@@ -22,6 +23,6 @@ export function FlagChangeDiff({ diff }: { diff: DiffLine[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
