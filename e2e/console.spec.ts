@@ -21,6 +21,7 @@ const pages: string[] = [
   "/pipelines/import",
   "/flags",
   "/flags/newVoiceCodec",
+  "/flags/videoBackgroundBlur", // protected: its change requests
   "/flags/new",
   "/gateway",
   "/gateway/routes/POST/v2/Messages",

@@ -11,6 +11,7 @@ export const USERS = {
   release: { email: "release@cellplane.local", name: "Riley Morgan", role: "Release manager" },
   release2: { email: "release2@cellplane.local", name: "Robin Okafor", role: "Release manager" },
   product: { email: "product@cellplane.local", name: "Priya Natarajan", role: "Product owner" },
+  product2: { email: "product2@cellplane.local", name: "Kai Lindqvist", role: "Product owner" },
   admin: { email: "admin@cellplane.local", name: "Alex Admin", role: "Admin" },
 } as const;
 export type DemoUser = keyof typeof USERS;

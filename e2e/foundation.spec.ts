@@ -30,11 +30,15 @@ test.describe("sign-in and roles", () => {
       await expect(page.getByTestId("user-role")).toHaveText(USERS[who].role);
       const session = await (await page.request.get("/api/auth/session")).json();
       expect(session.user.role).toBe(
-        who === "release2"
-          ? "RELEASE_MANAGER"
-          : { viewer: "VIEWER", sre: "SRE", release: "RELEASE_MANAGER", product: "PRODUCT_OWNER", admin: "ADMIN" }[
-              who as Exclude<DemoUser, "release2">
-            ],
+        {
+          viewer: "VIEWER",
+          sre: "SRE",
+          release: "RELEASE_MANAGER",
+          release2: "RELEASE_MANAGER",
+          product: "PRODUCT_OWNER",
+          product2: "PRODUCT_OWNER",
+          admin: "ADMIN",
+        }[who],
       );
     });
   }

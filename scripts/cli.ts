@@ -22,7 +22,8 @@ export const USAGE = `Usage: cellplane <command>
                                A change that weakens its policy waits for approval (exit 3)
   export pipeline ID           print a stored pipeline in the native YAML form
   list pipelines               list stored pipelines and their waves
-  import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction)
+  import flags FILE            upsert the feature flags of a flags YAML file by key (one transaction).
+                               A change of a protected flag waits for approval (exit 3)
   export flags                 print every feature flag as a flags YAML file
   import gateway FILE          make the edge route table match a gateway config (api-gateway-config.yaml shape)
   export gateway [--json]      print the live route table in the same shape (YAML, or JSON)
@@ -199,15 +200,23 @@ export const COMMANDS: Record<string, Command> = {
       const { importFlagsYaml } = await import("@/lib/flags/server/store");
       const { audited } = await import("@/lib/audit/server/record");
       const summary = await parseWithFile(
-        () => audited(db, actor, (tx) => importFlagsYaml(tx, f.text, path.basename(f.name), new Date()), { timeout: 60_000 }),
+        () => audited(db, actor, (tx) => importFlagsYaml(tx, f.text, path.basename(f.name), new Date(), actor), { timeout: 60_000 }),
         f.name,
       );
       for (const k of summary.created) out(`+ flag ${k}`);
       for (const k of summary.updated) out(`~ flag ${k}`);
+      const requested = summary.requested ?? [];
       out(
-        `Imported ${summary.created.length + summary.updated.length + summary.unchanged.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged.`,
+        `Imported ${summary.created.length + summary.updated.length + summary.unchanged.length + requested.length} flags from ${f.name}: ${summary.created.length} created, ${summary.updated.length} changed, ${summary.unchanged.length} unchanged${requested.length ? `, ${requested.length} waiting for approval` : ""}.`,
       );
-      return 0;
+      if (!requested.length) return 0;
+      // Protected flags: their changes are not applied; they wait for another product owner or an admin.
+      for (const r of requested) {
+        out(`? flag ${r.key} is protected: change request #${r.id} waits for approval by another product owner or an admin:`);
+        out(`    ${r.diff}`);
+        out(`    approve or reject it at /flags/${r.key}#change-request-${r.id} (or in /approvals)`);
+      }
+      return 3;
     };
   },
 

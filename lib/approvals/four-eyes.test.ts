@@ -2,7 +2,7 @@
 // someone else's, nobody's yet) × (a release gate, a migration step).
 import { describe, expect, it } from "vitest";
 import { type Principal, ROLES, type Role } from "@/lib/auth/roles";
-import { decidesGates, fourEyes, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "./four-eyes";
+import { decidesGates, FLAG_CHANGE, fourEyes, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "./four-eyes";
 
 const user = (role: Role): Principal => ({ id: role, email: `${role.toLowerCase()}@x`, name: role, role });
 
@@ -42,5 +42,29 @@ describe("gateVerdict: who may decide a gate, and why not", () => {
     expect(fourEyes("a@x", "a@x", MIGRATION_STEP)).toBe("four-eyes: the person who started the migration cannot approve its steps");
     expect(fourEyes("b@x", "a@x", RELEASE_GATE)).toBeNull();
     expect(fourEyes("a@x", null, MIGRATION_STEP)).toBeNull();
+  });
+
+  //                                     VIEWER SRE    RM     PO     ADMIN
+  const DECIDES_FLAG_CHANGES: boolean[] = [false, false, false, true, true];
+  it.each(ROLES.map((role, i) => [role, DECIDES_FLAG_CHANGES[i]!] as const))(
+    "%s on a flag change request: product owners and admins decide, never the requester",
+    (role, decides) => {
+      const u = user(role);
+      expect(decidesGates(u, FLAG_CHANGE)).toBe(decides);
+      expect(gateVerdict(u, { requestedBy: "someone@x" }, FLAG_CHANGE).ok).toBe(decides);
+      const own = gateVerdict(u, { requestedBy: u.email }, FLAG_CHANGE);
+      expect(own.ok).toBe(false);
+      if (!own.ok) expect(own.because).toBe(decides ? "four-eyes" : "role");
+    },
+  );
+
+  it("says so in the flag change's words", () => {
+    expect(gateVerdict(user("RELEASE_MANAGER"), { requestedBy: "a@x" }, FLAG_CHANGE)).toMatchObject({
+      message: "Only product owners and admins decide flag change requests (you are RELEASE_MANAGER).",
+    });
+    expect(gateVerdict(user("PRODUCT_OWNER"), { requestedBy: "product_owner@x" }, FLAG_CHANGE)).toMatchObject({
+      message: "Four-eyes: you requested this flag change, so another product owner or an admin must decide this request.",
+    });
+    expect(fourEyes("a@x", "a@x", FLAG_CHANGE)).toBe("four-eyes: the person who requested a flag change cannot approve it");
   });
 });

@@ -1,22 +1,24 @@
 // The gate model: something waiting for a person's decision — what waits, for whom, since when,
-// and what it unblocks. Every kind of gate (release gates and migration steps today; flag change
-// requests and policy changes later) is described by the same `Gate`, built by one adapter per kind
+// and what it unblocks. Every kind of gate (release gates, migration steps and flag change requests;
+// policy changes later) is described by the same `Gate`, built by one adapter per kind
 // (lib/approvals/kinds.ts) from what its domain stores. The inbox (`buildInbox`) then sorts them,
 // adds the customers they touch and says, per viewer, who may decide and why not.
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/roles";
-import { type GateNoun, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "./four-eyes";
+import { FLAG_CHANGE, type GateNoun, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "./four-eyes";
 
-export const GATE_KINDS = ["release", "migration"] as const;
+export const GATE_KINDS = ["release", "migration", "flag"] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
-/** What each kind's gates are called, for the four-eyes rule and its messages. */
-export const GATE_NOUNS: Record<GateKind, GateNoun> = { release: RELEASE_GATE, migration: MIGRATION_STEP };
+/** What each kind's gates are called and who decides them, for the four-eyes rule and its messages. */
+export const GATE_NOUNS: Record<GateKind, GateNoun> = { release: RELEASE_GATE, migration: MIGRATION_STEP, flag: FLAG_CHANGE };
 
 /** What a decision on a gate names, for its kind's server actions. */
 export const gateRefSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("release"), id: z.string(), wave: z.number().int() }),
   z.object({ kind: z.literal("migration"), id: z.string(), phase: z.number().int(), step: z.number().int() }),
+  /** A flag change request, by its number. */
+  z.object({ kind: z.literal("flag"), id: z.string() }),
 ]);
 export type GateRef = z.infer<typeof gateRefSchema>;
 
@@ -45,6 +47,10 @@ export const gateSchema = z.object({
   /** A gate of something another gate's subject started: a migration phase's release. */
   partOf: z.object({ kind: z.enum(GATE_KINDS), id: z.string(), href: z.string(), step: z.string() }).nullable(),
   ref: gateRefSchema,
+  /** What approving changes, field by field (flag change requests), when the kind has such a diff. */
+  diff: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })).optional(),
+  /** Why approving can no longer succeed (the flag changed since the request): it can only be rejected. */
+  stale: z.string().optional(),
 });
 export type Gate = z.infer<typeof gateSchema>;
 
@@ -104,7 +110,7 @@ export function buildInbox(gates: Gate[], customers: HomedCustomer[], viewer: Pr
         },
         decidable: verdict.ok,
         whyNot: verdict.ok ? null : verdict.message,
-        excluded: g.requestedBy ? `${g.requestedBy} (started this ${what.noun})` : null,
+        excluded: g.requestedBy ? `${g.requestedBy} (${what.asked} this ${what.noun})` : null,
       };
     });
   return {

@@ -1,4 +1,4 @@
-// The two adapters (release gates, migration steps) and the inbox built from their gates.
+// The three adapters (release gates, migration steps, flag change requests) and the inbox built from their gates.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { newRun, start, tick, type RunState } from "@/lib/schema-migrations/mach
 import { parseManifestYaml } from "@/lib/schema-migrations/manifest";
 import { FLEET } from "@/lib/schema-migrations/test-fixtures";
 import { buildInbox, type HomedCustomer } from "./gates";
-import { migrationGates, releaseGates, releaseOwners } from "./kinds";
+import { flagChangeGates, migrationGates, releaseGates, releaseOwners } from "./kinds";
 
 const T0 = new Date("2026-01-01T00:00:00Z");
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -213,6 +213,70 @@ describe("the inbox", () => {
     expect(inbox.gates[0]).toMatchObject({
       decidable: false,
       whyNot: "Only release managers and admins decide release gates (you are VIEWER).",
+    });
+  });
+});
+
+describe("flag change requests", () => {
+  const viewer = (email: string, role: Principal["role"]): Principal => ({ id: email, email, name: email, role });
+  const cells = [
+    { id: "smb-eu-1", tier: "smb", region: "eu-west-1" },
+    { id: "smb-us-1", tier: "smb", region: "us-east-1" },
+    { id: "enterprise-us-hipaa", tier: "enterprise", region: "us-east-1" },
+  ];
+  const base = { enabled: true, rolloutPercentage: 25, targeting: { tiers: [], cells: [], regions: [] }, protected: true };
+  const request = {
+    id: "7",
+    flagKey: "videoBackgroundBlur",
+    baseVersion: 3,
+    currentVersion: 3,
+    action: "percentage",
+    patch: { rolloutPercentage: 40 },
+    before: base,
+    after: { ...base, rolloutPercentage: 40, targeting: { tiers: [], cells: [], regions: ["us-east-1"] } },
+    status: "pending" as const,
+    requestedBy: "product@x",
+    requestedAt: new Date("2026-01-01T02:00:00Z"),
+    requestComment: "CPU fixed in v3.1",
+    decidedBy: null,
+    decidedAt: null,
+    decisionComment: null,
+  };
+
+  it("a pending request is a gate: its diff, the cells the proposed targeting reaches, who asked", () => {
+    const [gate] = flagChangeGates(request, cells);
+    expect(gate).toMatchObject({
+      key: "flag:7",
+      kind: "flag",
+      subject: { id: "videoBackgroundBlur", href: "/flags/videoBackgroundBlur#change-request-7" },
+      step: "change request #7 (percentage): “CPU fixed in v3.1”",
+      change: "rolloutPercentage 25% → 40%; targeting everyone → regions us-east-1",
+      cells: ["smb-us-1", "enterprise-us-hipaa"],
+      requestedBy: "product@x",
+      since: "2026-01-01T02:00:00.000Z",
+      ref: { kind: "flag", id: "7" },
+      diff: [
+        { field: "rolloutPercentage", before: "25%", after: "40%" },
+        { field: "targeting", before: "everyone", after: "regions us-east-1" },
+      ],
+    });
+    expect(gate!.stale).toBeUndefined();
+    expect(flagChangeGates({ ...request, currentVersion: 4 }, cells)[0]!.stale).toMatch(/^Stale: .*version 3 → 4/);
+    expect(flagChangeGates({ ...request, status: "approved" }, cells)).toEqual([]);
+  });
+
+  it("product owners and admins decide it, never its requester; release managers are told why not", () => {
+    const gates = flagChangeGates(request, cells);
+    expect(buildInbox(gates, [], viewer("product2@x", "PRODUCT_OWNER"), T0)).toMatchObject({ yours: 1, gates: [{ decidable: true }] });
+    expect(buildInbox(gates, [], viewer("admin@x", "ADMIN"), T0)).toMatchObject({ yours: 1 });
+    expect(buildInbox(gates, [], viewer("product@x", "PRODUCT_OWNER"), T0).gates[0]).toMatchObject({
+      decidable: false,
+      whyNot: "Four-eyes: you requested this flag change, so another product owner or an admin must decide this request.",
+      excluded: "product@x (requested this flag change)",
+    });
+    expect(buildInbox(gates, [], viewer("release2@x", "RELEASE_MANAGER"), T0).gates[0]).toMatchObject({
+      decidable: false,
+      whyNot: "Only product owners and admins decide flag change requests (you are RELEASE_MANAGER).",
     });
   });
 });

@@ -1,6 +1,7 @@
 // One adapter per kind of gate: from what the domain stores to the gates waiting in it. A new kind
-// (a flag change request, a policy change) is one more function here, one loader in
-// server/queries.ts (`GATE_SOURCES`) and its decide actions in the inbox (app/(dashboard)/approvals).
+// (a policy change) is one more function here, one loader in server/queries.ts (`GATE_SOURCES`) and
+// its decide actions in the inbox (app/(dashboard)/approvals).
+import { diffSummary, type FlagChangeRequest, requestDiff, staleness } from "@/lib/flags/change-requests";
 import type { ReleaseDoc } from "@/lib/rollouts/engine";
 import type { RunDoc } from "@/lib/schema-migrations/machine";
 import type { Gate } from "./gates";
@@ -102,4 +103,48 @@ export function releaseOwners(runs: { doc: RunDoc }[]): Map<string, ReleaseOwner
       if (p.rollbackReleaseId) out.set(p.rollbackReleaseId, { migration: doc.id, phase: `${p.name} (rollback)` });
     }
   return out;
+}
+
+/** A cell, for the cells a flag's targeting reaches. */
+export interface CellPlace {
+  id: string;
+  tier: string;
+  region: string;
+}
+
+/** The cells whose customers a flag may reach: those its targeting (the proposed one) matches. */
+export function reachedCells(targeting: unknown, cells: readonly CellPlace[]): string[] {
+  const t = (targeting ?? {}) as { tiers?: string[]; cells?: string[]; regions?: string[] };
+  const ok = (list: string[] | undefined, v: string) => !list?.length || list.includes(v);
+  return cells.filter((c) => ok(t.tiers, c.tier) && ok(t.cells, c.id) && ok(t.regions, c.region)).map((c) => c.id);
+}
+
+/** A pending flag change request as a gate: its diff, the cells the flag reaches, and whether it went stale. */
+export function flagChangeGates(req: FlagChangeRequest & { currentVersion: number }, cells: readonly CellPlace[]): Gate[] {
+  if (req.status !== "pending") return [];
+  const diff = requestDiff(req.before, req.after);
+  const stale = staleness(req, req.currentVersion);
+  return [
+    {
+      key: `flag:${req.id}`,
+      kind: "flag",
+      subject: {
+        id: req.flagKey,
+        title: `${req.flagKey} — change request #${req.id}`,
+        href: `/flags/${req.flagKey}#change-request-${req.id}`,
+      },
+      step: `change request #${req.id} (${req.action})${req.requestComment ? `: “${req.requestComment}”` : ""}`,
+      change: diffSummary(diff),
+      cells: reachedCells(req.after.targeting, cells),
+      requestedBy: req.requestedBy,
+      since: req.requestedAt.toISOString(),
+      irreversible: false,
+      confirm: null,
+      notify: null,
+      partOf: null,
+      ref: { kind: "flag", id: req.id },
+      diff,
+      ...(stale ? { stale } : {}),
+    },
+  ];
 }

@@ -31,6 +31,17 @@ const TABLE: [string, Ask, [boolean, boolean, boolean, boolean, boolean]][] = [
   ["canManageFreezes", p.canManageFreezes, [false, false, false, false, true]],
   ["canDecideGates", p.canDecideGates, [false, false, true, false, true]],
   ["canEditFlag", p.canEditFlag, [false, false, false, true, true]],
+  ["canDecideFlagChanges", p.canDecideFlagChanges, [false, false, false, true, true]],
+  [
+    "canApproveFlagChange (a change I requested)",
+    (u) => p.canApproveFlagChange(u, { requestedBy: u.email }),
+    [false, false, false, false, false],
+  ],
+  [
+    "canApproveFlagChange (someone else's change)",
+    (u) => p.canApproveFlagChange(u, { requestedBy: "someone-else@example.com" }),
+    [false, false, false, true, true],
+  ],
   ["canImportPipeline", p.canImportPipeline, [false, false, true, false, true]],
   ["canChangeRoutes", p.canChangeRoutes, [false, false, true, false, true]],
   ["canForceRoute", p.canForceRoute, [false, false, false, false, true]],
@@ -46,9 +57,9 @@ const TABLE: [string, Ask, [boolean, boolean, boolean, boolean, boolean]][] = [
 ];
 
 describe("permissions: every role × every predicate", () => {
-  it("the table names every predicate the module exports (22)", () => {
+  it("the table names every predicate the module exports (24)", () => {
     const exported = Object.keys(permissions).sort();
-    expect(exported).toHaveLength(22);
+    expect(exported).toHaveLength(24);
     expect([...new Set(TABLE.map(([name]) => name.split(" ")[0]))].sort()).toEqual(exported);
   });
 

@@ -1,6 +1,6 @@
 // Authorisation as named predicates, called by server actions, route handlers and pages alike.
 // Hiding a control in the UI is a courtesy; these are the rules.
-import { decidesGates, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "@/lib/approvals/four-eyes";
+import { decidesGates, FLAG_CHANGE, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import type { Principal, Role } from "./roles";
 
 const is = (user: Principal | null | undefined, ...roles: Role[]) => !!user && roles.includes(user.role);
@@ -35,6 +35,11 @@ export const canDecideGates = (user: Principal | null | undefined) => decidesGat
 // ---- Feature flags ----
 /** Feature flags: product owners (and admins) change them; everyone signed in reads them. */
 export const canEditFlag = (user: Principal | null | undefined) => is(user, "PRODUCT_OWNER", "ADMIN");
+/** May decide protected flags' change requests at all: product owners and admins (whether a given one: see canApproveFlagChange). */
+export const canDecideFlagChanges = (user: Principal | null | undefined) => decidesGates(user, FLAG_CHANGE);
+/** Four-eyes: a product owner or admin other than the one who requested the change (lib/approvals). */
+export const canApproveFlagChange = (user: Principal | null | undefined, request: { requestedBy: string }) =>
+  gateVerdict(user, request, FLAG_CHANGE).ok;
 /** Store or replace a wave pipeline (native or state-machine YAML). */
 export const canImportPipeline = (user: Principal | null | undefined) => is(user, "ADMIN", "RELEASE_MANAGER");
 /** Change routes at the edge: enable, deprecate, sunset, re-enable; import the gateway config. */

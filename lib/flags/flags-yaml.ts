@@ -19,6 +19,7 @@
 //         watchHandRaised: false
 //         notify: slack://voice-team             # default: slack://<owner>
 //         watchFor: 1h
+//       protected: true                          # changes wait for a second product owner (change requests)
 import { readYaml, SpecErrors, type YamlPath } from "@/lib/yaml-errors";
 import { checkItem } from "@/lib/rollouts/checks";
 import { formatDuration } from "@/lib/rollouts/durations";
@@ -133,6 +134,7 @@ export function exportFlagsYaml(specs: readonly FlagSpec[]): string {
     const requires = Object.entries(f.requires ?? {});
     if (requires.length) lines.push(`    requires: { ${requires.map(([svc, range]) => `${svc}: ${JSON.stringify(range)}`).join(", ")} }`);
     if (f.guard) lines.push(...guardLines(f.guard));
+    if (f.protected) lines.push("    protected: true");
   }
   if (specs.length === 0) lines[lines.length - 1] = "flags: []";
   return `${lines.join("\n")}\n`;

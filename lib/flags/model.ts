@@ -3,8 +3,8 @@
 import semver from "semver";
 import { z } from "zod";
 import { TIERS, type Tier } from "@/lib/fleet/fleet-yaml";
-import { parseCheck } from "@/lib/rollouts/checks";
-import { parseDuration } from "@/lib/rollouts/durations";
+import { checkItem, parseCheck } from "@/lib/rollouts/checks";
+import { formatDuration, parseDuration } from "@/lib/rollouts/durations";
 import { notifyProblem } from "@/lib/rollouts/notify";
 import { readColumn } from "@/lib/json-column";
 import { checkSchema } from "@/lib/rollouts/release-doc";
@@ -84,6 +84,8 @@ export interface Flag extends FlagConfig {
   percentageBefore: number | null;
   /** The guard looks no further back than this (set when a product owner resumes a held ramp). */
   guardSince: Date | null;
+  /** Changes by a person wait for a second product owner or an admin (change requests), but switching it off. Absent: false. */
+  protected?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -278,6 +280,7 @@ export const FLAG_SPEC_FIELDS = [
   "schedule",
   "requires",
   "guard",
+  "protected",
 ] as const;
 
 /** One flag as written in flags-as-code and accepted by the create form. */
@@ -297,6 +300,8 @@ export const flagSpecSchema = z.strictObject(
       .nullable()
       .default(null)
       .transform((g) => (g ? toFlagGuard(g) : null)),
+    /** Absent: not protected (a file is the whole truth of the flags it lists, as for `guard`). */
+    protected: z.boolean({ error: "must be true or false" }).optional(),
   },
   {
     error: (iss) =>
@@ -388,8 +393,35 @@ export function specOf(flag: Flag): FlagSpec {
     schedule: flag.schedule.map((s) => ({ at: new Date(s.at), percentage: s.percentage })),
     requires: { ...flag.requires },
     guard: flag.guard ? { ...flag.guard, checks: [...flag.guard.checks] } : null,
+    protected: flag.protected ?? false,
   };
 }
+
+/** A stored guard as written (the input `flagSpecSchema` reads), so a stored spec can be validated again. */
+export const guardInput = (g: FlagGuard) => ({
+  checks: g.checks.map(checkItem),
+  onBreach: g.onBreach,
+  watchHandRaised: g.watchHandRaised,
+  notify: g.notify,
+  watchFor: formatDuration(g.watchForMs).replace(/ /g, ""),
+});
+
+/** A spec as input again (schedule times as ISO text, the guard as written): what a patch or a stored request holds. */
+export function specInput(spec: FlagSpec): FlagSpecInput {
+  return {
+    ...spec,
+    schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })),
+    guard: spec.guard ? guardInput(spec.guard) : null,
+  };
+}
+
+/** JSON with object keys sorted: a guard read back from PostgreSQL's jsonb has its keys in jsonb's order. */
+export const canonicalJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 
 type Comparable = Omit<FlagSpec, "schedule"> & { schedule: { at: string; percentage: number }[] };
 
@@ -398,6 +430,7 @@ function comparable(spec: FlagSpec): Comparable {
     ...spec,
     salt: spec.salt ?? spec.key,
     schedule: spec.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage })),
+    protected: spec.protected ?? false,
   };
 }
 
@@ -410,7 +443,7 @@ export function specChanges(before: FlagSpec, after: FlagSpec): { before: Record
     b = comparable(after);
   const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
   for (const k of FLAG_SPEC_FIELDS) {
-    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+    if (canonicalJson(a[k]) !== canonicalJson(b[k])) {
       out.before[k] = a[k];
       out.after[k] = b[k];
     }

@@ -15,7 +15,7 @@ import { ROLES, type Principal, type Role } from "@/lib/auth/roles";
 import { isDefinedAction } from "@/lib/auth/server/action";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { seedDemoFlags } from "@/lib/flags/server/seed";
-import { getFlag } from "@/lib/flags/server/store";
+import { getFlag, updateFlag } from "@/lib/flags/server/store";
 import { parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { seedGatewayDemo } from "@/lib/gateway/server/seed";
 import { CELL_ROUTER_SETTING } from "@/lib/gateway/settings";
@@ -60,7 +60,7 @@ function actionFolders(dir = APP): string[] {
 
 let t: TestDatabase;
 let pool: pg.Pool;
-const users = new Map<Role | "RELEASE_MANAGER_2", Principal>();
+const users = new Map<Role | "RELEASE_MANAGER_2" | "PRODUCT_OWNER_2", Principal>();
 const userOf = (role: Role) => users.get(role)!;
 
 beforeAll(async () => {
@@ -73,6 +73,7 @@ beforeAll(async () => {
   for (const u of await t.prisma.user.findMany()) {
     const p = { id: u.id, email: u.email, name: u.name, role: u.role };
     if (u.email === "release2@cellplane.local") users.set("RELEASE_MANAGER_2", p);
+    else if (u.email === "product2@cellplane.local") users.set("PRODUCT_OWNER_2", p);
     else users.set(u.role, p);
   }
 });
@@ -177,6 +178,18 @@ async function migration(approval = false) {
 }
 
 /** A pending pipeline change proposed by release@: the standard pipeline, then its enterprise gate removed. */
+/** A change request of the demo's protected flag by product@: its number. */
+async function pendingFlagChange() {
+  const flag = (await getFlag(t.prisma, "videoBackgroundBlur"))!;
+  const { request } = await audited(t.prisma, "product@cellplane.local", async (tx) => {
+    const r = await updateFlag(tx, flag.key, flag.version, { description: unique("blur") }, "details", new Date(), {
+      requestedBy: "product@cellplane.local",
+    });
+    return { data: r, audit: r.audit };
+  });
+  return request!.id;
+}
+
 async function pendingPipelineChange() {
   const id = unique("pipeline");
   const fleet = await pipelineFleet(t.prisma);
@@ -196,8 +209,8 @@ async function flagInput(key = "newVoiceCodec") {
 }
 
 interface Run {
-  /** Who runs it: a role, or the second release manager (four-eyes). */
-  as: Role | "RELEASE_MANAGER_2";
+  /** Who runs it: a role, or the second release manager or product owner (four-eyes). */
+  as: Role | "RELEASE_MANAGER_2" | "PRODUCT_OWNER_2";
   input: unknown;
   /** A read: no audit event, no row written. */
   readOnly?: true;
@@ -286,6 +299,14 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     const { version } = await flagInput("whatsappRichMedia");
     return { as: "PRODUCT_OWNER", input: { key, version, comment: "false alarm: a probe misconfigured" } };
   },
+  "(dashboard)/flags#approveFlagChangeAction": async () => ({
+    as: "PRODUCT_OWNER_2",
+    input: { id: await pendingFlagChange(), comment: "checked the CPU graphs" },
+  }),
+  "(dashboard)/flags#rejectFlagChangeAction": async () => ({
+    as: "PRODUCT_OWNER_2",
+    input: { id: await pendingFlagChange(), comment: "not before the fix ships" },
+  }),
   "(dashboard)/flags#createFlagAction": async () => ({
     as: "PRODUCT_OWNER",
     input: { key: unique("flag").replace(/-/g, "_"), description: "new" },

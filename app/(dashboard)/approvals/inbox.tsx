@@ -10,6 +10,8 @@ import { UpdatedAgo } from "@/components/updated-ago";
 import { useNow } from "@/components/use-live-query";
 import { ActionOutcome, type ServerAction, useServerAction } from "@/components/use-server-action";
 import type { GateKind, GateRef, Inbox, InboxGate } from "@/lib/approvals/gates";
+import { FlagChangeDiff } from "../flags/_components/change-diff";
+import { approveFlagChangeAction, rejectFlagChangeAction } from "../flags/actions";
 import { approveMigrationAction, rejectMigrationAction } from "../migrations/actions";
 import { approveAction, rejectAction } from "../releases/actions";
 
@@ -17,6 +19,7 @@ import { approveAction, rejectAction } from "../releases/actions";
 const DECIDE: Record<GateKind, { label: string; approve: ServerAction; reject: ServerAction }> = {
   release: { label: "Release gate", approve: approveAction, reject: rejectAction },
   migration: { label: "Migration step", approve: approveMigrationAction, reject: rejectMigrationAction },
+  flag: { label: "Flag change request", approve: approveFlagChangeAction, reject: rejectFlagChangeAction },
 };
 
 function decisionInput(ref: GateRef, comment: string, confirm: string): Record<string, unknown> {
@@ -25,6 +28,8 @@ function decisionInput(ref: GateRef, comment: string, confirm: string): Record<s
       return { id: ref.id, wave: ref.wave, comment };
     case "migration":
       return { id: ref.id, phase: ref.phase, step: ref.step, comment, confirm };
+    case "flag":
+      return { id: ref.id, comment };
   }
 }
 
@@ -75,14 +80,17 @@ function GateDecision({ gate }: { gate: InboxGate }) {
         </label>
       )}
       <div className="mt-2 flex gap-2">
-        <button
-          type="button"
-          disabled={pending || !confirmed}
-          onClick={() => run(act.approve, decisionInput(gate.ref, comment, confirm))}
-          className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          Approve
-        </button>
+        {/* A stale request can no longer apply: it can only be rejected (the requester proposes it again). */}
+        {!gate.stale && (
+          <button
+            type="button"
+            disabled={pending || !confirmed}
+            onClick={() => run(act.approve, decisionInput(gate.ref, comment, confirm))}
+            className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
+            Approve
+          </button>
+        )}
         <button
           type="button"
           disabled={pending}
@@ -124,6 +132,12 @@ function GateCard({ gate, now }: { gate: InboxGate; now: number | null }) {
         Approving unblocks {gate.step} — <b>{gate.change}</b> on {plural(gate.cells.length, "cell")}:{" "}
         <span className="break-words font-mono text-xs">{gate.cells.join(", ")}</span>
       </p>
+      {gate.diff && <FlagChangeDiff diff={gate.diff} />}
+      {gate.stale && (
+        <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="gate-stale">
+          {gate.stale}
+        </p>
+      )}
       {gate.partOf && (
         <p className="mt-1 text-sm text-slate-600">
           Part of {gate.partOf.kind}{" "}

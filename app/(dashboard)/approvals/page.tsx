@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { approvalsInbox } from "@/lib/approvals/server/queries";
-import { canDecideGates } from "@/lib/auth/permissions";
+import { canDecideFlagChanges, canDecideGates } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { ApprovalsInbox } from "./inbox";
 
@@ -15,9 +15,9 @@ export default async function ApprovalsPage() {
       <PageHeader
         title="Approvals inbox"
         subtitle={
-          canDecideGates(user)
-            ? "Every gate waiting for a decision — release gates and migration steps. Gates of what you started wait for another release manager (four-eyes)."
-            : "Every gate waiting for a decision. Release managers and admins decide them."
+          canDecideGates(user) || canDecideFlagChanges(user)
+            ? "Every gate waiting for a decision — release gates, migration steps and protected flags' change requests. Gates of what you started or requested wait for someone else (four-eyes)."
+            : "Every gate waiting for a decision. Release managers and admins decide release gates and migration steps; product owners and admins decide flag change requests."
         }
       />
       <ApprovalsInbox initial={inbox} />

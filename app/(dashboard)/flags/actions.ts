@@ -1,19 +1,41 @@
 "use server";
 // Every flag change goes through the one door: session → canEditFlag → zod → store change and its
 // audit event in one transaction. Edits carry the version the editor saw (optimistic concurrency).
+// On a protected flag an edit (but switching it off) becomes a change request, which another product
+// owner or an admin approves or rejects (four-eyes) — the last two actions here.
 import { z } from "zod";
-import { canEditFlag } from "@/lib/auth/permissions";
+import { canApproveFlagChange, canDecideFlagChanges, canEditFlag } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { type BlastTarget, seenWarningsField } from "@/lib/changes/blast-radius";
 import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
+import { DomainError } from "@/lib/errors";
+import { type DiffLine, requestDiff } from "@/lib/flags/change-requests";
 import { customerIdSchema, flagKeySchema, percentageSchema } from "@/lib/flags/model";
+import { decideFlagChange } from "@/lib/flags/server/change-decisions";
+import { getFlagChange } from "@/lib/flags/server/change-requests";
 import { resumeRamp } from "@/lib/flags/server/guard-store";
 import { createFlag, type FlagPatch, updateFlag } from "@/lib/flags/server/store";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
+import type { AuditInput } from "@/lib/audit/events";
 
-const edit = { key: flagKeySchema, version: z.coerce.number().int().positive() };
+const edit = {
+  key: flagKeySchema,
+  version: z.coerce.number().int().positive(),
+  /** Why, for a protected flag's change request (kept with it). */
+  comment: z.string().trim().max(500).optional(),
+};
 
-/** One edit of one flag; the audit action is `flag.<action>`. An edit that changes nothing writes nothing. */
+/** What an edit answers: the flag's version, and the change request it became on a protected flag. */
+export interface FlagEditResult {
+  key: string;
+  version: number;
+  request?: { id: string; diff: DiffLine[] };
+}
+
+/**
+ * One edit of one flag; the audit action is `flag.<action>`. An edit that changes nothing writes
+ * nothing; on a protected flag it is stored as a change request by the editor instead.
+ */
 function flagAction<S extends z.ZodObject<typeof edit>>(
   name: string,
   action: string,
@@ -26,12 +48,20 @@ function flagAction<S extends z.ZodObject<typeof edit>>(
     name,
     permission: canEditFlag,
     input,
-    async run({ tx, input }) {
+    async run({ tx, input, user }): Promise<{ data: FlagEditResult; audit: AuditInput[] }> {
       const now = new Date();
       const b = blast?.(input);
       const shown = b ? await confirmBlastRadius(tx, b.target, b.seen, now) : [];
-      const { data: flag, audit } = await updateFlag(tx, input.key, input.version, patch(input), action, now);
-      return { data: { key: flag.key, version: flag.version }, audit: audit.length ? [...audit, ...shown] : audit };
+      const by = { requestedBy: user.email, comment: input.comment };
+      const { data: flag, audit, request } = await updateFlag(tx, input.key, input.version, patch(input), action, now, by);
+      return {
+        data: {
+          key: flag.key,
+          version: flag.version,
+          ...(request ? { request: { id: request.id, diff: requestDiff(request.before, request.after) } } : {}),
+        },
+        audit: audit.length ? [...audit, ...shown] : audit,
+      };
     },
     revalidate: (r) => ["/flags", `/flags/${r.key}`],
   });
@@ -74,8 +104,10 @@ export const setFlagDetails = flagAction(
     description: z.string().max(1000),
     owner: z.string().max(200),
     salt: z.string().trim().min(1, "must not be empty").max(200),
+    /** Absent: unchanged. */
+    protected: z.boolean().optional(),
   }),
-  (i) => ({ description: i.description, owner: i.owner, salt: i.salt }),
+  (i) => ({ description: i.description, owner: i.owner, salt: i.salt, ...(i.protected !== undefined ? { protected: i.protected } : {}) }),
 );
 
 export const setRequires = flagAction(
@@ -129,4 +161,33 @@ export const createFlagAction = defineAction({
     return { data: { key: flag.key, version: flag.version }, audit };
   },
   revalidate: ["/flags"],
+});
+
+const decision = z.object({
+  id: z.string().regex(/^\d{1,18}$/, "a change request number"),
+  comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
+});
+
+/** Approve a protected flag's change request: applied now iff the flag is still at its version (four-eyes). */
+export const approveFlagChangeAction = defineAction({
+  name: "approve flag change requests",
+  permission: canDecideFlagChanges,
+  input: decision,
+  async run({ tx, input, user }) {
+    const request = await getFlagChange(tx, input.id);
+    if (!request) throw new DomainError("NOT_FOUND", `There is no flag change request #${input.id}.`);
+    if (!canApproveFlagChange(user, request))
+      throw new DomainError("PRECONDITION", "four-eyes: the person who requested a flag change cannot approve it");
+    return decideFlagChange(tx, input.id, { kind: "approve", by: user.email, comment: input.comment }, new Date());
+  },
+  revalidate: (r) => ["/flags", `/flags/${r.flagKey}`, "/approvals"],
+});
+
+/** Reject a change request (its requester may reject — withdraw — their own). */
+export const rejectFlagChangeAction = defineAction({
+  name: "reject flag change requests",
+  permission: canDecideFlagChanges,
+  input: decision,
+  run: ({ tx, input, user }) => decideFlagChange(tx, input.id, { kind: "reject", by: user.email, comment: input.comment }, new Date()),
+  revalidate: (r) => ["/flags", `/flags/${r.flagKey}`, "/approvals"],
 });

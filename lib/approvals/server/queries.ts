@@ -9,7 +9,8 @@ import type { ReleaseDoc } from "@/lib/rollouts/engine";
 import type { RunDoc } from "@/lib/schema-migrations/machine";
 import { buildInbox, type Gate, type GateKind, GATE_NOUNS, type Inbox } from "../gates";
 import { gateVerdict } from "../four-eyes";
-import { migrationGates, releaseGates, releaseOwners } from "../kinds";
+import { pendingFlagChanges } from "@/lib/flags/server/change-requests";
+import { flagChangeGates, migrationGates, releaseGates, releaseOwners } from "../kinds";
 import { redactTarget } from "@/lib/secrets/redact";
 
 /** Where the gates of one kind come from: its waiting items, mapped by its adapter (../kinds.ts). */
@@ -43,6 +44,19 @@ const GATE_SOURCES: GateSource[] = [
         select: { doc: true, updatedAt: true },
       });
       return rows.flatMap((r) => migrationGates({ doc: r.doc as unknown as RunDoc, updatedAt: r.updatedAt }));
+    },
+  },
+  {
+    kind: "flag",
+    async pending(database) {
+      const requests = await pendingFlagChanges(database);
+      if (!requests.length) return [];
+      const cells = await database.cell.findMany({
+        where: { status: { not: "retired" } },
+        select: { id: true, tier: true, region: true },
+        orderBy: { id: "asc" },
+      });
+      return requests.flatMap((r) => flagChangeGates(r, cells));
     },
   },
 ];

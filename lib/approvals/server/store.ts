@@ -1,7 +1,8 @@
 // Gate decisions as stored: one row per decided gate, written in the transaction of the transition
 // the decision makes (lib/transitions/server/transition.ts, its `record` step). The unique index of
 // each table — one decision per release wave, per migration phase step — is the last guard against
-// a gate decided twice; the row lock of the transition is the first.
+// a gate decided twice; the row lock of the transition is the first. A flag change request is its own
+// row: the decision is written on it, only while it is pending.
 import type { Tx } from "@/lib/db/client";
 import type { GateRef } from "../gates";
 
@@ -20,5 +21,13 @@ export async function recordDecision(tx: Tx, ref: GateRef, d: GateDecision, acto
     case "migration":
       await tx.migrationApproval.create({ data: { runId: ref.id, phase: ref.phase, step: ref.step, ...row } });
       return;
+    case "flag": {
+      const { count } = await tx.flagChangeRequest.updateMany({
+        where: { id: BigInt(ref.id), status: "pending" },
+        data: { status: d.decision === "approve" ? "approved" : "rejected", decidedBy: actor, decidedAt: now, decisionComment: d.comment },
+      });
+      if (count !== 1) throw new Error(`flag change request #${ref.id} is not pending`);
+      return;
+    }
   }
 }

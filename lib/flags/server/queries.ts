@@ -8,6 +8,7 @@ import { effectiveRollout, nextStep } from "../schedule";
 import { checkResultSchema } from "@/lib/rollouts/release-doc";
 import { readColumn } from "@/lib/json-column";
 import { z } from "zod";
+import { flagChangesOf } from "./change-requests";
 import { cellVersions, customersWithVersions, ownerChannel } from "./guard-store";
 import { customerHome, getFlag, listFlags } from "./store";
 
@@ -25,7 +26,7 @@ export async function flagsOverview(now: Date): Promise<FlagRow[]> {
 export async function flagDetail(key: string, now: Date) {
   const flag = await getFlag(db(), key);
   if (!flag) return null;
-  const [homes, customers, cells, history, versions, status, deliveries, services] = await Promise.all([
+  const [homes, customers, cells, history, versions, status, deliveries, services, changeRequests] = await Promise.all([
     customersWithVersions(db()),
     db().customer.findMany({ select: { id: true, name: true }, orderBy: { id: "asc" }, take: 2_000 }),
     db().cell.findMany({ where: { status: { not: "retired" } }, select: { id: true, tier: true, region: true }, orderBy: { id: "asc" } }),
@@ -34,6 +35,7 @@ export async function flagDetail(key: string, now: Date) {
     db().flagGuardStatus.findUnique({ where: { flagKey: key } }),
     db().delivery.findMany({ where: { flagKey: key }, orderBy: { id: "desc" }, take: 10 }),
     db().service.findMany({ select: { id: true }, orderBy: { sortOrder: "asc" } }),
+    flagChangesOf(db(), key),
   ]);
   return {
     flag,
@@ -53,6 +55,7 @@ export async function flagDetail(key: string, now: Date) {
     services: services.map((s) => s.id),
     regions: [...new Set(cells.map((c) => c.region))].sort(),
     history,
+    changeRequests,
   };
 }
 

@@ -11,7 +11,7 @@ export const DEMO_FLAGS_MARKER = "demo-seed:flags:v1";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** newVoiceCodec on the runbook's plan (0 → 5 → 25 → 100 over a week from `now`), and three more in other states. */
+/** newVoiceCodec on the runbook's plan (0 → 5 → 25 → 100 over a week from `now`), and three more in other states (one protected). */
 export function demoFlags(now: Date): FlagSpec[] {
   const none = { tiers: [], cells: [], regions: [] };
   return [
@@ -66,6 +66,8 @@ export function demoFlags(now: Date): FlagSpec[] {
       schedule: [],
       requires: {},
       guard: null,
+      // After the regression every change waits for a second product owner or an admin (change requests).
+      protected: true,
     },
   ];
 }

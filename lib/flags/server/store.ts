@@ -6,6 +6,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import { DbNull } from "@prisma/client/runtime/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { appliesAtOnce, changedFields, diffSummary, type FlagChangeRequest, requestDiff } from "../change-requests";
 import { checkFlagsDocument, mentionedCustomers, parseFlagsYaml } from "../flags-yaml";
 import {
   flagSpecSchema,
@@ -13,6 +14,7 @@ import {
   parseStoredRequires,
   referenceProblems,
   specChanges,
+  specInput,
   specOf,
   toFieldErrors,
   zodProblems,
@@ -23,6 +25,7 @@ import {
 } from "../model";
 import { effectivePercentage } from "../schedule";
 import type { CustomerHome } from "../exposure";
+import { proposeFlagChange } from "./change-requests";
 
 /** Serialises flag creation and imports (so an upsert never races a create). */
 const FLAG_WRITE_LOCK = 72_707_369_301;
@@ -49,6 +52,7 @@ export function toFlag(r: FlagRow): Flag {
     holdReason: held ? r.holdReason : null,
     percentageBefore: r.percentageBefore,
     guardSince: r.guardSince,
+    protected: r.protected,
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -118,6 +122,7 @@ function rowData(spec: FlagSpec) {
     requires: spec.requires,
     // SQL NULL for no guard (the runtime's DbNull, not the generated namespace: the CLI's entry stays small).
     guard: spec.guard === null ? DbNull : (JSON.parse(JSON.stringify(spec.guard)) as Prisma.InputJsonValue),
+    protected: spec.protected ?? false,
   };
 }
 
@@ -138,8 +143,20 @@ async function writeSchedule(tx: Tx, key: string, schedule: FlagSpec["schedule"]
     await tx.flagScheduleStep.createMany({ data: schedule.map((s) => ({ flagKey: key, at: s.at, percentage: s.percentage })) });
 }
 
-/** A flag change: the flag as it is now, and the change's audit event (none when nothing changed). */
-export type FlagChange = Audited<Flag>;
+/**
+ * A flag change: the flag as it is now, and the change's audit event (none when nothing changed).
+ * On a protected flag a person's change is not applied: `request` is the change request it became.
+ */
+export type FlagChange = Audited<Flag> & { request?: FlagChangeRequest };
+
+/**
+ * Who changes a protected flag: a person, whose change (but switching the flag off) becomes a
+ * change request; or an approved request, which applies. Without it a protected flag's change is refused.
+ */
+export type FlagChangeBy = { requestedBy: string; comment?: string } | { approvedRequest: string };
+
+const PROTECTED = (key: string) =>
+  `"${key}" is protected: its changes wait for a second product owner or an admin (a change request); only switching it off applies at once. Nothing was saved.`;
 
 /** Create a flag. A taken key is a CONFLICT. */
 export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promise<FlagChange> {
@@ -171,6 +188,9 @@ export type FlagPatch = Partial<Omit<FlagSpecInput, "key">>;
  * so two simultaneous edits of the same version produce exactly one change.
  *
  * A new `rolloutPercentage` takes effect now: it holds until the next scheduled step.
+ *
+ * A protected flag's change by a person (`by.requestedBy`) is stored as a change request instead,
+ * unless it only switches the flag off (lib/flags/change-requests.ts).
  */
 export async function updateFlag(
   tx: Tx,
@@ -179,6 +199,7 @@ export async function updateFlag(
   patch: FlagPatch,
   action: string,
   now: Date,
+  by?: FlagChangeBy,
 ): Promise<FlagChange> {
   const locked = await tx.$queryRaw<{ version: number }[]>`SELECT version FROM feature_flags WHERE key = ${key} FOR UPDATE`;
   if (locked.length === 0) throw new DomainError("NOT_FOUND", `There is no flag "${key}".`);
@@ -201,13 +222,19 @@ export async function updateFlag(
     );
   }
   const before = specOf(current);
-  const next = await validated(tx, { ...before, ...patch, key }, before);
+  const next = await validated(tx, { ...specInput(before), ...patch, key }, before);
   const changes = specChanges(before, next);
   const effectiveBefore = effectivePercentage(current, now);
   const percentageNow =
     patch.rolloutPercentage !== undefined &&
     (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
   if (Object.keys(changes.after).length === 0 && !percentageNow) return { data: current, audit: [] };
+  if (current.protected && !(by && "approvedRequest" in by) && !appliesAtOnce(changedFields(changes.after, percentageNow), next)) {
+    if (!by) throw new DomainError("PRECONDITION", PROTECTED(key));
+    const proposal = { current, before, next, changed: changes.after, percentageSetAgain: percentageNow, action, now };
+    const { data: request, audit } = await proposeFlagChange(tx, { ...proposal, requestedBy: by.requestedBy, comment: by.comment });
+    return { data: current, audit, request };
+  }
 
   const version = current.version + 1;
   await tx.featureFlag.update({
@@ -244,14 +271,23 @@ export interface ImportSummary {
   created: string[];
   updated: string[];
   unchanged: string[];
+  /** Changes of protected flags, not applied: the change requests they became (only when there are some). */
+  requested?: { key: string; id: string; diff: string }[];
 }
 
 /**
  * Upsert flags by key inside `tx` (flags not in `specs` are left alone). Specs must already be
  * validated (parseFlagsYaml + checkFlagsDocument). Returns one audit event per created or changed
- * flag plus one for the import.
+ * flag plus one for the import. A protected flag's change (but switching it off) becomes a change
+ * request by `actor` instead (refused without one).
  */
-export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: string, now: Date): Promise<Audited<ImportSummary>> {
+export async function applyFlags(
+  tx: Tx,
+  specs: readonly FlagSpec[],
+  source: string,
+  now: Date,
+  actor?: string,
+): Promise<Audited<ImportSummary>> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
   const keys = specs.map((s) => s.key);
   // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
@@ -284,6 +320,15 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
       summary.unchanged.push(spec.key);
       continue;
     }
+    if (cur.protected && !appliesAtOnce(Object.keys(changes.after), desired)) {
+      if (!actor) throw new DomainError("PRECONDITION", PROTECTED(spec.key));
+      const before = specOf(cur);
+      const proposal = { current: cur, before, next: desired, changed: changes.after, percentageSetAgain: false, action: "import", now };
+      const { data: request, audit } = await proposeFlagChange(tx, { ...proposal, requestedBy: actor, comment: `from ${source}` });
+      (summary.requested ??= []).push({ key: spec.key, id: request.id, diff: diffSummary(requestDiff(request.before, request.after)) });
+      audits.push(...audit);
+      continue;
+    }
     const version = cur.version + 1;
     await tx.featureFlag.update({
       where: { key: spec.key },
@@ -312,11 +357,11 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
  * Parse, check and apply a flags file in one transaction. Any problem (shape, unknown customer,
  * cell or region) throws SpecValidationError with line numbers and nothing is written.
  */
-export async function importFlagsYaml(tx: Tx, text: string, source: string, now: Date): Promise<Audited<ImportSummary>> {
+export async function importFlagsYaml(tx: Tx, text: string, source: string, now: Date, actor?: string): Promise<Audited<ImportSummary>> {
   const doc = parseFlagsYaml(text);
   const stored = await tx.featureFlag.findMany({ where: { key: { in: doc.flags.map((f) => f.key) } }, include: withSchedule });
   checkFlagsDocument(doc, await flagRefs(tx, mentionedCustomers(doc)), new Map(stored.map((r) => [r.key, specOf(toFlag(r))])));
-  return applyFlags(tx, doc.flags, source, now);
+  return applyFlags(tx, doc.flags, source, now, actor);
 }
 
 export async function exportFlags(db: Db | Tx): Promise<FlagSpec[]> {

@@ -25,6 +25,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "release@cellplane.local", name: "Riley Morgan", role: "RELEASE_MANAGER" },
   { email: "release2@cellplane.local", name: "Robin Okafor", role: "RELEASE_MANAGER" },
   { email: "product@cellplane.local", name: "Priya Natarajan", role: "PRODUCT_OWNER" },
+  { email: "product2@cellplane.local", name: "Kai Lindqvist", role: "PRODUCT_OWNER" },
   { email: "admin@cellplane.local", name: "Alex Admin", role: "ADMIN" },
 ];
 

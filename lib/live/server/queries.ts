@@ -50,8 +50,13 @@ const STAMPS: Record<LiveView, (id: string | null, now: Date) => Promise<unknown
   // The percentage in force changes when a scheduled step's time comes, with no write at all.
   flags: async (_id, now) =>
     (await flagsOverview(now)).map((r) => [r.flag.key, r.flag.version, r.effective.percentage, r.next?.at ?? null]),
-  flag: async (id, now) =>
-    (await flagsOverview(now)).filter((r) => r.flag.key === id).map((r) => [r.flag.version, r.effective.percentage, r.next?.at ?? null]),
+  // …and its change requests (proposed, decided).
+  flag: async (id, now) => [
+    ...(await flagsOverview(now)).filter((r) => r.flag.key === id).map((r) => [r.flag.version, r.effective.percentage, r.next?.at ?? null]),
+    await one(
+      db().$queryRaw`SELECT count(*) AS n, max(id) AS last, max(decided_at) AS decided FROM flag_change_requests WHERE flag_key = ${id}`,
+    ),
+  ],
   // Readiness moves with what cells run and report, not only with the table's version.
   gateway: async (_id, now) => {
     const g = await gatewayOverview(now);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { GuardResults, GuardStateBadge } from "@/components/guard-results";
 import { Card, PageHeader } from "@/components/page-header";
+import { ScrollBox } from "@/components/scroll-box";
 import { canEditFlag } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { formatDuration, formatMonthDayTime, formatRelative, formatTime } from "@/lib/format";
@@ -19,6 +20,7 @@ import { FlagHistory } from "../_components/flag-history";
 import { GuardEditor, RequiresEditor } from "../_components/guard-editor";
 import { KillSwitch } from "../_components/kill-switch";
 import { PreviewPanel } from "../_components/preview-panel";
+import { ChangeRequests } from "../_components/change-requests";
 import { ResumeRamp } from "../_components/resume-ramp";
 import { RolloutEditor } from "../_components/rollout-editor";
 import { ScheduleEditor } from "../_components/schedule-editor";
@@ -37,7 +39,9 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const live = await liveStamp("flag", decodeURIComponent(key), now);
   const detail = await flagDetail(decodeURIComponent(key), now);
   if (!detail) notFound();
-  const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget } = detail;
+  const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget, changeRequests } =
+    detail;
+  const pendingRequests = changeRequests.filter((r) => r.status === "pending").length;
   const canEdit = canEditFlag(user);
   const sourceText =
     effective.source.kind === "held"
@@ -61,9 +65,17 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
       </div>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <span className="font-mono">{flag.key}</span>
             <FlagState enabled={flag.enabled} />
+            {flag.protected && (
+              <span
+                className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-inset ring-violet-200"
+                data-testid="flag-protected"
+              >
+                Protected
+              </span>
+            )}
           </span>
         }
         subtitle={
@@ -83,6 +95,20 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
         >
           <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns{" "}
           <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
+        </div>
+      )}
+      {flag.protected && (
+        <div
+          className="mb-6 rounded-lg border border-violet-200 bg-violet-50 px-4 py-3 text-sm text-violet-900"
+          data-testid="protected-banner"
+        >
+          <strong>Protected flag.</strong> Changes by a person become change requests that another product owner or an admin approves
+          (four-eyes); switching the flag off applies at once.{" "}
+          {pendingRequests > 0 && (
+            <a href="#change-requests" className="font-medium underline">
+              {pendingRequests} change request{pendingRequests === 1 ? "" : "s"} waiting
+            </a>
+          )}
         </div>
       )}
       {flag.hold && (
@@ -127,8 +153,16 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               canEdit={canEdit}
               held={flag.hold !== null}
               requires={Object.entries(flag.requires).map(([svc, r]) => `${svc} ${r}`)}
+              protectedFlag={flag.protected}
             />
           </Card>
+          {(flag.protected || changeRequests.length > 0) && (
+            <div id="change-requests" className="scroll-mt-20">
+              <Card title="Change requests">
+                <ChangeRequests requests={changeRequests} version={v} user={user} />
+              </Card>
+            </div>
+          )}
           <Card title="Ramp guard">
             <div data-testid="flag-guard">
               {flag.guard ? (
@@ -289,9 +323,11 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               Any OpenFeature SDK with the OFREP provider, pointed at this server with a token with scope{" "}
               <code className="font-mono">flags:read</code>:
             </p>
-            <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-[11px] leading-relaxed text-slate-100">{`POST /ofrep/v1/evaluate/flags/${flag.key}
+            <ScrollBox className="mt-2 rounded-md bg-slate-900">
+              <pre className="p-3 text-[11px] leading-relaxed text-slate-100">{`POST /ofrep/v1/evaluate/flags/${flag.key}
 Authorization: Bearer <token>
 {"context":{"targetingKey":"<customer id>"}}`}</pre>
+            </ScrollBox>
             <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
               <dt className="text-slate-500">Salt</dt>
               <dd className="font-mono">{flag.salt}</dd>
@@ -304,12 +340,13 @@ Authorization: Bearer <token>
           {canEdit && (
             <Card title="Details">
               <DetailsEditor
-                key={`de-${flag.description}|${flag.owner}|${flag.salt}`}
+                key={`de-${flag.description}|${flag.owner}|${flag.salt}|${flag.protected}`}
                 flagKey={flag.key}
                 version={v}
                 description={flag.description}
                 owner={flag.owner}
                 salt={flag.salt}
+                protected={flag.protected}
               />
             </Card>
           )}

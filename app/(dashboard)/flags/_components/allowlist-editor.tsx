@@ -25,7 +25,7 @@ export function AllowlistEditor({
   const names = new Map(customers.map((c) => [c.id, c.name]));
   const dirty = JSON.stringify(list) !== JSON.stringify(allowlist);
   const badIds = new Set(
-    Object.keys(failure?.fieldErrors ?? {})
+    Object.keys((failure && !failure.ok && failure.fieldErrors) || {})
       .map((k) => /^allowlist\[(\d+)\]$/.exec(k)?.[1])
       .filter(Boolean)
       .map((i) => list[Number(i)]),

@@ -10,16 +10,19 @@ export function DetailsEditor({
   description,
   owner,
   salt,
+  protected: isProtected = false,
 }: {
   flagKey: string;
   version: number;
   description: string;
   owner: string;
   salt: string;
+  /** Changes wait for a second product owner or an admin (change requests). */
+  protected?: boolean;
 }) {
-  const [draft, setDraft] = useState({ description, owner, salt });
+  const [draft, setDraft] = useState({ description, owner, salt, protected: isProtected });
   const { run, pending, failure } = useFlagAction(setFlagDetails);
-  const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt;
+  const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt || draft.protected !== isProtected;
   return (
     <form
       className="space-y-3 text-sm"
@@ -57,6 +60,22 @@ export function DetailsEditor({
             A new salt reshuffles every customer&apos;s bucket: a different set of customers will be in the rollout.
           </span>
         )}
+      </label>
+      <label className="flex items-start gap-2">
+        <input
+          type="checkbox"
+          checked={draft.protected}
+          onChange={(e) => setDraft({ ...draft, protected: e.target.checked })}
+          className="mt-0.5"
+          data-testid="details-protected"
+        />
+        <span>
+          <span className="text-xs font-medium text-slate-600">Protected</span>
+          <span className="block text-xs text-slate-500">
+            Every change by a person becomes a change request that another product owner or an admin approves; switching the flag off still
+            applies at once.
+          </span>
+        </span>
       </label>
       <button
         type="submit"

@@ -21,8 +21,11 @@ export function RolloutEditor(props: {
   held?: boolean;
   /** Code prerequisites ("sms >=2.5.0"), to say why customers are held back. */
   requires?: string[];
+  /** A protected flag: a new percentage becomes a change request (with this editor's comment). */
+  protectedFlag?: boolean;
 }) {
-  const { flagKey, version, enabled, percentage, exposure, held = false, requires = [] } = props;
+  const { flagKey, version, enabled, percentage, exposure, held = false, requires = [], protectedFlag = false } = props;
+  const [comment, setComment] = useState("");
   const canEdit = props.canEdit && !held;
   const [draft, setDraft] = useState(percentage);
   const [seen, setSeen] = useState<string[] | null>(null);
@@ -125,23 +128,47 @@ export function RolloutEditor(props: {
           <BlastRadius target={{ kind: "flag", key: flagKey, percentage: draft }} onSeen={setSeen} />
         </div>
       )}
+      {canEdit && protectedFlag && dirty && (
+        <label className="mt-4 block text-sm">
+          <span className="text-xs font-medium text-slate-600">Why (kept with the change request)</span>
+          <input
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            maxLength={500}
+            aria-label="Change request comment"
+            className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
+          />
+        </label>
+      )}
       {canEdit ? (
         <div className="mt-4 flex items-center gap-3">
           <button
             type="button"
             data-testid="rollout-save"
             disabled={!dirty || pending}
-            onClick={() => run({ key: flagKey, version, percentage: draft, ...(seen ? { seenWarnings: seen } : {}) })}
+            onClick={() =>
+              run({
+                key: flagKey,
+                version,
+                percentage: draft,
+                ...(seen ? { seenWarnings: seen } : {}),
+                ...(protectedFlag && comment.trim() ? { comment } : {}),
+              })
+            }
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
           >
-            {pending ? "Saving…" : `Set rollout to ${draft}%`}
+            {pending ? "Saving…" : protectedFlag ? `Request rollout ${draft}%` : `Set rollout to ${draft}%`}
           </button>
           {dirty && (
             <button type="button" onClick={() => setDraft(percentage)} className="text-sm text-slate-500 hover:underline">
               Reset
             </button>
           )}
-          <span className="text-xs text-slate-500">Takes effect now; holds until the next scheduled step.</span>
+          <span className="text-xs text-slate-500">
+            {protectedFlag
+              ? "Protected: takes effect when another product owner or an admin approves it; then holds until the next scheduled step."
+              : "Takes effect now; holds until the next scheduled step."}
+          </span>
         </div>
       ) : held ? (
         <p className="mt-4 text-xs text-amber-700">The ramp is held by its guard: resume it (above) before setting a percentage by hand.</p>

@@ -42,7 +42,8 @@ export function ScheduleEditor(props: {
   const outOfOrder = valid.some((s, i) => i > 0 && s.at.getTime() <= valid[i - 1]!.at.getTime());
   const saved = JSON.stringify(rowsOf(props.schedule).map(({ at, percentage }) => ({ at, percentage })));
   const dirty = JSON.stringify(rows.map(({ at, percentage }) => ({ at, percentage }))) !== saved;
-  const rowError = (i: number, field: "at" | "percentage") => failure?.fieldErrors?.[`schedule[${i}].${field}`]?.join("; ");
+  const rowError = (i: number, field: "at" | "percentage") =>
+    failure && !failure.ok ? failure.fieldErrors?.[`schedule[${i}].${field}`]?.join("; ") : undefined;
 
   const update = (id: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   const addStep = () => {

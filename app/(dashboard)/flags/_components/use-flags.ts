@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
 import type { FlagPreview } from "@/lib/flags/preview";
+import type { DiffLine } from "@/lib/flags/change-requests";
 
 export const flagKeys = {
   all: ["flags"] as const,
@@ -29,7 +30,8 @@ export function useFlagPreview(key: string, customer: string) {
   });
 }
 
-export type FlagActionResult = ActionResult<{ key: string; version: number }>;
+/** A flag edit's answer; on a protected flag, the change request it became (with its diff). */
+export type FlagActionResult = ActionResult<{ key: string; version: number; request?: { id: string; diff: DiffLine[] } }>;
 
 export function useFlagAction<I>(action: (input: I) => Promise<FlagActionResult>) {
   const qc = useQueryClient();
@@ -44,5 +46,7 @@ export function useFlagAction<I>(action: (input: I) => Promise<FlagActionResult>
         await qc.invalidateQueries({ queryKey: flagKeys.all });
       }
     });
-  return { run, pending, result, failure: result && !result.ok ? result : null };
+  // What to show where the user clicked: a refusal, or the change request a protected flag's edit became.
+  const shown = result && (!result.ok || result.data.request) ? result : null;
+  return { run, pending, result, failure: shown };
 }
