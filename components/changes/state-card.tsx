@@ -62,7 +62,10 @@ export function StateCard({ card }: { card: CellCard }) {
                   <td className="text-right tabular-nums">
                     {f.percentage}%
                     {f.source === "manual" ? null : (
-                      <span className="text-slate-500"> ({f.source === "held" ? "held by its guard" : "schedule"})</span>
+                      <span className="text-slate-500">
+                        {" "}
+                        ({f.source === "held" ? "held by its guard" : f.source === "frozen" ? "held by the freeze" : "schedule"})
+                      </span>
                     )}
                   </td>
                   <td className="text-right tabular-nums">{f.allowlisted}</td>

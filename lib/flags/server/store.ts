@@ -23,6 +23,8 @@ import {
 } from "../model";
 import { effectivePercentage } from "../schedule";
 import type { CustomerHome } from "../exposure";
+import { assertFreezeAllows } from "../freeze";
+import type { FreezeSpan } from "@/lib/settings/freezes";
 
 /** Serialises flag creation and imports (so an upsert never races a create). */
 const FLAG_WRITE_LOCK = 72_707_369_301;
@@ -30,7 +32,15 @@ const FLAG_WRITE_LOCK = 72_707_369_301;
 const withSchedule = { schedule: { orderBy: { at: "asc" } } } as const satisfies Prisma.FeatureFlagInclude;
 type FlagRow = Prisma.FeatureFlagGetPayload<{ include: typeof withSchedule }>;
 
-export function toFlag(r: FlagRow): Flag {
+/**
+ * Every fleet freeze, planned, in force or past (a freeze is never deleted; a few a month): a flag's
+ * percentage in force depends on them (lib/flags/schedule.ts), so every flag is loaded with them.
+ */
+export async function loadFreezes(db: Db | Tx): Promise<FreezeSpan[]> {
+  return db.freeze.findMany({ select: { startsAt: true, endsAt: true, reason: true }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] });
+}
+
+export function toFlag(r: FlagRow, freezes: readonly FreezeSpan[] = []): Flag {
   const held = r.heldAt !== null && r.heldPercentage !== null;
   return {
     key: r.key,
@@ -49,6 +59,7 @@ export function toFlag(r: FlagRow): Flag {
     holdReason: held ? r.holdReason : null,
     percentageBefore: r.percentageBefore,
     guardSince: r.guardSince,
+    freezes,
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -56,13 +67,18 @@ export function toFlag(r: FlagRow): Flag {
 }
 
 export async function listFlags(db: Db | Tx): Promise<Flag[]> {
-  const rows = await db.featureFlag.findMany({ include: withSchedule, orderBy: { key: "asc" } });
-  return rows.map(toFlag);
+  return (await listFlagsAndFreezes(db)).flags;
+}
+
+/** Every flag, and the freezes they carry (for the evaluation snapshot's fingerprint). */
+export async function listFlagsAndFreezes(db: Db | Tx): Promise<{ flags: Flag[]; freezes: FreezeSpan[] }> {
+  const [rows, freezes] = await Promise.all([db.featureFlag.findMany({ include: withSchedule, orderBy: { key: "asc" } }), loadFreezes(db)]);
+  return { flags: rows.map((r) => toFlag(r, freezes)), freezes };
 }
 
 export async function getFlag(db: Db | Tx, key: string): Promise<Flag | null> {
-  const row = await db.featureFlag.findUnique({ where: { key }, include: withSchedule });
-  return row ? toFlag(row) : null;
+  const [row, freezes] = await Promise.all([db.featureFlag.findUnique({ where: { key }, include: withSchedule }), loadFreezes(db)]);
+  return row ? toFlag(row, freezes) : null;
 }
 
 /** What the specs may refer to: the customers among `customerIds` that exist, every live cell and region. */
@@ -144,6 +160,7 @@ export type FlagChange = Audited<Flag>;
 /** Create a flag. A taken key is a CONFLICT. */
 export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promise<FlagChange> {
   const spec = await validated(tx, input);
+  assertFreezeAllows(spec.key, { before: null, after: spec, percentageSetAt: now }, await loadFreezes(tx), now);
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
   if (await tx.featureFlag.findUnique({ where: { key: spec.key }, select: { key: true } })) {
     throw new DomainError("CONFLICT", `A flag with the key "${spec.key}" already exists.`, { key: ["already exists"] });
@@ -208,6 +225,7 @@ export async function updateFlag(
     patch.rolloutPercentage !== undefined &&
     (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
   if (Object.keys(changes.after).length === 0 && !percentageNow) return { data: current, audit: [] };
+  assertFreezeAllows(key, { before: current, after: next, percentageSetAt: percentageNow ? now : null }, current.freezes ?? [], now);
 
   const version = current.version + 1;
   await tx.featureFlag.update({
@@ -256,14 +274,16 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
   const keys = specs.map((s) => s.key);
   // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
   if (keys.length) await tx.$queryRaw`SELECT key FROM feature_flags WHERE key = ANY(${keys}) FOR UPDATE`;
+  const freezes = await loadFreezes(tx);
   const existing = new Map(
-    (await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r)]),
+    (await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r, freezes)]),
   );
   const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
   const audits: AuditInput[] = [];
   for (const spec of specs) {
     const cur = existing.get(spec.key);
     if (!cur) {
+      assertFreezeAllows(spec.key, { before: null, after: spec, percentageSetAt: now }, freezes, now);
       await tx.featureFlag.create({
         data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 },
       });
@@ -284,6 +304,8 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
       summary.unchanged.push(spec.key);
       continue;
     }
+    const setNow = "rolloutPercentage" in changes.after;
+    assertFreezeAllows(spec.key, { before: cur, after: desired, percentageSetAt: setNow ? now : null }, freezes, now);
     const version = cur.version + 1;
     await tx.featureFlag.update({
       where: { key: spec.key },
@@ -291,7 +313,7 @@ export async function applyFlags(tx: Tx, specs: readonly FlagSpec[], source: str
         ...rowData(desired),
         version,
         updatedAt: now,
-        ...("rolloutPercentage" in changes.after ? { percentageSetAt: now, percentageBefore: effectivePercentage(cur, now) } : {}),
+        ...(setNow ? { percentageSetAt: now, percentageBefore: effectivePercentage(cur, now) } : {}),
       },
     });
     if ("schedule" in changes.after) await writeSchedule(tx, spec.key, desired.schedule);
