@@ -9,6 +9,8 @@ import { formatDuration, formatMonthDayTime, formatRelative, formatTime } from "
 import { heldBackAt } from "@/lib/flags/exposure";
 import { flagDetail } from "@/lib/flags/server/queries";
 import { plannedRollout } from "@/lib/flags/schedule";
+import { FreezeBanner } from "@/components/freeze-banner";
+import { freezeInForce, freezeText } from "@/lib/settings/freezes";
 import { describeCheck, formatCheck } from "@/lib/rollouts/checks";
 import { LiveView } from "@/components/live-view";
 import { liveStamp } from "@/lib/live/server/queries";
@@ -39,12 +41,15 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   if (!detail) notFound();
   const { flag, effective, next, exposure, customers, cells, regions, history, heldBack, guard, deliveries, notifyTarget } = detail;
   const canEdit = canEditFlag(user);
+  const freeze = freezeInForce(flag.freezes ?? [], now);
   const sourceText =
-    effective.source.kind === "held"
-      ? `held by its guard since ${formatMonthDayTime(effective.source.since)}`
-      : effective.source.kind === "schedule"
-        ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
-        : `set by hand ${formatRelative(effective.source.since, now)}`;
+    effective.source.kind === "frozen"
+      ? `held by the freeze since ${formatMonthDayTime(effective.source.since)} (the plan says ${effective.source.planned}%)`
+      : effective.source.kind === "held"
+        ? `held by its guard since ${formatMonthDayTime(effective.source.since)}`
+        : effective.source.kind === "schedule"
+          ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
+          : `set by hand ${formatRelative(effective.source.since, now)}`;
   const heldCustomers = heldBackAt(exposure, effective.percentage);
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
@@ -84,6 +89,19 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <strong>Off for everyone.</strong> The kill switch overrides the rollout, the schedule and the allowlist: every evaluation returns{" "}
           <code className="font-mono">false</code> (reason <code className="font-mono">DISABLED</code>).
         </div>
+      )}
+      {freeze && (
+        <FreezeBanner freeze={freeze}>
+          On this flag: raising the percentage, turning it on, adding allowlisted customers, widening its targeting or loosening its
+          prerequisites is refused; lowering it, removing customers and the kill switch still work.
+          {effective.source.kind === "frozen" && (
+            <span className="mt-1 block" data-testid="freeze-ramp">
+              The schedule says {effective.source.planned}%: that step waits for the freeze. {effective.percentage}% stays in force until{" "}
+              {formatTime(effective.source.until, { utc: true })}; then the ramp continues where the schedule is (the last step whose time
+              has passed applies at once).
+            </span>
+          )}
+        </FreezeBanner>
       )}
       {flag.hold && (
         <div className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="ramp-held">
@@ -127,6 +145,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               canEdit={canEdit}
               held={flag.hold !== null}
               requires={Object.entries(flag.requires).map(([svc, r]) => `${svc} ${r}`)}
+              freeze={freeze ? freezeText(freeze) : null}
             />
           </Card>
           <Card title="Ramp guard">

@@ -21,6 +21,8 @@ export function RolloutEditor(props: {
   held?: boolean;
   /** Code prerequisites ("sms >=2.5.0"), to say why customers are held back. */
   requires?: string[];
+  /** The fleet freeze in force, in its words ("fleet freeze until … UTC: reason"): raising is refused while it lasts. */
+  freeze?: string | null;
 }) {
   const { flagKey, version, enabled, percentage, exposure, held = false, requires = [] } = props;
   const canEdit = props.canEdit && !held;
@@ -149,6 +151,11 @@ export function RolloutEditor(props: {
         <div className="mt-4">
           <ReadOnlyNote />
         </div>
+      )}
+      {canEdit && props.freeze && draft > percentage && (
+        <p className="mt-2 text-xs font-medium text-blue-800" data-testid="rollout-frozen">
+          Raising the percentage is refused during the {props.freeze}. Lowering it and the kill switch still work.
+        </p>
       )}
       <ActionError failure={failure} testId="rollout-error" />
     </div>
