@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
+import { projectTime } from "@/lib/changes/server/projector";
 import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { bucketOf } from "@/lib/flags/bucket";
@@ -199,6 +200,32 @@ describe("during a freeze (day 10 to day 11)", () => {
     expect(await audits()).toBe(n);
     const r = await change({ kind: "enable", force: { reason: "carrier deadline, verified by hand" } }, after, ADMIN);
     expect(r.route.status).toBe("active");
+  });
+});
+
+describe("the change log and a freeze", () => {
+  it("records a ramp step that waited for a freeze when the freeze ends, not when its time passed", async () => {
+    await audited(t.prisma, PO, (tx) =>
+      createFlag(
+        tx,
+        { key: "ramp.frozen", enabled: true, rolloutPercentage: 5, schedule: [{ at: at(20 * DAY + 12 * H), percentage: 40 }] },
+        at(19 * DAY),
+      ),
+    );
+    await freeze(at(20 * DAY), at(21 * DAY), "Quarter end");
+    const logged = () =>
+      t.query<{ at: Date; summary: string; source: string }>(
+        "SELECT at, summary, source FROM change_events WHERE kind = 'flag' AND summary LIKE 'flag ramp.frozen%' AND source NOT LIKE 'audit:%' ORDER BY id",
+      );
+    await projectTime(t.prisma, at(20 * DAY + H)); // the first pass records the flags' states and the watermark
+    await projectTime(t.prisma, at(20 * DAY + 13 * H)); // the step's time passed during the freeze: nothing changed
+    expect(await logged()).toEqual([]);
+    await projectTime(t.prisma, at(21 * DAY + H));
+    const rows = await logged();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.at.getTime() === at(21 * DAY).getTime())).toBe(true);
+    expect(rows[0]!.summary).toContain("5% → 40% in force here");
+    expect(rows[0]!.source).toMatch(/^freeze:\d+:end:ramp\.frozen$/);
   });
 });
 

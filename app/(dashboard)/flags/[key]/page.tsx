@@ -227,6 +227,9 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               percentageSetAt={flag.percentageSetAt.toISOString()}
               now={now.toISOString()}
               canEdit={canEdit}
+              freezes={(flag.freezes ?? [])
+                .filter((f) => f.endsAt.getTime() > now.getTime() - 30 * 86_400_000)
+                .map((f) => ({ startsAt: f.startsAt.toISOString(), endsAt: f.endsAt.toISOString(), reason: f.reason }))}
             />
           </Card>
           <div className="grid gap-6 lg:grid-cols-2">
