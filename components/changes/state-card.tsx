@@ -2,6 +2,7 @@
 // service's desired and observed version, each flag in effect (percentage, allowlisted customers,
 // prerequisites), the API versions it serves and how the edge treats them, each migration's phase
 // there, open gates, freezes and maintenance windows. What does not exist yet shows "—".
+import { FREEZE_COVERS, freezeText } from "@/lib/settings/freezes";
 import Link from "next/link";
 import type { CellCard } from "@/lib/changes/state-card";
 import { formatTime, plural } from "@/lib/format";
@@ -62,7 +63,10 @@ export function StateCard({ card }: { card: CellCard }) {
                   <td className="text-right tabular-nums">
                     {f.percentage}%
                     {f.source === "manual" ? null : (
-                      <span className="text-slate-500"> ({f.source === "held" ? "held by its guard" : "schedule"})</span>
+                      <span className="text-slate-500">
+                        {" "}
+                        ({f.source === "held" ? "held by its guard" : f.source === "frozen" ? "held by the freeze" : "schedule"})
+                      </span>
                     )}
                   </td>
                   <td className="text-right tabular-nums">{f.allowlisted}</td>
@@ -133,7 +137,7 @@ export function StateCard({ card }: { card: CellCard }) {
           <ul className="space-y-0.5 text-xs">
             {card.freezes.map((f) => (
               <li key={f.id} className="font-medium text-blue-800">
-                Freeze until {formatTime(f.endsAt, { utc: true })}: {f.reason}
+                {freezeText(f)}
               </li>
             ))}
             {card.windows.map((w) => (
@@ -145,7 +149,9 @@ export function StateCard({ card }: { card: CellCard }) {
           </ul>
         )}
         {card.freezes.length > 0 && (
-          <p className="mt-1 text-[10px] text-slate-500">{plural(card.freezes.length, "freeze")}: no wave starts deploying.</p>
+          <p className="mt-1 text-[10px] text-slate-500">
+            {plural(card.freezes.length, "freeze")}: {FREEZE_COVERS}.
+          </p>
         )}
       </Section>
     </div>

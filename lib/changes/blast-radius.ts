@@ -3,6 +3,7 @@
 // and whatever else is in flight there (a release, a flag ramp, a migration phase). The confirming
 // click sends back the warnings it was shown; the server computes them again, refuses when one is
 // new, and records what was shown in the audit log. Pure.
+import { FREEZE_COVERS, freezeText } from "@/lib/settings/freezes";
 import { z } from "zod";
 
 /** What is about to change. */
@@ -141,7 +142,7 @@ export function blastRadius(f: BlastFacts): BlastRadius {
       warnings.push({
         key: `freeze:${z.id}`,
         kind: "freeze",
-        message: `A release freeze is in force until ${hhmm(z.endsAt)}: ${z.reason}.`,
+        message: `A ${freezeText(z)} is in force: ${FREEZE_COVERS}.`,
       });
     for (const w of f.windows) {
       const on = overlap(w.cells, reach);

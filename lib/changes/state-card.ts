@@ -28,7 +28,7 @@ export interface CellCard {
     key: string;
     percentage: number;
     allowlisted: number;
-    source: "manual" | "schedule" | "held";
+    source: "manual" | "schedule" | "held" | "frozen";
     next: { at: Date; percentage: number } | null;
     /** Whether the flag's prerequisites hold here; null: flags have none yet. */
     prerequisitesHold: boolean | null;

@@ -7,14 +7,15 @@
 //                                   `requires` names a version range the home cell does not run yet)
 //   allowlisted                   → true,  TARGETING_MATCH
 //   targeting set, not matched    → false, DEFAULT
-//   otherwise                     → bucket <= effective percentage, SPLIT   (a held ramp: its held percentage)
+//   otherwise                     → bucket <= effective percentage, SPLIT   (a held ramp: its held percentage;
+//                                   during a fleet freeze: no more than the lowest since it began)
 //
 // Flags are compiled once (sets, the salt prefix, the schedule as arrays) and the compiled form is
 // cached per flag object, so evaluating many customers against the same flag costs one hash each.
 import semver from "semver";
 import { bucketOf } from "./bucket";
 import type { FlagConfig } from "./model";
-import { activeStepIndex } from "./schedule";
+import { activeStepIndex, effectivePercentage } from "./schedule";
 
 export type EvaluationReason = "DISABLED" | "TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "PREREQUISITE_FAILED" | "ERROR";
 
@@ -71,6 +72,9 @@ interface CompiledFlag {
   requires: { service: string; range: string }[];
   /** The held percentage while the guard holds the ramp, and since when. */
   held: { percentage: number; at: number } | null;
+  /** The fleet freezes as [start, end) in milliseconds; inside one the percentage comes from the schedule's freeze rule. */
+  freezes: readonly (readonly [number, number])[];
+  flag: FlagConfig;
 }
 
 const compiled = new WeakMap<FlagConfig, CompiledFlag>();
@@ -94,6 +98,8 @@ export function compileFlag(flag: FlagConfig): CompiledFlag {
       manualPercentage: flag.rolloutPercentage,
       requires: Object.entries(flag.requires ?? {}).map(([service, range]) => ({ service, range })),
       held: flag.hold ? { percentage: flag.hold.percentage, at: flag.hold.at.getTime() } : null,
+      freezes: (flag.freezes ?? []).map((f) => [f.startsAt.getTime(), f.endsAt.getTime()] as const),
+      flag,
     };
     compiled.set(flag, c);
   }
@@ -101,6 +107,8 @@ export function compileFlag(flag: FlagConfig): CompiledFlag {
 }
 
 function percentageAt(c: CompiledFlag, now: Date): number {
+  const t = now.getTime();
+  if (c.freezes.length && c.freezes.some(([from, to]) => from <= t && t < to)) return effectivePercentage(c.flag, now);
   if (c.held && c.held.at <= now.getTime()) return c.held.percentage;
   if (c.schedule.length === 0) return c.manualPercentage;
   const i = activeStepIndex(c.schedule, now);

@@ -143,4 +143,10 @@ describe("what a breach does", () => {
     expect(h.percentage).toBe(5);
     expect(h.reason).toMatch(/ramp reverted to 5% \(before the step to 25%\)$/);
   });
+  it("during a freeze that held the step back: holds at what is served, not at the step", () => {
+    const frozen = flag({ freezes: [{ startsAt: at(23 * H), endsAt: at(48 * H), reason: "Black Friday" }] });
+    const h = holdFor(frozen, { at: at(24 * H), from: 5, to: 25, by: "schedule" }, breach, at(25 * H));
+    expect(h.percentage).toBe(5);
+    expect(h.reason).toMatch(/ramp held at 5%$/);
+  });
 });

@@ -18,7 +18,7 @@ import { formatTime } from "@/lib/format";
 import type { CheckResult } from "@/lib/rollouts/engine";
 import { breachText, GUARD_DEFAULTS, realWindowMs, trailingWindow } from "@/lib/rollouts/guards";
 import type { Flag } from "./model";
-import { nextStep, plannedRollout } from "./schedule";
+import { effectivePercentage, nextStep, plannedRollout } from "./schedule";
 
 /** A change of the planned percentage: when, from and to what, and whether the schedule or a person made it. */
 export interface RampChange {
@@ -105,7 +105,8 @@ export const baselineLabel = (c: RampChange) => `the same cells before ${c.to}% 
 /** What a breach does to the ramp: the percentage it holds at, and why, in words. */
 export function holdFor(flag: Flag, change: RampChange, breach: CheckResult, now: Date): { percentage: number; reason: string } {
   const revert = flag.guard?.onBreach === "revert";
-  const percentage = revert ? change.from : plannedRollout(flag, now).percentage;
+  // Never above what is served: during a freeze the step may not have taken effect.
+  const percentage = Math.min(revert ? change.from : plannedRollout(flag, now).percentage, effectivePercentage(flag, now));
   const what = revert ? `ramp reverted to ${percentage}% (before the step to ${change.to}%)` : `ramp held at ${percentage}%`;
   return { percentage, reason: `Guard breach at ${formatTime(now, { seconds: true, utc: true })}: ${breachText(breach)} — ${what}` };
 }

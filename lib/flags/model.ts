@@ -8,6 +8,7 @@ import { formatDuration, parseDuration } from "@/lib/rollouts/durations";
 import { notifyProblem } from "@/lib/rollouts/notify";
 import { readColumn } from "@/lib/json-column";
 import { checkSchema } from "@/lib/rollouts/release-doc";
+import type { FreezeSpan } from "@/lib/settings/freezes";
 import type { CheckSpec } from "@/lib/rollouts/types";
 
 export const FLAG_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
@@ -68,6 +69,11 @@ export interface FlagConfig {
   requires?: FlagRequires;
   /** Set while the guard holds the ramp: this percentage is in force, whatever the schedule says. */
   hold?: RampHold | null;
+  /**
+   * The fleet freezes (loaded with the flag): while one is in force the percentage in force does not
+   * rise (lib/flags/schedule.ts). Not part of the flag's spec; absent: none.
+   */
+  freezes?: readonly FreezeSpan[];
   /** Optimistic concurrency: bumped by every change. */
   version: number;
 }

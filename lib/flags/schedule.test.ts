@@ -118,3 +118,83 @@ describe("a schedule that would lower the percentage in force", () => {
     expect(nextStepLowers({ ...flag, schedule: kept }, d(2))).toBeNull();
   });
 });
+
+describe("a fleet freeze holds the percentage in force (scheduled steps and all)", () => {
+  const d = (day: number, hour = 0) => new Date(Date.UTC(2026, 11, day, hour));
+  const freeze = (from: Date, to: Date, reason = "Black Friday") => ({ startsAt: from, endsAt: to, reason });
+  const ramp = { ...flag, freezes: [freeze(d(2, 12), d(4))] };
+  const lowered = { ...ramp, rolloutPercentage: 2, percentageSetAt: d(2, 18) };
+  const down = {
+    rolloutPercentage: 0,
+    percentageSetAt: d(1),
+    schedule: [
+      { at: d(1), percentage: 50 },
+      { at: d(3), percentage: 10 },
+      { at: d(3, 12), percentage: 80 },
+    ],
+    freezes: [freeze(d(2), d(4))],
+  };
+  it.each<[string, Parameters<typeof effectiveRollout>[0], Date, number, string]>([
+    ["before the freeze: the plan", ramp, d(2, 11), 5, "schedule"],
+    ["the freeze begins: the step in force stays", ramp, d(2, 13), 5, "schedule"],
+    ["a step that would raise it during the freeze does not take effect", ramp, d(3), 5, "frozen"],
+    ["…until the freeze's last millisecond", ramp, new Date(d(4).getTime() - 1), 5, "frozen"],
+    ["the freeze ends: the step whose time passed applies at once", ramp, d(4), 25, "schedule"],
+    ["later steps keep their times", ramp, d(7), 100, "schedule"],
+    ["a percentage lowered by hand during the freeze applies", lowered, d(2, 18), 2, "manual"],
+    ["…and a later step does not raise it while frozen", lowered, d(3, 6), 2, "frozen"],
+    ["…after the freeze the plan is in force again", lowered, d(4), 25, "schedule"],
+    ["a scheduled decrease applies during a freeze", down, d(3), 10, "schedule"],
+    ["…the increase after it waits", down, d(3, 13), 10, "frozen"],
+    ["…and applies when the freeze ends", down, d(4), 80, "schedule"],
+    ["a planned freeze changes nothing before it begins", { ...flag, freezes: [freeze(d(5), d(6))] }, d(3), 25, "schedule"],
+    [
+      "overlapping freezes are one stretch: held since the first began",
+      { ...flag, freezes: [freeze(d(2, 12), d(3, 12)), freeze(d(3), d(5))] },
+      d(4),
+      5,
+      "frozen",
+    ],
+    [
+      "a freeze taking over at the end of another continues it",
+      { ...flag, freezes: [freeze(d(2, 12), d(3, 1)), freeze(d(3, 1), d(5))] },
+      d(4),
+      5,
+      "frozen",
+    ],
+    [
+      "a guard's hold above the frozen percentage does not raise it",
+      { ...ramp, hold: { at: d(3, 6), percentage: 25 } },
+      d(3, 7),
+      5,
+      "frozen",
+    ],
+    ["…and is in force after the freeze", { ...ramp, hold: { at: d(3, 6), percentage: 25 } }, d(4), 25, "held"],
+  ])("%s", (_, f, now, percentage, kind) => {
+    const e = effectiveRollout(f, now);
+    expect(e.percentage).toBe(percentage);
+    expect(e.source.kind).toBe(kind);
+  });
+
+  it("says which freeze holds it, until when, and what the plan says", () => {
+    expect(effectiveRollout(ramp, d(3)).source).toEqual({
+      kind: "frozen",
+      since: d(2, 12),
+      until: d(4),
+      reason: "Black Friday",
+      endsAt: d(4),
+      planned: 25,
+    });
+  });
+
+  it("the ramp chart shows the plateau and the step at the freeze's end", () => {
+    const pts = rampPoints(ramp, d(1), d(8));
+    expect(pts.map((p) => [p.at.toISOString().slice(0, 13), p.percentage])).toEqual([
+      ["2026-12-01T00", 0],
+      ["2026-12-02T00", 5],
+      ["2026-12-04T00", 25],
+      ["2026-12-07T00", 100],
+      ["2026-12-08T00", 100],
+    ]);
+  });
+});

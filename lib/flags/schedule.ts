@@ -1,19 +1,26 @@
 // Where a flag's rollout stands at a moment: no background job needed, the answer is a function
-// of the flag and `now`. The percentage set by hand holds from when it was set; a scheduled step
-// takes over once its time comes, until the next step or the next hand-set change.
+// of the flag (with the fleet freezes loaded beside it) and `now`. The percentage set by hand holds
+// from when it was set; a scheduled step takes over once its time comes, until the next step or the
+// next hand-set change. While a freeze is in force the percentage in force never rises: it is the
+// lowest the plan put in force since the freeze began (a step that lowers it, a hand-set decrease,
+// a guard's hold still apply). When the freeze ends the plan is in force again: the last step whose
+// time passed during the freeze takes effect at once (the schedule does not shift).
+import { frozenStretch } from "@/lib/settings/freezes";
 import type { FlagConfig, ScheduleStep } from "./model";
 
 export type PercentageSource =
   | { kind: "manual"; since: Date }
   | { kind: "schedule"; since: Date; step: number }
-  | { kind: "held"; since: Date };
+  | { kind: "held"; since: Date }
+  /** A fleet freeze keeps the percentage below the plan's `planned` since `since`, until `until`. */
+  | { kind: "frozen"; since: Date; until: Date; reason: string; endsAt: Date; planned: number };
 
 export interface EffectiveRollout {
   percentage: number;
   source: PercentageSource;
 }
 
-type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "schedule" | "hold">;
+type Rollout = Pick<FlagConfig, "rolloutPercentage" | "percentageSetAt" | "schedule" | "hold" | "freezes">;
 
 /** Index of the last step at or before `now` (-1 when none); steps are in time order. */
 export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): number {
@@ -34,12 +41,40 @@ export function activeStepIndex(schedule: readonly ScheduleStep[], now: Date): n
 /**
  * The percentage in force at `now`: the held percentage while the guard holds the ramp; otherwise
  * the newest of (the hand-set percentage, the last scheduled step at or before `now`). On a tie the
- * schedule wins: it is the plan.
+ * schedule wins: it is the plan. During a freeze, no more than the lowest of those since it began.
  */
 export function effectiveRollout(flag: Rollout, now: Date): EffectiveRollout {
+  const unfrozen = unfrozenRollout(flag, now);
+  const stretch = flag.freezes?.length ? frozenStretch(flag.freezes, now) : null;
+  if (!stretch) return unfrozen;
+  const lowest = lowestSince(flag, stretch.from, now);
+  if (lowest >= unfrozen.percentage) return unfrozen;
+  const { reason, endsAt } = stretch.freeze;
+  return {
+    percentage: lowest,
+    source: { kind: "frozen", since: stretch.from, until: stretch.until, reason, endsAt, planned: unfrozen.percentage },
+  };
+}
+
+/** The percentage in force at `now`, freezes aside: the hold, or the plan. */
+function unfrozenRollout(flag: Rollout, now: Date): EffectiveRollout {
   if (flag.hold && flag.hold.at.getTime() <= now.getTime())
     return { percentage: flag.hold.percentage, source: { kind: "held", since: flag.hold.at } };
   return plannedRollout(flag, now);
+}
+
+/** The lowest percentage the plan (and the hold) put in force from `from` to `now`: it only changes at a step, a hand-set change or a hold. */
+function lowestSince(flag: Rollout, from: Date, now: Date): number {
+  const f = from.getTime(),
+    t = now.getTime();
+  let low = unfrozenRollout(flag, from).percentage;
+  const changes = [
+    flag.percentageSetAt.getTime(),
+    ...(flag.hold ? [flag.hold.at.getTime()] : []),
+    ...flag.schedule.map((s) => s.at.getTime()),
+  ];
+  for (const x of changes) if (x > f && x <= t) low = Math.min(low, unfrozenRollout(flag, new Date(x)).percentage);
+  return low;
 }
 
 /** The percentage the schedule and the hand-set percentage put in force at `now`, a hold aside. */
@@ -62,12 +97,17 @@ export function nextStep(schedule: readonly ScheduleStep[], now: Date): Schedule
 
 /**
  * The ramp as points where the effective percentage changes, from `from` to `to` (for a step chart):
- * the value at `from`, then every step and the hand-set change inside the window.
+ * the value at `from`, then every step, the hand-set change and each freeze's start and end inside the window.
  */
 export function rampPoints(flag: Rollout, from: Date, to: Date): { at: Date; percentage: number }[] {
-  const times = [from.getTime(), flag.percentageSetAt.getTime(), ...flag.schedule.map((s) => s.at.getTime()), to.getTime()].filter(
-    (t) => t >= from.getTime() && t <= to.getTime(),
-  );
+  const freezes = (flag.freezes ?? []).flatMap((f) => [f.startsAt.getTime(), f.endsAt.getTime()]);
+  const times = [
+    from.getTime(),
+    flag.percentageSetAt.getTime(),
+    ...flag.schedule.map((s) => s.at.getTime()),
+    ...freezes,
+    to.getTime(),
+  ].filter((t) => t >= from.getTime() && t <= to.getTime());
   const unique = [...new Set(times)].sort((a, b) => a - b);
   const out: { at: Date; percentage: number }[] = [];
   for (const t of unique) {

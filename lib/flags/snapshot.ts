@@ -1,6 +1,7 @@
 // What flag evaluation reads (pure): the compiled configuration (a snapshot with its fingerprint)
 // and the customer's home cell. The source that reads them: server/source.ts. (Tokens are checked
 // by the one token check, lib/auth/server/tokens.ts, before anything is read.)
+import type { FreezeSpan } from "@/lib/settings/freezes";
 import type { Flag } from "./model";
 
 export interface HomeCell {
@@ -12,10 +13,10 @@ export interface HomeCell {
 }
 
 export interface FlagSnapshot {
-  /** "<count>.<sum of versions>" */
+  /** "<count>.<sum of versions>.<freezes>" (see `freezesFingerprint`) */
   fingerprint: string;
   flags: ReadonlyMap<string, Flag>;
-  /** Every schedule step time of every flag, sorted: how many have passed changes evaluations. */
+  /** Every schedule step time of every flag and every freeze's start and end, sorted: how many have passed changes evaluations. */
   stepTimes: readonly number[];
 }
 
@@ -30,18 +31,33 @@ export interface FlagSource {
   read(customerId: string | null): Promise<FlagReading>;
 }
 
-const parts = (fp: string) => fp.split(".").map(Number) as [number, number];
+/**
+ * The freezes' part of the fingerprint: "<count>:<sum of end times in ms>". A freeze is never deleted:
+ * declaring one changes the count, ending one early changes its end. It does not only grow, so it is
+ * compared for equality (the flags' part only grows: count and versions).
+ */
+export const freezesFingerprint = (freezes: readonly Pick<FreezeSpan, "endsAt">[]) =>
+  `${freezes.length}:${freezes.reduce((s, f) => s + f.endsAt.getTime(), 0)}`;
+
+const parts = (fp: string) => {
+  const [count, versions, freezes = ""] = fp.split(".");
+  return { count: Number(count), versions: Number(versions), freezes };
+};
 /** True when snapshot `a` already includes everything fingerprint `b` describes. */
 export const covers = (a: string, b: string) => {
-  const [ac, av] = parts(a),
-    [bc, bv] = parts(b);
-  return ac >= bc && av >= bv;
+  const pa = parts(a),
+    pb = parts(b);
+  return pa.count >= pb.count && pa.versions >= pb.versions && pa.freezes === pb.freezes;
 };
 
-export function snapshotOf(flags: readonly Flag[]): FlagSnapshot {
+/** The snapshot of `flags` (each carries the fleet freezes; `freezes`: the same list, for the fingerprint). */
+export function snapshotOf(flags: readonly Flag[], freezes: readonly FreezeSpan[] = []): FlagSnapshot {
   return {
-    fingerprint: `${flags.length}.${flags.reduce((s, f) => s + f.version, 0)}`,
+    fingerprint: `${flags.length}.${flags.reduce((s, f) => s + f.version, 0)}.${freezesFingerprint(freezes)}`,
     flags: new Map(flags.map((f) => [f.key, f])),
-    stepTimes: flags.flatMap((f) => f.schedule.map((s) => s.at.getTime())).sort((a, b) => a - b),
+    stepTimes: [
+      ...flags.flatMap((f) => f.schedule.map((s) => s.at.getTime())),
+      ...freezes.flatMap((f) => [f.startsAt.getTime(), f.endsAt.getTime()]),
+    ].sort((a, b) => a - b),
   };
 }

@@ -197,3 +197,49 @@ describe("available actions say why the others are not", () => {
     expect([a.enable.available, a.deprecate.available, a.sunset.available, a.reenable.available]).toEqual([false, true, true, true]);
   });
 });
+
+describe("during a fleet freeze", () => {
+  const freeze = { startsAt: minutes(-60), endsAt: day("2026-12-04"), reason: "Black Friday" };
+  const deprecated = stored({ path: "/v1/Calls", status: "deprecated", deprecationDate: day("2026-01-01"), sunsetDate: day("2026-01-02") });
+  const frozen = (route: StoredRoute, action: LifecycleAction) =>
+    decide(route, action, { now: T0, readiness: READY, routes: [deprecated, stored({ path: "/v2/Calls" }), route], freeze });
+  it.each<[string, StoredRoute, LifecycleAction, boolean, string]>([
+    [
+      "enabling is refused",
+      v2Calls,
+      { kind: "enable" },
+      false,
+      "Enabling POST /v2/Calls is refused during the fleet freeze until 2026-12-04",
+    ],
+    [
+      "forcing does not pass a freeze",
+      v2Calls,
+      { kind: "enable", force: { reason: "Carrier deadline, verified by hand" } },
+      false,
+      "Enabling",
+    ],
+    ["re-enabling is refused", deprecated, { kind: "reenable" }, false, "Re-enabling POST /v1/Calls is refused"],
+    [
+      "sunsetting is refused",
+      deprecated,
+      { kind: "sunset", confirmation: "POST /v1/Calls" },
+      false,
+      "Sunsetting POST /v1/Calls is refused",
+    ],
+    [
+      "deprecating still works",
+      stored({ path: "/v1/Calls" }),
+      { kind: "deprecate", deprecationDate: day("2027-01-01"), sunsetDate: null, documentation: null },
+      true,
+      "",
+    ],
+  ])("%s", (_n, route, action, ok, message) => {
+    const d = frozen(route, action);
+    expect(d.ok).toBe(ok);
+    if (!d.ok) {
+      expect(d.code).toBe("PRECONDITION");
+      expect(d.message).toContain(message);
+      expect(d.message).toContain("Black Friday");
+    }
+  });
+});

@@ -4,6 +4,7 @@
 import { formatDayOrInstant } from "./headers";
 import { isServed, pathVersion, routeKey, versionNumber, type Route, type RouteStatus, type StoredRoute } from "./model";
 import { listCells, type Readiness } from "./readiness";
+import { type FreezeSpan, frozenRefusal } from "@/lib/settings/freezes";
 
 export type LifecycleAction =
   | { kind: "enable"; force?: { reason: string } }
@@ -14,6 +15,9 @@ export type LifecycleAction =
 export type LifecycleKind = LifecycleAction["kind"];
 
 export const MIN_FORCE_REASON = 10;
+
+/** What still works on routes during a freeze. */
+export const FROZEN_ROUTE_HINT = "Deprecating (headers only) still works; enable, re-enable or sunset once the freeze ends.";
 
 /** The lifecycle part of a route that an action changes. */
 export type LifecycleState = Pick<
@@ -27,6 +31,8 @@ export type Decision =
 
 export interface DecisionContext {
   now: Date;
+  /** The fleet freeze in force at `now`, if any: no route starts or stops being served during it. */
+  freeze?: FreezeSpan | null;
   /** Readiness of the route's service × handler version across the active cells. */
   readiness: Readiness;
   /** The whole table, for successor and alias rules. */
@@ -72,6 +78,12 @@ export function decide(route: StoredRoute, action: LifecycleAction, ctx: Decisio
       "CONFLICT",
       `${key} is ${route.status}; only a ${ALLOWED_FROM[action.kind].join(" or ")} route can be ${VERB[action.kind]}${hint[action.kind]}.`,
     );
+  }
+  // A freeze stops what changes who is served: enabling, re-enabling, and the sunset (410 Gone, final).
+  // Deprecating (headers only, reversible after the freeze) still works.
+  if (ctx.freeze && action.kind !== "deprecate") {
+    const what = { enable: "Enabling", reenable: "Re-enabling", sunset: "Sunsetting" }[action.kind];
+    return refuse("PRECONDITION", frozenRefusal(`${what} ${key}`, ctx.freeze, FROZEN_ROUTE_HINT).message);
   }
   switch (action.kind) {
     case "enable":

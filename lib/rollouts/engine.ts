@@ -7,8 +7,9 @@ import { fourEyes, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import { breachText, evaluateGuard, type GuardOptions, type GuardState, type GuardWindow } from "./guards";
 import type { PlannedWave } from "./plan";
 import type { OnBreach, ReleaseStatus, WaveState } from "./types";
-import { activeFreeze, formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
-import { formatDuration, formatTime } from "@/lib/format";
+import { formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
+import { formatDuration } from "@/lib/format";
+import { freezeInForce, freezeText } from "@/lib/settings/freezes";
 
 /** One wave as planned at release start (cells are a snapshot). */
 export type WavePlan = PlannedWave;
@@ -314,9 +315,9 @@ function advanceWave(step: Step, i: number, obs: Observations, now: Date, cfg: E
 /** PENDING: start deploying unless a freeze, the approval gate or a closed maintenance window holds it. */
 function startWave(t: WaveTick) {
   const { step, doc, i, w, obs, now, services } = t;
-  const freeze = activeFreeze(obs.freezes, now);
+  const freeze = freezeInForce(obs.freezes, now);
   if (freeze) {
-    w.waiting = `fleet freeze until ${formatTime(freeze.endsAt, { utc: true })}: ${freeze.reason}`;
+    w.waiting = freezeText(freeze);
     return;
   }
   if (w.requiresApproval && !w.decision) {

@@ -8,11 +8,8 @@ export interface WeeklyWindow {
   durationMin: number;
 }
 
-export interface Freeze {
-  startsAt: Date;
-  endsAt: Date;
-  reason: string;
-}
+/** A fleet freeze (its rules and words: lib/settings/freezes.ts). */
+export type { FreezeSpan as Freeze } from "@/lib/settings/freezes";
 
 /** The IANA time zone of a cloud region (cells keep their region's local time). */
 export const REGION_ZONES: Record<string, string> = {
@@ -53,10 +50,6 @@ export function windowAt(windows: WeeklyWindow[], zone: string, now: Date): { in
     }
   }
   return best;
-}
-
-export function activeFreeze(freezes: Freeze[], now: Date): Freeze | null {
-  return freezes.filter((f) => f.startsAt <= now && now < f.endsAt).sort((a, b) => b.endsAt.getTime() - a.endsAt.getTime())[0] ?? null;
 }
 
 export function formatLocal(d: Date, zone: string): string {

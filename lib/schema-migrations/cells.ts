@@ -1,10 +1,12 @@
 // When a cell may enter a phase, and if not, why (pure). A cell enters phase i once it is done with
 // every phase before i — a schema phase once its rollout step's wait is over, a backfill once it is
 // verified (no row left to do) — its schema check (direct mode) found no drift since, and the phase's
-// own rule allows it (its step is open, a backfill slot is free, a release reaches it). A cell that
+// own rule allows it (its step is open, a backfill slot is free, a release reaches it) and no fleet
+// freeze is in force (work already running goes on: a backfill keeps running). A cell that
 // cannot go on without a person — a failed, stopped or rolled-back phase, a backfill verified with
 // rows left, drift — is *held*: the steps and releases after it go on without it.
 import { formatTime, plural } from "@/lib/format";
+import { freezeText } from "@/lib/settings/freezes";
 import {
   type CellPhase,
   type CellStatus,
@@ -80,6 +82,7 @@ export function blocker(state: RunState, cell: string, i: number, obs: Observati
   }
   const drift = obs ? obs.drift?.[cell] : cellOf(state, cell, phases[i]!.name).held;
   if (drift) return { held: true, why: obs ? `schema drift: ${drift}` : drift };
+  if (obs?.freeze) return { held: false, why: freezeText(obs.freeze) };
   const checks = obs?.schemaCheckedAt;
   if (checks && cell in checks && i > 0 && lastFinish) {
     const at = checks[cell];

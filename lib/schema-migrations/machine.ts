@@ -164,7 +164,8 @@ function inFlight(state: RunState, obs: Observations): boolean {
       if (p.type === "data" && c.status === "complete" && c.remaining !== 0) return true; // (re)verification to come
       if (c.status !== "pending") return false;
       if (c.held || (p.type === "data" && isRed(obs, cell))) return true; // drift or health may clear
-      return blocker(state, cell, i, obs)?.why === "waiting for its schema check";
+      const b = blocker(state, cell, i, obs);
+      return b?.why === "waiting for its schema check" || (!!obs.freeze && b?.held === false); // a freeze ends by itself
     });
   });
 }

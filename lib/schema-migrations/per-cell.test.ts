@@ -260,3 +260,37 @@ describe("per-cell progress", () => {
     expect(sum.line).toContain("Current: Backfilling canary-us-internal");
   });
 });
+
+describe("a fleet freeze", () => {
+  const frozen: Observations = { releases: {}, freeze: { startsAt: at(-1), endsAt: at(48), reason: "Black Friday" } };
+
+  it("holds every cell before a new phase or rollout step; running work goes on; the run goes on after it", () => {
+    // Frozen before the run starts: its first step does not open.
+    let s = tick(start(newRun(SCHEMA_ONLY), "release@x", T0, 1).state, frozen, T0).state;
+    expect(running(s, "expand")).toEqual([]);
+    expect(s.doc.phases[0]!.waiting).toBe("step 1 of 3 waits: fleet freeze until 2026-01-03 00:00 UTC: Black Friday");
+    expect(s.doc.status).toBe("running");
+    // The freeze is over: the step opens.
+    s = tick(s, none, at(0.1)).state;
+    expect(running(s, "expand")).toEqual([CANARY]);
+    expect(s.doc.phases[0]!.waiting).toBeNull();
+    // Canary's expand is done and its hour is up; the smb step and canary's backfill would start, but a freeze began.
+    s = tick(finish(s, "expand"), none, at(0.2)).state;
+    s = tick(s, frozen, at(1.3)).state;
+    expect(running(s, "expand")).toEqual([]);
+    expect(running(s, "backfill")).toEqual([]);
+    expect(s.doc.phases[0]!.waiting).toContain("step 2 of 3 waits: fleet freeze until");
+    // Once the freeze is over, both start.
+    s = tick(s, none, at(1.4)).state;
+    expect(running(s, "expand")).toEqual(SMB);
+    expect(running(s, "backfill")).toEqual([CANARY]);
+    // A backfill already running keeps running through a freeze; the contract does not start after it.
+    s = tick(s, frozen, at(1.5)).state;
+    expect(running(s, "backfill")).toEqual([CANARY]);
+    s = tick(finish(s, "backfill"), frozen, at(1.6)).state;
+    expect(statusOf(s, CANARY, "contract")).toBe("pending");
+    expect(s.doc.canRollback).toBe(true);
+    s = tick(s, none, at(1.7)).state;
+    expect(statusOf(s, CANARY, "contract")).toBe("running");
+  });
+});

@@ -2,6 +2,7 @@
 // makes global: a schema phase's rollout steps (their order, waits and approvals), a backfill's
 // parallel_cells, and a deployment phase's release through its pipeline — a cell enters a phase that
 // needs new code only once that release reached it.
+import { freezeText } from "@/lib/settings/freezes";
 import { blocker, isRed, phaseDone, redHold } from "./cells";
 import {
   cellAt,
@@ -44,7 +45,14 @@ function openStep(step: Step, i: number, s: StepRun, obs: Observations, now: Dat
   }
   // A step opens (or asks for its approval) once one of its cells could start: "open" means work.
   const ready = s.cells.some((c) => cellOf(state, c, p.name).status === "pending" && !blocker(state, c, i, obs));
-  if (!ready) return;
+  if (!ready) {
+    // A step that waits only for the freeze says so on the page.
+    const frozen =
+      obs.freeze && s.cells.some((c) => cellOf(state, c, p.name).status === "pending" && !blocker(state, c, i, { ...obs, freeze: null }));
+    p.waiting = frozen ? `step ${p.step + 1} of ${p.steps.length} waits: ${freezeText(obs.freeze!)}` : null;
+    return;
+  }
+  p.waiting = null;
   if (s.requiresApproval && !s.decision) {
     s.state = "awaiting_approval";
     s.awaitingSince = now.toISOString();

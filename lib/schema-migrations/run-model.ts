@@ -2,6 +2,7 @@
 // their rollout steps and releases, approvals) and every cell's state in every phase. Each cell has
 // its own place in the manifest: it advances on its own (./cells.ts decides when), so one cell may be
 // contracting while another still backfills. The machine (./machine.ts) moves them.
+import type { FreezeSpan } from "@/lib/settings/freezes";
 import type { MigrationSpec, PhaseSpec } from "./manifest";
 
 export type CellStatus = "pending" | "running" | "complete" | "failed" | "rolling_back" | "rolled_back" | "stopped";
@@ -122,6 +123,8 @@ export interface Observations {
   schemaCheckedAt?: Record<string, string | null>;
   /** Fleet health's status per cell (observed while backfills may run). */
   health?: Record<string, HealthStatus>;
+  /** The fleet freeze in force: no cell starts a new phase or rollout step while it lasts (running work goes on). */
+  freeze?: FreezeSpan | null;
 }
 
 export type Effect =

@@ -1,3 +1,4 @@
+import { FREEZE_COVERS } from "@/lib/settings/freezes";
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/page-header";
 import { canEditSettings } from "@/lib/auth/permissions";
@@ -100,7 +101,8 @@ export default async function SettingsPage() {
           </p>
           <OutboundForm hosts={outbound.value.hosts} version={outbound.version} />
         </Card>
-        <Card title="Fleet freezes (no wave starts deploying during a freeze)">
+        <Card title="Fleet freezes">
+          <p className="mb-3 text-sm text-slate-600">While a freeze is in force, {FREEZE_COVERS}.</p>
           <ul className="mb-4 space-y-2 text-sm" data-testid="freezes">
             {freezes.map((f) => (
               <li key={f.id.toString()} className="flex items-center justify-between gap-4 rounded-md border border-slate-200 px-3 py-2">

@@ -30,8 +30,22 @@ async function baseline(tx: Tx, now: Date) {
   await tx.changeWatermark.create({ data: { name: FLAGS_BASELINE, until: now } });
 }
 
-async function scheduledSteps(tx: Tx, from: Date, now: Date) {
-  const due = (await listFlags(tx)).map((f) => ({ flag: f, steps: stepsDue(f, from, now) })).filter((d) => d.steps.length > 0);
+/**
+ * Scheduled steps that came due in (from, now] — and, when a freeze ended in that span, every flag:
+ * the steps that waited for it apply at its end (lib/flags/schedule.ts), recorded at that moment.
+ */
+async function scheduledSteps(tx: Tx, from: Date, now: Date, freezeEnded: { id: string; at: Date } | null) {
+  const flags = await listFlags(tx);
+  if (freezeEnded) {
+    const changes = await syncFlagStates(
+      tx,
+      flags.map((f) => f.key),
+      now,
+      (flag) => ({ at: freezeEnded.at, actor: TIME_ACTOR, source: `freeze:${freezeEnded.id}:end:${flag.key}`, scheduled: true }),
+    );
+    if (changes.length) return changes;
+  }
+  const due = flags.map((f) => ({ flag: f, steps: stepsDue(f, from, now) })).filter((d) => d.steps.length > 0);
   if (due.length === 0) return [];
   const byKey = new Map(due.map((d) => [d.flag.key, d.steps[d.steps.length - 1]!]));
   return syncFlagStates(tx, [...byKey.keys()], now, (flag) => {
@@ -40,6 +54,15 @@ async function scheduledSteps(tx: Tx, from: Date, now: Date) {
     const at = flag.updatedAt.getTime() > step.at.getTime() ? now : step.at;
     return { at, actor: TIME_ACTOR, source: `schedule:${flag.key}@${step.at.toISOString()}`, scheduled: true };
   });
+}
+
+/** The last freeze (that covered any time) ending in (from, now], if any. */
+function lastEnded(freezes: { id: bigint; startsAt: Date; endsAt: Date }[], from: Date, now: Date) {
+  const ended = freezes
+    .filter((f) => f.endsAt > from && f.endsAt <= now && f.endsAt.getTime() - f.startsAt.getTime() > 1)
+    .sort((a, b) => a.endsAt.getTime() - b.endsAt.getTime())
+    .pop();
+  return ended ? { id: ended.id.toString(), at: ended.endsAt } : null;
 }
 
 /** One pass: everything time changed in (watermark, now]. Returns how many changes were recorded. */
@@ -69,7 +92,7 @@ export async function projectTime(db: Db, now: Date): Promise<number> {
           from,
           now,
         ),
-        ...(await scheduledSteps(tx, from, now)),
+        ...(await scheduledSteps(tx, from, now, lastEnded(freezes, from, now))),
       ];
       const n = await insertChanges(tx, changes);
       await tx.changeWatermark.update({ where: { name: WATERMARK }, data: { until: now } });

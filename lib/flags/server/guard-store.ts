@@ -15,6 +15,7 @@ import { cellExposure, type CustomerHome } from "../exposure";
 import { baselineLabel, flagWatch, holdFor, type FlagWatch } from "../guard";
 import type { Flag } from "../model";
 import { effectivePercentage } from "../schedule";
+import { freezeInForce, frozenRefusal } from "@/lib/settings/freezes";
 import { customerHomes, getFlag } from "./store";
 
 /** Every cell's observed versions (service → version). */
@@ -184,6 +185,14 @@ export async function resumeRamp(tx: Tx, key: string, expectedVersion: number, c
     throw new DomainError(
       "CONFLICT",
       `"${key}" changed after you loaded it (version ${expectedVersion} → ${flag.version}). Reload; nothing was saved.`,
+    );
+  const freeze = freezeInForce(flag.freezes ?? [], now);
+  const resumed = effectivePercentage({ ...flag, hold: null }, now);
+  if (freeze && resumed > effectivePercentage(flag, now))
+    throw frozenRefusal(
+      `Resuming the ramp of "${key}" (${flag.hold.percentage}% → ${resumed}%)`,
+      freeze,
+      "Resume it once the freeze ends.",
     );
   await tx.featureFlag.update({
     where: { key },

@@ -1,12 +1,13 @@
 // The flag configuration as evaluation services see it: compiled once per configuration version and
 // kept in memory; each request costs one small query that returns the configuration's fingerprint
 // (number of flags and the sum of their versions — both only grow, since every change bumps a
-// version) together with the customer's home cell. A change made on any replica is seen by the
+// version — and the fleet freezes' count and end times, since a freeze caps every flag's
+// percentage) together with the customer's home cell. A change made on any replica is seen by the
 // next request on every replica; there is no cache to go stale.
 import type { Db } from "@/lib/db/client";
 import { isPoolBusy } from "@/lib/errors";
 import { covers, snapshotOf, type FlagReading, type FlagSnapshot, type FlagSource } from "../snapshot";
-import { listFlags } from "./store";
+import { listFlagsAndFreezes } from "./store";
 
 /** Runs one SQL statement with $1… parameters and returns its rows (`name`: a prepared-statement name). */
 export type SqlQuery = <R>(sql: string, params: unknown[], name?: string) => Promise<R[]>;
@@ -14,7 +15,8 @@ export type SqlQuery = <R>(sql: string, params: unknown[], name?: string) => Pro
 // The configuration fingerprint and the home cells of the customers asked about (with what they
 // run, for code prerequisites), in one statement and one row.
 const READ_SQL = `
-  SELECT (SELECT count(*) || '.' || coalesce(sum(version), 0) FROM feature_flags) AS fp,
+  SELECT (SELECT count(*) || '.' || coalesce(sum(version), 0) FROM feature_flags) || '.' ||
+         (SELECT count(*) || ':' || coalesce(sum((extract(epoch FROM ends_at) * 1000)::bigint), 0) FROM freezes) AS fp,
          (SELECT coalesce(json_agg(json_build_object('id', cu.id, 'cell', c.id, 'tier', c.tier, 'region', c.region,
                                                      'versions', (SELECT coalesce(json_object_agg(cs.service_id, cs.observed_version), '{}'::json)
                                                                     FROM cell_services cs WHERE cs.cell_id = c.id))), '[]'::json)
@@ -52,8 +54,8 @@ export function createFlagSource(db: Db, query: SqlQuery = (sql, params) => db.$
   let current: FlagSnapshot | undefined;
   let loading: Promise<FlagSnapshot> | undefined;
   const load = () =>
-    (loading ??= listFlags(db)
-      .then((flags) => (current = snapshotOf(flags)))
+    (loading ??= listFlagsAndFreezes(db)
+      .then(({ flags, freezes }) => (current = snapshotOf(flags, freezes)))
       .finally(() => (loading = undefined)));
 
   let waiting: Waiter[] = [];

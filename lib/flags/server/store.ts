@@ -26,6 +26,8 @@ import {
 import { effectivePercentage } from "../schedule";
 import type { CustomerHome } from "../exposure";
 import { proposeFlagChange } from "./change-requests";
+import { assertFreezeAllows } from "../freeze";
+import type { FreezeSpan } from "@/lib/settings/freezes";
 
 /** Serialises flag creation and imports (so an upsert never races a create). */
 const FLAG_WRITE_LOCK = 72_707_369_301;
@@ -33,7 +35,15 @@ const FLAG_WRITE_LOCK = 72_707_369_301;
 const withSchedule = { schedule: { orderBy: { at: "asc" } } } as const satisfies Prisma.FeatureFlagInclude;
 type FlagRow = Prisma.FeatureFlagGetPayload<{ include: typeof withSchedule }>;
 
-export function toFlag(r: FlagRow): Flag {
+/**
+ * Every fleet freeze, planned, in force or past (a freeze is never deleted; a few a month): a flag's
+ * percentage in force depends on them (lib/flags/schedule.ts), so every flag is loaded with them.
+ */
+export async function loadFreezes(db: Db | Tx): Promise<FreezeSpan[]> {
+  return db.freeze.findMany({ select: { startsAt: true, endsAt: true, reason: true }, orderBy: [{ startsAt: "asc" }, { id: "asc" }] });
+}
+
+export function toFlag(r: FlagRow, freezes: readonly FreezeSpan[] = []): Flag {
   const held = r.heldAt !== null && r.heldPercentage !== null;
   return {
     key: r.key,
@@ -53,6 +63,7 @@ export function toFlag(r: FlagRow): Flag {
     percentageBefore: r.percentageBefore,
     guardSince: r.guardSince,
     protected: r.protected,
+    freezes,
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -60,13 +71,18 @@ export function toFlag(r: FlagRow): Flag {
 }
 
 export async function listFlags(db: Db | Tx): Promise<Flag[]> {
-  const rows = await db.featureFlag.findMany({ include: withSchedule, orderBy: { key: "asc" } });
-  return rows.map(toFlag);
+  return (await listFlagsAndFreezes(db)).flags;
+}
+
+/** Every flag, and the freezes they carry (for the evaluation snapshot's fingerprint). */
+export async function listFlagsAndFreezes(db: Db | Tx): Promise<{ flags: Flag[]; freezes: FreezeSpan[] }> {
+  const [rows, freezes] = await Promise.all([db.featureFlag.findMany({ include: withSchedule, orderBy: { key: "asc" } }), loadFreezes(db)]);
+  return { flags: rows.map((r) => toFlag(r, freezes)), freezes };
 }
 
 export async function getFlag(db: Db | Tx, key: string): Promise<Flag | null> {
-  const row = await db.featureFlag.findUnique({ where: { key }, include: withSchedule });
-  return row ? toFlag(row) : null;
+  const [row, freezes] = await Promise.all([db.featureFlag.findUnique({ where: { key }, include: withSchedule }), loadFreezes(db)]);
+  return row ? toFlag(row, freezes) : null;
 }
 
 /** What the specs may refer to: the customers among `customerIds` that exist, every live cell and region. */
@@ -161,6 +177,7 @@ const PROTECTED = (key: string) =>
 /** Create a flag. A taken key is a CONFLICT. */
 export async function createFlag(tx: Tx, input: FlagSpecInput, now: Date): Promise<FlagChange> {
   const spec = await validated(tx, input);
+  assertFreezeAllows(spec.key, { before: null, after: spec, percentageSetAt: now }, await loadFreezes(tx), now);
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
   if (await tx.featureFlag.findUnique({ where: { key: spec.key }, select: { key: true } })) {
     throw new DomainError("CONFLICT", `A flag with the key "${spec.key}" already exists.`, { key: ["already exists"] });
@@ -229,6 +246,8 @@ export async function updateFlag(
     patch.rolloutPercentage !== undefined &&
     (next.rolloutPercentage !== current.rolloutPercentage || effectiveBefore !== next.rolloutPercentage);
   if (Object.keys(changes.after).length === 0 && !percentageNow) return { data: current, audit: [] };
+  // A freeze refuses what widens exposure, whoever asks (a change request approved later included).
+  assertFreezeAllows(key, { before: current, after: next, percentageSetAt: percentageNow ? now : null }, current.freezes ?? [], now);
   if (current.protected && !(by && "approvedRequest" in by) && !appliesAtOnce(changedFields(changes.after, percentageNow), next)) {
     if (!by) throw new DomainError("PRECONDITION", PROTECTED(key));
     const proposal = { current, before, next, changed: changes.after, percentageSetAgain: percentageNow, action, now };
@@ -292,14 +311,16 @@ export async function applyFlags(
   const keys = specs.map((s) => s.key);
   // Lock first, then read: a concurrent edit either finished before (and is seen) or waits.
   if (keys.length) await tx.$queryRaw`SELECT key FROM feature_flags WHERE key = ANY(${keys}) FOR UPDATE`;
+  const freezes = await loadFreezes(tx);
   const existing = new Map(
-    (await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r)]),
+    (await tx.featureFlag.findMany({ where: { key: { in: keys } }, include: withSchedule })).map((r) => [r.key, toFlag(r, freezes)]),
   );
   const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
   const audits: AuditInput[] = [];
   for (const spec of specs) {
     const cur = existing.get(spec.key);
     if (!cur) {
+      assertFreezeAllows(spec.key, { before: null, after: spec, percentageSetAt: now }, freezes, now);
       await tx.featureFlag.create({
         data: { key: spec.key, ...rowData(spec), percentageSetAt: now, createdAt: now, updatedAt: now, version: 1 },
       });
@@ -320,6 +341,8 @@ export async function applyFlags(
       summary.unchanged.push(spec.key);
       continue;
     }
+    const setNow = "rolloutPercentage" in changes.after;
+    assertFreezeAllows(spec.key, { before: cur, after: desired, percentageSetAt: setNow ? now : null }, freezes, now);
     if (cur.protected && !appliesAtOnce(Object.keys(changes.after), desired)) {
       if (!actor) throw new DomainError("PRECONDITION", PROTECTED(spec.key));
       const before = specOf(cur);
@@ -336,7 +359,7 @@ export async function applyFlags(
         ...rowData(desired),
         version,
         updatedAt: now,
-        ...("rolloutPercentage" in changes.after ? { percentageSetAt: now, percentageBefore: effectivePercentage(cur, now) } : {}),
+        ...(setNow ? { percentageSetAt: now, percentageBefore: effectivePercentage(cur, now) } : {}),
       },
     });
     if ("schedule" in changes.after) await writeSchedule(tx, spec.key, desired.schedule);

@@ -9,7 +9,8 @@ import { DomainError } from "@/lib/errors";
 import { readSetting } from "@/lib/settings/server/store";
 import type { SpecError } from "@/lib/yaml-errors";
 import type { ParsedGatewayConfig } from "../config-yaml";
-import { decide, type LifecycleAction } from "../lifecycle";
+import { decide, FROZEN_ROUTE_HINT, type LifecycleAction } from "../lifecycle";
+import { type FreezeSpan, freezeInForce, frozenRefusal } from "@/lib/settings/freezes";
 import {
   diffTables,
   isEmptyTableDiff,
@@ -154,6 +155,28 @@ export interface ImportPreview {
   bootstrap: boolean;
 }
 
+/** The fleet freeze in force at `now`, if any. */
+async function freezeAt(db: Reader, now: Date): Promise<FreezeSpan | null> {
+  return freezeInForce(await db.freeze.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } }), now);
+}
+
+/** What an import would do that a freeze stops: start serving a route (enable, re-enable), sunset or remove a served one. */
+function frozenMoves(current: StoredRoute[], next: Route[]): string[] {
+  const byKey = new Map(current.map((r) => [routeKey(r), r]));
+  const kept = new Set(next.map(routeKey));
+  const removed = current.filter((r) => isServed(r.status) && !kept.has(routeKey(r))).map((r) => `removes ${routeKey(r)}`);
+  return removed.concat(
+    next.flatMap((r) => {
+      const was = byKey.get(routeKey(r))?.status ?? "disabled";
+      if (r.status === was) return [];
+      if (r.status === "active") return [`${was === "deprecated" ? "re-enables" : "enables"} ${routeKey(r)}`];
+      if (r.status === "deprecated" && !isServed(was)) return [`starts serving ${routeKey(r)}`];
+      if (r.status === "sunset") return [`sunsets ${routeKey(r)}`];
+      return [];
+    }),
+  );
+}
+
 function gatedRoutes(current: StoredRoute[], next: Route[], state: CapabilityState, now: Date): ImportPreview["gated"] {
   if (current.length === 0) return [];
   const byKey = new Map(current.map((r) => [routeKey(r), r]));
@@ -198,6 +221,11 @@ export async function applyGatewayImport(
   let version = await lockConfig(tx);
   const current = await loadRoutes(tx);
   const diff = diffTables(current.map(tableFields), parsed.routes);
+  const freeze = current.length ? await freezeAt(tx, now) : null;
+  if (freeze) {
+    const moved = frozenMoves(current, parsed.routes);
+    if (moved.length) throw frozenRefusal(`Importing this file (it ${moved.join("; ")})`, freeze, FROZEN_ROUTE_HINT);
+  }
   const blocked = gatedRoutes(current, parsed.routes, await loadCapabilities(tx), now).filter((g) => !g.readiness.ready);
   if (blocked.length) {
     throw new DomainError(
@@ -329,7 +357,8 @@ export async function changeRouteLifecycle(
   }
   const routes = await loadRoutes(tx);
   const state = await loadCapabilities(tx);
-  const decision = decide(route, input.action, { now, readiness: readinessOf(state, route, now), routes });
+  const freeze = await freezeAt(tx, now);
+  const decision = decide(route, input.action, { now, readiness: readinessOf(state, route, now), routes, freeze });
   if (!decision.ok) {
     throw new DomainError(
       decision.code,

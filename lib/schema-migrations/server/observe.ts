@@ -1,10 +1,11 @@
 // What a migration run's machine observes besides its own state, read in the transition's transaction:
-// the releases of its deployment phases, the last schema check of each direct-mode cell, and — while a
-// backfill may run — Fleet health's current status per cell (lib/health/server: the same reading as
-// the heatmap's).
+// the releases of its deployment phases, the last schema check of each direct-mode cell, the fleet
+// freeze in force, and — while a backfill may run — Fleet health's current status per cell
+// (lib/health/server: the same reading as the heatmap's).
 import type { Tx } from "@/lib/db/client";
 import { loadFleetHealth } from "@/lib/health/server/store";
 import { parseReleaseDoc } from "@/lib/rollouts/release-doc";
+import { freezeInForce } from "@/lib/settings/freezes";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
 import type { HealthStatus, Observations, RunState } from "../machine";
 
@@ -58,10 +59,11 @@ async function health(tx: Tx, now: Date): Promise<Record<string, HealthStatus>> 
 
 export async function observe(tx: Tx, runId: string, state: RunState, now: Date): Promise<Observations> {
   const forward = state.doc.status === "running" || state.doc.status === "awaiting_approval";
-  const [rel, checks, cellHealth] = await Promise.all([
+  const [rel, checks, cellHealth, freezes] = await Promise.all([
     releases(tx, state),
     forward ? schemaChecks(tx, runId) : Promise.resolve({}),
     forward && backfilling(state) ? health(tx, now) : Promise.resolve(undefined),
+    forward ? tx.freeze.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } }) : Promise.resolve([]),
   ]);
-  return { releases: rel, ...checks, health: cellHealth };
+  return { releases: rel, ...checks, health: cellHealth, freeze: freezeInForce(freezes, now) };
 }

@@ -2,6 +2,7 @@ import "server-only";
 // Reads for the settings page (admins only: the rollout settings hold secrets, shown in full there).
 import { db } from "@/lib/db";
 import { healthSourceKind, prometheusEndpoint } from "@/lib/health/sources/server/current";
+import { type FreezeSpan, freezeInForce } from "../freezes";
 import { readSetting, SETTINGS } from "./store";
 
 export async function settingsOverview(now: Date) {
@@ -24,4 +25,9 @@ export async function settingsOverview(now: Date) {
 /** The observability link templates (service page). */
 export async function linkTemplates() {
   return (await readSetting(db(), SETTINGS.links)).value;
+}
+
+/** The fleet freeze in force at `now` (the one ending last), for the pages that say a freeze is why. */
+export async function freezeNow(now: Date): Promise<FreezeSpan | null> {
+  return freezeInForce(await db().freeze.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } }), now);
 }

@@ -10,6 +10,8 @@ import { formatDuration, formatMonthDayTime, formatRelative, formatTime } from "
 import { heldBackAt } from "@/lib/flags/exposure";
 import { flagDetail } from "@/lib/flags/server/queries";
 import { plannedRollout } from "@/lib/flags/schedule";
+import { FreezeBanner } from "@/components/freeze-banner";
+import { freezeInForce, freezeText } from "@/lib/settings/freezes";
 import { describeCheck, formatCheck } from "@/lib/rollouts/checks";
 import { LiveView } from "@/components/live-view";
 import { liveStamp } from "@/lib/live/server/queries";
@@ -43,12 +45,15 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
     detail;
   const pendingRequests = changeRequests.filter((r) => r.status === "pending").length;
   const canEdit = canEditFlag(user);
+  const freeze = freezeInForce(flag.freezes ?? [], now);
   const sourceText =
-    effective.source.kind === "held"
-      ? `held by its guard since ${formatMonthDayTime(effective.source.since)}`
-      : effective.source.kind === "schedule"
-        ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
-        : `set by hand ${formatRelative(effective.source.since, now)}`;
+    effective.source.kind === "frozen"
+      ? `held by the freeze since ${formatMonthDayTime(effective.source.since)} (the plan says ${effective.source.planned}%)`
+      : effective.source.kind === "held"
+        ? `held by its guard since ${formatMonthDayTime(effective.source.since)}`
+        : effective.source.kind === "schedule"
+          ? `scheduled step since ${formatMonthDayTime(effective.source.since)}`
+          : `set by hand ${formatRelative(effective.source.since, now)}`;
   const heldCustomers = heldBackAt(exposure, effective.percentage);
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
@@ -111,6 +116,19 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           )}
         </div>
       )}
+      {freeze && (
+        <FreezeBanner freeze={freeze}>
+          On this flag: raising the percentage, turning it on, adding allowlisted customers, widening its targeting or loosening its
+          prerequisites is refused; lowering it, removing customers and the kill switch still work.
+          {effective.source.kind === "frozen" && (
+            <span className="mt-1 block" data-testid="freeze-ramp">
+              The schedule says {effective.source.planned}%: that step waits for the freeze. {effective.percentage}% stays in force until{" "}
+              {formatTime(effective.source.until, { utc: true })}; then the ramp continues where the schedule is (the last step whose time
+              has passed applies at once).
+            </span>
+          )}
+        </FreezeBanner>
+      )}
       {flag.hold && (
         <div className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="ramp-held">
           <strong>Ramp held by its guard at {flag.hold.percentage}%</strong> since {formatTime(flag.hold.at, { seconds: true, utc: true })}
@@ -154,6 +172,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               held={flag.hold !== null}
               requires={Object.entries(flag.requires).map(([svc, r]) => `${svc} ${r}`)}
               protectedFlag={flag.protected}
+              freeze={freeze ? freezeText(freeze) : null}
             />
           </Card>
           {(flag.protected || changeRequests.length > 0) && (
@@ -242,6 +261,9 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               percentageSetAt={flag.percentageSetAt.toISOString()}
               now={now.toISOString()}
               canEdit={canEdit}
+              freezes={(flag.freezes ?? [])
+                .filter((f) => f.endsAt.getTime() > now.getTime() - 30 * 86_400_000)
+                .map((f) => ({ startsAt: f.startsAt.toISOString(), endsAt: f.endsAt.toISOString(), reason: f.reason }))}
             />
           </Card>
           <div className="grid gap-6 lg:grid-cols-2">

@@ -3,6 +3,7 @@ import { Area, CartesianGrid, ComposedChart, ReferenceDot, ReferenceLine, Toolti
 import { formatMonthDay, formatMonthDayTime } from "@/lib/format";
 import type { ScheduleStep } from "@/lib/flags/model";
 import { rampPoints } from "@/lib/flags/schedule";
+import type { FreezeSpan } from "@/lib/settings/freezes";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -12,16 +13,19 @@ export function RampChart({
   rolloutPercentage,
   percentageSetAt,
   now,
+  freezes = [],
 }: {
   schedule: ScheduleStep[];
   rolloutPercentage: number;
   percentageSetAt: Date;
   now: Date;
+  /** Fleet freezes: the ramp is drawn as they hold it (no rise while one is in force). */
+  freezes?: FreezeSpan[];
 }) {
   const times = schedule.map((s) => s.at.getTime());
   const from = Math.min(now.getTime(), ...times) - DAY;
   const to = Math.max(now.getTime(), ...times) + DAY;
-  const points = rampPoints({ schedule, rolloutPercentage, percentageSetAt }, new Date(from), new Date(to)).map((p) => ({
+  const points = rampPoints({ schedule, rolloutPercentage, percentageSetAt, freezes }, new Date(from), new Date(to)).map((p) => ({
     t: p.at.getTime(),
     pct: p.percentage,
   }));

@@ -23,6 +23,8 @@ export function RolloutEditor(props: {
   requires?: string[];
   /** A protected flag: a new percentage becomes a change request (with this editor's comment). */
   protectedFlag?: boolean;
+  /** The fleet freeze in force, in its words ("fleet freeze until … UTC: reason"): raising is refused while it lasts. */
+  freeze?: string | null;
 }) {
   const { flagKey, version, enabled, percentage, exposure, held = false, requires = [], protectedFlag = false } = props;
   const [comment, setComment] = useState("");
@@ -176,6 +178,11 @@ export function RolloutEditor(props: {
         <div className="mt-4">
           <ReadOnlyNote />
         </div>
+      )}
+      {canEdit && props.freeze && draft > percentage && (
+        <p className="mt-2 text-xs font-medium text-blue-800" data-testid="rollout-frozen">
+          Raising the percentage is refused during the {props.freeze}. Lowering it and the kill switch still work.
+        </p>
       )}
       <ActionError failure={failure} testId="rollout-error" />
     </div>

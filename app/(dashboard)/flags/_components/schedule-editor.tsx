@@ -28,8 +28,14 @@ export function ScheduleEditor(props: {
   percentageSetAt: string;
   now: string;
   canEdit: boolean;
+  /** Fleet freezes (ISO times), so the chart shows the ramp as they hold it. */
+  freezes?: { startsAt: string; endsAt: string; reason: string }[];
 }) {
   const { flagKey, version, canEdit } = props;
+  const freezes = useMemo(
+    () => (props.freezes ?? []).map((f) => ({ startsAt: new Date(f.startsAt), endsAt: new Date(f.endsAt), reason: f.reason })),
+    [props.freezes],
+  );
   const now = useMemo(() => new Date(props.now), [props.now]);
   const [rows, setRows] = useState<Row[]>(() => rowsOf(props.schedule));
   const { run, pending, failure } = useFlagAction(setSchedule);
@@ -72,6 +78,7 @@ export function ScheduleEditor(props: {
         rolloutPercentage={props.rolloutPercentage}
         percentageSetAt={new Date(props.percentageSetAt)}
         now={now}
+        freezes={freezes}
       />
       {outOfOrder && <p className="mt-1 text-xs text-amber-700">The steps are not in time order; saving will be refused until they are.</p>}
 

@@ -1,3 +1,5 @@
+import { FreezeBanner } from "@/components/freeze-banner";
+import { freezeNow } from "@/lib/settings/server/queries";
 import { Hourglass } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -41,7 +43,8 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
   const verdict = gateVerdict(user, { requestedBy: doc.startedBy }, MIGRATION_STEP);
   const whyNot = verdict.ok ? null : verdict.message;
   const rb = migrationRollback(state);
-  const [rollbackTouches, ...gateTouches] = await Promise.all([
+  const [freeze, rollbackTouches, ...gateTouches] = await Promise.all([
+    ["running", "awaiting_approval", "ready"].includes(doc.status) ? freezeNow(now) : null,
     consequencesFor(spec.cells),
     ...gates.map((g) => consequencesFor(g.st.cells)),
   ]);
@@ -87,6 +90,12 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
           </span>
         }
       />
+      {freeze && (
+        <FreezeBanner freeze={freeze}>
+          No cell of {id} starts a new phase or rollout step (a contract included) until it ends; work already running — a backfill included
+          — goes on, and rollbacks still work. Then each cell goes on where it stands.
+        </FreezeBanner>
+      )}
       <pre
         className="mb-6 whitespace-pre-wrap rounded-lg bg-slate-900 p-3 font-mono text-sm text-slate-100"
         data-testid="summary-line"

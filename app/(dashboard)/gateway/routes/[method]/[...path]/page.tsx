@@ -13,6 +13,8 @@ import { gatewayOverview, routeHistory } from "@/lib/gateway/server/queries";
 import { LifecycleControls } from "../../../lifecycle-controls";
 import { consequencesFor } from "@/lib/fleet/server/queries";
 import { formatDay, formatTime } from "@/lib/format";
+import { FreezeBanner } from "@/components/freeze-banner";
+import { freezeNow } from "@/lib/settings/server/queries";
 
 type Params = { method: string; path: string[] };
 
@@ -32,9 +34,10 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
   if (!view) notFound();
   const { route: r, readiness } = view;
   // A sunset answers 410 for every customer still calling the route, whatever their cell.
-  const [history, everyone] = await Promise.all([
+  const [history, everyone, freeze] = await Promise.all([
     routeHistory(key),
     r.status === "deprecated" ? consequencesFor(data.cells.map((c) => c.id)) : null,
+    freezeNow(now),
   ]);
   const headers = edgeHeaders(r);
   const today = formatDay(now);
@@ -73,6 +76,17 @@ export default async function RoutePage({ params }: { params: Promise<Params> })
           </>
         }
       />
+      {freeze && (
+        <FreezeBanner freeze={freeze}>
+          {r.status === "disabled"
+            ? `Enabling ${key} is refused until the freeze ends.`
+            : r.status === "deprecated"
+              ? `Re-enabling or sunsetting ${key} is refused until the freeze ends; its deprecation dates may still change.`
+              : r.status === "active"
+                ? `${key} may still be deprecated (headers only); enabling, re-enabling and sunsets wait for the freeze's end.`
+                : null}
+        </FreezeBanner>
+      )}
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">
           <Card title="Lifecycle">
