@@ -22,6 +22,7 @@ import { seedDemo } from "@/lib/fleet/server/seed";
 import { effectivePercentage } from "@/lib/flags/schedule";
 import { seedDemoFlags } from "@/lib/flags/server/seed";
 import { createFlag, getFlag, updateFlag } from "@/lib/flags/server/store";
+import { createFreeze, endFreeze } from "@/lib/settings/server/store";
 import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
@@ -328,5 +329,31 @@ describe("flags as code", () => {
     expect(await t.prisma.auditEvent.findFirst({ where: { action: "flag.import", targetId: KEY } })).toMatchObject({
       actor: expect.stringMatching(/^cli:/),
     });
+  });
+});
+
+describe("a change request and a fleet freeze", () => {
+  it("a widening request is refused while a freeze is in force — proposed or approved — and applies once it has ended", async () => {
+    const before = await flag();
+    const r = await raise("product", before.rolloutPercentage + 5, "before the freeze");
+    const id = requestId(r);
+    const now = new Date();
+    const f = await audited(t.prisma, "admin@cellplane.local", (tx) =>
+      createFreeze(
+        tx,
+        { startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 3_600_000), reason: "Spring sale" },
+        "admin@cellplane.local",
+      ),
+    );
+    const refused = await decide("product2", "approve", id);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("Spring sale") });
+    expect(await flag()).toMatchObject({ version: before.version, rolloutPercentage: before.rolloutPercentage });
+    expect(await t.prisma.flagChangeRequest.findUniqueOrThrow({ where: { id: BigInt(id) } })).toMatchObject({ status: "pending" });
+    const proposed = await raise("product", before.rolloutPercentage + 10, "during the freeze");
+    expect(proposed).toMatchObject({ ok: false, message: expect.stringContaining("Spring sale") });
+    expect((await requestsOf()).filter((q) => q.status === "pending")).toHaveLength(1);
+    await audited(t.prisma, "admin@cellplane.local", (tx) => endFreeze(tx, BigInt(f.id), new Date()));
+    expect(await decide("product2", "approve", id)).toMatchObject({ ok: true });
+    expect(await flag()).toMatchObject({ version: before.version + 1, rolloutPercentage: before.rolloutPercentage + 5 });
   });
 });
