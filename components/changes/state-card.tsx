@@ -70,8 +70,8 @@ export function StateCard({ card }: { card: CellCard }) {
                     )}
                   </td>
                   <td className="text-right tabular-nums">{f.allowlisted}</td>
-                  <td className="pl-2 text-slate-500" title="Flags have no code prerequisites yet">
-                    {f.prerequisitesHold === null ? "—" : f.prerequisitesHold ? "hold" : "not met"}
+                  <td className="pl-2 text-slate-500" title="Whether the versions this cell runs satisfy the flag's code prerequisites">
+                    {f.prerequisitesHold === null ? "—" : f.prerequisitesHold ? "hold" : "not met (held back here)"}
                   </td>
                 </tr>
               ))}

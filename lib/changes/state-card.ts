@@ -1,7 +1,8 @@
 // The state of one cell in one glance: code, flags, API versions, schema, gates and freezes — what
 // the control plane holds in force there now. Pure: the queries read the rows, this composes them.
-// Flag prerequisites and per-cell migration phases of later shapes slot in as fields here; what does
-// not exist yet is null (the card shows "—").
+// A flag's code prerequisites hold when the cell's observed versions satisfy them (null: the flag
+// has none; the card shows "—").
+import { missingPrerequisite } from "@/lib/flags/evaluate";
 import type { FlagConfig } from "@/lib/flags/model";
 import { effectiveRollout, nextStep } from "@/lib/flags/schedule";
 import { windowAt, zoneOf } from "@/lib/rollouts/windows";
@@ -30,7 +31,7 @@ export interface CellCard {
     allowlisted: number;
     source: "manual" | "schedule" | "held" | "frozen";
     next: { at: Date; percentage: number } | null;
-    /** Whether the flag's prerequisites hold here; null: flags have none yet. */
+    /** Whether the flag's code prerequisites hold here (the cell runs satisfying versions); null: it has none. */
     prerequisitesHold: boolean | null;
   }[];
   apis: {
@@ -53,8 +54,15 @@ function edgeStatus(routes: CardInput["routes"], service: string, version: strin
   return "no route";
 }
 
+/** Whether a flag's code prerequisites hold on a cell running `versions`; null without prerequisites. */
+export function prerequisitesHoldOn(requires: FlagConfig["requires"], versions: Record<string, string | null>): boolean | null {
+  const list = Object.entries(requires ?? {}).map(([service, range]) => ({ service, range }));
+  return list.length === 0 ? null : missingPrerequisite(list, versions) === null;
+}
+
 export function cellCard(i: CardInput, now: Date): CellCard {
   const states = new Map(i.flags.map((f) => [f.key, flagCellStates(f, [i.cell], i.homes, now).get(i.cell.id)]));
+  const running = Object.fromEntries(i.services.map((s) => [s.service, s.observedVersion]));
   return {
     services: i.services.map((s) => ({
       service: s.service,
@@ -66,7 +74,15 @@ export function cellCard(i: CardInput, now: Date): CellCard {
       const s = states.get(f.key);
       if (!s) return [];
       const eff = effectiveRollout(f, now);
-      return [{ key: f.key, ...s, source: eff.source.kind, next: nextStep(f.schedule, now) ?? null, prerequisitesHold: null }];
+      return [
+        {
+          key: f.key,
+          ...s,
+          source: eff.source.kind,
+          next: nextStep(f.schedule, now) ?? null,
+          prerequisitesHold: prerequisitesHoldOn(f.requires, running),
+        },
+      ];
     }),
     apis: i.capabilities
       .map((c) => ({
