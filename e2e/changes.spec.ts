@@ -49,7 +49,9 @@ async function abortAll(page: import("@playwright/test").Page, ids: string[]) {
     const status = await page.getByTestId("release-status").innerText();
     if (!/running|awaiting|paused/.test(status)) continue;
     await page.getByLabel("Reason").fill("e2e journey done");
-    await page.getByRole("button", { name: "Abort release" }).click();
+    await page.getByRole("button", { name: "Abort release…" }).click();
+    await page.getByLabel("Type the release id to confirm").fill(id);
+    await page.getByRole("button", { name: "Abort release", exact: true }).click();
     await expect(page.getByTestId("release-status")).toHaveText("aborted", { timeout: 15_000 });
   }
 }

@@ -4,6 +4,7 @@
 // force there and what else is in flight (a release, a flag ramp, a migration phase). Self-contained:
 // a form renders it with its target and sends the warnings it showed with the confirming click —
 // as a hidden field (`name`) or through `onSeen` — and the server checks them again and records them.
+import { TriangleAlert } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { previewBlastRadiusAction } from "@/app/(dashboard)/changes/actions";
 import type { BlastRadius as Radius, BlastTarget } from "@/lib/changes/blast-radius";
@@ -111,11 +112,11 @@ function Details({ radius }: { radius: Radius }) {
           {radius.warnings.map((w) => (
             <li
               key={w.key}
-              className="rounded-md bg-amber-50 px-2 py-1 text-amber-900 ring-1 ring-amber-200"
+              className="flex gap-1 rounded-md bg-amber-50 px-2 py-1 text-amber-900 ring-1 ring-amber-200"
               data-testid="blast-warning"
               data-key={w.key}
             >
-              ⚠ {w.message}
+              <TriangleAlert aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" /> <span className="min-w-0 break-words">{w.message}</span>
             </li>
           ))}
           <li className="text-xs text-slate-500">Confirming records in the audit log that these warnings were shown.</li>

@@ -1,6 +1,7 @@
 // The migration page's per-cell parts (server components): every cell's own phase and status on the
 // grid, the backfills with their throttle, holds and verification, and the cells that need a person
 // with their retry and roll-back controls.
+import { TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import { Card } from "@/components/page-header";
 import { ScrollBox } from "@/components/scroll-box";
@@ -60,7 +61,8 @@ function CheckCell({ cell, direct, checks }: { cell: string; direct: boolean; ch
       className="rounded bg-red-100 px-1 text-red-800"
       title={`checked ${formatTime(c.checkedAt, { seconds: true })} UTC`}
     >
-      ⚠ drift: {c.drift}
+      <TriangleAlert aria-hidden className="mr-0.5 inline h-3 w-3 align-[-2px]" />
+      drift: {c.drift}
     </span>
   ) : (
     <span className="text-emerald-700" title={`checked ${formatTime(c.checkedAt, { seconds: true })} UTC`}>
