@@ -39,4 +39,15 @@ describe("chart markers", () => {
     expect(m!.label.split("\n")).toHaveLength(7);
     expect(m!.label).toContain("and 3 more");
   });
+
+  it("in a busy bucket the version change is listed first, never cut off", () => {
+    const busy = [
+      ...Array.from({ length: 8 }, (_, i) => c(2, "route", [], `r${i}`, i)),
+      c(2, "version", ["sms"], "sms v1 → v2 now running", 50),
+    ];
+    const [m] = changeMarkers(busy, 60_000);
+    expect(m!.class).toBe("version");
+    expect(m!.label.split("\n")[0]).toBe("10:02 version: sms v1 → v2 now running");
+    expect(m!.label).toContain("and 3 more");
+  });
 });

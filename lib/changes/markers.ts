@@ -6,7 +6,7 @@ export interface Marker {
   /** Epoch ms: the start of the chart bucket its changes fall in (where the chart has a point). */
   t: number;
   class: ChangeClass;
-  /** What the tooltip says: one line per change (a few at most). */
+  /** What the tooltip says: one line per change (a few at most, the most telling first). */
   label: string;
   count: number;
 }
@@ -36,8 +36,10 @@ export function changeMarkers(changes: readonly Markable[], bucketMs: number, se
   }
   return [...buckets.entries()]
     .map(([t, list]) => {
-      const sorted = [...list].sort((a, b) => a.at.getTime() - b.at.getTime());
-      const cls = sorted.map((c) => classOf(c.kind)).sort((a, b) => ORDER[a] - ORDER[b])[0]!;
+      // Most telling first (versions, then flags, then the rest), oldest first within a class: in a
+      // busy bucket the lines cut off are never the version change that explains a spike.
+      const sorted = [...list].sort((a, b) => ORDER[classOf(a.kind)] - ORDER[classOf(b.kind)] || a.at.getTime() - b.at.getTime());
+      const cls = classOf(sorted[0]!.kind);
       const lines = sorted.slice(0, MAX_LINES).map((c) => `${c.at.toISOString().slice(11, 16)} ${c.kind}: ${c.summary}`);
       if (sorted.length > MAX_LINES) lines.push(`and ${sorted.length - MAX_LINES} more`);
       return { t, class: cls, label: lines.join("\n"), count: sorted.length };
