@@ -62,8 +62,10 @@ export default defineConfig({
       CELLPLANE_DEMO: "1",
       NEXTAUTH_URL: E2E.baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
-      // A 24 h bake takes 12 s; the simulator converges cells within seconds.
+      // A 24 h bake takes 12 s; the simulator samples, polls and converges cells within seconds (its
+      // defaults, 5 s and 2–8 s, are a real fleet's pace: each wave would wait ~10 s for them).
       CELLPLANE_TIME_SCALE: "7200",
+      CELLPLANE_SIMULATOR_ARGS: "--interval 2 --poll 2 --converge 1-3",
     },
   },
 });

@@ -65,6 +65,11 @@ const schema = z.object({
   CELLPLANE_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("cellplane"),
   /** Run the fleet simulator beside the app (demo mode only). */
   CELLPLANE_SIMULATOR: flag.optional(),
+  /** More options for the simulator `npm start` runs (e.g. "--interval 2 --poll 2 --converge 1-3"). */
+  CELLPLANE_SIMULATOR_ARGS: z
+    .string()
+    .regex(/^[\w\s.:=,*-]*$/, "must be simulator options such as --interval 2 --poll 2")
+    .optional(),
   /** Bearer token of `npm run simulate` (scopes telemetry:write, fleet:read, cells:agent); or --token. */
   CELLPLANE_SIMULATOR_TOKEN: z.string().min(8, "must be an API token (cp_…)").optional(),
   /** Compress bake times and waits for demos and e2e: 60 = one minute per second. */

@@ -133,7 +133,16 @@ async function startSimulator(databaseUrl: string, alive: () => boolean): Promis
   if (!fs.existsSync(faults)) fs.writeFileSync(faults, `${JSON.stringify({ faults: [] }, null, 2)}\n`);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts", "simulate.ts"), "--url", local, "--faults", faults],
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "scripts", "simulate.ts"),
+      "--url",
+      local,
+      "--faults",
+      faults,
+      ...(cfg.CELLPLANE_SIMULATOR_ARGS?.trim().split(/\s+/).filter(Boolean) ?? []),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, CELLPLANE_SIMULATOR_TOKEN: token },
