@@ -76,7 +76,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
               </Tag>
             ))}{" "}
             through{" "}
-            <Link className="text-indigo-700 hover:underline" href={`/pipelines/${r.pipeline.id}`}>
+            <Link className="text-indigo-700 underline" href={`/pipelines/${r.pipeline.id}`}>
               {r.pipeline.name}
             </Link>{" "}
             · started by {r.startedBy} at {formatTime(r.startedAt, { seconds: true })} UTC
