@@ -73,28 +73,13 @@ export async function startPrometheus(opts: { port: number; dataDir: string; tar
     config,
     `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\nscrape_configs:\n${yamlList(opts.targets, interval)}\n`,
   );
-  let out = "";
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${path.join(opts.dataDir, "tsdb")}`,
-      `--web.listen-address=127.0.0.1:${opts.port}`,
-      "--storage.tsdb.retention.time=1d",
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout!.on("data", (d) => (out = (out + d).slice(-4000)));
-  child.stderr!.on("data", (d) => (out = (out + d).slice(-4000)));
-  const url = `http://127.0.0.1:${opts.port}`;
-  const stop = stopper(child);
-  try {
-    await waitReady(url, child, () => out, "prometheus");
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const { url, stop } = await startDaemon("prometheus", PROMETHEUS_BIN, opts.port, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${path.join(opts.dataDir, "tsdb")}`,
+    `--web.listen-address=127.0.0.1:${opts.port}`,
+    "--storage.tsdb.retention.time=1d",
+    "--log.level=warn",
+  ]);
   return {
     url,
     stop,
@@ -105,6 +90,23 @@ export async function startPrometheus(opts: { port: number; dataDir: string; tar
       return body.data.result;
     },
   } satisfies RunningPrometheus;
+}
+
+/** Spawn `bin` listening on 127.0.0.1:port and wait until it answers (stopped again if it never does). */
+async function startDaemon(name: string, bin: string, port: number, args: string[]) {
+  let out = "";
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => (out = (out + d).slice(-4000)));
+  child.stderr!.on("data", (d) => (out = (out + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = stopper(child);
+  try {
+    await waitReady(url, child, () => out, name);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop };
 }
 
 /** Start Alertmanager on 127.0.0.1:port with one webhook receiver (grouping by alertname, waits of a second). */
@@ -132,27 +134,11 @@ receivers:
             credentials: "${opts.bearerToken}"
 `,
   );
-  let out = "";
-  const child = spawn(
-    ALERTMANAGER_BIN,
-    [
-      `--config.file=${config}`,
-      `--storage.path=${opts.dataDir}`,
-      `--web.listen-address=127.0.0.1:${opts.port}`,
-      "--cluster.listen-address=",
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout!.on("data", (d) => (out = (out + d).slice(-4000)));
-  child.stderr!.on("data", (d) => (out = (out + d).slice(-4000)));
-  const url = `http://127.0.0.1:${opts.port}`;
-  const stop = stopper(child);
-  try {
-    await waitReady(url, child, () => out, "alertmanager");
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { url, stop };
+  return startDaemon("alertmanager", ALERTMANAGER_BIN, opts.port, [
+    `--config.file=${config}`,
+    `--storage.path=${opts.dataDir}`,
+    `--web.listen-address=127.0.0.1:${opts.port}`,
+    "--cluster.listen-address=",
+    "--log.level=warn",
+  ]);
 }
