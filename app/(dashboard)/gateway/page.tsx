@@ -1,7 +1,7 @@
-import { ScrollBox } from "@/components/scroll-box";
 import { Check, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { InsetTable } from "@/components/ui/inset-table";
 import { Suspense } from "react";
 import { ReadinessLegend, ReadinessMark, routeHref, RouteStatusBadge } from "@/components/gateway/badges";
 import { Card, PageHeader, Skeleton } from "@/components/page-header";
@@ -21,6 +21,10 @@ import { formatDay, formatTime } from "@/lib/format";
 export const metadata: Metadata = { title: "API versions" };
 export const dynamic = "force-dynamic";
 
+const ROUTE_COLUMNS = ["Route", "Status", "Handlers", "Backend", "Introduced", "Deprecation", "Sunset", "Cells ready", ""].map(
+  (label, i) => ({ label, key: String(i), className: "px-3 py-2" }),
+);
+
 function RoutesTable({ data }: { data: GatewayOverview }) {
   if (!data.routes.length) {
     return <p className="py-6 text-center text-sm text-slate-500">No routes yet. Import a gateway config to start.</p>;
@@ -30,62 +34,49 @@ function RoutesTable({ data }: { data: GatewayOverview }) {
       {data.resources.map((g) => (
         <section key={g.resource} data-testid={`resource-${g.resource}`}>
           <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{g.resource}</h3>
-          <ScrollBox className="rounded-lg border border-slate-200">
-            <table className="w-full text-sm">
-              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-3 py-2">Route</th>
-                  <th className="px-3 py-2">Status</th>
-                  <th className="px-3 py-2">Handlers</th>
-                  <th className="px-3 py-2">Backend</th>
-                  <th className="px-3 py-2">Introduced</th>
-                  <th className="px-3 py-2">Deprecation</th>
-                  <th className="px-3 py-2">Sunset</th>
-                  <th className="px-3 py-2">Cells ready</th>
-                  <th className="px-3 py-2" />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {g.routes.map(({ key, route: r, readiness }) => (
-                  <tr key={key} data-testid={`route-row-${key}`} className="hover:bg-slate-50">
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
-                      <Link href={routeHref(key)} className="text-indigo-700 hover:underline">
-                        <span className="text-slate-500">{r.method}</span> {r.path}
-                      </Link>
-                      {r.aliasOf && <div className="mt-0.5 font-sans text-[11px] text-slate-500">alias of {r.aliasOf}</div>}
-                    </td>
-                    <td className="px-3 py-2">
-                      <RouteStatusBadge status={r.status} />
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
-                      {r.service} {r.version}
-                    </td>
-                    <td className="px-3 py-2 font-mono text-[11px] text-slate-600">{r.backend}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.introduced)}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.deprecationDate)}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.sunsetDate)}</td>
-                    <td className="px-3 py-2 text-xs">
-                      {r.status === "sunset" ? (
-                        <span className="text-slate-500">—</span>
-                      ) : (
-                        <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
-                          <span className="font-semibold tabular-nums">
-                            {readiness.readyCount}/{readiness.total}
-                          </span>
-                          {!readiness.ready && <span className="ml-1 block text-[11px] text-slate-500">{readiness.summary}</span>}
-                        </span>
-                      )}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2 text-right">
-                      <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">
-                        Manage →
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollBox>
+          <InsetTable
+            frame="rounded-lg border border-slate-200"
+            headClassName="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500"
+            columns={ROUTE_COLUMNS}
+          >
+            {g.routes.map(({ key, route: r, readiness }) => (
+              <tr key={key} data-testid={`route-row-${key}`} className="hover:bg-slate-50">
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                  <Link href={routeHref(key)} className="text-indigo-700 hover:underline">
+                    <span className="text-slate-500">{r.method}</span> {r.path}
+                  </Link>
+                  {r.aliasOf && <div className="mt-0.5 font-sans text-[11px] text-slate-500">alias of {r.aliasOf}</div>}
+                </td>
+                <td className="px-3 py-2">
+                  <RouteStatusBadge status={r.status} />
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                  {r.service} {r.version}
+                </td>
+                <td className="px-3 py-2 font-mono text-[11px] text-slate-600">{r.backend}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.introduced)}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.deprecationDate)}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs tabular-nums">{formatDay(r.sunsetDate)}</td>
+                <td className="px-3 py-2 text-xs">
+                  {r.status === "sunset" ? (
+                    <span className="text-slate-500">—</span>
+                  ) : (
+                    <span className={readiness.ready ? "text-emerald-700" : "text-amber-700"} title={readiness.summary}>
+                      <span className="font-semibold tabular-nums">
+                        {readiness.readyCount}/{readiness.total}
+                      </span>
+                      {!readiness.ready && <span className="ml-1 block text-[11px] text-slate-500">{readiness.summary}</span>}
+                    </span>
+                  )}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 text-right">
+                  <Link href={routeHref(key)} className="text-xs font-medium text-indigo-700 hover:underline">
+                    Manage →
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </InsetTable>
         </section>
       ))}
     </div>
@@ -158,58 +149,55 @@ function ReadinessMatrix({ data }: { data: GatewayOverview }) {
       <div className="mb-3">
         <ReadinessLegend />
       </div>
-      <ScrollBox className="rounded-lg border border-slate-200">
-        <table className="w-full text-sm" data-testid="readiness-matrix">
-          <thead className="bg-slate-50 text-xs text-slate-500">
-            <tr>
-              <th className="px-3 py-2 text-left uppercase tracking-wide">Cell</th>
-              {cols.map((v) => (
-                <th key={v.key} className="px-2 py-2 text-center font-normal">
-                  <div className="font-mono text-[11px] text-slate-700">{v.route.path}</div>
-                  <div className="text-[10px]">
-                    {v.route.service} {v.route.version} · {v.readiness.readyCount}/{v.readiness.total}
-                  </div>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {data.cells.map((c) => (
-              <tr key={c.id} data-testid={`matrix-row-${c.id}`}>
-                <td className="whitespace-nowrap px-3 py-1.5 font-mono text-xs">
-                  <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
-                    {c.id}
-                  </Link>{" "}
-                  <TierBadge tier={c.tier} />
+      <InsetTable
+        testId="readiness-matrix"
+        frame="rounded-lg border border-slate-200"
+        headClassName="bg-slate-50 text-xs text-slate-500"
+        columns={[
+          { label: "Cell", className: "px-3 py-2 text-left uppercase tracking-wide" },
+          ...cols.map((v) => ({
+            key: v.key,
+            className: "px-2 py-2 text-center font-normal",
+            label: (
+              <>
+                <div className="font-mono text-[11px] text-slate-700">{v.route.path}</div>
+                <div className="text-[10px]">
+                  {v.route.service} {v.route.version} · {v.readiness.readyCount}/{v.readiness.total}
+                </div>
+              </>
+            ),
+          })),
+        ]}
+        empty={data.cells.length === 0 && "No active cells."}
+        emptyClassName="px-3 py-6 text-center text-slate-500"
+      >
+        {data.cells.map((c) => (
+          <tr key={c.id} data-testid={`matrix-row-${c.id}`}>
+            <td className="whitespace-nowrap px-3 py-1.5 font-mono text-xs">
+              <Link href={`/cells/${c.id}`} className="text-indigo-700 hover:underline">
+                {c.id}
+              </Link>{" "}
+              <TierBadge tier={c.tier} />
+            </td>
+            {cols.map((v) => {
+              const r = caps.get(v.key)?.get(c.id) ?? cellReadiness(c.id, v.route.service, v.route.version, new Map(), data.now);
+              return (
+                <td
+                  key={v.key}
+                  className="px-2 py-1.5 text-center"
+                  data-testid={`matrix-${c.id}-${routeKey(v.route)}`}
+                  data-state={r.state}
+                >
+                  <ReadinessMark
+                    state={r.state}
+                    title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${formatTime(r.lastReportedAt, { utc: true })}, first ${formatTime(r.firstReportedAt, { utc: true })}` : ""}`}
+                  />
                 </td>
-                {cols.map((v) => {
-                  const r = caps.get(v.key)?.get(c.id) ?? cellReadiness(c.id, v.route.service, v.route.version, new Map(), data.now);
-                  return (
-                    <td
-                      key={v.key}
-                      className="px-2 py-1.5 text-center"
-                      data-testid={`matrix-${c.id}-${routeKey(v.route)}`}
-                      data-state={r.state}
-                    >
-                      <ReadinessMark
-                        state={r.state}
-                        title={`${c.id}: ${v.route.service} ${v.route.version} ${r.state}${r.lastReportedAt ? `, last reported ${formatTime(r.lastReportedAt, { utc: true })}, first ${formatTime(r.firstReportedAt, { utc: true })}` : ""}`}
-                      />
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-            {data.cells.length === 0 && (
-              <tr>
-                <td colSpan={cols.length + 1} className="px-3 py-6 text-center text-slate-500">
-                  No active cells.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </ScrollBox>
+              );
+            })}
+          </tr>
+        ))}
+      </InsetTable>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { InsetTable } from "@/components/ui/inset-table";
 import { LiveView } from "@/components/live-view";
 import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
@@ -50,55 +50,44 @@ export default async function MigrationsPage() {
         }
       />
       <Card>
-        <ScrollBox>
-          <table className="w-full text-sm" data-testid="migrations-table">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1 pr-3">Migration</th>
-                <th className="pr-3">Status</th>
-                <th className="pr-3">Cells now</th>
-                <th className="pr-3">Progress</th>
-                <th>Started</th>
+        <InsetTable
+          testId="migrations-table"
+          columns={["Migration", "Status", "Cells now", "Progress", "Started"]}
+          empty={
+            loaded.length === 0 && (
+              <>
+                No migrations yet. Import one: <code>npx cellplane import migration examples/migration-manifest.sql.yaml</code>.
+              </>
+            )
+          }
+          emptyClassName="py-4 text-slate-500"
+        >
+          {loaded.map(({ state }) => {
+            const s = summarize(state, now);
+            const d = state.doc;
+            return (
+              <tr key={d.id} data-testid="migration-row">
+                <td className="py-2 pr-3">
+                  <Link href={`/migrations/${encodeURIComponent(d.id)}`} className="font-mono text-indigo-700 hover:underline">
+                    {d.id}
+                  </Link>
+                  <div className="text-xs text-slate-500">{d.spec.description}</div>
+                </td>
+                <td className="pr-3">{d.status.replace("_", " ")}</td>
+                <td className="pr-3 text-xs" data-testid="migration-cells-now">
+                  {cellsNow(state)}
+                </td>
+                <td className="pr-3 tabular-nums" title={`${s.stepsDone} of ${s.stepsTotal} cell × phase steps done`}>
+                  {s.percent}%{" "}
+                  <span className="text-xs text-slate-500">
+                    ({s.stepsDone}/{s.stepsTotal} cell-phases)
+                  </span>
+                </td>
+                <td className="text-xs text-slate-500">{d.startedAt ? `${formatTime(d.startedAt)} by ${d.startedBy}` : "not started"}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {loaded.map(({ state }) => {
-                const s = summarize(state, now);
-                const d = state.doc;
-                return (
-                  <tr key={d.id} data-testid="migration-row">
-                    <td className="py-2 pr-3">
-                      <Link href={`/migrations/${encodeURIComponent(d.id)}`} className="font-mono text-indigo-700 hover:underline">
-                        {d.id}
-                      </Link>
-                      <div className="text-xs text-slate-500">{d.spec.description}</div>
-                    </td>
-                    <td className="pr-3">{d.status.replace("_", " ")}</td>
-                    <td className="pr-3 text-xs" data-testid="migration-cells-now">
-                      {cellsNow(state)}
-                    </td>
-                    <td className="pr-3 tabular-nums" title={`${s.stepsDone} of ${s.stepsTotal} cell × phase steps done`}>
-                      {s.percent}%{" "}
-                      <span className="text-xs text-slate-500">
-                        ({s.stepsDone}/{s.stepsTotal} cell-phases)
-                      </span>
-                    </td>
-                    <td className="text-xs text-slate-500">
-                      {d.startedAt ? `${formatTime(d.startedAt)} by ${d.startedBy}` : "not started"}
-                    </td>
-                  </tr>
-                );
-              })}
-              {loaded.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="py-4 text-slate-500">
-                    No migrations yet. Import one: <code>npx cellplane import migration examples/migration-manifest.sql.yaml</code>.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </ScrollBox>
+            );
+          })}
+        </InsetTable>
       </Card>
     </>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { PageHeader } from "@/components/page-header";
 import { canChangeRoutes } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -12,12 +12,7 @@ export default async function ImportGatewayPage() {
   const allowed = canChangeRoutes(user);
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500">
-        <Link href="/gateway" className="hover:underline">
-          API versions
-        </Link>{" "}
-        / import
-      </nav>
+      <Breadcrumbs trail={[{ href: "/gateway", label: "API versions" }]} here="import" />
       <PageHeader
         title="Import gateway config"
         subtitle="Make the edge route table match a Landing Zone config (the shape of examples/api-gateway-config.yaml). Routes missing from the file are removed; a route the file would start serving must pass the readiness gate; nothing changes unless the whole file is valid."

@@ -4,7 +4,7 @@
 import { TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import { Card } from "@/components/page-header";
-import { ScrollBox } from "@/components/scroll-box";
+import { InsetTable } from "@/components/ui/inset-table";
 import { formatTime, plural } from "@/lib/format";
 import {
   type CellStatus,
@@ -77,55 +77,50 @@ export function CellGrid({ state, direct, checks }: { state: RunState; direct: S
   const views = new Map(cellViews(state).map((v) => [v.cell, v]));
   return (
     <Card title="Cells × phases">
-      <ScrollBox>
-        <table className="w-full text-xs" data-testid="cell-grid">
-          <thead>
-            <tr className="text-left text-slate-500">
-              <th className="py-1 pr-2">Cell</th>
-              <th className="pr-2">Now</th>
-              {doc.phases.map((ph) => (
-                <th key={ph.name} className="px-1">
-                  {ph.name}
-                </th>
-              ))}
-              <th className="pl-2">Schema check</th>
-            </tr>
-          </thead>
-          <tbody>
-            {doc.spec.cells.map((c) => (
-              <tr key={c} data-testid="grid-row" data-cell={c} className="align-top">
-                <td className="py-0.5 pr-2 font-mono">
-                  <Link href={`/cells/${c}`} className="text-indigo-700 hover:underline">
-                    {c}
-                  </Link>
-                  <div className="text-[11px] text-slate-500">{direct.has(c) ? "direct" : "agent"}</div>
+      <InsetTable
+        testId="cell-grid"
+        className="w-full text-xs"
+        headClassName="text-left text-slate-500"
+        bodyClassName=""
+        columns={[
+          { label: "Cell", className: "py-1 pr-2" },
+          { label: "Now", className: "pr-2" },
+          ...doc.phases.map((ph) => ({ label: ph.name, key: `phase-${ph.name}`, className: "px-1" })),
+          { label: "Schema check", className: "pl-2" },
+        ]}
+      >
+        {doc.spec.cells.map((c) => (
+          <tr key={c} data-testid="grid-row" data-cell={c} className="align-top">
+            <td className="py-0.5 pr-2 font-mono">
+              <Link href={`/cells/${c}`} className="text-indigo-700 hover:underline">
+                {c}
+              </Link>
+              <div className="text-[11px] text-slate-500">{direct.has(c) ? "direct" : "agent"}</div>
+            </td>
+            <td className="max-w-[16rem] pr-2">{views.get(c) && <NowCell v={views.get(c)!} />}</td>
+            {doc.phases.map((ph) => {
+              const cp = cells[c]?.[ph.name];
+              const st = (cp?.status ?? "pending") as CellStatus;
+              return (
+                <td key={ph.name} className="px-1">
+                  <span
+                    data-testid={`cell-${c}-${ph.name}`}
+                    data-status={st}
+                    title={cp?.error ?? cp?.held ?? undefined}
+                    className={`block rounded px-1 text-center ${TONE[st]}`}
+                  >
+                    {LABEL[st]}
+                    {cp?.held ? " ⏸" : ""}
+                  </span>
                 </td>
-                <td className="max-w-[16rem] pr-2">{views.get(c) && <NowCell v={views.get(c)!} />}</td>
-                {doc.phases.map((ph) => {
-                  const cp = cells[c]?.[ph.name];
-                  const st = (cp?.status ?? "pending") as CellStatus;
-                  return (
-                    <td key={ph.name} className="px-1">
-                      <span
-                        data-testid={`cell-${c}-${ph.name}`}
-                        data-status={st}
-                        title={cp?.error ?? cp?.held ?? undefined}
-                        className={`block rounded px-1 text-center ${TONE[st]}`}
-                      >
-                        {LABEL[st]}
-                        {cp?.held ? " ⏸" : ""}
-                      </span>
-                    </td>
-                  );
-                })}
-                <td className="pl-2">
-                  <CheckCell cell={c} direct={direct.has(c)} checks={checks} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollBox>
+              );
+            })}
+            <td className="pl-2">
+              <CheckCell cell={c} direct={direct.has(c)} checks={checks} />
+            </td>
+          </tr>
+        ))}
+      </InsetTable>
     </Card>
   );
 }

@@ -3,8 +3,10 @@ import { freezeNow } from "@/lib/settings/server/queries";
 import { Hourglass } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DetailColumns } from "@/components/ui/detail-columns";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { notFound } from "next/navigation";
-import { AuditTable } from "@/components/audit-table";
+import { AuditTrailCard } from "@/components/ui/audit-trail-card";
 import { LiveView } from "@/components/live-view";
 import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
@@ -52,15 +54,11 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
 
   return (
     <>
-      <div className="float-right">
-        <LiveView initial={live} />
-      </div>
-      <nav className="mb-2 text-sm text-slate-500">
-        <Link href="/migrations" className="hover:underline">
-          Migrations
-        </Link>{" "}
-        / <span className="font-mono">{id}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[{ href: "/migrations", label: "Migrations" }]}
+        here={<span className="font-mono">{id}</span>}
+        aside={<LiveView initial={live} />}
+      />
       <PageHeader
         title={
           <span className="flex items-center gap-3">
@@ -104,149 +102,148 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
         {sum.line}
       </pre>
 
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
-        <div className="min-w-0 space-y-6">
-          <Card title="Phases">
-            <ol className="flex flex-wrap items-stretch gap-2" data-testid="phase-pipeline">
-              {doc.phases.map((ph, i) => (
-                <li
-                  key={ph.name}
-                  data-testid={`phase-${ph.name}`}
-                  data-status={ph.status}
-                  className={`min-w-[170px] flex-1 rounded-lg border p-3 ${ph.status === "running" && isActive(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
-                >
-                  <div className="flex items-center justify-between gap-2">
-                    <span className="text-sm font-semibold">
-                      {i + 1}. {ph.name}
-                    </span>
-                    <span className={`rounded px-1.5 text-[11px] ${TONE[ph.status] ?? ""}`}>{ph.status}</span>
-                  </div>
-                  <div className="mt-1 text-[11px] text-slate-500">
-                    {ph.type} · done on{" "}
-                    <span data-testid={`phase-done-${ph.name}`}>{spec.cells.filter((c) => phaseDone(state, c, i)).length}</span> of{" "}
-                    {spec.cells.length} cells
-                    {ph.irreversible && <span className="ml-1 rounded bg-red-100 px-1 text-red-800">point of no return</span>}
-                  </div>
-                  {(() => {
-                    const ps = spec.phases[i]!;
-                    if (ps.type === "deployment")
-                      return (
-                        <p className="mt-1 text-xs">
-                          {ps.service} {ps.version} via {ps.pipeline}
-                          {ph.releaseId && (
-                            <>
-                              {" "}
-                              ·{" "}
-                              <Link
-                                className="text-indigo-700 underline"
-                                href={`/releases/${ph.releaseId}`}
-                                data-testid={`release-link-${ph.name}`}
-                              >
-                                {ph.releaseId}
-                              </Link>
-                            </>
-                          )}
-                          {(ph.releases ?? [])
-                            .filter((r) => r.id !== ph.releaseId)
-                            .map((r) => (
-                              <span key={r.id} className="block text-slate-500">
-                                earlier:{" "}
-                                <Link className="text-indigo-700 hover:underline" href={`/releases/${r.id}`}>
-                                  {r.id}
-                                </Link>{" "}
-                                ({r.cells.length} cells)
-                              </span>
-                            ))}
-                        </p>
-                      );
-                    if (ps.type === "data")
-                      return (
-                        <p className="mt-1 break-all text-xs font-mono">
-                          {ps.script} · at most {plural(ps.parallelCells, "cell")} at a time · checkpoint every {ps.checkpointInterval}
-                          {ps.maxRowsPerSecond ? ` · ≤${ps.maxRowsPerSecond} rows/s` : ""}
-                        </p>
-                      );
-                    return (
-                      <ul className="mt-1 space-y-0.5 text-xs">
-                        {ph.steps.map((s, k) => (
-                          <li key={k} className={s.state === "applying" || s.state === "waiting" ? "font-semibold" : ""}>
-                            {s.patterns.join(", ")} · wait {formatDuration(s.waitMs)}
-                            {s.requiresApproval && " · approval"} —{" "}
-                            <span data-testid={`step-${ph.name}-${k}`}>{s.state.replace("_", " ")}</span>
-                            {s.decision && (
-                              <span className="text-slate-500">
+      <DetailColumns
+        main={
+          <>
+            <Card title="Phases">
+              <ol className="flex flex-wrap items-stretch gap-2" data-testid="phase-pipeline">
+                {doc.phases.map((ph, i) => (
+                  <li
+                    key={ph.name}
+                    data-testid={`phase-${ph.name}`}
+                    data-status={ph.status}
+                    className={`min-w-[170px] flex-1 rounded-lg border p-3 ${ph.status === "running" && isActive(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
+                  >
+                    <div className="flex items-center justify-between gap-2">
+                      <span className="text-sm font-semibold">
+                        {i + 1}. {ph.name}
+                      </span>
+                      <span className={`rounded px-1.5 text-[11px] ${TONE[ph.status] ?? ""}`}>{ph.status}</span>
+                    </div>
+                    <div className="mt-1 text-[11px] text-slate-500">
+                      {ph.type} · done on{" "}
+                      <span data-testid={`phase-done-${ph.name}`}>{spec.cells.filter((c) => phaseDone(state, c, i)).length}</span> of{" "}
+                      {spec.cells.length} cells
+                      {ph.irreversible && <span className="ml-1 rounded bg-red-100 px-1 text-red-800">point of no return</span>}
+                    </div>
+                    {(() => {
+                      const ps = spec.phases[i]!;
+                      if (ps.type === "deployment")
+                        return (
+                          <p className="mt-1 text-xs">
+                            {ps.service} {ps.version} via {ps.pipeline}
+                            {ph.releaseId && (
+                              <>
                                 {" "}
-                                ({s.decision.decision}d by {s.decision.by})
-                              </span>
+                                ·{" "}
+                                <Link
+                                  className="text-indigo-700 underline"
+                                  href={`/releases/${ph.releaseId}`}
+                                  data-testid={`release-link-${ph.name}`}
+                                >
+                                  {ph.releaseId}
+                                </Link>
+                              </>
                             )}
-                          </li>
-                        ))}
-                      </ul>
-                    );
-                  })()}
-                  {ph.waiting && (
-                    <p className="mt-1 flex gap-1 text-xs text-slate-600">
-                      <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{ph.waiting}</span>
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ol>
-          </Card>
+                            {(ph.releases ?? [])
+                              .filter((r) => r.id !== ph.releaseId)
+                              .map((r) => (
+                                <span key={r.id} className="block text-slate-500">
+                                  earlier:{" "}
+                                  <Link className="text-indigo-700 hover:underline" href={`/releases/${r.id}`}>
+                                    {r.id}
+                                  </Link>{" "}
+                                  ({r.cells.length} cells)
+                                </span>
+                              ))}
+                          </p>
+                        );
+                      if (ps.type === "data")
+                        return (
+                          <p className="mt-1 break-all text-xs font-mono">
+                            {ps.script} · at most {plural(ps.parallelCells, "cell")} at a time · checkpoint every {ps.checkpointInterval}
+                            {ps.maxRowsPerSecond ? ` · ≤${ps.maxRowsPerSecond} rows/s` : ""}
+                          </p>
+                        );
+                      return (
+                        <ul className="mt-1 space-y-0.5 text-xs">
+                          {ph.steps.map((s, k) => (
+                            <li key={k} className={s.state === "applying" || s.state === "waiting" ? "font-semibold" : ""}>
+                              {s.patterns.join(", ")} · wait {formatDuration(s.waitMs)}
+                              {s.requiresApproval && " · approval"} —{" "}
+                              <span data-testid={`step-${ph.name}-${k}`}>{s.state.replace("_", " ")}</span>
+                              {s.decision && (
+                                <span className="text-slate-500">
+                                  {" "}
+                                  ({s.decision.decision}d by {s.decision.by})
+                                </span>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      );
+                    })()}
+                    {ph.waiting && (
+                      <p className="mt-1 flex gap-1 text-xs text-slate-600">
+                        <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" />{" "}
+                        <span className="min-w-0 break-words">{ph.waiting}</span>
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            </Card>
 
-          <BackfillProgress state={state} spec={spec} />
+            <BackfillProgress state={state} spec={spec} />
 
-          <CellGrid state={state} direct={direct} checks={schemaChecks} />
+            <CellGrid state={state} direct={direct} checks={schemaChecks} />
 
-          <Card title="Migration audit trail">
-            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
-              <AuditTable rows={audit} compact />
-            </div>
-          </Card>
-        </div>
-
-        <div className="space-y-6">
-          {doc.status === "ready" && canRunMigrations(user) && <StartPanel id={id} defaultSpeed={env().CELLPLANE_TIME_SCALE} />}
-          {gates.map(({ ph, i, st, k }, n) => (
-            <MigrationApproval
-              key={`${i}:${k}`}
+            <AuditTrailCard title="Migration audit trail" rows={audit} />
+          </>
+        }
+        side={
+          <>
+            {doc.status === "ready" && canRunMigrations(user) && <StartPanel id={id} defaultSpeed={env().CELLPLANE_TIME_SCALE} />}
+            {gates.map(({ ph, i, st, k }, n) => (
+              <MigrationApproval
+                key={`${i}:${k}`}
+                id={id}
+                phase={i}
+                step={k}
+                title={`${ph.name} on ${st.patterns.join(", ")}`}
+                cells={st.cells}
+                confirmRequired={st.confirmRequired}
+                consequences={gateTouches[n]!}
+                canDecide={whyNot === null}
+                whyNot={whyNot}
+              />
+            ))}
+            <CellsNeedingAttention state={state} canRetry={canRunMigrations(user)} canRollback={canRollbackMigration(user)} />
+            <RollbackControls
               id={id}
-              phase={i}
-              step={k}
-              title={`${ph.name} on ${st.patterns.join(", ")}`}
-              cells={st.cells}
-              confirmRequired={st.confirmRequired}
-              consequences={gateTouches[n]!}
-              canDecide={whyNot === null}
-              whyNot={whyNot}
+              migration={rb}
+              cells={cellOptions}
+              canRollback={canRollbackMigration(user)}
+              consequences={rollbackTouches}
+              canRetry={canRunMigrations(user) && doc.status === "failed" && retryAllowed(state)}
             />
-          ))}
-          <CellsNeedingAttention state={state} canRetry={canRunMigrations(user)} canRollback={canRollbackMigration(user)} />
-          <RollbackControls
-            id={id}
-            migration={rb}
-            cells={cellOptions}
-            canRollback={canRollbackMigration(user)}
-            consequences={rollbackTouches}
-            canRetry={canRunMigrations(user) && doc.status === "failed" && retryAllowed(state)}
-          />
-          <Card title="Approvals">
-            <ul className="space-y-2 text-sm" data-testid="approvals">
-              {approvals.map((a) => (
-                <li key={a.id.toString()}>
-                  <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
-                    {a.decision === "approve" ? "Approved" : "Rejected"}
-                  </span>{" "}
-                  {doc.phases[a.phase]?.name} step {a.step + 1} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
-                  <div className="text-slate-600">“{a.comment}”</div>
-                </li>
-              ))}
-              {approvals.length === 0 && <li className="text-slate-500">No decisions yet.</li>}
-            </ul>
-          </Card>
-        </div>
-      </div>
+            <Card title="Approvals">
+              <ul className="space-y-2 text-sm" data-testid="approvals">
+                {approvals.map((a) => (
+                  <li key={a.id.toString()}>
+                    <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
+                      {a.decision === "approve" ? "Approved" : "Rejected"}
+                    </span>{" "}
+                    {doc.phases[a.phase]?.name} step {a.step + 1} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
+                    <div className="text-slate-600">“{a.comment}”</div>
+                  </li>
+                ))}
+                {approvals.length === 0 && <li className="text-slate-500">No decisions yet.</li>}
+              </ul>
+            </Card>
+          </>
+        }
+      />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { Card, PageHeader } from "@/components/page-header";
 import { canRunMigrations } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -11,12 +11,7 @@ export default async function ImportMigrationPage() {
   const user = await requireUser();
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500">
-        <Link href="/migrations" className="hover:underline">
-          Migrations
-        </Link>{" "}
-        / import
-      </nav>
+      <Breadcrumbs trail={[{ href: "/migrations", label: "Migrations" }]} here="import" />
       <PageHeader
         title="Import a migration manifest"
         subtitle="The examples/migration-manifest.yaml shape. Script paths resolve against the examples/ folder; every problem is listed with its line."

@@ -1,8 +1,10 @@
-import { ScrollBox } from "@/components/scroll-box";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DetailColumns } from "@/components/ui/detail-columns";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
+import { InsetTable } from "@/components/ui/inset-table";
 import { notFound } from "next/navigation";
-import { AuditTable } from "@/components/audit-table";
+import { AuditTrailCard } from "@/components/ui/audit-trail-card";
 import { Check, Hourglass, X } from "lucide-react";
 import { LiveView } from "@/components/live-view";
 import { Tag } from "@/components/badges";
@@ -53,15 +55,11 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
 
   return (
     <>
-      <div className="float-right">
-        <LiveView initial={live} />
-      </div>
-      <nav className="mb-2 text-sm text-slate-500">
-        <Link href="/releases" className="hover:underline">
-          Releases
-        </Link>{" "}
-        / <span className="font-mono">{r.id}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[{ href: "/releases", label: "Releases" }]}
+        here={<span className="font-mono">{r.id}</span>}
+        aside={<LiveView initial={live} />}
+      />
       <PageHeader
         title={
           <span className="flex items-center gap-3">
@@ -99,237 +97,227 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
         />
       )}
 
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
-        <div className="space-y-6">
-          <Card title="Waves">
-            <ol className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,260px),1fr))] gap-3" data-testid="wave-pipeline">
-              {doc.waves.map((w, i) => (
-                <li
-                  key={i}
-                  data-testid={`wave-${i}`}
-                  data-state={w.state}
-                  className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
-                >
-                  <div className="flex flex-wrap items-start justify-between gap-x-2 gap-y-1">
-                    <span className="min-w-0 break-words text-sm font-semibold">
-                      {i + 1}. {w.name}
-                    </span>
-                    <span className="flex shrink-0 gap-1">
-                      <WaveStateBadge state={w.state} />
-                      {doc.status === "paused" && i === doc.current && (
-                        <span
-                          className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold uppercase text-amber-800"
-                          data-testid="wave-paused"
-                        >
-                          paused
-                        </span>
-                      )}
-                    </span>
-                  </div>
-                  <div className="mt-1 text-[11px] text-slate-500">
-                    {w.parallel ? "parallel" : "one cell at a time"} · {plural(w.cells.length, "cell")} · bake {formatDuration(w.bakeMs)}
-                    {w.requiresApproval && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-800">approval</span>}
-                    {w.maintenanceWindow && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-800">maintenance window</span>}
-                  </div>
-                  <WaveCells
-                    cells={w.cells}
-                    services={services}
-                    versions={Object.fromEntries(w.cells.map((c) => [c, runningOf(c)]))}
-                    target={doc.versions}
-                  />
-                  {w.state === "BAKING" && w.bakeStartedAt && w.bakeEndsAt && (
-                    <div className="mt-2">
-                      <BakeCountdown
-                        start={w.bakeStartedAt}
-                        end={w.bakeEndsAt}
-                        pausedAt={doc.status === "paused" ? (doc.pausedAt ?? null) : null}
-                        renderedAt={renderedAt}
-                      />
-                    </div>
-                  )}
-                  {/* Release guards: the wave's guard state goes here. */}
-                  {w.waiting && (
-                    <p className="mt-2 flex gap-1 text-xs text-slate-600" data-testid="wave-waiting">
-                      <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.waiting}</span>
-                    </p>
-                  )}
-                  {w.failure && (
-                    <p className="mt-2 flex gap-1 text-xs font-medium text-red-700" data-testid="wave-failure">
-                      <X aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.failure}</span>
-                    </p>
-                  )}
-                  {w.guard && (
-                    <div className="mt-2 flex items-center gap-2 text-[11px] text-slate-500">
-                      <GuardStateBadge state={w.guard.state} />
-                      <span>{formatTime(w.guard.lastEvaluatedAt, { seconds: true })}</span>
-                    </div>
-                  )}
-                  {w.breach && (
-                    <p className="mt-1 text-xs text-red-700" data-testid="wave-breach">
-                      Guard breach at {formatTime(w.breach.at, { seconds: true })} UTC: {w.breach.check} — <MeasuredCell r={w.breach} /> vs{" "}
-                      {thresholdText(w.breach)}; {w.breach.action === "pause" ? "release paused for a human" : "wave rolled back"}
-                    </p>
-                  )}
-                  {w.decision && (
-                    <p className="mt-2 flex gap-1 text-xs text-slate-600">
-                      {w.decision.decision === "approve" ? (
-                        <Check aria-hidden className="mt-px h-3 w-3 shrink-0 text-emerald-700" />
-                      ) : (
-                        <X aria-hidden className="mt-px h-3 w-3 shrink-0 text-red-700" />
-                      )}
-                      <span className="min-w-0 break-words">
-                        {w.decision.decision === "approve" ? "Approved" : "Rejected"} by {w.decision.by}: “{w.decision.comment}”
-                      </span>
-                    </p>
-                  )}
-                  <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
-                    {w.checks.map((c, k) => (
-                      <li key={k} className="break-words">
-                        • {describeCheck(c)}
-                      </li>
-                    ))}
-                    {w.checks.length > 0 && w.onBreach === "pause" && <li>on breach: pause</li>}
-                  </ul>
-                </li>
-              ))}
-            </ol>
-          </Card>
-
-          {current?.guard && (
-            <Card title={`Guard of wave ${current.name} — its checks while it deploys and bakes`}>
-              <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-500" data-testid="guard-panel">
-                <GuardStateBadge state={current.guard.state} />
-                <span>
-                  window {formatTime(current.guard.window.from, { seconds: true })} –{" "}
-                  {formatTime(current.guard.window.to, { seconds: true })} UTC on{" "}
-                  {current.guard.cells.length ? current.guard.cells.join(", ") : "no cell on the new version yet"}
-                </span>
-              </div>
-              <GuardResults results={current.guard.results} testId="guard-results" evaluatedAt={current.guard.lastEvaluatedAt} />
-            </Card>
-          )}
-
-          <Card title="Check results — measured vs threshold">
-            <ScrollBox>
-              <table className="w-full min-w-[560px] text-sm" data-testid="check-results">
-                <thead className="text-left text-xs uppercase text-slate-500">
-                  <tr>
-                    <th className="py-1 pr-3">Wave</th>
-                    <th className="pr-3">Check</th>
-                    <th className="pr-3">Result</th>
-                    <th className="pr-3 text-right">Measured</th>
-                    <th className="pr-3 text-right">Threshold</th>
-                    <th className="pl-4">Detail</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {r.checkResults.map((c) => (
-                    <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed} data-state={stateOf(storedResult(c))}>
-                      <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
-                      <td className="pr-3 font-mono text-xs">{c.check}</td>
-                      <td className="pr-3">
-                        <CheckState r={storedResult(c)} />
-                      </td>
-                      <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
-                        <MeasuredCell r={storedResult(c)} />
-                      </td>
-                      <td className="pr-3 text-right tabular-nums">{thresholdText(storedResult(c))}</td>
-                      <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
-                    </tr>
-                  ))}
-                  {r.checkResults.length === 0 && (
-                    <tr>
-                      <td colSpan={6} className="py-3 text-slate-500">
-                        No wave has been validated yet.
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </ScrollBox>
-          </Card>
-
-          <Card title="Release audit trail">
-            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-            <div className="-m-4 max-h-96 overflow-auto" tabIndex={0}>
-              <AuditTable rows={r.audit} compact />
-            </div>
-          </Card>
-        </div>
-
-        <div className="space-y-6">
-          {gate && (
-            <ApprovalPanel
-              id={r.id}
-              wave={doc.current}
-              waveName={gate.name}
-              cells={gate.cells}
-              canDecide={whyNot === null}
-              whyNot={whyNot}
-            />
-          )}
-          <ReleaseControls
-            id={r.id}
-            status={doc.status}
-            waveState={current?.state ?? null}
-            abortTouches={abortTouches}
-            can={{
-              pause: canPauseRelease(user),
-              abort: canAbortRelease(user),
-              rollback: canRollbackRelease(user),
-              advance: canAdvanceRelease(user),
-            }}
-          />
-          <Card title="Approvals">
-            <ul className="space-y-2 text-sm" data-testid="approvals">
-              {r.approvals.map((a) => (
-                <li key={a.id.toString()}>
-                  <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
-                    {a.decision === "approve" ? "Approved" : "Rejected"}
-                  </span>{" "}
-                  {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
-                  <div className="text-slate-600">“{a.comment}”</div>
-                </li>
-              ))}
-              {r.approvals.length === 0 && <li className="text-slate-500">No decisions yet.</li>}
-            </ul>
-          </Card>
-          <Card title="Notifications and webhooks">
-            <ul className="space-y-2 text-xs" data-testid="deliveries">
-              {r.deliveries.map((d) => (
-                <li key={d.id.toString()} className="flex items-start justify-between gap-2">
-                  <span>
-                    <span className="font-mono">{d.event}</span> → {d.target}
-                    <div className="text-slate-500">
-                      {String((d.payload as { text?: string }).text ?? JSON.stringify(d.payload)).slice(0, 140)}
-                    </div>
-                    {d.lastError && <div className="text-red-600">{d.lastError}</div>}
-                  </span>
-                  <span
-                    className={`shrink-0 rounded px-1.5 ${d.status === "sent" ? "bg-emerald-100 text-emerald-800" : d.status === "failed" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}
+      <DetailColumns
+        main={
+          <>
+            <Card title="Waves">
+              <ol className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,260px),1fr))] gap-3" data-testid="wave-pipeline">
+                {doc.waves.map((w, i) => (
+                  <li
+                    key={i}
+                    data-testid={`wave-${i}`}
+                    data-state={w.state}
+                    className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
                   >
-                    {d.status}
-                    {d.attempts > 1 ? ` ×${d.attempts}` : ""}
-                  </span>
-                </li>
-              ))}
-              {r.deliveries.length === 0 && <li className="text-slate-500">Nothing sent yet.</li>}
-            </ul>
-          </Card>
-          {windowCustomers.length > 0 && (
-            <Card title="Customers in maintenance-window cells">
-              <ul className="space-y-1 text-xs" data-testid="window-customers">
-                {windowCustomers.map((c) => (
-                  <li key={c.id}>
-                    <span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name}{" "}
-                    <span className="font-mono text-slate-500">{c.id}</span>
+                    <div className="flex flex-wrap items-start justify-between gap-x-2 gap-y-1">
+                      <span className="min-w-0 break-words text-sm font-semibold">
+                        {i + 1}. {w.name}
+                      </span>
+                      <span className="flex shrink-0 gap-1">
+                        <WaveStateBadge state={w.state} />
+                        {doc.status === "paused" && i === doc.current && (
+                          <span
+                            className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-semibold uppercase text-amber-800"
+                            data-testid="wave-paused"
+                          >
+                            paused
+                          </span>
+                        )}
+                      </span>
+                    </div>
+                    <div className="mt-1 text-[11px] text-slate-500">
+                      {w.parallel ? "parallel" : "one cell at a time"} · {plural(w.cells.length, "cell")} · bake {formatDuration(w.bakeMs)}
+                      {w.requiresApproval && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-800">approval</span>}
+                      {w.maintenanceWindow && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-800">maintenance window</span>}
+                    </div>
+                    <WaveCells
+                      cells={w.cells}
+                      services={services}
+                      versions={Object.fromEntries(w.cells.map((c) => [c, runningOf(c)]))}
+                      target={doc.versions}
+                    />
+                    {w.state === "BAKING" && w.bakeStartedAt && w.bakeEndsAt && (
+                      <div className="mt-2">
+                        <BakeCountdown
+                          start={w.bakeStartedAt}
+                          end={w.bakeEndsAt}
+                          pausedAt={doc.status === "paused" ? (doc.pausedAt ?? null) : null}
+                          renderedAt={renderedAt}
+                        />
+                      </div>
+                    )}
+                    {/* Release guards: the wave's guard state goes here. */}
+                    {w.waiting && (
+                      <p className="mt-2 flex gap-1 text-xs text-slate-600" data-testid="wave-waiting">
+                        <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" />{" "}
+                        <span className="min-w-0 break-words">{w.waiting}</span>
+                      </p>
+                    )}
+                    {w.failure && (
+                      <p className="mt-2 flex gap-1 text-xs font-medium text-red-700" data-testid="wave-failure">
+                        <X aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.failure}</span>
+                      </p>
+                    )}
+                    {w.guard && (
+                      <div className="mt-2 flex items-center gap-2 text-[11px] text-slate-500">
+                        <GuardStateBadge state={w.guard.state} />
+                        <span>{formatTime(w.guard.lastEvaluatedAt, { seconds: true })}</span>
+                      </div>
+                    )}
+                    {w.breach && (
+                      <p className="mt-1 text-xs text-red-700" data-testid="wave-breach">
+                        Guard breach at {formatTime(w.breach.at, { seconds: true })} UTC: {w.breach.check} — <MeasuredCell r={w.breach} />{" "}
+                        vs {thresholdText(w.breach)}; {w.breach.action === "pause" ? "release paused for a human" : "wave rolled back"}
+                      </p>
+                    )}
+                    {w.decision && (
+                      <p className="mt-2 flex gap-1 text-xs text-slate-600">
+                        {w.decision.decision === "approve" ? (
+                          <Check aria-hidden className="mt-px h-3 w-3 shrink-0 text-emerald-700" />
+                        ) : (
+                          <X aria-hidden className="mt-px h-3 w-3 shrink-0 text-red-700" />
+                        )}
+                        <span className="min-w-0 break-words">
+                          {w.decision.decision === "approve" ? "Approved" : "Rejected"} by {w.decision.by}: “{w.decision.comment}”
+                        </span>
+                      </p>
+                    )}
+                    <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
+                      {w.checks.map((c, k) => (
+                        <li key={k} className="break-words">
+                          • {describeCheck(c)}
+                        </li>
+                      ))}
+                      {w.checks.length > 0 && w.onBreach === "pause" && <li>on breach: pause</li>}
+                    </ul>
                   </li>
                 ))}
+              </ol>
+            </Card>
+
+            {current?.guard && (
+              <Card title={`Guard of wave ${current.name} — its checks while it deploys and bakes`}>
+                <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-500" data-testid="guard-panel">
+                  <GuardStateBadge state={current.guard.state} />
+                  <span>
+                    window {formatTime(current.guard.window.from, { seconds: true })} –{" "}
+                    {formatTime(current.guard.window.to, { seconds: true })} UTC on{" "}
+                    {current.guard.cells.length ? current.guard.cells.join(", ") : "no cell on the new version yet"}
+                  </span>
+                </div>
+                <GuardResults results={current.guard.results} testId="guard-results" evaluatedAt={current.guard.lastEvaluatedAt} />
+              </Card>
+            )}
+
+            <Card title="Check results — measured vs threshold">
+              <InsetTable
+                testId="check-results"
+                className="w-full min-w-[560px] text-sm"
+                columns={[
+                  "Wave",
+                  "Check",
+                  "Result",
+                  { label: "Measured", align: "right" },
+                  { label: "Threshold", align: "right" },
+                  { label: "Detail", className: "pl-4" },
+                ]}
+                empty={r.checkResults.length === 0 && "No wave has been validated yet."}
+              >
+                {r.checkResults.map((c) => (
+                  <tr key={c.id.toString()} data-testid="check-row" data-passed={c.passed} data-state={stateOf(storedResult(c))}>
+                    <td className="py-1.5 pr-3">{doc.waves[c.wave]?.name}</td>
+                    <td className="pr-3 font-mono text-xs">{c.check}</td>
+                    <td className="pr-3">
+                      <CheckState r={storedResult(c)} />
+                    </td>
+                    <td className="pr-3 text-right tabular-nums" data-testid="check-measured">
+                      <MeasuredCell r={storedResult(c)} />
+                    </td>
+                    <td className="pr-3 text-right tabular-nums">{thresholdText(storedResult(c))}</td>
+                    <td className="pl-4 text-xs text-slate-600">{c.detail}</td>
+                  </tr>
+                ))}
+              </InsetTable>
+            </Card>
+
+            <AuditTrailCard title="Release audit trail" rows={r.audit} />
+          </>
+        }
+        side={
+          <>
+            {gate && (
+              <ApprovalPanel
+                id={r.id}
+                wave={doc.current}
+                waveName={gate.name}
+                cells={gate.cells}
+                canDecide={whyNot === null}
+                whyNot={whyNot}
+              />
+            )}
+            <ReleaseControls
+              id={r.id}
+              status={doc.status}
+              waveState={current?.state ?? null}
+              abortTouches={abortTouches}
+              can={{
+                pause: canPauseRelease(user),
+                abort: canAbortRelease(user),
+                rollback: canRollbackRelease(user),
+                advance: canAdvanceRelease(user),
+              }}
+            />
+            <Card title="Approvals">
+              <ul className="space-y-2 text-sm" data-testid="approvals">
+                {r.approvals.map((a) => (
+                  <li key={a.id.toString()}>
+                    <span className={a.decision === "approve" ? "text-emerald-700" : "text-red-700"}>
+                      {a.decision === "approve" ? "Approved" : "Rejected"}
+                    </span>{" "}
+                    {doc.waves[a.wave]?.name} by <b>{a.decidedBy}</b> at {formatTime(a.decidedAt, { seconds: true })}
+                    <div className="text-slate-600">“{a.comment}”</div>
+                  </li>
+                ))}
+                {r.approvals.length === 0 && <li className="text-slate-500">No decisions yet.</li>}
               </ul>
             </Card>
-          )}
-        </div>
-      </div>
+            <Card title="Notifications and webhooks">
+              <ul className="space-y-2 text-xs" data-testid="deliveries">
+                {r.deliveries.map((d) => (
+                  <li key={d.id.toString()} className="flex items-start justify-between gap-2">
+                    <span>
+                      <span className="font-mono">{d.event}</span> → {d.target}
+                      <div className="text-slate-500">
+                        {String((d.payload as { text?: string }).text ?? JSON.stringify(d.payload)).slice(0, 140)}
+                      </div>
+                      {d.lastError && <div className="text-red-600">{d.lastError}</div>}
+                    </span>
+                    <span
+                      className={`shrink-0 rounded px-1.5 ${d.status === "sent" ? "bg-emerald-100 text-emerald-800" : d.status === "failed" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}
+                    >
+                      {d.status}
+                      {d.attempts > 1 ? ` ×${d.attempts}` : ""}
+                    </span>
+                  </li>
+                ))}
+                {r.deliveries.length === 0 && <li className="text-slate-500">Nothing sent yet.</li>}
+              </ul>
+            </Card>
+            {windowCustomers.length > 0 && (
+              <Card title="Customers in maintenance-window cells">
+                <ul className="space-y-1 text-xs" data-testid="window-customers">
+                  {windowCustomers.map((c) => (
+                    <li key={c.id}>
+                      <span className="font-mono text-slate-500">{c.homeCellId}</span> {c.name}{" "}
+                      <span className="font-mono text-slate-500">{c.id}</span>
+                    </li>
+                  ))}
+                </ul>
+              </Card>
+            )}
+          </>
+        }
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
+import { DetailColumns } from "@/components/ui/detail-columns";
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/page-header";
 import { canApprove, canDecideGates } from "@/lib/auth/permissions";
@@ -28,16 +29,13 @@ export default async function PipelineChangePage({ params }: { params: Promise<{
       : null;
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500">
-        <Link href="/pipelines" className="hover:underline">
-          Pipelines
-        </Link>{" "}
-        /{" "}
-        <Link href={`/pipelines/${c.pipelineId}`} className="font-mono hover:underline">
-          {c.pipelineId}
-        </Link>{" "}
-        / change #{c.id}
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { href: "/pipelines", label: "Pipelines" },
+          { href: `/pipelines/${c.pipelineId}`, label: c.pipelineId, mono: true },
+        ]}
+        here={`change #${c.id}`}
+      />
       <PageHeader
         title={`Policy change to ${c.pipelineId}`}
         subtitle={
@@ -51,37 +49,41 @@ export default async function PipelineChangePage({ params }: { params: Promise<{
           </span>
         }
       />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
-        <div className="space-y-6">
-          <Card title="What it weakens">
-            <ul className="list-disc space-y-1 pl-5 text-sm text-amber-900" data-testid="change-policy">
-              {c.changes.map((x) => (
-                <li key={x.text}>{x.text}</li>
-              ))}
-            </ul>
-          </Card>
-          <Card title={currentVersion ? `Diff against version ${currentVersion} (native form)` : "The new pipeline (native form)"}>
-            <pre className="overflow-x-auto text-xs" data-testid="change-diff">
-              {diff.map(([sign, line], i) => (
-                <div
-                  key={i}
-                  className={sign === "+" ? "bg-emerald-50 text-emerald-800" : sign === "−" ? "bg-red-50 text-red-800" : "text-slate-600"}
-                >
-                  {sign} {line}
-                </div>
-              ))}
-            </pre>
-          </Card>
-        </div>
-        <div className="space-y-6">
-          {c.status === "pending" && stale && (
-            <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="change-stale">
-              The pipeline changed since this was proposed (now version {currentVersion}): it can only be rejected; import the file again.
-            </p>
-          )}
-          {c.status === "pending" && <ChangeDecision id={c.id} canApprove={mayApprove && !stale} canReject={mayReject} whyNot={whyNot} />}
-        </div>
-      </div>
+      <DetailColumns
+        main={
+          <>
+            <Card title="What it weakens">
+              <ul className="list-disc space-y-1 pl-5 text-sm text-amber-900" data-testid="change-policy">
+                {c.changes.map((x) => (
+                  <li key={x.text}>{x.text}</li>
+                ))}
+              </ul>
+            </Card>
+            <Card title={currentVersion ? `Diff against version ${currentVersion} (native form)` : "The new pipeline (native form)"}>
+              <pre className="overflow-x-auto text-xs" data-testid="change-diff">
+                {diff.map(([sign, line], i) => (
+                  <div
+                    key={i}
+                    className={sign === "+" ? "bg-emerald-50 text-emerald-800" : sign === "−" ? "bg-red-50 text-red-800" : "text-slate-600"}
+                  >
+                    {sign} {line}
+                  </div>
+                ))}
+              </pre>
+            </Card>
+          </>
+        }
+        side={
+          <>
+            {c.status === "pending" && stale && (
+              <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="change-stale">
+                The pipeline changed since this was proposed (now version {currentVersion}): it can only be rejected; import the file again.
+              </p>
+            )}
+            {c.status === "pending" && <ChangeDecision id={c.id} canApprove={mayApprove && !stale} canReject={mayReject} whyNot={whyNot} />}
+          </>
+        }
+      />
     </>
   );
 }
