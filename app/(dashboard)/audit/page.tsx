@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { PageHeader } from "@/components/page-header";
+import { FilterForm, FilterInput } from "@/components/ui/filter-form";
 import { listAudit, parseAuditFilter } from "@/lib/audit/server/queries";
 import { requireUser } from "@/lib/auth/server/session";
 import { plural } from "@/lib/format";
@@ -29,22 +30,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         subtitle={`${plural(total, "event")} · append-only, newest first`}
         actions={<LiveView initial={live} />}
       />
-      <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search">
+      <FilterForm clearHref="/audit">
         {(["actor", "action", "targetType", "targetId"] as const).map((k) => (
-          <label key={k} className="flex flex-col gap-1">
-            <span className="text-xs text-slate-500">
-              {{ actor: "Actor", action: "Action (prefix)", targetType: "Target type", targetId: "Target id" }[k]}
-            </span>
-            <input name={k} defaultValue={filter[k] ?? ""} className="rounded-md border border-slate-300 px-2 py-1" />
-          </label>
+          <FilterInput
+            key={k}
+            label={{ actor: "Actor", action: "Action (prefix)", targetType: "Target type", targetId: "Target id" }[k]}
+            name={k}
+            defaultValue={filter[k] ?? ""}
+          />
         ))}
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-white">
-          Filter
-        </button>
-        <Link href="/audit" className="px-2 py-1.5 text-slate-500 hover:underline">
-          Clear
-        </Link>
-      </form>
+      </FilterForm>
       <ScrollBox className="rounded-xl border border-slate-200 bg-white shadow-sm">
         <AuditTable rows={rows} />
       </ScrollBox>

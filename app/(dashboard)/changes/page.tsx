@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeList } from "@/components/changes/change-list";
 import { Card, PageHeader } from "@/components/page-header";
+import { FilterForm, FilterInput, FilterSelect } from "@/components/ui/filter-form";
 import { requireUser } from "@/lib/auth/server/session";
 import { CHANGE_KINDS, changeQuerySchema, fromSearchParams, KIND_LABELS, RANGES, rangeOf, toFilter } from "@/lib/changes/model";
 import { changeFilterOptions, listChanges } from "@/lib/changes/server/queries";
@@ -49,81 +50,37 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
           </a>
         }
       />
-      <form method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3 text-sm" data-testid="change-filters">
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Cells (comma-separated)</span>
-          <input
-            name="cell"
-            list="change-cells"
-            defaultValue={([] as string[]).concat(sp.cell ?? []).join(",")}
-            className="w-56 rounded-md border border-slate-300 px-2 py-1"
-          />
-          <datalist id="change-cells">
-            {options.cells.map((c) => (
-              <option key={c} value={c} />
-            ))}
-          </datalist>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Tier</span>
-          <select name="tier" aria-label="Tier" defaultValue={one(sp.tier)} className="rounded-md border border-slate-300 px-2 py-1">
-            <option value="">All</option>
-            {["canary", "smb", "enterprise"].map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Region</span>
-          <select name="region" aria-label="Region" defaultValue={one(sp.region)} className="rounded-md border border-slate-300 px-2 py-1">
-            <option value="">All</option>
-            {options.regions.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Kind</span>
-          <select name="kind" aria-label="Kind" defaultValue={one(sp.kind)} className="rounded-md border border-slate-300 px-2 py-1">
-            <option value="">All</option>
-            {CHANGE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Actor</span>
-          <input
-            name="actor"
-            list="change-actors"
-            defaultValue={one(sp.actor)}
-            className="w-52 rounded-md border border-slate-300 px-2 py-1"
-          />
-          <datalist id="change-actors">
-            {options.actors.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-500">Time range</span>
-          <select name="range" aria-label="Time range" defaultValue={range} className="rounded-md border border-slate-300 px-2 py-1">
-            {Object.keys(RANGES).map((r) => (
-              <option key={r} value={r}>
-                last {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-white">
-          Filter
-        </button>
-        <Link href="/changes" className="px-2 py-1.5 text-slate-500 hover:underline">
-          Clear
-        </Link>
-      </form>
+      <FilterForm clearHref="/changes" testId="change-filters">
+        <FilterInput
+          label="Cells (comma-separated)"
+          name="cell"
+          defaultValue={([] as string[]).concat(sp.cell ?? []).join(",")}
+          suggestions={{ id: "change-cells", values: options.cells }}
+          width="w-56"
+        />
+        <FilterSelect label="Tier" name="tier" defaultValue={one(sp.tier)} options={["canary", "smb", "enterprise"]} all />
+        <FilterSelect label="Region" name="region" defaultValue={one(sp.region)} options={options.regions} all />
+        <FilterSelect
+          label="Kind"
+          name="kind"
+          defaultValue={one(sp.kind)}
+          options={CHANGE_KINDS.map((k) => [k, KIND_LABELS[k]] as const)}
+          all
+        />
+        <FilterInput
+          label="Actor"
+          name="actor"
+          defaultValue={one(sp.actor)}
+          suggestions={{ id: "change-actors", values: options.actors }}
+          width="w-52"
+        />
+        <FilterSelect
+          label="Time range"
+          name="range"
+          defaultValue={range}
+          options={Object.keys(RANGES).map((r) => [r, `last ${r}`] as const)}
+        />
+      </FilterForm>
       {!parsed.success ? (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" role="status" data-testid="change-filter-error">
           {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
-import { PageHeader } from "@/components/page-header";
+import { ImportPage } from "@/components/ui/import-page";
 import { canChangeRoutes } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { GatewayImportForm } from "./import-form";
@@ -8,21 +8,19 @@ import { GatewayImportForm } from "./import-form";
 export const metadata: Metadata = { title: "Import gateway config" };
 
 export default async function ImportGatewayPage() {
-  const user = await requireUser();
-  const allowed = canChangeRoutes(user);
+  const allowed = canChangeRoutes(await requireUser());
   return (
-    <>
-      <Breadcrumbs trail={[{ href: "/gateway", label: "API versions" }]} here="import" />
-      <PageHeader
-        title="Import gateway config"
-        subtitle="Make the edge route table match a Landing Zone config (the shape of examples/api-gateway-config.yaml). Routes missing from the file are removed; a route the file would start serving must pass the readiness gate; nothing changes unless the whole file is valid."
-      />
-      {!allowed && (
-        <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="import-forbidden-note">
-          Only release managers and admins can import a gateway config. You can preview a file, but applying it will be refused.
-        </p>
-      )}
+    <ImportPage
+      trail={<Breadcrumbs trail={[{ href: "/gateway", label: "API versions" }]} here="import" />}
+      title="Import gateway config"
+      subtitle="Make the edge route table match a Landing Zone config (the shape of examples/api-gateway-config.yaml). Routes missing from the file are removed; a route the file would start serving must pass the readiness gate; nothing changes unless the whole file is valid."
+      refusal={
+        allowed
+          ? null
+          : "Only release managers and admins can import a gateway config. You can preview a file, but applying it will be refused."
+      }
+    >
       <GatewayImportForm />
-    </>
+    </ImportPage>
   );
 }
