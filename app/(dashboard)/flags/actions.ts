@@ -3,6 +3,7 @@
 // audit event in one transaction. Edits carry the version the editor saw (optimistic concurrency).
 // On a protected flag an edit (but switching it off) becomes a change request, which another product
 // owner or an admin approves or rejects (four-eyes) — the last two actions here.
+import { decisionInput } from "@/lib/approvals/decision-input";
 import { z } from "zod";
 import { canApproveFlagChange, canDecideFlagChanges, canEditFlag } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
@@ -163,10 +164,7 @@ export const createFlagAction = defineAction({
   revalidate: ["/flags"],
 });
 
-const decision = z.object({
-  id: z.string().regex(/^\d{1,18}$/, "a change request number"),
-  comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
-});
+const decision = decisionInput("a change request number");
 
 /** Approve a protected flag's change request: applied now iff the flag is still at its version (four-eyes). */
 export const approveFlagChangeAction = defineAction({

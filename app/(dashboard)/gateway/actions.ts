@@ -10,6 +10,7 @@ import type { Principal } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db/client";
 import { canChangeRoutes, canEditSettings, canForceRoute } from "@/lib/auth/permissions";
 import { serviceCatalogue } from "@/lib/fleet/server/store";
+import { yamlImportFields } from "@/lib/imports/input";
 import { parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { parseDay } from "@/lib/gateway/headers";
 import { MIN_FORCE_REASON, type LifecycleAction } from "@/lib/gateway/lifecycle";
@@ -57,13 +58,18 @@ async function change(tx: Tx, user: Principal, key: string, revision: number, ac
 
 const gatewayPages: Revalidation[] = [{ layout: "/gateway" }];
 
-export const enableRouteAction = defineAction({
-  name: "enable routes",
-  permission: canChangeRoutes,
-  input: z.object(routeRef),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "enable" }, input.seenWarnings),
-  revalidate: gatewayPages,
-});
+/** A lifecycle change that takes nothing but the route (enable, re-enable), for release managers and admins. */
+function routeOnlyAction(name: string, kind: "enable" | "reenable") {
+  return defineAction({
+    name,
+    permission: canChangeRoutes,
+    input: z.object(routeRef),
+    run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind }, input.seenWarnings),
+    revalidate: gatewayPages,
+  });
+}
+
+export const enableRouteAction = routeOnlyAction("enable routes", "enable");
 
 export const forceEnableRouteAction = defineAction({
   name: "force a route past the readiness gate",
@@ -111,13 +117,7 @@ export const sunsetRouteAction = defineAction({
   revalidate: gatewayPages,
 });
 
-export const reenableRouteAction = defineAction({
-  name: "re-enable routes",
-  permission: canChangeRoutes,
-  input: z.object(routeRef),
-  run: ({ tx, user, input }) => change(tx, user, input.route, input.revision, { kind: "reenable" }, input.seenWarnings),
-  revalidate: gatewayPages,
-});
+export const reenableRouteAction = routeOnlyAction("re-enable routes", "reenable");
 
 export interface ImportOutcome {
   applied: boolean;
@@ -131,10 +131,7 @@ export interface ImportOutcome {
 export const importGatewayAction = defineAction({
   name: "import the gateway config",
   permission: canChangeRoutes,
-  input: z.object({
-    yaml: z.string().min(1, "paste or upload a gateway config file").max(1_000_000, "the file is larger than 1 MB"),
-    mode: z.enum(["preview", "apply"]).default("apply"),
-  }),
+  input: z.object(yamlImportFields("a gateway config file")),
   timeoutMs: 30_000,
   async run({ tx, input, user }) {
     const now = new Date();

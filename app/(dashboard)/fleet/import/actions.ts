@@ -10,6 +10,7 @@ import { type Consequences, confirms, retirePhrase } from "@/lib/fleet/consequen
 import { type FleetDiff, parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { consequencesFor } from "@/lib/fleet/server/queries";
 import { applyFleet, previewFleet, serviceCatalogue } from "@/lib/fleet/server/store";
+import { yamlImportFields } from "@/lib/imports/input";
 
 export interface FleetImportOutcome {
   applied: boolean;
@@ -27,8 +28,7 @@ export const importFleetAction = defineAction({
   name: "import the fleet",
   permission: canImportFleet,
   input: z.object({
-    yaml: z.string().min(1, "paste or upload a fleet YAML file").max(1_000_000, "the file is larger than 1 MB"),
-    mode: z.enum(["preview", "apply"]).default("apply"),
+    ...yamlImportFields("a fleet YAML file"),
     /** Retiring cells must be confirmed by typing "retire N cells" (the preview says which, and whose customers). */
     confirm: z.string().max(100).optional(),
     /** The blast radius warnings the preview showed (checked again and recorded). */

@@ -1,16 +1,13 @@
 "use server";
 // Deciding pending pipeline changes (imports that weaken a pipeline's policy) through the one door.
 // Four-eyes: the person who proposed a change cannot approve it; they may reject (withdraw) it.
-import { z } from "zod";
+import { decisionInput } from "@/lib/approvals/decision-input";
 import { canApprove, canDecideGates } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { DomainError } from "@/lib/errors";
 import { decidePipelineChange, getPipelineChange } from "@/lib/rollouts/server/pipeline-changes";
 
-const decision = z.object({
-  id: z.string().regex(/^\d{1,18}$/, "a change number"),
-  comment: z.string().trim().min(3, "say why, in at least 3 characters").max(1000),
-});
+const decision = decisionInput("a change number");
 
 export const approvePipelineChangeAction = defineAction({
   name: "approve pipeline policy changes",

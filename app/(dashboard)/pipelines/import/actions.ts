@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
+import { yamlImportFields } from "@/lib/imports/input";
 import { pipelineSummary } from "@/lib/rollouts/describe";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { planWaves } from "@/lib/rollouts/plan";
@@ -28,14 +29,13 @@ export const importPipelineAction = defineAction({
   name: "import a pipeline",
   permission: canImportPipeline,
   input: z.object({
-    yaml: z.string().min(1, "paste or upload a pipeline YAML file").max(1_000_000, "the file is larger than 1 MB"),
+    ...yamlImportFields("a pipeline YAML file"),
     id: z
       .string()
       .trim()
       .max(100)
       .optional()
       .transform((v) => v || undefined),
-    mode: z.enum(["preview", "apply"]).default("apply"),
   }),
   async run({ tx, input, user }) {
     const fleet = await pipelineFleet(tx);
