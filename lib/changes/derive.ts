@@ -2,19 +2,14 @@
 // cell it affects (or one for every cell). Pure: the server side reads what an event alone does
 // not say (a deploy's previous versions, a route's service, a window's cells) into `DeriveContext`.
 // Flag events are derived from the flag's state per cell instead (flag-states.ts).
+import type { AuditInput } from "@/lib/audit/events";
 import type { ChangeInput } from "./model";
 
-/** An audit event as written (with its id and time). */
-export interface AuditRecord {
+/** An audit event as written (with its id, time and actor). */
+export interface AuditRecord extends Omit<AuditInput, "actor"> {
   id: string;
   at: Date;
   actor: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before?: unknown;
-  after?: unknown;
-  reason?: string | null;
 }
 
 export interface DeriveContext {

@@ -60,18 +60,10 @@ export interface ChangeInput {
 }
 
 /** A stored change, as read back. */
-export interface Change {
+export interface Change extends Omit<ChangeInput, "before" | "after"> {
   id: string;
-  at: Date;
-  kind: ChangeKind;
-  cell: string | null;
-  services: string[];
-  summary: string;
-  actor: string;
-  link: string | null;
   before: unknown;
   after: unknown;
-  source: string;
 }
 
 // ---- Filters ---------------------------------------------------------------------------------
