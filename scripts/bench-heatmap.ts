@@ -43,14 +43,12 @@ import {
   serverOptions,
   signIn,
   type Timing,
+  valueOptions,
 } from "./bench-support";
 
 const { values: args } = parseArgs({
   options: {
-    cells: { type: "string", default: "1000" },
-    hours: { type: "string", default: "6" },
-    runs: { type: "string", default: "15" },
-    warmup: { type: "string", default: "3" },
+    ...valueOptions({ cells: "1000", hours: "6", runs: "15", warmup: "3" }),
     ...serverOptions("bench-heatmap", 3165, 54365),
   },
 });

@@ -24,17 +24,17 @@ import { Exposition } from "@/lib/simulator/exposition";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { serveExposition } from "@/lib/simulator/server/exposition-server";
 import { startPrometheus } from "../tests/support/prometheus";
-import { Cleanup, fmt, log, measureAgainst, type Timing, uniformView } from "./bench-support";
+import { Cleanup, fmt, log, measureAgainst, type Timing, uniformView, valueOptions } from "./bench-support";
 
 const { values: args } = parseArgs({
-  options: {
-    cells: { type: "string", default: "1000" },
-    runs: { type: "string", default: "15" },
-    warmup: { type: "string", default: "3" },
-    "prom-port": { type: "string", default: "9365" },
-    "expose-port": { type: "string", default: "9366" },
-    "data-dir": { type: "string", default: ".data/bench-prometheus" },
-  },
+  options: valueOptions({
+    cells: "1000",
+    runs: "15",
+    warmup: "3",
+    "prom-port": "9365",
+    "expose-port": "9366",
+    "data-dir": ".data/bench-prometheus",
+  }),
 });
 const CELLS = Number(args.cells),
   RUNS = Number(args.runs),

@@ -108,13 +108,16 @@ export async function scratchDatabase(dataDir: string, port: number, cleanup: Cl
   return server;
 }
 
+/** `parseArgs` options that take a value, from their defaults: `{ runs: "5" }` is `--runs N`, 5 when not given. */
+export function valueOptions<K extends string>(defaults: Record<K, string>) {
+  return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: "string", default: v }])) as {
+    [P in K]: { type: "string"; default: string };
+  };
+}
+
 /** The options of a benchmark that serves the app: its port, its scratch PostgreSQL's port and data folder. */
 export const serverOptions = (name: string, port: number, pgPort: number) =>
-  ({
-    port: { type: "string", default: String(port) },
-    "pg-port": { type: "string", default: String(pgPort) },
-    "data-dir": { type: "string", default: `.data/${name}` },
-  }) as const;
+  valueOptions({ port: String(port), "pg-port": String(pgPort), "data-dir": `.data/${name}` });
 
 /** The scratch database of `--data-dir` and `--pg-port`, with a raw pool (4) and a Prisma client (2) on it. */
 export async function benchDatabase(args: { "data-dir"?: string; "pg-port"?: string }, cleanup: Cleanup) {

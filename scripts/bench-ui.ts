@@ -35,15 +35,13 @@ import {
   serverOptions,
   signIn,
   uniformView,
+  valueOptions,
 } from "./bench-support";
 import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "./support/chromium";
 
 const { values: args } = parseArgs({
   options: {
-    cells: { type: "string", default: "1000,5000" },
-    runs: { type: "string", default: "5" },
-    hovers: { type: "string", default: "21" },
-    idle: { type: "string", default: "15" },
+    ...valueOptions({ cells: "1000,5000", runs: "5", hovers: "21", idle: "15" }),
     ...serverOptions("bench-ui", 3167, 54367),
   },
 });
