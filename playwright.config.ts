@@ -1,12 +1,11 @@
-import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "./scripts/support/chromium";
 
 // E2E runs against the real app: `npm start`'s own start-up (embedded PostgreSQL in its own data
 // folder and port, migrations, demo seed) serving the production build.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54340);
 const DATA_DIR = process.env.E2E_DATA_DIR ?? ".data/e2e";
-const systemChromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export const E2E = { baseURL: `http://localhost:${PORT}`, dataDir: DATA_DIR, pgPort: PG_PORT };
 
@@ -29,19 +28,10 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: systemChromium
+        launchOptions: SYSTEM_CHROMIUM
           ? {
-              executablePath: systemChromium,
-              args: [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-              ],
+              executablePath: SYSTEM_CHROMIUM,
+              args: CHROMIUM_ARGS,
             }
           : {},
       },

@@ -4,18 +4,10 @@
 import { DataTable } from "@/components/data-table";
 import { ScrollBox } from "@/components/scroll-box";
 import { formatTime } from "@/lib/format";
+import type { CheckResult } from "@/lib/rollouts/engine";
 
-export interface GuardResultRow {
-  check: string;
-  passed: boolean;
-  state?: "pass" | "breach" | "not_enough_data";
-  measured: number | null;
-  threshold: number | null;
-  unit: string;
-  baseline?: number | null;
-  ratio?: number | null;
-  detail: string;
-}
+/** A check's result as the guards write it (lib/rollouts/engine.ts), for waves and ramps alike. */
+export type GuardResultRow = CheckResult;
 
 /** A row of release_check_results as a result (relative checks are those with a ratio). */
 export function storedResult(c: {

@@ -14,6 +14,19 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A state machine (a release's engine, a migration run's) refusing a command that does not apply
+ * in its current state. Pure code throws it; stores turn it into a DomainError.
+ */
+export class TransitionError extends Error {
+  constructor(
+    public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 // "Busy, retry": the errors that mean the database had no connection for this request in time —
 // not that anything about the request is wrong. Nothing was changed; the same request may succeed
 // a moment later. The door answers them BUSY, HTTP APIs 503 with Retry-After (pools: lib/db/pools.ts).

@@ -17,10 +17,7 @@
 // of those same moments. Targets: data load ≤ 2× floor, GET / ≤ 4× floor, the feed's server time
 // (in process) ≤ 2× floor. The browser's side (first tile, hover, idle, first-load JS) is bench:ui.
 import { parseArgs } from "node:util";
-import { audited } from "@/lib/audit/server/record";
 import zlib from "node:zlib";
-import { createUser } from "@/lib/auth/server/users";
-import { createPrisma } from "@/lib/db/client";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { currentFeed } from "@/lib/health/server/feed";
 import { ingestSamples, loadFleetHealth } from "@/lib/health/server/store";
@@ -31,8 +28,10 @@ import type { Fault } from "@/lib/simulator/faults";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
 import {
-  benchPool,
+  BENCH_ADMIN,
+  benchDatabase,
   Cleanup,
+  createBenchAdmin,
   fmt,
   getPage,
   log,
@@ -40,27 +39,23 @@ import {
   measureAgainst,
   ms,
   productionServer,
-  scratchDatabase,
+  seedHealthHistory,
+  serverOptions,
   signIn,
   type Timing,
+  valueOptions,
 } from "./bench-support";
 
 const { values: args } = parseArgs({
   options: {
-    cells: { type: "string", default: "1000" },
-    hours: { type: "string", default: "6" },
-    runs: { type: "string", default: "15" },
-    warmup: { type: "string", default: "3" },
-    port: { type: "string", default: "3165" },
-    "pg-port": { type: "string", default: "54365" },
-    "data-dir": { type: "string", default: ".data/bench-heatmap" },
+    ...valueOptions({ cells: "1000", hours: "6", runs: "15", warmup: "3" }),
+    ...serverOptions("bench-heatmap", 3165, 54365),
   },
 });
 const CELLS = Number(args.cells),
   HOURS = Number(args.hours),
   RUNS = Number(args.runs),
   WARMUP = Number(args.warmup);
-const ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
 
 /** The floor: one raw query for everything a heatmap tile shows. */
 const FLOOR_SQL = `
@@ -78,10 +73,7 @@ const DISTINCT_ON_SQL = `
 const cleanup = new Cleanup();
 
 await cleanup.guard(async () => {
-  const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
-  const pool = benchPool(pg.url, 4, cleanup);
-  const prisma = createPrisma(pg.url, 2);
-  cleanup.add("prisma", () => prisma.$disconnect());
+  const { pg, pool, prisma } = await benchDatabase(args, cleanup);
 
   // ---- seed -------------------------------------------------------------------------------
   const t0 = Date.now();
@@ -116,21 +108,9 @@ await cleanup.guard(async () => {
   const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const from = new Date(now.getTime() - HOURS * 3_600_000);
   const last = new Date(now.getTime() - 60_000);
-  const hist = await pool.query(
-    `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
-     SELECT cs.cell_id, cs.service_id, g.ts,
-            0.0001 + 0.0003 * random(), 120 + 200 * random(), 0.2 + 0.4 * random(), 50 + 500 * random(), cs.observed_version
-       FROM cell_services cs CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, interval '1 minute') AS g(ts)`,
-    [from.toISOString(), last.toISOString()],
-  );
-  await pool.query(
-    `INSERT INTO health_rollups (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
-     SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
-            sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
-       FROM health_samples GROUP BY 1, 2, 3`,
-  );
+  const history = await seedHealthHistory(pool, from, last);
   log(
-    `seeded ${CELLS} cells × ${services.length} services, ${hist.rowCount!.toLocaleString("en")} history rows and their 5-minute rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `seeded ${CELLS} cells × ${services.length} services, ${history.toLocaleString("en")} history rows and their 5-minute rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 
   // The newest minute goes through the real ingest code, which builds the current-state rows; the
@@ -169,9 +149,7 @@ await cleanup.guard(async () => {
     `current state for ${samples.length.toLocaleString("en")} pairs through ingestSamples(), then VACUUM ANALYZE, in ${((Date.now() - t1) / 1000).toFixed(1)} s; health_samples holds ${Number(n).toLocaleString("en")} rows`,
   );
 
-  await audited(prisma, "bench", (tx) =>
-    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }),
-  );
+  await createBenchAdmin(prisma);
 
   // ---- measure in process -----------------------------------------------------------------
   // Each figure is timed in turn with the floor (floor, figure, floor, figure, …), so the ratio holds
@@ -195,7 +173,7 @@ await cleanup.guard(async () => {
 
   // ---- measure over HTTP ------------------------------------------------------------------
   const base = await productionServer(pg.url, Number(args.port), cleanup);
-  const cookie = await signIn(base, ADMIN.email, ADMIN.password);
+  const cookie = await signIn(base, BENCH_ADMIN.email, BENCH_ADMIN.password);
   let page = { status: 0, url: "", bytes: 0, hops: [] as string[] };
   const home = await measureAgainst(RUNS, WARMUP, floorQuery, async () => {
     page = await getPage(base, "/", cookie);

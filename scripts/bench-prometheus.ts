@@ -19,22 +19,22 @@ import { currentQueries, windowQueries } from "@/lib/health/sources/prometheus";
 import { prometheusSource } from "@/lib/health/sources/server/prometheus-source";
 import { DEFAULT_PROM_SETTINGS } from "@/lib/health/sources/templates";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
-import { buildSamples, type FleetCellView, reconcileFleet, type SimFleet } from "@/lib/simulator/engine";
+import { buildSamples, reconcileFleet, type SimFleet } from "@/lib/simulator/engine";
 import { Exposition } from "@/lib/simulator/exposition";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { serveExposition } from "@/lib/simulator/server/exposition-server";
 import { startPrometheus } from "../tests/support/prometheus";
-import { Cleanup, fmt, log, measureAgainst, type Timing } from "./bench-support";
+import { Cleanup, fmt, log, measureAgainst, type Timing, uniformView, valueOptions } from "./bench-support";
 
 const { values: args } = parseArgs({
-  options: {
-    cells: { type: "string", default: "1000" },
-    runs: { type: "string", default: "15" },
-    warmup: { type: "string", default: "3" },
-    "prom-port": { type: "string", default: "9365" },
-    "expose-port": { type: "string", default: "9366" },
-    "data-dir": { type: "string", default: ".data/bench-prometheus" },
-  },
+  options: valueOptions({
+    cells: "1000",
+    runs: "15",
+    warmup: "3",
+    "prom-port": "9365",
+    "expose-port": "9366",
+    "data-dir": ".data/bench-prometheus",
+  }),
 });
 const CELLS = Number(args.cells),
   RUNS = Number(args.runs),
@@ -47,14 +47,8 @@ async function main() {
   // The fleet, played by the simulator's model, exposed for scraping.
   const spec = generateFleet(CELLS);
   const services = Object.keys(DEMO_VERSIONS);
-  const view: FleetCellView[] = spec.cells.map((c) => ({
-    id: c.id,
-    tier: c.tier,
-    region: c.region,
-    services: services.map((s) => ({ service: s, observedVersion: DEMO_VERSIONS[s]!, desiredVersion: DEMO_VERSIONS[s]! })),
-  }));
   const fleet: SimFleet = new Map();
-  reconcileFleet(fleet, view);
+  reconcileFleet(fleet, uniformView(spec.cells, DEMO_VERSIONS));
   const exposition = new Exposition();
   const tick = () =>
     exposition.record(

@@ -7,10 +7,15 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import type pg from "pg";
-import { createPool } from "@/lib/db/client";
+import { audited } from "@/lib/audit/server/record";
+import { createUser } from "@/lib/auth/server/users";
+import { createPool, createPrisma, type Db } from "@/lib/db/client";
 import { startEmbedded, type EmbeddedServer } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import type { FleetCellView } from "@/lib/simulator/engine";
 import { APP_PROCESS_TITLE, buildIfStale, ROOT, serveArgs, waitForHttp } from "./runtime";
+
+export { signIn } from "./support/session";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -103,6 +108,69 @@ export async function scratchDatabase(dataDir: string, port: number, cleanup: Cl
   return server;
 }
 
+/** `parseArgs` options that take a value, from their defaults: `{ runs: "5" }` is `--runs N`, 5 when not given. */
+export function valueOptions<K extends string>(defaults: Record<K, string>) {
+  return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: "string", default: v }])) as {
+    [P in K]: { type: "string"; default: string };
+  };
+}
+
+/** The options of a benchmark that serves the app: its port, its scratch PostgreSQL's port and data folder. */
+export const serverOptions = (name: string, port: number, pgPort: number) =>
+  valueOptions({ port: String(port), "pg-port": String(pgPort), "data-dir": `.data/${name}` });
+
+/** The scratch database of `--data-dir` and `--pg-port`, with a raw pool (4) and a Prisma client (2) on it. */
+export async function benchDatabase(args: { "data-dir"?: string; "pg-port"?: string }, cleanup: Cleanup) {
+  const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
+  const pool = benchPool(pg.url, 4, cleanup);
+  const prisma = createPrisma(pg.url, 2);
+  cleanup.add("prisma", () => prisma.$disconnect());
+  return { pg, pool, prisma };
+}
+
+/** The admin a benchmark signs in as, to read pages and APIs as a user does. */
+export const BENCH_ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
+
+export async function createBenchAdmin(prisma: Db): Promise<void> {
+  await audited(prisma, "bench", (tx) =>
+    createUser(tx, { email: BENCH_ADMIN.email, name: "Bench Admin", role: "ADMIN", password: BENCH_ADMIN.password }),
+  );
+}
+
+/**
+ * History for every cell × service from `from` to `to`: a sample a minute of healthy random values
+ * at the observed version, and their 5-minute rollups.
+ */
+export async function seedHealthHistory(pool: pg.Pool, from: Date, to: Date) {
+  const samples = await pool.query(
+    `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+     SELECT cs.cell_id, cs.service_id, g.ts,
+            0.0001 + 0.0003 * random(), 120 + 200 * random(), 0.2 + 0.4 * random(), 50 + 500 * random(), cs.observed_version
+       FROM cell_services cs CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, interval '1 minute') AS g(ts)`,
+    [from.toISOString(), to.toISOString()],
+  );
+  await pool.query(
+    `INSERT INTO health_rollups (cell_id, service_id, bucket, samples, sum_error_rate, max_error_rate, sum_p99_ms, max_p99_ms, sum_cpu, sum_rps)
+     SELECT cell_id, service_id, date_bin('5 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)::int,
+            sum(error_rate), max(error_rate), sum(p99_ms), max(p99_ms), sum(cpu), sum(rps)
+       FROM health_samples GROUP BY 1, 2, 3`,
+  );
+  return samples.rowCount ?? 0;
+}
+
+/** The registry's view of generated cells that all run, and are meant to run, the same `versions`. */
+export function uniformView(
+  cells: readonly { id: string; tier: string; region: string }[],
+  versions: Record<string, string>,
+): FleetCellView[] {
+  return cells.map((c) => ({
+    id: c.id,
+    tier: c.tier,
+    region: c.region,
+    services: Object.entries(versions).map(([service, v]) => ({ service, observedVersion: v, desiredVersion: v })),
+  }));
+}
+
 /** The production build (built first when the sources changed), served by the app server as `npm start` runs it; `env` overrides (e.g. the ticker on). */
 export async function productionServer(
   databaseUrl: string,
@@ -146,27 +214,6 @@ export async function productionServer(
   await waitForHttp(`${base}/login`, 120_000, () => child.exitCode === null);
   log(`app server (production build) on ${base}`);
   return base;
-}
-
-function cookiesOf(res: Response): string[] {
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
-}
-
-/** Sign in through next-auth's credentials API; returns the Cookie header of the session. */
-export async function signIn(base: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = cookiesOf(csrf);
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  await res.arrayBuffer();
-  const all = [...jar, ...cookiesOf(res)];
-  if (!all.some((c) => c.includes("session-token="))) throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
-  return all.join("; ");
 }
 
 /**

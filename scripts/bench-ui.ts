@@ -14,50 +14,41 @@
 // Targets on a quiet machine of this class: first tile ≤ 1.0 s at 1,000 cells and ≤ 1.5 s at 5,000,
 // hover ≤ 50 ms, idle ≤ 2% of a core, first-load JS ≤ 200 KiB gzip, an unchanged refresh ≤ 1 KiB.
 // (The feed's server time against the raw floor is in bench:heatmap.)
-import fs from "node:fs";
 import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import { type Browser, type BrowserContext, chromium } from "@playwright/test";
-import { audited } from "@/lib/audit/server/record";
-import { createUser } from "@/lib/auth/server/users";
-import { createPrisma } from "@/lib/db/client";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
-import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet } from "@/lib/simulator/engine";
+import { buildSamples, reconcileFleet, type SimFleet } from "@/lib/simulator/engine";
 import type { Fault } from "@/lib/simulator/faults";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
-import { benchPool, Cleanup, log, productionServer, scratchDatabase, signIn } from "./bench-support";
+import {
+  BENCH_ADMIN,
+  benchDatabase,
+  Cleanup,
+  createBenchAdmin,
+  log,
+  productionServer,
+  serverOptions,
+  signIn,
+  uniformView,
+  valueOptions,
+} from "./bench-support";
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "./support/chromium";
 
 const { values: args } = parseArgs({
   options: {
-    cells: { type: "string", default: "1000,5000" },
-    runs: { type: "string", default: "5" },
-    hovers: { type: "string", default: "21" },
-    idle: { type: "string", default: "15" },
-    port: { type: "string", default: "3167" },
-    "pg-port": { type: "string", default: "54367" },
-    "data-dir": { type: "string", default: ".data/bench-ui" },
+    ...valueOptions({ cells: "1000,5000", runs: "5", hovers: "21", idle: "15" }),
+    ...serverOptions("bench-ui", 3167, 54367),
   },
 });
 const SIZES = args.cells!.split(",").map(Number);
 const RUNS = Number(args.runs),
   HOVERS = Number(args.hovers),
   IDLE_S = Number(args.idle);
-const ADMIN = { email: "bench-admin@cellplane.local", password: "bench-password" };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -108,13 +99,8 @@ const HOVER_PROBE = `(() => {
 const cleanup = new Cleanup();
 
 await cleanup.guard(async () => {
-  const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
-  const pool = benchPool(pg.url, 4, cleanup);
-  const prisma = createPrisma(pg.url, 2);
-  cleanup.add("prisma", () => prisma.$disconnect());
-  await audited(prisma, "bench", (tx) =>
-    createUser(tx, { email: ADMIN.email, name: "Bench Admin", role: "ADMIN", password: ADMIN.password }),
-  );
+  const { pg, pool, prisma } = await benchDatabase(args, cleanup);
+  await createBenchAdmin(prisma);
   const services = Object.keys(DEMO_VERSIONS);
   const sim: SimFleet = new Map();
   const faults: Fault[] = [
@@ -142,13 +128,7 @@ await cleanup.guard(async () => {
       `UPDATE cell_services SET desired_version = 'v2.5.0', observed_version = 'v2.5.0'
         WHERE service_id = 'sms' AND cell_id IN (SELECT id FROM cells WHERE tier = 'canary' OR (tier = 'smb' AND split_part(id, '-', 3)::int % 5 = 0))`,
     );
-    const view: FleetCellView[] = fleet.cells.map((c) => ({
-      id: c.id,
-      tier: c.tier,
-      region: c.region,
-      services: services.map((s) => ({ service: s, observedVersion: DEMO_VERSIONS[s]!, desiredVersion: DEMO_VERSIONS[s]! })),
-    }));
-    reconcileFleet(sim, view);
+    reconcileFleet(sim, uniformView(fleet.cells, DEMO_VERSIONS));
     await tick();
   }
 
@@ -178,12 +158,12 @@ await cleanup.guard(async () => {
   }
 
   const base = await productionServer(pg.url, Number(args.port), cleanup);
-  const cookieHeader = await signIn(base, ADMIN.email, ADMIN.password);
+  const cookieHeader = await signIn(base, BENCH_ADMIN.email, BENCH_ADMIN.password);
   const cookies = cookieHeader.split("; ").map((kv) => {
     const i = kv.indexOf("=");
     return { name: kv.slice(0, i), value: kv.slice(i + 1), url: base };
   });
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser: Browser = await chromium.launch({ executablePath: SYSTEM_CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   cleanup.add("chromium", () => browser.close());
   const context = async (): Promise<BrowserContext> => {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -90,6 +90,15 @@ async function parseWithFile<T>(fn: () => T | Promise<T>, file: string): Promise
   }
 }
 
+/** An `export …` command: what `render` makes of the database, on stdout. */
+const exportCommand =
+  (render: (db: Db) => Promise<string>): Command =>
+  () =>
+  async ({ db, io }) => {
+    io.stdout(await render(db));
+    return 0;
+  };
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export const COMMANDS: Record<string, Command> = {
@@ -107,14 +116,11 @@ export const COMMANDS: Record<string, Command> = {
     };
   },
 
-  "export fleet":
-    () =>
-    async ({ db, io }) => {
-      const { exportFleetYaml } = await import("@/lib/fleet/fleet-yaml");
-      const { exportRegistry } = await import("@/lib/fleet/server/store");
-      io.stdout(exportFleetYaml(await exportRegistry(db)));
-      return 0;
-    },
+  "export fleet": exportCommand(async (db) => {
+    const { exportFleetYaml } = await import("@/lib/fleet/fleet-yaml");
+    const { exportRegistry } = await import("@/lib/fleet/server/store");
+    return exportFleetYaml(await exportRegistry(db));
+  }),
 
   "diff fleet": (args) => {
     const f = readFileArg(args[0]);
@@ -220,14 +226,11 @@ export const COMMANDS: Record<string, Command> = {
     };
   },
 
-  "export flags":
-    () =>
-    async ({ db, io }) => {
-      const { exportFlagsYaml } = await import("@/lib/flags/flags-yaml");
-      const { exportFlags } = await import("@/lib/flags/server/store");
-      io.stdout(exportFlagsYaml(await exportFlags(db)));
-      return 0;
-    },
+  "export flags": exportCommand(async (db) => {
+    const { exportFlagsYaml } = await import("@/lib/flags/flags-yaml");
+    const { exportFlags } = await import("@/lib/flags/server/store");
+    return exportFlagsYaml(await exportFlags(db));
+  }),
 
   "import gateway": (args) => {
     const f = readFileArg(args[0]);

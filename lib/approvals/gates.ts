@@ -5,6 +5,7 @@
 // adds the customers they touch and says, per viewer, who may decide and why not.
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/roles";
+import { type HomedCustomer, isEnterpriseCustomer } from "@/lib/fleet/consequences";
 import { FLAG_CHANGE, type GateNoun, gateVerdict, MIGRATION_STEP, RELEASE_GATE } from "./four-eyes";
 
 export const GATE_KINDS = ["release", "migration", "flag"] as const;
@@ -54,14 +55,8 @@ export const gateSchema = z.object({
 });
 export type Gate = z.infer<typeof gateSchema>;
 
-/** A customer homed in a cell, as the inbox needs it. */
-export interface HomedCustomer {
-  id: string;
-  name: string;
-  plan: string;
-  cell: string;
-  tier: string;
-}
+/** A customer homed in a cell, as the inbox needs it (the same as a destructive step's consequences). */
+export type { HomedCustomer };
 
 const customerView = z.object({ id: z.string(), name: z.string(), cell: z.string() });
 
@@ -90,8 +85,6 @@ export const inboxSchema = z.object({
 });
 export type Inbox = z.infer<typeof inboxSchema>;
 
-const isEnterprise = (c: HomedCustomer) => c.plan === "enterprise" || c.tier === "enterprise";
-
 /** The inbox as `viewer` sees it: oldest first, with customers touched and who may decide. */
 export function buildInbox(gates: Gate[], customers: HomedCustomer[], viewer: Principal, now: Date): Inbox {
   const byCell = new Map<string, HomedCustomer[]>();
@@ -106,7 +99,7 @@ export function buildInbox(gates: Gate[], customers: HomedCustomer[], viewer: Pr
         ...g,
         customers: {
           total: homed.length,
-          enterprise: homed.filter(isEnterprise).map((c) => ({ id: c.id, name: c.name, cell: c.cell })),
+          enterprise: homed.filter(isEnterpriseCustomer).map((c) => ({ id: c.id, name: c.name, cell: c.cell })),
         },
         decidable: verdict.ok,
         whyNot: verdict.ok ? null : verdict.message,

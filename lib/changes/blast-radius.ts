@@ -100,36 +100,35 @@ function some(cells: string[], max = 4): string {
 
 const overlap = (a: readonly string[], b: ReadonlySet<string>) => a.filter((c) => b.has(c));
 
+/** What a warning about something in flight says, given the reached cells it is on. */
+type InFlightText<T> = (item: T, on: string[], reach: ReadonlySet<string>) => string;
+
+const releaseText: InFlightText<InFlight["releases"][number]> = (r, on) =>
+  `Release ${r.id} (${r.title}, ${r.status.replace("_", " ")}) is already in flight on ${some(on)}.`;
+const rampText: InFlightText<InFlight["ramps"][number]> = (r, on, reach) =>
+  `Flag ${r.key} is ramping on ${on.length === reach.size ? "these cells" : some(on)} (next step: ${r.next.percentage}% at ${hhmm(r.next.at)}).`;
+const migrationText: InFlightText<InFlight["migrations"][number]> = (m, on) =>
+  `Migration ${m.id} is ${m.status.replace("_", " ")}${m.phase ? ` in phase ${m.phase}` : ""} on ${some(on)}.`;
+
+/** What is in flight on some of the reached cells, but the change itself: a warning each. */
 function inFlightWarnings(f: BlastFacts, reach: ReadonlySet<string>): BlastWarning[] {
-  const out: BlastWarning[] = [];
-  for (const r of f.inFlight.releases) {
-    const on = overlap(r.cells, reach);
-    if (!on.length || r.id === f.self?.release) continue;
-    out.push({
-      key: `release:${r.id}`,
-      kind: "release",
-      message: `Release ${r.id} (${r.title}, ${r.status.replace("_", " ")}) is already in flight on ${some(on)}.`,
+  const self = f.self ?? {};
+  const warn = <T extends { cells: string[] }>(
+    kind: BlastWarning["kind"],
+    items: readonly T[],
+    id: (item: T) => string,
+    selfId: string | undefined,
+    text: InFlightText<T>,
+  ) =>
+    items.flatMap((item) => {
+      const on = overlap(item.cells, reach);
+      return on.length && id(item) !== selfId ? [{ key: `${kind}:${id(item)}`, kind, message: text(item, on, reach) }] : [];
     });
-  }
-  for (const r of f.inFlight.ramps) {
-    const on = overlap(r.cells, reach);
-    if (!on.length || r.key === f.self?.flag) continue;
-    out.push({
-      key: `ramp:${r.key}`,
-      kind: "ramp",
-      message: `Flag ${r.key} is ramping on ${on.length === reach.size ? "these cells" : some(on)} (next step: ${r.next.percentage}% at ${hhmm(r.next.at)}).`,
-    });
-  }
-  for (const m of f.inFlight.migrations) {
-    const on = overlap(m.cells, reach);
-    if (!on.length || m.id === f.self?.migration) continue;
-    out.push({
-      key: `migration:${m.id}`,
-      kind: "migration",
-      message: `Migration ${m.id} is ${m.status.replace("_", " ")}${m.phase ? ` in phase ${m.phase}` : ""} on ${some(on)}.`,
-    });
-  }
-  return out;
+  return [
+    ...warn("release", f.inFlight.releases, (r) => r.id, self.release, releaseText),
+    ...warn("ramp", f.inFlight.ramps, (r) => r.key, self.flag, rampText),
+    ...warn("migration", f.inFlight.migrations, (m) => m.id, self.migration, migrationText),
+  ];
 }
 
 export function blastRadius(f: BlastFacts): BlastRadius {

@@ -2,19 +2,14 @@
 // cell it affects (or one for every cell). Pure: the server side reads what an event alone does
 // not say (a deploy's previous versions, a route's service, a window's cells) into `DeriveContext`.
 // Flag events are derived from the flag's state per cell instead (flag-states.ts).
+import type { AuditInput } from "@/lib/audit/events";
 import type { ChangeInput } from "./model";
 
-/** An audit event as written (with its id and time). */
-export interface AuditRecord {
+/** An audit event as written (with its id, time and actor). */
+export interface AuditRecord extends Omit<AuditInput, "actor"> {
   id: string;
   at: Date;
   actor: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before?: unknown;
-  after?: unknown;
-  reason?: string | null;
 }
 
 export interface DeriveContext {
@@ -194,7 +189,8 @@ const hhmm = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 const freeze: Deriver = (e) => {
   const a = obj(e.after);
-  const link = "/settings";
+  // A freeze stops every release: it affects every cell and service.
+  const everywhere = { ...base(e, "/settings"), kind: "freeze" as const, cell: null, services: [] };
   if (e.action === "freeze.create") {
     const from = date(a.startsAt),
       to = date(a.endsAt);
@@ -202,10 +198,7 @@ const freeze: Deriver = (e) => {
     const inForce = from.getTime() <= e.at.getTime();
     return [
       {
-        ...base(e, link),
-        kind: "freeze",
-        cell: null,
-        services: [],
+        ...everywhere,
         summary: `${inForce ? "freeze in force" : "freeze planned"} ${hhmm(from)} → ${hhmm(to)} UTC: ${str(a.reason) ?? ""}`.trim(),
         after: { startsAt: from.toISOString(), endsAt: to.toISOString(), reason: a.reason ?? null },
         // A freeze in force at once is its start: the projector then finds it already recorded.
@@ -219,10 +212,7 @@ const freeze: Deriver = (e) => {
     const now = end.getTime() <= e.at.getTime();
     return [
       {
-        ...base(e, link),
-        kind: "freeze",
-        cell: null,
-        services: [],
+        ...everywhere,
         summary: now ? "freeze ended early" : "planned freeze cancelled",
         before: { endsAt: obj(e.before).endsAt ?? null },
         after: { endsAt: end.toISOString() },

@@ -21,19 +21,8 @@ export const CHANGE_KINDS = [
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-export const KIND_LABELS: Record<ChangeKind, string> = {
-  deploy: "deploy",
-  rollback: "rollback",
-  version: "version",
-  flag: "flag",
-  route: "route",
-  migration: "migration",
-  freeze: "freeze",
-  maintenance: "maintenance",
-  registry: "registry",
-  settings: "settings",
-  ack: "alert ack",
-};
+/** How a kind reads: its own name, but for an alert's acknowledgement. */
+export const KIND_LABELS = Object.fromEntries(CHANGE_KINDS.map((k) => [k, k === "ack" ? "alert ack" : k])) as Record<ChangeKind, string>;
 
 /** What the ranking calls a version change, a flag change, or the rest. */
 export type ChangeClass = "version" | "flag" | "other";
@@ -60,18 +49,10 @@ export interface ChangeInput {
 }
 
 /** A stored change, as read back. */
-export interface Change {
+export interface Change extends Omit<ChangeInput, "before" | "after"> {
   id: string;
-  at: Date;
-  kind: ChangeKind;
-  cell: string | null;
-  services: string[];
-  summary: string;
-  actor: string;
-  link: string | null;
   before: unknown;
   after: unknown;
-  source: string;
 }
 
 // ---- Filters ---------------------------------------------------------------------------------

@@ -89,13 +89,14 @@ export const versionNumber = (v: string) => Number(v.replace(/^v/, ""));
 /** Whether a route is reachable at the edge (answers with its backend). */
 export const isServed = (s: RouteStatus) => s === "active" || s === "deprecated";
 
-/** The fields that make up the table (what export carries and an import compares). */
-export function tableFields(r: Route): Route {
+/** A route's fields after its key, resource and service: named alike in the table and in its database row. */
+export type RouteDetails = Pick<
+  Route,
+  "version" | "backend" | "status" | "introduced" | "deprecationDate" | "sunsetDate" | "documentation" | "aliasOf"
+>;
+
+export function routeDetails(r: RouteDetails): RouteDetails {
   return {
-    method: r.method,
-    path: r.path,
-    resource: r.resource,
-    service: r.service,
     version: r.version,
     backend: r.backend,
     status: r.status,
@@ -105,6 +106,11 @@ export function tableFields(r: Route): Route {
     documentation: r.documentation,
     aliasOf: r.aliasOf,
   };
+}
+
+/** The fields that make up the table (what export carries and an import compares). */
+export function tableFields(r: Route): Route {
+  return { method: r.method, path: r.path, resource: r.resource, service: r.service, ...routeDetails(r) };
 }
 
 const sameDate = (a: Date | null, b: Date | null) => (a === null || b === null ? a === b : a.getTime() === b.getTime());

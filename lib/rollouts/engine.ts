@@ -8,6 +8,7 @@ import { breachText, evaluateGuard, type GuardOptions, type GuardState, type Gua
 import type { PlannedWave } from "./plan";
 import type { OnBreach, ReleaseStatus, WaveState } from "./types";
 import { formatLocal, windowAt, type Freeze, type WeeklyWindow } from "./windows";
+import { TransitionError } from "@/lib/errors";
 import { formatDuration } from "@/lib/format";
 import { freezeInForce, freezeText } from "@/lib/settings/freezes";
 
@@ -141,14 +142,8 @@ export type Effect =
   | { kind: "recordChecks"; wave: number; results: CheckResult[]; from: string; to: string }
   | { kind: "transition"; wave: number; from: WaveState; to: WaveState; detail: string };
 
-export class EngineError extends Error {
-  constructor(
-    public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN",
-    message: string,
-  ) {
-    super(message);
-    this.name = "EngineError";
-  }
+export class EngineError extends TransitionError {
+  override name = "EngineError";
 }
 
 const TERMINAL: ReleaseStatus[] = ["succeeded", "rolled_back", "aborted"];
@@ -503,17 +498,23 @@ function validate(t: WaveTick) {
   }
 }
 
-/** ROLLING_BACK: once every cell reports its previous versions again, the release ends rolled back. */
-function awaitRollback({ step, doc, i, w, obs, now, services }: WaveTick) {
+/** A ROLLING_BACK wave: ROLLED_BACK once every cell reports its previous versions again (true then), else waiting. */
+function rollBackWave(step: Step, i: number, w: WaveRun, obs: Observations, now: Date, services: string[]): boolean {
   const prev = w.previous ?? {};
   const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
   if (lagging.length) {
     w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
-    return;
+    return false;
   }
   w.finishedAt = now.toISOString();
   moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
   notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+  return true;
+}
+
+/** ROLLING_BACK: once every cell reports its previous versions again, the release ends rolled back. */
+function awaitRollback({ step, doc, i, w, obs, now, services }: WaveTick) {
+  if (!rollBackWave(step, i, w, obs, now, services)) return;
   for (let k = i + 1; k < doc.waves.length; k++) doc.waves[k]!.state = "SKIPPED";
   finish(step, "rolled_back", w.failure ?? "rolled back");
 }
@@ -523,16 +524,7 @@ function awaitWholeRollback(step: Step, obs: Observations, now: Date) {
   const doc = step.doc;
   const services = Object.keys(doc.versions);
   doc.waves.forEach((w, i) => {
-    if (w.state !== "ROLLING_BACK") return;
-    const prev = w.previous ?? {};
-    const lagging = w.cells.filter((c) => services.some((s) => prev[c]?.[s] != null && obs.observed[c]?.[s] !== prev[c]?.[s]));
-    if (lagging.length) {
-      w.waiting = `waiting for ${lagging.join(", ")} to report the previous version`;
-      return;
-    }
-    w.finishedAt = now.toISOString();
-    moveWave(step, i, "ROLLED_BACK", now, `previous versions restored on ${w.cells.join(", ")}`);
-    notify(step, i, "rollback_done", `Rollback of wave ${w.name} done: ${w.cells.join(", ")} run their previous versions again.`, w.cells);
+    if (w.state === "ROLLING_BACK") rollBackWave(step, i, w, obs, now, services);
   });
   if (doc.waves.some((w) => w.state === "ROLLING_BACK")) return;
   finish(step, "rolled_back", doc.endReason ?? "rolled back");

@@ -20,6 +20,7 @@
 //   unless the worst samples together carried under 1% of the traffic (a blip in a quiet minute does
 //   not fail a wave). True request percentiles cannot be rebuilt from per-sample p99s; this is the
 //   conservative reading of them.
+import type { WindowReading } from "@/lib/health/sources/types";
 import type { CheckResult } from "./engine";
 import type { CheckSpec, Evidence } from "./types";
 
@@ -146,16 +147,8 @@ export function summarise(
   );
 }
 
-/** A source's means over a window for one cell × service × version (lib/health/sources/types.ts). */
-export interface WindowMeans {
-  cell: string;
-  service: string;
-  version: string | null;
-  samples: number;
-  errorRate: number | null;
-  p99Ms: number | null;
-  rps: number | null;
-}
+/** A source's means over a window for one cell × service × version: what the guards read of them. */
+export type WindowMeans = Omit<WindowReading, "cpu">;
 
 /**
  * Readings from a health source's window means, for sources that keep no samples here (Prometheus):

@@ -2,6 +2,7 @@
 // their rollout steps and releases, approvals) and every cell's state in every phase. Each cell has
 // its own place in the manifest: it advances on its own (./cells.ts decides when), so one cell may be
 // contracting while another still backfills. The machine (./machine.ts) moves them.
+import { TransitionError } from "@/lib/errors";
 import type { FreezeSpan } from "@/lib/settings/freezes";
 import type { MigrationSpec, PhaseSpec } from "./manifest";
 
@@ -140,14 +141,8 @@ export type Effect =
     }
   | { kind: "event"; action: string; detail: string; phase?: string; cells?: string[] };
 
-export class MachineError extends Error {
-  constructor(
-    public readonly code: "CONFLICT" | "PRECONDITION" | "FORBIDDEN",
-    message: string,
-  ) {
-    super(message);
-    this.name = "MachineError";
-  }
+export class MachineError extends TransitionError {
+  override name = "MachineError";
 }
 
 export interface Step {

@@ -6,6 +6,10 @@ import { z } from "zod";
 import type { FaultEffect } from "./model";
 
 const glob = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+/** Which services and cells a fault applies to (globs; every one by default). */
+const where = { service: glob.default("*"), cells: glob.default("*") };
+/** An error rate (fraction, 0–1). */
+const errorRate = z.number().min(0).max(1).default(0.05);
 
 export const faultSchema = z.discriminatedUnion("kind", [
   z
@@ -13,10 +17,9 @@ export const faultSchema = z.discriminatedUnion("kind", [
       kind: z.literal("bad-version"),
       /** The version that misbehaves; only cells actually running it are affected. */
       version: z.string().min(1),
-      service: glob.default("*"),
-      cells: glob.default("*"),
-      /** The error rate (fraction, 0–1) while running it. */
-      errorRate: z.number().min(0).max(1).default(0.05),
+      ...where,
+      /** The error rate while running it. */
+      errorRate,
     })
     .strict(),
   z
@@ -25,8 +28,7 @@ export const faultSchema = z.discriminatedUnion("kind", [
       region: glob,
       /** p99 latency in ms during the spike. */
       p99Ms: z.number().positive().max(3_600_000),
-      service: glob.default("*"),
-      cells: glob.default("*"),
+      ...where,
     })
     .strict(),
   z
@@ -34,10 +36,9 @@ export const faultSchema = z.discriminatedUnion("kind", [
       kind: z.literal("flag"),
       /** The flag whose code misbehaves: a cell's error rate rises with the share of its customers it is on for. */
       flag: z.string().min(1),
-      service: glob.default("*"),
-      cells: glob.default("*"),
-      /** The error rate (fraction, 0–1) of a cell whose every customer has the flag on. */
-      errorRate: z.number().min(0).max(1).default(0.05),
+      ...where,
+      /** The error rate of a cell whose every customer has the flag on. */
+      errorRate,
     })
     .strict(),
   z

@@ -10,6 +10,8 @@ import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { TOKEN_SCOPES } from "@/lib/auth/roles";
+import { waitForHttp } from "../../scripts/runtime";
+import { signIn } from "../../scripts/support/session";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -39,38 +41,6 @@ function portFree(port: number): Promise<boolean> {
     s.once("error", () => resolve(false));
     s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
-}
-
-async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error("the app exited before it answered");
-    try {
-      const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
-}
-
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = cookiesOf(csrf);
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  await res.arrayBuffer();
-  const all = [...jar, ...cookiesOf(res)];
-  if (!all.some((c) => c.includes("session-token="))) throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
-  return all.join("; ");
 }
 
 export default async function setup(project: TestProject) {

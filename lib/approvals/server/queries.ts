@@ -10,6 +10,7 @@ import type { RunDoc } from "@/lib/schema-migrations/machine";
 import { buildInbox, type Gate, type GateKind, GATE_NOUNS, type Inbox } from "../gates";
 import { gateVerdict } from "../four-eyes";
 import { pendingFlagChanges } from "@/lib/flags/server/change-requests";
+import { customersHomedIn } from "@/lib/fleet/server/queries";
 import { flagChangeGates, migrationGates, releaseGates, releaseOwners } from "../kinds";
 import { redactTarget } from "@/lib/secrets/redact";
 
@@ -71,19 +72,7 @@ export async function pendingGates(database: Db = db()): Promise<Gate[]> {
 export async function approvalsInbox(viewer: Principal, now = new Date(), database: Db = db()): Promise<Inbox> {
   const gates = await pendingGates(database);
   const cells = [...new Set(gates.flatMap((g) => g.cells))];
-  const customers = cells.length
-    ? await database.customer.findMany({
-        where: { homeCellId: { in: cells } },
-        select: { id: true, name: true, plan: true, homeCellId: true, homeCell: { select: { tier: true } } },
-        orderBy: [{ homeCellId: "asc" }, { id: "asc" }],
-      })
-    : [];
-  return buildInbox(
-    gates,
-    customers.map((c) => ({ id: c.id, name: c.name, plan: c.plan, cell: c.homeCellId, tier: c.homeCell.tier })),
-    viewer,
-    now,
-  );
+  return buildInbox(gates, await customersHomedIn(cells, database), viewer, now);
 }
 
 /** How many gates wait, and how many of them `viewer` may decide (the badge), without the customers. */

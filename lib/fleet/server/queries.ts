@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { type Consequences, consequences } from "../consequences";
+import { type Consequences, consequences, type HomedCustomer } from "../consequences";
 import { TIERS, type Tier } from "../fleet-yaml";
 
 export interface FleetFilter {
@@ -84,16 +84,18 @@ export async function cellService(cellId: string, serviceId: string) {
   return cell && cs ? { cell, cs } : null;
 }
 
-/** The cells a step touches, the customers homed in them and the enterprise ones (see lib/fleet/consequences.ts). */
-export async function consequencesFor(cells: string[], reader: Db | Tx = db()): Promise<Consequences> {
-  if (!cells.length) return consequences([], []);
+/** The customers homed in `cells` (by cell, then id), with their home cell's tier. */
+export async function customersHomedIn(cells: string[], reader: Db | Tx = db()): Promise<HomedCustomer[]> {
+  if (!cells.length) return [];
   const rows = await reader.customer.findMany({
     where: { homeCellId: { in: cells } },
     select: { id: true, name: true, plan: true, homeCellId: true, homeCell: { select: { tier: true } } },
     orderBy: [{ homeCellId: "asc" }, { id: "asc" }],
   });
-  return consequences(
-    cells,
-    rows.map((c) => ({ id: c.id, name: c.name, plan: c.plan, cell: c.homeCellId, tier: c.homeCell.tier })),
-  );
+  return rows.map((c) => ({ id: c.id, name: c.name, plan: c.plan, cell: c.homeCellId, tier: c.homeCell.tier }));
+}
+
+/** The cells a step touches, the customers homed in them and the enterprise ones (see lib/fleet/consequences.ts). */
+export async function consequencesFor(cells: string[], reader: Db | Tx = db()): Promise<Consequences> {
+  return consequences(cells, await customersHomedIn(cells, reader));
 }
