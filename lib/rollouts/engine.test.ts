@@ -12,27 +12,22 @@ import {
   type WavePlan,
   type WaveTelemetry,
 } from "./engine";
+import { wavePlan } from "./test-fixtures";
 
 const H = 3600_000;
 const t0 = new Date("2026-11-26T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const cfg = { ...DEFAULT_ENGINE_CONFIG };
 
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 45 * 60_000,
-  checks: [
-    { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" },
-    { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" },
-  ],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  wavePlan(name, cells, {
+    bakeMs: 45 * 60_000,
+    checks: [
+      { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" },
+      { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" },
+    ],
+    ...o,
+  });
 
 const PLAN = [
   wave("canary", ["canary-1"]),

@@ -4,6 +4,7 @@ import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
 import { pipelineSummary } from "./describe";
 import { parsePipelineYaml } from "./pipeline-yaml";
 import { percentPick, planWaves, type PlanCell } from "./plan";
+import { waveSpec as wave } from "./test-fixtures";
 import type { PipelineSpec, Selector, WaveSpec } from "./types";
 
 const FLEET: PlanCell[] = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), [
@@ -16,17 +17,6 @@ const FLEET: PlanCell[] = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", 
 const SMB = FLEET.filter((c) => c.tier === "smb").map((c) => c.id);
 const ENTERPRISE = ["enterprise-eu-standard", "enterprise-us-hipaa", "enterprise-us-standard"];
 
-const wave = (name: string, selectors: Selector[], extra: Partial<WaveSpec> = {}): WaveSpec => ({
-  name,
-  selectors,
-  parallel: true,
-  bakeMs: 60_000,
-  checks: [],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...extra,
-});
 const pipeline = (...waves: WaveSpec[]): PipelineSpec => ({ id: "t", name: "t", description: "", waves });
 
 /** Deterministic shuffles of the fleet, to show the plan ignores input order. */
