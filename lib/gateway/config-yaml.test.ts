@@ -1,24 +1,14 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import type { SpecError } from "@/lib/yaml-errors";
+import { exampleText, SERVICES, specErrors } from "@/tests/support/yaml-fixtures";
 import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "./config-yaml";
 import { edgeHeaders } from "./headers";
 import { routeKey } from "./model";
 
-const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
 const NOW = new Date("2026-11-26T10:00:00Z");
-const example = fs.readFileSync(path.resolve("examples/api-gateway-config.yaml"), "utf8");
+const example = exampleText("api-gateway-config.yaml");
 
-function errorsOf(text: string): SpecError[] {
-  try {
-    parseGatewayYaml(text, SERVICES, NOW);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.errors;
-    throw e;
-  }
-  throw new Error("expected the file to be refused");
-}
+const errorsOf = (text: string) => specErrors(() => parseGatewayYaml(text, SERVICES, NOW));
 
 describe("importing examples/api-gateway-config.yaml as written", () => {
   const { routes, warnings } = parseGatewayYaml(example, SERVICES, NOW);
