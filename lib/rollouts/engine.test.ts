@@ -65,6 +65,16 @@ function world(doc: ReleaseDoc) {
   };
 }
 
+/** PLAN's canary wave alone, deployed and converged at t0: its bake has begun. */
+function canaryBaking(config = cfg) {
+  const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+  const w = world(doc);
+  const deploying = tick(doc, w.obs(), t0, config);
+  w.apply(deploying.effects);
+  w.converge();
+  return { w, s: tick(deploying.doc, w.obs(), t0, config) };
+}
+
 /** A reading of `requests` requests with that error rate and p99, over 10 samples. */
 const reading = (errorRate: number, p99Ms: number, requests = 5000) => ({ samples: 10, requests, errors: errorRate * requests, p99Ms });
 
@@ -184,12 +194,7 @@ describe("release engine with an injected clock", () => {
   });
 
   it("the time scale compresses bakes (60 = a minute per second)", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, { ...cfg, timeScale: 60 });
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, { ...cfg, timeScale: 60 });
+    const { s } = canaryBaking({ ...cfg, timeScale: 60 });
     expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45_000).toISOString());
   });
 
@@ -249,13 +254,9 @@ describe("release engine with an injected clock", () => {
   });
 
   it("waits for telemetry on the new version, then fails when none arrives", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, cfg);
-    s = tick(s.doc, w.obs(), at(H), cfg);
+    const baking = canaryBaking();
+    const { w } = baking;
+    let s = tick(baking.s.doc, w.obs(), at(H), cfg);
     const none: WaveTelemetry = { from: "", to: "", cells: {}, baseline: null, alerts: [] };
     s = tick(s.doc, w.obs({ telemetry: none }), at(H + 1000), cfg);
     expect(s.doc.waves[0]!.waiting).toBe("waiting for telemetry on the new version from canary-1");
@@ -365,12 +366,7 @@ describe("guards while a wave deploys and bakes", () => {
 
 describe("pause stops the bake clock", () => {
   it("a wave paused 30 min into a 45 min bake has 15 min left when resumed, however long the pause", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, cfg);
+    const { w, s } = canaryBaking();
     expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45 * 60_000).toISOString());
     const paused = command(s.doc, { kind: "pause", by: "sre", reason: "incident" }, at(30 * 60_000));
     expect(paused.doc.pausedAt).toBe(at(30 * 60_000).toISOString());
