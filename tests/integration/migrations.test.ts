@@ -64,29 +64,17 @@ describe("schema migrations against real PostgreSQL", () => {
     };
     const agents = (async () => {
       let seq = 1;
+      const report = (cell: string, status: "running" | "complete", rows: number) =>
+        audited(t.prisma, "token:agent", (tx) =>
+          reportProgress(tx, "parallel-limit", cell, { phase: "backfill", status, rows, total: 1000, seq: seq++ }, new Date()),
+        );
       for (let i = 0; i < 2000; i++) {
         const running = await t.query<{ cell_id: string }>(
           `SELECT cell_id FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running' ORDER BY cell_id LIMIT 1`,
         );
         for (const r of running) {
-          await audited(t.prisma, "token:agent", (tx) =>
-            reportProgress(
-              tx,
-              "parallel-limit",
-              r.cell_id,
-              { phase: "backfill", status: "running", rows: 500, total: 1000, seq: seq++ },
-              new Date(),
-            ),
-          );
-          await audited(t.prisma, "token:agent", (tx) =>
-            reportProgress(
-              tx,
-              "parallel-limit",
-              r.cell_id,
-              { phase: "backfill", status: "complete", rows: 1000, total: 1000, seq: seq++ },
-              new Date(),
-            ),
-          );
+          await report(r.cell_id, "running", 500);
+          await report(r.cell_id, "complete", 1000);
         }
         const [left] = await t.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status <> 'complete'`,
