@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { E2E } from "../playwright.config";
+import { canaryThenAll, expandPhase, migrationYaml } from "../tests/support/yaml-fixtures";
 import { adminDatabaseUrl, cli, expect, open, test } from "./fixtures";
 
 // A freeze covers everything: an admin declares one; a product owner's raise is refused with the
@@ -41,19 +42,7 @@ test("a freeze holds flag raises and ramps, migration steps and route enablement
   );
   cli(["import", "flags", file]);
   const manifest = path.join(E2E.dataDir, `${migration}.yaml`);
-  fs.writeFileSync(
-    manifest,
-    `migration:
-  id: ${migration}
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]
-        - cells: ["*"]
-`,
-  );
+  fs.writeFileSync(manifest, migrationYaml(migration, [expandPhase(canaryThenAll())]));
   cli(["import", "migration", manifest]);
 
   // An admin declares a freeze from this minute for two hours.

@@ -1,30 +1,14 @@
 // The three adapters (release gates, migration steps, flag change requests) and the inbox built from their gates.
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/roles";
-import { newRelease, type ReleaseDoc, type WavePlan } from "@/lib/rollouts/engine";
+import { newRelease, type ReleaseDoc } from "@/lib/rollouts/engine";
+import { wavePlan as wave } from "@/lib/rollouts/test-fixtures";
 import { newRun, start, tick, type RunState } from "@/lib/schema-migrations/machine";
-import { parseManifestYaml } from "@/lib/schema-migrations/manifest";
-import { FLEET } from "@/lib/schema-migrations/test-fixtures";
+import { CANARY, contractPhase, exampleText, expandPhase, migrationYaml, parseTestManifest, SCRIPTS } from "@/tests/support/yaml-fixtures";
 import { buildInbox, type HomedCustomer } from "./gates";
 import { flagChangeGates, migrationGates, releaseGates, releaseOwners } from "./kinds";
 
 const T0 = new Date("2026-01-01T00:00:00Z");
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 60_000,
-  checks: [],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...o,
-});
 
 /** A release by release@x waiting at its enterprise gate (planned one cell at a time). */
 function atEnterpriseGate(): ReleaseDoc {
@@ -51,24 +35,14 @@ function atEnterpriseGate(): ReleaseDoc {
   return doc;
 }
 
-const manifest = (text: string) =>
-  parseManifestYaml(text, { fleet: FLEET, pipelines: ["standard"], services: ["sms"], scripts: undefined });
-
 /** A migration started by release@x whose first step, on the enterprise cells, waits for approval. */
 function migrationAtGate(phase: string, at: Date): RunState {
-  const spec = manifest(`migration:
-  id: m-1
-  description: "a gate"
-  phases:
-    - name: ${phase}
-      type: schema
-      script: migrations/001_drop_to_phone.sql
-      irreversible: ${phase !== "expand"}
-      rollout:
-        - cells: [enterprise-*]
-          requires_approval: true
-        - cells: [canary-*, smb-*]
-`);
+  const rollout = [{ cells: ["enterprise-*"], requiresApproval: true }, { cells: ["canary-*", "smb-*"] }];
+  const spec = parseTestManifest(
+    migrationYaml("m-1", [{ name: phase, type: "schema", script: SCRIPTS.contract, irreversible: phase !== "expand", rollout }], {
+      description: "a gate",
+    }),
+  );
   return tick(start(newRun(spec), "release@x", T0, 1).state, { releases: {} }, at).state;
 }
 
@@ -144,24 +118,12 @@ describe("migration gates", () => {
   });
 
   it("cells advance on their own, so steps of two phases may wait at once: one gate each", () => {
-    const run = manifest(`migration:
-  id: m-2
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]
-        - cells: [smb-*, enterprise-*]
-          requires_approval: true
-    - name: contract
-      type: schema
-      script: migrations/001_drop_to_phone.sql
-      rollout:
-        - cells: [canary-us-internal]
-          requires_approval: true
-        - cells: [smb-*, enterprise-*]
-`);
+    const run = parseTestManifest(
+      migrationYaml("m-2", [
+        expandPhase([{ cells: [CANARY] }, { cells: ["smb-*", "enterprise-*"], requiresApproval: true }]),
+        contractPhase([{ cells: [CANARY], requiresApproval: true }, { cells: ["smb-*", "enterprise-*"] }]),
+      ]),
+    );
     let s = tick(start(newRun(run), "release@x", T0, 1).state, { releases: {} }, T0).state;
     s.cells["canary-us-internal"]!.expand!.status = "complete";
     s = tick(tick(s, { releases: {} }, T0).state, { releases: {} }, T0).state;
@@ -169,7 +131,7 @@ describe("migration gates", () => {
   });
 
   it("no gate while the run is running or ready", () => {
-    const ready = newRun(manifest(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.sql.yaml"), "utf8")));
+    const ready = newRun(parseTestManifest(exampleText("migration-manifest.sql.yaml")));
     expect(migrationGates({ doc: ready.doc, updatedAt: T0 })).toEqual([]);
   });
 });

@@ -102,29 +102,15 @@ describe("changes derived from audit events", () => {
         ctx,
       )[0],
     ).toMatchObject({ kind: "settings", cell: null, summary: "setting health.thresholds: red.errorRate 0.01 → 0.02" });
-    const planned = deriveFromAudit(
-      ev({
-        action: "freeze.create",
-        targetType: "freeze",
-        targetId: "3",
-        after: { startsAt: "2026-12-24T00:00:00Z", endsAt: "2026-12-27T00:00:00Z", reason: "holidays" },
-      }),
-      ctx,
-    )[0];
+    const freezeCreated = (startsAt: string, endsAt: string, reason: string) =>
+      deriveFromAudit(ev({ action: "freeze.create", targetType: "freeze", targetId: "3", after: { startsAt, endsAt, reason } }), ctx)[0];
+    const planned = freezeCreated("2026-12-24T00:00:00Z", "2026-12-27T00:00:00Z", "holidays");
     expect(planned).toMatchObject({
       kind: "freeze",
       source: "audit:42",
       summary: "freeze planned 2026-12-24 00:00 → 2026-12-27 00:00 UTC: holidays",
     });
-    const inForce = deriveFromAudit(
-      ev({
-        action: "freeze.create",
-        targetType: "freeze",
-        targetId: "3",
-        after: { startsAt: "2026-12-05T09:00:00Z", endsAt: "2026-12-06T00:00:00Z", reason: "incident" },
-      }),
-      ctx,
-    )[0];
+    const inForce = freezeCreated("2026-12-05T09:00:00Z", "2026-12-06T00:00:00Z", "incident");
     // in force at once: its start, so the projector's "freeze started" is the same change
     expect(inForce).toMatchObject({ source: "freeze:3:start" });
     expect(

@@ -29,6 +29,9 @@ const refs = {
   services: new Set(["sms", "voice"]),
 };
 
+/** A file of one flag, `a`, with these lines under it: line 1 is `flags:`, line 2 the key, line 3 the first of them. */
+const flagA = (...lines: string[]) => `flags:\n  - key: a\n${lines.map((l) => `    ${l}\n`).join("")}`;
+
 function errorsOf(text: string, check = false): string[] {
   try {
     const doc = parseFlagsYaml(text);
@@ -111,24 +114,12 @@ describe("flags YAML", () => {
   });
 
   it.each([
-    [
-      "percentage above 100",
-      "flags:\n  - key: a\n    rolloutPercentage: 101\n",
-      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
-    ],
-    [
-      "percentage not whole",
-      "flags:\n  - key: a\n    rolloutPercentage: 12.5\n",
-      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
-    ],
-    [
-      "percentage as text",
-      'flags:\n  - key: a\n    rolloutPercentage: "5"\n',
-      "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100",
-    ],
+    ["percentage above 100", flagA("rolloutPercentage: 101"), "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
+    ["percentage not whole", flagA("rolloutPercentage: 12.5"), "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
+    ["percentage as text", flagA('rolloutPercentage: "5"'), "3: flags[0].rolloutPercentage: must be a whole number from 0 to 100"],
     [
       "negative step percentage",
-      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-01T00:00:00Z, percentage: -1 }\n",
+      flagA("schedule:", "  - { at: 2026-12-01T00:00:00Z, percentage: -1 }"),
       "4: flags[0].schedule[0].percentage: must be a whole number from 0 to 100",
     ],
     ["bad key", "flags:\n  - key: 9lives\n", "2: flags[0].key: must start with a letter"],
@@ -136,54 +127,42 @@ describe("flags YAML", () => {
     ["missing key", "flags:\n  - enabled: true\n", "2: flags[0].key: required"],
     [
       "schedule out of time order",
-      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-01T00:00:00Z, percentage: 25 }\n",
+      flagA("schedule:", "  - { at: 2026-12-02T00:00:00Z, percentage: 5 }", "  - { at: 2026-12-01T00:00:00Z, percentage: 25 }"),
       "5: flags[0].schedule[1].at: not in time order: 2026-12-01T00:00:00.000Z is not after the previous step (2026-12-02T00:00:00.000Z)",
     ],
     [
       "two steps at the same time",
-      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00Z, percentage: 5 }\n      - { at: 2026-12-02T00:00:00Z, percentage: 25 }\n",
+      flagA("schedule:", "  - { at: 2026-12-02T00:00:00Z, percentage: 5 }", "  - { at: 2026-12-02T00:00:00Z, percentage: 25 }"),
       "5: flags[0].schedule[1].at: not in time order",
     ],
     [
       "a time without a zone",
-      "flags:\n  - key: a\n    schedule:\n      - { at: 2026-12-02T00:00:00, percentage: 5 }\n",
+      flagA("schedule:", "  - { at: 2026-12-02T00:00:00, percentage: 5 }"),
       '4: flags[0].schedule[0].at: "2026-12-02T00:00:00" is not a date and time with a time zone',
     ],
-    ["unknown field", "flags:\n  - key: a\n    rollout: 5\n", "3: flags[0].rollout: unknown field (allowed: key, description"],
-    ["enabled: yes", "flags:\n  - key: a\n    enabled: yes\n", "3: flags[0].enabled: must be true or false"],
-    ["unknown tier", "flags:\n  - key: a\n    targeting: { tiers: [gold] }\n", "3: flags[0].targeting.tiers[0]: unknown tier"],
+    ["unknown field", flagA("rollout: 5"), "3: flags[0].rollout: unknown field (allowed: key, description"],
+    ["enabled: yes", flagA("enabled: yes"), "3: flags[0].enabled: must be true or false"],
+    ["unknown tier", flagA("targeting: { tiers: [gold] }"), "3: flags[0].targeting.tiers[0]: unknown tier"],
     ["duplicate key", "flags:\n  - key: a\n  - key: b\n  - key: a\n", '4: flags[2].key: duplicate flag key "a" (first on line 2)'],
-    ["duplicate allowlist entry", "flags:\n  - key: a\n    allowlist: [x, x]\n", '3: flags[0].allowlist[1]: "x" is listed twice'],
+    ["duplicate allowlist entry", flagA("allowlist: [x, x]"), '3: flags[0].allowlist[1]: "x" is listed twice'],
     ["not a list", "flags: {}\n", "1: flags: required: a list of flags"],
     ["unknown top-level field", "flags: []\nflag: []\n", "2: flag: unknown top-level field"],
     ["YAML syntax", "flags:\n  - key: [a\n", "(yaml)"],
-    [
-      "a range that is not semver",
-      'flags:\n  - key: a\n    requires: { sms: "two point five" }\n',
-      "3: flags[0].requires.sms: is not a semver range",
-    ],
-    ["a service id that is not one", 'flags:\n  - key: a\n    requires: { "SMS!": ">=1" }\n', "must be a service id"],
-    ["a guard without checks", "flags:\n  - key: a\n    guard: { checks: [] }\n", "3: flags[0].guard.checks: needs at least one check"],
+    ["a range that is not semver", flagA('requires: { sms: "two point five" }'), "3: flags[0].requires.sms: is not a semver range"],
+    ["a service id that is not one", flagA('requires: { "SMS!": ">=1" }'), "must be a service id"],
+    ["a guard without checks", flagA("guard: { checks: [] }"), "3: flags[0].guard.checks: needs at least one check"],
     [
       "a guard check that does not parse",
-      'flags:\n  - key: a\n    guard:\n      checks: ["error_rate < 2x", cpu]\n',
+      flagA("guard:", '  checks: ["error_rate < 2x", cpu]'),
       "4: flags[0].guard.checks[0]: error_rate limit",
     ],
     [
       "a guard with an unknown on-breach",
-      "flags:\n  - key: a\n    guard: { checks: [error_rate], onBreach: panic }\n",
+      flagA("guard: { checks: [error_rate], onBreach: panic }"),
       "flags[0].guard.onBreach: must be hold",
     ],
-    [
-      "a guard with a bad notify",
-      "flags:\n  - key: a\n    guard: { checks: [error_rate], notify: http://x }\n",
-      "flags[0].guard.notify: must be slack://",
-    ],
-    [
-      "a guard with an unknown field",
-      "flags:\n  - key: a\n    guard: { checks: [error_rate], when: now }\n",
-      "flags[0].guard.when: unknown field",
-    ],
+    ["a guard with a bad notify", flagA("guard: { checks: [error_rate], notify: http://x }"), "flags[0].guard.notify: must be slack://"],
+    ["a guard with an unknown field", flagA("guard: { checks: [error_rate], when: now }"), "flags[0].guard.when: unknown field"],
   ])("%s → a line-numbered error", (_name, text, expected) => {
     const errors = errorsOf(text);
     expect(errors.join("\n")).toContain(expected);
@@ -192,24 +171,12 @@ describe("flags YAML", () => {
   it.each([
     [
       "unknown customer in the allowlist",
-      "flags:\n  - key: a\n    allowlist:\n      - smb-customer-1001\n      - nobody-42\n",
+      flagA("allowlist:", "  - smb-customer-1001", "  - nobody-42"),
       '5: flags[0].allowlist[1]: unknown customer "nobody-42" (not in the customers table)',
     ],
-    [
-      "unknown cell",
-      "flags:\n  - key: a\n    targeting: { cells: [smb-zz-9] }\n",
-      '3: flags[0].targeting.cells[0]: unknown cell "smb-zz-9"',
-    ],
-    [
-      "unknown region",
-      "flags:\n  - key: a\n    targeting:\n      regions: [mars-1]\n",
-      '4: flags[0].targeting.regions[0]: no cell runs in region "mars-1"',
-    ],
-    [
-      "unknown service",
-      'flags:\n  - key: a\n    requires: { fax: ">=1.0.0" }\n',
-      '3: flags[0].requires.fax: unknown service "fax" (one of sms, voice)',
-    ],
+    ["unknown cell", flagA("targeting: { cells: [smb-zz-9] }"), '3: flags[0].targeting.cells[0]: unknown cell "smb-zz-9"'],
+    ["unknown region", flagA("targeting:", "  regions: [mars-1]"), '4: flags[0].targeting.regions[0]: no cell runs in region "mars-1"'],
+    ["unknown service", flagA('requires: { fax: ">=1.0.0" }'), '3: flags[0].requires.fax: unknown service "fax" (one of sms, voice)'],
   ])("%s → a line-numbered error from the reference check", (_name, text, expected) => {
     expect(errorsOf(text, true)).toContain(expected);
   });

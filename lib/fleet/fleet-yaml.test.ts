@@ -1,21 +1,13 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SpecValidationError } from "@/lib/yaml-errors";
+import { specErrors } from "@/tests/support/yaml-fixtures";
 import { diffFleet, exportFleetYaml, parseFleetYaml } from "./fleet-yaml";
 
 const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
 const example = fs.readFileSync("examples/fleet.yaml", "utf8");
 
-function errorsOf(text: string) {
-  try {
-    parseFleetYaml(text, SERVICES);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.errors;
-    throw e;
-  }
-  throw new Error("expected errors");
-}
+const errorsOf = (text: string) => specErrors(() => parseFleetYaml(text, SERVICES));
 
 describe("parseFleetYaml", () => {
   it("reads the example fleet as written", () => {

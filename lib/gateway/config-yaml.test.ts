@@ -1,24 +1,14 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import type { SpecError } from "@/lib/yaml-errors";
+import { exampleText, SERVICES, specErrors } from "@/tests/support/yaml-fixtures";
 import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "./config-yaml";
 import { edgeHeaders } from "./headers";
 import { routeKey } from "./model";
 
-const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
 const NOW = new Date("2026-11-26T10:00:00Z");
-const example = fs.readFileSync(path.resolve("examples/api-gateway-config.yaml"), "utf8");
+const example = exampleText("api-gateway-config.yaml");
 
-function errorsOf(text: string): SpecError[] {
-  try {
-    parseGatewayYaml(text, SERVICES, NOW);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.errors;
-    throw e;
-  }
-  throw new Error("expected the file to be refused");
-}
+const errorsOf = (text: string) => specErrors(() => parseGatewayYaml(text, SERVICES, NOW));
 
 describe("importing examples/api-gateway-config.yaml as written", () => {
   const { routes, warnings } = parseGatewayYaml(example, SERVICES, NOW);
@@ -85,6 +75,8 @@ describe("importing examples/api-gateway-config.yaml as written", () => {
 });
 
 const ok = (routes: string) => `routes:\n${routes}`;
+/** A message that contains this text (an asymmetric matcher standing in for the string). */
+const containing = (text: string) => expect.stringContaining(text) as unknown as string;
 
 describe("refusals name the line, the field and the reason, and return nothing", () => {
   it.each<[string, string, Partial<SpecError>]>([
@@ -96,13 +88,13 @@ describe("refusals name the line, the field and the reason, and return nothing",
       {
         line: 6,
         field: "routes[0].sunset_date",
-        message: expect.stringContaining("sunset 2025-01-01 precedes deprecation 2025-06-01") as unknown as string,
+        message: containing("sunset 2025-01-01 precedes deprecation 2025-06-01"),
       },
     ],
     [
       "unknown service",
       ok("  - path: /v1/Faxes\n    status: active\n    backend: ${cell_router}/fax/v1/faxes\n"),
-      { line: 4, field: "routes[0].service", message: expect.stringContaining('unknown service "fax"') as unknown as string },
+      { line: 4, field: "routes[0].service", message: containing('unknown service "fax"') },
     ],
     [
       "duplicate method + path",
@@ -114,29 +106,29 @@ describe("refusals name the line, the field and the reason, and return nothing",
     [
       "malformed date",
       ok("  - path: /v2/Calls\n    status: active\n    backend: ${cell_router}/voice/v2/calls\n    introduced: 2025-02-30\n"),
-      { line: 5, field: "routes[0].introduced", message: expect.stringContaining('malformed date "2025-02-30"') as unknown as string },
+      { line: 5, field: "routes[0].introduced", message: containing('malformed date "2025-02-30"') },
     ],
     [
       "unknown status",
       ok("  - path: /v2/Calls\n    status: enabled\n    backend: ${cell_router}/voice/v2/calls\n"),
-      { line: 3, field: "routes[0].status", message: expect.stringContaining('unknown status "enabled"') as unknown as string },
+      { line: 3, field: "routes[0].status", message: containing('unknown status "enabled"') },
     ],
     [
       "unknown field",
       ok("  - path: /v2/Calls\n    status: active\n    backend: ${cell_router}/voice/v2/calls\n    timeout: 30\n"),
-      { line: 5, field: "routes[0].timeout", message: expect.stringContaining("unknown field") as unknown as string },
+      { line: 5, field: "routes[0].timeout", message: containing("unknown field") },
     ],
     [
       "a path without a version segment",
       ok("  - path: /Calls\n    status: active\n    backend: ${cell_router}/voice/v2/calls\n"),
-      { line: 2, field: "routes[0].path", message: expect.stringContaining("version segment") as unknown as string },
+      { line: 2, field: "routes[0].path", message: containing("version segment") },
     ],
     [
       "a malformed Deprecation header",
       ok(
         "  - path: /v1/Calls\n    status: deprecated\n    backend: ${cell_router}/voice/v1/calls\n    response_headers:\n      Deprecation: yesterday\n",
       ),
-      { line: 6, field: "routes[0].response_headers.Deprecation", message: expect.stringContaining("RFC 9745") as unknown as string },
+      { line: 6, field: "routes[0].response_headers.Deprecation", message: containing("RFC 9745") },
     ],
     [
       "a Sunset header that disagrees with sunset_date",
@@ -146,13 +138,13 @@ describe("refusals name the line, the field and the reason, and return nothing",
       {
         line: 7,
         field: "routes[0].response_headers.Sunset",
-        message: expect.stringContaining("disagrees with sunset_date 2025-07-01") as unknown as string,
+        message: containing("disagrees with sunset_date 2025-07-01"),
       },
     ],
     [
       "a deprecation date on an active route",
       ok("  - path: /v1/Calls\n    status: active\n    backend: ${cell_router}/voice/v1/calls\n    deprecation_date: 2025-07-01\n"),
-      { line: 5, field: "routes[0].deprecation_date", message: expect.stringContaining("this route is active") as unknown as string },
+      { line: 5, field: "routes[0].deprecation_date", message: containing("this route is active") },
     ],
     [
       "an alias of a route that is not in the file",

@@ -12,27 +12,22 @@ import {
   type WavePlan,
   type WaveTelemetry,
 } from "./engine";
+import { wavePlan } from "./test-fixtures";
 
 const H = 3600_000;
 const t0 = new Date("2026-11-26T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const cfg = { ...DEFAULT_ENGINE_CONFIG };
 
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 45 * 60_000,
-  checks: [
-    { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" },
-    { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" },
-  ],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  wavePlan(name, cells, {
+    bakeMs: 45 * 60_000,
+    checks: [
+      { kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" },
+      { kind: "latency", maxP99Ms: 500, source: "p99_latency < 500ms" },
+    ],
+    ...o,
+  });
 
 const PLAN = [
   wave("canary", ["canary-1"]),
@@ -68,6 +63,16 @@ function world(doc: ReleaseDoc) {
       for (const c of cells) observed[c] = { ...desired[c]! };
     },
   };
+}
+
+/** PLAN's canary wave alone, deployed and converged at t0: its bake has begun. */
+function canaryBaking(config = cfg) {
+  const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
+  const w = world(doc);
+  const deploying = tick(doc, w.obs(), t0, config);
+  w.apply(deploying.effects);
+  w.converge();
+  return { w, s: tick(deploying.doc, w.obs(), t0, config) };
 }
 
 /** A reading of `requests` requests with that error rate and p99, over 10 samples. */
@@ -189,12 +194,7 @@ describe("release engine with an injected clock", () => {
   });
 
   it("the time scale compresses bakes (60 = a minute per second)", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, { ...cfg, timeScale: 60 });
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, { ...cfg, timeScale: 60 });
+    const { s } = canaryBaking({ ...cfg, timeScale: 60 });
     expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45_000).toISOString());
   });
 
@@ -254,13 +254,9 @@ describe("release engine with an injected clock", () => {
   });
 
   it("waits for telemetry on the new version, then fails when none arrives", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, cfg);
-    s = tick(s.doc, w.obs(), at(H), cfg);
+    const baking = canaryBaking();
+    const { w } = baking;
+    let s = tick(baking.s.doc, w.obs(), at(H), cfg);
     const none: WaveTelemetry = { from: "", to: "", cells: {}, baseline: null, alerts: [] };
     s = tick(s.doc, w.obs({ telemetry: none }), at(H + 1000), cfg);
     expect(s.doc.waves[0]!.waiting).toBe("waiting for telemetry on the new version from canary-1");
@@ -370,12 +366,7 @@ describe("guards while a wave deploys and bakes", () => {
 
 describe("pause stops the bake clock", () => {
   it("a wave paused 30 min into a 45 min bake has 15 min left when resumed, however long the pause", () => {
-    const doc = newRelease([PLAN[0]!], { sms: "v2" }, "a", t0);
-    const w = world(doc);
-    let s = tick(doc, w.obs(), t0, cfg);
-    w.apply(s.effects);
-    w.converge();
-    s = tick(s.doc, w.obs(), t0, cfg);
+    const { w, s } = canaryBaking();
     expect(s.doc.waves[0]!.bakeEndsAt).toBe(at(45 * 60_000).toISOString());
     const paused = command(s.doc, { kind: "pause", by: "sre", reason: "incident" }, at(30 * 60_000));
     expect(paused.doc.pausedAt).toBe(at(30 * 60_000).toISOString());

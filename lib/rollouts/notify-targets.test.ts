@@ -1,13 +1,11 @@
-import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { exampleFleetCells, exampleText } from "@/tests/support/yaml-fixtures";
 import { exportPipelineYaml, parsePipelineYaml } from "./pipeline-yaml";
 import { notifyTargetErrors, redactPipelineSpec, redactStoredPipeline, restoreRedactedTargets } from "./notify-targets";
 
-const FLEET = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), ["sms", "voice", "video", "whatsapp", "email"]).cells;
+const FLEET = exampleFleetCells();
 const SECRET = "https://hooks.example.com/services/T0/B0/s3cr3t";
-const file = fs
-  .readFileSync("examples/standard-pipeline.yaml", "utf8")
+const file = exampleText("standard-pipeline.yaml")
   .replace("notify: slack://enterprise-releases", `notify: ${SECRET}`)
   .replace("    select: rest of smb", "    notify: slack://smb-releases\n    select: rest of smb");
 const stored = parsePipelineYaml(file, FLEET, { id: "p" }).spec;

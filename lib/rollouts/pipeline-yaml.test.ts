@@ -1,25 +1,16 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
-import { SpecValidationError, type SpecError } from "@/lib/yaml-errors";
+import { exampleFleetCells, exampleText, specErrors } from "@/tests/support/yaml-fixtures";
 import { exportPipelineYaml, parsePipelineYaml, waveNameFromState } from "./pipeline-yaml";
 import { formatSelector, parseSelector } from "./selectors";
 import type { PipelineSpec } from "./types";
 
-const FLEET = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), ["sms", "voice", "video", "whatsapp", "email"]).cells;
-const runbook = fs.readFileSync("examples/deployment-pipeline.yaml", "utf8");
-const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
+const FLEET = exampleFleetCells();
+const runbook = exampleText("deployment-pipeline.yaml");
+const standard = exampleText("standard-pipeline.yaml");
 
-function errorsOf(text: string, opts?: { id?: string }): SpecError[] {
-  try {
-    parsePipelineYaml(text, FLEET, opts);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.errors;
-    throw e;
-  }
-  throw new Error("expected errors");
-}
+const errorsOf = (text: string, opts?: { id?: string }) => specErrors(() => parsePipelineYaml(text, FLEET, opts));
 
 /** The 1-based line of the first line containing `snippet`. */
 const lineWith = (text: string, snippet: string) => {

@@ -1,32 +1,15 @@
-import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { exampleFleetCells, exampleText } from "@/tests/support/yaml-fixtures";
 import { pipelineSummary } from "./describe";
 import { parsePipelineYaml } from "./pipeline-yaml";
 import { percentPick, planWaves, type PlanCell } from "./plan";
+import { waveSpec as wave } from "./test-fixtures";
 import type { PipelineSpec, Selector, WaveSpec } from "./types";
 
-const FLEET: PlanCell[] = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), [
-  "sms",
-  "voice",
-  "video",
-  "whatsapp",
-  "email",
-]).cells.map(({ id, tier }) => ({ id, tier }));
+const FLEET: PlanCell[] = exampleFleetCells().map(({ id, tier }) => ({ id, tier }));
 const SMB = FLEET.filter((c) => c.tier === "smb").map((c) => c.id);
 const ENTERPRISE = ["enterprise-eu-standard", "enterprise-us-hipaa", "enterprise-us-standard"];
 
-const wave = (name: string, selectors: Selector[], extra: Partial<WaveSpec> = {}): WaveSpec => ({
-  name,
-  selectors,
-  parallel: true,
-  bakeMs: 60_000,
-  checks: [],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...extra,
-});
 const pipeline = (...waves: WaveSpec[]): PipelineSpec => ({ id: "t", name: "t", description: "", waves });
 
 /** Deterministic shuffles of the fleet, to show the plan ignores input order. */
@@ -91,7 +74,7 @@ describe("percentPick", () => {
 
 describe("planWaves", () => {
   it("resolves the standard pipeline: canary, 3 SMB, the other 9 SMB, then enterprise one at a time", () => {
-    const { spec } = parsePipelineYaml(fs.readFileSync("examples/standard-pipeline.yaml", "utf8"), FLEET);
+    const { spec } = parsePipelineYaml(exampleText("standard-pipeline.yaml"), FLEET);
     const plan = planWaves(spec, FLEET);
     const quarter = percentPick(SMB, 25);
     expect(plan.map((w) => [w.name, w.group, w.cells])).toEqual([
@@ -206,7 +189,7 @@ waves:
     notify: slack://enterprise-releases
     checks: ["error_rate < 0.1%", "p99_latency < 500ms", { no_pagerduty_alerts: 30m }]
 `;
-    const fromStates = parsePipelineYaml(fs.readFileSync("examples/deployment-pipeline.yaml", "utf8"), FLEET);
+    const fromStates = parsePipelineYaml(exampleText("deployment-pipeline.yaml"), FLEET);
     const fromNative = parsePipelineYaml(native, FLEET);
     expect(fromStates.format).toBe("state-machine");
     expect(fromNative.format).toBe("native");
@@ -219,11 +202,11 @@ waves:
 
 describe("pipelineSummary", () => {
   it("describes the standard pipeline and the runbook in one line each", () => {
-    const read = (file: string) => parsePipelineYaml(fs.readFileSync(file, "utf8"), FLEET).spec;
-    expect(pipelineSummary(read("examples/standard-pipeline.yaml"))).toBe(
+    const read = (file: string) => parsePipelineYaml(exampleText(file), FLEET).spec;
+    expect(pipelineSummary(read("standard-pipeline.yaml"))).toBe(
       "canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each",
     );
-    expect(pipelineSummary(read("examples/deployment-pipeline.yaml"))).toBe(
+    expect(pipelineSummary(read("deployment-pipeline.yaml"))).toBe(
       "canary 45m → smb-wave-1 4h → smb-wave-2 8h → enterprise one at a time 1d each",
     );
   });

@@ -1,13 +1,12 @@
-import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseFleetYaml } from "@/lib/fleet/fleet-yaml";
+import { exampleFleetCells, exampleText } from "@/tests/support/yaml-fixtures";
 import { parsePipelineYaml } from "./pipeline-yaml";
 import { byCellId } from "./plan";
 import { policyChanges } from "./policy";
 
-const FLEET = parseFleetYaml(fs.readFileSync("examples/fleet.yaml", "utf8"), ["sms", "voice", "video", "whatsapp", "email"]).cells;
-const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
-const runbook = fs.readFileSync("examples/deployment-pipeline.yaml", "utf8");
+const FLEET = exampleFleetCells();
+const standard = exampleText("standard-pipeline.yaml");
+const runbook = exampleText("deployment-pipeline.yaml");
 const ENTERPRISE = FLEET.filter((c) => c.tier === "enterprise")
   .map((c) => c.id)
   .sort(byCellId);

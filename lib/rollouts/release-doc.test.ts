@@ -6,21 +6,12 @@ import { MalformedColumnError } from "@/lib/json-column";
 import { command, DEFAULT_ENGINE_CONFIG, newRelease, tick, type WavePlan } from "./engine";
 import { parsePipelineYaml } from "./pipeline-yaml";
 import { parsePipelineSpec, parseReleaseDoc } from "./release-doc";
+import { wavePlan } from "./test-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const t0 = new Date("2026-11-26T09:00:00Z");
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 60_000,
-  checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }],
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  wavePlan(name, cells, { checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }], ...o });
 /** A stored document: what JSON makes of it in the column. */
 const stored = (v: unknown) => JSON.parse(JSON.stringify(v));
 

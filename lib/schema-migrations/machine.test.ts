@@ -1,17 +1,9 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FLEET } from "./test-fixtures";
-import { parseManifestYaml } from "./manifest";
 import { canRollback, cellRollback, command, migrationRollback, newRun, start, tick, type Observations, type RunState } from "./machine";
 import { etaMs, formatEta, summarize } from "./summary";
+import { exampleText, parseTestManifest } from "@/tests/support/yaml-fixtures";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const spec = parseManifestYaml(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8"), {
-  fleet: FLEET,
-  pipelines: ["standard"],
-  services: ["sms"],
-});
+const spec = parseTestManifest(exampleText("migration-manifest.yaml"));
 const T0 = new Date("2026-01-01T00:00:00Z");
 const at = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 const noReleases: Observations = { releases: {} };

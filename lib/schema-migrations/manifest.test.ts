@@ -1,24 +1,13 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SpecValidationError } from "@/lib/yaml-errors";
 import { deriveInverse, expandPattern, parseManifestYaml } from "./manifest";
 import { FLEET } from "./test-fixtures";
+import { exampleText, specErrors } from "@/tests/support/yaml-fixtures";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const example = fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8");
+const example = exampleText("migration-manifest.yaml");
 
 const ctx = { fleet: FLEET, pipelines: ["standard"], services: ["sms", "voice"] };
 
-function errorsOf(text: string) {
-  try {
-    parseManifestYaml(text, ctx);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.errors;
-    throw e;
-  }
-  throw new Error("expected errors");
-}
+const errorsOf = (text: string) => specErrors(() => parseManifestYaml(text, ctx));
 
 describe("migration manifests", () => {
   it("imports the seed's example as written", () => {

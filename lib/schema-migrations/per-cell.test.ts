@@ -1,50 +1,24 @@
 // The per-cell migration machine: each cell advances through the phases on its own, as soon as its
 // own previous phase is done and the phase's rollout step allows it; a failed cell stops only itself
 // (and the steps after its own in that phase); a cell's contract waits until its backfill is verified.
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CellPhase, command, type Command, newRun, type Observations, type RunState, start, tick } from "./machine";
-import { parseManifestYaml } from "./manifest";
 import { summarize } from "./summary";
-import { FLEET } from "./test-fixtures";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const ctx = { fleet: FLEET, pipelines: ["standard"], services: ["sms"] };
+import {
+  backfillPhase,
+  canarySmbEnterprise,
+  contractPhase,
+  exampleText,
+  expandPhase,
+  migrationYaml,
+  parseTestManifest,
+} from "@/tests/support/yaml-fixtures";
 
 /** expand → backfill → contract, no code deployment in between: nothing global but the steps. */
-const SCHEMA_ONLY = parseManifestYaml(
-  `migration:
-  id: per-cell
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]
-          wait: 1h
-        - cells: [smb-*]
-          wait: 1h
-        - cells: [enterprise-*]
-          requires_approval: true
-    - name: backfill
-      type: data
-      script: migrations/001_backfill_recipient_id.sql
-      parallel_cells: 2
-    - name: contract
-      type: schema
-      script: migrations/001_drop_to_phone.sql
-      rollout:
-        - cells: [canary-us-internal]
-          wait: 1h
-        - cells: [smb-*]
-          wait: 1h
-        - cells: [enterprise-*]
-          requires_approval: true
-`,
-  ctx,
+const SCHEMA_ONLY = parseTestManifest(
+  migrationYaml("per-cell", [expandPhase(canarySmbEnterprise("1h")), backfillPhase(2), contractPhase(canarySmbEnterprise("1h"))]),
 );
-const SEED = parseManifestYaml(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8"), ctx);
+const SEED = parseTestManifest(exampleText("migration-manifest.yaml"));
 
 const CANARY = "canary-us-internal";
 const SMB = ["smb-eu-1", "smb-eu-2", "smb-us-1", "smb-us-2", "smb-us-3"];

@@ -1,18 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MalformedColumnError } from "@/lib/json-column";
 import { newRun, start, tick } from "./machine";
-import { parseManifestYaml } from "./manifest";
 import { parseRunDoc, parseStoredSpec } from "./run-doc";
-import { FLEET } from "./test-fixtures";
+import { exampleText, parseTestManifest } from "@/tests/support/yaml-fixtures";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const spec = parseManifestYaml(fs.readFileSync(path.join(ROOT, "examples/migration-manifest.yaml"), "utf8"), {
-  fleet: FLEET,
-  pipelines: ["standard"],
-  services: ["sms"],
-});
+const spec = parseTestManifest(exampleText("migration-manifest.yaml"));
 const T0 = new Date("2026-01-01T00:00:00Z");
 const stored = (v: unknown) => JSON.parse(JSON.stringify(v));
 

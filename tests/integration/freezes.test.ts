@@ -25,6 +25,7 @@ import { importManifest, loadRun, startRun, tickRun } from "@/lib/schema-migrati
 import { createFreeze, endFreeze } from "@/lib/settings/server/store";
 import { cliIn } from "../support/cli";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { canaryThenAll, expandPhase, migrationYaml } from "../support/yaml-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const H = 3_600_000;
@@ -157,17 +158,7 @@ describe("during a freeze (day 10 to day 11)", () => {
   });
 
   it("no migration cell starts a new phase or step; the run goes on once the freeze is over", async () => {
-    const manifest = `migration:
-  id: frozen-expand
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]
-          wait: 1h
-        - cells: ["*"]
-`;
+    const manifest = migrationYaml("frozen-expand", [expandPhase(canaryThenAll("1h"))]);
     await audited(t.prisma, "release@cellplane.local", (tx) => importManifest(tx, manifest, "release@cellplane.local", ROOT, new Date()));
     await audited(t.prisma, "release@cellplane.local", (tx) => startRun(tx, "frozen-expand", "release@cellplane.local", frozenAt, 1));
     await tickRun(t.prisma, "frozen-expand", at(10 * DAY + 2 * H));

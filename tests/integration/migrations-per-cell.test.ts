@@ -16,6 +16,7 @@ import { cellDatabaseName, seedCellDatabases } from "@/lib/schema-migrations/ser
 import { commandRun, importManifest, loadRun, startRun, tickRun } from "@/lib/schema-migrations/server/store";
 import { summarize } from "@/lib/schema-migrations/summary";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { backfillPhase, canarySmbEnterprise, contractPhase, expandPhase, migrationYaml } from "../support/yaml-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const STARTER = "release@cellplane.local";
@@ -107,33 +108,40 @@ async function play(
   throw new Error(`the run never reached the expected state: ${summarize(await state(id), clock.now).line}`);
 }
 
-const threeSteps = (script: string) => `      script: ${script}
-      rollout:
-        - cells: [canary-us-internal]
-          wait: 1h
-        - cells: [smb-*]
-          wait: 1h
-        - cells: [enterprise-*]
-          wait: 1h
-          requires_approval: true`;
+/**
+ * Starts a run that adds a text column to every cell's messages at once, then backfills it with `value`
+ * (16 cells in parallel), from a project folder of its own holding the two scripts (the test removes it).
+ */
+async function startColumnBackfill(
+  id: string,
+  column: string,
+  value: string,
+  backfill: { checkpointInterval: number; maxRowsPerSecond?: number },
+) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `cellplane-${id}-`));
+  const scripts = path.join(root, "examples", "migrations");
+  fs.mkdirSync(scripts, { recursive: true });
+  fs.writeFileSync(path.join(scripts, `add_${column}.sql`), `ALTER TABLE messages ADD COLUMN ${column} TEXT;\n`);
+  fs.writeFileSync(
+    path.join(scripts, `backfill_${column}.sql`),
+    `-- cellplane: table=messages key=id\nUPDATE messages SET ${column} = ${value} WHERE id > $1 AND id <= $2 AND ${column} IS NULL\n`,
+  );
+  const manifest = migrationYaml(id, [
+    expandPhase([{ cells: ["*"] }], `migrations/add_${column}.sql`),
+    backfillPhase(16, { script: `migrations/backfill_${column}.sql`, ...backfill }),
+  ]);
+  return { id: await start(manifest, root), root };
+}
 
 describe("per-cell migrations on the cells' own databases", () => {
   it("one cell's backfill fails on its own database: the other 15 finish through contract, it stays expanded, then is retried to completion", async () => {
-    const id = await start(`migration:
-  id: isolated-failure
-  phases:
-    - name: expand
-      type: schema
-${threeSteps("migrations/001_add_recipient_id.sql")}
-    - name: backfill
-      type: data
-      script: migrations/001_backfill_recipient_id.sql
-      parallel_cells: 3
-      checkpoint_interval: 1000
-    - name: contract
-      type: schema
-${threeSteps("migrations/001_drop_to_phone.sql")}
-`);
+    const id = await start(
+      migrationYaml("isolated-failure", [
+        expandPhase(canarySmbEnterprise("1h", "1h")),
+        backfillPhase(3, { checkpointInterval: 1000 }),
+        contractPhase(canarySmbEnterprise("1h", "1h")),
+      ]),
+    );
     const FAILS = "smb-us-3"; // a check constraint in its database refuses the backfill
     const LATE = "smb-eu-2"; // a row without recipient_id appears after its backfill was verified
     const others = cellIds.filter((c) => c !== FAILS && c !== LATE);
@@ -196,30 +204,7 @@ ${threeSteps("migrations/001_drop_to_phone.sql")}
   });
 
   it("a cell whose schema drifted (a column dropped by hand) is flagged and held before its next phase, until it is put right", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-drift-"));
-    fs.mkdirSync(path.join(root, "examples", "migrations"), { recursive: true });
-    fs.writeFileSync(path.join(root, "examples", "migrations", "add_sender_id.sql"), "ALTER TABLE messages ADD COLUMN sender_id TEXT;\n");
-    fs.writeFileSync(
-      path.join(root, "examples", "migrations", "backfill_sender_id.sql"),
-      "-- cellplane: table=messages key=id\nUPDATE messages SET sender_id = from_phone WHERE id > $1 AND id <= $2 AND sender_id IS NULL\n",
-    );
-    const id = await start(
-      `migration:
-  id: drift-check
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/add_sender_id.sql
-      rollout:
-        - cells: ["*"]
-    - name: backfill
-      type: data
-      script: migrations/backfill_sender_id.sql
-      parallel_cells: 16
-      checkpoint_interval: 5000
-`,
-      root,
-    );
+    const { id, root } = await startColumnBackfill("drift-check", "sender_id", "from_phone", { checkpointInterval: 5000 });
     const DRIFTS = "smb-us-1";
     const clock = { now: new Date("2026-04-01T08:00:00Z") };
     let dropped = false;
@@ -250,31 +235,10 @@ ${threeSteps("migrations/001_drop_to_phone.sql")}
   });
 
   it("a backfill keeps each cell under max_rows_per_second, and pauses on a cell that is red in Fleet health until it recovers", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-throttle-"));
-    fs.mkdirSync(path.join(root, "examples", "migrations"), { recursive: true });
-    fs.writeFileSync(path.join(root, "examples", "migrations", "add_note.sql"), "ALTER TABLE messages ADD COLUMN note TEXT;\n");
-    fs.writeFileSync(
-      path.join(root, "examples", "migrations", "backfill_note.sql"),
-      "-- cellplane: table=messages key=id\nUPDATE messages SET note = 'n' || id WHERE id > $1 AND id <= $2 AND note IS NULL\n",
-    );
-    const id = await start(
-      `migration:
-  id: throttle-health
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/add_note.sql
-      rollout:
-        - cells: ["*"]
-    - name: backfill
-      type: data
-      script: migrations/backfill_note.sql
-      parallel_cells: 16
-      checkpoint_interval: 500
-      max_rows_per_second: 1000
-`,
-      root,
-    );
+    const { id, root } = await startColumnBackfill("throttle-health", "note", "'n' || id", {
+      checkpointInterval: 500,
+      maxRowsPerSecond: 1000,
+    });
     const RED = "smb-eu-1";
     const clock = { now: new Date("2026-05-01T08:00:00Z") };
     // Its sms service reports a 5% error rate: red in Fleet health (and red again once it falls silent).

@@ -10,6 +10,7 @@ import { backfillAll } from "@/lib/schema-migrations/server/direct";
 import { createCellDatabase } from "@/lib/schema-migrations/server/seed";
 import { importManifest, loadRun, startRun, tickRun } from "@/lib/schema-migrations/server/store";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { backfillPhase, canaryThenAll, expandPhase, migrationYaml } from "../support/yaml-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 let t: TestDatabase;
@@ -22,15 +23,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const dataOnly = (id: string, parallel: number) => `migration:
-  id: ${id}
-  phases:
-    - name: backfill
-      type: data
-      script: migrations/001_backfill_recipient_id.sql
-      parallel_cells: ${parallel}
-      checkpoint_interval: 1000
-`;
+const dataOnly = (id: string, parallel: number) => migrationYaml(id, [backfillPhase(parallel, { checkpointInterval: 1000 })]);
 
 async function importAndStart(text: string) {
   const { spec } = await audited(t.prisma, "release@cellplane.local", (tx) =>
@@ -71,29 +64,17 @@ describe("schema migrations against real PostgreSQL", () => {
     };
     const agents = (async () => {
       let seq = 1;
+      const report = (cell: string, status: "running" | "complete", rows: number) =>
+        audited(t.prisma, "token:agent", (tx) =>
+          reportProgress(tx, "parallel-limit", cell, { phase: "backfill", status, rows, total: 1000, seq: seq++ }, new Date()),
+        );
       for (let i = 0; i < 2000; i++) {
         const running = await t.query<{ cell_id: string }>(
           `SELECT cell_id FROM migration_cells WHERE run_id = 'parallel-limit' AND status = 'running' ORDER BY cell_id LIMIT 1`,
         );
         for (const r of running) {
-          await audited(t.prisma, "token:agent", (tx) =>
-            reportProgress(
-              tx,
-              "parallel-limit",
-              r.cell_id,
-              { phase: "backfill", status: "running", rows: 500, total: 1000, seq: seq++ },
-              new Date(),
-            ),
-          );
-          await audited(t.prisma, "token:agent", (tx) =>
-            reportProgress(
-              tx,
-              "parallel-limit",
-              r.cell_id,
-              { phase: "backfill", status: "complete", rows: 1000, total: 1000, seq: seq++ },
-              new Date(),
-            ),
-          );
+          await report(r.cell_id, "running", 500);
+          await report(r.cell_id, "complete", 1000);
         }
         const [left] = await t.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM migration_cells WHERE run_id = 'parallel-limit' AND status <> 'complete'`,
@@ -118,21 +99,7 @@ describe("schema migrations against real PostgreSQL", () => {
   });
 
   it("an agent report for a phase the cell is not in is refused and changes nothing", async () => {
-    const manifest = `migration:
-  id: agent-phase
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]
-          wait: 1h
-        - cells: ["*"]
-    - name: backfill
-      type: data
-      script: migrations/001_backfill_recipient_id.sql
-      parallel_cells: 3
-`;
+    const manifest = migrationYaml("agent-phase", [expandPhase(canaryThenAll("1h")), backfillPhase(3)]);
     await importAndStart(manifest);
     const before = await cellRows("agent-phase");
     expect(before.find((r) => r.cell_id === "canary-us-internal" && r.phase === "expand")!.status).toBe("running");
@@ -177,14 +144,7 @@ describe("schema migrations against real PostgreSQL", () => {
     // canary runs in direct mode here: Cellplane holds its connection (never used in this test).
     await t.prisma.cellDatabase.create({ data: { cellId: "canary-us-internal", url: "postgres://nobody@127.0.0.1:9/none" } });
     try {
-      await importAndStart(`migration:
-  id: agent-scope
-  phases:
-    - name: ship
-      type: deployment
-      version: v9.9.1
-      rollout: standard
-`);
+      await importAndStart(migrationYaml("agent-scope", [{ name: "ship", type: "deployment", version: "v9.9.1", rollout: "standard" }]));
       await tickRun(t.prisma, "agent-scope", new Date()); // the release started: its cells follow it
       const before = await cellRows("agent-scope");
       expect(before.find((r) => r.cell_id === "smb-us-1")!.status).toBe("running");
