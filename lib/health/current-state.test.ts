@@ -124,7 +124,10 @@ describe("mergePairUpdates", () => {
     let cases = 0;
     for (let seed = 0; seed < 400; seed++) {
       let x = seed * 7919 + 13;
-      const rnd = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+      const rnd = (n: number) => {
+        x = (x * 48_271) % 2_147_483_647; // Park–Miller
+        return x % n;
+      };
       const first = Array.from({ length: 1 + rnd(3) }, (_, i) => reading(i * 2 + rnd(2), rnd(5)));
       const second = Array.from({ length: 1 + rnd(3) }, (_, i) => reading(rnd(2) ? i * 2 + 5 : i, rnd(5)));
       const [p] = pairUpdates(first, T),
