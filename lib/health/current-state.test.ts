@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergePairUpdates, type PairUpdate, pairUpdates } from "./current-state";
+import { addPending, mergePairUpdates, type PairUpdate, type PendingState, pairUpdates } from "./current-state";
 import type { Sample } from "./telemetry";
 import { DEFAULT_THRESHOLDS as T } from "./thresholds";
 
@@ -110,6 +110,8 @@ describe("mergePairUpdates", () => {
       lb: breach(h.lb, u.latencyBreachStart, u.latencyBreachWhole),
     };
   };
+  /** What the flush statement does with a pending state (state-buffer.ts). */
+  const write = (h: Row, p: PendingState): Row => apply(h, h.last < p.from ? p.merged : p.newest);
   // A small deterministic generator: every split of runs of green / yellow / red readings.
   const reading = (m: number, kind: number): Sample =>
     s(m, kind === 2 ? 0.05 : kind === 1 ? 0.001 : 0, kind === 3 ? { p99Ms: 2_000 } : kind === 4 ? { p99Ms: 2_000, errorRate: 0.05 } : {});
@@ -133,11 +135,25 @@ describe("mergePairUpdates", () => {
       const [p] = pairUpdates(first, T),
         [n] = pairUpdates(second, T);
       for (const h of stored) {
-        expect(apply(h, mergePairUpdates(p!, n!)), `seed ${seed}`).toEqual(apply(apply(h, p!), n!));
+        expect(write(h, addPending(addPending(undefined, p!), n!)), `seed ${seed}`).toEqual(apply(apply(h, p!), n!));
         cases++;
       }
     }
     expect(cases).toBe(1_600);
+  });
+
+  it("merges any number of updates exactly when the stored row is older than all of them", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      let x = seed * 104_729 + 7;
+      const rnd = (n: number) => {
+        x = (x * 48_271) % 2_147_483_647;
+        return x % n;
+      };
+      const batches = Array.from({ length: 2 + rnd(4) }, (_, k) => pairUpdates([reading(k * 3 + rnd(3), rnd(5))], T)[0]!);
+      const h = stored[rnd(3)]!;
+      const pending = batches.reduce<PendingState | undefined>((p, u) => addPending(p, u), undefined)!;
+      expect(write(h, pending), `seed ${seed}`).toEqual(batches.reduce(apply, h));
+    }
   });
 
   it("keeps the newer reading when an older one arrives later", () => {

@@ -144,3 +144,21 @@ export function mergePairUpdates(pending: PairUpdate, next: PairUpdate): PairUpd
     latencyBreachWhole,
   };
 }
+
+/**
+ * A pair's updates held between flushes: all of them merged, the newest alone, and the time of
+ * the oldest reading merged. Written to a stored row older than `from`, `merged` gives what writing
+ * each in turn would; to a row some other writer made newer than that meanwhile, `newest` is
+ * written instead (exact when two updates were merged, and never a run begun before that row).
+ */
+export interface PendingState {
+  merged: PairUpdate;
+  newest: PairUpdate;
+  from: number;
+}
+
+export function addPending(p: PendingState | undefined, u: PairUpdate): PendingState {
+  if (!p) return { merged: u, newest: u, from: u.last.ts.getTime() };
+  const merged = mergePairUpdates(p.merged, u);
+  return merged === p.merged ? p : { merged, newest: u, from: p.from };
+}

@@ -145,6 +145,18 @@ describe("current state written behind the samples", () => {
     await a.flush();
     expect(await health("smb-us-3", "sms")).toMatchObject({ status: "green", last_sample_at: at(50) });
     expect(await samplesOf("smb-us-3", "sms")).toBe(7); // every sample stored, the late one too
+
+    // Another writer's reading lands between two held ones: the run is counted from the stored row.
+    await ingestSamples(pool, [s("smb-us-3", "sms", 60, redErr)], T, { state: a });
+    await ingestSamples(pool, [s("smb-us-3", "sms", 65, redErr)], T); // synchronous: red since 65 (it was green)
+    await ingestSamples(pool, [s("smb-us-3", "sms", 70, redErr)], T, { state: a });
+    await a.flush();
+    expect(await health("smb-us-3", "sms")).toMatchObject({
+      status: "red",
+      status_since: at(65),
+      error_breach_since: at(65),
+      last_sample_at: at(70),
+    });
   });
 
   it("writes a version change and a pair's first state at once, not behind", async () => {
