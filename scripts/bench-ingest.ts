@@ -8,7 +8,10 @@
 //         commit mode (synchronous_commit = off), in three forms: multi-row INSERT … VALUES (500 rows a
 //         statement), and INSERT … SELECT FROM unnest() of column arrays sent as text (node-postgres's
 //         default) and in binary (the app's own form). Each runs twice, interleaved, every run
-// with ticks of the simulated fleet of its own; the faster run of each counts. It prints samples/s
+// with ticks of the simulated fleet of its own; the faster run of each counts. Both sides prepare
+// their input before the timed part (request bodies serialised, statement parameters built), and an
+// API run ends when the app server has also written every pair's newest reading to service_health
+// (it writes current state behind the samples, lib/health/server/state-buffer.ts). It prints samples/s
 // for each, the CPU each side used per batch, and the API's ratio to the best raw form. Target: the
 // API at least 50% of it.
 // --profile: then 80,000 more samples through ingestSamples() in this process (no HTTP), with the
@@ -22,6 +25,7 @@ import { createPrisma } from "@/lib/db/client";
 import { float8Array, textArray } from "@/lib/db/pg-array";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { pairUpdates } from "@/lib/health/current-state";
+import { CurrentStateBuffer } from "@/lib/health/server/state-buffer";
 import { ingestSamples, type Queryable } from "@/lib/health/server/store";
 import { validateBatch } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
@@ -126,14 +130,17 @@ async function profile(rawPool: pg.Pool, ingestPool: pg.Pool, all: SimSample[]) 
       timed(label(q), () => ingestPool.query(q as string, params))) as Queryable["query"],
   };
   const thresholds = DEFAULT_THRESHOLDS;
+  // As the app server's direct path: current state written behind the samples.
+  const state = new CurrentStateBuffer(profiled);
   const wall = await concurrently(chunk(samples, BATCH), CLIENTS, async (b) => {
     const body = await timed("JSON.stringify (client side)", () => JSON.stringify({ samples: b }));
     const parsed = await timed("JSON.parse", () => JSON.parse(body) as unknown);
-    const batch = await timed("validateBatch (zod)", () => validateBatch(parsed, new Date(b[b.length - 1]!.ts + 60_000)));
+    const batch = await timed("validateBatch", () => validateBatch(parsed, new Date(b[b.length - 1]!.ts + 60_000)));
     if (!batch.ok) throw new Error(batch.message);
     await timed("pairUpdates (pure, done again inside ingest)", () => pairUpdates(batch.samples, thresholds));
-    await timed("ingestSamples total", () => ingestSamples(profiled, batch.samples, thresholds, { source: "bench" }));
+    await timed("ingestSamples total", () => ingestSamples(profiled, batch.samples, thresholds, { source: "bench", state }));
   });
+  await state.close();
   console.log(
     `\nProfile — ${samples.length.toLocaleString("en")} more samples through ingestSamples() in process, ${CLIENTS} concurrent, no HTTP: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s`,
   );
@@ -148,6 +155,8 @@ async function profile(rawPool: pg.Pool, ingestPool: pg.Pool, all: SimSample[]) 
   const client = await rawPool.connect();
   // One Queryable for the whole loop: ingest keeps its registry and caches per pool object.
   const one: Queryable = { query: client.query.bind(client) as Queryable["query"] };
+  const oneState = new CurrentStateBuffer(one, { timer: { schedule: () => () => {} } }); // flushed once, at the end
+  let flushMs = 0;
   try {
     for (const [k, b] of sequential.entries()) {
       let t0 = process.hrtime.bigint();
@@ -158,16 +167,19 @@ async function profile(rawPool: pg.Pool, ingestPool: pg.Pool, all: SimSample[]) 
         one,
         b.map((x) => ({ ...x, ts: new Date(x.ts) })),
         thresholds,
-        { source: "bench" },
+        { source: "bench", state: oneState },
       );
       ingest.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
+    const t0 = process.hrtime.bigint();
+    await oneState.close();
+    flushMs = Number(process.hrtime.bigint() - t0) / 1e6;
   } finally {
     client.release();
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   console.log(
-    `  one connection, batches alternating (${sequential.length} each): raw unnest INSERT ${med(raw).toFixed(1)} ms, ingestSamples ${med(ingest).toFixed(1)} ms per batch of ${BATCH} → ${((med(raw) / med(ingest)) * 100).toFixed(0)}%`,
+    `  one connection, batches alternating (${sequential.length} each): raw unnest INSERT ${med(raw).toFixed(1)} ms, ingestSamples ${med(ingest).toFixed(1)} ms per batch of ${BATCH} → ${((med(raw) / med(ingest)) * 100).toFixed(0)}% (then one flush of the ${BATCH} pairs' current state: ${flushMs.toFixed(1)} ms)`,
   );
 }
 
@@ -234,10 +246,12 @@ await cleanup.guard(async () => {
   //   unnestText  INSERT … SELECT FROM unnest() of column arrays, node-postgres's default text form
   //   unnest      the same with the arrays sent in binary — the app's own form, the fastest
   const rawPool = benchPool(pg.url, CLIENTS + 1, cleanup, { asyncCommit: true });
-  const raw = {
-    values: (b: SimSample[]) => rawPool.query(insertSql("health_samples", b.length), rowsOf(b)),
-    unnestText: (b: SimSample[]) => rawPool.query(unnestInsertSql, unnestTextParams(b)),
-    unnest: (b: SimSample[]) => rawPool.query(unnestInsertSql, unnestParams(b)),
+  // Each form's statement parameters are built before the timed part (as the API side's request
+  // bodies are serialised before it).
+  const raw: Record<"values" | "unnestText" | "unnest", (b: SimSample[]) => { text: string; values: unknown[] }> = {
+    values: (b: SimSample[]) => ({ text: insertSql("health_samples", b.length), values: rowsOf(b) }),
+    unnestText: (b: SimSample[]) => ({ text: unnestInsertSql, values: unnestTextParams(b) }),
+    unnest: (b: SimSample[]) => ({ text: unnestInsertSql, values: unnestParams(b) }),
   };
   type RawForm = keyof typeof raw;
   const sampleCount = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows[0]!.n);
@@ -245,9 +259,10 @@ await cleanup.guard(async () => {
     const samples = nextSet();
     const before = await sampleCount();
     await pool.query("CHECKPOINT");
+    const statements = chunk(samples, BATCH).map(raw[form]);
     const cpu0 = cpuSnapshot();
-    const wall = await concurrently(chunk(samples, BATCH), CLIENTS, async (b) => {
-      await raw[form](b);
+    const wall = await concurrently(statements, CLIENTS, async (q) => {
+      await rawPool.query(q.text, q.values);
     });
     const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
     const added = (await sampleCount()) - before;
@@ -260,27 +275,52 @@ await cleanup.guard(async () => {
   const { token } = await audited(prisma, "bench", (tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
   const base = await productionServer(pg.url, Number(args.port), cleanup);
   let stored = 0;
-  const post = async (b: SimSample[]) => {
+  const post = async (body: string) => {
     const res = await fetch(`${base}/api/v1/telemetry`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ samples: b }),
+      body,
     });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`POST /api/v1/telemetry: HTTP ${res.status} ${text.slice(0, 300)}`);
     stored += (JSON.parse(text) as { stored: number }).stored;
   };
-  for (const b of chunk(warm, BATCH)) await post(b);
+  for (const b of chunk(warm, BATCH)) await post(JSON.stringify({ samples: b }));
+  // The app server writes current state behind the samples (within 250 ms): a run ends when every
+  // pair's newest reading is in service_health too, so that work is inside the timed part.
+  async function stateWritten(samples: SimSample[]) {
+    const newest = new Map<string, SimSample>();
+    for (const x of samples) {
+      const k = `${x.cell}\u0000${x.service}`;
+      if ((newest.get(k)?.ts ?? -1) < x.ts) newest.set(k, x);
+    }
+    const list = [...newest.values()];
+    const params = [textArray(list.map((x) => x.cell)), textArray(list.map((x) => x.service)), float8Array(list.map((x) => x.ts))];
+    for (;;) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM service_health h JOIN unnest($1::text[], $2::text[], $3::float8[]) AS t(c, s, ms)
+            ON h.cell_id = t.c AND h.service_id = t.s WHERE h.last_sample_at >= to_timestamp(t.ms / 1000)`,
+        params,
+      );
+      if (Number(rows[0]!.n) === list.length) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
   async function apiRun(label: string): Promise<number> {
     const samples = nextSet();
     stored = 0;
     await pool.query("CHECKPOINT");
+    const bodies = chunk(samples, BATCH).map((b) => JSON.stringify({ samples: b }));
     const cpu0 = cpuSnapshot();
-    const wall = await concurrently(chunk(samples, BATCH), CLIENTS, post);
+    const t0 = process.hrtime.bigint();
+    await concurrently(bodies, CLIENTS, post);
+    const answered = Number(process.hrtime.bigint() - t0) / 1e6;
+    await stateWritten(samples);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
     if (stored !== samples.length) throw new Error(`the API stored ${stored} of ${samples.length} samples`);
     log(
-      `API, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s, ${stored.toLocaleString("en")} stored; ${cpu})`,
+      `API, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s until the current state was written, the last answer at ${(answered / 1000).toFixed(2)} s; ${stored.toLocaleString("en")} stored; ${cpu})`,
     );
     return wall;
   }

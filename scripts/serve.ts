@@ -17,6 +17,7 @@ import { clientAddress } from "@/lib/auth/throttle-policy";
 import { tokenVerifier } from "@/lib/auth/server/tokens";
 import { appPool, closePools } from "@/lib/db/pools";
 import { env } from "@/lib/env";
+import { CurrentStateBuffer } from "@/lib/health/server/state-buffer";
 import { serveTelemetry } from "@/lib/health/server/telemetry-http";
 import { BODY_REFUSED_HEADERS } from "@/lib/http/body";
 import { isMetricsRequest, serveMetrics } from "@/lib/metrics/server/http";
@@ -45,11 +46,14 @@ const app = next({ dev, dir: ROOT, port });
 const handle = app.getRequestHandler();
 
 // The direct path runs on the process's telemetry pool (commits do not wait for the WAL flush)
-// and its token verifier; thresholds come from a cached reader on the requests pool.
+// and its token verifier; thresholds come from a cached reader on the requests pool. The current
+// state of known pairs is written behind the samples, coalesced every STATE_FLUSH_MS (250 ms), and
+// flushed on shutdown (lib/health/server/state-buffer.ts).
 const deps = {
   pool: appPool("telemetry"),
   tokens: tokenVerifier(),
   thresholds: settingReader(appPool("requests"), SETTINGS.thresholds),
+  state: new CurrentStateBuffer(appPool("telemetry")),
 };
 const baseHeaders: Record<string, string> = {
   ...Object.fromEntries(securityHeaders(!dev).map((h) => [h.key, h.value])),
@@ -132,10 +136,17 @@ async function stop() {
   stopping = true;
   const force = setTimeout(() => process.exit(0), 10_000);
   force.unref();
-  server.close();
+  // Resolves once every connection has ended (requests under way answered), or after 5 s.
+  const drained = new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    setTimeout(resolve, 5_000).unref();
+  });
   server.closeIdleConnections();
   metricsServer?.close();
   await app.close().catch(() => {});
+  // Once no batch is under way any more: the readings held in memory.
+  await drained;
+  await deps.state.close().catch(() => {});
   await closePools();
   process.exit(0);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairUpdates } from "./current-state";
+import { addPending, mergePairUpdates, type PairUpdate, type PendingState, pairUpdates } from "./current-state";
 import type { Sample } from "./telemetry";
 import { DEFAULT_THRESHOLDS as T } from "./thresholds";
 
@@ -86,5 +86,80 @@ describe("pairUpdates", () => {
     expect(u[2]!.version).toEqual({ value: "v2", ts: at(1) });
     expect(u[2]!.apiVersions).toEqual({ values: ["v1", "v2"], ts: at(0), reportedBy: "v1" });
     expect(u[0]!.version).toBeUndefined();
+  });
+});
+
+describe("mergePairUpdates", () => {
+  // The stored row and what the ingest statement's UPDATE does to it (ingest.ts, state-buffer.ts).
+  interface Row {
+    last: number;
+    status: string;
+    since: number;
+    eb: number | null;
+    lb: number | null;
+  }
+  const apply = (h: Row, u: PairUpdate): Row => {
+    if (!(h.last < u.last.ts.getTime())) return h;
+    const breach = (cur: number | null, start: Date | null, whole: boolean) =>
+      start === null ? null : whole ? (cur ?? start.getTime()) : start.getTime();
+    return {
+      last: u.last.ts.getTime(),
+      status: u.status,
+      since: u.statusRunWhole && h.status === u.status ? h.since : u.statusRunStart.getTime(),
+      eb: breach(h.eb, u.errorBreachStart, u.errorBreachWhole),
+      lb: breach(h.lb, u.latencyBreachStart, u.latencyBreachWhole),
+    };
+  };
+  /** What the flush statement does with a pending state (state-buffer.ts). */
+  const write = (h: Row, p: PendingState): Row => apply(h, h.last < p.from ? p.merged : p.newest);
+  // A small deterministic generator: every split of runs of green / yellow / red readings.
+  const reading = (m: number, kind: number): Sample =>
+    s(m, kind === 2 ? 0.05 : kind === 1 ? 0.001 : 0, kind === 3 ? { p99Ms: 2_000 } : kind === 4 ? { p99Ms: 2_000, errorRate: 0.05 } : {});
+  const stored: Row[] = [
+    { last: at(-1).getTime(), status: "green", since: at(-10).getTime(), eb: null, lb: null },
+    { last: at(-1).getTime(), status: "red", since: at(-10).getTime(), eb: at(-10).getTime(), lb: null },
+    { last: at(-1).getTime(), status: "red", since: at(-5).getTime(), eb: null, lb: at(-5).getTime() },
+    { last: at(3).getTime(), status: "yellow", since: at(2).getTime(), eb: null, lb: null }, // newer than some readings
+  ];
+
+  it("writing the merged update equals writing both in turn, for every split of mixed batches", () => {
+    let cases = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      let x = seed * 7919 + 13;
+      const rnd = (n: number) => {
+        x = (x * 48_271) % 2_147_483_647; // Park–Miller
+        return x % n;
+      };
+      const first = Array.from({ length: 1 + rnd(3) }, (_, i) => reading(i * 2 + rnd(2), rnd(5)));
+      const second = Array.from({ length: 1 + rnd(3) }, (_, i) => reading(rnd(2) ? i * 2 + 5 : i, rnd(5)));
+      const [p] = pairUpdates(first, T),
+        [n] = pairUpdates(second, T);
+      for (const h of stored) {
+        expect(write(h, addPending(addPending(undefined, p!), n!)), `seed ${seed}`).toEqual(apply(apply(h, p!), n!));
+        cases++;
+      }
+    }
+    expect(cases).toBe(1_600);
+  });
+
+  it("merges any number of updates exactly when the stored row is older than all of them", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      let x = seed * 104_729 + 7;
+      const rnd = (n: number) => {
+        x = (x * 48_271) % 2_147_483_647;
+        return x % n;
+      };
+      const batches = Array.from({ length: 2 + rnd(4) }, (_, k) => pairUpdates([reading(k * 3 + rnd(3), rnd(5))], T)[0]!);
+      const h = stored[rnd(3)]!;
+      const pending = batches.reduce<PendingState | undefined>((p, u) => addPending(p, u), undefined)!;
+      expect(write(h, pending), `seed ${seed}`).toEqual(batches.reduce(apply, h));
+    }
+  });
+
+  it("keeps the newer reading when an older one arrives later", () => {
+    const [newer] = pairUpdates([s(5, 0.05)], T);
+    const [older] = pairUpdates([s(4)], T);
+    expect(mergePairUpdates(newer!, older!)).toBe(newer);
+    expect(mergePairUpdates(newer!, newer!)).toBe(newer);
   });
 });

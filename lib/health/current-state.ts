@@ -109,3 +109,56 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
   }
   return out.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
 }
+
+/**
+ * Two updates of one pair as one: what writing `older` and then `newer` to the stored row gives,
+ * written at once (the current state held in memory between flushes, see
+ * server/state-buffer.ts). A reading not newer than `pending`'s is dropped, as the stored row
+ * drops it (`last_sample_at < reading`). Runs that span both continue from `pending`'s start
+ * (and, when `pending`'s run was whole, from the stored row's).
+ */
+export function mergePairUpdates(pending: PairUpdate, next: PairUpdate): PairUpdate {
+  if (next.last.ts.getTime() <= pending.last.ts.getTime()) return pending;
+  const statusCont = next.statusRunWhole && pending.status === next.status;
+  const breach = (p: Date | null, pWhole: boolean, n: Date | null, nWhole: boolean): [Date | null, boolean] =>
+    n === null ? [null, false] : nWhole && p !== null ? [p, pWhole] : [n, false];
+  const [errorBreachStart, errorBreachWhole] = breach(
+    pending.errorBreachStart,
+    pending.errorBreachWhole,
+    next.errorBreachStart,
+    next.errorBreachWhole,
+  );
+  const [latencyBreachStart, latencyBreachWhole] = breach(
+    pending.latencyBreachStart,
+    pending.latencyBreachWhole,
+    next.latencyBreachStart,
+    next.latencyBreachWhole,
+  );
+  return {
+    ...next,
+    statusRunStart: statusCont ? pending.statusRunStart : next.statusRunStart,
+    statusRunWhole: statusCont ? pending.statusRunWhole : false,
+    errorBreachStart,
+    errorBreachWhole,
+    latencyBreachStart,
+    latencyBreachWhole,
+  };
+}
+
+/**
+ * A pair's updates held between flushes: all of them merged, the newest alone, and the time of
+ * the oldest reading merged. Written to a stored row older than `from`, `merged` gives what writing
+ * each in turn would; to a row some other writer made newer than that meanwhile, `newest` is
+ * written instead (exact when two updates were merged, and never a run begun before that row).
+ */
+export interface PendingState {
+  merged: PairUpdate;
+  newest: PairUpdate;
+  from: number;
+}
+
+export function addPending(p: PendingState | undefined, u: PairUpdate): PendingState {
+  if (!p) return { merged: u, newest: u, from: u.last.ts.getTime() };
+  const merged = mergePairUpdates(p.merged, u);
+  return merged === p.merged ? p : { merged, newest: u, from: p.from };
+}

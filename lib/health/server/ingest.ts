@@ -9,11 +9,15 @@
 // - samples go in with a plain INSERT; only when that meets a key already stored (a re-sent batch)
 //   does the statement run again in its careful form, which skips stored keys;
 // - the version step and the first-state insert get only the few pairs that need them;
-// - parameters are arrays in PostgreSQL's binary format (see lib/db/pg-array.ts).
+// - parameters are arrays in PostgreSQL's binary format (see lib/db/pg-array.ts);
+// - with `state` (the app server's direct path), pairs that already have a current state get it
+//   written behind the samples, coalesced, by a CurrentStateBuffer (state-buffer.ts): the statement
+//   stores samples, first states, version changes and capabilities only.
 import type pg from "pg";
 import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
 import { pairKey, pairUpdates, type PairUpdate } from "../current-state";
+import type { CurrentStateBuffer } from "./state-buffer";
 import type { Sample } from "../telemetry";
 import type { Thresholds } from "../thresholds";
 
@@ -51,6 +55,12 @@ export interface IngestOptions {
   now?: Date;
   /** false: update current state, versions and capabilities only, no history rows (the Prometheus source keeps history). */
   history?: boolean;
+  /**
+   * Write the current state of pairs that already have one behind the samples, through this buffer
+   * (within its interval), instead of in the statement. Without it (in-process callers, tests)
+   * current state is written in the statement, so it is readable as soon as this returns.
+   */
+  state?: CurrentStateBuffer;
 }
 
 interface Registry {
@@ -153,7 +163,7 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
  * failing on them. One row per sample; the pair columns (st …, first) are set on the sample that is
  * its pair's newest in the batch and carry the pair's new current state.
  */
-function ingestSql(careful: boolean, history = true): string {
+function ingestSql(careful: boolean, history = true, update = true): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
   const keep = history ? live : "false"; // history rows: none for readings kept by an external source
   return `WITH go AS MATERIALIZED (
@@ -177,7 +187,9 @@ function ingestSql(careful: boolean, history = true): string {
    }
    RETURNING 1
  ),
- upd AS (
+${
+  update
+    ? ` upd AS (
    UPDATE service_health h SET
      last_sample_at = to_timestamp(t.ms / 1000), error_rate = t.error_rate, p99_ms = t.p99_ms, cpu = t.cpu, rps = t.rps,
      status = t.st::"HealthStatus",
@@ -187,7 +199,9 @@ function ingestSql(careful: boolean, history = true): string {
    FROM input t
    WHERE ${live} AND t.st IS NOT NULL AND h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)
  ),
- -- A pair's very first sample (the registry in memory says it has no current state yet).
+`
+    : ""
+} -- A pair's very first sample (the registry in memory says it has no current state yet).
  first_state AS (
    INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since, error_breach_since, latency_breach_since)
    SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, st::"HealthStatus", to_timestamp(st_start / 1000),
@@ -244,6 +258,9 @@ function ingestSql(careful: boolean, history = true): string {
 }
 const FAST_SQL = ingestSql(false);
 const CAREFUL_SQL = ingestSql(true);
+/** Samples without the current-state UPDATE: that is written behind them (state-buffer.ts). */
+const BUFFERED_SQL = ingestSql(false, true, false);
+const BUFFERED_CAREFUL_SQL = ingestSql(true, true, false);
 /** Current state only (readings an external health source already keeps the history of). */
 const STATE_SQL = ingestSql(true, false);
 
@@ -264,7 +281,7 @@ export async function ingestSamples(
   pool: Queryable,
   samples: Sample[],
   t: Thresholds,
-  { source = "telemetry", token, now = new Date(), history = true }: IngestOptions = {},
+  { source = "telemetry", token, now = new Date(), history = true, state }: IngestOptions = {},
 ): Promise<IngestOutcome> {
   const st = stateOf(pool);
   const u = pairUpdates(samples, t);
@@ -327,9 +344,12 @@ export async function ingestSamples(
       const known = st.versions.get(x.key);
       return !known || known.version !== x.version.value || now.getTime() - known.at >= VERSION_TRUST_MS;
     });
+    // Pairs with no current state yet get their first one in the statement; with `state`, the
+    // others' is written behind the samples.
+    const first = pairOf.map((x) => !!x && !reg.withState.has(x.key));
     const values = [
       ...sampleParams,
-      boolArray(pairOf.map((x) => !!x && !reg.withState.has(x.key))),
+      boolArray(first),
       reg.generation,
       token?.hash ?? null,
       token?.scope ?? null,
@@ -343,9 +363,10 @@ export async function ingestSamples(
     let row: Row;
     try {
       // Named: PostgreSQL parses and plans it once per connection, not once per batch.
+      const buffered = history && !!state;
       const r = await pool.query<Row>({
-        name: !history ? "cellplane.ingest.state" : careful ? "cellplane.ingest.careful" : "cellplane.ingest",
-        text: !history ? STATE_SQL : careful ? CAREFUL_SQL : FAST_SQL,
+        name: !history ? "cellplane.ingest.state" : `cellplane.ingest${buffered ? ".buffered" : ""}${careful ? ".careful" : ""}`,
+        text: !history ? STATE_SQL : buffered ? (careful ? BUFFERED_CAREFUL_SQL : BUFFERED_SQL) : careful ? CAREFUL_SQL : FAST_SQL,
         values,
       });
       row = r.rows[0]!;
@@ -366,6 +387,7 @@ export async function ingestSamples(
     }
     // Written: remember what the registry now holds for these pairs.
     const at = now.getTime();
+    if (state && history) state.add(pairOf.filter((x, i): x is PairUpdate => !!x && !first[i]));
     for (const x of u) {
       reg.withState.add(x.key);
     }

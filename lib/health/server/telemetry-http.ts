@@ -6,7 +6,8 @@
 // → body, at most 2 MB read (413 at the limit) → JSON (400) → zod validation of every sample (400
 // naming index and field; 413 over 5,000 samples) → cell binding of the token (403 naming the
 // cells) → one statement that stores the batch, re-checks the token and the registry, and refuses
-// unknown targets (422). A saturated telemetry pool answers 503 + Retry-After.
+// unknown targets (422). A saturated telemetry pool answers 503 + Retry-After. With `deps.state`
+// (the direct path) the current state of known pairs is written behind the samples (state-buffer.ts).
 import type http from "node:http";
 import type pg from "pg";
 import { cellsRefused } from "@/lib/auth/bearer";
@@ -15,6 +16,7 @@ import { BUSY_RETRY_AFTER_S, isPoolBusy } from "@/lib/errors";
 import { BODY_REFUSED_HEADERS, type NodeBody, readBodyText } from "@/lib/http/body";
 import { type IngestOutcome, ingestSamples, TokenRevokedError, UnknownTargetsError } from "./ingest";
 import { appMetrics } from "@/lib/metrics/server/registry";
+import type { CurrentStateBuffer } from "./state-buffer";
 import { MAX_BYTES, validateBatch } from "../telemetry";
 import type { Thresholds } from "../thresholds";
 
@@ -40,6 +42,11 @@ export interface TelemetryDeps {
   tokens: TokenVerifier;
   thresholds: () => Promise<Thresholds>;
   now?: () => Date;
+  /**
+   * Current state written behind the samples (the app server's direct path, scripts/serve.ts):
+   * readable within the buffer's interval. Without it, within the batch's own statement.
+   */
+  state?: CurrentStateBuffer;
 }
 
 const error = (status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): TelemetryResponse => ({
@@ -109,6 +116,7 @@ async function post(deps: TelemetryDeps, req: TelemetryRequest): Promise<Telemet
     const out = await ingestSamples(deps.pool, batch.samples, await deps.thresholds(), {
       source: `token:${auth.name}`,
       token: { hash: auth.hash, scope: TELEMETRY_SCOPE },
+      state: deps.state,
     });
     return { status: 200, body: out };
   } catch (e) {
