@@ -32,6 +32,7 @@ import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
 import { addWindow, createFreeze, readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { testWave } from "../support/waves";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -99,18 +100,7 @@ afterEach(async () => {
   await t.query(`UPDATE releases SET status = 'rolled_back' WHERE status = 'rolling_back'`);
 });
 
-const wave = (cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name: "w",
-  group: "w",
-  cells,
-  parallel: true,
-  bakeMs: 3_600_000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [],
-  ...o,
-});
+const wave = (cells: string[], o: Partial<WavePlan> = {}) => testWave("w", cells, o);
 
 /** A release of `service` started by release@, one pass of the ticker done. */
 async function release(service: string, plan: WavePlan[]) {

@@ -1,27 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { createPrisma } from "@/lib/db/client";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { testWave } from "../support/waves";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
-  t = await freshDatabase("releases");
-  await seedDemo(t.prisma, "cellplane");
-  await t.prisma.pipeline.create({ data: { id: "test", name: "Test", format: "native", source: "", spec: {}, updatedBy: "test" } });
-  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+  t = await seededDatabase("releases", { password: "cellplane", testPipeline: true, poolMax: 6 });
+  pool = t.pool;
 });
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+afterAll(() => t.drop());
 // A test that fails half-way must not leave a running release for the next one to trip over.
 afterEach(async () => {
   const live = await t.prisma.release.findMany({
@@ -35,18 +30,8 @@ afterEach(async () => {
   }
 });
 
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 1000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }],
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  testWave(name, cells, { bakeMs: 1000, checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }], ...o });
 
 /**
  * Plays the cells' deploy agents: report the desired version (healthy) through the real ingest path.
