@@ -57,16 +57,16 @@ describe("defineAction", () => {
     expect(markAction.definition.input).toBe(input);
   });
 
-  it.each([
-    { title: "no user: UNAUTHENTICATED, nothing runs", user: null, key: "anon", code: "UNAUTHENTICATED", message: "Sign in first." },
-    {
-      title: "a role the permission refuses: FORBIDDEN naming the role and the action, nothing runs",
-      user: viewer,
-      key: "viewer",
-      code: "FORBIDDEN",
-      message: "Your role (VIEWER) may not mark things.",
-    },
-  ])("$title", async ({ user, key, code, message }) => {
+  it.each<[string, Principal | null, string, string, string]>([
+    ["no user: UNAUTHENTICATED, nothing runs", null, "anon", "UNAUTHENTICATED", "Sign in first."],
+    [
+      "a role the permission refuses: FORBIDDEN naming the role and the action, nothing runs",
+      viewer,
+      "viewer",
+      "FORBIDDEN",
+      "Your role (VIEWER) may not mark things.",
+    ],
+  ])("%s", async (_, user, key, code, message) => {
     expect(await markAction.runAs(user, { key, count: 1 }, { db: t.prisma })).toEqual({ ok: false, code, message });
     expect(await marked(key)).toBe(false);
   });

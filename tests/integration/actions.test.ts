@@ -33,6 +33,7 @@ import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
 import { addWindow, createFreeze, readSetting, SETTINGS } from "@/lib/settings/server/store";
 import { testWave } from "../support/waves";
+import { expandManifest } from "../support/migration-manifests";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -146,16 +147,8 @@ async function exampleRoutes() {
   return new Map((await t.prisma.gatewayRoute.findMany()).map((r) => [`${r.method} ${r.path}`, r.revision]));
 }
 
-const manifest = (id: string, approval = false) => `migration:
-  id: ${id}
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]${approval ? "\n          requires_approval: true" : ""}
-        - cells: [smb-*, enterprise-*]
-`;
+const manifest = (id: string, approval = false) =>
+  expandManifest(id, [{ cells: "canary-us-internal", approval }, { cells: "smb-*, enterprise-*" }]);
 
 /** A migration imported and started by release@ (agent mode: no cell database here). */
 async function migration(approval = false) {
@@ -205,6 +198,12 @@ interface Run {
   /** A read: no audit event, no row written. */
   readOnly?: true;
 }
+
+/** A four-eyes decision on a fresh pending change request: its id, and the decider's comment. */
+const decision = (as: Run["as"], pending: () => Promise<number | string>, comment: string) => async (): Promise<Run> => ({
+  as,
+  input: { id: await pending(), comment },
+});
 
 const FIXTURES: Record<string, () => Promise<Run>> = {
   "(dashboard)/alerts#acknowledgeAction": async () => {
@@ -289,14 +288,8 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     const { version } = await flagInput("whatsappRichMedia");
     return { as: "PRODUCT_OWNER", input: { key, version, comment: "false alarm: a probe misconfigured" } };
   },
-  "(dashboard)/flags#approveFlagChangeAction": async () => ({
-    as: "PRODUCT_OWNER_2",
-    input: { id: await pendingFlagChange(), comment: "checked the CPU graphs" },
-  }),
-  "(dashboard)/flags#rejectFlagChangeAction": async () => ({
-    as: "PRODUCT_OWNER_2",
-    input: { id: await pendingFlagChange(), comment: "not before the fix ships" },
-  }),
+  "(dashboard)/flags#approveFlagChangeAction": decision("PRODUCT_OWNER_2", pendingFlagChange, "checked the CPU graphs"),
+  "(dashboard)/flags#rejectFlagChangeAction": decision("PRODUCT_OWNER_2", pendingFlagChange, "not before the fix ships"),
   "(dashboard)/flags#createFlagAction": async () => ({
     as: "PRODUCT_OWNER",
     input: { key: unique("flag").replace(/-/g, "_"), description: "new" },
@@ -380,14 +373,12 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id, cell: "canary-us-internal" } };
   },
 
-  "(dashboard)/pipelines/changes#approvePipelineChangeAction": async () => ({
-    as: "RELEASE_MANAGER_2",
-    input: { id: await pendingPipelineChange(), comment: "the gate moves to the CAB" },
-  }),
-  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": async () => ({
-    as: "RELEASE_MANAGER_2",
-    input: { id: await pendingPipelineChange(), comment: "keep the gate" },
-  }),
+  "(dashboard)/pipelines/changes#approvePipelineChangeAction": decision(
+    "RELEASE_MANAGER_2",
+    pendingPipelineChange,
+    "the gate moves to the CAB",
+  ),
+  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": decision("RELEASE_MANAGER_2", pendingPipelineChange, "keep the gate"),
 
   "(dashboard)/pipelines/import#importPipelineAction": async () => ({
     as: "RELEASE_MANAGER",

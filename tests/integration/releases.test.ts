@@ -59,6 +59,20 @@ async function agentsReport(service: string) {
   );
 }
 
+/** A release of email `version` by release@: one wave on `cell` behind a gate, ticked once (to the gate). */
+async function gatedRelease(version: string, cell: string) {
+  const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
+    createRelease(
+      tx,
+      { pipelineId: "test", versions: { email: version }, plan: [wave("gate", [cell], { requiresApproval: true })] },
+      "release@cellplane.local",
+      new Date(),
+    ),
+  );
+  await tickRelease(t.prisma, id, new Date(), 1);
+  return id;
+}
+
 const transitions = async (id: string) =>
   t.query<{ before: { wave: string; state: string }; after: { wave: string; state: string } }>(
     `SELECT before, after FROM audit_events WHERE action = 'release.transition' AND target_id = $1 ORDER BY id`,
@@ -67,15 +81,7 @@ const transitions = async (id: string) =>
 
 describe("releases against real PostgreSQL", () => {
   it("50 concurrent approvals of one gate record exactly one approval and one transition", async () => {
-    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
-      createRelease(
-        tx,
-        { pipelineId: "test", versions: { email: "v4.1.0" }, plan: [wave("gate", ["smb-us-1"], { requiresApproval: true })] },
-        "release@cellplane.local",
-        new Date(),
-      ),
-    );
-    await tickRelease(t.prisma, id, new Date(), 1);
+    const id = await gatedRelease("v4.1.0", "smb-us-1");
     expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("awaiting_approval");
     // 50 clicks at once, on a client of their own: 10 connections contend for the gate's row lock at
     // any moment and the rest queue for a connection. The waits are bounded by design (a queue of 50
@@ -109,15 +115,7 @@ describe("releases against real PostgreSQL", () => {
   });
 
   it("the starter cannot approve their own release (four-eyes) and nothing changes", async () => {
-    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
-      createRelease(
-        tx,
-        { pipelineId: "test", versions: { email: "v4.1.1" }, plan: [wave("gate", ["smb-us-2"], { requiresApproval: true })] },
-        "release@cellplane.local",
-        new Date(),
-      ),
-    );
-    await tickRelease(t.prisma, id, new Date(), 1);
+    const id = await gatedRelease("v4.1.1", "smb-us-2");
     await expect(
       audited(t.prisma, "release@cellplane.local", (tx) =>
         commandRelease(
