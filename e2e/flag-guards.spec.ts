@@ -15,7 +15,7 @@ test.describe("guarded ramps", () => {
 
   test("product@ guards a ramp; when flag-on cells fail it holds by itself with the reason on the page; product@ resumes it", async ({
     page,
-    loginAs,
+    openAs,
   }) => {
     simulatorFaults([]);
     const key = `e2eGuardedRamp${Date.now()}`;
@@ -38,8 +38,7 @@ test.describe("guarded ramps", () => {
     cli(["import", "flags", file]);
 
     // The product owner guards the ramp from the flag page (the checks of pipelines, one per line).
-    await loginAs("product");
-    await open(page, `/flags/${key}`);
+    await openAs("product", `/flags/${key}`);
     await expect(page.getByTestId("flag-guard")).toContainText("No guard");
     await page.getByLabel("Guard checks").fill("error_rate < 2x baseline\nerror_rate < 1%");
     await page.getByLabel("On breach").selectOption("hold");

@@ -1,5 +1,5 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
+import { apiToken, captureAction, expect, open, replayAction, simulatorFaults, test } from "./fixtures";
 
 const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({
   cell,
@@ -15,9 +15,8 @@ const sample = (cell: string, service: string, o: Record<string, unknown> = {}) 
 test.describe("fleet health for SREs", () => {
   test.afterAll(() => simulatorFaults([]));
 
-  test("the heatmap shows every demo cell × service; filters live in the URL", async ({ page, loginAs }) => {
-    await loginAs("sre");
-    await open(page, "/");
+  test("the heatmap shows every demo cell × service; filters live in the URL", async ({ openAs }) => {
+    const page = await openAs("sre", "/");
     await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(16 * 5);
     await page.getByLabel("Tier", { exact: true }).selectOption("enterprise");
     await expect(page).toHaveURL(/tier=enterprise/);
@@ -49,15 +48,13 @@ test.describe("fleet health for SREs", () => {
   });
 
   test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({
-    page,
-    loginAs,
+    openAs,
     request,
   }) => {
     const cell = "enterprise-us-hipaa";
     simulatorFaults([{ kind: "silent", cell }]); // keep the simulator (if running) from overwriting the injected state
     const token = apiToken(["telemetry:write"]);
-    await loginAs("sre");
-    await open(page, "/");
+    const page = await openAs("sre", "/");
     const tile = page.getByTestId(`tile-${cell}-voice`);
     await expect(tile).toBeVisible();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -87,11 +84,9 @@ test.describe("fleet health for SREs", () => {
   });
 
   test("an incident on several cells is one grouped row on the alerts page; on call acknowledges it once", async ({
-    page,
-    loginAs,
+    openAs,
     request,
-    browser,
-    baseURL,
+    sessionAs,
   }) => {
     const token = apiToken(["alerts:write"]);
     const cells = ["smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1"];
@@ -109,8 +104,7 @@ test.describe("fleet health for SREs", () => {
       })),
     });
     expect(res.status()).toBe(200);
-    await loginAs("sre");
-    await open(page, "/alerts");
+    const page = await openAs("sre", "/alerts");
     const group = page.locator(`[data-testid="alert-group"][data-type="${type}"]`);
     await expect(group).toHaveCount(1);
     await expect(group.getByTestId("group-cell-count")).toHaveText("4");
@@ -124,8 +118,7 @@ test.describe("fleet health for SREs", () => {
     await expect(group.getByTestId("group-ack")).toContainText("paged the carrier; INC-4521");
     await expect(group.getByRole("button", { name: /Acknowledge/ })).toHaveCount(0);
     // A viewer sees no control, and the server refuses the same action sent with a viewer's session.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const replayed = await replayAction(viewerCtx.request, ack);
     expect(replayed.text).toContain("FORBIDDEN");
     await viewerCtx.close();
@@ -145,9 +138,8 @@ test.describe("fleet health for SREs", () => {
     expect(await resolved.json()).toMatchObject({ resolved: 4 });
   });
 
-  test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/?tier=smb");
+  test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ openAs }) => {
+    const page = await openAs("viewer", "/?tier=smb");
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
     const details = page.getByTestId("tile-details");
     const first = page.locator('[data-testid^="tile-"]').first();

@@ -7,18 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { E2E } from "../playwright.config";
-import {
-  adminDatabaseUrl,
-  apiToken,
-  type CapturedAction,
-  captureAction,
-  cli,
-  expect,
-  open,
-  replayAction,
-  signInAs,
-  test,
-} from "./fixtures";
+import { adminDatabaseUrl, apiToken, type CapturedAction, captureAction, cli, expect, open, replayAction, test } from "./fixtures";
 
 /** A flag of its own for this spec, created through the CLI (flags as code). */
 function createFlag(key: string) {
@@ -196,9 +185,8 @@ test.describe("bodies at the real app server", () => {
   }
 });
 
-test("API routes that take a session still take one", async ({ browser, baseURL }) => {
-  const ctx = await browser.newContext({ baseURL });
-  await signInAs(ctx.request, "viewer");
+test("API routes that take a session still take one", async ({ sessionAs }) => {
+  const ctx = await sessionAs("viewer");
   expect((await ctx.request.get("/api/v1/fleet/health")).status()).toBe(200);
   await ctx.close();
 });
