@@ -4,26 +4,17 @@ import type { APIRequestContext } from "@playwright/test";
 import { E2E } from "../playwright.config";
 import { parseSfDate } from "../lib/gateway/headers";
 import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
+import { healthySample } from "./helpers/telemetry";
 
 // A cell that joins the fleet for this test: it has reported nothing yet, so it lags whatever ran before.
 const LAGGING = `smb-e2e-${Date.now() % 1_000_000}`;
 const FLEET = fs.readFileSync("examples/fleet.yaml", "utf8");
-const sample = (cell: string, service: string, apiVersions: string[]) => ({
-  cell,
-  service,
-  ts: new Date().toISOString(),
-  errorRate: 0.0002,
-  p99Ms: 150,
-  cpu: 0.3,
-  rps: 100,
-  apiVersions,
-});
 
 /** Report API capabilities for every listed cell through the real telemetry API. */
 async function report(request: APIRequestContext, token: string, rows: { cells: string[]; service: string; apiVersions: string[] }[]) {
   const res = await request.post("/api/v1/telemetry", {
     headers: { Authorization: `Bearer ${token}` },
-    data: { samples: rows.flatMap((r) => r.cells.map((c) => sample(c, r.service, r.apiVersions))) },
+    data: { samples: rows.flatMap((r) => r.cells.map((c) => healthySample(c, r.service, { apiVersions: r.apiVersions }))) },
   });
   expect(res.status(), await res.text()).toBe(200);
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { E2E } from "../playwright.config";
 import { apiToken, cli, expect, open, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
 
 // The release page tells the truth: each wave card shows its cells' live health; pausing stops the
 // bake clock (engine and card agree); an aborted or rolled-back release says which waves kept the
@@ -24,15 +25,13 @@ async function startRelease(request: import("@playwright/test").APIRequestContex
 }
 
 test.describe("release page truth", () => {
-  test.setTimeout(360_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(360_000);
 
   test("pause stops the bake clock: the card says so and stands still, resuming moves the bake's end; abort names what it leaves, then the whole release rolls back", async ({
     page,
     loginAs,
     pageAs,
   }) => {
-    simulatorFaults([]);
     const file = path.join(E2E.dataDir, "e2e-slow-bake.yaml");
     fs.writeFileSync(file, SLOW);
     cli(["import", "pipeline", file]);

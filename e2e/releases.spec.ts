@@ -1,15 +1,14 @@
 import { apiToken, captureAction, expect, open, replayAction, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
 
 // The webServer runs with CELLPLANE_TIME_SCALE so a 24 h bake takes seconds, and with the fleet
 // simulator converging cells to their desired versions.
 test.describe.configure({ mode: "serial" });
 
 test.describe("wave-based releases", () => {
-  test.setTimeout(360_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(360_000);
 
   test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({ openAs, pageAs }) => {
-    simulatorFaults([]);
     const page = await openAs("release", "/releases");
     const form = page.getByTestId("start-release");
     await form.locator('select[name="pipeline"]').selectOption("standard");
