@@ -205,6 +205,22 @@ const decision = (as: Run["as"], pending: () => Promise<number | string>, commen
   input: { id: await pending(), comment },
 });
 
+/** A lifecycle change of `route` in the example gateway config (imported fresh), at its current revision. */
+const onRoute =
+  (as: Run["as"], route: string, more: Record<string, string> = {}) =>
+  async (): Promise<Run> => {
+    const rev = await exampleRoutes();
+    return { as, input: { route, revision: rev.get(route), ...more } };
+  };
+
+/** An admin's save of `setting` at its current version, the rest of the form built from its value. */
+const adminSave =
+  <T>(setting: Parameters<typeof readSetting<T>>[1], form: (value: T) => Record<string, unknown>) =>
+  async (): Promise<Run> => {
+    const { version, value } = await readSetting(t.prisma, setting);
+    return { as: "ADMIN", input: { version, ...form(value) } };
+  };
+
 const FIXTURES: Record<string, () => Promise<Run>> = {
   "(dashboard)/alerts#acknowledgeAction": async () => {
     const type = unique("incident");
@@ -297,35 +313,13 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
 
   "(dashboard)/fleet/import#importFleetAction": async () => ({ as: "ADMIN", input: { yaml: example("fleet.yaml"), mode: "apply" } }),
 
-  "(dashboard)/gateway#enableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return { as: "RELEASE_MANAGER", input: { route: "POST /v2/Calls", revision: rev.get("POST /v2/Calls") } };
-  },
-  "(dashboard)/gateway#forceEnableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "ADMIN",
-      input: { route: "POST /v2/Calls", revision: rev.get("POST /v2/Calls"), reason: "the edge needs it today, cells verified by hand" },
-    };
-  },
-  "(dashboard)/gateway#deprecateRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "RELEASE_MANAGER",
-      input: { route: "POST /v1/Messages", revision: rev.get("POST /v1/Messages"), deprecationDate: "2026-12-01" },
-    };
-  },
-  "(dashboard)/gateway#sunsetRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "RELEASE_MANAGER",
-      input: { route: "POST /v0/Messages", revision: rev.get("POST /v0/Messages"), confirmation: "POST /v0/Messages" },
-    };
-  },
-  "(dashboard)/gateway#reenableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return { as: "RELEASE_MANAGER", input: { route: "POST /v0/Messages", revision: rev.get("POST /v0/Messages") } };
-  },
+  "(dashboard)/gateway#enableRouteAction": onRoute("RELEASE_MANAGER", "POST /v2/Calls"),
+  "(dashboard)/gateway#forceEnableRouteAction": onRoute("ADMIN", "POST /v2/Calls", {
+    reason: "the edge needs it today, cells verified by hand",
+  }),
+  "(dashboard)/gateway#deprecateRouteAction": onRoute("RELEASE_MANAGER", "POST /v1/Messages", { deprecationDate: "2026-12-01" }),
+  "(dashboard)/gateway#sunsetRouteAction": onRoute("RELEASE_MANAGER", "POST /v0/Messages", { confirmation: "POST /v0/Messages" }),
+  "(dashboard)/gateway#reenableRouteAction": onRoute("RELEASE_MANAGER", "POST /v0/Messages"),
   "(dashboard)/gateway#importGatewayAction": async () => {
     await cellsReportHandlers();
     return { as: "RELEASE_MANAGER", input: { yaml: example("api-gateway-config.yaml"), mode: "apply" } };
@@ -427,8 +421,7 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id, reason: "verified by hand" } };
   },
 
-  "(dashboard)/settings#saveThresholdsAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.thresholds);
+  "(dashboard)/settings#saveThresholdsAction": adminSave(SETTINGS.thresholds, () => {
     const form = {
       redErrorPct: 1,
       redP99Ms: 1000,
@@ -438,71 +431,48 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
       yellowCpuPct: 85,
       alertAfterMin: 2,
     };
-    return { as: "ADMIN", input: { version, ...form, retentionDays: 7 + (n++ % 2) } };
-  },
-  "(dashboard)/settings#saveLinksAction": async () => {
-    const { version, value } = await readSetting(t.prisma, SETTINGS.links);
-    return { as: "ADMIN", input: { version, ...value, logs: `https://logs.example/${unique("q")}?cell={cell}` } };
-  },
+    return { ...form, retentionDays: 7 + (n++ % 2) };
+  }),
+  "(dashboard)/settings#saveLinksAction": adminSave(SETTINGS.links, (value) => ({
+    ...value,
+    logs: `https://logs.example/${unique("q")}?cell={cell}`,
+  })),
   "(dashboard)/settings#saveRunbookAction": async () => ({
     as: "ADMIN",
     input: { id: unique("runbook"), title: "Drain a cell", body: "1. Pause releases on {cell}.", version: 0 },
   }),
-  "(dashboard)/settings#saveRolloutsAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.rollouts);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        channels: `releases = https://hooks.example/${unique("c")}\n\nslack://oncall = https://hooks.example/oncall`,
-        deployWebhook: "",
-        deployTimeoutMin: 15,
-        telemetryTimeoutMin: 5,
-        noticeLeadHours: 24,
-      },
-    };
-  },
-  "(dashboard)/settings#savePromTemplatesAction": async () => {
-    const { version, value } = await readSetting(t.prisma, SETTINGS.prometheus);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        q_errorRate: value.queries.errorRate,
-        q_p99: value.queries.p99,
-        q_cpu: value.queries.cpu,
-        q_rps: value.queries.rps,
-        q_version: value.queries.version,
-        cellLabel: "cell",
-        serviceLabel: "service",
-        versionLabel: "version",
-        window: `${2 + (n++ % 5)}m`,
-        step: "15s",
-        p99Unit: "seconds",
-      },
-    };
-  },
-  "(dashboard)/settings#importPromTemplatesAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.prometheus);
-    return { as: "ADMIN", input: { version, yaml: `window: ${2 + (n++ % 5)}m\nlabels:\n  cell: cell_id\n` } };
-  },
-  "(dashboard)/settings#saveAlertingAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.alerting);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        typeLabel: "alertname",
-        cellLabel: "cell",
-        serviceLabel: "service",
-        routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
-      },
-    };
-  },
-  "(dashboard)/settings#saveOutboundAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.outbound);
-    return { as: "ADMIN", input: { version, hosts: `hooks.example\n${unique("allowed")}.example` } };
-  },
+  "(dashboard)/settings#saveRolloutsAction": adminSave(SETTINGS.rollouts, () => ({
+    channels: `releases = https://hooks.example/${unique("c")}\n\nslack://oncall = https://hooks.example/oncall`,
+    deployWebhook: "",
+    deployTimeoutMin: 15,
+    telemetryTimeoutMin: 5,
+    noticeLeadHours: 24,
+  })),
+  "(dashboard)/settings#savePromTemplatesAction": adminSave(SETTINGS.prometheus, (value) => ({
+    q_errorRate: value.queries.errorRate,
+    q_p99: value.queries.p99,
+    q_cpu: value.queries.cpu,
+    q_rps: value.queries.rps,
+    q_version: value.queries.version,
+    cellLabel: "cell",
+    serviceLabel: "service",
+    versionLabel: "version",
+    window: `${2 + (n++ % 5)}m`,
+    step: "15s",
+    p99Unit: "seconds",
+  })),
+  "(dashboard)/settings#importPromTemplatesAction": adminSave(SETTINGS.prometheus, () => ({
+    yaml: `window: ${2 + (n++ % 5)}m\nlabels:\n  cell: cell_id\n`,
+  })),
+  "(dashboard)/settings#saveAlertingAction": adminSave(SETTINGS.alerting, () => ({
+    typeLabel: "alertname",
+    cellLabel: "cell",
+    serviceLabel: "service",
+    routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
+  })),
+  "(dashboard)/settings#saveOutboundAction": adminSave(SETTINGS.outbound, () => ({
+    hosts: `hooks.example\n${unique("allowed")}.example`,
+  })),
   "(dashboard)/settings#createFreezeAction": async () => ({
     as: "ADMIN",
     input: { startsAt: "2026-12-24T00:00:00Z", endsAt: "2026-12-27T00:00:00Z", reason: "holidays" },
