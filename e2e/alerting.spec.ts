@@ -1,12 +1,10 @@
-import { apiToken, captureAction, expect, open, replayAction, signInAs, test } from "./fixtures";
+import { apiToken, captureAction, expect, open, replayAction, test } from "./fixtures";
 
 test.describe("alerting (SREs, admins)", () => {
   test("an Alertmanager alert arrives; an SRE silences it — still shown, marked — and ends the silence; a viewer cannot", async ({
-    page,
-    loginAs,
+    openAs,
     request,
-    browser,
-    baseURL,
+    sessionAs,
   }) => {
     const token = apiToken(["alerts:write"]);
     const type = `disk_full_${Date.now()}`;
@@ -36,8 +34,7 @@ test.describe("alerting (SREs, admins)", () => {
     const refused = await request.post("/api/v1/alerts/alertmanager", { data: payload("firing") });
     expect(refused.status()).toBe(401);
 
-    await loginAs("sre");
-    await open(page, "/alerts");
+    const page = await openAs("sre", "/alerts");
     const group = page.locator(`[data-testid="alert-group"][data-type="${type}"]`);
     await expect(group).toHaveCount(1);
     await expect(group.getByTestId("group-muted")).toHaveCount(0);
@@ -52,8 +49,7 @@ test.describe("alerting (SREs, admins)", () => {
     await group.getByText("Show the 1 affected cell").click();
     await expect(group.getByTestId("alert-mute")).toContainText("silenced");
 
-    const viewer = await browser.newContext({ baseURL });
-    await signInAs(viewer.request, "viewer");
+    const viewer = await sessionAs("viewer");
     const replay = await replayAction(viewer.request, created);
     expect(replay.text).toContain("FORBIDDEN");
     const viewerPage = await viewer.newPage();
@@ -72,9 +68,8 @@ test.describe("alerting (SREs, admins)", () => {
     expect(await resolved.json()).toMatchObject({ resolved: 1 });
   });
 
-  test("an admin's health query that is not PromQL is refused with its column; a valid one is saved", async ({ page, loginAs }) => {
-    await loginAs("admin");
-    await open(page, "/settings");
+  test("an admin's health query that is not PromQL is refused with its column; a valid one is saved", async ({ openAs }) => {
+    const page = await openAs("admin", "/settings");
     await expect(page.getByTestId("health-source")).toContainText("CELLPLANE_HEALTH_SOURCE=builtin");
     const form = page.getByTestId("health-queries-form");
     const cpu = form.locator('textarea[name="q_cpu"]');

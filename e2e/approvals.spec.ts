@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, open, signInAs, test } from "./fixtures";
+import { expect, open, test } from "./fixtures";
 
 // The approvals inbox gathers every gate a person may decide — release gates and migration steps —
 // live, oldest first, with what each unblocks and who four-eyes excludes. These journeys decide
@@ -40,15 +40,11 @@ test.describe("approvals inbox", () => {
   test("a migration's enterprise step waiting for approval reaches release2@'s open inbox, the badge and /; release2@ decides it there", async ({
     page,
     loginAs,
-    browser,
-    baseURL,
+    pageAs,
   }) => {
     const id = `e2e-inbox-${Date.now().toString(36)}`;
     // release2@ has the inbox open before the gate exists: it must appear without a reload.
-    const ctx2 = await browser.newContext({ baseURL });
-    const page2 = await ctx2.newPage();
-    await signInAs(page2.request, "release2");
-    await open(page2, "/approvals");
+    const page2 = await pageAs("release2", "/approvals");
     const gate2 = gateOf(page2, id);
     await expect(gate2).toHaveCount(0);
 
@@ -78,12 +74,9 @@ test.describe("approvals inbox", () => {
     await open(page, "/approvals");
     await expect(gateOf(page, id).getByTestId("gate-why-not")).toContainText("Four-eyes");
     await expect(gateOf(page, id).getByRole("button", { name: "Approve" })).toHaveCount(0);
-    const ctx3 = await browser.newContext({ baseURL });
-    const viewer = await ctx3.newPage();
-    await signInAs(viewer.request, "viewer");
-    await open(viewer, "/approvals");
+    const viewer = await pageAs("viewer", "/approvals");
     await expect(gateOf(viewer, id).getByTestId("gate-why-not")).toContainText("you are VIEWER");
-    await ctx3.close();
+    await viewer.context().close();
 
     // release2@ rejects it from the inbox: a comment is required; the gate leaves the list.
     await open(page2, "/approvals");
@@ -93,7 +86,7 @@ test.describe("approvals inbox", () => {
     await gate2.getByLabel("Decision comment").fill("not this week: CAB-90");
     await gate2.getByRole("button", { name: "Reject" }).click();
     await expect(gate2).toHaveCount(0, { timeout: 15_000 });
-    await ctx2.close();
+    await page2.context().close();
 
     await open(page, `/migrations/${id}`);
     await expect(page.getByTestId("migration-status")).toHaveText("failed");
@@ -104,17 +97,13 @@ test.describe("approvals inbox", () => {
   test("a point-of-no-return step on enterprise cells asks for the migration id typed before it can be approved", async ({
     page,
     loginAs,
-    browser,
-    baseURL,
+    pageAs,
   }) => {
     const id = `e2e-confirm-${Date.now().toString(36)}`;
     await loginAs("release");
     await importAndStart(page, id, manifest(id, "drop-legacy"));
 
-    const ctx2 = await browser.newContext({ baseURL });
-    const page2 = await ctx2.newPage();
-    await signInAs(page2.request, "release2");
-    await open(page2, "/approvals");
+    const page2 = await pageAs("release2", "/approvals");
     const gate = gateOf(page2, id);
     await expect(gate.getByTestId("gate-irreversible")).toContainText("cannot be undone");
     await gate.getByLabel("Decision comment").fill("checked the backups");
@@ -127,6 +116,6 @@ test.describe("approvals inbox", () => {
     // Not today: rejecting leaves every cell database as it was.
     await gate.getByRole("button", { name: "Reject" }).click();
     await expect(gate).toHaveCount(0, { timeout: 15_000 });
-    await ctx2.close();
+    await page2.context().close();
   });
 });

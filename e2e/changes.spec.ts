@@ -72,6 +72,7 @@ test.describe("changes: what changed, where, and what else is in flight", () => 
 
   test("a failing version: the alert names it first, the chart marks it, a second release warns it is in flight", async ({
     page,
+    openAs,
     loginAs,
     request,
   }) => {
@@ -82,8 +83,7 @@ test.describe("changes: what changed, where, and what else is in flight", () => 
     simulatorFaults([{ kind: "bad-version", service: "sms", version: BAD, errorRate: 0.05, cells: CELL }]);
 
     // release@ starts the bad version on the canary; the form shows the blast radius first.
-    await loginAs("release");
-    await open(page, "/releases");
+    await openAs("release", "/releases");
     const form = page.getByTestId("start-release");
     await form.locator('select[name="pipeline"]').selectOption(PIPELINE);
     await form.locator('select[name="service"]').selectOption("sms");

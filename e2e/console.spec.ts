@@ -155,10 +155,9 @@ test.describe("every main page", () => {
 });
 
 test.describe("the shell", () => {
-  test("under 1024 px the navigation is a drawer: the menu button opens it, a link closes it", async ({ page, loginAs }) => {
+  test("under 1024 px the navigation is a drawer: the menu button opens it, a link closes it", async ({ page, openAs }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await loginAs("sre");
-    await open(page, "/");
+    await openAs("sre", "/");
     await expect(page.getByTestId("sidebar")).toBeHidden();
     await page.getByTestId("nav-toggle").click();
     await expect(page.getByTestId("sidebar")).toBeVisible();
@@ -174,9 +173,8 @@ test.describe("the shell", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
-  test("the first Tab reaches a skip link to the main content", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/");
+  test("the first Tab reaches a skip link to the main content", async ({ openAs }) => {
+    const page = await openAs("viewer", "/");
     await page.keyboard.press("Tab");
     await expect(page.getByTestId("skip-link")).toBeFocused();
     await page.keyboard.press("Enter");
@@ -195,9 +193,8 @@ test.describe("the shell", () => {
 });
 
 test.describe("live views", () => {
-  test("/alerts shows a new alert and someone else's acknowledgement without a reload", async ({ page, loginAs, browser, baseURL }) => {
-    await loginAs("viewer");
-    await open(page, "/alerts");
+  test("/alerts shows a new alert and someone else's acknowledgement without a reload", async ({ openAs, pageAs }) => {
+    const page = await openAs("viewer", "/alerts");
     await expect(page.getByTestId("live-updated")).toHaveText(/updated \d+ s ago/);
     const type = `e2e_live_${Date.now().toString(36)}`;
     await expect(page.locator(`[data-testid="alert-group"][data-type="${type}"]`)).toHaveCount(0);
@@ -211,15 +208,12 @@ test.describe("live views", () => {
     await expect(group).toBeVisible({ timeout: 15_000 });
 
     // An SRE acknowledges it in another browser: the viewer's open page shows who and why.
-    const ctx = await browser.newContext({ baseURL });
-    const sre = await ctx.newPage();
-    await signInAs(sre.request, "sre");
-    await open(sre, "/alerts");
+    const sre = await pageAs("sre", "/alerts");
     const theirs = sre.locator(`[data-testid="alert-group"][data-type="${type}"]`);
     await theirs.getByLabel(`Acknowledgement comment for ${type}`).fill("looking into it: INC-77");
     await theirs.getByRole("button", { name: /Acknowledge/ }).click();
     await expect(theirs.getByTestId("group-ack")).toContainText("INC-77");
-    await ctx.close();
+    await sre.context().close();
     await expect(group.getByTestId("group-ack")).toContainText("INC-77", { timeout: 15_000 });
     await page.request.post("/api/v1/alerts", {
       headers: { Authorization: `Bearer ${token}` },
@@ -230,17 +224,15 @@ test.describe("live views", () => {
 });
 
 test.describe("small things", () => {
-  test("the release form starts on the standard pipeline with no service chosen", async ({ page, loginAs }) => {
-    await loginAs("release");
-    await open(page, "/releases");
+  test("the release form starts on the standard pipeline with no service chosen", async ({ openAs }) => {
+    const page = await openAs("release", "/releases");
     const form = page.getByTestId("start-release");
     await expect(form.locator('select[name="pipeline"]')).toHaveValue("standard");
     await expect(form.locator('select[name="service"]')).toHaveValue("");
   });
 
-  test("the heatmap's version filter keeps the cells that run that version", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/");
+  test("the heatmap's version filter keeps the cells that run that version", async ({ openAs }) => {
+    const page = await openAs("viewer", "/");
     const all = await page.locator('[data-testid^="tile-"][data-testid$="-sms"]').count();
     const option = await page.getByLabel("Version").locator("option").nth(1).getAttribute("value");
     expect(option).toMatch(/@/);
@@ -260,11 +252,9 @@ test.describe("fleet import shows what it retires", () => {
   const oneCell = `template:\n  services: [sms, voice, video, whatsapp, email]\n\ncells:\n  - { id: smb-us-1, tier: smb, region: us-east-1 }\n`;
 
   test("a one-cell file: Import waits for the preview, the preview names the enterprise customers in red, and retiring needs the count typed", async ({
-    page,
-    loginAs,
+    openAs,
   }) => {
-    await loginAs("admin");
-    await open(page, "/fleet/import");
+    const page = await openAs("admin", "/fleet/import");
     await page.getByLabel("Fleet YAML").fill(oneCell);
     const importButton = page.getByRole("button", { name: "Import" });
     await expect(importButton).toBeDisabled(); // no import without a preview
@@ -283,11 +273,9 @@ test.describe("fleet import shows what it retires", () => {
   });
 
   test("the server refuses an import that retires cells without the typed confirmation; with it, the retirement is applied (then undone)", async ({
-    page,
-    loginAs,
+    openAs,
   }) => {
-    await loginAs("admin");
-    await open(page, "/fleet/import");
+    const page = await openAs("admin", "/fleet/import");
     const retireOne = FLEET.replace(/\n {2}- \{ id: smb-ap-3.*\n/, "\n");
     await page.getByLabel("Fleet YAML").fill(retireOne);
     const preview = await captureAction(page, () => page.getByRole("button", { name: "Preview changes" }).click());

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, type APIRequestContext, type BrowserContext, expect, type Page } from "@playwright/test";
 import { E2E } from "../playwright.config";
 
 export const PASSWORD = "cellplane";
@@ -37,10 +37,42 @@ export async function open(page: Page, url: string) {
   await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'));
 }
 
-export const test = base.extend<{ loginAs: (who: DemoUser) => Promise<Page> }>({
+export const test = base.extend<{
+  loginAs: (who: DemoUser) => Promise<Page>;
+  /** Sign the test's page in as `who`, then open `url` (see `open`). */
+  openAs: (who: DemoUser, url: string) => Promise<Page>;
+  /** A browser context of its own signed in as `who` (a second user beside the test's page); closed after the test. */
+  sessionAs: (who: DemoUser) => Promise<BrowserContext>;
+  /** A page in such a context of its own, signed in as `who`, at `url`. */
+  pageAs: (who: DemoUser, url: string) => Promise<Page>;
+}>({
   loginAs: async ({ page }, use) => {
     await use(async (who) => {
       await signInAs(page.request, who);
+      return page;
+    });
+  },
+  openAs: async ({ page }, use) => {
+    await use(async (who, url) => {
+      await signInAs(page.request, who);
+      await open(page, url);
+      return page;
+    });
+  },
+  sessionAs: async ({ browser, baseURL }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (who) => {
+      const ctx = await browser.newContext({ baseURL });
+      opened.push(ctx);
+      await signInAs(ctx.request, who);
+      return ctx;
+    });
+    for (const ctx of opened) await ctx.close();
+  },
+  pageAs: async ({ sessionAs }, use) => {
+    await use(async (who, url) => {
+      const page = await (await sessionAs(who)).newPage();
+      await open(page, url);
       return page;
     });
   },

@@ -1,4 +1,4 @@
-import { expect, open, signInAs, test } from "./fixtures";
+import { expect, open, test } from "./fixtures";
 
 // A protected flag: product@ raises its percentage, which becomes a change request (shown with its
 // diff, nothing applied); product2@ — another product owner — approves it from the approvals inbox;
@@ -9,13 +9,10 @@ test.describe("flag change requests", () => {
   test.setTimeout(120_000);
 
   test("product@ raises a protected flag's percentage → change request #N with the diff; product2@ approves it in the inbox → applied", async ({
-    page,
-    loginAs,
-    browser,
-    baseURL,
+    openAs,
+    pageAs,
   }) => {
-    await loginAs("product");
-    await open(page, `/flags/${KEY}`);
+    const page = await openAs("product", `/flags/${KEY}`);
     // A data folder seeded before flags could be protected: protecting an unprotected flag applies at once.
     if ((await page.getByTestId("flag-protected").count()) === 0) {
       await page.getByTestId("details-protected").check();
@@ -44,10 +41,7 @@ test.describe("flag change requests", () => {
     await expect(mine.getByRole("button", { name: "Approve and apply" })).toHaveCount(0);
 
     // product2@ decides it in the approvals inbox, where it waits with its diff.
-    const ctx2 = await browser.newContext({ baseURL });
-    const page2 = await ctx2.newPage();
-    await signInAs(page2.request, "product2");
-    await open(page2, "/approvals");
+    const page2 = await pageAs("product2", "/approvals");
     const gate = page2.locator('[data-testid="gate"][data-kind="flag"]').filter({ hasText: `change request #${id}` });
     await expect(gate).toBeVisible();
     await expect(gate).toHaveAttribute("data-decidable", "true");
@@ -63,6 +57,6 @@ test.describe("flag change requests", () => {
     await expect(page2.locator(`#change-request-${id}`).getByTestId("change-request-status")).toContainText(
       "approved by product2@cellplane.local",
     );
-    await ctx2.close();
+    await page2.context().close();
   });
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { E2E } from "../playwright.config";
 import { cli, expect, open, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
 
 // A product owner's ramp holds by itself: the simulator makes the cells where the flag is on fail
 // (its `flag` fault: a cell's error rate rises with the share of its customers the flag is on for),
@@ -10,14 +11,12 @@ import { cli, expect, open, simulatorFaults, test } from "./fixtures";
 test.describe.configure({ mode: "serial" });
 
 test.describe("guarded ramps", () => {
-  test.setTimeout(180_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(180_000);
 
   test("product@ guards a ramp; when flag-on cells fail it holds by itself with the reason on the page; product@ resumes it", async ({
     page,
-    loginAs,
+    openAs,
   }) => {
-    simulatorFaults([]);
     const key = `e2eGuardedRamp${Date.now()}`;
     const stepAt = new Date(Date.now() + 45_000);
     const file = path.join(E2E.dataDir, `${key}.yaml`);
@@ -38,8 +37,7 @@ test.describe("guarded ramps", () => {
     cli(["import", "flags", file]);
 
     // The product owner guards the ramp from the flag page (the checks of pipelines, one per line).
-    await loginAs("product");
-    await open(page, `/flags/${key}`);
+    await openAs("product", `/flags/${key}`);
     await expect(page.getByTestId("flag-guard")).toContainText("No guard");
     await page.getByLabel("Guard checks").fill("error_rate < 2x baseline\nerror_rate < 1%");
     await page.getByLabel("On breach").selectOption("hold");

@@ -5,7 +5,7 @@ import { cli, expect, open, test } from "./fixtures";
 
 // A schedule must not silently undo a percentage set by hand: the flag page warns when the next
 // step is lower, and keeps the hand-set value on request (the lower steps dropped).
-test("the flag page warns that the next scheduled step lowers a hand-set 10%, and keeps 10% on request", async ({ page, loginAs }) => {
+test("the flag page warns that the next scheduled step lowers a hand-set 10%, and keeps 10% on request", async ({ openAs, loginAs }) => {
   const key = `e2eLower${Date.now().toString(36)}`;
   const day = 24 * 3600_000;
   const at = (ms: number) => new Date(Date.now() + ms).toISOString().replace(/\.\d+Z$/, "Z");
@@ -26,8 +26,7 @@ test("the flag page warns that the next scheduled step lowers a hand-set 10%, an
   );
   cli(["import", "flags", file]);
 
-  await loginAs("viewer");
-  await open(page, `/flags/${key}`);
+  const page = await openAs("viewer", `/flags/${key}`);
   const warning = page.getByTestId("schedule-lowers");
   await expect(warning).toContainText("The next scheduled step lowers the rollout: 10% now (set by hand) → 5%");
   await expect(warning.getByRole("button")).toHaveCount(0); // viewers are told, product owners decide

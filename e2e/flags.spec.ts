@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { bucketOf } from "../lib/flags/bucket";
-import { expect, open, signInAs, test } from "./fixtures";
+import { expect, open, test } from "./fixtures";
 
 /** The demo customers, as offered by the preview's suggestions. */
 async function customerIds(page: Page): Promise<string[]> {
@@ -30,9 +30,8 @@ async function ensureOn(page: Page) {
 const exposed = async (page: Page) => Number((await page.getByTestId("exposure-estimate").innerText()).split(" ")[0]!.replace(/,/g, ""));
 
 test.describe("feature flags", () => {
-  test("the flags list shows state, rollout in force, next step and owner", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/flags");
+  test("the flags list shows state, rollout in force, next step and owner", async ({ openAs }) => {
+    const page = await openAs("viewer", "/flags");
     const codec = page.locator('[data-flag="newVoiceCodec"]');
     await expect(codec).toBeVisible();
     await expect(codec).toContainText("voice-team");
@@ -43,12 +42,8 @@ test.describe("feature flags", () => {
     await expect(page.getByTestId("ramp-chart")).toBeVisible();
   });
 
-  test("product@ moves newVoiceCodec from 5% to 25%: exposure grows and a customer's preview flips from off to on", async ({
-    page,
-    loginAs,
-  }) => {
-    await loginAs("product");
-    await open(page, "/flags/newVoiceCodec");
+  test("product@ moves newVoiceCodec from 5% to 25%: exposure grows and a customer's preview flips from off to on", async ({ openAs }) => {
+    const page = await openAs("product", "/flags/newVoiceCodec");
     await ensureOn(page);
     const ids = await customerIds(page);
     const chosen = ids.find(
@@ -84,9 +79,8 @@ test.describe("feature flags", () => {
     });
   });
 
-  test("the kill switch turns the flag off for everyone, allowlisted customers included", async ({ page, loginAs }) => {
-    await loginAs("product");
-    await open(page, "/flags/newVoiceCodec");
+  test("the kill switch turns the flag off for everyone, allowlisted customers included", async ({ openAs }) => {
+    const page = await openAs("product", "/flags/newVoiceCodec");
     await ensureOn(page);
     await setRollout(page, 100);
     await checkCustomer(page, "enterprise-customer-123");
@@ -113,12 +107,9 @@ test.describe("feature flags", () => {
     await expect(page.getByTestId("flag-history-entry").nth(1)).toContainText("switched off (kill switch)");
   });
 
-  test("a viewer cannot change a flag: the server refuses a replayed action", async ({ browser, baseURL }) => {
+  test("a viewer cannot change a flag: the server refuses a replayed action", async ({ sessionAs, pageAs }) => {
     // Record the real server-action request a product owner's browser sends…
-    const productCtx = await browser.newContext({ baseURL });
-    const product = await productCtx.newPage();
-    await signInAs(product.request, "product");
-    await open(product, "/flags/whatsappRichMedia");
+    const product = await pageAs("product", "/flags/whatsappRichMedia");
     const target = (await product.getByTestId("rollout-current").innerText()) === "60%" ? 65 : 60;
     await product.getByTestId("rollout-input").fill(String(target));
     const [req] = await Promise.all([
@@ -132,11 +123,10 @@ test.describe("feature flags", () => {
     const actionId = req.headers()["next-action"]!;
     const sent = req.postData()!;
     const version = Number(/"version":(\d+)/.exec(sent)![1]);
-    await productCtx.close();
+    await product.context().close();
 
     // …and replay it with a viewer's session, for the current version and another percentage.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const res = await viewerCtx.request.post("/flags/whatsappRichMedia", {
       headers: { "Next-Action": actionId, "Content-Type": req.headers()["content-type"]!, Accept: "text/x-component" },
       data: sent.replace(`"version":${version}`, `"version":${version + 1}`).replace(`"percentage":${target}`, '"percentage":5'),
@@ -161,12 +151,8 @@ test.describe("feature flags", () => {
     await viewerCtx.close();
   });
 
-  test("a product owner creates a flag and runs the activation plan: allowlist first, then the standard ramp", async ({
-    page,
-    loginAs,
-  }) => {
-    await loginAs("product");
-    await open(page, "/flags/new");
+  test("a product owner creates a flag and runs the activation plan: allowlist first, then the standard ramp", async ({ openAs }) => {
+    const page = await openAs("product", "/flags/new");
     await page.getByLabel("Key").fill("bad key");
     await page.getByRole("button", { name: "Create flag" }).click();
     await expect(page.getByTestId("flag-error")).toContainText("key: must start with a letter");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { E2E } from "../playwright.config";
-import { captureAction, cli, expect, open, replayAction, signInAs, test, USERS, type DemoUser } from "./fixtures";
+import { captureAction, cli, expect, open, replayAction, test, USERS, type DemoUser } from "./fixtures";
 
 test.describe("sign-in and roles", () => {
   test("signed out, any page redirects to the sign-in page", async ({ page }) => {
@@ -111,9 +111,8 @@ test.describe("sign-in and roles", () => {
     expect(violations).toEqual([]);
   });
 
-  test("sign out returns to the sign-in page and protects pages again", async ({ page, loginAs }) => {
-    await loginAs("sre");
-    await open(page, "/fleet");
+  test("sign out returns to the sign-in page and protects pages again", async ({ openAs }) => {
+    const page = await openAs("sre", "/fleet");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
     await open(page, "/audit");
@@ -130,9 +129,8 @@ test.describe("sign-in and roles", () => {
 });
 
 test.describe("fleet", () => {
-  test("the fleet page lists the 16 demo cells, filters by tier in the URL, and opens a cell", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/fleet");
+  test("the fleet page lists the 16 demo cells, filters by tier in the URL, and opens a cell", async ({ openAs }) => {
+    const page = await openAs("viewer", "/fleet");
     await expect(page.getByTestId("fleet-row")).toHaveCount(16);
     await page.getByLabel("Tier").selectOption("enterprise");
     await expect(page).toHaveURL(/tier=enterprise/);
@@ -143,9 +141,8 @@ test.describe("fleet", () => {
     await expect(page.getByTestId("cell-services")).toContainText("v2.4.0");
   });
 
-  test("a bad fleet YAML shows the line-numbered error and changes nothing", async ({ page, loginAs }) => {
-    await loginAs("admin");
-    await open(page, "/fleet");
+  test("a bad fleet YAML shows the line-numbered error and changes nothing", async ({ openAs }) => {
+    const page = await openAs("admin", "/fleet");
     await expect(page.getByTestId("fleet-row")).toHaveCount(16);
     await open(page, "/audit?action=fleet.import&actor=admin");
     const importsBefore = (await page.getByText(/\d+ events? ·/).innerText()).split(" ")[0];
@@ -165,9 +162,8 @@ test.describe("fleet", () => {
     await expect(page.getByText(`${importsBefore} event`)).toBeVisible();
   });
 
-  test("an admin previews and imports a fleet change; it shows in the fleet and the audit log", async ({ page, loginAs }) => {
-    await loginAs("admin");
-    await open(page, "/fleet/import");
+  test("an admin previews and imports a fleet change; it shows in the fleet and the audit log", async ({ openAs }) => {
+    const page = await openAs("admin", "/fleet/import");
     const id = `smb-sa-${Date.now() % 100_000}`;
     const next = `${fs.readFileSync("examples/fleet.yaml", "utf8")}  - { id: ${id}, tier: smb, region: sa-east-1 }\n`;
     await page.getByLabel("Fleet YAML").fill(next);
@@ -195,23 +191,19 @@ test.describe("fleet", () => {
     await expect(page.getByTestId("import-success")).toContainText("Imported 16 cells.");
   });
 
-  test("a VIEWER calling the admin-only import action is refused by the server itself", async ({ browser, baseURL }) => {
+  test("a VIEWER calling the admin-only import action is refused by the server itself", async ({ sessionAs, pageAs }) => {
     // Record the real server-action request an admin's browser sends…
-    const adminCtx = await browser.newContext({ baseURL });
-    const admin = await adminCtx.newPage();
-    await signInAs(admin.request, "admin");
-    await open(admin, "/fleet/import");
+    const admin = await pageAs("admin", "/fleet/import");
     const hostile = fs.readFileSync("examples/fleet.yaml", "utf8").replace(/\n {2}- \{ id: smb-ap-3.*\n/, "\n");
     await admin.getByLabel("Fleet YAML").fill(hostile);
     const captured = await captureAction(admin, () => admin.getByRole("button", { name: "Preview changes" }).click());
     await expect(admin.getByTestId("import-success")).toBeVisible();
     const body = captured.body.replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
     expect(body).toMatch(/name="(_\d+_)?mode"\r\n\r\napply/);
-    await adminCtx.close();
+    await admin.context().close();
 
     // …and replay it, switched to "apply", with a viewer's session: no button involved.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const res = await replayAction(viewerCtx.request, captured, body);
     expect(res.status).toBe(200);
     expect(res.text).toContain("FORBIDDEN");
@@ -226,9 +218,8 @@ test.describe("fleet", () => {
 });
 
 test.describe("audit log", () => {
-  test("shows seeded events newest first, filters by actor, and paginates", async ({ page, loginAs }) => {
-    await loginAs("sre");
-    await open(page, "/audit");
+  test("shows seeded events newest first, filters by actor, and paginates", async ({ openAs }) => {
+    const page = await openAs("sre", "/audit");
     await expect(page.getByTestId("audit-row").first()).toBeVisible();
     await page.getByLabel("Actor").fill("system:seed");
     await page.getByRole("button", { name: "Filter" }).click();

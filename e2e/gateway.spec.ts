@@ -4,26 +4,17 @@ import type { APIRequestContext } from "@playwright/test";
 import { E2E } from "../playwright.config";
 import { parseSfDate } from "../lib/gateway/headers";
 import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
+import { healthySample } from "./helpers/telemetry";
 
 // A cell that joins the fleet for this test: it has reported nothing yet, so it lags whatever ran before.
 const LAGGING = `smb-e2e-${Date.now() % 1_000_000}`;
 const FLEET = fs.readFileSync("examples/fleet.yaml", "utf8");
-const sample = (cell: string, service: string, apiVersions: string[]) => ({
-  cell,
-  service,
-  ts: new Date().toISOString(),
-  errorRate: 0.0002,
-  p99Ms: 150,
-  cpu: 0.3,
-  rps: 100,
-  apiVersions,
-});
 
 /** Report API capabilities for every listed cell through the real telemetry API. */
 async function report(request: APIRequestContext, token: string, rows: { cells: string[]; service: string; apiVersions: string[] }[]) {
   const res = await request.post("/api/v1/telemetry", {
     headers: { Authorization: `Bearer ${token}` },
-    data: { samples: rows.flatMap((r) => r.cells.map((c) => sample(c, r.service, r.apiVersions))) },
+    data: { samples: rows.flatMap((r) => r.cells.map((c) => healthySample(c, r.service, { apiVersions: r.apiVersions }))) },
   });
   expect(res.status(), await res.text()).toBe(200);
 }
@@ -76,10 +67,9 @@ test.describe("API versions at the edge", () => {
   });
 
   test("release@ cannot enable /v2/Calls while a cell lacks voice v2; viewer@ is refused by the server; once every cell reports it, enable succeeds and the config shows it", async ({
-    browser,
-    baseURL,
     page,
-    loginAs,
+    openAs,
+    sessionAs,
   }) => {
     simulatorFaults([{ kind: "silent", cell: LAGGING }]); // a running simulator must not report for the lagging cell meanwhile
     await report(page.request, telemetry, [
@@ -90,8 +80,7 @@ test.describe("API versions at the edge", () => {
     const etag = before.headers().etag!;
     expect(await statusOf(before, "/v2/Calls")).toBe("disabled");
 
-    await loginAs("release");
-    await open(page, "/gateway/routes/POST/v2/Calls");
+    await openAs("release", "/gateway/routes/POST/v2/Calls");
     await expect(page.getByTestId(`readiness-${LAGGING}`)).toHaveAttribute("data-state", "missing");
     await expect(page.getByTestId("control-enable")).toContainText(`1 cell lacks voice v2 (${LAGGING})`);
     const [req] = await Promise.all([
@@ -108,8 +97,7 @@ test.describe("API versions at the edge", () => {
     await report(page.request, telemetry, [{ cells: [LAGGING], service: "voice", apiVersions: ["v1", "v2"] }]);
 
     // A viewer replaying the real server-action request is refused by the server itself.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const res = await viewerCtx.request.post("/gateway/routes/POST/v2/Calls", {
       headers: { "Next-Action": req.headers()["next-action"]!, "Content-Type": req.headers()["content-type"]!, Accept: "text/x-component" },
       data: req.postDataBuffer()!,
@@ -137,8 +125,7 @@ test.describe("API versions at the edge", () => {
   });
 
   test("the gateway endpoints over HTTP: tokens and scopes, ETags, YAML, and the resolver's 200 with standard headers, 404 and 410", async ({
-    page,
-    loginAs,
+    openAs,
     request,
   }) => {
     expect((await request.get("/api/v1/gateway/config")).status()).toBe(401);
@@ -172,8 +159,7 @@ test.describe("API versions at the edge", () => {
     expect((await resolve("/v1/Messages", "DELETE")).status()).toBe(405);
 
     // A release manager sunsets /v0/Messages with a typed confirmation; the resolver then answers 410.
-    await loginAs("release");
-    await open(page, "/gateway/routes/POST/v0/Messages");
+    const page = await openAs("release", "/gateway/routes/POST/v0/Messages");
     const sunset = page.getByRole("button", { name: "Sunset POST /v0/Messages" });
     await expect(sunset).toBeDisabled();
     await page.getByLabel("Type the route to confirm").fill("POST /v0/Messages");
@@ -196,11 +182,9 @@ test.describe("API versions at the edge", () => {
   });
 
   test("release@ imports the seed's file as written in the UI (legacy header converted, with a warning); a bad file names the line and changes nothing", async ({
-    page,
-    loginAs,
+    openAs,
   }) => {
-    await loginAs("release");
-    await open(page, "/gateway/import");
+    const page = await openAs("release", "/gateway/import");
     const example = fs.readFileSync("examples/api-gateway-config.yaml", "utf8");
     await page
       .getByLabel("Gateway config YAML")

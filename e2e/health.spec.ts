@@ -1,23 +1,12 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
-
-const sample = (cell: string, service: string, o: Record<string, unknown> = {}) => ({
-  cell,
-  service,
-  ts: new Date().toISOString(),
-  errorRate: 0.0002,
-  p99Ms: 150,
-  cpu: 0.3,
-  rps: 100,
-  ...o,
-});
+import { apiToken, captureAction, expect, open, replayAction, simulatorFaults, test } from "./fixtures";
+import { healthySample } from "./helpers/telemetry";
 
 test.describe("fleet health for SREs", () => {
   test.afterAll(() => simulatorFaults([]));
 
-  test("the heatmap shows every demo cell × service; filters live in the URL", async ({ page, loginAs }) => {
-    await loginAs("sre");
-    await open(page, "/");
+  test("the heatmap shows every demo cell × service; filters live in the URL", async ({ openAs }) => {
+    const page = await openAs("sre", "/");
     await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(16 * 5);
     await page.getByLabel("Tier", { exact: true }).selectOption("enterprise");
     await expect(page).toHaveURL(/tier=enterprise/);
@@ -49,15 +38,13 @@ test.describe("fleet health for SREs", () => {
   });
 
   test("an injected failing sample turns its tile red without a reload; the cell view names the impacted customers", async ({
-    page,
-    loginAs,
+    openAs,
     request,
   }) => {
     const cell = "enterprise-us-hipaa";
     simulatorFaults([{ kind: "silent", cell }]); // keep the simulator (if running) from overwriting the injected state
     const token = apiToken(["telemetry:write"]);
-    await loginAs("sre");
-    await open(page, "/");
+    const page = await openAs("sre", "/");
     const tile = page.getByTestId(`tile-${cell}-voice`);
     await expect(tile).toBeVisible();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -66,8 +53,8 @@ test.describe("fleet health for SREs", () => {
       headers: { Authorization: `Bearer ${token}` },
       data: {
         samples: [
-          sample(cell, "voice", { errorRate: 0.087, p99Ms: 1400 }),
-          ...["sms", "video", "whatsapp", "email"].map((s) => sample(cell, s)),
+          healthySample(cell, "voice", { errorRate: 0.087, p99Ms: 1400 }),
+          ...["sms", "video", "whatsapp", "email"].map((s) => healthySample(cell, s)),
         ],
       },
     });
@@ -87,30 +74,22 @@ test.describe("fleet health for SREs", () => {
   });
 
   test("an incident on several cells is one grouped row on the alerts page; on call acknowledges it once", async ({
-    page,
-    loginAs,
+    openAs,
     request,
-    browser,
-    baseURL,
+    sessionAs,
   }) => {
     const token = apiToken(["alerts:write"]);
     const cells = ["smb-us-1", "smb-us-2", "smb-eu-1", "smb-ap-1"];
     const type = `carrier_outage_${Date.now()}`;
-    const res = await request.post("/api/v1/alerts", {
-      headers: { Authorization: `Bearer ${token}` },
-      data: cells.map((cell, i) => ({
-        type,
-        cell,
-        service: "sms",
-        severity: "critical",
-        summary: "carrier rejects messages",
-        status: "firing",
-        dedupKey: `${type}-${i}`,
-      })),
-    });
+    // One critical sms alert per cell, all of the same type: firing, and later resolved.
+    const alertEach = (summary: string, status: "firing" | "resolved") =>
+      request.post("/api/v1/alerts", {
+        headers: { Authorization: `Bearer ${token}` },
+        data: cells.map((cell, i) => ({ type, cell, service: "sms", severity: "critical", summary, status, dedupKey: `${type}-${i}` })),
+      });
+    const res = await alertEach("carrier rejects messages", "firing");
     expect(res.status()).toBe(200);
-    await loginAs("sre");
-    await open(page, "/alerts");
+    const page = await openAs("sre", "/alerts");
     const group = page.locator(`[data-testid="alert-group"][data-type="${type}"]`);
     await expect(group).toHaveCount(1);
     await expect(group.getByTestId("group-cell-count")).toHaveText("4");
@@ -124,30 +103,17 @@ test.describe("fleet health for SREs", () => {
     await expect(group.getByTestId("group-ack")).toContainText("paged the carrier; INC-4521");
     await expect(group.getByRole("button", { name: /Acknowledge/ })).toHaveCount(0);
     // A viewer sees no control, and the server refuses the same action sent with a viewer's session.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const replayed = await replayAction(viewerCtx.request, ack);
     expect(replayed.text).toContain("FORBIDDEN");
     await viewerCtx.close();
     // The incident is over: resolve it so later journeys start from a quiet fleet.
-    const resolved = await request.post("/api/v1/alerts", {
-      headers: { Authorization: `Bearer ${token}` },
-      data: cells.map((cell, i) => ({
-        type,
-        cell,
-        service: "sms",
-        severity: "critical",
-        summary: "recovered",
-        status: "resolved",
-        dedupKey: `${type}-${i}`,
-      })),
-    });
+    const resolved = await alertEach("recovered", "resolved");
     expect(await resolved.json()).toMatchObject({ resolved: 4 });
   });
 
-  test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/?tier=smb");
+  test("keyboard: tiles take focus and arrow keys move between them, showing details", async ({ openAs }) => {
+    const page = await openAs("viewer", "/?tier=smb");
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
     const details = page.getByTestId("tile-details");
     const first = page.locator('[data-testid^="tile-"]').first();
@@ -184,7 +150,7 @@ test.describe("fleet health for SREs", () => {
 
 test.describe("telemetry and health APIs", () => {
   test("ingest: 401 without a token, 403 with the wrong scope, 400 names index and field, 413, 422 lists unknowns", async ({ request }) => {
-    const good = { samples: [sample("smb-us-4", "email")] };
+    const good = { samples: [healthySample("smb-us-4", "email")] };
     expect((await request.post("/api/v1/telemetry", { data: good })).status()).toBe(401);
     const wrong = apiToken(["fleet:read"]);
     expect((await request.post("/api/v1/telemetry", { headers: { Authorization: `Bearer ${wrong}` }, data: good })).status()).toBe(403);
@@ -192,18 +158,18 @@ test.describe("telemetry and health APIs", () => {
     const auth = { Authorization: `Bearer ${token}` };
     const bad = await request.post("/api/v1/telemetry", {
       headers: auth,
-      data: { samples: [sample("smb-us-4", "email"), sample("smb-us-4", "sms", { errorRate: 7 })] },
+      data: { samples: [healthySample("smb-us-4", "email"), healthySample("smb-us-4", "sms", { errorRate: 7 })] },
     });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.details).toEqual([{ index: 1, field: "errorRate", message: expect.any(String) }]);
     const tooMany = await request.post("/api/v1/telemetry", {
       headers: auth,
-      data: { samples: Array.from({ length: 5001 }, () => sample("smb-us-4", "email")) },
+      data: { samples: Array.from({ length: 5001 }, () => healthySample("smb-us-4", "email")) },
     });
     expect(tooMany.status()).toBe(413);
     const unknown = await request.post("/api/v1/telemetry", {
       headers: auth,
-      data: { samples: [sample("smb-us-4", "email"), sample("nope-9", "fax")] },
+      data: { samples: [healthySample("smb-us-4", "email"), healthySample("nope-9", "fax")] },
     });
     expect(unknown.status()).toBe(422);
     expect((await unknown.json()).error.details).toMatchObject({ cells: ["nope-9"], services: ["fax"] });

@@ -7,18 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { E2E } from "../playwright.config";
-import {
-  adminDatabaseUrl,
-  apiToken,
-  type CapturedAction,
-  captureAction,
-  cli,
-  expect,
-  open,
-  replayAction,
-  signInAs,
-  test,
-} from "./fixtures";
+import type { Page } from "@playwright/test";
+import { adminDatabaseUrl, apiToken, type CapturedAction, captureAction, cli, type DemoUser, expect, replayAction, test } from "./fixtures";
 
 /** A flag of its own for this spec, created through the CLI (flags as code). */
 function createFlag(key: string) {
@@ -40,28 +30,34 @@ function outcome(text: string): string {
 const withVersion = (a: CapturedAction, version: number, percentage: number) =>
   a.body.replace(/"version":\d+/, `"version":${version}`).replace(/"percentage":\d+/, `"percentage":${percentage}`);
 
-async function captureRollout(page: import("@playwright/test").Page, key: string) {
-  await open(page, `/flags/${key}`);
+/**
+ * A flag of its own (`prefix` and a number), its page opened by product@, and the save of a 1%
+ * rollout recorded: the action to replay, and the flag's version after it.
+ */
+async function burstTarget(openAs: (who: DemoUser, url: string) => Promise<Page>, prefix: string) {
+  const key = `${prefix}${Date.now() % 1_000_000}`;
+  createFlag(key);
+  const page = await openAs("product", `/flags/${key}`);
   await page.getByTestId("rollout-input").fill("1");
-  const a = await captureAction(page, () => page.getByTestId("rollout-save").click());
+  const action = await captureAction(page, () => page.getByTestId("rollout-save").click());
   await expect(page.getByTestId("rollout-current")).toHaveText("1%");
-  return { action: a, version: Number(/"version":(\d+)/.exec(a.body)![1]) + 1 };
+  return { page, key, action, version: Number(/"version":(\d+)/.exec(action.body)![1]) + 1 };
 }
+
+/** The action replayed 50 times at once, each for the same version and its own percentage: what each answered. */
+const burst = (page: Page, action: CapturedAction, version: number) =>
+  Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      replayAction(page.request, action, withVersion(action, version, i + 2)).then((r) => outcome(r.text)),
+    ),
+  );
 
 test.describe("the door under a burst", () => {
   test("50 concurrent edits of one flag at one version: exactly 1 saved, 49 told it changed under them, none failed", async ({
-    page,
-    loginAs,
+    openAs,
   }) => {
-    const key = `e2eBurst${Date.now() % 1_000_000}`;
-    createFlag(key);
-    await loginAs("product");
-    const { action, version } = await captureRollout(page, key);
-    const outcomes = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        replayAction(page.request, action, withVersion(action, version, i + 2)).then((r) => outcome(r.text)),
-      ),
-    );
+    const { page, key, action, version } = await burstTarget(openAs, "e2eBurst");
+    const outcomes = await burst(page, action, version);
     const count = (o: string) => outcomes.filter((x) => x === o).length;
     expect(outcomes.filter((o) => o !== "saved" && o !== "CONFLICT")).toEqual([]);
     expect(count("saved")).toBe(1);
@@ -70,30 +66,20 @@ test.describe("the door under a burst", () => {
     expect(flags.flags.find((f: { key: string }) => f.key === key)).toMatchObject({ version: version + 1 });
   });
 
-  test("the same burst meeting a row held for 3 s by another transaction: still 1 saved, 49 CONFLICT, none failed", async ({
-    page,
-    loginAs,
-  }) => {
+  test("the same burst meeting a row held for 3 s by another transaction: still 1 saved, 49 CONFLICT, none failed", async ({ openAs }) => {
     // The edits that get a connection wait for the row, holding it; the rest wait for a connection
     // for those 3 s — longer than Prisma's default 2 s start timeout, within the pool's wait (10 s).
-    const key = `e2eHeld${Date.now() % 1_000_000}`;
-    createFlag(key);
-    await loginAs("product");
-    const { action, version } = await captureRollout(page, key);
+    const { page, key, action, version } = await burstTarget(openAs, "e2eHeld");
     const holder = new pg.Client({ connectionString: adminDatabaseUrl() });
     await holder.connect();
     let outcomes: string[] = [];
     try {
       await holder.query("BEGIN");
       await holder.query("SELECT 1 FROM feature_flags WHERE key = $1 FOR UPDATE", [key]);
-      const burst = Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          replayAction(page.request, action, withVersion(action, version, i + 2)).then((r) => outcome(r.text)),
-        ),
-      );
+      const answers = burst(page, action, version);
       await holder.query("SELECT pg_sleep(3)");
       await holder.query("ROLLBACK");
-      outcomes = await burst;
+      outcomes = await answers;
     } finally {
       await holder.end();
     }
@@ -101,12 +87,9 @@ test.describe("the door under a burst", () => {
     expect(outcomes.filter((o) => o === "saved")).toHaveLength(1);
   });
 
-  test("a saturated pool answers BUSY (retry), never 'Something went wrong'", async ({ page, loginAs }) => {
+  test("a saturated pool answers BUSY (retry), never 'Something went wrong'", async ({ openAs }) => {
     test.setTimeout(120_000);
-    const key = `e2eBusy${Date.now() % 1_000_000}`;
-    createFlag(key);
-    await loginAs("product");
-    const { action, version } = await captureRollout(page, key);
+    const { page, key, action, version } = await burstTarget(openAs, "e2eBusy");
     // Hold the flag's row: every edit that gets a connection waits for it, holding that connection,
     // until the requests pool (10) is full; the edits after those wait for a connection, then are
     // told the app is busy.
@@ -196,9 +179,8 @@ test.describe("bodies at the real app server", () => {
   }
 });
 
-test("API routes that take a session still take one", async ({ browser, baseURL }) => {
-  const ctx = await browser.newContext({ baseURL });
-  await signInAs(ctx.request, "viewer");
+test("API routes that take a session still take one", async ({ sessionAs }) => {
+  const ctx = await sessionAs("viewer");
   expect((await ctx.request.get("/api/v1/fleet/health")).status()).toBe(200);
   await ctx.close();
 });

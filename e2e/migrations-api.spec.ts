@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { apiToken, captureAction, expect, open, replayAction, signInAs, test } from "./fixtures";
+import { apiToken, captureAction, expect, replayAction, test } from "./fixtures";
 
 test.describe("schema migrations: the agent API", () => {
   test("assignments and progress need a migrations:agent token; bad or misplaced reports are refused", async ({ request }) => {
@@ -23,11 +23,9 @@ test.describe("schema migrations: the agent API", () => {
 
 test.describe("schema migrations: the seed's manifest", () => {
   test("imports as written from the UI: its .py backfill is recorded by path for agent mode, and the preview says direct mode refuses it", async ({
-    page,
-    loginAs,
+    openAs,
   }) => {
-    await loginAs("release");
-    await open(page, "/migrations/import");
+    const page = await openAs("release", "/migrations/import");
     await page.getByLabel("Manifest", { exact: true }).fill(fs.readFileSync("examples/migration-manifest.yaml", "utf8"));
     await page.getByRole("button", { name: "Preview" }).click();
     const preview = page.getByTestId("migration-preview");
@@ -44,14 +42,12 @@ test.describe("schema migrations: the seed's manifest", () => {
 });
 
 test.describe("schema migrations: roles", () => {
-  test("a viewer replaying a release manager's migration action is refused by the server", async ({ page, loginAs, browser, baseURL }) => {
-    await loginAs("release");
-    await open(page, "/migrations/import");
+  test("a viewer replaying a release manager's migration action is refused by the server", async ({ openAs, sessionAs }) => {
+    const page = await openAs("release", "/migrations/import");
     await page.getByLabel("Manifest", { exact: true }).fill(fs.readFileSync("examples/migration-manifest.sql.yaml", "utf8"));
     const captured = await captureAction(page, () => page.getByRole("button", { name: "Preview" }).click());
     expect((await replayAction(page.request, captured)).text).not.toContain("FORBIDDEN");
-    const viewer = await browser.newContext({ baseURL });
-    await signInAs(viewer.request, "viewer");
+    const viewer = await sessionAs("viewer");
     const refused = await replayAction(viewer.request, captured);
     expect(refused.text).toContain("FORBIDDEN");
     expect(refused.text).toContain("VIEWER");

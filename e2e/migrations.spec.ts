@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import pg from "pg";
 import type { Page } from "@playwright/test";
-import { adminDatabaseUrl, expect, open, signInAs, test } from "./fixtures";
+import { adminDatabaseUrl, expect, open, test } from "./fixtures";
 
 // The seed's migration, for real: every demo cell has its own database with a messages table.
 // The run's speed compresses the manifest's waits (168 h → 6 s) and the bakes of the two deployment
@@ -24,13 +24,10 @@ test.describe("schema migrations, cell by cell", () => {
   test.setTimeout(900_000);
 
   test("release@ runs the seed's migration; release2@ approves, typing the id for the contract; every cell database ends migrated", async ({
-    page,
-    loginAs,
-    browser,
-    baseURL,
+    openAs,
+    sessionAs,
   }) => {
-    await loginAs("release");
-    await open(page, "/migrations/import");
+    const page = await openAs("release", "/migrations/import");
     await page.getByLabel("Manifest", { exact: true }).fill(MANIFEST.replace("wait: 4h", "wait: soon"));
     await page.getByRole("button", { name: "Preview" }).click();
     await expect(page.getByTestId("import-error")).toContainText("line 15: phases[0].rollout[1].wait");
@@ -47,9 +44,8 @@ test.describe("schema migrations, cell by cell", () => {
     await expect(page.getByTestId("cell-canary-us-internal-expand")).toHaveAttribute("data-status", "complete", { timeout: 30_000 });
     await expect(page.getByTestId("can-rollback")).toHaveText("yes");
 
-    const ctx2 = await browser.newContext({ baseURL });
+    const ctx2 = await sessionAs("release2");
     const page2 = await ctx2.newPage();
-    await signInAs(page2.request, "release2");
 
     // Enterprise expand: a four-eyes approval (the starter is told why they cannot).
     await expect(page.getByTestId("migration-approval")).toBeVisible({ timeout: 60_000 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { percentPick } from "../lib/rollouts/plan";
-import { expect, open, signInAs, test } from "./fixtures";
+import { expect, open, test } from "./fixtures";
 
 const SMB = fs
   .readFileSync("examples/fleet.yaml", "utf8")
@@ -15,9 +15,8 @@ async function importsBy(page: import("@playwright/test").Page, actor: string) {
 }
 
 test.describe("pipelines", () => {
-  test("the seeded standard pipeline shows its 4 waves; 25% of SMB resolves to 3 cells", async ({ page, loginAs }) => {
-    await loginAs("viewer");
-    await open(page, "/pipelines");
+  test("the seeded standard pipeline shows its 4 waves; 25% of SMB resolves to 3 cells", async ({ openAs }) => {
+    const page = await openAs("viewer", "/pipelines");
     const row = page.getByTestId("pipeline-row").filter({ hasText: "standard" });
     await expect(row.getByTestId("pipeline-summary")).toHaveText(
       "canary 45m → 25% of smb 4h → rest of smb 8h → enterprise one at a time 1d each",
@@ -95,12 +94,9 @@ test.describe("pipelines", () => {
     await expect(page.getByTestId("audit-row").first()).toContainText(id);
   });
 
-  test("a VIEWER calling the import action is refused by the server itself", async ({ browser, baseURL }) => {
+  test("a VIEWER calling the import action is refused by the server itself", async ({ sessionAs, pageAs }) => {
     // Record the real server-action request a release manager's browser sends…
-    const rmCtx = await browser.newContext({ baseURL });
-    const rm = await rmCtx.newPage();
-    await signInAs(rm.request, "release");
-    await open(rm, "/pipelines/import");
+    const rm = await pageAs("release", "/pipelines/import");
     await rm.getByLabel("Pipeline YAML").fill(runbook);
     await rm.getByLabel("Pipeline id").fill("viewer-replay");
     const [req] = await Promise.all([
@@ -114,11 +110,10 @@ test.describe("pipelines", () => {
       .toString("utf8")
       .replace(/(name="(?:_\d+_)?mode"\r\n\r\n)preview/, "$1apply");
     expect(body).toMatch(/name="(_\d+_)?mode"\r\n\r\napply/);
-    await rmCtx.close();
+    await rm.context().close();
 
     // …and replay it, switched to "apply", with a viewer's session: no button involved.
-    const viewerCtx = await browser.newContext({ baseURL });
-    await signInAs(viewerCtx.request, "viewer");
+    const viewerCtx = await sessionAs("viewer");
     const res = await viewerCtx.request.post("/pipelines/import", {
       headers: { "Next-Action": actionId, "Content-Type": req.headers()["content-type"]!, Accept: "text/x-component" },
       data: body,

@@ -1,5 +1,7 @@
 import type { APIRequestContext } from "@playwright/test";
 import { apiToken, expect, open, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
+import { healthySample } from "./helpers/telemetry";
 
 // Readiness comes from the version each cell runs now: a cell rolled back to a version without the
 // handlers is not ready at once (not 15 minutes later), the open page shows it without a reload,
@@ -10,29 +12,15 @@ test.describe.configure({ mode: "serial" });
 const ROUTE = "POST /v2/Calls";
 
 async function report(request: APIRequestContext, token: string, cells: string[], version: string, apiVersions: string[]) {
-  const ts = new Date().toISOString();
   const res = await request.post("/api/v1/telemetry", {
     headers: { Authorization: `Bearer ${token}` },
-    data: {
-      samples: cells.map((cell) => ({
-        cell,
-        service: "voice",
-        ts,
-        errorRate: 0.0002,
-        p99Ms: 150,
-        cpu: 0.3,
-        rps: 100,
-        version,
-        apiVersions,
-      })),
-    },
+    data: { samples: cells.map((cell) => healthySample(cell, "voice", { version, apiVersions })) },
   });
   expect(res.status(), await res.text()).toBe(200);
 }
 
 test.describe("readiness from current versions", () => {
-  test.setTimeout(180_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(180_000);
 
   test("a cell rolled back is not ready at once; after a forced enable its customers get 503 cell_not_ready, and the edge config lists the cell", async ({
     page,

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { E2E } from "../playwright.config";
-import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
+import { apiToken, cli, expect, open, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
 
 // The release page tells the truth: each wave card shows its cells' live health; pausing stops the
 // bake clock (engine and card agree); an aborted or rolled-back release says which waves kept the
@@ -24,16 +25,13 @@ async function startRelease(request: import("@playwright/test").APIRequestContex
 }
 
 test.describe("release page truth", () => {
-  test.setTimeout(360_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(360_000);
 
   test("pause stops the bake clock: the card says so and stands still, resuming moves the bake's end; abort names what it leaves, then the whole release rolls back", async ({
     page,
     loginAs,
-    browser,
-    baseURL,
+    pageAs,
   }) => {
-    simulatorFaults([]);
     const file = path.join(E2E.dataDir, "e2e-slow-bake.yaml");
     fs.writeFileSync(file, SLOW);
     cli(["import", "pipeline", file]);
@@ -63,10 +61,7 @@ test.describe("release page truth", () => {
     await expect(page.getByTestId("audit-table")).toContainText("the bake clock stood still");
 
     // A release manager aborts: the confirmation names the cell it leaves on the new version and its customers.
-    const ctx = await browser.newContext({ baseURL });
-    const rm = await ctx.newPage();
-    await signInAs(rm.request, "release");
-    await open(rm, `/releases/${id}`);
+    const rm = await pageAs("release", `/releases/${id}`);
     await rm.getByLabel("Reason").fill("wrong build for the canary");
     await rm.getByRole("button", { name: "Abort release…" }).click();
     const confirm = rm.getByTestId("abort-confirmation");
@@ -78,7 +73,7 @@ test.describe("release page truth", () => {
     await rm.getByLabel("Type the release id to confirm").fill(id);
     await abort.click();
     await expect(rm.getByTestId("release-status")).toHaveText("aborted");
-    await ctx.close();
+    await rm.context().close();
 
     // The aborted release says the canary kept the new version; / says so too; an SRE rolls it all back.
     await open(page, `/releases/${id}`);
@@ -100,6 +95,7 @@ test.describe("release page truth", () => {
 
   test("a wave whose cells fail shows its cells red with their error rate live; only that wave rolls back and the page says the canary kept the version", async ({
     page,
+    openAs,
     loginAs,
   }) => {
     const version = `v2.6.${Date.now() % 100_000}`;
@@ -118,8 +114,7 @@ test.describe("release page truth", () => {
     await expect(page.getByTestId("kept-wave-list")).toContainText("canary-us-internal");
 
     // The whole release goes back; the canary runs its previous version again.
-    await loginAs("sre");
-    await open(page, `/releases/${id}`);
+    await openAs("sre", `/releases/${id}`);
     await page.getByLabel("Reason to roll back the whole release").fill("errors on SMB: take it off the canary too");
     await page.getByRole("button", { name: "Roll back the whole release" }).click();
     await expect(page.getByTestId("wave-0")).toHaveAttribute("data-state", "ROLLED_BACK", { timeout: 60_000 });

@@ -1,22 +1,15 @@
-import { apiToken, captureAction, expect, open, replayAction, signInAs, simulatorFaults, test } from "./fixtures";
+import { apiToken, captureAction, expect, open, replayAction, simulatorFaults, test } from "./fixtures";
+import { steersSimulator } from "./helpers/simulator";
 
 // The webServer runs with CELLPLANE_TIME_SCALE so a 24 h bake takes seconds, and with the fleet
 // simulator converging cells to their desired versions.
 test.describe.configure({ mode: "serial" });
 
 test.describe("wave-based releases", () => {
-  test.setTimeout(360_000);
-  test.afterAll(() => simulatorFaults([]));
+  steersSimulator(360_000);
 
-  test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({
-    page,
-    loginAs,
-    browser,
-    baseURL,
-  }) => {
-    simulatorFaults([]);
-    await loginAs("release");
-    await open(page, "/releases");
+  test("release@ rolls sms v2.5.0 through the standard pipeline; release2@ approves the enterprise gate", async ({ openAs, pageAs }) => {
+    const page = await openAs("release", "/releases");
     const form = page.getByTestId("start-release");
     await form.locator('select[name="pipeline"]').selectOption("standard");
     await form.locator('select[name="service"]').selectOption("sms");
@@ -36,10 +29,7 @@ test.describe("wave-based releases", () => {
 
     // release2@ opens it; an approval without a real comment is refused (nothing changes) — and the
     // same request replayed with release@'s session is refused by the server for four-eyes.
-    const ctx2 = await browser.newContext({ baseURL });
-    const page2 = await ctx2.newPage();
-    await signInAs(page2.request, "release2");
-    await open(page2, releaseUrl);
+    const page2 = await pageAs("release2", releaseUrl);
     await page2.getByLabel("Approval comment").fill("x");
     const captured = await captureAction(page2, () => page2.getByRole("button", { name: "Approve" }).click());
     await expect(page2.getByTestId("action-error")).toContainText("at least 3 characters");
@@ -59,13 +49,12 @@ test.describe("wave-based releases", () => {
     // The enterprise cells go one at a time; the release finishes.
     await expect(page2.getByTestId("release-status")).toHaveText("succeeded", { timeout: 180_000 });
     await expect(page2.getByTestId("wave-pipeline")).not.toContainText("rolled back");
-    await ctx2.close();
+    await page2.context().close();
   });
 
-  test("a version the simulator makes faulty fails its canary check and is rolled back automatically", async ({ page, loginAs }) => {
+  test("a version the simulator makes faulty fails its canary check and is rolled back automatically", async ({ openAs }) => {
     simulatorFaults([{ kind: "bad-version", service: "sms", version: "v2.5.1", errorRate: 0.05, cells: "*" }]);
-    await loginAs("release");
-    await open(page, "/releases");
+    const page = await openAs("release", "/releases");
     const form = page.getByTestId("start-release");
     await form.locator('select[name="service"]').selectOption("sms");
     await form.locator('input[name="version"]').fill("v2.5.1");
@@ -92,7 +81,7 @@ test.describe("wave-based releases", () => {
 test.describe("releases API for CI", () => {
   test("POST /api/v1/releases starts a release a pipeline can follow with GET; an SRE pauses and a release manager aborts it", async ({
     request,
-    page,
+    openAs,
     loginAs,
   }) => {
     const body = { pipeline: "standard", versions: { whatsapp: "v1.13.0" }, title: "whatsapp from CI" };
@@ -130,8 +119,7 @@ test.describe("releases API for CI", () => {
       onBreach: "rollback",
     });
 
-    await loginAs("sre");
-    await open(page, `/releases/${release.id}`);
+    const page = await openAs("sre", `/releases/${release.id}`);
     await page.getByRole("button", { name: "Pause" }).click();
     await expect(page.getByTestId("release-status")).toHaveText("paused");
     await expect(page.getByRole("button", { name: "Abort release…" })).toHaveCount(0); // SREs pause and roll back; they do not abort

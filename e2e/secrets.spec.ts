@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import pg from "pg";
-import { adminDatabaseUrl, apiToken, cli, expect, open, signInAs, test } from "./fixtures";
+import { adminDatabaseUrl, apiToken, cli, expect, open, test } from "./fixtures";
 
 // Real-looking secrets, on hosts that never resolve (RFC 6761 .invalid): the chat webhook's path,
 // the deploy webhook's token, an https notify target with credentials and a secret path.
@@ -56,9 +56,8 @@ async function bothViews(page: Page, request: APIRequestContext, url: string) {
 test.describe("secrets stay secret", () => {
   test("a VIEWER finds no configured webhook secret on any page, in the audit log, the exports or the API", async ({
     page,
-    browser,
-    baseURL,
     loginAs,
+    sessionAs,
   }) => {
     test.setTimeout(180_000);
     // As an admin: configure the webhooks (Settings shows them in full, to admins only).
@@ -98,8 +97,7 @@ test.describe("secrets stay secret", () => {
     await db.end();
 
     // Now as a VIEWER: every main page, the audit log, the exports and the API.
-    const viewer = await browser.newContext({ baseURL });
-    await signInAs(viewer.request, "viewer");
+    const viewer = await sessionAs("viewer");
     const vpage = await viewer.newPage();
     const migrationId = `e2e-secrets-${n}`;
     cli([
@@ -174,7 +172,7 @@ test.describe("secrets stay secret", () => {
 
 test.describe("policy changes need a second pair of eyes", () => {
   test("a release manager's import that removes the enterprise gate waits; the proposer cannot approve; a second release manager approves", async ({
-    page,
+    openAs,
     loginAs,
   }) => {
     const id = `e2e-gate-${n}`;
@@ -184,8 +182,7 @@ test.describe("policy changes need a second pair of eyes", () => {
       .replace("name: Standard wave rollout", "name: Four-eyes e2e"); // other specs look for "standard"
     cli(["import", "pipeline", writeFile("gate.yaml", standard)]);
 
-    await loginAs("release");
-    await open(page, "/pipelines/import");
+    const page = await openAs("release", "/pipelines/import");
     await page.getByLabel("Pipeline YAML").fill(standard.replace("requires_approval: true ", "requires_approval: false"));
     await page.getByRole("button", { name: "Import" }).click();
     await expect(page.getByTestId("import-success")).toContainText(`Not applied yet: this import changes the policy of ${id}`);

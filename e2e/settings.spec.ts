@@ -1,14 +1,12 @@
-import { captureAction, expect, open, replayAction, signInAs, test } from "./fixtures";
+import { captureAction, expect, open, replayAction, test } from "./fixtures";
 
 test.describe("settings (admins)", () => {
   test("an admin edits a runbook and every cell view renders it with its own values; a viewer replaying the action is refused", async ({
-    page,
+    openAs,
     loginAs,
-    browser,
-    baseURL,
+    sessionAs,
   }) => {
-    await loginAs("admin");
-    await open(page, "/settings");
+    const page = await openAs("admin", "/settings");
     const form = page.getByTestId("runbook-cell-silent");
     const marker = `Call the on-call for {region} about {cell} (${Date.now()})`;
     await form.locator('textarea[name="body"]').fill(`1. ${marker}\n2. Check the agent on {cell}.`);
@@ -17,8 +15,7 @@ test.describe("settings (admins)", () => {
     await open(page, "/cells/smb-eu-3");
     await expect(page.getByTestId("runbooks")).toContainText(marker.replace("{region}", "eu-central-1").replace("{cell}", "smb-eu-3"));
 
-    const viewer = await browser.newContext({ baseURL });
-    await signInAs(viewer.request, "viewer");
+    const viewer = await sessionAs("viewer");
     const replay = await replayAction(viewer.request, captured, captured.body.replace(marker, "defaced by a viewer"));
     expect(replay.text).toContain("FORBIDDEN");
     await viewer.close();
@@ -30,9 +27,8 @@ test.describe("settings (admins)", () => {
     await expect(page.getByText("Only admins can change settings.")).toBeVisible();
   });
 
-  test("thresholds are validated: yellow above red is refused with the field named, and nothing changes", async ({ page, loginAs }) => {
-    await loginAs("admin");
-    await open(page, "/settings");
+  test("thresholds are validated: yellow above red is refused with the field named, and nothing changes", async ({ openAs }) => {
+    const page = await openAs("admin", "/settings");
     const form = page.getByTestId("thresholds-form");
     await form.locator('input[name="yellowP99Ms"]').fill("1500");
     await form.getByRole("button", { name: "Save" }).click();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/roles";
-import { defineAction, MissingAuditError } from "@/lib/auth/server/action";
+import { type ActionOutcome, defineAction, MissingAuditError } from "@/lib/auth/server/action";
 import type { Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import { SpecValidationError } from "@/lib/yaml-errors";
@@ -26,6 +26,19 @@ const audits = (targetId: string) => t.prisma.auditEvent.findMany({ where: { tar
 
 const input = z.object({ key: z.string().min(3, "at least 3 characters"), count: z.coerce.number().int().min(1, "at least 1") });
 
+/** An action anyone may run (`define`: the door's defineAction): it marks its key, then `then` returns the outcome or throws. */
+function markThen<T>(name: string, then: (key: string, count: number) => ActionOutcome<T>, define = defineAction) {
+  return define({
+    name,
+    permission: () => true,
+    input,
+    async run({ tx, input }) {
+      await mark(tx, input.key);
+      return then(input.key, input.count);
+    },
+  });
+}
+
 const markAction = defineAction({
   name: "mark things",
   permission: (u) => u.role === "ADMIN",
@@ -44,22 +57,18 @@ describe("defineAction", () => {
     expect(markAction.definition.input).toBe(input);
   });
 
-  it("no user: UNAUTHENTICATED, nothing runs", async () => {
-    expect(await markAction.runAs(null, { key: "anon", count: 1 }, { db: t.prisma })).toEqual({
-      ok: false,
-      code: "UNAUTHENTICATED",
-      message: "Sign in first.",
-    });
-    expect(await marked("anon")).toBe(false);
-  });
-
-  it("a role the permission refuses: FORBIDDEN naming the role and the action, nothing runs", async () => {
-    expect(await markAction.runAs(viewer, { key: "viewer", count: 1 }, { db: t.prisma })).toEqual({
-      ok: false,
-      code: "FORBIDDEN",
-      message: "Your role (VIEWER) may not mark things.",
-    });
-    expect(await marked("viewer")).toBe(false);
+  it.each<[string, Principal | null, string, string, string]>([
+    ["no user: UNAUTHENTICATED, nothing runs", null, "anon", "UNAUTHENTICATED", "Sign in first."],
+    [
+      "a role the permission refuses: FORBIDDEN naming the role and the action, nothing runs",
+      viewer,
+      "viewer",
+      "FORBIDDEN",
+      "Your role (VIEWER) may not mark things.",
+    ],
+  ])("%s", async (_, user, key, code, message) => {
+    expect(await markAction.runAs(user, { key, count: 1 }, { db: t.prisma })).toEqual({ ok: false, code, message });
+    expect(await marked(key)).toBe(false);
   });
 
   it("invalid input: INVALID with an error per field, nothing runs (FormData is read like an object)", async () => {
@@ -101,21 +110,15 @@ describe("defineAction", () => {
   });
 
   it("an event may name its own actor (a change made on someone's behalf)", async () => {
-    const behalf = defineAction({
-      name: "mark on behalf",
-      permission: () => true,
-      input,
-      async run({ tx, input }) {
-        await mark(tx, input.key);
-        const ev = { targetType: "marker", targetId: input.key };
-        return {
-          data: null,
-          audit: [
-            { ...ev, action: "marker.create" },
-            { ...ev, action: "marker.note", actor: "system:ticker" },
-          ],
-        };
-      },
+    const behalf = markThen("mark on behalf", (key) => {
+      const ev = { targetType: "marker", targetId: key };
+      return {
+        data: null,
+        audit: [
+          { ...ev, action: "marker.create" },
+          { ...ev, action: "marker.note", actor: "system:ticker" },
+        ],
+      };
     });
     expect(await behalf.runAs(admin, { key: "behalf", count: 1 }, { db: t.prisma })).toEqual({ ok: true, data: null });
     expect((await audits("behalf")).map((e) => [e.action, e.actor])).toEqual([
@@ -125,14 +128,8 @@ describe("defineAction", () => {
   });
 
   it("a domain error: its code, message and field errors; the change is rolled back", async () => {
-    const conflicting = defineAction({
-      name: "conflict",
-      permission: () => true,
-      input,
-      async run({ tx, input }) {
-        await mark(tx, input.key);
-        throw new DomainError("CONFLICT", "someone else changed it", { key: ["changed meanwhile"] });
-      },
+    const conflicting = markThen("conflict", () => {
+      throw new DomainError("CONFLICT", "someone else changed it", { key: ["changed meanwhile"] });
     });
     expect(await conflicting.runAs(admin, { key: "conflict", count: 1 }, { db: t.prisma })).toEqual({
       ok: false,
@@ -145,14 +142,8 @@ describe("defineAction", () => {
   });
 
   it("an invalid file: INVALID with the file's errors by line; nothing changed", async () => {
-    const importing = defineAction({
-      name: "import",
-      permission: () => true,
-      input,
-      async run({ tx, input }) {
-        await mark(tx, input.key);
-        throw new SpecValidationError([{ line: 3, field: "cells[0].tier", message: "unknown tier" }]);
-      },
+    const importing = markThen("import", () => {
+      throw new SpecValidationError([{ line: 3, field: "cells[0].tier", message: "unknown tier" }]);
     });
     expect(await importing.runAs(admin, { key: "file", count: 1 }, { db: t.prisma })).toEqual({
       ok: false,
@@ -165,14 +156,8 @@ describe("defineAction", () => {
 
   it("an unexpected error: a generic ERROR, logged; nothing changed", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    const broken = defineAction({
-      name: "break",
-      permission: () => true,
-      input,
-      async run({ tx, input }) {
-        await mark(tx, input.key);
-        throw new Error("disk on fire");
-      },
+    const broken = markThen("break", () => {
+      throw new Error("disk on fire");
     });
     expect(await broken.runAs(admin, { key: "broken", count: 1 }, { db: t.prisma })).toEqual({
       ok: false,
@@ -184,15 +169,8 @@ describe("defineAction", () => {
     expect(await marked("broken")).toBe(false);
   });
 
-  const silent = defineAction({
-    name: "change silently",
-    permission: () => true,
-    input,
-    async run({ tx, input }) {
-      await mark(tx, input.key);
-      return { data: null, audit: [] };
-    },
-  });
+  const noAudit = (): ActionOutcome<null> => ({ data: null, audit: [] });
+  const silent = markThen("change silently", noAudit);
 
   it("a run that writes rows and returns no audit event fails loudly (development, tests) and changes nothing", async () => {
     const e = await silent.runAs(admin, { key: "silent", count: 1 }, { db: t.prisma }).catch((x: unknown) => x);
@@ -208,15 +186,7 @@ describe("defineAction", () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const door = await import("@/lib/auth/server/action");
-      const prodSilent = door.defineAction({
-        name: "change silently",
-        permission: () => true,
-        input,
-        async run({ tx, input }) {
-          await mark(tx, input.key);
-          return { data: null, audit: [] };
-        },
-      });
+      const prodSilent = markThen("change silently", noAudit, door.defineAction);
       expect(await prodSilent.runAs(admin, { key: "silent-prod", count: 1 }, { db: t.prisma })).toEqual({
         ok: false,
         code: "ERROR",

@@ -32,6 +32,8 @@ import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
 import { addWindow, createFreeze, readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { testWave } from "../support/waves";
+import { expandManifest } from "../support/migration-manifests";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -99,18 +101,7 @@ afterEach(async () => {
   await t.query(`UPDATE releases SET status = 'rolled_back' WHERE status = 'rolling_back'`);
 });
 
-const wave = (cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name: "w",
-  group: "w",
-  cells,
-  parallel: true,
-  bakeMs: 3_600_000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [],
-  ...o,
-});
+const wave = (cells: string[], o: Partial<WavePlan> = {}) => testWave("w", cells, o);
 
 /** A release of `service` started by release@, one pass of the ticker done. */
 async function release(service: string, plan: WavePlan[]) {
@@ -156,16 +147,8 @@ async function exampleRoutes() {
   return new Map((await t.prisma.gatewayRoute.findMany()).map((r) => [`${r.method} ${r.path}`, r.revision]));
 }
 
-const manifest = (id: string, approval = false) => `migration:
-  id: ${id}
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [canary-us-internal]${approval ? "\n          requires_approval: true" : ""}
-        - cells: [smb-*, enterprise-*]
-`;
+const manifest = (id: string, approval = false) =>
+  expandManifest(id, [{ cells: "canary-us-internal", approval }, { cells: "smb-*, enterprise-*" }]);
 
 /** A migration imported and started by release@ (agent mode: no cell database here). */
 async function migration(approval = false) {
@@ -215,6 +198,28 @@ interface Run {
   /** A read: no audit event, no row written. */
   readOnly?: true;
 }
+
+/** A four-eyes decision on a fresh pending change request: its id, and the decider's comment. */
+const decision = (as: Run["as"], pending: () => Promise<number | string>, comment: string) => async (): Promise<Run> => ({
+  as,
+  input: { id: await pending(), comment },
+});
+
+/** A lifecycle change of `route` in the example gateway config (imported fresh), at its current revision. */
+const onRoute =
+  (as: Run["as"], route: string, more: Record<string, string> = {}) =>
+  async (): Promise<Run> => {
+    const rev = await exampleRoutes();
+    return { as, input: { route, revision: rev.get(route), ...more } };
+  };
+
+/** An admin's save of `setting` at its current version, the rest of the form built from its value. */
+const adminSave =
+  <T>(setting: Parameters<typeof readSetting<T>>[1], form: (value: T) => Record<string, unknown>) =>
+  async (): Promise<Run> => {
+    const { version, value } = await readSetting(t.prisma, setting);
+    return { as: "ADMIN", input: { version, ...form(value) } };
+  };
 
 const FIXTURES: Record<string, () => Promise<Run>> = {
   "(dashboard)/alerts#acknowledgeAction": async () => {
@@ -299,14 +304,8 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     const { version } = await flagInput("whatsappRichMedia");
     return { as: "PRODUCT_OWNER", input: { key, version, comment: "false alarm: a probe misconfigured" } };
   },
-  "(dashboard)/flags#approveFlagChangeAction": async () => ({
-    as: "PRODUCT_OWNER_2",
-    input: { id: await pendingFlagChange(), comment: "checked the CPU graphs" },
-  }),
-  "(dashboard)/flags#rejectFlagChangeAction": async () => ({
-    as: "PRODUCT_OWNER_2",
-    input: { id: await pendingFlagChange(), comment: "not before the fix ships" },
-  }),
+  "(dashboard)/flags#approveFlagChangeAction": decision("PRODUCT_OWNER_2", pendingFlagChange, "checked the CPU graphs"),
+  "(dashboard)/flags#rejectFlagChangeAction": decision("PRODUCT_OWNER_2", pendingFlagChange, "not before the fix ships"),
   "(dashboard)/flags#createFlagAction": async () => ({
     as: "PRODUCT_OWNER",
     input: { key: unique("flag").replace(/-/g, "_"), description: "new" },
@@ -314,35 +313,13 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
 
   "(dashboard)/fleet/import#importFleetAction": async () => ({ as: "ADMIN", input: { yaml: example("fleet.yaml"), mode: "apply" } }),
 
-  "(dashboard)/gateway#enableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return { as: "RELEASE_MANAGER", input: { route: "POST /v2/Calls", revision: rev.get("POST /v2/Calls") } };
-  },
-  "(dashboard)/gateway#forceEnableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "ADMIN",
-      input: { route: "POST /v2/Calls", revision: rev.get("POST /v2/Calls"), reason: "the edge needs it today, cells verified by hand" },
-    };
-  },
-  "(dashboard)/gateway#deprecateRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "RELEASE_MANAGER",
-      input: { route: "POST /v1/Messages", revision: rev.get("POST /v1/Messages"), deprecationDate: "2026-12-01" },
-    };
-  },
-  "(dashboard)/gateway#sunsetRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return {
-      as: "RELEASE_MANAGER",
-      input: { route: "POST /v0/Messages", revision: rev.get("POST /v0/Messages"), confirmation: "POST /v0/Messages" },
-    };
-  },
-  "(dashboard)/gateway#reenableRouteAction": async () => {
-    const rev = await exampleRoutes();
-    return { as: "RELEASE_MANAGER", input: { route: "POST /v0/Messages", revision: rev.get("POST /v0/Messages") } };
-  },
+  "(dashboard)/gateway#enableRouteAction": onRoute("RELEASE_MANAGER", "POST /v2/Calls"),
+  "(dashboard)/gateway#forceEnableRouteAction": onRoute("ADMIN", "POST /v2/Calls", {
+    reason: "the edge needs it today, cells verified by hand",
+  }),
+  "(dashboard)/gateway#deprecateRouteAction": onRoute("RELEASE_MANAGER", "POST /v1/Messages", { deprecationDate: "2026-12-01" }),
+  "(dashboard)/gateway#sunsetRouteAction": onRoute("RELEASE_MANAGER", "POST /v0/Messages", { confirmation: "POST /v0/Messages" }),
+  "(dashboard)/gateway#reenableRouteAction": onRoute("RELEASE_MANAGER", "POST /v0/Messages"),
   "(dashboard)/gateway#importGatewayAction": async () => {
     await cellsReportHandlers();
     return { as: "RELEASE_MANAGER", input: { yaml: example("api-gateway-config.yaml"), mode: "apply" } };
@@ -390,14 +367,12 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id, cell: "canary-us-internal" } };
   },
 
-  "(dashboard)/pipelines/changes#approvePipelineChangeAction": async () => ({
-    as: "RELEASE_MANAGER_2",
-    input: { id: await pendingPipelineChange(), comment: "the gate moves to the CAB" },
-  }),
-  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": async () => ({
-    as: "RELEASE_MANAGER_2",
-    input: { id: await pendingPipelineChange(), comment: "keep the gate" },
-  }),
+  "(dashboard)/pipelines/changes#approvePipelineChangeAction": decision(
+    "RELEASE_MANAGER_2",
+    pendingPipelineChange,
+    "the gate moves to the CAB",
+  ),
+  "(dashboard)/pipelines/changes#rejectPipelineChangeAction": decision("RELEASE_MANAGER_2", pendingPipelineChange, "keep the gate"),
 
   "(dashboard)/pipelines/import#importPipelineAction": async () => ({
     as: "RELEASE_MANAGER",
@@ -446,8 +421,7 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id, reason: "verified by hand" } };
   },
 
-  "(dashboard)/settings#saveThresholdsAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.thresholds);
+  "(dashboard)/settings#saveThresholdsAction": adminSave(SETTINGS.thresholds, () => {
     const form = {
       redErrorPct: 1,
       redP99Ms: 1000,
@@ -457,71 +431,48 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
       yellowCpuPct: 85,
       alertAfterMin: 2,
     };
-    return { as: "ADMIN", input: { version, ...form, retentionDays: 7 + (n++ % 2) } };
-  },
-  "(dashboard)/settings#saveLinksAction": async () => {
-    const { version, value } = await readSetting(t.prisma, SETTINGS.links);
-    return { as: "ADMIN", input: { version, ...value, logs: `https://logs.example/${unique("q")}?cell={cell}` } };
-  },
+    return { ...form, retentionDays: 7 + (n++ % 2) };
+  }),
+  "(dashboard)/settings#saveLinksAction": adminSave(SETTINGS.links, (value) => ({
+    ...value,
+    logs: `https://logs.example/${unique("q")}?cell={cell}`,
+  })),
   "(dashboard)/settings#saveRunbookAction": async () => ({
     as: "ADMIN",
     input: { id: unique("runbook"), title: "Drain a cell", body: "1. Pause releases on {cell}.", version: 0 },
   }),
-  "(dashboard)/settings#saveRolloutsAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.rollouts);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        channels: `releases = https://hooks.example/${unique("c")}\n\nslack://oncall = https://hooks.example/oncall`,
-        deployWebhook: "",
-        deployTimeoutMin: 15,
-        telemetryTimeoutMin: 5,
-        noticeLeadHours: 24,
-      },
-    };
-  },
-  "(dashboard)/settings#savePromTemplatesAction": async () => {
-    const { version, value } = await readSetting(t.prisma, SETTINGS.prometheus);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        q_errorRate: value.queries.errorRate,
-        q_p99: value.queries.p99,
-        q_cpu: value.queries.cpu,
-        q_rps: value.queries.rps,
-        q_version: value.queries.version,
-        cellLabel: "cell",
-        serviceLabel: "service",
-        versionLabel: "version",
-        window: `${2 + (n++ % 5)}m`,
-        step: "15s",
-        p99Unit: "seconds",
-      },
-    };
-  },
-  "(dashboard)/settings#importPromTemplatesAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.prometheus);
-    return { as: "ADMIN", input: { version, yaml: `window: ${2 + (n++ % 5)}m\nlabels:\n  cell: cell_id\n` } };
-  },
-  "(dashboard)/settings#saveAlertingAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.alerting);
-    return {
-      as: "ADMIN",
-      input: {
-        version,
-        typeLabel: "alertname",
-        cellLabel: "cell",
-        serviceLabel: "service",
-        routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
-      },
-    };
-  },
-  "(dashboard)/settings#saveOutboundAction": async () => {
-    const { version } = await readSetting(t.prisma, SETTINGS.outbound);
-    return { as: "ADMIN", input: { version, hosts: `hooks.example\n${unique("allowed")}.example` } };
-  },
+  "(dashboard)/settings#saveRolloutsAction": adminSave(SETTINGS.rollouts, () => ({
+    channels: `releases = https://hooks.example/${unique("c")}\n\nslack://oncall = https://hooks.example/oncall`,
+    deployWebhook: "",
+    deployTimeoutMin: 15,
+    telemetryTimeoutMin: 5,
+    noticeLeadHours: 24,
+  })),
+  "(dashboard)/settings#savePromTemplatesAction": adminSave(SETTINGS.prometheus, (value) => ({
+    q_errorRate: value.queries.errorRate,
+    q_p99: value.queries.p99,
+    q_cpu: value.queries.cpu,
+    q_rps: value.queries.rps,
+    q_version: value.queries.version,
+    cellLabel: "cell",
+    serviceLabel: "service",
+    versionLabel: "version",
+    window: `${2 + (n++ % 5)}m`,
+    step: "15s",
+    p99Unit: "seconds",
+  })),
+  "(dashboard)/settings#importPromTemplatesAction": adminSave(SETTINGS.prometheus, () => ({
+    yaml: `window: ${2 + (n++ % 5)}m\nlabels:\n  cell: cell_id\n`,
+  })),
+  "(dashboard)/settings#saveAlertingAction": adminSave(SETTINGS.alerting, () => ({
+    typeLabel: "alertname",
+    cellLabel: "cell",
+    serviceLabel: "service",
+    routes: `routes:\n  - { name: ${unique("r")}, target: "slack://sre" }\n`,
+  })),
+  "(dashboard)/settings#saveOutboundAction": adminSave(SETTINGS.outbound, () => ({
+    hosts: `hooks.example\n${unique("allowed")}.example`,
+  })),
   "(dashboard)/settings#createFreezeAction": async () => ({
     as: "ADMIN",
     input: { startsAt: "2026-12-24T00:00:00Z", endsAt: "2026-12-27T00:00:00Z", reason: "holidays" },

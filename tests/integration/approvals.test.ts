@@ -9,11 +9,12 @@ import { approvalCounts, approvalsInbox } from "@/lib/approvals/server/queries";
 import { audited } from "@/lib/audit/server/record";
 import type { Principal } from "@/lib/auth/roles";
 import { seedDemo } from "@/lib/fleet/server/seed";
-import type { WavePlan } from "@/lib/rollouts/engine";
 import { rolloutJobs } from "@/lib/rollouts/server/jobs";
 import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { importManifest, startRun } from "@/lib/schema-migrations/server/store";
+import { expandManifest } from "../support/migration-manifests";
+import { testWave } from "../support/waves";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -36,19 +37,6 @@ afterEach(async () => {
     );
 });
 
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 3_600_000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [],
-  ...o,
-});
-
 let n = 0;
 /** A release by release@ of `service`, stopped at a gate before its first wave since `at`. */
 async function gatedRelease(service: string, at: Date) {
@@ -58,7 +46,7 @@ async function gatedRelease(service: string, at: Date) {
       {
         pipelineId: "standard",
         versions: { [service]: `v7.${++n}.0` },
-        plan: [wave("enterprise", ["enterprise-us-hipaa"], { requiresApproval: true })],
+        plan: [testWave("enterprise", ["enterprise-us-hipaa"], { requiresApproval: true })],
       },
       "release@cellplane.local",
       at,
@@ -71,17 +59,7 @@ async function gatedRelease(service: string, at: Date) {
 /** A migration by release@ whose first step, on the enterprise cells, waits for approval since `at`. */
 async function gatedMigration(at: Date) {
   const id = `approvals-${Date.now().toString(36)}-${++n}`;
-  const text = `migration:
-  id: ${id}
-  phases:
-    - name: expand
-      type: schema
-      script: migrations/001_add_recipient_id.sql
-      rollout:
-        - cells: [enterprise-*]
-          requires_approval: true
-        - cells: [canary-*, smb-*]
-`;
+  const text = expandManifest(id, [{ cells: "enterprise-*", approval: true }, { cells: "canary-*, smb-*" }]);
   await audited(t.prisma, "release@cellplane.local", (tx) => importManifest(tx, text, "release@cellplane.local", ROOT, at));
   await audited(t.prisma, "release@cellplane.local", (tx) => startRun(tx, id, "release@cellplane.local", at, 1));
   return id;
@@ -153,7 +131,7 @@ describe("the ticker's stepper", () => {
     const { id: healthy } = await audited(t.prisma, "release@cellplane.local", (tx) =>
       createRelease(
         tx,
-        { pipelineId: "standard", versions: { voice: `v7.${++n}.0` }, plan: [wave("canary", ["canary-us-internal"])] },
+        { pipelineId: "standard", versions: { voice: `v7.${++n}.0` }, plan: [testWave("canary", ["canary-us-internal"])] },
         "release@cellplane.local",
         minutesAgo(1),
       ),

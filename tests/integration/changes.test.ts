@@ -21,6 +21,7 @@ import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, stepRelease } from "@/lib/rollouts/server/release-store";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { addWindow, createFreeze } from "@/lib/settings/server/store";
+import { testWave } from "../support/waves";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -51,17 +52,7 @@ const changes = async (where: string, params: unknown[] = []) =>
 const activeCells = async () =>
   (await t.prisma.cell.findMany({ where: { status: { not: "retired" } }, orderBy: { id: "asc" } })).map((c) => c.id);
 
-const wave = (cells: string[]): WavePlan => ({
-  name: "canary",
-  group: "canary",
-  cells,
-  parallel: true,
-  bakeMs: 3_600_000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [],
-});
+const wave = (cells: string[]) => testWave("canary", cells);
 
 describe("changes made through the door", () => {
   it("the demo seed's flags are changes on the cells they reach (an allowlisted customer's home cell)", async () => {

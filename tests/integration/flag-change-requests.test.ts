@@ -18,24 +18,20 @@ import {
 import { approvalCounts, approvalsInbox } from "@/lib/approvals/server/queries";
 import { audited } from "@/lib/audit/server/record";
 import type { Principal } from "@/lib/auth/roles";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { effectivePercentage } from "@/lib/flags/schedule";
-import { seedDemoFlags } from "@/lib/flags/server/seed";
 import { createFlag, getFlag, updateFlag } from "@/lib/flags/server/store";
 import { createFreeze, endFreeze } from "@/lib/settings/server/store";
 import { cliIn } from "../support/cli";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { demoPrincipals, type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 const KEY = "videoBackgroundBlur"; // the demo's protected flag
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-flag-changes-"));
 
-let t: TestDatabase;
-const users: Record<string, Principal> = {};
+let t: SeededDatabase;
+let users: Record<string, Principal> = {};
 beforeAll(async () => {
-  t = await freshDatabase("flag_change_requests");
-  await seedDemo(t.prisma, "cellplane");
-  await seedDemoFlags(t.prisma);
-  for (const u of await t.prisma.user.findMany()) users[u.email.split("@")[0]!] = { id: u.id, email: u.email, name: u.name, role: u.role };
+  t = await seededDatabase("flag_change_requests", { password: "cellplane", flagsAt: true });
+  users = await demoPrincipals(t.prisma);
 });
 afterAll(() => t.drop());
 

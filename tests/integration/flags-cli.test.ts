@@ -2,20 +2,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { cliIn } from "../support/cli";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-flags-cli-"));
 beforeAll(async () => {
-  t = await freshDatabase("flagscli");
-  await seedDemo(t.prisma, "cellplane");
+  t = await seededDatabase("flagscli", { password: "cellplane" });
 });
 afterAll(() => t.drop());
 
 const cli = (args: string[]) => cliIn(t.url, args);
-const flags = async () => Number((await t.query<{ n: string }>("SELECT count(*) n FROM feature_flags"))[0]!.n);
+const flags = () => t.count("feature_flags");
 
 describe("npx cellplane import/export flags", () => {
   it("a bad file names file, line, field and reason for every problem; exit 1; nothing saved", async () => {

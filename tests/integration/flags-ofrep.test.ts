@@ -9,8 +9,9 @@ import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { bucketOf } from "@/lib/flags/bucket";
 import { seedDemoFlags } from "@/lib/flags/server/seed";
-import { createFlagSource, type SqlQuery } from "@/lib/flags/server/source";
+import { createFlagSource } from "@/lib/flags/server/source";
 import { getFlag, updateFlag } from "@/lib/flags/server/store";
+import { countingFlagSource } from "../support/flag-source";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { startOfrepServer, type OfrepTestServer } from "../support/ofrep-server";
 
@@ -300,15 +301,10 @@ describe("OFREP bulk evaluation with ETag", () => {
 
 describe("the flag source", () => {
   it("batches concurrent reads into few statements, each answer still right for its customer", async () => {
-    let statements = 0;
-    const query: SqlQuery = (sql, params) => {
-      statements++;
-      return t.prisma.$queryRawUnsafe(sql, ...params);
-    };
-    const source = createFlagSource(t.prisma, query);
+    const { source, statements } = countingFlagSource(t.prisma);
     const customers = await t.prisma.customer.findMany({ include: { homeCell: true }, take: 40 });
     const readings = await Promise.all(customers.map((c) => source.read(c.id)));
-    expect(statements).toBeLessThan(customers.length / 2);
+    expect(statements()).toBeLessThan(customers.length / 2);
     readings.forEach((r, i) =>
       expect(r.home).toEqual({
         cell: customers[i]!.homeCellId,

@@ -4,7 +4,6 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
-import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { exportGatewayConfig, exportGatewayYaml, parseGatewayYaml } from "@/lib/gateway/config-yaml";
 import { routeKey, tableFields } from "@/lib/gateway/model";
@@ -23,6 +22,7 @@ import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { LifecycleAction } from "@/lib/gateway/lifecycle";
 import { cliIn } from "../support/cli";
+import { refusal } from "../support/refusal";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const SERVICES = ["sms", "voice", "video", "whatsapp", "email"];
@@ -57,15 +57,6 @@ const report = (cellIds: string[], service: string, apiVersions: string[], ts: D
     cellIds.map((cell) => ({ cell, service, ts, errorRate: 0.0001, p99Ms: 120, cpu: 0.3, rps: 50, apiVersions })),
     DEFAULT_THRESHOLDS,
   );
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("the demo seed imports the example file once", () => {
   it("five routes, version 1; a second seed is a no-op", async () => {

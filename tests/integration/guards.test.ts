@@ -2,10 +2,9 @@
 // fault injected mid-bake rolls the wave back within the stated bound at a compressed time scale —
 // the cells played by the simulator's own engine (its bad-version fault, its convergence delays),
 // the clock injected, nothing sleeping.
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { windowReadings } from "@/lib/health/server/guard-readings";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
@@ -19,34 +18,20 @@ import { DEFAULT_CONVERGE } from "@/lib/simulator/convergence";
 import { advanceFleet, applyDesired, buildSamples, reconcileFleet, type SimFleet } from "@/lib/simulator/engine";
 import type { Fault } from "@/lib/simulator/faults";
 import { seededRandom } from "@/lib/simulator/random";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { testWave } from "../support/waves";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
-  t = await freshDatabase("guards");
-  await seedDemo(t.prisma, "cellplane");
-  await t.prisma.pipeline.create({ data: { id: "test", name: "Test", format: "native", source: "", spec: {}, updatedBy: "test" } });
-  pool = new pg.Pool({ connectionString: t.url, max: 4 });
+  t = await seededDatabase("guards", { password: "cellplane", testPipeline: true });
+  pool = t.pool;
 });
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+afterAll(() => t.drop());
 
 const check = (item: unknown) => parseCheck(item) as CheckSpec;
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 24 * 3600_000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [check("error_rate < 0.1%"), check("p99_latency < 500ms")],
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  testWave(name, cells, { bakeMs: 24 * 3600_000, checks: [check("error_rate < 0.1%"), check("p99_latency < 500ms")], ...o });
 
 const docOf = async (id: string) => (await t.prisma.release.findUnique({ where: { id } }))!.doc as unknown as ReleaseDoc;
 

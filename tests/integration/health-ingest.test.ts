@@ -1,25 +1,20 @@
 // Telemetry ingest (lib/health/store.ts ingestSamples) on a real PostgreSQL: what one batch writes
 // to samples, rollups, current state, versions and capabilities, and what it refuses.
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { rollupRecent } from "@/lib/health/server/rollups";
 import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/server/store";
 import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
-  t = await freshDatabase("ingest");
-  await seedDemo(t.prisma, "cellplane-test");
-  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+  t = await seededDatabase("ingest", { password: "cellplane-test", poolMax: 6 });
+  pool = t.pool;
 });
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+afterAll(() => t.drop());
 
 const T0 = Date.parse("2026-06-01T12:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000);

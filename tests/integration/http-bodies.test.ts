@@ -5,20 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
-import { seedDemo } from "@/lib/fleet/server/seed";
-import { seedDemoFlags } from "@/lib/flags/server/seed";
 import { type AppHttp, startAppHttp } from "../support/app-http";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 import { postHugeChunked } from "../support/route-server";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let app: AppHttp;
 let token: string;
 
 beforeAll(async () => {
-  t = await freshDatabase("http_bodies");
-  await seedDemo(t.prisma, "cellplane-test");
-  await seedDemoFlags(t.prisma, new Date("2026-12-01T09:00:00Z"));
+  t = await seededDatabase("http_bodies", { password: "cellplane-test", flagsAt: new Date("2026-12-01T09:00:00Z") });
   app = await startAppHttp(t.url);
   ({ token } = await audited(t.prisma, "test", (tx) =>
     createToken(tx, { name: "everything", scopes: ["telemetry:write", "alerts:write", "migrations:agent", "flags:read"] }, "test"),

@@ -8,7 +8,7 @@ import { createToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { MAX_TARGETING_KEY } from "@/lib/flags/ofrep";
 import { seedDemoFlags } from "@/lib/flags/server/seed";
-import { createFlagSource, type SqlQuery } from "@/lib/flags/server/source";
+import { countingFlagSource } from "../support/flag-source";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { type OfrepTestServer, startOfrepServer } from "../support/ofrep-server";
 
@@ -84,12 +84,7 @@ describe("300 concurrent evaluations, one of them poisoned", () => {
 
 describe("a failing batched statement fails only its own request", () => {
   it("the flag source retries a failed batch singly: 300 reads resolve, the one PostgreSQL refuses is rejected", async () => {
-    let batches = 0;
-    const query: SqlQuery = (sql, params) => {
-      batches++;
-      return t.prisma.$queryRawUnsafe(sql, ...params);
-    };
-    const source = createFlagSource(t.prisma, query);
+    const { source, statements: batches } = countingFlagSource(t.prisma);
     const honest = Array.from({ length: 300 }, (_, i) => customers[i % customers.length]!);
     // A NUL byte reaches PostgreSQL here (nothing validates below OFREP): its statement fails for real.
     const reads = honest.map((id) => source.read(id));
@@ -103,6 +98,6 @@ describe("a failing batched statement fails only its own request", () => {
     settled.forEach((s, i) => {
       if (s.status === "fulfilled") expect(s.value.home?.cell, `read ${i}`).toBeTruthy();
     });
-    expect(batches).toBeGreaterThan(1);
+    expect(batches()).toBeGreaterThan(1);
   });
 });

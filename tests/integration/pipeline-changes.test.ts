@@ -10,23 +10,21 @@ import { approvePipelineChangeAction, rejectPipelineChangeAction } from "@/app/(
 import { importPipelineAction } from "@/app/(dashboard)/pipelines/import/actions";
 import { audited } from "@/lib/audit/server/record";
 import type { Principal } from "@/lib/auth/roles";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { getPipeline } from "@/lib/rollouts/server/pipeline-store";
 import { DEFAULT_ROLLOUT_SETTINGS } from "@/lib/settings/rollouts";
 import { readSetting, SETTINGS, writeSetting } from "@/lib/settings/server/store";
 import { cliIn } from "../support/cli";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { demoPrincipals, type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
 const SECRET = "https://hooks.chat.example/services/T0SECRET/B0SECRET/pipelineSecretToken";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-pipeline-changes-"));
 
-let t: TestDatabase;
-const users: Record<string, Principal> = {};
+let t: SeededDatabase;
+let users: Record<string, Principal> = {};
 beforeAll(async () => {
-  t = await freshDatabase("pipeline_changes");
-  await seedDemo(t.prisma, "cellplane");
-  for (const u of await t.prisma.user.findMany()) users[u.email.split("@")[0]!] = { id: u.id, email: u.email, name: u.name, role: u.role };
+  t = await seededDatabase("pipeline_changes", { password: "cellplane" });
+  users = await demoPrincipals(t.prisma);
   // A chat webhook on the host the pipelines notify: with an empty allowlist, its host is allowed.
   await audited(t.prisma, "test", (tx) =>
     writeSetting(

@@ -3,22 +3,20 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited, withAudit } from "@/lib/audit/server/record";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { planWaves } from "@/lib/rollouts/plan";
 import { PIPELINES_MARKER, seedPipelines } from "@/lib/rollouts/server/seed";
 import { cliIn } from "../support/cli";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
 const runbook = fs.readFileSync("examples/deployment-pipeline.yaml", "utf8");
 
 describe("pipeline storage", () => {
-  let t: TestDatabase;
+  let t: SeededDatabase;
   beforeAll(async () => {
-    t = await freshDatabase("pipelines");
-    await seedDemo(t.prisma, "cellplane");
+    t = await seededDatabase("pipelines", { password: "cellplane" });
   });
   afterAll(() => t.drop());
 
@@ -115,16 +113,15 @@ describe("pipeline storage", () => {
 });
 
 describe("npx cellplane … pipeline", () => {
-  let t: TestDatabase;
+  let t: SeededDatabase;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-pipelines-"));
   beforeAll(async () => {
-    t = await freshDatabase("pipelines_cli");
-    await seedDemo(t.prisma, "cellplane");
+    t = await seededDatabase("pipelines_cli", { password: "cellplane" });
   });
   afterAll(() => t.drop());
 
   const cli = (args: string[]) => cliIn(t.url, args);
-  const count = async () => Number((await t.query<{ n: string }>("SELECT count(*) n FROM pipelines"))[0]!.n);
+  const count = () => t.count("pipelines");
 
   it("import: a broken file names every line and field, exits 1 and writes nothing", async () => {
     const bad = path.join(tmp, "broken.yaml");

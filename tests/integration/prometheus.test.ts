@@ -8,7 +8,6 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
@@ -31,6 +30,7 @@ import { Exposition } from "@/lib/simulator/exposition";
 import { type ExpositionServer, serveExposition } from "@/lib/simulator/server/exposition-server";
 import { FleetSimulator } from "@/lib/simulator/server/runner";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { type AppRoute, type Handler, portOf, serveAppRoutes } from "../support/app-routes";
 import { type RunningPrometheus, startPrometheus } from "../support/prometheus";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -56,28 +56,6 @@ const stopSim = new AbortController();
 let simulating: Promise<void> = Promise.resolve();
 const faultsFile = path.join(DATA, "faults.json");
 const simLog: string[] = [];
-
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
-
-/** The app's route handlers over HTTP, as `next start` routes them. */
-function serve(routes: Route[]) {
-  return http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? "/", `http://127.0.0.1:${appPort}`);
-    const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-    if (!route) return void res.writeHead(404).end();
-    const m = route.pattern.exec(url.pathname)!;
-    const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const body = chunks.length ? Buffer.concat(chunks) : undefined;
-    const response = await route.handler(new NextRequest(url, { method: req.method, headers, body }), { params: Promise.resolve(params) });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-}
 
 /** Poll `probe` until it returns something truthy; fail with `what` and the last value after `ms`. */
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 90_000): Promise<T> {
@@ -114,13 +92,12 @@ beforeAll(async () => {
     import("@/app/api/v1/cells/[cell]/desired/route"),
     import("@/lib/db"),
   ]);
-  const routes: Route[] = [
+  const routes: AppRoute[] = [
     { method: "GET", pattern: /^\/api\/v1\/fleet\/health$/, keys: [], handler: health as Handler },
     { method: "GET", pattern: /^\/api\/v1\/cells\/([^/]+)\/desired$/, keys: ["cell"], handler: desired as Handler },
   ];
-  app = serve(routes);
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
-  appPort = (app.address() as AddressInfo).port;
+  app = await serveAppRoutes(routes);
+  appPort = portOf(app);
   closeApp = async () => {
     await dbModule.db().$disconnect();
     await dbModule.pool().end();

@@ -1,27 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { createPrisma } from "@/lib/db/client";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { ingestSamples } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import type { WavePlan } from "@/lib/rollouts/engine";
 import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { testWave } from "../support/waves";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
-  t = await freshDatabase("releases");
-  await seedDemo(t.prisma, "cellplane");
-  await t.prisma.pipeline.create({ data: { id: "test", name: "Test", format: "native", source: "", spec: {}, updatedBy: "test" } });
-  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+  t = await seededDatabase("releases", { password: "cellplane", testPipeline: true, poolMax: 6 });
+  pool = t.pool;
 });
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+afterAll(() => t.drop());
 // A test that fails half-way must not leave a running release for the next one to trip over.
 afterEach(async () => {
   const live = await t.prisma.release.findMany({
@@ -35,18 +30,8 @@ afterEach(async () => {
   }
 });
 
-const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}): WavePlan => ({
-  name,
-  group: name,
-  cells,
-  parallel: true,
-  bakeMs: 1000,
-  requiresApproval: false,
-  notify: null,
-  maintenanceWindow: false,
-  checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }],
-  ...o,
-});
+const wave = (name: string, cells: string[], o: Partial<WavePlan> = {}) =>
+  testWave(name, cells, { bakeMs: 1000, checks: [{ kind: "error_rate", max: 0.001, source: "error_rate < 0.1%" }], ...o });
 
 /**
  * Plays the cells' deploy agents: report the desired version (healthy) through the real ingest path.
@@ -74,6 +59,20 @@ async function agentsReport(service: string) {
   );
 }
 
+/** A release of email `version` by release@: one wave on `cell` behind a gate, ticked once (to the gate). */
+async function gatedRelease(version: string, cell: string) {
+  const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
+    createRelease(
+      tx,
+      { pipelineId: "test", versions: { email: version }, plan: [wave("gate", [cell], { requiresApproval: true })] },
+      "release@cellplane.local",
+      new Date(),
+    ),
+  );
+  await tickRelease(t.prisma, id, new Date(), 1);
+  return id;
+}
+
 const transitions = async (id: string) =>
   t.query<{ before: { wave: string; state: string }; after: { wave: string; state: string } }>(
     `SELECT before, after FROM audit_events WHERE action = 'release.transition' AND target_id = $1 ORDER BY id`,
@@ -82,15 +81,7 @@ const transitions = async (id: string) =>
 
 describe("releases against real PostgreSQL", () => {
   it("50 concurrent approvals of one gate record exactly one approval and one transition", async () => {
-    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
-      createRelease(
-        tx,
-        { pipelineId: "test", versions: { email: "v4.1.0" }, plan: [wave("gate", ["smb-us-1"], { requiresApproval: true })] },
-        "release@cellplane.local",
-        new Date(),
-      ),
-    );
-    await tickRelease(t.prisma, id, new Date(), 1);
+    const id = await gatedRelease("v4.1.0", "smb-us-1");
     expect((await t.prisma.release.findUnique({ where: { id } }))!.status).toBe("awaiting_approval");
     // 50 clicks at once, on a client of their own: 10 connections contend for the gate's row lock at
     // any moment and the rest queue for a connection. The waits are bounded by design (a queue of 50
@@ -124,15 +115,7 @@ describe("releases against real PostgreSQL", () => {
   });
 
   it("the starter cannot approve their own release (four-eyes) and nothing changes", async () => {
-    const { id } = await audited(t.prisma, "release@cellplane.local", (tx) =>
-      createRelease(
-        tx,
-        { pipelineId: "test", versions: { email: "v4.1.1" }, plan: [wave("gate", ["smb-us-2"], { requiresApproval: true })] },
-        "release@cellplane.local",
-        new Date(),
-      ),
-    );
-    await tickRelease(t.prisma, id, new Date(), 1);
+    const id = await gatedRelease("v4.1.1", "smb-us-2");
     await expect(
       audited(t.prisma, "release@cellplane.local", (tx) =>
         commandRelease(

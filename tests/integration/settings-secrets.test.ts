@@ -4,19 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveOutboundAction, saveRolloutsAction } from "@/app/(dashboard)/settings/actions";
 import type { Principal } from "@/lib/auth/roles";
-import { seedDemo } from "@/lib/fleet/server/seed";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { demoPrincipals, type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 const SLACK = "https://hooks.slack.example/services/T0SECRET/B0SECRET/slackSecretToken";
 const DEPLOY = "https://deploy.ci.example/hook?token=deploySecretToken";
 
-let t: TestDatabase;
-const users: Record<string, Principal> = {};
+let t: SeededDatabase;
+let users: Record<string, Principal> = {};
 beforeAll(async () => {
-  t = await freshDatabase("settings_secrets");
-  await seedDemo(t.prisma, "cellplane");
-  for (const u of await t.prisma.user.findMany()) users[u.email.split("@")[0]!] = { id: u.id, email: u.email, name: u.name, role: u.role };
+  t = await seededDatabase("settings_secrets", { password: "cellplane" });
+  users = await demoPrincipals(t.prisma);
 });
 afterAll(() => t.drop());
 

@@ -2,18 +2,17 @@
 // versions, telemetry ingest) served over HTTP by a small node:http adapter, on a real PostgreSQL.
 // The simulator's clock is injected and stepped; nothing sleeps.
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { checkToken, rotateToken } from "@/lib/auth/server/users";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { SIMULATOR_SCOPES, SIMULATOR_TOKEN_NAME } from "@/lib/simulator/demo";
 import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
-import { FleetSimulator } from "@/lib/simulator/server/runner";
+import { FleetSimulator, type RunnerOptions } from "@/lib/simulator/server/runner";
+import { type AppRoute, type Handler, portOf, serveAppRoutes } from "../support/app-routes";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -21,33 +20,7 @@ let server: http.Server;
 let port = 0;
 let closeApp: () => Promise<void> = async () => {};
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-/** Serve the route handlers the simulator talks to, as `next start` would route them. */
-async function serve(routes: { method: string; pattern: RegExp; keys: string[]; handler: Handler }[], listenPort = 0) {
-  const s = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
-    const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    const m = route.pattern.exec(url.pathname)!;
-    const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const body = chunks.length ? Buffer.concat(chunks) : undefined;
-    const response = await route.handler(new NextRequest(url, { method: req.method, headers, body }), { params: Promise.resolve(params) });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => s.listen(listenPort, "127.0.0.1", r));
-  return s;
-}
-
-let routes: Parameters<typeof serve>[0];
+let routes: AppRoute[];
 
 beforeAll(async () => {
   t = await freshDatabase("simulator");
@@ -65,8 +38,8 @@ beforeAll(async () => {
     { method: "GET", pattern: /^\/api\/v1\/cells\/([^/]+)\/desired$/, keys: ["cell"], handler: desired as Handler },
     { method: "POST", pattern: /^\/api\/v1\/telemetry$/, keys: [], handler: telemetry as Handler },
   ];
-  server = await serve(routes);
-  port = (server.address() as AddressInfo).port;
+  server = await serveAppRoutes(routes);
+  port = portOf(server);
   closeApp = async () => {
     await dbModule.db().$disconnect();
     await dbModule.pool().end();
@@ -104,6 +77,25 @@ describe("rotateToken", () => {
   });
 });
 
+/** A simulator of the demo fleet against the API served here: it logs into `lines`, its clock is `now`. */
+const simulator = (token: string, lines: string[], now: () => number, o: Partial<RunnerOptions> = {}) =>
+  new FleetSimulator({
+    url: `http://127.0.0.1:${port}`,
+    token,
+    seed: "it",
+    intervalMs: 5_000,
+    refreshMs: 30_000,
+    pollMs: 5_000,
+    maxPollsPerS: 25,
+    converge: { minS: 2, maxS: 8 },
+    capabilities: DEFAULT_CAPABILITIES,
+    faults: [],
+    batchSize: 1000,
+    log: (l) => lines.push(l),
+    now,
+    ...o,
+  });
+
 describe("the simulator through the real API", () => {
   it("reports the fleet green with versions, converges to a new desired version, and shows injected faults", async () => {
     const { token } = await audited(t.prisma, "test", (tx) =>
@@ -112,22 +104,7 @@ describe("the simulator through the real API", () => {
     const faultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-sim-")), "faults.json");
     const lines: string[] = [];
     let clock = Date.now() - 60_000;
-    const sim = new FleetSimulator({
-      url: `http://127.0.0.1:${port}`,
-      token,
-      seed: "it",
-      intervalMs: 5_000,
-      refreshMs: 30_000,
-      pollMs: 5_000,
-      maxPollsPerS: 25,
-      converge: { minS: 2, maxS: 8 },
-      capabilities: DEFAULT_CAPABILITIES,
-      faults: [],
-      faultsFile,
-      batchSize: 1000,
-      log: (l) => lines.push(l),
-      now: () => clock,
-    });
+    const sim = simulator(token, lines, () => clock, { faultsFile });
     const state = () =>
       t.query<{ cell: string; service: string; status: string; observed: string; error_rate: number }>(
         `SELECT h.cell_id AS cell, h.service_id AS service, h.status::text AS status, cs.observed_version AS observed, h.error_rate
@@ -197,21 +174,7 @@ describe("the simulator through the real API", () => {
     );
     const lines: string[] = [];
     let clock = Date.now() - 60_000;
-    const sim = new FleetSimulator({
-      url: `http://127.0.0.1:${port}`,
-      token,
-      seed: "it",
-      intervalMs: 5_000,
-      refreshMs: 30_000,
-      pollMs: 5_000,
-      maxPollsPerS: 25,
-      converge: { minS: 2, maxS: 8 },
-      capabilities: DEFAULT_CAPABILITIES,
-      faults: [],
-      batchSize: 1000,
-      log: (l) => lines.push(l),
-      now: () => clock,
-    });
+    const sim = simulator(token, lines, () => clock);
     expect(await sim.refreshFleet()).toBe(true);
     await new Promise((r) => server.close(r));
     expect(await sim.tick()).toMatchObject({ posted: 0 });
@@ -223,7 +186,7 @@ describe("the simulator through the real API", () => {
     expect(sim.available).toBe(false);
     expect(await sim.tick()).toMatchObject({ posted: 0 }); // still backing off: no request at all
 
-    server = await serve(routes, port);
+    server = await serveAppRoutes(routes, port);
     clock += 1_001;
     expect(await sim.tick()).toMatchObject({ posted: 15 * 5 }); // smb-ap-1 was retired above
     expect(lines.at(-1)).toBe("API reachable again");

@@ -1,24 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
-import { seedDemo } from "@/lib/fleet/server/seed";
+import type pg from "pg";
 import { acknowledgeAlertGroup, applyExternalAlerts, pruneHistory, syncRuleAlerts } from "@/lib/health/server/alerts-store";
 import { rollupRecent } from "@/lib/health/server/rollups";
 import { ingestSamples, loadFleetHealth, UnknownTargetsError } from "@/lib/health/server/store";
 import { validateBatch, type Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
-  t = await freshDatabase("telemetry");
-  await seedDemo(t.prisma, "cellplane");
-  pool = new pg.Pool({ connectionString: t.url, max: 4 });
+  t = await seededDatabase("telemetry", { password: "cellplane" });
+  pool = t.pool;
 });
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+afterAll(() => t.drop());
 
 const base = new Date("2026-11-26T10:00:00Z");
 const at = (min: number) => new Date(base.getTime() + min * 60_000);

@@ -9,18 +9,14 @@ import { audited } from "@/lib/audit/server/record";
 import { createTokenVerifier, poolRows } from "@/lib/auth/server/tokens";
 import { createToken } from "@/lib/auth/server/users";
 import { createPool } from "@/lib/db/client";
-import { seedDemo } from "@/lib/fleet/server/seed";
-import { seedDemoFlags } from "@/lib/flags/server/seed";
 import { type AppHttp, startAppHttp } from "../support/app-http";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
-let t: TestDatabase;
+let t: SeededDatabase;
 let app: AppHttp;
 
 beforeAll(async () => {
-  t = await freshDatabase("token_check");
-  await seedDemo(t.prisma, "cellplane-test");
-  await seedDemoFlags(t.prisma, new Date("2026-12-01T09:00:00Z"));
+  t = await seededDatabase("token_check", { password: "cellplane-test", flagsAt: new Date("2026-12-01T09:00:00Z") });
   app = await startAppHttp(t.url);
 });
 afterAll(async () => {
