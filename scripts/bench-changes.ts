@@ -214,37 +214,61 @@ await cleanup.guard(async () => {
     await pool.query(FLOOR_SQL, [BUSY, new Date(Date.now() - DAY)]);
     return performance.now() - t0;
   };
-  /** `RUNS` of the page, each just after a floor query; the profile of those runs when asked. */
-  const timePage = async (pathname: string) => {
-    fs.rmSync(profileFile, { force: true });
-    for (let i = 0; i < WARMUP; i++) await streamed(base, pathname, cookie);
-    fs.rmSync(profileFile, { force: true });
-    const floors: number[] = [],
-      runs: Awaited<ReturnType<typeof streamed>>[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      floors.push(await floorNow());
-      runs.push(await streamed(base, pathname, cookie));
-    }
-    return {
-      floor: timing(floors),
-      firstByte: timing(runs.map((r) => r.firstByte)),
-      timeline: timing(runs.map((r) => r.timeline)),
-      total: timing(runs.map((r) => r.total)),
-      bytes: runs[0]!.bytes,
-      profile: args.profile ? readProfile(profileFile) : [],
-      html: runs[0]!.html,
-    };
+  /**
+   * `RUNS` of each page, in turn (busy, quiet, busy, …: both see the same moments of a machine whose
+   * load moves), each just after a floor query; the profile of each page's runs when asked.
+   */
+  const timePages = async (pathnames: string[]) => {
+    for (let i = 0; i < WARMUP; i++) for (const p of pathnames) await streamed(base, p, cookie);
+    const floors = pathnames.map(() => [] as number[]),
+      runs = pathnames.map(() => [] as Awaited<ReturnType<typeof streamed>>[]),
+      profiles = pathnames.map(() => "");
+    for (let i = 0; i < RUNS; i++)
+      for (const [j, p] of pathnames.entries()) {
+        floors[j]!.push(await floorNow());
+        fs.rmSync(profileFile, { force: true });
+        runs[j]!.push(await streamed(base, p, cookie));
+        if (args.profile && fs.existsSync(profileFile)) profiles[j] += fs.readFileSync(profileFile, "utf8");
+      }
+    return pathnames.map((_, j) => ({
+      floor: timing(floors[j]!),
+      firstByte: timing(runs[j]!.map((r) => r.firstByte)),
+      timeline: timing(runs[j]!.map((r) => r.timeline)),
+      total: timing(runs[j]!.map((r) => r.total)),
+      bytes: runs[j]![0]!.bytes,
+      profile: readProfile(profiles[j]!),
+      html: runs[j]![0]!.html,
+    }));
   };
-  const busyPage = await timePage(`/cells/${BUSY}?window=24h`);
+  const [busyPage, quietPage] = (await timePages([`/cells/${BUSY}?window=24h`, `/cells/${QUIET}?window=24h`])) as [
+    Awaited<ReturnType<typeof timePages>>[number],
+    Awaited<ReturnType<typeof timePages>>[number],
+  ];
   if (args.profile) fs.writeFileSync(path.resolve(ROOT, args["data-dir"]!, "busy-page.html"), busyPage.html);
   log(
     `GET /cells/${BUSY}?window=24h (${(busyPage.bytes / 1024).toFixed(0)} KiB of HTML): timeline ${fmt(busyPage.timeline)}; full ${fmt(busyPage.total)}`,
   );
-  const quietPage = await timePage(`/cells/${QUIET}?window=24h`);
-  if (args.profile) fs.writeFileSync(path.resolve(ROOT, args["data-dir"]!, "quiet-page.html"), quietPage.html);
   log(
     `GET /cells/${QUIET}?window=24h (${(quietPage.bytes / 1024).toFixed(0)} KiB of HTML): timeline ${fmt(quietPage.timeline)}; full ${fmt(quietPage.total)}`,
   );
+  if (args.profile) fs.writeFileSync(path.resolve(ROOT, args["data-dir"]!, "quiet-page.html"), quietPage.html);
+  // What any signed-in page costs here: an unknown cell's 404 inside the app shell (proxy, session,
+  // the dashboard layout and its approvals badge, one read, the not-found page rendered and streamed).
+  const shellFloors: number[] = [],
+    shellRuns: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const fl = await floorNow();
+    const t0 = performance.now();
+    const res = await fetch(new URL("/cells/no-such-cell", base), { headers: { cookie }, redirect: "manual" });
+    await res.arrayBuffer();
+    if (res.status !== 404) throw new Error(`GET /cells/no-such-cell: HTTP ${res.status}, not 404`);
+    if (i >= WARMUP) {
+      shellFloors.push(fl);
+      shellRuns.push(performance.now() - t0);
+    }
+  }
+  const appShell = { floor: timing(shellFloors), t: timing(shellRuns) };
+  log(`GET /cells/no-such-cell (404 in the app shell): ${fmt(appShell.t)}`);
   const apiPath = `/api/v1/changes?cell=${BUSY}&since=${since.toISOString()}&limit=500`;
   let apiBytes = 0;
   const api = await measure(RUNS, WARMUP, async () => {
@@ -267,41 +291,46 @@ await cleanup.guard(async () => {
     }
 
   // ---- report ------------------------------------------------------------------------------
-  const row = (label: string, t: number, f: number, target?: number) => {
-    const r = t / f;
+  type T = { median: number; min: number };
+  const ratioText = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
+  /** Median and its ratio to the floor's median; then the minimum and its ratio to the floor's minimum (less moved by load). */
+  const row = (label: string, t: T, f: T, target?: number) => {
+    const r = t.median / f.median;
     return (
-      `  ${label.padEnd(64)}${ms(t).padStart(10)}  ${`${r.toFixed(r >= 10 ? 0 : 2)}×`.padStart(6)}` +
+      `  ${label.padEnd(70)}${ms(t.median).padStart(10)} ${ratioText(r).padStart(6)}   min ${ms(t.min).padStart(9)} ${ratioText(t.min / f.min).padStart(6)}` +
       (target ? `   target ≤ ${target}×: ${r <= target ? "met ✓" : "missed ✗"}` : "")
     );
   };
-  const f = floor.median,
-    fb = busyPage.floor.median,
-    fq = quietPage.floor.median,
-    fbq = (fb + fq) / 2;
+  const minus = (a: T, b: T): T => ({ median: a.median - b.median, min: a.min - b.min });
+  const mean = (a: T, b: T): T => ({ median: (a.median + b.median) / 2, min: (a.min + b.min) / 2 });
+  const f = floor,
+    fb = busyPage.floor,
+    fq = quietPage.floor,
+    fbq = mean(fb, fq);
   console.log(
     [
       "",
       `Changes benchmark — ${Number(total).toLocaleString("en")} changes in 24 h, ${busy} on ${BUSY} (medians of ${RUNS} after ${WARMUP} warm-up; each page's ratio against the floor measured between its runs)`,
       row(`floor: one raw pg query (${rows} rows)`, f, f),
-      row("data load: listChanges()", load.median, f, 2),
+      row("data load: listChanges()", load, f, 2),
       row(`floor, measured between the busy page's runs`, fb, fb),
-      row(`GET /cells/${BUSY}?window=24h: the timeline's HTML has arrived`, busyPage.timeline.median, fb, 2),
-      row(`GET /cells/${BUSY}?window=24h: full HTML (${(busyPage.bytes / 1024).toFixed(0)} KiB)`, busyPage.total.median, fb, 2),
+      row(`GET /cells/${BUSY}?window=24h: first byte`, busyPage.firstByte, fb),
+      row(`GET /cells/${BUSY}?window=24h: the timeline's HTML has arrived`, busyPage.timeline, fb, 2),
+      row(`GET /cells/${BUSY}?window=24h: full HTML (${(busyPage.bytes / 1024).toFixed(0)} KiB)`, busyPage.total, fb, 2),
       row(`floor, measured between the quiet page's runs`, fq, fq),
-      row(`GET /cells/${QUIET}?window=24h: timeline's HTML (no change of its own)`, quietPage.timeline.median, fq),
-      row(`GET /cells/${QUIET}?window=24h: full HTML (${(quietPage.bytes / 1024).toFixed(0)} KiB)`, quietPage.total.median, fq),
-      row("  the busy timeline adds, to the timeline's HTML (busy − quiet)", busyPage.timeline.median - quietPage.timeline.median, fbq, 2),
-      row("  the busy timeline and markers add, to the full HTML (busy − quiet)", busyPage.total.median - quietPage.total.median, fbq, 2),
-      row(`GET /api/v1/changes (500 rows, ${(apiBytes / 1024).toFixed(0)} KiB, session)`, api.median, f),
+      row(`GET /cells/${QUIET}?window=24h: timeline's HTML (no change of its own)`, quietPage.timeline, fq),
+      row(`GET /cells/${QUIET}?window=24h: full HTML (${(quietPage.bytes / 1024).toFixed(0)} KiB)`, quietPage.total, fq),
+      row("  the busy timeline adds, to the timeline's HTML (busy − quiet)", minus(busyPage.timeline, quietPage.timeline), fbq, 2),
+      row("  the busy timeline and markers add, to the full HTML (busy − quiet)", minus(busyPage.total, quietPage.total), fbq, 2),
+      row("GET /cells/no-such-cell: any signed-in page's own cost (a 404 in the app shell)", appShell.t, appShell.floor),
+      row(`GET /api/v1/changes (500 rows, ${(apiBytes / 1024).toFixed(0)} KiB, session)`, api, f),
     ].join("\n"),
   );
 });
 
-/** The profile's lines, as medians per label (in the order the labels first started). */
-function readProfile(file: string) {
-  if (!fs.existsSync(file)) return [];
-  const lines = fs
-    .readFileSync(file, "utf8")
+/** The profile's lines (JSON, one a line), as medians per label (in the order the labels start). */
+function readProfile(text: string) {
+  const lines = text
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { label: string; start: number; end: number });
