@@ -328,7 +328,7 @@ await cleanup.guard(async () => {
       row("  the busy timeline adds, to the timeline's HTML (busy − quiet, run by run)", added("timeline"), fbq, 2),
       row("  the busy timeline and markers add, to the full HTML (busy − quiet, run by run)", added("total"), fbq, 2),
       row("GET /cells/no-such-cell: any signed-in page's own cost (a 404 in the app shell)", appShell.t, appShell.floor),
-      row(`GET /api/v1/changes (500 rows, ${(apiBytes / 1024).toFixed(0)} KiB, session)`, api, f),
+      row(`GET /api/v1/changes (500 rows, ${(apiBytes / 1024).toFixed(0)} KiB, session)`, api, fbq),
     ].join("\n"),
   );
 });
