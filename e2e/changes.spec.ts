@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
+import pg from "pg";
+import { adminDatabaseUrl, apiToken, cli, expect, open, signInAs, simulatorFaults, test } from "./fixtures";
 
 // One plane per cell: the simulator makes a new sms version fail on the canary cell; the alert
 // group names that version change first, the cell's chart marks it, and the blast radius of a
@@ -150,5 +151,54 @@ test.describe("changes: what changed, where, and what else is in flight", () => 
     releases.push(new URL(page.url()).pathname.split("/").pop()!);
     await open(page, "/audit?action=blast_radius.confirm&actor=release@");
     await expect(page.getByTestId("audit-row").first()).toContainText(`release:${releases[0]}`);
+  });
+});
+
+test.describe("a busy cell's page", () => {
+  const BUSY_CELL = "smb-ap-1";
+  const source = `e2e-busy-${Date.now().toString(36)}`;
+  const sql = async (text: string, params: unknown[]) => {
+    const c = new pg.Client({ connectionString: adminDatabaseUrl() });
+    await c.connect();
+    try {
+      await c.query(text, params);
+    } finally {
+      await c.end();
+    }
+  };
+  test.afterEach(() => sql("DELETE FROM change_events WHERE source LIKE $1", [`${source}:%`]));
+
+  test("the timeline shows its first 50 entries and links to all of them; the streamed parts arrive", async ({ page, loginAs }) => {
+    // 80 settings changes on the cell in the last 40 minutes, oldest last.
+    await sql(
+      `INSERT INTO change_events (at, kind, cell_id, services, summary, actor, source)
+       SELECT now() - make_interval(secs => i * 30), 'settings', $1, '{}', 'e2e busy change ' || i, 'e2e', $2 || ':' || i
+         FROM generate_series(1, 80) AS i`,
+      [BUSY_CELL, source],
+    );
+    await loginAs("viewer");
+    await open(page, `/cells/${BUSY_CELL}?window=1h`);
+    const timeline = page.getByTestId("cell-timeline");
+    await expect(timeline.getByTestId("change")).toHaveCount(50);
+    await expect(timeline).toContainText("e2e busy change 1");
+    await expect(timeline).not.toContainText("e2e busy change 80");
+    // The streamed parts: charts (drawn in the browser), state card, alerts, runbooks.
+    await expect(page.getByTestId("chart-errorRate")).toBeVisible();
+    await expect(page.getByTestId("state-card")).toContainText("Flags in effect");
+    await expect(page.getByTestId("cell-alerts")).toBeVisible();
+    await expect(page.getByTestId("runbooks")).toContainText(BUSY_CELL);
+
+    const more = page.getByTestId("cell-timeline-more");
+    await expect(more).toHaveText(/^Show \d+ more entries \(all \d+\)$/);
+    await more.click();
+    await expect(page).toHaveURL(/entries=all/);
+    await expect(timeline).toContainText("e2e busy change 80");
+    expect(await timeline.getByTestId("change").count()).toBeGreaterThanOrEqual(80);
+    await expect(more).toHaveCount(0);
+    // The kind filter keeps the whole list; the link is shareable.
+    await page.getByTestId("timeline-kinds").getByRole("link", { name: "settings", exact: true }).click();
+    await expect(page).toHaveURL(/kind=settings/);
+    await expect(page).toHaveURL(/entries=all/);
+    await expect(timeline.getByTestId("change").first()).toHaveAttribute("data-kind", "settings");
   });
 });

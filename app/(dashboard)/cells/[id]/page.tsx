@@ -1,14 +1,12 @@
 import { ScrollBox } from "@/components/scroll-box";
 import { CircleAlert, CircleDot } from "lucide-react";
 import type { Metadata } from "next";
-import { InlineCode } from "@/components/inline-code";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { Tag, TierBadge, VersionPill } from "@/components/badges";
 import { ChangeList } from "@/components/changes/change-list";
-import { StateCard } from "@/components/changes/state-card";
 import { WhatChanged } from "@/components/changes/what-changed";
-import { SeriesCharts } from "@/components/health/series-charts";
 import { StatusBadge, fmtMs, fmtPct } from "@/components/health/status";
 import { Card, PageHeader } from "@/components/page-header";
 import { WindowTabs } from "@/components/window-tabs";
@@ -18,58 +16,91 @@ import { changeMarkers } from "@/lib/changes/markers";
 import { CHANGE_KINDS, type ChangeKind, KIND_LABELS, MAX_PAGE } from "@/lib/changes/model";
 import { windowMinutes } from "@/lib/changes/rank";
 import { cellState, listChanges, NO_FILTER, whatChangedBefore } from "@/lib/changes/server/queries";
+import { pageProfiler } from "@/lib/changes/server/profile";
 import { cellHealth, cellSeries, openAlertsFor, runbooks } from "@/lib/health/server/queries";
 import { bucketFor, WINDOWS, type Window } from "@/lib/health/server/series";
 import { currentThresholds } from "@/lib/health/server/thresholds-cache";
-import { renderTemplate } from "@/lib/settings/links";
-import { formatTime, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
+import { ChartsPlaceholder } from "./charts";
+import { AlertsLoading, AlertsSection, ChartsSection, Loading, RunbooksSection, StateSection } from "./sections";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: (await params).id };
 }
+
+/** Timeline entries in the page's first HTML; the rest on demand (`?entries=all`, a link). */
+const FIRST_SCREEN = 50;
 
 export default async function CellPage({
   params,
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ window?: string; service?: string; kind?: string | string[]; changesWindow?: string }>;
+  searchParams: Promise<{ window?: string; service?: string; kind?: string | string[]; changesWindow?: string; entries?: string }>;
 }) {
-  await requireUser();
-  const { id } = await params;
-  const sp = await searchParams;
-  const cell = await getCell(id);
-  if (!cell) notFound();
-  const window: Window = sp.window && sp.window in WINDOWS ? (sp.window as Window) : "1h";
-  const t = await currentThresholds();
+  const timed = pageProfiler("cell");
+  const [{ id }, sp] = await Promise.all([params, searchParams]);
   const now = new Date();
-  const health = await cellHealth(cell.id, t, now);
-  const focus =
-    health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
+  const window: Window = sp.window && sp.window in WINDOWS ? (sp.window as Window) : "1h";
   // The timeline covers the charts' window, so each marker on a chart is an entry below it.
   const kinds = ([] as string[]).concat(sp.kind ?? []).filter((k): k is ChangeKind => (CHANGE_KINDS as readonly string[]).includes(k));
-  const redServices = health.services.filter((s) => s.status === "red");
   const minutes = windowMinutes(sp.changesWindow);
-  const [series, timeline, alerts, books, state, causes] = await Promise.all([
+  const allEntries = sp.entries === "all";
+
+  // The shell — header, services, customers, "what changed?", the timeline — reads side by side and
+  // waits for nothing else. The charts, the state card, alerts and runbooks stream in after it, each
+  // in its own Suspense boundary: their reads start once the shell's are done, so they run in the
+  // database while the shell renders instead of competing with the shell's reads for this process.
+  const cellP = timed("cell", getCell(id));
+  const thresholdsP = timed("thresholds", currentThresholds());
+  const healthP = thresholdsP.then((t) => timed("health", cellHealth(id, t, now)));
+  const timelineP = timed(
+    "timeline",
+    listChanges({ ...NO_FILTER, cells: [id], kinds, since: new Date(now.getTime() - WINDOWS[window]), limit: MAX_PAGE }),
+  );
+  // "What changed?" before each red service turned red.
+  const causesP = healthP.then((health) =>
+    timed(
+      "what changed",
+      Promise.all(
+        health.services
+          .filter((s) => s.status === "red")
+          .map(async (s) => ({
+            service: s.service,
+            since: s.since ?? now,
+            ranked: await whatChangedBefore({ cells: [id], services: [s.service] }, s.since ?? now, minutes),
+          })),
+      ),
+    ),
+  );
+  const shellP = Promise.all([timed("session", requireUser()), cellP, thresholdsP, healthP, timelineP, causesP]);
+  /** A read for a streamed part: after the shell's reads, for a cell that exists (a page that ends early leaves it unread). */
+  const after = <T,>(label: string, read: (cell: NonNullable<Awaited<typeof cellP>>) => Promise<T>): Promise<T> => {
+    const p = shellP.then(([, c]) => {
+      if (!c) throw new Error(`no cell ${id}`);
+      return timed(label, read(c));
+    });
+    p.catch(() => {}); // not an unhandled rejection: the page itself answers 404 or redirects
+    return p;
+  };
+  const seriesP = after("chart series", (c) =>
     cellSeries(
-      cell.id,
-      health.services.map((s) => s.service),
+      c.id,
+      c.services.map((s) => s.serviceId),
       window,
       now,
     ),
-    listChanges({ ...NO_FILTER, cells: [cell.id], kinds, since: new Date(now.getTime() - WINDOWS[window]), limit: MAX_PAGE }),
-    openAlertsFor(cell.id),
-    runbooks(),
-    cellState(cell.id, now),
-    // "What changed?" before each red service turned red.
-    Promise.all(
-      redServices.map(async (s) => ({
-        service: s.service,
-        since: s.since ?? now,
-        ranked: await whatChangedBefore({ cells: [cell.id], services: [s.service] }, s.since ?? now, minutes),
-      })),
-    ),
-  ]);
+  );
+  const alertsP = after("alerts", (c) => openAlertsFor(c.id));
+  const booksP = after("runbooks", () => runbooks());
+  const stateP = after("state card", (c) => cellState(c.id, now));
+
+  const [, cell, t, health, timeline, causes] = await shellP;
+  if (!cell) notFound();
+  await timed("shell data ready", Promise.resolve());
+  const focus =
+    health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
+  const redServices = health.services.filter((s) => s.status === "red");
   const markers = changeMarkers(timeline.changes, bucketFor(window, false).bucketMs);
   const href = (extra: Record<string, string | string[] | undefined>) => {
     const q = new URLSearchParams();
@@ -78,6 +109,7 @@ export default async function CellPage({
       service: sp.service,
       kind: sp.kind,
       changesWindow: sp.changesWindow,
+      entries: sp.entries,
       ...extra,
     }))
       for (const x of ([] as string[]).concat(v ?? [])) q.append(k, x);
@@ -215,34 +247,21 @@ export default async function CellPage({
         }
         className="mt-6"
       >
-        <SeriesCharts series={series} focus={focus} thresholds={thresholds} markers={markers} />
+        <Suspense fallback={<ChartsPlaceholder />}>
+          <ChartsSection series={seriesP} focus={focus} thresholds={thresholds} markers={markers} />
+        </Suspense>
       </Card>
 
       <Card title="State of the cell" className="mt-6">
-        {state && <StateCard card={state} />}
+        <Suspense fallback={<Loading what="the state of the cell" className="h-40" />}>
+          <StateSection state={stateP} />
+        </Suspense>
       </Card>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
-        <Card title={`Open alerts (${alerts.length})`}>
-          <ul className="space-y-2 text-sm" data-testid="cell-alerts">
-            {alerts.map((a) => (
-              <li key={a.id.toString()} className="flex items-start gap-2">
-                <span
-                  className={`mt-0.5 rounded px-1.5 text-[11px] font-semibold uppercase ${a.severity === "critical" ? "bg-red-100 text-red-800" : a.severity === "warning" ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-700"}`}
-                >
-                  {a.severity}
-                </span>
-                <span>
-                  <span className="font-mono text-xs">{a.type}</span>{" "}
-                  {a.serviceId && <span className="text-slate-500">· {a.serviceId}</span>}
-                  <div className="text-slate-700">{a.summary}</div>
-                  <div className="text-xs text-slate-500">since {formatTime(a.startedAt, { utc: true })}</div>
-                </span>
-              </li>
-            ))}
-            {alerts.length === 0 && <li className="text-slate-500">No open alerts.</li>}
-          </ul>
-        </Card>
+        <Suspense fallback={<AlertsLoading />}>
+          <AlertsSection alerts={alertsP} />
+        </Suspense>
         <Card
           title={
             <span className="flex flex-wrap items-center justify-between gap-2">
@@ -275,28 +294,21 @@ export default async function CellPage({
               </Link>
             ))}
           </nav>
-          <ChangeList changes={timeline.changes} showCells={false} empty="No change in this window." testId="cell-timeline" />
+          <ChangeList
+            changes={timeline.changes}
+            showCells={false}
+            empty="No change in this window."
+            testId="cell-timeline"
+            first={allEntries ? undefined : FIRST_SCREEN}
+            moreHref={href({ entries: "all" })}
+          />
         </Card>
       </div>
 
       <Card title="Runbooks for this cell" className="mt-6">
-        <div className="grid gap-4 lg:grid-cols-3" data-testid="runbooks">
-          {books.map((b) => (
-            <article key={b.id} className="rounded-lg border border-slate-200 p-3">
-              <h3 className="mb-2 text-sm font-semibold">{b.title}</h3>
-              <pre className="whitespace-pre-wrap break-words font-sans text-xs leading-5 text-slate-700" data-testid="runbook-body">
-                <InlineCode
-                  text={renderTemplate(b.body, {
-                    cell: cell.id,
-                    region: cell.region,
-                    tier: cell.tier,
-                    service: focus ?? b.serviceId ?? "the affected service",
-                  })}
-                />
-              </pre>
-            </article>
-          ))}
-        </div>
+        <Suspense fallback={<Loading what="runbooks" />}>
+          <RunbooksSection books={booksP} cell={cell} focus={focus} />
+        </Suspense>
       </Card>
     </>
   );
