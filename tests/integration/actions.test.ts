@@ -33,7 +33,7 @@ import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
 import { addWindow, createFreeze, readSetting, SETTINGS } from "@/lib/settings/server/store";
 import { testWave } from "../support/waves";
-import { expandManifest } from "../support/migration-manifests";
+import { expandPhase, migrationYaml } from "../support/yaml-fixtures";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -148,7 +148,7 @@ async function exampleRoutes() {
 }
 
 const manifest = (id: string, approval = false) =>
-  expandManifest(id, [{ cells: "canary-us-internal", approval }, { cells: "smb-*, enterprise-*" }]);
+  migrationYaml(id, [expandPhase([{ cells: ["canary-us-internal"], requiresApproval: approval }, { cells: ["smb-*", "enterprise-*"] }])]);
 
 /** A migration imported and started by release@ (agent mode: no cell database here). */
 async function migration(approval = false) {

@@ -13,7 +13,7 @@ import { rolloutJobs } from "@/lib/rollouts/server/jobs";
 import { commandRelease, createRelease, tickRelease } from "@/lib/rollouts/server/release-store";
 import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { importManifest, startRun } from "@/lib/schema-migrations/server/store";
-import { expandManifest } from "../support/migration-manifests";
+import { expandPhase, migrationYaml } from "../support/yaml-fixtures";
 import { testWave } from "../support/waves";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
@@ -59,7 +59,7 @@ async function gatedRelease(service: string, at: Date) {
 /** A migration by release@ whose first step, on the enterprise cells, waits for approval since `at`. */
 async function gatedMigration(at: Date) {
   const id = `approvals-${Date.now().toString(36)}-${++n}`;
-  const text = expandManifest(id, [{ cells: "enterprise-*", approval: true }, { cells: "canary-*, smb-*" }]);
+  const text = migrationYaml(id, [expandPhase([{ cells: ["enterprise-*"], requiresApproval: true }, { cells: ["canary-*", "smb-*"] }])]);
   await audited(t.prisma, "release@cellplane.local", (tx) => importManifest(tx, text, "release@cellplane.local", ROOT, at));
   await audited(t.prisma, "release@cellplane.local", (tx) => startRun(tx, id, "release@cellplane.local", at, 1));
   return id;

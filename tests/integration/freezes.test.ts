@@ -8,7 +8,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited } from "@/lib/audit/server/record";
 import { projectTime } from "@/lib/changes/server/projector";
-import { DomainError } from "@/lib/errors";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { bucketOf } from "@/lib/flags/bucket";
 import { evaluate } from "@/lib/flags/evaluate";
@@ -24,6 +23,7 @@ import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { importManifest, loadRun, startRun, tickRun } from "@/lib/schema-migrations/server/store";
 import { createFreeze, endFreeze } from "@/lib/settings/server/store";
 import { cliIn } from "../support/cli";
+import { refusal } from "../support/refusal";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { canaryThenAll, expandPhase, migrationYaml } from "../support/yaml-fixtures";
 
@@ -49,15 +49,6 @@ afterAll(() => t.drop());
 const freeze = (startsAt: Date, endsAt: Date, reason: string) =>
   audited(t.prisma, ADMIN, (tx) => createFreeze(tx, { startsAt, endsAt, reason }, ADMIN));
 const audits = () => t.prisma.auditEvent.count();
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 const editFlag = (key: string, patch: FlagPatch, now: Date) =>
   audited(t.prisma, PO, async (tx) => updateFlag(tx, key, (await getFlag(tx, key))!.version, patch, "edit", now));
 
