@@ -16,7 +16,9 @@
 // API at least 50% of it.
 // --profile: then 80,000 more samples through ingestSamples() in this process (no HTTP), with the
 // time of each SQL statement and of the JSON parse / validation / pairUpdates steps, and one
-// connection alternating raw unnest inserts and ingest batch by batch.
+// connection alternating raw unnest inserts and ingest batch by batch. --profile-only: only that,
+// without the app server or the timed runs.
+import http from "node:http";
 import { parseArgs } from "node:util";
 import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     "pg-port": { type: "string", default: "54366" },
     "data-dir": { type: "string", default: ".data/bench-ingest" },
     profile: { type: "boolean", default: false },
+    "profile-only": { type: "boolean", default: false },
   },
 });
 const TOTAL = Number(args.samples),
@@ -271,20 +274,45 @@ await cleanup.guard(async () => {
     return wall;
   }
 
+  if (args["profile-only"]) {
+    // Only the in-process profile: no app server, no timed runs (quick, to see where a batch goes).
+    await profile(rawPool, benchPool(pg.url, CLIENTS, cleanup, { asyncCommit: true }), nextSet());
+    return;
+  }
+
   // ---- the API ---------------------------------------------------------------------------
   const { token } = await audited(prisma, "bench", (tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
   const base = await productionServer(pg.url, Number(args.port), cleanup);
   let stored = 0;
-  const post = async (body: string) => {
-    const res = await fetch(`${base}/api/v1/telemetry`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body,
+  // node:http with keep-alive rather than fetch: the client's own CPU is a third of fetch's, and on
+  // two cores it shares the machine with the app server and PostgreSQL (the raw side's client is pg).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  cleanup.add("agent", () => agent.destroy());
+  const url = new URL("/api/v1/telemetry", base);
+  const post = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (c: Buffer) => parts.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(parts).toString("utf8");
+            if (res.statusCode !== 200) return reject(new Error(`POST /api/v1/telemetry: HTTP ${res.statusCode} ${text.slice(0, 300)}`));
+            stored += (JSON.parse(text) as { stored: number }).stored;
+            resolve();
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
     });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`POST /api/v1/telemetry: HTTP ${res.status} ${text.slice(0, 300)}`);
-    stored += (JSON.parse(text) as { stored: number }).stored;
-  };
   for (const b of chunk(warm, BATCH)) await post(JSON.stringify({ samples: b }));
   // The app server writes current state behind the samples (within 250 ms): a run ends when every
   // pair's newest reading is in service_health too, so that work is inside the timed part.
