@@ -3,9 +3,10 @@
 // one-door server action; the server re-checks role, four-eyes and state.
 import { Undo2 } from "lucide-react";
 import { useState } from "react";
-import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
+import { ConfirmedAction, ConsequenceList } from "@/components/confirm/typed-confirmation";
+import { DecisionForm } from "@/components/forms/decision";
 import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
-import { type Consequences, confirms } from "@/lib/fleet/consequences";
+import type { Consequences } from "@/lib/fleet/consequences";
 import { plural } from "@/lib/format";
 import {
   abortAction,
@@ -34,7 +35,6 @@ export function ApprovalPanel({
   whyNot: string | null;
 }) {
   const { result, pending, run } = useServerAction();
-  const [comment, setComment] = useState("");
   return (
     <section className="rounded-xl border-2 border-violet-300 bg-violet-50 p-4" data-testid="approval-panel">
       <h2 className="text-sm font-semibold text-violet-900">Approval gate: {waveName}</h2>
@@ -42,37 +42,14 @@ export function ApprovalPanel({
         Deploys to {cells.join(", ")} wait for a release manager other than the one who started this release.
       </p>
       {canDecide ? (
-        <>
-          <label className="mt-3 block text-sm">
-            <span className="text-violet-900">Comment (required)</span>
-            <textarea
-              aria-label="Approval comment"
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              rows={2}
-              className="mt-1 w-full rounded-md border border-violet-300 bg-white p-2 text-sm"
-              placeholder="e.g. CAB-1234 approved; customers notified"
-            />
-          </label>
-          <div className="mt-2 flex gap-2">
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(approveAction, { id, wave, comment })}
-              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Approve
-            </button>
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(rejectAction, { id, wave, comment })}
-              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Reject
-            </button>
-          </div>
-        </>
+        <DecisionForm
+          label="Approval comment"
+          tone="violet"
+          placeholder="e.g. CAB-1234 approved; customers notified"
+          pending={pending}
+          onApprove={(comment) => run(approveAction, { id, wave, comment })}
+          onReject={(comment) => run(rejectAction, { id, wave, comment })}
+        />
       ) : (
         <p className="mt-3 text-sm font-medium text-violet-900" data-testid="approval-not-allowed">
           {whyNot}
@@ -100,7 +77,6 @@ export function ReleaseControls({
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
   const [aborting, setAborting] = useState(false);
-  const [typed, setTyped] = useState("");
   const active = ["running", "awaiting_approval", "paused"].includes(status);
   if (!active) return null;
   const live = waveState === "DEPLOYING" || waveState === "BAKING" || waveState === "VALIDATING";
@@ -176,24 +152,18 @@ export function ReleaseControls({
         )}
       </div>
       {aborting && (
-        <TypedConfirmation
+        <ConfirmedAction
           consequences={abortTouches}
           what="Aborting stops here: later waves never start, and the new version stays on"
           phrase={id}
           label="Type the release id to confirm"
-          value={typed}
-          onChange={setTyped}
           testId="abort-confirmation"
+          variant="danger"
+          pending={pending}
+          onConfirm={(typed) => run(abortAction, { id, reason, confirm: typed })}
         >
-          <button
-            type="button"
-            disabled={pending || !confirms(typed, id)}
-            onClick={() => run(abortAction, { id, reason, confirm: typed })}
-            className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-          >
-            Abort release
-          </button>
-        </TypedConfirmation>
+          Abort release
+        </ConfirmedAction>
       )}
       <ActionOutcome result={result} />
     </section>
