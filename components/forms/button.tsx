@@ -10,6 +10,10 @@ const VARIANTS = {
   danger: "rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50",
   /** Roll back: undoes a change, on purpose. */
   caution: "rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50",
+  /** Undo for good: roll the whole release back. */
+  rollback: "rounded-md bg-orange-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50",
+  /** A routine step beside a text box (acknowledge). */
+  soft: "rounded-md border border-indigo-300 bg-indigo-50 px-3 py-1 text-sm font-medium text-indigo-800 disabled:opacity-50",
   /** A quiet second choice beside the main action (reset, discard). */
   link: "text-sm text-slate-500 hover:underline",
 } as const;

@@ -4,6 +4,7 @@
 // four-eyes and the typed id; these only collect them.
 import { useState } from "react";
 import { Button } from "./button";
+import { TextField } from "./inputs";
 
 const TONES = {
   /** On a violet gate panel. */
@@ -49,17 +50,17 @@ function DecisionComment({
 /** An irreversible migration step is approved by typing its migration id. */
 function TypedMigrationId({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
   return (
-    <label className="mt-2 block text-sm">
-      <span>
-        Type the migration id <code className="break-all font-mono">{id}</code> to confirm
-      </span>
-      <input
-        aria-label="Type the migration id to confirm"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        className="mt-1 w-full rounded-md border border-red-300 bg-white px-2 py-1 font-mono text-sm"
-      />
-    </label>
+    <TextField
+      caption={
+        <>
+          Type the migration id <code className="break-all font-mono">{id}</code> to confirm
+        </>
+      }
+      label="Type the migration id to confirm"
+      value={value}
+      onChange={onChange}
+      border="border-red-300 font-mono"
+    />
   );
 }
 
@@ -94,8 +95,13 @@ function DecisionButtons({
   );
 }
 
-/** The decision on one gate: the comment, the typed id when the step is irreversible, and the buttons. */
+/**
+ * The decision on one gate: the comment, the typed id when the step is irreversible, and the buttons;
+ * or, for a viewer who may not decide, why not.
+ */
 export function DecisionForm({
+  canDecide = true,
+  whyNot = null,
   label,
   tone,
   placeholder,
@@ -107,6 +113,8 @@ export function DecisionForm({
   approveLabel,
   rejectLabel,
 }: {
+  canDecide?: boolean;
+  whyNot?: string | null;
   /** The comment box's accessible name. */
   label: string;
   tone: keyof typeof TONES;
@@ -123,6 +131,12 @@ export function DecisionForm({
 }) {
   const [comment, setComment] = useState("");
   const [confirm, setConfirm] = useState("");
+  if (!canDecide)
+    return (
+      <p className={`mt-3 text-sm font-medium ${TONES[tone].text ?? ""}`.trim()} data-testid="approval-not-allowed">
+        {whyNot}
+      </p>
+    );
   return (
     <>
       <DecisionComment label={label} value={comment} onChange={setComment} tone={tone} placeholder={placeholder} className={className} />

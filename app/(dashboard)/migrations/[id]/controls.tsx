@@ -1,6 +1,8 @@
 "use client";
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
+import { Button } from "@/components/forms/button";
+import { ReasonInput, TextField } from "@/components/forms/inputs";
 import { useState } from "react";
 import { ConfirmedAction, ConsequenceList } from "@/components/confirm/typed-confirmation";
 import { BlastRadius } from "@/components/changes/blast-radius";
@@ -26,23 +28,17 @@ export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: num
         Canary first. One clock for the whole run: the waits between steps and the bakes of the releases its deployment phases start are
         divided by the speed (1 = real time); it is recorded in the audit trail.
       </p>
-      <label className="mt-2 block text-sm">
-        <span className="text-indigo-900">Speed (time scale)</span>
-        <input
-          aria-label="Speed"
-          value={speed}
-          onChange={(e) => setSpeed(e.target.value)}
-          className="mt-1 w-full rounded-md border border-indigo-300 bg-white px-2 py-1 text-sm"
-        />
-      </label>
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => run(startMigrationAction, { id, speed })}
-        className="mt-2 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-      >
+      <TextField
+        caption="Speed (time scale)"
+        captionClass="text-indigo-900"
+        label="Speed"
+        value={speed}
+        onChange={setSpeed}
+        border="border-indigo-300"
+      />
+      <Button variant="primary" className="mt-2" disabled={pending} onClick={() => run(startMigrationAction, { id, speed })}>
         Start migration
-      </button>
+      </Button>
       <ActionOutcome result={result} />
     </section>
   );
@@ -94,22 +90,18 @@ export function MigrationApproval({
           <BlastRadius target={{ kind: "migration", id, phase, step }} onSeen={setSeen} />
         </div>
       )}
-      {canDecide ? (
-        <DecisionForm
-          label="Approval comment"
-          tone="plain"
-          confirmId={confirmRequired ? id : null}
-          pending={pending}
-          onApprove={(comment, confirm) =>
-            run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })
-          }
-          onReject={(comment) => run(rejectMigrationAction, { id, phase, step, comment })}
-        />
-      ) : (
-        <p className="mt-3 text-sm font-medium" data-testid="approval-not-allowed">
-          {whyNot}
-        </p>
-      )}
+      <DecisionForm
+        canDecide={canDecide}
+        whyNot={whyNot}
+        label="Approval comment"
+        tone="plain"
+        confirmId={confirmRequired ? id : null}
+        pending={pending}
+        onApprove={(comment, confirm) =>
+          run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })
+        }
+        onReject={(comment) => run(rejectMigrationAction, { id, phase, step, comment })}
+      />
       <ActionOutcome result={result} />
     </section>
   );
@@ -142,13 +134,7 @@ export function RollbackControls({
       </p>
       {canRollback && (migration.allowed || offered.length > 0) && (
         <>
-          <input
-            aria-label="Rollback reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            placeholder="Reason (required)"
-            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
-          />
+          <ReasonInput label="Rollback reason" value={reason} onChange={setReason} className="mt-2 w-full" />
           {migration.allowed && (
             <ConfirmedAction
               consequences={consequences}
@@ -229,13 +215,7 @@ export function CellActions({
         )}
         {rollback && (
           <>
-            <input
-              aria-label={`Reason to roll back ${cell}`}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="Reason (required)"
-              className="rounded-md border border-slate-300 px-2 py-0.5 text-xs"
-            />
+            <ReasonInput label={`Reason to roll back ${cell}`} value={reason} onChange={setReason} small />
             <button
               type="button"
               disabled={pending}

@@ -1,6 +1,8 @@
 "use client";
 // The release page's interactive parts: the approval panel and the controls. Every button calls a
 // one-door server action; the server re-checks role, four-eyes and state.
+import { Button } from "@/components/forms/button";
+import { ReasonInput } from "@/components/forms/inputs";
 import { Undo2 } from "lucide-react";
 import { useState } from "react";
 import { ConfirmedAction, ConsequenceList } from "@/components/confirm/typed-confirmation";
@@ -41,20 +43,16 @@ export function ApprovalPanel({
       <p className="mt-1 text-sm text-violet-800">
         Deploys to {cells.join(", ")} wait for a release manager other than the one who started this release.
       </p>
-      {canDecide ? (
-        <DecisionForm
-          label="Approval comment"
-          tone="violet"
-          placeholder="e.g. CAB-1234 approved; customers notified"
-          pending={pending}
-          onApprove={(comment) => run(approveAction, { id, wave, comment })}
-          onReject={(comment) => run(rejectAction, { id, wave, comment })}
-        />
-      ) : (
-        <p className="mt-3 text-sm font-medium text-violet-900" data-testid="approval-not-allowed">
-          {whyNot}
-        </p>
-      )}
+      <DecisionForm
+        canDecide={canDecide}
+        whyNot={whyNot}
+        label="Approval comment"
+        tone="violet"
+        placeholder="e.g. CAB-1234 approved; customers notified"
+        pending={pending}
+        onApprove={(comment) => run(approveAction, { id, wave, comment })}
+        onReject={(comment) => run(rejectAction, { id, wave, comment })}
+      />
       <ActionOutcome result={result} />
     </section>
   );
@@ -119,12 +117,12 @@ export function ReleaseControls({
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="release-controls">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Controls</h2>
-      <input
-        aria-label="Reason"
+      <ReasonInput
+        label="Reason"
         value={reason}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={setReason}
         placeholder="Reason (required to advance, roll back or abort)"
-        className="mb-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+        className="mb-2 w-full"
       />
       <div className="flex flex-wrap gap-2">
         {shown.map((b) => (
@@ -224,21 +222,16 @@ export function KeptWaves({
       {canRollback ? (
         <div className="mt-3 rounded-lg border border-orange-200 bg-white p-3">
           <ConsequenceList consequences={consequences} what="Rolling back the whole release restores the previous versions on" />
-          <input
-            aria-label="Reason to roll back the whole release"
+          <ReasonInput
+            label="Reason to roll back the whole release"
             value={reason}
-            onChange={(e) => setReason(e.target.value)}
+            onChange={setReason}
             placeholder="Reason (required, audited)"
-            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            className="mt-2 w-full"
           />
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() => run(rollbackReleaseAction, { id, reason })}
-            className="mt-2 rounded-md bg-orange-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-          >
+          <Button variant="rollback" className="mt-2" disabled={pending} onClick={() => run(rollbackReleaseAction, { id, reason })}>
             Roll back the whole release
-          </button>
+          </Button>
           <ActionOutcome result={result} />
         </div>
       ) : (
