@@ -7,12 +7,15 @@ import type { ActionResult } from "@/lib/auth/server/action";
 export function ActionForm({
   action,
   children,
+  hidden = {},
   submit = "Save",
   testId,
   className = "",
 }: {
   action: (fd: FormData) => Promise<ActionResult<unknown>>;
-  children: (errors: Record<string, string[]>) => ReactNode;
+  children?: (errors: Record<string, string[]>) => ReactNode;
+  /** Sent as they are: the id acted on, the version the form was read at. */
+  hidden?: Record<string, string | number>;
   submit?: string;
   testId?: string;
   className?: string;
@@ -35,7 +38,10 @@ export function ActionForm({
         });
       }}
     >
-      {children(errors)}
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children?.(errors)}
       <div className="mt-3 flex items-center gap-3">
         <button
           type="submit"
@@ -90,11 +96,73 @@ export function Field({
         />
         {suffix && <span className="text-xs text-slate-500">{suffix}</span>}
       </span>
-      {errors?.map((e) => (
-        <span key={e} className="mt-0.5 block text-xs text-red-700">
-          {e}
-        </span>
-      ))}
+      <FieldErrors errors={errors} className="mt-0.5 block text-xs text-red-700" />
+    </label>
+  );
+}
+
+function FieldErrors({ errors, className = "block text-xs text-red-700" }: { errors?: string[]; className?: string }) {
+  return errors?.map((m) => (
+    <span key={m} className={className}>
+      {m}
+    </span>
+  ));
+}
+
+/** A multi-line field (a list, a template, a file), monospace; `label` may hold markup. */
+export function TextArea({
+  label,
+  name,
+  defaultValue,
+  rows = 2,
+  errors,
+  ariaLabel,
+  spellCheck = false,
+}: {
+  label: ReactNode;
+  name: string;
+  defaultValue: string;
+  rows?: number;
+  errors?: string[];
+  /** The box's own accessible name, when the label is long. */
+  ariaLabel?: string;
+  /** Prose is spell-checked; code, lists and files are not. */
+  spellCheck?: boolean;
+}) {
+  return (
+    <label className="block text-sm">
+      <span className="text-slate-600">{label}</span>
+      <textarea
+        name={name}
+        defaultValue={defaultValue}
+        rows={rows}
+        spellCheck={spellCheck}
+        aria-label={ariaLabel}
+        className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+      />
+      <FieldErrors errors={errors} />
+    </label>
+  );
+}
+
+/** A choice among fixed options (the `<option>`s are the children). */
+export function SelectField({
+  label,
+  name,
+  defaultValue,
+  children,
+}: {
+  label: string;
+  name: string;
+  defaultValue: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="block text-sm">
+      <span className="text-slate-600">{label}</span>
+      <select name={name} defaultValue={defaultValue} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1">
+        {children}
+      </select>
     </label>
   );
 }
