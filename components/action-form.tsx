@@ -1,5 +1,7 @@
 "use client";
 // A form bound to a one-door server action: shows field errors, a message, and success.
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
@@ -25,31 +27,25 @@ export function ActionForm({
   const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
-    <form
-      data-testid={testId}
+    <ClientForm
+      testId={testId}
       className={className}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const fd = new FormData(e.currentTarget);
+      onSubmit={(fd) =>
         start(async () => {
           const r = await action(fd);
           setResult(r);
           if (r.ok) router.refresh();
-        });
-      }}
+        })
+      }
     >
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {children?.(errors)}
       <div className="mt-3 flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-        >
+        <Button variant="primary" type="submit" disabled={pending}>
           {pending ? "Saving…" : submit}
-        </button>
+        </Button>
         {result?.ok && (
           <span className="text-sm text-emerald-700" role="status">
             Saved.
@@ -61,7 +57,7 @@ export function ActionForm({
           </span>
         )}
       </div>
-    </form>
+    </ClientForm>
   );
 }
 

@@ -1,4 +1,6 @@
 "use client";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { BlastRadius } from "@/components/changes/blast-radius";
@@ -21,18 +23,16 @@ export function StartReleaseForm({
   const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
-    <form
-      data-testid="start-release"
+    <ClientForm
+      testId="start-release"
       className="flex flex-wrap items-end gap-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const fd = new FormData(e.currentTarget);
+      onSubmit={(fd) =>
         start(async () => {
           const r = await startReleaseAction(fd);
           setResult(r);
           if (r.ok) router.push(`/releases/${r.data.id}`);
-        });
-      }}
+        })
+      }
     >
       <label className="text-sm">
         <span className="block text-slate-600">Pipeline</span>
@@ -83,13 +83,9 @@ export function StartReleaseForm({
         <span className="block text-slate-600">Title (optional)</span>
         <input name="title" className="mt-1 w-56 rounded-md border border-slate-300 px-2 py-1" />
       </label>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending}>
         {pending ? "Starting…" : "Start release"}
-      </button>
+      </Button>
       <BlastRadius
         target={pipeline && service && version.trim() ? { kind: "release", pipeline, versions: { [service]: version.trim() } } : null}
         name="seenWarnings"
@@ -102,6 +98,6 @@ export function StartReleaseForm({
             .join("; ")}
         </p>
       )}
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,6 @@
 "use client";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useState } from "react";
 import { setFlagDetails } from "../actions";
 import { ActionError } from "./action-error";
@@ -24,13 +26,7 @@ export function DetailsEditor({
   const { run, pending, failure } = useFlagAction(setFlagDetails);
   const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt || draft.protected !== isProtected;
   return (
-    <form
-      className="space-y-3 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, ...draft });
-      }}
-    >
+    <ClientForm className="space-y-3 text-sm" onSubmit={() => run({ key: flagKey, version, ...draft })}>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Description</span>
         <textarea
@@ -77,14 +73,10 @@ export function DetailsEditor({
           </span>
         </span>
       </label>
-      <button
-        type="submit"
-        disabled={!dirty || pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={!dirty || pending}>
         {pending ? "Saving…" : "Save details"}
-      </button>
+      </Button>
       <ActionError failure={failure} testId="details-error" />
-    </form>
+    </ClientForm>
   );
 }

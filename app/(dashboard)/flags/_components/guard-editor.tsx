@@ -1,4 +1,6 @@
 "use client";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useState } from "react";
 import { setGuard, setRequires } from "../actions";
 import { ActionError } from "./action-error";
@@ -22,13 +24,7 @@ export function RequiresEditor({ flagKey, version, requires }: { flagKey: string
       }),
   );
   return (
-    <form
-      className="space-y-2 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, requires: parsed });
-      }}
-    >
+    <ClientForm className="space-y-2 text-sm" onSubmit={() => run({ key: flagKey, version, requires: parsed })}>
       <label className="block text-xs text-slate-600">
         One service and semver range per line, e.g. <code className="font-mono">sms &gt;=2.5.0</code>
         <textarea
@@ -39,15 +35,11 @@ export function RequiresEditor({ flagKey, version, requires }: { flagKey: string
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>
-      <button
-        type="submit"
-        disabled={pending || text === initial}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending || text === initial}>
         {pending ? "Saving…" : "Save prerequisites"}
-      </button>
+      </Button>
       <ActionError failure={failure} testId="requires-error" />
-    </form>
+    </ClientForm>
   );
 }
 
@@ -79,12 +71,9 @@ export function GuardEditor({
     .map((l) => l.trim())
     .filter(Boolean);
   return (
-    <form
+    <ClientForm
       className="space-y-2 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, guard: { ...d, checks, notify: d.notify.trim() || null } });
-      }}
+      onSubmit={() => run({ key: flagKey, version, guard: { ...d, checks, notify: d.notify.trim() || null } })}
     >
       <label className="block text-xs text-slate-600">
         Checks, one per line (as in pipelines: <code className="font-mono">error_rate &lt; 2x baseline</code>,{" "}
@@ -135,13 +124,9 @@ export function GuardEditor({
         />
       </label>
       <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-        >
+        <Button variant="primary" type="submit" disabled={pending}>
           {pending ? "Saving…" : guard ? "Save the guard" : "Guard this ramp"}
-        </button>
+        </Button>
         {guard && (
           <button
             type="button"
@@ -154,6 +139,6 @@ export function GuardEditor({
         )}
       </div>
       <ActionError failure={failure} testId="guard-error" />
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,6 @@
 "use client";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createFlagAction } from "../actions";
@@ -10,11 +12,9 @@ export function NewFlagForm() {
   const [pending, start] = useTransition();
   const [result, setResult] = useState<FlagActionResult | null>(null);
   return (
-    <form
+    <ClientForm
       className="max-w-xl space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const fd = new FormData(e.currentTarget);
+      onSubmit={(fd) =>
         start(async () => {
           const r = await createFlagAction({
             key: String(fd.get("key") ?? ""),
@@ -23,8 +23,8 @@ export function NewFlagForm() {
           });
           setResult(r);
           if (r.ok) router.push(`/flags/${r.data.key}`);
-        });
-      }}
+        })
+      }
     >
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Key</span>
@@ -46,14 +46,10 @@ export function NewFlagForm() {
         <span className="font-medium text-slate-700">Owner</span>
         <input name="owner" placeholder="voice-team" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" />
       </label>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create flag"}
-      </button>
+      </Button>
       <ActionError failure={result && !result.ok ? result : null} />
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,6 @@
 "use client";
+import { ClientForm } from "@/components/forms/client-form";
+import { CustomerOptions } from "@/components/forms/customer-options";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { TierBadge } from "@/components/badges";
@@ -23,13 +25,7 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
 
   return (
     <div>
-      <form
-        className="flex gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          check(input);
-        }}
-      >
+      <ClientForm className="flex gap-2" onSubmit={() => check(input)}>
         <input
           list="preview-customers"
           value={input}
@@ -41,14 +37,8 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
         <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
           Check
         </button>
-      </form>
-      <datalist id="preview-customers">
-        {customers.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </datalist>
+      </ClientForm>
+      <CustomerOptions id="preview-customers" customers={customers} />
 
       <div
         className="mt-4"

@@ -1,4 +1,5 @@
 "use client";
+import { SaveBar } from "@/components/forms/save-bar";
 import { useState } from "react";
 import { TierBadge } from "@/components/badges";
 import { TIERS } from "@/lib/fleet/fleet-yaml";
@@ -91,22 +92,14 @@ export function TargetingEditor({
           : "Only customers whose home cell matches every selected list are in the rollout; the allowlist bypasses targeting."}
       </p>
       {canEdit ? (
-        <div className="flex items-center gap-3">
-          <button
-            type="button"
-            data-testid="targeting-save"
-            disabled={!dirty || pending}
-            onClick={() => run({ key: flagKey, version, ...draft })}
-            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-          >
-            {pending ? "Saving…" : "Save targeting"}
-          </button>
-          {dirty && (
-            <button type="button" onClick={() => setDraft(targeting)} className="text-sm text-slate-500 hover:underline">
-              Discard
-            </button>
-          )}
-        </div>
+        <SaveBar
+          label="Save targeting"
+          testId="targeting-save"
+          dirty={dirty}
+          pending={pending}
+          onSave={() => run({ key: flagKey, version, ...draft })}
+          onDiscard={() => setDraft(targeting)}
+        />
       ) : (
         <ReadOnlyNote />
       )}
