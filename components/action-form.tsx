@@ -1,9 +1,10 @@
 "use client";
 // A form bound to a one-door server action: shows field errors, a message, and success.
+import { useAction } from "@/components/forms/use-action";
 import { Button } from "@/components/forms/button";
 import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
 
 export function ActionForm({
@@ -22,22 +23,11 @@ export function ActionForm({
   testId?: string;
   className?: string;
 }) {
-  const [result, setResult] = useState<ActionResult<unknown> | null>(null);
-  const [pending, start] = useTransition();
   const router = useRouter();
+  const { result, pending, run } = useAction(action, () => router.refresh());
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
-    <ClientForm
-      testId={testId}
-      className={className}
-      onSubmit={(fd) =>
-        start(async () => {
-          const r = await action(fd);
-          setResult(r);
-          if (r.ok) router.refresh();
-        })
-      }
-    >
+    <ClientForm testId={testId} className={className} onSubmit={run}>
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -1,7 +1,7 @@
 "use client";
 import { Button } from "@/components/forms/button";
 import { ClientForm } from "@/components/forms/client-form";
-import { useState } from "react";
+import { type ChangeEvent, useState } from "react";
 import { setFlagDetails } from "../actions";
 import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
@@ -25,32 +25,24 @@ export function DetailsEditor({
   const [draft, setDraft] = useState({ description, owner, salt, protected: isProtected });
   const { run, pending, failure } = useFlagAction(setFlagDetails);
   const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt || draft.protected !== isProtected;
+  /** A text box bound to one field of the draft. */
+  const bind = (k: "description" | "owner" | "salt") => ({
+    value: draft[k],
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setDraft({ ...draft, [k]: e.target.value }),
+  });
   return (
     <ClientForm className="space-y-3 text-sm" onSubmit={() => run({ key: flagKey, version, ...draft })}>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Description</span>
-        <textarea
-          value={draft.description}
-          rows={3}
-          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
-        />
+        <textarea {...bind("description")} rows={3} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Owner</span>
-        <input
-          value={draft.owner}
-          onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
-        />
+        <input {...bind("owner")} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Stickiness salt</span>
-        <input
-          value={draft.salt}
-          onChange={(e) => setDraft({ ...draft, salt: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono"
-        />
+        <input {...bind("salt")} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono" />
         {draft.salt !== salt && (
           <span className="mt-1 block text-xs text-amber-700">
             A new salt reshuffles every customer&apos;s bucket: a different set of customers will be in the rollout.

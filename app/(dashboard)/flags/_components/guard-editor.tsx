@@ -1,7 +1,7 @@
 "use client";
 import { Button } from "@/components/forms/button";
 import { ClientForm } from "@/components/forms/client-form";
-import { useState } from "react";
+import { type ChangeEvent, useState } from "react";
 import { setGuard, setRequires } from "../actions";
 import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
@@ -66,6 +66,11 @@ export function GuardEditor({
     : { checks: "error_rate < 2x baseline\nerror_rate < 1%", onBreach: "hold", watchHandRaised: false, notify: "", watchFor: "1h" };
   const [d, setD] = useState(initial);
   const { run, pending, failure } = useFlagAction(setGuard);
+  /** A text box bound to one field of the draft. */
+  const bind = (k: "checks" | "watchFor" | "notify") => ({
+    value: d[k],
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setD({ ...d, [k]: e.target.value }),
+  });
   const checks = d.checks
     .split("\n")
     .map((l) => l.trim())
@@ -80,9 +85,8 @@ export function GuardEditor({
         <code className="font-mono">p99_latency &lt; 500ms</code>)
         <textarea
           aria-label="Guard checks"
-          value={d.checks}
+          {...bind("checks")}
           rows={3}
-          onChange={(e) => setD({ ...d, checks: e.target.value })}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>
@@ -101,12 +105,7 @@ export function GuardEditor({
         </label>
         <label>
           Watch each increase for{" "}
-          <input
-            aria-label="Watch for"
-            value={d.watchFor}
-            onChange={(e) => setD({ ...d, watchFor: e.target.value })}
-            className="w-14 rounded-md border border-slate-300 px-1 py-0.5"
-          />
+          <input aria-label="Watch for" {...bind("watchFor")} className="w-14 rounded-md border border-slate-300 px-1 py-0.5" />
         </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={d.watchHandRaised} onChange={(e) => setD({ ...d, watchHandRaised: e.target.checked })} />
@@ -117,9 +116,8 @@ export function GuardEditor({
         Notify (default: the owner&apos;s channel)
         <input
           aria-label="Guard notify"
-          value={d.notify}
+          {...bind("notify")}
           placeholder="slack://voice-team"
-          onChange={(e) => setD({ ...d, notify: e.target.value })}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>

@@ -1,28 +1,22 @@
 "use client";
+import { useAction } from "@/components/forms/use-action";
 import { Button } from "@/components/forms/button";
 import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { createFlagAction } from "../actions";
 import { ActionError } from "./action-error";
-import type { FlagActionResult } from "./use-flags";
 
 export function NewFlagForm() {
   const router = useRouter();
-  const [pending, start] = useTransition();
-  const [result, setResult] = useState<FlagActionResult | null>(null);
+  const { result, pending, run } = useAction(createFlagAction, (r) => router.push(`/flags/${r.key}`));
   return (
     <ClientForm
       className="max-w-xl space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
       onSubmit={(fd) =>
-        start(async () => {
-          const r = await createFlagAction({
-            key: String(fd.get("key") ?? ""),
-            description: String(fd.get("description") ?? ""),
-            owner: String(fd.get("owner") ?? ""),
-          });
-          setResult(r);
-          if (r.ok) router.push(`/flags/${r.data.key}`);
+        run({
+          key: String(fd.get("key") ?? ""),
+          description: String(fd.get("description") ?? ""),
+          owner: String(fd.get("owner") ?? ""),
         })
       }
     >
