@@ -1,6 +1,6 @@
 "use client";
 import { ClientForm } from "@/components/forms/client-form";
-import { CustomerOptions } from "@/components/forms/customer-options";
+import { CustomerIdInput } from "@/components/forms/customer-options";
 import { SaveBar } from "@/components/forms/save-bar";
 import { X } from "lucide-react";
 import { useState } from "react";
@@ -72,13 +72,14 @@ export function AllowlistEditor({
       {canEdit ? (
         <>
           <ClientForm className="mt-3 flex gap-2" onSubmit={add}>
-            <input
-              list="flag-customers"
+            <CustomerIdInput
+              listId="flag-customers"
+              customers={customers}
               value={input}
-              onChange={(e) => setInput(e.target.value)}
+              onChange={setInput}
+              label="Customer id to allowlist"
               placeholder="customer id, e.g. enterprise-customer-123"
-              aria-label="Customer id to allowlist"
-              className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+              dense
             />
             <button
               type="submit"
@@ -88,7 +89,6 @@ export function AllowlistEditor({
               Add
             </button>
           </ClientForm>
-          <CustomerOptions id="flag-customers" customers={customers} />
           <SaveBar
             className="mt-3"
             label="Save allowlist"

@@ -1,6 +1,6 @@
 "use client";
 import { ClientForm } from "@/components/forms/client-form";
-import { CustomerOptions } from "@/components/forms/customer-options";
+import { CustomerIdInput } from "@/components/forms/customer-options";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { TierBadge } from "@/components/badges";
@@ -26,19 +26,11 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
   return (
     <div>
       <ClientForm className="flex gap-2" onSubmit={() => check(input)}>
-        <input
-          list="preview-customers"
-          value={input}
-          onChange={(e) => setInput(e.target.value)}
-          placeholder="customer id"
-          aria-label="Customer id to check"
-          className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm"
-        />
+        <CustomerIdInput listId="preview-customers" customers={customers} value={input} onChange={setInput} label="Customer id to check" />
         <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
           Check
         </button>
       </ClientForm>
-      <CustomerOptions id="preview-customers" customers={customers} />
 
       <div
         className="mt-4"
