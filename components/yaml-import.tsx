@@ -2,6 +2,7 @@
 // One import form for every YAML the console takes (fleet, pipelines, gateway config): upload or
 // paste, preview or import through a one-door server action, line-numbered errors, and a result
 // each page renders its own way.
+import { FieldErrorList, LineIssues } from "@/components/forms/issue-lists";
 import { useRef, useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/auth/server/action";
 import { confirms } from "@/lib/fleet/consequences";
@@ -151,27 +152,8 @@ export function YamlImportForm<T>({
             <p className="font-medium" data-testid="import-error">
               {result.message}
             </p>
-            {result.specErrors && (
-              <ul className="mt-2 space-y-1 font-mono text-xs" data-testid="import-errors">
-                {result.specErrors.map((e, i) => (
-                  <li key={i}>
-                    {e.line ? `line ${e.line}: ` : ""}
-                    {e.field}: {e.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {failure
-              ? failure(result)
-              : result.fieldErrors && (
-                  <ul className="mt-2 text-xs">
-                    {Object.entries(result.fieldErrors).map(([k, v]) => (
-                      <li key={k}>
-                        {k}: {v.join(", ")}
-                      </li>
-                    ))}
-                  </ul>
-                )}
+            {result.specErrors && <LineIssues issues={result.specErrors} testId="import-errors" />}
+            {failure ? failure(result) : result.fieldErrors && <FieldErrorList errors={result.fieldErrors} className="mt-2 text-xs" />}
           </div>
         )}
         {result?.ok && (

@@ -1,15 +1,20 @@
 "use client";
+import { ClientForm } from "@/components/forms/client-form";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+
+/** What signing in asks for. */
+const CREDENTIALS = [
+  { name: "email", type: "email", label: "Email", autoComplete: "username" },
+  { name: "password", type: "password", label: "Password", autoComplete: "current-password" },
+];
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const [error, setError] = useState<string | undefined>(initialError ? "Sign-in failed." : undefined);
   const [pending, setPending] = useState(false);
 
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const fd = new FormData(e.currentTarget);
+  async function onSubmit(fd: FormData) {
     setPending(true);
     setError(undefined);
     const res = await signIn("credentials", { email: fd.get("email"), password: fd.get("password"), redirect: false });
@@ -22,27 +27,19 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <label className="block">
-        <span className="text-sm font-medium text-slate-700">Email</span>
-        <input
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none"
-        />
-      </label>
-      <label className="block">
-        <span className="text-sm font-medium text-slate-700">Password</span>
-        <input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none"
-        />
-      </label>
+    <ClientForm onSubmit={onSubmit} className="space-y-4" noValidate>
+      {CREDENTIALS.map((f) => (
+        <label key={f.name} className="block">
+          <span className="text-sm font-medium text-slate-700">{f.label}</span>
+          <input
+            name={f.name}
+            type={f.type}
+            autoComplete={f.autoComplete}
+            required
+            className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none"
+          />
+        </label>
+      ))}
       {error && (
         <p role="status" data-testid="login-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {error}
@@ -55,6 +52,6 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
       >
         {pending ? "Signing in…" : "Sign in"}
       </button>
-    </form>
+    </ClientForm>
   );
 }

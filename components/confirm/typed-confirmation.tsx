@@ -3,8 +3,9 @@
 // (enterprise customers by name), and a box to type the confirmation phrase. The caller keeps the
 // typed text and enables its button when `confirms(typed, phrase)` (the server checks it again).
 import { TriangleAlert } from "lucide-react";
-import type { ReactNode } from "react";
-import type { Consequences } from "@/lib/fleet/consequences";
+import { type ReactNode, useState } from "react";
+import { Button, type ButtonVariant } from "@/components/forms/button";
+import { type Consequences, confirms } from "@/lib/fleet/consequences";
 import { plural } from "@/lib/format";
 
 /** "smb-us-1, smb-us-2 and 9 more" */
@@ -81,5 +82,32 @@ export function TypedConfirmation({
       </label>
       {children && <div className="mt-2 flex flex-wrap gap-2">{children}</div>}
     </div>
+  );
+}
+
+/**
+ * A destructive step behind a typed confirmation: the box keeps what is typed, and the step's one
+ * button is enabled once it matches the phrase; the click hands the typed text on (the server checks it).
+ */
+export function ConfirmedAction({
+  pending,
+  onConfirm,
+  variant,
+  className,
+  children,
+  ...box
+}: Omit<Parameters<typeof TypedConfirmation>[0], "value" | "onChange"> & {
+  pending: boolean;
+  onConfirm: (typed: string) => void;
+  variant: ButtonVariant;
+  className?: string;
+}) {
+  const [typed, setTyped] = useState("");
+  return (
+    <TypedConfirmation {...box} value={typed} onChange={setTyped}>
+      <Button variant={variant} className={className} disabled={pending || !confirms(typed, box.phrase)} onClick={() => onConfirm(typed)}>
+        {children}
+      </Button>
+    </TypedConfirmation>
   );
 }

@@ -1,5 +1,7 @@
 "use client";
 // Acknowledge a group of firing alerts with a comment (the server re-checks the role).
+import { Button } from "@/components/forms/button";
+import { ReasonInput } from "@/components/forms/inputs";
 import { useState } from "react";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
 import { acknowledgeAction } from "./actions";
@@ -11,21 +13,16 @@ export function AcknowledgeGroup({ type, pendingAlerts }: { type: string; pendin
   return (
     <div className="mt-2" data-testid="acknowledge">
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          aria-label={`Acknowledgement comment for ${type}`}
+        <ReasonInput
+          label={`Acknowledgement comment for ${type}`}
           value={comment}
-          onChange={(e) => setComment(e.target.value)}
+          onChange={setComment}
           placeholder="What is being done, e.g. paged carrier; INC-4521"
-          className="min-w-72 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          className="min-w-72 flex-1"
         />
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() => run(acknowledgeAction, { type, comment })}
-          className="rounded-md border border-indigo-300 bg-indigo-50 px-3 py-1 text-sm font-medium text-indigo-800 disabled:opacity-50"
-        >
+        <Button variant="soft" disabled={pending} onClick={() => run(acknowledgeAction, { type, comment })}>
           Acknowledge {plural(pendingAlerts, "alert")}
-        </button>
+        </Button>
       </div>
       <ActionOutcome result={result} />
     </div>

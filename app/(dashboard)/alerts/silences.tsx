@@ -1,7 +1,9 @@
 "use client";
 // Silence alerts (matchers, a time span, a reason) and end a silence early; the server re-checks the role.
-import { ActionForm, Field } from "@/components/action-form";
+import { ActionForm, Field, SelectField } from "@/components/action-form";
 import { createSilenceAction, expireSilenceAction } from "./actions";
+
+const SEVERITIES = ["critical", "warning", "info"];
 
 export function SilenceForm({ from, to }: { from: string; to: string }) {
   return (
@@ -11,15 +13,14 @@ export function SilenceForm({ from, to }: { from: string; to: string }) {
           <Field label="Issue type (empty: any)" name="type" defaultValue="" errors={e.type} />
           <Field label="Cells (globs, e.g. smb-eu-*)" name="cells" defaultValue="" errors={e.cells} />
           <Field label="Service (empty: any)" name="service" defaultValue="" errors={e.service} />
-          <label className="block text-sm">
-            <span className="text-slate-600">Severity</span>
-            <select name="severity" defaultValue="" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1">
-              <option value="">any</option>
-              <option value="critical">critical</option>
-              <option value="warning">warning</option>
-              <option value="info">info</option>
-            </select>
-          </label>
+          <SelectField label="Severity" name="severity" defaultValue="">
+            <option value="">any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </SelectField>
           <Field label="Starts (UTC)" name="startsAt" type="datetime-local" defaultValue={from} errors={e.startsAt} />
           <Field label="Ends (UTC)" name="endsAt" type="datetime-local" defaultValue={to} errors={e.endsAt} />
           <div className="md:col-span-2">
@@ -32,9 +33,5 @@ export function SilenceForm({ from, to }: { from: string; to: string }) {
 }
 
 export function ExpireSilenceButton({ id }: { id: string }) {
-  return (
-    <ActionForm action={expireSilenceAction} submit="End now">
-      {() => <input type="hidden" name="id" value={id} />}
-    </ActionForm>
-  );
+  return <ActionForm action={expireSilenceAction} submit="End now" hidden={{ id }} />;
 }

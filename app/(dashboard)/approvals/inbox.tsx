@@ -4,8 +4,9 @@
 // the gate kind's own server actions (the server re-checks role, four-eyes and the typed id).
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { approvalKeys, useApprovalsInbox } from "@/components/approvals/use-approvals";
+import { DecisionForm } from "@/components/forms/decision";
 import { UpdatedAgo } from "@/components/updated-ago";
 import { useNow } from "@/components/use-live-query";
 import { ActionOutcome, type ServerAction, useServerAction } from "@/components/use-server-action";
@@ -45,61 +46,24 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 function GateDecision({ gate }: { gate: InboxGate }) {
   const { result, pending, run } = useServerAction();
-  const [comment, setComment] = useState("");
-  const [confirm, setConfirm] = useState("");
   const queryClient = useQueryClient();
   useEffect(() => {
     if (result?.ok) void queryClient.invalidateQueries({ queryKey: approvalKeys.all });
   }, [result, queryClient]);
   const act = DECIDE[gate.kind];
-  const confirmed = gate.confirm === null || confirm.trim() === gate.confirm;
   return (
     <div className="mt-3 border-t border-slate-100 pt-3">
-      <label className="block text-sm">
-        <span className="text-slate-700">Comment (required)</span>
-        <textarea
-          aria-label="Decision comment"
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          rows={2}
-          className="mt-1 w-full rounded-md border border-slate-300 bg-white p-2 text-sm"
-          placeholder="e.g. CAB-1234 approved; customers notified"
-        />
-      </label>
-      {gate.confirm !== null && (
-        <label className="mt-2 block text-sm">
-          <span>
-            Type the migration id <code className="break-all font-mono">{gate.confirm}</code> to confirm
-          </span>
-          <input
-            aria-label="Type the migration id to confirm"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            className="mt-1 w-full rounded-md border border-red-300 bg-white px-2 py-1 font-mono text-sm"
-          />
-        </label>
-      )}
-      <div className="mt-2 flex gap-2">
-        {/* A stale request can no longer apply: it can only be rejected (the requester proposes it again). */}
-        {!gate.stale && (
-          <button
-            type="button"
-            disabled={pending || !confirmed}
-            onClick={() => run(act.approve, decisionInput(gate.ref, comment, confirm))}
-            className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-          >
-            Approve
-          </button>
-        )}
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() => run(act.reject, decisionInput(gate.ref, comment, ""))}
-          className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          Reject
-        </button>
-      </div>
+      {/* A stale request can no longer apply: it can only be rejected (the requester proposes it again). */}
+      <DecisionForm
+        label="Decision comment"
+        tone="slate"
+        className=""
+        placeholder="e.g. CAB-1234 approved; customers notified"
+        confirmId={gate.confirm}
+        pending={pending}
+        onApprove={gate.stale ? undefined : (comment, confirm) => run(act.approve, decisionInput(gate.ref, comment, confirm))}
+        onReject={(comment) => run(act.reject, decisionInput(gate.ref, comment, ""))}
+      />
       <ActionOutcome result={result} />
     </div>
   );

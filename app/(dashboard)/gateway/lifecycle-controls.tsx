@@ -101,6 +101,13 @@ function Control({
   );
 }
 
+/** The deprecation notice's fields, in the order they are asked. */
+const NOTICE_FIELDS: { key: keyof ControlsProps["defaults"]; label: string; type: "date" | "url"; placeholder?: string }[] = [
+  { key: "deprecationDate", label: "Deprecation date", type: "date" },
+  { key: "sunsetDate", label: "Sunset date", type: "date" },
+  { key: "documentation", label: "Documentation link", type: "url", placeholder: "https://docs…" },
+];
+
 const button = "rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50";
 
 export function LifecycleControls(p: ControlsProps) {
@@ -185,37 +192,19 @@ export function LifecycleControls(p: ControlsProps) {
           canChange={p.canChange}
         >
           <div className="grid gap-2 sm:grid-cols-3">
-            <label className="text-xs text-slate-600">
-              Deprecation date
-              <input
-                aria-label="Deprecation date"
-                type="date"
-                value={dep.deprecationDate}
-                onChange={(e) => setDep({ ...dep, deprecationDate: e.target.value })}
-                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
-              />
-            </label>
-            <label className="text-xs text-slate-600">
-              Sunset date
-              <input
-                aria-label="Sunset date"
-                type="date"
-                value={dep.sunsetDate}
-                onChange={(e) => setDep({ ...dep, sunsetDate: e.target.value })}
-                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
-              />
-            </label>
-            <label className="text-xs text-slate-600">
-              Documentation link
-              <input
-                aria-label="Documentation link"
-                type="url"
-                placeholder="https://docs…"
-                value={dep.documentation}
-                onChange={(e) => setDep({ ...dep, documentation: e.target.value })}
-                className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
-              />
-            </label>
+            {NOTICE_FIELDS.map((f) => (
+              <label key={f.key} className="text-xs text-slate-600">
+                {f.label}
+                <input
+                  aria-label={f.label}
+                  type={f.type}
+                  placeholder={f.placeholder}
+                  value={dep[f.key]}
+                  onChange={(e) => setDep({ ...dep, [f.key]: e.target.value })}
+                  className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-sm"
+                />
+              </label>
+            ))}
           </div>
           <button
             type="button"

@@ -1,5 +1,6 @@
 "use client";
-import { useState } from "react";
+import { ClientForm } from "@/components/forms/client-form";
+import { type ChangeEvent, useState } from "react";
 import { useResolve, type ResolveParams } from "@/components/gateway/use-resolve";
 
 const METHODS = ["POST", "GET", "PUT", "PATCH", "DELETE"];
@@ -27,23 +28,17 @@ export function TryRequest({ examples }: { examples: { method: string; path: str
     setForm(p);
     setSubmitted({ method: p.method, path: p.path.trim(), customer: p.customer?.trim() || undefined });
   };
+  /** A form control bound to one field of the request. */
+  const bind = (k: keyof ResolveParams) => ({
+    value: form[k] ?? "",
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value }),
+  });
   return (
     <div data-testid="try-request">
-      <form
-        className="flex flex-wrap items-end gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit(form);
-        }}
-      >
+      <ClientForm className="flex flex-wrap items-end gap-2" onSubmit={() => submit(form)}>
         <label className="text-sm">
           <span className="block text-xs text-slate-500">Method</span>
-          <select
-            aria-label="Method"
-            value={form.method}
-            onChange={(e) => setForm({ ...form, method: e.target.value })}
-            className="rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
-          >
+          <select aria-label="Method" {...bind("method")} className="rounded-md border border-slate-300 px-2 py-1 font-mono text-sm">
             {METHODS.map((m) => (
               <option key={m}>{m}</option>
             ))}
@@ -51,27 +46,21 @@ export function TryRequest({ examples }: { examples: { method: string; path: str
         </label>
         <label className="min-w-40 flex-1 text-sm">
           <span className="block text-xs text-slate-500">Path</span>
-          <input
-            aria-label="Path"
-            value={form.path}
-            onChange={(e) => setForm({ ...form, path: e.target.value })}
-            className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
-          />
+          <input aria-label="Path" {...bind("path")} className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm" />
         </label>
         <label className="w-44 text-sm">
           <span className="block text-xs text-slate-500">Customer (optional)</span>
           <input
             aria-label="Customer"
-            value={form.customer ?? ""}
+            {...bind("customer")}
             placeholder="enterprise-customer-123"
-            onChange={(e) => setForm({ ...form, customer: e.target.value })}
             className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
           />
         </label>
         <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
           Resolve
         </button>
-      </form>
+      </ClientForm>
       <div className="mt-2 flex flex-wrap gap-1">
         {examples.map((x) => (
           <button

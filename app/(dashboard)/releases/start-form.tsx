@@ -1,9 +1,30 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { type ReactNode, useState } from "react";
 import { BlastRadius } from "@/components/changes/blast-radius";
-import type { ActionResult } from "@/lib/auth/server/action";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
+import { useAction } from "@/components/forms/use-action";
 import { startReleaseAction } from "./actions";
+
+/** One of the release's choices (the `<option>`s are the children); the form keeps the value. */
+type ChoiceProps = { label: string; name: string; value: string; onChange: (v: string) => void; children: ReactNode };
+
+function Choice({ label, name, value, onChange, children }: ChoiceProps) {
+  return (
+    <label className="text-sm">
+      <span className="block text-slate-600">{label}</span>
+      <select
+        name={name}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+      >
+        {children}
+      </select>
+    </label>
+  );
+}
 
 export function StartReleaseForm({
   pipelines,
@@ -12,61 +33,32 @@ export function StartReleaseForm({
   pipelines: { id: string; name: string }[];
   services: { id: string; current: string[] }[];
 }) {
-  const [result, setResult] = useState<ActionResult<{ id: string }> | null>(null);
-  const [pending, start] = useTransition();
+  const router = useRouter();
+  const { result, pending, run } = useAction(startReleaseAction, (r) => router.push(`/releases/${r.id}`));
   // No service is preselected: a release names what it rolls on purpose.
   const [service, setService] = useState("");
   const [pipeline, setPipeline] = useState(pipelines.some((p) => p.id === "standard") ? "standard" : (pipelines[0]?.id ?? ""));
   const [version, setVersion] = useState("");
-  const router = useRouter();
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
-    <form
-      data-testid="start-release"
-      className="flex flex-wrap items-end gap-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const fd = new FormData(e.currentTarget);
-        start(async () => {
-          const r = await startReleaseAction(fd);
-          setResult(r);
-          if (r.ok) router.push(`/releases/${r.data.id}`);
-        });
-      }}
-    >
-      <label className="text-sm">
-        <span className="block text-slate-600">Pipeline</span>
-        <select
-          name="pipeline"
-          value={pipeline}
-          onChange={(e) => setPipeline(e.target.value)}
-          className="mt-1 rounded-md border border-slate-300 px-2 py-1"
-        >
-          {pipelines.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name} ({p.id})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-sm">
-        <span className="block text-slate-600">Service</span>
-        <select
-          name="service"
-          value={service}
-          onChange={(e) => setService(e.target.value)}
-          className="mt-1 rounded-md border border-slate-300 px-2 py-1"
-        >
-          <option value="" disabled>
-            Choose a service
+    <ClientForm testId="start-release" className="flex flex-wrap items-end gap-3" onSubmit={run}>
+      <Choice label="Pipeline" name="pipeline" value={pipeline} onChange={setPipeline}>
+        {pipelines.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} ({p.id})
           </option>
-          {services.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.id}
-            </option>
-          ))}
-        </select>
-      </label>
+        ))}
+      </Choice>
+      <Choice label="Service" name="service" value={service} onChange={setService}>
+        <option value="" disabled>
+          Choose a service
+        </option>
+        {services.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.id}
+          </option>
+        ))}
+      </Choice>
       <label className="text-sm">
         <span className="block text-slate-600">
           Version <span className="text-xs text-slate-500">(now: {services.find((s) => s.id === service)?.current.join(", ") || "—"})</span>
@@ -83,13 +75,9 @@ export function StartReleaseForm({
         <span className="block text-slate-600">Title (optional)</span>
         <input name="title" className="mt-1 w-56 rounded-md border border-slate-300 px-2 py-1" />
       </label>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending}>
         {pending ? "Starting…" : "Start release"}
-      </button>
+      </Button>
       <BlastRadius
         target={pipeline && service && version.trim() ? { kind: "release", pipeline, versions: { [service]: version.trim() } } : null}
         name="seenWarnings"
@@ -102,6 +90,6 @@ export function StartReleaseForm({
             .join("; ")}
         </p>
       )}
-    </form>
+    </ClientForm>
   );
 }

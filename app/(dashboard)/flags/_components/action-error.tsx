@@ -1,4 +1,5 @@
 import { FlagChangeDiff } from "./change-diff";
+import { FieldErrorList } from "@/components/forms/issue-lists";
 import type { FlagActionResult } from "./use-flags";
 
 /**
@@ -29,15 +30,7 @@ export function ActionError({ failure, testId = "flag-error" }: { failure: FlagA
   return (
     <div role="status" data-testid={testId} className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       <p className="font-medium">{failure.message}</p>
-      {failure.fieldErrors && (
-        <ul className="mt-1 space-y-0.5 font-mono text-xs">
-          {Object.entries(failure.fieldErrors).map(([field, messages]) => (
-            <li key={field}>
-              {field}: {messages.join("; ")}
-            </li>
-          ))}
-        </ul>
-      )}
+      {failure.fieldErrors && <FieldErrorList errors={failure.fieldErrors} className="mt-1 space-y-0.5 font-mono text-xs" join="; " />}
     </div>
   );
 }

@@ -1,4 +1,7 @@
 "use client";
+import { ClientForm } from "@/components/forms/client-form";
+import { CustomerIdInput } from "@/components/forms/customer-options";
+import { SaveBar } from "@/components/forms/save-bar";
 import { X } from "lucide-react";
 import { useState } from "react";
 import { setAllowlist } from "../actions";
@@ -68,20 +71,15 @@ export function AllowlistEditor({
       </ul>
       {canEdit ? (
         <>
-          <form
-            className="mt-3 flex gap-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              add();
-            }}
-          >
-            <input
-              list="flag-customers"
+          <ClientForm className="mt-3 flex gap-2" onSubmit={add}>
+            <CustomerIdInput
+              listId="flag-customers"
+              customers={customers}
               value={input}
-              onChange={(e) => setInput(e.target.value)}
+              onChange={setInput}
+              label="Customer id to allowlist"
               placeholder="customer id, e.g. enterprise-customer-123"
-              aria-label="Customer id to allowlist"
-              className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+              dense
             />
             <button
               type="submit"
@@ -90,30 +88,16 @@ export function AllowlistEditor({
             >
               Add
             </button>
-          </form>
-          <datalist id="flag-customers">
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </datalist>
-          <div className="mt-3 flex items-center gap-3">
-            <button
-              type="button"
-              data-testid="allowlist-save"
-              disabled={!dirty || pending}
-              onClick={() => run({ key: flagKey, version, allowlist: list })}
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-            >
-              {pending ? "Saving…" : "Save allowlist"}
-            </button>
-            {dirty && (
-              <button type="button" onClick={() => setList(allowlist)} className="text-sm text-slate-500 hover:underline">
-                Discard
-              </button>
-            )}
-          </div>
+          </ClientForm>
+          <SaveBar
+            className="mt-3"
+            label="Save allowlist"
+            testId="allowlist-save"
+            dirty={dirty}
+            pending={pending}
+            onSave={() => run({ key: flagKey, version, allowlist: list })}
+            onDiscard={() => setList(allowlist)}
+          />
         </>
       ) : (
         <div className="mt-3">

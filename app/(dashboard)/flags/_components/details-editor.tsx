@@ -1,5 +1,7 @@
 "use client";
-import { useState } from "react";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
+import { type ChangeEvent, useState } from "react";
 import { setFlagDetails } from "../actions";
 import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
@@ -23,38 +25,24 @@ export function DetailsEditor({
   const [draft, setDraft] = useState({ description, owner, salt, protected: isProtected });
   const { run, pending, failure } = useFlagAction(setFlagDetails);
   const dirty = draft.description !== description || draft.owner !== owner || draft.salt !== salt || draft.protected !== isProtected;
+  /** A text box bound to one field of the draft. */
+  const bind = (k: "description" | "owner" | "salt") => ({
+    value: draft[k],
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setDraft({ ...draft, [k]: e.target.value }),
+  });
   return (
-    <form
-      className="space-y-3 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, ...draft });
-      }}
-    >
+    <ClientForm className="space-y-3 text-sm" onSubmit={() => run({ key: flagKey, version, ...draft })}>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Description</span>
-        <textarea
-          value={draft.description}
-          rows={3}
-          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
-        />
+        <textarea {...bind("description")} rows={3} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Owner</span>
-        <input
-          value={draft.owner}
-          onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
-        />
+        <input {...bind("owner")} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
       </label>
       <label className="block">
         <span className="text-xs font-medium text-slate-600">Stickiness salt</span>
-        <input
-          value={draft.salt}
-          onChange={(e) => setDraft({ ...draft, salt: e.target.value })}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono"
-        />
+        <input {...bind("salt")} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 font-mono" />
         {draft.salt !== salt && (
           <span className="mt-1 block text-xs text-amber-700">
             A new salt reshuffles every customer&apos;s bucket: a different set of customers will be in the rollout.
@@ -77,14 +65,10 @@ export function DetailsEditor({
           </span>
         </span>
       </label>
-      <button
-        type="submit"
-        disabled={!dirty || pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={!dirty || pending}>
         {pending ? "Saving…" : "Save details"}
-      </button>
+      </Button>
       <ActionError failure={failure} testId="details-error" />
-    </form>
+    </ClientForm>
   );
 }

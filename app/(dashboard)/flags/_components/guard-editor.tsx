@@ -1,5 +1,7 @@
 "use client";
-import { useState } from "react";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
+import { type ChangeEvent, useState } from "react";
 import { setGuard, setRequires } from "../actions";
 import { ActionError } from "./action-error";
 import { useFlagAction } from "./use-flags";
@@ -22,13 +24,7 @@ export function RequiresEditor({ flagKey, version, requires }: { flagKey: string
       }),
   );
   return (
-    <form
-      className="space-y-2 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, requires: parsed });
-      }}
-    >
+    <ClientForm className="space-y-2 text-sm" onSubmit={() => run({ key: flagKey, version, requires: parsed })}>
       <label className="block text-xs text-slate-600">
         One service and semver range per line, e.g. <code className="font-mono">sms &gt;=2.5.0</code>
         <textarea
@@ -39,15 +35,11 @@ export function RequiresEditor({ flagKey, version, requires }: { flagKey: string
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>
-      <button
-        type="submit"
-        disabled={pending || text === initial}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending || text === initial}>
         {pending ? "Saving…" : "Save prerequisites"}
-      </button>
+      </Button>
       <ActionError failure={failure} testId="requires-error" />
-    </form>
+    </ClientForm>
   );
 }
 
@@ -74,26 +66,27 @@ export function GuardEditor({
     : { checks: "error_rate < 2x baseline\nerror_rate < 1%", onBreach: "hold", watchHandRaised: false, notify: "", watchFor: "1h" };
   const [d, setD] = useState(initial);
   const { run, pending, failure } = useFlagAction(setGuard);
+  /** A text box bound to one field of the draft. */
+  const bind = (k: "checks" | "watchFor" | "notify") => ({
+    value: d[k],
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setD({ ...d, [k]: e.target.value }),
+  });
   const checks = d.checks
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
   return (
-    <form
+    <ClientForm
       className="space-y-2 text-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, guard: { ...d, checks, notify: d.notify.trim() || null } });
-      }}
+      onSubmit={() => run({ key: flagKey, version, guard: { ...d, checks, notify: d.notify.trim() || null } })}
     >
       <label className="block text-xs text-slate-600">
         Checks, one per line (as in pipelines: <code className="font-mono">error_rate &lt; 2x baseline</code>,{" "}
         <code className="font-mono">p99_latency &lt; 500ms</code>)
         <textarea
           aria-label="Guard checks"
-          value={d.checks}
+          {...bind("checks")}
           rows={3}
-          onChange={(e) => setD({ ...d, checks: e.target.value })}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>
@@ -112,12 +105,7 @@ export function GuardEditor({
         </label>
         <label>
           Watch each increase for{" "}
-          <input
-            aria-label="Watch for"
-            value={d.watchFor}
-            onChange={(e) => setD({ ...d, watchFor: e.target.value })}
-            className="w-14 rounded-md border border-slate-300 px-1 py-0.5"
-          />
+          <input aria-label="Watch for" {...bind("watchFor")} className="w-14 rounded-md border border-slate-300 px-1 py-0.5" />
         </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={d.watchHandRaised} onChange={(e) => setD({ ...d, watchHandRaised: e.target.checked })} />
@@ -128,20 +116,15 @@ export function GuardEditor({
         Notify (default: the owner&apos;s channel)
         <input
           aria-label="Guard notify"
-          value={d.notify}
+          {...bind("notify")}
           placeholder="slack://voice-team"
-          onChange={(e) => setD({ ...d, notify: e.target.value })}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
         />
       </label>
       <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-        >
+        <Button variant="primary" type="submit" disabled={pending}>
           {pending ? "Saving…" : guard ? "Save the guard" : "Guard this ramp"}
-        </button>
+        </Button>
         {guard && (
           <button
             type="button"
@@ -154,6 +137,6 @@ export function GuardEditor({
         )}
       </div>
       <ActionError failure={failure} testId="guard-error" />
-    </form>
+    </ClientForm>
   );
 }

@@ -1,30 +1,24 @@
 "use client";
+import { useAction } from "@/components/forms/use-action";
+import { Button } from "@/components/forms/button";
+import { ClientForm } from "@/components/forms/client-form";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { createFlagAction } from "../actions";
 import { ActionError } from "./action-error";
-import type { FlagActionResult } from "./use-flags";
 
 export function NewFlagForm() {
   const router = useRouter();
-  const [pending, start] = useTransition();
-  const [result, setResult] = useState<FlagActionResult | null>(null);
+  const { result, pending, run } = useAction(createFlagAction, (r) => router.push(`/flags/${r.key}`));
   return (
-    <form
+    <ClientForm
       className="max-w-xl space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const fd = new FormData(e.currentTarget);
-        start(async () => {
-          const r = await createFlagAction({
-            key: String(fd.get("key") ?? ""),
-            description: String(fd.get("description") ?? ""),
-            owner: String(fd.get("owner") ?? ""),
-          });
-          setResult(r);
-          if (r.ok) router.push(`/flags/${r.data.key}`);
-        });
-      }}
+      onSubmit={(fd) =>
+        run({
+          key: String(fd.get("key") ?? ""),
+          description: String(fd.get("description") ?? ""),
+          owner: String(fd.get("owner") ?? ""),
+        })
+      }
     >
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Key</span>
@@ -46,14 +40,10 @@ export function NewFlagForm() {
         <span className="font-medium text-slate-700">Owner</span>
         <input name="owner" placeholder="voice-team" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" />
       </label>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-      >
+      <Button variant="primary" type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create flag"}
-      </button>
+      </Button>
       <ActionError failure={result && !result.ok ? result : null} />
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,6 @@
 "use client";
+import { ClientForm } from "@/components/forms/client-form";
+import { CustomerIdInput } from "@/components/forms/customer-options";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { TierBadge } from "@/components/badges";
@@ -23,32 +25,12 @@ export function PreviewPanel({ flagKey, customers }: { flagKey: string; customer
 
   return (
     <div>
-      <form
-        className="flex gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          check(input);
-        }}
-      >
-        <input
-          list="preview-customers"
-          value={input}
-          onChange={(e) => setInput(e.target.value)}
-          placeholder="customer id"
-          aria-label="Customer id to check"
-          className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm"
-        />
+      <ClientForm className="flex gap-2" onSubmit={() => check(input)}>
+        <CustomerIdInput listId="preview-customers" customers={customers} value={input} onChange={setInput} label="Customer id to check" />
         <button type="submit" className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
           Check
         </button>
-      </form>
-      <datalist id="preview-customers">
-        {customers.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </datalist>
+      </ClientForm>
 
       <div
         className="mt-4"

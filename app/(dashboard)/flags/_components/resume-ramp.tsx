@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "@/components/forms/client-form";
 import { useState } from "react";
 import { resumeFlagRamp } from "../actions";
 import { ActionError } from "./action-error";
@@ -9,13 +10,7 @@ export function ResumeRamp({ flagKey, version, resumesTo }: { flagKey: string; v
   const [comment, setComment] = useState("");
   const { run, pending, failure } = useFlagAction(resumeFlagRamp);
   return (
-    <form
-      className="mt-3 flex flex-wrap items-end gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run({ key: flagKey, version, comment });
-      }}
-    >
+    <ClientForm className="mt-3 flex flex-wrap items-end gap-2" onSubmit={() => run({ key: flagKey, version, comment })}>
       <label className="flex-1 text-xs text-slate-600">
         Why is it safe to resume?
         <input
@@ -37,6 +32,6 @@ export function ResumeRamp({ flagKey, version, resumesTo }: { flagKey: string; v
       <div className="w-full">
         <ActionError failure={failure} testId="resume-error" />
       </div>
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { SaveBar } from "@/components/forms/save-bar";
 import { useState } from "react";
 import { BlastRadius } from "@/components/changes/blast-radius";
 import { exposedAt, formatExposure, heldBackAt, type ExposureModel } from "@/lib/flags/exposure";
@@ -37,6 +38,8 @@ export function RolloutEditor(props: {
   const dirty = draft !== percentage;
   const delta = estimate.exposed - current.exposed;
   const heldBack = heldBackAt(exposure, draft);
+  // The slider and the number box edit the same draft, within the same bounds.
+  const percentInput = { min: 0, max: 100, step: 1, value: draft, disabled: !canEdit || pending };
 
   return (
     <div>
@@ -57,11 +60,7 @@ export function RolloutEditor(props: {
       <div className="mt-5 flex items-center gap-4">
         <input
           type="range"
-          min={0}
-          max={100}
-          step={1}
-          value={draft}
-          disabled={!canEdit || pending}
+          {...percentInput}
           aria-label="Rollout percentage"
           data-testid="rollout-slider"
           onChange={(e) => setDraft(Number(e.target.value))}
@@ -70,11 +69,7 @@ export function RolloutEditor(props: {
         <label className="flex items-center gap-1 text-sm">
           <input
             type="number"
-            min={0}
-            max={100}
-            step={1}
-            value={draft}
-            disabled={!canEdit || pending}
+            {...percentInput}
             aria-label="Rollout percentage value"
             data-testid="rollout-input"
             onChange={(e) => setDraft(e.target.value === "" ? 0 : Math.max(0, Math.min(100, Math.round(Number(e.target.value)))))}
@@ -143,35 +138,30 @@ export function RolloutEditor(props: {
         </label>
       )}
       {canEdit ? (
-        <div className="mt-4 flex items-center gap-3">
-          <button
-            type="button"
-            data-testid="rollout-save"
-            disabled={!dirty || pending}
-            onClick={() =>
-              run({
-                key: flagKey,
-                version,
-                percentage: draft,
-                ...(seen ? { seenWarnings: seen } : {}),
-                ...(protectedFlag && comment.trim() ? { comment } : {}),
-              })
-            }
-            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-          >
-            {pending ? "Saving…" : protectedFlag ? `Request rollout ${draft}%` : `Set rollout to ${draft}%`}
-          </button>
-          {dirty && (
-            <button type="button" onClick={() => setDraft(percentage)} className="text-sm text-slate-500 hover:underline">
-              Reset
-            </button>
-          )}
+        <SaveBar
+          className="mt-4"
+          label={protectedFlag ? `Request rollout ${draft}%` : `Set rollout to ${draft}%`}
+          testId="rollout-save"
+          dirty={dirty}
+          pending={pending}
+          onSave={() =>
+            run({
+              key: flagKey,
+              version,
+              percentage: draft,
+              ...(seen ? { seenWarnings: seen } : {}),
+              ...(protectedFlag && comment.trim() ? { comment } : {}),
+            })
+          }
+          onDiscard={() => setDraft(percentage)}
+          discardLabel="Reset"
+        >
           <span className="text-xs text-slate-500">
             {protectedFlag
               ? "Protected: takes effect when another product owner or an admin approves it; then holds until the next scheduled step."
               : "Takes effect now; holds until the next scheduled step."}
           </span>
-        </div>
+        </SaveBar>
       ) : held ? (
         <p className="mt-4 text-xs text-amber-700">The ramp is held by its guard: resume it (above) before setting a percentage by hand.</p>
       ) : (

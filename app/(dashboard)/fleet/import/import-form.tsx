@@ -3,11 +3,9 @@ import { TypedConfirmation } from "@/components/confirm/typed-confirmation";
 import { useState } from "react";
 import { BlastRadiusView } from "@/components/changes/blast-radius";
 import { DiffLines, YamlImportForm, type DiffLine } from "@/components/yaml-import";
-import type { BlastRadius } from "@/lib/changes/blast-radius";
-import type { Consequences } from "@/lib/fleet/consequences";
 import type { FleetDiff } from "@/lib/fleet/fleet-yaml";
 import { plural } from "@/lib/format";
-import { importFleetAction } from "./actions";
+import { type FleetImportOutcome, importFleetAction } from "./actions";
 
 function diffLines(diff: FleetDiff): DiffLine[] {
   return [
@@ -19,15 +17,7 @@ function diffLines(diff: FleetDiff): DiffLine[] {
   ];
 }
 
-interface Result {
-  applied: boolean;
-  diff: FleetDiff;
-  cells: number;
-  retiring: Consequences;
-  phrase: string | null;
-  /** What else is happening on the cells it touches (null once applied). */
-  blast: BlastRadius | null;
-}
+type Result = FleetImportOutcome;
 
 const removes = (d: Result) => d.diff.removed.length > 0 || d.diff.servicesRemoved.length > 0;
 

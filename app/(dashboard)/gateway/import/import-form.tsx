@@ -1,4 +1,5 @@
 "use client";
+import { LineIssues } from "@/components/forms/issue-lists";
 import { Check, X } from "lucide-react";
 import { DiffLines, YamlImportForm, type DiffLine } from "@/components/yaml-import";
 import { routeKey, type TableDiff } from "@/lib/gateway/model";
@@ -68,14 +69,7 @@ export function GatewayImportForm() {
         data.warnings.length > 0 && (
           <div className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="import-warnings">
             <p className="font-medium">Converted on import</p>
-            <ul className="mt-2 space-y-1 font-mono text-xs">
-              {data.warnings.map((w, i) => (
-                <li key={i}>
-                  {w.line ? `line ${w.line}: ` : ""}
-                  {w.field}: {w.message}
-                </li>
-              ))}
-            </ul>
+            <LineIssues issues={data.warnings} />
           </div>
         )
       }

@@ -1,11 +1,14 @@
 "use client";
 // The migration page's interactive parts. Every button calls a one-door server action; the server
 // re-checks role, four-eyes, the typed confirmation and the rollback rules.
+import { Button } from "@/components/forms/button";
+import { ReasonInput, TextField } from "@/components/forms/inputs";
 import { useState } from "react";
-import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
+import { ConfirmedAction, ConsequenceList } from "@/components/confirm/typed-confirmation";
 import { BlastRadius } from "@/components/changes/blast-radius";
+import { DecisionForm } from "@/components/forms/decision";
 import { ActionOutcome, useServerAction } from "@/components/use-server-action";
-import { type Consequences, confirms } from "@/lib/fleet/consequences";
+import type { Consequences } from "@/lib/fleet/consequences";
 import {
   approveMigrationAction,
   rejectMigrationAction,
@@ -25,23 +28,17 @@ export function StartPanel({ id, defaultSpeed }: { id: string; defaultSpeed: num
         Canary first. One clock for the whole run: the waits between steps and the bakes of the releases its deployment phases start are
         divided by the speed (1 = real time); it is recorded in the audit trail.
       </p>
-      <label className="mt-2 block text-sm">
-        <span className="text-indigo-900">Speed (time scale)</span>
-        <input
-          aria-label="Speed"
-          value={speed}
-          onChange={(e) => setSpeed(e.target.value)}
-          className="mt-1 w-full rounded-md border border-indigo-300 bg-white px-2 py-1 text-sm"
-        />
-      </label>
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => run(startMigrationAction, { id, speed })}
-        className="mt-2 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-      >
+      <TextField
+        caption="Speed (time scale)"
+        captionClass="text-indigo-900"
+        label="Speed"
+        value={speed}
+        onChange={setSpeed}
+        border="border-indigo-300"
+      />
+      <Button variant="primary" className="mt-2" disabled={pending} onClick={() => run(startMigrationAction, { id, speed })}>
         Start migration
-      </button>
+      </Button>
       <ActionOutcome result={result} />
     </section>
   );
@@ -70,8 +67,6 @@ export function MigrationApproval({
   whyNot: string | null;
 }) {
   const { result, pending, run } = useServerAction();
-  const [comment, setComment] = useState("");
-  const [confirm, setConfirm] = useState("");
   const [seen, setSeen] = useState<string[] | null>(null);
   return (
     <section
@@ -95,55 +90,18 @@ export function MigrationApproval({
           <BlastRadius target={{ kind: "migration", id, phase, step }} onSeen={setSeen} />
         </div>
       )}
-      {canDecide ? (
-        <>
-          <label className="mt-3 block text-sm">
-            <span>Comment (required)</span>
-            <textarea
-              aria-label="Approval comment"
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              rows={2}
-              className="mt-1 w-full rounded-md border border-slate-300 bg-white p-2 text-sm"
-            />
-          </label>
-          {confirmRequired && (
-            <label className="mt-2 block text-sm">
-              <span>
-                Type the migration id <code className="font-mono">{id}</code> to confirm
-              </span>
-              <input
-                aria-label="Type the migration id to confirm"
-                value={confirm}
-                onChange={(e) => setConfirm(e.target.value)}
-                className="mt-1 w-full rounded-md border border-red-300 bg-white px-2 py-1 font-mono text-sm"
-              />
-            </label>
-          )}
-          <div className="mt-2 flex gap-2">
-            <button
-              type="button"
-              disabled={pending || (confirmRequired && confirm.trim() !== id)}
-              onClick={() => run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })}
-              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Approve
-            </button>
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(rejectMigrationAction, { id, phase, step, comment })}
-              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Reject
-            </button>
-          </div>
-        </>
-      ) : (
-        <p className="mt-3 text-sm font-medium" data-testid="approval-not-allowed">
-          {whyNot}
-        </p>
-      )}
+      <DecisionForm
+        canDecide={canDecide}
+        whyNot={whyNot}
+        label="Approval comment"
+        tone="plain"
+        confirmId={confirmRequired ? id : null}
+        pending={pending}
+        onApprove={(comment, confirm) =>
+          run(approveMigrationAction, { id, phase, step, comment, confirm, ...(seen ? { seenWarnings: seen } : {}) })
+        }
+        onReject={(comment) => run(rejectMigrationAction, { id, phase, step, comment })}
+      />
       <ActionOutcome result={result} />
     </section>
   );
@@ -167,7 +125,6 @@ export function RollbackControls({
 }) {
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
-  const [typed, setTyped] = useState("");
   const offered = cells.filter((c) => c.allowed);
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="rollback-controls">
@@ -177,32 +134,20 @@ export function RollbackControls({
       </p>
       {canRollback && (migration.allowed || offered.length > 0) && (
         <>
-          <input
-            aria-label="Rollback reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            placeholder="Reason (required)"
-            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
-          />
+          <ReasonInput label="Rollback reason" value={reason} onChange={setReason} className="mt-2 w-full" />
           {migration.allowed && (
-            <TypedConfirmation
+            <ConfirmedAction
               consequences={consequences}
               what="Rolling back undoes the migration on"
               phrase={id}
               label="Type the migration id to confirm"
-              value={typed}
-              onChange={setTyped}
               testId="rollback-confirmation"
+              variant="caution"
+              pending={pending}
+              onConfirm={(typed) => run(rollbackMigrationAction, { id, reason, confirm: typed })}
             >
-              <button
-                type="button"
-                disabled={pending || !confirms(typed, id)}
-                onClick={() => run(rollbackMigrationAction, { id, reason, confirm: typed })}
-                className="rounded-md border border-orange-300 bg-orange-50 px-3 py-1.5 text-sm font-medium text-orange-800 disabled:opacity-50"
-              >
-                Roll back migration
-              </button>
-            </TypedConfirmation>
+              Roll back migration
+            </ConfirmedAction>
           )}
           {offered.length > 0 && (
             <ul className="mt-2 space-y-2 text-xs">
@@ -270,13 +215,7 @@ export function CellActions({
         )}
         {rollback && (
           <>
-            <input
-              aria-label={`Reason to roll back ${cell}`}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="Reason (required)"
-              className="rounded-md border border-slate-300 px-2 py-0.5 text-xs"
-            />
+            <ReasonInput label={`Reason to roll back ${cell}`} value={reason} onChange={setReason} small />
             <button
               type="button"
               disabled={pending}

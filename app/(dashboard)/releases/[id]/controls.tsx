@@ -1,11 +1,14 @@
 "use client";
 // The release page's interactive parts: the approval panel and the controls. Every button calls a
 // one-door server action; the server re-checks role, four-eyes and state.
+import { Button } from "@/components/forms/button";
+import { ReasonInput } from "@/components/forms/inputs";
 import { Undo2 } from "lucide-react";
 import { useState } from "react";
-import { ConsequenceList, TypedConfirmation } from "@/components/confirm/typed-confirmation";
+import { ConfirmedAction, ConsequenceList } from "@/components/confirm/typed-confirmation";
+import { DecisionForm } from "@/components/forms/decision";
 import { ActionOutcome, useServerAction, type ServerAction } from "@/components/use-server-action";
-import { type Consequences, confirms } from "@/lib/fleet/consequences";
+import type { Consequences } from "@/lib/fleet/consequences";
 import { plural } from "@/lib/format";
 import {
   abortAction,
@@ -34,50 +37,22 @@ export function ApprovalPanel({
   whyNot: string | null;
 }) {
   const { result, pending, run } = useServerAction();
-  const [comment, setComment] = useState("");
   return (
     <section className="rounded-xl border-2 border-violet-300 bg-violet-50 p-4" data-testid="approval-panel">
       <h2 className="text-sm font-semibold text-violet-900">Approval gate: {waveName}</h2>
       <p className="mt-1 text-sm text-violet-800">
         Deploys to {cells.join(", ")} wait for a release manager other than the one who started this release.
       </p>
-      {canDecide ? (
-        <>
-          <label className="mt-3 block text-sm">
-            <span className="text-violet-900">Comment (required)</span>
-            <textarea
-              aria-label="Approval comment"
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              rows={2}
-              className="mt-1 w-full rounded-md border border-violet-300 bg-white p-2 text-sm"
-              placeholder="e.g. CAB-1234 approved; customers notified"
-            />
-          </label>
-          <div className="mt-2 flex gap-2">
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(approveAction, { id, wave, comment })}
-              className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Approve
-            </button>
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => run(rejectAction, { id, wave, comment })}
-              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
-              Reject
-            </button>
-          </div>
-        </>
-      ) : (
-        <p className="mt-3 text-sm font-medium text-violet-900" data-testid="approval-not-allowed">
-          {whyNot}
-        </p>
-      )}
+      <DecisionForm
+        canDecide={canDecide}
+        whyNot={whyNot}
+        label="Approval comment"
+        tone="violet"
+        placeholder="e.g. CAB-1234 approved; customers notified"
+        pending={pending}
+        onApprove={(comment) => run(approveAction, { id, wave, comment })}
+        onReject={(comment) => run(rejectAction, { id, wave, comment })}
+      />
       <ActionOutcome result={result} />
     </section>
   );
@@ -100,7 +75,6 @@ export function ReleaseControls({
   const { result, pending, run } = useServerAction();
   const [reason, setReason] = useState("");
   const [aborting, setAborting] = useState(false);
-  const [typed, setTyped] = useState("");
   const active = ["running", "awaiting_approval", "paused"].includes(status);
   if (!active) return null;
   const live = waveState === "DEPLOYING" || waveState === "BAKING" || waveState === "VALIDATING";
@@ -143,12 +117,12 @@ export function ReleaseControls({
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="release-controls">
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Controls</h2>
-      <input
-        aria-label="Reason"
+      <ReasonInput
+        label="Reason"
         value={reason}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={setReason}
         placeholder="Reason (required to advance, roll back or abort)"
-        className="mb-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+        className="mb-2 w-full"
       />
       <div className="flex flex-wrap gap-2">
         {shown.map((b) => (
@@ -176,24 +150,18 @@ export function ReleaseControls({
         )}
       </div>
       {aborting && (
-        <TypedConfirmation
+        <ConfirmedAction
           consequences={abortTouches}
           what="Aborting stops here: later waves never start, and the new version stays on"
           phrase={id}
           label="Type the release id to confirm"
-          value={typed}
-          onChange={setTyped}
           testId="abort-confirmation"
+          variant="danger"
+          pending={pending}
+          onConfirm={(typed) => run(abortAction, { id, reason, confirm: typed })}
         >
-          <button
-            type="button"
-            disabled={pending || !confirms(typed, id)}
-            onClick={() => run(abortAction, { id, reason, confirm: typed })}
-            className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-          >
-            Abort release
-          </button>
-        </TypedConfirmation>
+          Abort release
+        </ConfirmedAction>
       )}
       <ActionOutcome result={result} />
     </section>
@@ -254,21 +222,16 @@ export function KeptWaves({
       {canRollback ? (
         <div className="mt-3 rounded-lg border border-orange-200 bg-white p-3">
           <ConsequenceList consequences={consequences} what="Rolling back the whole release restores the previous versions on" />
-          <input
-            aria-label="Reason to roll back the whole release"
+          <ReasonInput
+            label="Reason to roll back the whole release"
             value={reason}
-            onChange={(e) => setReason(e.target.value)}
+            onChange={setReason}
             placeholder="Reason (required, audited)"
-            className="mt-2 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            className="mt-2 w-full"
           />
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() => run(rollbackReleaseAction, { id, reason })}
-            className="mt-2 rounded-md bg-orange-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-          >
+          <Button variant="rollback" className="mt-2" disabled={pending} onClick={() => run(rollbackReleaseAction, { id, reason })}>
             Roll back the whole release
-          </button>
+          </Button>
           <ActionOutcome result={result} />
         </div>
       ) : (
