@@ -10,8 +10,8 @@ import { loadFleetHealth } from "./store";
 export interface FeedSnapshot {
   etag: string;
   encoded: EncodedFeed;
-  /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends). */
-  json: string;
+  /** The whole feed's JSON text (what GET /api/v1/fleet/feed sends), built on first use: a 304 or a delta never needs it. */
+  readonly json: string;
 }
 
 /** Recent versions of the feed, by ETag, for deltas: a handful of refreshes back, per process. */
@@ -29,7 +29,15 @@ export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, n
   memory.delete(etag);
   memory.set(etag, encoded);
   while (memory.size > REMEMBERED) memory.delete(memory.keys().next().value!);
-  return { etag, encoded, json: feedJson(encoded, etag) };
+  let json: string | undefined;
+  return {
+    etag,
+    encoded,
+    get json() {
+      json ??= feedJson(encoded, etag);
+      return json;
+    },
+  };
 }
 
 /**
