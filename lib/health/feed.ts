@@ -89,7 +89,7 @@ function indexer(values: Iterable<string | null>): { list: string[]; index: (v: 
   return { list, index: (v) => (v === null ? -1 : at.get(v)!) };
 }
 
-/** A feed before its ETag: everything but the rows, and each row's JSON text (whole, and lite). */
+/** A feed before its ETag: everything but the rows, and each row's JSON text (whole and/or lite, as encoded). */
 export interface EncodedFeed {
   head: Omit<FleetFeed, "etag" | "rows" | "lite">;
   ids: string[];
@@ -97,8 +97,8 @@ export interface EncodedFeed {
   lite: string[];
 }
 
-/** The feed of `health`; with `liteOnly`, only the lite rows (the page's first paint), not the whole ones. */
-export function encodeFeed(health: FleetHealth, liteOnly = false): EncodedFeed {
+/** The feed of `health`: its whole rows (`full`: the live feed), its lite rows (`lite`: the page's first paint), or both. */
+export function encodeFeed(health: FleetHealth, parts: "full" | "lite" | "both" = "both"): EncodedFeed {
   // Sorted lists: the indexes depend only on which values the fleet has, not on which cell has them first.
   const tiers = indexer(health.cells.map((c) => c.tier));
   const regions = indexer(health.cells.map((c) => c.region));
@@ -122,8 +122,8 @@ export function encodeFeed(health: FleetHealth, liteOnly = false): EncodedFeed {
       statuses = at.map((s) => (s ? STATUS_CODE[s.status] : "-")).join(""),
       observed = pick((s) => version(s.observedVersion), -1),
       desired = pick((s) => version(s.desiredVersion), -1);
-    lite.push(JSON.stringify([c.id, tierIndex, regionIndex, statuses, [], [], [], [], observed, desired, [], [], []]));
-    if (liteOnly) return "";
+    if (parts !== "full") lite.push(JSON.stringify([c.id, tierIndex, regionIndex, statuses, [], [], [], [], observed, desired, [], [], []]));
+    if (parts === "lite") return "";
     const row: FeedRow = [
       c.id,
       tierIndex,

@@ -21,7 +21,7 @@ const remembered = () => (g.cellplaneFeeds ??= new Map());
 
 /** The fleet's current feed (one query on current state, as loadFleetHealth). */
 export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<FeedSnapshot> {
-  const encoded = encodeFeed(await loadFleetHealth(pool, t, now));
+  const encoded = encodeFeed(await loadFleetHealth(pool, t, now), "full");
   const hash = createHash("sha256");
   for (const part of feedIdentity(encoded)) hash.update(part).update("\n");
   const etag = `"f${hash.digest("base64url").slice(0, 22)}"`;
@@ -45,7 +45,7 @@ export async function currentFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, n
  * one, so the browser's first poll brings the whole feed.
  */
 export async function currentLiteFeed(pool: Pick<pg.Pool, "query">, t: Thresholds, now: Date): Promise<string> {
-  const encoded = encodeFeed(await loadFleetHealth(pool, t, now), true);
+  const encoded = encodeFeed(await loadFleetHealth(pool, t, now), "lite");
   return liteFeedJson(encoded, `"l${now.getTime().toString(36)}"`);
 }
 
