@@ -122,7 +122,8 @@ export function encodeFeed(health: FleetHealth, parts: "full" | "lite" | "both" 
       statuses = at.map((s) => (s ? STATUS_CODE[s.status] : "-")).join(""),
       observed = pick((s) => version(s.observedVersion), -1),
       desired = pick((s) => version(s.desiredVersion), -1);
-    if (parts !== "full") lite.push(JSON.stringify([c.id, tierIndex, regionIndex, statuses, [], [], [], [], observed, desired, [], [], []]));
+    if (parts !== "full")
+      lite.push(JSON.stringify([c.id, tierIndex, regionIndex, statuses, [], [], [], [], observed, desired, [], [], []]));
     if (parts === "lite") return "";
     const row: FeedRow = [
       c.id,
