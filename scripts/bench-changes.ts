@@ -22,7 +22,6 @@
 // Target: the page ≤ 2× floor (reported honestly either way, with the page's cost beside the timeline).
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { audited } from "@/lib/audit/server/record";
 import { createUser } from "@/lib/auth/server/users";
 import { CHANGE_KINDS, type ChangeFilter, type ChangeInput } from "@/lib/changes/model";
@@ -41,23 +40,13 @@ import {
   ms,
   productionServer,
   scratchDatabase,
+  serverBenchArgs,
   signIn,
   type Timing,
 } from "./bench-support";
 import { ROOT } from "./runtime";
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: "string", default: "6000" },
-    "busy-events": { type: "string", default: "500" },
-    runs: { type: "string", default: "15" },
-    warmup: { type: "string", default: "3" },
-    port: { type: "string", default: "3167" },
-    "pg-port": { type: "string", default: "54367" },
-    "data-dir": { type: "string", default: ".data/bench-changes" },
-    profile: { type: "boolean", default: false },
-  },
-});
+const args = serverBenchArgs("bench-changes", 3167, 54367, { events: "6000", "busy-events": "500", runs: "15", warmup: "3" }, ["profile"]);
 const EVENTS = Number(args.events),
   BUSY_EVENTS = Number(args["busy-events"]),
   RUNS = Number(args.runs),

@@ -18,7 +18,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import readline from "node:readline";
-import { parseArgs } from "node:util";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
@@ -28,18 +27,10 @@ import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { startRelease } from "@/lib/rollouts/server/start";
 import { SIMULATOR_SCOPES } from "@/lib/simulator/demo";
-import { Cleanup, log, productionServer, scratchDatabase } from "./bench-support";
+import { Cleanup, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 import { ROOT } from "./runtime";
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: "string", default: "5" },
-    "time-scale": { type: "string", default: "600" },
-    port: { type: "string", default: "3168" },
-    "pg-port": { type: "string", default: "54368" },
-    "data-dir": { type: "string", default: ".data/bench-guard" },
-  },
-});
+const args = serverBenchArgs("bench-guard", 3168, 54368, { runs: "5", "time-scale": "600" });
 const RUNS = Number(args.runs);
 const SCALE = Number(args["time-scale"]);
 const TICK_MS = 1000; // the rollouts.advance job's period

@@ -16,7 +16,6 @@
 // Each figure is timed in turn with the floor (floor, figure, floor, …) and compared with the floor
 // of those same moments. Targets: data load ≤ 2× floor, GET / ≤ 4× floor, the feed's server time
 // (in process) ≤ 2× floor. The browser's side (first tile, hover, idle, first-load JS) is bench:ui.
-import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { currentFeed } from "@/lib/health/server/feed";
@@ -40,18 +39,12 @@ import {
   ms,
   productionServer,
   seedHealthHistory,
-  serverOptions,
+  serverBenchArgs,
   signIn,
   type Timing,
-  valueOptions,
 } from "./bench-support";
 
-const { values: args } = parseArgs({
-  options: {
-    ...valueOptions({ cells: "1000", hours: "6", runs: "15", warmup: "3" }),
-    ...serverOptions("bench-heatmap", 3165, 54365),
-  },
-});
+const args = serverBenchArgs("bench-heatmap", 3165, 54365, { cells: "1000", hours: "6", runs: "15", warmup: "3" });
 const CELLS = Number(args.cells),
   HOURS = Number(args.hours),
   RUNS = Number(args.runs),

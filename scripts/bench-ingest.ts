@@ -19,7 +19,6 @@
 // connection alternating raw unnest inserts and ingest batch by batch. --profile-only: only that,
 // without the app server or the timed runs.
 import http from "node:http";
-import { parseArgs } from "node:util";
 import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
@@ -35,21 +34,12 @@ import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
 import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet, type SimSample } from "@/lib/simulator/engine";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
-import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase } from "./bench-support";
+import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 
-const { values: args } = parseArgs({
-  options: {
-    samples: { type: "string", default: "100000" },
-    batch: { type: "string", default: "500" },
-    clients: { type: "string", default: "4" },
-    cells: { type: "string", default: "1000" },
-    port: { type: "string", default: "3166" },
-    "pg-port": { type: "string", default: "54366" },
-    "data-dir": { type: "string", default: ".data/bench-ingest" },
-    profile: { type: "boolean", default: false },
-    "profile-only": { type: "boolean", default: false },
-  },
-});
+const args = serverBenchArgs("bench-ingest", 3166, 54366, { samples: "100000", batch: "500", clients: "4", cells: "1000" }, [
+  "profile",
+  "profile-only",
+]);
 const TOTAL = Number(args.samples),
   BATCH = Number(args.batch),
   CLIENTS = Number(args.clients),

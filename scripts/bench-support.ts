@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
 import { createUser } from "@/lib/auth/server/users";
@@ -118,6 +119,27 @@ export function valueOptions<K extends string>(defaults: Record<K, string>) {
 /** The options of a benchmark that serves the app: its port, its scratch PostgreSQL's port and data folder. */
 export const serverOptions = (name: string, port: number, pgPort: number) =>
   valueOptions({ port: String(port), "pg-port": String(pgPort), "data-dir": `.data/${name}` });
+
+/**
+ * The command line of a benchmark that serves the app: its value options (from their defaults), the
+ * server options, and switches that are off unless given (`--profile`). Unknown options are refused.
+ */
+export function serverBenchArgs<K extends string, F extends string = never>(
+  name: string,
+  port: number,
+  pgPort: number,
+  defaults: Record<K, string>,
+  switches: readonly F[] = [],
+) {
+  const options: ParseArgsConfig["options"] = {
+    ...valueOptions(defaults),
+    ...serverOptions(name, port, pgPort),
+    ...Object.fromEntries(switches.map((f) => [f, { type: "boolean", default: false }])),
+  };
+  return parseArgs({ options }).values as {
+    [P in K | "port" | "pg-port" | "data-dir"]: string;
+  } & { [P in F]: boolean };
+}
 
 /** The scratch database of `--data-dir` and `--pg-port`, with a raw pool (4) and a Prisma client (2) on it. */
 export async function benchDatabase(args: { "data-dir"?: string; "pg-port"?: string }, cleanup: Cleanup) {

@@ -14,7 +14,6 @@
 // Targets on a quiet machine of this class: first tile ≤ 1.0 s at 1,000 cells and ≤ 1.5 s at 5,000,
 // hover ≤ 50 ms, idle ≤ 2% of a core, first-load JS ≤ 200 KiB gzip, an unchanged refresh ≤ 1 KiB.
 // (The feed's server time against the raw floor is in bench:heatmap.)
-import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import { type Browser, type BrowserContext, chromium } from "@playwright/test";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
@@ -32,19 +31,13 @@ import {
   createBenchAdmin,
   log,
   productionServer,
-  serverOptions,
+  serverBenchArgs,
   signIn,
   uniformView,
-  valueOptions,
 } from "./bench-support";
 import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from "./support/chromium";
 
-const { values: args } = parseArgs({
-  options: {
-    ...valueOptions({ cells: "1000,5000", runs: "5", hovers: "21", idle: "15" }),
-    ...serverOptions("bench-ui", 3167, 54367),
-  },
-});
+const args = serverBenchArgs("bench-ui", 3167, 54367, { cells: "1000,5000", runs: "5", hovers: "21", idle: "15" });
 const SIZES = args.cells!.split(",").map(Number);
 const RUNS = Number(args.runs),
   HOVERS = Number(args.hovers),

@@ -2,7 +2,7 @@
 // 4 significant digits (more than any chart or tooltip shows). The server compacts, the browser
 // expands. Pure.
 
-/** A chart point (the shape lib/health/server/series.ts reads). */
+/** A chart point (the shape lib/health/server/series.ts reads and re-exports). */
 export interface Point {
   t: number;
   errorRate: number;

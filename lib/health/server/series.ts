@@ -1,16 +1,12 @@
 // Time series for charts: fine windows from raw samples, long windows from 5-minute rollups.
 import type pg from "pg";
+import type { Point } from "../compact-series";
 
 export const WINDOWS = { "1h": 3600_000, "6h": 6 * 3600_000, "24h": 24 * 3600_000 } as const;
 export type Window = keyof typeof WINDOWS;
 
-export interface Point {
-  t: number;
-  errorRate: number;
-  p99Ms: number;
-  cpu: number;
-  rps: number;
-}
+/** A chart point: one definition, with the compact form that carries it to the browser. */
+export type { Point } from "../compact-series";
 
 /** Bucket size for a window: cell view (coarser) or service view (finer). */
 export function bucketFor(window: Window, fine: boolean): { source: "raw" | "rollup"; bucketMs: number } {
