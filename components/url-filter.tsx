@@ -19,20 +19,51 @@ export function UrlSelect({
   const params = useSearchParams();
   const [pending, start] = useTransition();
   return (
+    <LabelledSelect
+      name={name}
+      label={label}
+      options={options}
+      allLabel={allLabel}
+      value={params.get(name) ?? ""}
+      pending={pending}
+      onChange={(value) => {
+        const next = new URLSearchParams(params);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        next.delete("page");
+        start(() => router.replace(`${pathname}${next.size ? `?${next}` : ""}`));
+      }}
+    />
+  );
+}
+
+/** A labelled select for filters: "All" (the empty value) first, then the options. */
+export function LabelledSelect({
+  name,
+  label,
+  options,
+  allLabel = "All",
+  value,
+  pending,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  allLabel?: string;
+  value: string;
+  pending?: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
     <label className="flex items-center gap-2 text-sm">
       <span className="text-slate-500">{label}</span>
       <select
         name={name}
         aria-label={label}
-        value={params.get(name) ?? ""}
+        value={value}
         data-pending={pending || undefined}
-        onChange={(e) => {
-          const next = new URLSearchParams(params);
-          if (e.target.value) next.set(name, e.target.value);
-          else next.delete(name);
-          next.delete("page");
-          start(() => router.replace(`${pathname}${next.size ? `?${next}` : ""}`));
-        }}
+        onChange={(e) => onChange(e.target.value)}
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
       >
         <option value="">{allLabel}</option>

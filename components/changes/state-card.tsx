@@ -18,6 +18,28 @@ function Section({ title, children, testId }: { title: string; children: React.R
 
 const none = (what: string) => <p className="text-xs text-slate-500">{what}</p>;
 
+/** A section listing things, or saying in words (`empty`) that there are none; `after` follows the list. */
+function ListSection({
+  title,
+  testId,
+  empty,
+  after,
+  children,
+}: {
+  title: string;
+  testId: string;
+  empty: string | false;
+  after?: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <Section title={title} testId={testId}>
+      {empty ? none(empty) : <ul className="space-y-0.5 text-xs">{children}</ul>}
+      {after}
+    </Section>
+  );
+}
+
 export function StateCard({ card }: { card: CellCard }) {
   return (
     <div className="grid gap-4 text-sm md:grid-cols-2 xl:grid-cols-3" data-testid="state-card">
@@ -79,81 +101,70 @@ export function StateCard({ card }: { card: CellCard }) {
           </table>
         )}
       </Section>
-      <Section title="API versions served" testId="state-apis">
-        {card.apis.length === 0 ? (
-          none("The cell has reported no API versions.")
-        ) : (
-          <ul className="space-y-0.5 text-xs">
-            {card.apis.map((a) => (
-              <li key={`${a.service}-${a.apiVersion}`} className="flex justify-between gap-2">
-                <span>
-                  {a.service} <span className="font-mono">{a.apiVersion}</span>
-                  {!a.served && <span className="ml-1 text-amber-700">(last reported {formatTime(a.lastReportedAt)})</span>}
-                </span>
-                <span className={a.edge === "enabled" ? "text-emerald-700" : a.edge === "deprecated" ? "text-amber-700" : "text-slate-500"}>
-                  {a.edge === "enabled" ? "enabled at the edge" : a.edge === "no route" ? "no route at the edge" : `${a.edge} at the edge`}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Section>
-      <Section title="Schema migrations" testId="state-migrations">
-        {card.migrations.length === 0 ? (
-          none("No migration is under way here.")
-        ) : (
-          <ul className="space-y-0.5 text-xs">
-            {card.migrations.map((m) => (
-              <li key={m.id}>
-                <Link href={`/migrations/${m.id}`} className="font-mono text-indigo-700 hover:underline">
-                  {m.id}
-                </Link>{" "}
-                {m.status.replace("_", " ")} · phase {m.currentPhase ?? "—"} · here: {m.cellStatus ?? "—"}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Section>
-      <Section title="Open gates" testId="state-gates">
-        {card.gates.length === 0 ? (
-          none("No gate waits on this cell.")
-        ) : (
-          <ul className="space-y-0.5 text-xs">
-            {card.gates.map((g) => (
-              <li key={`${g.kind}-${g.id}-${g.title}`}>
-                <Link href={g.kind === "release" ? `/releases/${g.id}` : `/migrations/${g.id}`} className="text-indigo-700 hover:underline">
-                  {g.title}
-                </Link>
-                {g.since && <span className="text-slate-500"> · since {formatTime(g.since)}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Section>
-      <Section title="Freezes and windows" testId="state-freezes">
-        {card.freezes.length === 0 && card.windows.length === 0 ? (
-          none("No freeze in force, no maintenance window.")
-        ) : (
-          <ul className="space-y-0.5 text-xs">
-            {card.freezes.map((f) => (
-              <li key={f.id} className="font-medium text-blue-800">
-                {freezeText(f)}
-              </li>
-            ))}
-            {card.windows.map((w) => (
-              <li key={w.id} className={w.inside ? "font-medium text-amber-800" : "text-slate-600"}>
-                Window ({w.scope}){" "}
-                {w.inside ? `open until ${formatTime(w.end, { utc: true })}` : `next ${formatTime(w.start, { utc: true })}`}
-              </li>
-            ))}
-          </ul>
-        )}
-        {card.freezes.length > 0 && (
-          <p className="mt-1 text-[10px] text-slate-500">
-            {plural(card.freezes.length, "freeze")}: {FREEZE_COVERS}.
-          </p>
-        )}
-      </Section>
+      <ListSection
+        title="API versions served"
+        testId="state-apis"
+        empty={card.apis.length === 0 && "The cell has reported no API versions."}
+      >
+        {card.apis.map((a) => (
+          <li key={`${a.service}-${a.apiVersion}`} className="flex justify-between gap-2">
+            <span>
+              {a.service} <span className="font-mono">{a.apiVersion}</span>
+              {!a.served && <span className="ml-1 text-amber-700">(last reported {formatTime(a.lastReportedAt)})</span>}
+            </span>
+            <span className={a.edge === "enabled" ? "text-emerald-700" : a.edge === "deprecated" ? "text-amber-700" : "text-slate-500"}>
+              {a.edge === "enabled" ? "enabled at the edge" : a.edge === "no route" ? "no route at the edge" : `${a.edge} at the edge`}
+            </span>
+          </li>
+        ))}
+      </ListSection>
+      <ListSection
+        title="Schema migrations"
+        testId="state-migrations"
+        empty={card.migrations.length === 0 && "No migration is under way here."}
+      >
+        {card.migrations.map((m) => (
+          <li key={m.id}>
+            <Link href={`/migrations/${m.id}`} className="font-mono text-indigo-700 hover:underline">
+              {m.id}
+            </Link>{" "}
+            {m.status.replace("_", " ")} · phase {m.currentPhase ?? "—"} · here: {m.cellStatus ?? "—"}
+          </li>
+        ))}
+      </ListSection>
+      <ListSection title="Open gates" testId="state-gates" empty={card.gates.length === 0 && "No gate waits on this cell."}>
+        {card.gates.map((g) => (
+          <li key={`${g.kind}-${g.id}-${g.title}`}>
+            <Link href={g.kind === "release" ? `/releases/${g.id}` : `/migrations/${g.id}`} className="text-indigo-700 hover:underline">
+              {g.title}
+            </Link>
+            {g.since && <span className="text-slate-500"> · since {formatTime(g.since)}</span>}
+          </li>
+        ))}
+      </ListSection>
+      <ListSection
+        title="Freezes and windows"
+        testId="state-freezes"
+        empty={card.freezes.length === 0 && card.windows.length === 0 && "No freeze in force, no maintenance window."}
+        after={
+          card.freezes.length > 0 && (
+            <p className="mt-1 text-[10px] text-slate-500">
+              {plural(card.freezes.length, "freeze")}: {FREEZE_COVERS}.
+            </p>
+          )
+        }
+      >
+        {card.freezes.map((f) => (
+          <li key={f.id} className="font-medium text-blue-800">
+            {freezeText(f)}
+          </li>
+        ))}
+        {card.windows.map((w) => (
+          <li key={w.id} className={w.inside ? "font-medium text-amber-800" : "text-slate-600"}>
+            Window ({w.scope}) {w.inside ? `open until ${formatTime(w.end, { utc: true })}` : `next ${formatTime(w.start, { utc: true })}`}
+          </li>
+        ))}
+      </ListSection>
     </div>
   );
 }

@@ -1,9 +1,12 @@
 // One button for the forms and controls: the look comes from its variant, the caller adds margins.
-import type { ButtonHTMLAttributes } from "react";
+import Link from "next/link";
+import type { ButtonHTMLAttributes, ReactNode } from "react";
+
+const PRIMARY = "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500";
 
 const VARIANTS = {
   /** The form's main action (save, create, start). */
-  primary: "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50",
+  primary: `${PRIMARY} disabled:opacity-50`,
   /** Approve a gate. */
   approve: "rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50",
   /** Reject, abort: the red one. */
@@ -27,4 +30,13 @@ export function Button({
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant: ButtonVariant; type?: "button" | "submit" }) {
   return <button type={type} className={className ? `${VARIANTS[variant]} ${className}` : VARIANTS[variant]} {...props} />;
+}
+
+/** A link that looks like the page's main action (New flag, Import …): a page header's button that navigates. */
+export function PrimaryLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Link href={href} className={PRIMARY}>
+      {children}
+    </Link>
+  );
 }

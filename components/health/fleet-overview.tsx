@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useCallback, useMemo } from "react";
 import { Card } from "@/components/page-header";
+import { LabelledSelect } from "@/components/url-filter";
 import { STATUSES, type Status } from "@/lib/health/classify";
 import { runsVersion, versionOptions } from "@/lib/health/filters";
 import { plural } from "@/lib/format";
@@ -48,23 +49,13 @@ function Select({
   onChange: (v: string | null) => void;
 }) {
   return (
-    <label className="flex items-center gap-2 text-sm">
-      <span className="text-slate-500">{label}</span>
-      <select
-        name={name}
-        aria-label={label}
-        value={value ?? ""}
-        onChange={(e) => onChange(e.target.value || null)}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
-      >
-        <option value="">All</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o === "no_data" ? "no data" : o}
-          </option>
-        ))}
-      </select>
-    </label>
+    <LabelledSelect
+      name={name}
+      label={label}
+      options={options.map((o) => ({ value: o, label: o === "no_data" ? "no data" : o }))}
+      value={value ?? ""}
+      onChange={(v) => onChange(v || null)}
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 "use client";
 // Time series of one or more services of a cell: error rate, p99, CPU and RPS.
+import type { ChartThresholds } from "@/components/health/chart-thresholds";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Marker } from "@/lib/changes/markers";
 import type { Point } from "@/lib/health/server/series";
@@ -10,7 +11,7 @@ const COLOURS: Record<string, string> = { sms: "#4f46e5", voice: "#0891b2", vide
 interface Props {
   series: Record<string, Point[]>;
   focus?: string | null;
-  thresholds: { errorRed: number; errorYellow: number; p99Red: number; p99Yellow: number; cpuYellow: number };
+  thresholds: ChartThresholds;
   height?: number;
   /** Changes on the cell (and service): a marker each, named in its tooltip. */
   markers?: Marker[];

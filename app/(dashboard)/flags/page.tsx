@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PrimaryLink } from "@/components/forms/button";
 import { Tag, TierBadge } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
 import { canEditFlag } from "@/lib/auth/permissions";
@@ -28,11 +29,7 @@ export default async function FlagsPage() {
         actions={
           <>
             <LiveView initial={live} />
-            {canEditFlag(user) && (
-              <Link href="/flags/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-                New flag
-              </Link>
-            )}
+            {canEditFlag(user) && <PrimaryLink href="/flags/new">New flag</PrimaryLink>}
           </>
         }
       />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PrimaryLink } from "@/components/forms/button";
 import { Tag, TierBadge, VersionPill } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
 import { UrlSelect } from "@/components/url-filter";
@@ -21,13 +22,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="Fleet"
         subtitle={`${plural(cells.length, "cell")}${filter.tier || filter.region ? " matching the filter" : ""} · every cell runs every service with its own database`}
-        actions={
-          canImportFleet(user) ? (
-            <Link href="/fleet/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-              Import fleet YAML
-            </Link>
-          ) : null
-        }
+        actions={canImportFleet(user) ? <PrimaryLink href="/fleet/import">Import fleet YAML</PrimaryLink> : null}
       />
       <div className="mb-4 flex flex-wrap items-center gap-4">
         <UrlSelect name="tier" label="Tier" options={TIERS.map((t) => ({ value: t, label: t }))} />

@@ -1,3 +1,4 @@
+import { PrimaryLink } from "@/components/forms/button";
 import { Check, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -274,14 +275,7 @@ export default async function GatewayPage() {
             >
               Export JSON
             </a>
-            {canChange && (
-              <Link
-                href="/gateway/import"
-                className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-              >
-                Import config
-              </Link>
-            )}
+            {canChange && <PrimaryLink href="/gateway/import">Import config</PrimaryLink>}
           </>
         }
       />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PrimaryLink } from "@/components/forms/button";
 import { InsetTable } from "@/components/ui/inset-table";
 import { LiveView } from "@/components/live-view";
 import { liveStamp } from "@/lib/live/server/queries";
@@ -41,11 +42,7 @@ export default async function MigrationsPage() {
         actions={
           <>
             <LiveView initial={live} />
-            {canRunMigrations(user) && (
-              <Link href="/migrations/import" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
-                Import manifest
-              </Link>
-            )}
+            {canRunMigrations(user) && <PrimaryLink href="/migrations/import">Import manifest</PrimaryLink>}
           </>
         }
       />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PrimaryLink } from "@/components/forms/button";
 import { PageHeader } from "@/components/page-header";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -18,16 +19,7 @@ export default async function PipelinesPage() {
       <PageHeader
         title="Pipelines"
         subtitle="Wave-based rollouts: which cells each wave takes, how long it bakes, what it checks, and where a human must approve."
-        actions={
-          canImportPipeline(user) ? (
-            <Link
-              href="/pipelines/import"
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-            >
-              Import pipeline YAML
-            </Link>
-          ) : null
-        }
+        actions={canImportPipeline(user) ? <PrimaryLink href="/pipelines/import">Import pipeline YAML</PrimaryLink> : null}
       />
       {pending.length > 0 && (
         <section className="mb-6 rounded-xl border border-amber-200 bg-amber-50 p-4" data-testid="pending-changes">

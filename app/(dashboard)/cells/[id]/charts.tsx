@@ -4,6 +4,7 @@
 // comes compact (one time axis, a column per metric, values rounded below what the charts and
 // tooltips show): a 24-hour window is 5 services × 96 points × 4 metrics, which as objects of
 // full-precision numbers was three quarters of the page's payload.
+import type { ChartThresholds } from "@/components/health/chart-thresholds";
 import dynamic from "next/dynamic";
 import type { Marker } from "@/lib/changes/markers";
 import { type CompactSeries, expandSeries } from "@/lib/health/compact-series";
@@ -19,7 +20,7 @@ export function CellCharts({
 }: {
   series: CompactSeries;
   focus: string | null;
-  thresholds: { errorRed: number; errorYellow: number; p99Red: number; p99Yellow: number; cpuYellow: number };
+  thresholds: ChartThresholds;
   markers: Marker[];
 }) {
   return <SeriesCharts series={expandSeries(series)} {...rest} />;

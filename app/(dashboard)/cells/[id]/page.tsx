@@ -1,3 +1,4 @@
+import { chartThresholds } from "@/components/health/chart-thresholds";
 import { ScrollBox } from "@/components/scroll-box";
 import { CircleAlert, CircleDot } from "lucide-react";
 import type { Metadata } from "next";
@@ -116,13 +117,7 @@ export default async function CellPage({
     return `/cells/${cell.id}?${q}`;
   };
   const impacted = redServices.length > 0;
-  const thresholds = {
-    errorRed: t.red.errorRate,
-    errorYellow: t.yellow.errorRate,
-    p99Red: t.red.p99Ms,
-    p99Yellow: t.yellow.p99Ms,
-    cpuYellow: t.yellow.cpu,
-  };
+  const thresholds = chartThresholds(t);
 
   return (
     <>

@@ -1,6 +1,7 @@
 // The cell page's parts that stream after its shell (header, services, customers, "what changed?"
 // and the timeline): each awaits a read the page started beside the shell's, inside its own
 // Suspense boundary, so the shell's HTML does not wait for them.
+import type { ChartThresholds } from "@/components/health/chart-thresholds";
 import type { ReactNode } from "react";
 import { InlineCode } from "@/components/inline-code";
 import { StateCard } from "@/components/changes/state-card";
@@ -26,7 +27,7 @@ export function Loading({ what, className = "h-24" }: { what: string; className?
 export async function ChartsSection(props: {
   series: Promise<Record<string, Point[]>>;
   focus: string | null;
-  thresholds: { errorRed: number; errorYellow: number; p99Red: number; p99Yellow: number; cpuYellow: number };
+  thresholds: ChartThresholds;
   markers: Marker[];
 }) {
   return (

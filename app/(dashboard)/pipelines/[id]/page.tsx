@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PrimaryLink } from "@/components/forms/button";
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/page-header";
 import { NumberedYaml, PipelineStages } from "@/components/pipeline-stages";
@@ -49,14 +50,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
             >
               Download YAML
             </a>
-            {canImportPipeline(user) && (
-              <Link
-                href="/pipelines/import"
-                className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-              >
-                Import pipeline YAML
-              </Link>
-            )}
+            {canImportPipeline(user) && <PrimaryLink href="/pipelines/import">Import pipeline YAML</PrimaryLink>}
           </>
         }
       />

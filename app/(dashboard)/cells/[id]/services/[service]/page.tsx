@@ -1,3 +1,4 @@
+import { chartThresholds } from "@/components/health/chart-thresholds";
 import { ExternalLink } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -51,13 +52,7 @@ export default async function ServicePage({
   const markers = changeMarkers(changes.changes, bucketFor(window, true).bucketMs, service);
   const s = health.services.find((x) => x.service === service)!;
   const vars = { cell: id, region: cell.region, tier: cell.tier, service };
-  const thresholds = {
-    errorRed: t.red.errorRate,
-    errorYellow: t.yellow.errorRate,
-    p99Red: t.red.p99Ms,
-    p99Yellow: t.yellow.p99Ms,
-    cpuYellow: t.yellow.cpu,
-  };
+  const thresholds = chartThresholds(t);
   return (
     <>
       <nav className="mb-2 text-sm text-slate-500">
