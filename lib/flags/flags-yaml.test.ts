@@ -1,26 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SpecValidationError } from "@/lib/yaml-errors";
+import { FLAGS_YAML } from "@/tests/support/yaml-fixtures";
 import { checkFlagsDocument, exportFlagsYaml, mentionedCustomers, parseFlagsYaml } from "./flags-yaml";
 import { specChanges } from "./model";
-
-const GOOD = `flags:
-  - key: newVoiceCodec
-    description: Opus voice codec
-    owner: voice-team
-    enabled: true
-    rolloutPercentage: 0
-    allowlist: [enterprise-customer-123]
-    targeting: { tiers: [enterprise], regions: [us-east-1] }
-    schedule:
-      - { at: 2026-12-01T09:00:00Z, percentage: 0 }
-      - { at: "2026-12-02T10:00:00+01:00", percentage: 5 }
-    requires: { voice: ">=3.2.0" }
-    guard:
-      checks: ["error_rate < 2x baseline", { check: "error_rate < 1%", min_samples: 5 }]
-      onBreach: revert
-      notify: slack://voice-team
-  - key: checkout.v2
-`;
 
 const refs = {
   customers: new Set(["enterprise-customer-123", "smb-customer-1001"]),
@@ -45,7 +27,7 @@ function errorsOf(text: string, check = false): string[] {
 
 describe("flags YAML", () => {
   it("parses the documented shape with defaults", () => {
-    const doc = parseFlagsYaml(GOOD);
+    const doc = parseFlagsYaml(FLAGS_YAML);
     expect(doc.flags).toHaveLength(2);
     expect(doc.flags[0]).toMatchObject({
       key: "newVoiceCodec",
@@ -82,7 +64,7 @@ describe("flags YAML", () => {
   });
 
   it("exports in the same shape: export → parse gives the same flags", () => {
-    const doc = parseFlagsYaml(GOOD);
+    const doc = parseFlagsYaml(FLAGS_YAML);
     const again = parseFlagsYaml(exportFlagsYaml(doc.flags));
     expect(again.flags.map((f) => f.key)).toEqual(["checkout.v2", "newVoiceCodec"]);
     for (const f of doc.flags) {

@@ -2,17 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_THRESHOLDS } from "@/lib/health/thresholds";
 import { parseChannelLines, rolloutSettingsFromForm, thresholdsFromForm } from "./forms";
+import { THRESHOLDS_FORM } from "./test-fixtures";
 
-const form = {
-  redErrorPct: 1,
-  redP99Ms: 1000,
-  silenceMin: 5,
-  yellowErrorPct: 0.1,
-  yellowP99Ms: 500,
-  yellowCpuPct: 85,
-  alertAfterMin: 2,
-  retentionDays: 7,
-};
 const refusal = (fn: () => unknown) => {
   try {
     fn();
@@ -25,11 +16,11 @@ const refusal = (fn: () => unknown) => {
 
 describe("thresholdsFromForm", () => {
   it("turns percentages, minutes and days into the stored units", () => {
-    expect(thresholdsFromForm(form)).toEqual(DEFAULT_THRESHOLDS);
+    expect(thresholdsFromForm(THRESHOLDS_FORM)).toEqual(DEFAULT_THRESHOLDS);
   });
 
   it("names the form's field when yellow exceeds red", () => {
-    const e = refusal(() => thresholdsFromForm({ ...form, yellowErrorPct: 2, yellowP99Ms: 2000 }));
+    const e = refusal(() => thresholdsFromForm({ ...THRESHOLDS_FORM, yellowErrorPct: 2, yellowP99Ms: 2000 }));
     expect(e.code).toBe("INVALID");
     expect(e.fieldErrors).toEqual({
       yellowErrorPct: ["yellow error rate must not exceed red"],

@@ -32,6 +32,7 @@ import { seedPipelines } from "@/lib/rollouts/server/seed";
 import { reportProgress } from "@/lib/schema-migrations/server/agent";
 import { importManifest, startRun, stepRun } from "@/lib/schema-migrations/server/store";
 import { addWindow, createFreeze, readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { THRESHOLDS_FORM } from "@/lib/settings/test-fixtures";
 import { testWave } from "../support/waves";
 import { expandPhase, migrationYaml } from "../support/yaml-fixtures";
 import { freshDatabase, type TestDatabase } from "../support/db";
@@ -421,18 +422,7 @@ const FIXTURES: Record<string, () => Promise<Run>> = {
     return { as: "RELEASE_MANAGER", input: { id, reason: "verified by hand" } };
   },
 
-  "(dashboard)/settings#saveThresholdsAction": adminSave(SETTINGS.thresholds, () => {
-    const form = {
-      redErrorPct: 1,
-      redP99Ms: 1000,
-      silenceMin: 5,
-      yellowErrorPct: 0.1,
-      yellowP99Ms: 500,
-      yellowCpuPct: 85,
-      alertAfterMin: 2,
-    };
-    return { ...form, retentionDays: 7 + (n++ % 2) };
-  }),
+  "(dashboard)/settings#saveThresholdsAction": adminSave(SETTINGS.thresholds, () => ({ ...THRESHOLDS_FORM, retentionDays: 7 + (n++ % 2) })),
   "(dashboard)/settings#saveLinksAction": adminSave(SETTINGS.links, (value) => ({
     ...value,
     logs: `https://logs.example/${unique("q")}?cell={cell}`,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliIn } from "../support/cli";
 import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
+import { FLAGS_YAML } from "../support/yaml-fixtures";
 
 let t: SeededDatabase;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-flags-cli-"));
@@ -57,22 +58,7 @@ describe("npx cellplane import/export flags", () => {
 
   it("imports a file, exports the same shape, and re-importing the export changes nothing", async () => {
     const file = path.join(tmp, "flags.yaml");
-    fs.writeFileSync(
-      file,
-      `flags:
-  - key: newVoiceCodec
-    description: Opus voice codec
-    owner: voice-team
-    enabled: true
-    rolloutPercentage: 0
-    allowlist: [enterprise-customer-123]
-    schedule:
-      - { at: 2026-12-01T09:00:00Z, percentage: 0 }
-      - { at: 2026-12-02T09:00:00Z, percentage: 5 }
-  - key: emailDigest
-    targeting: { tiers: [smb], regions: [eu-west-1] }
-`,
-    );
+    fs.writeFileSync(file, FLAGS_YAML);
     const r = await cli(["import", "flags", file]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("+ flag newVoiceCodec");

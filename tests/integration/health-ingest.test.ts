@@ -4,8 +4,8 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rollupRecent } from "@/lib/health/server/rollups";
 import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/server/store";
-import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
+import { at, redErr, sample as s, serviceHealth } from "../support/health-samples";
 import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 let t: SeededDatabase;
@@ -16,26 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const T0 = Date.parse("2026-06-01T12:00:00Z");
-const at = (s: number) => new Date(T0 + s * 1000);
-const green = { errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100 };
-const redErr = { errorRate: 0.05, p99Ms: 150, cpu: 0.3, rps: 100 };
-const s = (cell: string, service: string, sec: number, v: Partial<Sample> = {}): Sample => ({ cell, service, ts: at(sec), ...green, ...v });
-
-const health = async (cell: string, service: string) =>
-  (
-    await t.query<{
-      status: string;
-      status_since: Date;
-      last_sample_at: Date;
-      error_rate: number;
-      error_breach_since: Date | null;
-      latency_breach_since: Date | null;
-    }>(
-      `SELECT status::text AS status, status_since, last_sample_at, error_rate, error_breach_since, latency_breach_since FROM service_health WHERE cell_id = $1 AND service_id = $2`,
-      [cell, service],
-    )
-  )[0];
+const health = (cell: string, service: string) => serviceHealth(t, cell, service);
 
 describe("ingestSamples", () => {
   it("stores samples, 5-minute rollups and the current state; a re-sent batch is a no-op", async () => {

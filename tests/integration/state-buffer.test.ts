@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/lib/fleet/server/seed";
 import { CurrentStateBuffer, type Timer } from "@/lib/health/server/state-buffer";
 import { ingestSamples, loadFleetHealth, type Queryable } from "@/lib/health/server/store";
-import type { Sample } from "@/lib/health/telemetry";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { at, redErr, sample as s, serviceHealth } from "../support/health-samples";
 
 let t: TestDatabase;
 let pool: pg.Pool;
@@ -60,19 +60,7 @@ afterEach(async () => {
   for (const b of buffers.splice(0)) await b.close().catch(() => {});
 });
 
-const T0 = Date.parse("2026-06-01T12:00:00Z");
-const at = (s: number) => new Date(T0 + s * 1000);
-const green = { errorRate: 0.0002, p99Ms: 150, cpu: 0.3, rps: 100 };
-const redErr = { errorRate: 0.05, p99Ms: 150, cpu: 0.3, rps: 100 };
-const s = (cell: string, service: string, sec: number, v: Partial<Sample> = {}): Sample => ({ cell, service, ts: at(sec), ...green, ...v });
-
-const health = async (cell: string, service: string) =>
-  (
-    await t.query<{ status: string; status_since: Date; last_sample_at: Date; error_rate: number; error_breach_since: Date | null }>(
-      `SELECT status::text AS status, status_since, last_sample_at, error_rate, error_breach_since FROM service_health WHERE cell_id = $1 AND service_id = $2`,
-      [cell, service],
-    )
-  )[0];
+const health = (cell: string, service: string) => serviceHealth(t, cell, service);
 const samplesOf = async (cell: string, service: string) =>
   Number(
     (await t.query<{ n: string }>(`SELECT count(*) AS n FROM health_samples WHERE cell_id = $1 AND service_id = $2`, [cell, service]))[0]!

@@ -31,6 +31,28 @@ export function specErrors(read: () => unknown): SpecError[] {
   throw new Error("expected the file to be refused");
 }
 
+// ---- Feature flags ----
+
+/** A flags file that uses every field: targeting, a schedule (one instant with an offset), requires and a guard. */
+export const FLAGS_YAML = `flags:
+  - key: newVoiceCodec
+    description: Opus voice codec
+    owner: voice-team
+    enabled: true
+    rolloutPercentage: 0
+    allowlist: [enterprise-customer-123]
+    targeting: { tiers: [enterprise], regions: [us-east-1] }
+    schedule:
+      - { at: 2026-12-01T09:00:00Z, percentage: 0 }
+      - { at: "2026-12-02T10:00:00+01:00", percentage: 5 }
+    requires: { voice: ">=3.2.0" }
+    guard:
+      checks: ["error_rate < 2x baseline", { check: "error_rate < 1%", min_samples: 5 }]
+      onBreach: revert
+      notify: slack://voice-team
+  - key: checkout.v2
+`;
+
 // ---- Migration manifests ----
 
 export const CANARY = "canary-us-internal";
