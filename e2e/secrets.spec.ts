@@ -212,6 +212,9 @@ test.describe("releases API read scope", () => {
   test("a releases:read token follows a release but cannot start one; releases:write still reads; other scopes are refused", async ({
     request,
   }) => {
+    // The canary validates once it has seen 100 requests on the new version; video on the canary
+    // serves a few a second, so the release may take a minute to end (the poll below allows 90 s).
+    test.setTimeout(150_000);
     const writer = { Authorization: `Bearer ${apiToken(["releases:write"])}` };
     const reader = { Authorization: `Bearer ${apiToken(["releases:read"])}` };
     const other = { Authorization: `Bearer ${apiToken(["fleet:read"])}` };
