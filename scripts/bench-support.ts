@@ -117,7 +117,7 @@ export function valueOptions<K extends string>(defaults: Record<K, string>) {
 }
 
 /** The options of a benchmark that serves the app: its port, its scratch PostgreSQL's port and data folder. */
-export const serverOptions = (name: string, port: number, pgPort: number) =>
+const serverOptions = (name: string, port: number, pgPort: number) =>
   valueOptions({ port: String(port), "pg-port": String(pgPort), "data-dir": `.data/${name}` });
 
 /**

@@ -99,9 +99,8 @@ export default async function CellPage({
   const [, cell, t, health, timeline, causes] = await shellP;
   if (!cell) notFound();
   await timed("shell data ready", Promise.resolve());
-  const focus =
-    health.services.find((s) => s.service === sp.service)?.service ?? health.services.filter((s) => s.status === "red")[0]?.service ?? null;
   const redServices = health.services.filter((s) => s.status === "red");
+  const focus = health.services.find((s) => s.service === sp.service)?.service ?? redServices[0]?.service ?? null;
   const markers = changeMarkers(timeline.changes, bucketFor(window, false).bucketMs);
   const href = (extra: Record<string, string | string[] | undefined>) => {
     const q = new URLSearchParams();
