@@ -18,7 +18,6 @@
 // time of each SQL statement and of the JSON parse / validation / pairUpdates steps, and one
 // connection alternating raw unnest inserts and ingest batch by batch. --profile-only: only that,
 // without the app server or the timed runs.
-import http from "node:http";
 import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
@@ -34,6 +33,7 @@ import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
 import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet, type SimSample } from "@/lib/simulator/engine";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
+import { jsonPost, requestPipe } from "./support/request-pipe";
 import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 
 const args = serverBenchArgs("bench-ingest", 3166, 54366, { samples: "100000", batch: "500", clients: "4", cells: "1000" }, [
@@ -274,37 +274,20 @@ await cleanup.guard(async () => {
   const { token } = await audited(prisma, "bench", (tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
   const base = await productionServer(pg.url, Number(args.port), cleanup);
   let stored = 0;
-  // node:http with keep-alive rather than fetch: the client's own CPU is a third of fetch's, and on
-  // two cores it shares the machine with the app server and PostgreSQL (the raw side's client is pg).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  cleanup.add("agent", () => agent.destroy());
+  // Requests are built to bytes before the timed part and written on keep-alive sockets
+  // (scripts/support/request-pipe.ts, as wrk would): on two cores the client shares the machine
+  // with the app server and PostgreSQL, as the raw side's client (pg) does.
   const url = new URL("/api/v1/telemetry", base);
-  const post = (body: string) =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          method: "POST",
-          agent,
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
-        (res) => {
-          const parts: Buffer[] = [];
-          res.on("data", (c: Buffer) => parts.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(parts).toString("utf8");
-            if (res.statusCode !== 200) return reject(new Error(`POST /api/v1/telemetry: HTTP ${res.statusCode} ${text.slice(0, 300)}`));
-            stored += (JSON.parse(text) as { stored: number }).stored;
-            resolve();
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  for (const b of chunk(warm, BATCH)) await post(JSON.stringify({ samples: b }));
-  // The app server writes current state behind the samples (within 250 ms): a run ends when every
+  const pipe = requestPipe(url, CLIENTS);
+  cleanup.add("client", () => pipe.close());
+  const request = (body: string) => jsonPost(url, body, { authorization: `Bearer ${token}` });
+  const post = async (req: Buffer) => {
+    const res = await pipe.send(req);
+    if (res.status !== 200) throw new Error(`POST /api/v1/telemetry: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+    stored += (JSON.parse(res.body) as { stored: number }).stored;
+  };
+  for (const b of chunk(warm, BATCH)) await post(request(JSON.stringify({ samples: b })));
+  // The app server writes current state behind the samples (within a second): a run ends when every
   // pair's newest reading is in service_health too, so that work is inside the timed part.
   async function stateWritten(samples: SimSample[]) {
     const newest = new Map<string, SimSample>();
@@ -328,10 +311,10 @@ await cleanup.guard(async () => {
     const samples = nextSet();
     stored = 0;
     await pool.query("CHECKPOINT");
-    const bodies = chunk(samples, BATCH).map((b) => JSON.stringify({ samples: b }));
+    const requests = chunk(samples, BATCH).map((b) => request(JSON.stringify({ samples: b })));
     const cpu0 = cpuSnapshot();
     const t0 = process.hrtime.bigint();
-    await concurrently(bodies, CLIENTS, post);
+    await concurrently(requests, CLIENTS, post);
     const answered = Number(process.hrtime.bigint() - t0) / 1e6;
     await stateWritten(samples);
     const wall = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -47,8 +47,8 @@ const handle = app.getRequestHandler();
 
 // The direct path runs on the process's telemetry pool (commits do not wait for the WAL flush)
 // and its token verifier; thresholds come from a cached reader on the requests pool. The current
-// state of known pairs is written behind the samples, coalesced every STATE_FLUSH_MS (250 ms), and
-// flushed on shutdown (lib/health/server/state-buffer.ts).
+// state of known pairs is written behind the samples, coalesced — 50 ms after readings pause, at the
+// latest a second after they arrived — and flushed on shutdown (lib/health/server/state-buffer.ts).
 const deps = {
   pool: appPool("telemetry"),
   tokens: tokenVerifier(),

@@ -38,6 +38,15 @@ function manualTimer() {
     timer,
     /** Delays asked for by timers still waiting. */
     waiting: () => due.filter((e) => !e.cancelled).map((e) => e.ms),
+    /** Only the timers that asked for `ms` fire (the others keep waiting). */
+    fire(ms: number) {
+      const now = due.filter((e) => !e.cancelled && e.ms === ms);
+      for (const e of now) {
+        due.splice(due.indexOf(e), 1);
+        e.fn();
+      }
+      return now.length;
+    },
     /** The interval elapses: run the waiting callbacks. */
     elapse() {
       const now = due.splice(0).filter((e) => !e.cancelled);
@@ -70,14 +79,15 @@ const samplesOf = async (cell: string, service: string) =>
 describe("current state written behind the samples", () => {
   it("stores the samples at once and the current state when the interval elapses; the heatmap's data load sees it then", async () => {
     const clock = manualTimer();
-    const state = buffer({ intervalMs: 250, timer: clock.timer });
+    const state = buffer({ intervalMs: 250, quietMs: 50, timer: clock.timer });
     await ingestSamples(pool, [s("smb-us-1", "sms", 0)], T); // the pair's state exists (written synchronously)
     expect(clock.waiting()).toEqual([]);
 
     await ingestSamples(pool, [s("smb-us-1", "sms", 5, redErr)], T, { state });
     expect(await samplesOf("smb-us-1", "sms")).toBe(2); // samples: durable when the batch is answered
     expect(await health("smb-us-1", "sms")).toMatchObject({ status: "green", last_sample_at: at(0) }); // state: not yet
-    expect(clock.waiting()).toEqual([250]); // one flush, one interval after the first pending reading
+    // One flush: when readings pause (50 ms), at the latest one interval after the first pending one.
+    expect(clock.waiting()).toEqual([250, 50]);
     expect(state.size).toBe(1);
 
     clock.elapse();
@@ -90,6 +100,29 @@ describe("current state written behind the samples", () => {
     expect(clock.waiting()).toEqual([]);
   });
 
+  it("waits for a pause in the readings, but never longer than the interval after the first pending one", async () => {
+    const clock = manualTimer();
+    const state = buffer({ intervalMs: 1000, quietMs: 50, timer: clock.timer });
+    await ingestSamples(pool, [s("smb-us-4", "sms", 0), s("smb-us-4", "voice", 0)], T);
+    // A continuous stream: every batch starts the quiet timer again; the deadline stays the first one.
+    await ingestSamples(pool, [s("smb-us-4", "sms", 5, redErr)], T, { state });
+    await ingestSamples(pool, [s("smb-us-4", "voice", 5, redErr)], T, { state });
+    expect(clock.waiting()).toEqual([1000, 50]);
+    expect(clock.fire(1000)).toBe(1); // the interval is up before any pause
+    await state.flush();
+    expect(await health("smb-us-4", "sms")).toMatchObject({ status: "red", last_sample_at: at(5) });
+    expect(await health("smb-us-4", "voice")).toMatchObject({ status: "red", last_sample_at: at(5) });
+    expect(clock.waiting()).toEqual([]); // the quiet timer went with it
+
+    // Then a pause: the quiet timer writes the next reading without waiting for the interval.
+    await ingestSamples(pool, [s("smb-us-4", "sms", 10)], T, { state });
+    expect(clock.waiting()).toEqual([1000, 50]);
+    expect(clock.fire(50)).toBe(1);
+    await state.flush();
+    expect(await health("smb-us-4", "sms")).toMatchObject({ status: "green", last_sample_at: at(10) });
+    expect(clock.waiting()).toEqual([]);
+  });
+
   it("coalesces readings between flushes into one write that keeps when a status and a breach began", async () => {
     const clock = manualTimer();
     const state = buffer({ timer: clock.timer });
@@ -97,7 +130,7 @@ describe("current state written behind the samples", () => {
     await ingestSamples(pool, [s("smb-us-2", "sms", 5, redErr)], T, { state });
     await ingestSamples(pool, [s("smb-us-2", "sms", 10, redErr)], T, { state });
     await ingestSamples(pool, [s("smb-us-2", "sms", 15, { ...redErr, p99Ms: 1500 })], T, { state });
-    expect(clock.waiting()).toHaveLength(1);
+    expect(clock.waiting()).toEqual([1000, 50]); // one flush pending: its deadline and its quiet timer
     expect(state.size).toBe(1);
     clock.elapse();
     await state.flush();
@@ -206,7 +239,7 @@ describe("current state written behind the samples", () => {
     expect(state.size).toBe(1);
     expect(await health("smb-eu-3", "sms")).toMatchObject({ last_sample_at: at(0) });
     await ingestSamples(pool, [s("smb-eu-3", "sms", 10, redErr)], T, { state });
-    expect(clock.waiting()).toHaveLength(1); // the retry, one interval later
+    expect(clock.waiting()).toEqual([1000]); // the retry, one interval later (not at the next pause)
     clock.elapse();
     await state.flush();
     expect(await health("smb-eu-3", "sms")).toMatchObject({ status: "red", status_since: at(5), last_sample_at: at(10) });

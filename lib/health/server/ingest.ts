@@ -160,32 +160,37 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
 
 /**
  * The statement; `careful` skips keys already stored (and repeated within the batch) instead of
- * failing on them. One row per sample; the pair columns (st …, first) are set on the sample that is
- * its pair's newest in the batch and carry the pair's new current state.
+ * failing on them. Samples come as eight column arrays ($1–$8) inserted straight from unnest; the
+ * pairs whose current state the statement writes come as arrays of their own ($12–$26, one row a
+ * pair, its newest reading and runs): every pair with `update`, else only the pairs' first states
+ * (the rest is written behind the samples, state-buffer.ts). `stored` is counted only in the careful
+ * form: the plain INSERT stores every sample or fails.
  */
 function ingestSql(careful: boolean, history = true, update = true): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
   const keep = history ? live : "false"; // history rows: none for readings kept by an external source
+  const samples = `unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+       AS i(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, version)`;
   return `WITH go AS MATERIALIZED (
-   SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $17 AS registry_current,
-          ($18::text IS NULL OR ${TOKEN_VALID_SQL("$18", "$19")}) AS authorized
- ),
- input AS MATERIALIZED (
-   SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[],
-                        $9::text[], $10::float8[], $11::bool[], $12::float8[], $13::bool[], $14::float8[], $15::bool[], $16::bool[])
-     AS i(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, version, st, st_start, st_whole, eb, eb_whole, lb, lb_whole, first)
+   SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $9 AS registry_current,
+          ($10::text IS NULL OR ${TOKEN_VALID_SQL("$10", "$11")}) AS authorized
  ),
  ins AS (
    INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
    ${
      careful
        ? `SELECT DISTINCT ON (cell_id, service_id, ms) cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
-     FROM input WHERE ${keep}
-   ON CONFLICT DO NOTHING`
+     FROM ${samples} WHERE ${keep}
+   ON CONFLICT DO NOTHING
+   RETURNING 1`
        : `SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, version
-     FROM input WHERE ${live}`
+     FROM ${samples} WHERE ${live}`
    }
-   RETURNING 1
+ ),
+ pairs AS MATERIALIZED (
+   SELECT * FROM unnest($12::text[], $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::float8[], $19::text[],
+                        $20::float8[], $21::bool[], $22::float8[], $23::bool[], $24::float8[], $25::bool[], $26::bool[])
+     AS p(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, st, st_start, st_whole, eb, eb_whole, lb, lb_whole, first)
  ),
 ${
   update
@@ -196,8 +201,8 @@ ${
      status_since = CASE WHEN t.st_whole AND h.status = t.st::"HealthStatus" THEN h.status_since ELSE to_timestamp(t.st_start / 1000) END,
      error_breach_since = CASE WHEN t.eb IS NULL THEN NULL WHEN t.eb_whole THEN coalesce(h.error_breach_since, to_timestamp(t.eb / 1000)) ELSE to_timestamp(t.eb / 1000) END,
      latency_breach_since = CASE WHEN t.lb IS NULL THEN NULL WHEN t.lb_whole THEN coalesce(h.latency_breach_since, to_timestamp(t.lb / 1000)) ELSE to_timestamp(t.lb / 1000) END
-   FROM input t
-   WHERE ${live} AND t.st IS NOT NULL AND h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)
+   FROM pairs t
+   WHERE ${live} AND NOT t.first AND h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)
  ),
 `
     : ""
@@ -206,13 +211,13 @@ ${
    INSERT INTO service_health (cell_id, service_id, last_sample_at, error_rate, p99_ms, cpu, rps, status, status_since, error_breach_since, latency_breach_since)
    SELECT cell_id, service_id, to_timestamp(ms / 1000), error_rate, p99_ms, cpu, rps, st::"HealthStatus", to_timestamp(st_start / 1000),
           to_timestamp(eb / 1000), to_timestamp(lb / 1000)
-     FROM input WHERE ${live} AND first
+     FROM pairs WHERE ${live} AND first
    ON CONFLICT (cell_id, service_id) DO NOTHING
  ),
  -- Pairs reporting a version this instance has not confirmed in the last minute.
  old AS (
    SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, to_timestamp(v.ms / 1000) AS ts
-     FROM unnest($20::text[], $21::text[], $22::text[], $23::float8[]) AS v(c, s, ver, ms)
+     FROM unnest($27::text[], $28::text[], $29::text[], $30::float8[]) AS v(c, s, ver, ms)
      JOIN cell_services cs ON cs.cell_id = v.c AND cs.service_id = v.s
     WHERE ${live} AND cs.observed_version IS DISTINCT FROM v.ver
     ORDER BY cs.cell_id, cs.service_id
@@ -224,7 +229,7 @@ ${
  ),
  events AS (
    INSERT INTO deployment_events (cell_id, service_id, from_version, to_version, at, source)
-   SELECT cell_id, service_id, from_version, ver, ts, $24 FROM old
+   SELECT cell_id, service_id, from_version, ver, ts, $31 FROM old
  ),
  -- last_reported_at is kept to within a minute: a capability reported every few seconds is
  -- rewritten once a minute, and its row is not even locked in between — unless the version that
@@ -233,7 +238,7 @@ ${
    INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at, reported_version)
    SELECT c, s, v, ts, ts, rv
      FROM (SELECT c, s, v, to_timestamp(ms / 1000) AS ts, rv
-             FROM unnest($25::text[], $26::text[], $27::text[], $28::float8[], $29::text[]) AS u(c, s, v, ms, rv)) t
+             FROM unnest($32::text[], $33::text[], $34::text[], $35::float8[], $36::text[]) AS u(c, s, v, ms, rv)) t
     WHERE ${live}
       AND NOT EXISTS (
        SELECT 1 FROM api_capabilities a
@@ -251,7 +256,7 @@ ${
       OR (excluded.last_reported_at >= a.last_reported_at AND excluded.reported_version IS DISTINCT FROM a.reported_version)
  )
  SELECT go.registry_current, go.authorized,
-        (SELECT count(*) FROM ins) AS stored,
+        ${careful ? "(SELECT count(*) FROM ins)" : "NULL::bigint"} AS stored,
         (SELECT coalesce(json_agg(json_build_object('cell_id', cell_id, 'service_id', service_id, 'from_version', from_version, 'to_version', ver)
                                   ORDER BY cell_id, service_id), '[]'::json) FROM old) AS changes
    FROM go`;
@@ -267,7 +272,8 @@ const STATE_SQL = ingestSql(true, false);
 interface Row {
   registry_current: boolean;
   authorized: boolean;
-  stored: string;
+  /** Counted by the careful form only (null: the plain INSERT stored every sample). */
+  stored: string | null;
   changes: { cell_id: string; service_id: string; from_version: string | null; to_version: string }[];
 }
 
@@ -299,10 +305,6 @@ export async function ingestSamples(
   const caps = capPairs.flatMap((x) =>
     x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts, rv: x.apiVersions!.reportedBy })),
   );
-  // The pair columns ride on the sample that is the pair's newest in the batch (null elsewhere).
-  const newest = new Map<Sample, PairUpdate>();
-  for (const x of u) newest.set(x.last, x);
-  const pairOf = samples.map((x) => newest.get(x));
   const sampleParams = [
     textArray(samples.map((x) => x.cell)),
     textArray(samples.map((x) => x.service)),
@@ -312,13 +314,24 @@ export async function ingestSamples(
     float8Array(samples.map((x) => x.cpu)),
     float8Array(samples.map((x) => x.rps)),
     textArray(samples.map((x) => x.version)),
-    textArray(pairOf.map((x) => x?.status)),
-    float8Array(pairOf.map((x) => msOrNull(x?.statusRunStart))),
-    boolArray(pairOf.map((x) => !!x?.statusRunWhole)),
-    float8Array(pairOf.map((x) => msOrNull(x?.errorBreachStart))),
-    boolArray(pairOf.map((x) => !!x?.errorBreachWhole)),
-    float8Array(pairOf.map((x) => msOrNull(x?.latencyBreachStart))),
-    boolArray(pairOf.map((x) => !!x?.latencyBreachWhole)),
+  ];
+  /** The current state the statement writes: one row a pair, its newest reading and runs. */
+  const pairParams = (p: PairUpdate[], first: (x: PairUpdate) => boolean) => [
+    textArray(p.map((x) => x.cell)),
+    textArray(p.map((x) => x.service)),
+    float8Array(p.map((x) => ms(x.last.ts))),
+    float8Array(p.map((x) => x.last.errorRate)),
+    float8Array(p.map((x) => x.last.p99Ms)),
+    float8Array(p.map((x) => x.last.cpu)),
+    float8Array(p.map((x) => x.last.rps)),
+    textArray(p.map((x) => x.status)),
+    float8Array(p.map((x) => ms(x.statusRunStart))),
+    boolArray(p.map((x) => x.statusRunWhole)),
+    float8Array(p.map((x) => msOrNull(x.errorBreachStart))),
+    boolArray(p.map((x) => x.errorBreachWhole)),
+    float8Array(p.map((x) => msOrNull(x.latencyBreachStart))),
+    boolArray(p.map((x) => x.latencyBreachWhole)),
+    boolArray(p.map(first)),
   ];
   const capParams = [
     textArray(caps.map((x) => x.c)),
@@ -346,13 +359,14 @@ export async function ingestSamples(
     });
     // Pairs with no current state yet get their first one in the statement; with `state`, the
     // others' is written behind the samples.
-    const first = pairOf.map((x) => !!x && !reg.withState.has(x.key));
+    const isFirst = (x: PairUpdate) => !reg.withState.has(x.key);
+    const written = state && history ? u.filter(isFirst) : u;
     const values = [
       ...sampleParams,
-      boolArray(first),
       reg.generation,
       token?.hash ?? null,
       token?.scope ?? null,
+      ...pairParams(written, isFirst),
       textArray(versioned.map((x) => x.cell)),
       textArray(versioned.map((x) => x.service)),
       textArray(versioned.map((x) => x.version!.value)),
@@ -387,13 +401,13 @@ export async function ingestSamples(
     }
     // Written: remember what the registry now holds for these pairs.
     const at = now.getTime();
-    if (state && history) state.add(pairOf.filter((x, i): x is PairUpdate => !!x && !first[i]));
+    if (state && history) state.add(u.filter((x) => !isFirst(x)));
     for (const x of u) {
       reg.withState.add(x.key);
     }
     for (const x of versioned) st.versions.set(x.key, { version: x.version!.value, at });
     for (const x of capPairs) st.capabilities.set(x.key, { versions: capabilityKey(x.apiVersions!), at: x.apiVersions!.ts.getTime() });
-    const stored = Number(row.stored);
+    const stored = row.stored === null ? samples.length : Number(row.stored);
     const versionChanges = row.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
     return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };
   }

@@ -1,8 +1,10 @@
 // Current state written behind the samples. The app server's telemetry path (scripts/serve.ts)
 // stores every batch's samples synchronously (and a pair's first state, and version changes), and
 // hands each pair's newest reading to this buffer, which keeps one pending update per pair in memory
-// — later readings merged into it (addPending) — and writes the pending ones to
-// service_health in one statement, `intervalMs` after the first of them arrived.
+// — later readings merged into it (addPending) — and writes the pending ones to service_health in
+// one statement: `quietMs` after readings stop arriving, and at the latest `intervalMs` after the
+// first of them arrived. A pair reporting several times in an interval is written once: under a
+// continuous stream a flush a second, not one per batch; after a pause, at once.
 //
 // - Older never overwrites newer: the statement updates a row only when the reading is newer than
 //   the row's (`last_sample_at < reading`), so several app servers may write the same pairs, and a
@@ -15,8 +17,10 @@ import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
 import { addPending, mergePairUpdates, type PairUpdate, type PendingState } from "../current-state";
 import type { Queryable } from "./ingest";
 
-/** The default interval between a reading's arrival and its flush. */
-export const STATE_FLUSH_MS = 250;
+/** The longest a reading waits for its flush (under a continuous stream of readings). */
+export const STATE_FLUSH_MS = 1000;
+/** A flush this long after the last reading arrived, when readings pause. */
+export const STATE_QUIET_MS = 50;
 
 export interface Timer {
   /** Run `fn` in `ms`; returns a function that cancels it. */
@@ -55,6 +59,9 @@ export const FLUSH_SQL = `UPDATE service_health h SET
 export class CurrentStateBuffer {
   private pending = new Map<string, PendingState>();
   private cancel: (() => void) | null = null;
+  private cancelQuiet: (() => void) | null = null;
+  /** The last flush failed: the next try waits for the interval, not for a pause. */
+  private backingOff = false;
   private running: Promise<void> | null = null;
   private closed = false;
   /** Flushes that failed (their updates were kept and tried again). */
@@ -62,11 +69,15 @@ export class CurrentStateBuffer {
 
   constructor(
     private readonly pool: Queryable,
-    private readonly opts: { intervalMs?: number; timer?: Timer; onError?: (e: unknown) => void } = {},
+    private readonly opts: { intervalMs?: number; quietMs?: number; timer?: Timer; onError?: (e: unknown) => void } = {},
   ) {}
 
   get intervalMs(): number {
     return this.opts.intervalMs ?? STATE_FLUSH_MS;
+  }
+
+  get quietMs(): number {
+    return Math.min(this.opts.quietMs ?? STATE_QUIET_MS, this.intervalMs);
   }
 
   /** Pairs with a reading not yet written. */
@@ -77,10 +88,16 @@ export class CurrentStateBuffer {
   /** Take the pairs' newest readings (after their samples were stored); written within one interval. */
   add(updates: Iterable<PairUpdate>): void {
     this.merge(updates);
-    if (!this.pending.size || this.cancel) return;
-    if (this.closed)
-      this.flush().catch(() => {}); // a batch that finished after close(): written at once
-    else this.schedule();
+    if (!this.pending.size) return;
+    if (this.closed) {
+      if (!this.cancel) this.flush().catch(() => {}); // a batch that finished after close(): written at once
+      return;
+    }
+    this.schedule();
+    if (this.backingOff) return;
+    // The quiet timer starts again with every batch: it fires only when readings pause.
+    this.cancelQuiet?.();
+    this.cancelQuiet = (this.opts.timer ?? realTimer).schedule(() => this.tick(), this.quietMs);
   }
 
   private merge(updates: Iterable<PairUpdate>): void {
@@ -93,7 +110,9 @@ export class CurrentStateBuffer {
   }
 
   private tick(): void {
-    this.cancel = null;
+    this.cancel?.();
+    this.cancelQuiet?.();
+    this.cancel = this.cancelQuiet = null;
     this.flush().catch(() => {}); // reported by flush through onError
   }
 
@@ -113,7 +132,8 @@ export class CurrentStateBuffer {
   async close(): Promise<void> {
     this.closed = true;
     this.cancel?.();
-    this.cancel = null;
+    this.cancelQuiet?.();
+    this.cancel = this.cancelQuiet = null;
     await this.flush();
   }
 
@@ -144,6 +164,7 @@ export class CurrentStateBuffer {
           ...runColumns(batch.map((x) => x.newest)),
         ],
       });
+      this.backingOff = false;
     } catch (e) {
       // Keep the updates; what arrived meanwhile is merged on top of them.
       const newer = this.pending;
@@ -153,6 +174,9 @@ export class CurrentStateBuffer {
         const merged = kept && mergePairUpdates(kept.merged, p.merged);
         held.set(key, !kept ? p : merged === kept.merged ? kept : { merged: merged!, newest: p.newest, from: Math.min(kept.from, p.from) });
       }
+      this.backingOff = true;
+      this.cancelQuiet?.();
+      this.cancelQuiet = null;
       this.schedule(); // the next try, one interval later (none after close())
       this.failures++;
       (this.opts.onError ?? ((err) => console.error("[ingest] writing current state failed; kept for the next flush:", err)))(e);
