@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { test as base, type APIRequestContext, type BrowserContext, expect, type Page } from "@playwright/test";
+import { test as base, type APIRequestContext, type BrowserContext, expect, type Locator, type Page } from "@playwright/test";
 import { E2E } from "../playwright.config";
 
 export const PASSWORD = "cellplane";
@@ -35,6 +35,17 @@ export async function signInAs(request: APIRequestContext, who: DemoUser) {
 export async function open(page: Page, url: string) {
   await page.goto(url);
   await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'));
+}
+
+/**
+ * Fill one input of an `ActionForm` (components/action-form.tsx) and press Save: the form refuses the
+ * value, with the action's message beside the button and the field's own error under the input.
+ */
+export async function expectFieldRefused(form: Locator, name: string, value: string, message: string, fieldError: string) {
+  await form.locator(`input[name="${name}"]`).fill(value);
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByTestId("form-error")).toContainText(message);
+  await expect(form.getByText(fieldError)).toBeVisible();
 }
 
 export const test = base.extend<{

@@ -1,4 +1,4 @@
-import { captureAction, expect, open, replayAction, test } from "./fixtures";
+import { captureAction, expect, expectFieldRefused, open, replayAction, test } from "./fixtures";
 
 test.describe("settings (admins)", () => {
   test("an admin edits a runbook and every cell view renders it with its own values; a viewer replaying the action is refused", async ({
@@ -29,11 +29,7 @@ test.describe("settings (admins)", () => {
 
   test("thresholds are validated: yellow above red is refused with the field named, and nothing changes", async ({ openAs }) => {
     const page = await openAs("admin", "/settings");
-    const form = page.getByTestId("thresholds-form");
-    await form.locator('input[name="yellowP99Ms"]').fill("1500");
-    await form.getByRole("button", { name: "Save" }).click();
-    await expect(form.getByTestId("form-error")).toContainText("inconsistent");
-    await expect(form.getByText("yellow p99 must not exceed red")).toBeVisible();
+    await expectFieldRefused(page.getByTestId("thresholds-form"), "yellowP99Ms", "1500", "inconsistent", "yellow p99 must not exceed red");
     await open(page, "/");
     await expect(page.getByText(/yellow: .*p99 ≥ 500 ms/)).toBeVisible();
   });

@@ -1,20 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliIn } from "../support/cli";
-import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
+import { describe, expect, it } from "vitest";
+import { cliOnSeededDatabase } from "../support/cli";
 import { FLAGS_YAML } from "../support/yaml-fixtures";
 
-let t: SeededDatabase;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-flags-cli-"));
-beforeAll(async () => {
-  t = await seededDatabase("flagscli", { password: "cellplane" });
-});
-afterAll(() => t.drop());
-
-const cli = (args: string[]) => cliIn(t.url, args);
-const flags = () => t.count("feature_flags");
+const { db, tmp, cli } = cliOnSeededDatabase("flagscli", { password: "cellplane" });
+const flags = () => db().count("feature_flags");
 
 describe("npx cellplane import/export flags", () => {
   it("a bad file names file, line, field and reason for every problem; exit 1; nothing saved", async () => {

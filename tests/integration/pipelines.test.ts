@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audited, withAudit } from "@/lib/audit/server/record";
@@ -7,7 +6,7 @@ import { parsePipelineYaml } from "@/lib/rollouts/pipeline-yaml";
 import { getPipeline, listPipelines, pipelineFleet, savePipeline } from "@/lib/rollouts/server/pipeline-store";
 import { planWaves } from "@/lib/rollouts/plan";
 import { PIPELINES_MARKER, seedPipelines } from "@/lib/rollouts/server/seed";
-import { cliIn } from "../support/cli";
+import { cliOnSeededDatabase } from "../support/cli";
 import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
 
 const standard = fs.readFileSync("examples/standard-pipeline.yaml", "utf8");
@@ -113,15 +112,8 @@ describe("pipeline storage", () => {
 });
 
 describe("npx cellplane … pipeline", () => {
-  let t: SeededDatabase;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellplane-pipelines-"));
-  beforeAll(async () => {
-    t = await seededDatabase("pipelines_cli", { password: "cellplane" });
-  });
-  afterAll(() => t.drop());
-
-  const cli = (args: string[]) => cliIn(t.url, args);
-  const count = () => t.count("pipelines");
+  const { db, tmp, cli } = cliOnSeededDatabase("pipelines_cli", { password: "cellplane" });
+  const count = () => db().count("pipelines");
 
   it("import: a broken file names every line and field, exits 1 and writes nothing", async () => {
     const bad = path.join(tmp, "broken.yaml");
@@ -135,7 +127,7 @@ describe("npx cellplane … pipeline", () => {
     expect(r.err).toContain(`${bad}:23: states.DeployToSMBWave1.cells[2]: unknown cell "smb-xx-1" (not in the fleet)`);
     expect(r.err).toContain("Nothing was changed.");
     expect(await count()).toBe(0);
-    expect(await t.query("SELECT 1 FROM audit_events WHERE action = 'pipeline.import'")).toEqual([]);
+    expect(await db().query("SELECT 1 FROM audit_events WHERE action = 'pipeline.import'")).toEqual([]);
 
     const badId = await cli(["import", "pipeline", "examples/standard-pipeline.yaml", "--id", "Bad_Id"]);
     expect(badId.code).toBe(1);
@@ -164,7 +156,7 @@ describe("npx cellplane … pipeline", () => {
     const file = path.join(tmp, "runbook-native.yaml");
     fs.writeFileSync(file, exported.out);
     expect((await cli(["import", "pipeline", file, "--id", "runbook-copy"])).code).toBe(0);
-    const [orig, copy] = await Promise.all([getPipeline(t.prisma, "runbook"), getPipeline(t.prisma, "runbook-copy")]);
+    const [orig, copy] = await Promise.all([getPipeline(db().prisma, "runbook"), getPipeline(db().prisma, "runbook-copy")]);
     expect(copy!.format).toBe("native");
     expect({ ...copy!.spec, id: "runbook" }).toEqual(orig!.spec);
   });

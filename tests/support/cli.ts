@@ -5,9 +5,13 @@
 // second of CPU, more on a busy machine, so tests spawn few and give each a generous time limit:
 // load changes their duration, not their outcome.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { run } from "@/scripts/cli";
 import { buildCli, cliBuildIsCurrent } from "@/scripts/build-cli.mjs";
+import { type SeededDatabase, type SeedOptions, seededDatabase } from "./seeded-db";
 
 export interface CliResult {
   code: number | null;
@@ -32,6 +36,28 @@ export async function cliIn(databaseUrl: string, args: string[], input = ""): Pr
     databaseUrl,
   });
   return { code, out, err };
+}
+
+/**
+ * The CLI in process against a seeded database of the enclosing suite's own (made before its tests,
+ * dropped after them), and a scratch folder for the files the tests hand it. `db()` is the database
+ * once the suite has started.
+ */
+export function cliOnSeededDatabase(label: string, opts: SeedOptions) {
+  let t: SeededDatabase | undefined;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `cellplane-${label}-`));
+  beforeAll(async () => {
+    t = await seededDatabase(label, opts);
+  });
+  afterAll(async () => {
+    await t?.drop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const db = () => {
+    if (!t) throw new Error(`the ${label} database is made when the suite starts`);
+    return t;
+  };
+  return { db, tmp, cli: (args: string[], input?: string) => cliIn(db().url, args, input) };
 }
 
 /** Per spawned CLI process; tests that spawn give themselves PROCESS_TEST_TIMEOUT. */
