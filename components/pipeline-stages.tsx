@@ -1,7 +1,9 @@
 // A pipeline as a horizontal stage graph: one card per wave, its selectors, the cells they resolve
 // to in the current fleet, bake time, checks and gates.
 import { Bell, CalendarClock, ShieldCheck } from "lucide-react";
+import type { ReactNode } from "react";
 import { TierBadge } from "@/components/badges";
+import { Card } from "@/components/page-header";
 import { formatCheck } from "@/lib/rollouts/checks";
 import type { PlannedWave } from "@/lib/rollouts/plan";
 import { formatSelector } from "@/lib/rollouts/selectors";
@@ -151,5 +153,19 @@ export function NumberedYaml({ text, testId }: { text: string; testId?: string }
         </div>
       ))}
     </pre>
+  );
+}
+
+/** A card holding a YAML file folded under a summary line; opened, it shows with line numbers. */
+export function YamlCard({ title, summary, text, testId }: { title: string; summary: ReactNode; text: string; testId?: string }) {
+  return (
+    <Card title={title}>
+      <details data-testid={testId}>
+        <summary className="cursor-pointer text-sm text-slate-600">{summary}</summary>
+        <div className="mt-3">
+          <NumberedYaml text={text} />
+        </div>
+      </details>
+    </Card>
   );
 }

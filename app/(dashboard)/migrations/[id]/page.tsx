@@ -8,6 +8,7 @@ import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { notFound } from "next/navigation";
 import { AuditTrailCard } from "@/components/ui/audit-trail-card";
 import { LiveView } from "@/components/live-view";
+import { StageCard, StageNote } from "@/components/run-stages";
 import { liveStamp } from "@/lib/live/server/queries";
 import { Card, PageHeader } from "@/components/page-header";
 import { gateVerdict, MIGRATION_STEP } from "@/lib/approvals/four-eyes";
@@ -108,24 +109,24 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
             <Card title="Phases">
               <ol className="flex flex-wrap items-stretch gap-2" data-testid="phase-pipeline">
                 {doc.phases.map((ph, i) => (
-                  <li
+                  <StageCard
                     key={ph.name}
                     data-testid={`phase-${ph.name}`}
                     data-status={ph.status}
-                    className={`min-w-[170px] flex-1 rounded-lg border p-3 ${ph.status === "running" && isActive(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
+                    className="min-w-[170px] flex-1"
+                    index={i}
+                    name={ph.name}
+                    current={ph.status === "running" && isActive(doc.status)}
+                    badges={<span className={`rounded px-1.5 text-[11px] ${TONE[ph.status] ?? ""}`}>{ph.status}</span>}
+                    facts={
+                      <>
+                        {ph.type} · done on{" "}
+                        <span data-testid={`phase-done-${ph.name}`}>{spec.cells.filter((c) => phaseDone(state, c, i)).length}</span> of{" "}
+                        {spec.cells.length} cells
+                        {ph.irreversible && <span className="ml-1 rounded bg-red-100 px-1 text-red-800">point of no return</span>}
+                      </>
+                    }
                   >
-                    <div className="flex items-center justify-between gap-2">
-                      <span className="text-sm font-semibold">
-                        {i + 1}. {ph.name}
-                      </span>
-                      <span className={`rounded px-1.5 text-[11px] ${TONE[ph.status] ?? ""}`}>{ph.status}</span>
-                    </div>
-                    <div className="mt-1 text-[11px] text-slate-500">
-                      {ph.type} · done on{" "}
-                      <span data-testid={`phase-done-${ph.name}`}>{spec.cells.filter((c) => phaseDone(state, c, i)).length}</span> of{" "}
-                      {spec.cells.length} cells
-                      {ph.irreversible && <span className="ml-1 rounded bg-red-100 px-1 text-red-800">point of no return</span>}
-                    </div>
                     {(() => {
                       const ps = spec.phases[i]!;
                       if (ps.type === "deployment")
@@ -184,12 +185,11 @@ export default async function MigrationPage({ params }: { params: Promise<{ id: 
                       );
                     })()}
                     {ph.waiting && (
-                      <p className="mt-1 flex gap-1 text-xs text-slate-600">
-                        <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" />{" "}
-                        <span className="min-w-0 break-words">{ph.waiting}</span>
-                      </p>
+                      <StageNote icon={Hourglass} className="mt-1 text-slate-600">
+                        {ph.waiting}
+                      </StageNote>
                     )}
-                  </li>
+                  </StageCard>
                 ))}
               </ol>
             </Card>

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PrimaryLink } from "@/components/forms/button";
 import { notFound } from "next/navigation";
-import { Card, PageHeader } from "@/components/page-header";
-import { NumberedYaml, PipelineStages } from "@/components/pipeline-stages";
+import { PageHeader } from "@/components/page-header";
+import { PipelineStages, YamlCard } from "@/components/pipeline-stages";
 import { canImportPipeline } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
 import { fleetForPlanning, onePipeline, pendingChanges } from "@/lib/rollouts/server/pipeline-queries";
@@ -86,26 +86,21 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
       </section>
 
       <div className="grid gap-4 xl:grid-cols-2">
-        <Card title="Original YAML">
-          <details data-testid="pipeline-source">
-            <summary className="cursor-pointer text-sm text-slate-600">
-              The file as it was imported ({pipeline.source.split("\n").length} lines)
-            </summary>
-            <div className="mt-3">
-              <NumberedYaml text={pipeline.source} />
-            </div>
-          </details>
-        </Card>
-        <Card title="Native form">
-          <details>
-            <summary className="cursor-pointer text-sm text-slate-600">
+        <YamlCard
+          title="Original YAML"
+          testId="pipeline-source"
+          summary={`The file as it was imported (${pipeline.source.split("\n").length} lines)`}
+          text={pipeline.source}
+        />
+        <YamlCard
+          title="Native form"
+          summary={
+            <>
               What <code className="font-mono">npx cellplane export pipeline {pipeline.id}</code> prints
-            </summary>
-            <div className="mt-3">
-              <NumberedYaml text={exportPipelineYaml(pipeline.spec)} />
-            </div>
-          </details>
-        </Card>
+            </>
+          }
+          text={exportPipelineYaml(pipeline.spec)}
+        />
       </div>
     </>
   );

@@ -12,6 +12,7 @@ import { Card, PageHeader } from "@/components/page-header";
 import { ReleaseStatusBadge, WaveStateBadge } from "@/components/rollouts/badges";
 import { BakeCountdown } from "@/components/rollouts/countdown";
 import { WaveCells } from "@/components/rollouts/wave-cells";
+import { StageCard, StageNote } from "@/components/run-stages";
 import { gateVerdict, RELEASE_GATE } from "@/lib/approvals/four-eyes";
 import { canAbortRelease, canAdvanceRelease, canPauseRelease, canRollbackRelease } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -103,17 +104,16 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             <Card title="Waves">
               <ol className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,260px),1fr))] gap-3" data-testid="wave-pipeline">
                 {doc.waves.map((w, i) => (
-                  <li
+                  <StageCard
                     key={i}
                     data-testid={`wave-${i}`}
                     data-state={w.state}
-                    className={`min-w-0 rounded-lg border p-3 ${i === doc.current && !isTerminal(doc.status) ? "border-indigo-400 ring-2 ring-indigo-100" : "border-slate-200"}`}
-                  >
-                    <div className="flex flex-wrap items-start justify-between gap-x-2 gap-y-1">
-                      <span className="min-w-0 break-words text-sm font-semibold">
-                        {i + 1}. {w.name}
-                      </span>
-                      <span className="flex shrink-0 gap-1">
+                    className="min-w-0"
+                    index={i}
+                    name={w.name}
+                    current={i === doc.current && !isTerminal(doc.status)}
+                    badges={
+                      <>
                         <WaveStateBadge state={w.state} />
                         {doc.status === "paused" && i === doc.current && (
                           <span
@@ -123,13 +123,17 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                             paused
                           </span>
                         )}
-                      </span>
-                    </div>
-                    <div className="mt-1 text-[11px] text-slate-500">
-                      {w.parallel ? "parallel" : "one cell at a time"} · {plural(w.cells.length, "cell")} · bake {formatDuration(w.bakeMs)}
-                      {w.requiresApproval && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-800">approval</span>}
-                      {w.maintenanceWindow && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-800">maintenance window</span>}
-                    </div>
+                      </>
+                    }
+                    facts={
+                      <>
+                        {w.parallel ? "parallel" : "one cell at a time"} · {plural(w.cells.length, "cell")} · bake{" "}
+                        {formatDuration(w.bakeMs)}
+                        {w.requiresApproval && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-800">approval</span>}
+                        {w.maintenanceWindow && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-800">maintenance window</span>}
+                      </>
+                    }
+                  >
                     <WaveCells
                       cells={w.cells}
                       services={services}
@@ -148,15 +152,14 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                     )}
                     {/* Release guards: the wave's guard state goes here. */}
                     {w.waiting && (
-                      <p className="mt-2 flex gap-1 text-xs text-slate-600" data-testid="wave-waiting">
-                        <Hourglass aria-hidden className="mt-px h-3 w-3 shrink-0" />{" "}
-                        <span className="min-w-0 break-words">{w.waiting}</span>
-                      </p>
+                      <StageNote icon={Hourglass} className="mt-2 text-slate-600" testId="wave-waiting">
+                        {w.waiting}
+                      </StageNote>
                     )}
                     {w.failure && (
-                      <p className="mt-2 flex gap-1 text-xs font-medium text-red-700" data-testid="wave-failure">
-                        <X aria-hidden className="mt-px h-3 w-3 shrink-0" /> <span className="min-w-0 break-words">{w.failure}</span>
-                      </p>
+                      <StageNote icon={X} className="mt-2 font-medium text-red-700" testId="wave-failure">
+                        {w.failure}
+                      </StageNote>
                     )}
                     {w.guard && (
                       <div className="mt-2 flex items-center gap-2 text-[11px] text-slate-500">
@@ -171,16 +174,13 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                       </p>
                     )}
                     {w.decision && (
-                      <p className="mt-2 flex gap-1 text-xs text-slate-600">
-                        {w.decision.decision === "approve" ? (
-                          <Check aria-hidden className="mt-px h-3 w-3 shrink-0 text-emerald-700" />
-                        ) : (
-                          <X aria-hidden className="mt-px h-3 w-3 shrink-0 text-red-700" />
-                        )}
-                        <span className="min-w-0 break-words">
-                          {w.decision.decision === "approve" ? "Approved" : "Rejected"} by {w.decision.by}: “{w.decision.comment}”
-                        </span>
-                      </p>
+                      <StageNote
+                        icon={w.decision.decision === "approve" ? Check : X}
+                        iconClassName={w.decision.decision === "approve" ? "text-emerald-700" : "text-red-700"}
+                        className="mt-2 text-slate-600"
+                      >
+                        {w.decision.decision === "approve" ? "Approved" : "Rejected"} by {w.decision.by}: “{w.decision.comment}”
+                      </StageNote>
                     )}
                     <ul className="mt-2 space-y-0.5 text-[11px] text-slate-500">
                       {w.checks.map((c, k) => (
@@ -190,7 +190,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
                       ))}
                       {w.checks.length > 0 && w.onBreach === "pause" && <li>on breach: pause</li>}
                     </ul>
-                  </li>
+                  </StageCard>
                 ))}
               </ol>
             </Card>
