@@ -2,28 +2,24 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 
-/** A select whose value lives in the URL query (so a filtered view can be linked). */
-export function UrlSelect({
-  name,
-  label,
-  options,
-  allLabel = "All",
-}: {
+/** What a filter's select offers: its query parameter, its label and its options. */
+interface SelectChoices {
   name: string;
   label: string;
   options: { value: string; label: string }[];
   allLabel?: string;
-}) {
+}
+
+/** A select whose value lives in the URL query (so a filtered view can be linked). */
+export function UrlSelect(choices: SelectChoices) {
+  const { name } = choices;
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const [pending, start] = useTransition();
   return (
     <LabelledSelect
-      name={name}
-      label={label}
-      options={options}
-      allLabel={allLabel}
+      {...choices}
       value={params.get(name) ?? ""}
       pending={pending}
       onChange={(value) => {
@@ -46,11 +42,7 @@ export function LabelledSelect({
   value,
   pending,
   onChange,
-}: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  allLabel?: string;
+}: SelectChoices & {
   value: string;
   pending?: boolean;
   onChange: (value: string) => void;

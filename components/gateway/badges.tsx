@@ -1,5 +1,6 @@
 // Lifecycle and readiness marks for the API versions views: colour AND shape/text, never colour alone.
 import { Ban, Check, Circle, CircleDot, Contrast, Clock, Undo2, X } from "lucide-react";
+import { StatusBadge } from "@/components/ui/status-badge";
 import type { RouteStatus } from "@/lib/gateway/model";
 import type { CellReadinessState } from "@/lib/gateway/readiness";
 
@@ -19,18 +20,13 @@ const STATUS_HINT: Record<RouteStatus, string> = {
 
 export function RouteStatusBadge({ status }: { status: RouteStatus }) {
   return (
-    <span
-      data-testid="route-status"
-      data-status={status}
-      title={STATUS_HINT[status]}
-      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}
-    >
+    <StatusBadge status={status} tones={STATUS_STYLE} look="pill" ringed testId="route-status" title={STATUS_HINT[status]}>
       {(() => {
         const Icon = { disabled: Circle, active: CircleDot, deprecated: Contrast, sunset: Ban }[status];
         return <Icon aria-hidden className="h-3 w-3" />;
       })()}
       {status}
-    </span>
+    </StatusBadge>
   );
 }
 

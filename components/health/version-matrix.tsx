@@ -4,7 +4,7 @@ import { ScrollBox } from "@/components/scroll-box";
 // filter answering "which cells run version X".
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { VersionPill } from "@/components/badges";
+import { ServiceVersion } from "@/components/ui/service-version";
 import { useMemo, useRef } from "react";
 import type { CellState } from "@/lib/health/server/store";
 
@@ -114,18 +114,11 @@ export function VersionMatrix({
                     <Link href={`/cells/${c.id}`} prefetch={false} className="truncate font-mono text-indigo-700 hover:underline">
                       {c.id}
                     </Link>
-                    {services.map((svc) => {
-                      const s = c.services.find((x) => x.service === svc);
-                      return (
-                        <div key={svc}>
-                          {s ? (
-                            <VersionPill observed={s.observedVersion} desired={s.desiredVersion} />
-                          ) : (
-                            <span className="text-slate-500">n/a</span>
-                          )}
-                        </div>
-                      );
-                    })}
+                    {services.map((svc) => (
+                      <div key={svc}>
+                        <ServiceVersion service={c.services.find((x) => x.service === svc)} />
+                      </div>
+                    ))}
                   </div>
                 );
               })}

@@ -1,3 +1,5 @@
+import { StatusBadge } from "@/components/ui/status-badge";
+
 const WAVE: Record<string, string> = {
   PENDING: "bg-slate-100 text-slate-600",
   AWAITING_APPROVAL: "bg-violet-100 text-violet-800",
@@ -23,22 +25,16 @@ const RELEASE: Record<string, string> = {
 
 export function WaveStateBadge({ state }: { state: string }) {
   return (
-    <span
-      data-testid="wave-state"
-      className={`inline-flex rounded px-1.5 py-0.5 text-[11px] font-semibold uppercase tracking-wide ${WAVE[state] ?? "bg-slate-100"}`}
-    >
+    <StatusBadge status={state} tones={WAVE} look="caps" testId="wave-state">
       {state.replace(/_/g, " ").toLowerCase()}
-    </span>
+    </StatusBadge>
   );
 }
 
 export function ReleaseStatusBadge({ status }: { status: string }) {
   return (
-    <span
-      data-testid="release-status"
-      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${RELEASE[status] ?? "bg-slate-100"}`}
-    >
+    <StatusBadge status={status} tones={RELEASE} look="pill" testId="release-status">
       {status.replace(/_/g, " ")}
-    </span>
+    </StatusBadge>
   );
 }

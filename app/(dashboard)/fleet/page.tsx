@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PrimaryLink } from "@/components/forms/button";
-import { Tag, TierBadge, VersionPill } from "@/components/badges";
+import { Tag, TierBadge } from "@/components/badges";
 import { PageHeader } from "@/components/page-header";
+import { ServiceVersion } from "@/components/ui/service-version";
 import { UrlSelect } from "@/components/url-filter";
 import { canImportFleet } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/server/session";
@@ -60,18 +61,11 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 ))}
               </td>
               <td className="px-4 py-2 text-right tabular-nums">{c._count.customers}</td>
-              {services.map((s) => {
-                const cs = byService.get(s.id);
-                return (
-                  <td key={s.id} className="px-3 py-2">
-                    {cs ? (
-                      <VersionPill observed={cs.observedVersion} desired={cs.desiredVersion} />
-                    ) : (
-                      <span className="text-slate-500">n/a</span>
-                    )}
-                  </td>
-                );
-              })}
+              {services.map((s) => (
+                <td key={s.id} className="px-3 py-2">
+                  <ServiceVersion service={byService.get(s.id)} />
+                </td>
+              ))}
             </tr>
           );
         })}

@@ -134,6 +134,8 @@ export function LifecycleControls(p: ControlsProps) {
   const refused = result && !result.ok ? result.message : null;
   // The server is the judge: controls stay clickable for people who may act, so a refusal is explained.
   const off = (k: LifecycleKind) => pending || !p.canChange || (!a[k].available && !(k === "enable" && p.status === "disabled"));
+  /** What a control says about itself: whether it is available, and why not unless the refusal is on screen already. */
+  const control = (k: LifecycleKind) => ({ availability: a[k], canChange: p.canChange, shown: refused });
 
   return (
     <div className="space-y-3" data-testid="lifecycle-controls">
@@ -147,9 +149,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Enable at the edge"
           help={`One global, atomic switch. Allowed once every active cell reports the handlers (${p.readinessSummary}).`}
-          shown={refused}
-          availability={a.enable}
-          canChange={p.canChange}
+          {...control("enable")}
         >
           <button
             type="button"
@@ -187,9 +187,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title={p.status === "deprecated" ? "Update the deprecation notice" : "Deprecate"}
           help="Clients get Deprecation (RFC 9745), Sunset (RFC 8594) and Link headers; the route keeps answering until it is sunset."
-          shown={refused}
-          availability={a.deprecate}
-          canChange={p.canChange}
+          {...control("deprecate")}
         >
           <div className="grid gap-2 sm:grid-cols-3">
             {NOTICE_FIELDS.map((f) => (
@@ -217,13 +215,7 @@ export function LifecycleControls(p: ControlsProps) {
         </Control>
       )}
       {p.status === "deprecated" && (
-        <Control
-          title="Sunset"
-          help="The route then answers 410 Gone at the edge. Type the route to confirm."
-          shown={refused}
-          availability={a.sunset}
-          canChange={p.canChange}
-        >
+        <Control title="Sunset" help="The route then answers 410 Gone at the edge. Type the route to confirm." {...control("sunset")}>
           {p.sunsetTouches && (
             <div className="mb-2 rounded-md border border-rose-200 bg-rose-50 p-2 text-rose-950">
               <ConsequenceList consequences={p.sunsetTouches} what={`Every customer still calling ${p.routeKey} gets 410 Gone — across`} />
@@ -250,9 +242,7 @@ export function LifecycleControls(p: ControlsProps) {
         <Control
           title="Re-enable"
           help="Withdraw the deprecation: the route is active again and the headers stop."
-          shown={refused}
-          availability={a.reenable}
-          canChange={p.canChange}
+          {...control("reenable")}
         >
           <button
             type="button"

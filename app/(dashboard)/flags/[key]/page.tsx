@@ -57,6 +57,8 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
   const heldCustomers = heldBackAt(exposure, effective.percentage);
   const nextText = next ? `${next.percentage}% ${formatRelative(next.at, now)} (${formatMonthDayTime(next.at)})` : null;
   const v = flag.version;
+  /** Every editor writes to this flag against the version read here (the server refuses a stale one). */
+  const edits = { flagKey: flag.key, version: v };
   const lowers = nextStepLowers(flag, now);
   const iso = (s: { at: Date; percentage: number }) => ({ at: s.at.toISOString(), percentage: s.percentage });
 
@@ -91,7 +93,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
             </span>
           </span>
         }
-        actions={<KillSwitch key={`ks-${flag.enabled}`} flagKey={flag.key} version={v} enabled={flag.enabled} canEdit={canEdit} />}
+        actions={<KillSwitch key={`ks-${flag.enabled}`} {...edits} enabled={flag.enabled} canEdit={canEdit} />}
       />
       {!flag.enabled && (
         <div
@@ -139,14 +141,13 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <p className="mt-1 text-xs text-amber-800">
             Scheduled steps wait until a product owner resumes the ramp; the percentage in force stays {flag.hold.percentage}%.
           </p>
-          {canEdit && <ResumeRamp flagKey={flag.key} version={v} resumesTo={plannedRollout(flag, now).percentage} />}
+          {canEdit && <ResumeRamp {...edits} resumesTo={plannedRollout(flag, now).percentage} />}
         </div>
       )}
       {lowers && !flag.hold && (
         <ScheduleWarning
           key={`sw-${v}`}
-          flagKey={flag.key}
-          version={v}
+          {...edits}
           current={lowers.current}
           manual={lowers.manual}
           next={iso(lowers.next)}
@@ -161,8 +162,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <Card title="Rollout">
             <RolloutEditor
               key={`ro-${effective.percentage}`}
-              flagKey={flag.key}
-              version={v}
+              {...edits}
               enabled={flag.enabled}
               percentage={effective.percentage}
               sourceText={sourceText}
@@ -233,8 +233,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
                 <div className="mt-4 border-t border-slate-100 pt-3">
                   <GuardEditor
                     key={`gu-${v}`}
-                    flagKey={flag.key}
-                    version={v}
+                    {...edits}
                     guard={
                       flag.guard
                         ? {
@@ -254,8 +253,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
           <Card title="Schedule">
             <ScheduleEditor
               key={`sc-${JSON.stringify(flag.schedule)}`}
-              flagKey={flag.key}
-              version={v}
+              {...edits}
               schedule={flag.schedule.map((s) => ({ at: s.at.toISOString(), percentage: s.percentage }))}
               rolloutPercentage={flag.rolloutPercentage}
               percentageSetAt={flag.percentageSetAt.toISOString()}
@@ -270,8 +268,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
             <Card title={`Allowlist (${flag.allowlist.length})`}>
               <AllowlistEditor
                 key={`al-${flag.allowlist.join(",")}`}
-                flagKey={flag.key}
-                version={v}
+                {...edits}
                 allowlist={flag.allowlist}
                 customers={customers}
                 canEdit={canEdit}
@@ -280,8 +277,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
             <Card title="Targeting">
               <TargetingEditor
                 key={`tg-${JSON.stringify(flag.targeting)}`}
-                flagKey={flag.key}
-                version={v}
+                {...edits}
                 targeting={flag.targeting}
                 cells={cells}
                 regions={regions}
@@ -332,7 +328,7 @@ export default async function FlagPage({ params }: { params: Promise<{ key: stri
               )}
               {canEdit && (
                 <div className="mt-3 border-t border-slate-100 pt-3">
-                  <RequiresEditor key={`rq-${v}`} flagKey={flag.key} version={v} requires={flag.requires} />
+                  <RequiresEditor key={`rq-${v}`} {...edits} requires={flag.requires} />
                 </div>
               )}
             </div>
@@ -363,8 +359,7 @@ Authorization: Bearer <token>
             <Card title="Details">
               <DetailsEditor
                 key={`de-${flag.description}|${flag.owner}|${flag.salt}|${flag.protected}`}
-                flagKey={flag.key}
-                version={v}
+                {...edits}
                 description={flag.description}
                 owner={flag.owner}
                 salt={flag.salt}

@@ -1,4 +1,6 @@
 // Small presentational pieces shared by the flag list and the flag page (server-safe).
+import { StatusBadge } from "@/components/ui/status-badge";
+
 export function FlagState({ enabled }: { enabled: boolean }) {
   return enabled ? (
     <span
@@ -34,12 +36,5 @@ const REASON_STYLE: Record<string, string> = {
 };
 
 export function ReasonBadge({ reason }: { reason: string }) {
-  return (
-    <span
-      data-testid="preview-reason"
-      className={`inline-flex rounded px-1.5 py-0.5 font-mono text-[11px] font-medium ring-1 ring-inset ${REASON_STYLE[reason] ?? REASON_STYLE.DEFAULT}`}
-    >
-      {reason}
-    </span>
-  );
+  return <StatusBadge status={reason} tones={REASON_STYLE} fallback={REASON_STYLE.DEFAULT} look="code" ringed testId="preview-reason" />;
 }

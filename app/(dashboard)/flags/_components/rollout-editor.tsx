@@ -1,6 +1,6 @@
 "use client";
 import { SaveBar } from "@/components/forms/save-bar";
-import { useState } from "react";
+import { type ChangeEvent, useState } from "react";
 import { BlastRadius } from "@/components/changes/blast-radius";
 import { exposedAt, formatExposure, heldBackAt, type ExposureModel } from "@/lib/flags/exposure";
 import { setRolloutPercentage } from "../actions";
@@ -38,8 +38,18 @@ export function RolloutEditor(props: {
   const dirty = draft !== percentage;
   const delta = estimate.exposed - current.exposed;
   const heldBack = heldBackAt(exposure, draft);
-  // The slider and the number box edit the same draft, within the same bounds.
-  const percentInput = { min: 0, max: 100, step: 1, value: draft, disabled: !canEdit || pending };
+  // The slider and the number box edit the same draft, within the same bounds (a whole percentage; empty is 0).
+  const percentInput = (type: "range" | "number", label: string, testId: string) => ({
+    type,
+    min: 0,
+    max: 100,
+    step: 1,
+    value: draft,
+    disabled: !canEdit || pending,
+    "aria-label": label,
+    "data-testid": testId,
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setDraft(Math.max(0, Math.min(100, Math.round(Number(e.target.value))))),
+  });
 
   return (
     <div>
@@ -59,20 +69,12 @@ export function RolloutEditor(props: {
 
       <div className="mt-5 flex items-center gap-4">
         <input
-          type="range"
-          {...percentInput}
-          aria-label="Rollout percentage"
-          data-testid="rollout-slider"
-          onChange={(e) => setDraft(Number(e.target.value))}
+          {...percentInput("range", "Rollout percentage", "rollout-slider")}
           className="h-2 flex-1 cursor-pointer accent-indigo-600 disabled:cursor-not-allowed"
         />
         <label className="flex items-center gap-1 text-sm">
           <input
-            type="number"
-            {...percentInput}
-            aria-label="Rollout percentage value"
-            data-testid="rollout-input"
-            onChange={(e) => setDraft(e.target.value === "" ? 0 : Math.max(0, Math.min(100, Math.round(Number(e.target.value)))))}
+            {...percentInput("number", "Rollout percentage value", "rollout-input")}
             className="w-16 rounded-md border border-slate-300 px-2 py-1 text-right tabular-nums"
           />
           <span className="text-slate-500">%</span>
