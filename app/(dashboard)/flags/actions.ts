@@ -3,13 +3,12 @@
 // audit event in one transaction. Edits carry the version the editor saw (optimistic concurrency).
 // On a protected flag an edit (but switching it off) becomes a change request, which another product
 // owner or an admin approves or rejects (four-eyes) — the last two actions here.
-import { decisionInput } from "@/lib/approvals/decision-input";
+import { requestDecisionActions } from "@/lib/approvals/server/decision-actions";
 import { z } from "zod";
 import { canApproveFlagChange, canDecideFlagChanges, canEditFlag } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/auth/server/action";
 import { type BlastTarget, seenWarningsField } from "@/lib/changes/blast-radius";
 import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
-import { DomainError } from "@/lib/errors";
 import { type DiffLine, requestDiff } from "@/lib/flags/change-requests";
 import { customerIdSchema, flagKeySchema, percentageSchema } from "@/lib/flags/model";
 import { decideFlagChange } from "@/lib/flags/server/change-decisions";
@@ -164,28 +163,20 @@ export const createFlagAction = defineAction({
   revalidate: ["/flags"],
 });
 
-const decision = decisionInput("a change request number");
-
-/** Approve a protected flag's change request: applied now iff the flag is still at its version (four-eyes). */
-export const approveFlagChangeAction = defineAction({
-  name: "approve flag change requests",
+const flagChangeDecisions = requestDecisionActions({
+  names: { approve: "approve flag change requests", reject: "reject flag change requests" },
   permission: canDecideFlagChanges,
-  input: decision,
-  async run({ tx, input, user }) {
-    const request = await getFlagChange(tx, input.id);
-    if (!request) throw new DomainError("NOT_FOUND", `There is no flag change request #${input.id}.`);
-    if (!canApproveFlagChange(user, request))
-      throw new DomainError("PRECONDITION", "four-eyes: the person who requested a flag change cannot approve it");
-    return decideFlagChange(tx, input.id, { kind: "approve", by: user.email, comment: input.comment }, new Date());
+  store: { find: getFlagChange, decide: decideFlagChange },
+  mayApprove: canApproveFlagChange,
+  messages: {
+    number: "a change request number",
+    notFound: (id) => `There is no flag change request #${id}.`,
+    fourEyes: "four-eyes: the person who requested a flag change cannot approve it",
   },
   revalidate: (r) => ["/flags", `/flags/${r.flagKey}`, "/approvals"],
 });
 
+/** Approve a protected flag's change request: applied now iff the flag is still at its version (four-eyes). */
+export const approveFlagChangeAction = flagChangeDecisions.approve;
 /** Reject a change request (its requester may reject — withdraw — their own). */
-export const rejectFlagChangeAction = defineAction({
-  name: "reject flag change requests",
-  permission: canDecideFlagChanges,
-  input: decision,
-  run: ({ tx, input, user }) => decideFlagChange(tx, input.id, { kind: "reject", by: user.email, comment: input.comment }, new Date()),
-  revalidate: (r) => ["/flags", `/flags/${r.flagKey}`, "/approvals"],
-});
+export const rejectFlagChangeAction = flagChangeDecisions.reject;

@@ -4,10 +4,10 @@ import { canDecideGates, canRollbackMigration, canRunMigrations } from "@/lib/au
 import { defineAction } from "@/lib/auth/server/action";
 import { seenWarningsField } from "@/lib/changes/blast-radius";
 import { env } from "@/lib/env";
-import { confirms } from "@/lib/fleet/consequences";
 import type { Command } from "@/lib/schema-migrations/machine";
 import { commandRun, importManifest, previewManifest, startRun } from "@/lib/schema-migrations/server/store";
 import { commandActions } from "@/lib/transitions/server/command-action";
+import { withTypedId } from "@/lib/transitions/typed-id";
 
 // Scripts named by a manifest resolve against the app's examples/ folder (see the README).
 const ROOT = process.cwd();
@@ -88,9 +88,7 @@ export const rejectMigrationAction = migrationCommand(
   (i, u): Command => ({ kind: "reject", phase: i.phase, step: i.step, by: u.email, comment: i.comment }),
 );
 /** Rolling a whole migration back touches every cell it reached: the migration id is typed to confirm. */
-const rollbackInput = reason
-  .extend({ confirm: z.string().max(200).default("") })
-  .refine((i) => confirms(i.confirm, i.id), { path: ["confirm"], message: "type the migration id to confirm the rollback" });
+const rollbackInput = withTypedId(reason, "type the migration id to confirm the rollback");
 
 export const rollbackMigrationAction = migrationCommand("roll back migrations", canRollbackMigration, rollbackInput, (i, u) => ({
   kind: "rollback",

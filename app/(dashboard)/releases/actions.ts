@@ -11,11 +11,11 @@ import {
 import { defineAction } from "@/lib/auth/server/action";
 import { seenWarningsField } from "@/lib/changes/blast-radius";
 import { confirmBlastRadius } from "@/lib/changes/server/blast-radius";
-import { confirms } from "@/lib/fleet/consequences";
 import { startReleaseSchema } from "@/lib/rollouts/api";
 import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
 import { commandActions } from "@/lib/transitions/server/command-action";
+import { withTypedId } from "@/lib/transitions/typed-id";
 
 export const startReleaseAction = defineAction({
   name: "start releases",
@@ -95,9 +95,7 @@ export const resumeAction = releaseCommand("resume releases", canPauseRelease, z
   by: u.email,
 }));
 /** Aborting leaves every deployed wave as it is: the release id is typed to confirm (the page names the cells and customers). */
-const abortInput = withReason(3)
-  .extend({ confirm: z.string().max(200).default("") })
-  .refine((i) => confirms(i.confirm, i.id), { path: ["confirm"], message: "type the release id to confirm the abort" });
+const abortInput = withTypedId(withReason(3), "type the release id to confirm the abort");
 
 export const abortAction = releaseCommand("abort releases", canAbortRelease, abortInput, (i, u) => ({
   kind: "abort",

@@ -8,7 +8,7 @@ import { SpecValidationError } from "@/lib/yaml-errors";
 import { forgetPromSettings } from "@/lib/health/sources/server/current";
 import { parseTemplatesYaml, type PromSettings, promSettingsSchema, templateErrors } from "@/lib/health/sources/templates";
 import { canEditSettings, canManageFreezes } from "@/lib/auth/permissions";
-import { defineAction } from "@/lib/auth/server/action";
+import { defineAction, type Revalidation } from "@/lib/auth/server/action";
 import { forgetThresholds } from "@/lib/health/server/thresholds-cache";
 import { outboundSettingsFromForm, rolloutSettingsFromForm, thresholdsFromForm } from "@/lib/settings/forms";
 import { linksSchema } from "@/lib/settings/links";
@@ -26,9 +26,32 @@ import {
 const pct = z.coerce.number({ error: "a number" }).min(0, "≥ 0").max(100, "≤ 100");
 const version = z.coerce.number().int().min(0);
 
-export const saveThresholdsAction = defineAction({
+/**
+ * An admin's edit of one stored setting: `value` makes it from the input, written over the version
+ * the form read (CONFLICT when someone changed it meanwhile).
+ */
+function settingAction<S extends z.ZodType<{ version: number }>, T>(def: {
+  name: string;
+  setting: Parameters<typeof writeSetting<T>>[1];
+  input: S;
+  value: (input: z.output<S>) => T;
+  revalidate: Revalidation[];
+  /** After the commit: drop the process's cached copy. */
+  afterCommit?: () => void;
+}) {
+  return defineAction({
+    name: def.name,
+    permission: canEditSettings,
+    input: def.input,
+    run: ({ tx, input, user }) => writeSetting(tx, def.setting, def.value(input), input.version, user.email),
+    revalidate: def.revalidate,
+    afterCommit: def.afterCommit,
+  });
+}
+
+export const saveThresholdsAction = settingAction({
   name: "change health thresholds",
-  permission: canEditSettings,
+  setting: SETTINGS.thresholds,
   input: z.object({
     version,
     redErrorPct: pct,
@@ -40,16 +63,16 @@ export const saveThresholdsAction = defineAction({
     alertAfterMin: z.coerce.number().min(0, "≥ 0"),
     retentionDays: z.coerce.number().int("whole days").min(1, "≥ 1").max(90, "≤ 90"),
   }),
-  run: ({ tx, input, user }) => writeSetting(tx, SETTINGS.thresholds, thresholdsFromForm(input), input.version, user.email),
+  value: thresholdsFromForm,
   revalidate: [{ layout: "/" }],
   afterCommit: () => forgetThresholds(),
 });
 
-export const saveLinksAction = defineAction({
+export const saveLinksAction = settingAction({
   name: "change observability links",
-  permission: canEditSettings,
+  setting: SETTINGS.links,
   input: linksSchema.extend({ version }),
-  run: ({ tx, input: { version, ...links }, user }) => writeSetting(tx, SETTINGS.links, links, version, user.email),
+  value: ({ version, ...links }) => links,
   revalidate: [{ layout: "/" }],
 });
 
@@ -81,11 +104,11 @@ export const saveRolloutsAction = defineAction({
   revalidate: ["/settings"],
 });
 
-export const saveOutboundAction = defineAction({
+export const saveOutboundAction = settingAction({
   name: "change the outbound allowlist",
-  permission: canEditSettings,
+  setting: SETTINGS.outbound,
   input: z.object({ version, hosts: z.string().max(20_000).default("") }),
-  run: ({ tx, input, user }) => writeSetting(tx, SETTINGS.outbound, outboundSettingsFromForm(input), input.version, user.email),
+  value: outboundSettingsFromForm,
   revalidate: ["/settings"],
 });
 
@@ -155,9 +178,9 @@ function validTemplates(s: PromSettings): PromSettings {
   return s;
 }
 
-export const savePromTemplatesAction = defineAction({
+export const savePromTemplatesAction = settingAction({
   name: "change health queries",
-  permission: canEditSettings,
+  setting: SETTINGS.prometheus,
   input: z.object({
     version,
     q_errorRate: z.string().trim().min(1, "required").max(2000),
@@ -172,43 +195,30 @@ export const savePromTemplatesAction = defineAction({
     step: promSettingsSchema.shape.step,
     p99Unit: promSettingsSchema.shape.p99Unit,
   }),
-  run: ({ tx, input: i, user }) =>
-    writeSetting(
-      tx,
-      SETTINGS.prometheus,
-      validTemplates({
-        queries: { errorRate: i.q_errorRate, p99: i.q_p99, cpu: i.q_cpu, rps: i.q_rps, version: i.q_version },
-        labels: { cell: i.cellLabel, service: i.serviceLabel, version: i.versionLabel },
-        window: i.window,
-        step: i.step,
-        p99Unit: i.p99Unit,
-      }),
-      i.version,
-      user.email,
-    ),
+  value: (i) =>
+    validTemplates({
+      queries: { errorRate: i.q_errorRate, p99: i.q_p99, cpu: i.q_cpu, rps: i.q_rps, version: i.q_version },
+      labels: { cell: i.cellLabel, service: i.serviceLabel, version: i.versionLabel },
+      window: i.window,
+      step: i.step,
+      p99Unit: i.p99Unit,
+    }),
   revalidate: ["/settings"],
   afterCommit: () => forgetPromSettings(),
 });
 
-export const importPromTemplatesAction = defineAction({
+export const importPromTemplatesAction = settingAction({
   name: "import health queries",
-  permission: canEditSettings,
+  setting: SETTINGS.prometheus,
   input: z.object({ version, yaml: z.string().min(1, "paste or upload a YAML file").max(50_000) }),
-  run: ({ tx, input, user }) =>
-    writeSetting(
-      tx,
-      SETTINGS.prometheus,
-      asFieldErrors("yaml", () => parseTemplatesYaml(input.yaml)),
-      input.version,
-      user.email,
-    ),
+  value: (input) => asFieldErrors("yaml", () => parseTemplatesYaml(input.yaml)),
   revalidate: ["/settings"],
   afterCommit: () => forgetPromSettings(),
 });
 
-export const saveAlertingAction = defineAction({
+export const saveAlertingAction = settingAction({
   name: "change alert routing",
-  permission: canEditSettings,
+  setting: SETTINGS.alerting,
   input: z.object({
     version,
     typeLabel: alertingSettingsSchema.shape.labels.shape.type,
@@ -216,16 +226,9 @@ export const saveAlertingAction = defineAction({
     serviceLabel: alertingSettingsSchema.shape.labels.shape.service,
     routes: z.string().max(50_000).default(""),
   }),
-  run: ({ tx, input: i, user }) =>
-    writeSetting(
-      tx,
-      SETTINGS.alerting,
-      {
-        labels: { type: i.typeLabel, cell: i.cellLabel, service: i.serviceLabel },
-        routes: asFieldErrors("routes", () => parseRoutesYaml(i.routes)),
-      },
-      i.version,
-      user.email,
-    ),
+  value: (i) => ({
+    labels: { type: i.typeLabel, cell: i.cellLabel, service: i.serviceLabel },
+    routes: asFieldErrors("routes", () => parseRoutesYaml(i.routes)),
+  }),
   revalidate: ["/settings", "/alerts"],
 });

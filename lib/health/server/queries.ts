@@ -4,7 +4,7 @@ import { db, pool } from "@/lib/db";
 import { classify, worst, statusSince, type Status } from "../classify";
 import type { Thresholds } from "../thresholds";
 import { healthSourceOn } from "../sources/server/current";
-import { bucketFor, loadSeries, WINDOWS, type Point, type Window } from "./series";
+import { bucketFor, loadSeriesFrom, WINDOWS, type Point, type Window } from "./series";
 
 /** Chart series of a cell's services through the health source in force (built-in: samples or rollups; Prometheus: range queries). */
 export async function cellSeries(
@@ -14,9 +14,11 @@ export async function cellSeries(
   now: Date,
   fine = false,
 ): Promise<Record<string, Point[]>> {
+  const { source: table, bucketMs } = bucketFor(window, fine);
+  const from = new Date(now.getTime() - WINDOWS[window]);
   const source = healthSourceOn(pool());
-  if (source.kind === "builtin") return loadSeries(pool(), cellId, services, window, now, fine);
-  return source.series(cellId, services, { from: new Date(now.getTime() - WINDOWS[window]), to: now }, bucketFor(window, fine).bucketMs);
+  if (source.kind === "builtin") return loadSeriesFrom(pool(), cellId, services, from, bucketMs, table);
+  return source.series(cellId, services, { from, to: now }, bucketMs);
 }
 
 export async function cellHealth(cellId: string, t: Thresholds, now: Date) {

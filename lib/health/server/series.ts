@@ -15,18 +15,6 @@ export function bucketFor(window: Window, fine: boolean): { source: "raw" | "rol
   return fine ? { source: "rollup", bucketMs: 5 * 60_000 } : { source: "rollup", bucketMs: 15 * 60_000 };
 }
 
-export async function loadSeries(
-  pool: Pick<pg.Pool, "query">,
-  cellId: string,
-  services: string[],
-  window: Window,
-  now: Date,
-  fine = false,
-): Promise<Record<string, Point[]>> {
-  const { source, bucketMs } = bucketFor(window, fine);
-  return loadSeriesFrom(pool, cellId, services, new Date(now.getTime() - WINDOWS[window]), bucketMs, source);
-}
-
 /** Points from `from` on, in buckets of `bucketMs`, from raw samples or from the 5-minute rollups. */
 export async function loadSeriesFrom(
   pool: Pick<pg.Pool, "query">,

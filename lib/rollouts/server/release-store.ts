@@ -12,6 +12,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { readSetting, SETTINGS } from "@/lib/settings/server/store";
+import { DUE_FOR_A_PASS, persistVersioned } from "@/lib/transitions/server/stored-row";
 import { type Machine, pass, tick, transition } from "@/lib/transitions/server/transition";
 import type { RolloutSettings } from "@/lib/settings/rollouts";
 import {
@@ -324,19 +325,9 @@ async function perform(
   return audits;
 }
 
-async function persist(tx: Tx, locked: Locked, doc: ReleaseDoc, now: Date) {
-  const updated = await tx.release.updateMany({
-    where: { id: locked.id, version: locked.version },
-    data: {
-      doc: doc as unknown as Prisma.InputJsonValue,
-      status: doc.status,
-      currentWave: doc.current,
-      version: { increment: 1 },
-      updatedAt: now,
-      finishedAt: isTerminal(doc.status) ? now : null,
-    },
-  });
-  if (updated.count !== 1) throw new DomainError("CONFLICT", "the release changed meanwhile; try again");
+function persist(tx: Tx, locked: Locked, doc: ReleaseDoc, now: Date) {
+  const columns = { currentWave: doc.current, finishedAt: isTerminal(doc.status) ? now : null };
+  return persistVersioned("release", (args) => tx.release.updateMany(args), locked, doc, columns, now);
 }
 
 /** A release as the transition skeleton drives it: the engine, its observations, its effects. */
@@ -428,10 +419,5 @@ export async function commandRelease(tx: Tx, id: string, cmd: Command, actor: st
 
 /** Releases the ticker should advance. */
 export async function activeReleaseIds(db: Db): Promise<string[]> {
-  const rows = await db.release.findMany({
-    where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } },
-    select: { id: true },
-    orderBy: { startedAt: "asc" },
-  });
-  return rows.map((r) => r.id);
+  return (await db.release.findMany(DUE_FOR_A_PASS)).map((r) => r.id);
 }

@@ -12,6 +12,7 @@ import { recordDecision } from "@/lib/approvals/server/store";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { DUE_FOR_A_PASS, persistVersioned } from "@/lib/transitions/server/stored-row";
 import { type Machine, pass, tick, transition } from "@/lib/transitions/server/transition";
 import {
   command as machineCommand,
@@ -163,21 +164,14 @@ async function lock(tx: Tx, id: string): Promise<Locked | null> {
   return { id: r.id, version: r.version, doc, spec: parseStoredSpec(r.spec, r.id), state: { doc, cells }, rows: map };
 }
 
-async function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
-  const n = await tx.schemaMigrationRun.updateMany({
-    where: { id: locked.id, version: locked.version },
-    data: {
-      doc: doc as unknown as Prisma.InputJsonValue,
-      status: doc.status,
-      currentPhase: doc.phases[Math.min(doc.current, doc.phases.length - 1)]?.name ?? null,
-      startedBy: doc.startedBy,
-      startedAt: doc.startedAt ? new Date(doc.startedAt) : null,
-      finishedAt: doc.status === "succeeded" || doc.status === "rolled_back" ? now : null,
-      updatedAt: now,
-      version: { increment: 1 },
-    },
-  });
-  if (n.count !== 1) throw new DomainError("CONFLICT", "the migration changed meanwhile; try again");
+function persist(tx: Tx, locked: Locked, doc: RunDoc, now: Date) {
+  const columns = {
+    currentPhase: doc.phases[Math.min(doc.current, doc.phases.length - 1)]?.name ?? null,
+    startedBy: doc.startedBy,
+    startedAt: doc.startedAt ? new Date(doc.startedAt) : null,
+    finishedAt: doc.status === "succeeded" || doc.status === "rolled_back" ? now : null,
+  };
+  return persistVersioned("migration", (args) => tx.schemaMigrationRun.updateMany(args), locked, doc, columns, now);
 }
 
 /** A migration run as the transition skeleton drives it: the machine, its cells, its effects. */
@@ -255,12 +249,7 @@ export async function commandRun(tx: Tx, id: string, cmd: Command, actor: string
 }
 
 export async function activeRunIds(db: Db): Promise<string[]> {
-  const rows = await db.schemaMigrationRun.findMany({
-    where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } },
-    select: { id: true },
-    orderBy: { startedAt: "asc" },
-  });
-  return rows.map((r) => r.id);
+  return (await db.schemaMigrationRun.findMany(DUE_FOR_A_PASS)).map((r) => r.id);
 }
 
 export async function loadRun(
