@@ -7,17 +7,22 @@
 //         same table, constraints, indexes and sequence as the app writes — on a pool with the app's
 //         commit mode (synchronous_commit = off), in three forms: multi-row INSERT … VALUES (500 rows a
 //         statement), and INSERT … SELECT FROM unnest() of column arrays sent as text (node-postgres's
-//         default) and in binary (the app's own form). Each runs twice, interleaved, every run
+//         default) and in binary (the app's own form)
+//   bare  the ceiling of any JSON-over-HTTP ingest on Node.js: the same requests to a bare node:http
+//         server that parses the JSON and runs the raw binary insert, nothing else
+//         (scripts/support/bare-ingest-server.ts). Each runs twice, interleaved, every run
 // with ticks of the simulated fleet of its own; the faster run of each counts. Both sides prepare
 // their input before the timed part (request bodies serialised, statement parameters built), and an
 // API run ends when the app server has also written every pair's newest reading to service_health
 // (it writes current state behind the samples, lib/health/server/state-buffer.ts). It prints samples/s
-// for each, the CPU each side used per batch, and the API's ratio to the best raw form. Target: the
-// API at least 50% of it.
+// for each, the CPU each side used per batch, and the API's ratio to the best raw form (and to the
+// ceiling). Target: the API at least 50% of the best raw form.
 // --profile: then 80,000 more samples through ingestSamples() in this process (no HTTP), with the
 // time of each SQL statement and of the JSON parse / validation / pairUpdates steps, and one
 // connection alternating raw unnest inserts and ingest batch by batch. --profile-only: only that,
 // without the app server or the timed runs.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
@@ -33,6 +38,7 @@ import { DEFAULT_CAPABILITIES } from "@/lib/simulator/capabilities";
 import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet, type SimSample } from "@/lib/simulator/engine";
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
+import { ROOT, waitForHttp } from "./runtime";
 import { jsonPost, requestPipe } from "./support/request-pipe";
 import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 
@@ -178,6 +184,26 @@ async function profile(rawPool: pg.Pool, ingestPool: pg.Pool, all: SimSample[]) 
 
 const cleanup = new Cleanup();
 
+/** The bare ingest server (the ceiling), a process of its own on `port`; stopped at cleanup. */
+async function bareIngestServer(databaseUrl: string, port: number): Promise<URL> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts", "support", "bare-ingest-server.ts"), String(port), databaseUrl],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  cleanup.add("bare ingest server", async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, () => child.exitCode === null);
+  return new URL("/api/v1/telemetry", `http://127.0.0.1:${port}`);
+}
+
 await cleanup.guard(async () => {
   const pg = await scratchDatabase(args["data-dir"]!, Number(args["pg-port"]), cleanup);
   const pool = benchPool(pg.url, CLIENTS + 1, cleanup);
@@ -208,7 +234,7 @@ await cleanup.guard(async () => {
   // run gets ticks of its own, since raw and API runs all write into health_samples itself.
   const perTick = CELLS * services.length;
   const ticksPerSet = Math.ceil(TOTAL / perTick);
-  const SETS = 9; // raw VALUES, raw unnest (text, binary), API — twice each — and one for --profile
+  const SETS = 11; // raw VALUES, raw unnest (text, binary), the bare HTTP server, API — twice each — and one for --profile
   const start = Date.now() - (SETS * ticksPerSet + 2) * 5_000;
   let nextTick = 0;
   const take = (ticks: number): SimSample[] => {
@@ -273,6 +299,7 @@ await cleanup.guard(async () => {
   // ---- the API ---------------------------------------------------------------------------
   const { token } = await audited(prisma, "bench", (tx) => createToken(tx, { name: "bench-ingest", scopes: ["telemetry:write"] }, "bench"));
   const base = await productionServer(pg.url, Number(args.port), cleanup);
+  const bareUrl = await bareIngestServer(pg.url, Number(args.port) + 1);
   let stored = 0;
   // Requests are built to bytes before the timed part and written on keep-alive sockets
   // (scripts/support/request-pipe.ts, as wrk would): on two cores the client shares the machine
@@ -307,6 +334,29 @@ await cleanup.guard(async () => {
       await new Promise((r) => setTimeout(r, 25));
     }
   }
+  // The ceiling of any JSON-over-HTTP ingest on Node.js: HTTP, JSON.parse and the raw binary insert,
+  // nothing else (scripts/support/bare-ingest-server.ts).
+  const barePipe = requestPipe(bareUrl, CLIENTS);
+  cleanup.add("bare client", () => barePipe.close());
+  async function bareRun(label: string): Promise<number> {
+    const samples = nextSet();
+    const before = await sampleCount();
+    await pool.query("CHECKPOINT");
+    const requests = chunk(samples, BATCH).map((b) => jsonPost(bareUrl, JSON.stringify({ samples: b }), {}));
+    const cpu0 = cpuSnapshot();
+    const wall = await concurrently(requests, CLIENTS, async (req) => {
+      const res = await barePipe.send(req);
+      if (res.status !== 200) throw new Error(`bare server: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+    });
+    const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
+    const added = (await sampleCount()) - before;
+    if (added !== samples.length) throw new Error(`the bare server stored ${added} of ${samples.length} samples`);
+    log(
+      `bare HTTP + JSON + raw insert, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s; ${cpu})`,
+    );
+    return wall;
+  }
+
   async function apiRun(label: string): Promise<number> {
     const samples = nextSet();
     stored = 0;
@@ -327,11 +377,12 @@ await cleanup.guard(async () => {
   }
 
   // Interleaved, so a burst of load elsewhere on the machine hits every side alike.
-  const walls = { values: [] as number[], unnestText: [] as number[], unnest: [] as number[], api: [] as number[] };
+  const walls = { values: [] as number[], unnestText: [] as number[], unnest: [] as number[], bare: [] as number[], api: [] as number[] };
   for (const run of ["run 1", "run 2"]) {
     walls.values.push(await rawRun("values", run));
     walls.unnestText.push(await rawRun("unnestText", run));
     walls.unnest.push(await rawRun("unnest", run));
+    walls.bare.push(await bareRun(run));
     walls.api.push(await apiRun(run));
   }
 
@@ -341,6 +392,7 @@ await cleanup.guard(async () => {
   const valuesRate = rate(walls.values),
     unnestTextRate = rate(walls.unnestText),
     unnestRate = rate(walls.unnest),
+    bareRate = rate(walls.bare),
     apiRate = rate(walls.api);
   const best = Math.max(valuesRate, unnestTextRate, unnestRate);
   const ratio = apiRate / best;
@@ -351,6 +403,8 @@ into health_samples, commits not waiting for the WAL flush (as the app's telemet
   raw INSERT … VALUES, 500 rows (best of 2)      ${valuesRate.toFixed(0).padStart(8)} samples/s   ${pct(valuesRate).padStart(5)}
   raw INSERT … unnest(text arrays) (best of 2)   ${unnestTextRate.toFixed(0).padStart(8)} samples/s   ${pct(unnestTextRate).padStart(5)}
   raw INSERT … unnest(binary arrays) (best of 2) ${unnestRate.toFixed(0).padStart(8)} samples/s   ${pct(unnestRate).padStart(5)}
-  POST /api/v1/telemetry (best of 2)             ${apiRate.toFixed(0).padStart(8)} samples/s   ${pct(apiRate).padStart(5)}
+  ceiling: bare node:http + JSON.parse + the raw binary insert (best of 2)
+                                                 ${bareRate.toFixed(0).padStart(8)} samples/s   ${pct(bareRate).padStart(5)}
+  POST /api/v1/telemetry (best of 2)             ${apiRate.toFixed(0).padStart(8)} samples/s   ${pct(apiRate).padStart(5)}   ${((apiRate / bareRate) * 100).toFixed(0)}% of the ceiling
   ratio API / best raw                            ${(ratio * 100).toFixed(0).padStart(7)}%   target ≥ 50%: ${ratio >= 0.5 ? "met ✓" : "missed ✗"}`);
 });

@@ -119,29 +119,26 @@ export function pairUpdates(samples: Sample[], t: Thresholds): PairUpdate[] {
  */
 export function mergePairUpdates(pending: PairUpdate, next: PairUpdate): PairUpdate {
   if (next.last.ts.getTime() <= pending.last.ts.getTime()) return pending;
+  // Written out field by field, without closures or spread: the state buffer merges every pair of
+  // every telemetry batch here.
   const statusCont = next.statusRunWhole && pending.status === next.status;
-  const breach = (p: Date | null, pWhole: boolean, n: Date | null, nWhole: boolean): [Date | null, boolean] =>
-    n === null ? [null, false] : nWhole && p !== null ? [p, pWhole] : [n, false];
-  const [errorBreachStart, errorBreachWhole] = breach(
-    pending.errorBreachStart,
-    pending.errorBreachWhole,
-    next.errorBreachStart,
-    next.errorBreachWhole,
-  );
-  const [latencyBreachStart, latencyBreachWhole] = breach(
-    pending.latencyBreachStart,
-    pending.latencyBreachWhole,
-    next.latencyBreachStart,
-    next.latencyBreachWhole,
-  );
+  // A breach run spanning both: `next`'s whole run continues `pending`'s (and its wholeness).
+  const errCont = next.errorBreachStart !== null && next.errorBreachWhole && pending.errorBreachStart !== null;
+  const latCont = next.latencyBreachStart !== null && next.latencyBreachWhole && pending.latencyBreachStart !== null;
   return {
-    ...next,
+    cell: next.cell,
+    service: next.service,
+    key: next.key,
+    last: next.last,
+    status: next.status,
     statusRunStart: statusCont ? pending.statusRunStart : next.statusRunStart,
     statusRunWhole: statusCont ? pending.statusRunWhole : false,
-    errorBreachStart,
-    errorBreachWhole,
-    latencyBreachStart,
-    latencyBreachWhole,
+    errorBreachStart: errCont ? pending.errorBreachStart : next.errorBreachStart,
+    errorBreachWhole: errCont ? pending.errorBreachWhole : false,
+    latencyBreachStart: latCont ? pending.latencyBreachStart : next.latencyBreachStart,
+    latencyBreachWhole: latCont ? pending.latencyBreachWhole : false,
+    version: next.version,
+    apiVersions: next.apiVersions,
   };
 }
 

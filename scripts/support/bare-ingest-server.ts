@@ -1,0 +1,72 @@
+// The ceiling of any JSON-over-HTTP ingest on Node.js, for `npm run bench:ingest`: a bare
+// node:http server that reads a telemetry batch, parses its JSON and inserts the samples with the
+// raw binary unnest statement — no token, no validation, no current state, no versions, no
+// capabilities, no Next.js. What the app's endpoint could reach if everything it does beyond
+// HTTP + JSON + the insert cost nothing. Started as a process of its own (as the app server is):
+//   node --import tsx scripts/support/bare-ingest-server.ts <port> <database url>
+import http from "node:http";
+import { createPool } from "@/lib/db/client";
+import { float8Array, textArray } from "@/lib/db/pg-array";
+import { APP_PROCESS_TITLE } from "../runtime";
+
+interface RawSample {
+  cell: string;
+  service: string;
+  ts: number;
+  errorRate: number;
+  p99Ms: number;
+  cpu: number;
+  rps: number;
+  version?: string;
+}
+
+export const BARE_INSERT_SQL = `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
+  SELECT c, s, to_timestamp(ms / 1000), e, p, u, r, v
+    FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]) AS t(c, s, ms, e, p, u, r, v)`;
+
+const [port, url] = process.argv.slice(2);
+if (port && url) {
+  // Counted with the app server's CPU by the benchmark (the app server itself is idle meanwhile).
+  process.title = APP_PROCESS_TITLE;
+  const pool = createPool(url, 6, { asyncCommit: true, name: "bare-ingest" });
+  const server = http.createServer((req, res) => {
+    if (req.method !== "POST") {
+      res.writeHead(404, { "Content-Length": 0 });
+      res.end();
+      return;
+    }
+    const parts: Buffer[] = [];
+    req.on("data", (c: Buffer) => parts.push(c));
+    req.on("end", () => {
+      const b = (JSON.parse(Buffer.concat(parts).toString("utf8")) as { samples: RawSample[] }).samples;
+      pool
+        .query(BARE_INSERT_SQL, [
+          textArray(b.map((x) => x.cell)),
+          textArray(b.map((x) => x.service)),
+          float8Array(b.map((x) => x.ts)),
+          float8Array(b.map((x) => x.errorRate)),
+          float8Array(b.map((x) => x.p99Ms)),
+          float8Array(b.map((x) => x.cpu)),
+          float8Array(b.map((x) => x.rps)),
+          textArray(b.map((x) => x.version)),
+        ])
+        .then(
+          (r) => {
+            const body = JSON.stringify({ stored: r.rowCount });
+            res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+            res.end(body);
+          },
+          (e: Error) => {
+            res.writeHead(500, { "Content-Type": "text/plain" });
+            res.end(e.message);
+          },
+        );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(port), "127.0.0.1", () => console.log(`bare ingest server on ${port}`));
+  process.on("SIGTERM", () => {
+    server.close();
+    void pool.end().then(() => process.exit(0));
+  });
+}
