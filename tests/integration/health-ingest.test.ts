@@ -3,7 +3,9 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rollupRecent } from "@/lib/health/server/rollups";
-import { ingestSamples, TokenRevokedError, UnknownTargetsError } from "@/lib/health/server/store";
+import { STALE_AFTER_MS } from "@/lib/gateway/model";
+import { CAPABILITY_REFRESH_MS } from "@/lib/health/server/ingest";
+import { ingestSamples, type Queryable, TokenRevokedError, UnknownTargetsError } from "@/lib/health/server/store";
 import { DEFAULT_THRESHOLDS as T } from "@/lib/health/thresholds";
 import { at, redErr, sample as s, serviceHealth } from "../support/health-samples";
 import { type SeededDatabase, seededDatabase } from "../support/seeded-db";
@@ -252,5 +254,27 @@ describe("ingestSamples with the registry held in memory", () => {
       { cell: "smb-ap-1", service: "email", from: "v7.0.0", to: "v7.1.0" },
     ]);
     expect(await count(`SELECT count(*) AS n FROM deployment_events WHERE cell_id = 'smb-ap-1' AND service_id = 'email'`)).toBe(2);
+  });
+
+  it("keeps a capability's last report within CAPABILITY_REFRESH_MS, well inside the window readiness counts it", async () => {
+    expect(CAPABILITY_REFRESH_MS).toBeLessThanOrEqual(STALE_AFTER_MS / 3);
+    const refresh = CAPABILITY_REFRESH_MS / 1000;
+    const last = async () =>
+      (
+        await t.query<{ last_reported_at: Date }>(
+          `SELECT last_reported_at FROM api_capabilities WHERE cell_id = 'smb-ap-2' AND service_id = 'sms' AND api_version = 'v1'`,
+        )
+      )[0]!.last_reported_at;
+    const report = (sec: number, on: Queryable = pool) =>
+      ingestSamples(on, [s("smb-ap-2", "sms", 5000 + sec, { version: "v2.4.0", apiVersions: ["v1"] })], T);
+    await report(0);
+    expect(await last()).toEqual(at(5000));
+    // Reported with every sample: not rewritten until the refresh is due — neither by this
+    // instance (it remembers what it wrote) nor by another one (the statement checks the row).
+    await report(refresh - 5);
+    await report(refresh - 5, { query: pool.query.bind(pool) as Queryable["query"] });
+    expect(await last()).toEqual(at(5000));
+    await report(refresh);
+    expect(await last()).toEqual(at(5000 + refresh));
   });
 });

@@ -69,9 +69,19 @@ describe("telemetry ingest", () => {
     const caps = await t.query<{ api_version: string; first_reported_at: Date; last_reported_at: Date }>(
       "SELECT api_version, first_reported_at, last_reported_at FROM api_capabilities WHERE cell_id='smb-us-1' AND service_id='sms' ORDER BY api_version",
     );
+    // Reported again a minute later: last seen is kept to within five minutes, so not rewritten yet.
     expect(caps).toEqual([
-      { api_version: "v1", first_reported_at: at(2), last_reported_at: at(3) },
-      { api_version: "v2", first_reported_at: at(2), last_reported_at: at(3) },
+      { api_version: "v1", first_reported_at: at(2), last_reported_at: at(2) },
+      { api_version: "v2", first_reported_at: at(2), last_reported_at: at(2) },
+    ]);
+    await ingestSamples(pool, [sample({ ts: at(7), version: "v2.5.0", apiVersions: ["v1", "v2"] })], T);
+    expect(
+      await t.query(
+        "SELECT api_version, last_reported_at FROM api_capabilities WHERE cell_id='smb-us-1' AND service_id='sms' ORDER BY api_version",
+      ),
+    ).toEqual([
+      { api_version: "v1", last_reported_at: at(7) },
+      { api_version: "v2", last_reported_at: at(7) },
     ]);
   });
 

@@ -15,6 +15,7 @@
 //   stores samples, first states, version changes and capabilities only.
 import type pg from "pg";
 import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
+import { STALE_AFTER_MS } from "@/lib/gateway/model";
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
 import { pairKey, pairUpdates, type PairUpdate } from "../current-state";
 import type { CurrentStateBuffer } from "./state-buffer";
@@ -76,7 +77,7 @@ interface PoolState {
   loading?: Promise<Registry>;
   /** Version last written or confirmed per pair, and when: pairs reporting it again skip the version step for a minute. */
   versions: Map<string, { version: string; at: number }>;
-  /** API versions (and the version reporting them) last written per pair (last_reported_at is kept to within a minute). */
+  /** API versions (and the version reporting them) last written per pair (last_reported_at is kept to within CAPABILITY_REFRESH_MS). */
   capabilities: Map<string, { versions: string; at: number }>;
 }
 
@@ -92,6 +93,13 @@ const capabilityKey = (a: { values: string[]; reportedBy: string | null }) => `$
 
 /** A reported version is trusted to match the registry for this long after it was written or confirmed. */
 const VERSION_TRUST_MS = 60_000;
+/**
+ * How fresh last_reported_at is kept: a third of the window after which readiness stops counting a
+ * report (STALE_AFTER_MS, 15 minutes), so a cell still reporting never looks stale, while a
+ * capability reported with every sample is rewritten once in five minutes rather than every minute.
+ */
+export const CAPABILITY_REFRESH_MS = STALE_AFTER_MS / 3;
+const REFRESH = `interval '${CAPABILITY_REFRESH_MS / 1000} seconds'`;
 /** deadlock_detected, serialization_failure: the statement changed nothing and can run again. */
 const RETRYABLE = new Set(["40P01", "40001"]);
 const UNIQUE_VIOLATION = "23505";
@@ -231,8 +239,8 @@ ${
    INSERT INTO deployment_events (cell_id, service_id, from_version, to_version, at, source)
    SELECT cell_id, service_id, from_version, ver, ts, $31 FROM old
  ),
- -- last_reported_at is kept to within a minute: a capability reported every few seconds is
- -- rewritten once a minute, and its row is not even locked in between — unless the version that
+ -- last_reported_at is kept to within CAPABILITY_REFRESH_MS: a capability reported every few seconds
+ -- is rewritten once in that time, and its row is not even locked in between — unless the version that
  -- reports it changed (readiness counts a capability only while the cell runs that version).
  caps AS (
    INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at, reported_version)
@@ -243,7 +251,7 @@ ${
       AND NOT EXISTS (
        SELECT 1 FROM api_capabilities a
         WHERE a.cell_id = t.c AND a.service_id = t.s AND a.api_version = t.v
-          AND a.first_reported_at <= t.ts AND t.ts < a.last_reported_at + interval '1 minute'
+          AND a.first_reported_at <= t.ts AND t.ts < a.last_reported_at + ${REFRESH}
           AND a.reported_version IS NOT DISTINCT FROM t.rv
      )
     ORDER BY c, s, v
@@ -252,7 +260,7 @@ ${
      last_reported_at = greatest(a.last_reported_at, excluded.last_reported_at),
      reported_version = CASE WHEN excluded.last_reported_at >= a.last_reported_at THEN excluded.reported_version ELSE a.reported_version END
    WHERE excluded.first_reported_at < a.first_reported_at
-      OR excluded.last_reported_at >= a.last_reported_at + interval '1 minute'
+      OR excluded.last_reported_at >= a.last_reported_at + ${REFRESH}
       OR (excluded.last_reported_at >= a.last_reported_at AND excluded.reported_version IS DISTINCT FROM a.reported_version)
  )
  SELECT go.registry_current, go.authorized,
@@ -295,12 +303,12 @@ export async function ingestSamples(
   const msOrNull = (d: Date | null | undefined) => (d ? d.getTime() : null);
 
   // Capabilities change rarely but are reported with every sample: a pair whose versions this
-  // instance wrote less than a minute ago (in sample time) is skipped.
+  // instance wrote less than CAPABILITY_REFRESH_MS ago (in sample time) is skipped.
   const capPairs = u.filter((x) => {
     if (!x.apiVersions) return false;
     const prev = st.capabilities.get(x.key);
     const at = x.apiVersions.ts.getTime();
-    return !prev || prev.versions !== capabilityKey(x.apiVersions) || at < prev.at || at - prev.at >= 60_000;
+    return !prev || prev.versions !== capabilityKey(x.apiVersions) || at < prev.at || at - prev.at >= CAPABILITY_REFRESH_MS;
   });
   const caps = capPairs.flatMap((x) =>
     x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts, rv: x.apiVersions!.reportedBy })),
