@@ -39,6 +39,7 @@ import { buildSamples, reconcileFleet, type FleetCellView, type SimFleet, type S
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
 import { ROOT, waitForHttp } from "./runtime";
+import { SAMPLE_COLUMNS, UNNEST_INSERT_SQL, unnestParams } from "./support/raw-insert";
 import { jsonPost, requestPipe } from "./support/request-pipe";
 import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 
@@ -50,7 +51,7 @@ const TOTAL = Number(args.samples),
   BATCH = Number(args.batch),
   CLIENTS = Number(args.clients),
   CELLS = Number(args.cells);
-const COLS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
+const COLS = SAMPLE_COLUMNS;
 
 const rowsOf = (b: SimSample[]) =>
   b.flatMap((s) => [s.cell, s.service, new Date(s.ts).toISOString(), s.errorRate, s.p99Ms, s.cpu, s.rps, s.version]);
@@ -58,11 +59,6 @@ const insertSql = (table: string, n: number) =>
   `INSERT INTO ${table} (${COLS.join(", ")}) VALUES ` +
   Array.from({ length: n }, (_, i) => `(${COLS.map((_, j) => `$${i * COLS.length + j + 1}`).join(", ")})`).join(", ");
 
-// The raw unnest floor: the app's own statement form (column arrays in PostgreSQL's binary format,
-// time as epoch milliseconds), doing nothing but the insert.
-const unnestInsertSql = `INSERT INTO health_samples (${COLS.join(", ")})
-  SELECT c, s, to_timestamp(ms / 1000), e, p, u, r, v
-    FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]) AS t(c, s, ms, e, p, u, r, v)`;
 /** The same statement with node-postgres's default parameters: arrays serialised as text. */
 const unnestTextParams = (b: SimSample[]) => [
   b.map((x) => x.cell),
@@ -74,17 +70,6 @@ const unnestTextParams = (b: SimSample[]) => [
   b.map((x) => x.rps),
   b.map((x) => x.version),
 ];
-const unnestParams = (b: SimSample[]) => [
-  textArray(b.map((x) => x.cell)),
-  textArray(b.map((x) => x.service)),
-  float8Array(b.map((x) => x.ts)),
-  float8Array(b.map((x) => x.errorRate)),
-  float8Array(b.map((x) => x.p99Ms)),
-  float8Array(b.map((x) => x.cpu)),
-  float8Array(b.map((x) => x.rps)),
-  textArray(b.map((x) => x.version)),
-];
-
 /** Run `jobs` with `n` workers; returns the wall time in ms. */
 async function concurrently<T>(jobs: T[], n: number, run: (job: T) => Promise<void>): Promise<number> {
   const queue = [...jobs];
@@ -159,7 +144,7 @@ async function profile(rawPool: pg.Pool, ingestPool: pg.Pool, all: SimSample[]) 
   try {
     for (const [k, b] of sequential.entries()) {
       let t0 = process.hrtime.bigint();
-      await client.query(unnestInsertSql, unnestParams(sequentialRaw[k]!));
+      await client.query(UNNEST_INSERT_SQL, unnestParams(sequentialRaw[k]!));
       raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
       t0 = process.hrtime.bigint();
       await ingestSamples(
@@ -269,8 +254,8 @@ await cleanup.guard(async () => {
   // bodies are serialised before it).
   const raw: Record<"values" | "unnestText" | "unnest", (b: SimSample[]) => { text: string; values: unknown[] }> = {
     values: (b: SimSample[]) => ({ text: insertSql("health_samples", b.length), values: rowsOf(b) }),
-    unnestText: (b: SimSample[]) => ({ text: unnestInsertSql, values: unnestTextParams(b) }),
-    unnest: (b: SimSample[]) => ({ text: unnestInsertSql, values: unnestParams(b) }),
+    unnestText: (b: SimSample[]) => ({ text: UNNEST_INSERT_SQL, values: unnestTextParams(b) }),
+    unnest: (b: SimSample[]) => ({ text: UNNEST_INSERT_SQL, values: unnestParams(b) }),
   };
   type RawForm = keyof typeof raw;
   const sampleCount = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows[0]!.n);

@@ -6,23 +6,9 @@
 //   node --import tsx scripts/support/bare-ingest-server.ts <port> <database url>
 import http from "node:http";
 import { createPool } from "@/lib/db/client";
-import { float8Array, textArray } from "@/lib/db/pg-array";
+import type { SimSample } from "@/lib/simulator/engine";
 import { APP_PROCESS_TITLE } from "../runtime";
-
-interface RawSample {
-  cell: string;
-  service: string;
-  ts: number;
-  errorRate: number;
-  p99Ms: number;
-  cpu: number;
-  rps: number;
-  version?: string;
-}
-
-export const BARE_INSERT_SQL = `INSERT INTO health_samples (cell_id, service_id, ts, error_rate, p99_ms, cpu, rps, version)
-  SELECT c, s, to_timestamp(ms / 1000), e, p, u, r, v
-    FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]) AS t(c, s, ms, e, p, u, r, v)`;
+import { UNNEST_INSERT_SQL, unnestParams } from "./raw-insert";
 
 const [port, url] = process.argv.slice(2);
 if (port && url) {
@@ -38,29 +24,18 @@ if (port && url) {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
     req.on("end", () => {
-      const b = (JSON.parse(Buffer.concat(parts).toString("utf8")) as { samples: RawSample[] }).samples;
-      pool
-        .query(BARE_INSERT_SQL, [
-          textArray(b.map((x) => x.cell)),
-          textArray(b.map((x) => x.service)),
-          float8Array(b.map((x) => x.ts)),
-          float8Array(b.map((x) => x.errorRate)),
-          float8Array(b.map((x) => x.p99Ms)),
-          float8Array(b.map((x) => x.cpu)),
-          float8Array(b.map((x) => x.rps)),
-          textArray(b.map((x) => x.version)),
-        ])
-        .then(
-          (r) => {
-            const body = JSON.stringify({ stored: r.rowCount });
-            res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-            res.end(body);
-          },
-          (e: Error) => {
-            res.writeHead(500, { "Content-Type": "text/plain" });
-            res.end(e.message);
-          },
-        );
+      const b = (JSON.parse(Buffer.concat(parts).toString("utf8")) as { samples: SimSample[] }).samples;
+      pool.query(UNNEST_INSERT_SQL, unnestParams(b)).then(
+        (r) => {
+          const body = JSON.stringify({ stored: r.rowCount });
+          res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+          res.end(body);
+        },
+        (e: Error) => {
+          res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(e.message);
+        },
+      );
     });
   });
   server.keepAliveTimeout = 65_000;
