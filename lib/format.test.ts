@@ -8,6 +8,8 @@ import {
   formatRelative,
   formatTime,
   fromUtcInput,
+  isoMs,
+  isoString,
   plural,
   toUtcInput,
 } from "./format";
@@ -67,4 +69,43 @@ test.each([
 
 test("formatDuration is the pipeline files' shortest exact form", () => {
   expect(formatDuration(93_600_000)).toBe("1d 2h");
+});
+
+describe("isoString and isoMs: Date's own ISO text and parse, faster", () => {
+  const instants = [
+    0,
+    1,
+    999,
+    86_399_999,
+    86_400_000,
+    Date.UTC(2024, 1, 29, 23, 59, 59, 999), // a leap day
+    Date.UTC(2026, 11, 31, 23, 59, 59, 5),
+    Date.UTC(2026, 10, 27, 9, 5, 7, 123),
+    253_402_300_799_999, // 9999-12-31T23:59:59.999Z, the last one written as four-digit years
+  ];
+  // And a spread of times over the years, each day of a month and each part of a day.
+  for (let i = 0; i < 300; i++) instants.push(Math.floor(((i * 7_919) % 2_000) * 2_000_000_000 + i * 12_345_678.9));
+
+  test.each(instants)("%i: the same text as toISOString, read back to the same instant", (ms) => {
+    const text = new Date(ms).toISOString();
+    expect(isoString(ms)).toBe(text);
+    expect(isoMs(text)).toBe(ms);
+  });
+
+  test.each([-1, -86_400_001, 253_402_300_800_000, 1.5])("%s: outside the fast form, written as Date writes it", (ms) =>
+    expect(isoString(ms)).toBe(new Date(ms).toISOString()),
+  );
+
+  test.each([
+    "2026-11-27T09:05:07Z",
+    "2026-11-27T09:05:07.123+01:00",
+    "2026-11-27",
+    "2026-02-29T00:00:00.000Z", // no such day: NaN, as Date.parse
+    "2026-04-31T00:00:00.000Z",
+    "2026-13-01T00:00:00.000Z",
+    "2026-11-27T24:00:00.000Z",
+    "2026-11-27T09:60:00.000Z",
+    "2026-1x-27T09:05:07.123Z",
+    "garbage",
+  ])("%s: parsed as Date.parse parses it", (text) => expect(isoMs(text)).toEqual(Date.parse(text)));
 });

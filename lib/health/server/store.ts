@@ -1,6 +1,7 @@
 // Telemetry storage and current-state reads. Set-based SQL on a raw pool: one ingest batch is one
 // statement whatever its size (see ingest.ts), and the heatmap reads only current-state rows.
 import type pg from "pg";
+import { isoString } from "@/lib/format";
 import { classify, worst, statusSince, type Status } from "../classify";
 import type { CellState, FleetHealth } from "../fleet-health";
 import type { Thresholds } from "../thresholds";
@@ -55,8 +56,8 @@ export async function loadFleetHealth(pool: Pick<pg.Pool, "query">, t: Threshold
       service: r.service_id,
       status: c.status,
       reasons: c.reasons,
-      since: since?.toISOString() ?? null,
-      lastSampleAt: r.last_sample_at?.toISOString() ?? null,
+      since: since ? isoString(since.getTime()) : null,
+      lastSampleAt: r.last_sample_at ? isoString(r.last_sample_at.getTime()) : null,
       errorRate: r.error_rate,
       p99Ms: r.p99_ms,
       cpu: r.cpu,
