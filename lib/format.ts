@@ -96,36 +96,45 @@ function digits(s: string, at: number, to: number): number {
   return n;
 }
 
-const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const isDigit = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18, 20, 21, 22];
+function digitsAt(s: string, at: readonly number[]): boolean {
+  for (const i of at) if (!isDigit(s, i)) return false;
+  return true;
+}
+
+/** The date part ("2026-11-27T") last read by isoMs, and its midnight in epoch milliseconds. */
+let parsedDay = "\u0000";
+let parsedDayMs = 0;
 
 /**
  * Epoch milliseconds of an ISO time, as Date.parse gives them: toISOString()'s form
- * ("2026-11-27T09:05:07.123Z") read digit by digit, anything else (and any date that does not exist)
- * by Date.parse.
+ * ("2026-11-27T09:05:07.123Z") read by arithmetic — the date part once per day, the time of day
+ * digit by digit — and anything else (and any date that does not exist) by Date.parse.
  */
 export function isoMs(iso: string): number {
-  if (
-    iso.length !== 24 ||
-    iso[4] !== "-" ||
-    iso[7] !== "-" ||
-    iso[10] !== "T" ||
-    iso[13] !== ":" ||
-    iso[16] !== ":" ||
-    iso[19] !== "." ||
-    iso[23] !== "Z"
-  )
-    return Date.parse(iso);
-  for (const i of ISO_DIGITS) {
-    const c = iso.charCodeAt(i);
-    if (c < 48 || c > 57) return Date.parse(iso);
+  if (iso.length !== 24 || iso[13] !== ":" || iso[16] !== ":" || iso[19] !== "." || iso[23] !== "Z") return Date.parse(iso);
+  if (!iso.startsWith(parsedDay)) {
+    if (iso[4] !== "-" || iso[7] !== "-" || iso[10] !== "T" || !digitsAt(iso, DATE_DIGITS)) return Date.parse(iso);
+    const year = digits(iso, 0, 4),
+      month = digits(iso, 5, 7),
+      day = digits(iso, 8, 10);
+    const ms = Date.UTC(year, month - 1, day);
+    const d = new Date(ms);
+    // A day that does not exist (2026-02-30) or a year Date.UTC reads otherwise (0–99): as Date.parse.
+    if (month < 1 || month > 12 || d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day)
+      return Date.parse(iso);
+    parsedDay = iso.slice(0, 11);
+    parsedDayMs = ms;
   }
-  const year = digits(iso, 0, 4),
-    month = digits(iso, 5, 7),
-    day = digits(iso, 8, 10),
-    h = digits(iso, 11, 13),
+  if (!digitsAt(iso, TIME_DIGITS)) return Date.parse(iso);
+  const h = digits(iso, 11, 13),
     m = digits(iso, 14, 16),
     sec = digits(iso, 17, 19);
-  const days = day <= 28 ? 28 : new Date(Date.UTC(year, month, 0)).getUTCDate(); // the month's last day
-  if (month < 1 || month > 12 || day < 1 || day > days || h > 23 || m > 59 || sec > 59) return Date.parse(iso);
-  return Date.UTC(year, month - 1, day, h, m, sec, digits(iso, 20, 23));
+  if (h > 23 || m > 59 || sec > 59) return Date.parse(iso);
+  return parsedDayMs + ((h * 60 + m) * 60 + sec) * 1000 + digits(iso, 20, 23);
 }
