@@ -152,11 +152,14 @@ export interface Step {
 
 const TERMINAL: RunStatus[] = ["succeeded", "rolled_back"];
 export const isTerminal = (s: RunStatus) => TERMINAL.includes(s);
-export const isActive = (s: RunStatus) => s === "running" || s === "awaiting_approval" || s === "rolling_back";
+/** A run under way: it takes reports, holds its cells and waits at its gates. */
+export const ACTIVE_RUN: RunStatus[] = ["running", "awaiting_approval", "rolling_back"];
+export const isActive = (s: RunStatus) => ACTIVE_RUN.includes(s);
 
 /** Statuses that hold a cell until a person acts (retry, or roll back further). */
 export const HOLDING: CellStatus[] = ["failed", "stopped", "rolling_back", "rolled_back"];
-const ACTIVE_RELEASE: ReleaseStatus[] = ["running", "awaiting_approval", "paused"];
+/** A release under way (paused included): another release of its services waits for it. */
+export const ACTIVE_RELEASE: ReleaseStatus[] = ["running", "awaiting_approval", "paused"];
 export const releaseActive = (s: ReleaseStatus) => ACTIVE_RELEASE.includes(s);
 
 export const blankCell = (): CellPhase => ({

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import type { Db } from "@/lib/db/client";
 import type { ReleaseDoc } from "@/lib/rollouts/engine";
 import type { RunDoc } from "@/lib/schema-migrations/machine";
+import { ACTIVE_RUN } from "@/lib/schema-migrations/run-model";
 import { buildInbox, type Gate, type GateKind, GATE_NOUNS, type Inbox } from "../gates";
 import { gateVerdict } from "../four-eyes";
 import { pendingFlagChanges } from "@/lib/flags/server/change-requests";
@@ -20,8 +21,6 @@ interface GateSource {
   pending(database: Db): Promise<Gate[]>;
 }
 
-const ACTIVE_RUNS = ["running", "awaiting_approval", "rolling_back"];
-
 const GATE_SOURCES: GateSource[] = [
   {
     kind: "release",
@@ -32,7 +31,7 @@ const GATE_SOURCES: GateSource[] = [
       });
       if (!rows.length) return [];
       // A migration's deployment phase starts releases: say which migration a release gate holds up.
-      const runs = await database.schemaMigrationRun.findMany({ where: { status: { in: ACTIVE_RUNS } }, select: { doc: true } });
+      const runs = await database.schemaMigrationRun.findMany({ where: { status: { in: ACTIVE_RUN } }, select: { doc: true } });
       const owners = releaseOwners(runs.map((r) => ({ doc: r.doc as unknown as RunDoc })));
       return rows.flatMap((r) => releaseGates({ id: r.id, title: r.title, doc: r.doc as unknown as ReleaseDoc }, owners.get(r.id)));
     },

@@ -14,6 +14,7 @@ import { planWaves } from "@/lib/rollouts/plan";
 import { parsePipelineSpec, parseReleaseDoc } from "@/lib/rollouts/release-doc";
 import { windowAt, zoneOf } from "@/lib/rollouts/windows";
 import { parseRunDoc } from "@/lib/schema-migrations/run-doc";
+import { ACTIVE_RELEASE, ACTIVE_RUN } from "@/lib/schema-migrations/run-model";
 import {
   type BlastCell,
   type BlastCustomer,
@@ -33,10 +34,10 @@ type Reader = Db | Tx;
 /** Releases, flag ramps and migrations under way, with the cells each touches. */
 export async function inFlight(db: Reader, now: Date): Promise<InFlight> {
   const [releases, flags, runs, cells] = await Promise.all([
-    db.release.findMany({ where: { status: { in: ["running", "awaiting_approval", "paused"] } }, orderBy: { startedAt: "asc" } }),
+    db.release.findMany({ where: { status: { in: ACTIVE_RELEASE } }, orderBy: { startedAt: "asc" } }),
     listFlags(db),
     db.schemaMigrationRun.findMany({
-      where: { status: { in: ["running", "awaiting_approval", "rolling_back"] } },
+      where: { status: { in: ACTIVE_RUN } },
       select: { id: true, status: true, currentPhase: true, cells: { select: { cellId: true }, distinct: ["cellId"] } },
     }),
     liveCells(db),

@@ -9,6 +9,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Assignment, Progress } from "../agent-api";
 import { parseStoredSpec } from "../run-doc";
+import { isActive, type RunStatus } from "../run-model";
 
 /** What a cell should run now. Direct-mode cells (Cellplane holds their connection) get none. */
 export async function assignmentsFor(
@@ -72,7 +73,7 @@ export async function reportProgress(
 ): Promise<Audited<{ cell: string; phase: string; status: string }>> {
   const run = await tx.schemaMigrationRun.findUnique({ where: { id: runId }, select: { status: true, spec: true } });
   if (!run) throw new DomainError("NOT_FOUND", `no migration ${runId}`);
-  if (!["running", "awaiting_approval", "rolling_back"].includes(run.status))
+  if (!isActive(run.status as RunStatus))
     throw new DomainError("CONFLICT", `migration ${runId} is ${run.status.replace("_", " ")}; it takes no reports`);
   const rows = await tx.$queryRaw<{ phase: string; status: string; rows_done: bigint; last_report_seq: bigint }[]>`
     SELECT phase, status, rows_done, last_report_seq FROM migration_cells WHERE run_id = ${runId} AND cell_id = ${cell} ORDER BY phase FOR UPDATE`;

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors";
 import { commandRelease } from "@/lib/rollouts/server/release-store";
 import { startRelease } from "@/lib/rollouts/server/start";
 import type { Effect, RunDoc } from "../machine";
+import { ACTIVE_RELEASE } from "../run-model";
 
 type StartEffect = Extract<Effect, { kind: "startRelease" }>;
 type RollbackEffect = Extract<Effect, { kind: "rollbackRelease" }>;
@@ -17,13 +18,12 @@ interface Performed {
   own: AuditInput[];
 }
 
-const ACTIVE = ["running", "awaiting_approval", "paused"] as const;
-const isActiveRelease = (s: string) => (ACTIVE as readonly string[]).includes(s);
+const isActiveRelease = (s: string) => (ACTIVE_RELEASE as string[]).includes(s);
 
 /** A deployment phase's release, on the cells ready for it; or why it waits (another release of the service rolls). */
 async function startPhaseRelease(tx: Tx, id: string, doc: RunDoc, e: StartEffect, now: Date, out: Performed) {
   const p = doc.phases[e.phase]!;
-  const active = await tx.release.findFirst({ where: { status: { in: [...ACTIVE] } }, select: { id: true, versions: true } });
+  const active = await tx.release.findFirst({ where: { status: { in: ACTIVE_RELEASE } }, select: { id: true, versions: true } });
   if (active && e.service in (active.versions as Record<string, string>)) {
     p.waiting = `waiting for release ${active.id} of ${e.service} to finish before ${e.service} ${e.version} can roll`;
     return;
