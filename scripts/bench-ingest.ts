@@ -259,21 +259,27 @@ await cleanup.guard(async () => {
   };
   type RawForm = keyof typeof raw;
   const sampleCount = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM health_samples")).rows[0]!.n);
-  async function rawRun(form: RawForm, label: string): Promise<number> {
+  /**
+   * One timed run of a fresh set: its batches prepared by `prepare` before the clock starts, sent by
+   * `send` from CLIENTS at once, and every sample counted in health_samples after. Returns the wall time.
+   */
+  async function insertRun<J>(what: string, prepare: (b: SimSample[]) => J, send: (job: J) => Promise<void>): Promise<number> {
     const samples = nextSet();
     const before = await sampleCount();
     await pool.query("CHECKPOINT");
-    const statements = chunk(samples, BATCH).map(raw[form]);
+    const jobs = chunk(samples, BATCH).map(prepare);
     const cpu0 = cpuSnapshot();
-    const wall = await concurrently(statements, CLIENTS, async (q) => {
-      await rawPool.query(q.text, q.values);
-    });
+    const wall = await concurrently(jobs, CLIENTS, send);
     const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
     const added = (await sampleCount()) - before;
-    if (added !== samples.length) throw new Error(`raw ${form} stored ${added} of ${samples.length} samples`);
-    log(`raw ${form}, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s; ${cpu})`);
+    if (added !== samples.length) throw new Error(`${what} stored ${added} of ${samples.length} samples`);
+    log(`${what}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s; ${cpu})`);
     return wall;
   }
+  const rawRun = (form: RawForm, label: string) =>
+    insertRun(`raw ${form}, ${label}`, raw[form], async (q) => {
+      await rawPool.query(q.text, q.values);
+    });
 
   if (args["profile-only"]) {
     // Only the in-process profile: no app server, no timed runs (quick, to see where a batch goes).
@@ -323,24 +329,15 @@ await cleanup.guard(async () => {
   // nothing else (scripts/support/bare-ingest-server.ts).
   const barePipe = requestPipe(bareUrl, CLIENTS);
   cleanup.add("bare client", () => barePipe.close());
-  async function bareRun(label: string): Promise<number> {
-    const samples = nextSet();
-    const before = await sampleCount();
-    await pool.query("CHECKPOINT");
-    const requests = chunk(samples, BATCH).map((b) => jsonPost(bareUrl, JSON.stringify({ samples: b }), {}));
-    const cpu0 = cpuSnapshot();
-    const wall = await concurrently(requests, CLIENTS, async (req) => {
-      const res = await barePipe.send(req);
-      if (res.status !== 200) throw new Error(`bare server: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-    });
-    const cpu = cpuSpent(cpu0, cpuSnapshot(), Math.ceil(samples.length / BATCH), "batch");
-    const added = (await sampleCount()) - before;
-    if (added !== samples.length) throw new Error(`the bare server stored ${added} of ${samples.length} samples`);
-    log(
-      `bare HTTP + JSON + raw insert, ${label}: ${(samples.length / (wall / 1000)).toFixed(0)} samples/s (${(wall / 1000).toFixed(2)} s; ${cpu})`,
+  const bareRun = (label: string) =>
+    insertRun(
+      `bare HTTP + JSON + raw insert, ${label}`,
+      (b) => jsonPost(bareUrl, JSON.stringify({ samples: b }), {}),
+      async (req) => {
+        const res = await barePipe.send(req);
+        if (res.status !== 200) throw new Error(`bare server: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+      },
     );
-    return wall;
-  }
 
   async function apiRun(label: string): Promise<number> {
     const samples = nextSet();

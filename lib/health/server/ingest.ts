@@ -18,7 +18,7 @@ import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
 import { STALE_AFTER_MS } from "@/lib/gateway/model";
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
 import { pairKey, pairUpdates, type PairUpdate } from "../current-state";
-import type { CurrentStateBuffer } from "./state-buffer";
+import { type CurrentStateBuffer, runColumns } from "./state-buffer";
 import type { Sample } from "../telemetry";
 import type { Thresholds } from "../thresholds";
 
@@ -300,7 +300,6 @@ export async function ingestSamples(
   const st = stateOf(pool);
   const u = pairUpdates(samples, t);
   const ms = (d: Date) => d.getTime();
-  const msOrNull = (d: Date | null | undefined) => (d ? d.getTime() : null);
 
   // Capabilities change rarely but are reported with every sample: a pair whose versions this
   // instance wrote less than CAPABILITY_REFRESH_MS ago (in sample time) is skipped.
@@ -333,12 +332,7 @@ export async function ingestSamples(
     float8Array(p.map((x) => x.last.cpu)),
     float8Array(p.map((x) => x.last.rps)),
     textArray(p.map((x) => x.status)),
-    float8Array(p.map((x) => ms(x.statusRunStart))),
-    boolArray(p.map((x) => x.statusRunWhole)),
-    float8Array(p.map((x) => msOrNull(x.errorBreachStart))),
-    boolArray(p.map((x) => x.errorBreachWhole)),
-    float8Array(p.map((x) => msOrNull(x.latencyBreachStart))),
-    boolArray(p.map((x) => x.latencyBreachWhole)),
+    ...runColumns(p),
     boolArray(p.map(first)),
   ];
   const capParams = [

@@ -90,7 +90,7 @@ export class CurrentStateBuffer {
     this.merge(updates);
     if (!this.pending.size) return;
     if (this.closed) {
-      if (!this.cancel) this.flush().catch(() => {}); // a batch that finished after close(): written at once
+      this.flush().catch(() => {}); // a batch that finished after close(): written at once
       return;
     }
     this.schedule();
@@ -109,10 +109,14 @@ export class CurrentStateBuffer {
       this.cancel = (this.opts.timer ?? realTimer).schedule(() => this.tick(), this.intervalMs);
   }
 
-  private tick(): void {
+  private stopTimers(): void {
     this.cancel?.();
     this.cancelQuiet?.();
     this.cancel = this.cancelQuiet = null;
+  }
+
+  private tick(): void {
+    this.stopTimers();
     this.flush().catch(() => {}); // reported by flush through onError
   }
 
@@ -131,9 +135,7 @@ export class CurrentStateBuffer {
   /** Flush what is pending and stop scheduling (shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    this.cancel?.();
-    this.cancelQuiet?.();
-    this.cancel = this.cancelQuiet = null;
+    this.stopTimers();
     await this.flush();
   }
 
@@ -186,7 +188,8 @@ export class CurrentStateBuffer {
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
-const runColumns = (u: PairUpdate[]) => [
+/** A pair update's runs as statement parameters: status run start and wholeness, then the error and latency breaches'. */
+export const runColumns = (u: PairUpdate[]) => [
   float8Array(u.map((x) => x.statusRunStart.getTime())),
   boolArray(u.map((x) => x.statusRunWhole)),
   float8Array(u.map((x) => ms(x.errorBreachStart))),
