@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, classifyReading, worst, type Status } from "./classify";
+import { classify, classifyReading, readingStatus, worst, type Status } from "./classify";
 import { DEFAULT_THRESHOLDS as T } from "./thresholds";
 
 const now = new Date("2026-11-26T12:00:00Z");
@@ -18,6 +18,20 @@ describe("classifyReading (defaults: red ≥1% or ≥1000 ms; yellow ≥0.1% or 
     [{ errorRate: 0.5, p99Ms: 5000, cpu: 1 }, "red"],
   ] as const)("%j → %s", (r, want) => {
     expect(classifyReading(r, T).status).toBe(want);
+    expect(readingStatus(r, T)).toBe(want);
+  });
+
+  it("readingStatus agrees with classifyReading on a grid around every threshold", () => {
+    const around = (x: number) => [0, x * 0.999, x, x * 1.001];
+    let n = 0;
+    for (const errorRate of [...around(T.yellow.errorRate), ...around(T.red.errorRate), 1])
+      for (const p99Ms of [...around(T.yellow.p99Ms), ...around(T.red.p99Ms)])
+        for (const cpu of [...around(T.yellow.cpu), 1]) {
+          const r = { errorRate, p99Ms, cpu };
+          expect(readingStatus(r, T), JSON.stringify(r)).toBe(classifyReading(r, T).status);
+          n++;
+        }
+    expect(n).toBe(9 * 8 * 5);
   });
 
   it("says why", () => {

@@ -18,7 +18,14 @@ export interface Classification {
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
 
-/** The status of values alone (no silence check): what ingest stores. */
+/** The status of values alone, without the reasons' words: what ingest stores for every sample. */
+export function readingStatus(r: Reading, t: Thresholds): "green" | "yellow" | "red" {
+  if (r.errorRate >= t.red.errorRate || r.p99Ms >= t.red.p99Ms) return "red";
+  if (r.errorRate >= t.yellow.errorRate || r.p99Ms >= t.yellow.p99Ms || r.cpu >= t.yellow.cpu) return "yellow";
+  return "green";
+}
+
+/** The status of values alone (no silence check), with why: readingStatus's status. */
 export function classifyReading(r: Reading, t: Thresholds): Classification {
   const red: string[] = [];
   if (r.errorRate >= t.red.errorRate) red.push(`error rate ${pct(r.errorRate)} ≥ ${pct(t.red.errorRate)}`);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { addPending, mergePairUpdates, type PairUpdate, type PendingState, pairUpdates } from "./current-state";
+import {
+  addPending,
+  addToSlot,
+  mergePairUpdates,
+  type PairUpdate,
+  PendingSlot,
+  type PendingState,
+  pairUpdates,
+  setSlot,
+  slotPending,
+} from "./current-state";
 import type { Sample } from "./telemetry";
 import { DEFAULT_THRESHOLDS as T } from "./thresholds";
 
@@ -70,6 +80,18 @@ describe("pairUpdates", () => {
     ["one sample without versions", [s(3)], { version: undefined, apiVersions: undefined }],
   ] as [string, Sample[], object][])("%s", (_n, samples, want) => {
     expect(pairUpdates(samples, T)[0]).toMatchObject(want);
+  });
+
+  it("gives every pair of a batch the same update whichever path it takes", () => {
+    // Unique pairs take the one-pass path; one repeated pair sends the whole batch through grouping.
+    const batch = [
+      s(1, 0.05, { cell: "b" }),
+      s(2, 0, { cell: "a", p99Ms: 2_000 }),
+      s(3, 0.002, { cell: "c", version: "v3", apiVersions: ["v2", "v1"] }),
+    ];
+    const grouped = pairUpdates([...batch, s(0, 0, { cell: "z" }), s(1, 0, { cell: "z" })], T);
+    expect(pairUpdates(batch, T)).toEqual(grouped.filter((x) => x.cell !== "z"));
+    expect(pairUpdates(batch, T, "batch").map((x) => x.cell)).toEqual(["b", "a", "c"]);
   });
 
   it("keeps the latest version and API versions and orders pairs for locking", () => {
@@ -154,6 +176,52 @@ describe("mergePairUpdates", () => {
       const pending = batches.reduce<PendingState | undefined>((p, u) => addPending(p, u), undefined)!;
       expect(write(h, pending), `seed ${seed}`).toEqual(batches.reduce(apply, h));
     }
+  });
+
+  it("a slot holds what addPending gives, for every split of mixed batches, and round-trips through slotPending", () => {
+    // What the flush reads of a pending state: the newest reading and status, `from`, both runs.
+    const view = (p: PendingState) => ({
+      from: p.from,
+      ts: p.newest.last.ts.getTime(),
+      reading: [p.newest.last.errorRate, p.newest.last.p99Ms, p.newest.last.cpu, p.newest.last.rps],
+      status: p.newest.status,
+      runs: [p.merged, p.newest].map((u) => [
+        u.statusRunStart.getTime(),
+        u.statusRunWhole,
+        u.errorBreachStart?.getTime() ?? null,
+        u.errorBreachWhole,
+        u.latencyBreachStart?.getTime() ?? null,
+        u.latencyBreachWhole,
+      ]),
+    });
+    let cases = 0;
+    for (let seed = 0; seed < 300; seed++) {
+      let x = seed * 7_727 + 3;
+      const rnd = (n: number) => {
+        x = (x * 48_271) % 2_147_483_647;
+        return x % n;
+      };
+      const updates = Array.from(
+        { length: 1 + rnd(5) },
+        (_, k) =>
+          pairUpdates(
+            Array.from({ length: 1 + rnd(3) }, (_, i) => reading(k * 2 + i * rnd(2), rnd(5))),
+            T,
+          )[0]!,
+      );
+      const slot = new PendingSlot("c1", "sms");
+      let pending: PendingState | undefined;
+      for (const u of updates) {
+        addToSlot(slot, u);
+        pending = addPending(pending, u);
+        expect(view(slotPending(slot)), `seed ${seed}`).toEqual(view(pending));
+        const copy = new PendingSlot("c1", "sms");
+        setSlot(copy, pending);
+        expect({ ...copy, idle: 0 }).toEqual({ ...slot, idle: 0 });
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThan(600);
   });
 
   it("keeps the newer reading when an older one arrives later", () => {

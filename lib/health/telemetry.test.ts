@@ -1,7 +1,7 @@
 // The telemetry batch's validation: the hand-written check of the usual shape (plainSamples) against
 // the zod schema it stands in for — same answers, same errors with the same field paths.
 import { describe, expect, it } from "vitest";
-import { batchSchema, plainSamples, validateBatch } from "./telemetry";
+import { batchSchema, isSampleKey, plainSamples, sampleSchema, validateBatch } from "./telemetry";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const ok = { cell: "smb-us-1", service: "sms", ts: now.getTime() - 5_000, errorRate: 0.001, p99Ms: 180, cpu: 0.4, rps: 1200 };
@@ -80,6 +80,11 @@ describe("validateBatch: the hand-written check and the zod schema", () => {
   it.each(bodies)("%s: the hand-written check never accepts what the schema refuses", (_, body) => {
     const wrapped = Array.isArray(body) ? { samples: body } : body;
     if (plainSamples(wrapped) !== null) expect(batchSchema.safeParse(wrapped).success).toBe(true);
+  });
+
+  it("knows the schema's keys and no others", () => {
+    for (const k of Object.keys(sampleSchema.shape)) expect(isSampleKey(k), k).toBe(true);
+    for (const k of ["", "Cell", "cells", "ts ", "__proto__", "constructor", "toString", "p99ms"]) expect(isSampleKey(k), k).toBe(false);
   });
 
   it("takes the usual batch itself (the schema checks only the rest)", () => {

@@ -17,7 +17,7 @@ import type pg from "pg";
 import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
 import { STALE_AFTER_MS } from "@/lib/gateway/model";
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
-import { pairKey, pairUpdates, type PairUpdate } from "../current-state";
+import { byPair, pairKey, pairUpdates, type PairUpdate } from "../current-state";
 import { type CurrentStateBuffer, runColumns } from "./state-buffer";
 import type { Sample } from "../telemetry";
 import type { Thresholds } from "../thresholds";
@@ -64,32 +64,58 @@ export interface IngestOptions {
   state?: CurrentStateBuffer;
 }
 
+/** A registered pair, as the registry in memory holds it: one lookup a pair answers every question a batch asks. */
+interface RegisteredPair {
+  /** A sample may name it: its cell is not retired and its service exists. */
+  open: boolean;
+  /** It has a current state row (else the statement writes its first one). */
+  hasState: boolean;
+}
+
 interface Registry {
   generation: string;
   cells: Map<string, string>; // id → status
   services: Set<string>;
-  pairs: Set<string>;
-  withState: Set<string>;
+  pairs: Map<string, RegisteredPair>;
+}
+
+/** What this instance last wrote for a pair's version and capabilities (one entry a pair). */
+interface PairMemo {
+  /** Version last written or confirmed, and when: pairs reporting it again skip the version step for a minute. */
+  version?: string;
+  versionAt: number;
+  /** API versions and the version reporting them, last written (last_reported_at is kept to within CAPABILITY_REFRESH_MS). */
+  capabilities?: string[];
+  capabilitiesBy?: string | null;
+  capabilitiesAt: number;
+}
+
+function memoOf(st: PoolState, key: string): PairMemo {
+  let m = st.memo.get(key);
+  if (!m) st.memo.set(key, (m = { versionAt: Number.NaN, capabilitiesAt: Number.NaN }));
+  return m;
+}
+
+/** The memo holds these capabilities: the same API versions, reported by the same version. */
+function sameCapabilities(m: PairMemo, a: { values: string[]; reportedBy: string | null }): boolean {
+  const v = m.capabilities;
+  if (!v || v.length !== a.values.length || m.capabilitiesBy !== a.reportedBy) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] !== a.values[i]) return false;
+  return true;
 }
 
 interface PoolState {
   registry?: Registry;
   loading?: Promise<Registry>;
-  /** Version last written or confirmed per pair, and when: pairs reporting it again skip the version step for a minute. */
-  versions: Map<string, { version: string; at: number }>;
-  /** API versions (and the version reporting them) last written per pair (last_reported_at is kept to within CAPABILITY_REFRESH_MS). */
-  capabilities: Map<string, { versions: string; at: number }>;
+  memo: Map<string, PairMemo>;
 }
 
 const states = new WeakMap<object, PoolState>();
 function stateOf(pool: object): PoolState {
   let s = states.get(pool);
-  if (!s) states.set(pool, (s = { versions: new Map(), capabilities: new Map() }));
+  if (!s) states.set(pool, (s = { memo: new Map() }));
   return s;
 }
-
-/** What was reported for a pair's capabilities: the API versions and the version that reported them. */
-const capabilityKey = (a: { values: string[]; reportedBy: string | null }) => `${a.values.join(",")}@${a.reportedBy ?? ""}`;
 
 /** A reported version is trusted to match the registry for this long after it was written or confirmed. */
 const VERSION_TRUST_MS = 60_000;
@@ -124,12 +150,18 @@ async function loadRegistry(pool: Queryable): Promise<Registry> {
     await pool.query(`INSERT INTO system_markers (key, value) VALUES ('registry.generation', '1') ON CONFLICT (key) DO NOTHING`);
     return loadRegistry(pool);
   }
+  const cells = new Map(r.cells ?? []);
+  const services = new Set(r.services ?? []);
   return {
     generation: r.generation,
-    cells: new Map(r.cells ?? []),
-    services: new Set(r.services ?? []),
-    pairs: new Set((r.pairs ?? []).map(([c, s]) => pairKey(c, s))),
-    withState: new Set((r.pairs ?? []).filter((p) => p[2]).map(([c, s]) => pairKey(c, s))),
+    cells,
+    services,
+    pairs: new Map(
+      (r.pairs ?? []).map(([c, s, hasState]) => [
+        pairKey(c, s),
+        { open: services.has(s) && (cells.get(c) ?? "retired") !== "retired", hasState },
+      ]),
+    ),
   };
 }
 
@@ -148,6 +180,21 @@ function registry(pool: Queryable, st: PoolState, stale?: Registry): Promise<Reg
     .then((r) => (st.registry = r))
     .finally(() => (st.loading = undefined));
   return st.loading;
+}
+
+/**
+ * The batch's pairs by whether they have a current state yet (one registry lookup a pair), or null
+ * when one is not open to samples (unknownTargets says which).
+ */
+function splitByState(reg: Registry, u: PairUpdate[]): { firsts: PairUpdate[]; later: PairUpdate[] } | null {
+  const firsts: PairUpdate[] = [],
+    later: PairUpdate[] = [];
+  for (const x of u) {
+    const p = reg.pairs.get(x.key);
+    if (!p?.open) return null;
+    (p.hasState ? later : firsts).push(x);
+  }
+  return { firsts, later };
 }
 
 /** The batch's unknown (or retired) cells, unknown services, and pairs not in the registry; null when all are known. */
@@ -298,29 +345,58 @@ export async function ingestSamples(
   { source = "telemetry", token, now = new Date(), history = true, state }: IngestOptions = {},
 ): Promise<IngestOutcome> {
   const st = stateOf(pool);
-  const u = pairUpdates(samples, t);
+  // In batch order: only the pairs the statement writes are sorted, for its lock order (below).
+  const u = pairUpdates(samples, t, "batch");
   const ms = (d: Date) => d.getTime();
 
-  // Capabilities change rarely but are reported with every sample: a pair whose versions this
-  // instance wrote less than CAPABILITY_REFRESH_MS ago (in sample time) is skipped.
-  const capPairs = u.filter((x) => {
-    if (!x.apiVersions) return false;
-    const prev = st.capabilities.get(x.key);
-    const at = x.apiVersions.ts.getTime();
-    return !prev || prev.versions !== capabilityKey(x.apiVersions) || at < prev.at || at - prev.at >= CAPABILITY_REFRESH_MS;
-  });
+  // One memo lookup a pair: a version this instance wrote or confirmed within VERSION_TRUST_MS (wall
+  // time) is not sent again; nor are capabilities it wrote less than CAPABILITY_REFRESH_MS ago (in
+  // sample time) — both are reported with every sample and change rarely.
+  const versioned: PairUpdate[] = [],
+    capPairs: PairUpdate[] = [];
+  for (const x of u) {
+    if (!x.version && !x.apiVersions) continue;
+    const memo = st.memo.get(x.key);
+    if (x.version && (!memo || memo.version !== x.version.value || now.getTime() - memo.versionAt >= VERSION_TRUST_MS)) versioned.push(x);
+    const a = x.apiVersions;
+    if (a) {
+      const at = a.ts.getTime();
+      if (!memo || !sameCapabilities(memo, a) || at < memo.capabilitiesAt || at - memo.capabilitiesAt >= CAPABILITY_REFRESH_MS)
+        capPairs.push(x);
+    }
+  }
   const caps = capPairs.flatMap((x) =>
     x.apiVersions!.values.map((v) => ({ c: x.cell, s: x.service, v, ts: x.apiVersions!.ts, rv: x.apiVersions!.reportedBy })),
   );
+  const n = samples.length;
+  const cell = new Array<string>(n),
+    service = new Array<string>(n),
+    ts = new Array<number>(n),
+    errorRate = new Array<number>(n),
+    p99Ms = new Array<number>(n),
+    cpu = new Array<number>(n),
+    rps = new Array<number>(n),
+    version = new Array<string | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    const x = samples[i]!;
+    cell[i] = x.cell;
+    service[i] = x.service;
+    ts[i] = x.ts.getTime();
+    errorRate[i] = x.errorRate;
+    p99Ms[i] = x.p99Ms;
+    cpu[i] = x.cpu;
+    rps[i] = x.rps;
+    version[i] = x.version;
+  }
   const sampleParams = [
-    textArray(samples.map((x) => x.cell)),
-    textArray(samples.map((x) => x.service)),
-    float8Array(samples.map((x) => ms(x.ts))),
-    float8Array(samples.map((x) => x.errorRate)),
-    float8Array(samples.map((x) => x.p99Ms)),
-    float8Array(samples.map((x) => x.cpu)),
-    float8Array(samples.map((x) => x.rps)),
-    textArray(samples.map((x) => x.version)),
+    textArray(cell),
+    textArray(service),
+    float8Array(ts),
+    float8Array(errorRate),
+    float8Array(p99Ms),
+    float8Array(cpu),
+    float8Array(rps),
+    textArray(version),
   ];
   /** The current state the statement writes: one row a pair, its newest reading and runs. */
   const pairParams = (p: PairUpdate[], first: (x: PairUpdate) => boolean) => [
@@ -346,23 +422,19 @@ export async function ingestSamples(
   let reg = await registry(pool, st);
   let careful = false;
   for (let attempt = 1; ; attempt++) {
-    let bad = unknownTargets(reg, u);
-    if (bad && attempt === 1 && (await generationNow(pool)) !== reg.generation) {
+    let split = splitByState(reg, u);
+    if (!split && attempt === 1 && (await generationNow(pool)) !== reg.generation) {
       // A cell or pair added since the registry was loaded: look again before refusing. (A client
       // that keeps naming unknown cells costs one tiny query a batch, not a reload.)
       reg = await registry(pool, st, reg);
-      bad = unknownTargets(reg, u);
+      split = splitByState(reg, u);
     }
-    if (bad) throw bad;
-    const versioned = u.filter((x) => {
-      if (!x.version) return false;
-      const known = st.versions.get(x.key);
-      return !known || known.version !== x.version.value || now.getTime() - known.at >= VERSION_TRUST_MS;
-    });
+    if (!split) throw unknownTargets(reg, u)!;
     // Pairs with no current state yet get their first one in the statement; with `state`, the
     // others' is written behind the samples.
-    const isFirst = (x: PairUpdate) => !reg.withState.has(x.key);
-    const written = state && history ? u.filter(isFirst) : u;
+    const { firsts, later } = split;
+    const isFirst = (x: PairUpdate) => !reg.pairs.get(x.key)!.hasState;
+    const written = (state && history ? firsts : [...u]).sort(byPair);
     const values = [
       ...sampleParams,
       reg.generation,
@@ -402,13 +474,13 @@ export async function ingestSamples(
       continue;
     }
     // Written: remember what the registry now holds for these pairs.
-    const at = now.getTime();
-    if (state && history) state.add(u.filter((x) => !isFirst(x)));
-    for (const x of u) {
-      reg.withState.add(x.key);
+    if (state && history) state.add(later);
+    for (const x of firsts) reg.pairs.get(x.key)!.hasState = true;
+    for (const x of versioned) Object.assign(memoOf(st, x.key), { version: x.version!.value, versionAt: now.getTime() });
+    for (const x of capPairs) {
+      const a = x.apiVersions!;
+      Object.assign(memoOf(st, x.key), { capabilities: a.values, capabilitiesBy: a.reportedBy, capabilitiesAt: a.ts.getTime() });
     }
-    for (const x of versioned) st.versions.set(x.key, { version: x.version!.value, at });
-    for (const x of capPairs) st.capabilities.set(x.key, { versions: capabilityKey(x.apiVersions!), at: x.apiVersions!.ts.getTime() });
     const stored = row.stored === null ? samples.length : Number(row.stored);
     const versionChanges = row.changes.map((x) => ({ cell: x.cell_id, service: x.service_id, from: x.from_version, to: x.to_version }));
     return { received: samples.length, stored, duplicates: samples.length - stored, versionChanges };

@@ -14,13 +14,24 @@
 // - What a crash loses: at most the current state of one interval (samples are durable; the next
 //   report of each pair writes its state again). close() flushes, and serve.ts calls it on SIGTERM.
 import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
-import { addPending, mergePairUpdates, type PairUpdate, type PendingState } from "../current-state";
+import {
+  addToSlot,
+  byPair,
+  mergePairUpdates,
+  type PairUpdate,
+  PendingSlot,
+  type PendingState,
+  setSlot,
+  slotPending,
+} from "../current-state";
 import type { Queryable } from "./ingest";
 
 /** The longest a reading waits for its flush (under a continuous stream of readings). */
 export const STATE_FLUSH_MS = 1000;
 /** A flush this long after the last reading arrived, when readings pause. */
 export const STATE_QUIET_MS = 50;
+/** A pair's slot is forgotten after this many flushes without a reading of it. */
+const SLOT_IDLE_FLUSHES = 600;
 
 export interface Timer {
   /** Run `fn` in `ms`; returns a function that cancels it. */
@@ -57,7 +68,10 @@ export const FLUSH_SQL = `UPDATE service_health h SET
   WHERE h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)`;
 
 export class CurrentStateBuffer {
-  private pending = new Map<string, PendingState>();
+  /** One slot per pair ever reported here, kept between flushes (merging into it allocates nothing); pruned when idle. */
+  private slots = new Map<string, PendingSlot>();
+  /** The slots holding an update not yet written, in the order they became dirty. */
+  private dirty: PendingSlot[] = [];
   private cancel: (() => void) | null = null;
   private cancelQuiet: (() => void) | null = null;
   /** The last flush failed: the next try waits for the interval, not for a pause. */
@@ -82,13 +96,13 @@ export class CurrentStateBuffer {
 
   /** Pairs with a reading not yet written. */
   get size(): number {
-    return this.pending.size;
+    return this.dirty.length;
   }
 
   /** Take the pairs' newest readings (after their samples were stored); written within one interval. */
   add(updates: Iterable<PairUpdate>): void {
     this.merge(updates);
-    if (!this.pending.size) return;
+    if (!this.dirty.length) return;
     if (this.closed) {
       this.flush().catch(() => {}); // a batch that finished after close(): written at once
       return;
@@ -100,12 +114,25 @@ export class CurrentStateBuffer {
     this.cancelQuiet = (this.opts.timer ?? realTimer).schedule(() => this.tick(), this.quietMs);
   }
 
+  private slot(cell: string, service: string, key: string): PendingSlot {
+    let slot = this.slots.get(key);
+    if (!slot) this.slots.set(key, (slot = new PendingSlot(cell, service)));
+    return slot;
+  }
+
   private merge(updates: Iterable<PairUpdate>): void {
-    for (const u of updates) this.pending.set(u.key, addPending(this.pending.get(u.key), u));
+    for (const u of updates) {
+      const slot = this.slot(u.cell, u.service, u.key);
+      if (!slot.dirty) {
+        this.dirty.push(slot);
+        slot.idle = 0;
+      }
+      addToSlot(slot, u);
+    }
   }
 
   private schedule(): void {
-    if (!this.cancel && !this.closed && this.pending.size)
+    if (!this.cancel && !this.closed && this.dirty.length)
       this.cancel = (this.opts.timer ?? realTimer).schedule(() => this.tick(), this.intervalMs);
   }
 
@@ -140,42 +167,18 @@ export class CurrentStateBuffer {
   }
 
   private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const held = this.pending;
-    const batch = [...held.values()].sort((x, y) => {
-      const a = x.newest,
-        b = y.newest;
-      return a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : 0;
-    });
-    this.pending = new Map();
+    if (this.dirty.length === 0) return;
+    // What this flush writes leaves the slots (they are clean again): readings arriving meanwhile
+    // start pending states of their own, as after a successful write.
+    const batch = this.dirty.sort(byPair);
+    this.dirty = [];
+    const cols = takeColumns(batch);
     try {
-      await this.pool.query({
-        name: "cellplane.ingest.state-flush",
-        text: FLUSH_SQL,
-        values: [
-          textArray(batch.map((x) => x.newest.cell)),
-          textArray(batch.map((x) => x.newest.service)),
-          float8Array(batch.map((x) => x.newest.last.ts.getTime())),
-          float8Array(batch.map((x) => x.newest.last.errorRate)),
-          float8Array(batch.map((x) => x.newest.last.p99Ms)),
-          float8Array(batch.map((x) => x.newest.last.cpu)),
-          float8Array(batch.map((x) => x.newest.last.rps)),
-          textArray(batch.map((x) => x.newest.status)),
-          float8Array(batch.map((x) => x.from)),
-          ...runColumns(batch.map((x) => x.merged)),
-          ...runColumns(batch.map((x) => x.newest)),
-        ],
-      });
+      await this.pool.query({ name: "cellplane.ingest.state-flush", text: FLUSH_SQL, values: flushValues(cols) });
       this.backingOff = false;
+      this.prune();
     } catch (e) {
-      // Keep the updates; what arrived meanwhile is merged on top of them.
-      const newer = this.pending;
-      this.pending = held;
-      for (const [key, p] of newer) {
-        const kept = held.get(key);
-        const merged = kept && mergePairUpdates(kept.merged, p.merged);
-        held.set(key, !kept ? p : merged === kept.merged ? kept : { merged: merged!, newest: p.newest, from: Math.min(kept.from, p.from) });
-      }
+      this.keep(batch, cols);
       this.backingOff = true;
       this.cancelQuiet?.();
       this.cancelQuiet = null;
@@ -185,6 +188,74 @@ export class CurrentStateBuffer {
       throw e;
     }
   }
+
+  /** A failed flush's updates back in their slots, with what arrived meanwhile merged on top of them. */
+  private keep(batch: PendingSlot[], cols: SlotColumns): void {
+    batch.forEach((slot, i) => {
+      const kept = heldState(cols, i);
+      if (!slot.dirty) {
+        setSlot(slot, kept);
+        this.dirty.push(slot);
+        return;
+      }
+      const p = slotPending(slot);
+      const merged = mergePairUpdates(kept.merged, p.merged);
+      setSlot(slot, merged === kept.merged ? kept : { merged, newest: p.newest, from: Math.min(kept.from, p.from) });
+    });
+  }
+
+  /** Forget slots of pairs not reported for SLOT_IDLE_FLUSHES flushes (a retired cell's pairs). */
+  private prune(): void {
+    for (const [key, slot] of this.slots) if (!slot.dirty && ++slot.idle > SLOT_IDLE_FLUSHES) this.slots.delete(key);
+  }
+}
+
+const NUMBERS = ["ms", "errorRate", "p99Ms", "cpu", "rps", "from", "mSt", "mEb", "mLb", "nSt", "nEb", "nLb"] as const;
+const FLAGS = ["mStWhole", "mEbWhole", "mLbWhole", "nStWhole", "nEbWhole", "nLbWhole"] as const;
+
+/** A flush's slots as columns (NaN as null), taken as they were when the flush began. */
+interface SlotColumns {
+  cell: string[];
+  service: string[];
+  status: PendingSlot["status"][];
+  num: Record<(typeof NUMBERS)[number], (number | null)[]>;
+  flag: Record<(typeof FLAGS)[number], boolean[]>;
+}
+
+/** The slots' pending states as columns; the slots are clean after. */
+function takeColumns(batch: PendingSlot[]): SlotColumns {
+  const cols: SlotColumns = {
+    cell: batch.map((x) => x.cell),
+    service: batch.map((x) => x.service),
+    status: batch.map((x) => x.status),
+    num: Object.fromEntries(NUMBERS.map((f) => [f, batch.map((x) => (Number.isNaN(x[f]) ? null : x[f]))])) as SlotColumns["num"],
+    flag: Object.fromEntries(FLAGS.map((f) => [f, batch.map((x) => x[f])])) as SlotColumns["flag"],
+  };
+  for (const x of batch) x.dirty = false;
+  return cols;
+}
+
+/** FLUSH_SQL's parameters. */
+function flushValues({ cell, service, status, num: n, flag: f }: SlotColumns): Buffer[] {
+  return [
+    ...[cell, service].map(textArray),
+    ...[n.ms, n.errorRate, n.p99Ms, n.cpu, n.rps].map(float8Array),
+    textArray(status),
+    float8Array(n.from),
+    ...[n.mSt, f.mStWhole, n.mEb, f.mEbWhole, n.mLb, f.mLbWhole, n.nSt, f.nStWhole, n.nEb, f.nEbWhole, n.nLb, f.nLbWhole].map((c, i) =>
+      i % 2 ? boolArray(c as boolean[]) : float8Array(c as (number | null)[]),
+    ),
+  ];
+}
+
+/** The pending state a flush held for its i-th slot (what a failed flush keeps). */
+function heldState(cols: SlotColumns, i: number): PendingState {
+  const p = new PendingSlot(cols.cell[i]!, cols.service[i]!);
+  p.dirty = true;
+  p.status = cols.status[i]!;
+  for (const f of NUMBERS) p[f] = cols.num[f][i] ?? Number.NaN;
+  for (const f of FLAGS) p[f] = cols.flag[f][i]!;
+  return slotPending(p);
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
