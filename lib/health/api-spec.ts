@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
 import { alertBatchDoc } from "./alert-input";
-import { batchSchema } from "./telemetry";
+import { batchSchema, columnsBatchSchema } from "./telemetry";
 
 const status = z.enum(["green", "yellow", "red", "no_data"]);
 
@@ -81,8 +81,8 @@ export const healthOperations: ApiOperation[] = [
     auth: "telemetry:write",
     summary: "Ingest a batch of health samples",
     description:
-      "All or nothing: any invalid sample rejects the batch (400, each bad sample's index and field). At most 5,000 samples and 2 MB (413). Unknown cells or services: 422. Re-sending the same (cell, service, ts) is idempotent. `version` updates the observed version (a deployment event); `apiVersions` updates the cell × service's API capabilities.",
-    body: batchSchema,
+      "All or nothing: any invalid sample rejects the batch (400, each bad sample's index and field). At most 5,000 samples and 2 MB (413). Unknown cells or services: 422. Re-sending the same (cell, service, ts) is idempotent. `version` updates the observed version (a deployment event); `apiVersions` updates the cell × service's API capabilities. The batch is `samples` (one object a sample) or `columns` (one array a field, all of one length: about half the bytes, and cheaper to read; what the simulator sends), checked by the same rules.",
+    body: z.union([batchSchema, columnsBatchSchema]),
     responses: {
       200: {
         description: "Stored",

@@ -105,3 +105,78 @@ describe("validateBatch: the hand-written check and the zod schema", () => {
     });
   });
 });
+
+describe("validateBatch: a batch sent as columns", () => {
+  const REQUIRED = ["cell", "service", "ts", "errorRate", "p99Ms", "cpu", "rps"];
+  /** A rows body as columns, when it can be one: plain objects with every required field, no null version. */
+  const asColumns = (body: unknown): unknown | null => {
+    const rows = Array.isArray(body) ? body : (body as { samples?: unknown })?.samples;
+    if (!Array.isArray(rows) || (!Array.isArray(body) && Object.keys(body as object).length !== 1)) return null;
+    for (const r of rows) {
+      if (typeof r !== "object" || r === null || Array.isArray(r)) return null;
+      const keys = Object.keys(r);
+      if (!REQUIRED.every((k) => keys.includes(k)) || keys.some((k) => !isSampleKey(k))) return null;
+      if ((r as Record<string, unknown>).version === null || (r as Record<string, unknown>).apiVersions === null) return null;
+    }
+    const col = (k: string) => rows.map((r) => (r as Record<string, unknown>)[k] ?? null);
+    return { columns: Object.fromEntries([...REQUIRED, "version", "apiVersions"].map((k) => [k, col(k)])) };
+  };
+  const representable = bodies.filter(([, b]) => asColumns(b) !== null);
+
+  it("covers most of the rows table", () => expect(representable.length).toBe(35));
+
+  it.each(representable)("%s: the same answer, errors and samples as the rows", (_, body) => {
+    const cols = asColumns(body);
+    expect(validateBatch(cols, now)).toEqual(validateBatch(body, now));
+    expect(validateBatch(cols, now, { reference: true })).toEqual(validateBatch(body, now, { reference: true }));
+  });
+
+  it("takes version and apiVersions as optional columns, null where a sample reports none", () => {
+    const out = validateBatch(
+      {
+        columns: {
+          cell: ["a", "b"],
+          service: ["sms", "sms"],
+          ts: [1, 2],
+          errorRate: [0, 0],
+          p99Ms: [1, 1],
+          cpu: [0, 0],
+          rps: [1, 1],
+          version: ["v2", null],
+        },
+      },
+      now,
+    );
+    expect(out).toMatchObject({
+      ok: true,
+      samples: [
+        { cell: "a", version: "v2" },
+        { cell: "b", version: undefined, apiVersions: undefined },
+      ],
+    });
+  });
+
+  const base = { cell: ["a"], service: ["sms"], ts: [1], errorRate: [0], p99Ms: [1], cpu: [0], rps: [1] };
+  it.each([
+    ["a column too short", { columns: { ...base, rps: [] } }, "columns.rps", "0 values where cell has 1"],
+    ["a missing column", { columns: { ...base, cpu: undefined } }, "columns.cpu", "missing column"],
+    ["a column not an array", { columns: { ...base, ts: 1 } }, "columns.ts", "a column is an array"],
+    ["an unknown column", { columns: { ...base, colour: ["red"] } }, "columns.colour", "unknown column"],
+    ["columns not an object", { columns: [base] }, "columns", "an object with one array per field"],
+    ["samples and columns at once", { columns: base, samples: [] }, "samples", "unknown field (a batch is `samples` or `columns`)"],
+  ])("%s: 400 naming the column", (_, body, field, message) => {
+    expect(validateBatch(JSON.parse(JSON.stringify(body)), now)).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ index: -1, field, message }],
+    });
+  });
+
+  it("refuses more than 5,000 samples with 413, and an empty batch as the rows do", () => {
+    const big = Array.from({ length: 5_001 }, () => 1);
+    const cols = Object.fromEntries(Object.keys(base).map((k) => [k, big]));
+    expect(validateBatch({ columns: cols }, now)).toMatchObject({ ok: false, status: 413 });
+    const empty = Object.fromEntries(Object.keys(base).map((k) => [k, []]));
+    expect(validateBatch({ columns: empty }, now)).toEqual(validateBatch({ samples: [] }, now));
+  });
+});

@@ -33,6 +33,35 @@ export const sampleSchema = z
 
 export const batchSchema = z.object({ samples: z.array(sampleSchema) }).strict();
 
+const column = <T extends z.ZodType>(field: T) => z.array(field);
+/**
+ * The same batch as columns: one array per field, all of one length, the i-th sample being the
+ * i-th element of each. Smaller to send and cheaper to read than one object a sample (what the
+ * simulator sends). Checked as the samples it holds: the same rules, the same errors by index and
+ * field.
+ */
+export const columnsBatchSchema = z
+  .object({
+    columns: z
+      .object({
+        cell: column(sampleSchema.shape.cell),
+        service: column(sampleSchema.shape.service),
+        ts: column(sampleSchema.shape.ts),
+        errorRate: column(sampleSchema.shape.errorRate),
+        p99Ms: column(sampleSchema.shape.p99Ms),
+        cpu: column(sampleSchema.shape.cpu),
+        rps: column(sampleSchema.shape.rps),
+        version: column(sampleSchema.shape.version.unwrap().nullable()).optional().describe("null: not reported by that sample"),
+        apiVersions: column(sampleSchema.shape.apiVersions.unwrap().nullable()).optional().describe("null: not reported by that sample"),
+      })
+      .strict()
+      .describe("one array per field, all of one length: sample i is element i of each"),
+  })
+  .strict();
+
+const REQUIRED_COLUMNS = ["cell", "service", "ts", "errorRate", "p99Ms", "cpu", "rps"] as const;
+type Columns = Record<(typeof REQUIRED_COLUMNS)[number], unknown[]> & { version?: unknown[]; apiVersions?: unknown[] };
+
 export type RawSample = z.infer<typeof sampleSchema>;
 
 export interface Sample {
@@ -73,6 +102,13 @@ export function isSampleKey(k: string): boolean {
   }
 }
 const VERSION = /^[A-Za-z0-9._+-]+$/;
+const plainTs = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= MIN_TIME_MS && x <= MAX_TIME_MS;
+const plainVersion = (v: unknown) => typeof v === "string" && v.length >= 1 && v.length <= 64 && VERSION.test(v);
+function plainApiVersions(a: unknown): boolean {
+  if (!Array.isArray(a) || a.length > 20) return false;
+  for (const x of a) if (typeof x !== "string" || !API_VERSION.test(x)) return false;
+  return true;
+}
 const API_VERSION = /^v\d+(\.\d+)?$/;
 const inRange = (x: unknown, max: number) => typeof x === "number" && x >= 0 && x <= max; // NaN fails
 const id = (x: unknown, max: number) => typeof x === "string" && x.length >= 1 && x.length <= max && NO_CONTROL.test(x);
@@ -94,22 +130,93 @@ export function plainSamples(wrapped: unknown): RawSample[] | null {
     for (const k in s) if (!isSampleKey(k)) return null;
     const o = s as Record<string, unknown>;
     if (!id(o.cell, 100) || !id(o.service, 50)) return null;
-    const ts = o.ts;
-    if (typeof ts !== "number" || !Number.isInteger(ts) || ts < MIN_TIME_MS || ts > MAX_TIME_MS) return null;
+    if (!plainTs(o.ts)) return null;
     if (!inRange(o.errorRate, 1) || !inRange(o.p99Ms, 3_600_000) || !inRange(o.cpu, 1) || !inRange(o.rps, 10_000_000)) return null;
-    const v = o.version;
-    if (v !== undefined && !(typeof v === "string" && v.length >= 1 && v.length <= 64 && VERSION.test(v))) return null;
-    const a = o.apiVersions;
-    if (a !== undefined) {
-      if (!Array.isArray(a) || a.length > 20) return null;
-      for (const x of a) if (typeof x !== "string" || !API_VERSION.test(x)) return null;
-    }
+    if (o.version !== undefined && !plainVersion(o.version)) return null;
+    if (o.apiVersions !== undefined && !plainApiVersions(o.apiVersions)) return null;
   }
   return list as RawSample[];
 }
 
-/** Validate a parsed JSON body: `{samples: [...]}` or a bare array of samples. All or nothing. */
-export function validateBatch(body: unknown, now: Date, { reference = false }: { reference?: boolean } = {}): BatchResult {
+/**
+ * A `columns` body's columns when its shape is right (an object of arrays, the required ones
+ * present, all of one length, no other key), else the errors that say why.
+ */
+function columnsOf(body: { columns?: unknown }): { ok: true; columns: Columns; length: number } | { ok: false; errors: SampleError[] } {
+  const errors: SampleError[] = [];
+  const c = body.columns;
+  for (const k in body)
+    if (k !== "columns") errors.push({ index: -1, field: k, message: "unknown field (a batch is `samples` or `columns`)" });
+  if (typeof c !== "object" || c === null || Array.isArray(c)) {
+    errors.push({ index: -1, field: "columns", message: "an object with one array per field" });
+    return { ok: false, errors };
+  }
+  const o = c as Record<string, unknown>;
+  for (const k in o) if (!isSampleKey(k)) errors.push({ index: -1, field: `columns.${k}`, message: "unknown column" });
+  const length = Array.isArray(o.cell) ? o.cell.length : -1;
+  for (const k of [...REQUIRED_COLUMNS, "version", "apiVersions"] as const) {
+    const v = o[k];
+    if (v === undefined && (k === "version" || k === "apiVersions")) continue;
+    if (!Array.isArray(v))
+      errors.push({ index: -1, field: `columns.${k}`, message: v === undefined ? "missing column" : "a column is an array" });
+    else if (length >= 0 && v.length !== length)
+      errors.push({ index: -1, field: `columns.${k}`, message: `${v.length} values where cell has ${length}` });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, columns: o as Columns, length };
+}
+
+/** The columns' samples when every value is of the plain shape (as plainSamples), else null (then checked as rows). */
+function plainColumnSamples(c: Columns, n: number, latest: number): Sample[] | null {
+  const { cell, service, ts, errorRate, p99Ms, cpu, rps, version, apiVersions } = c;
+  for (let i = 0; i < n; i++) {
+    if (!id(cell[i], 100) || !id(service[i], 50) || !plainTs(ts[i]) || (ts[i] as number) > latest) return null;
+    if (!inRange(errorRate[i], 1) || !inRange(p99Ms[i], 3_600_000) || !inRange(cpu[i], 1) || !inRange(rps[i], 10_000_000)) return null;
+    if (version && version[i] != null && !plainVersion(version[i])) return null;
+    if (apiVersions && apiVersions[i] != null && !plainApiVersions(apiVersions[i])) return null;
+  }
+  const out: Sample[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = {
+      cell: cell[i] as string,
+      service: service[i] as string,
+      ts: new Date(ts[i] as number),
+      errorRate: errorRate[i] as number,
+      p99Ms: p99Ms[i] as number,
+      cpu: cpu[i] as number,
+      rps: rps[i] as number,
+      version: (version?.[i] ?? undefined) as string | undefined,
+      apiVersions: (apiVersions?.[i] ?? undefined) as string[] | undefined,
+    };
+  }
+  return out;
+}
+
+/** The columns as one object a sample (null in version or apiVersions: the field left out), to be checked as rows. */
+function columnRows(c: Columns, n: number): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const k of REQUIRED_COLUMNS) row[k] = c[k][i];
+    if (c.version && c.version[i] !== null) row.version = c.version[i];
+    if (c.apiVersions && c.apiVersions[i] !== null) row.apiVersions = c.apiVersions[i];
+    return row;
+  });
+}
+
+/**
+ * Validate a parsed JSON body: `{samples: [...]}`, a bare array of samples, or `{columns: {...}}`
+ * (columnsBatchSchema). All or nothing.
+ */
+export function validateBatch(body: unknown, now: Date, opts: { reference?: boolean } = {}): BatchResult {
+  if (typeof body !== "object" || body === null || !("columns" in body)) return validateRows(body, now, opts);
+  const shape = columnsOf(body);
+  if (!shape.ok) return { ok: false, status: 400, errors: shape.errors, message: "invalid batch; nothing was stored" };
+  const n = shape.length;
+  if (n > MAX_SAMPLES) return { ok: false, status: 413, errors: [], message: `batch of ${n} samples exceeds ${MAX_SAMPLES}` };
+  const plain = opts.reference || n === 0 ? null : plainColumnSamples(shape.columns, n, now.getTime() + MAX_FUTURE_MS);
+  return plain ? { ok: true, samples: plain } : validateRows({ samples: columnRows(shape.columns, n) }, now, opts);
+}
+
+function validateRows(body: unknown, now: Date, { reference = false }: { reference?: boolean }): BatchResult {
   const wrapped = Array.isArray(body) ? { samples: body } : body;
   const list = (wrapped as { samples?: unknown })?.samples;
   if (Array.isArray(list) && list.length > MAX_SAMPLES) {

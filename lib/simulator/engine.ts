@@ -37,6 +37,22 @@ export interface SimSample {
   apiVersions: string[];
 }
 
+/** A batch as POST /api/v1/telemetry's `columns` form takes it: one array a field (lib/health/telemetry.ts). */
+export function sampleColumns(batch: SimSample[]) {
+  const col = <K extends keyof SimSample>(k: K) => batch.map((x) => x[k]);
+  return {
+    cell: col("cell"),
+    service: col("service"),
+    ts: col("ts"),
+    errorRate: col("errorRate"),
+    p99Ms: col("p99Ms"),
+    cpu: col("cpu"),
+    rps: col("rps"),
+    version: col("version"),
+    apiVersions: col("apiVersions"),
+  };
+}
+
 export interface FleetChange {
   added: string[];
   retired: string[];

@@ -2,7 +2,7 @@
 // bare-ingest-server.ts): the app's own statement form — column arrays in PostgreSQL's binary format,
 // time as epoch milliseconds — doing nothing but the insert into health_samples.
 import { float8Array, textArray } from "@/lib/db/pg-array";
-import type { SimSample } from "@/lib/simulator/engine";
+import type { SimSample, sampleColumns } from "@/lib/simulator/engine";
 
 export const SAMPLE_COLUMNS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
 
@@ -20,4 +20,16 @@ export const unnestParams = (b: Pick<SimSample, "cell" | "service" | "ts" | "err
   float8Array(b.map((x) => x.cpu)),
   float8Array(b.map((x) => x.rps)),
   textArray(b.map((x) => x.version)),
+];
+
+/** The same parameters from a batch's columns (POST /api/v1/telemetry's `columns` form), in binary. */
+export const columnParams = (c: ReturnType<typeof sampleColumns>) => [
+  textArray(c.cell),
+  textArray(c.service),
+  float8Array(c.ts),
+  float8Array(c.errorRate),
+  float8Array(c.p99Ms),
+  float8Array(c.cpu),
+  float8Array(c.rps),
+  textArray(c.version),
 ];

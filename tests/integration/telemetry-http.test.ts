@@ -39,6 +39,11 @@ const sample = (o: Record<string, unknown> = {}) => ({
   rps: 80,
   ...o,
 });
+/** Samples as the `columns` form of a batch. */
+const columns = (rows: Record<string, unknown>[]) =>
+  Object.fromEntries(
+    ["cell", "service", "ts", "errorRate", "p99Ms", "cpu", "rps", "version"].map((k) => [k, rows.map((r) => r[k] ?? null)]),
+  );
 const post = (body: unknown, authorization: string | null = `Bearer ${token}`, contentLength: string | null = null) =>
   postTelemetry(deps, {
     authorization,
@@ -78,6 +83,9 @@ describe("postTelemetry", () => {
     ["not JSON", "{samples:", null, 400, "INVALID_JSON"],
     ["a bad sample", { samples: [sample(), sample({ errorRate: 7 })] }, null, 400, "INVALID"],
     ["an unknown cell", { samples: [sample(), sample({ cell: "nope-9" })] }, null, 422, "UNKNOWN_TARGETS"],
+    ["columns of unequal length", { columns: { ...columns([sample(), sample({ ts: T0 + 1 })]), rps: [80] } }, null, 400, "INVALID"],
+    ["a bad value in a column", { columns: columns([sample(), sample({ ts: T0 + 1, cpu: 2 })]) }, null, 400, "INVALID"],
+    ["an unknown cell in a column", { columns: columns([sample(), sample({ cell: "nope-9" })]) }, null, 422, "UNKNOWN_TARGETS"],
   ] as [string, unknown, string | null, number, string][])("%s → %i, nothing stored", async (_n, body, length, status, code) => {
     const r = await post(body, `Bearer ${token}`, length);
     expect(r).toMatchObject({ status, body: { error: { code } } });
@@ -97,6 +105,30 @@ describe("postTelemetry", () => {
     expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 2, duplicates: 0 } });
     expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 0, duplicates: 2 } });
     expect(await stored()).toBe(2);
+  });
+
+  it("stores a batch sent as columns as the same samples; the same columns again are a no-op", async () => {
+    const rows = [sample({ ts: T0 + 10_000 }), sample({ service: "voice", ts: T0 + 10_000, version: "v3.1.1" })];
+    const body = { columns: columns(rows) };
+    expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 2, duplicates: 0 } });
+    expect(await post(body)).toMatchObject({ status: 200, body: { received: 2, stored: 0, duplicates: 2 } });
+    expect(
+      await t.query(
+        `SELECT service_id, error_rate, p99_ms, cpu, rps, version FROM health_samples WHERE ts = to_timestamp($1 / 1000.0) ORDER BY service_id`,
+        [T0 + 10_000],
+      ),
+    ).toEqual([
+      { service_id: "sms", error_rate: 0.0002, p99_ms: 150, cpu: 0.3, rps: 80, version: null },
+      { service_id: "voice", error_rate: 0.0002, p99_ms: 150, cpu: 0.3, rps: 80, version: "v3.1.1" },
+    ]);
+  });
+
+  it("names the column of a batch whose columns do not line up", async () => {
+    const r = await post({ columns: { ...columns([sample()]), p99Ms: [] } });
+    expect(r).toMatchObject({
+      status: 400,
+      body: { error: { details: [{ index: -1, field: "columns.p99Ms", message: "0 values where cell has 1" }] } },
+    });
   });
 
   it("refuses, at the write, a token revoked after the verifier remembered it", async () => {

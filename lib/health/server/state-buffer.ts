@@ -224,14 +224,38 @@ interface SlotColumns {
 
 /** The slots' pending states as columns; the slots are clean after. */
 function takeColumns(batch: PendingSlot[]): SlotColumns {
-  const cols: SlotColumns = {
-    cell: batch.map((x) => x.cell),
-    service: batch.map((x) => x.service),
-    status: batch.map((x) => x.status),
-    num: Object.fromEntries(NUMBERS.map((f) => [f, batch.map((x) => (Number.isNaN(x[f]) ? null : x[f]))])) as SlotColumns["num"],
-    flag: Object.fromEntries(FLAGS.map((f) => [f, batch.map((x) => x[f])])) as SlotColumns["flag"],
-  };
-  for (const x of batch) x.dirty = false;
+  const n = batch.length;
+  const col = <T>() => new Array<T>(n);
+  const num = Object.fromEntries(NUMBERS.map((f) => [f, col<number | null>()])) as SlotColumns["num"];
+  const flag = Object.fromEntries(FLAGS.map((f) => [f, col<boolean>()])) as SlotColumns["flag"];
+  const cols: SlotColumns = { cell: col(), service: col(), status: col(), num, flag };
+  // Field by field, not through the name lists: a flush takes every reporting pair at once.
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  for (let i = 0; i < n; i++) {
+    const x = batch[i]!;
+    cols.cell[i] = x.cell;
+    cols.service[i] = x.service;
+    cols.status[i] = x.status;
+    num.ms[i] = x.ms;
+    num.errorRate[i] = x.errorRate;
+    num.p99Ms[i] = x.p99Ms;
+    num.cpu[i] = x.cpu;
+    num.rps[i] = x.rps;
+    num.from[i] = x.from;
+    num.mSt[i] = x.mSt;
+    num.mEb[i] = orNull(x.mEb);
+    num.mLb[i] = orNull(x.mLb);
+    num.nSt[i] = x.nSt;
+    num.nEb[i] = orNull(x.nEb);
+    num.nLb[i] = orNull(x.nLb);
+    flag.mStWhole[i] = x.mStWhole;
+    flag.mEbWhole[i] = x.mEbWhole;
+    flag.mLbWhole[i] = x.mLbWhole;
+    flag.nStWhole[i] = x.nStWhole;
+    flag.nEbWhole[i] = x.nEbWhole;
+    flag.nLbWhole[i] = x.nLbWhole;
+    x.dirty = false;
+  }
   return cols;
 }
 

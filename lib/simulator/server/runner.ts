@@ -12,6 +12,7 @@ import {
   applyDesired,
   buildSamples,
   reconcileFleet,
+  sampleColumns,
   type FleetCellView,
   type Scheduled,
   type SimFleet,
@@ -372,7 +373,8 @@ export class FleetSimulator {
    * removed since the last fleet refresh): they are dropped at once and the rest is sent again.
    */
   private async postBatch(batch: SimSample[], retry: boolean): Promise<number> {
-    const res = await this.call("POST", "/api/v1/telemetry", { body: { samples: batch } });
+    // The columns form: half the bytes of one object a sample, and cheaper for the server to read.
+    const res = await this.call("POST", "/api/v1/telemetry", { body: { columns: sampleColumns(batch) } });
     this.stats.batches++;
     const text = await res.text();
     if (res.ok) return batch.length;
