@@ -225,7 +225,8 @@ await cleanup.guard(async () => {
   const perTick = CELLS * services.length;
   const ticksPerSet = Math.ceil(TOTAL / perTick);
   const SETS = 13; // raw VALUES, raw unnest (text, binary), the bare HTTP server, API (two forms) — twice each — and one for --profile
-  const start = Date.now() - (SETS * ticksPerSet + 2) * 5_000;
+  const API_RUNS = 4; // each after a warm-up tick of its own (below)
+  const start = Date.now() - (SETS * ticksPerSet + 2 + API_RUNS) * 5_000;
   let nextTick = 0;
   const take = (ticks: number): SimSample[] => {
     const out: SimSample[] = [];
@@ -346,6 +347,13 @@ await cleanup.guard(async () => {
     );
 
   async function apiRun(label: string, form: BodyForm): Promise<number> {
+    // Untimed, a tick just before the run's own: the app's steady state. The runs in between moved
+    // sample time on by minutes, so this tick is where every pair's capabilities are rewritten (as
+    // each pair's are every CAPABILITY_REFRESH_MS, 5 minutes: one tick in 60 of a steady stream);
+    // its current state is written before the clock starts.
+    const warmUp = take(1);
+    for (const b of chunk(warmUp, BATCH)) await post(request(bodyOf(b, form)));
+    await stateWritten(warmUp);
     const samples = nextSet();
     stored = 0;
     await pool.query("CHECKPOINT");
