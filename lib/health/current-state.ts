@@ -179,6 +179,11 @@ export interface PendingState {
   from: number;
 }
 
+/**
+ * A pending state taking one more update: the reference the state buffer's in-place form
+ * (PendingSlot, addToSlot) is held to by its tests, and the rule a failed flush's updates are
+ * merged back by.
+ */
 export function addPending(p: PendingState | undefined, u: PairUpdate): PendingState {
   if (!p) return { merged: u, newest: u, from: u.last.ts.getTime() };
   const merged = mergePairUpdates(p.merged, u);
