@@ -181,8 +181,7 @@ export interface PendingState {
 
 /**
  * A pending state taking one more update: the reference the state buffer's in-place form
- * (PendingSlot, addToSlot) is held to by its tests, and the rule a failed flush's updates are
- * merged back by.
+ * (PendingSlot, addToSlot) is held to by its tests.
  */
 export function addPending(p: PendingState | undefined, u: PairUpdate): PendingState {
   if (!p) return { merged: u, newest: u, from: u.last.ts.getTime() };
