@@ -2,7 +2,7 @@
 // bare-ingest-server.ts): the app's own statement form — column arrays in PostgreSQL's binary format,
 // time as epoch milliseconds — doing nothing but the insert into health_samples.
 import { float8Array, textArray } from "@/lib/db/pg-array";
-import type { SimSample, sampleColumns } from "@/lib/simulator/engine";
+import { type SimSample, sampleColumns } from "@/lib/simulator/engine";
 
 export const SAMPLE_COLUMNS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
 
@@ -11,18 +11,9 @@ export const UNNEST_INSERT_SQL = `INSERT INTO health_samples (${SAMPLE_COLUMNS.j
     FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]) AS t(c, s, ms, e, p, u, r, v)`;
 
 /** UNNEST_INSERT_SQL's parameters for a batch, in binary. */
-export const unnestParams = (b: Pick<SimSample, "cell" | "service" | "ts" | "errorRate" | "p99Ms" | "cpu" | "rps" | "version">[]) => [
-  textArray(b.map((x) => x.cell)),
-  textArray(b.map((x) => x.service)),
-  float8Array(b.map((x) => x.ts)),
-  float8Array(b.map((x) => x.errorRate)),
-  float8Array(b.map((x) => x.p99Ms)),
-  float8Array(b.map((x) => x.cpu)),
-  float8Array(b.map((x) => x.rps)),
-  textArray(b.map((x) => x.version)),
-];
+export const unnestParams = (b: SimSample[]) => columnParams(sampleColumns(b));
 
-/** The same parameters from a batch's columns (POST /api/v1/telemetry's `columns` form), in binary. */
+/** UNNEST_INSERT_SQL's parameters from a batch's columns (POST /api/v1/telemetry's `columns` form), in binary. */
 export const columnParams = (c: ReturnType<typeof sampleColumns>) => [
   textArray(c.cell),
   textArray(c.service),

@@ -433,7 +433,8 @@ export async function ingestSamples(
     // Pairs with no current state yet get their first one in the statement; with `state`, the
     // others' is written behind the samples.
     const { firsts, later } = split;
-    const isFirst = (x: PairUpdate) => !reg.pairs.get(x.key)!.hasState;
+    const first = new Set(firsts);
+    const isFirst = (x: PairUpdate) => first.has(x);
     const written = (state && history ? firsts : [...u]).sort(byPair);
     const values = [
       ...sampleParams,
