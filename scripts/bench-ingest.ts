@@ -6,9 +6,10 @@
 //         object a sample (`samples`), and one array a field (`columns`, what the simulator sends)
 //   raw   100,000 samples inserted by 4 concurrent connections straight into health_samples — the
 //         same table, constraints, indexes and sequence as the app writes — on a pool with the app's
-//         commit mode (synchronous_commit = off), in three forms: multi-row INSERT … VALUES (500 rows a
-//         statement), and INSERT … SELECT FROM unnest() of column arrays sent as text (node-postgres's
-//         default) and in binary (the app's own form)
+//         commit mode (synchronous_commit = off), in four forms: multi-row INSERT … VALUES (500 rows a
+//         statement); INSERT … SELECT of column arrays sent in binary, unnest in FROM; and the app's
+//         own form, the arrays zipped into rows by unnest in a select list, sent as text
+//         (node-postgres's default) and in binary (the fastest)
 //   bare  the ceiling of any JSON-over-HTTP ingest on Node.js: the `columns` requests to a bare
 //         node:http server that parses the JSON and runs the raw binary insert, nothing else
 //         (scripts/support/bare-ingest-server.ts). Each runs twice, interleaved, every run
@@ -29,7 +30,7 @@ import type pg from "pg";
 import { audited } from "@/lib/audit/server/record";
 import { createToken } from "@/lib/auth/server/users";
 import { createPrisma } from "@/lib/db/client";
-import { float8Array, textArray } from "@/lib/db/pg-array";
+import { float8Array, textArray, zipped } from "@/lib/db/pg-array";
 import { DEMO_VERSIONS } from "@/lib/fleet/server/seed";
 import { pairUpdates } from "@/lib/health/current-state";
 import { CurrentStateBuffer } from "@/lib/health/server/state-buffer";
@@ -41,7 +42,7 @@ import { buildSamples, reconcileFleet, sampleColumns, type FleetCellView, type S
 import { generateFleet } from "@/lib/simulator/fleet-gen";
 import { chunk } from "@/lib/simulator/schedule";
 import { ROOT, waitForHttp } from "./runtime";
-import { SAMPLE_COLUMNS, UNNEST_INSERT_SQL, unnestParams } from "./support/raw-insert";
+import { SAMPLE_COLUMNS, UNNEST_FROM_INSERT_SQL, UNNEST_INSERT_SQL, unnestParams } from "./support/raw-insert";
 import { jsonPost, requestPipe } from "./support/request-pipe";
 import { benchPool, Cleanup, cpuSnapshot, cpuSpent, log, productionServer, scratchDatabase, serverBenchArgs } from "./bench-support";
 
@@ -224,7 +225,7 @@ await cleanup.guard(async () => {
   // run gets ticks of its own, since raw and API runs all write into health_samples itself.
   const perTick = CELLS * services.length;
   const ticksPerSet = Math.ceil(TOTAL / perTick);
-  const SETS = 13; // raw VALUES, raw unnest (text, binary), the bare HTTP server, API (two forms) — twice each — and one for --profile
+  const SETS = 15; // raw VALUES, raw unnest (text; binary, in FROM and zipped), the bare HTTP server, API (two forms) — twice each — and one for --profile
   const API_RUNS = 4; // each after a warm-up tick of its own (below)
   const start = Date.now() - (SETS * ticksPerSet + 2 + API_RUNS) * 5_000;
   let nextTick = 0;
@@ -251,16 +252,19 @@ await cleanup.guard(async () => {
 
   // ---- raw inserts: the floor ---------------------------------------------------------------
   // Into health_samples itself (its columns, primary key, BRIN indexes and sequence default), on a
-  // pool with the app's commit mode (synchronous_commit = off), in three forms:
+  // pool with the app's commit mode (synchronous_commit = off), in four forms:
   //   values      one multi-row INSERT … VALUES statement of 500 rows, parameters as text
-  //   unnestText  INSERT … SELECT FROM unnest() of column arrays, node-postgres's default text form
-  //   unnest      the same with the arrays sent in binary — the app's own form, the fastest
+  //   unnestText  INSERT … SELECT of column arrays zipped into rows (unnest in a select list),
+  //               node-postgres's default text form
+  //   unnestFrom  INSERT … SELECT FROM unnest() of the column arrays sent in binary
+  //   unnest      the arrays in binary, zipped in a select list — the app's own form, the fastest
   const rawPool = benchPool(pg.url, CLIENTS + 1, cleanup, { asyncCommit: true });
   // Each form's statement parameters are built before the timed part (as the API side's request
   // bodies are serialised before it).
-  const raw: Record<"values" | "unnestText" | "unnest", (b: SimSample[]) => { text: string; values: unknown[] }> = {
+  const raw: Record<"values" | "unnestText" | "unnestFrom" | "unnest", (b: SimSample[]) => { text: string; values: unknown[] }> = {
     values: (b: SimSample[]) => ({ text: insertSql("health_samples", b.length), values: rowsOf(b) }),
     unnestText: (b: SimSample[]) => ({ text: UNNEST_INSERT_SQL, values: unnestTextParams(b) }),
+    unnestFrom: (b: SimSample[]) => ({ text: UNNEST_FROM_INSERT_SQL, values: unnestParams(b) }),
     unnest: (b: SimSample[]) => ({ text: UNNEST_INSERT_SQL, values: unnestParams(b) }),
   };
   type RawForm = keyof typeof raw;
@@ -324,12 +328,12 @@ await cleanup.guard(async () => {
     const params = [textArray(list.map((x) => x.cell)), textArray(list.map((x) => x.service)), float8Array(list.map((x) => x.ts))];
     for (;;) {
       const { rows } = await pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM service_health h JOIN unnest($1::text[], $2::text[], $3::float8[]) AS t(c, s, ms)
+        `SELECT count(*) AS n FROM service_health h JOIN ${zipped(["$1::text[]", "$2::text[]", "$3::float8[]"], ["c", "s", "ms"])} AS t
             ON h.cell_id = t.c AND h.service_id = t.s WHERE h.last_sample_at >= to_timestamp(t.ms / 1000)`,
         params,
       );
       if (Number(rows[0]!.n) === list.length) return;
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
   // The ceiling of any JSON-over-HTTP ingest on Node.js: HTTP, JSON.parse and the raw binary insert,
@@ -376,6 +380,7 @@ await cleanup.guard(async () => {
   const walls = {
     values: [] as number[],
     unnestText: [] as number[],
+    unnestFrom: [] as number[],
     unnest: [] as number[],
     bare: [] as number[],
     api: [] as number[],
@@ -384,6 +389,7 @@ await cleanup.guard(async () => {
   for (const run of ["run 1", "run 2"]) {
     walls.values.push(await rawRun("values", run));
     walls.unnestText.push(await rawRun("unnestText", run));
+    walls.unnestFrom.push(await rawRun("unnestFrom", run));
     walls.unnest.push(await rawRun("unnest", run));
     walls.bare.push(await bareRun(run));
     // The two forms take turns going first (the first after the bare run meets its checkpoint's writes).
@@ -396,11 +402,12 @@ await cleanup.guard(async () => {
   const rate = (xs: number[]) => TOTAL / (Math.min(...xs) / 1000);
   const valuesRate = rate(walls.values),
     unnestTextRate = rate(walls.unnestText),
+    unnestFromRate = rate(walls.unnestFrom),
     unnestRate = rate(walls.unnest),
     bareRate = rate(walls.bare),
     apiRate = rate(walls.api),
     columnsRate = rate(walls.apiColumns);
-  const best = Math.max(valuesRate, unnestTextRate, unnestRate);
+  const best = Math.max(valuesRate, unnestTextRate, unnestFromRate, unnestRate);
   const ratio = columnsRate / best;
   const pct = (x: number) => `${((x / best) * 100).toFixed(0)}%`;
   console.log(`
@@ -408,6 +415,7 @@ Ingest benchmark — ${TOTAL.toLocaleString("en")} samples a run, batches of ${B
 into health_samples, commits not waiting for the WAL flush (as the app's telemetry pool)
   raw INSERT … VALUES, 500 rows (best of 2)      ${valuesRate.toFixed(0).padStart(8)} samples/s   ${pct(valuesRate).padStart(5)}
   raw INSERT … unnest(text arrays) (best of 2)   ${unnestTextRate.toFixed(0).padStart(8)} samples/s   ${pct(unnestTextRate).padStart(5)}
+  raw INSERT … FROM unnest(binary) (best of 2)   ${unnestFromRate.toFixed(0).padStart(8)} samples/s   ${pct(unnestFromRate).padStart(5)}
   raw INSERT … unnest(binary arrays) (best of 2) ${unnestRate.toFixed(0).padStart(8)} samples/s   ${pct(unnestRate).padStart(5)}
   ceiling: bare node:http + JSON.parse (columns) + the raw binary insert (best of 2)
                                                  ${bareRate.toFixed(0).padStart(8)} samples/s   ${pct(bareRate).padStart(5)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boolArray, float8Array, textArray } from "./pg-array";
+import { boolArray, float8Array, textArray, zipped } from "./pg-array";
 
 /** Read back the binary array format (the inverse of the encoders, for the tests). */
 function decode(buf: Buffer): { oid: number; hasNull: boolean; items: (Buffer | null)[] } {
@@ -52,5 +52,21 @@ describe("boolArray", () => {
     const { oid, items } = decode(boolArray([true, false, true]));
     expect(oid).toBe(16);
     expect(items.map((b) => b![0])).toEqual([1, 0, 1]);
+  });
+});
+
+describe("zipped", () => {
+  it.each([
+    [["$1::text[]"], ["cell_id"], "(SELECT unnest($1::text[]) AS cell_id)"],
+    [["$3::text[]", "$4::float8[]"], ["c", "ms"], "(SELECT unnest($3::text[]) AS c, unnest($4::float8[]) AS ms)"],
+  ])("%j as %j", (params, names, sql) => {
+    expect(zipped(params, names)).toBe(sql);
+  });
+  it.each([
+    [[], []],
+    [["$1::text[]"], []],
+    [["$1::text[]"], ["a", "b"]],
+  ])("refuses %j named %j", (params, names) => {
+    expect(() => zipped(params, names)).toThrow(/zipped: \d+ parameters for \d+ column names/);
   });
 });

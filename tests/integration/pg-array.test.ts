@@ -1,7 +1,7 @@
 // The binary array parameters of lib/db/pg-array.ts read back, through a real PostgreSQL, as
 // exactly the arrays node-postgres would have sent as text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
+import { boolArray, float8Array, textArray, zipped } from "@/lib/db/pg-array";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
@@ -80,6 +80,21 @@ describe("pg-array binary parameters", () => {
       { c: "a", v: 1.5, ok: true },
       { c: null, v: null, ok: false },
     ]);
+  });
+
+  it.each([
+    ["one length", ["a", "b", "c"], [1, 2, 3], [true, false, true]],
+    ["unequal lengths (padded with NULLs)", ["a"], [1, 2, 3], [true, false]],
+    ["all empty", [], [], []],
+    ["one empty", [], [1.5], []],
+    ["nulls inside", ["a", null], [null, 2], [false, true]],
+  ] as [string, (string | null)[], (number | null)[], boolean[]][])("zipped: the same rows, in the same order, as unnest in FROM — %s", async (_, c, v, ok) => {
+    const params = [textArray(c), float8Array(v), boolArray(ok)];
+    const types = ["$1::text[]", "$2::float8[]", "$3::bool[]"];
+    const inFrom = await t.query(`SELECT * FROM unnest(${types.join(", ")}) WITH ORDINALITY AS x(c, v, ok, n) ORDER BY n`, params);
+    const zip = await t.query(`SELECT * FROM ${zipped(types, ["c", "v", "ok"])} AS x`, params);
+    expect(zip).toEqual(inFrom.map(({ n: _n, ...row }) => row));
+    expect(zip).toHaveLength(Math.max(c.length, v.length, ok.length));
   });
 
   it("an element of the wrong type is refused by the server", async () => {

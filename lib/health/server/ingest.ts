@@ -9,14 +9,15 @@
 // - samples go in with a plain INSERT; only when that meets a key already stored (a re-sent batch)
 //   does the statement run again in its careful form, which skips stored keys;
 // - the version step and the first-state insert get only the few pairs that need them;
-// - parameters are arrays in PostgreSQL's binary format (see lib/db/pg-array.ts);
+// - parameters are arrays in PostgreSQL's binary format, zipped into rows in a select list rather
+//   than by unnest in FROM, which copies every array into a tuplestore first (lib/db/pg-array.ts);
 // - with `state` (the app server's direct path), pairs that already have a current state get it
 //   written behind the samples, coalesced, by a CurrentStateBuffer (state-buffer.ts): the statement
 //   stores samples, first states, version changes and capabilities only.
 import type pg from "pg";
 import { TOKEN_VALID_SQL } from "@/lib/auth/server/tokens";
 import { STALE_AFTER_MS } from "@/lib/gateway/model";
-import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
+import { boolArray, float8Array, textArray, zipped } from "@/lib/db/pg-array";
 import { byPair, pairKey, pairUpdates, type PairUpdate } from "../current-state";
 import { type CurrentStateBuffer, runColumns } from "./state-buffer";
 import type { Sample } from "../telemetry";
@@ -215,7 +216,7 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
 
 /**
  * The statement; `careful` skips keys already stored (and repeated within the batch) instead of
- * failing on them. Samples come as eight column arrays ($1–$8) inserted straight from unnest; the
+ * failing on them. Samples come as eight column arrays ($1–$8) inserted straight from their rows; the
  * pairs whose current state the statement writes come as arrays of their own ($12–$26, one row a
  * pair, its newest reading and runs): every pair with `update`, else only the pairs' first states
  * (the rest is written behind the samples, state-buffer.ts). `stored` is counted only in the careful
@@ -224,8 +225,10 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
 function ingestSql(careful: boolean, history = true, update = true): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
   const keep = history ? live : "false"; // history rows: none for readings kept by an external source
-  const samples = `unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
-       AS i(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, version)`;
+  const samples = `${zipped(
+    ["$1::text[]", "$2::text[]", "$3::float8[]", "$4::float8[]", "$5::float8[]", "$6::float8[]", "$7::float8[]", "$8::text[]"],
+    ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "version"],
+  )} AS i`;
   return `WITH go AS MATERIALIZED (
    SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $9 AS registry_current,
           ($10::text IS NULL OR ${TOKEN_VALID_SQL("$10", "$11")}) AS authorized
@@ -243,9 +246,11 @@ function ingestSql(careful: boolean, history = true, update = true): string {
    }
  ),
  pairs AS MATERIALIZED (
-   SELECT * FROM unnest($12::text[], $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::float8[], $19::text[],
-                        $20::float8[], $21::bool[], $22::float8[], $23::bool[], $24::float8[], $25::bool[], $26::bool[])
-     AS p(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, st, st_start, st_whole, eb, eb_whole, lb, lb_whole, first)
+   SELECT * FROM ${zipped(
+     ["$12::text[]", "$13::text[]", "$14::float8[]", "$15::float8[]", "$16::float8[]", "$17::float8[]", "$18::float8[]", "$19::text[]",
+      "$20::float8[]", "$21::bool[]", "$22::float8[]", "$23::bool[]", "$24::float8[]", "$25::bool[]", "$26::bool[]"],
+     ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "st", "st_start", "st_whole", "eb", "eb_whole", "lb", "lb_whole", "first"],
+   )} AS p
  ),
 ${
   update
@@ -272,7 +277,7 @@ ${
  -- Pairs reporting a version this instance has not confirmed in the last minute.
  old AS (
    SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, to_timestamp(v.ms / 1000) AS ts
-     FROM unnest($27::text[], $28::text[], $29::text[], $30::float8[]) AS v(c, s, ver, ms)
+     FROM ${zipped(["$27::text[]", "$28::text[]", "$29::text[]", "$30::float8[]"], ["c", "s", "ver", "ms"])} AS v
      JOIN cell_services cs ON cs.cell_id = v.c AND cs.service_id = v.s
     WHERE ${live} AND cs.observed_version IS DISTINCT FROM v.ver
     ORDER BY cs.cell_id, cs.service_id
@@ -293,7 +298,7 @@ ${
    INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at, reported_version)
    SELECT c, s, v, ts, ts, rv
      FROM (SELECT c, s, v, to_timestamp(ms / 1000) AS ts, rv
-             FROM unnest($32::text[], $33::text[], $34::text[], $35::float8[], $36::text[]) AS u(c, s, v, ms, rv)) t
+             FROM ${zipped(["$32::text[]", "$33::text[]", "$34::text[]", "$35::float8[]", "$36::text[]"], ["c", "s", "v", "ms", "rv"])} AS u) t
     WHERE ${live}
       AND NOT EXISTS (
        SELECT 1 FROM api_capabilities a

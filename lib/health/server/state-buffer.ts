@@ -13,7 +13,7 @@
 //   is tried again one interval later.
 // - What a crash loses: at most the current state of one interval (samples are durable; the next
 //   report of each pair writes its state again). close() flushes, and serve.ts calls it on SIGTERM.
-import { boolArray, float8Array, textArray } from "@/lib/db/pg-array";
+import { boolArray, float8Array, textArray, zipped } from "@/lib/db/pg-array";
 import {
   addToSlot,
   byPair,
@@ -60,11 +60,13 @@ export const FLUSH_SQL = `UPDATE service_health h SET
      status_since = ${pick(since("m_"), since("n_"))},
      error_breach_since = ${pick(breach("m_", "error_breach_since", "eb"), breach("n_", "error_breach_since", "eb"))},
      latency_breach_since = ${pick(breach("m_", "latency_breach_since", "lb"), breach("n_", "latency_breach_since", "lb"))}
-   FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[], $9::float8[],
-               $10::float8[], $11::bool[], $12::float8[], $13::bool[], $14::float8[], $15::bool[],
-               $16::float8[], $17::bool[], $18::float8[], $19::bool[], $20::float8[], $21::bool[])
-     AS t(cell_id, service_id, ms, error_rate, p99_ms, cpu, rps, st, from_ms,
-          m_st_start, m_st_whole, m_eb, m_eb_whole, m_lb, m_lb_whole, n_st_start, n_st_whole, n_eb, n_eb_whole, n_lb, n_lb_whole)
+   FROM ${zipped(
+     ["$1::text[]", "$2::text[]", "$3::float8[]", "$4::float8[]", "$5::float8[]", "$6::float8[]", "$7::float8[]", "$8::text[]", "$9::float8[]",
+      "$10::float8[]", "$11::bool[]", "$12::float8[]", "$13::bool[]", "$14::float8[]", "$15::bool[]",
+      "$16::float8[]", "$17::bool[]", "$18::float8[]", "$19::bool[]", "$20::float8[]", "$21::bool[]"],
+     ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "st", "from_ms",
+      "m_st_start", "m_st_whole", "m_eb", "m_eb_whole", "m_lb", "m_lb_whole", "n_st_start", "n_st_whole", "n_eb", "n_eb_whole", "n_lb", "n_lb_whole"],
+   )} AS t
   WHERE h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)`;
 
 export class CurrentStateBuffer {
