@@ -328,7 +328,7 @@ await cleanup.guard(async () => {
     const params = [textArray(list.map((x) => x.cell)), textArray(list.map((x) => x.service)), float8Array(list.map((x) => x.ts))];
     for (;;) {
       const { rows } = await pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM service_health h JOIN ${zipped(["$1::text[]", "$2::text[]", "$3::float8[]"], ["c", "s", "ms"])} AS t
+        `SELECT count(*) AS n FROM service_health h JOIN ${zipped(1, "c text, s text, ms float8")} AS t
             ON h.cell_id = t.c AND h.service_id = t.s WHERE h.last_sample_at >= to_timestamp(t.ms / 1000)`,
         params,
       );

@@ -57,16 +57,22 @@ describe("boolArray", () => {
 
 describe("zipped", () => {
   it.each([
-    [["$1::text[]"], ["cell_id"], "(SELECT unnest($1::text[]) AS cell_id)"],
-    [["$3::text[]", "$4::float8[]"], ["c", "ms"], "(SELECT unnest($3::text[]) AS c, unnest($4::float8[]) AS ms)"],
-  ])("%j as %j", (params, names, sql) => {
-    expect(zipped(params, names)).toBe(sql);
+    [1, "cell_id text", "(SELECT unnest($1::text[]) AS cell_id)"],
+    [3, "c text,ms float8", "(SELECT unnest($3::text[]) AS c, unnest($4::float8[]) AS ms)"],
+    [12, " first  bool , n_eb float8 ", "(SELECT unnest($12::bool[]) AS first, unnest($13::float8[]) AS n_eb)"],
+  ])("from $%d: %j", (first, columns, sql) => {
+    expect(zipped(first, columns)).toBe(sql);
   });
   it.each([
-    [[], []],
-    [["$1::text[]"], []],
-    [["$1::text[]"], ["a", "b"]],
-  ])("refuses %j named %j", (params, names) => {
-    expect(() => zipped(params, names)).toThrow(/zipped: \d+ parameters for \d+ column names/);
+    [1, ""],
+    [1, "cell_id"],
+    [1, "cell_id text[]"],
+    [1, "cell_id text, "],
+    [1, "Cell text"],
+    [1, "a text; DROP TABLE cells"],
+    [0, "a text"],
+    [1.5, "a text"],
+  ])("refuses $%d: %j", (first, columns) => {
+    expect(() => zipped(first, columns)).toThrow(/zipped: .* is not a parameter column/);
   });
 });

@@ -6,14 +6,17 @@ import { type SimSample, sampleColumns } from "@/lib/simulator/engine";
 
 export const SAMPLE_COLUMNS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
 
-const ARRAYS = ["$1::text[]", "$2::text[]", "$3::float8[]", "$4::float8[]", "$5::float8[]", "$6::float8[]", "$7::float8[]", "$8::text[]"];
 const insertFrom = (rows: string) => `INSERT INTO health_samples (${SAMPLE_COLUMNS.join(", ")})
   SELECT c, s, to_timestamp(ms / 1000), e, p, u, r, v FROM ${rows}`;
 
 /** The rows zipped from the arrays in a select list (lib/db/pg-array.ts `zipped`), as the app's statement does: the fastest form. */
-export const UNNEST_INSERT_SQL = insertFrom(`${zipped(ARRAYS, ["c", "s", "ms", "e", "p", "u", "r", "v"])} AS t`);
+export const UNNEST_INSERT_SQL = insertFrom(
+  `${zipped(1, "c text, s text, ms float8, e float8, p float8, u float8, r float8, v text")} AS t`,
+);
 /** The same rows from `unnest(…)` in FROM, which copies each array into a tuplestore first. */
-export const UNNEST_FROM_INSERT_SQL = insertFrom(`unnest(${ARRAYS.join(", ")}) AS t(c, s, ms, e, p, u, r, v)`);
+export const UNNEST_FROM_INSERT_SQL = insertFrom(
+  "unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]) AS t(c, s, ms, e, p, u, r, v)",
+);
 
 /** UNNEST_INSERT_SQL's parameters for a batch, in binary. */
 export const unnestParams = (b: SimSample[]) => columnParams(sampleColumns(b));

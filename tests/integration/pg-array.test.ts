@@ -88,14 +88,19 @@ describe("pg-array binary parameters", () => {
     ["all empty", [], [], []],
     ["one empty", [], [1.5], []],
     ["nulls inside", ["a", null], [null, 2], [false, true]],
-  ] as [string, (string | null)[], (number | null)[], boolean[]][])("zipped: the same rows, in the same order, as unnest in FROM — %s", async (_, c, v, ok) => {
-    const params = [textArray(c), float8Array(v), boolArray(ok)];
-    const types = ["$1::text[]", "$2::float8[]", "$3::bool[]"];
-    const inFrom = await t.query(`SELECT * FROM unnest(${types.join(", ")}) WITH ORDINALITY AS x(c, v, ok, n) ORDER BY n`, params);
-    const zip = await t.query(`SELECT * FROM ${zipped(types, ["c", "v", "ok"])} AS x`, params);
-    expect(zip).toEqual(inFrom.map(({ n: _n, ...row }) => row));
-    expect(zip).toHaveLength(Math.max(c.length, v.length, ok.length));
-  });
+  ] as [string, (string | null)[], (number | null)[], boolean[]][])(
+    "zipped: the same rows, in the same order, as unnest in FROM — %s",
+    async (_, c, v, ok) => {
+      const params = [textArray(c), float8Array(v), boolArray(ok)];
+      const inFrom = await t.query(
+        `SELECT * FROM unnest($1::text[], $2::float8[], $3::bool[]) WITH ORDINALITY AS x(c, v, ok, n) ORDER BY n`,
+        params,
+      );
+      const zip = await t.query(`SELECT * FROM ${zipped(1, "c text, v float8, ok bool")} AS x`, params);
+      expect(zip).toEqual(inFrom.map(({ n: _n, ...row }) => row));
+      expect(zip).toHaveLength(Math.max(c.length, v.length, ok.length));
+    },
+  );
 
   it("an element of the wrong type is refused by the server", async () => {
     await expect(t.query(`SELECT $1::float8[]`, [textArray(["1"])])).rejects.toThrow(/array element type 25/);

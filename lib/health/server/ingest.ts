@@ -225,10 +225,7 @@ function unknownTargets(reg: Registry, u: PairUpdate[]): UnknownTargetsError | n
 function ingestSql(careful: boolean, history = true, update = true): string {
   const live = "(SELECT registry_current AND authorized FROM go)";
   const keep = history ? live : "false"; // history rows: none for readings kept by an external source
-  const samples = `${zipped(
-    ["$1::text[]", "$2::text[]", "$3::float8[]", "$4::float8[]", "$5::float8[]", "$6::float8[]", "$7::float8[]", "$8::text[]"],
-    ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "version"],
-  )} AS i`;
+  const samples = `${zipped(1, "cell_id text, service_id text, ms float8, error_rate float8, p99_ms float8, cpu float8, rps float8, version text")} AS i`;
   return `WITH go AS MATERIALIZED (
    SELECT (SELECT value FROM system_markers WHERE key = 'registry.generation') = $9 AS registry_current,
           ($10::text IS NULL OR ${TOKEN_VALID_SQL("$10", "$11")}) AS authorized
@@ -247,9 +244,9 @@ function ingestSql(careful: boolean, history = true, update = true): string {
  ),
  pairs AS MATERIALIZED (
    SELECT * FROM ${zipped(
-     ["$12::text[]", "$13::text[]", "$14::float8[]", "$15::float8[]", "$16::float8[]", "$17::float8[]", "$18::float8[]", "$19::text[]",
-      "$20::float8[]", "$21::bool[]", "$22::float8[]", "$23::bool[]", "$24::float8[]", "$25::bool[]", "$26::bool[]"],
-     ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "st", "st_start", "st_whole", "eb", "eb_whole", "lb", "lb_whole", "first"],
+     12,
+     "cell_id text, service_id text, ms float8, error_rate float8, p99_ms float8, cpu float8, rps float8, st text, " +
+       "st_start float8, st_whole bool, eb float8, eb_whole bool, lb float8, lb_whole bool, first bool",
    )} AS p
  ),
 ${
@@ -277,7 +274,7 @@ ${
  -- Pairs reporting a version this instance has not confirmed in the last minute.
  old AS (
    SELECT cs.cell_id, cs.service_id, cs.observed_version AS from_version, v.ver, to_timestamp(v.ms / 1000) AS ts
-     FROM ${zipped(["$27::text[]", "$28::text[]", "$29::text[]", "$30::float8[]"], ["c", "s", "ver", "ms"])} AS v
+     FROM ${zipped(27, "c text, s text, ver text, ms float8")} AS v
      JOIN cell_services cs ON cs.cell_id = v.c AND cs.service_id = v.s
     WHERE ${live} AND cs.observed_version IS DISTINCT FROM v.ver
     ORDER BY cs.cell_id, cs.service_id
@@ -298,7 +295,7 @@ ${
    INSERT INTO api_capabilities AS a (cell_id, service_id, api_version, first_reported_at, last_reported_at, reported_version)
    SELECT c, s, v, ts, ts, rv
      FROM (SELECT c, s, v, to_timestamp(ms / 1000) AS ts, rv
-             FROM ${zipped(["$32::text[]", "$33::text[]", "$34::text[]", "$35::float8[]", "$36::text[]"], ["c", "s", "v", "ms", "rv"])} AS u) t
+             FROM ${zipped(32, "c text, s text, v text, ms float8, rv text")} AS u) t
     WHERE ${live}
       AND NOT EXISTS (
        SELECT 1 FROM api_capabilities a

@@ -61,11 +61,10 @@ export const FLUSH_SQL = `UPDATE service_health h SET
      error_breach_since = ${pick(breach("m_", "error_breach_since", "eb"), breach("n_", "error_breach_since", "eb"))},
      latency_breach_since = ${pick(breach("m_", "latency_breach_since", "lb"), breach("n_", "latency_breach_since", "lb"))}
    FROM ${zipped(
-     ["$1::text[]", "$2::text[]", "$3::float8[]", "$4::float8[]", "$5::float8[]", "$6::float8[]", "$7::float8[]", "$8::text[]", "$9::float8[]",
-      "$10::float8[]", "$11::bool[]", "$12::float8[]", "$13::bool[]", "$14::float8[]", "$15::bool[]",
-      "$16::float8[]", "$17::bool[]", "$18::float8[]", "$19::bool[]", "$20::float8[]", "$21::bool[]"],
-     ["cell_id", "service_id", "ms", "error_rate", "p99_ms", "cpu", "rps", "st", "from_ms",
-      "m_st_start", "m_st_whole", "m_eb", "m_eb_whole", "m_lb", "m_lb_whole", "n_st_start", "n_st_whole", "n_eb", "n_eb_whole", "n_lb", "n_lb_whole"],
+     1,
+     "cell_id text, service_id text, ms float8, error_rate float8, p99_ms float8, cpu float8, rps float8, st text, from_ms float8, " +
+       "m_st_start float8, m_st_whole bool, m_eb float8, m_eb_whole bool, m_lb float8, m_lb_whole bool, " +
+       "n_st_start float8, n_st_whole bool, n_eb float8, n_eb_whole bool, n_lb float8, n_lb_whole bool",
    )} AS t
   WHERE h.cell_id = t.cell_id AND h.service_id = t.service_id AND h.last_sample_at < to_timestamp(t.ms / 1000)`;
 
