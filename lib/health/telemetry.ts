@@ -165,6 +165,14 @@ function columnsOf(body: { columns?: unknown }): { ok: true; columns: Columns; l
   return errors.length ? { ok: false, errors } : { ok: true, columns: o as Columns, length };
 }
 
+/**
+ * The Date constructor as it was when this module loaded. In the app server, Next.js later replaces
+ * the global `Date` with a wrapper (to notice clock reads while it prerenders) that makes every
+ * `new Date(ms)` a `Reflect.construct` with an arguments object: ≈ 0.15 ms of a batch's 500 samples.
+ * The objects are the same Dates either way.
+ */
+const NativeDate = Date;
+
 /** The columns' samples when every value is of the plain shape (as plainSamples), else null (then checked as rows). */
 function plainColumnSamples(c: Columns, n: number, latest: number): Sample[] | null {
   const { cell, service, ts, errorRate, p99Ms, cpu, rps, version, apiVersions } = c;
@@ -179,7 +187,7 @@ function plainColumnSamples(c: Columns, n: number, latest: number): Sample[] | n
     out[i] = {
       cell: cell[i] as string,
       service: service[i] as string,
-      ts: new Date(ts[i] as number),
+      ts: new NativeDate(ts[i] as number),
       errorRate: errorRate[i] as number,
       p99Ms: p99Ms[i] as number,
       cpu: cpu[i] as number,
