@@ -330,13 +330,14 @@ export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 export const fmt = (t: Timing) => `median ${ms(t.median)} (min ${ms(t.min)}, max ${ms(t.max)}, ${t.runs} runs)`;
 
 /**
- * CPU time used so far by this benchmark, the app server and PostgreSQL, read from /proc
- * (Linux; elsewhere every figure is 0). The difference of two snapshots says where a run's CPU went,
+ * CPU time used so far by this benchmark, the app server and PostgreSQL, process by process, read
+ * from /proc (Linux; elsewhere empty). The difference of two snapshots says where a run's CPU went,
  * which on a 2-core machine is what bounds its throughput.
  */
-export type CpuSnapshot = Record<"bench" | "app" | "postgres", number>;
+type CpuGroup = "bench" | "app" | "postgres";
+export type CpuSnapshot = Map<number, { group: CpuGroup; ms: number }>;
 export function cpuSnapshot(): CpuSnapshot {
-  const out: CpuSnapshot = { bench: 0, app: 0, postgres: 0 };
+  const out: CpuSnapshot = new Map();
   let pids: string[] = [];
   try {
     pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
@@ -353,17 +354,22 @@ export function cpuSnapshot(): CpuSnapshot {
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
-    if (Number(pid) === process.pid) out.bench += ms;
-    else if (comm === APP_PROCESS_TITLE) out.app += ms;
-    else if (comm === "postgres") out.postgres += ms;
+    const group: CpuGroup | null =
+      Number(pid) === process.pid ? "bench" : comm === APP_PROCESS_TITLE ? "app" : comm === "postgres" ? "postgres" : null;
+    if (group) out.set(Number(pid), { group, ms });
   }
   return out;
 }
 
 /** "app 1.2 ms · postgres 3.4 ms · bench 0.5 ms" for the CPU used between two snapshots, per `per` units. */
 export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot, per: number, unit: string): string {
+  // Process by process: one that ended in between (a pool's idle connection closed, an autovacuum
+  // worker done) would otherwise take its whole life's CPU off the sum; only its share of the
+  // window is missed. A process started in between counts whole.
+  const spent: Record<CpuGroup, number> = { app: 0, postgres: 0, bench: 0 };
+  for (const [pid, a] of after) spent[a.group] += a.ms - (before.get(pid)?.ms ?? 0);
   return `${(["app", "postgres", "bench"] as const)
-    .filter((k) => after[k] - before[k] > 0)
-    .map((k) => `${k} ${((after[k] - before[k]) / per).toFixed(1)} ms`)
+    .filter((k) => spent[k] > 0)
+    .map((k) => `${k} ${(spent[k] / per).toFixed(1)} ms`)
     .join(" · ")} CPU per ${unit}`;
 }
