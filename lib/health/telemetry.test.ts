@@ -131,6 +131,25 @@ describe("validateBatch: a batch sent as columns", () => {
     expect(validateBatch(cols, now, { reference: true })).toEqual(validateBatch(body, now, { reference: true }));
   });
 
+  it("builds its samples' times with the Date found at load, not a global Date replaced since (as Next.js does)", () => {
+    const Original = Date;
+    let constructed = 0;
+    const Wrapped = function (this: unknown, ...args: unknown[]) {
+      constructed++;
+      return Reflect.construct(Original, args, new.target ?? Original);
+    } as unknown as DateConstructor;
+    Object.setPrototypeOf(Wrapped, Original);
+    globalThis.Date = Wrapped;
+    try {
+      const out = validateBatch(asColumns({ samples: [ok, full] }), now);
+      expect(out.ok && out.samples.map((x) => x.ts.getTime())).toEqual([ok.ts, full.ts]);
+      expect(out.ok && out.samples.every((x) => x.ts instanceof Original)).toBe(true);
+      expect(constructed).toBe(0);
+    } finally {
+      globalThis.Date = Original;
+    }
+  });
+
   it("takes version and apiVersions as optional columns, null where a sample reports none", () => {
     const out = validateBatch(
       {
