@@ -131,7 +131,10 @@ describe("validateBatch: a batch sent as columns", () => {
     expect(validateBatch(cols, now, { reference: true })).toEqual(validateBatch(body, now, { reference: true }));
   });
 
-  it("builds its samples' times with the Date found at load, not a global Date replaced since (as Next.js does)", () => {
+  it.each([
+    ["columns", asColumns({ samples: [ok, full] })],
+    ["samples", { samples: [ok, full] }],
+  ])("%s: builds its samples' times with the Date found at load, not a global Date replaced since (as Next.js does)", (_, body) => {
     const Original = Date;
     let constructed = 0;
     const Wrapped = function (this: unknown, ...args: unknown[]) {
@@ -141,7 +144,7 @@ describe("validateBatch: a batch sent as columns", () => {
     Object.setPrototypeOf(Wrapped, Original);
     globalThis.Date = Wrapped;
     try {
-      const out = validateBatch(asColumns({ samples: [ok, full] }), now);
+      const out = validateBatch(body, now);
       expect(out.ok && out.samples.map((x) => x.ts.getTime())).toEqual([ok.ts, full.ts]);
       expect(out.ok && out.samples.every((x) => x.ts instanceof Original)).toBe(true);
       expect(constructed).toBe(0);
