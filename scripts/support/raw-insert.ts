@@ -1,7 +1,8 @@
 // The raw insert of the ingest benchmark's floor and ceiling (scripts/bench-ingest.ts,
 // bare-ingest-server.ts): the app's own statement form — column arrays in PostgreSQL's binary format,
 // time as epoch milliseconds — doing nothing but the insert into health_samples.
-import { float8Array, textArray, zipped } from "@/lib/db/pg-array";
+import { zipped } from "@/lib/db/pg-array";
+import { sampleColumnParams } from "@/lib/health/server/ingest";
 import { type SimSample, sampleColumns } from "@/lib/simulator/engine";
 
 export const SAMPLE_COLUMNS = ["cell_id", "service_id", "ts", "error_rate", "p99_ms", "cpu", "rps", "version"] as const;
@@ -21,14 +22,5 @@ export const UNNEST_FROM_INSERT_SQL = insertFrom(
 /** UNNEST_INSERT_SQL's parameters for a batch, in binary. */
 export const unnestParams = (b: SimSample[]) => columnParams(sampleColumns(b));
 
-/** UNNEST_INSERT_SQL's parameters from a batch's columns (POST /api/v1/telemetry's `columns` form), in binary. */
-export const columnParams = (c: ReturnType<typeof sampleColumns>) => [
-  textArray(c.cell),
-  textArray(c.service),
-  float8Array(c.ts),
-  float8Array(c.errorRate),
-  float8Array(c.p99Ms),
-  float8Array(c.cpu),
-  float8Array(c.rps),
-  textArray(c.version),
-];
+/** UNNEST_INSERT_SQL's parameters from a batch's columns (POST /api/v1/telemetry's `columns` form), in binary: the app's own. */
+export const columnParams = sampleColumnParams;

@@ -118,6 +118,30 @@ function stateOf(pool: object): PoolState {
   return s;
 }
 
+/** A batch's samples one array a field, times in epoch milliseconds. */
+export interface SampleColumns {
+  cell: readonly string[];
+  service: readonly string[];
+  ts: readonly number[];
+  errorRate: readonly number[];
+  p99Ms: readonly number[];
+  cpu: readonly number[];
+  rps: readonly number[];
+  version: readonly (string | null | undefined)[];
+}
+
+/** The statement's samples parameters ($1–$8): one binary array a field (also the benchmark's raw insert). */
+export const sampleColumnParams = (c: SampleColumns): Buffer[] => [
+  textArray(c.cell),
+  textArray(c.service),
+  float8Array(c.ts),
+  float8Array(c.errorRate),
+  float8Array(c.p99Ms),
+  float8Array(c.cpu),
+  float8Array(c.rps),
+  textArray(c.version),
+];
+
 /** A reported version is trusted to match the registry for this long after it was written or confirmed. */
 const VERSION_TRUST_MS = 60_000;
 /**
@@ -390,16 +414,7 @@ export async function ingestSamples(
     rps[i] = x.rps;
     version[i] = x.version;
   }
-  const sampleParams = [
-    textArray(cell),
-    textArray(service),
-    float8Array(ts),
-    float8Array(errorRate),
-    float8Array(p99Ms),
-    float8Array(cpu),
-    float8Array(rps),
-    textArray(version),
-  ];
+  const sampleParams = sampleColumnParams({ cell, service, ts, errorRate, p99Ms, cpu, rps, version });
   /** The current state the statement writes: one row a pair, its newest reading and runs. */
   const pairParams = (p: PairUpdate[], first: (x: PairUpdate) => boolean) => [
     textArray(p.map((x) => x.cell)),
